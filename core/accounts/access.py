@@ -1,0 +1,66 @@
+"""The access policy: every endpoint refuses anonymous users unless marked public.
+
+Deny by default means a new view cannot be left open by forgetting a decorator; the
+access test walks `app.url_map` against an explicit public list.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, current_app, request
+from flask_login import current_user
+
+from core.extensions import login_manager
+
+PUBLIC_ATTRIBUTE = "is_public"
+
+
+def public(view):
+    setattr(view, PUBLIC_ATTRIBUTE, True)
+    return view
+
+
+def is_public_view(view) -> bool:
+    return getattr(view, PUBLIC_ATTRIBUTE, False)
+
+
+def roles_required(*roles: str):
+    """Signed-in users holding one of `roles` (an admin counts as secretariat)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def protect_view(view):
+    """Wrap a view function that is registered outside our blueprints (e.g. Dash routes)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _require_login_unless_public():
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is None or is_public_view(view) or current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_require_login_unless_public)

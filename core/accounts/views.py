@@ -1,0 +1,173 @@
+"""Account pages: thin views over `core.accounts.services`."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from core.accounts import forms, services
+from core.accounts.access import public
+from core.db import get_session
+from core.i18n import current_language, language_choices
+from core.ratelimit import get_throttle
+from core.safe_redirect import safe_next_url
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+def _fill_language_choices(field) -> None:
+    field.choices = language_choices()
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    form = forms.RegisterForm()
+    _fill_language_choices(form.locale)
+    if request.method == "GET":
+        form.locale.data = current_language()
+    if form.validate_on_submit():
+        services.register(
+            session=get_session(),
+            email=form.email.data,
+            password=form.password.data,
+            name=form.name.data,
+            locale=form.locale.data,
+            ip=_ip(),
+        )
+        return render_template("accounts/check_email.html", email=form.email.data)
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/verify/<token>")
+@public
+def verify_email(token: str):
+    user = services.verify_email(session=get_session(), token=token, ip=_ip())
+    if user is None:
+        return render_template("accounts/link_invalid.html", resend=True), 400
+    flash(_("Your email address is confirmed. You can now sign in."), "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+def resend_verification():
+    form = forms.EmailForm()
+    if form.validate_on_submit():
+        services.resend_verification(session=get_session(), email=form.email.data)
+        return render_template("accounts/check_email.html", email=form.email.data)
+    return render_template("accounts/resend_verification.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    next_url = safe_next_url(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("pages.home"))
+    form = forms.LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(
+            session=get_session(),
+            throttle=get_throttle(),
+            email=form.email.data,
+            password=form.password.data,
+            ip=_ip(),
+        )
+        if result.status is services.LoginStatus.OK:
+            login_user(result.user)
+            return redirect(next_url or url_for("pages.home"))
+        if result.status is services.LoginStatus.UNVERIFIED:
+            flash(_("Please confirm your email address first: follow the link we sent you."), "warning")
+            return redirect(url_for("accounts.resend_verification"))
+        if result.status is services.LoginStatus.THROTTLED:
+            minutes = max(1, -(-result.retry_after // 60))
+            form.form_errors.append(
+                _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.", minutes=minutes)
+            )
+            status = 429
+        else:
+            form.form_errors.append(_("The email address or password is not correct."))
+            status = 401
+    return render_template("accounts/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    services.end_all_sessions(session=get_session(), user=current_user, ip=_ip())
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    form = forms.EmailForm()
+    if form.validate_on_submit():
+        services.request_password_reset(session=get_session(), email=form.email.data, ip=_ip())
+        return render_template("accounts/check_email.html", email=form.email.data, reset=True)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    session = get_session()
+    if services.user_for_reset_token(session, token) is None:
+        return render_template("accounts/link_invalid.html", resend=False), 400
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(session=session, token=token, new_password=form.password.data, ip=_ip())
+        logout_user()
+        flash(_("Your password has been changed. Sign in with the new one."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/", methods=["GET", "POST"])
+def settings():
+    form = forms.PreferencesForm(obj=current_user)
+    _fill_language_choices(form.locale)
+    if request.method == "GET" and not current_user.locale:
+        form.locale.data = current_language()
+    if form.validate_on_submit():
+        services.update_preferences(
+            session=get_session(),
+            user=current_user,
+            name=form.name.data,
+            locale=form.locale.data,
+            timezone=form.timezone.data,
+        )
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                session=get_session(),
+                user=current_user,
+                current_password=form.current_password.data,
+                new_password=form.password.data,
+                ip=_ip(),
+            )
+        except services.AccountError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            # Every other session ended; this one continues under the new epoch.
+            login_user(current_user._get_current_object())
+            flash(_("Your password has been changed. You were signed out everywhere else."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/change_password.html", form=form)

@@ -1,0 +1,174 @@
+"""Command-line interface: `flask --app app <command>`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from core import migrate
+from core.accounts import services as accounts
+from core.accounts.models import Role
+from core.db import get_engine, get_session
+from core.reference.countries import add_territory
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, create_user, set_role, countries_group, seed_demo, translate_group):
+        app.cli.add_command(command)
+
+
+# --- database ----------------------------------------------------------------------------
+
+
+@click.group("db", help="Create and change the database schema (Alembic migrations).")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Apply migrations up to REVISION (default: head).")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade", help="Undo migrations down to REVISION.")
+@click.argument("revision")
+def db_downgrade(revision):
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+
+
+@db_group.command("current", help="Show the revision the database is at.")
+def db_current():
+    migrate.current(current_app.config["DATABASE_URL"])
+
+
+@db_group.command("revision", help="Write a new migration from the difference with the models.")
+@click.option("-m", "--message", required=True)
+@click.option("--empty", is_flag=True, help="An empty migration (for data changes).")
+def db_revision(message, empty):
+    migrate.revision(current_app.config["DATABASE_URL"], message, autogenerate=not empty)
+
+
+@db_group.command("check", help="Fail if the models differ from the migrated database.")
+def db_check():
+    differences = migrate.schema_differences(get_engine())
+    for difference in differences:
+        click.echo(repr(difference))
+    if differences:
+        sys.exit(1)
+    click.echo("The database matches the models.")
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+ROLE_NAMES = [role.value for role in Role]
+
+
+@click.command("create-user", help="Create a verified account, e.g. a secretariat member.")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.SECRETARIAT.value, show_default=True)
+@click.option("--name", default="")
+@click.option("--country", help="ISO alpha-2 code; required for --role focal_point.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for when not given; prefer the prompt over the command line.")
+def create_user(email, role, name, country, password):
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="password")
+    try:
+        user = accounts.create_user(
+            session=get_session(), email=email, password=password, role=role, name=name, country=country
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.email} ({user.role}).")
+
+
+@click.command("set-role", help="Change the role of an existing account.")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLE_NAMES), required=True)
+@click.option("--country", help="ISO alpha-2 code; required for --role focal_point.")
+def set_role(email, role, country):
+    session = get_session()
+    user = accounts.get_by_email(session, email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    try:
+        accounts.set_role(session=session, user=user, role=role, country=country, actor_id=None)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{user.email} is now {role}.")
+
+
+# --- reference data ----------------------------------------------------------------------
+
+
+@click.group("countries", help="Reference list of countries and territories.")
+def countries_group():
+    pass
+
+
+@countries_group.command("add-territory", help="Record a non-member territory (no regional group).")
+@click.option("--iso2", required=True)
+@click.option("--iso3", required=True)
+@click.option("--name", "name_en", required=True, help="English name, used when Babel has none.")
+@click.option("--m49", type=int)
+def countries_add_territory(iso2, iso3, name_en, m49):
+    try:
+        country = add_territory(session=get_session(), iso2=iso2, iso3=iso3, name_en=name_en, m49=m49)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Recorded {country.iso2} ({country.name_en}).")
+
+
+# --- demo data ---------------------------------------------------------------------------
+
+
+@click.command("seed-demo", help="Fill an empty database with deterministic demo data (never in production).")
+@click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
+def seed_demo(seed, if_empty):
+    from core.demo import DemoError, seed_demo_data
+
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("seed-demo refuses to run with APP_ENV=production.")
+    try:
+        summary = seed_demo_data(get_session(), seed=seed)
+    except DemoError as error:
+        if if_empty:
+            click.echo(f"Demo data not added: {error}")
+            return
+        raise click.ClickException(str(error)) from error
+    for line in summary:
+        click.echo(line)
+
+
+# --- translations ------------------------------------------------------------------------
+
+
+@click.group("translate", help="Extract, update and compile the interface translations.")
+def translate_group():
+    pass
+
+
+@translate_group.command("extract", help="Write translations/messages.pot from the code and templates.")
+def translate_extract():
+    from core import translations
+
+    translations.extract()
+
+
+@translate_group.command("update", help="Merge messages.pot into every language's catalog.")
+def translate_update():
+    from core import translations
+
+    translations.extract()
+    translations.update()
+
+
+@translate_group.command("compile", help="Compile the catalogs to .mo files (done by the setup scripts).")
+def translate_compile():
+    from core import translations
+
+    translations.compile_catalogs()

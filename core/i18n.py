@@ -1,0 +1,82 @@
+"""Language selection, text direction and language names.
+
+The locale is the signed-in user's saved preference, else the language switcher's cookie,
+else the browser's Accept-Language, else DEFAULT_LANGUAGE.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from core.config import LANGUAGES
+
+LANGUAGE_COOKIE = "lang"
+
+
+def is_supported(code: str | None) -> bool:
+    return code in LANGUAGES
+
+
+def select_locale() -> str:
+    if current_user and current_user.is_authenticated and is_supported(current_user.locale):
+        return current_user.locale
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if is_supported(cookie):
+        return cookie
+    return accepted_language(request.accept_languages) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def accepted_language(accept) -> str | None:
+    """The browser's most preferred supported language; `zh-CN` counts as `zh`.
+
+    Werkzeug's `best_match` matches only exact tags, and browsers send regional ones.
+    """
+    for value, _quality in accept:  # already sorted by quality
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return None
+
+
+def select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+@lru_cache(maxsize=None)
+def endonym(code: str) -> str:
+    """A language's name in itself, as a switcher shows it."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=None)
+def language_name(code: str, in_locale: str) -> str:
+    return Locale.parse(code).get_display_name(in_locale) or code
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+
+
+def text_direction(code: str | None = None) -> str:
+    return Locale.parse(code or current_language()).text_direction
+
+
+def language_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
+    locale = in_locale or current_language()
+    return [(code, language_name(code, locale)) for code in LANGUAGES]
+
+
+def template_globals() -> dict:
+    return {
+        "current_language": current_language,
+        "text_direction": text_direction,
+        "endonym": endonym,
+        "LANGUAGES": LANGUAGES,
+    }

@@ -1,0 +1,1 @@
+"""Reference data: UN member states, territories and the five UN regional groups."""

@@ -1,0 +1,15 @@
+"""Redirect targets taken from the request, limited to this site."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """A same-site path, or None. Rejects absolute and scheme-relative URLs."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target

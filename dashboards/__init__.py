@@ -1,0 +1,1 @@
+"""The indicator dashboard (Dash), mounted inside the Flask app (issue 6)."""

@@ -1,0 +1,1 @@
+"""Stakeholder registry: profiles, organisations, focal point rosters, participation (issue 3)."""

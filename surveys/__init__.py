@@ -1,0 +1,1 @@
+"""Survey instruments, waves and responses (issue 4)."""
