@@ -97,4 +97,17 @@ def _register_error_pages(app: Flask) -> None:
     )
 
 
-app = create_app()
+_default_app: Flask | None = None
+
+
+def __getattr__(name: str):
+    """`app`, built from the environment on first use (`flask --app app`, `gunicorn app:app`).
+
+    Built lazily so that importing this module, as Alembic and the tests do, has no side effects.
+    """
+    global _default_app
+    if name == "app":
+        if _default_app is None:
+            _default_app = create_app()
+        return _default_app
+    raise AttributeError(name)

@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from core import migrate
 from core.accounts import services as accounts
@@ -21,7 +22,7 @@ def register_commands(app: Flask) -> None:
 # --- database ----------------------------------------------------------------------------
 
 
-@click.group("db", help="Create and change the database schema (Alembic migrations).")
+@click.group("db", cls=AppGroup, help="Create and change the database schema (Alembic migrations).")
 def db_group():
     pass
 
@@ -67,6 +68,7 @@ ROLE_NAMES = [role.value for role in Role]
 
 
 @click.command("create-user", help="Create a verified account, e.g. a secretariat member.")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.SECRETARIAT.value, show_default=True)
 @click.option("--name", default="")
@@ -86,6 +88,7 @@ def create_user(email, role, name, country, password):
 
 
 @click.command("set-role", help="Change the role of an existing account.")
+@with_appcontext
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLE_NAMES), required=True)
 @click.option("--country", help="ISO alpha-2 code; required for --role focal_point.")
@@ -104,7 +107,7 @@ def set_role(email, role, country):
 # --- reference data ----------------------------------------------------------------------
 
 
-@click.group("countries", help="Reference list of countries and territories.")
+@click.group("countries", cls=AppGroup, help="Reference list of countries and territories.")
 def countries_group():
     pass
 
@@ -126,6 +129,7 @@ def countries_add_territory(iso2, iso3, name_en, m49):
 
 
 @click.command("seed-demo", help="Fill an empty database with deterministic demo data (never in production).")
+@with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
 def seed_demo(seed, if_empty):
@@ -147,7 +151,7 @@ def seed_demo(seed, if_empty):
 # --- translations ------------------------------------------------------------------------
 
 
-@click.group("translate", help="Extract, update and compile the interface translations.")
+@click.group("translate", cls=AppGroup, help="Extract, update and compile the interface translations.")
 def translate_group():
     pass
 

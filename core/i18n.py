@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -22,6 +22,8 @@ def is_supported(code: str | None) -> bool:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and mail rendering: the default, or force_locale
+        return current_app.config["DEFAULT_LANGUAGE"]
     if current_user and current_user.is_authenticated and is_supported(current_user.locale):
         return current_user.locale
     cookie = request.cookies.get(LANGUAGE_COOKIE)
@@ -43,7 +45,7 @@ def accepted_language(accept) -> str | None:
 
 
 def select_timezone() -> str | None:
-    if current_user and current_user.is_authenticated:
+    if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.timezone
     return None
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from core.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from core.accounts.models import ROLE_LABELS
 from core.config import LANGUAGES
+from core.forms import choices
 
 TIMEZONES = sorted(available_timezones() - {"Factory", "localtime"})
 
@@ -40,13 +41,14 @@ def _email_field():
     return EmailField(
         _l("Email address"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email"},
     )
 
 
 def _language_field(label):
     # Choices are filled per request so each language is named in the reader's language.
-    return SelectField(label, choices=[(code, code) for code in LANGUAGES], validators=[DataRequired()])
+    return SelectField(label, choices=choices((code, code) for code in LANGUAGES), validators=[DataRequired()])
 
 
 class RegisterForm(FlaskForm):
@@ -86,18 +88,18 @@ class PreferencesForm(FlaskForm):
     locale = _language_field(_l("Preferred language"))
     timezone = SelectField(
         _l("Time zone"),
-        choices=[(tz, tz) for tz in TIMEZONES],
+        choices=choices((tz, tz) for tz in TIMEZONES),
         validators=[DataRequired()],
         description=_l("Dates and times are shown in this time zone."),
     )
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=choices((role.value, label) for role, label in ROLE_LABELS.items()))
     country = SelectField(
         _l("Country (focal points only)"), choices=[], validators=[Optional()], validate_choice=False
     )
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[(code, code) for code in LANGUAGES])
+    lang = SelectField(_l("Language"), choices=choices((code, code) for code in LANGUAGES))

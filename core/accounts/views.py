@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from core.accounts import forms, services
 from core.accounts.access import public
 from core.db import get_session
+from core.forms import choices
 from core.i18n import current_language, language_choices
 from core.ratelimit import get_throttle
 from core.safe_redirect import safe_next_url
@@ -20,7 +21,7 @@ def _ip() -> str | None:
 
 
 def _fill_language_choices(field) -> None:
-    field.choices = language_choices()
+    field.choices = choices(language_choices())
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from core.accounts.access import roles_required
 from core.accounts.forms import RoleForm
 from core.accounts.models import ROLE_LABELS, Role, User
 from core.db import get_session
+from core.forms import choices
 from core.i18n import current_language
 from core.pagination import Page, requested_page
 from core.reference.countries import country_choices
@@ -54,7 +55,7 @@ def user_role(user_id: int):
     session = get_session()
     user = session.get(User, user_id) or abort(404)
     form = RoleForm(obj=user)
-    form.country.choices = [("", "—")] + country_choices(session, current_language())
+    form.country.choices = choices([("", "—"), *country_choices(session, current_language())])
     if request.method == "GET":
         form.country.data = user.focal_country or ""
     if form.validate_on_submit():

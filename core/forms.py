@@ -1,0 +1,11 @@
+"""Form helpers shared by every blueprint."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from wtforms import SelectChoice
+
+
+def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices; labels may be lazy strings."""
+    return [SelectChoice(value, label) for value, label in pairs]
