@@ -55,8 +55,8 @@ def send(session: Session, mail: Mail) -> None:
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Message-ID"] = make_msgid(domain="ipbes-engagement")
-    message["Content-Language"] = mail.locale
     message.set_content(mail.body)
+    message["Content-Language"] = mail.locale  # after set_content, which resets Content-* headers
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
