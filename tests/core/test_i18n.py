@@ -178,3 +178,12 @@ def test_no_formatted_string_inside_gettext():
                     and node.args and not isinstance(node.args[0], ast.Constant)):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders
+
+
+@pytest.mark.parametrize("language, required", [
+    ("ar", "هذا الحقل مطلوب."), ("fr", "Ce champ est requis."), ("zh", "该字段是必填字段。"),
+    ("ru", "Обязательное поле."), ("es", "Este campo es obligatorio."),
+])
+def test_validation_messages_are_in_the_readers_language(client, language, required):
+    client.set_cookie("lang", language)
+    assert required in client.post("/account/register", data={}).get_data(as_text=True)
