@@ -40,19 +40,18 @@ def _mail_locale(user: User) -> str:
     return user.locale or current_app.config["DEFAULT_LANGUAGE"]
 
 
-def _send_verification(session: Session, user: User) -> None:
-    token = tokens.make_token("verify", user.id, user.email)
+def _mail_user(session: Session, user: User, template: str, subject, **context) -> None:
+    """Send `emails/<template>.txt` to `user`, in the user's language."""
     mail.send(
         session,
-        mail.render_mail(
-            "verify_email",
-            to=user.email,
-            locale=_mail_locale(user),
-            subject=_l("Confirm your email address"),
-            user=user,
-            link=_link("accounts.verify_email", token=token),
-        ),
+        mail.render_mail(template, to=user.email, locale=_mail_locale(user), subject=subject, user=user, **context),
     )
+
+
+def _send_verification(session: Session, user: User) -> None:
+    token = tokens.make_token("verify", user.id, user.email)
+    _mail_user(session, user, "verify_email", _l("Confirm your email address"),
+               link=_link("accounts.verify_email", token=token))
 
 
 # --- registration and verification -------------------------------------------------------
@@ -66,17 +65,8 @@ def register(*, session: Session, email: str, password: str, name: str, locale: 
     """
     existing = get_by_email(session, email)
     if existing is not None:
-        mail.send(
-            session,
-            mail.render_mail(
-                "already_registered",
-                to=existing.email,
-                locale=_mail_locale(existing),
-                subject=_l("Someone tried to register with your email address"),
-                user=existing,
-                reset_link=_link("accounts.forgot_password"),
-            ),
-        )
+        _mail_user(session, existing, "already_registered", _l("Someone tried to register with your email address"),
+                   reset_link=_link("accounts.forgot_password"))
         audit.record(session, "account.register_existing", actor_id=existing.id, ip=ip)
         session.commit()
         return
@@ -200,18 +190,8 @@ def request_password_reset(*, session: Session, email: str, ip: str | None) -> N
     if user is None or not user.is_active:
         return
     token = tokens.make_token("reset", user.id, user.password_hash)
-    mail.send(
-        session,
-        mail.render_mail(
-            "reset_password",
-            to=user.email,
-            locale=_mail_locale(user),
-            subject=_l("Reset your password"),
-            user=user,
-            link=_link("accounts.reset_password", token=token),
-            minutes=tokens.RESET_MAX_AGE // 60,
-        ),
-    )
+    _mail_user(session, user, "reset_password", _l("Reset your password"),
+               link=_link("accounts.reset_password", token=token), minutes=tokens.RESET_MAX_AGE // 60)
     audit.record(session, "account.password_reset_requested", actor_id=user.id, ip=ip)
     session.commit()
 

@@ -63,7 +63,12 @@ def resend_verification():
     if form.validate_on_submit():
         services.resend_verification(session=get_session(), email=form.email.data)
         return render_template("accounts/check_email.html", email=form.email.data)
-    return render_template("accounts/resend_verification.html", form=form)
+    return render_template(
+        "accounts/email_form.html",
+        form=form,
+        heading=_("Confirm your email address"),
+        intro=_("Enter the address you registered with and we will send the confirmation link again."),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -115,7 +120,12 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(session=get_session(), email=form.email.data, ip=_ip())
         return render_template("accounts/check_email.html", email=form.email.data, reset=True)
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template(
+        "accounts/email_form.html",
+        form=form,
+        heading=_("Forgot your password?"),
+        intro=_("Enter your email address and we will send you a link to choose a new password."),
+    )
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
