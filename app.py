@@ -21,17 +21,32 @@ MODEL_MODULES = (
     "core.accounts.models",
     "core.audit",
     "core.mail",
+    "stakeholders.models",
 )
+
+# Modules that add demo data to `flask seed-demo` (core.demo.register_seeder).
+DEMO_MODULES = ("stakeholders.demo",)
 
 BLUEPRINTS = (
     "core.pages.views",
     "core.accounts.views",
     "core.staff.views",
+    "stakeholders.views.profile",
+    "stakeholders.views.public",
+    "stakeholders.views.admin",
+    "stakeholders.views.importing",
+    "stakeholders.views.focal",
+    "stakeholders.views.participation",
 )
 
 
 def load_models() -> None:
     for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
+def load_demo_seeders() -> None:
+    for name in DEMO_MODULES:
         importlib.import_module(name)
 
 
@@ -51,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     load_models()
+    load_demo_seeders()
     db.init_app(app)
     ratelimit.init_app(app)
     cache.init_app(app)
@@ -62,14 +78,18 @@ def create_app(config: dict | None = None) -> Flask:
 
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp)
+    from stakeholders.views import labels
+
+    labels.init_app(app)
 
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)
     _register_error_pages(app)
 
     from core.cli import register_commands
+    from stakeholders.cli import send_digests
 
-    register_commands(app)
+    register_commands(app, extra=(send_digests,))
     return app
 
 

@@ -14,8 +14,9 @@ from core.db import get_engine, get_session
 from core.reference.countries import add_territory
 
 
-def register_commands(app: Flask) -> None:
-    for command in (db_group, create_user, set_role, countries_group, seed_demo, translate_group):
+def register_commands(app: Flask, extra=()) -> None:
+    """The platform's commands, plus `extra` ones that domain packages contribute."""
+    for command in (db_group, create_user, set_role, countries_group, seed_demo, translate_group, *extra):
         app.cli.add_command(command)
 
 
@@ -132,13 +133,15 @@ def countries_add_territory(iso2, iso3, name_en, m49):
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
-def seed_demo(seed, if_empty):
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 10),
+              help="Multiply the amount of demo data (0.1 for a quick small set).")
+def seed_demo(seed, if_empty, scale):
     from core.demo import DemoError, seed_demo_data
 
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("seed-demo refuses to run with APP_ENV=production.")
     try:
-        summary = seed_demo_data(get_session(), seed=seed)
+        summary = seed_demo_data(get_session(), seed=seed, scale=scale)
     except DemoError as error:
         if if_empty:
             click.echo(f"Demo data not added: {error}")

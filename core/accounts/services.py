@@ -5,6 +5,7 @@ it knows about the HTTP side.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -57,11 +58,21 @@ def _send_verification(session: Session, user: User) -> None:
 # --- registration and verification -------------------------------------------------------
 
 
-def register(*, session: Session, email: str, password: str, name: str, locale: str, ip: str | None) -> None:
+def register(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    name: str,
+    locale: str,
+    ip: str | None,
+    on_created: Callable[[Session, User], None] | None = None,
+) -> None:
     """Create an unverified account, or tell the existing owner someone tried.
 
     Either way the caller shows the same page, so registration reveals nothing about
-    which addresses have accounts.
+    which addresses have accounts. `on_created` adds what a domain keeps about a new
+    account (the stakeholder profile) inside the same transaction.
     """
     existing = get_by_email(session, email)
     if existing is not None:
@@ -78,6 +89,8 @@ def register(*, session: Session, email: str, password: str, name: str, locale: 
     )
     session.add(user)
     session.flush()
+    if on_created is not None:
+        on_created(session, user)
     _send_verification(session, user)
     audit.record(session, "account.registered", actor_id=user.id, target=user.email, ip=ip)
     session.commit()

@@ -24,28 +24,6 @@ def _fill_language_choices(field) -> None:
     field.choices = choices(language_choices())
 
 
-@bp.route("/register", methods=["GET", "POST"])
-@public
-def register():
-    if current_user.is_authenticated:
-        return redirect(url_for("pages.home"))
-    form = forms.RegisterForm()
-    _fill_language_choices(form.locale)
-    if request.method == "GET":
-        form.locale.data = current_language()
-    if form.validate_on_submit():
-        services.register(
-            session=get_session(),
-            email=form.email.data,
-            password=form.password.data,
-            name=form.name.data,
-            locale=form.locale.data,
-            ip=_ip(),
-        )
-        return render_template("accounts/check_email.html", email=form.email.data)
-    return render_template("accounts/register.html", form=form)
-
-
 @bp.route("/verify/<token>")
 @public
 def verify_email(token: str):

@@ -26,6 +26,11 @@ def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_
     person.get_by_label("Password", exact=True).fill("olive trees by the sea")
     person.get_by_label("Repeat the password").fill("olive trees by the sea")
     person.get_by_label("Preferred language").select_option("en")
+    person.get_by_label("Country where you work").select_option("LB")
+    person.get_by_label("Category", exact=True).select_option("science")
+    person.get_by_label("How do you relate to IPBES?").select_option("contributor")
+    person.get_by_label("Sector").select_option("academia")
+    person.get_by_label("I agree that IPBES processes my data").check()
     person.get_by_role("button", name="Create my account").click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Check your email")
 

@@ -8,7 +8,8 @@ from tests.conftest import comparable_page, outbox_links
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 NEW = {"name": "Amina Diallo", "email": "Amina@Example.org", "password": "a long passphrase",
-       "confirm": "a long passphrase", "locale": "fr"}
+       "confirm": "a long passphrase", "locale": "fr", "country": "SN", "category": "science",
+       "stakeholder_type": "contributor", "gender": "female", "sector": "academia", "data_processing": "y"}
 
 
 def _register(client, **changes):

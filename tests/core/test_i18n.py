@@ -1,7 +1,6 @@
 import ast
 import configparser
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
@@ -119,10 +118,15 @@ def test_catalog_is_complete_and_not_fuzzy(language):
     assert not problems, f"{language}: " + "; ".join(problems[:10])
 
 
+# Words spelled the same in English and the target language, and strings with no words at all.
+SAME_IN_TRANSLATION = {"Organisations", "Participation", "%(role)s: %(count)s"}
+
+
 @pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
 def test_translations_are_not_english_copies(language):
     catalog = _catalog(language)
-    copies = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12]
+    copies = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12
+              and m.id not in SAME_IN_TRANSLATION]
     assert not copies, f"{language}: untranslated copies of English: {copies[:5]}"
 
 
@@ -133,7 +137,7 @@ def test_catalogs_hold_every_message_in_the_code(tmp_path):
     for language in LANGUAGES:
         have = {m.id for m in _catalog(language) if m.id}
         missing = wanted - have
-        assert not missing, f"{language} lacks {sorted(missing)[:5]}: run `flask --app app translate update`"
+        assert not missing, f"{language} lacks {sorted(map(str, missing))[:5]}: run `flask --app app translate update`"
 
 
 def _babel_patterns():

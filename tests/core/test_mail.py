@@ -1,10 +1,7 @@
-import threading
-import time
 
 import pytest
 from sqlmodel import select
 
-from core import mail
 from core.mail import OutboxMessage
 from tests.conftest import make_app
 from tests.factories import make_user

@@ -1,0 +1,61 @@
+"""Forms for engagement activities and participation records. Choices are filled per request, in
+the reader's language, from the controlled vocabularies."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from core.forms import choices
+from core.reference.countries import country_name
+from stakeholders import vocabularies as vocab
+from stakeholders.participation import ActivityData
+from stakeholders.services import approved_organisations
+
+
+class ActivityForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    activity_type = SelectField(_l("Type of activity"), validators=[DataRequired()])
+    start_date = DateField(_l("Start date"), validators=[DataRequired()])
+    end_date = DateField(_l("End date (optional)"), validators=[Optional()],
+                         description=_l("Not before the start date."))
+    deliverable = StringField(_l("Assessment or deliverable concerned"), validators=[Length(max=200)],
+                              description=_l("For example: Nexus assessment"))
+    description = TextAreaField(_l("Description"))
+
+    def fill_choices(self) -> None:
+        self.activity_type.choices = choices([("", "—"), *vocab.ACTIVITY_TYPE.choices()])
+
+    def fill_from(self, data: ActivityData) -> None:
+        for name in ("title", "activity_type", "start_date", "end_date", "deliverable", "description"):
+            getattr(self, name).data = getattr(data, name)
+
+    def data_object(self) -> ActivityData:
+        return ActivityData(title=self.title.data or "", activity_type=self.activity_type.data or "",
+                            start_date=self.start_date.data, end_date=self.end_date.data,
+                            deliverable=self.deliverable.data or "", description=self.description.data or "")
+
+
+class ParticipationForm(FlaskForm):
+    email = StringField(_l("Stakeholder's email address"), validators=[Optional(), Email(), Length(max=254)],
+                        filters=[lambda value: value.strip() if value else value],
+                        description=_l("The email of their account. Leave empty to link an organisation."))
+    organisation = SelectField(_l("Or an organisation"), validators=[Optional()], validate_choice=False,
+                               description=_l("Approved organisations only."))
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    comments = IntegerField(_l("Number of review comments"), validators=[Optional(), NumberRange(min=0)],
+                            description=_l("Reviewers only."))
+
+    def fill_choices(self, session, locale: str) -> None:
+        organisations = [
+            (str(o.id), f"{o.name} ({country_name(o.country, locale)})" if o.country else o.name)
+            for o in approved_organisations(session)
+        ]
+        self.organisation.choices = choices([("", "—"), *organisations])
+        self.role.choices = choices([("", "—"), *vocab.PARTICIPATION_ROLE.choices()])
+
+    def organisation_id(self) -> int | None:
+        value = (self.organisation.data or "").strip()
+        return int(value) if value.isdigit() else None
+

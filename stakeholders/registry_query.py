@@ -1,0 +1,211 @@
+"""One way to filter, sort and page the registry, shared by the public register, the
+secretariat's list and the focal points' rosters. Each caller chooses a scope; the scope,
+not the caller, decides who may appear.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from enum import Enum
+
+from sqlalchemy import and_, exists, or_
+from sqlmodel import Session, func, select
+
+from core.accounts.models import User
+from core.reference.models import Country
+from stakeholders.models import Organisation, Stakeholder, StakeholderAttribute
+from stakeholders.text import search_key
+
+
+class Scope(Enum):
+    PUBLIC = "public"          # consented, active, organisation approved (or none)
+    COUNTRY = "country"        # everyone active working in one country (focal point rosters)
+    COUNTRY_SHARED = "country_shared"  # of those, who consented to share details with the focal point
+    SECRETARIAT = "secretariat"  # everyone not erased, active or not
+
+
+SORTS = {
+    "name": (Stakeholder.search_name, Stakeholder.id),
+    "-name": (Stakeholder.search_name.desc(), Stakeholder.id.desc()),
+    "country": (Stakeholder.country, Stakeholder.search_name),
+    "category": (Stakeholder.category, Stakeholder.search_name),
+    "organisation": (Organisation.search_name, Stakeholder.search_name),
+    "newest": (Stakeholder.created_at.desc(), Stakeholder.id.desc()),
+    "oldest": (Stakeholder.created_at, Stakeholder.id),
+}
+# Set by code, never from a query string.
+INTERNAL_FILTERS = frozenset({"registered_after", "registered_until"})
+
+
+@dataclass(frozen=True)
+class RegistryFilters:
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    category: str = ""
+    stakeholder_type: str = ""
+    knowledge_system: str = ""
+    gender: str = ""
+    organisation_id: int | None = None
+    status: str = ""  # secretariat only: "active" or "inactive"
+    sort: str = "name"
+    page: int = 1
+    per_page: int = 25
+    registered_after: datetime | None = None
+    registered_until: datetime | None = None
+
+    @classmethod
+    def from_args(cls, args, **fixed) -> RegistryFilters:
+        """Filters from a query string; unknown or malformed values are ignored, not errors."""
+        values = {}
+        for f in fields(cls):
+            if f.name in INTERNAL_FILTERS:
+                continue
+            raw = args.get(f.name)
+            if raw in (None, ""):
+                continue
+            if f.name in {"page", "per_page", "organisation_id"}:
+                try:
+                    values[f.name] = max(1, int(raw))
+                except ValueError:
+                    continue
+            else:
+                values[f.name] = str(raw).strip()[:200]
+        if values.get("sort") not in SORTS:
+            values.pop("sort", None)
+        values["per_page"] = min(values.get("per_page", cls.per_page), 100)
+        return replace(cls(**values), **fixed)
+
+    def as_args(self, **changes) -> dict:
+        """Query-string arguments that reproduce these filters (for links and downloads)."""
+        current = replace(self, **changes)
+        defaults = RegistryFilters()
+        return {f.name: getattr(current, f.name) for f in fields(self)
+                if getattr(current, f.name) != getattr(defaults, f.name)}
+
+
+@dataclass(frozen=True)
+class RegistryRow:
+    stakeholder_id: int
+    user_id: int | None
+    name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    country: str | None
+    category: str
+    stakeholder_type: str
+    gender: str
+    is_active: bool
+
+
+def _scoped(scope: Scope, country: str | None):
+    conditions = [Stakeholder.erased_at.is_(None)]
+    if scope is Scope.PUBLIC:
+        conditions += [
+            Stakeholder.public_listing.is_(True),
+            Stakeholder.is_active.is_(True),
+            or_(Stakeholder.organisation_id.is_(None), Organisation.status == "approved"),
+        ]
+    elif scope in (Scope.COUNTRY, Scope.COUNTRY_SHARED):
+        if not country:
+            raise ValueError("a country scope needs a country")
+        conditions += [Stakeholder.country == country, Stakeholder.is_active.is_(True)]
+        if scope is Scope.COUNTRY_SHARED:
+            conditions.append(Stakeholder.share_with_focal_point.is_(True))
+    return conditions
+
+
+def _filtered(filters: RegistryFilters, scope: Scope, country: str | None):
+    conditions = _scoped(scope, country)
+    if filters.q:
+        like = f"%{search_key(filters.q)}%"
+        conditions.append(or_(Stakeholder.search_name.like(like), Organisation.search_name.like(like)))
+    if filters.country and scope not in (Scope.COUNTRY, Scope.COUNTRY_SHARED):
+        conditions.append(Stakeholder.country == filters.country.upper())
+    if filters.region:
+        conditions.append(
+            Stakeholder.country.in_(select(Country.iso2).where(Country.regional_group == filters.region))
+        )
+    for name in ("category", "stakeholder_type", "gender"):
+        if getattr(filters, name):
+            conditions.append(getattr(Stakeholder, name) == getattr(filters, name))
+    if filters.knowledge_system:
+        conditions.append(
+            exists().where(and_(
+                StakeholderAttribute.stakeholder_id == Stakeholder.id,
+                StakeholderAttribute.field == "knowledge_system",
+                StakeholderAttribute.code == filters.knowledge_system,
+            ))
+        )
+    if filters.organisation_id:
+        conditions.append(Stakeholder.organisation_id == filters.organisation_id)
+    if filters.registered_after is not None:
+        conditions.append(Stakeholder.created_at > filters.registered_after)
+    if filters.registered_until is not None:
+        conditions.append(Stakeholder.created_at <= filters.registered_until)
+    if scope is Scope.SECRETARIAT and filters.status in {"active", "inactive"}:
+        conditions.append(Stakeholder.is_active.is_(filters.status == "active"))
+    return conditions
+
+
+def _base(columns):
+    return (
+        select(*columns)
+        .select_from(Stakeholder)
+        .outerjoin(Organisation, Organisation.id == Stakeholder.organisation_id)
+    )
+
+
+def count(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> int:
+    return session.exec(_base([func.count()]).where(*_filtered(filters, scope, country))).one()
+
+
+def search(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None
+) -> tuple[list[RegistryRow], int]:
+    """One page of rows and the total number of matches."""
+    conditions = _filtered(filters, scope, country)
+    statement = (
+        _base([
+            Stakeholder.id, Stakeholder.user_id, User.name, Stakeholder.organisation_id, Organisation.name,
+            Stakeholder.country, Stakeholder.category, Stakeholder.stakeholder_type, Stakeholder.gender,
+            Stakeholder.is_active,
+        ])
+        .outerjoin(User, User.id == Stakeholder.user_id)
+        .where(*conditions)
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
+    )
+    rows = [RegistryRow(*row) for row in session.exec(statement).all()]
+    return rows, count(session, filters, scope, country)
+
+
+def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None,
+            batch: int = 1000):
+    """Every matching row, in pages, for downloads."""
+    page = 1
+    while True:
+        rows, _total = search(session, replace(filters, page=page, per_page=batch), scope, country)
+        yield from rows
+        if len(rows) < batch:
+            return
+        page += 1
+
+
+def breakdown(session: Session, column: str, filters: RegistryFilters, scope: Scope,
+              country: str | None = None) -> dict[str, int]:
+    """Counts per value of a Stakeholder column (or a multi-valued field) among the matches."""
+    conditions = _filtered(filters, scope, country)
+    if column in {"category", "gender", "stakeholder_type", "sector", "country"}:
+        key = getattr(Stakeholder, column)
+        statement = _base([key, func.count()]).where(*conditions).group_by(key)
+    else:
+        statement = (
+            _base([StakeholderAttribute.code, func.count()])
+            .join(StakeholderAttribute, and_(StakeholderAttribute.stakeholder_id == Stakeholder.id,
+                                              StakeholderAttribute.field == column))
+            .where(*conditions)
+            .group_by(StakeholderAttribute.code)
+        )
+    return {code: n for code, n in session.exec(statement).all() if code is not None}

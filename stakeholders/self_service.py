@@ -1,0 +1,139 @@
+"""What a stakeholder does about themself: register, edit, consent, download, delete."""
+from __future__ import annotations
+
+from sqlmodel import Session, delete, select
+
+from core import audit
+from core.accounts import passwords
+from core.accounts import services as accounts
+from core.accounts.models import User
+from core.mail import OutboxMessage
+from core.timeutil import utcnow
+from stakeholders import services, vocabularies as vocab
+from stakeholders.models import ConsentRecord, Organisation, Participation, Activity, Stakeholder
+
+
+def register_stakeholder(
+    *,
+    session: Session,
+    email: str,
+    password: str,
+    locale: str,
+    profile: services.ProfileData,
+    proposal: services.OrganisationData | None,
+    consents: dict[str, bool],
+    ip: str | None,
+) -> None:
+    """An account and its profile, created together or not at all."""
+
+    def create_profile(db: Session, user: User) -> None:
+        if proposal is not None:
+            profile.organisation_id = services.propose_organisation(db, proposal, proposed_by=user.id).id
+        stakeholder = Stakeholder(user_id=user.id, category=profile.category, preferred_language=locale)
+        profile.preferred_language = locale
+        services.apply_profile(db, stakeholder, user, profile)
+        services.record_consents(db, stakeholder, consents, only_changes=False)
+
+    accounts.register(session=session, email=email, password=password, name=profile.name, locale=locale, ip=ip,
+                      on_created=create_profile)
+
+
+def update_profile(
+    *,
+    session: Session,
+    user: User,
+    profile: services.ProfileData,
+    proposal: services.OrganisationData | None,
+) -> Stakeholder:
+    stakeholder = services.stakeholder_for_user(session, user.id) or Stakeholder(user_id=user.id,
+                                                                                  category=profile.category)
+    if proposal is not None:
+        profile.organisation_id = services.propose_organisation(session, proposal, proposed_by=user.id).id
+    profile.preferred_language = user.locale or stakeholder.preferred_language
+    services.apply_profile(session, stakeholder, user, profile)
+    if stakeholder.id is not None and not services.consent_history(session, stakeholder.id):
+        services.record_consents(session, stakeholder, {"data_processing": True, **{
+            kind: False for kind in services.OPTIONAL_CONSENTS}}, only_changes=False)
+    session.commit()
+    return stakeholder
+
+
+def update_consents(*, session: Session, stakeholder: Stakeholder, consents: dict[str, bool]) -> None:
+    services.record_consents(session, stakeholder, consents)
+    session.commit()
+
+
+def personal_data(session: Session, user: User) -> dict:
+    """Everything the platform holds about this person, for download (right of access)."""
+    stakeholder = services.stakeholder_for_user(session, user.id)
+    data = {
+        "account": {
+            "email": user.email, "name": user.name, "role": user.role, "language": user.locale,
+            "time_zone": user.timezone, "created_at": user.created_at.isoformat(),
+            "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
+            "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+            "focal_point_country": user.focal_country,
+        },
+        "profile": None, "consents": [], "participation": [], "audit_log": [],
+    }
+    if stakeholder is not None:
+        organisation = session.get(Organisation, stakeholder.organisation_id) if stakeholder.organisation_id else None
+        data["profile"] = {
+            "organisation": organisation.name if organisation else None,
+            "job_title": stakeholder.job_title, "country": stakeholder.country,
+            "nationality": stakeholder.nationality, "gender": stakeholder.gender,
+            "gender_self_described": stakeholder.gender_self_described,
+            "stakeholder_type": stakeholder.stakeholder_type, "category": stakeholder.category,
+            "sector": stakeholder.sector, "preferred_language": stakeholder.preferred_language,
+            "phone": stakeholder.phone, **services.attributes(session, stakeholder.id),
+            "public_listing": stakeholder.public_listing,
+            "share_with_focal_point": stakeholder.share_with_focal_point,
+            "mailing_list": stakeholder.mailing_list,
+        }
+        data["consents"] = [
+            {"kind": r.kind, "granted": r.granted, "text_version": r.text_version,
+             "text": vocab.english(vocab.CONSENT.labels[r.kind]), "recorded_at": r.recorded_at.isoformat()}
+            for r in services.consent_history(session, stakeholder.id)
+        ]
+        rows = session.exec(select(Participation, Activity).join(Activity, Activity.id == Participation.activity_id)
+                            .where(Participation.stakeholder_id == stakeholder.id)).all()
+        data["participation"] = [
+            {"activity": a.title, "type": a.activity_type, "date": a.start_date.isoformat(), "role": p.role,
+             "comments": p.comments} for p, a in rows
+        ]
+    events = session.exec(select(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id)
+                          .order_by(audit.AuditEvent.occurred_at)).all()
+    data["audit_log"] = [{"action": e.action, "at": e.occurred_at.isoformat(), "ip": e.ip} for e in events]
+    return data
+
+
+def erase_stakeholder(session: Session, stakeholder: Stakeholder) -> None:
+    """Remove personal data; keep an anonymous record so aggregate counts stay right. No commit."""
+    stakeholder.user_id = None
+    stakeholder.search_name = ""
+    stakeholder.job_title = ""
+    stakeholder.phone = ""
+    stakeholder.nationality = None
+    stakeholder.gender_self_described = ""
+    stakeholder.organisation_id = None
+    stakeholder.public_listing = stakeholder.share_with_focal_point = stakeholder.mailing_list = False
+    stakeholder.is_active = False
+    stakeholder.erased_at = utcnow()
+    session.add(stakeholder)
+    # Consent records are about a person who is gone; the anonymous record needs none.
+    session.exec(delete(ConsentRecord).where(ConsentRecord.stakeholder_id == stakeholder.id))
+
+
+def delete_account(*, session: Session, user: User, password: str, ip: str | None) -> bool:
+    """Delete the account and erase the profile; False when the password is wrong."""
+    if not passwords.verify_password(user.password_hash, password):
+        return False
+    stakeholder = services.stakeholder_for_user(session, user.id)
+    if stakeholder is not None:
+        erase_stakeholder(session, stakeholder)
+    session.exec(delete(OutboxMessage).where(OutboxMessage.to_address == user.email))
+    audit.record(session, "account.deleted", target=f"stakeholder:{stakeholder.id}" if stakeholder else None)
+    session.flush()
+    session.delete(user)
+    session.commit()
+    return True

@@ -1,0 +1,374 @@
+"""Registry actions: profiles, consents, organisations. No HTTP here; each action commits once."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, delete, select
+
+from core import audit
+from core.accounts.models import User
+from core.reference.models import Country
+from core.timeutil import utcnow
+from stakeholders import vocabularies as vocab
+from stakeholders.models import (
+    ConsentRecord,
+    ObserverAdmission,
+    Organisation,
+    OrganisationName,
+    Stakeholder,
+    StakeholderAttribute,
+)
+from stakeholders.text import search_key
+
+
+class RegistryError(ValueError):
+    """An action that cannot be done, with a message fit to show the user."""
+
+
+# --- profiles ----------------------------------------------------------------------------
+
+
+@dataclass
+class ProfileData:
+    """A stakeholder profile as forms and imports provide it (codes, not labels)."""
+
+    name: str
+    country: str
+    category: str
+    stakeholder_type: str = "contributor"
+    gender: str = "undisclosed"
+    gender_self_described: str = ""
+    sector: str = "other"
+    job_title: str = ""
+    nationality: str | None = None
+    organisation_id: int | None = None
+    preferred_language: str = "en"
+    phone: str = ""
+    multi: dict[str, list[str]] = field(default_factory=dict)  # vocabulary name -> codes
+
+
+SINGLE_CODE_FIELDS = {
+    "gender": vocab.GENDER,
+    "stakeholder_type": vocab.STAKEHOLDER_TYPE,
+    "category": vocab.CATEGORY,
+    "sector": vocab.SECTOR,
+}
+
+
+def profile_problems(session: Session, data: ProfileData) -> list[tuple[str, str]]:
+    """(field, message) for every value a profile may not hold; empty when valid."""
+    problems = []
+    if not data.name.strip():
+        problems.append(("name", str(_l("A name is required."))))
+    for name, vocabulary in SINGLE_CODE_FIELDS.items():
+        if getattr(data, name) not in vocabulary.codes:
+            problems.append((name, str(_l("%(value)s is not one of the allowed values.", value=getattr(data, name)))))
+    for name, codes in data.multi.items():
+        vocabulary = vocab.MULTI_FIELDS.get(name)
+        unknown = [c for c in codes if vocabulary is None or c not in vocabulary.codes]
+        if unknown:
+            problems.append((name, str(_l("%(value)s is not one of the allowed values.", value=", ".join(unknown)))))
+    for name in ("country", "nationality"):
+        code = getattr(data, name)
+        if (code or name == "country") and session.get(Country, (code or "").upper()) is None:
+            problems.append((name, str(_l("%(value)s is not a recorded country.", value=code or ""))))
+    if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
+        problems.append(("organisation", str(_l("Unknown organisation."))))
+    return problems
+
+
+def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None, data: ProfileData) -> None:
+    """Write a validated profile onto a stakeholder (and its account's name); no commit."""
+    stakeholder.search_name = search_key(data.name)
+    stakeholder.country = data.country.upper()
+    stakeholder.nationality = data.nationality.upper() if data.nationality else None
+    for name in ("category", "stakeholder_type", "gender", "sector", "job_title", "preferred_language",
+                 "phone", "organisation_id"):
+        setattr(stakeholder, name, getattr(data, name))
+    stakeholder.gender_self_described = data.gender_self_described if data.gender == "another" else ""
+    stakeholder.updated_at = utcnow()
+    if user is not None:
+        user.name = data.name.strip()
+    session.add(stakeholder)
+    session.flush()
+    for name, codes in data.multi.items():
+        session.exec(delete(StakeholderAttribute).where(
+            StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == name))
+        for code in dict.fromkeys(codes):
+            session.add(StakeholderAttribute(stakeholder_id=stakeholder.id, field=name, code=code))
+
+
+def attributes(session: Session, stakeholder_id: int) -> dict[str, list[str]]:
+    chosen: dict[str, list[str]] = {name: [] for name in vocab.MULTI_FIELDS}
+    rows = session.exec(select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == stakeholder_id))
+    for row in rows:
+        chosen.setdefault(row.field, []).append(row.code)
+    for name, codes in chosen.items():
+        order = vocab.MULTI_FIELDS[name].codes if name in vocab.MULTI_FIELDS else ()
+        codes.sort(key=lambda c: order.index(c) if c in order else len(order))
+    return chosen
+
+
+def profile_of(session: Session, stakeholder: Stakeholder, user: User | None) -> ProfileData:
+    return ProfileData(
+        name=user.name if user else "",
+        country=stakeholder.country or "",
+        category=stakeholder.category,
+        stakeholder_type=stakeholder.stakeholder_type,
+        gender=stakeholder.gender,
+        gender_self_described=stakeholder.gender_self_described,
+        sector=stakeholder.sector,
+        job_title=stakeholder.job_title,
+        nationality=stakeholder.nationality,
+        organisation_id=stakeholder.organisation_id,
+        preferred_language=stakeholder.preferred_language,
+        phone=stakeholder.phone,
+        multi=attributes(session, stakeholder.id),
+    )
+
+
+def stakeholder_for_user(session: Session, user_id: int) -> Stakeholder | None:
+    return session.exec(select(Stakeholder).where(Stakeholder.user_id == user_id)).first()
+
+
+# --- consents ----------------------------------------------------------------------------
+
+OPTIONAL_CONSENTS = ("public_listing", "share_with_focal_point", "mailing_list")
+
+
+def record_consents(session: Session, stakeholder: Stakeholder, granted: dict[str, bool], *,
+                    only_changes: bool = True) -> None:
+    """Record consents with the current text version; no commit.
+
+    At registration every consent is recorded (`only_changes=False`), ticked or not; later,
+    only the ones that changed.
+    """
+    session.add(stakeholder)
+    session.flush()
+    for kind, value in granted.items():
+        if kind not in vocab.CONSENT.codes:
+            raise RegistryError(f"unknown consent {kind}")
+        if kind in OPTIONAL_CONSENTS:
+            if only_changes and getattr(stakeholder, kind) == value:
+                continue
+            setattr(stakeholder, kind, value)
+        session.add(ConsentRecord(stakeholder_id=stakeholder.id, kind=kind, granted=value,
+                                  text_version=vocab.CONSENT_TEXT_VERSION))
+
+
+def consent_history(session: Session, stakeholder_id: int) -> list[ConsentRecord]:
+    return list(session.exec(select(ConsentRecord).where(ConsentRecord.stakeholder_id == stakeholder_id)
+                             .order_by(ConsentRecord.recorded_at, ConsentRecord.id)))
+
+
+# --- organisations -----------------------------------------------------------------------
+
+
+@dataclass
+class OrganisationData:
+    name: str
+    org_type: str
+    country: str | None
+    acronym: str = ""
+    website: str = ""
+    other_names: dict[str, str] = field(default_factory=dict)  # language -> name
+    admissions: list[tuple[str, int]] = field(default_factory=list)  # (plenary session, year)
+
+
+def organisation_problems(session: Session, data: OrganisationData) -> list[tuple[str, str]]:
+    problems = []
+    if not data.name.strip():
+        problems.append(("name", str(_l("A name is required."))))
+    if data.org_type not in vocab.ORGANISATION_TYPE.codes:
+        problems.append(("org_type", str(_l("%(value)s is not one of the allowed values.", value=data.org_type))))
+    if data.country and session.get(Country, data.country.upper()) is None:
+        problems.append(("country", str(_l("%(value)s is not a recorded country.", value=data.country))))
+    if data.website and not data.website.startswith(("http://", "https://")):
+        problems.append(("website", str(_l("A web address starts with http:// or https://."))))
+    for _session, year in data.admissions:
+        if not 2010 <= int(year) <= 2100:
+            problems.append(("admissions", str(_l("%(value)s is not a plausible year.", value=year))))
+    return problems
+
+
+def find_organisation(session: Session, name: str, country: str | None) -> Organisation | None:
+    """The live organisation with this name (any case or accents) in this country."""
+    statement = select(Organisation).where(
+        Organisation.search_name == search_key(name),
+        Organisation.status.in_(("pending", "approved")),
+    )
+    statement = statement.where(
+        Organisation.country == country.upper() if country else Organisation.country.is_(None))
+    return session.exec(statement).first()
+
+
+def apply_organisation(session: Session, organisation: Organisation, data: OrganisationData) -> Organisation:
+    """Write validated data onto an organisation, with its names and admissions; no commit."""
+    organisation.name = data.name.strip()
+    organisation.search_name = search_key(data.name)
+    organisation.org_type = data.org_type
+    organisation.country = data.country.upper() if data.country else None
+    organisation.acronym = data.acronym.strip()
+    organisation.website = data.website.strip()
+    session.add(organisation)
+    session.flush()
+    for language, name in data.other_names.items():
+        existing = session.get(OrganisationName, (organisation.id, language))
+        if name.strip():
+            if existing:
+                existing.name = name.strip()
+            else:
+                session.add(OrganisationName(organisation_id=organisation.id, language=language, name=name.strip()))
+        elif existing:
+            session.delete(existing)
+    for plenary, year in data.admissions:
+        known = session.exec(select(ObserverAdmission).where(
+            ObserverAdmission.organisation_id == organisation.id,
+            ObserverAdmission.plenary_session == plenary)).first()
+        if known:
+            known.year = int(year)
+        else:
+            session.add(ObserverAdmission(organisation_id=organisation.id, plenary_session=plenary, year=int(year)))
+    return organisation
+
+
+def propose_organisation(session: Session, data: OrganisationData, proposed_by: int | None) -> Organisation:
+    """A new organisation waiting for secretariat approval, or the live one of that name; no commit."""
+    existing = find_organisation(session, data.name, data.country)
+    if existing is not None:
+        return existing
+    organisation = Organisation(name="", search_name="", org_type=data.org_type, status="pending",
+                                proposed_by_id=proposed_by)
+    return apply_organisation(session, organisation, data)
+
+
+def approved_organisations(session: Session) -> list[Organisation]:
+    return list(session.exec(select(Organisation).where(Organisation.status == "approved")
+                             .order_by(Organisation.search_name)))
+
+
+def localised_name(session: Session, organisation: Organisation, language: str) -> str:
+    other = session.get(OrganisationName, (organisation.id, language))
+    return other.name if other else organisation.name
+
+
+def set_organisation_status(*, session: Session, organisation: Organisation, status: str,
+                            actor_id: int | None) -> None:
+    if status not in {"approved", "rejected"}:
+        raise RegistryError("status must be approved or rejected")
+    organisation.status = status
+    organisation.approved_at = utcnow() if status == "approved" else None
+    audit.record(session, f"organisation.{status}", actor_id=actor_id, target=organisation.name,
+                 organisation_id=organisation.id)
+    session.commit()
+
+
+def organisation_admissions(session: Session, organisation_id: int) -> list[ObserverAdmission]:
+    return list(session.exec(select(ObserverAdmission).where(ObserverAdmission.organisation_id == organisation_id)
+                             .order_by(ObserverAdmission.year)))
+
+
+def labelled(vocabulary: vocab.Vocabulary, codes: Iterable[str]) -> list[str]:
+    return [vocabulary.label(code) for code in codes]
+
+
+# --- secretariat -------------------------------------------------------------------------
+
+
+def set_stakeholder_active(*, session: Session, stakeholder: Stakeholder, active: bool, actor_id: int | None) -> None:
+    """Deactivate (hidden everywhere, account blocked) or reactivate a stakeholder."""
+    stakeholder.is_active = active
+    if stakeholder.user_id:
+        user = session.get(User, stakeholder.user_id)
+        if user is not None:
+            user.is_active = active
+            if not active:
+                from core.accounts.models import new_session_epoch
+
+                user.session_epoch = new_session_epoch()
+    audit.record(session, "stakeholder.activated" if active else "stakeholder.deactivated",
+                 actor_id=actor_id, target=f"stakeholder:{stakeholder.id}")
+    session.commit()
+
+
+def update_stakeholder(*, session: Session, stakeholder: Stakeholder, profile: ProfileData,
+                       proposal: OrganisationData | None, actor_id: int | None) -> None:
+    user = session.get(User, stakeholder.user_id) if stakeholder.user_id else None
+    if proposal is not None:
+        profile.organisation_id = propose_organisation(session, proposal, proposed_by=None).id
+    profile.preferred_language = stakeholder.preferred_language
+    apply_profile(session, stakeholder, user, profile)
+    audit.record(session, "stakeholder.edited", actor_id=actor_id, target=f"stakeholder:{stakeholder.id}")
+    session.commit()
+
+
+def save_organisation(*, session: Session, organisation: Organisation | None, data: OrganisationData,
+                      actor_id: int | None) -> Organisation:
+    """Create (approved: the secretariat vouches for it) or update an organisation."""
+    if organisation is None:
+        if find_organisation(session, data.name, data.country) is not None:
+            raise RegistryError(str(_l("An organisation with this name already exists in this country.")))
+        organisation = Organisation(name="", search_name="", org_type=data.org_type, status="approved",
+                                    approved_at=utcnow())
+    apply_organisation(session, organisation, data)
+    audit.record(session, "organisation.saved", actor_id=actor_id, target=organisation.name,
+                 organisation_id=organisation.id)
+    session.commit()
+    return organisation
+
+
+def list_organisations(session: Session, *, q: str = "", status: str = "", org_type: str = "", country: str = "",
+                       page: int = 1, per_page: int = 25):
+    """(rows of (Organisation, member count), total), pending first then by name."""
+    from sqlmodel import case, func
+
+    members = (select(Stakeholder.organisation_id, func.count().label("n"))
+               .where(Stakeholder.erased_at.is_(None)).group_by(Stakeholder.organisation_id).subquery())
+    conditions = []
+    if q:
+        like = f"%{search_key(q)}%"
+        conditions.append(Organisation.search_name.like(like) | Organisation.acronym.ilike(f"%{q.strip()}%"))
+    if status:
+        conditions.append(Organisation.status == status)
+    else:
+        conditions.append(Organisation.status != "merged")
+    if org_type:
+        conditions.append(Organisation.org_type == org_type)
+    if country:
+        conditions.append(Organisation.country == country.upper())
+    total = session.exec(select(func.count()).select_from(Organisation).where(*conditions)).one()
+    rows = session.exec(
+        select(Organisation, func.coalesce(members.c.n, 0))
+        .outerjoin(members, members.c.organisation_id == Organisation.id)
+        .where(*conditions)
+        .order_by(case((Organisation.status == "pending", 0), else_=1), Organisation.search_name)
+        .offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def organisation_other_names(session: Session, organisation_id: int) -> dict[str, str]:
+    return {n.language: n.name for n in session.exec(
+        select(OrganisationName).where(OrganisationName.organisation_id == organisation_id))}
+
+
+def account_emails(session: Session, user_ids: set[int]) -> dict[int, str]:
+    ids, emails = sorted(user_ids), {}
+    for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
+        emails.update(session.exec(select(User.id, User.email).where(User.id.in_(ids[start:start + 900]))).all())
+    return emails
+
+
+def public_flags(session: Session, stakeholder_ids: list[int]) -> dict[int, bool]:
+    flags = {}
+    for start in range(0, len(stakeholder_ids), 900):  # stay under SQLite's bound-parameter limit
+        chunk = stakeholder_ids[start:start + 900]
+        flags.update(session.exec(select(Stakeholder.id, Stakeholder.public_listing)
+                                  .where(Stakeholder.id.in_(chunk))).all())
+    return flags
+
+
+def regional_groups(session: Session) -> dict[str, str]:
+    return {iso2: group or "" for iso2, group in session.exec(select(Country.iso2, Country.regional_group))}

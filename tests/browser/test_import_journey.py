@@ -1,0 +1,48 @@
+"""The secretariat imports a stakeholder file with one bad row: the row and column are named, nothing is imported."""
+from playwright.sync_api import expect
+from sqlmodel import func, select
+
+from core.accounts.models import User
+from stakeholders.models import Stakeholder
+from tests.factories import DEFAULT_PASSWORD, make_user
+
+FILE = (
+    "email,name,country,category,gender\n"
+    "amina@example.org,Amina Diallo,SN,science,female\n"
+    "ivan@example.org,Ivan Petrov,Narnia,policymaker,male\n"
+    "li.wei@example.org,李伟,CN,Scientific community,\n"
+).encode("utf-8")
+
+
+def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_page, session, tmp_path):
+    live_server.app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+    make_user(session, email="secretariat@example.org", role="secretariat", name="Secretariat Member")
+
+    page = new_page()
+    page.goto(f"{live_server.url}/account/login")
+    page.get_by_label("Email address").fill("secretariat@example.org")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="Secretariat Member")).to_be_visible()
+
+    page.goto(f"{live_server.url}/staff/registry/import")
+    page.get_by_label("What the file holds").select_option(label="Stakeholders")
+    page.get_by_label("File (CSV or XLSX)").set_input_files(
+        {"name": "new-stakeholders.csv", "mimeType": "text/csv", "buffer": FILE})
+    page.get_by_role("button", name="Check the file").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    expect(page.get_by_role("alert")).to_contain_text("1 problem in the file")
+    problem_rows = page.get_by_role("table", name="Problems, by row and column").locator("tbody tr")
+    expect(problem_rows).to_have_count(1)
+    expect(problem_rows.first.get_by_role("rowheader")).to_have_text("3")
+    expect(problem_rows.first.locator("td").nth(0)).to_have_text("country")
+    expect(problem_rows.first.locator("td").nth(1)).to_have_text("Narnia is not a recorded country.")
+    expect(page.get_by_role("button", name="Confirm the import")).to_have_count(0)
+    # The preview shows the rows as they are in the file, Chinese names included.
+    expect(page.get_by_role("table", name="Preview of the first rows of the file")).to_contain_text("李伟")
+
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(Stakeholder)).one() == 0
+    assert session.exec(select(func.count()).select_from(User)).one() == 1  # the secretariat member only
+    assert not list(tmp_path.glob("imports/*"))  # an invalid file is not kept on the server

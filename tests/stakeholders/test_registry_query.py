@@ -1,0 +1,52 @@
+from stakeholders.registry_query import RegistryFilters, Scope, breakdown, search
+from tests.factories import make_organisation, make_stakeholder
+
+
+def _names(rows):
+    return [row.name for row in rows]
+
+
+def test_public_scope_shows_only_consenting_active_people_of_approved_organisations(session):
+    approved = make_organisation(session, name="Approved Institute")
+    pending = make_organisation(session, name="Pending Institute", status="pending")
+    make_stakeholder(session, name="Listed Person", organisation=approved)
+    make_stakeholder(session, name="No Organisation")
+    make_stakeholder(session, name="Not Consenting", public_listing=False)
+    make_stakeholder(session, name="Waiting Organisation", organisation=pending)
+    make_stakeholder(session, name="Deactivated", is_active=False)
+    rows, total = search(session, RegistryFilters(), Scope.PUBLIC)
+    assert _names(rows) == ["Listed Person", "No Organisation"] and total == 2
+    _rows, everyone = search(session, RegistryFilters(), Scope.SECRETARIAT)
+    assert everyone == 5
+
+
+def test_search_ignores_case_and_accents_and_matches_organisations(session):
+    institute = make_organisation(session, name="Instituto de Ecología")
+    make_stakeholder(session, name="José Núñez")
+    make_stakeholder(session, name="Ana Ruiz", organisation=institute)
+    assert _names(search(session, RegistryFilters(q="jose nunez"), Scope.PUBLIC)[0]) == ["José Núñez"]
+    assert _names(search(session, RegistryFilters(q="ECOLOGIA"), Scope.PUBLIC)[0]) == ["Ana Ruiz"]
+
+
+def test_filters_by_region_category_and_knowledge_system(session):
+    make_stakeholder(session, name="Kenyan Scientist", country="KE", category="science")
+    make_stakeholder(session, name="French Holder", country="FR", category="ilk", knowledge_systems=("ilk",))
+    make_stakeholder(session, name="Peruvian Holder", country="PE", category="ilk", knowledge_systems=("ilk", "scientific"))
+    assert _names(search(session, RegistryFilters(region="WEOG"), Scope.PUBLIC)[0]) == ["French Holder"]
+    assert _names(search(session, RegistryFilters(knowledge_system="ilk", sort="-name"), Scope.PUBLIC)[0]) == [
+        "Peruvian Holder", "French Holder"]
+    assert breakdown(session, "category", RegistryFilters(), Scope.PUBLIC) == {"science": 1, "ilk": 2}
+    assert breakdown(session, "knowledge_system", RegistryFilters(), Scope.PUBLIC) == {"scientific": 2, "ilk": 2}
+
+
+def test_country_scope_cannot_be_widened_by_a_filter(session):
+    make_stakeholder(session, name="In Kenya", country="KE", public_listing=False)
+    make_stakeholder(session, name="In France", country="FR")
+    rows, total = search(session, RegistryFilters(country="FR"), Scope.COUNTRY, country="KE")
+    assert _names(rows) == ["In Kenya"] and total == 1
+
+
+def test_filters_from_query_arguments_ignore_garbage():
+    filters = RegistryFilters.from_args({"page": "abc", "sort": "drop table", "per_page": "100000", "q": " x "})
+    assert (filters.page, filters.sort, filters.per_page, filters.q) == (1, "name", 100, "x")
+    assert filters.as_args(page=2) == {"q": "x", "per_page": 100, "page": 2}
