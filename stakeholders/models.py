@@ -58,6 +58,12 @@ class Stakeholder(SQLModel, table=True):
     __table_args__ = (
         Index("ix_stakeholder_public", "public_listing", "is_active", "country"),
         Index("ix_stakeholder_country_category", "country", "category"),
+        # The public register: its count and name-ordered pages read only this index.
+        Index("ix_stakeholder_listing", "public_listing", "is_active", "erased_at", "search_name", "id",
+              "organisation_id", "country", "category"),
+        # Name search (`LIKE '%...%'`): a trigram index on PostgreSQL (a plain one elsewhere).
+        Index("ix_stakeholder_search_name_trgm", "search_name", postgresql_using="gin",
+              postgresql_ops={"search_name": "gin_trgm_ops"}),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,7 +93,7 @@ class Stakeholder(SQLModel, table=True):
 class StakeholderAttribute(SQLModel, table=True):
     """One chosen code of a multi-valued profile field (disciplines, knowledge systems, ...)."""
 
-    __table_args__ = (Index("ix_stakeholder_attribute_field_code", "field", "code"),)
+    __table_args__ = (Index("ix_stakeholder_attribute_field_code", "field", "code", "stakeholder_id"),)
 
     stakeholder_id: int = Field(foreign_key="stakeholder.id", primary_key=True, ondelete="CASCADE")
     field: str = Field(primary_key=True, max_length=20)

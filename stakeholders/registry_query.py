@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
 from core.accounts.models import User
@@ -27,9 +27,9 @@ class Scope(Enum):
 SORTS = {
     "name": (Stakeholder.search_name, Stakeholder.id),
     "-name": (Stakeholder.search_name.desc(), Stakeholder.id.desc()),
-    "country": (Stakeholder.country, Stakeholder.search_name),
-    "category": (Stakeholder.category, Stakeholder.search_name),
-    "organisation": (Organisation.search_name, Stakeholder.search_name),
+    "country": (Stakeholder.country, Stakeholder.search_name, Stakeholder.id),
+    "category": (Stakeholder.category, Stakeholder.search_name, Stakeholder.id),
+    "organisation": (Organisation.search_name, Stakeholder.search_name, Stakeholder.id),
     "newest": (Stakeholder.created_at.desc(), Stakeholder.id.desc()),
     "oldest": (Stakeholder.created_at, Stakeholder.id),
 }
@@ -119,7 +119,10 @@ def _filtered(filters: RegistryFilters, scope: Scope, country: str | None):
     conditions = _scoped(scope, country)
     if filters.q:
         like = f"%{search_key(filters.q)}%"
-        conditions.append(or_(Stakeholder.search_name.like(like), Organisation.search_name.like(like)))
+        conditions.append(or_(
+            Stakeholder.search_name.like(like),
+            Stakeholder.organisation_id.in_(select(Organisation.id).where(Organisation.search_name.like(like))),
+        ))
     if filters.country and scope not in (Scope.COUNTRY, Scope.COUNTRY_SHARED):
         conditions.append(Stakeholder.country == filters.country.upper())
     if filters.region:
@@ -130,13 +133,12 @@ def _filtered(filters: RegistryFilters, scope: Scope, country: str | None):
         if getattr(filters, name):
             conditions.append(getattr(Stakeholder, name) == getattr(filters, name))
     if filters.knowledge_system:
-        conditions.append(
-            exists().where(and_(
-                StakeholderAttribute.stakeholder_id == Stakeholder.id,
+        conditions.append(Stakeholder.id.in_(
+            select(StakeholderAttribute.stakeholder_id).where(
                 StakeholderAttribute.field == "knowledge_system",
                 StakeholderAttribute.code == filters.knowledge_system,
-            ))
-        )
+            )
+        ))
     if filters.organisation_id:
         conditions.append(Stakeholder.organisation_id == filters.organisation_id)
     if filters.registered_after is not None:
@@ -165,17 +167,22 @@ def search(
 ) -> tuple[list[RegistryRow], int]:
     """One page of rows and the total number of matches."""
     conditions = _filtered(filters, scope, country)
+    order = SORTS.get(filters.sort, SORTS["name"])
+    # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
+    # fetch the wide columns and the account's name for the page's rows only.
+    page_ids = (
+        _base([Stakeholder.id]).where(*conditions).order_by(*order)
+        .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+    ).subquery()
     statement = (
         _base([
             Stakeholder.id, Stakeholder.user_id, User.name, Stakeholder.organisation_id, Organisation.name,
             Stakeholder.country, Stakeholder.category, Stakeholder.stakeholder_type, Stakeholder.gender,
             Stakeholder.is_active,
         ])
+        .join(page_ids, page_ids.c.id == Stakeholder.id)
         .outerjoin(User, User.id == Stakeholder.user_id)
-        .where(*conditions)
-        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
-        .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
+        .order_by(*order)
     )
     rows = [RegistryRow(*row) for row in session.exec(statement).all()]
     return rows, count(session, filters, scope, country)

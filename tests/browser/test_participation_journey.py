@@ -9,6 +9,7 @@ def sign_in(page, base, email):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
 
 
 def test_secretariat_records_a_nomination_that_the_stakeholder_then_sees(live_server, new_page, session):

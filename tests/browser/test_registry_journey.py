@@ -10,6 +10,7 @@ def sign_in(page, base, email, password):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
 
 
 def test_new_organisation_appears_in_the_public_register_after_approval(live_server, new_page, session):
