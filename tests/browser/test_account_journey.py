@@ -3,17 +3,12 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.actions import sign_in
+
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 SCREENSHOTS = None  # set to a folder path to keep screenshots while developing
 
-
-def sign_in(page, base, email, password):
-    page.goto(f"{base}/account/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
 
 
 def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_page, session):

@@ -1,15 +1,10 @@
 """The secretariat records a call for fellows and a nomination; the nominee sees it in their history."""
 from playwright.sync_api import expect
 
-from tests.factories import DEFAULT_PASSWORD, make_stakeholder, make_user
+from tests.browser.actions import sign_in
 
+from tests.factories import make_stakeholder, make_user
 
-def sign_in(page, base, email):
-    page.goto(f"{base}/account/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
 
 
 def test_secretariat_records_a_nomination_that_the_stakeholder_then_sees(live_server, new_page, session):

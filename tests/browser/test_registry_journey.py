@@ -1,16 +1,11 @@
 """Register with a new organisation and consent to listing; appear once the secretariat approves it."""
 from playwright.sync_api import expect
 
+from tests.browser.actions import sign_in
+
 from tests.conftest import outbox_links
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-
-def sign_in(page, base, email, password):
-    page.goto(f"{base}/account/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
 
 
 def test_new_organisation_appears_in_the_public_register_after_approval(live_server, new_page, session):

@@ -1,0 +1,10 @@
+"""What a person does in the browser, shared by every journey."""
+from tests.factories import DEFAULT_PASSWORD
+
+
+def sign_in(page, base: str, email: str, password: str = DEFAULT_PASSWORD) -> None:
+    page.goto(f"{base}/account/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/account/login" not in url)  # the next navigation must not cancel the sign-in
