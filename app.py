@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "core.audit",
     "core.mail",
     "stakeholders.models",
+    "surveys.models",
 )
 
 # Modules that add demo data to `flask seed-demo` (core.demo.register_seeder).

@@ -1,1 +1,1 @@
-"""Survey instruments, waves and responses (issue 4)."""
+"""Survey instruments (XLSForm), waves, invitations, responses, and the tidy frame for analysis."""

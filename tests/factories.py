@@ -84,3 +84,93 @@ def make_stakeholder(session: Session, *, name: str = "Wanjiku Otieno", email: s
     }, only_changes=False)
     session.commit()
     return stakeholder
+
+
+# --- surveys ------------------------------------------------------------------------------
+
+LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+def six(text: str) -> dict[str, str]:
+    """Labels in the six languages: the English text tagged with each code (tests only)."""
+    return {code: text if code == "en" else f"[{code}] {text}" for code in LANGS}
+
+
+def make_definition(*, pages=None, choices=None, form_id: str = "test_survey", version: str = "1"):
+    """A small two-page instrument: a Likert grid, skip logic, a constraint, an "other"."""
+    from surveys.definition import Choice, Definition, Grid, Page, Question
+
+    agree = tuple(Choice(name=str(i), labels=six(text)) for i, text in
+                  enumerate(("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"), start=1))
+    roles = tuple(Choice(name=n, labels=six(n.title())) for n in ("author", "reviewer", "user", "other"))
+    yes_no = (Choice(name="yes", labels=six("Yes")), Choice(name="no", labels=six("No")))
+    default_pages = (
+        Page(name="about", labels=six("About you"), items=(
+            Question(name="roles", type="select_multiple", labels=six("Your roles"), list_name="roles",
+                     required=True, indicator="participation", row=2),
+            Question(name="roles_other", type="text", labels=six("Other role, please specify"),
+                     relevant="selected(${roles}, 'other')", other_of="roles", row=3),
+            Question(name="years", type="integer", labels=six("Years of involvement"),
+                     constraint=". >= 0 and . <= 60", constraint_messages=six("Between 0 and 60"), row=4),
+            Question(name="engaged", type="select_one", labels=six("Did you engage with IPBES?"),
+                     list_name="yes_no", required=True, row=5),
+        )),
+        Page(name="views", labels=six("Your views"), relevant="${engaged} = 'yes'", items=(
+            Grid(name="clarity", labels=six("How far do you agree?"), list_name="agree", questions=(
+                Question(name="clear_how", type="select_one", labels=six("It is clear how to engage"),
+                         list_name="agree", indicator="commitment", appearance="list-nolabel", row=8),
+                Question(name="transparent", type="select_one", labels=six("Processes are transparent"),
+                         list_name="agree", indicator="communication", appearance="list-nolabel", row=9),
+            )),
+            Question(name="comments", type="text", labels=six("Comments"), pii=False, row=11),
+        )),
+    )
+    return Definition(
+        form_id=form_id, version=version, titles=six("Test survey"), pages=tuple(pages or default_pages),
+        choices=dict(choices or {"agree": agree, "roles": roles, "yes_no": yes_no}),
+    )
+
+
+def make_instrument_version(session: Session, *, definition=None, code: str = "test-survey", instrument=None):
+    """Store a definition as the next version of an instrument (created if needed)."""
+    import hashlib
+    import json
+
+    from sqlmodel import func, select
+
+    from surveys.models import Instrument, InstrumentVersion
+
+    definition = definition or make_definition()
+    if instrument is None:
+        instrument = session.exec(select(Instrument).where(Instrument.code == code)).first()
+    if instrument is None:
+        instrument = Instrument(code=code, name=code.replace("-", " ").title())
+        session.add(instrument)
+        session.flush()
+    data = definition.to_dict()
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    number = (session.exec(select(func.max(InstrumentVersion.number))
+                           .where(InstrumentVersion.instrument_id == instrument.id)).one() or 0) + 1
+    version = InstrumentVersion(instrument_id=instrument.id, number=number, content_hash=digest,
+                                definition=data, xlsform=b"", filename="factory.xlsx")
+    session.add(version)
+    session.commit()
+    return version
+
+
+def make_wave(session: Session, *, version=None, name: str = "Annual survey 2026", year: int = 2026,
+              status: str = "published", opens_in_days: float = -1, closes_in_days: float = 30,
+              audience: dict | None = None):
+    """A wave, open now by default."""
+    from datetime import timedelta
+
+    from surveys.models import Wave
+
+    version = version or make_instrument_version(session)
+    now = utcnow()
+    wave = Wave(instrument_id=version.instrument_id, version_id=version.id, name=name, year=year,
+                opens_at=now + timedelta(days=opens_in_days), closes_at=now + timedelta(days=closes_in_days),
+                status=status, audience=audience or {})
+    session.add(wave)
+    session.commit()
+    return wave

@@ -1,0 +1,122 @@
+"""An instrument version as the app uses it: pages of questions with labels in six languages.
+
+The XLSForm importer (`surveys.xlsform`) builds these from a workbook; the database stores
+them as JSON (`InstrumentVersion.definition`) and `Definition.from_dict` reads them back.
+Everything here is plain data: no Flask, no database.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from core.config import LANGUAGES
+
+QUESTION_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text", "date", "note")
+# Registry fields an open-link respondent answers inside the survey (the `profile` column).
+PROFILE_FIELDS = ("country", "category", "gender", "stakeholder_type")
+# Indicator groups of decision IPBES-3/4 a question can feed (the `indicator` column).
+INDICATOR_GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
+
+Labels = dict[str, str]  # language code -> text; every code of LANGUAGES present
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    labels: Labels
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    type: str  # one of QUESTION_TYPES
+    labels: Labels
+    hints: Labels = field(default_factory=dict)
+    list_name: str | None = None  # select_one / select_multiple
+    required: bool = False
+    relevant: str | None = None  # XLSForm expression (surveys.expressions)
+    constraint: str | None = None
+    constraint_messages: Labels = field(default_factory=dict)
+    required_messages: Labels = field(default_factory=dict)
+    appearance: str = ""
+    other_of: str | None = None  # set on the "please specify" text question of a select's "other"
+    pii: bool = False  # identifies a person
+    quasi: bool = False  # quasi-identifier
+    indicator: str | None = None  # one of INDICATOR_GROUPS
+    profile: str | None = None  # one of PROFILE_FIELDS: asked only of respondents not in the registry
+    row: int = 0  # row on the `survey` sheet, for messages
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A `field-list` group with `table-list` appearance: questions sharing one choice list."""
+
+    name: str
+    labels: Labels
+    list_name: str
+    questions: tuple[Question, ...]
+    relevant: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A top-level group: one page of the questionnaire."""
+
+    name: str
+    labels: Labels
+    items: tuple[Question | Grid, ...]
+    relevant: str | None = None
+    profile: bool = False  # every question on it has `profile`: skipped for registry respondents
+
+
+@dataclass(frozen=True)
+class Definition:
+    form_id: str
+    version: str
+    titles: Labels
+    pages: tuple[Page, ...]
+    choices: dict[str, tuple[Choice, ...]]
+    default_language: str = "en"
+
+    def questions(self) -> list[Question]:
+        """Every question in form order, grid rows included."""
+        found: list[Question] = []
+        for page in self.pages:
+            for item in page.items:
+                found.extend(item.questions if isinstance(item, Grid) else (item,))
+        return found
+
+    def question(self, name: str) -> Question:
+        for question in self.questions():
+            if question.name == name:
+                return question
+        raise KeyError(name)
+
+    def choice_names(self, list_name: str) -> list[str]:
+        return [choice.name for choice in self.choices[list_name]]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Definition:
+        def question(q: dict) -> Question:
+            return Question(**q)
+
+        def item(i: dict) -> Question | Grid:
+            if "questions" in i:
+                return Grid(**{**i, "questions": tuple(question(q) for q in i["questions"])})
+            return question(i)
+
+        pages = tuple(
+            Page(**{**p, "items": tuple(item(i) for i in p["items"])}) for p in data["pages"]
+        )
+        choices = {name: tuple(Choice(**c) for c in items) for name, items in data["choices"].items()}
+        return cls(**{**data, "pages": pages, "choices": choices})
+
+
+def label(labels: Labels, language: str, fallback: str = "en") -> str:
+    return labels.get(language) or labels.get(fallback) or ""
+
+
+__all__ = ["LANGUAGES", "QUESTION_TYPES", "PROFILE_FIELDS", "INDICATOR_GROUPS", "Choice", "Question",
+           "Grid", "Page", "Definition", "label"]
