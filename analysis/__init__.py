@@ -1,1 +1,5 @@
-"""Pure pandas/statsmodels analysis of survey and registry frames; imports nothing from Flask, Dash or the database."""
+"""Engagement indicators and survey statistics: pure functions over pandas DataFrames.
+
+Nothing here imports Flask, Dash or the database; `surveys.frame.responses_frame` is the
+only road in.
+"""
