@@ -333,10 +333,6 @@ class Roster:
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)  # whole country
 
 
-def _shared_search(session: Session, filters: RegistryFilters, country: str) -> tuple[list[RegistryRow], int]:
-    return registry_query.search(session, filters, Scope.COUNTRY_SHARED, country)
-
-
 def _entries(session: Session, rows: list[RegistryRow], country: str) -> list[RosterEntry]:
     """Contact details of the rows, read again with the consent and the country as conditions."""
     ids = [r.stakeholder_id for r in rows]
@@ -371,7 +367,7 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
     if not country:
         raise ValueError("a roster needs the focal point's country")
     filters = replace(filters, **ROSTER_FIXED)
-    rows, listed = _shared_search(session, filters, country)
+    rows, listed = registry_query.search(session, filters, Scope.COUNTRY_SHARED, country)
     # The name search covers only those who consented: counting the others by name would tell
     # whether someone who did not consent is registered.
     unnamed = replace(filters, q="", page=1)
@@ -393,14 +389,9 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
 
 def roster_download(session: Session, *, country: str, filters: RegistryFilters, batch: int = 500):
     """Every consenting stakeholder matching the filters, as RosterEntry, in batches."""
-    filters = replace(filters, **ROSTER_FIXED)
-    page = 1
-    while True:
-        rows, _total = _shared_search(session, replace(filters, page=page, per_page=batch), country)
+    for rows in registry_query.pages(session, replace(filters, **ROSTER_FIXED), Scope.COUNTRY_SHARED, country,
+                                     batch):
         yield from _entries(session, rows, country)
-        if len(rows) < batch:
-            return
-        page += 1
 
 
 def registered_between(session: Session, *, country: str, since, until) -> tuple[list[RegistryRow], int]:

@@ -7,25 +7,25 @@ problem, applies every plan in one transaction with one audit event. Re-importin
 updates what it matched instead of duplicating it: organisations on name (any case or
 accents) and country, stakeholders on email, participation on (activity, party, role).
 
-Nothing here reads the request; uploads wait between preview and confirmation in an
-`UploadStore`, a folder on the server, never in the client's session.
+Nothing here reads the request; uploads wait between preview and confirmation in the
+database (`PendingImport`), never in the client's session nor on one machine's disk.
+The steps every import shares (`check_file`, and `Importer`: write, audit, pending uploads)
+serve the engagement records' import too (engagement/importing.py).
 """
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from datetime import timedelta
+from typing import ClassVar
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, delete, func, select
 
 from core import audit
 from core.accounts.models import Role, User
@@ -34,8 +34,15 @@ from core.config import LANGUAGES
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders import services, vocabularies as vocab
-from stakeholders.models import Activity, Organisation, Participation, Stakeholder, StakeholderAttribute
-from stakeholders.table_reader import Row, Table, column_key, read_table
+from stakeholders.models import (
+    Activity,
+    Organisation,
+    Participation,
+    PendingImport,
+    Stakeholder,
+    StakeholderAttribute,
+)
+from stakeholders.table_reader import MAX_BYTES, Row, Table, TableError, column_key, read_table
 from stakeholders.text import search_key
 
 PREVIEW_ROWS = 20
@@ -172,10 +179,6 @@ MULTI_COLUMNS = {"disciplines": "discipline", "knowledge_systems": "knowledge_sy
 ORGANISATION_COLUMNS = {"org_type": "type", "admissions": "observer_year"}
 PROFILE_COLUMNS = {"stakeholder_type": "type", **{name: column for column, name in MULTI_COLUMNS.items()}}
 LANGUAGE_NAMES = {Locale.parse(code).get_display_name("en").casefold(): code for code in LANGUAGES}
-
-
-def template_header(kind: str) -> list[str]:
-    return KINDS[kind].column_names
 
 
 # --- report -------------------------------------------------------------------------------
@@ -329,6 +332,16 @@ class Cells:
             return ""
         return value
 
+    def email(self, name: str) -> str:
+        """The address as written; one that is no valid address is reported."""
+        value = self.text(name)
+        if value:
+            try:
+                validate_email(value, check_deliverability=False)
+            except EmailNotValidError:
+                self.problem(name, _l("%(value)s is not a valid email address.", value=value))
+        return value
+
     def code(self, name: str) -> str | None:
         value = self.text(name)
         if not value:
@@ -455,12 +468,8 @@ def _stakeholder_rows(session: Session, table: Table, cells_of, lookups: Lookups
     for row in table.rows:
         cells = cells_of(row)
         before = len(cells.problems)
-        email = cells.text("email")
+        email = cells.email("email")
         if email:
-            try:
-                validate_email(email, check_deliverability=False)
-            except EmailNotValidError:
-                cells.problem("email", _l("%(value)s is not a valid email address.", value=email))
             email = normalise_email(email)
             if email in seen:
                 cells.problem("email", _l("The same email address is already in row %(row)s.", row=seen[email]))
@@ -620,9 +629,24 @@ _ROWS = {"organisations": _organisation_rows, "stakeholders": _stakeholder_rows,
 
 def validate(*, session: Session, kind: str, content: bytes) -> Report:
     """Check every row of a file; raises `TableError` when the file is no readable table."""
-    spec = KINDS[kind]
+    rows = _ROWS[kind]
+    return check_file(spec=KINDS[kind], content=content,
+                      plans=lambda table, cells_of: rows(session, table, cells_of, Lookups(session)))
+
+
+# --- the steps every import shares (the registry's and the engagement records') -----------
+
+
+def check_file(*, spec: Kind, content: bytes, plans: Callable[[Table, Callable[[Row], Cells]], Iterable[Plan | None]],
+               cells: type[Cells] = Cells) -> Report:
+    """Read a file, check its header, and report on every row.
+
+    `plans(table, cells_of)` turns the rows into plans (None for a row it rejects), reading each
+    row through `cells_of(row)` so that every problem lands in the report under its row.
+    Raises `TableError` when the file is no readable table.
+    """
     table = read_table(content)
-    report = Report(kind=kind, header=table.header, rows=len(table.rows))
+    report = Report(kind=spec.name, header=table.header, rows=len(table.rows))
     known = set(spec.column_names)
     present = set()
     for name in table.header:
@@ -644,139 +668,139 @@ def validate(*, session: Session, kind: str, content: bytes) -> Report:
         problems = row_problems.setdefault(row.number, [])
         if row.overflow:
             problems.append(Problem(row.number, "", _l("This row has values in columns that have no name.")))
-        return Cells(spec, row, present, problems)
+        return cells(spec, row, present, problems)
 
-    plans = {}
-    for plan in _ROWS[kind](session, table, cells_of, Lookups(session)):
-        if plan is not None:
-            plans[plan.row] = plan
+    planned = {plan.row: plan for plan in plans(table, cells_of) if plan is not None}
     for row in table.rows:
         report.problems.extend(row_problems.get(row.number, []))
-        if row.number in plans and not row_problems.get(row.number):
-            report.plans.append(plans[row.number])
+        if row.number in planned and not row_problems.get(row.number):
+            report.plans.append(planned[row.number])
     keys = table.keys
     for row in table.rows[:PREVIEW_ROWS]:
-        plan = plans.get(row.number) if not row_problems.get(row.number) else None
+        plan = planned.get(row.number) if not row_problems.get(row.number) else None
         report.preview.append(PreviewRow(row.number, [row.get(key) for key in keys],
                                          plan.action if plan else None))
     return report
 
 
-def run_import(*, session: Session, kind: str, content: bytes, file_name: str, actor_id: int | None) -> Report:
-    """Validate again and, when every row is valid, write them all in one transaction.
+@dataclass(frozen=True)
+class Importer:
+    """One family of imports and what sets it apart; the steps from check to write are shared.
 
-    Returns the report; when it is not valid nothing was written. Raises `ImportFailed` when the
-    database refuses the writes (everything is rolled back).
+    The views (core/imports/views.py) drive an import through this object alone.
     """
-    report = validate(session=session, kind=kind, content=content)
-    if not report.valid:
-        session.rollback()
+
+    kinds: dict[str, Kind]
+    validate: Callable[..., Report]  # validate(session=, kind=, content=)
+    audit_action: str
+    changed: object  # lazy message: the database refused the writes, the data having changed meanwhile
+    max_bytes: ClassVar[int] = MAX_BYTES
+    errors: ClassVar[tuple[type[Exception], ...]] = (ImportFailed, TableError)  # each has a `message` to show
+
+    def template_header(self, kind: str) -> list[str]:
+        return self.kinds[kind].column_names
+
+    def run_import(self, *, session: Session, kind: str, content: bytes, file_name: str, actor_id: int | None,
+                   pending_id: int | None = None) -> Report:
+        """Validate again and, when every row is valid, write them all in one transaction.
+
+        Returns the report; when it is not valid nothing was written. Raises `ImportFailed` when the
+        database refuses the writes (everything is rolled back). With `pending_id`, the waiting
+        upload is deleted in the same transaction, and if it is already gone (a second click on
+        "Confirm", in another process) nothing is imported.
+        """
+        report = self.validate(session=session, kind=kind, content=content)
+        if not report.valid:
+            session.rollback()
+            return report
+        try:
+            if pending_id is not None and session.exec(
+                    delete(PendingImport).where(PendingImport.id == pending_id)).rowcount != 1:
+                raise ImportFailed(_l("This upload is no longer waiting for confirmation. Upload the file again."))
+            for start in range(0, len(report.plans), BATCH):
+                batch = report.plans[start:start + BATCH]
+                for plan in batch:
+                    if plan.prepare is not None:
+                        plan.prepare(session)
+                session.flush()
+                for plan in batch:
+                    plan.apply(session)
+                # Written rows leave the session (not the transaction): SQLAlchemy's bookkeeping, and the
+                # deletes in `services.apply_profile`, look at every object the session holds.
+                session.flush()
+                session.expunge_all()
+            audit.record(session, self.audit_action, actor_id=actor_id, target=kind, kind=kind,
+                         file_name=file_name, rows=report.rows, created=report.created, updated=report.updated)
+            session.commit()
+        except SQLAlchemyError:
+            session.rollback()
+            raise ImportFailed(self.changed) from None
+        except BaseException:
+            session.rollback()
+            raise
         return report
-    try:
-        for start in range(0, len(report.plans), BATCH):
-            batch = report.plans[start:start + BATCH]
-            for plan in batch:
-                if plan.prepare is not None:
-                    plan.prepare(session)
-            session.flush()
-            for plan in batch:
-                plan.apply(session)
-            # Written rows leave the session (not the transaction): SQLAlchemy's bookkeeping, and the
-            # deletes in `services.apply_profile`, look at every object the session holds.
-            session.flush()
-            session.expunge_all()
-        audit.record(session, "registry.import", actor_id=actor_id, target=kind, kind=kind,
-                     file_name=file_name, rows=report.rows, created=report.created, updated=report.updated)
-        session.commit()
-    except SQLAlchemyError:
-        session.rollback()
-        raise ImportFailed(_l("The registry changed while the file was being imported, so nothing was "
-                              "imported. Upload the file again to check it against the registry as it is now.")) \
-            from None
-    except BaseException:
-        session.rollback()
-        raise
-    return report
+
+    def import_pending(self, *, session: Session, pending: PendingImport, actor_id: int | None) -> Report:
+        """Import a waiting upload; it is used up whatever happens (an import happens at most once)."""
+        token = pending.token
+        try:
+            return self.run_import(session=session, kind=pending.kind, content=pending.content,
+                                   file_name=pending.filename, actor_id=actor_id, pending_id=pending.id)
+        finally:
+            discard_pending(session=session, token=token)
+
+    def keep(self, *, session: Session, content: bytes, owner_id: int, kind: str, file_name: str) -> str:
+        return keep_pending(session=session, content=content, owner_id=owner_id, kind=kind, file_name=file_name)
+
+    def waiting(self, *, session: Session, token: str, owner_id: int) -> PendingImport | None:
+        """This person's upload waiting under the token, if it is one of these kinds.
+
+        An upload of another family of imports looks like any unknown one: none.
+        """
+        pending = pending_upload(session=session, token=token, owner_id=owner_id)
+        return pending if pending is not None and pending.kind in self.kinds else None
+
+    def discard(self, *, session: Session, token: str) -> None:
+        discard_pending(session=session, token=token)
 
 
 # --- uploads waiting for confirmation -----------------------------------------------------
 
-
-@dataclass
-class StoredUpload:
-    token: str
-    owner_id: int
-    kind: str
-    file_name: str
-    created_at: float
-    content: bytes
+PENDING_MAX_AGE = timedelta(days=1)
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
-class UploadStore:
-    """Uploaded files kept on the server between the preview and the confirmation.
+def keep_pending(*, session: Session, content: bytes, owner_id: int, kind: str, file_name: str) -> str:
+    """Keep a checked upload until its uploader confirms it; returns the token that names it.
 
-    Each upload is two files named by a random token: the content and a little JSON of its
-    owner, kind, name and time. An upload is for its owner only, expires after `max_age`
-    seconds and is deleted once used.
+    Uploads older than `PENDING_MAX_AGE` are deleted first: nobody confirms them any more.
     """
+    session.exec(delete(PendingImport).where(PendingImport.created_at < utcnow() - PENDING_MAX_AGE))
+    token = secrets.token_urlsafe(32)
+    session.add(PendingImport(token=token, kind=kind, filename=file_name, content=content, uploaded_by_id=owner_id))
+    session.commit()
+    return token
 
-    TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
-    def __init__(self, folder: Path, max_age: int = 3600):
-        self.folder = Path(folder)
-        self.max_age = max_age
+def pending_upload(*, session: Session, token: str, owner_id: int) -> PendingImport | None:
+    """The upload the token names, if it is this person's and has not expired.
 
-    def _paths(self, token: str) -> tuple[Path, Path]:
-        return self.folder / f"{token}.upload", self.folder / f"{token}.json"
+    Another person's upload, an expired one and one already used all look alike: none.
+    """
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
+        return None
+    return session.exec(select(PendingImport).where(
+        PendingImport.token == token, PendingImport.uploaded_by_id == owner_id,
+        PendingImport.created_at >= utcnow() - PENDING_MAX_AGE)).first()
 
-    def save(self, *, content: bytes, owner_id: int, kind: str, file_name: str) -> str:
-        self.purge_expired()
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        token = secrets.token_urlsafe(32)
-        data_path, meta_path = self._paths(token)
-        for path, payload in ((data_path, content), (meta_path, json.dumps({
-                "owner_id": owner_id, "kind": kind, "file_name": file_name, "created_at": time.time()}).encode())):
-            temporary = path.with_suffix(path.suffix + ".tmp")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(payload)
-            os.replace(temporary, path)
-        return token
 
-    def load(self, token: str, owner_id: int) -> StoredUpload | None:
-        """The upload, if the token names one of this owner's that has not expired."""
-        if not isinstance(token, str) or not self.TOKEN.fullmatch(token):
-            return None
-        data_path, meta_path = self._paths(token)
-        try:
-            meta = json.loads(meta_path.read_text())
-        except (OSError, ValueError):
-            return None
-        if meta.get("owner_id") != owner_id:
-            return None
-        if time.time() - float(meta.get("created_at", 0)) > self.max_age:
-            self.discard(token)
-            return None
-        try:
-            content = data_path.read_bytes()
-        except OSError:
-            return None
-        return StoredUpload(token, owner_id, str(meta.get("kind")), str(meta.get("file_name", "")),
-                            float(meta["created_at"]), content)
+def discard_pending(*, session: Session, token: str) -> None:
+    session.exec(delete(PendingImport).where(PendingImport.token == token))
+    session.commit()
 
-    def discard(self, token: str) -> None:
-        if not self.TOKEN.fullmatch(token or ""):
-            return
-        for path in self._paths(token):
-            path.unlink(missing_ok=True)
 
-    def purge_expired(self) -> None:
-        if not self.folder.is_dir():
-            return
-        cutoff = time.time() - self.max_age
-        for path in self.folder.iterdir():
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink(missing_ok=True)
-            except OSError:
-                continue
+REGISTRY = Importer(
+    kinds=KINDS, validate=validate, audit_action="registry.import",
+    changed=_l("The registry changed while the file was being imported, so nothing was "
+               "imported. Upload the file again to check it against the registry as it is now."))
+run_import, import_pending, template_header = REGISTRY.run_import, REGISTRY.import_pending, REGISTRY.template_header

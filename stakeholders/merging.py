@@ -1,6 +1,8 @@
 """Merging duplicates without losing anything linked to them."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session, select
 
 from core import audit
@@ -61,6 +63,11 @@ def merge_organisations(*, session: Session, keeper: Organisation, duplicate: Or
     session.commit()
 
 
+# fn(session, keeper_id, duplicate_id), called before the duplicate is deleted by packages built on
+# the registry (surveys move responses and invitations); a list, so the registry imports none of them.
+MERGE_HOOKS: list[Callable[[Session, int, int], None]] = []
+
+
 def merge_stakeholders(*, session: Session, keeper: Stakeholder, duplicate: Stakeholder, actor_id: int | None) -> None:
     """Fold `duplicate` into `keeper`. The keeper's account stays; the duplicate's account, if any,
     is removed (one person, one sign-in)."""
@@ -69,6 +76,8 @@ def merge_stakeholders(*, session: Session, keeper: Stakeholder, duplicate: Stak
     if duplicate.erased_at is not None or keeper.erased_at is not None:
         raise RegistryError("erased records cannot be merged")
     moved = _move_participation(session, "stakeholder_id", duplicate.id, keeper.id)
+    for hook in MERGE_HOOKS:
+        hook(session, keeper.id, duplicate.id)
     keeper_codes = {(a.field, a.code) for a in session.exec(
         select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == keeper.id))}
     for attribute in session.exec(select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == duplicate.id)).all():

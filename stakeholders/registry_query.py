@@ -166,6 +166,11 @@ def search(
     session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None
 ) -> tuple[list[RegistryRow], int]:
     """One page of rows and the total number of matches."""
+    return page(session, filters, scope, country), count(session, filters, scope, country)
+
+
+def page(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> list[RegistryRow]:
+    """One page of rows (`filters.page`), without counting the matches."""
     conditions = _filtered(filters, scope, country)
     order = SORTS.get(filters.sort, SORTS["name"])
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
@@ -184,20 +189,27 @@ def search(
         .outerjoin(User, User.id == Stakeholder.user_id)
         .order_by(*order)
     )
-    rows = [RegistryRow(*row) for row in session.exec(statement).all()]
-    return rows, count(session, filters, scope, country)
+    return [RegistryRow(*row) for row in session.exec(statement).all()]
 
 
 def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None,
             batch: int = 1000):
-    """Every matching row, in pages, for downloads."""
-    page = 1
-    while True:
-        rows, _total = search(session, replace(filters, page=page, per_page=batch), scope, country)
+    """Every matching row, read in pages, for downloads."""
+    for rows in pages(session, filters, scope, country, batch):
         yield from rows
+
+
+def pages(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None,
+          batch: int = 1000):
+    """Every matching row, page after page of `batch` rows (no counting)."""
+    number = 1
+    while True:
+        rows = page(session, replace(filters, page=number, per_page=batch), scope, country)
+        if rows:
+            yield rows
         if len(rows) < batch:
             return
-        page += 1
+        number += 1
 
 
 def breakdown(session: Session, column: str, filters: RegistryFilters, scope: Scope,

@@ -1,6 +1,8 @@
 """What a stakeholder does about themself: register, edit, consent, download, delete."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session, delete, select
 
 from core import audit
@@ -107,8 +109,15 @@ def personal_data(session: Session, user: User) -> dict:
     return data
 
 
+# fn(session, stakeholder_id), called on erasure by packages built on the registry (surveys
+# unlink responses and invitations); a list, so the registry imports none of them.
+ERASURE_HOOKS: list[Callable[[Session, int], None]] = []
+
+
 def erase_stakeholder(session: Session, stakeholder: Stakeholder) -> None:
     """Remove personal data; keep an anonymous record so aggregate counts stay right. No commit."""
+    for hook in ERASURE_HOOKS:
+        hook(session, stakeholder.id)
     stakeholder.user_id = None
     stakeholder.search_name = ""
     stakeholder.job_title = ""

@@ -307,9 +307,11 @@ def update_stakeholder(*, session: Session, stakeholder: Stakeholder, profile: P
 def save_organisation(*, session: Session, organisation: Organisation | None, data: OrganisationData,
                       actor_id: int | None) -> Organisation:
     """Create (approved: the secretariat vouches for it) or update an organisation."""
+    renamed = organisation is None or (search_key(data.name), (data.country or "").upper() or None) != (
+        organisation.search_name, organisation.country)
+    if renamed and find_organisation(session, data.name, data.country) not in (None, organisation):
+        raise RegistryError(str(_l("An organisation with this name already exists in this country.")))
     if organisation is None:
-        if find_organisation(session, data.name, data.country) is not None:
-            raise RegistryError(str(_l("An organisation with this name already exists in this country.")))
         organisation = Organisation(name="", search_name="", org_type=data.org_type, status="approved",
                                     approved_at=utcnow())
     apply_organisation(session, organisation, data)

@@ -32,7 +32,7 @@ def stakeholders():
     filters = RegistryFilters.from_args(request.args)
     rows, total = search(get_session(), filters, Scope.SECRETARIAT)
     return render_template("registry_admin/stakeholders.html", filters=filters,
-                           page=Page(rows, total, filters.page, filters.per_page),
+                           page=Page(rows, total, filters.page, filters.per_page), show_status=True,
                            **filter_context("category", "stakeholder_type", "knowledge_system", "gender"))
 
 
@@ -163,6 +163,21 @@ def _organisation_form(session, organisation: Organisation | None):
     return form
 
 
+def _save_organisation(session, organisation: Organisation | None):
+    """The organisation form and, once it is saved, the redirect to the organisation's page."""
+    form = _organisation_form(session, organisation)
+    if form.validate_on_submit():
+        try:
+            organisation = services.save_organisation(session=session, organisation=organisation,
+                                                      data=_organisation_data(form), actor_id=current_user.id)
+        except services.RegistryError as error:
+            form.name.errors.append(str(error))
+        else:
+            flash(_("The organisation is saved."), "success")
+            return form, redirect(url_for("registry_admin.organisation", organisation_id=organisation.id))
+    return form, None
+
+
 def _organisation_data(form) -> services.OrganisationData:
     return services.OrganisationData(
         name=form.name.data, org_type=form.org_type.data, country=form.country.data or None,
@@ -173,18 +188,8 @@ def _organisation_data(form) -> services.OrganisationData:
 @bp.route("/organisations/new", methods=["GET", "POST"])
 @secretariat
 def new_organisation():
-    session = get_session()
-    form = _organisation_form(session, None)
-    if form.validate_on_submit():
-        try:
-            organisation = services.save_organisation(session=session, organisation=None,
-                                                      data=_organisation_data(form), actor_id=current_user.id)
-        except services.RegistryError as error:
-            form.name.errors.append(str(error))
-        else:
-            flash(_("The organisation is saved."), "success")
-            return redirect(url_for("registry_admin.organisation", organisation_id=organisation.id))
-    return render_template("registry_admin/organisation.html", form=form, organisation=None)
+    form, saved = _save_organisation(get_session(), None)
+    return saved or render_template("registry_admin/organisation.html", form=form, organisation=None)
 
 
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
@@ -192,12 +197,9 @@ def new_organisation():
 def organisation(organisation_id: int):
     session = get_session()
     record = session.get(Organisation, organisation_id) or abort(404)
-    form = _organisation_form(session, record)
-    if form.validate_on_submit():
-        services.save_organisation(session=session, organisation=record, data=_organisation_data(form),
-                                   actor_id=current_user.id)
-        flash(_("The organisation is saved."), "success")
-        return redirect(url_for("registry_admin.organisation", organisation_id=record.id))
+    form, saved = _save_organisation(session, record)
+    if saved:
+        return saved
     rows, members = search(session, RegistryFilters(organisation_id=record.id, per_page=100), Scope.SECRETARIAT)
     return render_template("registry_admin/organisation.html", form=form, organisation=record, members=rows,
                            member_count=members, merge_form=forms_admin.MergeForm(prefix="merge"),

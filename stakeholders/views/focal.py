@@ -10,7 +10,6 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import audit, tabular
@@ -25,25 +24,10 @@ from core.timeutil import utcnow
 from stakeholders import focal_points, vocabularies as vocab
 from stakeholders.models import FocalPointAssignment
 from stakeholders.forms_focal import AssignForm, DigestForm, EndAssignmentForm
-from stakeholders.views.filters import SORT_LABELS
+from stakeholders.views.filters import filter_context
 
 bp = Blueprint("focal", __name__, template_folder="../templates")
 secretariat = roles_required(Role.SECRETARIAT)
-
-ROSTER_VOCABULARIES = {
-    "category": vocab.CATEGORY,
-    "stakeholder_type": vocab.STAKEHOLDER_TYPE,
-    "knowledge_system": vocab.KNOWLEDGE_SYSTEM,
-    "gender": vocab.GENDER,
-}
-
-FILTER_LABELS = {
-    "category": _l("Category"),
-    "stakeholder_type": _l("Type"),
-    "knowledge_system": _l("Knowledge system"),
-    "gender": _l("Gender"),
-}
-
 
 def _today():
     return utcnow().date()
@@ -89,11 +73,10 @@ def roster():
         "focal/roster.html", country=country, roster=data, filters=filters,
         page=Page(data.entries, data.listed, filters.page, filters.per_page),
         tables=_breakdown_tables(data.breakdowns), digest_form=digest_form,
-        vocabulary_filters=[(name, v.choices()) for name, v in ROSTER_VOCABULARIES.items()],
-        sort_options=[(code, str(label)) for code, label in SORT_LABELS.items() if code != "country"],
         language_label=lambda code: language_name(code, current_language()) if code else "",
         country_text=country_name(country, current_language()), category_label=vocab.CATEGORY.label,
-        communication_label=vocab.COMMUNICATION.label, filter_labels=FILTER_LABELS,
+        communication_label=vocab.COMMUNICATION.label,
+        **filter_context("category", "stakeholder_type", "knowledge_system", "gender", places=False),
     )
 
 

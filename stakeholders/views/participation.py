@@ -63,38 +63,30 @@ def activities():
 @bp.route("/staff/activities/new", methods=["GET", "POST"])
 @secretariat
 def new_activity():
-    form = ActivityForm()
-    form.fill_choices()
-    if form.validate_on_submit():
-        try:
-            activity = service.save_activity(session=get_session(), activity=None, data=form.data_object(),
-                                             actor_id=current_user.id)
-        except service.ParticipationError as error:
-            _show_problems(form, error.problems, {})
-        else:
-            flash(_("The activity is saved."), "success")
-            return redirect(url_for("participation.activity", activity_id=activity.id))
-    return render_template("participation/activity_form.html", form=form, activity=None)
+    return _activity_form(None)
 
 
 @bp.route("/staff/activities/<int:activity_id>/edit", methods=["GET", "POST"])
 @secretariat
 def edit_activity(activity_id: int):
-    session = get_session()
-    activity = _activity_or_404(activity_id)
+    return _activity_form(_activity_or_404(activity_id))
+
+
+def _activity_form(activity: Activity | None):
+    """The form of a new (None) or an existing activity; once saved, the activity's page."""
     form = ActivityForm()
     form.fill_choices()
-    if request.method == "GET":
+    if activity is not None and request.method == "GET":
         form.fill_from(service.activity_data(activity))
     if form.validate_on_submit():
         try:
-            service.save_activity(session=session, activity=activity, data=form.data_object(),
-                                  actor_id=current_user.id)
+            saved = service.save_activity(session=get_session(), activity=activity, data=form.data_object(),
+                                          actor_id=current_user.id)
         except service.ParticipationError as error:
             _show_problems(form, error.problems, {})
         else:
             flash(_("The activity is saved."), "success")
-            return redirect(url_for("participation.activity", activity_id=activity.id))
+            return redirect(url_for("participation.activity", activity_id=saved.id))
     return render_template("participation/activity_form.html", form=form, activity=activity)
 
 

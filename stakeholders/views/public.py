@@ -15,11 +15,12 @@ from core.pagination import Page, requested_page
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
-from stakeholders import focal_points_public, public_register, services, vocabularies as vocab
-from stakeholders.registry_query import RegistryFilters, Scope, search
+from stakeholders import focal_points_public, public_counts, public_register, services, vocabularies as vocab
+from stakeholders.registry_query import RegistryFilters, Scope, page as page_of
 from stakeholders.views.filters import filter_context
 
 bp = Blueprint("registry_public", __name__, template_folder="../templates")
+bp.record_once(lambda state: public_counts.init_app(state.app))
 
 # Filters the public may not use: gender is not part of what a listed person agreed to show,
 # and status is the secretariat's.
@@ -43,16 +44,22 @@ def _display_rows(session, rows, locale: str) -> list[dict]:
     ]
 
 
+def _public_rows(session, filters: RegistryFilters, locale: str) -> Page:
+    rows = page_of(session, filters, Scope.PUBLIC)
+    return Page(_display_rows(session, rows, locale), public_counts.count(session, filters), filters.page,
+                filters.per_page)
+
+
 @bp.route("/registry/")
 @public
 def register():
     session = get_session()
     filters = RegistryFilters.from_args(request.args, **NOT_PUBLIC)
-    rows, total = search(session, filters, Scope.PUBLIC)
+    rows = _public_rows(session, filters, current_language())
     return render_template(
         "registry_public/register.html",
         filters=filters,
-        page=Page(_display_rows(session, rows, current_language()), total, filters.page, filters.per_page),
+        page=rows,
         **filter_context("category", "stakeholder_type", "knowledge_system"),
     )
 
@@ -66,7 +73,6 @@ def organisation(organisation_id: int):
         abort(404)
     locale = current_language()
     filters = RegistryFilters(organisation_id=record.id, page=requested_page())
-    rows, total = search(session, filters, Scope.PUBLIC)
     name = services.localised_name(session, record, locale)
     other_names = [("", record.name)] if record.name != name else []
     other_names += sorted(
@@ -83,7 +89,7 @@ def organisation(organisation_id: int):
         country=country_name(record.country, locale) if record.country else "",
         website=record.website if record.website.startswith(("http://", "https://")) else "",
         admissions=services.organisation_admissions(session, record.id),
-        page=Page(_display_rows(session, rows, locale), total, filters.page, filters.per_page),
+        page=_public_rows(session, filters, locale),
     )
 
 

@@ -89,6 +89,9 @@ def test_roster_filters_and_sorts(client, auth, session, kenya):
     auth.login(FOCAL_KE)
     page = page_of(client.get("/focal-point/roster?category=policymaker"))
     assert "Zawadi Otieno" in page and "Amina Wanjiru" not in page
+    # The form offers the filters of the roster's own country only: no country or region to choose.
+    assert '<option value="policymaker" selected>' in page and 'id="gender"' in page
+    assert 'id="country"' not in page and 'id="region"' not in page and '<option value="country"' not in page
     page = page_of(client.get("/focal-point/roster?sort=-name"))
     assert page.index("Zawadi Otieno") < page.index("Amina Wanjiru")
     page = page_of(client.get("/focal-point/roster?q=wetlands"))

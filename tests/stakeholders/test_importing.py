@@ -4,13 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import date, timedelta
 from html import unescape
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
@@ -25,6 +24,7 @@ from stakeholders.models import (
     Organisation,
     OrganisationName,
     Participation,
+    PendingImport,
     Stakeholder,
     StakeholderAttribute,
 )
@@ -114,9 +114,8 @@ def summary(response) -> dict[str, str]:
 
 
 @pytest.fixture
-def staff(app, client, session, auth, tmp_path):
-    """The client signed in as the secretariat; uploads wait in a folder of the test's own."""
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+def staff(app, client, session, auth):
+    """The client signed in as the secretariat."""
     make_user(session, email=STAFF, role="secretariat", name="Staff Member")
     auth.login(STAFF)
     return client
@@ -388,7 +387,7 @@ def test_one_bad_row_is_named_and_nothing_is_imported(staff, session, case, fmt)
     assert token_of(response) is None
     assert "Confirm the import" not in response.get_data(as_text=True)
     assert {model: count(session, model) for model in before} == before
-    assert not list(Path(staff.application.config["IMPORT_FOLDER"]).glob("*.upload"))
+    assert count(session, PendingImport) == 0  # an invalid file is not kept
 
 
 def test_every_bad_row_is_reported_with_its_reason(staff, session):
@@ -451,13 +450,17 @@ def test_a_database_failure_rolls_every_row_back(staff, session, monkeypatch):
 
 
 def test_confirm_is_audited_and_the_upload_deleted(staff, session, app):
-    preview = upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:2]), "observers 2026.csv")
+    content = csv_bytes(stakeholder_rows()[:2])
+    preview = upload(staff, "stakeholders", content, "observers 2026.csv")
     token = token_of(preview)
-    folder = Path(app.config["IMPORT_FOLDER"])
-    assert (folder / f"{token}.upload").exists()
+    # The upload waits in the database, where any app process can read it, not on one machine's disk.
+    pending = session.exec(select(PendingImport)).one()
+    assert (pending.token, pending.kind, pending.filename, pending.content) == (
+        token, "stakeholders", "observers 2026.csv", content)
+    assert pending.uploaded_by_id == session.exec(select(User.id).where(User.email == STAFF)).one()
     assert count(session, Stakeholder) == 0  # the preview writes nothing
     staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"})
-    assert list(folder.iterdir()) == []
+    assert count(session, PendingImport) == 0
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "registry.import")).one()
     assert event.details == {"kind": "stakeholders", "file_name": "observers 2026.csv", "rows": 1,
                              "created": 1, "updated": 0}
@@ -474,32 +477,62 @@ def test_confirm_refuses_another_persons_upload(staff, session, auth):
     make_user(session, email="colleague@example.org", role="secretariat")
     auth.logout()
     auth.login("colleague@example.org")
-    response = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
-    assert "no longer waiting for confirmation" in response.get_data(as_text=True)
+    for action in ("confirm", "cancel"):
+        response = staff.post(CONFIRM_URL, data={"token": token, action: "1"}, follow_redirects=True)
+        assert "no longer waiting for confirmation" in response.get_data(as_text=True)
     assert count(session, Stakeholder) == 0
+    assert count(session, PendingImport) == 1  # neither used nor cancelled by the colleague
     auth.logout()
     auth.login(STAFF)  # still there for its owner
     assert staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).status_code == 200
     assert count(session, Stakeholder) == 2
 
 
-def test_cancel_and_expiry(staff, session, monkeypatch, app):
-    folder = Path(app.config["IMPORT_FOLDER"])
+def backdate_pending(session, age):
+    for pending in session.exec(select(PendingImport)):
+        pending.created_at -= age
+        session.add(pending)
+    session.commit()
+
+
+def test_cancel_and_expiry(staff, session):
     token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
     response = staff.post(CONFIRM_URL, data={"token": token, "cancel": "1"}, follow_redirects=True)
     assert "nothing was imported" in response.get_data(as_text=True)
-    assert list(folder.iterdir()) == []
+    assert count(session, PendingImport) == 0
 
     token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
-    from stakeholders.views import importing as views
-
-    monkeypatch.setattr(views, "UPLOAD_MAX_AGE", -1)
-    staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"})
+    backdate_pending(session, importing.PENDING_MAX_AGE + timedelta(minutes=1))
+    response = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
+    assert "no longer waiting for confirmation" in response.get_data(as_text=True)
     assert count(session, Stakeholder) == 0
-    assert not (folder / f"{token}.upload").exists()
+    # Forgotten uploads are deleted when anyone next uploads a file.
+    fresh = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:2])))
+    session.expire_all()
+    assert session.exec(select(PendingImport.token)).all() == [fresh]
     for forged in ("../../secret_key", "x" * 40, ""):
         response = staff.post(CONFIRM_URL, data={"token": forged, "confirm": "1"})
         assert response.status_code in (302, 400)
+
+
+def test_an_upload_is_imported_at_most_once(staff, session, app):
+    """Two confirmations of one upload, say on two app machines: the second imports nothing."""
+    token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
+    with app.app_context():
+        from core.db import get_session
+
+        first, second = get_session(), Session(app.extensions["db_engine"])
+        pending = importing.pending_upload(session=first, token=token, owner_id=pending_owner(session))
+        also = importing.pending_upload(session=second, token=token, owner_id=pending_owner(session))
+        assert importing.import_pending(session=first, pending=pending, actor_id=None).valid
+        with pytest.raises(importing.ImportFailed):
+            importing.import_pending(session=second, pending=also, actor_id=None)
+        second.close()
+    assert count(session, Stakeholder) == 2 and count(session, PendingImport) == 0
+
+
+def pending_owner(session) -> int:
+    return session.exec(select(PendingImport.uploaded_by_id)).one()
 
 
 def test_upload_page_documents_the_columns_and_templates_download(staff):
@@ -517,8 +550,7 @@ def test_upload_page_documents_the_columns_and_templates_download(staff):
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
-def test_only_the_secretariat_may_import(app, client, session, auth, role, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+def test_only_the_secretariat_may_import(app, client, session, auth, role):
     make_user(session, email="someone@example.org", role=role, country="KE" if role == "focal_point" else None)
     auth.login("someone@example.org")
     assert client.get(IMPORT_URL).status_code == 403
@@ -528,8 +560,7 @@ def test_only_the_secretariat_may_import(app, client, session, auth, role, tmp_p
     assert count(session, Stakeholder) == 0
 
 
-def test_an_administrator_counts_as_secretariat(app, client, session, auth, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
+def test_an_administrator_counts_as_secretariat(app, client, session, auth):
     make_user(session, email="admin@example.org", role="admin")
     auth.login("admin@example.org")
     assert client.get(IMPORT_URL).status_code == 200

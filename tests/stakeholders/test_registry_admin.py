@@ -25,6 +25,7 @@ def test_list_filters_and_status(client, session, secretariat):
     assert "Kofi Boateng" in page and "Ines Duarte" not in page
     page = client.get("/staff/registry/stakeholders?status=inactive").get_data(as_text=True)
     assert "Ines Duarte" in page and "Kofi Boateng" not in page
+    assert '<option value="inactive" selected>' in page  # the form offers, and keeps, the status filter
 
 
 def test_export_is_filtered_and_formula_safe(client, session, secretariat):
@@ -78,6 +79,23 @@ def test_create_organisation_with_names_and_admissions(client, session, secretar
     bad = client.post("/staff/registry/organisations/new", data={
         "name": "Other", "org_type": "ngo", "admissions": "eleven"})
     assert "Line 1 is not a session and a year" in bad.get_data(as_text=True)
+
+
+def test_an_organisation_cannot_be_renamed_into_a_duplicate(client, session, secretariat):
+    make_organisation(session, name="Wildlife Trust", country="GB")
+    other = make_organisation(session, name="Wildlife Fund", country="GB")
+    data = {"name": "wildlife trust", "org_type": "ngo", "country": "GB"}
+    page = client.post(f"/staff/registry/organisations/{other.id}", data=data).get_data(as_text=True)
+    assert "An organisation with this name already exists in this country." in page
+    session.expire_all()
+    assert session.get(Organisation, other.id).name == "Wildlife Fund"
+    data["country"] = "IE"  # another country: another organisation
+    assert client.post(f"/staff/registry/organisations/{other.id}", data=data).status_code == 302
+    data = {"name": "Wildlife Fund", "org_type": "research", "country": "ie"}  # a free name again: saved
+    assert client.post(f"/staff/registry/organisations/{other.id}", data=data).status_code == 302
+    session.expire_all()
+    assert (session.get(Organisation, other.id).name, session.get(Organisation, other.id).org_type) == (
+        "Wildlife Fund", "research")
 
 
 def test_merging_organisations_keeps_members_participation_and_admissions(client, session, secretariat):

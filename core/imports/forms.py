@@ -1,4 +1,4 @@
-"""Forms of the secretariat's registry import: upload a file, then confirm or cancel."""
+"""Forms of the import pages: upload a file, then confirm or cancel."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +8,6 @@ from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import DataRequired
 
 from core.forms import choices
-from stakeholders.importing import KINDS
 
 
 class UploadForm(FlaskForm):
@@ -16,15 +15,14 @@ class UploadForm(FlaskForm):
     file = FileField(
         _l("File (CSV or XLSX)"),
         validators=[FileRequired(_l("Choose a file to import."))],
-        description=_l("CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
-                       "sheet). The first row holds the column names. At most 10 MB and 200,000 rows."),
         render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
     )
     submit = SubmitField(_l("Check the file"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds: dict, file_help, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = choices((name, kind.label) for name, kind in KINDS.items())
+        self.kind.choices = choices((name, kind.label) for name, kind in kinds.items())
+        self.file.description = file_help  # each family of imports states its own limits
 
 
 class ConfirmForm(FlaskForm):
