@@ -1,0 +1,260 @@
+"""What a respondent sees and may answer: visible pages, typed values, validation.
+
+Answers travel as *raw* values (what a form posts: a string, or a list of strings for
+`select_multiple`); drafts keep them raw so an invalid entry comes back exactly as typed.
+*Typed* values (see surveys.expressions) are what `relevant` and `constraint` see and what
+submission stores. Plain functions over a Definition: no Flask, no database.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from surveys.definition import Definition, Grid, Page, Question
+
+Raw = str | list[str]
+
+_INTEGER = re.compile(r"^[+-]?\d{1,15}$")
+
+
+# --- values -----------------------------------------------------------------------------------
+
+def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
+    """A posted value as the draft keeps it; None when left empty."""
+    if question.type == "select_multiple":
+        items = posted if isinstance(posted, list) else ([posted] if posted else [])
+        chosen = [item for item in dict.fromkeys(str(i).strip() for i in items) if item]
+        return chosen or None
+    if isinstance(posted, list):
+        posted = posted[0] if posted else None
+    text = (posted or "").strip()
+    return text or None
+
+
+def to_typed(question: Question, raw: Raw | None):
+    """The typed value of a raw one (None when empty or not convertible)."""
+    if raw is None or raw == [] or raw == "":
+        return None
+    kind = question.type
+    try:
+        if kind == "select_multiple":
+            return list(raw) if isinstance(raw, list) else raw.split()
+        text = raw if isinstance(raw, str) else " ".join(raw)
+        if kind == "integer":
+            return int(text) if _INTEGER.match(text) else None
+        if kind == "decimal":
+            number = Decimal(text.replace(",", "."))
+            return float(number) if number.is_finite() else None
+        if kind == "date":
+            return date.fromisoformat(text)
+    except (ValueError, InvalidOperation):
+        return None
+    return text
+
+
+def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, object]:
+    """Every question's typed value (None when unanswered), as expressions expect."""
+    return {q.name: to_typed(q, raw.get(q.name)) for q in definition.questions() if q.type != "note"}
+
+
+# --- relevance and visibility -----------------------------------------------------------------
+
+def _evaluate_bool(expression: str, values: Mapping[str, object], current=None) -> bool:
+    from surveys.expressions import evaluate_bool
+
+    return bool(evaluate_bool(expression, values, current))
+
+
+@lru_cache(maxsize=4096)
+def _references(expression: str) -> frozenset[str]:
+    from surveys.expressions import parse
+
+    return parse(expression).references
+
+
+def is_relevant(expression: str | None, values: Mapping[str, object]) -> bool:
+    return expression is None or not expression.strip() or _evaluate_bool(expression, values)
+
+
+def _asked(question: Question, registry: bool) -> bool:
+    # Registry respondents' profile is already known: profile questions are for the others.
+    return not (registry and question.profile)
+
+
+def visible_pages(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Page]:
+    """The pages this respondent goes through, in order, given the answers so far."""
+    pages = []
+    for page in definition.pages:
+        if registry and page.profile:
+            continue
+        if not any(_asked(q, registry) for q in page_questions(page)):
+            continue
+        if is_relevant(page.relevant, values):
+            pages.append(page)
+    return pages
+
+
+def page_questions(page: Page) -> list[Question]:
+    found: list[Question] = []
+    for item in page.items:
+        found.extend(item.questions if isinstance(item, Grid) else (item,))
+    return found
+
+
+def page_items(page: Page, values: Mapping[str, object], *, registry: bool) -> list[Question | Grid]:
+    """What a page shows. Without JavaScript a question cannot appear as the page is filled in,
+    so one whose condition depends on this very page is shown (and only checked when it
+    applies); one whose condition depends on earlier pages is shown only when it holds."""
+    on_page = {q.name for q in page_questions(page)}
+    shown: list[Question | Grid] = []
+    for item in page.items:
+        if isinstance(item, Grid):
+            rows = tuple(q for q in item.questions if _asked(q, registry) and _shown(q.relevant, values, on_page))
+            if rows and _shown(item.relevant, values, on_page):
+                shown.append(Grid(name=item.name, labels=item.labels, list_name=item.list_name,
+                                  questions=rows, relevant=item.relevant))
+        elif _asked(item, registry) and _shown(item.relevant, values, on_page):
+            shown.append(item)
+    return shown
+
+
+def _shown(expression: str | None, values, on_page: set[str]) -> bool:
+    if expression is None or not expression.strip():
+        return True
+    return bool(_references(expression) & on_page) or _evaluate_bool(expression, values)
+
+
+def relevant_questions(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Question]:
+    """Questions that apply to this respondent given all answers: the ones submission keeps."""
+    found = []
+    for page in visible_pages(definition, values, registry=registry):
+        for item in page.items:
+            if isinstance(item, Grid):
+                if not is_relevant(item.relevant, values):
+                    continue
+                questions = item.questions
+            else:
+                questions = (item,)
+            found.extend(q for q in questions if q.type != "note" and _asked(q, registry)
+                         and is_relevant(q.relevant, values))
+    return found
+
+
+# --- validation -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer is refused. `kind` picks the interface message when `messages` is empty."""
+
+    kind: str  # required | integer | decimal | date | choice | constraint
+    messages: dict[str, str] = field(default_factory=dict)  # the instrument's own text, by language
+
+
+def check_question(definition: Definition, question: Question, raw: Raw | None,
+                   values: Mapping[str, object]) -> Problem | None:
+    """The problem with one relevant question's answer, or None."""
+    if raw is None:
+        return Problem("required", question.required_messages) if question.required else None
+    if question.type in ("select_one", "select_multiple"):
+        allowed = set(definition.choice_names(question.list_name)) if question.list_name else set()
+        chosen = raw if isinstance(raw, list) else [raw]
+        if question.type == "select_one" and isinstance(raw, list) and len(raw) > 1:
+            return Problem("choice")
+        if any(item not in allowed for item in chosen):
+            return Problem("choice")
+    value = to_typed(question, raw)
+    if value is None and question.type in ("integer", "decimal", "date"):
+        return Problem(question.type)
+    if question.constraint and not _evaluate_bool(question.constraint, values, value):
+        return Problem("constraint", question.constraint_messages)
+    return None
+
+
+def validate_questions(definition: Definition, questions, raw: Mapping[str, Raw],
+                       values: Mapping[str, object]) -> dict[str, Problem]:
+    problems = {}
+    for question in questions:
+        if question.type == "note":
+            continue
+        problem = check_question(definition, question, raw.get(question.name), values)
+        if problem:
+            problems[question.name] = problem
+    return problems
+
+
+def validate_page(definition: Definition, page: Page, raw: Mapping[str, Raw], *,
+                  registry: bool) -> dict[str, Problem]:
+    """Problems on one page, given every answer so far (`raw` holds earlier pages too)."""
+    values = typed_values(definition, raw)
+    applicable = []
+    for item in page_items(page, values, registry=registry):
+        if isinstance(item, Grid):
+            if not is_relevant(item.relevant, values):
+                continue
+            applicable.extend(q for q in item.questions if is_relevant(q.relevant, values))
+        elif is_relevant(item.relevant, values):
+            applicable.append(item)
+    return validate_questions(definition, applicable, raw, values)
+
+
+def validate_all(definition: Definition, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, Problem]:
+    values = typed_values(definition, raw)
+    return validate_questions(definition, relevant_questions(definition, values, registry=registry), raw, values)
+
+
+def first_page_with(pages: list[Page], names) -> int:
+    """1-based number of the first page holding one of `names` (1 when none does)."""
+    wanted = set(names)
+    for number, page in enumerate(pages, start=1):
+        if wanted & {q.name for q in page_questions(page)}:
+            return number
+    return 1
+
+
+# --- what submission stores -------------------------------------------------------------------
+
+def kept_answers(definition: Definition, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, object]:
+    """Typed answers of the questions that apply: non-relevant ones are dropped."""
+    values = typed_values(definition, raw)
+    kept = {}
+    for question in relevant_questions(definition, values, registry=registry):
+        value = values.get(question.name)
+        if value is not None and value != []:
+            kept[question.name] = value
+    return kept
+
+
+def answer_columns(question: Question, value) -> dict:
+    """The typed columns of one Answer row (see the survey contracts)."""
+    if question.type == "select_multiple":
+        return {"value_text": " ".join(value)}
+    if question.type in ("integer", "decimal"):
+        return {"value_number": float(value)}
+    if question.type == "date":
+        return {"value_date": value}
+    return {"value_text": str(value)}
+
+
+def content_digest(answers: Mapping[str, object]) -> str:
+    """A fingerprint of a submission's content: equal answers give equal digests."""
+    canonical = json.dumps({k: (v.isoformat() if isinstance(v, date) else v) for k, v in answers.items()},
+                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def raw_from_form(definition: Definition, questions, form, prefix: str = "q.") -> dict[str, Raw | None]:
+    """Raw values of `questions` from a posted form (a werkzeug MultiDict or a plain mapping)."""
+    raw = {}
+    for question in questions:
+        if question.type == "note":
+            continue
+        key = prefix + question.name
+        posted = form.getlist(key) if hasattr(form, "getlist") else form.get(key)
+        raw[question.name] = clean_raw(question, posted)
+    return raw

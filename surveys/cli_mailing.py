@@ -1,0 +1,91 @@
+"""`flask --app app surveys send-reminders`: the survey reminders that are due (run it from cron, e.g. hourly);
+`surveys send-invitations WAVE_ID`: a wave's invitations, as the wave page's button sends them.
+
+Also `mail_links()`, the absolute addresses survey messages carry, built from BASE_URL so that a
+message composed in a request or on the command line links to the public site.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from werkzeug.routing import BuildError
+
+from core.db import get_session
+from surveys import invitations, waves
+from surveys.models import Wave
+from surveys.views.unsubscribe import make_unsubscribe_token
+
+# The answering blueprint's address for a personal link (survey contract), used if it is not registered.
+INVITATION_PATH = "/survey/i/{token}"
+
+
+def _absolute(endpoint: str, **values) -> str:
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def invitation_url(token: str) -> str:
+    try:
+        return _absolute("survey_respond.invitation", token=token)
+    except BuildError:
+        return current_app.config["BASE_URL"].rstrip("/") + INVITATION_PATH.format(token=token)
+
+
+def open_link_url(token: str) -> str:
+    try:
+        return _absolute("survey_respond.open_link", token=token)
+    except BuildError:
+        return current_app.config["BASE_URL"].rstrip("/") + f"/survey/o/{token}"
+
+
+def mail_links() -> invitations.MailLinks:
+    return invitations.MailLinks(
+        invitation=invitation_url,
+        unsubscribe=lambda stakeholder_id: _absolute("survey_unsubscribe.unsubscribe",
+                                                     token=make_unsubscribe_token(stakeholder_id)),
+    )
+
+
+@click.command("send-reminders", help="Send the survey reminders that are due to invitees who have not "
+                                      "submitted their answers, each in their language.")
+@with_appcontext
+@click.option("--now", "now_text", default=None, hidden=True,
+              help="ISO date-time to act as the current time, with its offset (for tests and trials).")
+def send_reminders(now_text):
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError as error:
+            raise click.BadParameter("an ISO date-time such as 2026-11-21T08:00:00+00:00", param_hint="--now") from error
+        if now.tzinfo is None:
+            raise click.BadParameter("give the offset, e.g. +00:00", param_hint="--now")
+    report = invitations.send_due_reminders(get_session(), links=mail_links(),
+                                            default_locale=current_app.config["DEFAULT_LANGUAGE"], now=now)
+    click.echo(f"Survey reminders sent: {len(report.sent)}")
+    if report.failed:
+        raise click.ClickException(f"Could not send to: {', '.join(report.failed)}")
+
+
+
+@click.command("send-invitations", help="Invite the audience of wave WAVE_ID who have not been invited yet "
+                                        "(the same as the button on the wave's page; better for large "
+                                        "audiences over SMTP).")
+@with_appcontext
+@click.argument("wave_id", type=int)
+def send_invitations(wave_id):
+    session = get_session()
+    wave = session.get(Wave, wave_id)
+    if wave is None:
+        raise click.ClickException(f"No wave {wave_id}.")
+    try:
+        report = invitations.send_invitations(session, wave=wave, links=mail_links(),
+                                              default_locale=current_app.config["DEFAULT_LANGUAGE"])
+    except waves.WaveError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Invitations sent: {len(report.sent)}; already invited: {report.skipped}")
+    if report.failed:
+        raise click.ClickException(f"Could not send to: {', '.join(report.failed)}")

@@ -1,0 +1,535 @@
+"""The subset of XLSForm expressions that `relevant` and `constraint` columns may use.
+
+A small recursive-descent parser and evaluator of our own: survey files come from outside, so
+nothing here ever reaches `eval`, `compile` or `ast`. The grammar (loosest binding first):
+
+    or  ->  and  ->  = !=  ->  < <= > >=  ->  + -  ->  * div mod  ->  unary -  ->  value
+    value: number | 'text' | "text" | ${name} | . | ( expr ) | function(args)
+    functions: selected(x, 'choice'), count-selected(x), not(x), true(), false(),
+               string-length(x), today()
+
+Values follow ODK (XPath 1.0) where a respondent would notice: an unanswered question is the
+empty string, so `${age} > 18` is false until age is given; a select_multiple answer is a list
+(or a space-separated string) of choice names; two numbers (or numeric strings) compare as
+numbers, two dates (or 'YYYY-MM-DD' strings) as dates, anything else as strings. Division or
+`mod` by zero gives NaN, which makes every comparison false except `!=`. Parsing rejects bad
+input with `ExpressionError` only; evaluation never raises.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import operator
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+__all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "evaluate_bool", "parse"]
+
+MAX_LENGTH = 1000  # characters; real relevant/constraint cells are far shorter
+MAX_DEPTH = 32  # nested parentheses, function calls and unary minus signs
+
+NAN = float("nan")
+EPOCH = dt.date(1970, 1, 1)
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be parsed; `position` is the 0-based offset of the problem."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(message, position)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return f"At character {self.position + 1}: {self.message}"
+
+
+# --- values -----------------------------------------------------------------------------
+
+# XPath number syntax: no exponent, no "inf"/"nan", ASCII digits only (float() would take
+# "1e5", "nan" and Arabic-Indic digits).
+_NUMBER = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
+
+
+def _normal(value: object) -> object:
+    """Unanswered -> '', datetimes -> dates (a datetime and a date refuse to compare)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _to_float(value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an int too large for a float
+        return math.inf if value > 0 else -math.inf
+
+
+def _as_number(value: object) -> float | None:
+    """The number a value stands for, or None when it is not numeric (dates are not)."""
+    if _is_number(value):
+        return _to_float(value)
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        return float(value)
+    return None
+
+
+def _to_number(value: object) -> float:
+    """XPath number(): NaN for anything that is not a number."""
+    value = _normal(value)
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, dt.date):
+        return float((value - EPOCH).days)  # as ODK does: days since 1970-01-01
+    number = _as_number(_to_string(value) if isinstance(value, (list, tuple)) else value)
+    return NAN if number is None else number
+
+
+def _number_text(number: float) -> str:
+    if math.isnan(number):
+        return "NaN"
+    if math.isinf(number):
+        return "Infinity" if number > 0 else "-Infinity"
+    if number == int(number):
+        return str(int(number))
+    return format(Decimal(repr(number)), "f")  # 1e-07 -> 0.0000001, as XPath writes it
+
+
+def _to_string(value: object) -> str:
+    value = _normal(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if _is_number(value):
+        return _number_text(_to_float(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return " ".join(_to_string(item) for item in value)
+    return str(value)
+
+
+def _to_bool(value: object) -> bool:
+    value = _normal(value)
+    if isinstance(value, bool):
+        return value
+    if _is_number(value):
+        number = _to_float(value)
+        return number != 0 and not math.isnan(number)
+    if isinstance(value, dt.date):
+        return True
+    if isinstance(value, str):
+        return value != ""
+    try:
+        return len(value) > 0  # type: ignore[arg-type]
+    except TypeError:
+        return True
+
+
+def _choices(value: object) -> list[str]:
+    """The choice names of a select answer: a list, or a space-separated string."""
+    value = _normal(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_to_string(item) for item in value]
+    return _to_string(value).split()
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _compare(op: str, left: object, right: object) -> bool:
+    left, right = _normal(left), _normal(right)
+    if isinstance(left, bool) or isinstance(right, bool):
+        if op in ("=", "!="):
+            return (_to_bool(left) == _to_bool(right)) == (op == "=")
+        return _ORDER[op](_to_number(left), _to_number(right))
+    numbers = _as_number(left), _as_number(right)
+    if numbers[0] is not None and numbers[1] is not None:
+        a, b = numbers
+    else:
+        # Dates become YYYY-MM-DD, which orders as text exactly as the dates do.
+        a, b = _to_string(left), _to_string(right)
+        # An ordering with an empty answer, or between a number and a word, is NaN in ODK:
+        # false. Two words still order alphabetically.
+        if op not in ("=", "!=") and (not a or not b or _is_number(left) or _is_number(right)):
+            return False
+    if op == "=":
+        return a == b
+    if op == "!=":
+        return a != b
+    return _ORDER[op](a, b)
+
+
+def _arithmetic(op: str, left: object, right: object) -> float:
+    a, b = _to_number(left), _to_number(right)
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:
+        return NAN
+    if op == "div":
+        return a / b
+    if math.isinf(a):  # "mod": math.fmod(inf, b) raises
+        return NAN
+    return math.fmod(a, b)  # XPath mod truncates: -5 mod 2 = -1
+
+
+# --- syntax tree ----------------------------------------------------------------------------
+
+
+class _Node:
+    __slots__ = ()
+
+    def evaluate(self, values: Mapping[str, object], current: object) -> object:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal(_Node):
+    value: object
+
+    def evaluate(self, values, current):
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference(_Node):
+    name: str
+
+    def evaluate(self, values, current):
+        return _normal(values.get(self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Current(_Node):
+    def evaluate(self, values, current):
+        return _normal(current)
+
+
+@dataclass(frozen=True, slots=True)
+class _Negate(_Node):
+    operand: _Node
+
+    def evaluate(self, values, current):
+        return -_to_number(self.operand.evaluate(values, current))
+
+
+@dataclass(frozen=True, slots=True)
+class _Chain(_Node):
+    """`a op b op c ...` of one precedence level, kept flat so long chains never recurse."""
+
+    first: _Node
+    rest: tuple[tuple[str, _Node], ...]
+
+    def evaluate(self, values, current):
+        result = self.first.evaluate(values, current)
+        for op, node in self.rest:
+            if op == "or":
+                if _to_bool(result):
+                    return True
+                result = _to_bool(node.evaluate(values, current))
+            elif op == "and":
+                if not _to_bool(result):
+                    return False
+                result = _to_bool(node.evaluate(values, current))
+            elif op in ("+", "-", "*", "div", "mod"):
+                result = _arithmetic(op, result, node.evaluate(values, current))
+            else:
+                result = _compare(op, result, node.evaluate(values, current))
+        return result
+
+
+def _selected(answer, choice):
+    return _to_string(choice).strip() in _choices(answer)
+
+
+# name -> (number of arguments, implementation)
+_FUNCTIONS = {
+    "selected": (2, _selected),
+    "count-selected": (1, lambda answer: float(len(_choices(answer)))),
+    "not": (1, lambda value: not _to_bool(value)),
+    "true": (0, lambda: True),
+    "false": (0, lambda: False),
+    "string-length": (1, lambda value: float(len(_to_string(value)))),
+    "today": (0, dt.date.today),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Call(_Node):
+    name: str
+    args: tuple[_Node, ...]
+
+    def evaluate(self, values, current):
+        function = _FUNCTIONS[self.name][1]
+        return function(*(arg.evaluate(values, current) for arg in self.args))
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # number, string, ref, dot, name, op, end
+    text: str  # the value: a string without its quotes, a name without ${}
+    position: int
+    source: str = ""  # as written, for messages
+
+
+_SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:\-]*")
+_QUESTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_NUMBER_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# Things people write from other languages, and what to write instead.
+_MISTAKES = {
+    "==": "use '=' to compare, not '=='",
+    "&&": "use 'and', not '&&'",
+    "||": "use 'or', not '||'",
+    "&": "use 'and', not '&'",
+    "|": "use 'or', not '|'",
+    "!": "use not(...) or '!=', not '!'",
+    "/": "divide with 'div'; paths with '/' are not supported, refer to questions as ${name}",
+    "..": "'..' is not supported; refer to questions as ${name}",
+}
+
+
+def _describe(token: _Token) -> str:
+    if token.kind == "end":
+        return "the end of the expression"
+    if token.kind == "string":
+        return token.source
+    return f"'{token.source or token.text}'"
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, size = 0, len(text)
+    while i < size:
+        char = text[i]
+        if char.isspace():
+            i += 1
+            continue
+        if char in "'\"":
+            end = text.find(char, i + 1)
+            if end < 0:
+                raise ExpressionError(f"this text starting with {char} is never closed", i)
+            tokens.append(_Token("string", text[i + 1 : end], i, text[i : end + 1]))
+            i = end + 1
+            continue
+        if char == "$":
+            if not text.startswith("${", i):
+                raise ExpressionError("expected '{' after '$'; write references as ${name}", i)
+            name = _QUESTION_NAME.match(text, i + 2)
+            if name is None:
+                raise ExpressionError("expected a question name after '${'", i + 2)
+            if not text.startswith("}", name.end()):
+                raise ExpressionError(f"expected '}}' to close '${{{name.group()}'", name.end())
+            tokens.append(_Token("ref", name.group(), i, text[i : name.end() + 1]))
+            i = name.end() + 1
+            continue
+        number = _NUMBER_TOKEN.match(text, i)
+        if number:
+            tokens.append(_Token("number", number.group(), i))
+            i = number.end()
+            continue
+        for mistake, advice in _MISTAKES.items():
+            if text.startswith(mistake, i) and not text.startswith("!=", i):
+                raise ExpressionError(advice, i)
+        if char == ".":
+            tokens.append(_Token("dot", ".", i))
+            i += 1
+            continue
+        name = _NAME.match(text, i)
+        if name:
+            tokens.append(_Token("name", name.group(), i))
+            i = name.end()
+            continue
+        symbol = next((s for s in _SYMBOLS if text.startswith(s, i)), None)
+        if symbol is None:
+            raise ExpressionError(f"unexpected character {char!r}", i)
+        tokens.append(_Token("op", symbol, i))
+        i += len(symbol)
+    tokens.append(_Token("end", "", size))
+    return tokens
+
+
+# --- parser -------------------------------------------------------------------------------
+
+# Binary operators by precedence level, loosest first.
+_LEVELS = (("or",), ("and",), ("=", "!="), ("<", "<=", ">", ">="), ("+", "-"), ("*", "div", "mod"))
+_OPERATOR_NAMES = {"or", "and", "div", "mod"}
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokenize(text)
+        self.index = 0
+        self.depth = 0
+        self.references: set[str] = set()
+        self.uses_current = False
+
+    @property
+    def token(self) -> _Token:
+        return self.tokens[self.index]
+
+    def _is_operator(self, token: _Token, operators: tuple[str, ...]) -> bool:
+        return token.kind in ("op", "name") and token.text in operators
+
+    def _expect(self, text: str, why: str) -> None:
+        if not self._is_operator(self.token, (text,)):
+            found = _describe(self.token)
+            raise ExpressionError(f"expected '{text}' {why}, found {found}", self.token.position)
+        self.index += 1
+
+    def _nest(self, position: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep", position)
+
+    def parse(self) -> _Node:
+        node = self._level(0)
+        if self.token.kind != "end":
+            hint = ""
+            if self.token.kind == "name" and self.token.text.lower() in _OPERATOR_NAMES:
+                hint = f" (operators are lower case: '{self.token.text.lower()}')"
+            raise ExpressionError(
+                f"expected an operator or the end of the expression, found {_describe(self.token)}{hint}",
+                self.token.position,
+            )
+        return node
+
+    def _level(self, level: int) -> _Node:
+        if level == len(_LEVELS):
+            return self._unary()
+        operators = _LEVELS[level]
+        first = self._level(level + 1)
+        rest = []
+        while self._is_operator(self.token, operators):
+            op = self.token.text
+            self.index += 1
+            rest.append((op, self._level(level + 1)))
+        return _Chain(first, tuple(rest)) if rest else first
+
+    def _unary(self) -> _Node:
+        token = self.token
+        if self._is_operator(token, ("-",)):
+            self.index += 1
+            self._nest(token.position)
+            node = _Negate(self._unary())
+            self.depth -= 1
+            return node
+        return self._value()
+
+    def _value(self) -> _Node:
+        token = self.token
+        self.index += 1
+        if token.kind == "number":
+            return _Literal(float(token.text))
+        if token.kind == "string":
+            return _Literal(token.text)
+        if token.kind == "ref":
+            self.references.add(token.text)
+            return _Reference(token.text)
+        if token.kind == "dot":
+            self.uses_current = True
+            return _Current()
+        if self._is_operator(token, ("(",)):
+            self._nest(token.position)
+            node = self._level(0)
+            self._expect(")", f"to close the '(' at character {token.position + 1}")
+            self.depth -= 1
+            return node
+        if token.kind == "name" and token.text not in _OPERATOR_NAMES:
+            return self._call(token)
+        raise ExpressionError(
+            "expected a value (a number, 'text', ${name}, '.', '(' or a function), "
+            f"found {_describe(token)}",
+            token.position,
+        )
+
+    def _call(self, token: _Token) -> _Node:
+        name = token.text
+        if name not in _FUNCTIONS:
+            if not self._is_operator(self.token, ("(",)):
+                raise ExpressionError(
+                    f"unknown name '{name}'; refer to a question as ${{{name}}}", token.position
+                )
+            supported = ", ".join(f"{f}()" for f in sorted(_FUNCTIONS))
+            raise ExpressionError(f"unknown function '{name}()'; supported: {supported}", token.position)
+        self._expect("(", f"after '{name}'")
+        self._nest(token.position)
+        args: list[_Node] = []
+        if not self._is_operator(self.token, (")",)):
+            args.append(self._level(0))
+            while self._is_operator(self.token, (",",)):
+                self.index += 1
+                args.append(self._level(0))
+        self._expect(")", f"to close '{name}('")
+        self.depth -= 1
+        wanted = _FUNCTIONS[name][0]
+        if len(args) != wanted:
+            plural = "" if wanted == 1 else "s"
+            raise ExpressionError(
+                f"{name}() takes {wanted} argument{plural}, found {len(args)}", token.position
+            )
+        return _Call(name, tuple(args))
+
+
+# --- public interface ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A parsed expression; immutable, so one parse serves every evaluation."""
+
+    text: str
+    references: frozenset[str]  # the ${names} it reads
+    uses_current: bool  # whether it reads '.', the answer being checked
+    _root: _Node
+
+    def evaluate(self, values: Mapping[str, object], current: object = None) -> object:
+        """The value of the expression; names missing from `values` count as unanswered.
+
+        Returns a bool, a float, a str, or a referenced answer as given (None becomes '').
+        """
+        return self._root.evaluate(values, current)
+
+    def evaluate_bool(self, values: Mapping[str, object], current: object = None) -> bool:
+        return _to_bool(self.evaluate(values, current))
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+
+@lru_cache(maxsize=2048)
+def _parse(text: str) -> Expression:
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
+    parser = _Parser(text)
+    root = parser.parse()
+    return Expression(text, frozenset(parser.references), parser.uses_current, root)
+
+
+def parse(text: str) -> Expression:
+    """Parse `text`; raises ExpressionError (and nothing else) when it is not a valid expression."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be text, not {type(text).__name__}", 0)
+    return _parse(text)
+
+
+def evaluate_bool(text: str, values: Mapping[str, object], current: object = None) -> bool:
+    """Whether `text` holds for these answers: a relevant or constraint check."""
+    return parse(text).evaluate_bool(values, current)

@@ -1,0 +1,144 @@
+"""Submitting a response: atomic and idempotent.
+
+Each response carries a submission key made when it starts (and renewed when a submitted
+response is opened for changes). The first submission with the current key wins a
+conditional UPDATE (`... WHERE submission_key = :key AND content_digest IS NULL`), which
+both databases serialise on the row; the answers are written in the same transaction. A
+retry, a double click or twenty parallel posts with that key and the same content find the
+digest already set and get the same confirmation; the same key with other content is refused.
+Anything that fails rolls back: nothing is stored.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, select
+
+from core.reference.models import Country
+from core.timeutil import utcnow
+from stakeholders.models import Stakeholder
+from surveys import answering
+from surveys.definition import PROFILE_FIELDS, Definition
+from surveys.models import Answer, Response
+from surveys.respondents import Respondent, WaveNotOpen, can_change
+from surveys import waves
+
+
+class SubmissionConflict(Exception):
+    """The key was already used for different answers, or is no longer the response's key."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # "changed" | "stale"
+
+
+class SubmissionInvalid(Exception):
+    def __init__(self, problems: dict[str, answering.Problem]):
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response_id: int
+    duplicate: bool  # an earlier post with this key already stored these answers
+
+
+def submit(session: Session, respondent: Respondent, definition: Definition, *, key: str,
+           raw: Mapping[str, answering.Raw]) -> Submitted:
+    """Store the answers in `raw` as the response's submission, exactly once per key."""
+    response = respondent.response
+    answers = answering.kept_answers(definition, raw, registry=respondent.registry)
+    digest = answering.content_digest(answers)
+    already = _outcome_of_used_key(response, key, digest)
+    if already is not None:
+        return already
+    if not can_change(respondent):
+        raise WaveNotOpen(respondent.wave, waves.state(respondent.wave))
+    problems = answering.validate_all(definition, raw, registry=respondent.registry)
+    if problems:
+        raise SubmissionInvalid(problems)
+    profile = (_registry_profile(session, response.stakeholder_id) if respondent.registry
+               else _answered_profile(session, definition, answers))
+    questions = {q.name: q for q in definition.questions()}
+    rows = [{"response_id": response.id, "question": name, "value_text": None, "value_number": None,
+             "value_date": None, **answering.answer_columns(questions[name], value)}
+            for name, value in answers.items()]
+    now = utcnow()
+    # End the reading transaction so the conditional UPDATE opens the writing one: SQLite
+    # cannot upgrade a read snapshot another writer has moved past.
+    session.commit()
+    try:
+        won = session.execute(
+            update(Response)
+            .where(Response.id == response.id, Response.submission_key == key, Response.content_digest.is_(None))
+            .values(status="submitted", content_digest=digest, submitted_at=now, updated_at=now,
+                    draft={name: value for name, value in raw.items() if value is not None}, **profile)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if won:
+            session.execute(delete(Answer).where(Answer.response_id == response.id))
+            if rows:
+                session.execute(insert(Answer), rows)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(response)
+    if won:
+        return Submitted(response.id, duplicate=False)
+    outcome = _outcome_of_used_key(response, key, digest)
+    if outcome is None:  # the key is current and unused, yet the update matched nothing
+        raise SubmissionConflict("stale")
+    return outcome
+
+
+def _outcome_of_used_key(response: Response, key: str, digest: str) -> Submitted | None:
+    """What a post with `key` means if that key has been used or replaced; None if it is fresh."""
+    if key != response.submission_key:
+        raise SubmissionConflict("stale")
+    if response.content_digest is None:
+        return None
+    if response.content_digest == digest:
+        return Submitted(response.id, duplicate=True)
+    raise SubmissionConflict("changed")
+
+
+def _registry_profile(session: Session, stakeholder_id: int | None) -> dict:
+    """Profile columns frozen from the registry at submission."""
+    found = session.exec(select(Stakeholder, Country.regional_group)
+                         .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
+                         .where(Stakeholder.id == stakeholder_id)).first()
+    if found is None:
+        return {}
+    stakeholder, region = found
+    return {"country": stakeholder.country, "regional_group": region, "category": stakeholder.category,
+            "gender": stakeholder.gender, "stakeholder_type": stakeholder.stakeholder_type}
+
+
+def _answered_profile(session: Session, definition: Definition, answers: Mapping[str, object]) -> dict:
+    """Profile columns from the profile questions an open-link respondent answered."""
+    profile: dict = {name: None for name in (*PROFILE_FIELDS, "regional_group")}
+    for question in definition.questions():
+        if question.profile in PROFILE_FIELDS and isinstance(answers.get(question.name), str):
+            profile[question.profile] = answers[question.name]
+    if profile["country"]:
+        country = session.get(Country, profile["country"])
+        if country is None:
+            profile["country"] = None
+        else:
+            profile["regional_group"] = country.regional_group
+    return profile
+
+
+def submitted_answers(session: Session, response_id: int) -> dict[str, Answer]:
+    return {a.question: a for a in session.exec(select(Answer).where(Answer.response_id == response_id))}
+
+
+def is_submitted_with(response: Response, key: str) -> bool:
+    return response.status == "submitted" and response.submission_key == key and response.content_digest is not None
+
+
+__all__ = ["SubmissionConflict", "SubmissionInvalid", "Submitted", "submit", "submitted_answers"]
