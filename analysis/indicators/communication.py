@@ -1,0 +1,167 @@
+"""Opportunities for two-way communication: calls for input, surveys and their response rates,
+and whether stakeholders' concerns are answered, and how fast.
+
+Inputs
+- `calls`: one row per call for input — `title`, `deliverable`, `opened_on`, `closed_on`
+  (missing while open), `responses` (number received).
+- `invitations`: one row per survey invitation sent — `invitation_id`, `wave`, `year`,
+  `regional_group`, `country`, `category`, `responded` (see `analysis.response_rates`).
+- `survey`: `surveys.frame.responses_frame` — `wave`, `year`, and the items `raised_concern`
+  (yes/no) and `concern_addressed` (fully, partly, not_addressed, no_reply).
+- `concerns`: one row per issue or concern a stakeholder raised — `raised_on`, `status`,
+  `answered_on` (missing until answered), `channel`.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from analysis.estimates import proportion
+from analysis.indicators._common import Headline, as_date, trend
+from analysis.response_rates import ResponseRates, count_share, responded_flags, response_rates
+
+ANSWERED = ("answered", "addressed", "closed", "resolved")  # statuses meaning the concern got its answer
+# Days to answer, in bands a report can show as a bar chart; the right edge is included.
+DAY_BANDS = ((0, 7, "0-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, math.inf, "over_90"))
+ADDRESSED = ("fully", "partly")  # answers to `concern_addressed` counting as addressed
+
+
+@dataclass(frozen=True)
+class Communication:
+    calls: pd.DataFrame  # year -> calls, responses, median_responses, open
+    surveys: pd.DataFrame  # year -> waves, responses, invited, invitations_answered, response_rate
+    response_rates: ResponseRates  # by wave and group, with tests of non-response
+    concerns: pd.DataFrame  # year raised -> raised, addressed, share, low, high, n, small, median_days, p75_days
+    concerns_by_channel: pd.DataFrame  # channel -> raised, addressed, share, low, high, n, small, median_days
+    time_to_answer: pd.DataFrame  # band -> concerns, share (answered concerns; plus "open")
+    median_days: float  # over every answered concern
+    open_median_age: float  # days the still-open concerns have waited, median
+    concern_addressed: pd.DataFrame  # year -> survey share (among those who raised one) saying it was addressed
+    headline_series: pd.Series  # year -> share of concerns raised that year that were answered
+
+
+def communication(calls: pd.DataFrame | None = None, invitations: pd.DataFrame | None = None,
+                  survey: pd.DataFrame | None = None, concerns: pd.DataFrame | None = None, *,
+                  weights: str | None = None, today: date | None = None) -> Communication:
+    today = pd.Timestamp(today or date.today())
+    rates = response_rates(invitations)
+    concerns_table, by_channel, bands, median_days, open_age = _concerns(concerns, today)
+    series = concerns_table["share"].astype("float64") if len(concerns_table) else pd.Series(dtype="float64")
+    return Communication(_calls(calls, today), _surveys(invitations, survey), rates, concerns_table, by_channel,
+                         bands, median_days, open_age, _concern_addressed(survey, weights), series)
+
+
+def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:
+    columns = ["calls", "responses", "median_responses", "open"]
+    if calls is None or calls.empty:
+        return pd.DataFrame(columns=columns).rename_axis("year")
+    opened = as_date(calls["opened_on"])
+    closed = as_date(calls["closed_on"]) if "closed_on" in calls else pd.Series(pd.NaT, index=calls.index)
+    responses = pd.to_numeric(calls["responses"], errors="coerce") if "responses" in calls else \
+        pd.Series(np.nan, index=calls.index)
+    frame = pd.DataFrame({"year": opened.dt.year, "responses": responses,
+                          "open": ((opened <= today) & (closed.isna() | (closed >= today))).to_numpy()})
+    table = frame.groupby("year").agg(calls=("responses", "size"), responses=("responses", "sum"),
+                                      median_responses=("responses", "median"), open=("open", "sum"))
+    table.index = table.index.astype(int)
+    table[["calls", "open"]] = table[["calls", "open"]].astype("int64")
+    return table[columns]
+
+
+def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> pd.DataFrame:
+    """Per year: waves run (with invitations or responses), responses, invitations and their response rate."""
+    columns = ["waves", "responses", "invited", "invitations_answered", "response_rate"]
+    parts = []
+    if survey is not None and len(survey) and {"year", "wave"} <= set(survey.columns):
+        parts.append(pd.DataFrame({"year": survey["year"].to_numpy(), "wave": survey["wave"].astype(str).to_numpy(),
+                                   "response": 1, "invited": 0, "answered": 0}))
+    if invitations is not None and len(invitations) and {"year", "wave"} <= set(invitations.columns):
+        answered = responded_flags(invitations["responded"])
+        parts.append(pd.DataFrame({"year": invitations["year"].to_numpy(),
+                                   "wave": invitations["wave"].astype(str).to_numpy(), "response": 0, "invited": 1,
+                                   "answered": answered.to_numpy()}))
+    if not parts:
+        return pd.DataFrame(columns=columns).rename_axis("year")
+    frame = pd.concat(parts, ignore_index=True)
+    table = frame.groupby("year").agg(waves=("wave", "nunique"), responses=("response", "sum"),
+                                      invited=("invited", "sum"), invitations_answered=("answered", "sum"))
+    invited = table["invited"].where(table["invited"] > 0)
+    table["response_rate"] = (table["invitations_answered"] / invited).astype("float64")
+    table.index = table.index.astype(int)
+    return table[columns]
+
+
+def _days(concerns: pd.DataFrame, today: pd.Timestamp):
+    raised = as_date(concerns["raised_on"])
+    answered_on = as_date(concerns["answered_on"] if "answered_on" in concerns else
+                          pd.Series(pd.NaT, index=concerns.index))
+    status = concerns["status"].astype("string").str.lower() if "status" in concerns else \
+        pd.Series(pd.NA, index=concerns.index, dtype="string")
+    answered = answered_on.notna() | status.isin(ANSWERED).fillna(False)
+    days = (answered_on - raised).dt.days.astype("float64")
+    age = (today - raised).dt.days.astype("float64").where(~answered)
+    return raised, answered, days, age
+
+
+def _concerns(concerns: pd.DataFrame | None, today: pd.Timestamp):
+    year_columns = ["raised", "addressed", "share", "low", "high", "n", "small", "median_days", "p75_days"]
+    channel_columns = ["raised", "addressed", "share", "low", "high", "n", "small", "median_days"]
+    if concerns is None or concerns.empty:
+        return (pd.DataFrame(columns=year_columns).rename_axis("year"),
+                pd.DataFrame(columns=channel_columns).rename_axis("channel"),
+                pd.DataFrame(columns=["concerns", "share"]).rename_axis("band"), math.nan, math.nan)
+    raised, answered, days, age = _days(concerns, today)
+    frame = pd.DataFrame({"year": raised.dt.year, "answered": answered.astype(int).to_numpy(), "days": days,
+                          "channel": concerns["channel"].astype("object").fillna("unknown")
+                          if "channel" in concerns else "unknown"})
+    by_year = _concern_table(frame, "year")
+    by_year["p75_days"] = frame.groupby("year")["days"].quantile(0.75).reindex(by_year.index)
+    by_year.index = by_year.index.astype(int)
+    by_channel = _concern_table(frame, "channel")
+    answered_days = days[answered & days.notna()]
+    counts = {label: int(((answered_days >= low) & (answered_days <= high)).sum()) for low, high, label in DAY_BANDS}
+    counts["open"] = int((~answered).sum())
+    bands = pd.DataFrame({"concerns": pd.Series(counts)})
+    bands["share"] = bands["concerns"] / bands["concerns"].sum()
+    bands.index.name = "band"
+    median = float(answered_days.median()) if len(answered_days) else math.nan
+    open_age = float(age.dropna().median()) if age.notna().any() else math.nan
+    return by_year[year_columns], by_channel[channel_columns], bands, median, open_age
+
+
+def _concern_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    grouped = frame.groupby(key)
+    table = pd.DataFrame({"raised": grouped.size(), "addressed": grouped["answered"].sum()})
+    table = pd.concat([table, count_share(table["addressed"], table["raised"])], axis=1)
+    table["median_days"] = grouped["days"].median()
+    return table
+
+
+def _concern_addressed(survey: pd.DataFrame | None, weights: str | None) -> pd.DataFrame:
+    """Among respondents who say they raised a concern, the share saying it was (fully or partly) addressed."""
+    columns = ["estimate", "low", "high", "n", "small"]
+    if survey is None or survey.empty or "concern_addressed" not in survey or "year" not in survey:
+        return pd.DataFrame(columns=columns).rename_axis("year")
+    answer = survey["concern_addressed"].astype("object")
+    value = pd.Series(np.where(answer.isna(), np.nan, answer.isin(ADDRESSED).astype(float)), index=survey.index)
+    if "raised_concern" in survey:
+        value = value.where(survey["raised_concern"].astype("object") == "yes")
+    w = survey[weights].astype("float64") if weights and weights in survey else pd.Series(1.0, index=survey.index)
+    rows = {}
+    for year in sorted(survey["year"].dropna().unique()):
+        mask = (survey["year"] == year).to_numpy()
+        estimate = proportion(value[mask], w[mask])
+        rows[int(year)] = {key: getattr(estimate, key) for key in columns}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("year")
+
+
+def headline(result: Communication, year: int | None = None) -> Headline:
+    """Share of concerns answered (by year raised); with no concern records, the survey response rate."""
+    if result.headline_series.dropna().empty and len(result.surveys):
+        return trend("communication", "survey_response_rate", result.surveys["response_rate"], unit="share", year=year)
+    return trend("communication", "concerns_addressed_share", result.headline_series, unit="share", year=year)
+

@@ -1,0 +1,155 @@
+"""Level of participation: the summary table of decision IPBES-3/4 (annex II, para 20).
+
+Inputs
+- `participation`: `stakeholders.frames.participation_frame` — one row per participation record:
+  `activity_id`, `activity_type`, `year`, `role` (nominated, selected, fellow, reviewer,
+  participant, speaker, input_submitted), `comments` (review comments, reviewers), `stakeholder_id`
+  (missing when an organisation took part), `regional_group`, `country`, `gender`, `category`.
+- `registry`: `stakeholders.frames.registry_frame` (`stakeholder_id`, `regional_group`), for
+  participation per registered stakeholder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.indicators._common import Headline, trend
+from analysis.response_rates import count_share
+
+# The measures of the summary table: measure -> the roles it counts.
+MEASURES = {
+    "nominations": ("nominated",),
+    "selected_experts": ("selected",),
+    "fellows": ("fellow",),
+    "reviewers": ("reviewer",),
+    "participants": ("participant", "speaker"),
+    "inputs": ("input_submitted",),
+}
+SELECTED_ROLES = ("selected", "fellow")  # an outcome of a nomination
+NOMINATED_ROLE = "nominated"
+UNKNOWN = "unknown"  # group label for records with no regional group, gender...
+
+
+@dataclass(frozen=True)
+class Participation:
+    summary: pd.DataFrame  # year, activity_type, role, records, people, comments
+    # year -> nominations, selected_experts, fellows, reviewers, review_comments, participants, inputs, people
+    by_year: pd.DataFrame
+    by_region: pd.DataFrame  # year, regional_group, role, records, people, comments
+    by_gender: pd.DataFrame  # year, gender, role, records, people, comments
+    selection: pd.DataFrame  # activity_id, activity_type, year -> nominated, selected, share, low, high, n, small
+    selection_by_group: pd.DataFrame  # breakdown, group -> nominated, selected, share, low, high, n, small
+    # regional_group -> registered, participants, records, share (participants / registered), low, high, n, small,
+    # records_per_registered
+    per_registered: pd.DataFrame
+    headline_series: pd.Series  # year -> distinct stakeholders taking part
+
+
+_COLUMNS = ["activity_id", "activity_type", "year", "role", "comments", "stakeholder_id", "regional_group",
+            "country", "gender", "category"]
+
+
+def _prepared(participation: pd.DataFrame | None) -> pd.DataFrame:
+    frame = participation if participation is not None else pd.DataFrame(columns=_COLUMNS)
+    frame = frame.copy()
+    for column in _COLUMNS:
+        if column not in frame:
+            frame[column] = pd.NA
+    # Organisations, and stakeholders whose profile lacks the field, are counted as "unknown".
+    for column in ("activity_type", "role", "regional_group", "gender", "category", "country"):
+        frame[column] = frame[column].astype("object").where(frame[column].notna(), UNKNOWN)
+    frame["comments"] = pd.to_numeric(frame["comments"], errors="coerce").fillna(0)
+    return frame
+
+
+def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """records, distinct people and review comments for each combination of `keys`."""
+    if frame.empty:
+        return pd.DataFrame(columns=[*keys, "records", "people", "comments"])
+    table = frame.groupby(keys, observed=True).agg(records=("role", "size"), people=("stakeholder_id", "nunique"),
+                                                   comments=("comments", "sum"))
+    return table.astype("int64").reset_index()
+
+
+def participation(participation: pd.DataFrame | None, registry: pd.DataFrame | None = None) -> Participation:
+    frame = _prepared(participation)
+    by_year = _by_year(frame)
+    selection, by_group = _selection(frame)
+    return Participation(_counts(frame, ["year", "activity_type", "role"]), by_year,
+                         _counts(frame, ["year", "regional_group", "role"]), _counts(frame, ["year", "gender", "role"]),
+                         selection, by_group, _per_registered(frame, registry), by_year["people"].astype("float64"))
+
+
+def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    years = sorted(frame["year"].dropna().unique())
+    table = pd.DataFrame(index=pd.Index([int(y) for y in years], name="year"))
+    for measure, roles in MEASURES.items():
+        table[measure] = frame[frame["role"].isin(roles)].groupby("year").size().reindex(years, fill_value=0).to_numpy()
+        if measure == "reviewers":
+            table["review_comments"] = (frame[frame["role"] == "reviewer"].groupby("year")["comments"].sum()
+                                        .reindex(years, fill_value=0).astype("int64").to_numpy())
+    table["people"] = frame.groupby("year")["stakeholder_id"].nunique().reindex(years, fill_value=0).to_numpy()
+    return table.astype("int64")
+
+
+def _selection(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Selection rate of every call with nominations: selected / nominated, Wilson interval.
+
+    Someone recorded as selected without a nomination record counts as nominated too: the
+    selection could not have happened otherwise, and the rate stays at most 1.
+    """
+    keys = ["activity_id", "activity_type", "year"]
+    people = frame[frame["stakeholder_id"].notna()]
+    nominated = people[people["role"] == NOMINATED_ROLE]
+    calls = nominated["activity_id"].unique()
+    pool = people[people["activity_id"].isin(calls) & people["role"].isin((NOMINATED_ROLE, *SELECTED_ROLES))]
+    columns = ["nominated", "selected", "share", "low", "high", "n", "small"]
+    if pool.empty:
+        return (pd.DataFrame(columns=[*keys, *columns]),
+                pd.DataFrame(columns=["breakdown", "group", *columns]))
+    candidates = pool.assign(is_selected=pool["role"].isin(SELECTED_ROLES)) \
+        .groupby(["activity_id", "stakeholder_id"], observed=True) \
+        .agg(activity_type=("activity_type", "first"), year=("year", "first"), selected=("is_selected", "max"),
+             regional_group=("regional_group", "first"), gender=("gender", "first"),
+             category=("category", "first")).reset_index()
+    per_call = candidates.groupby(keys, observed=True).agg(nominated=("stakeholder_id", "size"),
+                                                           selected=("selected", "sum"))
+    selection = pd.concat([per_call, count_share(per_call["selected"], per_call["nominated"])], axis=1).reset_index()
+    groups = []
+    for column in ("regional_group", "gender", "category"):
+        counts = candidates.groupby(column, observed=True).agg(nominated=("stakeholder_id", "size"),
+                                                               selected=("selected", "sum"))
+        table = pd.concat([counts, count_share(counts["selected"], counts["nominated"])], axis=1)
+        table = table.rename_axis("group").reset_index()
+        table.insert(0, "breakdown", column)
+        groups.append(table)
+    return selection, pd.concat(groups, ignore_index=True)
+
+
+def _per_registered(frame: pd.DataFrame, registry: pd.DataFrame | None) -> pd.DataFrame:
+    """Distinct participants and records per registered stakeholder, by regional group."""
+    columns = ["registered", "participants", "records", "share", "low", "high", "n", "small", "records_per_registered"]
+    if registry is None or registry.empty:
+        return pd.DataFrame(columns=columns).rename_axis("regional_group")
+    groups = registry["regional_group"].astype("object").where(registry["regional_group"].notna(), UNKNOWN)
+    registered = groups.value_counts()
+    people = frame[frame["stakeholder_id"].notna()]
+    # Participants are counted among the registered, whatever region their participation record shows.
+    region_of = pd.Series(groups.to_numpy(), index=registry["stakeholder_id"].to_numpy())
+    region = people["stakeholder_id"].map(region_of)
+    known = region.notna()
+    participants = people.loc[known, "stakeholder_id"].groupby(region[known]).nunique()
+    records = people.loc[known].groupby(region[known]).size()
+    table = pd.DataFrame({"registered": registered})
+    table["participants"] = participants.reindex(table.index, fill_value=0).astype("int64")
+    table["records"] = records.reindex(table.index, fill_value=0).astype("int64")
+    table = pd.concat([table, count_share(table["participants"], table["registered"])], axis=1)
+    table["records_per_registered"] = table["records"] / table["registered"]
+    table = table.sort_index()
+    table.index.name = "regional_group"
+    return table[columns]
+
+
+def headline(result: Participation, year: int | None = None) -> Headline:
+    return trend("participation", "people_taking_part", result.headline_series, unit="count", year=year)
