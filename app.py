@@ -23,10 +23,15 @@ MODEL_MODULES = (
     "core.mail",
     "stakeholders.models",
     "surveys.models",
+    "engagement.models",
 )
 
+# Modules that register hooks on a lower layer (surveys unlink responses when the registry erases
+# or merges a stakeholder); loaded with the models, so scripts and tests get them too.
+HOOK_MODULES = ("surveys.erasure",)
+
 # Modules that add demo data to `flask seed-demo` (core.demo.register_seeder).
-DEMO_MODULES = ("stakeholders.demo",)
+DEMO_MODULES = ("stakeholders.demo", "surveys.demo", "engagement.demo")
 
 BLUEPRINTS = (
     "core.pages.views",
@@ -38,11 +43,17 @@ BLUEPRINTS = (
     "stakeholders.views.importing",
     "stakeholders.views.focal",
     "stakeholders.views.participation",
+    "surveys.views.admin",
+    "surveys.views.unsubscribe",
+    "surveys.views.respond",
+    "engagement.views.records",
+    "engagement.views.importing",
+    "engagement.views.public",
 )
 
 
 def load_models() -> None:
-    for name in MODEL_MODULES:
+    for name in MODEL_MODULES + HOOK_MODULES:
         importlib.import_module(name)
 
 
@@ -89,8 +100,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     from core.cli import register_commands
     from stakeholders.cli import send_digests
+    from surveys.cli import surveys_group
+    from surveys.cli_mailing import send_invitations, send_reminders
 
-    register_commands(app, extra=(send_digests,))
+    surveys_group.add_command(send_reminders)
+    surveys_group.add_command(send_invitations)
+    register_commands(app, extra=(send_digests, surveys_group))
     return app
 
 

@@ -387,7 +387,7 @@ def gunicorn(url: str, workers: int, logdir: Path):
                 with urllib.request.urlopen(base + "/registry/", timeout=5) as response:
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first request under load
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not start; see {logdir / 'gunicorn.log'}:\n"

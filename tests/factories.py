@@ -174,3 +174,66 @@ def make_wave(session: Session, *, version=None, name: str = "Annual survey 2026
     session.add(wave)
     session.commit()
     return wave
+
+
+def make_invitation(session: Session, *, wave, stakeholder, token: str | None = None, language: str = "en"):
+    """A stakeholder's personal link to a wave."""
+    import secrets
+
+    from surveys.models import Invitation
+
+    invitation = Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, language=language,
+                            token=token or secrets.token_urlsafe(24), sent_at=utcnow())
+    session.add(invitation)
+    session.commit()
+    return invitation
+
+
+def make_open_link(session: Session, *, wave, network: str = "Biodiversity Youth Network", token: str | None = None,
+                   is_active: bool = True):
+    """A network's open link to a wave."""
+    import secrets
+
+    from surveys.models import OpenLink
+
+    link = OpenLink(wave_id=wave.id, network=network, token=token or secrets.token_urlsafe(24), is_active=is_active)
+    session.add(link)
+    session.commit()
+    return link
+
+
+# --- engagement records -------------------------------------------------------------------
+
+def make_impact(session: Session, *, title: str = "National pollinator strategy", impact_type: str = "policy",
+                scale: str = "national", country: str | None = "KE", region: str | None = None,
+                status: str = "published", submitter_email: str = "reporter@example.org", year: int | None = 2024):
+    """An impact record, as a member of the public submits it (published unless told otherwise)."""
+    from engagement import services
+    from engagement.models import ImpactRecord
+
+    record = ImpactRecord(source="public")
+    services.apply_impact(session, record, services.ImpactData(
+        title=title, impact_type=impact_type, scale=scale, country=country, region=region, year=year,
+        description="How the assessment was used.", submitter_name="Rae Porter", submitter_email=submitter_email,
+        status=status))
+    session.add(record)
+    session.commit()
+    return record
+
+
+def make_concern(session: Session, *, summary: str = "Comments in Spanish were not acknowledged", raised_on=None,
+                 channel: str = "email", status: str = "open", answered_on=None, raised_by=None):
+    """A concern raised with the secretariat (answered when `answered_on` is given)."""
+    from datetime import date
+
+    from engagement import services
+    from engagement.models import Concern
+
+    record = Concern()
+    services.apply_concern(session, record, services.ConcernData(
+        summary=summary, raised_on=raised_on or date(2025, 3, 1), channel=channel, status=status,
+        raised_by_id=raised_by.id if raised_by else None, answer="We answered." if answered_on else "",
+        answered_on=answered_on))
+    session.add(record)
+    session.commit()
+    return record

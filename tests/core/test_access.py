@@ -20,6 +20,19 @@ PUBLIC_ENDPOINTS = {
     "registry_public.register",
     "registry_public.organisation",
     "registry_public.focal_points",
+    # Survey links are the respondent's credential; each view checks its token.
+    "survey_respond.invitation",
+    "survey_respond.open_link",
+    "survey_respond.page",
+    "survey_respond.saved",
+    "survey_respond.language",
+    "survey_respond.review",
+    "survey_respond.done",
+    "survey_respond.edit",
+    "survey_unsubscribe.unsubscribe",
+    # Anyone may report an impact of IPBES and read those the secretariat published.
+    "impact_public.published",
+    "impact_public.submit",
 }
 ADMIN_ONLY = {"staff.users", "staff.user_role"}
 
