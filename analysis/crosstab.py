@@ -48,9 +48,9 @@ def crosstab(frame: pd.DataFrame, row: str, column: str, weights: str | None = N
 
 
 def pearson(table: pd.DataFrame) -> IndependenceTest:
-    # A writable copy: statsmodels adds 0.5 to empty cells in place, and pandas may hand out
-    # read-only arrays.
-    result = Table(np.array(table, dtype="float64")).test_nominal_association()
+    # Pearson's statistic on the table as observed, as R's chisq.test computes it: statsmodels
+    # would otherwise add 0.5 to empty cells (in place, which a read-only array refuses).
+    result = Table(np.array(table, dtype="float64"), shift_zeros=False).test_nominal_association()
     return IndependenceTest("pearson", float(result.statistic), float(result.df), None, float(result.pvalue))
 
 

@@ -46,3 +46,5 @@ def test_a_table_with_an_empty_cell_is_still_tested():
     table = crosstab(frame, "region", "answer")
     assert table.n.loc["AFR", "no"] == 0
     assert table.test.method == "pearson" and 0 < table.test.p_value < 1
+    # R: chisq.test(matrix(c(6, 3, 0, 3), 2), correct = FALSE) gives X-squared = 4
+    assert table.test.statistic == pytest.approx(4.0)
