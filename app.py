@@ -99,13 +99,14 @@ def create_app(config: dict | None = None) -> Flask:
     _register_error_pages(app)
 
     from core.cli import register_commands
+    from reports.cli import report
     from stakeholders.cli import send_digests
     from surveys.cli import surveys_group
     from surveys.cli_mailing import send_invitations, send_reminders
 
     surveys_group.add_command(send_reminders)
     surveys_group.add_command(send_invitations)
-    register_commands(app, extra=(send_digests, surveys_group))
+    register_commands(app, extra=(send_digests, surveys_group, report))
     return app
 
 

@@ -1,0 +1,24 @@
+"""The plenary report opened in a real browser from disk: every chart draws, and nothing is fetched."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+
+def test_report_charts_render_offline(runner, new_page, tmp_path):
+    assert runner.invoke(args=["seed-demo", "--scale", "0.05"]).exit_code == 0
+    out = tmp_path / "report.html"
+    result = runner.invoke(args=["report", "--wave", "Annual survey 2026", "--lang", "ar", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+
+    page = new_page("ar")
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(out.as_uri())
+
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    charts = page.locator(".plotly-graph-div")
+    assert page.locator(".js-plotly-plot").count() == charts.count() >= 6
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert errors == []
+    assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []
