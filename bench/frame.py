@@ -18,17 +18,14 @@ tracemalloc. Target: at most 5 s and 2 GB. Nothing leaves the machine.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import io
 import json
 import os
 import random
 import resource
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -36,14 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from app import load_models  # noqa: E402
+from bench import common  # noqa: E402
 from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from surveys.definition import Choice, Definition, Grid, Page, Question  # noqa: E402
 from surveys.models import Answer, Instrument, InstrumentVersion, OpenLink, Response, Wave  # noqa: E402
-from tests.support.servers import ServerUnavailable, postgres_server  # noqa: E402
 
 TARGET_SECONDS = 5.0
 TARGET_BYTES = 2 * 1024**3
@@ -271,31 +268,12 @@ def _measure_in_child(url: str, trace: bool) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-@contextlib.contextmanager
-def sqlite_database():
-    workdir = Path(tempfile.mkdtemp(prefix="ipbes-bench-frame-"))
-    try:
-        yield f"sqlite:///{workdir / 'bench.db'}"
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def postgresql_database():
-    with postgres_server() as admin_url:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("CREATE DATABASE ipbes_bench_frame"))
-        engine.dispose()
-        yield admin_url.rsplit("/", 1)[0] + "/ipbes_bench_frame"
-
-
 def _mb(value: float) -> str:
     return f"{value / 1024**2:,.0f} MB"
 
 
 def run_backend(backend: str, args) -> list[str]:
-    database = sqlite_database() if backend == "sqlite" else postgresql_database()
+    database = common.database(backend)
     with database as url:
         migrate.upgrade(url)
         print(f"[{backend}] generating {args.waves} waves x {args.responses:,} responses", flush=True)
@@ -318,7 +296,7 @@ def run_backend(backend: str, args) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    common.add_backend_option(parser, default="sqlite")
     parser.add_argument("--waves", type=int, default=10)
     parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (each in a fresh process)")
@@ -332,13 +310,7 @@ def main(argv=None) -> int:
     if args.waves * args.responses > 1_000_000:
         parser.error("keep --waves x --responses <= 1,000,000")
     load_models()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    report = []
-    for backend in backends:
-        try:
-            report += run_backend(backend, args)
-        except ServerUnavailable as error:
-            report.append(f"{backend:<11} SKIPPED: {error}")
+    report = common.run_backends(args.backend, run_backend, args)
     print(f"\nTidy-frame benchmark: {args.waves} waves x {args.responses:,} responses x 40 questions, "
           f"{os.cpu_count()} CPUs")
     print("\n".join(report))

@@ -40,12 +40,12 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from app import load_models  # noqa: E402
+from bench import common  # noqa: E402
 from bench import frame as frame_bench  # noqa: E402
 from bench import registry as registry_bench  # noqa: E402
 from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from surveys.models import Invitation  # noqa: E402
-from tests.support.servers import ServerUnavailable  # noqa: E402
 
 TARGET_SECONDS = 3.0
 TARGET_BYTES = 2 * 1024**3
@@ -244,7 +244,7 @@ def _mb(value: float) -> str:
 
 
 def run_backend(backend: str, args) -> list[str]:
-    database = frame_bench.sqlite_database() if backend == "sqlite" else frame_bench.postgresql_database()
+    database = common.database(backend)
     with database as url:
         migrate.upgrade(url)
         print(f"[{backend}] generating {args.stakeholders:,} stakeholders", flush=True)
@@ -276,7 +276,7 @@ def run_backend(backend: str, args) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    common.add_backend_option(parser, default="sqlite")
     parser.add_argument("--stakeholders", type=int, default=100_000)
     parser.add_argument("--waves", type=int, default=10)
     parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
@@ -290,13 +290,7 @@ def main(argv=None) -> int:
     if args.waves * args.responses > 1_000_000:
         parser.error("keep --waves x --responses <= 1,000,000")
     load_models()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    report = []
-    for backend in backends:
-        try:
-            report += run_backend(backend, args)
-        except ServerUnavailable as error:
-            report.append(f"{backend:<11} SKIPPED: {error}")
+    report = common.run_backends(args.backend, run_backend, args)
     print(f"\nIndicators benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x {args.responses:,} "
           f"responses x 40 questions, {os.cpu_count()} CPUs")
     print("\n".join(report))

@@ -28,7 +28,6 @@ import os
 import random
 import re
 import secrets
-import shutil
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from app import load_models  # noqa: E402
+from bench import common  # noqa: E402
 from core import migrate  # noqa: E402
 from core.accounts import passwords  # noqa: E402
 from core.accounts.models import User  # noqa: E402
@@ -65,7 +65,7 @@ from stakeholders.models import (  # noqa: E402
     StakeholderAttribute,
 )
 from stakeholders.text import search_key  # noqa: E402
-from tests.support.servers import ServerUnavailable, free_port, postgres_server  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 FOCAL_PASSWORD = "bench-focal-point-2026"
 EMAIL_DOMAIN = "bench.example.org"
@@ -351,25 +351,6 @@ def generate(url: str, stakeholders: int, seed: int) -> Generated:
 
 
 @contextlib.contextmanager
-def sqlite_database():
-    workdir = Path(tempfile.mkdtemp(prefix="ipbes-bench-"))
-    try:
-        yield f"sqlite:///{workdir / 'bench.db'}"
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def postgresql_database():
-    with postgres_server() as admin_url:
-        engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(text("CREATE DATABASE ipbes_bench"))
-        engine.dispose()
-        yield admin_url.rsplit("/", 1)[0] + "/ipbes_bench"
-
-
-@contextlib.contextmanager
 def gunicorn(url: str, workers: int, logdir: Path):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, APP_ENV="production", SECRET_KEY=secrets.token_hex(32),
@@ -544,7 +525,7 @@ def roster_plan(cookie: str, requests: int) -> list[tuple[str, str, dict]]:
 
 def run_backend(backend: str, args) -> list[str]:
     lines = []
-    database = sqlite_database() if backend == "sqlite" else postgresql_database()
+    database = common.database(backend)
     with database as url, tempfile.TemporaryDirectory(prefix="ipbes-bench-log-") as logdir:
         started = time.perf_counter()
         migrate.upgrade(url)
@@ -588,7 +569,7 @@ def run_backend(backend: str, args) -> list[str]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    common.add_backend_option(parser, default="both")
     parser.add_argument("--stakeholders", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400, help="requests per page measured")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight at once")
@@ -599,13 +580,7 @@ def main(argv=None) -> int:
     if args.requests > 10_000 or args.concurrency > 32:
         parser.error("keep --requests <= 10000 and --concurrency <= 32")
     load_models()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    report = []
-    for backend in backends:
-        try:
-            report += run_backend(backend, args)
-        except ServerUnavailable as error:
-            report.append(f"{backend:<11} SKIPPED: {error}")
+    report = common.run_backends(args.backend, run_backend, args)
     print(f"\nRegistry benchmark: {args.stakeholders:,} stakeholders, {args.requests} requests per page, "
           f"concurrency {args.concurrency}, gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
     print("\n".join(report))

@@ -43,13 +43,13 @@ from sqlalchemy import func, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from app import load_models  # noqa: E402
-from bench.registry import generate, gunicorn, postgresql_database, sqlite_database  # noqa: E402
+from bench import common  # noqa: E402
+from bench.registry import generate, gunicorn  # noqa: E402
 from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from surveys import answering, instruments  # noqa: E402
 from surveys.definition import Definition  # noqa: E402
 from surveys.models import Answer, Invitation, Response, Wave  # noqa: E402
-from tests.support.servers import ServerUnavailable  # noqa: E402
 
 TARGET_RATE = 150
 TARGET_P95_MS = 200
@@ -156,7 +156,7 @@ def client_session(base: str, token: str) -> tuple[str, str]:
 
 
 def run_backend(backend: str, args) -> list[str]:
-    database = sqlite_database() if backend == "sqlite" else postgresql_database()
+    database = common.database(backend)
     with database as url, tempfile.TemporaryDirectory(prefix="ipbes-bench-log-") as logdir:
         migrate.upgrade(url)
         started = time.perf_counter()
@@ -228,7 +228,7 @@ def check_stored(url: str, backend: str, plan) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    common.add_backend_option(parser, default="both")
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients")
     parser.add_argument("--retries", type=int, default=50, help="submissions posted twice (double clicks)")
@@ -238,13 +238,7 @@ def main(argv=None) -> int:
     if args.submissions > 50_000 or args.clients > 64:
         parser.error("keep --submissions <= 50000 and --clients <= 64")
     load_models()
-    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
-    report = []
-    for backend in backends:
-        try:
-            report += run_backend(backend, args)
-        except ServerUnavailable as error:
-            report.append(f"{backend:<11} SKIPPED: {error}")
+    report = common.run_backends(args.backend, run_backend, args)
     print(f"\nSubmission benchmark: {args.submissions:,} responses to the annual survey, {args.clients} clients, "
           f"gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
     print("\n".join(report))
