@@ -1,7 +1,9 @@
 """Command-line interface: `flask --app app <command>`."""
 from __future__ import annotations
 
+import functools
 import sys
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -12,6 +14,29 @@ from core.accounts import services as accounts
 from core.accounts.models import Role
 from core.db import get_engine, get_session
 from core.reference.countries import add_territory
+
+
+def now_option(command):
+    """A hidden `--now` (ISO date-time with its offset) that acts as the current time, for tests
+    and trials; the command receives it as `now` (None for the real time)."""
+    @click.option("--now", "now_text", default=None, hidden=True,
+                  help="ISO date-time to act as the current time, with its offset (for tests and trials).")
+    @functools.wraps(command)
+    def wrapper(*args, now_text=None, **kwargs):
+        return command(*args, now=_parse_now(now_text), **kwargs)
+    return wrapper
+
+
+def _parse_now(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        now = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise click.BadParameter("an ISO date-time such as 2026-11-21T08:00:00+00:00", param_hint="--now") from error
+    if now.tzinfo is None:
+        raise click.BadParameter("give the offset, e.g. +00:00", param_hint="--now")
+    return now
 
 
 def register_commands(app: Flask, extra=()) -> None:

@@ -6,45 +6,30 @@ message composed in a request or on the command line links to the public site.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from werkzeug.routing import BuildError
 
+from core.cli import now_option
 from core.db import get_session
+from core.links import absolute_url
 from surveys import invitations, waves
 from surveys.models import Wave
 from surveys.views.unsubscribe import make_unsubscribe_token
 
-# The answering blueprint's address for a personal link (survey contract), used if it is not registered.
-INVITATION_PATH = "/survey/i/{token}"
-
-
-def _absolute(endpoint: str, **values) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + path
-
 
 def invitation_url(token: str) -> str:
-    try:
-        return _absolute("survey_respond.invitation", token=token)
-    except BuildError:
-        return current_app.config["BASE_URL"].rstrip("/") + INVITATION_PATH.format(token=token)
+    return absolute_url("survey_respond.invitation", token=token)
 
 
 def open_link_url(token: str) -> str:
-    try:
-        return _absolute("survey_respond.open_link", token=token)
-    except BuildError:
-        return current_app.config["BASE_URL"].rstrip("/") + f"/survey/o/{token}"
+    return absolute_url("survey_respond.open_link", token=token)
 
 
 def mail_links() -> invitations.MailLinks:
     return invitations.MailLinks(
         invitation=invitation_url,
-        unsubscribe=lambda stakeholder_id: _absolute("survey_unsubscribe.unsubscribe",
+        unsubscribe=lambda stakeholder_id: absolute_url("survey_unsubscribe.unsubscribe",
                                                      token=make_unsubscribe_token(stakeholder_id)),
     )
 
@@ -52,17 +37,8 @@ def mail_links() -> invitations.MailLinks:
 @click.command("send-reminders", help="Send the survey reminders that are due to invitees who have not "
                                       "submitted their answers, each in their language.")
 @with_appcontext
-@click.option("--now", "now_text", default=None, hidden=True,
-              help="ISO date-time to act as the current time, with its offset (for tests and trials).")
-def send_reminders(now_text):
-    now = None
-    if now_text:
-        try:
-            now = datetime.fromisoformat(now_text)
-        except ValueError as error:
-            raise click.BadParameter("an ISO date-time such as 2026-11-21T08:00:00+00:00", param_hint="--now") from error
-        if now.tzinfo is None:
-            raise click.BadParameter("give the offset, e.g. +00:00", param_hint="--now")
+@now_option
+def send_reminders(now):
     report = invitations.send_due_reminders(get_session(), links=mail_links(),
                                             default_locale=current_app.config["DEFAULT_LANGUAGE"], now=now)
     click.echo(f"Survey reminders sent: {len(report.sent)}")

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, or_, select
 
 from core import audit, mail
 from core.accounts import passwords, tokens
 from core.accounts.models import Role, User, new_session_epoch
+from core.links import absolute_url
 from core.ratelimit import Throttle
 from core.reference.models import Country
 from core.timeutil import utcnow
@@ -33,10 +34,6 @@ def get_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 
 
-def _link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
 def _mail_locale(user: User) -> str:
     return user.locale or current_app.config["DEFAULT_LANGUAGE"]
 
@@ -52,7 +49,7 @@ def _mail_user(session: Session, user: User, template: str, subject, **context) 
 def _send_verification(session: Session, user: User) -> None:
     token = tokens.make_token("verify", user.id, user.email)
     _mail_user(session, user, "verify_email", _l("Confirm your email address"),
-               link=_link("accounts.verify_email", token=token))
+               link=absolute_url("accounts.verify_email", token=token))
 
 
 # --- registration and verification -------------------------------------------------------
@@ -77,7 +74,7 @@ def register(
     existing = get_by_email(session, email)
     if existing is not None:
         _mail_user(session, existing, "already_registered", _l("Someone tried to register with your email address"),
-                   reset_link=_link("accounts.forgot_password"))
+                   reset_link=absolute_url("accounts.forgot_password"))
         audit.record(session, "account.register_existing", actor_id=existing.id, ip=ip)
         session.commit()
         return
@@ -204,7 +201,7 @@ def request_password_reset(*, session: Session, email: str, ip: str | None) -> N
         return
     token = tokens.make_token("reset", user.id, user.password_hash)
     _mail_user(session, user, "reset_password", _l("Reset your password"),
-               link=_link("accounts.reset_password", token=token), minutes=tokens.RESET_MAX_AGE // 60)
+               link=absolute_url("accounts.reset_password", token=token), minutes=tokens.RESET_MAX_AGE // 60)
     audit.record(session, "account.password_reset_requested", actor_id=user.id, ip=ip)
     session.commit()
 

@@ -17,6 +17,7 @@ from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
+from core.links import absolute_url
 from core.pagination import Page, requested_page
 from core.reference.countries import country_choices, country_name
 from core.reference.regions import regional_group_label
@@ -168,10 +169,6 @@ def assignments():
     )
 
 
-def _absolute(endpoint: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint)
-
-
 @bp.route("/staff/focal-points/new", methods=["GET", "POST"])
 @secretariat
 def new_assignment():
@@ -188,7 +185,7 @@ def new_assignment():
             country=form.country.data, kind=form.kind.data, ministry=form.ministry.data or "",
             start_date=form.start_date.data, end_date=form.end_date.data)
         invitation = focal_points.Invitation(
-            sign_in_link=_absolute("accounts.login"), reset_link=_absolute("accounts.forgot_password"),
+            sign_in_link=absolute_url("accounts.login"), reset_link=absolute_url("accounts.forgot_password"),
             default_locale=current_app.config["DEFAULT_LANGUAGE"])
         try:
             assignment = focal_points.assign(session=session, data=data, actor_id=current_user.id,
