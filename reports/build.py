@@ -111,40 +111,66 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
-class _Builder:
-    def __init__(self, data: ReportData, lang: str):
+class Builder:
+    """The report's sections, one method per indicator group.
+
+    `weighted` is the history already weighted (a `weight` column per wave) with each wave's
+    raking result; the dashboard passes the one it keeps cached, so a filter change does not
+    rake again (a filtered view is then a domain estimate with the full sample's weights).
+    """
+
+    def __init__(self, data: ReportData, lang: str, *, as_figures: bool = False,
+                 weighted: tuple[pd.DataFrame, dict] | None = None, results: dict | None = None):
         self.data = data
         self.lab = Labeller(lang)
-        self.charts = Charts(self.lab)
+        self.charts = Charts(self.lab, as_figures=as_figures)
         self.year = max(w.year for w in data.waves)
         latest = data.waves[-1].id
         self.current = data.survey[data.survey["wave_id"] == latest].reset_index(drop=True)
-        registry = data.registry
-        if len(registry) and {"is_active", "erased"} <= set(registry.columns):
-            registry = registry[registry["is_active"] & ~registry["erased"]].reset_index(drop=True)
-        self.registry = registry
-        self.margins = {v: registry[v].astype(object).dropna().value_counts() for v in RAKE_ON if v in registry}
+        self.registry = current_registry(data.registry)
+        self.margins = registry_margins(self.registry)
         self.weighting: dict[int, object] = {}
-        self.history = self._weighted(data.history)
+        self._results = results if results is not None else {}
+        if weighted is None:
+            self.history = self._weighted(data.history)
+        else:
+            self.history, self.weighting = weighted
         self.survey = self.history[self.history["wave_id"].isin([w.id for w in data.waves])].reset_index(drop=True)
         self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
 
+    # --- indicator results -----------------------------------------------------------------
+    def results(self, group: str, *, current: bool = False):
+        """A group's result over the history (its trend) or over the latest wave only, computed once.
+
+        The store may be shared (the dashboard keeps one per selection, whatever the language)."""
+        key = (group, current)
+        if key not in self._results:
+            self._results[key] = self._compute(group, current)
+        return self._results[key]
+
+    def _compute(self, group: str, current: bool):
+        data = self.data
+        frame = self.current_weighted if current else self.history
+        if group == "commitment":
+            return commitment.commitment(data.evidence, frame, weights="weight")
+        if group == "capacity":
+            return capacity.capacity(frame, data.actions, weights="weight")
+        if group == "participation":
+            return participation.participation(data.participation, self.registry)
+        if group == "diversity":
+            return diversity.diversity(self.registry, data.participation, self.current if current else self.history,
+                                       member_states=data.member_states)
+        if group == "impact":
+            return impact.impact(data.impact, frame, weights="weight")
+        if group == "communication":
+            return communication.communication(data.calls, data.invitations, self.history, data.concerns,
+                                                weights="weight")
+        raise KeyError(group)
+
     # --- weights ---------------------------------------------------------------------------
     def _weighted(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Each wave raked on its own to the registry's margins; unraked respondents weigh NaN."""
-        from analysis.survey_results import raking_weights
-
-        frame = frame.copy()
-        frame["weight"] = np.nan
-        for wave_id, rows in frame.groupby("wave_id", observed=True):
-            try:
-                raked = raking_weights(rows, self.margins)
-            except (RakingError, ValueError):
-                raked = None
-            self.weighting[int(wave_id)] = raked
-            if raked is not None:
-                frame.loc[rows.index, "weight"] = raked.weights.to_numpy()
-        return frame
+        weighted, self.weighting = weigh_waves(frame, self.margins)
+        return weighted
 
     # --- cards -----------------------------------------------------------------------------
     def card(self, group: str, result) -> Card:
@@ -195,8 +221,7 @@ class _Builder:
     # --- the six groups --------------------------------------------------------------------
     def commitment(self) -> Section:
         lab = self.lab
-        trend = commitment.commitment(self.data.evidence, self.history, weights="weight")
-        now = commitment.commitment(self.data.evidence, self.current_weighted, weights="weight")
+        trend, now = self.results("commitment"), self.results("commitment", current=True)
         section = self.section("commitment", trend)
         kinds = [Row([lab.code("kind", kind), lab.number(row["documents"]),
                       lab.date(row["latest_date"].date()) if pd.notna(row["latest_date"]) else "–",
@@ -226,8 +251,7 @@ class _Builder:
 
     def capacity(self) -> Section:
         lab = self.lab
-        trend = capacity.capacity(self.history, self.data.actions, weights="weight")
-        now = capacity.capacity(self.current_weighted, self.data.actions, weights="weight")
+        trend, now = self.results("capacity"), self.results("capacity", current=True)
         section = self.section("capacity", trend)
         labels = self._choice_labels("barriers")
         if len(now.barriers):
@@ -254,7 +278,7 @@ class _Builder:
 
     def participation(self) -> Section:
         lab = self.lab
-        result = participation.participation(self.data.participation, self.registry)
+        result = self.results("participation")
         section = self.section("participation", result)
         names = {"nominations": _("Nominations"), "selected_experts": _("Selected experts"), "fellows": _("Fellows"),
                  "reviewers": _("Reviewers"), "review_comments": _("Review comments"),
@@ -294,9 +318,7 @@ class _Builder:
 
     def diversity(self) -> Section:
         lab = self.lab
-        member_states = self.data.member_states
-        trend = diversity.diversity(self.registry, self.data.participation, self.history, member_states=member_states)
-        now = diversity.diversity(self.registry, self.data.participation, self.current, member_states=member_states)
+        trend, now = self.results("diversity"), self.results("diversity", current=True)
         section = self.section("diversity", trend)
         table = now.representation
         for dimension in ("regional_group", "gender"):
@@ -332,8 +354,7 @@ class _Builder:
 
     def impact(self) -> Section:
         lab = self.lab
-        trend = impact.impact(self.data.impact, self.history, weights="weight")
-        now = impact.impact(self.data.impact, self.current_weighted, weights="weight")
+        trend, now = self.results("impact"), self.results("impact", current=True)
         section = self.section("impact", trend)
         counts = trend.counts[trend.counts["dimension"] == "type"].dropna(subset=["year"])
         if len(counts):
@@ -366,8 +387,7 @@ class _Builder:
 
     def communication(self) -> Section:
         lab = self.lab
-        result = communication.communication(self.data.calls, self.data.invitations, self.history,
-                                              self.data.concerns, weights="weight")
+        result = self.results("communication")
         section = self.section("communication", result)
         if len(result.surveys):
             section.tables.append(Table(
@@ -407,6 +427,38 @@ class _Builder:
         return {name: self.lab.text(labels, name) for name, labels in rows.iloc[0]["choices"].items()}
 
 
+def current_registry(registry: pd.DataFrame) -> pd.DataFrame:
+    """Active records that were not erased: who the weights and ratios are measured against."""
+    if len(registry) and {"is_active", "erased"} <= set(registry.columns):
+        return registry[registry["is_active"] & ~registry["erased"]].reset_index(drop=True)
+    return registry
+
+
+def registry_margins(registry: pd.DataFrame) -> dict[str, pd.Series]:
+    return {v: registry[v].astype(object).dropna().value_counts() for v in RAKE_ON if v in registry}
+
+
+def weigh_waves(frame: pd.DataFrame, margins: dict) -> tuple[pd.DataFrame, dict]:
+    """Each wave raked on its own to the registry's margins; unraked respondents weigh NaN.
+
+    Returns the frame with a `weight` column and each wave's raking result (None when raking failed).
+    """
+    from analysis.survey_results import raking_weights
+
+    frame = frame.copy()
+    frame["weight"] = np.nan
+    weighting: dict[int, object] = {}
+    for wave_id, rows in frame.groupby("wave_id", observed=True):
+        try:
+            raked = raking_weights(rows, margins)
+        except (RakingError, ValueError):
+            raked = None
+        weighting[int(wave_id)] = raked
+        if raked is not None:
+            frame.loc[rows.index, "weight"] = raked.weights.to_numpy()
+    return frame, weighting
+
+
 def _signed(text: str, value: float) -> str:
     return ("+" + text) if value > 0 else text
 
@@ -415,7 +467,7 @@ def build_report(data: ReportData, lang: str, *, today: date | None = None) -> d
     """The template context of the whole report."""
     from reports.survey_section import survey_section
 
-    builder = _Builder(data, lang)
+    builder = Builder(data, lang)
     sections = [getattr(builder, group)() for group in indicators.GROUPS]
     lab = builder.lab
     return {
@@ -432,7 +484,7 @@ def build_report(data: ReportData, lang: str, *, today: date | None = None) -> d
     }
 
 
-def methods(builder: _Builder) -> list[str]:
+def methods(builder: Builder) -> list[str]:
     lab = builder.lab
     paragraphs = [
         _("Survey estimates are design-based: each respondent is a unit, variances are linearised with the "

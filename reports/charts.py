@@ -39,13 +39,19 @@ def _hover(lines: list[str]) -> str:
 
 
 class Charts:
-    """Draws the figures of one report; numbers their divs so the page is stable from run to run."""
+    """Draws the figures of one report; numbers their divs so the page is stable from run to run.
 
-    def __init__(self, lab: Labeller):
+    `as_figures=True` returns the styled `plotly.graph_objects.Figure` instead of its HTML
+    fragment: the dashboard hands figures to `dcc.Graph`, the report embeds HTML.
+    """
+
+    def __init__(self, lab: Labeller, *, as_figures: bool = False):
         self.lab = lab
         self.count = 0
+        self.as_figures = as_figures
 
-    def _html(self, figure: go.Figure, title: str, height: int) -> Markup:
+    def styled(self, figure: go.Figure, title: str, height: int) -> Markup | go.Figure:
+        """The house style on `figure`: its HTML fragment, or the figure itself in figure mode."""
         self.count += 1
         figure.update_layout(
             title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
@@ -57,6 +63,8 @@ class Charts:
         )
         figure.update_yaxes(automargin=True)
         figure.update_xaxes(automargin=True)
+        if self.as_figures:
+            return figure
         return Markup(figure.to_html(full_html=False, include_plotlyjs=False, config=CONFIG,
                                      div_id=f"figure-{self.count}", default_width="100%",
                                      default_height=f"{height}px"))
@@ -80,15 +88,15 @@ class Charts:
                 marker={"color": OKABE_ITO[index % len(OKABE_ITO)],
                         "pattern": {"shape": ["/" if r.get("small") else "" for r in members]}},
                 error_x={"type": "data", "symmetric": False, "color": "#444", "thickness": 1.2,
-                         "array": [_num(r["high"]) - _num(r["estimate"]) for r in members],
-                         "arrayminus": [_num(r["estimate"]) - _num(r["low"]) for r in members]},
+                         "array": [_gap(r["high"], r["estimate"]) for r in members],
+                         "arrayminus": [_gap(r["estimate"], r["low"]) for r in members]},
                 customdata=[self._share_hover(r, name) for r in members],
                 hovertemplate="%{customdata}<extra></extra>"))
         labels = list(dict.fromkeys(r["label"] for r in rows))
         figure.update_layout(barmode="group", xaxis=self._share_axis(),
                              yaxis={"autorange": "reversed", "categoryorder": "array",
                                     "categoryarray": [esc(label) for label in labels]})
-        return self._html(figure, title, _height(len(labels) * max(1, len(series))))
+        return self.styled(figure, title, _height(len(labels) * max(1, len(series))))
 
     def _share_hover(self, row: dict, series: str) -> str:
         lab = self.lab
@@ -108,8 +116,8 @@ class Charts:
                 marker={"color": OKABE_ITO[index % len(OKABE_ITO)], "size": 9,
                         "symbol": ("circle", "square", "diamond", "triangle-up")[index % 4]},
                 error_x={"type": "data", "symmetric": False, "color": OKABE_ITO[index % len(OKABE_ITO)],
-                         "array": [_num(r["ratio_high"]) - _num(r["ratio"]) for r in members],
-                         "arrayminus": [_num(r["ratio"]) - _num(r["ratio_low"]) for r in members]},
+                         "array": [_gap(r["ratio_high"], r["ratio"]) for r in members],
+                         "arrayminus": [_gap(r["ratio"], r["ratio_low"]) for r in members]},
                 customdata=[_hover([r["label"], name, self.lab.ratio_with_interval(r["ratio"], r["ratio_low"],
                                                                                    r["ratio_high"]),
                                     _hover_n(self.lab, r.get("n"))]) for r in members],
@@ -119,7 +127,7 @@ class Charts:
         figure.update_layout(xaxis={"rangemode": "tozero", "gridcolor": "#ddd"},
                              yaxis={"autorange": "reversed"})
         groups = len({r["label"] for r in rows})
-        return self._html(figure, title, _height(groups * max(1, len(series)) * 0.8))
+        return self.styled(figure, title, _height(groups * max(1, len(series)) * 0.8))
 
     def counts(self, title: str, x: list, series: dict[str, list], *, stacked: bool = True) -> Markup:
         """Bars of counts by year (or any category), one colour per series."""
@@ -133,7 +141,7 @@ class Charts:
         figure.update_layout(barmode="stack" if stacked else "group",
                              xaxis={"type": "category"},
                              yaxis={"gridcolor": "#ddd", "rangemode": "tozero", "tickformat": ",d"})
-        return self._html(figure, title, 380)
+        return self.styled(figure, title, 380)
 
     def likert(self, title: str, items: list[str], levels: list[str], shares: list[list[float]],
                counts: list[int]) -> Markup:
@@ -162,7 +170,7 @@ class Charts:
                                     "ticktext": [esc(self.lab.percent(abs(t))) for t in ticks],
                                     "zeroline": True, "zerolinecolor": "#444", "gridcolor": "#ddd"},
                              yaxis={"autorange": "reversed"})
-        return self._html(figure, title, _height(len(items)) + 40)
+        return self.styled(figure, title, _height(len(items)) + 40)
 
 
 def _series(rows: list[dict], key: str | None) -> dict[str, list[dict]]:
@@ -180,6 +188,12 @@ def _num(value) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(number) else number
+
+
+def _gap(upper, lower) -> float | None:
+    """An error bar's length; none when either end is missing (no interval, no bar)."""
+    upper, lower = _num(upper), _num(lower)
+    return None if upper is None or lower is None else upper - lower
 
 
 def _hover_n(lab: Labeller, n) -> str:

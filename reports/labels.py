@@ -116,12 +116,15 @@ class Labeller:
                  high=self.percent(high))
 
     def ratio_with_interval(self, value, low, high) -> str:
+        return self.number_with_interval(value, low, high, 2)
+
+    def number_with_interval(self, value, low, high, digits: int = 1) -> str:
         if _missing(value):
             return "–"
         if _missing(low) or _missing(high):
-            return self.number(value, 2)
-        return _("%(share)s (%(low)s–%(high)s)", share=self.number(value, 2), low=self.number(low, 2),
-                 high=self.number(high, 2))
+            return self.number(value, digits)
+        return _("%(share)s (%(low)s–%(high)s)", share=self.number(value, digits), low=self.number(low, digits),
+                 high=self.number(high, digits))
 
     def separators(self) -> str:
         """Plotly's `separators`: the decimal then the thousands symbol of the locale."""
