@@ -1,0 +1,155 @@
+"""Anonymised-export benchmark: 100,000 responses x 40 questions to a CSV and a Parquet release.
+
+    .venv/bin/python bench/export.py --backend sqlite|postgresql|both [--waves 10] [--responses 10000]
+
+For each backend it creates a fresh database, migrates it and fills it with `bench/frame.py`'s
+generator (`--waves` closed waves of `--responses` submitted responses to a 40-question
+instrument, a fifth through the open links of four networks). Then, for each format, in a fresh
+Python process (so the generator's memory does not count), it times `exports.service.export_release`
+over every wave with the defaults (k = 5, English, no free text): reading the tidy frame,
+k-anonymising the quasi-identifiers (country with its hierarchy, regional group, category,
+gender, type, language, network), pseudonyms, the data file, codebook, disclosure report, the zip,
+and storing it. It reports the wall time, the peak resident memory (maxrss) and the time of each
+step. Target: at most 60 s and 1.5 GB per format. Nothing leaves the machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import load_models  # noqa: E402
+from bench import common  # noqa: E402
+from bench.frame import generate  # noqa: E402
+from core import migrate  # noqa: E402
+from core.db import make_engine  # noqa: E402
+
+TARGET_SECONDS = 60.0
+TARGET_BYTES = int(1.5 * 1024**3)
+FORMATS = ("csv", "parquet")
+
+
+def _timed(steps: dict, name: str, function):
+    """Wrap `function` so each call adds its duration to steps[name]."""
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+    return wrapper
+
+
+def measure(url: str, fmt: str) -> dict:
+    """Runs in a fresh process: one release of every wave, timed step by step."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from exports import build, service
+    from exports.params import ReleaseParams
+
+    load_models()
+    steps: dict[str, float] = {}
+    service.load_source = _timed(steps, "read the frame", service.load_source)
+    build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise)
+    build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms)
+    service.write_data = _timed(steps, "write the data file", service.write_data)
+    service.zip_files = _timed(steps, "zip", service.zip_files)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        wave_ids = tuple(row[0] for row in session.connection().execute(text("SELECT id FROM wave ORDER BY id")))
+        session.rollback()
+        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        started = time.perf_counter()
+        release = service.export_release(session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None,
+                                         via="bench")
+        seconds = time.perf_counter() - started
+        report = json.loads(_member(release.content, "disclosure_report.json"))
+    engine.dispose()
+    return {"seconds": seconds, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "baseline": baseline, "rows": release.rows, "zip_bytes": release.size, "steps": steps,
+            "k_reached": report["k"]["reached"],
+            "suppressed": sum(v["suppressed_cells"] for v in report["variables"]),
+            "recoded": sum(v["recoded_cells"] for v in report["variables"]),
+            "columns": _columns(release.content, fmt)}
+
+
+def _member(content: bytes, name: str) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return archive.read(name)
+
+
+def _columns(content: bytes, fmt: str) -> int:
+    return len(json.loads(_member(content, "codebook.json"))["variables"])
+
+
+def _measure_in_child(url: str, fmt: str) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--measure", url, "--format", fmt],
+                            check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _mb(value: float) -> str:
+    return f"{value / 1024**2:,.0f} MB"
+
+
+def run_backend(backend: str, args) -> list[str]:
+    database = common.database(backend)
+    lines = []
+    with database as url:
+        migrate.upgrade(url)
+        print(f"[{backend}] generating {args.waves} waves x {args.responses:,} responses", flush=True)
+        answers, seconds = generate(url, args.waves, args.responses, args.seed)
+        print(f"[{backend}] generated {answers:,} answer rows in {seconds:.1f} s", flush=True)
+        for fmt in FORMATS:
+            run = _measure_in_child(url, fmt)
+            ok = run["seconds"] <= TARGET_SECONDS and run["maxrss"] <= TARGET_BYTES
+            steps = ", ".join(f"{name} {value:.2f} s" for name, value in run["steps"].items())
+            lines += [
+                f"{backend:<11} {fmt:<8} {run['rows']:,} rows x {run['columns']} columns: {run['seconds']:.2f} s, "
+                f"peak RSS {_mb(run['maxrss'])} (process before the call {_mb(run['baseline'])}), "
+                f"zip {run['zip_bytes'] / 1024**2:.1f} MB",
+                f"{'':<20} {steps}",
+                f"{'':<20} k reached {run['k_reached']}, cells recoded {run['recoded']:,}, "
+                f"suppressed {run['suppressed']:,}",
+                f"{'':<20} target <= {TARGET_SECONDS:.0f} s and <= 1.5 GB: {'met' if ok else 'MISSED'}",
+            ]
+            print("\n".join(lines[-4:]), flush=True)
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_backend_option(parser, default="sqlite")
+    parser.add_argument("--waves", type=int, default=10)
+    parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--format", choices=FORMATS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.format)))
+        return 0
+    if args.waves * args.responses > 1_000_000:
+        parser.error("keep --waves x --responses <= 1,000,000")
+    load_models()
+    report = common.run_backends(args.backend, run_backend, args)
+    print(f"\nAnonymised-export benchmark: {args.waves} waves x {args.responses:,} responses x 40 questions, "
+          f"{os.cpu_count()} CPUs")
+    print("\n".join(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Anonymised releases of survey microdata: k-anonymous, pseudonymised, with codebook and report."""

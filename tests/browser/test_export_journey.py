@@ -1,0 +1,73 @@
+"""The secretariat exports an anonymised release of a closed wave; a focal point downloads their
+country's aggregate tables."""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from stakeholders.models import FocalPointAssignment
+from tests.browser.actions import sign_in
+from tests.exports.test_aggregates import kenya_and_france
+from tests.factories import make_user
+
+
+def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, session):
+    wave = kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
+    make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
+
+    page = new_page()
+    sign_in(page, live_server.url, "officer@ipbes.example")
+    page.goto(f"{live_server.url}/exports/anonymised")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anonymised survey data")
+    page.get_by_label("Annual survey 2025").check()
+    page.get_by_label("File format").select_option("csv")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".zip")
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
+    assert "data.csv" in archive.namelist()
+    rows = list(csv.DictReader(io.StringIO(archive.read("data.csv").decode("utf-8-sig"))))
+    assert len(rows) == 44 and {row["wave_id"] for row in rows} == {str(wave.id)}
+
+    # The release is listed with a link to download it again.
+    page.reload()
+    releases = page.get_by_role("table", name="Releases, newest first")
+    expect(releases.get_by_role("rowheader", name="Annual survey 2025")).to_be_visible()
+    with page.expect_download() as again:
+        releases.get_by_role("link", name=f"Download {download.suggested_filename}").click()
+    assert Path(again.value.path()).read_bytes() == Path(download.path()).read_bytes()
+
+
+def test_a_focal_point_downloads_their_countrys_tables(live_server, new_page, session):
+    kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
+    focal = make_user(session, email="focal.ke@example.go.ke", role="focal_point", country="KE",
+                      name="Achieng Odhiambo")
+    session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
+    session.commit()
+
+    page = new_page()
+    sign_in(page, live_server.url, "focal.ke@example.go.ke")
+    page.goto(f"{live_server.url}/focal-point/tables")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Survey results for Kenya")
+    table = page.get_by_role("table", name="Did you engage with IPBES?")
+    expect(table.get_by_role("row", name="Total 8 13 13 34")).to_be_visible()
+    expect(table.get_by_role("row").filter(has_text="Yes")).to_contain_text("–")
+
+    page.get_by_label("Broken down by").select_option("gender")
+    page.get_by_role("button", name="Show").click()
+    expect(table.get_by_role("columnheader", name="Female")).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download CSV").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+    assert rows[0][:3] == ["Question", "Choice", "Answer"] and "Female" in rows[0]
+    numbers = [int(cell) for row in rows[1:] for cell in row[3:] if cell.isdigit()]
+    assert numbers and all(n == 0 or n >= 5 for n in numbers)

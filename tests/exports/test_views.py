@@ -1,0 +1,334 @@
+"""The export pages: the secretariat's anonymised release and the focal point's aggregate tables."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from core.accounts.models import User
+from core.audit import AuditEvent
+from exports.models import AnonymisedRelease
+from stakeholders.models import FocalPointAssignment
+from surveys.models import Wave
+from tests.conftest import make_app
+from tests.exports.test_aggregates import kenya_and_france, respond
+from tests.factories import make_instrument_version, make_organisation, make_stakeholder, make_user, make_wave
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+SECRETARIAT = "secretariat@ipbes.example"
+FOCAL_KE = "focal.ke@example.go.ke"
+EXPORT = "/exports/anonymised"
+
+
+def page_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.fixture
+def closed_wave(session):
+    """A closed wave answered by registered stakeholders (names and organisations in the registry)
+    and by open-link respondents, plus an open wave."""
+    version = make_instrument_version(session)
+    wave = make_wave(session, version=version, name="Annual survey 2025", year=2025, status="closed")
+    organisation = make_organisation(session, name="Nairobi Wetlands Trust", country="KE")
+    people = [make_stakeholder(session, name=f"Amina Wanjiru{i}", email=f"amina{i}@example.org", country="KE",
+                               organisation=organisation) for i in range(6)]
+    for person in people:
+        respond(session, wave, version, {"engaged": "yes", "roles": ["author"], "years": 4,
+                                         "comments": "Write to me at amina@example.org"}, stakeholder=person)
+    for _ in range(6):
+        respond(session, wave, version, {"engaged": "no", "roles": ["user"], "years": 9})
+    make_wave(session, version=version, name="Annual survey 2026", year=2026)  # open now
+    return wave
+
+
+@pytest.fixture
+def secretariat(session, auth):
+    make_user(session, email=SECRETARIAT, role="secretariat", name="Secretariat Officer")
+    auth.login(SECRETARIAT)
+
+
+def export_form(wave, **changes):
+    form = {"waves": [str(wave.id)], "format": "csv", "lang": "en", "k": "5"}
+    form.update(changes)
+    return {name: value for name, value in form.items() if value is not None}
+
+
+# --- who may export ------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, closed_wave):
+    for response in (client.get(EXPORT), client.post(EXPORT, data=export_form(closed_wave)),
+                     client.get(f"{EXPORT}/1.zip")):
+        assert response.status_code == 302
+        assert "/account/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
+def test_stakeholders_and_focal_points_cannot_export(client, auth, session, closed_wave, role):
+    make_user(session, email="someone@example.org", role=role, country="KE" if role == "focal_point" else None)
+    auth.login("someone@example.org")
+    assert client.get(EXPORT).status_code == 403
+    assert client.post(EXPORT, data=export_form(closed_wave)).status_code == 403
+    assert session.exec(select(AnonymisedRelease)).first() is None
+
+
+@pytest.mark.parametrize("role", ["secretariat", "admin"])
+def test_the_secretariat_and_admins_see_the_form_with_closed_waves_only(client, auth, session, closed_wave, role):
+    make_user(session, email="staff@example.org", role=role)
+    auth.login("staff@example.org")
+    page = page_of(client.get(EXPORT))
+    assert "Annual survey 2025" in page
+    assert "Annual survey 2026" not in page  # open: its data would still change
+    assert 'name="k"' in page and 'value="5"' in page
+    for language in ("Arabic", "English", "Spanish", "French", "Russian", "Chinese"):
+        assert language in page
+
+
+def test_posting_without_the_csrf_token_is_refused(database_url, session):
+    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+    try:
+        client = app.test_client()
+        version = make_instrument_version(session)
+        wave = make_wave(session, version=version, status="closed")
+        for _ in range(6):
+            respond(session, wave, version, {"engaged": "yes"})
+        make_user(session, email=SECRETARIAT, role="secretariat")
+        page = page_of(client.get("/account/login"))
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/account/login", data={"email": SECRETARIAT, "password": "correct horse battery",
+                                            "csrf_token": token})
+        assert client.post(EXPORT, data=export_form(wave)).status_code == 400
+        assert session.exec(select(AnonymisedRelease)).first() is None
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
+        response = client.post(EXPORT, data={**export_form(wave), "csrf_token": token})
+        assert response.status_code == 200 and response.mimetype == "application/zip"
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+# --- exporting -----------------------------------------------------------------------------
+
+
+def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(client, session, secretariat,
+                                                                                closed_wave):
+    response = client.post(EXPORT, data=export_form(closed_wave, k="2", format="xlsx", lang="fr", free_text="y"))
+    assert response.status_code == 400
+    page = page_of(response)
+    assert re.search(r'id="k-error">k must be at least 3\.', page)
+    assert re.search(r'<option selected value="xlsx">|<option value="xlsx" selected>', page)
+    assert re.search(r'<option selected value="fr">|<option value="fr" selected>', page)
+    assert re.search(rf'checked[^>]*value="{closed_wave.id}"|value="{closed_wave.id}"[^>]*checked', page)
+    assert re.search(r'name="free_text"[^>]*checked|checked[^>]*name="free_text"', page)
+    assert re.search(r'name="k"[^>]*value="2"|value="2"[^>]*name="k"', page)
+    assert session.exec(select(AnonymisedRelease)).first() is None
+
+
+def test_no_wave_chosen_is_an_error(client, secretariat, closed_wave):
+    response = client.post(EXPORT, data=export_form(closed_wave, waves=None))
+    assert response.status_code == 400
+    assert "Choose at least one wave." in page_of(response)
+
+
+def test_an_open_wave_cannot_be_exported_even_by_a_hand_made_request(client, session, secretariat, closed_wave):
+    open_wave = session.exec(select(Wave).where(Wave.name == "Annual survey 2026")).one()
+    response = client.post(EXPORT, data=export_form(open_wave))
+    assert response.status_code == 400
+    assert session.exec(select(AnonymisedRelease)).first() is None
+
+
+def test_a_release_the_service_refuses_shows_why(client, session, secretariat):
+    version = make_instrument_version(session)
+    wave = make_wave(session, version=version, name="Small wave", status="closed")
+    for _ in range(3):
+        respond(session, wave, version, {"engaged": "yes"})
+    response = client.post(EXPORT, data=export_form(wave, k="4"))
+    assert response.status_code == 400
+    assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_of(response))
+    assert session.exec(select(AnonymisedRelease)).first() is None
+
+
+def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, session, secretariat, closed_wave):
+    response = client.post(EXPORT, data=export_form(closed_wave, free_text="y"))
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
+    assert "no-store" in response.headers["Cache-Control"]
+    release = session.exec(select(AnonymisedRelease)).one()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment") and release.filename in disposition
+    assert response.data == release.content
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = archive.read("data.csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert len(rows) == 12
+    for secret in ("Amina", "Wanjiru", "amina", "@example.org", "Nairobi Wetlands Trust"):
+        assert secret not in data
+    assert "response_id" not in rows[0] and "stakeholder_id" not in rows[0]
+
+    user = session.exec(select(User).where(User.email == SECRETARIAT)).one()
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release")).one()
+    assert event.actor_id == user.id
+    assert (event.details["waves"], event.details["rows"]) == ([closed_wave.id], 12)
+    assert event.details["parameters"]["free_text"] is True
+
+
+def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, session, secretariat, closed_wave):
+    first = client.post(EXPORT, data=export_form(closed_wave))
+    second = client.post(EXPORT, data=export_form(closed_wave))
+    assert first.data == second.data
+    assert len(session.exec(select(AnonymisedRelease)).all()) == 1
+    page = page_of(client.get(EXPORT))
+    release = session.exec(select(AnonymisedRelease)).one()
+    assert f"{EXPORT}/{release.id}.zip" in page
+    assert release.filename in page
+    assert SECRETARIAT in page  # by whom
+
+
+def test_downloading_a_release_again_is_audited_each_time(client, session, secretariat, closed_wave):
+    client.post(EXPORT, data=export_form(closed_wave))
+    release = session.exec(select(AnonymisedRelease)).one()
+    for _ in range(2):
+        response = client.get(f"{EXPORT}/{release.id}.zip")
+        assert response.status_code == 200
+        assert response.data == release.content
+        assert "no-store" in response.headers["Cache-Control"]
+    downloads = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.release_download")).all()
+    assert len(downloads) == 2
+    assert downloads[0].target == f"release:{release.id}"
+    assert client.get(f"{EXPORT}/{release.id + 1}.zip").status_code == 404
+
+
+def test_a_focal_point_cannot_download_a_release(client, auth, session, secretariat, closed_wave):
+    client.post(EXPORT, data=export_form(closed_wave))
+    release = session.exec(select(AnonymisedRelease)).one()
+    auth.logout()
+    make_focal_point(session)
+    auth.login(FOCAL_KE)
+    assert client.get(f"{EXPORT}/{release.id}.zip").status_code == 403
+
+
+# --- the focal point's tables --------------------------------------------------------------
+
+
+def make_focal_point(session, country="KE", email=FOCAL_KE):
+    user = make_user(session, email=email, role="focal_point", country=country, name="Focal Person")
+    session.add(FocalPointAssignment(user_id=user.id, country=country, start_date=date.today() - timedelta(days=30)))
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def focal_point(session, auth):
+    make_focal_point(session)
+    auth.login(FOCAL_KE)
+
+
+def cells_of(page: str, caption: str) -> list[list[str]]:
+    table = re.search(rf"<caption>{re.escape(caption)}</caption>(.*?)</table>", page, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[1], re.S)
+    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in rows]
+
+
+def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(client, session, focal_point):
+    wave = kenya_and_france(session)
+    page = page_of(client.get("/focal-point/tables"))
+    assert "Survey results for Kenya" in page
+    cells = cells_of(page, "Did you engage with IPBES?")
+    # Two policymakers said yes: hidden, with three more cells so the totals cannot give it away.
+    assert cells == [["Yes", "–", "–", "8", "17"],
+                     ["No", "–", "–", "5", "17"],
+                     ["Total", "8", "13", "13", "34"]]
+    assert "fewer than 5 respondents" in page
+    assert f"wave={wave.id}" in page
+
+
+def test_another_country_cannot_be_asked_for(client, session, focal_point):
+    wave = kenya_and_france(session)
+    for url in (f"/focal-point/tables?country=FR&wave={wave.id}", "/focal-point/tables?country=FR"):
+        page = page_of(client.get(url))
+        assert "Survey results for Kenya" in page
+        assert cells_of(page, "Did you engage with IPBES?")[2][-1] == "34"  # Kenya's 34, not France's 10
+    response = client.get(f"/focal-point/tables.csv?country=FR&wave={wave.id}&breakdown=category")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row for row in rows if row and row[0] == "Did you engage with IPBES?"][-1][-1] == "34"
+    assert client.get("/focal-point/tables/FR").status_code == 404
+
+
+def test_the_breakdown_can_be_changed_and_a_bad_choice_is_refused(client, session, focal_point):
+    wave = kenya_and_france(session)
+    page = page_of(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
+    assert cells_of(page, "Did you engage with IPBES?")[0][0] == "Yes"
+    assert "<th scope=\"col\">Female</th>" in page
+    assert client.get(f"/focal-point/tables?wave={wave.id}&breakdown=email").status_code == 400
+    assert client.get(f"/focal-point/tables?wave={wave.id + 99}").status_code == 400
+    assert client.get(f"/focal-point/tables.csv?wave={wave.id}&breakdown=email").status_code == 404
+
+
+def test_downloads_hold_the_suppressed_tables_and_are_audited(client, session, focal_point):
+    wave = kenya_and_france(session)
+    response = client.get(f"/focal-point/tables.csv?wave={wave.id}&breakdown=category")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0] == ["Question", "Choice", "Answer", "Policymakers", "Scientific community", "Business and industry",
+                       "Total"]
+    numbers = [int(cell) for row in rows[1:] for cell in row[3:] if cell.isdigit()]
+    assert numbers and all(n == 0 or n >= 5 for n in numbers)
+    assert any("–" in row for row in rows)
+
+    response = client.get(f"/focal-point/tables.xlsx?wave={wave.id}&breakdown=category")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][:3] == ("Question", "Choice", "Answer") or values[0][:3] == ["Question", "Choice", "Answer"]
+    numbers = [v for row in values[1:] for v in row[3:] if isinstance(v, int)]
+    assert numbers and all(n == 0 or n >= 5 for n in numbers)
+
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "focal_point.tables_download")).all()
+    assert [(e.target, e.details["format"]) for e in events] == [("KE", "csv"), ("KE", "xlsx")]
+
+
+def test_the_threshold_is_a_setting(database_url, session):
+    app = make_app(database_url, AGGREGATE_THRESHOLD=10)
+    try:
+        client = app.test_client()
+        kenya_and_france(session)
+        make_focal_point(session)
+        client.post("/account/login", data={"email": FOCAL_KE, "password": "correct horse battery"})
+        page = page_of(client.get("/focal-point/tables"))
+        assert "fewer than 10 respondents" in page
+        shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
+        assert shown and all(n == 0 or n >= 10 for n in shown)
+    finally:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.mark.parametrize("role", ["stakeholder", "secretariat", "admin"])
+def test_only_focal_points_have_tables(client, auth, session, role):
+    make_user(session, email="someone@example.org", role=role)
+    auth.login("someone@example.org")
+    assert client.get("/focal-point/tables").status_code == 403
+    assert client.get("/focal-point/tables.csv").status_code == 403
+
+
+def test_without_an_answered_wave_the_page_says_so(client, session, focal_point):
+    make_wave(session, status="draft")
+    response = client.get("/focal-point/tables")
+    assert response.status_code == 200
+    assert "No survey has been answered yet." in page_of(response)
+
+
+def test_a_country_without_respondents_sees_no_table(client, session, auth):
+    kenya_and_france(session)
+    make_focal_point(session, country="BR", email="focal.br@example.gov.br")
+    auth.login("focal.br@example.gov.br")
+    page = page_of(client.get("/focal-point/tables"))
+    assert "Nobody from your country answered this wave." in page
+    assert "<caption>" not in page
