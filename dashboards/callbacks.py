@@ -1,0 +1,136 @@
+"""The dashboard's callbacks, registered on its Dash instance (each `create_app()` has its own).
+
+Callbacks are thin: they read the URL, confine the filters to the user's scope, ask `selection`
+for the frames and a page for its content, and hand that to `components` or `downloads`. The URL
+is the state: controls write the query string, and the page is drawn from it, so any view can be
+shared as a link and a hand-made request cannot widen a focal point's view.
+"""
+from __future__ import annotations
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
+from dataclasses import replace
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from core.db import get_session
+from dashboards import components, data, downloads, layout
+from dashboards.filters import Filters
+from dashboards.pages import page_for, pages
+from dashboards.selection import select
+from dashboards.view import PageContent, View, without_place
+
+
+def current_scope():
+    from dashboards.mount import current_scope as scope
+
+    return scope()
+
+
+def _lang() -> str:
+    return str(get_locale() or "en")
+
+
+def view_for(search: str | None) -> View | None:
+    """The view of the URL's filters, confined to the signed-in user's scope."""
+    scope = current_scope()
+    filters = Filters.parse(search).within(scope)
+    session = get_session()
+    selection = select(session, filters)
+    if selection is None:
+        return None
+    view = View(selection, scope, _lang())
+    if scope.country is not None:
+        view.compare = lambda: comparisons(session, view)
+    return view
+
+
+def comparisons(session, view: View) -> dict:
+    """A focal point's own figures sit beside their regional group's and all countries'."""
+    states, filters = view.selection.member_states, view.selection.filters
+    region = states.loc[states["country"] == view.scope.country, "regional_group"]
+    found = {}
+    if len(region) and region.iloc[0]:
+        found[view.lab.code("regional_group", region.iloc[0])] = select(session, without_place(filters, region.iloc[0]))
+    found[_("All countries")] = select(session, without_place(filters))
+    return found
+
+
+def content_for(pathname: str | None, search: str | None) -> PageContent | None:
+    """The page's content, computed once per page, filters, language, scope and state of the data."""
+    page = page_for(pathname)
+    if page is None:
+        return PageContent(_("Page not found"), [], [_("There is no such page in the dashboard.")])
+    view = view_for(search)
+    if view is None:
+        return PageContent(str(page.title), [], [_("No survey wave has been published yet.")])
+    key = ":".join(["dashboard:content", view.selection.key, page.path, view.filters.query(), view.lang,
+                    view.scope.country or "*"])
+    return data.cached(key, lambda: page.build(view))
+
+
+def register(dash_app) -> None:
+    @dash_app.callback(Output("controls", "children"), Input("url", "pathname"), State("url", "search"))
+    def controls(pathname, search):
+        page = page_for(pathname)
+        scope = current_scope()
+        filters = Filters.parse(search).within(scope)
+        session = get_session()
+        selection = select(session, filters)
+        waves = selection.waves if selection else []
+        shown = selection.filters if selection else filters
+        children = layout.filter_bar(shown, waves, scope, _lang())
+        if page is not None and page.controls is not None and selection is not None:
+            children += page.controls(View(selection, scope, _lang()))
+        children.append(html.Div(className="control control-actions", children=[
+            html.Button(_("Download the plenary report"), id="download-report", n_clicks=0, className="button"),
+        ]))
+        return children
+
+    @dash_app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))
+    def navigation(pathname, search):
+        return layout.navigation(pages(), page_for(pathname), search or "")
+
+    @dash_app.callback(Output("url", "search"), Input({"type": "control", "name": ALL}, "value"),
+                       State("url", "search"), prevent_initial_call=True)
+    def to_url(_values, search):
+        filters = Filters.parse(search)
+        changes = {}
+        for item in ctx.inputs_list[0]:
+            name, value = item["id"]["name"], item.get("value")
+            if name in ("waves",):
+                changes[name] = tuple(int(v) for v in (value or []) if str(v).isdigit())
+            elif name in ("weighted", "per_capita"):
+                changes[name] = bool(value) and value not in ("0", "no")
+            elif name == "wave":
+                changes[name] = int(value) if value not in (None, "") else None
+            elif name in Filters.__dataclass_fields__:
+                changes[name] = value or None
+        if "measure" in changes and changes["measure"] is None:
+            changes["measure"] = "registered"
+        query = replace(filters, **changes).within(current_scope()).query()
+        return no_update if query == (search or "") else query
+
+    @dash_app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def page(pathname, search):
+        return components.render(content_for(pathname, search))
+
+    @dash_app.callback(Output("download", "data", allow_duplicate=True),
+                       Input({"type": "download", "index": ALL}, "n_clicks"),
+                       State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+    def download_table(clicks, pathname, search):
+        if not ctx.triggered_id or not any(clicks):
+            return no_update
+        index, fmt = str(ctx.triggered_id["index"]).split(":")
+        return downloads.table_file(content_for(pathname, search), int(index), fmt)
+
+    @dash_app.callback(Output("download", "data", allow_duplicate=True), Input("download-report", "n_clicks"),
+                       State("url", "search"), prevent_initial_call=True)
+    def download_report(clicks, search):
+        if not clicks:
+            return no_update
+        view = view_for(search)
+        return downloads.report_file(view) if view is not None else no_update
+
+    dash_app.clientside_callback(ClientsideFunction(namespace="ipbes", function_name="downloadImage"),
+                                 Output("image-sink", "children"), Input({"type": "image", "index": ALL}, "n_clicks"),
+                                 prevent_initial_call=True)

@@ -1,0 +1,173 @@
+"""The dashboard's data: frames of codes, loaded once and kept in a cache, filed under keys that
+change when the data does.
+
+- The registry, participation records and member states: under the `dashboard-registry`
+  generation, replaced by any commit that writes a stakeholder, an organisation, an activity or a
+  participation record (`core.generations`).
+- Engagement records (evidence, barrier actions, impact, concerns, calls): under
+  `dashboard-records`.
+- Each wave's responses, weighted once by raking to the registry's margins: under the wave's own
+  fingerprint (its status and times; for a wave not yet closed also the count and latest change of
+  its submitted responses, one indexed query), plus the registry's generation (the margins). A
+  response to the open wave reloads that wave only.
+
+Frames are big (100,000 rows) and read on every callback, so they live in an in-process
+flask-caching store that keeps objects as they are (`ObjectCache`: no pickling, which would cost
+more than the 300 ms a filter change may take); the generation tokens live in the app's shared
+cache, so a write in one process reaches every process. Analysis results are not cached here:
+callbacks compute them from these frames.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from cachelib.serializers import BaseSerializer
+from flask_caching import Cache
+from flask_caching.backends.simplecache import SimpleCache
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from core import generations
+from engagement import frames as records
+from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
+from reports.build import current_registry, registry_margins, weigh_waves
+from reports.data import WaveInfo, member_states_frame
+from stakeholders.frames import participation_frame, registry_frame
+from stakeholders.models import Activity, Organisation, Participation, Stakeholder, StakeholderAttribute
+from surveys.analysis_inputs import invitations_frame
+from surveys.frame import question_catalog, responses_frame
+from surveys.models import Instrument, Response, Wave
+
+REGISTRY = "dashboard-registry"
+RECORDS = "dashboard-records"
+generations.watch(REGISTRY, (Stakeholder, StakeholderAttribute, Organisation, Activity, Participation))
+generations.watch(RECORDS, (EvidenceItem, BarrierAction, ImpactRecord, Concern, CallForInput))
+
+
+class _Identity(BaseSerializer):
+    def dumps(self, value, protocol=None):
+        return value
+
+    def loads(self, bvalue):
+        return bvalue
+
+
+class ObjectCache(SimpleCache):
+    """flask-caching's per-process SimpleCache without pickling: values are shared, never copied,
+    so callers must not modify what they get."""
+
+    serializer = _Identity()
+
+    @classmethod
+    def factory(cls, app, config, args, kwargs):
+        kwargs.update(threshold=config["CACHE_THRESHOLD"], default_timeout=config["CACHE_DEFAULT_TIMEOUT"])
+        return cls(*args, **kwargs)
+
+
+frames = Cache(config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 64,
+                       "CACHE_DEFAULT_TIMEOUT": 6 * 3600})
+
+
+def init_app(app) -> None:
+    frames.init_app(app)
+    generations.init_app(app)
+
+
+def cached(key: str, load):
+    value = frames.get(key)
+    if value is None:
+        value = load()
+        frames.set(key, value)
+    return value
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every page reads besides survey responses; codes only, labels come later."""
+
+    registry: pd.DataFrame  # every record (is_active, erased kept for counts)
+    current: pd.DataFrame  # active, not erased: the reference for weights and ratios
+    margins: dict
+    participation: pd.DataFrame
+    member_states: pd.DataFrame
+    token: str
+
+
+@dataclass(frozen=True)
+class Records:
+    evidence: pd.DataFrame
+    actions: pd.DataFrame
+    impact: pd.DataFrame
+    concerns: pd.DataFrame
+    calls: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class WaveData:
+    info: WaveInfo
+    key: str  # where it is cached: changes whenever its responses or the registry's margins do
+    frame: pd.DataFrame  # submitted responses, no PII questions, with a `weight` column
+    raking: object  # the raking result (None when the wave could not be weighted)
+    catalog: pd.DataFrame
+    invitations: pd.DataFrame
+
+
+def waves(session: Session) -> list[WaveInfo]:
+    """Every wave that is not a draft, oldest first."""
+    instruments = dict(session.execute(select(Instrument.id, Instrument.name)).all())
+    rows = session.scalars(select(Wave).where(Wave.status != "draft")).all()
+    rows = sorted(rows, key=lambda w: (w.year, w.opens_at, w.id))
+    return [WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at)
+            for w in rows]
+
+
+def shared(session: Session) -> Shared:
+    token = generations.token(REGISTRY)
+
+    def load() -> Shared:
+        registry = registry_frame(session)
+        current = current_registry(registry)
+        return Shared(registry, current, registry_margins(current), participation_frame(session),
+                      member_states_frame(session), token)
+
+    return cached(f"dashboard:shared:{token}", load)
+
+
+def engagement_records(session: Session) -> Records:
+    token = generations.token(RECORDS)
+    return cached(f"dashboard:records:{token}", lambda: Records(
+        records.evidence_frame(session), records.barrier_actions_frame(session), records.impact_frame(session),
+        records.concerns_frame(session), records.calls_frame(session)))
+
+
+def _fingerprint(session: Session, wave_id: int) -> str:
+    wave = session.get(Wave, wave_id)
+    stamp = f"{wave.status}:{wave.opens_at}:{wave.closes_at}:{wave.version_id}"
+    if wave.status == "closed":
+        return stamp
+    count, latest = session.execute(
+        select(func.count(), func.max(Response.updated_at))
+        .where(Response.wave_id == wave_id, Response.status == "submitted")).one()
+    return f"{stamp}:{count}:{latest}"
+
+
+def wave_data(session: Session, info: WaveInfo, base: Shared) -> WaveData:
+    key = f"dashboard:wave:{info.id}:{_fingerprint(session, info.id)}:{base.token}"
+
+    def load() -> WaveData:
+        frame = responses_frame(session, [info.id], include_pii=False)
+        weighted, weighting = weigh_waves(frame, base.margins)
+        return WaveData(info, key, weighted, weighting.get(info.id), question_catalog(session, [info.id]),
+                        invitations_frame(session, [info.id]))
+
+    return cached(key, load)
+
+
+def history(session: Session, upto: WaveInfo, base: Shared, every: list[WaveInfo]) -> list[WaveData]:
+    """The waves of `upto`'s year and of the latest earlier year that has any, each loaded (or found)
+    on its own: what a headline's change since the year before needs. Reading every earlier year
+    too would make the first view of a wave cost one load per year of history."""
+    earlier = [w.year for w in every if w.year < upto.year]
+    years = {upto.year, max(earlier)} if earlier else {upto.year}
+    return [wave_data(session, w, base) for w in every if w.year in years]

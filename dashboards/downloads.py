@@ -1,0 +1,36 @@
+"""Files the dashboard hands out: a table as CSV or XLSX (formula-safe, via `core.tabular`) and the
+current view as the plenary HTML report."""
+from __future__ import annotations
+
+import re
+
+from dash import dcc, no_update
+from flask import current_app
+from flask_babel import force_locale
+
+from core.tabular import export
+from dashboards.components import tables_of
+from dashboards.view import PageContent, View
+
+
+def _filename(title: str, extension: str) -> str:
+    stem = re.sub(r"[^\w]+", "-", title, flags=re.UNICODE).strip("-").lower()[:80] or "table"
+    return f"{stem}.{extension}"
+
+
+def table_file(content: PageContent | None, index: int, fmt: str):
+    tables = tables_of(content) if content is not None else []
+    if fmt not in ("csv", "xlsx") or not 0 <= index < len(tables):
+        return no_update
+    table = tables[index]
+    body, _mimetype = export(fmt, table.columns, [row.cells for row in table.rows], sheet_title="table")
+    return dcc.send_bytes(body, _filename(table.title, fmt))
+
+
+def report_file(view: View):
+    from reports.build import build_report
+    from reports.render import render_report
+
+    with force_locale(view.lang):
+        page = render_report(current_app, build_report(view.selection.data, view.lang))
+    return dcc.send_string(page, _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"))

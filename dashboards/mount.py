@@ -1,0 +1,97 @@
+"""The Dash app inside the Flask app: one process, one login, one session.
+
+Every route Dash adds under `/dashboard/` (the page, its layout, callbacks, dependencies, component
+suites and assets) is wrapped in the same check (`_protect`), so no part of the dashboard can be
+fetched by someone who may not see it. Callbacks keep CSRF protection: the page sets the token in
+a cookie that Dash's renderer sends back in the `X-CSRFToken` header Flask-WTF checks. The page's
+own inline scripts are allowed by their hashes only (`Dash.csp_hashes`).
+"""
+from __future__ import annotations
+
+from functools import wraps
+from pathlib import Path
+
+from babel import Locale
+from dash import Dash
+from flask import Flask, Response, abort, current_app, g, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from core.db import get_session
+from core.extensions import login_manager
+from core.security import CONTENT_SECURITY_POLICY
+from dashboards import callbacks, data, layout
+from dashboards.scope import scope_of
+
+BASE = "/dashboard/"
+CSRF_COOKIE = "_csrf_token"
+ASSETS = Path(__file__).parent / "assets"
+
+
+class Dashboard(Dash):
+    def interpolate_index(self, **kwargs):
+        page = super().interpolate_index(**kwargs)
+        locale = str(get_locale() or "en")
+        direction = Locale.parse(locale).text_direction
+        kwargs_title = _("Engagement indicators")
+        page = page.replace("<html>", f'<html lang="{locale}" dir="{direction}">', 1)
+        return page.replace(f"<title>{self.title}</title>", f"<title>{kwargs_title}</title>", 1)
+
+
+def current_scope():
+    """The signed-in user's scope, checked once per request by the route guard."""
+    return g.dashboard_scope
+
+
+def _protect(view):
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        scope = scope_of(get_session(), current_user)
+        if scope is None:
+            abort(403)
+        g.dashboard_scope = scope
+        return view(*args, **kwargs)
+
+    return guarded
+
+
+def dashboard_endpoints(app: Flask) -> list[str]:
+    return sorted({rule.endpoint for rule in app.url_map.iter_rules() if rule.rule.startswith(BASE)})
+
+
+def _headers(dash_app: Dash):
+    hashes = " ".join(dash_app.csp_hashes())  # already quoted
+    policy = CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {hashes}").replace(
+        # Dash components and plotly.js set styles at run time; scripts stay locked down.
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+    def after(response: Response) -> Response:
+        if not request.path.startswith(BASE):
+            return response
+        response.headers["Content-Security-Policy"] = policy
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        if request.method == "GET" and response.mimetype == "text/html":
+            response.set_cookie(CSRF_COOKIE, generate_csrf(), path=BASE, samesite="Lax", httponly=False,
+                                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+        return response
+
+    return after
+
+
+def init_app(app: Flask) -> Dash:
+    dash_app = Dashboard(
+        "dashboards", server=app, url_base_pathname=BASE, assets_folder=str(ASSETS), serve_locally=True,
+        title="IPBES", update_title=None, suppress_callback_exceptions=True, compress=False,
+        csrf_token_name=CSRF_COOKIE)
+    dash_app.layout = layout.shell
+    callbacks.register(dash_app)
+    for endpoint in dashboard_endpoints(app):
+        app.view_functions[endpoint] = _protect(app.view_functions[endpoint])
+    data.init_app(app)
+    app.after_request(_headers(dash_app))
+    app.extensions["dashboard"] = dash_app
+    return dash_app

@@ -1,0 +1,60 @@
+"""What a page is given to build itself: the selection, the user's scope and language, and the
+report builder over the selected frames (created on first use: not every page needs it)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from dashboards.filters import Filters
+from dashboards.scope import Scope
+from dashboards.selection import Selection
+from reports.build import Builder, Section
+from reports.labels import Labeller
+
+
+@dataclass
+class View:
+    selection: Selection
+    scope: Scope
+    lang: str
+    compare: object = None  # () -> {label: Selection}: a focal point's region and all countries, made on demand
+
+    @property
+    def filters(self) -> Filters:
+        return self.selection.filters
+
+    @cached_property
+    def comparisons(self) -> dict:
+        return self.compare() if self.compare is not None else {}
+
+    @cached_property
+    def lab(self) -> Labeller:
+        return Labeller(self.lang)
+
+    @cached_property
+    def builder(self) -> Builder:
+        return builder_for(self.selection, self.lang)
+
+
+def builder_for(selection: Selection, lang: str) -> Builder:
+    """A builder over the selection; indicator results are shared by every page and language that
+    looks at the same selection (they hold codes and numbers, no words)."""
+    from dashboards import data
+
+    results = data.cached(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
+    history = selection.data.history
+    return Builder(selection.data, lang, as_figures=True, weighted=(history, selection.weighting), results=results)
+
+
+@dataclass
+class PageContent:
+    """A page's body: sections in the report's own types (cards, figures with their tables, tables,
+    caveats and notes), rendered to Dash components by `components` and to files by `downloads`."""
+
+    title: str
+    sections: list[Section]
+    intro: list[str] = field(default_factory=list)
+
+
+def without_place(filters: Filters, regional_group: str | None = None) -> Filters:
+    return replace(filters, country=None, regional_group=regional_group)

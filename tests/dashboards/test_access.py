@@ -1,0 +1,186 @@
+"""Who may reach the dashboard: every route Dash adds under /dashboard/ (the page, its layout,
+callbacks, dependencies, component suites, assets, favicon, reload hash and catch-all) is behind
+the same check, CSRF protects its callbacks, and each app instance has a working dashboard."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from werkzeug.routing import Rule
+
+from core.accounts.models import Role
+from stakeholders.models import FocalPointAssignment
+from tests.conftest import AuthActions, make_app
+from tests.dashboards.conftest import DashCalls, components, text_of
+from tests.factories import make_user
+
+BASE = "/dashboard/"
+# What Dash serves, by the last part of its rule: each must be behind the check.
+KINDS = {"_dash-layout", "_dash-dependencies", "_dash-update-component", "_reload-hash", "_favicon.ico",
+         "<path:fingerprinted_path>", "<path:filename>", "<path:path>", ""}
+SAMPLES = {"package_name": "dash", "fingerprinted_path": "dash_renderer.min.js", "filename": "dashboard.css",
+           "path": "group/participation"}
+
+
+def dashboard_rules(app) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(BASE)]
+
+
+def sample_url(rule: Rule) -> str:
+    return rule.build({name: SAMPLES[name] for name in rule.arguments}, append_unknown=False)[1]
+
+
+def requests_of(rule: Rule):
+    """(method, url) of every method the rule answers, with sample values in its arguments."""
+    return [(method, sample_url(rule)) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def test_every_kind_of_dash_route_is_walked(app):
+    kinds = {rule.rule[len(BASE):].rsplit("/", 1)[-1] for rule in dashboard_rules(app)}
+    assert KINDS <= kinds
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, client):
+    for rule in dashboard_rules(app):
+        for method, url in requests_of(rule):
+            response = client.open(url, method=method)
+            if method == "GET":
+                assert response.status_code == 302, f"{method} {url}: {response.status_code}"
+                assert "/account/login" in response.headers["Location"], url
+            else:
+                assert response.status_code in (302, 401), f"{method} {url}: {response.status_code}"
+
+
+def _focal_point(session, *, active: bool):
+    user = make_user(session, email="focal@example.org", role=Role.FOCAL_POINT, country="KE")
+    today = date.today()
+    ended = today - timedelta(days=1)
+    session.add(FocalPointAssignment(user_id=user.id, country="KE", start_date=today - timedelta(days=400),
+                                     end_date=None if active else ended))
+    session.commit()
+    return user
+
+
+@pytest.mark.parametrize("who", ["stakeholder", "focal point whose assignment ended"])
+def test_other_accounts_are_refused_everywhere(app, client, session, auth, who):
+    if who == "stakeholder":
+        make_user(session, email="focal@example.org", role=Role.STAKEHOLDER)
+    else:
+        _focal_point(session, active=False)
+    auth.login("focal@example.org")
+
+    for rule in dashboard_rules(app):
+        for method, url in requests_of(rule):
+            response = client.open(url, method=method, json={} if method == "POST" else None)
+            assert response.status_code == 403, f"{who}: {method} {url} answered {response.status_code}"
+
+
+class _Resources(HTMLParser):
+    """The scripts, stylesheets and icon the dashboard page asks for."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        address = attrs.get("src") if tag == "script" else attrs.get("href") if tag == "link" else None
+        if address and address.startswith(BASE):
+            self.urls.append(address)
+
+
+def _real_requests(app, client) -> dict[str, tuple[str, str]]:
+    """A request that should succeed for each dashboard endpoint: endpoint -> (method, url)."""
+    page = client.get(BASE)
+    assert page.status_code == 200
+    resources = _Resources()
+    resources.feed(page.get_data(as_text=True))
+    urls = [BASE, BASE + "group/participation", BASE + "_dash-layout", BASE + "_dash-dependencies",
+            BASE + "_reload-hash", *resources.urls]
+    adapter = app.url_map.bind("localhost")
+    found = {}
+    for url in urls:
+        endpoint, _arguments = adapter.match(url.split("?")[0], method="GET")
+        found.setdefault(endpoint, ("GET", url))
+    found[adapter.match(BASE + "_dash-update-component", method="POST")[0]] = ("POST", "")
+    return found
+
+
+@pytest.mark.parametrize("role", ["secretariat", "focal_point"])
+def test_the_secretariat_and_focal_points_reach_every_route(app, client, session, auth, role):
+    if role == "focal_point":
+        _focal_point(session, active=True)
+    else:
+        make_user(session, email="focal@example.org", role=Role.SECRETARIAT)
+    auth.login("focal@example.org")
+    dash = DashCalls(client)
+
+    wanted = _real_requests(app, client)
+
+    assert {rule.endpoint for rule in dashboard_rules(app)} == set(wanted)
+    for endpoint, (method, url) in wanted.items():
+        if method == "POST":
+            page = dash.page(BASE)  # no wave yet: the page says so
+            assert "No survey wave has been published yet." in text_of(page)
+            continue
+        with client.get(url) as response:  # files are streamed: close them
+            assert response.status_code == 200, f"{role}: {url} answered {response.status_code}"
+            assert response.data, url
+
+
+def test_each_app_instance_has_a_working_dashboard(database_url):
+    first, second = make_app(database_url), make_app(database_url)
+    try:
+        with first.app_context():
+            from core.db import get_session
+
+            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+        assert first.extensions["dashboard"] is not second.extensions["dashboard"]
+        for application in (first, second):
+            client = application.test_client()
+            AuthActions(client).login("sam@example.org")
+            dash = DashCalls(client)
+            nav = dash.update("nav.children", "url", [{"id": "url", "property": "pathname", "value": BASE},
+                                                      {"id": "url", "property": "search", "value": ""}])
+            links = list(components(dash.result(nav, "nav.children"), "Link"))
+            assert len(links) >= 7  # the overview and the six indicator groups
+            assert "No survey wave has been published yet." in text_of(dash.page(BASE))
+    finally:
+        first.extensions["db_engine"].dispose()
+        second.extensions["db_engine"].dispose()
+
+
+def _signed_in_with_csrf(client, email: str) -> None:
+    form = client.get("/account/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    response = client.post("/account/login", data={"email": email, "password": "correct horse battery",
+                                                   "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
+    application = make_app(database_url, WTF_CSRF_ENABLED=True)
+    try:
+        with application.app_context():
+            from core.db import get_session
+
+            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+        client = application.test_client()
+        _signed_in_with_csrf(client, "sam@example.org")
+        dash = DashCalls(client)
+        dash.open(BASE)
+        payload = {"output": "page.children", "outputs": {"id": "page", "property": "children"},
+                   "inputs": [{"id": "url", "property": "pathname", "value": BASE},
+                              {"id": "url", "property": "search", "value": ""}],
+                   "state": [], "changedPropIds": ["url.pathname"]}
+
+        assert dash.token()
+        assert dash.post(payload, token=None).status_code == 400
+        assert dash.post(payload, token="forged-token").status_code == 400
+        accepted = dash.post(payload)
+        assert accepted.status_code == 200
+        assert "No survey wave" in accepted.get_data(as_text=True)
+    finally:
+        application.extensions["db_engine"].dispose()

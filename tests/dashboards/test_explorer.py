@@ -1,0 +1,256 @@
+"""The survey explorer: the figures and tables it shows are the survey statistics of the analysis
+package, wave by wave, weighted or not, broken down as asked."""
+from __future__ import annotations
+
+import secrets
+
+import numpy as np
+import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from analysis.estimates import mean, proportion
+from analysis.survey_results import wave_results
+from core.timeutil import utcnow
+from dashboards.filters import Filters
+from dashboards.pages import explorer, page_for
+from dashboards.scope import EVERYTHING, Scope
+from dashboards.selection import select
+from dashboards.view import View
+from surveys import answering
+from surveys.definition import Definition, Page, Question
+from surveys.models import Answer, Response
+from tests.factories import make_definition, make_instrument_version, make_stakeholder, make_wave, six
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+def respond(session, wave, version, answers: dict, *, gender: str) -> None:
+    """A submitted response as submission stores it: typed answers, the profile frozen (no commit)."""
+    definition = Definition.from_dict(version.definition)
+    response = Response(wave_id=wave.id, version_id=version.id, submission_key=secrets.token_hex(16),
+                        status="submitted", language="en", submitted_at=utcnow(), regional_group="AFR",
+                        country="KE", category="science", gender=gender, stakeholder_type="contributor")
+    session.add(response)
+    session.flush()
+    for name, value in answers.items():
+        session.add(Answer(response_id=response.id, question=name,
+                           **answering.answer_columns(definition.question(name), value)))
+
+
+def answer_wave(session, wave, version, *, female_yes: int, male_yes: int) -> None:
+    """12 women and 6 men answer; men are few (small cells) and answer "yes" less often."""
+    for i in range(12):
+        respond(session, wave, version, {"roles": ["author"], "years": 2 + i, "engaged": "yes" if i < female_yes
+                                         else "no"}, gender="female")
+    for i in range(6):
+        respond(session, wave, version, {"roles": ["user"], "years": 21 + i, "engaged": "yes" if i < male_yes
+                                         else "no"}, gender="male")
+    session.commit()
+
+
+@pytest.fixture
+def survey(session):
+    """Two waves of one instrument; the registry holds three women for one man, so weights differ."""
+    for i in range(3):
+        make_stakeholder(session, name=f"Registered woman {i}", gender="female", with_account=False)
+    make_stakeholder(session, name="Registered man", gender="male", with_account=False)
+    version = make_instrument_version(session)
+    earlier = make_wave(session, version=version, name="Annual survey 2025", year=2025, opens_in_days=-400,
+                        closes_in_days=-370, status="closed")
+    later = make_wave(session, version=version, name="Annual survey 2026", year=2026)
+    answer_wave(session, earlier, version, female_yes=9, male_yes=1)
+    answer_wave(session, later, version, female_yes=6, male_yes=3)
+    return earlier, later
+
+
+@pytest.fixture
+def context(app):
+    with app.test_request_context():
+        yield
+
+
+def view_of(session, filters: Filters, scope=EVERYTHING) -> View:
+    return View(select(session, filters.within(scope)), scope, "en")
+
+
+def only_figure(content):
+    (section,) = content.sections
+    (figure,) = section.figures
+    return section, figure
+
+
+def bars(figure) -> dict[tuple[str, str], tuple[float, float, float]]:
+    """(series, label) -> (estimate, low, high) as the chart draws them."""
+    found = {}
+    for trace in figure.html.data:
+        for label, x, plus, minus in zip(trace.y, trace.x, trace.error_x.array, trace.error_x.arrayminus):
+            found[(trace.name, label)] = (x, x - minus, x + plus)
+    return found
+
+
+@pytest.mark.usefixtures("context")
+def test_the_explorer_is_a_page_of_the_dashboard():
+    assert page_for("/dashboard/explorer") is explorer.PAGE
+
+
+@pytest.mark.usefixtures("context")
+@pytest.mark.parametrize("weighted", [True, False])
+def test_shares_are_the_wave_results_of_the_first_single_choice_question(session, survey, weighted):
+    _earlier, later = survey
+    view = view_of(session, Filters(wave=later.id, weighted=weighted))
+
+    content = explorer.build(view)
+
+    section, figure = only_figure(content)
+    assert section.title == "Did you engage with IPBES?"  # not "Your roles", which comes first but is multiple
+    frame = view.selection.data.survey
+    expected = wave_results(frame, view.selection.data.catalog, weights="weight" if weighted else None)
+    shares = expected.shares[(expected.shares["question"] == "engaged") & (expected.shares["by"] == "all")]
+    drawn = bars(figure)
+    assert len(drawn) == 2
+    for row in shares.to_dict("records"):
+        estimate, low, high = drawn[("Annual survey 2026", row["choice"].title())]
+        assert (estimate, low, high) == pytest.approx((row["estimate"], row["low"], row["high"]))
+    table_n = {r.cells[1]: r.cells[3] for r in figure.table.rows}
+    assert table_n == {"Yes": "18", "No": "18"}
+
+
+@pytest.mark.usefixtures("context")
+def test_weighting_changes_the_estimate_where_weights_differ(session, survey):
+    earlier, _later = survey
+    yes = {}
+    for weighted in (True, False):
+        view = view_of(session, Filters(wave=earlier.id, weighted=weighted))
+        _section, figure = only_figure(explorer.build(view))
+        yes[weighted] = bars(figure)[("Annual survey 2025", "Yes")]
+        frame = view.selection.data.survey
+        direct = proportion((frame["engaged"].astype(object) == "yes").astype(float),
+                            frame["weight"] if weighted else None)
+        assert yes[weighted] == pytest.approx((direct.estimate, direct.low, direct.high))
+    # Women (9 of 12 say yes) stand for three registered women to every man (1 of 6).
+    assert yes[False][0] == pytest.approx(10 / 18)
+    assert yes[True][0] == pytest.approx(0.75 * 9 / 12 + 0.25 * 1 / 6, abs=1e-6)
+
+
+@pytest.mark.usefixtures("context")
+def test_comparing_two_waves_draws_a_series_per_wave(session, survey):
+    earlier, later = survey
+    # The filter bar is on the earlier wave: the later one is outside its history and loaded on its own.
+    view = view_of(session, Filters(wave=earlier.id, waves=(later.id, earlier.id), weighted=False))
+
+    _section, figure = only_figure(explorer.build(view))
+
+    assert [trace.name for trace in figure.html.data] == ["Annual survey 2025", "Annual survey 2026"]
+    drawn = bars(figure)
+    assert drawn[("Annual survey 2025", "Yes")][0] == pytest.approx(10 / 18)
+    assert drawn[("Annual survey 2026", "Yes")][0] == pytest.approx(9 / 18)
+    assert [row.cells[0] for row in figure.table.rows] == ["Annual survey 2025"] * 2 + ["Annual survey 2026"] * 2
+
+
+@pytest.mark.usefixtures("context")
+def test_breakdown_by_gender_gives_a_row_per_gender_per_wave_with_small_cells_flagged(session, survey):
+    earlier, later = survey
+    view = view_of(session, Filters(wave=later.id, waves=(earlier.id, later.id), breakdown="gender",
+                                    weighted=False))
+
+    (section,) = explorer.build(view).sections
+
+    (table,) = section.tables
+    assert table.columns == ["Wave", "Gender", "Yes", "No"]  # in the form's order
+    assert [row.cells[:2] for row in table.rows] == [
+        ["Annual survey 2025", "Female"], ["Annual survey 2025", "Male"],
+        ["Annual survey 2026", "Female"], ["Annual survey 2026", "Male"]]
+    assert [row.small for row in table.rows] == [False, True, False, True]  # 6 men: fewer than 10
+    assert all(cell.endswith("; n = 12") for cell in table.rows[0].cells[2:])
+    assert all(cell.endswith("; n = 6") for cell in table.rows[3].cells[2:])
+    frame = view.selection.data.history
+    men_2025 = frame[(frame["wave_id"] == earlier.id)]
+    direct = proportion(np.where(men_2025["gender"].astype(object) == "male",
+                                 (men_2025["engaged"].astype(object) == "yes").astype(float), np.nan))
+    assert table.rows[1].cells[2].startswith(view.lab.share_with_interval(direct.estimate, direct.low, direct.high))
+    # A chart per answer, groups on its axis, a series per wave.
+    assert [figure.title for figure in section.figures] == [
+        "Did you engage with IPBES?: Yes, by gender", "Did you engage with IPBES?: No, by gender"]
+    yes = bars(section.figures[0])
+    assert set(yes) == {(wave, gender) for wave in ("Annual survey 2025", "Annual survey 2026")
+                        for gender in ("Female", "Male")}
+    assert yes[("Annual survey 2025", "Male")][0] == pytest.approx(1 / 6)
+
+
+@pytest.mark.usefixtures("context")
+def test_numbers_are_summarised_by_their_mean(session, survey):
+    earlier, _later = survey
+    view = view_of(session, Filters(wave=earlier.id, question="years"))
+
+    section, figure = only_figure(explorer.build(view))
+
+    frame = view.selection.data.survey
+    direct = mean(frame["years"].astype("float64"), frame["weight"])
+    assert bars(figure)[("Annual survey 2025", "All respondents")] == pytest.approx(
+        (direct.estimate, direct.low, direct.high))
+    (row,) = figure.table.rows
+    assert row.cells == ["Annual survey 2025", view.lab.number(direct.estimate, 1) + " ("
+                         + view.lab.number(direct.low, 1) + "–" + view.lab.number(direct.high, 1) + ")", "18"]
+    assert not section.tables
+
+
+@pytest.mark.usefixtures("context")
+def test_a_focal_point_cannot_break_down_by_country(session, survey):
+    _earlier, later = survey
+    scope = Scope(country="KE")
+    view = view_of(session, Filters(wave=later.id, breakdown="country"), scope)
+
+    controls = explorer.controls(view)
+    secretariat = explorer.controls(view_of(session, Filters(wave=later.id)))
+
+    def breakdown_options(components):
+        radio = components[2].children[1]
+        return [option["value"] for option in radio.options]
+
+    assert "country" not in breakdown_options(controls)
+    assert "country" in breakdown_options(secretariat)
+    _section, figure = only_figure(explorer.build(view))  # no breakdown: one chart of the answers
+    assert {label for _series, label in bars(figure)} == {"Yes", "No"}
+
+
+@pytest.mark.usefixtures("context")
+def test_controls_offer_the_summarised_questions_of_the_chosen_waves(session, survey):
+    _earlier, later = survey
+    view = view_of(session, Filters(wave=later.id))
+
+    waves, question, _breakdown, weighted = explorer.controls(view)
+
+    assert waves.children[1].value == [later.id]
+    dropdown = question.children[1]
+    assert [o["value"] for o in dropdown.options] == ["roles", "years", "engaged", "clear_how", "transparent"]
+    assert dropdown.value == "engaged"
+    assert weighted.children[1].value == "1"
+
+
+@pytest.mark.usefixtures("context")
+def test_a_wave_that_did_not_ask_the_question_says_so(session, survey):
+    _earlier, later = survey
+    only_years = make_definition(form_id="needs", pages=(Page(name="about", labels=six("About you"), items=(
+        Question(name="years", type="integer", labels=six("Years of involvement")),)),))
+    version = make_instrument_version(session, definition=only_years, code="needs-analysis")
+    needs = make_wave(session, version=version, name="Needs analysis 2024", year=2024, opens_in_days=-800,
+                      closes_in_days=-770, status="closed")
+    view = view_of(session, Filters(wave=later.id, waves=(needs.id, later.id), question="engaged"))
+
+    section, figure = only_figure(explorer.build(view))
+
+    assert "Needs analysis 2024 did not ask this question." in section.caveats
+    assert [trace.name for trace in figure.html.data] == ["Annual survey 2026"]
+
+
+def test_questions_and_answers_are_in_the_users_language(app, session, survey):
+    _earlier, later = survey
+    with app.test_request_context(), force_locale("fr"):
+        view = View(select(session, Filters(wave=later.id)), EVERYTHING, "fr")
+        section, figure = only_figure(explorer.build(view))
+        wave_header = _("Wave")
+
+    assert section.title == "[fr] Did you engage with IPBES?"
+    assert {label for _series, label in bars(figure)} == {"[fr] Yes", "[fr] No"}
+    assert figure.table.columns[0] == wave_header != "Wave"
