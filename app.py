@@ -24,6 +24,7 @@ MODEL_MODULES = (
     "stakeholders.models",
     "surveys.models",
     "engagement.models",
+    "exports.models",
 )
 
 # Modules that register hooks on a lower layer (surveys unlink responses when the registry erases
@@ -49,6 +50,7 @@ BLUEPRINTS = (
     "engagement.views.records",
     "engagement.views.importing",
     "engagement.views.public",
+    "exports.views",
 )
 
 
@@ -94,6 +96,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     labels.init_app(app)
 
+    import dashboards
+
+    dashboards.init_app(app)
+
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)
     _register_error_pages(app)
@@ -106,7 +112,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     surveys_group.add_command(send_reminders)
     surveys_group.add_command(send_invitations)
-    register_commands(app, extra=(send_digests, surveys_group, report))
+    from exports.cli import export_anonymised
+
+    register_commands(app, extra=(send_digests, surveys_group, report, export_anonymised))
     return app
 
 
