@@ -67,7 +67,9 @@ def _headers(dash_app: Dash):
     hashes = " ".join(dash_app.csp_hashes())  # already quoted
     policy = CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {hashes}").replace(
         # Dash components and plotly.js set styles at run time; scripts stay locked down.
-        "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+        "style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+        # plotly.js draws map layers and chart downloads through blob: images.
+        "img-src 'self' data:", "img-src 'self' data: blob:")
 
     def after(response: Response) -> Response:
         if not request.path.startswith(BASE):
