@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from core.db import get_session
 from core.extensions import login_manager
@@ -35,9 +36,9 @@ class Dashboard(Dash):
         page = super().interpolate_index(**kwargs)
         locale = str(get_locale() or "en")
         direction = Locale.parse(locale).text_direction
-        kwargs_title = _("Engagement indicators")
+        title = escape(_("Engagement indicators"))
         page = page.replace("<html>", f'<html lang="{locale}" dir="{direction}">', 1)
-        return page.replace(f"<title>{self.title}</title>", f"<title>{kwargs_title}</title>", 1)
+        return page.replace(f"<title>{self.title}</title>", f"<title>{title}</title>", 1)
 
 
 def current_scope():

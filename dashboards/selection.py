@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 from sqlmodel import Session
 
+from core import generations
 from dashboards import data
 from dashboards.filters import Filters
 from reports.data import ReportData, WaveInfo
@@ -122,6 +123,4 @@ def select(session: Session, filters: Filters) -> Selection | None:
 
 
 def kept_token(session: Session) -> str:
-    from core import generations
-
     return generations.token(data.RECORDS)

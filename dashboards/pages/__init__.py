@@ -3,7 +3,7 @@ filter bar every page has) and a function from a `View` to its `PageContent`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
@@ -15,9 +15,7 @@ class Page:
     path: str  # under /dashboard/, "" for the overview
     title: object  # lazy string
     build: Callable  # View -> PageContent
-    controls: Callable | None = None  # (View-less) (filters, context) -> list of components
-    filter_names: tuple[str, ...] = ("wave", "regional_group", "country", "category", "gender", "knowledge_system")
-    extra: dict = field(default_factory=dict)
+    controls: Callable | None = None  # View -> the page's own controls (components)
 
 
 def pages() -> list[Page]:
