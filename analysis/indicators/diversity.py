@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.estimates import SMALL_CELL
-from analysis.indicators._common import SEPARATOR, Headline, trend, year_of
+from analysis.indicators._common import SEPARATOR, Headline, codes_of, trend, year_of
 from analysis.response_rates import wilson
 
 THRESHOLD = 0.8  # a ratio below this (with the interval below 1) flags a group
@@ -79,25 +79,51 @@ def representation(values: pd.Series, reference: pd.Series, *, threshold: float 
     groups, missing) are not in the denominator: the table compares like with like. Reference
     groups nobody belongs to appear with n = 0.
     """
+    counts = pd.Series(values).astype("object").value_counts(dropna=False).rename_axis("group").reset_index(name="n")
+    table = represented(counts, reference, threshold=threshold, level=level).set_index("group")
+    table.attrs["outside_reference"] = int(counts.loc[counts["group"].notna() & ~counts["group"].isin(table.index),
+                                                      "n"].sum())
+    return table
+
+
+def represented(counts: pd.DataFrame, reference: pd.Series, *, keys: tuple[str, ...] = (),
+                threshold: float = THRESHOLD, level: float = 0.95) -> pd.DataFrame:
+    """`representation` of counts already made, for every combination of `keys` at once.
+
+    `counts` has the `keys` columns, `group` and `n`; a row whose group is outside the reference
+    (or missing) only says that its combination exists. One row per combination and reference
+    group: keys, group, n, total, share, low, high, reference, ratio, ratio_low, ratio_high, small,
+    under_represented, over_represented.
+    """
     reference = pd.Series(reference, dtype="float64")
-    values = pd.Series(values).astype("object")
-    inside = values[values.isin(reference.index)]
-    counts = inside.value_counts().reindex(reference.index, fill_value=0).astype("int64")
-    total = int(counts.sum())
-    low, high = wilson(counts.to_numpy(), np.full(len(counts), total), level)
-    share = counts / total if total else pd.Series(np.nan, index=counts.index)
-    table = pd.DataFrame({"n": counts, "total": total, "share": share, "low": low, "high": high,
-                          "reference": reference})
-    table["ratio"] = table["share"] / table["reference"]
-    table["ratio_low"] = table["low"] / table["reference"]
-    table["ratio_high"] = table["high"] / table["reference"]
-    table["small"] = total < SMALL_CELL
+    codes, combos = _combinations(counts, keys)
+    at = pd.Index(reference.index, dtype="object").get_indexer(counts["group"].astype("object"))
+    inside = at >= 0
+    matrix = np.zeros((len(combos), len(reference)), dtype="int64")
+    np.add.at(matrix, (codes[inside], at[inside]), counts["n"].to_numpy(dtype="int64")[inside])
+    table = combos.iloc[np.repeat(np.arange(len(combos)), len(reference))].reset_index(drop=True)
+    table["group"] = np.tile(np.asarray(reference.index, dtype="object"), len(combos))
+    n = matrix.ravel()
+    total = np.repeat(matrix.sum(axis=1), len(reference))
+    low, high = wilson(n, total, level)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total > 0, n / np.where(total > 0, total, 1), np.nan)
+    shares = np.tile(reference.to_numpy(), len(combos))
+    table = table.assign(n=n, total=total, share=share, low=low, high=high, reference=shares, ratio=share / shares,
+                         ratio_low=low / shares, ratio_high=high / shares, small=total < SMALL_CELL)
     table["under_represented"] = (table["ratio_high"] < 1) & (table["ratio"] < threshold)
     table["over_represented"] = table["ratio_low"] > 1
-    table.index.name = "group"
-    outside = int(values.notna().sum()) - total
-    table.attrs["outside_reference"] = outside
     return table
+
+
+def _combinations(counts: pd.DataFrame, keys) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each row's combination of `keys` (numbered in order of first appearance) and the combinations."""
+    keys = list(keys)
+    if not keys:
+        return np.zeros(len(counts), dtype="int64"), pd.DataFrame(index=[0])
+    codes = counts.groupby(keys, sort=False, observed=True).ngroup().to_numpy(dtype="int64")
+    first = np.unique(codes, return_index=True)[1]
+    return codes, counts[keys].iloc[first].reset_index(drop=True)
 
 
 def diversity_indices(counts: pd.Series, categories: int | None = None) -> dict:
@@ -107,15 +133,55 @@ def diversity_indices(counts: pd.Series, categories: int | None = None) -> dict:
     groups), not only those present: a register with nobody from one region is less even.
     """
     counts = pd.Series(counts, dtype="float64")
-    counts = counts[counts > 0]
-    total = counts.sum()
-    k = categories if categories is not None else len(counts)
-    if total == 0:
-        return {"categories": k, "shannon": math.nan, "evenness": math.nan, "simpson": math.nan}
-    p = (counts / total).to_numpy()
-    shannon = float(-(p * np.log(p)).sum()) + 0.0  # no -0.0 for a single category
-    evenness = shannon / math.log(k) if k and k > 1 else math.nan
-    return {"categories": k, "shannon": shannon, "evenness": evenness, "simpson": float(1 - (p * p).sum())}
+    table = indices(pd.DataFrame({"group": counts.index, "n": counts.to_numpy()}), categories=categories)
+    return table.iloc[0].to_dict()
+
+
+def indices(counts: pd.DataFrame, *, keys: tuple[str, ...] = (), categories: int | None = None) -> pd.DataFrame:
+    """`diversity_indices` for every combination of `keys` of a table of counts (keys, group, n):
+    keys, categories, shannon, evenness, simpson.
+
+    K is `categories`, else each combination's value of a `categories` column of `counts` when it
+    has one and it is set, else the number of groups present."""
+    codes, combos = _combinations(counts, keys)
+    size = len(combos)
+    n = counts["n"].to_numpy(dtype="float64")
+    total = np.bincount(codes, weights=n, minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, n / total[codes], 0.0)
+        plogp = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    nobody = total <= 0
+    shannon = np.where(nobody, np.nan, np.bincount(codes, weights=plogp, minlength=size) + 0.0)  # + 0.0: no -0.0
+    simpson = np.where(nobody, np.nan, 1 - np.bincount(codes, weights=p * p, minlength=size))
+    k = np.bincount(codes, weights=(n > 0).astype("float64"), minlength=size)  # the groups present
+    if categories is not None:
+        k = np.full(size, float(categories))
+    elif "categories" in counts and keys:
+        stated = counts["categories"].to_numpy(dtype="float64")[np.unique(codes, return_index=True)[1]]
+        k = np.where(np.isnan(stated), k, stated)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        evenness = np.where(k > 1, shannon / np.log(np.where(k > 1, k, 2.0)), np.nan)
+    result = combos if keys else pd.DataFrame(index=range(size))
+    return result.assign(categories=k.astype("int64"), shannon=shannon, evenness=evenness, simpson=simpson)
+
+
+def _single_counts(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.DataFrame:
+    """dimension, group, n of a population: people in each group of each single-valued dimension,
+    most numerous first.
+
+    Each dimension the frame has gets a row with a missing group (n = people without a value), so
+    a dimension nobody answered still shows, with n = 0 in every reference group."""
+    parts = []
+    for dimension in dimensions:
+        if dimension not in frame:
+            continue
+        codes, labels = codes_of(frame[dimension])
+        tally = np.bincount(codes + 1, minlength=len(labels) + 1)
+        order = np.argsort(-tally[1:], kind="stable")
+        order = order[tally[1:][order] > 0]
+        parts.append(pd.DataFrame({"dimension": dimension, "group": [*labels[order], None],
+                                   "n": [*tally[1:][order], tally[0]]}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["dimension", "group", "n"])
 
 
 def _multi_counts(frame: pd.DataFrame, field: str) -> tuple[pd.Series, int]:
@@ -124,8 +190,8 @@ def _multi_counts(frame: pd.DataFrame, field: str) -> tuple[pd.Series, int]:
     columns = [c for c in frame.columns if str(c).startswith(prefix)]
     if not columns:
         return pd.Series(dtype="int64"), 0
-    matrix = frame[columns].fillna(0).astype("float64") > 0
-    counts = pd.Series(matrix.sum(axis=0).to_numpy(), index=[c[len(prefix):] for c in columns]).astype("int64")
+    matrix = frame[columns].fillna(0).to_numpy(dtype="float64") > 0
+    counts = pd.Series(matrix.sum(axis=0), index=[c[len(prefix):] for c in columns]).astype("int64")
     return counts, int(matrix.any(axis=1).sum())
 
 
@@ -138,6 +204,32 @@ def _categories(dimension: str, references: dict[str, pd.Series], member_states:
     if dimension == "country" and member_states is not None and "country" in member_states:
         return int(member_states["country"].nunique())
     return None
+
+
+def _represent(counts: pd.DataFrame, references: dict[str, pd.Series], keys: list[str],
+               threshold: float) -> pd.DataFrame:
+    """Representation of every dimension that has a reference, for every combination of `keys`."""
+    parts = []
+    for dimension, reference in references.items():
+        rows = counts[counts["dimension"].to_numpy() == dimension]
+        if len(reference) and len(rows):
+            table = represented(rows, reference, keys=keys, threshold=threshold)
+            table.insert(len(keys) - 1 if "year" in keys else len(keys), "dimension", dimension)
+            parts.append(table)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _index_counts(counts: pd.DataFrame, references: dict[str, pd.Series], categories: dict[str, int | None]):
+    """The counts the indices are taken over: a dimension with a reference over the reference's
+    groups only ("prefer not to say" is not a third gender), with each dimension's K."""
+    keep = counts["group"].notna().to_numpy().copy()
+    for dimension, reference in references.items():
+        if len(reference):
+            of = counts["dimension"].to_numpy() == dimension
+            keep &= ~of | counts["group"].isin(reference.index).to_numpy()
+    # Rows left out count nobody but keep their combination, whose indices are then missing.
+    return counts.assign(n=np.where(keep, counts["n"].to_numpy(dtype="int64"), 0),
+                         categories=counts["dimension"].map(categories).astype("float64"))
 
 
 # --- populations --------------------------------------------------------------------------
@@ -156,58 +248,66 @@ def _participants(participation: pd.DataFrame | None, registry: pd.DataFrame | N
     merged = people.drop(columns=own).merge(profile, on="stakeholder_id", how="left")
     # Someone no longer in the registry keeps the profile their participation record shows.
     for column in own:
+        if merged[column].notna().all():
+            continue
         merged[column] = merged[column].astype("object").where(merged[column].notna(),
                                                                people[column].astype("object").to_numpy())
     return merged
 
 
-def _profile_tables(frame: pd.DataFrame, population: str, references: dict[str, pd.Series],
-                    member_states: pd.DataFrame | None, threshold: float, possible: dict[str, int]):
-    represent, distribution, indices = [], [], []
-    for dimension in SINGLE:
-        if dimension not in frame:
-            continue
-        values = frame[dimension].astype("object")
-        counts = values.value_counts()
-        total = int(values.notna().sum())
-        reference = references.get(dimension)
-        # Indices over the reference's groups only: "prefer not to say" is not a third gender.
-        index_counts = counts.reindex(reference.index, fill_value=0) if reference is not None and len(reference) \
-            else counts
-        distribution.append(pd.DataFrame({"population": population, "dimension": dimension, "group": counts.index,
-                                          "n": counts.to_numpy(), "total": total,
-                                          "share": counts.to_numpy() / total if total else np.nan}))
-        indices.append({"population": population, "dimension": dimension,
-                        **diversity_indices(index_counts, _categories(dimension, references, member_states, possible))})
-        if dimension in references and len(references[dimension]):
-            table = representation(values, references[dimension], threshold=threshold).reset_index()
-            table.insert(0, "dimension", dimension)
-            table.insert(0, "population", population)
-            represent.append(table)
-    for field in MULTI:
-        counts, total = _multi_counts(frame, field)
-        if not len(counts):
-            continue
-        distribution.append(pd.DataFrame({"population": population, "dimension": field, "group": counts.index,
-                                          "n": counts.to_numpy(), "total": total,
-                                          "share": counts.to_numpy() / total if total else np.nan}))
-        # Mentions, not people: someone naming two disciplines counts in both.
-        indices.append({"population": population, "dimension": field,
-                        **diversity_indices(counts, possible.get(field, len(counts)))})
-    return represent, distribution, indices
+def _profile_counts(populations: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """population, dimension, group, n of the single-valued dimensions, and population, dimension,
+    group, n, total of the multi-valued fields (total: people naming at least one code)."""
+    single, multi = [], []
+    for population, frame in populations.items():
+        counts = _single_counts(frame, SINGLE)
+        single.append(counts.assign(population=population))
+        for field in MULTI:
+            codes, total = _multi_counts(frame, field)
+            if len(codes):
+                multi.append(pd.DataFrame({"population": population, "dimension": field, "group": codes.index,
+                                           "n": codes.to_numpy(), "total": total}))
+    single = pd.concat(single, ignore_index=True) if single else pd.DataFrame()
+    multi = pd.concat(multi, ignore_index=True) if multi else pd.DataFrame(
+        columns=["population", "dimension", "group", "n", "total"])
+    return single.reindex(columns=["population", "dimension", "group", "n"]), multi
 
 
-def _country_coverage(frame: pd.DataFrame, population: str, member_states: pd.DataFrame | None) -> pd.DataFrame:
-    if member_states is None or "country" not in member_states or "country" not in frame:
-        return pd.DataFrame()
+def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
+    present = single[single["group"].notna().to_numpy()]
+    present = present.assign(total=present.groupby(["population", "dimension"], sort=False)["n"].transform("sum"))
+    table = pd.concat([part for part in (present, multi) if len(part)], ignore_index=True) \
+        if len(present) or len(multi) else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+    total = table["total"].to_numpy(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["share"] = np.where(total > 0, table["n"].to_numpy(dtype="float64") / np.where(total > 0, total, 1.0),
+                                  np.nan)
+    table["n"], table["total"] = table["n"].astype("int64"), table["total"].astype("int64")
+    return table
+
+
+def _country_coverage(populations: dict[str, pd.DataFrame], member_states: pd.DataFrame | None) -> pd.DataFrame:
+    """population, regional_group (and "all"), countries with anyone, member_states, coverage."""
+    columns = ["population", "regional_group", "countries", "member_states", "coverage"]
+    if member_states is None or "country" not in member_states:
+        return pd.DataFrame(columns=columns)
     states = member_states.dropna(subset=["regional_group"])
-    present = set(frame["country"].dropna().astype(str))
-    table = states.assign(present=states["country"].astype(str).isin(present)) \
-        .groupby("regional_group").agg(countries=("present", "sum"), member_states=("country", "size"))
-    table.loc["all"] = table.sum()
+    groups = states["regional_group"].astype(str).to_numpy()
+    countries = states["country"].astype(str).to_numpy()
+    names = sorted(set(groups))
+    rows = []
+    for population, frame in populations.items():
+        if "country" not in frame:
+            continue
+        codes, labels = codes_of(frame["country"])
+        present = np.isin(countries, [str(code) for code in labels[np.unique(codes[codes >= 0])]])
+        for name in [*names, "all"]:
+            of = groups == name if name != "all" else np.ones(len(groups), dtype=bool)
+            rows.append({"population": population, "regional_group": name, "countries": int(present[of].sum()),
+                         "member_states": int(of.sum())})
+    table = pd.DataFrame(rows, columns=columns[:-1])
     table["coverage"] = table["countries"] / table["member_states"]
-    table.insert(0, "population", population)
-    return table.rename_axis("regional_group").reset_index()
+    return table
 
 
 # --- the indicator ---------------------------------------------------------------------------
@@ -226,76 +326,97 @@ def diversity(registry: pd.DataFrame | None = None, participation: pd.DataFrame 
         "participants": participants.drop_duplicates("stakeholder_id") if len(participants) else participants,
         "respondents": survey if survey is not None else pd.DataFrame(),
     }
-    represent, distribution, indices, countries = [], [], [], []
-    for name, frame in populations.items():
-        r, d, i = _profile_tables(frame, name, references, member_states, threshold, categories or {})
-        represent += r
-        distribution += d
-        indices += i
-        countries.append(_country_coverage(frame, name, member_states))
-    representation_table = _concat(represent, ["population", "dimension", "group", "n", "total", "share", "low",
-                                               "high", "reference", "ratio", "ratio_low", "ratio_high", "small",
-                                               "under_represented", "over_represented"])
+    single, multi = _profile_counts(populations)
+    possible = categories or {}
+    ks = {dimension: _categories(dimension, references, member_states, possible) for dimension in SINGLE}
+    ks.update({field: possible.get(field) for field in MULTI})
+    index_counts = pd.concat([_index_counts(single, references, ks), multi.assign(
+        categories=multi["dimension"].map(ks).astype("float64"))], ignore_index=True)
+    index_table = indices(index_counts, keys=("population", "dimension")) if len(index_counts) else pd.DataFrame()
+    representation_table = _reindexed(_represent(single, references, ["population"], threshold), REPRESENTATION)
     trends, indices_by_year = _trends(registry, participants, survey, references, threshold)
     flagged = representation_table[representation_table["under_represented"].astype(bool)].reset_index(drop=True)
-    series = _headline_series(indices_by_year)
     return Diversity(representation_table,
-                     _concat(distribution, ["population", "dimension", "group", "n", "total", "share"]),
-                     pd.DataFrame(indices, columns=["population", "dimension", "categories", "shannon", "evenness",
-                                                    "simpson"]),
-                     _concat(countries, ["population", "regional_group", "countries", "member_states", "coverage"]),
-                     trends, indices_by_year, flagged, series)
+                     _reindexed(_distribution(single, multi), ["population", "dimension", "group", "n", "total",
+                                                               "share"]),
+                     _reindexed(index_table, ["population", "dimension", *INDICES]),
+                     _country_coverage(populations, member_states),
+                     trends, indices_by_year, flagged, _headline_series(indices_by_year))
 
 
-def _concat(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    parts = [part for part in parts if not part.empty]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+REPRESENTATION = ["population", "dimension", "group", "n", "total", "share", "low", "high", "reference", "ratio",
+                  "ratio_low", "ratio_high", "small", "under_represented", "over_represented"]
+TRENDS = ["population", "year", "dimension", "group", "n", "total", "share", "reference", "ratio", "ratio_low",
+          "ratio_high", "under_represented"]
+INDICES = ["categories", "shannon", "evenness", "simpson"]
 
 
-def _yearly(registry, participants, survey):
-    """(population, year, frame) for every year: the register as it stood at the end of the year,
-    the people who took part that year, the respondents of that year's waves."""
+def _reindexed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The table with these columns, in the order of populations, years and dimensions."""
+    if not len(table):
+        return pd.DataFrame(columns=columns)
+    order = {"population": {name: rank for rank, name in enumerate(POPULATIONS)},
+             "dimension": {name: rank for rank, name in enumerate((*SINGLE, *MULTI))}}
+    keys = [c for c in ("population", "year", "dimension") if c in table]
+    ranked = table.sort_values(keys, kind="stable", key=lambda c: c.map(order[c.name]) if c.name in order else c)
+    return ranked.reindex(columns=columns).reset_index(drop=True)
+
+
+def _yearly_counts(registry, participants, survey) -> pd.DataFrame:
+    """population, year, dimension, group, n for every year: the register as it stood at the end of
+    the year, the people who took part that year, the respondents of that year's waves."""
+    parts = []
     if registry is not None and len(registry) and "registered_at" in registry:
-        years = year_of(registry["registered_at"])
-        for year in sorted(years.dropna().unique()):
-            yield "registered", int(year), registry[(years <= year).fillna(False).to_numpy()]
+        parts.append(("registered", registry, year_of(registry["registered_at"]), True))
     if len(participants) and "year" in participants:
-        for year in sorted(participants["year"].dropna().unique()):
-            yield "participants", int(year), participants[participants["year"] == year]
+        parts.append(("participants", participants, participants["year"], False))
     if survey is not None and len(survey) and "year" in survey:
-        for year in sorted(survey["year"].dropna().unique()):
-            yield "respondents", int(year), survey[survey["year"] == year]
+        parts.append(("respondents", survey, survey["year"], False))
+    tables = []
+    for population, frame, years in ((p, f, y) for p, f, y, _c in parts):
+        cumulative = population == "registered"
+        year_codes, seen = codes_of(pd.Series(pd.array(years, dtype="Int64")))
+        order = np.argsort(seen.astype("int64"))
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        for dimension in TREND_DIMENSIONS:
+            if dimension not in frame or not len(seen):
+                continue
+            codes, labels = codes_of(frame[dimension])
+            known = (year_codes >= 0) & (codes >= 0)
+            cells = rank[year_codes[known]] * len(labels) + codes[known]
+            wide = np.bincount(cells, minlength=len(seen) * len(labels)).reshape(len(seen), len(labels))
+            if cumulative:
+                wide = wide.cumsum(axis=0)
+            years_sorted = seen[order].astype("int64")
+            tables.append(pd.DataFrame({
+                "population": population, "dimension": dimension,
+                # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
+                "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
+                "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
+                "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")])}))
+    if not tables:
+        return pd.DataFrame(columns=["population", "year", "dimension", "group", "n"])
+    return pd.concat(tables, ignore_index=True)[["population", "year", "dimension", "group", "n"]]
 
 
 def _trends(registry, participants, survey, references, threshold) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows, indices = [], []
-    for population, year, frame in _yearly(registry, participants, survey):
-        for dimension in TREND_DIMENSIONS:
-            if dimension not in frame:
-                continue
-            reference = references.get(dimension)
-            if reference is not None and len(reference):
-                table = representation(frame[dimension], reference, threshold=threshold).reset_index()
-            else:
-                counts = frame[dimension].astype("object").value_counts()
-                table = pd.DataFrame({"group": counts.index, "n": counts.to_numpy(), "total": counts.sum()})
-                table["share"] = table["n"] / table["total"]
-            table.insert(0, "dimension", dimension)
-            table.insert(0, "year", year)
-            table.insert(0, "population", population)
-            rows.append(table)
-            counts = frame[dimension].astype("object").value_counts()
-            if reference is not None and len(reference):
-                counts = counts.reindex(reference.index, fill_value=0)
-            indices.append({"population": population, "year": year, "dimension": dimension,
-                            **diversity_indices(counts, len(reference) if reference is not None and len(reference)
-                                                else None)})
-    trend_columns = ["population", "year", "dimension", "group", "n", "total", "share", "reference", "ratio",
-                     "ratio_low", "ratio_high", "under_represented"]
-    trends = pd.concat(rows, ignore_index=True).reindex(columns=trend_columns) if rows else \
-        pd.DataFrame(columns=trend_columns)
-    return trends, pd.DataFrame(indices, columns=["population", "year", "dimension", "categories", "shannon",
-                                                  "evenness", "simpson"])
+    counts = _yearly_counts(registry, participants, survey)
+    keys = ["population", "year"]
+    parts = [_represent(counts, references, keys, threshold)]
+    # A dimension without a reference (no member-state table) gets plain shares of whoever has a value.
+    plain = [d for d in TREND_DIMENSIONS if not len(references.get(d, ()))]
+    if plain:
+        rows = counts[counts["dimension"].isin(plain).to_numpy() & (counts["n"].to_numpy() > 0)
+                      & counts["group"].notna().to_numpy()]
+        rows = rows.assign(total=rows.groupby([*keys, "dimension"], sort=False)["n"].transform("sum"))
+        parts.append(rows.assign(share=rows["n"] / rows["total"]))
+    trends = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
+        pd.DataFrame(columns=TRENDS)
+    ks = {d: (len(references[d]) if len(references.get(d, ())) else None) for d in TREND_DIMENSIONS}
+    by_year = indices(_index_counts(counts, references, ks), keys=("population", "year", "dimension")) \
+        if len(counts) else pd.DataFrame()
+    return _reindexed(trends, TRENDS), _reindexed(by_year, ["population", "year", "dimension", *INDICES])
 
 
 def _headline_series(indices_by_year: pd.DataFrame) -> pd.Series:

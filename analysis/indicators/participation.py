@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from analysis.indicators._common import Headline, trend
-from analysis.response_rates import count_share
+from analysis.indicators._common import Headline, codes_of, trend
+from analysis.response_rates import count_share, labelled
 
 # The measures of the summary table: measure -> the roles it counts.
 MEASURES = {
@@ -28,7 +29,6 @@ MEASURES = {
 }
 SELECTED_ROLES = ("selected", "fellow")  # an outcome of a nomination
 NOMINATED_ROLE = "nominated"
-UNKNOWN = "unknown"  # group label for records with no regional group, gender...
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def _prepared(participation: pd.DataFrame | None) -> pd.DataFrame:
             frame[column] = pd.NA
     # Organisations, and stakeholders whose profile lacks the field, are counted as "unknown".
     for column in ("activity_type", "role", "regional_group", "gender", "category", "country"):
-        frame[column] = frame[column].astype("object").where(frame[column].notna(), UNKNOWN)
+        frame[column] = labelled(frame[column])
     frame["comments"] = pd.to_numeric(frame["comments"], errors="coerce").fillna(0)
     return frame
 
@@ -83,9 +83,10 @@ def participation(participation: pd.DataFrame | None, registry: pd.DataFrame | N
 
 def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
     years = sorted(frame["year"].dropna().unique())
+    by_role = frame.groupby(["year", "role"], observed=True).size().unstack(fill_value=0).reindex(years, fill_value=0)
     table = pd.DataFrame(index=pd.Index([int(y) for y in years], name="year"))
     for measure, roles in MEASURES.items():
-        table[measure] = frame[frame["role"].isin(roles)].groupby("year").size().reindex(years, fill_value=0).to_numpy()
+        table[measure] = by_role.reindex(columns=list(roles), fill_value=0).sum(axis=1).to_numpy()
         if measure == "reviewers":
             table["review_comments"] = (frame[frame["role"] == "reviewer"].groupby("year")["comments"].sum()
                                         .reindex(years, fill_value=0).astype("int64").to_numpy())
@@ -108,18 +109,18 @@ def _selection(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     if pool.empty:
         return (pd.DataFrame(columns=[*keys, *columns]),
                 pd.DataFrame(columns=["breakdown", "group", *columns]))
-    candidates = pool.assign(is_selected=pool["role"].isin(SELECTED_ROLES)) \
-        .groupby(["activity_id", "stakeholder_id"], observed=True) \
-        .agg(activity_type=("activity_type", "first"), year=("year", "first"), selected=("is_selected", "max"),
-             regional_group=("regional_group", "first"), gender=("gender", "first"),
-             category=("category", "first")).reset_index()
-    per_call = candidates.groupby(keys, observed=True).agg(nominated=("stakeholder_id", "size"),
-                                                           selected=("selected", "sum"))
+    # One candidate per call and person, described by their first record (no field is missing here).
+    pair = ["activity_id", "stakeholder_id"]
+    chosen = pool["role"].isin(SELECTED_ROLES)
+    selected = pool.loc[chosen.to_numpy(), pair].drop_duplicates().assign(selected=True)
+    candidates = pool.drop_duplicates(pair)[[*pair, "activity_type", "year", "regional_group", "gender", "category"]]
+    candidates = candidates.merge(selected, on=pair, how="left")
+    candidates["selected"] = candidates["selected"].fillna(False).astype(bool)
+    per_call = _tally(candidates, keys)
     selection = pd.concat([per_call, count_share(per_call["selected"], per_call["nominated"])], axis=1).reset_index()
     groups = []
     for column in ("regional_group", "gender", "category"):
-        counts = candidates.groupby(column, observed=True).agg(nominated=("stakeholder_id", "size"),
-                                                               selected=("selected", "sum"))
+        counts = _tally(candidates, column)
         table = pd.concat([counts, count_share(counts["selected"], counts["nominated"])], axis=1)
         table = table.rename_axis("group").reset_index()
         table.insert(0, "breakdown", column)
@@ -127,23 +128,27 @@ def _selection(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return selection, pd.concat(groups, ignore_index=True)
 
 
+def _tally(candidates: pd.DataFrame, keys) -> pd.DataFrame:
+    """nominated and selected for each group of candidates."""
+    grouped = candidates.groupby(keys, observed=True)["selected"]
+    return pd.DataFrame({"nominated": grouped.size(), "selected": grouped.sum().astype("int64")})
+
+
 def _per_registered(frame: pd.DataFrame, registry: pd.DataFrame | None) -> pd.DataFrame:
     """Distinct participants and records per registered stakeholder, by regional group."""
     columns = ["registered", "participants", "records", "share", "low", "high", "n", "small", "records_per_registered"]
     if registry is None or registry.empty:
         return pd.DataFrame(columns=columns).rename_axis("regional_group")
-    groups = registry["regional_group"].astype("object").where(registry["regional_group"].notna(), UNKNOWN)
-    registered = groups.value_counts()
-    people = frame[frame["stakeholder_id"].notna()]
+    region, labels = codes_of(labelled(registry["regional_group"]))
+    people = frame["stakeholder_id"].dropna().to_numpy(dtype="int64")
     # Participants are counted among the registered, whatever region their participation record shows.
-    region_of = pd.Series(groups.to_numpy(), index=registry["stakeholder_id"].to_numpy())
-    region = people["stakeholder_id"].map(region_of)
-    known = region.notna()
-    participants = people.loc[known, "stakeholder_id"].groupby(region[known]).nunique()
-    records = people.loc[known].groupby(region[known]).size()
-    table = pd.DataFrame({"registered": registered})
-    table["participants"] = participants.reindex(table.index, fill_value=0).astype("int64")
-    table["records"] = records.reindex(table.index, fill_value=0).astype("int64")
+    at = pd.Index(registry["stakeholder_id"].to_numpy()).get_indexer(people)
+    at = at[at >= 0]
+    size = len(labels)
+    table = pd.DataFrame({"registered": np.bincount(region, minlength=size),
+                          "participants": np.bincount(region[np.unique(at)], minlength=size),
+                          "records": np.bincount(region[at], minlength=size)}, index=pd.Index(labels, dtype="object"))
+    table = table[table["registered"] > 0].astype("int64")
     table = pd.concat([table, count_share(table["participants"], table["registered"])], axis=1)
     table["records_per_registered"] = table["records"] / table["registered"]
     table = table.sort_index()
