@@ -19,6 +19,8 @@ callbacks compute them from these frames.
 """
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -74,12 +76,48 @@ def init_app(app) -> None:
     generations.init_app(app)
 
 
+_loading: dict[str, threading.Lock] = {}
+_locks = threading.Lock()
+
+
 def cached(key: str, load):
+    """The value filed under `key`, loaded once: a thread asking while another loads it waits."""
     value = frames.get(key)
-    if value is None:
-        value = load()
-        frames.set(key, value)
+    if value is not None:
+        return value
+    with _locks:
+        lock = _loading.setdefault(key, threading.Lock())
+    with lock:
+        value = frames.get(key)
+        if value is None:
+            value = load()
+            frames.set(key, value)
+    with _locks:
+        _loading.pop(key, None)
     return value
+
+
+def warm(app, log=None) -> None:
+    """Load what the first view of any wave needs besides the wave: the registry, participation and
+    engagement records, and the page modules (statsmodels and plotly imports). Run by each gunicorn
+    worker before it serves (`gunicorn.conf.py`); a failure is logged, never fatal."""
+    started = time.perf_counter()
+    try:
+        from dashboards import pages
+
+        pages.pages()
+        with app.app_context():
+            engine = app.extensions["db_engine"]
+            with Session(engine) as session:
+                shared(session)
+                engagement_records(session)
+            engine.dispose()  # no pooled connection outlives the warm-up (a fork must not share one)
+    except Exception as error:  # noqa: BLE001 - a worker that could not warm still serves
+        if log is not None:
+            log.warning("dashboard warm-up failed: %r", error)
+        return
+    if log is not None:
+        log.info("dashboard frames loaded in %.1f s", time.perf_counter() - started)
 
 
 @dataclass(frozen=True)

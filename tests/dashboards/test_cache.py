@@ -1,0 +1,121 @@
+"""The dashboard's frames are loaded once, and loaded again as soon as what they were read from changes:
+a registration, an engagement record, a response to the open wave."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlmodel import select
+
+from core.timeutil import utcnow
+from dashboards import data
+from surveys.models import Response, Wave
+from tests.dashboards.conftest import SECRETARIAT, sign_in
+from tests.factories import make_concern, make_stakeholder
+
+
+def test_frames_are_read_once_then_kept(app, seeded, session):
+    with app.app_context():
+        first = data.shared(session)
+        assert data.shared(session) is first
+        assert data.engagement_records(session) is data.engagement_records(session)
+
+
+def test_a_new_registration_reloads_the_registry(app, seeded, session):
+    with app.app_context():
+        before = data.shared(session)
+        make_stakeholder(session, name="Nadia Haddad", country="MA")
+        after = data.shared(session)
+    assert after is not before
+    assert len(after.registry) == len(before.registry) + 1
+    assert "MA" in set(after.registry["country"].astype(str))
+
+
+def test_a_new_concern_reloads_the_engagement_records(app, seeded, session):
+    with app.app_context():
+        before = data.engagement_records(session)
+        registry = data.shared(session)
+        make_concern(session, summary="The French call for nominations came late")
+        after = data.engagement_records(session)
+        assert data.shared(session) is registry  # the registry did not change: it stays
+    assert len(after.concerns) == len(before.concerns) + 1
+
+
+def test_a_response_to_the_open_wave_reloads_that_wave_only(app, seeded, session):
+    with app.app_context():
+        base = data.shared(session)
+        waves = data.waves(session)
+        open_wave = session.scalars(select(Wave).where(Wave.status == "published").order_by(Wave.year.desc())).first()
+        closed = next(w for w in waves if w.id != open_wave.id)
+        info = next(w for w in waves if w.id == open_wave.id)
+        before, kept = data.wave_data(session, info, base), data.wave_data(session, closed, base)
+        draft = session.scalars(select(Response).where(Response.wave_id == open_wave.id,
+                                                       Response.status == "draft")).first()
+        assert draft is not None, "the demo has drafts in the open wave"
+        draft.status, draft.submitted_at, draft.updated_at = "submitted", utcnow(), utcnow()
+        session.commit()
+        after = data.wave_data(session, info, base)
+        assert data.wave_data(session, closed, base) is kept
+    assert len(after.frame) == len(before.frame) + 1
+
+
+def test_the_survey_counts_shown_follow_a_response_submitted_after_they_were_shown(app, seeded, session, client,
+                                                                                  dash):
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    body = lambda: dash.page("/dashboard/group/communication", "")  # noqa: E731 (its table counts responses)
+    shown = body()
+    open_wave = session.scalars(select(Wave).where(Wave.status == "published").order_by(Wave.year.desc())).first()
+    for draft in session.scalars(select(Response).where(Response.wave_id == open_wave.id,
+                                                        Response.status == "draft")).all():
+        draft.status, draft.submitted_at, draft.updated_at = "submitted", utcnow(), utcnow()
+    session.commit()
+    assert body() != shown
+
+
+def test_two_threads_asking_for_the_same_frame_load_it_once(app):
+    calls = []
+
+    def load():
+        calls.append(1)
+        time.sleep(0.2)
+        return object()
+
+    got = []
+    with app.app_context():
+        def ask():
+            with app.app_context():
+                got.append(data.cached("test:slow", load))
+
+        threads = [threading.Thread(target=ask) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(calls) == 1 and len({id(value) for value in got}) == 1
+
+
+def test_warming_a_worker_loads_the_registry_and_records(app, seeded, session, caplog):
+    data.frames.clear()
+    log = logging.getLogger("test-warm")
+    with caplog.at_level(logging.INFO, logger="test-warm"):
+        data.warm(app, log=log)
+    assert "dashboard frames loaded" in caplog.text
+    with app.app_context():
+        token = data.generations.token(data.REGISTRY)
+        assert data.frames.get(f"dashboard:shared:{token}") is not None
+        assert data.frames.get(f"dashboard:records:{data.generations.token(data.RECORDS)}") is not None
+
+
+def test_a_worker_that_cannot_warm_still_starts(app, caplog):
+    app.extensions["db_engine"].dispose()
+    broken = app.extensions["db_engine"]
+    app.extensions["db_engine"] = None  # as if the database were unreachable
+    log = logging.getLogger("test-warm")
+    try:
+        with caplog.at_level(logging.WARNING, logger="test-warm"):
+            data.warm(app, log=log)
+    finally:
+        app.extensions["db_engine"] = broken
+    assert "dashboard warm-up failed" in caplog.text
