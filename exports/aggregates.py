@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
@@ -47,6 +48,11 @@ class CountTable:
     @property
     def suppressed(self) -> int:
         return sum(value is None for row in self.cells for value in row)
+
+
+def threshold() -> int:
+    """Counts from 1 to this minus one are hidden from focal points (app setting AGGREGATE_THRESHOLD)."""
+    return int(current_app.config.get("AGGREGATE_THRESHOLD", 5))
 
 
 def table_waves(session: Session) -> list[Wave]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -103,10 +103,6 @@ def _release_rows(session, locale: str) -> list[dict]:
 # --- aggregate tables (focal points) -------------------------------------------------------
 
 
-def _threshold() -> int:
-    return int(current_app.config.get("AGGREGATE_THRESHOLD", 5))
-
-
 def _tables_form(session) -> tuple[TablesForm, list[Wave]]:
     """The wave and breakdown asked for in the query string; the newest wave by category by default."""
     waves = aggregates.table_waves(session)
@@ -130,10 +126,10 @@ def focal_tables():
     form, waves = _tables_form(session)
     valid = bool(waves) and form.validate()
     tables = aggregates.country_tables(session, form.wave.data, country, form.breakdown.data, locale,
-                                       _threshold()) if valid else []
+                                       aggregates.threshold()) if valid else []
     return render_template(
         "exports/focal_tables.html", form=form, waves=waves, valid=valid, tables=tables,
-        note=aggregates.suppression_note(_threshold()), mark=aggregates.SUPPRESSED_MARK,
+        note=aggregates.suppression_note(aggregates.threshold()), mark=aggregates.SUPPRESSED_MARK,
         country_text=country_name(country, locale),
         download_args={"wave": form.wave.data, "breakdown": form.breakdown.data},
     ), 200 if valid or not waves else 400
@@ -148,7 +144,7 @@ def focal_tables_download(fmt: str):
     form, waves = _tables_form(session)
     if not waves or not form.validate():
         abort(404)
-    threshold = _threshold()
+    threshold = aggregates.threshold()
     tables = aggregates.country_tables(session, form.wave.data, country, form.breakdown.data, locale, threshold)
     header, rows = aggregates.download_rows(tables, locale, threshold)
     audit.record(session, "focal_point.tables_download", actor_id=current_user.id, target=country,

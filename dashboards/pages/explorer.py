@@ -19,6 +19,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from analysis.disclosure import suppress_table
 from analysis.survey_results import WaveResults, wave_results
 from core.db import get_session
 from dashboards import data, layout
@@ -26,6 +27,7 @@ from dashboards.filters import BREAKDOWNS
 from dashboards.pages import Page
 from dashboards.selection import select
 from dashboards.view import PageContent, View
+from exports import aggregates
 from reports.build import Figure, Row, Section, Table
 from reports.charts import OKABE_ITO, Charts, esc
 from reports.data import WaveInfo
@@ -51,6 +53,7 @@ class Estimate:
     high: float
     n: int
     small: bool
+    hidden: bool = False  # too few respondents for a focal point to see (`confidential`)
 
 
 # --- what is asked -------------------------------------------------------------------------
@@ -150,6 +153,23 @@ def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: st
                      bool(r["small"])) for r in rows.to_dict("records")]
 
 
+def confidential(cells: list[Estimate], threshold: int) -> list[Estimate]:
+    """The cells with their estimates hidden where fewer than `threshold` respondents answered, and
+    wherever such a count could be worked out from the others and the total (`suppress_table`), so
+    that a focal point cannot single out the answers of a few people in their country."""
+    hidden = set()
+    for wave in dict.fromkeys(c.wave for c in cells):
+        answered: dict[str, int] = {}
+        for c in cells:
+            if c.wave == wave:
+                answered[c.group] = max(answered.get(c.group, 0), c.n)
+        table = suppress_table(pd.DataFrame({"n": pd.Series(answered, dtype="int64")}), threshold)
+        masked = table.primary | table.secondary
+        hidden |= {(wave, group) for group in answered if masked.loc[group, "n"]}
+    return [replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, hidden=True)
+            if (c.wave, c.group) in hidden else c for c in cells]
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 def build(view: View) -> PageContent:
@@ -180,6 +200,11 @@ def build(view: View) -> PageContent:
             section.caveats.append(_("Nobody within these filters answered this question in %(wave)s.",
                                      wave=wave.info.name))
         cells += own
+    if view.scope.is_country:
+        threshold = aggregates.threshold()
+        cells = confidential(cells, threshold)
+        if any(c.hidden for c in cells):
+            section.notes.append(aggregates.suppression_note(threshold))
     if row["type"] in NUMBERS:
         _means(section, view, label, cells, breakdown)
     else:
@@ -256,7 +281,8 @@ def _shares(section: Section, view: View, label: str, choices, cells: list[Estim
     for wave, group in _keys(cells):
         own = [by_key.get((wave, group, item)) for item in items]
         table_rows.append(Row(_lead(view, breakdown, wave, group)
-                              + [_with_n(lab, share(lab, c), c.n) if c else "–" for c in own],
+                              + [_with_n(lab, share(lab, c), c.n) if c and not c.hidden else aggregates.SUPPRESSED_MARK
+                                 for c in own],
                               small=any(c.small for c in own if c is not None)))
     heads = _heads(view, breakdown)
     section.tables.append(Table(_("%(question)s: every answer", question=label),
@@ -284,7 +310,8 @@ def _long_table(view: View, title: str, cells: list[Estimate], breakdown: str | 
     lab = view.lab
     heads = _heads(view, breakdown) + ([_("Answer")] if answer else [])
     rows = [Row(_lead(view, breakdown, c.wave, c.group) + ([answer(c.item)] if answer else [])
-                + [value(lab, c), lab.number(c.n)], small=c.small) for c in cells]
+                + ([aggregates.SUPPRESSED_MARK] * 2 if c.hidden else [value(lab, c), lab.number(c.n)]), small=c.small)
+            for c in cells]
     return Table(title, heads + [head, _("n")], rows, text_columns=len(heads))
 
 

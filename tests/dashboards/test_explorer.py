@@ -196,6 +196,29 @@ def test_numbers_are_summarised_by_their_mean(session, survey):
 
 
 @pytest.mark.usefixtures("context")
+def test_a_focal_point_sees_no_answers_of_fewer_respondents_than_the_threshold(app, session, survey):
+    _earlier, later = survey
+    app.config["AGGREGATE_THRESHOLD"] = 7  # 6 Kenyan men and 12 Kenyan women answered
+    scope = Scope(country="KE")
+
+    (section,) = explorer.build(view_of(session, Filters(wave=later.id, breakdown="gender", weighted=False),
+                                        scope)).sections
+
+    (table,) = section.tables
+    # The men are too few; the women are hidden too, or the men's answers would follow from the country's.
+    assert [row.cells for row in table.rows] == [["Annual survey 2026", "Female", "–", "–"],
+                                                 ["Annual survey 2026", "Male", "–", "–"]]
+    assert not section.figures
+    assert any("fewer than 7 respondents" in note for note in section.notes)
+    # The country as a whole (18) is shown, and the secretariat sees every group.
+    whole, _figure = only_figure(explorer.build(view_of(session, Filters(wave=later.id, weighted=False), scope)))
+    assert all(cell.endswith("; n = 18") for cell in whole.tables[0].rows[0].cells[1:])
+    (everything,) = explorer.build(view_of(session, Filters(wave=later.id, breakdown="gender",
+                                                            weighted=False))).sections
+    assert all(cell.endswith("; n = 6") for cell in everything.tables[0].rows[1].cells[2:])
+
+
+@pytest.mark.usefixtures("context")
 def test_a_focal_point_cannot_break_down_by_country(session, survey):
     _earlier, later = survey
     scope = Scope(country="KE")
