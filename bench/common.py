@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -53,3 +54,27 @@ def run_backends(choice: str, run_backend: Callable[[str, argparse.Namespace], l
         except ServerUnavailable as error:
             report.append(f"{backend:<11} SKIPPED: {error}")
     return report
+
+
+def add_wave_options(parser: argparse.ArgumentParser) -> None:
+    """The scale of the benchmarks that generate survey waves, and the random seed."""
+    parser.add_argument("--waves", type=int, default=10)
+    parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
+    parser.add_argument("--seed", type=int, default=2026)
+
+
+def check_wave_scale(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.waves * args.responses > 1_000_000:
+        parser.error("keep --waves x --responses <= 1,000,000")
+
+
+def print_report(title: str, run_backend: Callable[[str, argparse.Namespace], list[str]],
+                 args: argparse.Namespace) -> int:
+    """Run the chosen backends and print the title (with the machine's CPUs) and their report lines."""
+    from app import load_models
+
+    load_models()
+    report = run_backends(args.backend, run_backend, args)
+    print(f"\n{title}, {os.cpu_count()} CPUs")
+    print("\n".join(report))
+    return 0

@@ -57,7 +57,6 @@ import pandas as pd  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from app import load_models  # noqa: E402
 from bench import common  # noqa: E402
 from bench import frame as frame_bench  # noqa: E402
 from bench import indicators as indicators_bench  # noqa: E402
@@ -595,8 +594,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common.add_backend_option(parser, default="sqlite")
     parser.add_argument("--stakeholders", type=int, default=100_000)
-    parser.add_argument("--waves", type=int, default=10)
-    parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
+    common.add_wave_options(parser)
     parser.add_argument("--requests", type=int, default=20, help="filter changes measured per page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the warm measurements")
     parser.add_argument("--group", default="diversity", help="the indicator group page measured")
@@ -604,7 +602,6 @@ def main(argv=None) -> int:
                         help="a small scale to try it: " + ", ".join(f"{k} {v:,}" for k, v in QUICK.items()))
     parser.add_argument("--no-profile", action="store_true", help="skip profiling the slowest callback")
     parser.add_argument("--top", type=int, default=25, help="functions listed in the profile")
-    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--verbose", action="store_true", help="latency per filter for every page")
     parser.add_argument("--profile", nargs=3, metavar=("URL", "PATHNAME", "SEARCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -618,15 +615,12 @@ def main(argv=None) -> int:
         parser.error("keep --waves x --responses <= 1,000,000 and --requests <= 1000")
     if args.waves < 2:
         parser.error("--waves must be at least 2 (a wave change needs another wave)")
-    load_models()
     # A cold first view at full scale may outlast gunicorn's 30 s worker timeout, which would kill the
     # worker instead of giving a figure.
     os.environ.setdefault("GUNICORN_CMD_ARGS", "--timeout 900")
-    report = common.run_backends(args.backend, run_backend, args)
-    print(f"\nDashboard benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x {args.responses:,} "
-          f"responses, {args.requests} filter changes per page, {os.cpu_count()} CPUs")
-    print("\n".join(report))
-    return 0
+    return common.print_report(f"Dashboard benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
+                               f"{args.responses:,} responses, {args.requests} filter changes per page",
+                               run_backend, args)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -132,23 +131,16 @@ def run_backend(backend: str, args) -> list[str]:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common.add_backend_option(parser, default="sqlite")
-    parser.add_argument("--waves", type=int, default=10)
-    parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
-    parser.add_argument("--seed", type=int, default=2026)
+    common.add_wave_options(parser)
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--format", choices=FORMATS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure, args.format)))
         return 0
-    if args.waves * args.responses > 1_000_000:
-        parser.error("keep --waves x --responses <= 1,000,000")
-    load_models()
-    report = common.run_backends(args.backend, run_backend, args)
-    print(f"\nAnonymised-export benchmark: {args.waves} waves x {args.responses:,} responses x 40 questions, "
-          f"{os.cpu_count()} CPUs")
-    print("\n".join(report))
-    return 0
+    common.check_wave_scale(parser, args)
+    return common.print_report(f"Anonymised-export benchmark: {args.waves} waves x {args.responses:,} responses "
+                               "x 40 questions", run_backend, args)
 
 
 if __name__ == "__main__":

@@ -278,23 +278,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     common.add_backend_option(parser, default="sqlite")
     parser.add_argument("--stakeholders", type=int, default=100_000)
-    parser.add_argument("--waves", type=int, default=10)
-    parser.add_argument("--responses", type=int, default=10_000, help="submitted responses per wave")
+    common.add_wave_options(parser)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs (each in a fresh process)")
-    parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
         print(json.dumps(measure(args.measure, args.seed)))
         return 0
-    if args.waves * args.responses > 1_000_000:
-        parser.error("keep --waves x --responses <= 1,000,000")
-    load_models()
-    report = common.run_backends(args.backend, run_backend, args)
-    print(f"\nIndicators benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x {args.responses:,} "
-          f"responses x 40 questions, {os.cpu_count()} CPUs")
-    print("\n".join(report))
-    return 0
+    common.check_wave_scale(parser, args)
+    return common.print_report(f"Indicators benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
+                               f"{args.responses:,} responses x 40 questions", run_backend, args)
 
 
 if __name__ == "__main__":

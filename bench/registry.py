@@ -47,7 +47,6 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from app import load_models  # noqa: E402
 from bench import common  # noqa: E402
 from core import migrate  # noqa: E402
 from core.accounts import passwords  # noqa: E402
@@ -579,12 +578,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.requests > 10_000 or args.concurrency > 32:
         parser.error("keep --requests <= 10000 and --concurrency <= 32")
-    load_models()
-    report = common.run_backends(args.backend, run_backend, args)
-    print(f"\nRegistry benchmark: {args.stakeholders:,} stakeholders, {args.requests} requests per page, "
-          f"concurrency {args.concurrency}, gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
-    print("\n".join(report))
-    return 0
+    return common.print_report(f"Registry benchmark: {args.stakeholders:,} stakeholders, {args.requests} requests "
+                               f"per page, concurrency {args.concurrency}, gunicorn -w {args.workers}", run_backend,
+                               args)
 
 
 if __name__ == "__main__":

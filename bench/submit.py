@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import os
 import random
 import re
 import secrets
@@ -42,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from app import load_models  # noqa: E402
 from bench import common  # noqa: E402
 from bench.registry import generate, gunicorn  # noqa: E402
 from core import migrate  # noqa: E402
@@ -237,12 +235,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.submissions > 50_000 or args.clients > 64:
         parser.error("keep --submissions <= 50000 and --clients <= 64")
-    load_models()
-    report = common.run_backends(args.backend, run_backend, args)
-    print(f"\nSubmission benchmark: {args.submissions:,} responses to the annual survey, {args.clients} clients, "
-          f"gunicorn -w {args.workers}, {os.cpu_count()} CPUs")
-    print("\n".join(report))
-    return 0
+    return common.print_report(f"Submission benchmark: {args.submissions:,} responses to the annual survey, "
+                               f"{args.clients} clients, gunicorn -w {args.workers}", run_backend, args)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ flagging trivial gaps.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -29,12 +29,7 @@ INDEX_DIMENSIONS = ("regional_group", "gender", "category", "country")
 def results(builder: Builder) -> tuple[diversity.Diversity, diversity.Diversity]:
     """The indicator over every wave up to the selected one (for the headline) and over the selected
     wave's respondents (for the tables), as the plenary report computes them."""
-    data = builder.data
-    trend = diversity.diversity(builder.registry, data.participation, builder.history,
-                                member_states=data.member_states)
-    now = diversity.diversity(builder.registry, data.participation, builder.current,
-                              member_states=data.member_states)
-    return trend, now
+    return builder.results("diversity"), builder.results("diversity", current=True)  # shared with the group page
 
 
 def against_register(result: diversity.Diversity, dimension: str) -> pd.DataFrame:
