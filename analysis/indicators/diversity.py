@@ -366,14 +366,14 @@ def _yearly_counts(registry, participants, survey) -> pd.DataFrame:
     the year, the people who took part that year, the respondents of that year's waves."""
     parts = []
     if registry is not None and len(registry) and "registered_at" in registry:
-        parts.append(("registered", registry, year_of(registry["registered_at"]), True))
+        parts.append(("registered", registry, year_of(registry["registered_at"])))
     if len(participants) and "year" in participants:
-        parts.append(("participants", participants, participants["year"], False))
+        parts.append(("participants", participants, participants["year"]))
     if survey is not None and len(survey) and "year" in survey:
-        parts.append(("respondents", survey, survey["year"], False))
+        parts.append(("respondents", survey, survey["year"]))
     tables = []
-    for population, frame, years in ((p, f, y) for p, f, y, _c in parts):
-        cumulative = population == "registered"
+    for population, frame, years in parts:
+        cumulative = population == "registered"  # the register as it stood, not the year's registrations
         year_codes, seen = codes_of(pd.Series(pd.array(years, dtype="Int64")))
         order = np.argsort(seen.astype("int64"))
         rank = np.empty(len(order), dtype="int64")
