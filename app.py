@@ -1,4 +1,5 @@
 """The composition root: `create_app` builds the platform; `app` serves `flask --app app`."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ Each worker loads the dashboard's registry and engagement frames before it takes
 (`dashboards.data.warm`), so the first dashboard view after a start only loads its wave.
 Set `DASHBOARD_WARM=false` to skip it (e.g. a worker pool that never serves the dashboard).
 """
+
 import os
 
 

@@ -8,6 +8,7 @@ p-values are corrected with the Benjamini-Hochberg false discovery rate (`fdr_bh
 the `method` column: statsmodels' `multipletests` defaults to Holm-Sidak, which is not it.
 Items asked in only one wave, or with no variance in both, have no test.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,23 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 METHOD = "Benjamini-Hochberg"
-COLUMNS = ["question", "item", "by", "group", "earlier", "later", "difference", "se", "z", "p_value",
-           "p_adjusted", "significant", "n_earlier", "n_later", "method"]
+COLUMNS = [
+    "question",
+    "item",
+    "by",
+    "group",
+    "earlier",
+    "later",
+    "difference",
+    "se",
+    "z",
+    "p_value",
+    "p_adjusted",
+    "significant",
+    "n_earlier",
+    "n_later",
+    "method",
+]
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
@@ -30,8 +46,11 @@ def _items(results) -> pd.DataFrame:
     likert = results.likert.rename(columns={"top_two": "estimate", "top_two_se": "se"}).assign(item="top_two")
     means = results.means.assign(item="mean")
     keep = ["question", "item", "by", "group", "estimate", "se", "n"]
-    return pd.concat([frame[keep] for frame in (shares, likert, means) if len(frame)], ignore_index=True) \
-        if any(len(frame) for frame in (shares, likert, means)) else pd.DataFrame(columns=keep)
+    return (
+        pd.concat([frame[keep] for frame in (shares, likert, means) if len(frame)], ignore_index=True)
+        if any(len(frame) for frame in (shares, likert, means))
+        else pd.DataFrame(columns=keep)
+    )
 
 
 def wave_change(earlier, later, *, alpha: float = 0.05, whole_sample_only: bool = True) -> pd.DataFrame:
@@ -50,10 +69,23 @@ def wave_change(earlier, later, *, alpha: float = 0.05, whole_sample_only: bool 
     adjusted = pd.Series(np.nan, index=both.index)
     if testable.any():
         adjusted[testable] = benjamini_hochberg(p[testable].to_numpy())
-    table = pd.DataFrame({
-        "question": both["question"], "item": both["item"], "by": both["by"], "group": both["group"],
-        "earlier": both["estimate_earlier"], "later": both["estimate_later"], "difference": difference,
-        "se": se, "z": z, "p_value": p, "p_adjusted": adjusted, "significant": adjusted.lt(alpha),
-        "n_earlier": both["n_earlier"], "n_later": both["n_later"], "method": METHOD,
-    })
+    table = pd.DataFrame(
+        {
+            "question": both["question"],
+            "item": both["item"],
+            "by": both["by"],
+            "group": both["group"],
+            "earlier": both["estimate_earlier"],
+            "later": both["estimate_later"],
+            "difference": difference,
+            "se": se,
+            "z": z,
+            "p_value": p,
+            "p_adjusted": adjusted,
+            "significant": adjusted.lt(alpha),
+            "n_earlier": both["n_earlier"],
+            "n_later": both["n_later"],
+            "method": METHOD,
+        }
+    )
     return table.reset_index(drop=True)[COLUMNS]

@@ -5,6 +5,7 @@ correction as R's `svychisq(statistic = "F")` computes it: Pearson's statistic o
 weighted table rescaled to n, divided by the trace of the design-effect matrix, referred to an
 F distribution with Satterthwaite's degrees of freedom.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,11 +72,14 @@ def rao_scott(rows: pd.Series, columns: pd.Series, weights: pd.Series) -> Indepe
     # Contrasts for the interaction: the part of the saturated model that main effects miss.
     grid_rows = np.tile(np.arange(n_rows), n_cols)
     grid_cols = np.repeat(np.arange(n_cols), n_rows)
-    main = np.column_stack([np.ones(n_rows * n_cols)]
-                           + [(grid_rows == r).astype(float) for r in range(1, n_rows)]
-                           + [(grid_cols == c).astype(float) for c in range(1, n_cols)])
-    interaction = np.column_stack([((grid_rows == r) & (grid_cols == c)).astype(float)
-                                   for c in range(1, n_cols) for r in range(1, n_rows)])
+    main = np.column_stack(
+        [np.ones(n_rows * n_cols)]
+        + [(grid_rows == r).astype(float) for r in range(1, n_rows)]
+        + [(grid_cols == c).astype(float) for c in range(1, n_cols)]
+    )
+    interaction = np.column_stack(
+        [((grid_rows == r) & (grid_cols == c)).astype(float) for c in range(1, n_cols) for r in range(1, n_rows)]
+    )
     fitted, *_ = np.linalg.lstsq(main, interaction, rcond=None)
     contrasts = interaction - main @ fitted
 
@@ -84,7 +88,7 @@ def rao_scott(rows: pd.Series, columns: pd.Series, weights: pd.Series) -> Indepe
     numerator = contrasts.T @ inverse_share @ covariance @ inverse_share @ contrasts
     delta = np.linalg.solve(denominator, numerator)
     trace = float(np.trace(delta))
-    df = trace ** 2 / float(np.trace(delta @ delta))
+    df = trace**2 / float(np.trace(delta @ delta))
 
     table = (share * n).reshape(n_cols, n_rows).T  # weighted table rescaled to n
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / n

@@ -4,6 +4,7 @@ The model is statsmodels' binomial GLM with the survey weights as `var_weights`;
 are the design-based sandwich (HC0 times n/(n-1)), which is what R's `svyglm` with a
 quasibinomial family reports for a design without strata or clusters.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,15 @@ from scipy import stats
 LEVEL = 0.95
 
 
-def odds_ratios(frame: pd.DataFrame, outcome: str, predictors: list[str], *, weights: str | None = None,
-                reference: dict[str, str] | None = None, level: float = LEVEL) -> pd.DataFrame:
+def odds_ratios(
+    frame: pd.DataFrame,
+    outcome: str,
+    predictors: list[str],
+    *,
+    weights: str | None = None,
+    reference: dict[str, str] | None = None,
+    level: float = LEVEL,
+) -> pd.DataFrame:
     """A row per coefficient: log-odds, standard error, odds ratio with its interval, p-value.
 
     Categorical predictors get treatment contrasts against `reference[column]` (default: the
@@ -27,18 +35,23 @@ def odds_ratios(frame: pd.DataFrame, outcome: str, predictors: list[str], *, wei
         raise ValueError(f"{outcome} has a single value among complete rows: no model to fit")
     design = _design_matrix(data, predictors, reference or {})
     w = data[weights].to_numpy(dtype="float64") if weights else np.ones(len(data))
-    model = sm.GLM(data[outcome].to_numpy(dtype="float64"), design, family=sm.families.Binomial(),
-                   var_weights=w)
+    model = sm.GLM(data[outcome].to_numpy(dtype="float64"), design, family=sm.families.Binomial(), var_weights=w)
     fit = model.fit(cov_type="HC0")
     n = len(data)
     se = np.sqrt(np.diag(fit.cov_params()) * n / (n - 1))
     z = stats.norm.ppf(0.5 + level / 2)
     params = fit.params
-    table = pd.DataFrame({
-        "coef": params, "se": se, "odds_ratio": np.exp(params),
-        "low": np.exp(params - z * se), "high": np.exp(params + z * se),
-        "p_value": 2 * stats.norm.sf(np.abs(params / se)),
-    }, index=design.columns)
+    table = pd.DataFrame(
+        {
+            "coef": params,
+            "se": se,
+            "odds_ratio": np.exp(params),
+            "low": np.exp(params - z * se),
+            "high": np.exp(params + z * se),
+            "p_value": 2 * stats.norm.sf(np.abs(params / se)),
+        },
+        index=design.columns,
+    )
     table.attrs["n"] = n
     return table
 

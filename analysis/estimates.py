@@ -6,6 +6,7 @@ linearisation with the n/(n-1) factor, so the results agree with `svymean` and `
 Equal weights give the unweighted result, and scaling all weights by a constant changes
 nothing.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,15 @@ class Estimate:
     small: bool  # n < SMALL_CELL
 
     def as_dict(self) -> dict:
-        return {"estimate": self.estimate, "se": self.se, "low": self.low, "high": self.high, "n": self.n,
-                "n_effective": self.n_effective, "small": self.small}
+        return {
+            "estimate": self.estimate,
+            "se": self.se,
+            "low": self.low,
+            "high": self.high,
+            "n": self.n,
+            "n_effective": self.n_effective,
+            "small": self.small,
+        }
 
 
 def _clean(values, weights) -> tuple[np.ndarray, np.ndarray, int]:

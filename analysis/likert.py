@@ -4,6 +4,7 @@ Answers outside the scale ("don't know", "not applicable") are reported beside i
 placed on it: they count in the share of such answers but not in the distribution, the
 top-two-box share or the median.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,7 +26,11 @@ class LikertSummary:
 
 def summarise(values: pd.Series, scale: list[str], *, off_scale: tuple[str, ...] = (), weights=None) -> LikertSummary:
     values = pd.Series(values, dtype="object").astype("string")
-    w = pd.Series(1.0, index=values.index) if weights is None else pd.Series(weights, index=values.index, dtype="float64")
+    w = (
+        pd.Series(1.0, index=values.index)
+        if weights is None
+        else pd.Series(weights, index=values.index, dtype="float64")
+    )
     unknown = set(values.dropna().unique()) - set(scale) - set(off_scale)
     if unknown:
         raise ValueError(f"answers {sorted(unknown)} are neither on the scale nor declared off it")

@@ -9,6 +9,7 @@ Rates have Wilson intervals. Whether non-response differs between groups is test
 Pearson's chi-square on the responded x group table (invitations are a census of the invited,
 so no weights). Invitations with no group recorded are counted under "unknown".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,10 @@ def count_share(successes, trials, level: float = LEVEL) -> pd.DataFrame:
     low, high = wilson(successes, trials, level)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(trials > 0, successes / trials.where(trials > 0, np.nan), np.nan)
-    return pd.DataFrame({"share": share, "low": low, "high": high, "n": trials.astype("int64"),
-                         "small": trials < SMALL_CELL}, index=successes.index)
+    return pd.DataFrame(
+        {"share": share, "low": low, "high": high, "n": trials.astype("int64"), "small": trials < SMALL_CELL},
+        index=successes.index,
+    )
 
 
 def responded_flags(values) -> pd.Series:
@@ -82,13 +85,16 @@ def _table(responded: pd.Series, keys: list[pd.Series]) -> pd.DataFrame:
     return table
 
 
-def response_rates(invitations: pd.DataFrame | None, *, wave: str = "wave",
-                   breakdowns: tuple[str, ...] = BREAKDOWNS) -> ResponseRates:
+def response_rates(
+    invitations: pd.DataFrame | None, *, wave: str = "wave", breakdowns: tuple[str, ...] = BREAKDOWNS
+) -> ResponseRates:
     overall_columns = ["invited", "responded", "share", "low", "high", "n", "small", "non_response"]
     if invitations is None or invitations.empty:
-        return ResponseRates(pd.DataFrame(columns=overall_columns).rename_axis(wave),
-                             pd.DataFrame(columns=[wave, "breakdown", "group", *overall_columns]),
-                             pd.DataFrame(columns=[wave, "breakdown", "statistic", "df", "p_value"]))
+        return ResponseRates(
+            pd.DataFrame(columns=overall_columns).rename_axis(wave),
+            pd.DataFrame(columns=[wave, "breakdown", "group", *overall_columns]),
+            pd.DataFrame(columns=[wave, "breakdown", "statistic", "df", "p_value"]),
+        )
     responded = responded_flags(invitations["responded"])
     waves = invitations[wave].astype("object")
     overall = _table(responded, [waves])
@@ -103,10 +109,16 @@ def response_rates(invitations: pd.DataFrame | None, *, wave: str = "wave",
         parts.append(table)
         for name, rows in table.groupby(wave):
             tests.append({wave: name, "breakdown": column, **_test(rows)})
-    by_group = pd.concat(parts, ignore_index=True) if parts else \
-        pd.DataFrame(columns=[wave, "breakdown", "group", *overall_columns])
-    return ResponseRates(overall[overall_columns], by_group,
-                         pd.DataFrame(tests, columns=[wave, "breakdown", "statistic", "df", "p_value"]))
+    by_group = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[wave, "breakdown", "group", *overall_columns])
+    )
+    return ResponseRates(
+        overall[overall_columns],
+        by_group,
+        pd.DataFrame(tests, columns=[wave, "breakdown", "statistic", "df", "p_value"]),
+    )
 
 
 def _test(rows: pd.DataFrame) -> dict:

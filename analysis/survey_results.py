@@ -68,6 +68,7 @@ counts, trimmed (see its docstring for how missing values and empty categories a
 (`term`, `coef`, `se`, `odds_ratio`, `low`, `high`, `p_value`) of the top-two-box of a Likert
 item on profile variables. `top_two_box(values, scale)` -> the 0/1/NaN series both use.
 """
+
 from __future__ import annotations
 
 import math
@@ -84,8 +85,14 @@ from analysis.estimates import LEVEL, SMALL_CELL
 from analysis.likert import cronbach_alpha
 from analysis.weighting import RakingError, RakingResult, rake
 
-LIKERT_LISTS: dict[str, int] = {"willing5": 1, "interest5": 1, "prefer5": 1, "agree5": -1, "useful4": -1,
-                                "informed4": -1}
+LIKERT_LISTS: dict[str, int] = {
+    "willing5": 1,
+    "interest5": 1,
+    "prefer5": 1,
+    "agree5": -1,
+    "useful4": -1,
+    "informed4": -1,
+}
 OFF_SCALE = ("dont_know", "not_applicable", "no_opinion", "prefer_not_to_say")
 BY = ("regional_group", "category", "gender", "language")
 ALL = "all"
@@ -106,22 +113,63 @@ class WaveResults:
     notes: tuple[str, ...] = field(default=())  # questions skipped and why (no column in the frame...)
 
 
-SHARE_COLUMNS = ["question", "kind", "choice", "by", "group", "estimate", "se", "low", "high", "n", "count",
-                 "n_effective", "small"]
-LIKERT_COLUMNS = ["question", "list_name", "by", "group", "top_two", "top_two_se", "top_two_low", "top_two_high",
-                  "median", "off_scale_share", "n", "small"]
+SHARE_COLUMNS = [
+    "question",
+    "kind",
+    "choice",
+    "by",
+    "group",
+    "estimate",
+    "se",
+    "low",
+    "high",
+    "n",
+    "count",
+    "n_effective",
+    "small",
+]
+LIKERT_COLUMNS = [
+    "question",
+    "list_name",
+    "by",
+    "group",
+    "top_two",
+    "top_two_se",
+    "top_two_low",
+    "top_two_high",
+    "median",
+    "off_scale_share",
+    "n",
+    "small",
+]
 LEVEL_COLUMNS = ["question", "by", "group", "level", "position", "share", "count"]
 MEAN_COLUMNS = ["question", "by", "group", "estimate", "se", "low", "high", "n", "n_effective", "small"]
 CROSSTAB_COLUMNS = ["question", "by", "method", "statistic", "df", "df_denominator", "p_value", "n"]
 SCALE_COLUMNS = ["scale", "list_name", "items", "alpha", "n"]
 QUESTION_COLUMNS = ["question", "type", "list_name", "kind", "n", "scale", "off_scale"]
 _SEPARATOR = "__"  # `<question>__<choice>` columns of select_multiple questions
-_META = ("response_id", "wave_id", "wave", "year", "instrument", "version", "submitted_at", "language", "channel",
-         "network", "regional_group", "country", "category", "gender", "stakeholder_type")
+_META = (
+    "response_id",
+    "wave_id",
+    "wave",
+    "year",
+    "instrument",
+    "version",
+    "submitted_at",
+    "language",
+    "channel",
+    "network",
+    "regional_group",
+    "country",
+    "category",
+    "gender",
+    "stakeholder_type",
+)
 _SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
 
 
 # --- weights and groups -------------------------------------------------------------------
+
 
 def _weight_array(frame: pd.DataFrame, weights) -> np.ndarray | None:
     """None (unweighted), a column name, or values aligned with the frame's rows."""
@@ -160,6 +208,7 @@ def _groupings(frame: pd.DataFrame, by: Sequence[str]) -> list[_Groups]:
 
 
 # --- domain estimates for all groups and columns at once -----------------------------------
+
 
 @dataclass
 class _Design:
@@ -205,12 +254,20 @@ def _domain(y: np.ndarray, design: _Design, groups: _Groups) -> dict[str, np.nda
         inside = groups.codes >= 0
         centred[inside] = w[inside] * (yz[inside] - np.nan_to_num(estimate)[groups.codes[inside]])
         squares = _sums(centred * centred, groups, k)
-        variance = design.n_design / (design.n_design - 1) * squares / (total * total) if design.n_design > 1 \
+        variance = (
+            design.n_design / (design.n_design - 1) * squares / (total * total)
+            if design.n_design > 1
             else np.full_like(total, np.nan)
+        )
         variance = np.where(n >= 2, variance, np.nan)
         kish = np.where(total > 0, total * total / _sums(w * w, groups, k), 0.0)
-    return {"estimate": estimate, "variance": variance, "n": n.astype(np.int64), "kish": kish,
-            "count": _sums((keep & (yz != 0)).astype(np.float64), groups, k)}
+    return {
+        "estimate": estimate,
+        "variance": variance,
+        "n": n.astype(np.int64),
+        "kish": kish,
+        "count": _sums((keep & (yz != 0)).astype(np.float64), groups, k),
+    }
 
 
 def _proportions(y: np.ndarray, design: _Design, groups: _Groups) -> dict[str, np.ndarray]:
@@ -233,8 +290,16 @@ def _proportions(y: np.ndarray, design: _Design, groups: _Groups) -> dict[str, n
     if one.any():
         low[one] = stats.beta.ppf(alpha / 2, n[one], 1)
         high[one] = 1.0
-    return {"estimate": p, "se": se, "low": low, "high": high, "n": n, "count": result["count"].astype(np.int64),
-            "n_effective": n_effective, "small": n < SMALL_CELL}
+    return {
+        "estimate": p,
+        "se": se,
+        "low": low,
+        "high": high,
+        "n": n,
+        "count": result["count"].astype(np.int64),
+        "n_effective": n_effective,
+        "small": n < SMALL_CELL,
+    }
 
 
 def _means(y: np.ndarray, design: _Design, groups: _Groups) -> dict[str, np.ndarray]:
@@ -243,12 +308,19 @@ def _means(y: np.ndarray, design: _Design, groups: _Groups) -> dict[str, np.ndar
     m, n = result["estimate"], result["n"]
     se = np.sqrt(result["variance"])
     enough = n >= 2
-    return {"estimate": m, "se": se, "low": np.where(enough, m - design.t * se, np.nan),
-            "high": np.where(enough, m + design.t * se, np.nan), "n": n,
-            "n_effective": np.where(enough, result["kish"], n.astype(np.float64)), "small": n < SMALL_CELL}
+    return {
+        "estimate": m,
+        "se": se,
+        "low": np.where(enough, m - design.t * se, np.nan),
+        "high": np.where(enough, m + design.t * se, np.nan),
+        "n": n,
+        "n_effective": np.where(enough, result["kish"], n.astype(np.float64)),
+        "small": n < SMALL_CELL,
+    }
 
 
 # --- collecting rows ------------------------------------------------------------------------
+
 
 class _Rows:
     """Columns of a tidy table built from numpy blocks, concatenated once at the end."""
@@ -285,6 +357,7 @@ def _grid(groups: _Groups, items: Sequence) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- the catalog ------------------------------------------------------------------------------
+
 
 def _choice_names(choices) -> list[str]:
     if choices is None or (isinstance(choices, float) and math.isnan(choices)):
@@ -326,8 +399,9 @@ class _Question:
         return "likert" if self.scale else "choice"
 
 
-def _questions(catalog: pd.DataFrame | None, frame: pd.DataFrame, likert_lists: Mapping[str, int],
-               off_scale: tuple[str, ...]) -> tuple[list[_Question], list[str]]:
+def _questions(
+    catalog: pd.DataFrame | None, frame: pd.DataFrame, likert_lists: Mapping[str, int], off_scale: tuple[str, ...]
+) -> tuple[list[_Question], list[str]]:
     questions, notes = [], []
     if catalog is None or len(catalog) == 0:
         return questions, notes
@@ -343,7 +417,7 @@ def _questions(catalog: pd.DataFrame | None, frame: pd.DataFrame, likert_lists: 
         question = _Question(row["name"], row["type"], list_name, choices, columns)
         if row["type"] == "select_multiple":
             prefix = f"{row['name']}{_SEPARATOR}"
-            question.choices = [column[len(prefix):] for column in columns]
+            question.choices = [column[len(prefix) :] for column in columns]
         if row["type"] == "select_one":
             question.scale = _likert_scale(choices, list_name, likert_lists, off_scale)
             if question.scale:
@@ -352,8 +426,9 @@ def _questions(catalog: pd.DataFrame | None, frame: pd.DataFrame, likert_lists: 
     return questions, notes
 
 
-def _likert_scale(choices: list[str], list_name: str | None, likert_lists: Mapping[str, int],
-                  off_scale: tuple[str, ...]) -> tuple[str, ...] | None:
+def _likert_scale(
+    choices: list[str], list_name: str | None, likert_lists: Mapping[str, int], off_scale: tuple[str, ...]
+) -> tuple[str, ...] | None:
     """The list's choices on the scale, least to most favourable, if it is a Likert list."""
     if list_name not in likert_lists:
         return None
@@ -382,10 +457,18 @@ def _one_hot(codes: np.ndarray, k: int) -> np.ndarray:
 
 # --- the whole wave ---------------------------------------------------------------------------
 
-def wave_results(frame: pd.DataFrame, catalog: pd.DataFrame | None, *, weights=None,
-                 by: Sequence[str] = BY, likert_lists: Mapping[str, int] | None = None,
-                 off_scale: tuple[str, ...] = OFF_SCALE, scales: Mapping[str, Sequence[str]] | None = None,
-                 crosstab_by: str = "regional_group") -> WaveResults:
+
+def wave_results(
+    frame: pd.DataFrame,
+    catalog: pd.DataFrame | None,
+    *,
+    weights=None,
+    by: Sequence[str] = BY,
+    likert_lists: Mapping[str, int] | None = None,
+    off_scale: tuple[str, ...] = OFF_SCALE,
+    scales: Mapping[str, Sequence[str]] | None = None,
+    crosstab_by: str = "regional_group",
+) -> WaveResults:
     """Summaries of every question of a wave (see the module docstring for the tables).
 
     `weights`: None, a column of `frame` or values aligned with its rows (missing = outside the
@@ -396,8 +479,12 @@ def wave_results(frame: pd.DataFrame, catalog: pd.DataFrame | None, *, weights=N
     design = _Design.of(frame, weights)
     groupings = _groupings(frame, by)
     questions, notes = _questions(catalog, frame, lists, tuple(off_scale))
-    shares, likert, levels, means = (_Rows(SHARE_COLUMNS), _Rows(LIKERT_COLUMNS), _Rows(LEVEL_COLUMNS),
-                                     _Rows(MEAN_COLUMNS))
+    shares, likert, levels, means = (
+        _Rows(SHARE_COLUMNS),
+        _Rows(LIKERT_COLUMNS),
+        _Rows(LEVEL_COLUMNS),
+        _Rows(MEAN_COLUMNS),
+    )
     crosstabs, question_rows = _Rows(CROSSTAB_COLUMNS), []
     positions: dict[str, np.ndarray] = {}
     for question in questions:
@@ -423,31 +510,59 @@ def wave_results(frame: pd.DataFrame, catalog: pd.DataFrame | None, *, weights=N
             for groups in groupings:
                 result = _means(y, design, groups)
                 group_labels, _ = _grid(groups, [question.name])
-                means.add(question=question.name, by=groups.by, group=group_labels,
-                          **{key: result[key] for key in MEAN_COLUMNS[3:]})
-        question_rows.append({"question": question.name, "type": question.type, "list_name": question.list_name,
-                              "kind": question.kind, "n": answered, "scale": question.scale,
-                              "off_scale": question.off_scale if question.scale else None})
+                means.add(
+                    question=question.name,
+                    by=groups.by,
+                    group=group_labels,
+                    **{key: result[key] for key in MEAN_COLUMNS[3:]},
+                )
+        question_rows.append(
+            {
+                "question": question.name,
+                "type": question.type,
+                "list_name": question.list_name,
+                "kind": question.kind,
+                "n": answered,
+                "scale": question.scale,
+                "off_scale": question.off_scale if question.scale else None,
+            }
+        )
     return WaveResults(
-        n=len(frame), weighted=weights is not None, by=by,
+        n=len(frame),
+        weighted=weights is not None,
+        by=by,
         questions=pd.DataFrame(question_rows, columns=QUESTION_COLUMNS),
-        shares=shares.frame(), likert=likert.frame(), likert_levels=levels.frame(), means=means.frame(),
-        crosstabs=crosstabs.frame(), scales=_scales(questions, positions, scales), notes=tuple(notes))
+        shares=shares.frame(),
+        likert=likert.frame(),
+        likert_levels=levels.frame(),
+        means=means.frame(),
+        crosstabs=crosstabs.frame(),
+        scales=_scales(questions, positions, scales),
+        notes=tuple(notes),
+    )
 
 
 def _as_float(values: pd.Series) -> np.ndarray:
-    return pd.to_numeric(values.astype(object) if values.dtype == object else values, errors="coerce") \
-        .to_numpy(dtype="float64", na_value=np.nan)
+    return pd.to_numeric(values.astype(object) if values.dtype == object else values, errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
 
 
 def _add_shares(rows: _Rows, question: _Question, groups: _Groups, result: dict) -> None:
     group_labels, choice_labels = _grid(groups, question.choices)
-    rows.add(question=question.name, kind=question.kind, choice=choice_labels, by=groups.by, group=group_labels,
-             **{key: result[key] for key in SHARE_COLUMNS[5:]})
+    rows.add(
+        question=question.name,
+        kind=question.kind,
+        choice=choice_labels,
+        by=groups.by,
+        group=group_labels,
+        **{key: result[key] for key in SHARE_COLUMNS[5:]},
+    )
 
 
-def _likert(rows: _Rows, level_rows: _Rows, question: _Question, codes: np.ndarray, design: _Design,
-            groupings: list[_Groups]) -> np.ndarray:
+def _likert(
+    rows: _Rows, level_rows: _Rows, question: _Question, codes: np.ndarray, design: _Design, groupings: list[_Groups]
+) -> np.ndarray:
     """Top-two-box, median, off-scale share and the level distribution per group; returns each
     respondent's position on the scale (NaN off it) for Cronbach's alpha."""
     scale = list(question.scale)
@@ -469,24 +584,51 @@ def _likert(rows: _Rows, level_rows: _Rows, question: _Question, codes: np.ndarr
             off_share = np.where(answered_total > 0, 1 - on_total / answered_total, np.nan)
         cumulative = np.cumsum(np.nan_to_num(level_share), axis=1)
         median_at = (cumulative < 0.5 - 1e-12).sum(axis=1)
-        median = np.where(on_total > 0, np.asarray(scale, dtype=object)[np.minimum(median_at, len(scale) - 1)],
-                          None)
-        rows.add(question=question.name, list_name=question.list_name, by=groups.by, group=groups.labels,
-                 top_two=result["estimate"], top_two_se=result["se"], top_two_low=result["low"],
-                 top_two_high=result["high"], median=median, off_scale_share=off_share, n=result["n"],
-                 small=result["small"])
+        median = np.where(on_total > 0, np.asarray(scale, dtype=object)[np.minimum(median_at, len(scale) - 1)], None)
+        rows.add(
+            question=question.name,
+            list_name=question.list_name,
+            by=groups.by,
+            group=groups.labels,
+            top_two=result["estimate"],
+            top_two_se=result["se"],
+            top_two_low=result["low"],
+            top_two_high=result["high"],
+            median=median,
+            off_scale_share=off_share,
+            n=result["n"],
+            small=result["small"],
+        )
         group_labels, level_labels = _grid(groups, scale)
-        level_rows.add(question=question.name, by=groups.by, group=group_labels, level=level_labels,
-                       position=np.tile(np.arange(len(scale)), groups.size), share=level_share, count=counts)
+        level_rows.add(
+            question=question.name,
+            by=groups.by,
+            group=group_labels,
+            level=level_labels,
+            position=np.tile(np.arange(len(scale)), groups.size),
+            share=level_share,
+            count=counts,
+        )
     return np.where(on_scale, position, np.nan).astype(np.float64)
 
 
-def _crosstab(frame: pd.DataFrame, question: _Question, codes: np.ndarray, design: _Design, weighted: bool,
-              column: str, notes: list[str]) -> dict | None:
+def _crosstab(
+    frame: pd.DataFrame,
+    question: _Question,
+    codes: np.ndarray,
+    design: _Design,
+    weighted: bool,
+    column: str,
+    notes: list[str],
+) -> dict | None:
     if column not in frame or column == question.columns[0]:
         return None
-    data = pd.DataFrame({"answer": np.where(codes >= 0, np.asarray(question.choices, dtype=object)[codes], None),
-                         "group": frame[column].astype(object).to_numpy()})
+    data = pd.DataFrame(
+        {
+            "answer": np.where(codes >= 0, np.asarray(question.choices, dtype=object)[codes], None),
+            "group": frame[column].astype(object).to_numpy(),
+        }
+    )
     if weighted:
         data["w"] = np.where(design.w > 0, design.w, np.nan)  # outside the design or weight 0: left out
     try:
@@ -497,13 +639,21 @@ def _crosstab(frame: pd.DataFrame, question: _Question, codes: np.ndarray, desig
     if table.test is None:
         return None
     test = table.test
-    return {"question": question.name, "by": column, "method": test.method, "statistic": test.statistic,
-            "df": test.df, "df_denominator": test.df_denominator, "p_value": test.p_value,
-            "n": int(table.n.to_numpy().sum())}
+    return {
+        "question": question.name,
+        "by": column,
+        "method": test.method,
+        "statistic": test.statistic,
+        "df": test.df,
+        "df_denominator": test.df_denominator,
+        "p_value": test.p_value,
+        "n": int(table.n.to_numpy().sum()),
+    }
 
 
-def _scales(questions: list[_Question], positions: dict[str, np.ndarray],
-            explicit: Mapping[str, Sequence[str]] | None) -> pd.DataFrame:
+def _scales(
+    questions: list[_Question], positions: dict[str, np.ndarray], explicit: Mapping[str, Sequence[str]] | None
+) -> pd.DataFrame:
     """Cronbach's alpha of each multi-item scale: the explicit ones, else runs of consecutive
     questions on one Likert list."""
     if explicit is None:
@@ -521,8 +671,15 @@ def _scales(questions: list[_Question], positions: dict[str, np.ndarray],
         if len(items) < 2:
             continue
         matrix = pd.DataFrame({item: positions[item] for item in items})
-        rows.append({"scale": name, "list_name": list_of[items[0]], "items": tuple(items),
-                     "alpha": cronbach_alpha(matrix), "n": int(matrix.notna().all(axis=1).sum())})
+        rows.append(
+            {
+                "scale": name,
+                "list_name": list_of[items[0]],
+                "items": tuple(items),
+                "alpha": cronbach_alpha(matrix),
+                "n": int(matrix.notna().all(axis=1).sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=SCALE_COLUMNS)
 
 
@@ -543,14 +700,26 @@ class RakedWeights:
 def margins_dict(registry_margins, variables: Sequence[str] = RAKE_ON) -> dict[str, pd.Series]:
     """`{variable: Series(code -> count)}` from that dict itself or a tidy (variable, value, count) frame."""
     if isinstance(registry_margins, pd.DataFrame):
-        return {variable: rows.set_index("value")["count"].astype("float64")
-                for variable, rows in registry_margins.groupby("variable", sort=False) if variable in variables}
-    return {variable: pd.Series(registry_margins[variable], dtype="float64")
-            for variable in variables if variable in registry_margins}
+        return {
+            variable: rows.set_index("value")["count"].astype("float64")
+            for variable, rows in registry_margins.groupby("variable", sort=False)
+            if variable in variables
+        }
+    return {
+        variable: pd.Series(registry_margins[variable], dtype="float64")
+        for variable in variables
+        if variable in registry_margins
+    }
 
 
-def raking_weights(frame: pd.DataFrame, registry_margins, *, variables: Sequence[str] = RAKE_ON,
-                   trim: tuple[float, float] | None = (0.3, 3.0), **options) -> RakedWeights:
+def raking_weights(
+    frame: pd.DataFrame,
+    registry_margins,
+    *,
+    variables: Sequence[str] = RAKE_ON,
+    trim: tuple[float, float] | None = (0.3, 3.0),
+    **options,
+) -> RakedWeights:
     """Weights that make respondents match the registry's counts by regional group, category and gender.
 
     `registry_margins`: `{variable: Series(code -> count)}` or the tidy frame of
@@ -607,8 +776,9 @@ def top_two_box(values: pd.Series, scale: Sequence[str]) -> pd.Series:
     return pd.Series(np.where(on, values.isin(list(scale)[-2:]).astype(np.float64), np.nan), index=values.index)
 
 
-def _scale_of(catalog: pd.DataFrame | None, question: str, likert_lists: Mapping[str, int],
-              off_scale: tuple[str, ...]) -> tuple[str, ...] | None:
+def _scale_of(
+    catalog: pd.DataFrame | None, question: str, likert_lists: Mapping[str, int], off_scale: tuple[str, ...]
+) -> tuple[str, ...] | None:
     if catalog is None or not len(catalog):
         return None
     rows = catalog[catalog["name"] == question]
@@ -619,10 +789,19 @@ def _scale_of(catalog: pd.DataFrame | None, question: str, likert_lists: Mapping
     return _likert_scale(_choice_names(row.get("choices")), list_name, likert_lists, off_scale)
 
 
-def drivers(frame: pd.DataFrame, outcome_question: str, catalog: pd.DataFrame | None = None, *,
-            scale: Sequence[str] | None = None, predictors: Sequence[str] = DRIVER_PREDICTORS, weights=None,
-            reference: Mapping[str, str] | None = None, min_group: int = SMALL_CELL,
-            likert_lists: Mapping[str, int] | None = None, off_scale: tuple[str, ...] = OFF_SCALE) -> pd.DataFrame:
+def drivers(
+    frame: pd.DataFrame,
+    outcome_question: str,
+    catalog: pd.DataFrame | None = None,
+    *,
+    scale: Sequence[str] | None = None,
+    predictors: Sequence[str] = DRIVER_PREDICTORS,
+    weights=None,
+    reference: Mapping[str, str] | None = None,
+    min_group: int = SMALL_CELL,
+    likert_lists: Mapping[str, int] | None = None,
+    off_scale: tuple[str, ...] = OFF_SCALE,
+) -> pd.DataFrame:
     """Odds ratios of answering in the top two boxes of `outcome_question` (e.g. "willing to
     engage") on profile variables, by `analysis.drivers.odds_ratios` (binomial GLM, weights as
     `var_weights`, sandwich errors).
@@ -669,8 +848,7 @@ def drivers(frame: pd.DataFrame, outcome_question: str, catalog: pd.DataFrame | 
         levels = sorted(data[column].astype(str).unique())
         wanted = (reference or {}).get(column)
         chosen_reference[column] = wanted if wanted in levels else levels[0]
-    table = odds_ratios(data, "outcome", used, weights="weight" if w is not None else None,
-                        reference=chosen_reference)
+    table = odds_ratios(data, "outcome", used, weights="weight" if w is not None else None, reference=chosen_reference)
     n = table.attrs.get("n", len(data))
     table = table.rename_axis("term").reset_index()
     table.attrs.update(n=n, reference=chosen_reference)

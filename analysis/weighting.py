@@ -9,6 +9,7 @@ Trimming keeps every weight within [lower, upper] times the mean weight and re-r
 steps alternate until the margins hold and no weight is out of bounds, or `max_iter` is
 reached. Trimming trades bias for variance: the report says whether the margins still hold.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -72,8 +73,15 @@ def _check_margins(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> dict[s
     return checked
 
 
-def rake(frame: pd.DataFrame, margins: dict[str, pd.Series], base_weights=None, *, max_iter: int = 100,
-         tolerance: float = 1e-10, trim: tuple[float, float] | None = None) -> RakingResult:
+def rake(
+    frame: pd.DataFrame,
+    margins: dict[str, pd.Series],
+    base_weights=None,
+    *,
+    max_iter: int = 100,
+    tolerance: float = 1e-10,
+    trim: tuple[float, float] | None = None,
+) -> RakingResult:
     """Weights for `frame`'s rows matching every margin (category -> registry count).
 
     `trim=(0.3, 3.0)` keeps weights between 0.3 and 3 times the mean weight.
@@ -86,7 +94,7 @@ def rake(frame: pd.DataFrame, margins: dict[str, pd.Series], base_weights=None, 
     codes = {column: pd.Categorical(frame[column], categories=target.index) for column, target in margins.items()}
     targets = {column: target.to_numpy() for column, target in margins.items()}
     converged, iteration, error = False, 0, float("inf")
-    for iteration in range(1, max_iter + 1):
+    for iteration in range(1, max_iter + 1):  # noqa: B007 (reported after the loop)
         for column, target in targets.items():
             current = np.bincount(codes[column].codes, weights=weights, minlength=len(target))
             factor = np.divide(target, current, out=np.zeros_like(target), where=current > 0)

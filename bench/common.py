@@ -1,4 +1,5 @@
 """What every benchmark shares: a throwaway database per backend, and running each backend in turn."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,9 @@ def add_backend_option(parser: argparse.ArgumentParser, default: str = "both") -
     parser.add_argument("--backend", choices=(*BACKENDS, "both"), default=default)
 
 
-def run_backends(choice: str, run_backend: Callable[[str, argparse.Namespace], list[str]],
-                 args: argparse.Namespace) -> list[str]:
+def run_backends(
+    choice: str, run_backend: Callable[[str, argparse.Namespace], list[str]], args: argparse.Namespace
+) -> list[str]:
     """Each chosen backend's report lines; a server that cannot start is reported, not fatal."""
     report: list[str] = []
     for backend in BACKENDS if choice == "both" else (choice,):
@@ -68,8 +70,9 @@ def check_wave_scale(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         parser.error("keep --waves x --responses <= 1,000,000")
 
 
-def print_report(title: str, run_backend: Callable[[str, argparse.Namespace], list[str]],
-                 args: argparse.Namespace) -> int:
+def print_report(
+    title: str, run_backend: Callable[[str, argparse.Namespace], list[str]], args: argparse.Namespace
+) -> int:
     """Run the chosen backends and print the title (with the machine's CPUs) and their report lines."""
     from app import load_models
 

@@ -25,12 +25,13 @@ Prints p50 / p95 / max per page against the targets (filter change <= 300 ms war
 a wave <= 3 s cold), then profiles the slowest warm callback in a fresh process with the same
 database (cProfile: time per step and the top functions). Nothing leaves the machine.
 """
+
 from __future__ import annotations
 
 import argparse
 import cProfile
-import http.cookiejar
 import html
+import http.cookiejar
 import json
 import os
 import pstats
@@ -47,7 +48,8 @@ import urllib.request
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time as clock_time
+from datetime import UTC, date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +85,7 @@ QUICK = {"stakeholders": 5_000, "waves": 3, "responses": 1_000, "requests": 6}
 
 # --- data -------------------------------------------------------------------------------------
 
+
 def _utc(day: date) -> datetime:
     return datetime.combine(day, clock_time(9, 0), tzinfo=UTC)
 
@@ -108,60 +111,157 @@ def store_records(url: str, seed: int) -> dict[str, int]:
         activities = []
         for number in activity_ids:  # the year `records` gave each activity, through its start date
             year = years[number % len(years)]
-            activities.append({"title": f"Activity {number}",
-                               "activity_type": activity_types[number % len(activity_types)],
-                               "start_date": date(year, 1 + number % 12, 15), "end_date": None,
-                               "deliverable": deliverables[number % len(deliverables)], "description": "",
-                               "created_at": now})
+            activities.append(
+                {
+                    "title": f"Activity {number}",
+                    "activity_type": activity_types[number % len(activity_types)],
+                    "start_date": date(year, 1 + number % 12, 15),
+                    "end_date": None,
+                    "deliverable": deliverables[number % len(deliverables)],
+                    "description": "",
+                    "created_at": now,
+                }
+            )
         registry_bench._insert(connection, Activity.__table__, activities)
         stored = [row[0] for row in connection.execute(text("SELECT id FROM activity ORDER BY id"))]
         activity_id = dict(zip(activity_ids, stored))
-        frame_bench._insert(connection, Participation.__table__, [
-            {"activity_id": activity_id[int(row.activity_id)], "stakeholder_id": int(row.stakeholder_id),
-             "organisation_id": None, "role": str(row.role),
-             "comments": None if pd.isna(row.comments) else int(row.comments), "created_at": now}
-            for row in participation.itertuples(index=False)])
+        frame_bench._insert(
+            connection,
+            Participation.__table__,
+            [
+                {
+                    "activity_id": activity_id[int(row.activity_id)],
+                    "stakeholder_id": int(row.stakeholder_id),
+                    "organisation_id": None,
+                    "role": str(row.role),
+                    "comments": None if pd.isna(row.comments) else int(row.comments),
+                    "created_at": now,
+                }
+                for row in participation.itertuples(index=False)
+            ],
+        )
         evidence = made["evidence"]
-        registry_bench._insert(connection, EvidenceItem.__table__, [
-            {"kind": row.kind, "title": row.title, "title_key": search_key(row.title), "issued_on": row.issued_on,
-             "link": row.link, "languages": row.languages.split(";"), "notes": "", "created_at": now}
-            for row in evidence.itertuples(index=False)])
-        registry_bench._insert(connection, BarrierAction.__table__, [
-            {"barrier": barriers[n % len(barriers)], "action": row.action, "action_key": search_key(row.action),
-             "owner": row.owner, "due_on": row.due_on, "status": row.status, "created_at": now}
-            for n, row in enumerate(made["actions"].itertuples(index=False))])
-        registry_bench._insert(connection, ImpactRecord.__table__, [
-            {"title": f"Impact record {n}", "title_key": f"impact record {n}", "impact_type": row.impact_type,
-             "scale": row.scale, "region": row.region, "country": row.country, "year": row.submitted_on.year,
-             "deliverable": deliverables[n % len(deliverables)], "description": "",
-             "evidence_link": "https://example.org/impact" if n % 3 else "", "submitter_name": "",
-             "submitter_email": "", "status": row.status, "source": "public",
-             "submitted_at": _utc(row.submitted_on),
-             "moderated_at": _utc(row.published_on) if row.status != "pending" else None, "moderated_by_id": None}
-            for n, row in enumerate(made["impacts"].itertuples(index=False))])
-        registry_bench._insert(connection, CallForInput.__table__, [
-            {"title": f"Call for input {n}", "title_key": f"call for input {n}", "deliverable": "",
-             "opened_on": row.opened_on, "closed_on": row.closed_on, "responses": int(row.responses),
-             "audience": [], "created_at": now}
-            for n, row in enumerate(made["calls"].itertuples(index=False))])
+        registry_bench._insert(
+            connection,
+            EvidenceItem.__table__,
+            [
+                {
+                    "kind": row.kind,
+                    "title": row.title,
+                    "title_key": search_key(row.title),
+                    "issued_on": row.issued_on,
+                    "link": row.link,
+                    "languages": row.languages.split(";"),
+                    "notes": "",
+                    "created_at": now,
+                }
+                for row in evidence.itertuples(index=False)
+            ],
+        )
+        registry_bench._insert(
+            connection,
+            BarrierAction.__table__,
+            [
+                {
+                    "barrier": barriers[n % len(barriers)],
+                    "action": row.action,
+                    "action_key": search_key(row.action),
+                    "owner": row.owner,
+                    "due_on": row.due_on,
+                    "status": row.status,
+                    "created_at": now,
+                }
+                for n, row in enumerate(made["actions"].itertuples(index=False))
+            ],
+        )
+        registry_bench._insert(
+            connection,
+            ImpactRecord.__table__,
+            [
+                {
+                    "title": f"Impact record {n}",
+                    "title_key": f"impact record {n}",
+                    "impact_type": row.impact_type,
+                    "scale": row.scale,
+                    "region": row.region,
+                    "country": row.country,
+                    "year": row.submitted_on.year,
+                    "deliverable": deliverables[n % len(deliverables)],
+                    "description": "",
+                    "evidence_link": "https://example.org/impact" if n % 3 else "",
+                    "submitter_name": "",
+                    "submitter_email": "",
+                    "status": row.status,
+                    "source": "public",
+                    "submitted_at": _utc(row.submitted_on),
+                    "moderated_at": _utc(row.published_on) if row.status != "pending" else None,
+                    "moderated_by_id": None,
+                }
+                for n, row in enumerate(made["impacts"].itertuples(index=False))
+            ],
+        )
+        registry_bench._insert(
+            connection,
+            CallForInput.__table__,
+            [
+                {
+                    "title": f"Call for input {n}",
+                    "title_key": f"call for input {n}",
+                    "deliverable": "",
+                    "opened_on": row.opened_on,
+                    "closed_on": row.closed_on,
+                    "responses": int(row.responses),
+                    "audience": [],
+                    "created_at": now,
+                }
+                for n, row in enumerate(made["calls"].itertuples(index=False))
+            ],
+        )
         people = registry["stakeholder_id"].tolist()
-        registry_bench._insert(connection, Concern.__table__, [
-            {"summary": f"Concern {n}", "summary_key": f"concern {n}",
-             "raised_by_id": rng.choice(people) if rng.random() < 0.6 else None, "raised_on": row.raised_on,
-             "channel": rng.choice(channels), "status": row.status, "answer": "",
-             "answered_on": row.answered_on, "created_at": now}
-            for n, row in enumerate(made["concerns"].itertuples(index=False))])
-        connection.execute(User.__table__.insert().values(
-            email=SECRETARIAT_EMAIL, name="Bench Secretariat",
-            password_hash=passwords.hash_password(SECRETARIAT_PASSWORD),
-            role="secretariat", focal_country=None, locale="en", timezone="UTC", is_active=True,
-            email_verified_at=now, session_epoch=f"{rng.getrandbits(128):032x}", created_at=now, last_login_at=None))
+        registry_bench._insert(
+            connection,
+            Concern.__table__,
+            [
+                {
+                    "summary": f"Concern {n}",
+                    "summary_key": f"concern {n}",
+                    "raised_by_id": rng.choice(people) if rng.random() < 0.6 else None,
+                    "raised_on": row.raised_on,
+                    "channel": rng.choice(channels),
+                    "status": row.status,
+                    "answer": "",
+                    "answered_on": row.answered_on,
+                    "created_at": now,
+                }
+                for n, row in enumerate(made["concerns"].itertuples(index=False))
+            ],
+        )
+        connection.execute(
+            User.__table__.insert().values(
+                email=SECRETARIAT_EMAIL,
+                name="Bench Secretariat",
+                password_hash=passwords.hash_password(SECRETARIAT_PASSWORD),
+                role="secretariat",
+                focal_country=None,
+                locale="en",
+                timezone="UTC",
+                is_active=True,
+                email_verified_at=now,
+                session_epoch=f"{rng.getrandbits(128):032x}",
+                created_at=now,
+                last_login_at=None,
+            )
+        )
     tidy = "VACUUM ANALYZE" if url.startswith("postgresql") else "ANALYZE"
     with engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").execute(text(tidy))
     engine.dispose()
-    return {"activities": len(activities), "participation": len(participation), "impact": len(made["impacts"]),
-            "concerns": len(made["concerns"])}
+    return {
+        "activities": len(activities),
+        "participation": len(participation),
+        "impact": len(made["impacts"]),
+        "concerns": len(made["concerns"]),
+    }
 
 
 def generate(url: str, args) -> tuple[list[tuple[int, int]], str]:
@@ -175,14 +275,17 @@ def generate(url: str, args) -> tuple[list[tuple[int, int]], str]:
     with engine.connect() as connection:
         waves = [tuple(row) for row in connection.execute(text("SELECT id, year FROM wave ORDER BY year, id"))]
     engine.dispose()
-    summary = (f"{generated.stakeholders:,} stakeholders, {len(waves)} waves x {args.responses:,} responses "
-               f"({answers:,} answers), {invitations:,} invitations, {counts['participation']:,} participation "
-               f"records in {counts['activities']} activities, {counts['impact']:,} impact records, "
-               f"{counts['concerns']:,} concerns; generated in {time.perf_counter() - started:.0f} s")
+    summary = (
+        f"{generated.stakeholders:,} stakeholders, {len(waves)} waves x {args.responses:,} responses "
+        f"({answers:,} answers), {invitations:,} invitations, {counts['participation']:,} participation "
+        f"records in {counts['activities']} activities, {counts['impact']:,} impact records, "
+        f"{counts['concerns']:,} concerns; generated in {time.perf_counter() - started:.0f} s"
+    )
     return waves, summary
 
 
 # --- a signed-in Dash client ------------------------------------------------------------------
+
 
 class DashClient:
     """A browser's session with the dashboard: the login cookie, the CSRF cookie and the
@@ -195,8 +298,9 @@ class DashClient:
         with self.opener.open(base + "/account/login", timeout=60) as response:
             page = response.read().decode()
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
-        form = urllib.parse.urlencode({"csrf_token": html.unescape(token.group(1) or token.group(2)),
-                                       "email": email, "password": password}).encode()
+        form = urllib.parse.urlencode(
+            {"csrf_token": html.unescape(token.group(1) or token.group(2)), "email": email, "password": password}
+        ).encode()
         with self.opener.open(base + "/account/login", data=form, timeout=60) as response:
             response.read()
             if "/account/login" in response.geturl():
@@ -214,11 +318,19 @@ class DashClient:
 
     def call(self, output: str, inputs: list, state: list = (), changed: list[str] = ()) -> tuple[float, int, bytes]:
         target, prop = output.split(".", 1)
-        payload = {"output": output, "outputs": {"id": target, "property": prop}, "inputs": inputs,
-                   "state": list(state), "changedPropIds": list(changed)}
+        payload = {
+            "output": output,
+            "outputs": {"id": target, "property": prop},
+            "inputs": inputs,
+            "state": list(state),
+            "changedPropIds": list(changed),
+        }
         request = urllib.request.Request(
-            self.base + BASE + "_dash-update-component", data=json.dumps(payload).encode(), method="POST",
-            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf, "Accept": "application/json"})
+            self.base + BASE + "_dash-update-component",
+            data=json.dumps(payload).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf, "Accept": "application/json"},
+        )
         started = time.perf_counter()
         try:
             with self.opener.open(request, timeout=600) as response:
@@ -229,8 +341,10 @@ class DashClient:
 
     @staticmethod
     def _url(pathname: str, search: str) -> list[dict]:
-        return [{"id": "url", "property": "pathname", "value": pathname},
-                {"id": "url", "property": "search", "value": search}]
+        return [
+            {"id": "url", "property": "pathname", "value": pathname},
+            {"id": "url", "property": "search", "value": search},
+        ]
 
     def page(self, pathname: str, search: str):
         self.seen.add(self.view_key(pathname, search))
@@ -242,11 +356,16 @@ class DashClient:
     def to_url(self, values: dict[str, object], changed: str, search: str):
         """The `to_url` callback for the filter bar's controls holding `values`; `changed` is the one the user
         touched. Returns (seconds, status, the new query string or None when unchanged)."""
-        inputs = [[{"id": {"name": name, "type": "control"}, "property": "value", "value": value}
-                   for name, value in values.items()]]
+        inputs = [
+            [
+                {"id": {"name": name, "type": "control"}, "property": "value", "value": value}
+                for name, value in values.items()
+            ]
+        ]
         changed_id = json.dumps({"name": changed, "type": "control"}, separators=(",", ":"), sort_keys=True)
-        seconds, status, body = self.call("url.search", inputs, [{"id": "url", "property": "search", "value": search}],
-                                          [changed_id + ".value"])
+        seconds, status, body = self.call(
+            "url.search", inputs, [{"id": "url", "property": "search", "value": search}], [changed_id + ".value"]
+        )
         if status != 200:
             return seconds, status, None
         return seconds, status, json.loads(body).get("response", {}).get("url", {}).get("search")
@@ -282,17 +401,24 @@ def page_steps(path: str, latest: int, older_wave: int, question: str | None) ->
     """Filter changes for a page; the explorer and the map also change their own controls."""
     steps = filter_steps(older_wave)
     if path == "explorer" and question:
-        extra = [("question", {"question": question}), ("breakdown", {"question": question, "breakdown": "category"}),
-                 ("weighted", {"question": question, "breakdown": "category", "weighted": False}),
-                 ("waves", {"question": question, "breakdown": "category", "weighted": False,
-                            "waves": [older_wave, latest]}),
-                 ("breakdown", {"question": question, "weighted": False, "waves": [older_wave, latest]}),
-                 ("question", {})]
+        extra = [
+            ("question", {"question": question}),
+            ("breakdown", {"question": question, "breakdown": "category"}),
+            ("weighted", {"question": question, "breakdown": "category", "weighted": False}),
+            (
+                "waves",
+                {"question": question, "breakdown": "category", "weighted": False, "waves": [older_wave, latest]},
+            ),
+            ("breakdown", {"question": question, "weighted": False, "waves": [older_wave, latest]}),
+            ("question", {}),
+        ]
         steps = extra + steps
     elif path == "map":
-        steps = [("measure", {"measure": "respondents"}),
-                 ("per_capita", {"measure": "respondents", "per_capita": True}),
-                 ("measure", {})] + steps
+        steps = [
+            ("measure", {"measure": "respondents"}),
+            ("per_capita", {"measure": "respondents", "per_capita": True}),
+            ("measure", {}),
+        ] + steps
     return steps
 
 
@@ -333,8 +459,9 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
 
 
-def measure_changes(client: DashClient, label: str, path: str, steps: list[tuple[str, dict]], latest: int,
-                    requests: int) -> Timings:
+def measure_changes(
+    client: DashClient, label: str, path: str, steps: list[tuple[str, dict]], latest: int, requests: int
+) -> Timings:
     timings = Timings(label)
     pathname = BASE + path
     search = ""
@@ -374,7 +501,7 @@ def warm(client: DashClient, paths: list[str], waves: list[int]) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         for _round in range(2):
             for wave in waves:
-                list(pool.map(lambda p: client.page(BASE + p, f"?wave={wave}"), paths[:1] * 2))
+                list(pool.map(lambda p, wave=wave: client.page(BASE + p, f"?wave={wave}"), paths[:1] * 2))
             list(pool.map(lambda p: client.page(BASE + p, ""), paths + paths))
 
 
@@ -389,7 +516,7 @@ def present_pages(client: DashClient) -> list[str]:
         if isinstance(node, dict):
             href = node.get("href")
             if isinstance(href, str) and href.startswith(BASE):
-                found.append(href[len(BASE):].split("?", 1)[0])
+                found.append(href[len(BASE) :].split("?", 1)[0])
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
@@ -410,6 +537,7 @@ def catalog_question(url: str) -> str | None:
 
 # --- profiling (in a fresh process) ------------------------------------------------------------
 
+
 def profile(url: str, pathname: str, search: str, top: int) -> str:
     """The callback at `pathname` + `search`, warmed, then timed per step and under cProfile."""
     import io
@@ -422,8 +550,13 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
     client = app.test_client()
     client.post("/account/login", data={"email": SECRETARIAT_EMAIL, "password": SECRETARIAT_PASSWORD})
     client.get(BASE)
-    payload = {"output": "page.children", "outputs": {"id": "page", "property": "children"},
-               "inputs": DashClient._url(pathname, search), "state": [], "changedPropIds": ["url.search"]}
+    payload = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": DashClient._url(pathname, search),
+        "state": [],
+        "changedPropIds": ["url.search"],
+    }
 
     store = getattr(data.frames.cache, "_cache", {})
     kept: set = set()
@@ -441,8 +574,14 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
         assert response.status_code == 200, response.status_code
         return time.perf_counter() - started, len(response.data)
 
-    warm_up = dict(payload, inputs=DashClient._url(pathname, "?" + urllib.parse.urlencode(
-        [(k, v) for k, v in urllib.parse.parse_qsl(search.lstrip("?")) if k == "wave"])))
+    warm_up = dict(
+        payload,
+        inputs=DashClient._url(
+            pathname,
+            "?"
+            + urllib.parse.urlencode([(k, v) for k, v in urllib.parse.parse_qsl(search.lstrip("?")) if k == "wave"]),
+        ),
+    )
     for _ in range(2):  # the same page and wave without the filters: frames, history, imports loaded
         assert client.post(BASE + "_dash-update-component", json=warm_up).status_code == 200
     kept.update(store)
@@ -455,6 +594,7 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
                 return function(*args, **kwargs)
             finally:
                 steps[name] += time.perf_counter() - started
+
         return wrapper
 
     originals = (callbacks.select, callbacks.content_for, components.render)
@@ -465,13 +605,14 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
     callbacks.select, callbacks.content_for, components.render = originals
     total = sum(seconds for seconds, _ in runs) / len(runs)
     each = {name: value / len(runs) for name, value in steps.items()}
-    lines = [f"slowest warm callback: page.children for {pathname}{search}: {total * 1000:.0f} ms in process "
-             f"(mean of {len(runs)}), response {runs[0][1]:,} bytes",
-             f"  select (frames narrowed to the filters) {each['select'] * 1000:7.0f} ms",
-             f"  page build (indicators, tables, charts)  {(each['content_for'] - each['select']) * 1000:7.0f} ms",
-             f"  render to Dash components               {each['render'] * 1000:7.0f} ms",
-             f"  Dash/Flask (JSON, request, session)     "
-             f"{(total - each['content_for'] - each['render']) * 1000:7.0f} ms"]
+    lines = [
+        f"slowest warm callback: page.children for {pathname}{search}: {total * 1000:.0f} ms in process "
+        f"(mean of {len(runs)}), response {runs[0][1]:,} bytes",
+        f"  select (frames narrowed to the filters) {each['select'] * 1000:7.0f} ms",
+        f"  page build (indicators, tables, charts)  {(each['content_for'] - each['select']) * 1000:7.0f} ms",
+        f"  render to Dash components               {each['render'] * 1000:7.0f} ms",
+        f"  Dash/Flask (JSON, request, session)     {(total - each['content_for'] - each['render']) * 1000:7.0f} ms",
+    ]
     profiler = cProfile.Profile()
     profiler.enable()
     call()
@@ -484,21 +625,29 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
         else:
             stats.print_stats(top)
         body = buffer.getvalue()
-        body = body[body.find("ncalls"):] if "ncalls" in body else body
-        lines += ["", f"top functions {title}:", body.rstrip().replace(str(ROOT) + "/", "").replace(
-            str(Path(sys.executable).parent.parent) + "/lib/", "")]
+        body = body[body.find("ncalls") :] if "ncalls" in body else body
+        lines += [
+            "",
+            f"top functions {title}:",
+            body.rstrip().replace(str(ROOT) + "/", "").replace(str(Path(sys.executable).parent.parent) + "/lib/", ""),
+        ]
     return "\n".join(lines)
 
 
 def _profile_in_child(url: str, pathname: str, search: str, top: int) -> str:
-    output = subprocess.run([sys.executable, __file__, "--profile", url, pathname, search, "--top", str(top)],
-                            capture_output=True, text=True, cwd=ROOT)
+    output = subprocess.run(
+        [sys.executable, __file__, "--profile", url, pathname, search, "--top", str(top)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if output.returncode:
         return "profile failed:\n" + output.stderr[-3000:]
     return output.stdout.rstrip()
 
 
 # --- a backend --------------------------------------------------------------------------------
+
 
 def _ms_line(label: str, seconds: list[float], target_ms: float, errors: dict | None = None) -> str:
     if not seconds:
@@ -507,8 +656,10 @@ def _ms_line(label: str, seconds: list[float], target_ms: float, errors: dict | 
     p95 = _percentile(ms, 0.95)
     verdict = "met" if p95 <= target_ms else "MISSED"
     extra = f"  errors {dict(errors)}" if errors else ""
-    return (f"  {label:<44} n={len(ms):<4} p50 {statistics.median(ms):8.0f} ms  p95 {p95:8.0f} ms  "
-            f"max {max(ms):8.0f} ms  {verdict}{extra}")
+    return (
+        f"  {label:<44} n={len(ms):<4} p50 {statistics.median(ms):8.0f} ms  p95 {p95:8.0f} ms  "
+        f"max {max(ms):8.0f} ms  {verdict}{extra}"
+    )
 
 
 def run_backend(backend: str, args) -> list[str]:
@@ -528,19 +679,31 @@ def run_backend(backend: str, args) -> list[str]:
             boot = time.perf_counter() - started
             warmed = re.search(r"dashboard frames loaded in ([0-9.]+) s", (Path(logdir) / "gunicorn.log").read_text())
             client = DashClient(base, SECRETARIAT_EMAIL, SECRETARIAT_PASSWORD)
-            cold = [("first view, latest wave (loads it and the year before)", *client.page(BASE, "")),
-                    ("first view of an earlier wave", *client.page(BASE, f"?wave={earlier}")),
-                    ("same view again (content cached)", *client.page(BASE, f"?wave={earlier}"))]
-        print("\n".join(f"[{backend}] {label}: {seconds * 1000:.0f} ms ({status})"
-                        for label, seconds, status, _body in cold), flush=True)
+            cold = [
+                ("first view, latest wave (loads it and the year before)", *client.page(BASE, "")),
+                ("first view of an earlier wave", *client.page(BASE, f"?wave={earlier}")),
+                ("same view again (content cached)", *client.page(BASE, f"?wave={earlier}")),
+            ]
+        print(
+            "\n".join(
+                f"[{backend}] {label}: {seconds * 1000:.0f} ms ({status})" for label, seconds, status, _body in cold
+            ),
+            flush=True,
+        )
         lines.append(f"  cold, gunicorn -w 1 just started, overview page callback (target <= {TARGET_COLD_S:.0f} s):")
-        lines.append(f"    {'worker start until it serves':<50} {boot * 1000:8.0f} ms  "
-                     + (f"(of which {float(warmed.group(1)):.1f} s loading the registry and records, gunicorn.conf.py)"
-                        if warmed else "(no dashboard warm-up logged)"))
+        lines.append(
+            f"    {'worker start until it serves':<50} {boot * 1000:8.0f} ms  "
+            + (
+                f"(of which {float(warmed.group(1)):.1f} s loading the registry and records, gunicorn.conf.py)"
+                if warmed
+                else "(no dashboard warm-up logged)"
+            )
+        )
         for label, seconds, status, _body in cold:
             verdict = "" if label.endswith("(content cached)") else ("met" if seconds <= TARGET_COLD_S else "MISSED")
-            lines.append(f"    {label:<50} {seconds * 1000:8.0f} ms  {verdict}"
-                         + ("" if status == 200 else f"  status {status}"))
+            lines.append(
+                f"    {label:<50} {seconds * 1000:8.0f} ms  {verdict}" + ("" if status == 200 else f"  status {status}")
+            )
 
         # Warm: two workers, both warmed.
         with registry_bench.gunicorn(url, args.workers, Path(logdir)) as base:
@@ -557,14 +720,17 @@ def run_backend(backend: str, args) -> list[str]:
                     lines.append(f"  {name}: SKIPPED, /dashboard/{name} is not in the navigation (not built yet)")
             warm(client, [path for _label, path in chosen], sorted({latest, older}))
             question = catalog_question(url)
-            lines.append(f"  warm filter changes, gunicorn -w {args.workers} (both workers warmed), one change at a "
-                         f"time: to_url + page & nav (target p95 <= {TARGET_WARM_MS} ms):")
+            lines.append(
+                f"  warm filter changes, gunicorn -w {args.workers} (both workers warmed), one change at a "
+                f"time: to_url + page & nav (target p95 <= {TARGET_WARM_MS} ms):"
+            )
             results = []
             for label, path in chosen:
                 print(f"[{backend}] measuring {label}", flush=True)
                 try:
-                    result = measure_changes(client, label, path, page_steps(path, latest, older, question),
-                                             latest, args.requests)
+                    result = measure_changes(
+                        client, label, path, page_steps(path, latest, older, question), latest, args.requests
+                    )
                 except (OSError, ValueError, KeyError) as error:  # a page broken mid-run: report, go on
                     lines.append(f"  {label}: FAILED: {error!r}")
                     continue
@@ -573,17 +739,20 @@ def run_backend(backend: str, args) -> list[str]:
                     print(f"[{backend}] {_ms_line(label, result.seconds, TARGET_WARM_MS, result.errors)}", flush=True)
         slowest = max(results, key=lambda r: r.slowest[0]) if results else Timings("none")
         for result in results:
-            lines.append(_ms_line(f"{result.label}: filter change, new view", result.seconds, TARGET_WARM_MS,
-                                  result.errors))
+            lines.append(
+                _ms_line(f"{result.label}: filter change, new view", result.seconds, TARGET_WARM_MS, result.errors)
+            )
             lines.append(_ms_line(f"{result.label}: its page callback alone", result.page_seconds, TARGET_WARM_MS))
             if result.repeat_seconds:
-                lines.append(_ms_line(f"{result.label}: back to a view shown before", result.repeat_seconds,
-                                      TARGET_WARM_MS))
+                lines.append(
+                    _ms_line(f"{result.label}: back to a view shown before", result.repeat_seconds, TARGET_WARM_MS)
+                )
             if args.verbose or (result.seconds and _percentile(result.seconds, 0.95) * 1000 > TARGET_WARM_MS):
                 for changed, seconds in sorted(result.by_filter.items(), key=lambda kv: -statistics.median(kv[1])):
                     ms = [s * 1000 for s in seconds]
-                    lines.append(f"      {changed:<20} n={len(ms):<3} p50 {statistics.median(ms):8.0f} ms  "
-                                 f"max {max(ms):8.0f} ms")
+                    lines.append(
+                        f"      {changed:<20} n={len(ms):<3} p50 {statistics.median(ms):8.0f} ms  max {max(ms):8.0f} ms"
+                    )
         if not args.no_profile and slowest.slowest[1]:
             print(f"[{backend}] profiling {slowest.slowest[1]}{slowest.slowest[2]}", flush=True)
             lines += ["", _profile_in_child(url, slowest.slowest[1], slowest.slowest[2], args.top)]
@@ -598,8 +767,11 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=20, help="filter changes measured per page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers for the warm measurements")
     parser.add_argument("--group", default="diversity", help="the indicator group page measured")
-    parser.add_argument("--quick", action="store_true",
-                        help="a small scale to try it: " + ", ".join(f"{k} {v:,}" for k, v in QUICK.items()))
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small scale to try it: " + ", ".join(f"{k} {v:,}" for k, v in QUICK.items()),
+    )
     parser.add_argument("--no-profile", action="store_true", help="skip profiling the slowest callback")
     parser.add_argument("--top", type=int, default=25, help="functions listed in the profile")
     parser.add_argument("--verbose", action="store_true", help="latency per filter for every page")
@@ -618,9 +790,12 @@ def main(argv=None) -> int:
     # A cold first view at full scale may outlast gunicorn's 30 s worker timeout, which would kill the
     # worker instead of giving a figure.
     os.environ.setdefault("GUNICORN_CMD_ARGS", "--timeout 900")
-    return common.print_report(f"Dashboard benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
-                               f"{args.responses:,} responses, {args.requests} filter changes per page",
-                               run_backend, args)
+    return common.print_report(
+        f"Dashboard benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
+        f"{args.responses:,} responses, {args.requests} filter changes per page",
+        run_backend,
+        args,
+    )
 
 
 if __name__ == "__main__":

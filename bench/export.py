@@ -12,6 +12,7 @@ gender, type, language, network), pseudonyms, the data file, codebook, disclosur
 and storing it. It reports the wall time, the peak resident memory (maxrss) and the time of each
 step. Target: at most 60 s and 1.5 GB per format. Nothing leaves the machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,12 +39,14 @@ FORMATS = ("csv", "parquet")
 
 def _timed(steps: dict, name: str, function):
     """Wrap `function` so each call adds its duration to steps[name]."""
+
     def wrapper(*args, **kwargs):
         started = time.perf_counter()
         try:
             return function(*args, **kwargs)
         finally:
             steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
     return wrapper
 
 
@@ -68,17 +71,24 @@ def measure(url: str, fmt: str) -> dict:
         session.rollback()
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         started = time.perf_counter()
-        release = service.export_release(session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None,
-                                         via="bench")
+        release = service.export_release(
+            session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None, via="bench"
+        )
         seconds = time.perf_counter() - started
         report = json.loads(_member(release.content, "disclosure_report.json"))
     engine.dispose()
-    return {"seconds": seconds, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            "baseline": baseline, "rows": release.rows, "zip_bytes": release.size, "steps": steps,
-            "k_reached": report["k"]["reached"],
-            "suppressed": sum(v["suppressed_cells"] for v in report["variables"]),
-            "recoded": sum(v["recoded_cells"] for v in report["variables"]),
-            "columns": _columns(release.content, fmt)}
+    return {
+        "seconds": seconds,
+        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "baseline": baseline,
+        "rows": release.rows,
+        "zip_bytes": release.size,
+        "steps": steps,
+        "k_reached": report["k"]["reached"],
+        "suppressed": sum(v["suppressed_cells"] for v in report["variables"]),
+        "recoded": sum(v["recoded_cells"] for v in report["variables"]),
+        "columns": _columns(release.content, fmt),
+    }
 
 
 def _member(content: bytes, name: str) -> bytes:
@@ -94,8 +104,13 @@ def _columns(content: bytes, fmt: str) -> int:
 
 
 def _measure_in_child(url: str, fmt: str) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--measure", url, "--format", fmt],
-                            check=True, capture_output=True, text=True, cwd=ROOT)
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", url, "--format", fmt],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -139,8 +154,11 @@ def main(argv=None) -> int:
         print(json.dumps(measure(args.measure, args.format)))
         return 0
     common.check_wave_scale(parser, args)
-    return common.print_report(f"Anonymised-export benchmark: {args.waves} waves x {args.responses:,} responses "
-                               "x 40 questions", run_backend, args)
+    return common.print_report(
+        f"Anonymised-export benchmark: {args.waves} waves x {args.responses:,} responses x 40 questions",
+        run_backend,
+        args,
+    )
 
 
 if __name__ == "__main__":

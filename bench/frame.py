@@ -15,6 +15,7 @@ frame of every wave: wall time of the call, the process's peak resident memory (
 its baseline before the call, and in a second run the peak of Python allocations under
 tracemalloc. Target: at most 5 s and 2 GB. Nothing leaves the machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,13 @@ from surveys.models import Answer, Instrument, InstrumentVersion, OpenLink, Resp
 TARGET_SECONDS = 5.0
 TARGET_BYTES = 2 * 1024**3
 LANGS = ("ar", "en", "es", "fr", "ru", "zh")
-REGIONS = {"WEOG": ("US", "GB", "DE", "FR"), "GRULAC": ("BR", "MX", "CO"), "AFR": ("KE", "NG", "ZA"),
-           "APAC": ("IN", "CN", "JP"), "EEG": ("PL", "RU")}
+REGIONS = {
+    "WEOG": ("US", "GB", "DE", "FR"),
+    "GRULAC": ("BR", "MX", "CO"),
+    "AFR": ("KE", "NG", "ZA"),
+    "APAC": ("IN", "CN", "JP"),
+    "EEG": ("PL", "RU"),
+}
 REGION_WEIGHTS = (42, 20.5, 16.9, 14.7, 5.9)
 LANGUAGE_WEIGHTS = {"en": 723, "es": 165, "fr": 118, "ar": 8, "ru": 7, "zh": 3}
 CATEGORIES = ("science", "policymaker", "ngo", "practitioner", "public", "igo", "business", "ilk")
@@ -63,48 +69,91 @@ def _choices(*names: str) -> tuple[Choice, ...]:
 
 def definition(version: str) -> Definition:
     """40 questions: 16 select_one (12 in Likert grids), 8 select_multiple, 6 integer, 3 decimal, 2 date, 5 text."""
-    agree = [Question(name=f"agree_{i:02d}", type="select_one", labels=_six(f"Statement {i}"), list_name="agree5",
-                      appearance="list-nolabel") for i in range(1, 13)]
-    multi = [Question(name=f"multi_{i}", type="select_multiple", labels=_six(f"Pick some {i}"), list_name="options",
-                      relevant="${engaged} = 'yes'" if i > 6 else None) for i in range(1, 9)]
+    agree = [
+        Question(
+            name=f"agree_{i:02d}",
+            type="select_one",
+            labels=_six(f"Statement {i}"),
+            list_name="agree5",
+            appearance="list-nolabel",
+        )
+        for i in range(1, 13)
+    ]
+    multi = [
+        Question(
+            name=f"multi_{i}",
+            type="select_multiple",
+            labels=_six(f"Pick some {i}"),
+            list_name="options",
+            relevant="${engaged} = 'yes'" if i > 6 else None,
+        )
+        for i in range(1, 9)
+    ]
     pages = (
-        Page(name="about", labels=_six("About"), items=(
-            Question(name="engaged", type="select_one", labels=_six("Engaged?"), list_name="yes_no", required=True),
-            Question(name="role", type="select_one", labels=_six("Role"), list_name="roles"),
-            Question(name="length", type="select_one", labels=_six("Length"), list_name="length"),
-            Question(name="contact", type="select_one", labels=_six("Contact?"), list_name="yes_no"),
-            *(Question(name=f"count_{i}", type="integer", labels=_six(f"How many {i}")) for i in range(1, 7)),
-            *(Question(name=f"share_{i}", type="decimal", labels=_six(f"Share {i}")) for i in range(1, 4)),
-            Question(name="first_contact", type="date", labels=_six("First contact")),
-            Question(name="last_contact", type="date", labels=_six("Last contact")),
-        )),
-        Page(name="views", labels=_six("Views"), items=(
-            Grid(name="clarity", labels=_six("Agree?"), list_name="agree5", questions=tuple(agree[:6])),
-            Grid(name="openness", labels=_six("Agree?"), list_name="agree5", questions=tuple(agree[6:])),
-            *multi,
-            Question(name="multi_1_other", type="text", labels=_six("Other"), other_of="multi_1",
-                     relevant="selected(${multi_1}, 'other')"),
-            Question(name="comments", type="text", labels=_six("Comments")),
-            Question(name="suggestions", type="text", labels=_six("Suggestions")),
-            Question(name="concerns", type="text", labels=_six("Concerns")),
-            Question(name=DROPPED_IN_V1, type="text", labels=_six("Barriers")),
-        )),
+        Page(
+            name="about",
+            labels=_six("About"),
+            items=(
+                Question(name="engaged", type="select_one", labels=_six("Engaged?"), list_name="yes_no", required=True),
+                Question(name="role", type="select_one", labels=_six("Role"), list_name="roles"),
+                Question(name="length", type="select_one", labels=_six("Length"), list_name="length"),
+                Question(name="contact", type="select_one", labels=_six("Contact?"), list_name="yes_no"),
+                *(Question(name=f"count_{i}", type="integer", labels=_six(f"How many {i}")) for i in range(1, 7)),
+                *(Question(name=f"share_{i}", type="decimal", labels=_six(f"Share {i}")) for i in range(1, 4)),
+                Question(name="first_contact", type="date", labels=_six("First contact")),
+                Question(name="last_contact", type="date", labels=_six("Last contact")),
+            ),
+        ),
+        Page(
+            name="views",
+            labels=_six("Views"),
+            items=(
+                Grid(name="clarity", labels=_six("Agree?"), list_name="agree5", questions=tuple(agree[:6])),
+                Grid(name="openness", labels=_six("Agree?"), list_name="agree5", questions=tuple(agree[6:])),
+                *multi,
+                Question(
+                    name="multi_1_other",
+                    type="text",
+                    labels=_six("Other"),
+                    other_of="multi_1",
+                    relevant="selected(${multi_1}, 'other')",
+                ),
+                Question(name="comments", type="text", labels=_six("Comments")),
+                Question(name="suggestions", type="text", labels=_six("Suggestions")),
+                Question(name="concerns", type="text", labels=_six("Concerns")),
+                Question(name=DROPPED_IN_V1, type="text", labels=_six("Barriers")),
+            ),
+        ),
     )
     if version == "1":
-        pages = (pages[0], Page(name="views", labels=pages[1].labels,
-                                items=tuple(i for i in pages[1].items if getattr(i, "name", "") != DROPPED_IN_V1)))
-    return Definition(form_id="bench", version=version, titles=_six("Benchmark survey"), pages=pages, choices={
-        "agree5": _choices("1", "2", "3", "4", "5"), "yes_no": _choices("yes", "no"),
-        "roles": _choices("scientist", "practitioner", "teacher", "policymaker", "student", "business", "other"),
-        "length": _choices("lt1", "1_2", "3_5", "gt5"),
-        "options": _choices("networking", "knowledge", "learning", "visibility", "influence", "sustainability",
-                            "other"),
-    })
+        pages = (
+            pages[0],
+            Page(
+                name="views",
+                labels=pages[1].labels,
+                items=tuple(i for i in pages[1].items if getattr(i, "name", "") != DROPPED_IN_V1),
+            ),
+        )
+    return Definition(
+        form_id="bench",
+        version=version,
+        titles=_six("Benchmark survey"),
+        pages=pages,
+        choices={
+            "agree5": _choices("1", "2", "3", "4", "5"),
+            "yes_no": _choices("yes", "no"),
+            "roles": _choices("scientist", "practitioner", "teacher", "policymaker", "student", "business", "other"),
+            "length": _choices("lt1", "1_2", "3_5", "gt5"),
+            "options": _choices(
+                "networking", "knowledge", "learning", "visibility", "influence", "sustainability", "other"
+            ),
+        },
+    )
 
 
 def _insert(connection, table, rows: list[dict], chunk: int = 20_000) -> None:
     for start in range(0, len(rows), chunk):
-        connection.execute(table.insert(), rows[start:start + chunk])
+        connection.execute(table.insert(), rows[start : start + chunk])
 
 
 def _copy_answers(connection, rows) -> None:
@@ -137,8 +186,7 @@ def _answer_rows(rng: random.Random, response_id: int, questions, region_shift: 
             if picked:
                 yield (response_id, name, " ".join(picked), None, None)
                 if name == "multi_1" and "other" in picked:
-                    yield (response_id, "multi_1_other", rng.choice(("Local action", "Teaching", "Art")),
-                           None, None)
+                    yield (response_id, "multi_1_other", rng.choice(("Local action", "Teaching", "Art")), None, None)
         elif kind == "integer":
             yield (response_id, name, None, float(rng.randint(0, 40)), None)
         elif kind == "decimal":
@@ -149,13 +197,21 @@ def _answer_rows(rng: random.Random, response_id: int, questions, region_shift: 
             yield (response_id, name, rng.choice(TEXTS), None, None)
 
 
-CHOICES = {"yes_no": ("yes", "no"), "roles": ("scientist", "practitioner", "teacher", "policymaker", "student",
-                                              "business", "other"),
-           "length": ("lt1", "1_2", "3_5", "gt5"),
-           "options": ("networking", "knowledge", "learning", "visibility", "influence", "sustainability", "other")}
-TEXTS = ("More webinars in Spanish, please.", "Clearer calls for experts.", "Travel funding is the main barrier.",
-         "Les résumés pour décideurs sont très utiles.", "Необходим перевод документов.", "希望有更多中文材料。",
-         "نحتاج إلى مزيد من التدريب.")
+CHOICES = {
+    "yes_no": ("yes", "no"),
+    "roles": ("scientist", "practitioner", "teacher", "policymaker", "student", "business", "other"),
+    "length": ("lt1", "1_2", "3_5", "gt5"),
+    "options": ("networking", "knowledge", "learning", "visibility", "influence", "sustainability", "other"),
+}
+TEXTS = (
+    "More webinars in Spanish, please.",
+    "Clearer calls for experts.",
+    "Travel funding is the main barrier.",
+    "Les résumés pour décideurs sont très utiles.",
+    "Необходим перевод документов.",
+    "希望有更多中文材料。",
+    "نحتاج إلى مزيد من التدريب.",
+)
 
 
 def generate(url: str, waves: int, per_wave: int, seed: int) -> tuple[int, float]:
@@ -166,15 +222,23 @@ def generate(url: str, waves: int, per_wave: int, seed: int) -> tuple[int, float
     engine = make_engine(url)
     answers = 0
     with engine.begin() as connection:
-        instrument_id = connection.execute(Instrument.__table__.insert().values(
-            code="bench-survey", name="Benchmark survey", created_at=now)).inserted_primary_key[0]
+        instrument_id = connection.execute(
+            Instrument.__table__.insert().values(code="bench-survey", name="Benchmark survey", created_at=now)
+        ).inserted_primary_key[0]
         definitions: dict[int, Definition] = {}  # version id -> definition
         for number in (1, 2):
             spec = definition(str(number))
-            version_id = connection.execute(InstrumentVersion.__table__.insert().values(
-                instrument_id=instrument_id, number=number, content_hash=secrets.token_hex(32),
-                definition=spec.to_dict(), xlsform=b"", filename="bench.xlsx",
-                created_at=now + timedelta(seconds=number))).inserted_primary_key[0]
+            version_id = connection.execute(
+                InstrumentVersion.__table__.insert().values(
+                    instrument_id=instrument_id,
+                    number=number,
+                    content_hash=secrets.token_hex(32),
+                    definition=spec.to_dict(),
+                    xlsform=b"",
+                    filename="bench.xlsx",
+                    created_at=now + timedelta(seconds=number),
+                )
+            ).inserted_primary_key[0]
             definitions[version_id] = spec
         version_ids = sorted(definitions)
         response_id = 0
@@ -183,13 +247,32 @@ def generate(url: str, waves: int, per_wave: int, seed: int) -> tuple[int, float
             version_id = version_ids[0] if wave_number < waves // 2 else version_ids[-1]
             questions = [q for q in definitions[version_id].questions() if q.type != "note"]
             opens = datetime(year, 9, 1, tzinfo=UTC)
-            wave_id = connection.execute(Wave.__table__.insert().values(
-                instrument_id=instrument_id, version_id=version_id, name=f"Benchmark wave {year}", year=year,
-                opens_at=opens, closes_at=opens + timedelta(days=60), status="closed", audience={},
-                allow_editing=True, created_at=now)).inserted_primary_key[0]
-            links = [connection.execute(OpenLink.__table__.insert().values(
-                wave_id=wave_id, network=network, token=secrets.token_urlsafe(24), is_active=True,
-                created_at=now)).inserted_primary_key[0] for network in NETWORKS]
+            wave_id = connection.execute(
+                Wave.__table__.insert().values(
+                    instrument_id=instrument_id,
+                    version_id=version_id,
+                    name=f"Benchmark wave {year}",
+                    year=year,
+                    opens_at=opens,
+                    closes_at=opens + timedelta(days=60),
+                    status="closed",
+                    audience={},
+                    allow_editing=True,
+                    created_at=now,
+                )
+            ).inserted_primary_key[0]
+            links = [
+                connection.execute(
+                    OpenLink.__table__.insert().values(
+                        wave_id=wave_id,
+                        network=network,
+                        token=secrets.token_urlsafe(24),
+                        is_active=True,
+                        created_at=now,
+                    )
+                ).inserted_primary_key[0]
+                for network in NETWORKS
+            ]
             responses, rows = [], []
             drafts = per_wave // 50
             for n in range(per_wave + drafts):
@@ -197,18 +280,30 @@ def generate(url: str, waves: int, per_wave: int, seed: int) -> tuple[int, float
                 region = rng.choices(tuple(REGIONS), REGION_WEIGHTS)[0]
                 draft = n >= per_wave
                 submitted = opens + timedelta(seconds=rng.randrange(60 * 86400))
-                responses.append({
-                    "id": response_id, "wave_id": wave_id, "version_id": version_id, "stakeholder_id": None,
-                    "open_link_id": rng.choice(links) if rng.random() < 0.2 else None,
-                    "submission_key": f"{response_id:032x}", "resume_token_hash": None,
-                    "status": "draft" if draft else "submitted",
-                    "language": rng.choices(tuple(LANGUAGE_WEIGHTS), tuple(LANGUAGE_WEIGHTS.values()))[0],
-                    "draft": {}, "last_page": 2, "content_digest": None, "started_at": submitted,
-                    "updated_at": submitted, "submitted_at": None if draft else submitted,
-                    "regional_group": region, "country": rng.choice(REGIONS[region]),
-                    "category": rng.choice(CATEGORIES), "gender": rng.choice(("female", "male", "undisclosed")),
-                    "stakeholder_type": rng.choice(("contributor", "end_user", "both")),
-                })
+                responses.append(
+                    {
+                        "id": response_id,
+                        "wave_id": wave_id,
+                        "version_id": version_id,
+                        "stakeholder_id": None,
+                        "open_link_id": rng.choice(links) if rng.random() < 0.2 else None,
+                        "submission_key": f"{response_id:032x}",
+                        "resume_token_hash": None,
+                        "status": "draft" if draft else "submitted",
+                        "language": rng.choices(tuple(LANGUAGE_WEIGHTS), tuple(LANGUAGE_WEIGHTS.values()))[0],
+                        "draft": {},
+                        "last_page": 2,
+                        "content_digest": None,
+                        "started_at": submitted,
+                        "updated_at": submitted,
+                        "submitted_at": None if draft else submitted,
+                        "regional_group": region,
+                        "country": rng.choice(REGIONS[region]),
+                        "category": rng.choice(CATEGORIES),
+                        "gender": rng.choice(("female", "male", "undisclosed")),
+                        "stakeholder_type": rng.choice(("contributor", "end_user", "both")),
+                    }
+                )
                 shift = {"AFR": 0.5, "WEOG": -0.3}.get(region, 0.0)
                 rows.extend(_answer_rows(rng, response_id, questions, shift))
             _insert(connection, Response.__table__, responses)
@@ -218,8 +313,7 @@ def generate(url: str, waves: int, per_wave: int, seed: int) -> tuple[int, float
             else:
                 columns = ("response_id", "question", "value_text", "value_number", "value_date")
                 _insert(connection, Answer.__table__, [dict(zip(columns, row)) for row in rows], chunk=50_000)
-            print(f"  wave {wave_number + 1}/{waves}: {len(responses):,} responses, {len(rows):,} answers",
-                  flush=True)
+            print(f"  wave {wave_number + 1}/{waves}: {len(responses):,} responses, {len(rows):,} answers", flush=True)
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT setval('response_id_seq', :n)"), {"n": response_id})
     with engine.connect() as connection:
@@ -255,15 +349,26 @@ def measure(url: str, trace: bool) -> dict:
         tracemalloc.stop()
         buffer = io.StringIO()
         frame.info(buf=buffer, verbose=False, memory_usage="deep")
-        return {"seconds": seconds, "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-                "baseline": baseline, "traced": traced, "rows": len(frame), "columns": frame.shape[1],
-                "frame_bytes": int(frame.memory_usage(deep=True).sum()),
-                "question_columns": sum(1 for c in frame.columns if c.startswith(("agree_", "multi_", "count_")))}
+        return {
+            "seconds": seconds,
+            "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            "baseline": baseline,
+            "traced": traced,
+            "rows": len(frame),
+            "columns": frame.shape[1],
+            "frame_bytes": int(frame.memory_usage(deep=True).sum()),
+            "question_columns": sum(1 for c in frame.columns if c.startswith(("agree_", "multi_", "count_"))),
+        }
 
 
 def _measure_in_child(url: str, trace: bool) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--measure", url] + (["--trace"] if trace else []),
-                            check=True, capture_output=True, text=True, cwd=ROOT)
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", url] + (["--trace"] if trace else []),
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -286,7 +391,8 @@ def run_backend(backend: str, args) -> list[str]:
     return [
         f"{backend:<11} frame {best['rows']:,} rows x {best['columns']} columns "
         f"({answers:,} answers): {best['seconds']:.2f} s (runs: "
-        + ", ".join(f"{run['seconds']:.2f}" for run in runs) + ")",
+        + ", ".join(f"{run['seconds']:.2f}" for run in runs)
+        + ")",
         f"{'':<11} peak RSS {_mb(peak)} (process before the call {_mb(best['baseline'])}), "
         f"peak traced Python allocations {_mb(traced['traced'])}, frame itself {_mb(best['frame_bytes'])}",
         f"{'':<11} target <= {TARGET_SECONDS:.0f} s and <= 2 GB: {'met' if ok else 'MISSED'}",
@@ -305,8 +411,9 @@ def main(argv=None) -> int:
         print(json.dumps(measure(args.measure, args.trace)))
         return 0
     common.check_wave_scale(parser, args)
-    return common.print_report(f"Tidy-frame benchmark: {args.waves} waves x {args.responses:,} responses x 40 "
-                               "questions", run_backend, args)
+    return common.print_report(
+        f"Tidy-frame benchmark: {args.waves} waves x {args.responses:,} responses x 40 questions", run_backend, args
+    )
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ timed apart as the loading time; then times the analysis: raking to the registry
 six indicator groups, `wave_results` (weighted) and `drivers`. Reports the best of `--repeat`
 runs and the process's peak resident memory. Target for the analysis: at most 3 s and 2 GB. Nothing leaves the machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,6 +56,7 @@ LINKED_SHARE = 0.8  # of a wave's invitation responses, tied to an invitee (the 
 
 # --- data -------------------------------------------------------------------------------------
 
+
 def invite(url: str, seed: int) -> int:
     """Invite a sample of the registry to every wave and tie invitation responses to invitees."""
     rng = random.Random(seed)
@@ -67,18 +69,38 @@ def invite(url: str, seed: int) -> int:
         next_id = 1
         for wave_id in waves:
             invited = rng.sample(people, k=int(len(people) * INVITED_SHARE))
-            rows = [{"id": next_id + i, "wave_id": wave_id, "stakeholder_id": person,
-                     "token": secrets.token_urlsafe(18), "language": "en", "sent_at": now, "reminders_sent": 0,
-                     "last_reminded_at": None, "created_at": now} for i, person in enumerate(invited)]
+            rows = [
+                {
+                    "id": next_id + i,
+                    "wave_id": wave_id,
+                    "stakeholder_id": person,
+                    "token": secrets.token_urlsafe(18),
+                    "language": "en",
+                    "sent_at": now,
+                    "reminders_sent": 0,
+                    "last_reminded_at": None,
+                    "created_at": now,
+                }
+                for i, person in enumerate(invited)
+            ]
             next_id += len(rows)
             frame_bench._insert(connection, Invitation.__table__, rows)
             invitations += len(rows)
-            answered = [row[0] for row in connection.execute(text(
-                "SELECT id FROM response WHERE wave_id = :w AND open_link_id IS NULL AND status = 'submitted' "
-                "ORDER BY id"), {"w": wave_id})]
-            linked = answered[:min(len(invited), int(len(answered) * LINKED_SHARE))]
-            connection.execute(text("UPDATE response SET stakeholder_id = :s WHERE id = :r"),
-                               [{"s": person, "r": rid} for person, rid in zip(invited, linked)])
+            answered = [
+                row[0]
+                for row in connection.execute(
+                    text(
+                        "SELECT id FROM response WHERE wave_id = :w AND open_link_id IS NULL AND status = 'submitted' "
+                        "ORDER BY id"
+                    ),
+                    {"w": wave_id},
+                )
+            ]
+            linked = answered[: min(len(invited), int(len(answered) * LINKED_SHARE))]
+            connection.execute(
+                text("UPDATE response SET stakeholder_id = :s WHERE id = :r"),
+                [{"s": person, "r": rid} for person, rid in zip(invited, linked)],
+            )
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT setval(pg_get_serial_sequence('invitation', 'id'), :n)"), {"n": next_id})
     engine.dispose()
@@ -95,55 +117,96 @@ def records(registry: pd.DataFrame, years: list[int], seed: int) -> dict[str, pd
     activity = rng.integers(1, activities + 1, n)
     roles = np.array(["nominated", "selected", "fellow", "reviewer", "participant", "speaker", "input_submitted"])
     role = roles[rng.choice(len(roles), n, p=[0.2, 0.08, 0.02, 0.15, 0.4, 0.05, 0.1])]
-    participation = pd.DataFrame({
-        "participation_id": np.arange(1, n + 1), "activity_id": activity,
-        "activity_type": pd.Categorical(np.array(["assessment", "task_force", "workshop", "stakeholder_day",
-                                                  "review"])[activity % 5]),
-        "year": np.array(years)[activity % len(years)], "role": pd.Categorical(role),
-        "comments": pd.array(np.where(role == "reviewer", rng.integers(1, 40, n), None), dtype="Int64"),
-        "stakeholder_id": pd.array(picked["stakeholder_id"].to_numpy(), dtype="Int64"),
-        "organisation_id": pd.array([None] * n, dtype="Int64"),
-        **{column: picked[column] for column in ("regional_group", "country", "gender", "category")},
-    })
+    participation = pd.DataFrame(
+        {
+            "participation_id": np.arange(1, n + 1),
+            "activity_id": activity,
+            "activity_type": pd.Categorical(
+                np.array(["assessment", "task_force", "workshop", "stakeholder_day", "review"])[activity % 5]
+            ),
+            "year": np.array(years)[activity % len(years)],
+            "role": pd.Categorical(role),
+            "comments": pd.array(np.where(role == "reviewer", rng.integers(1, 40, n), None), dtype="Int64"),
+            "stakeholder_id": pd.array(picked["stakeholder_id"].to_numpy(), dtype="Int64"),
+            "organisation_id": pd.array([None] * n, dtype="Int64"),
+            **{column: picked[column] for column in ("regional_group", "country", "gender", "category")},
+        }
+    )
     day0 = date(years[0], 1, 1)
 
-    def days(count, span=365 * len(years)):
+    all_years = 365 * len(years)
+
+    def days(count, span=all_years):
         return [day0 + timedelta(days=int(d)) for d in rng.integers(0, span, count)]
 
     kinds = ("strategy", "implementation_plan", "procedures", "consultation")
-    evidence = pd.DataFrame({"kind": [kinds[i % 4] for i in range(40)], "title": [f"Document {i}" for i in range(40)],
-                             "issued_on": days(40), "link": "https://example.org/doc",
-                             "languages": ["ar;en;es;fr;ru;zh" if i % 3 else "en;fr" for i in range(40)]})
+    evidence = pd.DataFrame(
+        {
+            "kind": [kinds[i % 4] for i in range(40)],
+            "title": [f"Document {i}" for i in range(40)],
+            "issued_on": days(40),
+            "link": "https://example.org/doc",
+            "languages": ["ar;en;es;fr;ru;zh" if i % 3 else "en;fr" for i in range(40)],
+        }
+    )
     options = [c for c in frame_bench.CHOICES["options"] if c != "other"]
-    actions = pd.DataFrame({"barrier": [options[i % len(options)] for i in range(30)],
-                            "action": [f"Step {i}" for i in range(30)], "owner": "secretariat",
-                            "due_on": days(30),
-                            "status": [("planned", "in_progress", "done")[i % 3] for i in range(30)]})
+    actions = pd.DataFrame(
+        {
+            "barrier": [options[i % len(options)] for i in range(30)],
+            "action": [f"Step {i}" for i in range(30)],
+            "owner": "secretariat",
+            "due_on": days(30),
+            "status": [("planned", "in_progress", "done")[i % 3] for i in range(30)],
+        }
+    )
     submitted = days(2000)
-    impacts = pd.DataFrame({
-        "impact_type": rng.choice(["policy", "action", "commitment", "network", "investment", "law"], 2000),
-        "scale": rng.choice(["local", "national", "regional", "global"], 2000),
-        "region": rng.choice(["AFR", "APAC", "EEG", "GRULAC", "WEOG"], 2000),
-        "country": rng.choice(["KE", "FR", "BR", "IN", "PL"], 2000), "deliverable": "",
-        "status": rng.choice(["published", "published", "published", "pending", "rejected"], 2000),
-        "submitted_on": submitted, "published_on": [d + timedelta(days=14) for d in submitted]})
+    impacts = pd.DataFrame(
+        {
+            "impact_type": rng.choice(["policy", "action", "commitment", "network", "investment", "law"], 2000),
+            "scale": rng.choice(["local", "national", "regional", "global"], 2000),
+            "region": rng.choice(["AFR", "APAC", "EEG", "GRULAC", "WEOG"], 2000),
+            "country": rng.choice(["KE", "FR", "BR", "IN", "PL"], 2000),
+            "deliverable": "",
+            "status": rng.choice(["published", "published", "published", "pending", "rejected"], 2000),
+            "submitted_on": submitted,
+            "published_on": [d + timedelta(days=14) for d in submitted],
+        }
+    )
     opened = days(120)
-    calls = pd.DataFrame({"opened_on": opened, "closed_on": [d + timedelta(days=45) for d in opened],
-                          "year": [d.year for d in opened], "responses": rng.integers(0, 400, 120)})
+    calls = pd.DataFrame(
+        {
+            "opened_on": opened,
+            "closed_on": [d + timedelta(days=45) for d in opened],
+            "year": [d.year for d in opened],
+            "responses": rng.integers(0, 400, 120),
+        }
+    )
     raised = days(3000)
     answered = rng.random(3000) < 0.8
     lag = rng.integers(1, 90, 3000)
-    concerns = pd.DataFrame({
-        "raised_on": raised, "year": [d.year for d in raised],
-        "channel": rng.choice(["email", "stakeholder_day", "review", "survey"], 3000),
-        "status": np.where(answered, "answered", "open"),
-        "answered_on": [d + timedelta(days=int(g)) if a else None for d, g, a in zip(raised, lag, answered)],
-        "days_to_answer": [int(g) if a else None for g, a in zip(lag, answered)], "addressed": answered})
-    return {"participation": participation, "evidence": evidence, "actions": actions, "impacts": impacts,
-            "calls": calls, "concerns": concerns}
+    concerns = pd.DataFrame(
+        {
+            "raised_on": raised,
+            "year": [d.year for d in raised],
+            "channel": rng.choice(["email", "stakeholder_day", "review", "survey"], 3000),
+            "status": np.where(answered, "answered", "open"),
+            "answered_on": [d + timedelta(days=int(g)) if a else None for d, g, a in zip(raised, lag, answered)],
+            "days_to_answer": [int(g) if a else None for g, a in zip(lag, answered)],
+            "addressed": answered,
+        }
+    )
+    return {
+        "participation": participation,
+        "evidence": evidence,
+        "actions": actions,
+        "impacts": impacts,
+        "calls": calls,
+        "concerns": concerns,
+    }
 
 
 # --- the measurement (in a fresh process) ----------------------------------------------------
+
 
 def _rss() -> int:
     with open("/proc/self/statm") as statm:
@@ -180,9 +243,12 @@ def measure(url: str, seed: int) -> dict:
         invitations = invitations_frame(session, [wave_id])
         loaded("invitations")
         margins = registry_margins(session)
-        member_states = pd.DataFrame(session.connection().execute(text(
-            "SELECT iso2 AS country, regional_group FROM country WHERE is_un_member")).all(),
-            columns=["country", "regional_group"])
+        member_states = pd.DataFrame(
+            session.connection()
+            .execute(text("SELECT iso2 AS country, regional_group FROM country WHERE is_un_member"))
+            .all(),
+            columns=["country", "regional_group"],
+        )
         loaded("margins")
         load_seconds = time.perf_counter() - started
     engine.dispose()
@@ -202,16 +268,20 @@ def measure(url: str, seed: int) -> dict:
     lap("raking")
     scale = ("1", "2", "3", "4", "5")
     groups = {
-        "commitment": indicators.commitment.commitment(extra["evidence"], survey, item="agree_01", scale=scale,
-                                                       weights="weight"),
+        "commitment": indicators.commitment.commitment(
+            extra["evidence"], survey, item="agree_01", scale=scale, weights="weight"
+        ),
         "capacity": indicators.capacity.capacity(survey, extra["actions"], question="multi_1", weights="weight"),
         "participation": indicators.participation.participation(extra["participation"], registry),
-        "diversity": indicators.diversity.diversity(registry, extra["participation"], survey,
-                                                    member_states=member_states),
-        "impact": indicators.impact.impact(extra["impacts"], survey, questions=("multi_2", "multi_3"),
-                                           weights="weight"),
-        "communication": indicators.communication.communication(extra["calls"], invitations, survey,
-                                                                extra["concerns"], weights="weight"),
+        "diversity": indicators.diversity.diversity(
+            registry, extra["participation"], survey, member_states=member_states
+        ),
+        "impact": indicators.impact.impact(
+            extra["impacts"], survey, questions=("multi_2", "multi_3"), weights="weight"
+        ),
+        "communication": indicators.communication.communication(
+            extra["calls"], invitations, survey, extra["concerns"], weights="weight"
+        ),
     }
     cards = indicators.headlines(groups)
     lap("indicators")
@@ -220,19 +290,32 @@ def measure(url: str, seed: int) -> dict:
     odds = drivers(survey, "agree_01", catalog, weights="weight", likert_lists={"agree5": 1})
     lap("drivers")
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "laps": laps, "frame_seconds": loads["frame"], "load_seconds": load_seconds,
-            "loads": loads,
-            "rows": len(frame), "columns": frame.shape[1], "registry": len(registry),
-            "invitations": len(invitations), "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-            "rss_before": rss_before, "growth": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before,
-            "share_rows": len(results.shares), "crosstabs": len(results.crosstabs), "cards": len(cards),
-            "odds_terms": len(odds), "design_effect": raked.raking.diagnostics.design_effect,
-            "dropped": raked.dropped}
+    return {
+        "seconds": seconds,
+        "laps": laps,
+        "frame_seconds": loads["frame"],
+        "load_seconds": load_seconds,
+        "loads": loads,
+        "rows": len(frame),
+        "columns": frame.shape[1],
+        "registry": len(registry),
+        "invitations": len(invitations),
+        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "rss_before": rss_before,
+        "growth": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before,
+        "share_rows": len(results.shares),
+        "crosstabs": len(results.crosstabs),
+        "cards": len(cards),
+        "odds_terms": len(odds),
+        "design_effect": raked.raking.diagnostics.design_effect,
+        "dropped": raked.dropped,
+    }
 
 
 def _measure_in_child(url: str, seed: int) -> dict:
-    output = subprocess.run([sys.executable, __file__, "--measure", url, "--seed", str(seed)],
-                            capture_output=True, text=True, cwd=ROOT)
+    output = subprocess.run(
+        [sys.executable, __file__, "--measure", url, "--seed", str(seed)], capture_output=True, text=True, cwd=ROOT
+    )
     if output.returncode:
         sys.stderr.write(output.stderr)
         raise SystemExit(f"the measurement failed (exit status {output.returncode})")
@@ -249,8 +332,10 @@ def run_backend(backend: str, args) -> list[str]:
         migrate.upgrade(url)
         print(f"[{backend}] generating {args.stakeholders:,} stakeholders", flush=True)
         generated = registry_bench.generate(url, args.stakeholders, args.seed)
-        print(f"[{backend}] registry in {generated.seconds:.1f} s; {args.waves} waves x {args.responses:,} responses",
-              flush=True)
+        print(
+            f"[{backend}] registry in {generated.seconds:.1f} s; {args.waves} waves x {args.responses:,} responses",
+            flush=True,
+        )
         answers, seconds = frame_bench.generate(url, args.waves, args.responses, args.seed)
         invitations = invite(url, args.seed)
         print(f"[{backend}] {answers:,} answer rows in {seconds:.1f} s, {invitations:,} invitations", flush=True)
@@ -262,9 +347,12 @@ def run_backend(backend: str, args) -> list[str]:
         f"{backend:<11} one wave: {best['rows']:,} responses x {best['columns']} columns; registry "
         f"{best['registry']:,}; {best['invitations']:,} invitations",
         f"{'':<11} loading: wave frame {best['frame_seconds']:.2f} s, all inputs {best['load_seconds']:.2f} s ("
-        + ", ".join(f"{name} {value:.2f} s" for name, value in best["loads"].items()) + ")",
-        f"{'':<11} analysis: {best['seconds']:.2f} s (runs: " + ", ".join(f"{r['seconds']:.2f}" for r in runs)
-        + "); " + ", ".join(f"{name} {value:.2f} s" for name, value in best["laps"].items()),
+        + ", ".join(f"{name} {value:.2f} s" for name, value in best["loads"].items())
+        + ")",
+        f"{'':<11} analysis: {best['seconds']:.2f} s (runs: "
+        + ", ".join(f"{r['seconds']:.2f}" for r in runs)
+        + "); "
+        + ", ".join(f"{name} {value:.2f} s" for name, value in best["laps"].items()),
         f"{'':<11} {best['share_rows']:,} share rows, {best['crosstabs']} cross-tabulations, {best['cards']} cards, "
         f"{best['odds_terms']} odds ratios; design effect {best['design_effect']:.2f}, "
         f"{best['dropped']} respondents not raked",
@@ -286,8 +374,12 @@ def main(argv=None) -> int:
         print(json.dumps(measure(args.measure, args.seed)))
         return 0
     common.check_wave_scale(parser, args)
-    return common.print_report(f"Indicators benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
-                               f"{args.responses:,} responses x 40 questions", run_backend, args)
+    return common.print_report(
+        f"Indicators benchmark: {args.stakeholders:,} stakeholders, {args.waves} waves x "
+        f"{args.responses:,} responses x 40 questions",
+        run_backend,
+        args,
+    )
 
 
 if __name__ == "__main__":

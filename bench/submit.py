@@ -16,6 +16,7 @@ It prints throughput and p50 / p95 / max latency per backend, then checks in the
 that every submission is stored exactly once with all its answers: nothing lost, nothing
 duplicated. Target on 2 cores, 16 clients, PostgreSQL: >= 150 submissions/s, p95 < 200 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,6 +55,7 @@ TARGET_P95_MS = 200
 
 
 # --- complete, valid answers for any instrument ------------------------------------------------
+
 
 def _guess(definition: Definition, question, rng: random.Random):
     if question.type == "select_one":
@@ -96,6 +98,7 @@ def form_of(raw: dict, key: str, csrf: str) -> bytes:
 
 # --- data --------------------------------------------------------------------------------------
 
+
 def seed(url: str, people: int, seed_value: int) -> tuple[list[tuple[str, str]], Definition]:
     """A registry, the annual survey, an open wave and one invitation + draft per person."""
     generate(url, people, seed_value)
@@ -104,19 +107,45 @@ def seed(url: str, people: int, seed_value: int) -> tuple[list[tuple[str, str]],
         version = next(v for v in instruments.install_shipped(session) if "annual" in v.filename)
         definition = instruments.definition_of(version)
         now = datetime.now(UTC)
-        wave = Wave(instrument_id=version.instrument_id, version_id=version.id, name="Bench annual survey",
-                    year=now.year, opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
-                    status="published")
+        wave = Wave(
+            instrument_id=version.instrument_id,
+            version_id=version.id,
+            name="Bench annual survey",
+            year=now.year,
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+            status="published",
+        )
         session.add(wave)
         session.commit()
         invitations, responses, links = [], [], []
         for stakeholder_id in range(1, people + 1):
             token, key = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-            invitations.append({"wave_id": wave.id, "stakeholder_id": stakeholder_id, "token": token,
-                                "language": "en", "sent_at": now, "reminders_sent": 0, "created_at": now})
-            responses.append({"wave_id": wave.id, "version_id": version.id, "stakeholder_id": stakeholder_id,
-                              "submission_key": key, "status": "draft", "language": "en", "draft": {},
-                              "last_page": 0, "started_at": now, "updated_at": now})
+            invitations.append(
+                {
+                    "wave_id": wave.id,
+                    "stakeholder_id": stakeholder_id,
+                    "token": token,
+                    "language": "en",
+                    "sent_at": now,
+                    "reminders_sent": 0,
+                    "created_at": now,
+                }
+            )
+            responses.append(
+                {
+                    "wave_id": wave.id,
+                    "version_id": version.id,
+                    "stakeholder_id": stakeholder_id,
+                    "submission_key": key,
+                    "status": "draft",
+                    "language": "en",
+                    "draft": {},
+                    "last_page": 0,
+                    "started_at": now,
+                    "updated_at": now,
+                }
+            )
             links.append((token, key))
         session.execute(Invitation.__table__.insert(), invitations)
         session.execute(Response.__table__.insert(), responses)
@@ -126,6 +155,7 @@ def seed(url: str, people: int, seed_value: int) -> tuple[list[tuple[str, str]],
 
 
 # --- measuring ---------------------------------------------------------------------------------
+
 
 class _KeepRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -178,8 +208,9 @@ def run_backend(backend: str, args) -> list[str]:
                     with lock:
                         local.session = sessions[next(counter) % len(sessions)]
                 cookie, csrf = local.session
-                request = urllib.request.Request(f"{base}/survey/i/{token}/review", data=form_of(raw, key, csrf),
-                                                 headers={"Cookie": cookie})
+                request = urllib.request.Request(
+                    f"{base}/survey/i/{token}/review", data=form_of(raw, key, csrf), headers={"Cookie": cookie}
+                )
                 begun = time.perf_counter()
                 status, _body, headers = _open(request)
                 return status, time.perf_counter() - begun, headers.get("Location", ""), token
@@ -191,16 +222,21 @@ def run_backend(backend: str, args) -> list[str]:
             with ThreadPoolExecutor(max_workers=args.clients) as pool:
                 outcomes = list(pool.map(post, work))
             wall = time.perf_counter() - begun
-        bad = [(status, location) for status, _s, location, token in outcomes
-               if status != 303 or not location.endswith(f"/survey/i/{token}/done")]
+        bad = [
+            (status, location)
+            for status, _s, location, token in outcomes
+            if status != 303 or not location.endswith(f"/survey/i/{token}/done")
+        ]
         ms = sorted(seconds * 1000 for status, seconds, _l, _t in outcomes if status == 303)
         lines = []
         if ms:
             p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
             rate = len(ms) / wall
-            lines.append(f"{backend:<11} submissions n={len(ms):<6} p50 {statistics.median(ms):7.1f} ms  "
-                         f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms  {rate:6.1f} submissions/s"
-                         f"  ({len(retried)} posted twice)")
+            lines.append(
+                f"{backend:<11} submissions n={len(ms):<6} p50 {statistics.median(ms):7.1f} ms  "
+                f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms  {rate:6.1f} submissions/s"
+                f"  ({len(retried)} posted twice)"
+            )
             verdict = "met" if rate >= TARGET_RATE and p95 < TARGET_P95_MS else "MISSED"
             lines.append(f"{backend:<11} target >= {TARGET_RATE}/s with p95 < {TARGET_P95_MS} ms: {verdict}")
         if bad:
@@ -214,14 +250,17 @@ def check_stored(url: str, backend: str, plan) -> str:
     engine = make_engine(url)
     expected_answers = sum(len(raw) for _t, _k, raw in plan)
     with Session(engine) as session:
-        submitted = session.execute(select(func.count()).select_from(Response)
-                                    .where(Response.status == "submitted")).scalar_one()
+        submitted = session.execute(
+            select(func.count()).select_from(Response).where(Response.status == "submitted")
+        ).scalar_one()
         responses = session.execute(select(func.count()).select_from(Response)).scalar_one()
         answers = session.execute(select(func.count()).select_from(Answer)).scalar_one()
     engine.dispose()
     ok = submitted == responses == len(plan) and answers == expected_answers
-    return (f"{backend:<11} check: {submitted}/{len(plan)} responses submitted, {responses} rows, "
-            f"{answers}/{expected_answers} answers: {'nothing lost or duplicated' if ok else 'MISMATCH'}")
+    return (
+        f"{backend:<11} check: {submitted}/{len(plan)} responses submitted, {responses} rows, "
+        f"{answers}/{expected_answers} answers: {'nothing lost or duplicated' if ok else 'MISMATCH'}"
+    )
 
 
 def main(argv=None) -> int:
@@ -235,8 +274,12 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.submissions > 50_000 or args.clients > 64:
         parser.error("keep --submissions <= 50000 and --clients <= 64")
-    return common.print_report(f"Submission benchmark: {args.submissions:,} responses to the annual survey, "
-                               f"{args.clients} clients, gunicorn -w {args.workers}", run_backend, args)
+    return common.print_report(
+        f"Submission benchmark: {args.submissions:,} responses to the annual survey, "
+        f"{args.clients} clients, gunicorn -w {args.workers}",
+        run_backend,
+        args,
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The audit log: who did what, when. Never passwords or tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,9 +13,7 @@ from core.timeutil import utcnow
 class AuditEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)
-    actor_id: int | None = Field(
-        default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL"
-    )
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id", index=True, ondelete="SET NULL")
     action: str = Field(max_length=60, index=True)
     target: str | None = Field(default=None, max_length=255)
     ip: str | None = Field(default=None, max_length=45)

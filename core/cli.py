@@ -1,4 +1,5 @@
 """Command-line interface: `flask --app app <command>`."""
+
 from __future__ import annotations
 
 import functools
@@ -19,11 +20,18 @@ from core.reference.countries import add_territory
 def now_option(command):
     """A hidden `--now` (ISO date-time with its offset) that acts as the current time, for tests
     and trials; the command receives it as `now` (None for the real time)."""
-    @click.option("--now", "now_text", default=None, hidden=True,
-                  help="ISO date-time to act as the current time, with its offset (for tests and trials).")
+
+    @click.option(
+        "--now",
+        "now_text",
+        default=None,
+        hidden=True,
+        help="ISO date-time to act as the current time, with its offset (for tests and trials).",
+    )
     @functools.wraps(command)
     def wrapper(*args, now_text=None, **kwargs):
         return command(*args, now=_parse_now(now_text), **kwargs)
+
     return wrapper
 
 
@@ -99,8 +107,13 @@ ROLE_NAMES = [role.value for role in Role]
 @click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.SECRETARIAT.value, show_default=True)
 @click.option("--name", default="")
 @click.option("--country", help="ISO alpha-2 code; required for --role focal_point.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for when not given; prefer the prompt over the command line.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given; prefer the prompt over the command line.",
+)
 def create_user(email, role, name, country, password):
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="password")
@@ -158,8 +171,13 @@ def countries_add_territory(iso2, iso3, name_en, m49):
 @with_appcontext
 @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.01, 10),
-              help="Multiply the amount of demo data (0.1 for a quick small set).")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.01, 10),
+    help="Multiply the amount of demo data (0.1 for a quick small set).",
+)
 def seed_demo(seed, if_empty, scale):
     from core.demo import DemoError, seed_demo_data
 

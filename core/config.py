@@ -3,6 +3,7 @@
 Every variable is documented in the README. `load_config` is called by `create_app`; nothing
 here touches the network or the database.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL whatever scheme the operator wrote."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -3,6 +3,7 @@
 One engine per application; one `Session` per request (or CLI command) kept on `g` and
 closed at teardown, as in Flask's tutorial. Services receive the session explicitly.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g
@@ -25,9 +26,7 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-        )
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)

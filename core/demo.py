@@ -3,6 +3,7 @@
 The same seed always gives the same accounts. Every demo account shares one password,
 documented in the README; demo data is refused in production.
 """
+
 from __future__ import annotations
 
 import random
@@ -32,6 +33,7 @@ FOCAL_POINTS = (
     ("EG", "Nour El-Sayed", "ar"),
 )
 
+
 class DemoError(RuntimeError):
     pass
 
@@ -55,8 +57,13 @@ def seed_demo_data(session: Session, *, seed: int = 2026, scale: float = 1.0) ->
 
     def account(email, name, role, country=None, locale="en"):
         user = User(
-            email=email, name=name, password_hash=password_hash, role=role,
-            focal_country=country, locale=locale, email_verified_at=now,
+            email=email,
+            name=name,
+            password_hash=password_hash,
+            role=role,
+            focal_country=country,
+            locale=locale,
+            email_verified_at=now,
         )
         session.add(user)
         return user
@@ -70,7 +77,8 @@ def seed_demo_data(session: Session, *, seed: int = 2026, scale: float = 1.0) ->
     extra = [line for seeder in SEEDERS for line in seeder(session, rng, password_hash, scale)]
     audit.record(session, "demo.seeded", seed=seed)
     session.commit()
-    return [*extra, 
+    return [
+        *extra,
         f"Demo data added (seed {seed}). Every demo account's password: {DEMO_PASSWORD}",
         f"  admin:        admin@{DEMO_DOMAIN}",
         f"  secretariat:  secretariat@{DEMO_DOMAIN}",

@@ -1,4 +1,5 @@
 """Form helpers shared by every blueprint."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

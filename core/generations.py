@@ -10,6 +10,7 @@ UPDATE/DELETE/INSERT, forgets that name (`_after_commit`), so no write through t
 a stale entry behind. Sessions opened outside a request (CLI, tests) forget too: the app is
 found by the session's engine.
 """
+
 from __future__ import annotations
 
 import secrets

@@ -3,9 +3,10 @@
 The locale is the signed-in user's saved preference, else the language switcher's cookie,
 else the browser's Accept-Language, else DEFAULT_LANGUAGE.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from flask import current_app, has_request_context, request
@@ -50,14 +51,14 @@ def select_timezone() -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def endonym(code: str) -> str:
     """A language's name in itself, as a switcher shows it."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(code: str, in_locale: str) -> str:
     return Locale.parse(code).get_display_name(in_locale) or code
 

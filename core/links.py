@@ -4,6 +4,7 @@ Mail is composed in requests and on the command line alike, and must always link
 site, never to whatever host a request came in on; so the path comes from the URL map, not
 from `url_for(_external=True)`.
 """
+
 from __future__ import annotations
 
 from flask import current_app

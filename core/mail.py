@@ -3,6 +3,7 @@
 Messages are rendered in the recipient's language. The outbox keeps whole messages
 (links included) so it exists only where MAIL_BACKEND=outbox; production does not store them.
 """
+
 from __future__ import annotations
 
 import smtplib
@@ -46,9 +47,7 @@ def send(session: Session, mail: Mail) -> None:
     """Deliver now (SMTP) or add to the caller's transaction (outbox)."""
     config = current_app.config
     if config["MAIL_BACKEND"] == "outbox":
-        session.add(
-            OutboxMessage(to_address=mail.to, subject=mail.subject, body=mail.body, locale=mail.locale)
-        )
+        session.add(OutboxMessage(to_address=mail.to, subject=mail.subject, body=mail.body, locale=mail.locale))
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
@@ -72,7 +71,5 @@ def list_outbox(session: Session, *, to: str | None = None, page: int = 1, per_p
         query = query.where(OutboxMessage.to_address == to.strip().lower())
         count = count.where(OutboxMessage.to_address == to.strip().lower())
     total = session.exec(count).one()
-    rows = session.exec(
-        query.order_by(OutboxMessage.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    ).all()
+    rows = session.exec(query.order_by(OutboxMessage.id.desc()).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total

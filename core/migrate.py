@@ -1,4 +1,5 @@
 """Alembic, driven from the app so it always uses the app's DATABASE_URL."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +40,5 @@ def revision(database_url: str, message: str, autogenerate: bool = True) -> None
 def schema_differences(engine: Engine) -> list:
     """What autogenerate would change to make the database match the models (empty when in step)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
         return compare_metadata(context, SQLModel.metadata)

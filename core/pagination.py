@@ -1,4 +1,5 @@
 """Page arithmetic shared by every paginated list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

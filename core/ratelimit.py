@@ -3,6 +3,7 @@
 Built on the `limits` package, so counters live wherever RATELIMIT_STORAGE_URL points and
 every process of the app sees the same counts.
 """
+
 from __future__ import annotations
 
 import math

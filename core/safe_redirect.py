@@ -1,4 +1,5 @@
 """Redirect targets taken from the request, limited to this site."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

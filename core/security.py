@@ -1,4 +1,5 @@
 """Security headers, set by the app itself so they hold behind any server."""
+
 from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join(

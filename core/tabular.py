@@ -4,6 +4,7 @@ A cell that begins with = + - @, a tab or a carriage return would be read as a f
 spreadsheet programs (CSV injection); such text is prefixed with an apostrophe. In XLSX every
 text cell is also stored explicitly as text.
 """
+
 from __future__ import annotations
 
 import csv

@@ -3,6 +3,7 @@
 SQLModel's `UTCDateTime` stores them on both databases and reads them back in UTC;
 Flask-Babel's formatters convert them to the reader's time zone for display.
 """
+
 from datetime import UTC, datetime
 
 

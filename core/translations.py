@@ -1,4 +1,5 @@
 """Wrappers over pybabel for the translation workflow, used by the CLI and the tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,18 @@ def _pybabel(*args: str) -> None:
 
 def extract(output: Path = POT) -> Path:
     _pybabel(
-        "extract", "-F", str(BABEL_CFG), "-k", "_l", "--no-location", "--sort-output",
-        "--project", "ipbes-engagement", "-o", str(output), str(ROOT),
+        "extract",
+        "-F",
+        str(BABEL_CFG),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "ipbes-engagement",
+        "-o",
+        str(output),
+        str(ROOT),
     )
     return output
 

@@ -5,10 +5,12 @@ for the frames and a page for its content, and hand that to `components` or `dow
 is the state: controls write the query string, and the page is drawn from it, so any view can be
 shared as a link and a hand-made request cannot widen a focal point's view.
 """
+
 from __future__ import annotations
 
-from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from dataclasses import replace
+
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, html, no_update
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -63,8 +65,9 @@ def content_for(pathname: str | None, search: str | None) -> PageContent | None:
     view = view_for(search)
     if view is None:
         return PageContent(str(page.title), [], [_("No survey wave has been published yet.")])
-    key = ":".join(["dashboard:content", view.selection.key, page.path, view.filters.query(), view.lang,
-                    view.scope.country or "*"])
+    key = ":".join(
+        ["dashboard:content", view.selection.key, page.path, view.filters.query(), view.lang, view.scope.country or "*"]
+    )
     return data.cached(key, lambda: page.build(view))
 
 
@@ -81,17 +84,26 @@ def register(dash_app) -> None:
         children = layout.filter_bar(shown, waves, scope, _lang())
         if page is not None and page.controls is not None and selection is not None:
             children += page.controls(View(selection, scope, _lang()))
-        children.append(html.Div(className="control control-actions", children=[
-            html.Button(_("Download the plenary report"), id="download-report", n_clicks=0, className="button"),
-        ]))
+        children.append(
+            html.Div(
+                className="control control-actions",
+                children=[
+                    html.Button(_("Download the plenary report"), id="download-report", n_clicks=0, className="button"),
+                ],
+            )
+        )
         return children
 
     @dash_app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))
     def navigation(pathname, search):
         return layout.navigation(pages(), page_for(pathname), search or "")
 
-    @dash_app.callback(Output("url", "search"), Input({"type": "control", "name": ALL}, "value"),
-                       State("url", "search"), prevent_initial_call=True)
+    @dash_app.callback(
+        Output("url", "search"),
+        Input({"type": "control", "name": ALL}, "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
     def to_url(_values, search):
         filters = Filters.parse(search)
         changes = {}
@@ -114,23 +126,34 @@ def register(dash_app) -> None:
     def page(pathname, search):
         return components.render(content_for(pathname, search))
 
-    @dash_app.callback(Output("download", "data", allow_duplicate=True),
-                       Input({"type": "download", "index": ALL}, "n_clicks"),
-                       State("url", "pathname"), State("url", "search"), prevent_initial_call=True)
+    @dash_app.callback(
+        Output("download", "data", allow_duplicate=True),
+        Input({"type": "download", "index": ALL}, "n_clicks"),
+        State("url", "pathname"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
     def download_table(clicks, pathname, search):
         if not ctx.triggered_id or not any(clicks):
             return no_update
         index, fmt = str(ctx.triggered_id["index"]).split(":")
         return downloads.table_file(content_for(pathname, search), int(index), fmt)
 
-    @dash_app.callback(Output("download", "data", allow_duplicate=True), Input("download-report", "n_clicks"),
-                       State("url", "search"), prevent_initial_call=True)
+    @dash_app.callback(
+        Output("download", "data", allow_duplicate=True),
+        Input("download-report", "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
     def download_report(clicks, search):
         if not clicks:
             return no_update
         view = view_for(search)
         return downloads.report_file(view) if view is not None else no_update
 
-    dash_app.clientside_callback(ClientsideFunction(namespace="ipbes", function_name="downloadImage"),
-                                 Output("image-sink", "children"), Input({"type": "image", "index": ALL}, "n_clicks"),
-                                 prevent_initial_call=True)
+    dash_app.clientside_callback(
+        ClientsideFunction(namespace="ipbes", function_name="downloadImage"),
+        Output("image-sink", "children"),
+        Input({"type": "image", "index": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -4,6 +4,7 @@ Text always goes in as component children or plotly labels the charts module esc
 HTML, so nothing a person typed (a wave name, a label) can become markup. Tables and figures are
 numbered in page order; the download callbacks find them again by that number.
 """
+
 from __future__ import annotations
 
 from dash import dcc, html
@@ -13,8 +14,12 @@ from dashboards.view import PageContent
 from reports.build import Card, Figure, Section, Table
 
 # Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids).
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "topojsonURL": "/dashboard/assets/topojson/",
-                "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"]}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "topojsonURL": "/dashboard/assets/topojson/",
+    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
+}
 
 
 def tables_of(content: PageContent) -> list[Table]:
@@ -43,15 +48,23 @@ class _Renderer:
         return children
 
     def card(self, card: Card) -> html.Article:
-        return html.Article(className=f"card status-{card.status}", children=[
-            html.H3(card.title),
-            html.P(card.measure, className="card-measure"),
-            html.P([html.Span(card.value, className="card-value"),
-                    html.Span(f" {card.year}", className="card-year") if card.year else None]),
-            html.P(card.change, className="card-change"),
-            html.P([html.Span(card.symbol, **{"aria-hidden": "true"}), " ", card.status_label],
-                   className="card-status"),
-        ])
+        return html.Article(
+            className=f"card status-{card.status}",
+            children=[
+                html.H3(card.title),
+                html.P(card.measure, className="card-measure"),
+                html.P(
+                    [
+                        html.Span(card.value, className="card-value"),
+                        html.Span(f" {card.year}", className="card-year") if card.year else None,
+                    ]
+                ),
+                html.P(card.change, className="card-change"),
+                html.P(
+                    [html.Span(card.symbol, **{"aria-hidden": "true"}), " ", card.status_label], className="card-status"
+                ),
+            ],
+        )
 
     def section(self, section: Section, *, with_card: bool) -> html.Section:
         children = [html.H3(section.title, id=f"section-{section.id}")] if not with_card else []
@@ -60,10 +73,18 @@ class _Renderer:
         children += [self.figure(figure) for figure in section.figures]
         children += [self.table(table) for table in section.tables]
         if section.caveats or section.notes:
-            children.append(html.Ul([html.Li(text) for text in [*section.notes, *section.caveats]],
-                                    className="caveats", **{"aria-label": _("Notes and caveats")}))
-        return html.Section(children, className="dashboard-section", **{"aria-labelledby": f"section-{section.id}"}
-                            if not with_card else {})
+            children.append(
+                html.Ul(
+                    [html.Li(text) for text in [*section.notes, *section.caveats]],
+                    className="caveats",
+                    **{"aria-label": _("Notes and caveats")},
+                )
+            )
+        return html.Section(
+            children,
+            className="dashboard-section",
+            **{"aria-labelledby": f"section-{section.id}"} if not with_card else {},
+        )
 
     def figure(self, figure: Figure) -> html.Figure:
         index = self.figures
@@ -71,40 +92,79 @@ class _Renderer:
         graph_id = f"graph-{index}"
         children = [
             html.Figcaption(figure.title, className="figure-title"),
-            html.Div(dcc.Graph(id=graph_id, figure=figure.html, config=GRAPH_CONFIG), role="img",
-                     **{"aria-label": figure.title}),
-            html.Div(className="figure-actions", children=[
-                html.Button(_("Download PNG"), id={"type": "image", "index": f"{graph_id}:png"},
-                            className="link-button", n_clicks=0),
-                html.Button(_("Download SVG"), id={"type": "image", "index": f"{graph_id}:svg"},
-                            className="link-button", n_clicks=0),
-            ]),
+            html.Div(
+                dcc.Graph(id=graph_id, figure=figure.html, config=GRAPH_CONFIG),
+                role="img",
+                **{"aria-label": figure.title},
+            ),
+            html.Div(
+                className="figure-actions",
+                children=[
+                    html.Button(
+                        _("Download PNG"),
+                        id={"type": "image", "index": f"{graph_id}:png"},
+                        className="link-button",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        _("Download SVG"),
+                        id={"type": "image", "index": f"{graph_id}:svg"},
+                        className="link-button",
+                        n_clicks=0,
+                    ),
+                ],
+            ),
         ]
         if figure.table is not None:
-            children.append(html.Details([html.Summary(_("Show the table")), self.table(figure.table, caption=False)],
-                                         className="figure-table"))
+            children.append(
+                html.Details(
+                    [html.Summary(_("Show the table")), self.table(figure.table, caption=False)],
+                    className="figure-table",
+                )
+            )
         return html.Figure(children, className="dashboard-figure")
 
     def table(self, table: Table, *, caption: bool = True) -> html.Div:
         index = self.tables
         self.tables += 1
         head = html.Thead(html.Tr([html.Th(c, scope="col") for c in table.columns]))
-        body = html.Tbody([
-            html.Tr([html.Th(cell, scope="row") if i == 0 else html.Td(cell, className="num" if i >= table.text_columns
-                                                                           else None)
-                     for i, cell in enumerate(row.cells)],
-                    className=" ".join(c for c, on in (("small", row.small), ("flagged", row.flagged)) if on) or None)
-            for row in table.rows])
+        body = html.Tbody(
+            [
+                html.Tr(
+                    [
+                        html.Th(cell, scope="row")
+                        if i == 0
+                        else html.Td(cell, className="num" if i >= table.text_columns else None)
+                        for i, cell in enumerate(row.cells)
+                    ],
+                    className=" ".join(c for c, on in (("small", row.small), ("flagged", row.flagged)) if on) or None,
+                )
+                for row in table.rows
+            ]
+        )
         parts = [html.Caption(table.title)] if caption else []
         children = [html.Table(parts + [head, body], className="data-table")]
         if table.note:
             children.append(html.P(table.note, className="table-note"))
-        children.append(html.Div(className="table-actions", children=[
-            html.Button(_("Download CSV"), id={"type": "download", "index": f"{index}:csv"}, className="link-button",
-                        n_clicks=0),
-            html.Button(_("Download XLSX"), id={"type": "download", "index": f"{index}:xlsx"},
-                        className="link-button", n_clicks=0),
-        ]))
+        children.append(
+            html.Div(
+                className="table-actions",
+                children=[
+                    html.Button(
+                        _("Download CSV"),
+                        id={"type": "download", "index": f"{index}:csv"},
+                        className="link-button",
+                        n_clicks=0,
+                    ),
+                    html.Button(
+                        _("Download XLSX"),
+                        id={"type": "download", "index": f"{index}:xlsx"},
+                        className="link-button",
+                        n_clicks=0,
+                    ),
+                ],
+            )
+        )
         return html.Div(children, className="table-block")
 
 

@@ -17,6 +17,7 @@ more than the 300 ms a filter change may take); the generation tokens live in th
 cache, so a write in one process reaches every process. Analysis results are not cached here:
 callbacks compute them from these frames.
 """
+
 from __future__ import annotations
 
 import threading
@@ -67,8 +68,9 @@ class ObjectCache(SimpleCache):
         return cls(*args, **kwargs)
 
 
-frames = Cache(config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 64,
-                       "CACHE_DEFAULT_TIMEOUT": 6 * 3600})
+frames = Cache(
+    config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 64, "CACHE_DEFAULT_TIMEOUT": 6 * 3600}
+)
 
 
 def init_app(app) -> None:
@@ -156,8 +158,7 @@ def waves(session: Session) -> list[WaveInfo]:
     instruments = dict(session.execute(select(Instrument.id, Instrument.name)).all())
     rows = session.scalars(select(Wave).where(Wave.status != "draft")).all()
     rows = sorted(rows, key=lambda w: (w.year, w.opens_at, w.id))
-    return [WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at)
-            for w in rows]
+    return [WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at) for w in rows]
 
 
 def shared(session: Session) -> Shared:
@@ -166,17 +167,30 @@ def shared(session: Session) -> Shared:
     def load() -> Shared:
         registry = registry_frame(session)
         current = current_registry(registry)
-        return Shared(registry, current, registry_margins(current), participation_frame(session),
-                      member_states_frame(session), token)
+        return Shared(
+            registry,
+            current,
+            registry_margins(current),
+            participation_frame(session),
+            member_states_frame(session),
+            token,
+        )
 
     return cached(f"dashboard:shared:{token}", load)
 
 
 def engagement_records(session: Session) -> Records:
     token = generations.token(RECORDS)
-    return cached(f"dashboard:records:{token}", lambda: Records(
-        records.evidence_frame(session), records.barrier_actions_frame(session), records.impact_frame(session),
-        records.concerns_frame(session), records.calls_frame(session)))
+    return cached(
+        f"dashboard:records:{token}",
+        lambda: Records(
+            records.evidence_frame(session),
+            records.barrier_actions_frame(session),
+            records.impact_frame(session),
+            records.concerns_frame(session),
+            records.calls_frame(session),
+        ),
+    )
 
 
 def _fingerprint(session: Session, wave_id: int) -> str:
@@ -185,8 +199,10 @@ def _fingerprint(session: Session, wave_id: int) -> str:
     if wave.status == "closed":
         return stamp
     count, latest = session.execute(
-        select(func.count(), func.max(Response.updated_at))
-        .where(Response.wave_id == wave_id, Response.status == "submitted")).one()
+        select(func.count(), func.max(Response.updated_at)).where(
+            Response.wave_id == wave_id, Response.status == "submitted"
+        )
+    ).one()
     return f"{stamp}:{count}:{latest}"
 
 
@@ -196,8 +212,14 @@ def wave_data(session: Session, info: WaveInfo, base: Shared) -> WaveData:
     def load() -> WaveData:
         frame = responses_frame(session, [info.id], include_pii=False)
         weighted, weighting = weigh_waves(frame, base.margins)
-        return WaveData(info, key, weighted, weighting.get(info.id), question_catalog(session, [info.id]),
-                        invitations_frame(session, [info.id]))
+        return WaveData(
+            info,
+            key,
+            weighted,
+            weighting.get(info.id),
+            question_catalog(session, [info.id]),
+            invitations_frame(session, [info.id]),
+        )
 
     return cached(key, load)
 

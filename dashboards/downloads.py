@@ -1,5 +1,6 @@
 """Files the dashboard hands out: a table as CSV or XLSX (formula-safe, via `core.tabular`) and the
 current view as the plenary HTML report."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@
 dropped); `Filters.query` writes back only what differs from the defaults. `within(scope)` is the
 one place where a focal point's filters are pinned to their own country, whatever the URL says.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace

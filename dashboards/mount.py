@@ -6,6 +6,7 @@ fetched by someone who may not see it. Callbacks keep CSRF protection: the page 
 a cookie that Dash's renderer sends back in the `X-CSRFToken` header Flask-WTF checks. The page's
 own inline scripts are allowed by their hashes only (`Dash.csp_hashes`).
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -66,11 +67,19 @@ def dashboard_endpoints(app: Flask) -> list[str]:
 
 def _headers(dash_app: Dash):
     hashes = " ".join(dash_app.csp_hashes())  # already quoted
-    policy = CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {hashes}").replace(
-        # Dash components and plotly.js set styles at run time; scripts stay locked down.
-        "style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
-        # plotly.js draws map layers and chart downloads through blob: images.
-        "img-src 'self' data:", "img-src 'self' data: blob:")
+    policy = (
+        CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {hashes}")
+        .replace(
+            # Dash components and plotly.js set styles at run time; scripts stay locked down.
+            "style-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+        )
+        .replace(
+            # plotly.js draws map layers and chart downloads through blob: images.
+            "img-src 'self' data:",
+            "img-src 'self' data: blob:",
+        )
+    )
 
     def after(response: Response) -> Response:
         if not request.path.startswith(BASE):
@@ -78,8 +87,14 @@ def _headers(dash_app: Dash):
         response.headers["Content-Security-Policy"] = policy
         response.headers.setdefault("Cache-Control", "private, no-store")
         if request.method == "GET" and response.mimetype == "text/html":
-            response.set_cookie(CSRF_COOKIE, generate_csrf(), path=BASE, samesite="Lax", httponly=False,
-                                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+            response.set_cookie(
+                CSRF_COOKIE,
+                generate_csrf(),
+                path=BASE,
+                samesite="Lax",
+                httponly=False,
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            )
         return response
 
     return after
@@ -87,9 +102,17 @@ def _headers(dash_app: Dash):
 
 def init_app(app: Flask) -> Dash:
     dash_app = Dashboard(
-        "dashboards", server=app, url_base_pathname=BASE, assets_folder=str(ASSETS), serve_locally=True,
-        title="IPBES", update_title=None, suppress_callback_exceptions=True, compress=False,
-        csrf_token_name=CSRF_COOKIE)
+        "dashboards",
+        server=app,
+        url_base_pathname=BASE,
+        assets_folder=str(ASSETS),
+        serve_locally=True,
+        title="IPBES",
+        update_title=None,
+        suppress_callback_exceptions=True,
+        compress=False,
+        csrf_token_name=CSRF_COOKIE,
+    )
     dash_app.layout = layout.shell
     callbacks.register(dash_app)
     for endpoint in dashboard_endpoints(app):

@@ -5,6 +5,7 @@ their own country, plus aggregates of their regional group and of all countries 
 every other country's figures stay out of their reach. Everyone else is refused. The scope comes
 from the signed-in account, never from the request.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

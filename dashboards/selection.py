@@ -7,6 +7,7 @@ narrowed by the registry's current profile; the knowledge-system filter applies 
 survey does not record it). Evidence, barrier actions and calls for input belong to nobody and
 are never narrowed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -21,20 +22,32 @@ from reports.data import ReportData, WaveInfo
 
 # Which column of each frame holds each filter's dimension.
 _COLUMNS = {
-    "registry": {"regional_group": "regional_group", "country": "country", "category": "category",
-                 "gender": "gender"},
-    "participation": {"regional_group": "regional_group", "country": "country", "category": "category",
-                      "gender": "gender"},
-    "survey": {"regional_group": "regional_group", "country": "country", "category": "category",
-               "gender": "gender"},
+    "registry": {"regional_group": "regional_group", "country": "country", "category": "category", "gender": "gender"},
+    "participation": {
+        "regional_group": "regional_group",
+        "country": "country",
+        "category": "category",
+        "gender": "gender",
+    },
+    "survey": {"regional_group": "regional_group", "country": "country", "category": "category", "gender": "gender"},
     "invitations": {"regional_group": "regional_group", "country": "country", "category": "category"},
     "impact": {"regional_group": "region", "country": "country"},
     "concerns": {"regional_group": "raised_by_region", "category": "raised_by_category"},
 }
 
 
-_CATEGORICAL = ("wave", "instrument", "language", "channel", "network", "regional_group", "country", "category",
-                "gender", "stakeholder_type")
+_CATEGORICAL = (
+    "wave",
+    "instrument",
+    "language",
+    "channel",
+    "network",
+    "regional_group",
+    "country",
+    "category",
+    "gender",
+    "stakeholder_type",
+)
 
 
 @dataclass(frozen=True)
@@ -112,12 +125,20 @@ def select(session: Session, filters: Filters) -> Selection | None:
     history = narrow(history, "survey", population)
     survey = history[history["wave_id"].to_numpy() == wave.id].reset_index(drop=True)
     report = ReportData(
-        waves=(wave,), survey=survey, history=history, catalog=current.catalog,
+        waves=(wave,),
+        survey=survey,
+        history=history,
+        catalog=current.catalog,
         registry=narrow(registry, "registry", population),
         participation=narrow(participation, "participation", population),
-        evidence=kept.evidence, actions=kept.actions, impact=narrow(kept.impact, "impact", population),
-        concerns=narrow(kept.concerns, "concerns", population), calls=kept.calls,
-        invitations=narrow(invitations, "invitations", population), member_states=base.member_states)
+        evidence=kept.evidence,
+        actions=kept.actions,
+        impact=narrow(kept.impact, "impact", population),
+        concerns=narrow(kept.concerns, "concerns", population),
+        calls=kept.calls,
+        invitations=narrow(invitations, "invitations", population),
+        member_states=base.member_states,
+    )
     key = "|".join([base.token, kept_token(session), *(p.key for p in parts)])
     return Selection(waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key)
 

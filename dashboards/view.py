@@ -1,5 +1,6 @@
 """What a page is given to build itself: the selection, the user's scope and language, and the
 report builder over the selected frames (created on first use: not every page needs it)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace

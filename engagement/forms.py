@@ -1,5 +1,6 @@
 """Forms of the engagement records. Choices are filled per request, in the reader's language; the
 rules a record must meet live in engagement/services.py and their problems are put on the fields."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -9,7 +10,8 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from core.forms import choices
 from core.reference.countries import country_choices
-from engagement import services, vocabularies as vocab
+from engagement import services
+from engagement import vocabularies as vocab
 from stakeholders.forms_profile import MultiCheckboxField
 
 _strip = [lambda value: value.strip() if isinstance(value, str) else value]
@@ -39,10 +41,17 @@ class EvidenceForm(RecordForm):
     data_fields = ("kind", "title", "issued_on", "link", "languages", "notes")
     kind = SelectField(_l("Kind of evidence"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=_strip)
-    issued_on = DateField(_l("Date"), validators=[DataRequired()],
-                          description=_l("When the document was adopted or published, or the consultation held."))
-    link = StringField(_l("Link"), validators=[Length(max=500)], filters=_strip,
-                       description=_l("Web address, starting with http:// or https://."))
+    issued_on = DateField(
+        _l("Date"),
+        validators=[DataRequired()],
+        description=_l("When the document was adopted or published, or the consultation held."),
+    )
+    link = StringField(
+        _l("Link"),
+        validators=[Length(max=500)],
+        filters=_strip,
+        description=_l("Web address, starting with http:// or https://."),
+    )
     languages = MultiCheckboxField(_l("Languages available"))
     notes = TextAreaField(_l("Notes"))
 
@@ -52,18 +61,25 @@ class EvidenceForm(RecordForm):
 
     def data_object(self) -> services.EvidenceData:
         values = self.values()
-        return services.EvidenceData(kind=values["kind"] or "", title=values["title"] or "",
-                                     issued_on=values["issued_on"], link=values["link"] or "",
-                                     languages=list(values["languages"] or []), notes=values["notes"] or "")
+        return services.EvidenceData(
+            kind=values["kind"] or "",
+            title=values["title"] or "",
+            issued_on=values["issued_on"],
+            link=values["link"] or "",
+            languages=list(values["languages"] or []),
+            notes=values["notes"] or "",
+        )
 
 
 class BarrierActionForm(RecordForm):
     data_fields = ("barrier", "action", "owner", "due_on", "status")
-    barrier = SelectField(_l("Barrier"), validators=[DataRequired()],
-                          description=_l("As the annual survey asks about it."))
+    barrier = SelectField(
+        _l("Barrier"), validators=[DataRequired()], description=_l("As the annual survey asks about it.")
+    )
     action = TextAreaField(_l("Planned step"), validators=[DataRequired(), Length(max=500)], filters=_strip)
-    owner = StringField(_l("Owner"), validators=[Length(max=200)], filters=_strip,
-                        description=_l("The unit or person responsible."))
+    owner = StringField(
+        _l("Owner"), validators=[Length(max=200)], filters=_strip, description=_l("The unit or person responsible.")
+    )
     due_on = DateField(_l("Due date"), validators=[Optional()])
     status = SelectField(_l("Status"), validators=[DataRequired()])
 
@@ -73,36 +89,70 @@ class BarrierActionForm(RecordForm):
 
     def data_object(self) -> services.BarrierActionData:
         values = self.values()
-        return services.BarrierActionData(barrier=values["barrier"] or "", action=values["action"] or "",
-                                          owner=values["owner"] or "", due_on=values["due_on"],
-                                          status=values["status"] or "")
+        return services.BarrierActionData(
+            barrier=values["barrier"] or "",
+            action=values["action"] or "",
+            owner=values["owner"] or "",
+            due_on=values["due_on"],
+            status=values["status"] or "",
+        )
 
 
 class ImpactSubmitForm(RecordForm):
     """What anyone may submit; published only after moderation."""
 
-    data_fields = ("title", "impact_type", "scale", "region", "country", "year", "deliverable", "description",
-                   "evidence_link", "submitter_name", "submitter_email")
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)], filters=_strip,
-                        description=_l("For example: National biodiversity strategy draws on the pollination "
-                                       "assessment"))
+    data_fields = (
+        "title",
+        "impact_type",
+        "scale",
+        "region",
+        "country",
+        "year",
+        "deliverable",
+        "description",
+        "evidence_link",
+        "submitter_name",
+        "submitter_email",
+    )
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=300)],
+        filters=_strip,
+        description=_l("For example: National biodiversity strategy draws on the pollination assessment"),
+    )
     impact_type = SelectField(_l("Type of impact"), validators=[DataRequired()])
     scale = SelectField(_l("Scale"), validators=[DataRequired()])
-    region = SelectField(_l("UN regional group"), validators=[Optional()],
-                         description=_l("Give a regional group, a country, or both (not needed at global scale)."))
+    region = SelectField(
+        _l("UN regional group"),
+        validators=[Optional()],
+        description=_l("Give a regional group, a country, or both (not needed at global scale)."),
+    )
     country = SelectField(_l("Country"), validators=[Optional()])
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=1990, max=2100)],
-                        description=_l("When the policy, action or commitment was made."))
+    year = IntegerField(
+        _l("Year"),
+        validators=[Optional(), NumberRange(min=1990, max=2100)],
+        description=_l("When the policy, action or commitment was made."),
+    )
     deliverable = SelectField(_l("IPBES assessment or deliverable used"), validators=[Optional()])
-    description = TextAreaField(_l("What changed, and how IPBES contributed"),
-                                validators=[DataRequired(), Length(max=5000)], filters=_strip)
-    evidence_link = StringField(_l("Link to evidence"), validators=[Length(max=500)], filters=_strip,
-                                description=_l("A public web page or document, starting with http:// or https://."))
+    description = TextAreaField(
+        _l("What changed, and how IPBES contributed"), validators=[DataRequired(), Length(max=5000)], filters=_strip
+    )
+    evidence_link = StringField(
+        _l("Link to evidence"),
+        validators=[Length(max=500)],
+        filters=_strip,
+        description=_l("A public web page or document, starting with http:// or https://."),
+    )
     submitter_name = StringField(_l("Your name"), validators=[Length(max=200)], filters=_strip)
-    submitter_email = StringField(_l("Your email address"), validators=[DataRequired(), Email(), Length(max=254)],
-                                  filters=_strip,
-                                  description=_l("Only the secretariat sees your name and address, to ask you "
-                                                 "about the record if needed. They are never published."))
+    submitter_email = StringField(
+        _l("Your email address"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        filters=_strip,
+        description=_l(
+            "Only the secretariat sees your name and address, to ask you "
+            "about the record if needed. They are never published."
+        ),
+    )
 
     def fill_choices(self, session, locale: str) -> None:
         self.impact_type.choices = _options(vocab.IMPACT_TYPE)
@@ -113,16 +163,18 @@ class ImpactSubmitForm(RecordForm):
 
     def data_object(self) -> services.ImpactData:
         values = self.values()
-        return services.ImpactData(**{k: (v if v is not None else "") for k, v in values.items() if k != "year"},
-                                   year=values["year"])
+        return services.ImpactData(
+            **{k: (v if v is not None else "") for k, v in values.items() if k != "year"}, year=values["year"]
+        )
 
 
 class ImpactForm(ImpactSubmitForm):
     """The secretariat's form: the same fields, the submitter's optional, and the status."""
 
     data_fields = (*ImpactSubmitForm.data_fields, "status")
-    submitter_email = StringField(_l("Submitter's email address"),
-                                  validators=[Optional(), Email(), Length(max=254)], filters=_strip)
+    submitter_email = StringField(
+        _l("Submitter's email address"), validators=[Optional(), Email(), Length(max=254)], filters=_strip
+    )
     submitter_name = StringField(_l("Submitter's name"), validators=[Length(max=200)], filters=_strip)
     status = SelectField(_l("Status"), validators=[DataRequired()])
 
@@ -134,9 +186,12 @@ class ImpactForm(ImpactSubmitForm):
 class ConcernForm(RecordForm):
     data_fields = ("summary", "raised_on", "channel", "status", "answer", "answered_on")
     summary = TextAreaField(_l("Concern"), validators=[DataRequired(), Length(max=500)], filters=_strip)
-    raised_by_email = StringField(_l("Raised by (stakeholder's email address)"),
-                                  validators=[Optional(), Email(), Length(max=254)], filters=_strip,
-                                  description=_l("Optional: the email of a registered stakeholder's account."))
+    raised_by_email = StringField(
+        _l("Raised by (stakeholder's email address)"),
+        validators=[Optional(), Email(), Length(max=254)],
+        filters=_strip,
+        description=_l("Optional: the email of a registered stakeholder's account."),
+    )
     raised_on = DateField(_l("Raised on"), validators=[DataRequired()])
     channel = SelectField(_l("Channel"), validators=[DataRequired()])
     status = SelectField(_l("Status"), validators=[DataRequired()])
@@ -149,10 +204,15 @@ class ConcernForm(RecordForm):
 
     def data_object(self, raised_by_id: int | None) -> services.ConcernData:
         values = self.values()
-        return services.ConcernData(summary=values["summary"] or "", raised_on=values["raised_on"],
-                                    channel=values["channel"] or "", status=values["status"] or "",
-                                    raised_by_id=raised_by_id, answer=values["answer"] or "",
-                                    answered_on=values["answered_on"])
+        return services.ConcernData(
+            summary=values["summary"] or "",
+            raised_on=values["raised_on"],
+            channel=values["channel"] or "",
+            status=values["status"] or "",
+            raised_by_id=raised_by_id,
+            answer=values["answer"] or "",
+            answered_on=values["answered_on"],
+        )
 
 
 class CallForm(RecordForm):
@@ -161,8 +221,11 @@ class CallForm(RecordForm):
     deliverable = SelectField(_l("Assessment or deliverable"), validators=[Optional()])
     opened_on = DateField(_l("Opened on"), validators=[DataRequired()])
     closed_on = DateField(_l("Closed on"), validators=[Optional()])
-    responses = IntegerField(_l("Number of responses received"), validators=[Optional(), NumberRange(min=0)],
-                             description=_l("Leave empty until they are counted."))
+    responses = IntegerField(
+        _l("Number of responses received"),
+        validators=[Optional(), NumberRange(min=0)],
+        description=_l("Leave empty until they are counted."),
+    )
     audience = MultiCheckboxField(_l("Audience"), description=_l("Leave all unticked for a call open to all."))
 
     def fill_choices(self, session, locale: str) -> None:
@@ -171,9 +234,14 @@ class CallForm(RecordForm):
 
     def data_object(self) -> services.CallData:
         values = self.values()
-        return services.CallData(title=values["title"] or "", opened_on=values["opened_on"],
-                                 closed_on=values["closed_on"], deliverable=values["deliverable"] or "",
-                                 responses=values["responses"], audience=list(values["audience"] or []))
+        return services.CallData(
+            title=values["title"] or "",
+            opened_on=values["opened_on"],
+            closed_on=values["closed_on"],
+            deliverable=values["deliverable"] or "",
+            responses=values["responses"],
+            audience=list(values["audience"] or []),
+        )
 
 
 class ModerateForm(FlaskForm):

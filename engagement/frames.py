@@ -26,6 +26,7 @@ calls_frame
     year (int, of opening), responses (int or None: not counted), audience (CALL_AUDIENCE codes
     joined by ";"; empty for a call open to all)
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,13 +37,34 @@ from engagement import vocabularies as vocab
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
 
-EVIDENCE_COLUMNS = ["id", "kind", "title", "issued_on", "year", "link", "languages", "n_languages",
-                    "all_languages"]
+EVIDENCE_COLUMNS = ["id", "kind", "title", "issued_on", "year", "link", "languages", "n_languages", "all_languages"]
 BARRIER_ACTION_COLUMNS = ["id", "barrier", "action", "owner", "due_on", "status"]
-IMPACT_COLUMNS = ["id", "impact_type", "scale", "region", "country", "year", "deliverable", "has_evidence_link",
-                  "status", "source", "submitted_on", "published_on"]
-CONCERN_COLUMNS = ["id", "raised_on", "year", "channel", "status", "answered_on", "days_to_answer", "addressed",
-                   "raised_by_region", "raised_by_category"]
+IMPACT_COLUMNS = [
+    "id",
+    "impact_type",
+    "scale",
+    "region",
+    "country",
+    "year",
+    "deliverable",
+    "has_evidence_link",
+    "status",
+    "source",
+    "submitted_on",
+    "published_on",
+]
+CONCERN_COLUMNS = [
+    "id",
+    "raised_on",
+    "year",
+    "channel",
+    "status",
+    "answered_on",
+    "days_to_answer",
+    "addressed",
+    "raised_by_region",
+    "raised_by_category",
+]
 CALL_COLUMNS = ["id", "title", "deliverable", "opened_on", "closed_on", "year", "responses", "audience"]
 
 
@@ -55,63 +77,105 @@ def evidence_frame(session: Session) -> pd.DataFrame:
     rows = []
     for item in session.exec(select(EvidenceItem).order_by(EvidenceItem.id)):
         languages = [code for code in vocab.LANGUAGE.codes if code in (item.languages or ())]
-        rows.append({"id": item.id, "kind": item.kind, "title": item.title, "issued_on": item.issued_on,
-                     "year": item.issued_on.year, "link": item.link, "languages": ";".join(languages),
-                     "n_languages": len(languages), "all_languages": every <= set(languages)})
+        rows.append(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "title": item.title,
+                "issued_on": item.issued_on,
+                "year": item.issued_on.year,
+                "link": item.link,
+                "languages": ";".join(languages),
+                "n_languages": len(languages),
+                "all_languages": every <= set(languages),
+            }
+        )
     return _frame(rows, EVIDENCE_COLUMNS)
 
 
 def barrier_actions_frame(session: Session) -> pd.DataFrame:
-    rows = [{"id": a.id, "barrier": a.barrier, "action": a.action, "owner": a.owner, "due_on": a.due_on,
-             "status": a.status}
-            for a in session.exec(select(BarrierAction).order_by(BarrierAction.id))]
+    rows = [
+        {"id": a.id, "barrier": a.barrier, "action": a.action, "owner": a.owner, "due_on": a.due_on, "status": a.status}
+        for a in session.exec(select(BarrierAction).order_by(BarrierAction.id))
+    ]
     return _frame(rows, BARRIER_ACTION_COLUMNS)
 
 
 def impact_frame(session: Session, *, published_only: bool = True) -> pd.DataFrame:
-    statement = (select(ImpactRecord, Country.regional_group)
-                 .outerjoin(Country, Country.iso2 == ImpactRecord.country).order_by(ImpactRecord.id))
+    statement = (
+        select(ImpactRecord, Country.regional_group)
+        .outerjoin(Country, Country.iso2 == ImpactRecord.country)
+        .order_by(ImpactRecord.id)
+    )
     if published_only:
         statement = statement.where(ImpactRecord.status == "published")
     rows = []
     for record, country_group in session.exec(statement):
-        rows.append({
-            "id": record.id, "impact_type": record.impact_type, "scale": record.scale,
-            "region": record.region or country_group, "country": record.country, "year": record.year,
-            "deliverable": record.deliverable, "has_evidence_link": bool(record.evidence_link),
-            "status": record.status, "source": record.source, "submitted_on": record.submitted_at.date(),
-            "published_on": record.moderated_at.date() if record.status == "published" and record.moderated_at
-            else None,
-        })
+        rows.append(
+            {
+                "id": record.id,
+                "impact_type": record.impact_type,
+                "scale": record.scale,
+                "region": record.region or country_group,
+                "country": record.country,
+                "year": record.year,
+                "deliverable": record.deliverable,
+                "has_evidence_link": bool(record.evidence_link),
+                "status": record.status,
+                "source": record.source,
+                "submitted_on": record.submitted_at.date(),
+                "published_on": record.moderated_at.date()
+                if record.status == "published" and record.moderated_at
+                else None,
+            }
+        )
     frame = _frame(rows, IMPACT_COLUMNS)
     frame["year"] = frame["year"].astype("Int64")
     return frame
 
 
 def concerns_frame(session: Session) -> pd.DataFrame:
-    statement = (select(Concern, Country.regional_group, Stakeholder.category)
-                 .outerjoin(Stakeholder, Stakeholder.id == Concern.raised_by_id)
-                 .outerjoin(Country, Country.iso2 == Stakeholder.country)
-                 .order_by(Concern.id))
+    statement = (
+        select(Concern, Country.regional_group, Stakeholder.category)
+        .outerjoin(Stakeholder, Stakeholder.id == Concern.raised_by_id)
+        .outerjoin(Country, Country.iso2 == Stakeholder.country)
+        .order_by(Concern.id)
+    )
     rows = []
     for concern, region, category in session.exec(statement):
-        rows.append({
-            "id": concern.id, "raised_on": concern.raised_on, "year": concern.raised_on.year,
-            "channel": concern.channel, "status": concern.status, "answered_on": concern.answered_on,
-            "days_to_answer": (concern.answered_on - concern.raised_on).days if concern.answered_on else None,
-            "addressed": concern.status in ("answered", "closed"),
-            "raised_by_region": region, "raised_by_category": category,
-        })
+        rows.append(
+            {
+                "id": concern.id,
+                "raised_on": concern.raised_on,
+                "year": concern.raised_on.year,
+                "channel": concern.channel,
+                "status": concern.status,
+                "answered_on": concern.answered_on,
+                "days_to_answer": (concern.answered_on - concern.raised_on).days if concern.answered_on else None,
+                "addressed": concern.status in ("answered", "closed"),
+                "raised_by_region": region,
+                "raised_by_category": category,
+            }
+        )
     frame = _frame(rows, CONCERN_COLUMNS)
     frame["days_to_answer"] = frame["days_to_answer"].astype("Int64")
     return frame
 
 
 def calls_frame(session: Session) -> pd.DataFrame:
-    rows = [{"id": c.id, "title": c.title, "deliverable": c.deliverable, "opened_on": c.opened_on,
-             "closed_on": c.closed_on, "year": c.opened_on.year, "responses": c.responses,
-             "audience": ";".join(code for code in vocab.CALL_AUDIENCE.codes if code in (c.audience or ()))}
-            for c in session.exec(select(CallForInput).order_by(CallForInput.id))]
+    rows = [
+        {
+            "id": c.id,
+            "title": c.title,
+            "deliverable": c.deliverable,
+            "opened_on": c.opened_on,
+            "closed_on": c.closed_on,
+            "year": c.opened_on.year,
+            "responses": c.responses,
+            "audience": ";".join(code for code in vocab.CALL_AUDIENCE.codes if code in (c.audience or ())),
+        }
+        for c in session.exec(select(CallForInput).order_by(CallForInput.id))
+    ]
     frame = _frame(rows, CALL_COLUMNS)
     frame["responses"] = frame["responses"].astype("Int64")
     return frame

@@ -12,6 +12,7 @@ every row is valid, and then all rows are written in one transaction with one au
 re-importing updates the record with the same natural key instead of adding it again, and on
 an update an empty cell leaves the recorded value as it is.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -23,12 +24,13 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from core.accounts.services import normalise_email
-from engagement import services, vocabularies as vocab
+from engagement import services
+from engagement import vocabularies as vocab
 from stakeholders.importing import (
     Cells,
     Column,
-    ImportFailed,
     Importer,
+    ImportFailed,
     Kind,
     Lookups,
     Plan,
@@ -40,22 +42,40 @@ from stakeholders.importing import (
 )
 from stakeholders.table_reader import Row, Table
 
-__all__ = ["KINDS", "RECORDS", "ImportFailed", "discard_pending", "import_pending", "keep_pending",
-           "pending_upload", "run_import", "template_header", "validate"]
+__all__ = [
+    "KINDS",
+    "RECORDS",
+    "ImportFailed",
+    "discard_pending",
+    "import_pending",
+    "keep_pending",
+    "pending_upload",
+    "run_import",
+    "template_header",
+    "validate",
+]
 
 _DATE = _l("A date written YYYY-MM-DD, e.g. 2025-06-30 (or a date cell in XLSX).")
 _ONE = _l("A code or its English label.")
-_SEVERAL = _l("Several values separated by \";\": codes or English labels.")
+_SEVERAL = _l('Several values separated by ";": codes or English labels.')
 _URL = _l("Web address, starting with http:// or https://.")
 
 EVIDENCE = Kind(
-    name="evidence", label=services.EVIDENCE.label,
-    description=_l("Evidence items are matched on their kind and title (any case or accents): a match is "
-                   "updated, any other row adds an item."),
+    name="evidence",
+    label=services.EVIDENCE.label,
+    description=_l(
+        "Evidence items are matched on their kind and title (any case or accents): a match is "
+        "updated, any other row adds an item."
+    ),
     columns=(
         Column("kind", _ONE, required=True, vocabulary=vocab.EVIDENCE_KIND, example="strategy"),
-        Column("title", _l("Title of the document or the consultation."), required=True, max_length=300,
-               example="Stakeholder engagement strategy"),
+        Column(
+            "title",
+            _l("Title of the document or the consultation."),
+            required=True,
+            max_length=300,
+            example="Stakeholder engagement strategy",
+        ),
         Column("date", _DATE, required=True, example="2015-01-16"),
         Column("link", _URL, max_length=500, example="https://www.ipbes.net/stakeholder-engagement"),
         Column("languages", _SEVERAL, vocabulary=vocab.LANGUAGE, multiple=True, example="en;fr;es"),
@@ -64,13 +84,21 @@ EVIDENCE = Kind(
 )
 
 BARRIER_ACTIONS = Kind(
-    name="barrier_actions", label=services.BARRIER_ACTIONS.label,
-    description=_l("Planned steps are matched on their barrier and action (any case or accents): a match is "
-                   "updated, any other row adds a step."),
+    name="barrier_actions",
+    label=services.BARRIER_ACTIONS.label,
+    description=_l(
+        "Planned steps are matched on their barrier and action (any case or accents): a match is "
+        "updated, any other row adds a step."
+    ),
     columns=(
         Column("barrier", _ONE, required=True, vocabulary=vocab.BARRIER, example="language"),
-        Column("action", _l("What the secretariat will do."), required=True, max_length=500,
-               example="Interpretation into the six UN languages at stakeholder days"),
+        Column(
+            "action",
+            _l("What the secretariat will do."),
+            required=True,
+            max_length=500,
+            example="Interpretation into the six UN languages at stakeholder days",
+        ),
         Column("owner", _l("Who is responsible."), max_length=200, example="Capacity-building unit"),
         Column("due_date", _DATE, example="2026-06-30"),
         Column("status", _ONE, vocabulary=vocab.ACTION_STATUS, example="planned"),
@@ -78,16 +106,28 @@ BARRIER_ACTIONS = Kind(
 )
 
 IMPACTS = Kind(
-    name="impacts", label=services.IMPACTS.label,
-    description=_l("Impact records are matched on their title (any case or accents): a match is updated, any "
-                   "other row adds a record, published unless the status column says otherwise."),
+    name="impacts",
+    label=services.IMPACTS.label,
+    description=_l(
+        "Impact records are matched on their title (any case or accents): a match is updated, any "
+        "other row adds a record, published unless the status column says otherwise."
+    ),
     columns=(
-        Column("title", _l("A short title."), required=True, max_length=300,
-               example="National biodiversity strategy cites the pollination assessment"),
+        Column(
+            "title",
+            _l("A short title."),
+            required=True,
+            max_length=300,
+            example="National biodiversity strategy cites the pollination assessment",
+        ),
         Column("type", _ONE, required=True, vocabulary=vocab.IMPACT_TYPE, example="policy"),
         Column("scale", _ONE, required=True, vocabulary=vocab.IMPACT_SCALE, example="national"),
-        Column("region", _l("UN regional group: AFR, APAC, EEG, GRULAC or WEOG."),
-               vocabulary=vocab.REGIONAL_GROUP, example="AFR"),
+        Column(
+            "region",
+            _l("UN regional group: AFR, APAC, EEG, GRULAC or WEOG."),
+            vocabulary=vocab.REGIONAL_GROUP,
+            example="AFR",
+        ),
         Column("country", _l("ISO 3166 code of two or three letters, e.g. KE or KEN."), example="KE"),
         Column("year", _l("Year it happened."), example="2024"),
         Column("deliverable", _ONE, vocabulary=vocab.DELIVERABLE, example="pollination"),
@@ -100,15 +140,19 @@ IMPACTS = Kind(
 )
 
 CONCERNS = Kind(
-    name="concerns", label=services.CONCERNS.label,
-    description=_l("Concerns are matched on the date raised and their summary (any case or accents): a match "
-                   "is updated, any other row adds a concern."),
+    name="concerns",
+    label=services.CONCERNS.label,
+    description=_l(
+        "Concerns are matched on the date raised and their summary (any case or accents): a match "
+        "is updated, any other row adds a concern."
+    ),
     columns=(
         Column("summary", _l("The concern, in a sentence or two."), required=True, max_length=500),
         Column("raised_on", _DATE, required=True, example="2025-03-14"),
         Column("channel", _ONE, required=True, vocabulary=vocab.CONCERN_CHANNEL, example="email"),
-        Column("raised_by_email", _l("Email address of the registered stakeholder who raised it, if any."),
-               max_length=254),
+        Column(
+            "raised_by_email", _l("Email address of the registered stakeholder who raised it, if any."), max_length=254
+        ),
         Column("status", _ONE, vocabulary=vocab.CONCERN_STATUS, example="answered"),
         Column("answer", _l("The answer given."), max_length=5000),
         Column("answered_on", _DATE, example="2025-03-28"),
@@ -116,12 +160,20 @@ CONCERNS = Kind(
 )
 
 CALLS = Kind(
-    name="calls", label=services.CALLS.label,
-    description=_l("Calls for input are matched on their title (any case or accents) and opening date: a match "
-                   "is updated, any other row adds a call."),
+    name="calls",
+    label=services.CALLS.label,
+    description=_l(
+        "Calls for input are matched on their title (any case or accents) and opening date: a match "
+        "is updated, any other row adds a call."
+    ),
     columns=(
-        Column("title", _l("Title of the call."), required=True, max_length=300,
-               example="Call for input on the scoping of the spatial planning assessment"),
+        Column(
+            "title",
+            _l("Title of the call."),
+            required=True,
+            max_length=300,
+            example="Call for input on the scoping of the spatial planning assessment",
+        ),
         Column("opened_on", _DATE, required=True, example="2025-02-01"),
         Column("closed_on", _DATE, example="2025-03-15"),
         Column("deliverable", _ONE, vocabulary=vocab.DELIVERABLE, example="spatial_planning"),
@@ -156,23 +208,42 @@ def _given(**values) -> dict:
 
 
 def _evidence(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(kind=cells.code("kind"), title=cells.text("title"), issued_on=cells.date("date"),
-                  link=cells.text("link"), languages=cells.codes("languages"), notes=cells.text("notes"))
+    return _given(
+        kind=cells.code("kind"),
+        title=cells.text("title"),
+        issued_on=cells.date("date"),
+        link=cells.text("link"),
+        languages=cells.codes("languages"),
+        notes=cells.text("notes"),
+    )
 
 
 def _barrier_action(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(barrier=cells.code("barrier"), action=cells.text("action"), owner=cells.text("owner"),
-                  due_on=cells.date("due_date"), status=cells.code("status"))
+    return _given(
+        barrier=cells.code("barrier"),
+        action=cells.text("action"),
+        owner=cells.text("owner"),
+        due_on=cells.date("due_date"),
+        status=cells.code("status"),
+    )
 
 
 def _impact(cells: RecordCells, lookups: Lookups) -> dict:
     email = cells.email("submitter_email")
-    return _given(title=cells.text("title"), impact_type=cells.code("type"), scale=cells.code("scale"),
-                  region=cells.code("region"), country=cells.country("country", lookups),
-                  year=cells.integer("year", minimum=1990, maximum=2100), deliverable=cells.code("deliverable"),
-                  description=cells.text("description"), evidence_link=cells.text("evidence_link"),
-                  submitter_name=cells.text("submitter_name"), submitter_email=email,
-                  status=cells.code("status"))
+    return _given(
+        title=cells.text("title"),
+        impact_type=cells.code("type"),
+        scale=cells.code("scale"),
+        region=cells.code("region"),
+        country=cells.country("country", lookups),
+        year=cells.integer("year", minimum=1990, maximum=2100),
+        deliverable=cells.code("deliverable"),
+        description=cells.text("description"),
+        evidence_link=cells.text("evidence_link"),
+        submitter_name=cells.text("submitter_name"),
+        submitter_email=email,
+        status=cells.code("status"),
+    )
 
 
 def _concern(cells: RecordCells, lookups: Lookups) -> dict:
@@ -181,19 +252,31 @@ def _concern(cells: RecordCells, lookups: Lookups) -> dict:
     if email:
         stakeholder = lookups.stakeholder_for(email)
         if stakeholder is None or stakeholder.erased_at is not None:
-            cells.problem("raised_by_email", _l("No stakeholder is registered with the email address %(value)s.",
-                                                value=email))
+            cells.problem(
+                "raised_by_email", _l("No stakeholder is registered with the email address %(value)s.", value=email)
+            )
         else:
             raised_by_id = stakeholder.id
-    return _given(summary=cells.text("summary"), raised_on=cells.date("raised_on"), channel=cells.code("channel"),
-                  raised_by_id=raised_by_id, status=cells.code("status"), answer=cells.text("answer"),
-                  answered_on=cells.date("answered_on"))
+    return _given(
+        summary=cells.text("summary"),
+        raised_on=cells.date("raised_on"),
+        channel=cells.code("channel"),
+        raised_by_id=raised_by_id,
+        status=cells.code("status"),
+        answer=cells.text("answer"),
+        answered_on=cells.date("answered_on"),
+    )
 
 
 def _call(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(title=cells.text("title"), opened_on=cells.date("opened_on"), closed_on=cells.date("closed_on"),
-                  deliverable=cells.code("deliverable"), responses=cells.integer("responses", minimum=0),
-                  audience=cells.codes("audience"))
+    return _given(
+        title=cells.text("title"),
+        opened_on=cells.date("opened_on"),
+        closed_on=cells.date("closed_on"),
+        deliverable=cells.code("deliverable"),
+        responses=cells.integer("responses", minimum=0),
+        audience=cells.codes("audience"),
+    )
 
 
 @dataclass(frozen=True)
@@ -235,8 +318,9 @@ def validate(*, session: Session, kind: str, content: bytes) -> Report:
     return check_file(spec=KINDS[kind], content=content, plans=plans, cells=RecordCells)
 
 
-def _plan(session: Session, cells: RecordCells, lookups: Lookups, reader: _Reader, existing: dict,
-          seen: dict) -> Plan | None:
+def _plan(
+    session: Session, cells: RecordCells, lookups: Lookups, reader: _Reader, existing: dict, seen: dict
+) -> Plan | None:
     record_type = reader.record_type
     row: Row = cells.row
     before = len(cells.problems)
@@ -251,8 +335,11 @@ def _plan(session: Session, cells: RecordCells, lookups: Lookups, reader: _Reade
     seen[key] = row.number
     record = existing.get(key)
     try:
-        data = (replace(record_type.to_data(record), **values) if record is not None
-                else record_type.data(**{**reader.new_defaults, **values}))
+        data = (
+            replace(record_type.to_data(record), **values)
+            if record is not None
+            else record_type.data(**{**reader.new_defaults, **values})
+        )
     except TypeError:  # a required value is missing; the empty cell is already reported
         return None
     for field_name, message in record_type.problems(session, data):  # the forms' own rules
@@ -272,7 +359,12 @@ def _plan(session: Session, cells: RecordCells, lookups: Lookups, reader: _Reade
 
 
 RECORDS = Importer(
-    kinds=KINDS, validate=validate, audit_action="engagement.import",
-    changed=_l("The records changed while the file was being imported, so nothing was imported. "
-               "Upload the file again to check it against the records as they are now."))
+    kinds=KINDS,
+    validate=validate,
+    audit_action="engagement.import",
+    changed=_l(
+        "The records changed while the file was being imported, so nothing was imported. "
+        "Upload the file again to check it against the records as they are now."
+    ),
+)
 run_import, import_pending, template_header = RECORDS.run_import, RECORDS.import_pending, RECORDS.template_header

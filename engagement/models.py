@@ -5,6 +5,7 @@ communication). Codes come from engagement/vocabularies.py.
 Each record has a natural key, kept in a `*_key` column (text without case or accents), on which
 re-importing a file updates a record instead of adding it again.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -56,9 +57,7 @@ class ImpactRecord(SQLModel, table=True):
     name and email are personal data and are never shown publicly.
     """
 
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'published', 'rejected')", name="ck_impactrecord_status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('pending', 'published', 'rejected')", name="ck_impactrecord_status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)

@@ -6,6 +6,7 @@ is written onto a table row (`apply`) and its natural key. Forms go through `sav
 validates, audits and commits; imports (engagement/importing.py) validate every row with the same
 `problems` and write them with `apply`, committing once.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -115,8 +116,14 @@ def apply_evidence(session: Session, record: EvidenceItem, data: EvidenceData) -
 
 
 def evidence_data(record: EvidenceItem) -> EvidenceData:
-    return EvidenceData(kind=record.kind, title=record.title, issued_on=record.issued_on, link=record.link,
-                        languages=list(record.languages), notes=record.notes)
+    return EvidenceData(
+        kind=record.kind,
+        title=record.title,
+        issued_on=record.issued_on,
+        link=record.link,
+        languages=list(record.languages),
+        notes=record.notes,
+    )
 
 
 # --- planned steps on barriers (indicator 2) ----------------------------------------------
@@ -147,8 +154,9 @@ def apply_barrier_action(session: Session, record: BarrierAction, data: BarrierA
 
 
 def barrier_action_data(record: BarrierAction) -> BarrierActionData:
-    return BarrierActionData(barrier=record.barrier, action=record.action, owner=record.owner,
-                             due_on=record.due_on, status=record.status)
+    return BarrierActionData(
+        barrier=record.barrier, action=record.action, owner=record.owner, due_on=record.due_on, status=record.status
+    )
 
 
 # --- impact records (indicator 5) ---------------------------------------------------------
@@ -198,8 +206,9 @@ def impact_problems(session: Session, data: ImpactData) -> Problems:
         try:
             validate_email(data.submitter_email, check_deliverability=False)
         except EmailNotValidError:
-            problems.append(("submitter_email", str(_l("%(value)s is not a valid email address.",
-                                                      value=data.submitter_email))))
+            problems.append(
+                ("submitter_email", str(_l("%(value)s is not a valid email address.", value=data.submitter_email)))
+            )
     _code(problems, "status", data.status, vocab.IMPACT_STATUS)
     return problems
 
@@ -219,11 +228,20 @@ def apply_impact(session: Session, record: ImpactRecord, data: ImpactData) -> No
 
 
 def impact_data(record: ImpactRecord) -> ImpactData:
-    return ImpactData(title=record.title, impact_type=record.impact_type, scale=record.scale, region=record.region,
-                      country=record.country, year=record.year, deliverable=record.deliverable,
-                      description=record.description, evidence_link=record.evidence_link,
-                      submitter_name=record.submitter_name, submitter_email=record.submitter_email,
-                      status=record.status)
+    return ImpactData(
+        title=record.title,
+        impact_type=record.impact_type,
+        scale=record.scale,
+        region=record.region,
+        country=record.country,
+        year=record.year,
+        deliverable=record.deliverable,
+        description=record.description,
+        evidence_link=record.evidence_link,
+        submitter_name=record.submitter_name,
+        submitter_email=record.submitter_email,
+        status=record.status,
+    )
 
 
 # --- concerns (indicator 6) ---------------------------------------------------------------
@@ -270,9 +288,15 @@ def apply_concern(session: Session, record: Concern, data: ConcernData) -> None:
 
 
 def concern_data(record: Concern) -> ConcernData:
-    return ConcernData(summary=record.summary, raised_on=record.raised_on, channel=record.channel,
-                       status=record.status, raised_by_id=record.raised_by_id, answer=record.answer,
-                       answered_on=record.answered_on)
+    return ConcernData(
+        summary=record.summary,
+        raised_on=record.raised_on,
+        channel=record.channel,
+        status=record.status,
+        raised_by_id=record.raised_by_id,
+        answer=record.answer,
+        answered_on=record.answered_on,
+    )
 
 
 # --- calls for input (indicator 6) --------------------------------------------------------
@@ -309,8 +333,14 @@ def apply_call(session: Session, record: CallForInput, data: CallData) -> None:
 
 
 def call_data(record: CallForInput) -> CallData:
-    return CallData(title=record.title, opened_on=record.opened_on, closed_on=record.closed_on,
-                    deliverable=record.deliverable, responses=record.responses, audience=list(record.audience))
+    return CallData(
+        title=record.title,
+        opened_on=record.opened_on,
+        closed_on=record.closed_on,
+        deliverable=record.deliverable,
+        responses=record.responses,
+        audience=list(record.audience),
+    )
 
 
 # --- the record types ---------------------------------------------------------------------
@@ -332,32 +362,81 @@ class RecordType:
     order: tuple[str, ...]  # column names; "-" for descending
 
     def key(self, data) -> tuple:
-        return tuple(search_key(v) if isinstance(v, str) else v
-                     for v in (getattr(data, name) for name in self.key_fields))
+        return tuple(
+            search_key(v) if isinstance(v, str) else v for v in (getattr(data, name) for name in self.key_fields)
+        )
 
 
 EVIDENCE = RecordType(
-    "evidence", _l("Evidence of commitment"), EvidenceItem, EvidenceData, evidence_problems, apply_evidence,
-    evidence_data, ("kind", "title"), ("kind", "title_key"), "title", {"evidence_kind": ("kind", vocab.EVIDENCE_KIND)},
-    ("-issued_on", "-id"))
+    "evidence",
+    _l("Evidence of commitment"),
+    EvidenceItem,
+    EvidenceData,
+    evidence_problems,
+    apply_evidence,
+    evidence_data,
+    ("kind", "title"),
+    ("kind", "title_key"),
+    "title",
+    {"evidence_kind": ("kind", vocab.EVIDENCE_KIND)},
+    ("-issued_on", "-id"),
+)
 BARRIER_ACTIONS = RecordType(
-    "barrier_actions", _l("Planned steps on barriers"), BarrierAction, BarrierActionData, barrier_action_problems,
-    apply_barrier_action, barrier_action_data, ("barrier", "action"), ("barrier", "action_key"), "action",
-    {"barrier": ("barrier", vocab.BARRIER), "status": ("status", vocab.ACTION_STATUS)}, ("due_on", "id"))
+    "barrier_actions",
+    _l("Planned steps on barriers"),
+    BarrierAction,
+    BarrierActionData,
+    barrier_action_problems,
+    apply_barrier_action,
+    barrier_action_data,
+    ("barrier", "action"),
+    ("barrier", "action_key"),
+    "action",
+    {"barrier": ("barrier", vocab.BARRIER), "status": ("status", vocab.ACTION_STATUS)},
+    ("due_on", "id"),
+)
 IMPACTS = RecordType(
-    "impacts", _l("Impact records"), ImpactRecord, ImpactData, impact_problems, apply_impact, impact_data,
-    ("title",), ("title_key",), "title",
+    "impacts",
+    _l("Impact records"),
+    ImpactRecord,
+    ImpactData,
+    impact_problems,
+    apply_impact,
+    impact_data,
+    ("title",),
+    ("title_key",),
+    "title",
     {"status": ("status", vocab.IMPACT_STATUS), "type": ("impact_type", vocab.IMPACT_TYPE)},
-    ("-submitted_at", "-id"))
+    ("-submitted_at", "-id"),
+)
 CONCERNS = RecordType(
-    "concerns", _l("Concerns raised"), Concern, ConcernData, concern_problems, apply_concern, concern_data,
-    ("raised_on", "summary"), ("raised_on", "summary_key"), "summary",
+    "concerns",
+    _l("Concerns raised"),
+    Concern,
+    ConcernData,
+    concern_problems,
+    apply_concern,
+    concern_data,
+    ("raised_on", "summary"),
+    ("raised_on", "summary_key"),
+    "summary",
     {"status": ("status", vocab.CONCERN_STATUS), "channel": ("channel", vocab.CONCERN_CHANNEL)},
-    ("-raised_on", "-id"))
+    ("-raised_on", "-id"),
+)
 CALLS = RecordType(
-    "calls", _l("Calls for input"), CallForInput, CallData, call_problems, apply_call, call_data,
-    ("title", "opened_on"), ("title_key", "opened_on"), "title",
-    {"deliverable": ("deliverable", vocab.DELIVERABLE)}, ("-opened_on", "-id"))
+    "calls",
+    _l("Calls for input"),
+    CallForInput,
+    CallData,
+    call_problems,
+    apply_call,
+    call_data,
+    ("title", "opened_on"),
+    ("title_key", "opened_on"),
+    "title",
+    {"deliverable": ("deliverable", vocab.DELIVERABLE)},
+    ("-opened_on", "-id"),
+)
 
 RECORD_TYPES = {t.name: t for t in (EVIDENCE, BARRIER_ACTIONS, IMPACTS, CONCERNS, CALLS)}
 
@@ -365,8 +444,9 @@ RECORD_TYPES = {t.name: t for t in (EVIDENCE, BARRIER_ACTIONS, IMPACTS, CONCERNS
 def find_by_key(session: Session, record_type: RecordType, data) -> object | None:
     """The record with the same natural key as `data` (the oldest, where keys are not unique)."""
     model = record_type.model
-    conditions = [getattr(model, column) == value
-                  for column, value in zip(record_type.key_columns, record_type.key(data))]
+    conditions = [
+        getattr(model, column) == value for column, value in zip(record_type.key_columns, record_type.key(data))
+    ]
     return session.exec(select(model).where(*conditions).order_by(model.id)).first()
 
 
@@ -393,23 +473,33 @@ def save_record(*, session: Session, record_type: RecordType, record, data, acto
     except IntegrityError:  # another request saved the same natural key meanwhile
         session.rollback()
         raise RecordError([(record_type.key_field, str(_l("The same record is already recorded.")))]) from None
-    audit.record(session, f"{record_type.name}.{'created' if created else 'edited'}", actor_id=actor_id,
-                 target=f"{record_type.name}:{record.id}")
+    audit.record(
+        session,
+        f"{record_type.name}.{'created' if created else 'edited'}",
+        actor_id=actor_id,
+        target=f"{record_type.name}:{record.id}",
+    )
     session.commit()
     return record
 
 
-def list_records(session: Session, record_type: RecordType, *, filters: dict[str, str], page: int = 1,
-                 per_page: int = 25) -> tuple[list, int]:
+def list_records(
+    session: Session, record_type: RecordType, *, filters: dict[str, str], page: int = 1, per_page: int = 25
+) -> tuple[list, int]:
     """One page of records matching `filters` (query argument -> code), and their total."""
     model = record_type.model
-    conditions = [getattr(model, record_type.filters[name][0]) == value
-                  for name, value in filters.items() if value and name in record_type.filters]
+    conditions = [
+        getattr(model, record_type.filters[name][0]) == value
+        for name, value in filters.items()
+        if value and name in record_type.filters
+    ]
     total = session.exec(select(func.count()).select_from(model).where(*conditions)).one()
-    order = [getattr(model, name[1:]).desc() if name.startswith("-") else getattr(model, name)
-             for name in record_type.order]
-    rows = session.exec(select(model).where(*conditions).order_by(*order)
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    order = [
+        getattr(model, name[1:]).desc() if name.startswith("-") else getattr(model, name) for name in record_type.order
+    ]
+    rows = session.exec(
+        select(model).where(*conditions).order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     return list(rows), total
 
 
@@ -446,8 +536,9 @@ def moderate_impact(*, session: Session, record: ImpactRecord, decision: str, ac
     session.commit()
 
 
-def published_impacts(session: Session, *, impact_type: str = "", region: str = "", page: int = 1,
-                      per_page: int = 25) -> tuple[list[ImpactRecord], int]:
+def published_impacts(
+    session: Session, *, impact_type: str = "", region: str = "", page: int = 1, per_page: int = 25
+) -> tuple[list[ImpactRecord], int]:
     """Published records, newest first; the caller shows no submitter details."""
     conditions = [ImpactRecord.status == "published"]
     if impact_type:
@@ -455,9 +546,13 @@ def published_impacts(session: Session, *, impact_type: str = "", region: str = 
     if region:
         conditions.append(ImpactRecord.region == region)
     total = session.exec(select(func.count()).select_from(ImpactRecord).where(*conditions)).one()
-    rows = session.exec(select(ImpactRecord).where(*conditions)
-                        .order_by(ImpactRecord.moderated_at.desc(), ImpactRecord.id.desc())
-                        .offset((page - 1) * per_page).limit(per_page)).all()
+    rows = session.exec(
+        select(ImpactRecord)
+        .where(*conditions)
+        .order_by(ImpactRecord.moderated_at.desc(), ImpactRecord.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return list(rows), total
 
 
@@ -470,8 +565,9 @@ def stakeholder_names(session: Session, ids: set[int]) -> dict[int, str]:
 
     if not ids:
         return {}
-    rows = session.exec(select(Stakeholder.id, User.name).outerjoin(User, User.id == Stakeholder.user_id)
-                        .where(Stakeholder.id.in_(ids)))
+    rows = session.exec(
+        select(Stakeholder.id, User.name).outerjoin(User, User.id == Stakeholder.user_id).where(Stakeholder.id.in_(ids))
+    )
     return {stakeholder_id: name or "" for stakeholder_id, name in rows}
 
 

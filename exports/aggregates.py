@@ -10,6 +10,7 @@ being able to single anyone out.
 Labels are in the reader's language: question and choice texts from the survey's own
 six-language labels, groups from the translated controlled lists (`reports.labels.Labeller`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -57,13 +58,13 @@ def threshold() -> int:
 
 def table_waves(session: Session) -> list[Wave]:
     """Waves that have been answered (open or closed), newest first."""
-    rows = session.exec(select(Wave).where(Wave.status != "draft")
-                        .order_by(Wave.opens_at.desc(), Wave.id.desc())).all()
+    rows = session.exec(select(Wave).where(Wave.status != "draft").order_by(Wave.opens_at.desc(), Wave.id.desc())).all()
     return [wave for wave in rows if wave_states.state(wave) in ("open", "closed")]
 
 
-def country_tables(session: Session, wave_id: int, country: str, breakdown: str, lang: str,
-                   threshold: int = 5) -> list[CountTable]:
+def country_tables(
+    session: Session, wave_id: int, country: str, breakdown: str, lang: str, threshold: int = 5
+) -> list[CountTable]:
     """The tables of `country`'s submitted responses to wave `wave_id`, broken down by `breakdown`
     (one of BREAKDOWNS), labelled in `lang`. No table when the country has no respondent."""
     if breakdown not in BREAKDOWNS:
@@ -87,8 +88,15 @@ def country_tables(session: Session, wave_id: int, country: str, breakdown: str,
             if question.type == "select_one":
                 answers = frame[question.columns[0]]
                 counts = _counts(np.asarray(answers.cat.codes), len(answers.cat.categories), group_of, len(groups))
-                table = _table(question.name, title, None, [choice_labels.get(name, name) for name in
-                                                            answers.cat.categories], group_labels, counts, threshold)
+                table = _table(
+                    question.name,
+                    title,
+                    None,
+                    [choice_labels.get(name, name) for name in answers.cat.categories],
+                    group_labels,
+                    counts,
+                    threshold,
+                )
                 if table is not None:
                     tables.append(table)
                 continue
@@ -97,8 +105,15 @@ def country_tables(session: Session, wave_id: int, country: str, breakdown: str,
                 # Row 0 counts who chose it, row 1 who answered without it; not answered counts nowhere.
                 rows = np.where(np.isnan(chosen), -1, np.where(chosen == 1, 0, 1))
                 counts = _counts(rows, 2, group_of, len(groups))
-                table = _table(question.name, title, choice_labels[name], [_("Selected"), _("Not selected")],
-                               group_labels, counts, threshold)
+                table = _table(
+                    question.name,
+                    title,
+                    choice_labels[name],
+                    [_("Selected"), _("Not selected")],
+                    group_labels,
+                    counts,
+                    threshold,
+                )
                 if table is not None:
                     tables.append(table)
     return tables
@@ -124,18 +139,33 @@ def _counts(rows: np.ndarray, n_rows: int, columns: np.ndarray, n_columns: int) 
     return np.bincount(flat, minlength=n_rows * n_columns).reshape(n_rows, n_columns)
 
 
-def _table(question: str, title: str, choice: str | None, row_labels: Sequence[str], group_labels: Sequence[str],
-           counts: np.ndarray, threshold: int) -> CountTable | None:
+def _table(
+    question: str,
+    title: str,
+    choice: str | None,
+    row_labels: Sequence[str],
+    group_labels: Sequence[str],
+    counts: np.ndarray,
+    threshold: int,
+) -> CountTable | None:
     if counts.sum() == 0:
         return None  # nobody from the country answered it
     # Positions, not labels, index the frame: a choice could be named like the totals.
     suppression = suppress_table(pd.DataFrame(counts), threshold)
     masked = suppression.masked()
-    cells = tuple(tuple(None if value is None or pd.isna(value) else int(value) for value in row)
-                  for row in masked.itertuples(index=False))
-    return CountTable(question=question, title=title, choice=choice,
-                      rows=(*row_labels, _("Total")), columns=(*group_labels, _("Total")),
-                      cells=cells, suppression=suppression)
+    cells = tuple(
+        tuple(None if value is None or pd.isna(value) else int(value) for value in row)
+        for row in masked.itertuples(index=False)
+    )
+    return CountTable(
+        question=question,
+        title=title,
+        choice=choice,
+        rows=(*row_labels, _("Total")),
+        columns=(*group_labels, _("Total")),
+        cells=cells,
+        suppression=suppression,
+    )
 
 
 def download_rows(tables: Iterable[CountTable], lang: str, threshold: int) -> tuple[list[str], list[list]]:
@@ -145,13 +175,19 @@ def download_rows(tables: Iterable[CountTable], lang: str, threshold: int) -> tu
     with force_locale(lang):
         groups = list(tables[0].columns) if tables else [_("Total")]
         header = [_("Question"), _("Choice"), _("Answer"), *groups]
-        rows = [[table.title, table.choice or "", label, *(SUPPRESSED_MARK if value is None else value
-                                                            for value in cells)]
-                for table in tables for label, cells in zip(table.rows, table.cells)]
+        rows = [
+            [table.title, table.choice or "", label, *(SUPPRESSED_MARK if value is None else value for value in cells)]
+            for table in tables
+            for label, cells in zip(table.rows, table.cells)
+        ]
         rows += [[], [suppression_note(threshold)]]
     return header, rows
 
 
 def suppression_note(threshold: int) -> str:
-    return _("%(mark)s marks a count of fewer than %(threshold)s respondents, or one that would let such a count be "
-             "worked out from the totals.", mark=SUPPRESSED_MARK, threshold=threshold)
+    return _(
+        "%(mark)s marks a count of fewer than %(threshold)s respondents, or one that would let such a count be "
+        "worked out from the totals.",
+        mark=SUPPRESSED_MARK,
+        threshold=threshold,
+    )

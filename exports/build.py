@@ -8,6 +8,7 @@ Coding, in every format: a released cell holds its value, SUPPRESSED_CODE (-8) w
 suppression hid it, or NOT_ANSWERED_CODE (-9) where there is no answer (not answered, not asked,
 skipped, not applicable). Text-like columns hold the codes as text ("-8", "-9").
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,15 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
-from analysis.disclosure import (NOT_ANSWERED_CODE, SUPPRESSED_CODE, RiskSummary, Scrubber, k_anonymise,
-                                 pseudonyms, risk_summary)
+from analysis.disclosure import (
+    NOT_ANSWERED_CODE,
+    SUPPRESSED_CODE,
+    RiskSummary,
+    Scrubber,
+    k_anonymise,
+    pseudonyms,
+    risk_summary,
+)
 from exports.geography import Geography
 from exports.labels import ValueLabels
 from exports.params import ReleaseParams
@@ -34,8 +42,22 @@ DERIVED = {"regional_group": "country", "channel": "network"}
 AGE_NAME = re.compile(r"(?:^|_)age(?:_|$)")
 CATEGORY_META = ("wave", "instrument", "channel")
 INTEGER_META = ("wave_id", "year", "version")
-META = ("wave_id", "wave", "year", "instrument", "version", "submitted_on", "language", "channel", "network",
-        "regional_group", "country", "category", "gender", "stakeholder_type")
+META = (
+    "wave_id",
+    "wave",
+    "year",
+    "instrument",
+    "version",
+    "submitted_on",
+    "language",
+    "channel",
+    "network",
+    "regional_group",
+    "country",
+    "category",
+    "gender",
+    "stakeholder_type",
+)
 
 
 @dataclass
@@ -110,24 +132,51 @@ def build(source: Source, params: ReleaseParams, key: bytes) -> BuiltRelease:
     catalog = [_catalog_row(row._asdict()) for row in source.catalog.itertuples(index=False)]
     columns: dict[str, pd.Series] = {}
     variables: dict[str, Variable] = {}
-    dropped = [Dropped("response_id", "response_id", _("Internal identifier: replaced by the pseudonym")),
-               Dropped("submitted_at", "submitted_at", _("Time of submission: kept to the day as submitted_on"))]
+    dropped = [
+        Dropped("response_id", "response_id", _("Internal identifier: replaced by the pseudonym")),
+        Dropped("submitted_at", "submitted_at", _("Time of submission: kept to the day as submitted_on")),
+    ]
 
     columns["respondent"] = _respondents(frame, source.stakeholder_ids, params.link_waves, key)
-    variables["respondent"] = Variable("respondent", labels.variable("respondent"), "identifier", treatment=[
-        _("Pseudonymised: a keyed hash (HMAC-SHA256) with a random key made for this release and never stored.")
-        + " " + (_("The same person has the same pseudonym in every wave of this release.") if params.link_waves
-                 else _("Each response has its own pseudonym; releases cannot be joined on it."))])
+    variables["respondent"] = Variable(
+        "respondent",
+        labels.variable("respondent"),
+        "identifier",
+        treatment=[
+            _("Pseudonymised: a keyed hash (HMAC-SHA256) with a random key made for this release and never stored.")
+            + " "
+            + (
+                _("The same person has the same pseudonym in every wave of this release.")
+                if params.link_waves
+                else _("Each response has its own pseudonym; releases cannot be joined on it.")
+            )
+        ],
+    )
     _meta(frame, columns, variables, labels)
     quasi = [_Quasi(name, (name,)) for name in PROFILE_QUASI]
     texts = _questions(frame, catalog, params, source.scrubber, columns, variables, dropped, quasi, labels)
-    before, after = _disclose(frame, texts, quasi, columns, variables, labels, source.geography, params.k,
-                              columns["respondent"] if params.link_waves else None)
+    before, after = _disclose(
+        frame,
+        texts,
+        quasi,
+        columns,
+        variables,
+        labels,
+        source.geography,
+        params.k,
+        columns["respondent"] if params.link_waves else None,
+    )
     for variable in variables.values():
         variable.not_answered = _count_code(columns[variable.name], NOT_ANSWERED_CODE)
     released_quasi = [column for q in quasi for column in q.columns] + list(DERIVED)
-    return BuiltRelease(table=pd.DataFrame(columns), variables=list(variables.values()), dropped=dropped,
-                        quasi=released_quasi, before=before, after=after)
+    return BuiltRelease(
+        table=pd.DataFrame(columns),
+        variables=list(variables.values()),
+        dropped=dropped,
+        quasi=released_quasi,
+        before=before,
+        after=after,
+    )
 
 
 def _meta(frame: pd.DataFrame, columns: dict, variables: dict, labels: ValueLabels) -> None:
@@ -149,8 +198,17 @@ def _meta(frame: pd.DataFrame, columns: dict, variables: dict, labels: ValueLabe
             columns[name] = None  # a quasi-identifier: filled by disclosure control
 
 
-def _questions(frame: pd.DataFrame, catalog: list[dict], params: ReleaseParams, scrubber: Scrubber | None,
-               columns: dict, variables: dict, dropped: list, quasi: list, labels: ValueLabels) -> dict[str, pd.Series]:
+def _questions(
+    frame: pd.DataFrame,
+    catalog: list[dict],
+    params: ReleaseParams,
+    scrubber: Scrubber | None,
+    columns: dict,
+    variables: dict,
+    dropped: list,
+    quasi: list,
+    labels: ValueLabels,
+) -> dict[str, pd.Series]:
     """The question columns, coded; pii questions and (unless asked for) free text left out; quasi-
     identifying questions added to `quasi`. Returns the scrubbed free texts by column."""
     titles = {question["name"]: labels.question(question["labels"], question["name"]) for question in catalog}
@@ -166,8 +224,13 @@ def _questions(frame: pd.DataFrame, catalog: list[dict], params: ReleaseParams, 
             dropped.append(Dropped(question["name"], title, _("Personal data: never exported")))
             continue
         if kind == "text" and not params.free_text:
-            dropped.append(Dropped(question["name"], title,
-                                   _("Free text: left out (a release asked with free text includes it, scrubbed)")))
+            dropped.append(
+                Dropped(
+                    question["name"],
+                    title,
+                    _("Free text: left out (a release asked with free text includes it, scrubbed)"),
+                )
+            )
             continue
         if question["quasi"] or AGE_NAME.search(question["name"]):
             quasi.append(_Quasi(question["name"], tuple(question["columns"]), question))
@@ -175,15 +238,17 @@ def _questions(frame: pd.DataFrame, catalog: list[dict], params: ReleaseParams, 
             for choice, column in zip(question["choices"], question["columns"]):
                 choice_title = labels.choice_column(title, labels.question(question["choices"][choice], choice))
                 columns[column] = _codes_or_missing(frame[column])
-                variables[column] = Variable(column, choice_title, "choice", question["name"],
-                                             values=list(labels.selected().items()))
+                variables[column] = Variable(
+                    column, choice_title, "choice", question["name"], values=list(labels.selected().items())
+                )
             continue
         column = question["columns"][0]
         variable = variables[column] = Variable(column, title, _KINDS.get(kind, "text"), question["name"])
         if kind == "select_one":
             columns[column] = _text_values(frame[column])
-            variable.values = [(value, labels.value(column, value, question["choices"]))
-                               for value in question["choices"]]
+            variable.values = [
+                (value, labels.value(column, value, question["choices"])) for value in question["choices"]
+            ]
         elif kind in ("integer", "decimal"):
             columns[column] = _codes_or_missing(frame[column], integer=kind == "integer")
         elif kind == "date":
@@ -241,8 +306,11 @@ def _count_code(series: pd.Series, code: int) -> int:
 
 def _scrub_note(counts: dict[str, int]) -> str:
     found = ", ".join(f"{placeholder} {n}" for placeholder, n in counts.items()) or _("nothing found")
-    return _("Scrubbed: e-mail addresses, links, phone numbers and every name and organisation name of the registry "
-             "replaced by placeholders (%(found)s).", found=found)
+    return _(
+        "Scrubbed: e-mail addresses, links, phone numbers and every name and organisation name of the registry "
+        "replaced by placeholders (%(found)s).",
+        found=found,
+    )
 
 
 def _quasi_values(frame: pd.DataFrame, texts: dict[str, pd.Series], quasi: _Quasi) -> pd.Series:
@@ -261,8 +329,17 @@ def _quasi_values(frame: pd.DataFrame, texts: dict[str, pd.Series], quasi: _Quas
     return _as_text(series, None)
 
 
-def _disclose(frame, texts, quasi: list[_Quasi], columns, variables, labels: ValueLabels, geography: Geography,
-              k: int, people: pd.Series | None) -> tuple[RiskSummary, RiskSummary]:
+def _disclose(
+    frame,
+    texts,
+    quasi: list[_Quasi],
+    columns,
+    variables,
+    labels: ValueLabels,
+    geography: Geography,
+    k: int,
+    people: pd.Series | None,
+) -> tuple[RiskSummary, RiskSummary]:
     """k-anonymise the quasi-identifiers and write them into `columns`; the risk before and after,
     over every released quasi-identifier (the derived ones included).
 
@@ -282,11 +359,21 @@ def _disclose(frame, texts, quasi: list[_Quasi], columns, variables, labels: Val
     for wave in np.unique(waves):
         rows = np.flatnonzero(waves == wave)
         if len(rows) < k:
-            raise BuildError(_("A wave has %(rows)s submitted responses: fewer than k = %(k)s, so no release of it "
-                               "can be k-anonymous.", rows=len(rows), k=k))
-        result = k_anonymise(original.iloc[rows][names], names, k=k,
-                             hierarchies={"country": geography.hierarchy()},
-                             priority=[name for name in PRIORITY if name in names])
+            raise BuildError(
+                _(
+                    "A wave has %(rows)s submitted responses: fewer than k = %(k)s, so no release of it "
+                    "can be k-anonymous.",
+                    rows=len(rows),
+                    k=k,
+                )
+            )
+        result = k_anonymise(
+            original.iloc[rows][names],
+            names,
+            k=k,
+            hierarchies={"country": geography.hierarchy()},
+            priority=[name for name in PRIORITY if name in names],
+        )
         released.iloc[rows] = result.frame[names].astype(object).to_numpy()
         suppressed.iloc[rows] = result.suppressed[names].to_numpy(dtype=bool)
     if people is not None:
@@ -322,11 +409,13 @@ def _disclose(frame, texts, quasi: list[_Quasi], columns, variables, labels: Val
         _mark_quasi(variable, recoded=int(changed.sum()), suppressed=int(mask.sum()))
         choices = q.question["choices"] if q.question is not None and q.question["type"] == "select_one" else None
         present = set(released[q.name].dropna()) | set(choices or ())
-        variable.values = [(value, labels.value(q.name, value, choices))
-                           for value in labels.order(q.name, present, choices)]
+        variable.values = [
+            (value, labels.value(q.name, value, choices)) for value in labels.order(q.name, present, choices)
+        ]
     variables["regional_group"].treatment.insert(0, _("Derived from the released country, so the two always agree."))
-    variables["channel"].treatment.insert(0, _("Suppressed wherever the network is, since it tells whether there was "
-                                               "one."))
+    variables["channel"].treatment.insert(
+        0, _("Suppressed wherever the network is, since it tells whether there was one.")
+    )
     return before, after
 
 
@@ -343,8 +432,9 @@ def _agree_per_person(released: pd.DataFrame, suppressed: pd.DataFrame, people: 
     return suppressed
 
 
-def _risk_by_wave(frame: pd.DataFrame, quasi: list[str], suppressed: pd.DataFrame | None,
-                  waves: np.ndarray) -> RiskSummary:
+def _risk_by_wave(
+    frame: pd.DataFrame, quasi: list[str], suppressed: pd.DataFrame | None, waves: np.ndarray
+) -> RiskSummary:
     """The risk with frequencies counted within each wave, added up over the waves."""
     parts = []
     for wave in np.unique(waves):
@@ -352,10 +442,14 @@ def _risk_by_wave(frame: pd.DataFrame, quasi: list[str], suppressed: pd.DataFram
         parts.append(risk_summary(frame.iloc[rows], quasi, None if suppressed is None else suppressed.iloc[rows]))
     if not parts:
         return risk_summary(frame, quasi, suppressed)
-    return RiskSummary(records=sum(p.records for p in parts), below_2=sum(p.below_2 for p in parts),
-                       below_3=sum(p.below_3 for p in parts), below_5=sum(p.below_5 for p in parts),
-                       expected_reidentifications=sum(p.expected_reidentifications for p in parts),
-                       min_frequency=min(p.min_frequency for p in parts))
+    return RiskSummary(
+        records=sum(p.records for p in parts),
+        below_2=sum(p.below_2 for p in parts),
+        below_3=sum(p.below_3 for p in parts),
+        below_5=sum(p.below_5 for p in parts),
+        expected_reidentifications=sum(p.expected_reidentifications for p in parts),
+        min_frequency=min(p.min_frequency for p in parts),
+    )
 
 
 def _changed(before: pd.Series, after: pd.Series) -> np.ndarray:
@@ -367,6 +461,11 @@ def _changed(before: pd.Series, after: pd.Series) -> np.ndarray:
 def _mark_quasi(variable: Variable, *, recoded: int, suppressed: int) -> None:
     variable.quasi = True
     variable.recoded, variable.suppressed = recoded, suppressed
-    variable.treatment.append(_("Quasi-identifier, made k-anonymous. Cells recoded (rare values moved up their "
-                                "hierarchy or grouped as other): %(recoded)s. Cells suppressed: %(suppressed)s.",
-                                recoded=recoded, suppressed=suppressed))
+    variable.treatment.append(
+        _(
+            "Quasi-identifier, made k-anonymous. Cells recoded (rare values moved up their "
+            "hierarchy or grouped as other): %(recoded)s. Cells suppressed: %(suppressed)s.",
+            recoded=recoded,
+            suppressed=suppressed,
+        )
+    )

@@ -1,4 +1,5 @@
 """`flask --app app export-anonymised`: build (or fetch) an anonymised release and write it to a folder."""
+
 from __future__ import annotations
 
 import io
@@ -13,25 +14,43 @@ from core.db import get_session
 from exports.params import DEFAULT_K, FORMATS
 
 
-@click.command("export-anonymised", help="Export survey responses of closed waves as an anonymised release: "
-                                         "k-anonymous data, codebook and disclosure report, as a zip and unpacked.")
+@click.command(
+    "export-anonymised",
+    help="Export survey responses of closed waves as an anonymised release: "
+    "k-anonymous data, codebook and disclosure report, as a zip and unpacked.",
+)
 @with_appcontext
 @click.option("--wave", "waves", type=int, multiple=True, required=True, help="Wave id; repeat for several waves.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Format of the data file.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the codebook, labels and report.")
-@click.option("--k", type=int, default=DEFAULT_K, show_default=True,
-              help="Every quasi-identifier combination appears at least k times (k >= 3).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="en",
+    show_default=True,
+    help="Language of the codebook, labels and report.",
+)
+@click.option(
+    "--k",
+    type=int,
+    default=DEFAULT_K,
+    show_default=True,
+    help="Every quasi-identifier combination appears at least k times (k >= 3).",
+)
 @click.option("--free-text", is_flag=True, help="Include free-text answers, scrubbed of personal data.")
 @click.option("--link-waves", is_flag=True, help="Give a respondent one pseudonym across the release's waves.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the zip and its files into (created if needed).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the zip and its files into (created if needed).",
+)
 def export_anonymised(waves, fmt, lang, k, free_text, link_waves, out):
     from exports.params import ReleaseParams
     from exports.service import ExportError, export_release
 
-    params = ReleaseParams(wave_ids=tuple(waves), format=fmt, lang=lang, k=k, free_text=free_text,
-                           link_waves=link_waves)
+    params = ReleaseParams(
+        wave_ids=tuple(waves), format=fmt, lang=lang, k=k, free_text=free_text, link_waves=link_waves
+    )
     try:
         release = export_release(get_session(), params, actor_id=None, via="cli")
     except ExportError as error:

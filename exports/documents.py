@@ -4,6 +4,7 @@ Pages are rendered by a Jinja environment with autoescaping on, so no answer, la
 name is ever read as HTML; Arabic pages are right to left. Call inside
 `flask_babel.force_locale(lang)`.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,37 +66,47 @@ ul { margin: 0; padding-inline-start: 1.2rem; }
 
 
 def _page(lang: str, title: str, intro: list[str], sections: list[dict]) -> str:
-    return _PAGE.render(lang=lang, direction=Locale.parse(lang).text_direction, title=title, intro=intro,
-                        sections=sections)
+    return _PAGE.render(
+        lang=lang, direction=Locale.parse(lang).text_direction, title=title, intro=intro, sections=sections
+    )
 
 
 # --- codebook ----------------------------------------------------------------------------
 
 
-def codebook(release: BuiltRelease, params: ReleaseParams, data_file: str, codes: dict[str, dict[str, int]],
-             file_names: dict[str, str]) -> dict:
+def codebook(
+    release: BuiltRelease,
+    params: ReleaseParams,
+    data_file: str,
+    codes: dict[str, dict[str, int]],
+    file_names: dict[str, str],
+) -> dict:
     """The codebook as data: every released variable, and what was left out."""
     missing = ValueLabels.missing()
     variables = []
     for position, variable in enumerate(release.variables, start=1):
         coded = codes.get(variable.name, {})
-        variables.append({
-            "position": position,
-            "name": variable.name,
-            **({"name_in_file": file_names[variable.name]} if variable.name in file_names else {}),
-            "label": variable.label,
-            "type": variable.kind,
-            "type_label": str(TYPE_LABELS[variable.kind]),
-            "question": variable.question,
-            "quasi_identifier": variable.quasi,
-            "values": [{"value": value, **({"code": coded[value]} if value in coded else {}), "label": label}
-                       for value, label in variable.values],
-            "recoded_cells": variable.recoded,
-            "suppressed_cells": variable.suppressed,
-            "not_answered_cells": variable.not_answered,
-            "scrubbed": variable.scrubbed,
-            "treatment": variable.treatment,
-        })
+        variables.append(
+            {
+                "position": position,
+                "name": variable.name,
+                **({"name_in_file": file_names[variable.name]} if variable.name in file_names else {}),
+                "label": variable.label,
+                "type": variable.kind,
+                "type_label": str(TYPE_LABELS[variable.kind]),
+                "question": variable.question,
+                "quasi_identifier": variable.quasi,
+                "values": [
+                    {"value": value, **({"code": coded[value]} if value in coded else {}), "label": label}
+                    for value, label in variable.values
+                ],
+                "recoded_cells": variable.recoded,
+                "suppressed_cells": variable.suppressed,
+                "not_answered_cells": variable.not_answered,
+                "scrubbed": variable.scrubbed,
+                "treatment": variable.treatment,
+            }
+        )
     return {
         "data_file": data_file,
         "format": params.format,
@@ -117,17 +128,59 @@ def _values_text(entry: dict) -> str:
 
 
 def codebook_csv(book: dict) -> bytes:
-    header = [_("Position"), _("Variable"), _("Name in the file"), _("Label"), _("Type"), _("Question"),
-              _("Quasi-identifier"), _("Values"), _("Missing codes"), _("Cells recoded"), _("Cells suppressed"),
-              _("Cells not answered"), _("What was done")]
+    header = [
+        _("Position"),
+        _("Variable"),
+        _("Name in the file"),
+        _("Label"),
+        _("Type"),
+        _("Question"),
+        _("Quasi-identifier"),
+        _("Values"),
+        _("Missing codes"),
+        _("Cells recoded"),
+        _("Cells suppressed"),
+        _("Cells not answered"),
+        _("What was done"),
+    ]
     # Label first: a cell beginning with the code's minus sign would be neutralised as a formula.
     codes = " | ".join(f"{label}: {code}" for code, label in book["missing_codes"].items())
-    rows = [[entry["position"], entry["name"], entry.get("name_in_file", entry["name"]), entry["label"],
-             entry["type_label"], entry["question"] or "", _("yes") if entry["quasi_identifier"] else _("no"),
-             _values_text(entry), codes, entry["recoded_cells"], entry["suppressed_cells"],
-             entry["not_answered_cells"], " ".join(entry["treatment"])] for entry in book["variables"]]
-    rows += [["", left["name"], "", left["label"], "", left["name"], "", "", "", "", "", "",
-              _("Left out: %(reason)s", reason=left["reason"])] for left in book["left_out"]]
+    rows = [
+        [
+            entry["position"],
+            entry["name"],
+            entry.get("name_in_file", entry["name"]),
+            entry["label"],
+            entry["type_label"],
+            entry["question"] or "",
+            _("yes") if entry["quasi_identifier"] else _("no"),
+            _values_text(entry),
+            codes,
+            entry["recoded_cells"],
+            entry["suppressed_cells"],
+            entry["not_answered_cells"],
+            " ".join(entry["treatment"]),
+        ]
+        for entry in book["variables"]
+    ]
+    rows += [
+        [
+            "",
+            left["name"],
+            "",
+            left["label"],
+            "",
+            left["name"],
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            _("Left out: %(reason)s", reason=left["reason"]),
+        ]
+        for left in book["left_out"]
+    ]
     return tabular.to_csv(header, rows)
 
 
@@ -136,18 +189,34 @@ def codebook_json(book: dict) -> bytes:
 
 
 def codebook_html(book: dict) -> str:
-    intro = [_("Every variable of %(file)s (%(rows)s rows), its question in the survey's words, its values and what "
-               "was done to it to protect the respondents.", file=book["data_file"], rows=book["rows"])]
+    intro = [
+        _(
+            "Every variable of %(file)s (%(rows)s rows), its question in the survey's words, its values and what "
+            "was done to it to protect the respondents.",
+            file=book["data_file"],
+            rows=book["rows"],
+        )
+    ]
     intro += [f"{code}: {label}" for code, label in book["missing_codes"].items()]
     variables = {
         "title": _("Variables"),
         "headings": [_("Variable"), _("Label"), _("Type"), _("Values"), _("What was done")],
-        "rows": [[entry.get("name_in_file", entry["name"]), entry["label"], entry["type_label"],
-                  [_value_text(value) for value in entry["values"]],
-                  entry["treatment"]] for entry in book["variables"]],
+        "rows": [
+            [
+                entry.get("name_in_file", entry["name"]),
+                entry["label"],
+                entry["type_label"],
+                [_value_text(value) for value in entry["values"]],
+                entry["treatment"],
+            ]
+            for entry in book["variables"]
+        ],
     }
-    left_out = {"title": _("Left out"), "headings": [_("Question"), _("Label"), _("Why")],
-                "rows": [[left["name"], left["label"], left["reason"]] for left in book["left_out"]]}
+    left_out = {
+        "title": _("Left out"),
+        "headings": [_("Question"), _("Label"), _("Why")],
+        "rows": [[left["name"], left["label"], left["reason"]] for left in book["left_out"]],
+    }
     return _page(book["language"], _("Codebook"), intro, [variables, left_out])
 
 
@@ -171,10 +240,15 @@ def disclosure_report(release: BuiltRelease, params: ReleaseParams, waves: list[
         "quasi_identifiers": release.quasi,
         "before": _risk(release.before),
         "after": _risk(release.after),
-        "variables": [{"name": v.name, "recoded_cells": v.recoded, "suppressed_cells": v.suppressed}
-                      for v in release.variables if v.quasi],
-        "free_text": {"included": params.free_text,
-                      "scrubbed": {v.name: v.scrubbed for v in release.variables if v.kind == "text"}},
+        "variables": [
+            {"name": v.name, "recoded_cells": v.recoded, "suppressed_cells": v.suppressed}
+            for v in release.variables
+            if v.quasi
+        ],
+        "free_text": {
+            "included": params.free_text,
+            "scrubbed": {v.name: v.scrubbed for v in release.variables if v.kind == "text"},
+        },
     }
 
 
@@ -186,15 +260,21 @@ def disclosure_report_html(report: dict, lang: str) -> str:
     waves = ", ".join(f"{wave['name']} ({wave['year']})" for wave in report["waves"])
     intro = [
         _("Waves: %(waves)s. Rows: %(rows)s.", waves=waves, rows=report["rows"]),
-        _("k asked: %(asked)s; k reached: %(reached)s (the smallest number of records of one wave sharing a "
-          "combination of quasi-identifiers, a suppressed cell matching any value). Frequencies are counted within "
-          "each wave, where every record is a different person.", asked=report["k"]["asked"],
-          reached=report["k"]["reached"]),
+        _(
+            "k asked: %(asked)s; k reached: %(reached)s (the smallest number of records of one wave sharing a "
+            "combination of quasi-identifiers, a suppressed cell matching any value). Frequencies are counted within "
+            "each wave, where every record is a different person.",
+            asked=report["k"]["asked"],
+            reached=report["k"]["reached"],
+        ),
         _("Quasi-identifiers: %(names)s.", names=", ".join(report["quasi_identifiers"])),
-        _("Parameters: format %(format)s, language %(lang)s, free text %(free_text)s, waves linked %(linked)s.",
-          format=report["parameters"]["format"], lang=language_name(report["parameters"]["lang"], lang),
-          free_text=_("yes") if report["parameters"]["free_text"] else _("no"),
-          linked=_("yes") if report["parameters"]["link_waves"] else _("no")),
+        _(
+            "Parameters: format %(format)s, language %(lang)s, free text %(free_text)s, waves linked %(linked)s.",
+            format=report["parameters"]["format"],
+            lang=language_name(report["parameters"]["lang"], lang),
+            free_text=_("yes") if report["parameters"]["free_text"] else _("no"),
+            linked=_("yes") if report["parameters"]["link_waves"] else _("no"),
+        ),
     ]
     before, after = report["before"], report["after"]
     risk = {
@@ -204,19 +284,31 @@ def disclosure_report_html(report: dict, lang: str) -> str:
             [_("Records whose combination is seen fewer than 2 times"), before["below_2"], after["below_2"]],
             [_("Records whose combination is seen fewer than 3 times"), before["below_3"], after["below_3"]],
             [_("Records whose combination is seen fewer than 5 times"), before["below_5"], after["below_5"]],
-            [_("Global risk: expected re-identifications"), f"{before['expected_reidentifications']:.2f}",
-             f"{after['expected_reidentifications']:.2f}"],
+            [
+                _("Global risk: expected re-identifications"),
+                f"{before['expected_reidentifications']:.2f}",
+                f"{after['expected_reidentifications']:.2f}",
+            ],
             [_("Smallest frequency of a combination"), before["min_frequency"], after["min_frequency"]],
         ],
     }
-    variables = {"title": _("Cells changed per quasi-identifier"),
-                 "headings": [_("Variable"), _("Cells recoded"), _("Cells suppressed")],
-                 "rows": [[v["name"], v["recoded_cells"], v["suppressed_cells"]] for v in report["variables"]]}
+    variables = {
+        "title": _("Cells changed per quasi-identifier"),
+        "headings": [_("Variable"), _("Cells recoded"), _("Cells suppressed")],
+        "rows": [[v["name"], v["recoded_cells"], v["suppressed_cells"]] for v in report["variables"]],
+    }
     sections = [risk, variables]
     if report["free_text"]["included"]:
-        sections.append({"title": _("Free text scrubbed"), "headings": [_("Variable"), _("Placeholders inserted")],
-                         "rows": [[name, [f"{placeholder}: {n}" for placeholder, n in counts.items()]]
-                                  for name, counts in report["free_text"]["scrubbed"].items()]})
+        sections.append(
+            {
+                "title": _("Free text scrubbed"),
+                "headings": [_("Variable"), _("Placeholders inserted")],
+                "rows": [
+                    [name, [f"{placeholder}: {n}" for placeholder, n in counts.items()]]
+                    for name, counts in report["free_text"]["scrubbed"].items()
+                ],
+            }
+        )
     return _page(lang, _("Disclosure report"), intro, sections)
 
 
@@ -228,18 +320,30 @@ def readme(params: ReleaseParams, data_file: str, rows: int) -> str:
         _("Anonymised survey release"),
         "",
         _("%(file)s: the responses, one row per submitted response (%(rows)s rows).", file=data_file, rows=rows),
-        _("codebook.csv, codebook.json, codebook.html: every variable, its question, type, values and what was done "
-          "to it; the questions left out and why."),
-        _("disclosure_report.json, disclosure_report.html: k asked and reached, records at risk and the global risk "
-          "before and after, cells recoded and suppressed per variable."),
+        _(
+            "codebook.csv, codebook.json, codebook.html: every variable, its question, type, values and what was done "
+            "to it; the questions left out and why."
+        ),
+        _(
+            "disclosure_report.json, disclosure_report.html: k asked and reached, records at risk and the global risk "
+            "before and after, cells recoded and suppressed per variable."
+        ),
         "",
-        _("Codes: %(suppressed)s = suppressed to protect respondents (matches any value); %(missing)s = not answered, "
-          "not asked or not applicable.", suppressed=SUPPRESSED_CODE, missing=NOT_ANSWERED_CODE),
-        _("No names, e-mail addresses, phone numbers, organisation names, internal identifiers or times finer than "
-          "the day. Within each wave, every combination of quasi-identifiers is shared by at least %(k)s records.",
-          k=params.k),
-        _("Respondents are pseudonyms made with a key that was thrown away: they cannot be traced back, nor joined "
-          "with another release."),
+        _(
+            "Codes: %(suppressed)s = suppressed to protect respondents (matches any value); %(missing)s = not answered, "
+            "not asked or not applicable.",
+            suppressed=SUPPRESSED_CODE,
+            missing=NOT_ANSWERED_CODE,
+        ),
+        _(
+            "No names, e-mail addresses, phone numbers, organisation names, internal identifiers or times finer than "
+            "the day. Within each wave, every combination of quasi-identifiers is shared by at least %(k)s records.",
+            k=params.k,
+        ),
+        _(
+            "Respondents are pseudonyms made with a key that was thrown away: they cannot be traced back, nor joined "
+            "with another release."
+        ),
         _("This release is fixed: exporting the same waves with the same parameters gives this very file again."),
     ]
     return "\r\n".join(lines) + "\r\n"

@@ -4,6 +4,7 @@ A subregion that spans several regional groups (Northern Europe, Southern Europe
 is split by group ("Western Asia (WEOG)"), so that every value of the released `country`
 column lies within one regional group and `regional_group` can always be derived from it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,11 +17,23 @@ from core.reference.regions import REGIONAL_GROUPS
 
 # The M49 codes of the subregion names the reference file uses: Babel names them in every language.
 SUBREGION_CODES = {
-    "Sub-Saharan Africa": "202", "Northern Africa": "015", "Latin America and the Caribbean": "419",
-    "Northern America": "021", "Central Asia": "143", "Eastern Asia": "030", "South-eastern Asia": "035",
-    "Southern Asia": "034", "Western Asia": "145", "Eastern Europe": "151", "Northern Europe": "154",
-    "Southern Europe": "039", "Western Europe": "155", "Australia and New Zealand": "053", "Melanesia": "054",
-    "Micronesia": "057", "Polynesia": "061",
+    "Sub-Saharan Africa": "202",
+    "Northern Africa": "015",
+    "Latin America and the Caribbean": "419",
+    "Northern America": "021",
+    "Central Asia": "143",
+    "Eastern Asia": "030",
+    "South-eastern Asia": "035",
+    "Southern Asia": "034",
+    "Western Asia": "145",
+    "Eastern Europe": "151",
+    "Northern Europe": "154",
+    "Southern Europe": "039",
+    "Western Europe": "155",
+    "Australia and New Zealand": "053",
+    "Melanesia": "054",
+    "Micronesia": "057",
+    "Polynesia": "061",
 }
 OTHER = "other"
 

@@ -4,6 +4,7 @@ Call inside `flask_babel.force_locale(lang)`: interface text comes from the gett
 survey text from the catalog's own six-language labels (`reports.labels.Labeller`), countries and
 languages from Babel's locale data.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -32,8 +33,11 @@ META_LABELS = {
     "gender": _l("Gender"),
     "stakeholder_type": _l("Type of stakeholder (contributor, end user or both)"),
 }
-VOCABULARIES = {"gender": vocabularies.GENDER, "category": vocabularies.CATEGORY,
-                "stakeholder_type": vocabularies.STAKEHOLDER_TYPE}
+VOCABULARIES = {
+    "gender": vocabularies.GENDER,
+    "category": vocabularies.CATEGORY,
+    "stakeholder_type": vocabularies.STAKEHOLDER_TYPE,
+}
 CHANNELS = {"invitation": _l("Personal invitation"), "open_link": _l("Open link of a network")}
 
 
@@ -74,17 +78,29 @@ class ValueLabels:
     def order(self, variable: str, values, choices: dict | None = None) -> list[str]:
         """Values in the order of their list (a question's choices, a controlled list), others after."""
         present = set(values)
-        listed = list(choices) if choices is not None else (
-            list(VOCABULARIES[variable].codes) if variable in VOCABULARIES else
-            list(REGIONAL_GROUPS) if variable == "regional_group" else list(CHANNELS) if variable == "channel" else [])
+        listed = (
+            list(choices)
+            if choices is not None
+            else (
+                list(VOCABULARIES[variable].codes)
+                if variable in VOCABULARIES
+                else list(REGIONAL_GROUPS)
+                if variable == "regional_group"
+                else list(CHANNELS)
+                if variable == "channel"
+                else []
+            )
+        )
         ordered = [value for value in listed if value in present]
         rest = sorted(present - set(ordered) - {OTHER})
         return ordered + rest + ([OTHER] if OTHER in present and OTHER not in ordered else [])
 
     @staticmethod
     def missing() -> dict[str, str]:
-        return {"suppressed": _("Suppressed to protect respondents (matches any value)"),
-                "not_answered": _("Not answered, not asked or not applicable")}
+        return {
+            "suppressed": _("Suppressed to protect respondents (matches any value)"),
+            "not_answered": _("Not answered, not asked or not applicable"),
+        }
 
     @staticmethod
     def selected() -> dict[str, str]:

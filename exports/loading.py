@@ -1,5 +1,6 @@
 """What a release is built from, read from the database: the tidy frame, the question catalog,
 who gave each response, the country hierarchy and, for free text, the registry's names."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,9 +22,13 @@ def load_source(session: Session, wave_ids, *, free_text: bool) -> Source:
     wave_ids = sorted(set(wave_ids))
     frame = responses_frame(session, wave_ids, include_pii=False)
     catalog = question_catalog(session, wave_ids)
-    return Source(frame=frame, catalog=catalog, stakeholder_ids=_stakeholder_ids(session, frame),
-                  geography=geography(_countries(session)),
-                  scrubber=registry_scrubber(session, frame) if free_text else None)
+    return Source(
+        frame=frame,
+        catalog=catalog,
+        stakeholder_ids=_stakeholder_ids(session, frame),
+        geography=geography(_countries(session)),
+        scrubber=registry_scrubber(session, frame) if free_text else None,
+    )
 
 
 def _stakeholder_ids(session: Session, frame: pd.DataFrame) -> pd.Series:
@@ -31,8 +36,11 @@ def _stakeholder_ids(session: Session, frame: pd.DataFrame) -> pd.Series:
     if frame.empty:
         return pd.Series([], dtype="Int64")
     wave_ids = sorted({int(w) for w in frame["wave_id"].unique()})
-    rows = session.exec(select(Response.id, Response.stakeholder_id)
-                        .where(Response.wave_id.in_(wave_ids), Response.status == "submitted")).all()
+    rows = session.exec(
+        select(Response.id, Response.stakeholder_id).where(
+            Response.wave_id.in_(wave_ids), Response.status == "submitted"
+        )
+    ).all()
     owner = pd.Series({response: stakeholder for response, stakeholder in rows}, dtype="Int64")
     return owner.reindex(frame["response_id"].to_numpy()).reset_index(drop=True)
 
@@ -54,8 +62,9 @@ def registry_scrubber(session: Session, frame: pd.DataFrame | None = None) -> Sc
             names.add(parts[-1])  # the family name alone
     organisations = {name for name in session.exec(select(Organisation.name)).all() if name.strip()}
     organisations |= {name for name in session.exec(select(OrganisationName.name)).all() if name.strip()}
-    organisations |= {acronym for acronym in session.exec(select(Organisation.acronym)).all()
-                      if len(acronym.strip()) >= MIN_ACRONYM}
+    organisations |= {
+        acronym for acronym in session.exec(select(Organisation.acronym)).all() if len(acronym.strip()) >= MIN_ACRONYM
+    }
     regions = {code for code in session.exec(select(Stakeholder.country).distinct()).all() if code}
     regions |= {code for code in session.exec(select(Organisation.country).distinct()).all() if code}
     if frame is not None and len(frame):

@@ -1,4 +1,5 @@
 """Stored releases: one fixed zip per parameter set, served only through an authorised view."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The parameters of a release, and the key that makes one fixed release per parameter set."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,14 @@ class ReleaseParams:
         object.__setattr__(self, "link_waves", bool(self.link_waves))
 
     def as_dict(self) -> dict:
-        return {"wave_ids": list(self.wave_ids), "format": self.format, "lang": self.lang, "k": self.k,
-                "free_text": self.free_text, "link_waves": self.link_waves}
+        return {
+            "wave_ids": list(self.wave_ids),
+            "format": self.format,
+            "lang": self.lang,
+            "k": self.k,
+            "free_text": self.free_text,
+            "link_waves": self.link_waves,
+        }
 
     def key(self) -> str:
         """sha256 of the canonical JSON of the parameters: equal parameters, equal key."""

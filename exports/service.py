@@ -5,6 +5,7 @@ never builds a second one, since two differently anonymised versions of one data
 combined to re-identify people. Only closed waves are exported, for the same reason: an open
 wave's data would still change.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,24 +50,47 @@ class ExportableWave:
 
 def exportable_waves(session: Session) -> list[ExportableWave]:
     """Closed waves (their data is final), newest first, with their number of submitted responses."""
-    counts = dict(session.exec(select(Response.wave_id, func.count()).where(Response.status == "submitted")
-                               .group_by(Response.wave_id)).all())
-    rows = session.exec(select(Wave, Instrument.name).join(Instrument, Instrument.id == Wave.instrument_id)
-                        .where(Wave.status != "draft")
-                        .order_by(Wave.year.desc(), Wave.closes_at.desc(), Wave.id.desc())).all()
-    return [ExportableWave(id=wave.id, name=wave.name, year=wave.year, instrument=instrument,
-                           closes_at=wave.closes_at, responses=counts.get(wave.id, 0))
-            for wave, instrument in rows if wave_states.state(wave) == "closed"]
+    counts = dict(
+        session.exec(
+            select(Response.wave_id, func.count()).where(Response.status == "submitted").group_by(Response.wave_id)
+        ).all()
+    )
+    rows = session.exec(
+        select(Wave, Instrument.name)
+        .join(Instrument, Instrument.id == Wave.instrument_id)
+        .where(Wave.status != "draft")
+        .order_by(Wave.year.desc(), Wave.closes_at.desc(), Wave.id.desc())
+    ).all()
+    return [
+        ExportableWave(
+            id=wave.id,
+            name=wave.name,
+            year=wave.year,
+            instrument=instrument,
+            closes_at=wave.closes_at,
+            responses=counts.get(wave.id, 0),
+        )
+        for wave, instrument in rows
+        if wave_states.state(wave) == "closed"
+    ]
 
 
 def check_params(session: Session, params: ReleaseParams) -> list[Wave]:
     """The waves of a valid request, or ExportError saying what is wrong."""
     if params.format not in FORMATS:
-        raise ExportError(str(_l("Unknown format %(format)s: choose one of %(formats)s.", format=params.format,
-                                 formats=", ".join(FORMATS))))
+        raise ExportError(
+            str(
+                _l(
+                    "Unknown format %(format)s: choose one of %(formats)s.",
+                    format=params.format,
+                    formats=", ".join(FORMATS),
+                )
+            )
+        )
     if params.lang not in LANGUAGES:
-        raise ExportError(str(_l("Unknown language %(lang)s: choose one of %(langs)s.", lang=params.lang,
-                                 langs=", ".join(LANGUAGES))))
+        raise ExportError(
+            str(_l("Unknown language %(lang)s: choose one of %(langs)s.", lang=params.lang, langs=", ".join(LANGUAGES)))
+        )
     if params.k < MIN_K:
         raise ExportError(str(_l("k must be at least %(min)s.", min=MIN_K)))
     if not params.wave_ids:
@@ -77,13 +101,21 @@ def check_params(session: Session, params: ReleaseParams) -> list[Wave]:
         if wave is None:
             raise ExportError(str(_l("There is no wave %(id)s.", id=wave_id)))
         if wave_states.state(wave) != "closed":
-            raise ExportError(str(_l("The wave %(name)s is not closed: only closed waves can be exported, since the "
-                                     "data of an open wave would still change.", name=wave.name)))
+            raise ExportError(
+                str(
+                    _l(
+                        "The wave %(name)s is not closed: only closed waves can be exported, since the "
+                        "data of an open wave would still change.",
+                        name=wave.name,
+                    )
+                )
+            )
     return [waves[wave_id] for wave_id in params.wave_ids]
 
 
-def export_release(session: Session, params: ReleaseParams, *, actor_id: int | None, ip: str | None = None,
-                   via: str = "web") -> AnonymisedRelease:
+def export_release(
+    session: Session, params: ReleaseParams, *, actor_id: int | None, ip: str | None = None, via: str = "web"
+) -> AnonymisedRelease:
     """The stored release for these parameters, built and stored first if there is none yet.
     Every call is audit-logged (who, waves, parameters, rows, whether it was a repeat); one commit."""
     waves = check_params(session, params)
@@ -98,8 +130,18 @@ def export_release(session: Session, params: ReleaseParams, *, actor_id: int | N
         except IntegrityError:  # the same release, stored meanwhile by another request
             session.rollback()
             release, repeat = _stored(session, key), True
-    audit.record(session, "exports.anonymised_release", actor_id=actor_id, target=f"release:{release.id}", ip=ip,
-                 waves=list(params.wave_ids), parameters=params.as_dict(), rows=release.rows, repeat=repeat, via=via)
+    audit.record(
+        session,
+        "exports.anonymised_release",
+        actor_id=actor_id,
+        target=f"release:{release.id}",
+        ip=ip,
+        waves=list(params.wave_ids),
+        parameters=params.as_dict(),
+        rows=release.rows,
+        repeat=repeat,
+        via=via,
+    )
     session.commit()
     return release
 
@@ -108,16 +150,25 @@ def _stored(session: Session, key: str) -> AnonymisedRelease | None:
     return session.exec(select(AnonymisedRelease).where(AnonymisedRelease.key == key)).first()
 
 
-def _build(session: Session, params: ReleaseParams, waves: list[Wave], key: str,
-           actor_id: int | None) -> AnonymisedRelease:
+def _build(
+    session: Session, params: ReleaseParams, waves: list[Wave], key: str, actor_id: int | None
+) -> AnonymisedRelease:
     source = load_source(session, params.wave_ids, free_text=params.free_text)
     # Each wave is made k-anonymous on its own (see exports.build), so each needs k responses.
     answered = source.frame["wave_id"].value_counts()
     for wave in waves:
         if answered.get(wave.id, 0) < params.k:
-            raise ExportError(str(_l("The wave %(name)s has %(rows)s submitted responses: fewer than k = %(k)s, so no "
-                                     "release of it can be k-anonymous.", name=wave.name,
-                                     rows=int(answered.get(wave.id, 0)), k=params.k)))
+            raise ExportError(
+                str(
+                    _l(
+                        "The wave %(name)s has %(rows)s submitted responses: fewer than k = %(k)s, so no "
+                        "release of it can be k-anonymous.",
+                        name=wave.name,
+                        rows=int(answered.get(wave.id, 0)),
+                        k=params.k,
+                    )
+                )
+            )
     data_file = f"data.{EXTENSIONS[params.format]}"
     with force_locale(params.lang):
         try:
@@ -127,8 +178,9 @@ def _build(session: Session, params: ReleaseParams, waves: list[Wave], key: str,
             raise ExportError(str(error)) from error
         data, codes, file_names = write_data(built.table, built.variables, params.format)
         book = documents.codebook(built, params, data_file, codes, file_names)
-        report = documents.disclosure_report(built, params, [{"id": w.id, "name": w.name, "year": w.year}
-                                                            for w in waves])
+        report = documents.disclosure_report(
+            built, params, [{"id": w.id, "name": w.name, "year": w.year} for w in waves]
+        )
         files = {
             data_file: data,
             "codebook.csv": documents.codebook_csv(book),
@@ -139,9 +191,16 @@ def _build(session: Session, params: ReleaseParams, waves: list[Wave], key: str,
             "README.txt": documents.readme(params, data_file, built.rows).encode("utf-8"),
         }
     content = zip_files(files)
-    return AnonymisedRelease(key=key, wave_ids=list(params.wave_ids), params=params.as_dict(),
-                             filename=release_filename(params, key), content=content, size=len(content),
-                             rows=built.rows, created_by=actor_id)
+    return AnonymisedRelease(
+        key=key,
+        wave_ids=list(params.wave_ids),
+        params=params.as_dict(),
+        filename=release_filename(params, key),
+        content=content,
+        size=len(content),
+        rows=built.rows,
+        created_by=actor_id,
+    )
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:
@@ -163,8 +222,13 @@ def release_filename(params: ReleaseParams, key: str) -> str:
 
 def list_releases(session: Session) -> list[AnonymisedRelease]:
     """Every stored release, newest first (the zips themselves are read only when used)."""
-    return list(session.exec(select(AnonymisedRelease).options(defer(AnonymisedRelease.content))
-                             .order_by(AnonymisedRelease.created_at.desc(), AnonymisedRelease.id.desc())).all())
+    return list(
+        session.exec(
+            select(AnonymisedRelease)
+            .options(defer(AnonymisedRelease.content))
+            .order_by(AnonymisedRelease.created_at.desc(), AnonymisedRelease.id.desc())
+        ).all()
+    )
 
 
 def get_release(session: Session, release_id: int) -> AnonymisedRelease | None:

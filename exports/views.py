@@ -4,6 +4,7 @@ A release is served only through these views, from the database, to the secretar
 `static/`. A focal point's tables take the country from the signed-in account (`focal_country`)
 and nowhere else: no URL or parameter names a country.
 """
+
 from __future__ import annotations
 
 import io
@@ -46,8 +47,14 @@ def anonymised():
     if request.method == "GET":
         form.lang.data = locale
     if form.validate_on_submit():
-        params = ReleaseParams(wave_ids=tuple(form.waves.data), format=form.format.data, lang=form.lang.data,
-                               k=form.k.data, free_text=form.free_text.data, link_waves=form.link_waves.data)
+        params = ReleaseParams(
+            wave_ids=tuple(form.waves.data),
+            format=form.format.data,
+            lang=form.lang.data,
+            k=form.k.data,
+            free_text=form.free_text.data,
+            link_waves=form.link_waves.data,
+        )
         try:
             release = service.export_release(session, params, actor_id=current_user.id, ip=request.remote_addr)
         except service.ExportError as error:
@@ -64,15 +71,27 @@ def anonymised():
 def anonymised_download(release_id: int):
     session = get_session()
     release = service.get_release(session, release_id) or abort(404)
-    audit.record(session, "exports.release_download", actor_id=current_user.id, target=f"release:{release.id}",
-                 ip=request.remote_addr, waves=list(release.wave_ids), rows=release.rows)
+    audit.record(
+        session,
+        "exports.release_download",
+        actor_id=current_user.id,
+        target=f"release:{release.id}",
+        ip=request.remote_addr,
+        waves=list(release.wave_ids),
+        rows=release.rows,
+    )
     session.commit()
     return _zip(release)
 
 
 def _zip(release) -> Response:
-    response = send_file(io.BytesIO(release.content), mimetype=ZIP_MIMETYPE, as_attachment=True,
-                         download_name=release.filename, max_age=0)
+    response = send_file(
+        io.BytesIO(release.content),
+        mimetype=ZIP_MIMETYPE,
+        as_attachment=True,
+        download_name=release.filename,
+        max_age=0,
+    )
     # Microdata, even anonymised, should not linger in a shared proxy or browser cache.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -86,17 +105,19 @@ def _release_rows(session, locale: str) -> list[dict]:
     rows = []
     for release in releases:
         params = release.params or {}
-        rows.append({
-            "release": release,
-            "waves": [names.get(wave_id, str(wave_id)) for wave_id in release.wave_ids],
-            "format": FORMAT_NAMES.get(params.get("format"), params.get("format", "")),
-            "language": language_name(params["lang"], locale) if params.get("lang") else "",
-            "k": params.get("k"),
-            "free_text": params.get("free_text", False),
-            "link_waves": params.get("link_waves", False),
-            "kilobytes": release.size / 1024,
-            "by": actors.get(release.created_by, "") if release.created_by else _("command line"),
-        })
+        rows.append(
+            {
+                "release": release,
+                "waves": [names.get(wave_id, str(wave_id)) for wave_id in release.wave_ids],
+                "format": FORMAT_NAMES.get(params.get("format"), params.get("format", "")),
+                "language": language_name(params["lang"], locale) if params.get("lang") else "",
+                "k": params.get("k"),
+                "free_text": params.get("free_text", False),
+                "link_waves": params.get("link_waves", False),
+                "kilobytes": release.size / 1024,
+                "by": actors.get(release.created_by, "") if release.created_by else _("command line"),
+            }
+        )
     return rows
 
 
@@ -125,11 +146,19 @@ def focal_tables():
     country = current_user.focal_country
     form, waves = _tables_form(session)
     valid = bool(waves) and form.validate()
-    tables = aggregates.country_tables(session, form.wave.data, country, form.breakdown.data, locale,
-                                       aggregates.threshold()) if valid else []
+    tables = (
+        aggregates.country_tables(session, form.wave.data, country, form.breakdown.data, locale, aggregates.threshold())
+        if valid
+        else []
+    )
     return render_template(
-        "exports/focal_tables.html", form=form, waves=waves, valid=valid, tables=tables,
-        note=aggregates.suppression_note(aggregates.threshold()), mark=aggregates.SUPPRESSED_MARK,
+        "exports/focal_tables.html",
+        form=form,
+        waves=waves,
+        valid=valid,
+        tables=tables,
+        note=aggregates.suppression_note(aggregates.threshold()),
+        mark=aggregates.SUPPRESSED_MARK,
         country_text=country_name(country, locale),
         download_args={"wave": form.wave.data, "breakdown": form.breakdown.data},
     ), 200 if valid or not waves else 400
@@ -147,9 +176,17 @@ def focal_tables_download(fmt: str):
     threshold = aggregates.threshold()
     tables = aggregates.country_tables(session, form.wave.data, country, form.breakdown.data, locale, threshold)
     header, rows = aggregates.download_rows(tables, locale, threshold)
-    audit.record(session, "focal_point.tables_download", actor_id=current_user.id, target=country,
-                 ip=request.remote_addr, wave=form.wave.data, breakdown=form.breakdown.data, format=fmt,
-                 tables=len(tables))
+    audit.record(
+        session,
+        "focal_point.tables_download",
+        actor_id=current_user.id,
+        target=country,
+        ip=request.remote_addr,
+        wave=form.wave.data,
+        breakdown=form.breakdown.data,
+        format=fmt,
+        tables=len(tables),
+    )
     session.commit()
     content, mimetype = tabular.export(fmt, header, rows, "tables")
     filename = f"tables-{country}-wave{form.wave.data}-{form.breakdown.data}.{fmt}"

@@ -5,6 +5,7 @@ formula, and every XLSX text cell is a text cell. They are written here rather t
 `core.tabular.to_csv`/`to_xlsx` because a release has a hundred thousand rows: Arrow writes the
 CSV in C++ (pyarrow), and openpyxl's write-only mode streams the workbook instead of holding every cell.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,9 @@ MISSING_TEXTS = frozenset({SUPPRESSED_TEXT, NOT_ANSWERED_TEXT})
 SAV_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
 
-def write_data(table: pd.DataFrame, variables: list[Variable], fmt: str
-               ) -> tuple[bytes, dict[str, dict[str, int]], dict[str, str]]:
+def write_data(
+    table: pd.DataFrame, variables: list[Variable], fmt: str
+) -> tuple[bytes, dict[str, dict[str, int]], dict[str, str]]:
     """(file content, SAV codes {variable: {value: code}}, SAV names {variable: name in the file});
     the last two are empty except for SAV."""
     if fmt == "csv":
@@ -64,8 +66,13 @@ def _safe_column(values: pd.Series) -> pd.Series:
 
 def _safe_text(table: pd.DataFrame) -> pd.DataFrame:
     """Text columns neutralised against formula injection (numbers are left as numbers)."""
-    return pd.DataFrame({column: _safe_column(table[column]) if table[column].dtype == object else table[column]
-                         for column in table.columns}, index=table.index)
+    return pd.DataFrame(
+        {
+            column: _safe_column(table[column]) if table[column].dtype == object else table[column]
+            for column in table.columns
+        },
+        index=table.index,
+    )
 
 
 def to_csv(table: pd.DataFrame) -> bytes:
@@ -74,8 +81,9 @@ def to_csv(table: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     # A byte-order mark so spreadsheet programs read UTF-8 (Arabic, Chinese, accents) correctly.
     buffer.write("\ufeff".encode("utf-8"))
-    pacsv.write_csv(pa.Table.from_pandas(safe, preserve_index=False), buffer,
-                    pacsv.WriteOptions(quoting_style="needed", eol="\r\n"))
+    pacsv.write_csv(
+        pa.Table.from_pandas(safe, preserve_index=False), buffer, pacsv.WriteOptions(quoting_style="needed", eol="\r\n")
+    )
     return buffer.getvalue()
 
 
@@ -116,7 +124,7 @@ def sav_names(names) -> dict[str, str]:
         base, n = candidate, 1
         while candidate.upper() in taken:
             suffix = f"_{n}"
-            candidate, n = base[:64 - len(suffix)] + suffix, n + 1
+            candidate, n = base[: 64 - len(suffix)] + suffix, n + 1
         taken.add(candidate.upper())
         result[name] = candidate
     return result
@@ -145,8 +153,9 @@ def to_sav(table: pd.DataFrame, variables: list[Variable]):
             lookup = {**codes[column], SUPPRESSED_TEXT: SUPPRESSED_CODE, NOT_ANSWERED_TEXT: NOT_ANSWERED_CODE}
             data[name] = values.map(lookup).astype(np.float64)
             label_of = dict(variable.values)
-            value_labels[name] = {float(code): label_of.get(value, value)[:120] for value, code in
-                                  codes[column].items()}
+            value_labels[name] = {
+                float(code): label_of.get(value, value)[:120] for value, code in codes[column].items()
+            }
             measures[name] = "nominal"
         elif variable.numeric:
             data[name] = values.astype(np.float64)
@@ -162,7 +171,13 @@ def to_sav(table: pd.DataFrame, variables: list[Variable]):
     frame = pd.DataFrame(data, index=table.index)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.sav"
-        pyreadstat.write_sav(frame, str(path), column_labels=labels, variable_value_labels=value_labels,
-                             missing_ranges=missing_ranges, variable_measure=measures)
+        pyreadstat.write_sav(
+            frame,
+            str(path),
+            column_labels=labels,
+            variable_value_labels=value_labels,
+            missing_ranges=missing_ranges,
+            variable_measure=measures,
+        )
         content = path.read_bytes()
     return content, codes, {column: names[column] for column in table.columns if names[column] != column}

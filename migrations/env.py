@@ -1,4 +1,5 @@
 """Alembic environment: the schema is SQLModel's metadata, the URL comes from the app config."""
+
 from logging.config import fileConfig
 
 from alembic import context

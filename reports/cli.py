@@ -1,4 +1,5 @@
 """`flask --app app report`: write the plenary report as one self-contained HTML file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,15 +13,22 @@ from core.config import LANGUAGES
 from core.db import get_session
 
 
-@click.command("report", help="Write the plenary report (six indicator groups and survey results) as a "
-                              "self-contained HTML file, printable to PDF.")
+@click.command(
+    "report",
+    help="Write the plenary report (six indicator groups and survey results) as a "
+    "self-contained HTML file, printable to PDF.",
+)
 @with_appcontext
-@click.option("--wave", "waves", multiple=True, required=True,
-              help="Survey wave, by id or exact name; repeat to compare waves.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the report.")
-@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
-              help="The HTML file to write.")
+@click.option(
+    "--wave", "waves", multiple=True, required=True, help="Survey wave, by id or exact name; repeat to compare waves."
+)
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Language of the report.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The HTML file to write.",
+)
 def report(waves, lang, out):
     from reports.build import build_report
     from reports.data import ReportError, load

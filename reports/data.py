@@ -3,6 +3,7 @@
 The only module of `reports/` that touches a session. Survey responses are read without PII
 questions; free-text answers are read (the frame holds them) but never shown.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,23 +71,34 @@ def load(session: Session, wave_references) -> ReportData:
         raise ReportError("Name at least one survey wave.")
     instruments = dict(session.execute(select(Instrument.id, Instrument.name)).all())
     chosen = sorted(found.values(), key=lambda w: (w.year, w.opens_at, w.id))
-    waves = tuple(WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at)
-                  for w in chosen)
+    waves = tuple(
+        WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at) for w in chosen
+    )
     latest_year = max(w.year for w in chosen)
-    history_ids = [wave_id for (wave_id,) in session.execute(select(Wave.id).where(Wave.year <= latest_year,
-                                                                                    Wave.status != "draft"))]
+    history_ids = [
+        wave_id
+        for (wave_id,) in session.execute(select(Wave.id).where(Wave.year <= latest_year, Wave.status != "draft"))
+    ]
     history_ids = sorted(set(history_ids) | set(found))
     history = responses_frame(session, history_ids, include_pii=False)
     survey = history[history["wave_id"].isin(list(found))].reset_index(drop=True)
     for column in survey.select_dtypes("category"):
         survey[column] = survey[column].cat.remove_unused_categories()
     return ReportData(
-        waves=waves, survey=survey, history=history, catalog=question_catalog(session, list(found)),
-        registry=registry_frame(session), participation=participation_frame(session),
-        evidence=records.evidence_frame(session), actions=records.barrier_actions_frame(session),
-        impact=records.impact_frame(session), concerns=records.concerns_frame(session),
-        calls=records.calls_frame(session), invitations=invitations_frame(session, history_ids),
-        member_states=member_states_frame(session))
+        waves=waves,
+        survey=survey,
+        history=history,
+        catalog=question_catalog(session, list(found)),
+        registry=registry_frame(session),
+        participation=participation_frame(session),
+        evidence=records.evidence_frame(session),
+        actions=records.barrier_actions_frame(session),
+        impact=records.impact_frame(session),
+        concerns=records.concerns_frame(session),
+        calls=records.calls_frame(session),
+        invitations=invitations_frame(session, history_ids),
+        member_states=member_states_frame(session),
+    )
 
 
 def member_states_frame(session: Session) -> pd.DataFrame:
@@ -102,17 +114,32 @@ def invitations_frame(session: Session, wave_ids: list[int]) -> pd.DataFrame:
         shared = None
     if shared is not None:
         return shared(session, wave_ids)
-    query = (select(Invitation.id, Wave.name, Wave.year, Country.regional_group, Stakeholder.country,
-                    Stakeholder.category, Response.id)
-             .join(Wave, Wave.id == Invitation.wave_id)
-             .outerjoin(Stakeholder, Stakeholder.id == Invitation.stakeholder_id)
-             .outerjoin(Country, Country.iso2 == Stakeholder.country)
-             .outerjoin(Response, and_(Response.wave_id == Invitation.wave_id,
-                                       Response.stakeholder_id == Invitation.stakeholder_id,
-                                       Response.status == "submitted"))
-             .where(Invitation.wave_id.in_(wave_ids), Invitation.sent_at.is_not(None)))
+    query = (
+        select(
+            Invitation.id,
+            Wave.name,
+            Wave.year,
+            Country.regional_group,
+            Stakeholder.country,
+            Stakeholder.category,
+            Response.id,
+        )
+        .join(Wave, Wave.id == Invitation.wave_id)
+        .outerjoin(Stakeholder, Stakeholder.id == Invitation.stakeholder_id)
+        .outerjoin(Country, Country.iso2 == Stakeholder.country)
+        .outerjoin(
+            Response,
+            and_(
+                Response.wave_id == Invitation.wave_id,
+                Response.stakeholder_id == Invitation.stakeholder_id,
+                Response.status == "submitted",
+            ),
+        )
+        .where(Invitation.wave_id.in_(wave_ids), Invitation.sent_at.is_not(None))
+    )
     rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=["invitation_id", "wave", "year", "regional_group", "country", "category",
-                                        "response_id"])
+    frame = pd.DataFrame(
+        rows, columns=["invitation_id", "wave", "year", "regional_group", "country", "category", "response_id"]
+    )
     frame["responded"] = frame.pop("response_id").notna()
     return frame

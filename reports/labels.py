@@ -4,6 +4,7 @@ Every label comes from a translated controlled list, the regional groups, Babel'
 (countries, languages) or the survey catalog's own six-language labels; numbers are formatted
 by Babel for the report's locale. Call inside `flask_babel.force_locale(lang)`.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,24 +23,43 @@ UNKNOWN = "unknown"
 ALL = "all"
 
 VOCABULARIES = {
-    "gender": registry_vocab.GENDER, "category": registry_vocab.CATEGORY, "sector": registry_vocab.SECTOR,
-    "stakeholder_type": registry_vocab.STAKEHOLDER_TYPE, "discipline": registry_vocab.DISCIPLINE,
-    "knowledge_system": registry_vocab.KNOWLEDGE_SYSTEM, "activity_type": registry_vocab.ACTIVITY_TYPE,
-    "role": registry_vocab.PARTICIPATION_ROLE, "kind": engagement_vocab.EVIDENCE_KIND,
-    "barrier": engagement_vocab.BARRIER, "status": engagement_vocab.ACTION_STATUS,
-    "type": engagement_vocab.IMPACT_TYPE, "scale": engagement_vocab.IMPACT_SCALE,
-    "deliverable": engagement_vocab.DELIVERABLE, "channel": engagement_vocab.CONCERN_CHANNEL,
+    "gender": registry_vocab.GENDER,
+    "category": registry_vocab.CATEGORY,
+    "sector": registry_vocab.SECTOR,
+    "stakeholder_type": registry_vocab.STAKEHOLDER_TYPE,
+    "discipline": registry_vocab.DISCIPLINE,
+    "knowledge_system": registry_vocab.KNOWLEDGE_SYSTEM,
+    "activity_type": registry_vocab.ACTIVITY_TYPE,
+    "role": registry_vocab.PARTICIPATION_ROLE,
+    "kind": engagement_vocab.EVIDENCE_KIND,
+    "barrier": engagement_vocab.BARRIER,
+    "status": engagement_vocab.ACTION_STATUS,
+    "type": engagement_vocab.IMPACT_TYPE,
+    "scale": engagement_vocab.IMPACT_SCALE,
+    "deliverable": engagement_vocab.DELIVERABLE,
+    "channel": engagement_vocab.CONCERN_CHANNEL,
 }
 
 DIMENSIONS = {
-    "regional_group": _l("UN regional group"), "country": _l("Country"), "gender": _l("Gender"),
-    "category": _l("Category"), "stakeholder_type": _l("Type of stakeholder"), "sector": _l("Sector"),
-    "discipline": _l("Discipline"), "knowledge_system": _l("Knowledge system"), "language": _l("Language"),
-    "type": _l("Type of impact"), "scale": _l("Scale"), "deliverable": _l("Deliverable"),
+    "regional_group": _l("UN regional group"),
+    "country": _l("Country"),
+    "gender": _l("Gender"),
+    "category": _l("Category"),
+    "stakeholder_type": _l("Type of stakeholder"),
+    "sector": _l("Sector"),
+    "discipline": _l("Discipline"),
+    "knowledge_system": _l("Knowledge system"),
+    "language": _l("Language"),
+    "type": _l("Type of impact"),
+    "scale": _l("Scale"),
+    "deliverable": _l("Deliverable"),
 }
 
-POPULATIONS = {"registered": _l("Registered stakeholders"), "participants": _l("Participants"),
-               "respondents": _l("Survey respondents")}
+POPULATIONS = {
+    "registered": _l("Registered stakeholders"),
+    "participants": _l("Participants"),
+    "respondents": _l("Survey respondents"),
+}
 
 
 class Labeller:
@@ -90,6 +110,7 @@ class Labeller:
     def level(self) -> str:
         """The confidence level, as the locale writes 95 percent (filled into headers)."""
         return self.percent(0.95)
+
     def percent(self, value) -> str:
         """A share as a whole percentage in the locale's own pattern ("45 %" in French)."""
         if value is None or _missing(value):
@@ -112,8 +133,9 @@ class Labeller:
             return "–"
         if _missing(low) or _missing(high):
             return self.percent(value)
-        return _("%(share)s (%(low)s–%(high)s)", share=self.percent(value), low=self.percent(low),
-                 high=self.percent(high))
+        return _(
+            "%(share)s (%(low)s–%(high)s)", share=self.percent(value), low=self.percent(low), high=self.percent(high)
+        )
 
     def ratio_with_interval(self, value, low, high) -> str:
         return self.number_with_interval(value, low, high, 2)
@@ -123,8 +145,12 @@ class Labeller:
             return "–"
         if _missing(low) or _missing(high):
             return self.number(value, digits)
-        return _("%(share)s (%(low)s–%(high)s)", share=self.number(value, digits), low=self.number(low, digits),
-                 high=self.number(high, digits))
+        return _(
+            "%(share)s (%(low)s–%(high)s)",
+            share=self.number(value, digits),
+            low=self.number(low, digits),
+            high=self.number(high, digits),
+        )
 
     def separators(self) -> str:
         """Plotly's `separators`: the decimal then the thousands symbol of the locale."""

@@ -1,4 +1,5 @@
 """The report context into one HTML page, with the app's Jinja settings (autoescape, gettext)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@ Estimates come from `analysis.survey_results.wave_results`, one wave at a time, 
 raked weights the builder made; with several waves each figure compares them side by side.
 Free-text answers are never shown.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -36,25 +37,68 @@ def survey_section(builder):
     overall_rows = []
     for wave in waves:
         rate = rates.overall.loc[wave.name] if wave.name in rates.overall.index else None
-        overall_rows.append(Row([wave.name, lab.number(int(counts.get(wave.name, 0))),
-                                 lab.number(rate["invited"]) if rate is not None else "–",
-                                 lab.number(rate["responded"]) if rate is not None else "–",
-                                 lab.share_with_interval(rate["share"], rate["low"], rate["high"])
-                                 if rate is not None else "–"]))
-    section.tables.append(Table(_("Responses and response rates"),
-                                [_("Wave"), _("Responses"), _("Invited"), _("Invitations answered"),
-                                 _("Response rate (%(level)s interval)", level=lab.level)], overall_rows,
-                                _("Open-link respondents count in responses but not in response rates.")))
+        overall_rows.append(
+            Row(
+                [
+                    wave.name,
+                    lab.number(int(counts.get(wave.name, 0))),
+                    lab.number(rate["invited"]) if rate is not None else "–",
+                    lab.number(rate["responded"]) if rate is not None else "–",
+                    lab.share_with_interval(rate["share"], rate["low"], rate["high"]) if rate is not None else "–",
+                ]
+            )
+        )
+    section.tables.append(
+        Table(
+            _("Responses and response rates"),
+            [
+                _("Wave"),
+                _("Responses"),
+                _("Invited"),
+                _("Invitations answered"),
+                _("Response rate (%(level)s interval)", level=lab.level),
+            ],
+            overall_rows,
+            _("Open-link respondents count in responses but not in response rates."),
+        )
+    )
     by_region = rates.by_group[rates.by_group["breakdown"] == "regional_group"] if len(rates.by_group) else None
     if by_region is not None and len(by_region):
-        rows = [{"label": lab.code("regional_group", r["group"]), "series": str(r["wave"]), "estimate": r["share"],
-                 "low": r["low"], "high": r["high"], "n": r["n"], "small": bool(r["small"])}
-                for _i, r in by_region.iterrows()]
+        rows = [
+            {
+                "label": lab.code("regional_group", r["group"]),
+                "series": str(r["wave"]),
+                "estimate": r["share"],
+                "low": r["low"],
+                "high": r["high"],
+                "n": r["n"],
+                "small": bool(r["small"]),
+            }
+            for _i, r in by_region.iterrows()
+        ]
         title = _("Response rate by regional group")
-        table = Table(title, [_("Wave"), lab.dimension("regional_group"), _("Invited"), _("Share (%(level)s interval)", level=lab.level)],
-                      [Row([str(r["wave"]), lab.code("regional_group", r["group"]), lab.number(r["invited"]),
-                            lab.share_with_interval(r["share"], r["low"], r["high"])], small=bool(r["small"]))
-                       for _i, r in by_region.iterrows()], text_columns=2)
+        table = Table(
+            title,
+            [
+                _("Wave"),
+                lab.dimension("regional_group"),
+                _("Invited"),
+                _("Share (%(level)s interval)", level=lab.level),
+            ],
+            [
+                Row(
+                    [
+                        str(r["wave"]),
+                        lab.code("regional_group", r["group"]),
+                        lab.number(r["invited"]),
+                        lab.share_with_interval(r["share"], r["low"], r["high"]),
+                    ],
+                    small=bool(r["small"]),
+                )
+                for _i, r in by_region.iterrows()
+            ],
+            text_columns=2,
+        )
         section.figures.append(Figure(title, charts.shares(title, rows, series_key="series"), table))
 
     # Who answered.
@@ -69,10 +113,17 @@ def survey_section(builder):
         columns = [lab.dimension(dimension)]
         for name in table.columns:
             columns += [_("%(wave)s: respondents", wave=name), _("%(wave)s: share", wave=name)]
-        rows = [Row([lab.code(dimension, code)] + [cell for name in table.columns
-                                                   for cell in (lab.number(table.loc[code, name]),
-                                                                lab.percent(shares.loc[code, name]))])
-                for code in table.index]
+        rows = [
+            Row(
+                [lab.code(dimension, code)]
+                + [
+                    cell
+                    for name in table.columns
+                    for cell in (lab.number(table.loc[code, name]), lab.percent(shares.loc[code, name]))
+                ]
+            )
+            for code in table.index
+        ]
         data_table = Table(title, columns, rows)
         if dimension == "regional_group":
             series = {name: [int(v) for v in table[name]] for name in table.columns}
@@ -89,9 +140,13 @@ def survey_section(builder):
         results[wave.name] = wave_results(frame, data.catalog, weights="weight" if weighted else None)
     catalog = data.catalog.set_index("name") if len(data.catalog) else data.catalog
     # Missing catalog values come back as NaN, which is truthy: test for strings.
-    askable = [name for name, row in catalog.iterrows()
-               if row["type"] in KEY_TYPES and not (pd.notna(row["pii"]) and bool(row["pii"]))
-               and not isinstance(row["profile"], str)]
+    askable = [
+        name
+        for name, row in catalog.iterrows()
+        if row["type"] in KEY_TYPES
+        and not (pd.notna(row["pii"]) and bool(row["pii"]))
+        and not isinstance(row["profile"], str)
+    ]
     keyed = [name for name in askable if isinstance(catalog.loc[name, "indicator"], str)] or askable
     question_label = {name: lab.text(catalog.loc[name, "labels"], name) for name in keyed}
 
@@ -103,8 +158,12 @@ def survey_section(builder):
         _question(section, results, question, question_label[question], choice_label, lab, charts)
     if compare:
         _change(section, results, keyed, question_label, choice_label, lab)
-    section.notes.append(_("Shares are weighted; n is the number of respondents who answered. Rows in grey rest on "
-                           "fewer than 10 respondents."))
+    section.notes.append(
+        _(
+            "Shares are weighted; n is the number of respondents who answered. Rows in grey rest on "
+            "fewer than 10 respondents."
+        )
+    )
     return section
 
 
@@ -120,8 +179,12 @@ def _likert(section, results, keyed, question_label, choice_label, lab, charts, 
         return
     columns = [_("Question")]
     for name in results:
-        columns += [_("%(wave)s: agree (%(level)s interval)", wave=name, level=lab.level) if compare else _("Top two (%(level)s interval)", level=lab.level),
-                    _("n")]
+        columns += [
+            _("%(wave)s: agree (%(level)s interval)", wave=name, level=lab.level)
+            if compare
+            else _("Top two (%(level)s interval)", level=lab.level),
+            _("n"),
+        ]
     rows = []
     for question in likert_questions:
         cells, small = [question_label[question]], False
@@ -129,7 +192,10 @@ def _likert(section, results, keyed, question_label, choice_label, lab, charts, 
             match = result.likert[(result.likert["question"] == question) & (result.likert["by"] == "all")]
             if len(match):
                 r = match.iloc[0]
-                cells += [lab.share_with_interval(r["top_two"], r["top_two_low"], r["top_two_high"]), lab.number(r["n"])]
+                cells += [
+                    lab.share_with_interval(r["top_two"], r["top_two_low"], r["top_two_high"]),
+                    lab.number(r["n"]),
+                ]
                 small = small or bool(r["small"])
             else:
                 cells += ["–", "–"]
@@ -156,8 +222,13 @@ def _likert(section, results, keyed, question_label, choice_label, lab, charts, 
             shares.append([float(v) for v in own["share"]])
             ns.append(int(own["count"].sum()))
         chart_title = _("Distribution of answers (%(wave)s)", wave=latest_name)
-        figure = charts.likert(chart_title, [question_label[q] for q in questions],
-                               [choice_label(questions[0], level) for level in scale], shares, ns)
+        figure = charts.likert(
+            chart_title,
+            [question_label[q] for q in questions],
+            [choice_label(questions[0], level) for level in scale],
+            shares,
+            ns,
+        )
         section.figures.append(Figure(chart_title, figure, table if first else None))
         first = False
 
@@ -173,13 +244,36 @@ def _question(section, results, question, label, choice_label, lab, charts):
         shares = result.shares
         own = shares[(shares["question"] == question) & (shares["by"] == "all")] if len(shares) else shares
         for _i, r in own.iterrows():
-            rows.append({"label": choice_label(question, r["choice"]), "series": name, "estimate": r["estimate"],
-                         "low": r["low"], "high": r["high"], "n": r["n"], "small": bool(r["small"])})
+            rows.append(
+                {
+                    "label": choice_label(question, r["choice"]),
+                    "series": name,
+                    "estimate": r["estimate"],
+                    "low": r["low"],
+                    "high": r["high"],
+                    "n": r["n"],
+                    "small": bool(r["small"]),
+                }
+            )
     if not rows:
         return
-    table = Table(label, [_("Wave"), _("Answer"), _("Share (%(level)s interval)", level=lab.level), _("n")],
-                  [Row([r["series"], r["label"], lab.share_with_interval(r["estimate"], r["low"], r["high"]),
-                        lab.number(r["n"])], small=r["small"]) for r in rows], text_columns=2)
+    table = Table(
+        label,
+        [_("Wave"), _("Answer"), _("Share (%(level)s interval)", level=lab.level), _("n")],
+        [
+            Row(
+                [
+                    r["series"],
+                    r["label"],
+                    lab.share_with_interval(r["estimate"], r["low"], r["high"]),
+                    lab.number(r["n"]),
+                ],
+                small=r["small"],
+            )
+            for r in rows
+        ],
+        text_columns=2,
+    )
     series_key = "series" if len(results) > 1 else None
     section.figures.append(Figure(label, charts.shares(label, rows, series_key=series_key), table))
 
@@ -206,16 +300,42 @@ def _change(section, results, keyed, question_label, choice_label, lab):
 
     rows = []
     for _i, r in change.iterrows():
-        difference = (lab.number(r["difference"], 1) if r["item"] == "mean"
-                      else _("%(points)s points", points=lab.number(r["difference"] * 100, 1)))
-        rows.append(Row([question_label[r["question"]], item_label(r["question"], r["item"]),
-                         value(r["item"], r["earlier"]), value(r["item"], r["later"]), difference,
-                         lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
-                         "✓" if r["significant"] else ""]))
-    section.tables.append(Table(
-        _("Change from %(earlier)s to %(later)s", earlier=earlier_name, later=later_name),
-        [_("Question"), _("Answer"), earlier_name, later_name, _("Difference"), _("Adjusted p-value"),
-         _("Changed")], rows,
-        _("Each change is tested against the sampling error of both waves; p-values are adjusted across "
-          "all items with the Benjamini-Hochberg method (false discovery rate). A change is marked when "
-          "its adjusted p-value is below 0.05."), text_columns=2))
+        difference = (
+            lab.number(r["difference"], 1)
+            if r["item"] == "mean"
+            else _("%(points)s points", points=lab.number(r["difference"] * 100, 1))
+        )
+        rows.append(
+            Row(
+                [
+                    question_label[r["question"]],
+                    item_label(r["question"], r["item"]),
+                    value(r["item"], r["earlier"]),
+                    value(r["item"], r["later"]),
+                    difference,
+                    lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
+                    "✓" if r["significant"] else "",
+                ]
+            )
+        )
+    section.tables.append(
+        Table(
+            _("Change from %(earlier)s to %(later)s", earlier=earlier_name, later=later_name),
+            [
+                _("Question"),
+                _("Answer"),
+                earlier_name,
+                later_name,
+                _("Difference"),
+                _("Adjusted p-value"),
+                _("Changed"),
+            ],
+            rows,
+            _(
+                "Each change is tested against the sampling error of both waves; p-values are adjusted across "
+                "all items with the Benjamini-Hochberg method (false discovery rate). A change is marked when "
+                "its adjusted p-value is below 0.05."
+            ),
+            text_columns=2,
+        )
+    )

@@ -12,6 +12,7 @@ stamp moves) in the same transaction that puts it in the outbox, one recipient a
 running the command twice in a row sends nothing the second time. Messages are in the
 recipient's language. `now` can be given (tests); it defaults to the current time.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,7 +27,8 @@ from core import mail
 from core.accounts.models import STAFF_ROLES, Role, User
 from core.reference.countries import country_name
 from core.timeutil import utcnow
-from stakeholders import focal_points, vocabularies as vocab
+from stakeholders import focal_points
+from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Organisation, OrganisationName, SecretariatDigest
 
 PERIOD = timedelta(days=7)
@@ -45,13 +47,14 @@ class DigestLinks:
 
 @dataclass
 class DigestReport:
-    focal_points: list[str] = field(default_factory=list)   # addresses a focal point digest went to
-    secretariat: list[str] = field(default_factory=list)    # addresses a secretariat digest went to
-    failed: list[str] = field(default_factory=list)         # addresses that could not be sent to
+    focal_points: list[str] = field(default_factory=list)  # addresses a focal point digest went to
+    secretariat: list[str] = field(default_factory=list)  # addresses a secretariat digest went to
+    failed: list[str] = field(default_factory=list)  # addresses that could not be sent to
 
 
-def send_due_digests(*, session: Session, links: DigestLinks, default_locale: str,
-                     now: datetime | None = None) -> DigestReport:
+def send_due_digests(
+    *, session: Session, links: DigestLinks, default_locale: str, now: datetime | None = None
+) -> DigestReport:
     now = now or utcnow()
     report = DigestReport()
     send_focal_point_digests(session=session, links=links, default_locale=default_locale, now=now, report=report)
@@ -87,9 +90,13 @@ def due_focal_point_assignments(session: Session, now: datetime) -> list[tuple[F
     rows = session.exec(
         select(FocalPointAssignment, User)
         .join(User, User.id == FocalPointAssignment.user_id)
-        .where(FocalPointAssignment.digest_opt_in.is_(True), focal_points._active(today),
-               User.is_active.is_(True), User.role == Role.FOCAL_POINT,
-               User.focal_country == FocalPointAssignment.country)
+        .where(
+            FocalPointAssignment.digest_opt_in.is_(True),
+            focal_points._active(today),
+            User.is_active.is_(True),
+            User.role == Role.FOCAL_POINT,
+            User.focal_country == FocalPointAssignment.country,
+        )
         .order_by(FocalPointAssignment.id)
     ).all()
     return [(a, u) for a, u in rows if _due(a.digest_last_sent_at, now)]
@@ -100,14 +107,25 @@ def _organisation_names(session: Session, rows, locale: str) -> dict[int, str]:
     if not ids:
         return {}
     names = {r.organisation_id: r.organisation_name or "" for r in rows if r.organisation_id}
-    names.update(session.exec(select(OrganisationName.organisation_id, OrganisationName.name)
-                              .where(OrganisationName.organisation_id.in_(ids),
-                                     OrganisationName.language == locale)).all())
+    names.update(
+        session.exec(
+            select(OrganisationName.organisation_id, OrganisationName.name).where(
+                OrganisationName.organisation_id.in_(ids), OrganisationName.language == locale
+            )
+        ).all()
+    )
     return names
 
 
-def focal_point_digest(session: Session, assignment: FocalPointAssignment, user: User, *, links: DigestLinks,
-                       default_locale: str, now: datetime) -> mail.Mail | None:
+def focal_point_digest(
+    session: Session,
+    assignment: FocalPointAssignment,
+    user: User,
+    *,
+    links: DigestLinks,
+    default_locale: str,
+    now: datetime,
+) -> mail.Mail | None:
     """The message for one focal point, or None when nobody new registered in their country."""
     since = assignment.digest_last_sent_at or now - PERIOD
     shared, withheld = focal_points.registered_between(session, country=assignment.country, since=since, until=now)
@@ -116,19 +134,31 @@ def focal_point_digest(session: Session, assignment: FocalPointAssignment, user:
     locale = user.locale or default_locale
     organisations = _organisation_names(session, shared, locale)
     country = country_name(assignment.country, locale)
-    listed = [{"name": r.name or "", "organisation": organisations.get(r.organisation_id, ""),
-               "category": r.category} for r in shared[:LIST_LIMIT]]
+    listed = [
+        {"name": r.name or "", "organisation": organisations.get(r.organisation_id, ""), "category": r.category}
+        for r in shared[:LIST_LIMIT]
+    ]
     return mail.render_mail(
-        "digest_focal_point", to=user.email, locale=locale,
+        "digest_focal_point",
+        to=user.email,
+        locale=locale,
         subject=_l("New stakeholders in %(country)s", country=country),
-        user=user, country=country, since=since, until=now, listed=listed,
-        unlisted_shared=max(0, len(shared) - LIST_LIMIT), withheld=withheld, total=len(shared) + withheld,
-        category_label=vocab.CATEGORY.label, roster_link=links.roster,
+        user=user,
+        country=country,
+        since=since,
+        until=now,
+        listed=listed,
+        unlisted_shared=max(0, len(shared) - LIST_LIMIT),
+        withheld=withheld,
+        total=len(shared) + withheld,
+        category_label=vocab.CATEGORY.label,
+        roster_link=links.roster,
     )
 
 
-def send_focal_point_digests(*, session: Session, links: DigestLinks, default_locale: str, now: datetime,
-                             report: DigestReport) -> None:
+def send_focal_point_digests(
+    *, session: Session, links: DigestLinks, default_locale: str, now: datetime, report: DigestReport
+) -> None:
     for assignment, user in due_focal_point_assignments(session, now):
         message = focal_point_digest(session, assignment, user, links=links, default_locale=default_locale, now=now)
         if message is None:
@@ -145,29 +175,47 @@ def send_focal_point_digests(*, session: Session, links: DigestLinks, default_lo
 
 
 def pending_organisations(session: Session) -> list[Organisation]:
-    return list(session.exec(select(Organisation).where(Organisation.status == "pending")
-                             .order_by(Organisation.created_at, Organisation.id)))
+    return list(
+        session.exec(
+            select(Organisation)
+            .where(Organisation.status == "pending")
+            .order_by(Organisation.created_at, Organisation.id)
+        )
+    )
 
 
-def send_secretariat_digests(*, session: Session, links: DigestLinks, default_locale: str, now: datetime,
-                             report: DigestReport) -> None:
+def send_secretariat_digests(
+    *, session: Session, links: DigestLinks, default_locale: str, now: datetime, report: DigestReport
+) -> None:
     pending = pending_organisations(session)
     if not pending:
         return
-    staff = session.exec(select(User).where(User.role.in_([r.value for r in STAFF_ROLES]),
-                                            User.is_active.is_(True)).order_by(User.id)).all()
+    staff = session.exec(
+        select(User).where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active.is_(True)).order_by(User.id)
+    ).all()
     for user in staff:
         record = session.get(SecretariatDigest, user.id)
         if not _due(record.last_sent_at if record else None, now):
             continue
         locale = user.locale or default_locale
-        listed = [{"name": o.name, "acronym": o.acronym,
-                   "country": country_name(o.country, locale) if o.country else "", "created_at": o.created_at}
-                  for o in pending[:LIST_LIMIT]]
+        listed = [
+            {
+                "name": o.name,
+                "acronym": o.acronym,
+                "country": country_name(o.country, locale) if o.country else "",
+                "created_at": o.created_at,
+            }
+            for o in pending[:LIST_LIMIT]
+        ]
         message = mail.render_mail(
-            "digest_secretariat", to=user.email, locale=locale,
+            "digest_secretariat",
+            to=user.email,
+            locale=locale,
             subject=_l("Organisations awaiting approval"),
-            user=user, listed=listed, total=len(pending), unlisted=max(0, len(pending) - LIST_LIMIT),
+            user=user,
+            listed=listed,
+            total=len(pending),
+            unlisted=max(0, len(pending) - LIST_LIMIT),
             link=links.pending_organisations,
         )
 

@@ -9,6 +9,7 @@ Who sees what:
 An assignment is *active* from its start date until the day before its end date (the end date is
 the first day without it), *upcoming* before its start date and *ended* from its end date on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -25,15 +26,19 @@ from core.config import LANGUAGES
 from core.reference.countries import country_name
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders import registry_query, services, vocabularies as vocab
+from stakeholders import registry_query, services
+from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Stakeholder, StakeholderAttribute
 from stakeholders.registry_query import RegistryFilters, RegistryRow, Scope
 
 # The kinds of assignment (a Vocabulary so labels are translated in one place, like the registry's lists).
-FOCAL_POINT_KIND = vocab.Vocabulary("focal_point_kind", {
-    "primary": _l("Primary focal point"),
-    "alternate": _l("Alternate focal point"),
-})
+FOCAL_POINT_KIND = vocab.Vocabulary(
+    "focal_point_kind",
+    {
+        "primary": _l("Primary focal point"),
+        "alternate": _l("Alternate focal point"),
+    },
+)
 ASSIGNMENT_STATUS = {
     "active": _l("Active"),
     "upcoming": _l("Upcoming"),
@@ -81,13 +86,23 @@ def _active(today: date):
 
 def current_assignments(session: Session, user_id: int, today: date) -> list[FocalPointAssignment]:
     """The user's assignments that have not ended (active or upcoming)."""
-    return list(session.exec(select(FocalPointAssignment).where(
-        FocalPointAssignment.user_id == user_id, _not_ended(today)).order_by(FocalPointAssignment.start_date)))
+    return list(
+        session.exec(
+            select(FocalPointAssignment)
+            .where(FocalPointAssignment.user_id == user_id, _not_ended(today))
+            .order_by(FocalPointAssignment.start_date)
+        )
+    )
 
 
 def active_assignments(session: Session, user_id: int, today: date) -> list[FocalPointAssignment]:
-    return list(session.exec(select(FocalPointAssignment).where(
-        FocalPointAssignment.user_id == user_id, _active(today)).order_by(FocalPointAssignment.start_date)))
+    return list(
+        session.exec(
+            select(FocalPointAssignment)
+            .where(FocalPointAssignment.user_id == user_id, _active(today))
+            .order_by(FocalPointAssignment.start_date)
+        )
+    )
 
 
 def may_see_roster(session: Session, user: User, today: date) -> bool:
@@ -99,8 +114,9 @@ def may_see_roster(session: Session, user: User, today: date) -> bool:
     """
     if user.role != Role.FOCAL_POINT or not user.focal_country:
         return False
-    has_records = session.exec(select(func.count()).select_from(FocalPointAssignment)
-                               .where(FocalPointAssignment.user_id == user.id)).one()
+    has_records = session.exec(
+        select(func.count()).select_from(FocalPointAssignment).where(FocalPointAssignment.user_id == user.id)
+    ).one()
     if not has_records:
         return True
     return any(a.country == user.focal_country for a in active_assignments(session, user.id, today))
@@ -117,8 +133,9 @@ class AssignmentRow:
     status: str
 
 
-def list_assignments(session: Session, *, today: date, country: str = "", status: str = "",
-                     page: int = 1, per_page: int = 50) -> tuple[list[AssignmentRow], int]:
+def list_assignments(
+    session: Session, *, today: date, country: str = "", status: str = "", page: int = 1, per_page: int = 50
+) -> tuple[list[AssignmentRow], int]:
     """Assignments, newest start first, optionally for one country and one status."""
     conditions = []
     if country:
@@ -136,7 +153,8 @@ def list_assignments(session: Session, *, today: date, country: str = "", status
         .join(User, User.id == FocalPointAssignment.user_id)
         .where(*conditions)
         .order_by(FocalPointAssignment.country, FocalPointAssignment.start_date.desc(), FocalPointAssignment.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return [AssignmentRow(a, email, name, status_of(a, today)) for a, email, name in rows], total
 
@@ -165,8 +183,15 @@ class Invitation:
     default_locale: str
 
 
-def assign(*, session: Session, data: AssignmentData, actor_id: int | None, ip: str | None = None,
-           today: date | None = None, invitation: Invitation | None = None) -> FocalPointAssignment:
+def assign(
+    *,
+    session: Session,
+    data: AssignmentData,
+    actor_id: int | None,
+    ip: str | None = None,
+    today: date | None = None,
+    invitation: Invitation | None = None,
+) -> FocalPointAssignment:
     """Record an assignment; the person becomes the focal point of that country (role and binding).
 
     Refuses staff accounts, deactivated accounts, and anyone with an assignment that has not
@@ -188,34 +213,62 @@ def assign(*, session: Session, data: AssignmentData, actor_id: int | None, ip: 
     created = user is None
     if user is None:
         if not data.name.strip():
-            raise FocalPointError("name", _l("No account has this email address: give the person's name to create one."))
-        user = User(email=accounts.normalise_email(data.email), name=data.name.strip()[:200],
-                    password_hash=UNUSABLE_PASSWORD, role=Role.STAKEHOLDER,
-                    locale=data.locale if data.locale in LANGUAGES else None)
+            raise FocalPointError(
+                "name", _l("No account has this email address: give the person's name to create one.")
+            )
+        user = User(
+            email=accounts.normalise_email(data.email),
+            name=data.name.strip()[:200],
+            password_hash=UNUSABLE_PASSWORD,
+            role=Role.STAKEHOLDER,
+            locale=data.locale if data.locale in LANGUAGES else None,
+        )
         session.add(user)
         session.flush()
     else:
         if user.role in STAFF_ROLES:
-            raise FocalPointError("email", _l("This is a secretariat or administrator account: staff cannot be focal points."))
+            raise FocalPointError(
+                "email", _l("This is a secretariat or administrator account: staff cannot be focal points.")
+            )
         if not user.is_active:
             raise FocalPointError("email", _l("This account is deactivated."))
         for other in current_assignments(session, user.id, today):
             if other.country != country:
-                raise FocalPointError("country", _l(
-                    "This person is already a focal point of another country (%(country)s) until that assignment ends.",
-                    country=other.country))
-            raise FocalPointError("country", _l(
-                "This person already has an assignment for this country that has not ended."))
+                raise FocalPointError(
+                    "country",
+                    _l(
+                        "This person is already a focal point of another country (%(country)s) until that assignment ends.",
+                        country=other.country,
+                    ),
+                )
+            raise FocalPointError(
+                "country", _l("This person already has an assignment for this country that has not ended.")
+            )
 
-    assignment = FocalPointAssignment(user_id=user.id, country=country, kind=data.kind,
-                                      ministry=data.ministry.strip()[:300], start_date=data.start_date,
-                                      end_date=data.end_date)
+    assignment = FocalPointAssignment(
+        user_id=user.id,
+        country=country,
+        kind=data.kind,
+        ministry=data.ministry.strip()[:300],
+        start_date=data.start_date,
+        end_date=data.end_date,
+    )
     session.add(assignment)
     session.flush()
-    audit.record(session, "focal_point.assigned", actor_id=actor_id, target=user.email, ip=ip,
-                 assignment_id=assignment.id, country=country, kind=data.kind, ministry=assignment.ministry,
-                 start_date=data.start_date.isoformat(),
-                 end_date=data.end_date.isoformat() if data.end_date else None, account_created=created)
+    audit.record(
+        session,
+        "focal_point.assigned",
+        actor_id=actor_id,
+        target=user.email,
+        ip=ip,
+        assignment_id=assignment.id,
+        country=country,
+        kind=data.kind,
+        ministry=assignment.ministry,
+        start_date=data.start_date.isoformat(),
+        end_date=data.end_date.isoformat() if data.end_date else None,
+        account_created=created,
+    )
     ended = status_of(assignment, today) == "ended"
     if not ended and invitation is not None:
         _tell_the_focal_point(session, user, country, created, invitation)
@@ -238,15 +291,31 @@ def _set_role(session: Session, user: User, role: str, country: str | None, acto
 
 def _tell_the_focal_point(session, user: User, country: str, created: bool, invitation: Invitation) -> None:
     locale = user.locale or invitation.default_locale
-    mail.send(session, mail.render_mail(
-        "focal_point_assigned", to=user.email, locale=locale,
-        subject=_l("You are a national focal point on the IPBES stakeholder engagement platform"),
-        user=user, country=country_name(country, locale), created=created,
-        sign_in_link=invitation.sign_in_link, reset_link=invitation.reset_link))
+    mail.send(
+        session,
+        mail.render_mail(
+            "focal_point_assigned",
+            to=user.email,
+            locale=locale,
+            subject=_l("You are a national focal point on the IPBES stakeholder engagement platform"),
+            user=user,
+            country=country_name(country, locale),
+            created=created,
+            sign_in_link=invitation.sign_in_link,
+            reset_link=invitation.reset_link,
+        ),
+    )
 
 
-def end_assignment(*, session: Session, assignment: FocalPointAssignment, end_date: date,
-                   actor_id: int | None, ip: str | None = None, today: date | None = None) -> None:
+def end_assignment(
+    *,
+    session: Session,
+    assignment: FocalPointAssignment,
+    end_date: date,
+    actor_id: int | None,
+    ip: str | None = None,
+    today: date | None = None,
+) -> None:
     """Set the end date. When the assignment has ended and the person has no other one that has
     not, their role returns to stakeholder."""
     today = today or utcnow().date()
@@ -257,9 +326,17 @@ def end_assignment(*, session: Session, assignment: FocalPointAssignment, end_da
     before = assignment.end_date
     assignment.end_date = end_date
     user = session.get(User, assignment.user_id)
-    audit.record(session, "focal_point.assignment_ended", actor_id=actor_id, target=user.email if user else None,
-                 ip=ip, assignment_id=assignment.id, country=assignment.country,
-                 end_date=end_date.isoformat(), previous_end_date=before.isoformat() if before else None)
+    audit.record(
+        session,
+        "focal_point.assignment_ended",
+        actor_id=actor_id,
+        target=user.email if user else None,
+        ip=ip,
+        assignment_id=assignment.id,
+        country=assignment.country,
+        end_date=end_date.isoformat(),
+        previous_end_date=before.isoformat() if before else None,
+    )
     session.flush()
     if user is not None and _should_lose_role(session, user, today):
         _set_role(session, user, Role.STAKEHOLDER, None, actor_id, ip)
@@ -292,8 +369,13 @@ def set_digest_opt_in(*, session: Session, user: User, opt_in: bool, today: date
     for assignment in assignments:
         assignment.digest_opt_in = opt_in
     if assignments:
-        audit.record(session, "focal_point.digest_opt_in" if opt_in else "focal_point.digest_opt_out",
-                     actor_id=user.id, target=user.email, country=user.focal_country)
+        audit.record(
+            session,
+            "focal_point.digest_opt_in" if opt_in else "focal_point.digest_opt_out",
+            actor_id=user.id,
+            target=user.email,
+            country=user.focal_country,
+        )
         session.commit()
     return len(assignments)
 
@@ -327,9 +409,9 @@ class RosterEntry:
 class Roster:
     country: str
     entries: list[RosterEntry]
-    listed: int          # consenting stakeholders matching the filters
-    withheld: int        # stakeholders matching the filters (except the name search) who did not consent
-    country_total: int   # every active stakeholder working in the country
+    listed: int  # consenting stakeholders matching the filters
+    withheld: int  # stakeholders matching the filters (except the name search) who did not consent
+    country_total: int  # every active stakeholder working in the country
     breakdowns: dict[str, dict[str, int]] = field(default_factory=dict)  # whole country
 
 
@@ -338,13 +420,21 @@ def _entries(session: Session, rows: list[RegistryRow], country: str) -> list[Ro
     ids = [r.stakeholder_id for r in rows]
     if not ids:
         return []
-    details = {s.id: s for s in session.exec(select(Stakeholder).where(
-        Stakeholder.id.in_(ids), Stakeholder.country == country, Stakeholder.share_with_focal_point.is_(True)))}
+    details = {
+        s.id: s
+        for s in session.exec(
+            select(Stakeholder).where(
+                Stakeholder.id.in_(ids), Stakeholder.country == country, Stakeholder.share_with_focal_point.is_(True)
+            )
+        )
+    }
     emails = services.account_emails(session, {r.user_id for r in rows if r.user_id})
     means: dict[int, list[str]] = {}
-    for stakeholder_id, code in session.exec(select(StakeholderAttribute.stakeholder_id, StakeholderAttribute.code)
-                                             .where(StakeholderAttribute.stakeholder_id.in_(ids),
-                                                    StakeholderAttribute.field == "communication")):
+    for stakeholder_id, code in session.exec(
+        select(StakeholderAttribute.stakeholder_id, StakeholderAttribute.code).where(
+            StakeholderAttribute.stakeholder_id.in_(ids), StakeholderAttribute.field == "communication"
+        )
+    ):
         means.setdefault(stakeholder_id, []).append(code)
     order = vocab.COMMUNICATION.codes
     entries = []
@@ -353,11 +443,21 @@ def _entries(session: Session, rows: list[RegistryRow], country: str) -> list[Ro
         if record is None:
             continue
         codes = sorted(means.get(row.stakeholder_id, []), key=lambda c: order.index(c) if c in order else len(order))
-        entries.append(RosterEntry(
-            stakeholder_id=row.stakeholder_id, name=row.name or "", organisation_name=row.organisation_name or "",
-            job_title=record.job_title, category=row.category, stakeholder_type=row.stakeholder_type,
-            gender=row.gender, email=emails.get(row.user_id, ""), phone=record.phone,
-            preferred_language=record.preferred_language, communication=tuple(codes)))
+        entries.append(
+            RosterEntry(
+                stakeholder_id=row.stakeholder_id,
+                name=row.name or "",
+                organisation_name=row.organisation_name or "",
+                job_title=record.job_title,
+                category=row.category,
+                stakeholder_type=row.stakeholder_type,
+                gender=row.gender,
+                email=emails.get(row.user_id, ""),
+                phone=record.phone,
+                preferred_language=record.preferred_language,
+                communication=tuple(codes),
+            )
+        )
     return entries
 
 
@@ -382,15 +482,16 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
         listed=listed,
         withheld=matching - shared_matching,
         country_total=country_total,
-        breakdowns={name: registry_query.breakdown(session, name, everyone, Scope.COUNTRY, country)
-                    for name in ROSTER_BREAKDOWNS},
+        breakdowns={
+            name: registry_query.breakdown(session, name, everyone, Scope.COUNTRY, country)
+            for name in ROSTER_BREAKDOWNS
+        },
     )
 
 
 def roster_download(session: Session, *, country: str, filters: RegistryFilters, batch: int = 500):
     """Every consenting stakeholder matching the filters, as RosterEntry, in batches."""
-    for rows in registry_query.pages(session, replace(filters, **ROSTER_FIXED), Scope.COUNTRY_SHARED, country,
-                                     batch):
+    for rows in registry_query.pages(session, replace(filters, **ROSTER_FIXED), Scope.COUNTRY_SHARED, country, batch):
         yield from _entries(session, rows, country)
 
 
@@ -410,8 +511,8 @@ def registered_between(session: Session, *, country: str, since, until) -> tuple
 class RegionOverview:
     country: str
     regional_group: str | None
-    counts: dict[str, int]                 # iso2 -> active stakeholders, every country of the group
-    by_category: dict[str, int]            # over the whole group (or the country alone)
+    counts: dict[str, int]  # iso2 -> active stakeholders, every country of the group
+    by_category: dict[str, int]  # over the whole group (or the country alone)
 
     @property
     def total(self) -> int:
@@ -425,14 +526,18 @@ def region_overview(session: Session, *, country: str) -> RegionOverview:
     group = record.regional_group if record is not None else None
     if not group:
         everyone = RegistryFilters()
-        return RegionOverview(country=country, regional_group=None,
-                              counts={country: registry_query.count(session, everyone, Scope.COUNTRY, country)},
-                              by_category=registry_query.breakdown(session, "category", everyone, Scope.COUNTRY, country))
+        return RegionOverview(
+            country=country,
+            regional_group=None,
+            counts={country: registry_query.count(session, everyone, Scope.COUNTRY, country)},
+            by_category=registry_query.breakdown(session, "category", everyone, Scope.COUNTRY, country),
+        )
     members = session.exec(select(Country.iso2).where(Country.regional_group == group)).all()
     active_in_group = RegistryFilters(region=group, status="active")
     per_country = registry_query.breakdown(session, "country", active_in_group, Scope.SECRETARIAT)
     return RegionOverview(
-        country=country, regional_group=group,
+        country=country,
+        regional_group=group,
         counts={iso2: per_country.get(iso2, 0) for iso2 in members},
         by_category=registry_query.breakdown(session, "category", active_in_group, Scope.SECRETARIAT),
     )

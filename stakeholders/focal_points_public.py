@@ -2,6 +2,7 @@
 
 Never contact details: the list reads the account's name only, not its email address.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,14 @@ def active_focal_points(session: Session, *, today: date, locale: str) -> list[C
     Within a country: primary before alternate, then by name. Deactivated accounts are left out.
     """
     rows = session.exec(
-        select(FocalPointAssignment.country, Country.name_en, Country.regional_group, User.name,
-               FocalPointAssignment.kind, FocalPointAssignment.ministry)
+        select(
+            FocalPointAssignment.country,
+            Country.name_en,
+            Country.regional_group,
+            User.name,
+            FocalPointAssignment.kind,
+            FocalPointAssignment.ministry,
+        )
         .join(User, User.id == FocalPointAssignment.user_id)
         .join(Country, Country.iso2 == FocalPointAssignment.country)
         .where(
@@ -46,9 +53,12 @@ def active_focal_points(session: Session, *, today: date, locale: str) -> list[C
             or_(FocalPointAssignment.end_date.is_(None), FocalPointAssignment.end_date >= today),
             User.is_active.is_(True),
         )
-        .order_by(FocalPointAssignment.country,
-                  case((FocalPointAssignment.kind == "primary", 0), else_=1),
-                  User.name, FocalPointAssignment.id)
+        .order_by(
+            FocalPointAssignment.country,
+            case((FocalPointAssignment.kind == "primary", 0), else_=1),
+            User.name,
+            FocalPointAssignment.id,
+        )
     ).all()
     countries: dict[str, CountryFocalPoints] = {}
     for iso2, name_en, group, name, kind, ministry in rows:

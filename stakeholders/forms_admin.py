@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, URL, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from core.config import LANGUAGES
 from core.forms import choices
@@ -33,7 +33,9 @@ class OrganisationForm(FlaskForm):
     def validate_admissions(self, field):
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             if line.strip() and parse_admission(line) is None:
-                raise ValidationError(_l("Line %(number)d is not a session and a year, e.g. IPBES-11, 2024.", number=number))
+                raise ValidationError(
+                    _l("Line %(number)d is not a session and a year, e.g. IPBES-11, 2024.", number=number)
+                )
 
     def other_names(self) -> dict[str, str]:
         return {language: getattr(self, f"name_{language}").data or "" for language in LANGUAGES}
@@ -50,5 +52,8 @@ def parse_admission(line: str) -> tuple[str, int] | None:
 
 
 class MergeForm(FlaskForm):
-    duplicate_id = IntegerField(_l("Number of the duplicate record"), validators=[DataRequired(), NumberRange(min=1)],
-                                description=_l("The duplicate is folded into this record and disappears."))
+    duplicate_id = IntegerField(
+        _l("Number of the duplicate record"),
+        validators=[DataRequired(), NumberRange(min=1)],
+        description=_l("The duplicate is folded into this record and disappears."),
+    )

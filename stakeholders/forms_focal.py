@@ -1,4 +1,5 @@
 """Forms for focal point assignments (secretariat) and the digest choice (focal points)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -17,18 +18,23 @@ def _strip(value):
 
 
 class AssignForm(FlaskForm):
-    email = EmailField(_l("Email address of the focal point"),
-                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-                       filters=[_strip],
-                       description=_l("An existing account, or a new one opened with the name and language below."))
+    email = EmailField(
+        _l("Email address of the focal point"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+        filters=[_strip],
+        description=_l("An existing account, or a new one opened with the name and language below."),
+    )
     name = StringField(_l("Full name (for a new account)"), validators=[Length(max=200)], filters=[_strip])
     locale = SelectField(_l("Language of a new account"), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), validators=[DataRequired()])
     ministry = StringField(_l("Ministry or institution"), validators=[Length(max=300)], filters=[_strip])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
-    end_date = DateField(_l("End date (optional)"), validators=[Optional()],
-                         description=_l("The first day without the assignment. Leave empty when open-ended."))
+    end_date = DateField(
+        _l("End date (optional)"),
+        validators=[Optional()],
+        description=_l("The first day without the assignment. Leave empty when open-ended."),
+    )
 
     def fill_choices(self, session, locale: str) -> None:
         self.locale.choices = choices(language_choices(locale))
@@ -41,8 +47,11 @@ class AssignForm(FlaskForm):
 
 
 class EndAssignmentForm(FlaskForm):
-    end_date = DateField(_l("End date"), validators=[DataRequired()],
-                         description=_l("Today ends the assignment at once; a later date schedules its end."))
+    end_date = DateField(
+        _l("End date"),
+        validators=[DataRequired()],
+        description=_l("Today ends the assignment at once; a later date schedules its end."),
+    )
 
 
 class DigestForm(FlaskForm):

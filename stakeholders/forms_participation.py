@@ -1,5 +1,6 @@
 """Forms for engagement activities and participation records. Choices are filled per request, in
 the reader's language, from the controlled vocabularies."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -18,10 +19,14 @@ class ActivityForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     activity_type = SelectField(_l("Type of activity"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
-    end_date = DateField(_l("End date (optional)"), validators=[Optional()],
-                         description=_l("Not before the start date."))
-    deliverable = StringField(_l("Assessment or deliverable concerned"), validators=[Length(max=200)],
-                              description=_l("For example: Nexus assessment"))
+    end_date = DateField(
+        _l("End date (optional)"), validators=[Optional()], description=_l("Not before the start date.")
+    )
+    deliverable = StringField(
+        _l("Assessment or deliverable concerned"),
+        validators=[Length(max=200)],
+        description=_l("For example: Nexus assessment"),
+    )
     description = TextAreaField(_l("Description"))
 
     def fill_choices(self) -> None:
@@ -32,20 +37,33 @@ class ActivityForm(FlaskForm):
             getattr(self, name).data = getattr(data, name)
 
     def data_object(self) -> ActivityData:
-        return ActivityData(title=self.title.data or "", activity_type=self.activity_type.data or "",
-                            start_date=self.start_date.data, end_date=self.end_date.data,
-                            deliverable=self.deliverable.data or "", description=self.description.data or "")
+        return ActivityData(
+            title=self.title.data or "",
+            activity_type=self.activity_type.data or "",
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            deliverable=self.deliverable.data or "",
+            description=self.description.data or "",
+        )
 
 
 class ParticipationForm(FlaskForm):
-    email = StringField(_l("Stakeholder's email address"), validators=[Optional(), Email(), Length(max=254)],
-                        filters=[lambda value: value.strip() if value else value],
-                        description=_l("The email of their account. Leave empty to link an organisation."))
-    organisation = SelectField(_l("Or an organisation"), validators=[Optional()], validate_choice=False,
-                               description=_l("Approved organisations only."))
+    email = StringField(
+        _l("Stakeholder's email address"),
+        validators=[Optional(), Email(), Length(max=254)],
+        filters=[lambda value: value.strip() if value else value],
+        description=_l("The email of their account. Leave empty to link an organisation."),
+    )
+    organisation = SelectField(
+        _l("Or an organisation"),
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Approved organisations only."),
+    )
     role = SelectField(_l("Role"), validators=[DataRequired()])
-    comments = IntegerField(_l("Number of review comments"), validators=[Optional(), NumberRange(min=0)],
-                            description=_l("Reviewers only."))
+    comments = IntegerField(
+        _l("Number of review comments"), validators=[Optional(), NumberRange(min=0)], description=_l("Reviewers only.")
+    )
 
     def fill_choices(self, session, locale: str) -> None:
         organisations = [
@@ -58,4 +76,3 @@ class ParticipationForm(FlaskForm):
     def organisation_id(self) -> int | None:
         value = (self.organisation.data or "").strip()
         return int(value) if value.isdigit() else None
-

@@ -1,11 +1,12 @@
 """Forms for registration, the profile and consents. Choices are filled per request, in the
 reader's language, from the controlled vocabularies."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, URL, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.accounts.forms import RegisterForm
@@ -25,18 +26,27 @@ class MultiCheckboxField(SelectMultipleField):
 class ProfileFields:
     """Profile fields shared by registration and the profile page."""
 
-    organisation = SelectField(_l("Organisation"), validators=[Optional()], validate_choice=False,
-                               description=_l("Choose yours, or propose it if it is not listed."))
+    organisation = SelectField(
+        _l("Organisation"),
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l("Choose yours, or propose it if it is not listed."),
+    )
     new_organisation_name = StringField(_l("Name of the organisation to propose"), validators=[Length(max=300)])
     new_organisation_type = SelectField(_l("Type of organisation"), validators=[Optional()], validate_choice=False)
-    new_organisation_country = SelectField(_l("Country of headquarters"), validators=[Optional()], validate_choice=False)
+    new_organisation_country = SelectField(
+        _l("Country of headquarters"), validators=[Optional()], validate_choice=False
+    )
     new_organisation_website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=300)])
     job_title = StringField(_l("Job title"), validators=[Length(max=200)])
     country = SelectField(_l("Country where you work"), validators=[DataRequired()])
     nationality = SelectField(_l("Nationality (optional)"), validators=[Optional()])
     gender = SelectField(_l("Gender"), validators=[DataRequired()])
-    gender_self_described = StringField(_l("Gender, in your own words"), validators=[Length(max=100)],
-                                        description=_l("Only if you chose to describe your gender."))
+    gender_self_described = StringField(
+        _l("Gender, in your own words"),
+        validators=[Length(max=100)],
+        description=_l("Only if you chose to describe your gender."),
+    )
     stakeholder_type = SelectField(_l("How do you relate to IPBES?"), validators=[DataRequired()])
     category = SelectField(_l("Category"), validators=[DataRequired()])
     sector = SelectField(_l("Sector"), validators=[DataRequired()])
@@ -49,20 +59,31 @@ class ProfileFields:
 
     def fill_choices(self, session, locale: str, include_proposed: int | None = None) -> None:
         countries = country_choices(session, locale)
-        organisations = [(str(o.id), f"{o.name} ({o.country})" if o.country else o.name)
-                         for o in approved_organisations(session)]
+        organisations = [
+            (str(o.id), f"{o.name} ({o.country})" if o.country else o.name) for o in approved_organisations(session)
+        ]
         if include_proposed is not None and str(include_proposed) not in dict(organisations):
             organisations.insert(0, (str(include_proposed), str(_l("Your proposed organisation (awaiting approval)"))))
-        self.organisation.choices = choices([("", str(_l("None or not applicable"))), *organisations,
-                                             (NEW_ORGANISATION, str(_l("My organisation is not listed: propose it")))])
+        self.organisation.choices = choices(
+            [
+                ("", str(_l("None or not applicable"))),
+                *organisations,
+                (NEW_ORGANISATION, str(_l("My organisation is not listed: propose it"))),
+            ]
+        )
         self.new_organisation_type.choices = choices([("", "—"), *vocab.ORGANISATION_TYPE.choices()])
         self.new_organisation_country.choices = choices([("", "—"), *countries])
         self.country.choices = choices([("", "—"), *countries])
         self.nationality.choices = choices([("", "—"), *countries])
-        for name, vocabulary in (("gender", vocab.GENDER), ("stakeholder_type", vocab.STAKEHOLDER_TYPE),
-                                 ("category", vocab.CATEGORY), ("sector", vocab.SECTOR)):
-            getattr(self, name).choices = choices([("", "—"), *vocabulary.choices()] if name != "gender"
-                                                  else vocabulary.choices())
+        for name, vocabulary in (
+            ("gender", vocab.GENDER),
+            ("stakeholder_type", vocab.STAKEHOLDER_TYPE),
+            ("category", vocab.CATEGORY),
+            ("sector", vocab.SECTOR),
+        ):
+            getattr(self, name).choices = choices(
+                [("", "—"), *vocabulary.choices()] if name != "gender" else vocabulary.choices()
+            )
         for name, vocabulary in vocab.MULTI_FIELDS.items():
             getattr(self, name).choices = choices(vocabulary.choices())
 
@@ -71,21 +92,27 @@ class ProfileFields:
             if not field.data.strip():
                 raise ValidationError(_l("Give the name of the organisation you propose."))
             if not self.new_organisation_type.data:
-                self.new_organisation_type.errors = [*self.new_organisation_type.errors,
-                                                     str(_l("Choose the type of the organisation."))]
+                self.new_organisation_type.errors = [
+                    *self.new_organisation_type.errors,
+                    str(_l("Choose the type of the organisation.")),
+                ]
                 raise ValidationError(_l("Complete the organisation you propose."))
 
 
 class StakeholderRegisterForm(RegisterForm, ProfileFields):
-    data_processing = BooleanField(vocab.CONSENT.labels["data_processing"],
-                                   validators=[DataRequired(message=_l("This consent is needed to register."))])
+    data_processing = BooleanField(
+        vocab.CONSENT.labels["data_processing"],
+        validators=[DataRequired(message=_l("This consent is needed to register."))],
+    )
     public_listing = BooleanField(vocab.CONSENT.labels["public_listing"])
     share_with_focal_point = BooleanField(vocab.CONSENT.labels["share_with_focal_point"])
     mailing_list = BooleanField(vocab.CONSENT.labels["mailing_list"])
 
 
 class ProfileForm(FlaskForm, ProfileFields):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
 
 
 class ConsentForm(FlaskForm):
@@ -95,10 +122,13 @@ class ConsentForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()],
-                             render_kw={"autocomplete": "current-password"})
-    confirm = BooleanField(_l("I understand that my account and personal data will be deleted for good."),
-                           validators=[DataRequired(message=_l("Tick the box to confirm."))])
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    confirm = BooleanField(
+        _l("I understand that my account and personal data will be deleted for good."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
 
 
 def profile_from_form(form, name: str):
@@ -135,8 +165,16 @@ def profile_from_form(form, name: str):
 
 def fill_form_from_profile(form, profile) -> None:
     form.organisation.data = str(profile.organisation_id) if profile.organisation_id else ""
-    for name in ("country", "category", "stakeholder_type", "gender", "gender_self_described", "sector",
-                 "job_title", "phone"):
+    for name in (
+        "country",
+        "category",
+        "stakeholder_type",
+        "gender",
+        "gender_self_described",
+        "sector",
+        "job_title",
+        "phone",
+    ):
         getattr(form, name).data = getattr(profile, name)
     form.nationality.data = profile.nationality or ""
     for name in vocab.MULTI_FIELDS:

@@ -20,6 +20,7 @@ counts right — filter on `is_active` to count only current ones):
   `regional_group`, `country`, `gender`, `category` as the registry holds them now (an
   organisation has its country and regional group, no gender or category).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,27 +46,43 @@ def _rows(session: Session, query) -> tuple[list[str], dict[str, tuple]]:
 
 def registry_frame(session: Session) -> pd.DataFrame:
     stakeholder, country = Stakeholder.__table__, Country.__table__
-    query = (select(stakeholder.c.id.label("stakeholder_id"), stakeholder.c.country, country.c.regional_group,
-                    stakeholder.c.category, stakeholder.c.gender, stakeholder.c.stakeholder_type, stakeholder.c.sector,
-                    stakeholder.c.created_at.label("registered_at"), stakeholder.c.is_active,
-                    stakeholder.c.erased_at)
-             .outerjoin(country, country.c.iso2 == stakeholder.c.country)
-             .order_by(stakeholder.c.id))
+    query = (
+        select(
+            stakeholder.c.id.label("stakeholder_id"),
+            stakeholder.c.country,
+            country.c.regional_group,
+            stakeholder.c.category,
+            stakeholder.c.gender,
+            stakeholder.c.stakeholder_type,
+            stakeholder.c.sector,
+            stakeholder.c.created_at.label("registered_at"),
+            stakeholder.c.is_active,
+            stakeholder.c.erased_at,
+        )
+        .outerjoin(country, country.c.iso2 == stakeholder.c.country)
+        .order_by(stakeholder.c.id)
+    )
     _names, data = _rows(session, query)
-    frame = pd.DataFrame({
-        "stakeholder_id": np.asarray(data["stakeholder_id"], dtype=np.int64),
-        **{name: pd.Categorical(list(data[name])) for name in _CATEGORICAL},
-        "registered_at": pd.to_datetime(list(data["registered_at"]), utc=True),
-        "is_active": np.asarray(data["is_active"], dtype=bool),
-        "erased": np.asarray([value is not None for value in data["erased_at"]], dtype=bool),
-    })
+    frame = pd.DataFrame(
+        {
+            "stakeholder_id": np.asarray(data["stakeholder_id"], dtype=np.int64),
+            **{name: pd.Categorical(list(data[name])) for name in _CATEGORICAL},
+            "registered_at": pd.to_datetime(list(data["registered_at"]), utc=True),
+            "is_active": np.asarray(data["is_active"], dtype=bool),
+            "erased": np.asarray([value is not None for value in data["erased_at"]], dtype=bool),
+        }
+    )
     return pd.concat([frame, _multi_columns(session, frame["stakeholder_id"].to_numpy())], axis=1)
 
 
 def _multi_columns(session: Session, ids: np.ndarray) -> pd.DataFrame:
     attribute = StakeholderAttribute.__table__
-    _names, data = _rows(session, select(attribute.c.stakeholder_id, attribute.c.field, attribute.c.code)
-                         .where(attribute.c.field.in_(MULTI_COLUMNS)))
+    _names, data = _rows(
+        session,
+        select(attribute.c.stakeholder_id, attribute.c.field, attribute.c.code).where(
+            attribute.c.field.in_(MULTI_COLUMNS)
+        ),
+    )
     positions = pd.Index(ids).get_indexer(np.asarray(data["stakeholder_id"], dtype=np.int64))
     keys = pd.Series([f"{field}{SEPARATOR}{code}" for field, code in zip(data["field"], data["code"])], dtype=object)
     columns = [f"{field}{SEPARATOR}{code}" for field in MULTI_COLUMNS for code in vocab.MULTI_FIELDS[field].codes]
@@ -82,30 +99,43 @@ def participation_frame(session: Session) -> pd.DataFrame:
     participation, activity = Participation.__table__, Activity.__table__
     stakeholder, organisation, country = Stakeholder.__table__, Organisation.__table__, Country.__table__
     party_country = func.coalesce(stakeholder.c.country, organisation.c.country)
-    query = (select(participation.c.id.label("participation_id"), participation.c.activity_id,
-                    activity.c.activity_type, activity.c.deliverable,
-                    extract("year", activity.c.start_date).label("year"), participation.c.role,
-                    participation.c.comments, participation.c.stakeholder_id, participation.c.organisation_id,
-                    country.c.regional_group, party_country.label("country"), stakeholder.c.gender,
-                    stakeholder.c.category)
-             .join(activity, activity.c.id == participation.c.activity_id)
-             .outerjoin(stakeholder, stakeholder.c.id == participation.c.stakeholder_id)
-             .outerjoin(organisation, organisation.c.id == participation.c.organisation_id)
-             .outerjoin(country, country.c.iso2 == party_country)
-             .order_by(participation.c.id))
+    query = (
+        select(
+            participation.c.id.label("participation_id"),
+            participation.c.activity_id,
+            activity.c.activity_type,
+            activity.c.deliverable,
+            extract("year", activity.c.start_date).label("year"),
+            participation.c.role,
+            participation.c.comments,
+            participation.c.stakeholder_id,
+            participation.c.organisation_id,
+            country.c.regional_group,
+            party_country.label("country"),
+            stakeholder.c.gender,
+            stakeholder.c.category,
+        )
+        .join(activity, activity.c.id == participation.c.activity_id)
+        .outerjoin(stakeholder, stakeholder.c.id == participation.c.stakeholder_id)
+        .outerjoin(organisation, organisation.c.id == participation.c.organisation_id)
+        .outerjoin(country, country.c.iso2 == party_country)
+        .order_by(participation.c.id)
+    )
     _names, data = _rows(session, query)
-    return pd.DataFrame({
-        "participation_id": np.asarray(data["participation_id"], dtype=np.int64),
-        "activity_id": np.asarray(data["activity_id"], dtype=np.int64),
-        "activity_type": pd.Categorical(list(data["activity_type"])),
-        "deliverable": pd.array(list(data["deliverable"]), dtype="string"),
-        "year": np.asarray([int(year) for year in data["year"]], dtype=np.int64),
-        "role": pd.Categorical(list(data["role"])),
-        "comments": pd.array(list(data["comments"]), dtype="Int64"),
-        "stakeholder_id": pd.array(list(data["stakeholder_id"]), dtype="Int64"),
-        "organisation_id": pd.array(list(data["organisation_id"]), dtype="Int64"),
-        **{name: pd.Categorical(list(data[name])) for name in ("regional_group", "country", "gender", "category")},
-    })
+    return pd.DataFrame(
+        {
+            "participation_id": np.asarray(data["participation_id"], dtype=np.int64),
+            "activity_id": np.asarray(data["activity_id"], dtype=np.int64),
+            "activity_type": pd.Categorical(list(data["activity_type"])),
+            "deliverable": pd.array(list(data["deliverable"]), dtype="string"),
+            "year": np.asarray([int(year) for year in data["year"]], dtype=np.int64),
+            "role": pd.Categorical(list(data["role"])),
+            "comments": pd.array(list(data["comments"]), dtype="Int64"),
+            "stakeholder_id": pd.array(list(data["stakeholder_id"]), dtype="Int64"),
+            "organisation_id": pd.array(list(data["organisation_id"]), dtype="Int64"),
+            **{name: pd.Categorical(list(data[name])) for name in ("regional_group", "country", "gender", "category")},
+        }
+    )
 
 
 __all__ = ["registry_frame", "participation_frame", "MULTI_COLUMNS"]

@@ -12,6 +12,7 @@ database (`PendingImport`), never in the client's session nor on one machine's d
 The steps every import shares (`check_file`, and `Importer`: write, audit, pending uploads)
 serve the engagement records' import too (engagement/importing.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,8 @@ from core.accounts.services import normalise_email
 from core.config import LANGUAGES
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders import services, vocabularies as vocab
+from stakeholders import services
+from stakeholders import vocabularies as vocab
 from stakeholders.models import (
     Activity,
     Organisation,
@@ -92,26 +94,43 @@ class Kind:
 
 
 _COUNTRY = _l("ISO 3166 code of two or three letters, e.g. KE or KEN.")
-_ORGANISATION_COUNTRY = _l("Country of the organisation's headquarters (two or three letters), as recorded; "
-                           "empty only for an organisation recorded without a country.")
-_SEVERAL = _l("Several values separated by \";\": codes or English labels.")
+_ORGANISATION_COUNTRY = _l(
+    "Country of the organisation's headquarters (two or three letters), as recorded; "
+    "empty only for an organisation recorded without a country."
+)
+_SEVERAL = _l('Several values separated by ";": codes or English labels.')
 _ONE = _l("A code or its English label.")
 
 ORGANISATIONS = Kind(
     name="organisations",
     label=_l("Organisations"),
-    description=_l("Organisations are matched on their name (any case or accents) and country: a match is "
-                   "updated, any other row creates an approved organisation."),
+    description=_l(
+        "Organisations are matched on their name (any case or accents) and country: a match is "
+        "updated, any other row creates an approved organisation."
+    ),
     columns=(
-        Column("name", _l("Name of the organisation."), required=True, max_length=300,
-               example="Wildlife Conservation Society"),
+        Column(
+            "name",
+            _l("Name of the organisation."),
+            required=True,
+            max_length=300,
+            example="Wildlife Conservation Society",
+        ),
         Column("country", _COUNTRY, example="US"),
         Column("type", _ONE, required=True, vocabulary=vocab.ORGANISATION_TYPE, example="ngo"),
         Column("acronym", _l("Short name."), max_length=40, example="WCS"),
-        Column("website", _l("Web address, starting with http:// or https://."), max_length=300,
-               example="https://www.wcs.org"),
-        Column("observer_session", _l("Plenary session the organisation was admitted to as an observer, "
-                                      "e.g. IPBES-11."), max_length=20, example="IPBES-11"),
+        Column(
+            "website",
+            _l("Web address, starting with http:// or https://."),
+            max_length=300,
+            example="https://www.wcs.org",
+        ),
+        Column(
+            "observer_session",
+            _l("Plenary session the organisation was admitted to as an observer, e.g. IPBES-11."),
+            max_length=20,
+            example="IPBES-11",
+        ),
         Column("observer_year", _l("Year of that session."), example="2024"),
         Column("name_ar", _l("Name in Arabic."), max_length=300),
         Column("name_zh", _l("Name in Chinese."), max_length=300),
@@ -124,15 +143,17 @@ ORGANISATIONS = Kind(
 STAKEHOLDERS = Kind(
     name="stakeholders",
     label=_l("Stakeholders"),
-    description=_l("Stakeholders are matched on their email address (any case): a match has its profile "
-                   "updated; any other row creates an account without a password, which the person claims "
-                   "with \"Forgot your password?\", and records only their consent to data processing."),
+    description=_l(
+        "Stakeholders are matched on their email address (any case): a match has its profile "
+        "updated; any other row creates an account without a password, which the person claims "
+        'with "Forgot your password?", and records only their consent to data processing.'
+    ),
     columns=(
-        Column("email", _l("Email address (the account)."), required=True, max_length=254,
-               example="a.person@example.org"),
+        Column(
+            "email", _l("Email address (the account)."), required=True, max_length=254, example="a.person@example.org"
+        ),
         Column("name", _l("Full name."), required=True, max_length=200, example="Amina Diallo"),
-        Column("country", _l("Country of work: ISO 3166 code of two or three letters."), required=True,
-               example="SN"),
+        Column("country", _l("Country of work: ISO 3166 code of two or three letters."), required=True, example="SN"),
         Column("category", _ONE, required=True, vocabulary=vocab.CATEGORY, example="science"),
         Column("type", _ONE, vocabulary=vocab.STAKEHOLDER_TYPE, example="contributor"),
         Column("gender", _ONE, vocabulary=vocab.GENDER, example="female"),
@@ -141,15 +162,16 @@ STAKEHOLDERS = Kind(
         Column("nationality", _COUNTRY),
         Column("organisation", _l("Name of an organisation already in the registry."), max_length=300),
         Column("organisation_country", _ORGANISATION_COUNTRY),
-        Column("disciplines", _SEVERAL, vocabulary=vocab.DISCIPLINE, multiple=True,
-               example="natural_sciences;economics"),
-        Column("knowledge_systems", _SEVERAL, vocabulary=vocab.KNOWLEDGE_SYSTEM, multiple=True,
-               example="scientific"),
+        Column(
+            "disciplines", _SEVERAL, vocabulary=vocab.DISCIPLINE, multiple=True, example="natural_sciences;economics"
+        ),
+        Column("knowledge_systems", _SEVERAL, vocabulary=vocab.KNOWLEDGE_SYSTEM, multiple=True, example="scientific"),
         Column("scales", _SEVERAL, vocabulary=vocab.SCALE, multiple=True, example="national;global"),
         Column("functions", _SEVERAL, vocabulary=vocab.IPBES_FUNCTION, multiple=True, example="assessment"),
         Column("communication", _SEVERAL, vocabulary=vocab.COMMUNICATION, multiple=True, example="email"),
-        Column("preferred_language", _l("One of ar, en, es, fr, ru, zh (or the language's English name)."),
-               example="fr"),
+        Column(
+            "preferred_language", _l("One of ar, en, es, fr, ru, zh (or the language's English name)."), example="fr"
+        ),
         Column("phone", _l("Phone number."), max_length=40),
     ),
 )
@@ -157,16 +179,28 @@ STAKEHOLDERS = Kind(
 PARTICIPATION = Kind(
     name="participation",
     label=_l("Participation in activities"),
-    description=_l("Each row links one party, a stakeholder (by email) or an organisation (by name and "
-                   "country), to an existing activity with a role. A row for an activity, party and role "
-                   "already recorded updates its number of comments."),
+    description=_l(
+        "Each row links one party, a stakeholder (by email) or an organisation (by name and "
+        "country), to an existing activity with a role. A row for an activity, party and role "
+        "already recorded updates its number of comments."
+    ),
     columns=(
-        Column("activity_id", _l("Number of an existing activity (shown on the activity's page)."), required=True,
-               example="1"),
-        Column("email", _l("Email address of a registered stakeholder; leave empty for an organisation."),
-               example="a.person@example.org"),
-        Column("organisation", _l("Name of an organisation in the registry; leave empty for a stakeholder."),
-               max_length=300),
+        Column(
+            "activity_id",
+            _l("Number of an existing activity (shown on the activity's page)."),
+            required=True,
+            example="1",
+        ),
+        Column(
+            "email",
+            _l("Email address of a registered stakeholder; leave empty for an organisation."),
+            example="a.person@example.org",
+        ),
+        Column(
+            "organisation",
+            _l("Name of an organisation in the registry; leave empty for a stakeholder."),
+            max_length=300,
+        ),
         Column("organisation_country", _ORGANISATION_COUNTRY),
         Column("role", _ONE, required=True, vocabulary=vocab.PARTICIPATION_ROLE, example="reviewer"),
         Column("comments", _l("Number of review comments (a whole number, reviewers only)."), example="12"),
@@ -174,8 +208,13 @@ PARTICIPATION = Kind(
 )
 
 KINDS = {kind.name: kind for kind in (ORGANISATIONS, STAKEHOLDERS, PARTICIPATION)}
-MULTI_COLUMNS = {"disciplines": "discipline", "knowledge_systems": "knowledge_system", "scales": "scale",
-                 "functions": "ipbes_function", "communication": "communication"}
+MULTI_COLUMNS = {
+    "disciplines": "discipline",
+    "knowledge_systems": "knowledge_system",
+    "scales": "scale",
+    "functions": "ipbes_function",
+    "communication": "communication",
+}
 ORGANISATION_COLUMNS = {"org_type": "type", "admissions": "observer_year"}
 PROFILE_COLUMNS = {"stakeholder_type": "type", **{name: column for column, name in MULTI_COLUMNS.items()}}
 LANGUAGE_NAMES = {Locale.parse(code).get_display_name("en").casefold(): code for code in LANGUAGES}
@@ -245,7 +284,7 @@ class Report:
 def _chunks(values: Iterable, size: int = _CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 class Lookups:
@@ -274,9 +313,11 @@ class Lookups:
         """The live organisation of this name and country, as `services.find_organisation` matches it."""
         if self._organisations is None:
             self._organisations = {}
-            rows = self.session.exec(select(Organisation.id, Organisation.search_name, Organisation.country)
-                                     .where(Organisation.status.in_(("pending", "approved")))
-                                     .order_by(Organisation.id))
+            rows = self.session.exec(
+                select(Organisation.id, Organisation.search_name, Organisation.country)
+                .where(Organisation.status.in_(("pending", "approved")))
+                .order_by(Organisation.id)
+            )
             for organisation_id, key, country_code in rows:
                 self._organisations.setdefault((key, country_code), organisation_id)
         return self._organisations.get((search_key(name), country))
@@ -400,8 +441,7 @@ class Cells:
             return True, None  # the country is already reported
         organisation_id = lookups.organisation(name, country)
         if organisation_id is None:
-            self.problem("organisation", _l("No organisation named %(name)s is recorded in this country.",
-                                            name=name))
+            self.problem("organisation", _l("No organisation named %(name)s is recorded in this country.", name=name))
         return True, organisation_id
 
 
@@ -419,8 +459,10 @@ def _organisation_rows(session: Session, table: Table, cells_of, lookups: Lookup
         observer_session = cells.text("observer_session")
         observer_year = cells.integer("observer_year", minimum=2010, maximum=2100)
         if bool(observer_session) != bool(row.get("observer_year")):
-            cells.problem("observer_year" if observer_session else "observer_session",
-                          _l("Give both the observer session and its year, or neither."))
+            cells.problem(
+                "observer_year" if observer_session else "observer_session",
+                _l("Give both the observer session and its year, or neither."),
+            )
         other_names = {}
         for language in ("ar", "zh", "fr", "ru", "es"):
             other = cells.text(f"name_{language}")
@@ -439,7 +481,9 @@ def _organisation_rows(session: Session, table: Table, cells_of, lookups: Lookup
         existing_id = lookups.organisation(name, country)
         existing = session.get(Organisation, existing_id) if existing_id else None
         data = services.OrganisationData(
-            name=name, org_type=org_type, country=country,
+            name=name,
+            org_type=org_type,
+            country=country,
             acronym=cells.text("acronym") or (existing.acronym if existing else ""),
             website=website or (existing.website if existing else ""),
             other_names=other_names,
@@ -455,8 +499,11 @@ def _organisation_rows(session: Session, table: Table, cells_of, lookups: Lookup
 
 def _organisation_plan(number: int, existing_id: int | None, data: services.OrganisationData) -> Plan:
     def apply(session: Session) -> None:
-        organisation = session.get(Organisation, existing_id) if existing_id else Organisation(
-            name="", search_name="", org_type=data.org_type, status="approved", approved_at=utcnow())
+        organisation = (
+            session.get(Organisation, existing_id)
+            if existing_id
+            else Organisation(name="", search_name="", org_type=data.org_type, status="approved", approved_at=utcnow())
+        )
         services.apply_organisation(session, organisation, data)
 
     return Plan(number, "update" if existing_id else "create", apply)
@@ -478,8 +525,11 @@ def _stakeholder_rows(session: Session, table: Table, cells_of, lookups: Lookups
         name = cells.text("name")
         country = cells.country("country", lookups)
         category = cells.code("category")
-        single = {"stakeholder_type": cells.code("type"), "gender": cells.code("gender"),
-                  "sector": cells.code("sector")}
+        single = {
+            "stakeholder_type": cells.code("type"),
+            "gender": cells.code("gender"),
+            "sector": cells.code("sector"),
+        }
         job_title = cells.text("job_title")
         nationality = cells.country("nationality", lookups)
         named, organisation_id = cells.organisation(lookups)
@@ -499,10 +549,25 @@ def _stakeholder_rows(session: Session, table: Table, cells_of, lookups: Lookups
         if stakeholder is not None:
             # The current profile; multi-valued fields are left out, so only those in the file change
             # (and `services.profile_of` would cost a query per row).
-            profile = services.ProfileData(**{
-                name_: getattr(stakeholder, name_) for name_ in (
-                    "country", "category", "stakeholder_type", "gender", "gender_self_described", "sector",
-                    "job_title", "nationality", "organisation_id", "preferred_language", "phone")}, name=name)
+            profile = services.ProfileData(
+                **{
+                    name_: getattr(stakeholder, name_)
+                    for name_ in (
+                        "country",
+                        "category",
+                        "stakeholder_type",
+                        "gender",
+                        "gender_self_described",
+                        "sector",
+                        "job_title",
+                        "nationality",
+                        "organisation_id",
+                        "preferred_language",
+                        "phone",
+                    )
+                },
+                name=name,
+            )
         else:
             profile = services.ProfileData(name=name, country=country, category=category)
         profile.name, profile.country, profile.category = name, country, category
@@ -525,18 +590,27 @@ def _stakeholder_rows(session: Session, table: Table, cells_of, lookups: Lookups
         if len(cells.problems) > before:
             yield None
             continue
-        yield _stakeholder_plan(row.number, email, user.id if user else None,
-                                stakeholder.id if stakeholder else None, profile)
+        yield _stakeholder_plan(
+            row.number, email, user.id if user else None, stakeholder.id if stakeholder else None, profile
+        )
 
 
-def _stakeholder_plan(number: int, email: str, user_id: int | None, stakeholder_id: int | None,
-                      profile: services.ProfileData) -> Plan:
+def _stakeholder_plan(
+    number: int, email: str, user_id: int | None, stakeholder_id: int | None, profile: services.ProfileData
+) -> Plan:
     accounts: list[User] = []
 
     def prepare(session: Session) -> None:
         if user_id is None:  # new accounts are inserted together, before the profiles
-            accounts.append(User(email=email, name=profile.name.strip(), password_hash=UNUSABLE_PASSWORD,
-                                 role=Role.STAKEHOLDER, locale=profile.preferred_language or None))
+            accounts.append(
+                User(
+                    email=email,
+                    name=profile.name.strip(),
+                    password_hash=UNUSABLE_PASSWORD,
+                    role=Role.STAKEHOLDER,
+                    locale=profile.preferred_language or None,
+                )
+            )
             session.add(accounts[0])
 
     def apply(session: Session) -> None:
@@ -582,8 +656,9 @@ def _participation_rows(session: Session, table: Table, cells_of, lookups: Looku
         elif email:
             stakeholder = lookups.stakeholder_for(email)
             if stakeholder is None:
-                cells.problem("email", _l("No stakeholder is registered with the email address %(value)s.",
-                                          value=email))
+                cells.problem(
+                    "email", _l("No stakeholder is registered with the email address %(value)s.", value=email)
+                )
             else:
                 party = ("s", stakeholder.id)
         elif organisation_id is not None:
@@ -605,23 +680,29 @@ def _participation_rows(session: Session, table: Table, cells_of, lookups: Looku
         yield _participation_plan(row.number, existing.id if existing else None, activity_id, party, role, comments)
 
 
-def _participation_plan(number: int, existing_id: int | None, activity_id: int, party: tuple, role: str,
-                        comments: int | None) -> Plan:
+def _participation_plan(
+    number: int, existing_id: int | None, activity_id: int, party: tuple, role: str, comments: int | None
+) -> Plan:
     def apply(session: Session) -> None:
         if existing_id is not None:
             if comments is not None:
                 session.get(Participation, existing_id).comments = comments
             return
         kind, party_id = party
-        session.add(Participation(activity_id=activity_id, role=role, comments=comments,
-                                  stakeholder_id=party_id if kind == "s" else None,
-                                  organisation_id=party_id if kind == "o" else None))
+        session.add(
+            Participation(
+                activity_id=activity_id,
+                role=role,
+                comments=comments,
+                stakeholder_id=party_id if kind == "s" else None,
+                organisation_id=party_id if kind == "o" else None,
+            )
+        )
 
     return Plan(number, "update" if existing_id else "create", apply)
 
 
-_ROWS = {"organisations": _organisation_rows, "stakeholders": _stakeholder_rows,
-         "participation": _participation_rows}
+_ROWS = {"organisations": _organisation_rows, "stakeholders": _stakeholder_rows, "participation": _participation_rows}
 
 
 # --- validating and importing -------------------------------------------------------------
@@ -630,15 +711,23 @@ _ROWS = {"organisations": _organisation_rows, "stakeholders": _stakeholder_rows,
 def validate(*, session: Session, kind: str, content: bytes) -> Report:
     """Check every row of a file; raises `TableError` when the file is no readable table."""
     rows = _ROWS[kind]
-    return check_file(spec=KINDS[kind], content=content,
-                      plans=lambda table, cells_of: rows(session, table, cells_of, Lookups(session)))
+    return check_file(
+        spec=KINDS[kind],
+        content=content,
+        plans=lambda table, cells_of: rows(session, table, cells_of, Lookups(session)),
+    )
 
 
 # --- the steps every import shares (the registry's and the engagement records') -----------
 
 
-def check_file(*, spec: Kind, content: bytes, plans: Callable[[Table, Callable[[Row], Cells]], Iterable[Plan | None]],
-               cells: type[Cells] = Cells) -> Report:
+def check_file(
+    *,
+    spec: Kind,
+    content: bytes,
+    plans: Callable[[Table, Callable[[Row], Cells]], Iterable[Plan | None]],
+    cells: type[Cells] = Cells,
+) -> Report:
     """Read a file, check its header, and report on every row.
 
     `plans(table, cells_of)` turns the rows into plans (None for a row it rejects), reading each
@@ -656,8 +745,9 @@ def check_file(*, spec: Kind, content: bytes, plans: Callable[[Table, Callable[[
         if key in known:
             present.add(key)
         else:
-            report.problems.append(Problem(table.header_row, name, _l(
-                "This column is not one of the documented columns.")))
+            report.problems.append(
+                Problem(table.header_row, name, _l("This column is not one of the documented columns."))
+            )
     for column in spec.columns:
         if column.required and column.name not in present:
             report.problems.append(Problem(table.header_row, column.name, _l("This required column is missing.")))
@@ -678,8 +768,7 @@ def check_file(*, spec: Kind, content: bytes, plans: Callable[[Table, Callable[[
     keys = table.keys
     for row in table.rows[:PREVIEW_ROWS]:
         plan = planned.get(row.number) if not row_problems.get(row.number) else None
-        report.preview.append(PreviewRow(row.number, [row.get(key) for key in keys],
-                                         plan.action if plan else None))
+        report.preview.append(PreviewRow(row.number, [row.get(key) for key in keys], plan.action if plan else None))
     return report
 
 
@@ -700,8 +789,16 @@ class Importer:
     def template_header(self, kind: str) -> list[str]:
         return self.kinds[kind].column_names
 
-    def run_import(self, *, session: Session, kind: str, content: bytes, file_name: str, actor_id: int | None,
-                   pending_id: int | None = None) -> Report:
+    def run_import(
+        self,
+        *,
+        session: Session,
+        kind: str,
+        content: bytes,
+        file_name: str,
+        actor_id: int | None,
+        pending_id: int | None = None,
+    ) -> Report:
         """Validate again and, when every row is valid, write them all in one transaction.
 
         Returns the report; when it is not valid nothing was written. Raises `ImportFailed` when the
@@ -714,11 +811,13 @@ class Importer:
             session.rollback()
             return report
         try:
-            if pending_id is not None and session.exec(
-                    delete(PendingImport).where(PendingImport.id == pending_id)).rowcount != 1:
+            if (
+                pending_id is not None
+                and session.exec(delete(PendingImport).where(PendingImport.id == pending_id)).rowcount != 1
+            ):
                 raise ImportFailed(_l("This upload is no longer waiting for confirmation. Upload the file again."))
             for start in range(0, len(report.plans), BATCH):
-                batch = report.plans[start:start + BATCH]
+                batch = report.plans[start : start + BATCH]
                 for plan in batch:
                     if plan.prepare is not None:
                         plan.prepare(session)
@@ -729,8 +828,17 @@ class Importer:
                 # deletes in `services.apply_profile`, look at every object the session holds.
                 session.flush()
                 session.expunge_all()
-            audit.record(session, self.audit_action, actor_id=actor_id, target=kind, kind=kind,
-                         file_name=file_name, rows=report.rows, created=report.created, updated=report.updated)
+            audit.record(
+                session,
+                self.audit_action,
+                actor_id=actor_id,
+                target=kind,
+                kind=kind,
+                file_name=file_name,
+                rows=report.rows,
+                created=report.created,
+                updated=report.updated,
+            )
             session.commit()
         except SQLAlchemyError:
             session.rollback()
@@ -744,8 +852,14 @@ class Importer:
         """Import a waiting upload; it is used up whatever happens (an import happens at most once)."""
         token = pending.token
         try:
-            return self.run_import(session=session, kind=pending.kind, content=pending.content,
-                                   file_name=pending.filename, actor_id=actor_id, pending_id=pending.id)
+            return self.run_import(
+                session=session,
+                kind=pending.kind,
+                content=pending.content,
+                file_name=pending.filename,
+                actor_id=actor_id,
+                pending_id=pending.id,
+            )
         finally:
             discard_pending(session=session, token=token)
 
@@ -789,9 +903,13 @@ def pending_upload(*, session: Session, token: str, owner_id: int) -> PendingImp
     """
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         return None
-    return session.exec(select(PendingImport).where(
-        PendingImport.token == token, PendingImport.uploaded_by_id == owner_id,
-        PendingImport.created_at >= utcnow() - PENDING_MAX_AGE)).first()
+    return session.exec(
+        select(PendingImport).where(
+            PendingImport.token == token,
+            PendingImport.uploaded_by_id == owner_id,
+            PendingImport.created_at >= utcnow() - PENDING_MAX_AGE,
+        )
+    ).first()
 
 
 def discard_pending(*, session: Session, token: str) -> None:
@@ -800,7 +918,12 @@ def discard_pending(*, session: Session, token: str) -> None:
 
 
 REGISTRY = Importer(
-    kinds=KINDS, validate=validate, audit_action="registry.import",
-    changed=_l("The registry changed while the file was being imported, so nothing was "
-               "imported. Upload the file again to check it against the registry as it is now."))
+    kinds=KINDS,
+    validate=validate,
+    audit_action="registry.import",
+    changed=_l(
+        "The registry changed while the file was being imported, so nothing was "
+        "imported. Upload the file again to check it against the registry as it is now."
+    ),
+)
 run_import, import_pending, template_header = REGISTRY.run_import, REGISTRY.import_pending, REGISTRY.template_header

@@ -1,4 +1,5 @@
 """Merging duplicates without losing anything linked to them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,8 +8,15 @@ from sqlmodel import Session, select
 
 from core import audit
 from core.accounts.models import User
-from stakeholders.models import (ConsentRecord, ObserverAdmission, Organisation, OrganisationName, Participation,
-                                 Stakeholder, StakeholderAttribute)
+from stakeholders.models import (
+    ConsentRecord,
+    ObserverAdmission,
+    Organisation,
+    OrganisationName,
+    Participation,
+    Stakeholder,
+    StakeholderAttribute,
+)
 from stakeholders.services import RegistryError
 
 
@@ -16,13 +24,18 @@ def _move_participation(session: Session, column: str, duplicate_id: int, keeper
     """Re-point participation rows; where the keeper already has the same (activity, role), keep the
     larger comment count and drop the duplicate row."""
     moved = 0
-    keeper_rows = {(p.activity_id, p.role): p for p in session.exec(
-        select(Participation).where(getattr(Participation, column) == keeper_id))}
+    keeper_rows = {
+        (p.activity_id, p.role): p
+        for p in session.exec(select(Participation).where(getattr(Participation, column) == keeper_id))
+    }
     for row in session.exec(select(Participation).where(getattr(Participation, column) == duplicate_id)).all():
         existing = keeper_rows.get((row.activity_id, row.role))
         if existing is not None:
-            existing.comments = max(existing.comments or 0, row.comments or 0) if (
-                existing.comments is not None or row.comments is not None) else None
+            existing.comments = (
+                max(existing.comments or 0, row.comments or 0)
+                if (existing.comments is not None or row.comments is not None)
+                else None
+            )
             session.delete(row)
         else:
             setattr(row, column, keeper_id)
@@ -31,7 +44,9 @@ def _move_participation(session: Session, column: str, duplicate_id: int, keeper
     return moved
 
 
-def merge_organisations(*, session: Session, keeper: Organisation, duplicate: Organisation, actor_id: int | None) -> None:
+def merge_organisations(
+    *, session: Session, keeper: Organisation, duplicate: Organisation, actor_id: int | None
+) -> None:
     if keeper.id == duplicate.id:
         raise RegistryError("an organisation cannot be merged into itself")
     if duplicate.status == "merged":
@@ -40,9 +55,13 @@ def merge_organisations(*, session: Session, keeper: Organisation, duplicate: Or
     for member in members:
         member.organisation_id = keeper.id
     moved = _move_participation(session, "organisation_id", duplicate.id, keeper.id)
-    known_sessions = {a.plenary_session for a in session.exec(
-        select(ObserverAdmission).where(ObserverAdmission.organisation_id == keeper.id))}
-    for admission in session.exec(select(ObserverAdmission).where(ObserverAdmission.organisation_id == duplicate.id)).all():
+    known_sessions = {
+        a.plenary_session
+        for a in session.exec(select(ObserverAdmission).where(ObserverAdmission.organisation_id == keeper.id))
+    }
+    for admission in session.exec(
+        select(ObserverAdmission).where(ObserverAdmission.organisation_id == duplicate.id)
+    ).all():
         if admission.plenary_session in known_sessions:
             session.delete(admission)
         else:
@@ -57,9 +76,17 @@ def merge_organisations(*, session: Session, keeper: Organisation, duplicate: Or
     if keeper.status == "pending" and duplicate.status == "approved":
         keeper.status, keeper.approved_at = "approved", duplicate.approved_at
     duplicate.status, duplicate.merged_into_id = "merged", keeper.id
-    audit.record(session, "organisation.merged", actor_id=actor_id, target=keeper.name,
-                 keeper_id=keeper.id, duplicate_id=duplicate.id, duplicate_name=duplicate.name,
-                 members_moved=len(members), participation_moved=moved)
+    audit.record(
+        session,
+        "organisation.merged",
+        actor_id=actor_id,
+        target=keeper.name,
+        keeper_id=keeper.id,
+        duplicate_id=duplicate.id,
+        duplicate_name=duplicate.name,
+        members_moved=len(members),
+        participation_moved=moved,
+    )
     session.commit()
 
 
@@ -78,9 +105,13 @@ def merge_stakeholders(*, session: Session, keeper: Stakeholder, duplicate: Stak
     moved = _move_participation(session, "stakeholder_id", duplicate.id, keeper.id)
     for hook in MERGE_HOOKS:
         hook(session, keeper.id, duplicate.id)
-    keeper_codes = {(a.field, a.code) for a in session.exec(
-        select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == keeper.id))}
-    for attribute in session.exec(select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == duplicate.id)).all():
+    keeper_codes = {
+        (a.field, a.code)
+        for a in session.exec(select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == keeper.id))
+    }
+    for attribute in session.exec(
+        select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == duplicate.id)
+    ).all():
         if (attribute.field, attribute.code) not in keeper_codes:
             session.add(StakeholderAttribute(stakeholder_id=keeper.id, field=attribute.field, code=attribute.code))
         session.delete(attribute)
@@ -95,6 +126,13 @@ def merge_stakeholders(*, session: Session, keeper: Stakeholder, duplicate: Stak
     session.delete(duplicate)
     if duplicate_user is not None:
         session.delete(duplicate_user)
-    audit.record(session, "stakeholder.merged", actor_id=actor_id, target=f"stakeholder:{keeper.id}",
-                 duplicate_id=duplicate.id, duplicate_email=duplicate_email, participation_moved=moved)
+    audit.record(
+        session,
+        "stakeholder.merged",
+        actor_id=actor_id,
+        target=f"stakeholder:{keeper.id}",
+        duplicate_id=duplicate.id,
+        duplicate_email=duplicate_email,
+        participation_moved=moved,
+    )
     session.commit()

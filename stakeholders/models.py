@@ -1,4 +1,5 @@
 """Registry tables: stakeholders, organisations, consents, focal points, participation."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -59,11 +60,24 @@ class Stakeholder(SQLModel, table=True):
         Index("ix_stakeholder_public", "public_listing", "is_active", "country"),
         Index("ix_stakeholder_country_category", "country", "category"),
         # The public register: its count and name-ordered pages read only this index.
-        Index("ix_stakeholder_listing", "public_listing", "is_active", "erased_at", "search_name", "id",
-              "organisation_id", "country", "category"),
+        Index(
+            "ix_stakeholder_listing",
+            "public_listing",
+            "is_active",
+            "erased_at",
+            "search_name",
+            "id",
+            "organisation_id",
+            "country",
+            "category",
+        ),
         # Name search (`LIKE '%...%'`): a trigram index on PostgreSQL (a plain one elsewhere).
-        Index("ix_stakeholder_search_name_trgm", "search_name", postgresql_using="gin",
-              postgresql_ops={"search_name": "gin_trgm_ops"}),
+        Index(
+            "ix_stakeholder_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -142,9 +156,7 @@ class Participation(SQLModel, table=True):
     """A stakeholder's or an organisation's role in an activity."""
 
     __table_args__ = (
-        CheckConstraint(
-            "(stakeholder_id IS NULL) != (organisation_id IS NULL)", name="ck_participation_one_party"
-        ),
+        CheckConstraint("(stakeholder_id IS NULL) != (organisation_id IS NULL)", name="ck_participation_one_party"),
         UniqueConstraint("activity_id", "stakeholder_id", "role", name="uq_participation_stakeholder"),
         UniqueConstraint("activity_id", "organisation_id", "role", name="uq_participation_organisation"),
     )

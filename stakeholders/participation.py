@@ -6,6 +6,7 @@ For imports (stakeholders/importing.py): validate every row with `activity_probl
 `upsert_participation` (no commit, no audit) and commit once. Forms use `save_activity`,
 `add_participation` and `remove_participation`, which validate, audit and commit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,8 +64,9 @@ def activity_problems(data: ActivityData) -> list[tuple[str, str]]:
     elif len(title) > 300:
         problems.append(("title", str(_l("At most %(max)d characters.", max=300))))
     if data.activity_type not in vocab.ACTIVITY_TYPE.codes:
-        problems.append(("activity_type", str(_l("%(value)s is not one of the allowed values.",
-                                                 value=data.activity_type or ""))))
+        problems.append(
+            ("activity_type", str(_l("%(value)s is not one of the allowed values.", value=data.activity_type or "")))
+        )
     if data.start_date is None:
         problems.append(("start_date", str(_l("A start date is required."))))
     elif data.end_date is not None and data.end_date < data.start_date:
@@ -88,21 +90,31 @@ def apply_activity(session: Session, activity: Activity, data: ActivityData) -> 
 
 
 def activity_data(activity: Activity) -> ActivityData:
-    return ActivityData(title=activity.title, activity_type=activity.activity_type, start_date=activity.start_date,
-                        end_date=activity.end_date, deliverable=activity.deliverable,
-                        description=activity.description)
+    return ActivityData(
+        title=activity.title,
+        activity_type=activity.activity_type,
+        start_date=activity.start_date,
+        end_date=activity.end_date,
+        deliverable=activity.deliverable,
+        description=activity.description,
+    )
 
 
-def save_activity(*, session: Session, activity: Activity | None, data: ActivityData,
-                  actor_id: int | None) -> Activity:
+def save_activity(*, session: Session, activity: Activity | None, data: ActivityData, actor_id: int | None) -> Activity:
     """Create (activity=None) or edit an activity; raises ParticipationError, saving nothing, on bad input."""
     _refuse(activity_problems(data))
     created = activity is None
     if created:
         activity = Activity(title="", activity_type=data.activity_type, start_date=data.start_date)
     apply_activity(session, activity, data)
-    audit.record(session, "activity.created" if created else "activity.edited", actor_id=actor_id,
-                 target=f"activity:{activity.id}", title=activity.title, activity_type=activity.activity_type)
+    audit.record(
+        session,
+        "activity.created" if created else "activity.edited",
+        actor_id=actor_id,
+        target=f"activity:{activity.id}",
+        title=activity.title,
+        activity_type=activity.activity_type,
+    )
     session.commit()
     return activity
 
@@ -116,8 +128,15 @@ class ActivityRow(NamedTuple):
 SORTS = ("-date", "date")
 
 
-def list_activities(session: Session, *, activity_type: str = "", year: int | None = None, sort: str = "-date",
-                    page: int = 1, per_page: int = 25) -> tuple[list[ActivityRow], int]:
+def list_activities(
+    session: Session,
+    *,
+    activity_type: str = "",
+    year: int | None = None,
+    sort: str = "-date",
+    page: int = 1,
+    per_page: int = 25,
+) -> tuple[list[ActivityRow], int]:
     """Activities of a type and a year, newest first (sort="-date") or oldest first ("date"),
     each with its number of participation records by role; and the total number of activities."""
     conditions = []
@@ -131,14 +150,16 @@ def list_activities(session: Session, *, activity_type: str = "", year: int | No
         order = (Activity.start_date, Activity.id)
     else:
         order = (Activity.start_date.desc(), Activity.id.desc())
-    activities = session.exec(select(Activity).where(*conditions).order_by(*order)
-                              .offset((page - 1) * per_page).limit(per_page)).all()
+    activities = session.exec(
+        select(Activity).where(*conditions).order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    ).all()
     counts: dict[int, dict[str, int]] = {a.id: {} for a in activities}
     if activities:
         for activity_id, role, number in session.exec(
-                select(Participation.activity_id, Participation.role, func.count())
-                .where(Participation.activity_id.in_(list(counts)))
-                .group_by(Participation.activity_id, Participation.role)):
+            select(Participation.activity_id, Participation.role, func.count())
+            .where(Participation.activity_id.in_(list(counts)))
+            .group_by(Participation.activity_id, Participation.role)
+        ):
             counts[activity_id][role] = number
     rows = [ActivityRow(a, _in_role_order(counts[a.id]), sum(counts[a.id].values())) for a in activities]
     return rows, total
@@ -161,14 +182,21 @@ def _in_role_order(counts: dict[str, int]) -> dict[str, int]:
 def stakeholder_by_email(session: Session, email: str) -> Stakeholder | None:
     """The (not erased) stakeholder profile of the account with this email, any case."""
     return session.exec(
-        select(Stakeholder).join(User, User.id == Stakeholder.user_id)
+        select(Stakeholder)
+        .join(User, User.id == Stakeholder.user_id)
         .where(User.email == normalise_email(email or ""), Stakeholder.erased_at.is_(None))
     ).first()
 
 
-def participation_problems(session: Session, *, activity: Activity | None, stakeholder_id: int | None = None,
-                           organisation_id: int | None = None, role: str,
-                           comments: int | None = None) -> list[tuple[str, str]]:
+def participation_problems(
+    session: Session,
+    *,
+    activity: Activity | None,
+    stakeholder_id: int | None = None,
+    organisation_id: int | None = None,
+    role: str,
+    comments: int | None = None,
+) -> list[tuple[str, str]]:
     """(field, message) for every reason this record cannot be saved; empty when valid.
     Fields: activity, party (neither or both parties given), stakeholder, organisation, role, comments."""
     problems = []
@@ -194,17 +222,28 @@ def participation_problems(session: Session, *, activity: Activity | None, stake
     return problems
 
 
-def _existing(session: Session, activity_id: int, stakeholder_id: int | None, organisation_id: int | None,
-              role: str) -> Participation | None:
-    party = (Participation.stakeholder_id == stakeholder_id if stakeholder_id is not None
-             else Participation.organisation_id == organisation_id)
-    return session.exec(select(Participation).where(
-        Participation.activity_id == activity_id, party, Participation.role == role)).first()
+def _existing(
+    session: Session, activity_id: int, stakeholder_id: int | None, organisation_id: int | None, role: str
+) -> Participation | None:
+    party = (
+        Participation.stakeholder_id == stakeholder_id
+        if stakeholder_id is not None
+        else Participation.organisation_id == organisation_id
+    )
+    return session.exec(
+        select(Participation).where(Participation.activity_id == activity_id, party, Participation.role == role)
+    ).first()
 
 
-def upsert_participation(session: Session, *, activity: Activity, stakeholder_id: int | None = None,
-                         organisation_id: int | None = None, role: str,
-                         comments: int | None = None) -> tuple[Participation, bool]:
+def upsert_participation(
+    session: Session,
+    *,
+    activity: Activity,
+    stakeholder_id: int | None = None,
+    organisation_id: int | None = None,
+    role: str,
+    comments: int | None = None,
+) -> tuple[Participation, bool]:
     """Write one validated record, no commit: (record, True) when new; when the same party already
     has this role in this activity, (that record, False) with its comments replaced by `comments`
     (None keeps the recorded number)."""
@@ -214,8 +253,13 @@ def upsert_participation(session: Session, *, activity: Activity, stakeholder_id
             existing.comments = comments
         session.add(existing)
         return existing, False
-    record = Participation(activity_id=activity.id, stakeholder_id=stakeholder_id, organisation_id=organisation_id,
-                           role=role, comments=comments)
+    record = Participation(
+        activity_id=activity.id,
+        stakeholder_id=stakeholder_id,
+        organisation_id=organisation_id,
+        role=role,
+        comments=comments,
+    )
     session.add(record)
     session.flush()
     return record, True
@@ -225,37 +269,82 @@ def _party_target(stakeholder_id: int | None, organisation_id: int | None) -> st
     return f"stakeholder:{stakeholder_id}" if stakeholder_id is not None else f"organisation:{organisation_id}"
 
 
-def add_participation(*, session: Session, activity: Activity | None, stakeholder_id: int | None = None,
-                      organisation_id: int | None = None, role: str, comments: int | None = None,
-                      actor_id: int | None) -> tuple[Participation, bool]:
+def add_participation(
+    *,
+    session: Session,
+    activity: Activity | None,
+    stakeholder_id: int | None = None,
+    organisation_id: int | None = None,
+    role: str,
+    comments: int | None = None,
+    actor_id: int | None,
+) -> tuple[Participation, bool]:
     """Link a stakeholder or an organisation to an activity with a role; (record, created).
     The same (activity, party, role) again updates the comments instead of adding a record.
     Raises ParticipationError, saving nothing, on bad input."""
-    _refuse(participation_problems(session, activity=activity, stakeholder_id=stakeholder_id,
-                                   organisation_id=organisation_id, role=role, comments=comments))
+    _refuse(
+        participation_problems(
+            session,
+            activity=activity,
+            stakeholder_id=stakeholder_id,
+            organisation_id=organisation_id,
+            role=role,
+            comments=comments,
+        )
+    )
     details = dict(activity_id=activity.id, role=role, comments=comments)
     try:
-        record, created = upsert_participation(session, activity=activity, stakeholder_id=stakeholder_id,
-                                               organisation_id=organisation_id, role=role, comments=comments)
-        audit.record(session, "participation.added" if created else "participation.updated", actor_id=actor_id,
-                     target=_party_target(stakeholder_id, organisation_id), participation_id=record.id, **details)
+        record, created = upsert_participation(
+            session,
+            activity=activity,
+            stakeholder_id=stakeholder_id,
+            organisation_id=organisation_id,
+            role=role,
+            comments=comments,
+        )
+        audit.record(
+            session,
+            "participation.added" if created else "participation.updated",
+            actor_id=actor_id,
+            target=_party_target(stakeholder_id, organisation_id),
+            participation_id=record.id,
+            **details,
+        )
         session.commit()
     except IntegrityError:
         # Another request added the same record between our look-up and our insert: update it instead.
         session.rollback()
-        record, created = upsert_participation(session, activity=activity, stakeholder_id=stakeholder_id,
-                                               organisation_id=organisation_id, role=role, comments=comments)
-        audit.record(session, "participation.updated", actor_id=actor_id,
-                     target=_party_target(stakeholder_id, organisation_id), participation_id=record.id, **details)
+        record, created = upsert_participation(
+            session,
+            activity=activity,
+            stakeholder_id=stakeholder_id,
+            organisation_id=organisation_id,
+            role=role,
+            comments=comments,
+        )
+        audit.record(
+            session,
+            "participation.updated",
+            actor_id=actor_id,
+            target=_party_target(stakeholder_id, organisation_id),
+            participation_id=record.id,
+            **details,
+        )
         session.commit()
     return record, created
 
 
 def remove_participation(*, session: Session, record: Participation, actor_id: int | None) -> None:
-    audit.record(session, "participation.removed", actor_id=actor_id,
-                 target=_party_target(record.stakeholder_id, record.organisation_id),
-                 participation_id=record.id, activity_id=record.activity_id, role=record.role,
-                 comments=record.comments)
+    audit.record(
+        session,
+        "participation.removed",
+        actor_id=actor_id,
+        target=_party_target(record.stakeholder_id, record.organisation_id),
+        participation_id=record.id,
+        activity_id=record.activity_id,
+        role=record.role,
+        comments=record.comments,
+    )
     session.delete(record)
     session.commit()
 
@@ -267,8 +356,9 @@ class ParticipationRow(NamedTuple):
     party_id: int
 
 
-def activity_participation(session: Session, activity_id: int, *, language: str = "en", role: str = "",
-                           page: int = 1, per_page: int = 100) -> tuple[list[ParticipationRow], int]:
+def activity_participation(
+    session: Session, activity_id: int, *, language: str = "en", role: str = "", page: int = 1, per_page: int = 100
+) -> tuple[list[ParticipationRow], int]:
     """An activity's records, by role then party name, with the party's name (organisations in
     `language` when they have a name in it); and their total."""
     conditions = [Participation.activity_id == activity_id]
@@ -276,18 +366,25 @@ def activity_participation(session: Session, activity_id: int, *, language: str 
         conditions.append(Participation.role == role)
     total = session.exec(select(func.count()).select_from(Participation).where(*conditions)).one()
     role_order = {code: index for index, code in enumerate(vocab.PARTICIPATION_ROLE.codes)}
-    local_name = (select(OrganisationName.name)
-                  .where(OrganisationName.organisation_id == Organisation.id, OrganisationName.language == language)
-                  .correlate(Organisation).scalar_subquery())
+    local_name = (
+        select(OrganisationName.name)
+        .where(OrganisationName.organisation_id == Organisation.id, OrganisationName.language == language)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
     rows = session.exec(
         select(Participation, User.name, func.coalesce(local_name, Organisation.name))
         .outerjoin(Stakeholder, Stakeholder.id == Participation.stakeholder_id)
         .outerjoin(User, User.id == Stakeholder.user_id)
         .outerjoin(Organisation, Organisation.id == Participation.organisation_id)
         .where(*conditions)
-        .order_by(case(role_order, value=Participation.role, else_=len(role_order)),
-                  func.coalesce(Stakeholder.search_name, Organisation.search_name), Participation.id)
-        .offset((page - 1) * per_page).limit(per_page)
+        .order_by(
+            case(role_order, value=Participation.role, else_=len(role_order)),
+            func.coalesce(Stakeholder.search_name, Organisation.search_name),
+            Participation.id,
+        )
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     result = []
     for record, person, organisation in rows:
@@ -308,7 +405,9 @@ def role_totals(session: Session, activity_id: int) -> list[RoleTotal]:
     """Number of records and of review comments per role in one activity, in vocabulary order."""
     rows = session.exec(
         select(Participation.role, func.count(), func.coalesce(func.sum(Participation.comments), 0))
-        .where(Participation.activity_id == activity_id).group_by(Participation.role)).all()
+        .where(Participation.activity_id == activity_id)
+        .group_by(Participation.role)
+    ).all()
     found = {role: RoleTotal(role, count, int(comments)) for role, count, comments in rows}
     return list(_in_role_order(found).values())
 
@@ -341,15 +440,19 @@ class SummaryRow(NamedTuple):
     comments: int  # review comments, summed (0 when none recorded)
 
 
-def participation_summary(session: Session, *, year: int | None = None,
-                          activity_type: str = "") -> list[SummaryRow]:
+def participation_summary(session: Session, *, year: int | None = None, activity_type: str = "") -> list[SummaryRow]:
     """The decision's "summary table of participation": records and review comments per year of the
     activity's start, activity type and role, ordered by year, then type and role in vocabulary order.
     Records of stakeholders whose personal data was erased still count."""
     start_year = extract("year", Activity.start_date)
     statement = (
-        select(start_year, Activity.activity_type, Participation.role, func.count(),
-               func.coalesce(func.sum(Participation.comments), 0))
+        select(
+            start_year,
+            Activity.activity_type,
+            Participation.role,
+            func.count(),
+            func.coalesce(func.sum(Participation.comments), 0),
+        )
         .join(Activity, Activity.id == Participation.activity_id)
         .group_by(start_year, Activity.activity_type, Participation.role)
     )
@@ -360,5 +463,6 @@ def participation_summary(session: Session, *, year: int | None = None,
     types = {code: index for index, code in enumerate(vocab.ACTIVITY_TYPE.codes)}
     roles = {code: index for index, code in enumerate(vocab.PARTICIPATION_ROLE.codes)}
     rows = [SummaryRow(int(y), t, r, int(n), int(c)) for y, t, r, n, c in session.exec(statement)]
-    return sorted(rows, key=lambda row: (row.year, types.get(row.activity_type, len(types)),
-                                         roles.get(row.role, len(roles))))
+    return sorted(
+        rows, key=lambda row: (row.year, types.get(row.activity_type, len(types)), roles.get(row.role, len(roles)))
+    )

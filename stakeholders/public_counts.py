@@ -10,6 +10,7 @@ Forgetting is not left to each service function: any commit that wrote a stakeho
 multi-valued attributes or an organisation forgets (`core.generations`), so no write through the
 app can leave a stale count behind.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 Who may appear is decided by `registry_query.Scope.PUBLIC`; this module only adds the
 organisation side (the public organisation page, and organisation names for a page of rows).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -27,10 +28,13 @@ def organisation_names(session: Session, names: dict[int, str], language: str) -
     """
     if not names:
         return {}
-    localised = dict(session.exec(
-        select(OrganisationName.organisation_id, OrganisationName.name)
-        .where(OrganisationName.organisation_id.in_(sorted(names)), OrganisationName.language == language)
-    ).all())
+    localised = dict(
+        session.exec(
+            select(OrganisationName.organisation_id, OrganisationName.name).where(
+                OrganisationName.organisation_id.in_(sorted(names)), OrganisationName.language == language
+            )
+        ).all()
+    )
     return {organisation_id: localised.get(organisation_id, name) for organisation_id, name in names.items()}
 
 

@@ -2,6 +2,7 @@
 secretariat's list and the focal points' rosters. Each caller chooses a scope; the scope,
 not the caller, decides who may appear.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
@@ -18,8 +19,8 @@ from stakeholders.text import search_key
 
 
 class Scope(Enum):
-    PUBLIC = "public"          # consented, active, organisation approved (or none)
-    COUNTRY = "country"        # everyone active working in one country (focal point rosters)
+    PUBLIC = "public"  # consented, active, organisation approved (or none)
+    COUNTRY = "country"  # everyone active working in one country (focal point rosters)
     COUNTRY_SHARED = "country_shared"  # of those, who consented to share details with the focal point
     SECRETARIAT = "secretariat"  # everyone not erased, active or not
 
@@ -80,8 +81,11 @@ class RegistryFilters:
         """Query-string arguments that reproduce these filters (for links and downloads)."""
         current = replace(self, **changes)
         defaults = RegistryFilters()
-        return {f.name: getattr(current, f.name) for f in fields(self)
-                if getattr(current, f.name) != getattr(defaults, f.name)}
+        return {
+            f.name: getattr(current, f.name)
+            for f in fields(self)
+            if getattr(current, f.name) != getattr(defaults, f.name)
+        }
 
 
 @dataclass(frozen=True)
@@ -119,26 +123,28 @@ def _filtered(filters: RegistryFilters, scope: Scope, country: str | None):
     conditions = _scoped(scope, country)
     if filters.q:
         like = f"%{search_key(filters.q)}%"
-        conditions.append(or_(
-            Stakeholder.search_name.like(like),
-            Stakeholder.organisation_id.in_(select(Organisation.id).where(Organisation.search_name.like(like))),
-        ))
+        conditions.append(
+            or_(
+                Stakeholder.search_name.like(like),
+                Stakeholder.organisation_id.in_(select(Organisation.id).where(Organisation.search_name.like(like))),
+            )
+        )
     if filters.country and scope not in (Scope.COUNTRY, Scope.COUNTRY_SHARED):
         conditions.append(Stakeholder.country == filters.country.upper())
     if filters.region:
-        conditions.append(
-            Stakeholder.country.in_(select(Country.iso2).where(Country.regional_group == filters.region))
-        )
+        conditions.append(Stakeholder.country.in_(select(Country.iso2).where(Country.regional_group == filters.region)))
     for name in ("category", "stakeholder_type", "gender"):
         if getattr(filters, name):
             conditions.append(getattr(Stakeholder, name) == getattr(filters, name))
     if filters.knowledge_system:
-        conditions.append(Stakeholder.id.in_(
-            select(StakeholderAttribute.stakeholder_id).where(
-                StakeholderAttribute.field == "knowledge_system",
-                StakeholderAttribute.code == filters.knowledge_system,
+        conditions.append(
+            Stakeholder.id.in_(
+                select(StakeholderAttribute.stakeholder_id).where(
+                    StakeholderAttribute.field == "knowledge_system",
+                    StakeholderAttribute.code == filters.knowledge_system,
+                )
             )
-        ))
+        )
     if filters.organisation_id:
         conditions.append(Stakeholder.organisation_id == filters.organisation_id)
     if filters.registered_after is not None:
@@ -176,15 +182,27 @@ def page(session: Session, filters: RegistryFilters, scope: Scope, country: str 
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
     # fetch the wide columns and the account's name for the page's rows only.
     page_ids = (
-        _base([Stakeholder.id]).where(*conditions).order_by(*order)
-        .offset((filters.page - 1) * filters.per_page).limit(filters.per_page)
+        _base([Stakeholder.id])
+        .where(*conditions)
+        .order_by(*order)
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page)
     ).subquery()
     statement = (
-        _base([
-            Stakeholder.id, Stakeholder.user_id, User.name, Stakeholder.organisation_id, Organisation.name,
-            Stakeholder.country, Stakeholder.category, Stakeholder.stakeholder_type, Stakeholder.gender,
-            Stakeholder.is_active,
-        ])
+        _base(
+            [
+                Stakeholder.id,
+                Stakeholder.user_id,
+                User.name,
+                Stakeholder.organisation_id,
+                Organisation.name,
+                Stakeholder.country,
+                Stakeholder.category,
+                Stakeholder.stakeholder_type,
+                Stakeholder.gender,
+                Stakeholder.is_active,
+            ]
+        )
         .join(page_ids, page_ids.c.id == Stakeholder.id)
         .outerjoin(User, User.id == Stakeholder.user_id)
         .order_by(*order)
@@ -192,15 +210,13 @@ def page(session: Session, filters: RegistryFilters, scope: Scope, country: str 
     return [RegistryRow(*row) for row in session.exec(statement).all()]
 
 
-def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None,
-            batch: int = 1000):
+def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, batch: int = 1000):
     """Every matching row, read in pages, for downloads."""
     for rows in pages(session, filters, scope, country, batch):
         yield from rows
 
 
-def pages(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None,
-          batch: int = 1000):
+def pages(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, batch: int = 1000):
     """Every matching row, page after page of `batch` rows (no counting)."""
     number = 1
     while True:
@@ -212,8 +228,9 @@ def pages(session: Session, filters: RegistryFilters, scope: Scope, country: str
         number += 1
 
 
-def breakdown(session: Session, column: str, filters: RegistryFilters, scope: Scope,
-              country: str | None = None) -> dict[str, int]:
+def breakdown(
+    session: Session, column: str, filters: RegistryFilters, scope: Scope, country: str | None = None
+) -> dict[str, int]:
     """Counts per value of a Stakeholder column (or a multi-valued field) among the matches."""
     conditions = _filtered(filters, scope, country)
     if column in {"category", "gender", "stakeholder_type", "sector", "country"}:
@@ -222,8 +239,10 @@ def breakdown(session: Session, column: str, filters: RegistryFilters, scope: Sc
     else:
         statement = (
             _base([StakeholderAttribute.code, func.count()])
-            .join(StakeholderAttribute, and_(StakeholderAttribute.stakeholder_id == Stakeholder.id,
-                                              StakeholderAttribute.field == column))
+            .join(
+                StakeholderAttribute,
+                and_(StakeholderAttribute.stakeholder_id == Stakeholder.id, StakeholderAttribute.field == column),
+            )
             .where(*conditions)
             .group_by(StakeholderAttribute.code)
         )

@@ -1,4 +1,5 @@
 """What a stakeholder does about themself: register, edit, consent, download, delete."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,8 +12,9 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
-from stakeholders import services, vocabularies as vocab
-from stakeholders.models import ConsentRecord, Organisation, Participation, Activity, Stakeholder
+from stakeholders import services
+from stakeholders import vocabularies as vocab
+from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder
 
 
 def register_stakeholder(
@@ -36,8 +38,15 @@ def register_stakeholder(
         services.apply_profile(db, stakeholder, user, profile)
         services.record_consents(db, stakeholder, consents, only_changes=False)
 
-    accounts.register(session=session, email=email, password=password, name=profile.name, locale=locale, ip=ip,
-                      on_created=create_profile)
+    accounts.register(
+        session=session,
+        email=email,
+        password=password,
+        name=profile.name,
+        locale=locale,
+        ip=ip,
+        on_created=create_profile,
+    )
 
 
 def update_profile(
@@ -47,15 +56,20 @@ def update_profile(
     profile: services.ProfileData,
     proposal: services.OrganisationData | None,
 ) -> Stakeholder:
-    stakeholder = services.stakeholder_for_user(session, user.id) or Stakeholder(user_id=user.id,
-                                                                                  category=profile.category)
+    stakeholder = services.stakeholder_for_user(session, user.id) or Stakeholder(
+        user_id=user.id, category=profile.category
+    )
     if proposal is not None:
         profile.organisation_id = services.propose_organisation(session, proposal, proposed_by=user.id).id
     profile.preferred_language = user.locale or stakeholder.preferred_language
     services.apply_profile(session, stakeholder, user, profile)
     if stakeholder.id is not None and not services.consent_history(session, stakeholder.id):
-        services.record_consents(session, stakeholder, {"data_processing": True, **{
-            kind: False for kind in services.OPTIONAL_CONSENTS}}, only_changes=False)
+        services.record_consents(
+            session,
+            stakeholder,
+            {"data_processing": True, **{kind: False for kind in services.OPTIONAL_CONSENTS}},
+            only_changes=False,
+        )
     session.commit()
     return stakeholder
 
@@ -70,41 +84,68 @@ def personal_data(session: Session, user: User) -> dict:
     stakeholder = services.stakeholder_for_user(session, user.id)
     data = {
         "account": {
-            "email": user.email, "name": user.name, "role": user.role, "language": user.locale,
-            "time_zone": user.timezone, "created_at": user.created_at.isoformat(),
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "language": user.locale,
+            "time_zone": user.timezone,
+            "created_at": user.created_at.isoformat(),
             "email_verified_at": user.email_verified_at.isoformat() if user.email_verified_at else None,
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
             "focal_point_country": user.focal_country,
         },
-        "profile": None, "consents": [], "participation": [], "audit_log": [],
+        "profile": None,
+        "consents": [],
+        "participation": [],
+        "audit_log": [],
     }
     if stakeholder is not None:
         organisation = session.get(Organisation, stakeholder.organisation_id) if stakeholder.organisation_id else None
         data["profile"] = {
             "organisation": organisation.name if organisation else None,
-            "job_title": stakeholder.job_title, "country": stakeholder.country,
-            "nationality": stakeholder.nationality, "gender": stakeholder.gender,
+            "job_title": stakeholder.job_title,
+            "country": stakeholder.country,
+            "nationality": stakeholder.nationality,
+            "gender": stakeholder.gender,
             "gender_self_described": stakeholder.gender_self_described,
-            "stakeholder_type": stakeholder.stakeholder_type, "category": stakeholder.category,
-            "sector": stakeholder.sector, "preferred_language": stakeholder.preferred_language,
-            "phone": stakeholder.phone, **services.attributes(session, stakeholder.id),
+            "stakeholder_type": stakeholder.stakeholder_type,
+            "category": stakeholder.category,
+            "sector": stakeholder.sector,
+            "preferred_language": stakeholder.preferred_language,
+            "phone": stakeholder.phone,
+            **services.attributes(session, stakeholder.id),
             "public_listing": stakeholder.public_listing,
             "share_with_focal_point": stakeholder.share_with_focal_point,
             "mailing_list": stakeholder.mailing_list,
         }
         data["consents"] = [
-            {"kind": r.kind, "granted": r.granted, "text_version": r.text_version,
-             "text": vocab.english(vocab.CONSENT.labels[r.kind]), "recorded_at": r.recorded_at.isoformat()}
+            {
+                "kind": r.kind,
+                "granted": r.granted,
+                "text_version": r.text_version,
+                "text": vocab.english(vocab.CONSENT.labels[r.kind]),
+                "recorded_at": r.recorded_at.isoformat(),
+            }
             for r in services.consent_history(session, stakeholder.id)
         ]
-        rows = session.exec(select(Participation, Activity).join(Activity, Activity.id == Participation.activity_id)
-                            .where(Participation.stakeholder_id == stakeholder.id)).all()
+        rows = session.exec(
+            select(Participation, Activity)
+            .join(Activity, Activity.id == Participation.activity_id)
+            .where(Participation.stakeholder_id == stakeholder.id)
+        ).all()
         data["participation"] = [
-            {"activity": a.title, "type": a.activity_type, "date": a.start_date.isoformat(), "role": p.role,
-             "comments": p.comments} for p, a in rows
+            {
+                "activity": a.title,
+                "type": a.activity_type,
+                "date": a.start_date.isoformat(),
+                "role": p.role,
+                "comments": p.comments,
+            }
+            for p, a in rows
         ]
-    events = session.exec(select(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id)
-                          .order_by(audit.AuditEvent.occurred_at)).all()
+    events = session.exec(
+        select(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id).order_by(audit.AuditEvent.occurred_at)
+    ).all()
     data["audit_log"] = [{"action": e.action, "at": e.occurred_at.isoformat(), "ip": e.ip} for e in events]
     return data
 

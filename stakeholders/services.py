@@ -1,4 +1,5 @@
 """Registry actions: profiles, consents, organisations. No HTTP here; each action commits once."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -84,8 +85,16 @@ def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None,
     stakeholder.search_name = search_key(data.name)
     stakeholder.country = data.country.upper()
     stakeholder.nationality = data.nationality.upper() if data.nationality else None
-    for name in ("category", "stakeholder_type", "gender", "sector", "job_title", "preferred_language",
-                 "phone", "organisation_id"):
+    for name in (
+        "category",
+        "stakeholder_type",
+        "gender",
+        "sector",
+        "job_title",
+        "preferred_language",
+        "phone",
+        "organisation_id",
+    ):
         setattr(stakeholder, name, getattr(data, name))
     stakeholder.gender_self_described = data.gender_self_described if data.gender == "another" else ""
     stakeholder.updated_at = utcnow()
@@ -94,8 +103,11 @@ def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None,
     session.add(stakeholder)
     session.flush()
     for name, codes in data.multi.items():
-        session.exec(delete(StakeholderAttribute).where(
-            StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == name))
+        session.exec(
+            delete(StakeholderAttribute).where(
+                StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == name
+            )
+        )
         for code in dict.fromkeys(codes):
             session.add(StakeholderAttribute(stakeholder_id=stakeholder.id, field=name, code=code))
 
@@ -138,8 +150,9 @@ def stakeholder_for_user(session: Session, user_id: int) -> Stakeholder | None:
 OPTIONAL_CONSENTS = ("public_listing", "share_with_focal_point", "mailing_list")
 
 
-def record_consents(session: Session, stakeholder: Stakeholder, granted: dict[str, bool], *,
-                    only_changes: bool = True) -> None:
+def record_consents(
+    session: Session, stakeholder: Stakeholder, granted: dict[str, bool], *, only_changes: bool = True
+) -> None:
     """Record consents with the current text version; no commit.
 
     At registration every consent is recorded (`only_changes=False`), ticked or not; later,
@@ -154,13 +167,21 @@ def record_consents(session: Session, stakeholder: Stakeholder, granted: dict[st
             if only_changes and getattr(stakeholder, kind) == value:
                 continue
             setattr(stakeholder, kind, value)
-        session.add(ConsentRecord(stakeholder_id=stakeholder.id, kind=kind, granted=value,
-                                  text_version=vocab.CONSENT_TEXT_VERSION))
+        session.add(
+            ConsentRecord(
+                stakeholder_id=stakeholder.id, kind=kind, granted=value, text_version=vocab.CONSENT_TEXT_VERSION
+            )
+        )
 
 
 def consent_history(session: Session, stakeholder_id: int) -> list[ConsentRecord]:
-    return list(session.exec(select(ConsentRecord).where(ConsentRecord.stakeholder_id == stakeholder_id)
-                             .order_by(ConsentRecord.recorded_at, ConsentRecord.id)))
+    return list(
+        session.exec(
+            select(ConsentRecord)
+            .where(ConsentRecord.stakeholder_id == stakeholder_id)
+            .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+        )
+    )
 
 
 # --- organisations -----------------------------------------------------------------------
@@ -199,8 +220,7 @@ def find_organisation(session: Session, name: str, country: str | None) -> Organ
         Organisation.search_name == search_key(name),
         Organisation.status.in_(("pending", "approved")),
     )
-    statement = statement.where(
-        Organisation.country == country.upper() if country else Organisation.country.is_(None))
+    statement = statement.where(Organisation.country == country.upper() if country else Organisation.country.is_(None))
     return session.exec(statement).first()
 
 
@@ -224,9 +244,11 @@ def apply_organisation(session: Session, organisation: Organisation, data: Organ
         elif existing:
             session.delete(existing)
     for plenary, year in data.admissions:
-        known = session.exec(select(ObserverAdmission).where(
-            ObserverAdmission.organisation_id == organisation.id,
-            ObserverAdmission.plenary_session == plenary)).first()
+        known = session.exec(
+            select(ObserverAdmission).where(
+                ObserverAdmission.organisation_id == organisation.id, ObserverAdmission.plenary_session == plenary
+            )
+        ).first()
         if known:
             known.year = int(year)
         else:
@@ -239,14 +261,16 @@ def propose_organisation(session: Session, data: OrganisationData, proposed_by: 
     existing = find_organisation(session, data.name, data.country)
     if existing is not None:
         return existing
-    organisation = Organisation(name="", search_name="", org_type=data.org_type, status="pending",
-                                proposed_by_id=proposed_by)
+    organisation = Organisation(
+        name="", search_name="", org_type=data.org_type, status="pending", proposed_by_id=proposed_by
+    )
     return apply_organisation(session, organisation, data)
 
 
 def approved_organisations(session: Session) -> list[Organisation]:
-    return list(session.exec(select(Organisation).where(Organisation.status == "approved")
-                             .order_by(Organisation.search_name)))
+    return list(
+        session.exec(select(Organisation).where(Organisation.status == "approved").order_by(Organisation.search_name))
+    )
 
 
 def localised_name(session: Session, organisation: Organisation, language: str) -> str:
@@ -254,20 +278,25 @@ def localised_name(session: Session, organisation: Organisation, language: str) 
     return other.name if other else organisation.name
 
 
-def set_organisation_status(*, session: Session, organisation: Organisation, status: str,
-                            actor_id: int | None) -> None:
+def set_organisation_status(*, session: Session, organisation: Organisation, status: str, actor_id: int | None) -> None:
     if status not in {"approved", "rejected"}:
         raise RegistryError("status must be approved or rejected")
     organisation.status = status
     organisation.approved_at = utcnow() if status == "approved" else None
-    audit.record(session, f"organisation.{status}", actor_id=actor_id, target=organisation.name,
-                 organisation_id=organisation.id)
+    audit.record(
+        session, f"organisation.{status}", actor_id=actor_id, target=organisation.name, organisation_id=organisation.id
+    )
     session.commit()
 
 
 def organisation_admissions(session: Session, organisation_id: int) -> list[ObserverAdmission]:
-    return list(session.exec(select(ObserverAdmission).where(ObserverAdmission.organisation_id == organisation_id)
-                             .order_by(ObserverAdmission.year)))
+    return list(
+        session.exec(
+            select(ObserverAdmission)
+            .where(ObserverAdmission.organisation_id == organisation_id)
+            .order_by(ObserverAdmission.year)
+        )
+    )
 
 
 def labelled(vocabulary: vocab.Vocabulary, codes: Iterable[str]) -> list[str]:
@@ -288,13 +317,23 @@ def set_stakeholder_active(*, session: Session, stakeholder: Stakeholder, active
                 from core.accounts.models import new_session_epoch
 
                 user.session_epoch = new_session_epoch()
-    audit.record(session, "stakeholder.activated" if active else "stakeholder.deactivated",
-                 actor_id=actor_id, target=f"stakeholder:{stakeholder.id}")
+    audit.record(
+        session,
+        "stakeholder.activated" if active else "stakeholder.deactivated",
+        actor_id=actor_id,
+        target=f"stakeholder:{stakeholder.id}",
+    )
     session.commit()
 
 
-def update_stakeholder(*, session: Session, stakeholder: Stakeholder, profile: ProfileData,
-                       proposal: OrganisationData | None, actor_id: int | None) -> None:
+def update_stakeholder(
+    *,
+    session: Session,
+    stakeholder: Stakeholder,
+    profile: ProfileData,
+    proposal: OrganisationData | None,
+    actor_id: int | None,
+) -> None:
     user = session.get(User, stakeholder.user_id) if stakeholder.user_id else None
     if proposal is not None:
         profile.organisation_id = propose_organisation(session, proposal, proposed_by=None).id
@@ -304,30 +343,47 @@ def update_stakeholder(*, session: Session, stakeholder: Stakeholder, profile: P
     session.commit()
 
 
-def save_organisation(*, session: Session, organisation: Organisation | None, data: OrganisationData,
-                      actor_id: int | None) -> Organisation:
+def save_organisation(
+    *, session: Session, organisation: Organisation | None, data: OrganisationData, actor_id: int | None
+) -> Organisation:
     """Create (approved: the secretariat vouches for it) or update an organisation."""
     renamed = organisation is None or (search_key(data.name), (data.country or "").upper() or None) != (
-        organisation.search_name, organisation.country)
+        organisation.search_name,
+        organisation.country,
+    )
     if renamed and find_organisation(session, data.name, data.country) not in (None, organisation):
         raise RegistryError(str(_l("An organisation with this name already exists in this country.")))
     if organisation is None:
-        organisation = Organisation(name="", search_name="", org_type=data.org_type, status="approved",
-                                    approved_at=utcnow())
+        organisation = Organisation(
+            name="", search_name="", org_type=data.org_type, status="approved", approved_at=utcnow()
+        )
     apply_organisation(session, organisation, data)
-    audit.record(session, "organisation.saved", actor_id=actor_id, target=organisation.name,
-                 organisation_id=organisation.id)
+    audit.record(
+        session, "organisation.saved", actor_id=actor_id, target=organisation.name, organisation_id=organisation.id
+    )
     session.commit()
     return organisation
 
 
-def list_organisations(session: Session, *, q: str = "", status: str = "", org_type: str = "", country: str = "",
-                       page: int = 1, per_page: int = 25):
+def list_organisations(
+    session: Session,
+    *,
+    q: str = "",
+    status: str = "",
+    org_type: str = "",
+    country: str = "",
+    page: int = 1,
+    per_page: int = 25,
+):
     """(rows of (Organisation, member count), total), pending first then by name."""
     from sqlmodel import case, func
 
-    members = (select(Stakeholder.organisation_id, func.count().label("n"))
-               .where(Stakeholder.erased_at.is_(None)).group_by(Stakeholder.organisation_id).subquery())
+    members = (
+        select(Stakeholder.organisation_id, func.count().label("n"))
+        .where(Stakeholder.erased_at.is_(None))
+        .group_by(Stakeholder.organisation_id)
+        .subquery()
+    )
     conditions = []
     if q:
         like = f"%{search_key(q)}%"
@@ -346,29 +402,33 @@ def list_organisations(session: Session, *, q: str = "", status: str = "", org_t
         .outerjoin(members, members.c.organisation_id == Organisation.id)
         .where(*conditions)
         .order_by(case((Organisation.status == "pending", 0), else_=1), Organisation.search_name)
-        .offset((page - 1) * per_page).limit(per_page)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     ).all()
     return list(rows), total
 
 
 def organisation_other_names(session: Session, organisation_id: int) -> dict[str, str]:
-    return {n.language: n.name for n in session.exec(
-        select(OrganisationName).where(OrganisationName.organisation_id == organisation_id))}
+    return {
+        n.language: n.name
+        for n in session.exec(select(OrganisationName).where(OrganisationName.organisation_id == organisation_id))
+    }
 
 
 def account_emails(session: Session, user_ids: set[int]) -> dict[int, str]:
     ids, emails = sorted(user_ids), {}
     for start in range(0, len(ids), 900):  # stay under SQLite's bound-parameter limit
-        emails.update(session.exec(select(User.id, User.email).where(User.id.in_(ids[start:start + 900]))).all())
+        emails.update(session.exec(select(User.id, User.email).where(User.id.in_(ids[start : start + 900]))).all())
     return emails
 
 
 def public_flags(session: Session, stakeholder_ids: list[int]) -> dict[int, bool]:
     flags = {}
     for start in range(0, len(stakeholder_ids), 900):  # stay under SQLite's bound-parameter limit
-        chunk = stakeholder_ids[start:start + 900]
-        flags.update(session.exec(select(Stakeholder.id, Stakeholder.public_listing)
-                                  .where(Stakeholder.id.in_(chunk))).all())
+        chunk = stakeholder_ids[start : start + 900]
+        flags.update(
+            session.exec(select(Stakeholder.id, Stakeholder.public_listing).where(Stakeholder.id.in_(chunk))).all()
+        )
     return flags
 
 

@@ -4,6 +4,7 @@ Every row keeps its spreadsheet row number (the header is normally row 1), so a 
 report can send the reader to the very cell. Column names are compared without case and
 surrounding spaces. Anything unreadable becomes a `TableError` with a message fit to show.
 """
+
 from __future__ import annotations
 
 import csv
@@ -110,8 +111,9 @@ def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TableError(_l("The file is not UTF-8 text. In your spreadsheet program, save it as "
-                            "\"CSV UTF-8\" or as .xlsx.")) from None
+        raise TableError(
+            _l('The file is not UTF-8 text. In your spreadsheet program, save it as "CSV UTF-8" or as .xlsx.')
+        ) from None
     if "\x00" in text:
         raise TableError(_l("The file is not a CSV or XLSX table."))
     delimiter = _delimiter(text)
@@ -166,7 +168,7 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
         try:
             # Read-only sheets yield every row from row 1, empty ones included: the count is the row number.
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [_cell_text(v) for v in values[:MAX_COLUMNS + 1]]
+                yield number, [_cell_text(v) for v in values[: MAX_COLUMNS + 1]]
         except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):
             raise TableError(_l("The file is not a readable XLSX workbook.")) from None
     finally:

@@ -1,4 +1,5 @@
 """Search keys: names compared without case or accents, in any script."""
+
 import unicodedata
 
 

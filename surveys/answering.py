@@ -5,6 +5,7 @@ Answers travel as *raw* values (what a form posts: a string, or a list of string
 *Typed* values (see surveys.expressions) are what `relevant` and `constraint` see and what
 submission stores. Plain functions over a Definition: no Flask, no database.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,6 +25,7 @@ _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
 
 
 # --- values -----------------------------------------------------------------------------------
+
 
 def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
     """A posted value as the draft keeps it; None when left empty."""
@@ -64,6 +66,7 @@ def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, ob
 
 
 # --- relevance and visibility -----------------------------------------------------------------
+
 
 def _evaluate_bool(expression: str, values: Mapping[str, object], current=None) -> bool:
     from surveys.expressions import evaluate_bool
@@ -117,8 +120,15 @@ def page_items(page: Page, values: Mapping[str, object], *, registry: bool) -> l
         if isinstance(item, Grid):
             rows = tuple(q for q in item.questions if _asked(q, registry) and _shown(q.relevant, values, on_page))
             if rows and _shown(item.relevant, values, on_page):
-                shown.append(Grid(name=item.name, labels=item.labels, list_name=item.list_name,
-                                  questions=rows, relevant=item.relevant))
+                shown.append(
+                    Grid(
+                        name=item.name,
+                        labels=item.labels,
+                        list_name=item.list_name,
+                        questions=rows,
+                        relevant=item.relevant,
+                    )
+                )
         elif _asked(item, registry) and _shown(item.relevant, values, on_page):
             shown.append(item)
     return shown
@@ -141,12 +151,14 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
                 questions = item.questions
             else:
                 questions = (item,)
-            found.extend(q for q in questions if q.type != "note" and _asked(q, registry)
-                         and is_relevant(q.relevant, values))
+            found.extend(
+                q for q in questions if q.type != "note" and _asked(q, registry) and is_relevant(q.relevant, values)
+            )
     return found
 
 
 # --- validation -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -156,8 +168,9 @@ class Problem:
     messages: dict[str, str] = field(default_factory=dict)  # the instrument's own text, by language
 
 
-def check_question(definition: Definition, question: Question, raw: Raw | None,
-                   values: Mapping[str, object]) -> Problem | None:
+def check_question(
+    definition: Definition, question: Question, raw: Raw | None, values: Mapping[str, object]
+) -> Problem | None:
     """The problem with one relevant question's answer, or None."""
     if raw is None:
         return Problem("required", question.required_messages) if question.required else None
@@ -176,8 +189,9 @@ def check_question(definition: Definition, question: Question, raw: Raw | None,
     return None
 
 
-def validate_questions(definition: Definition, questions, raw: Mapping[str, Raw],
-                       values: Mapping[str, object]) -> dict[str, Problem]:
+def validate_questions(
+    definition: Definition, questions, raw: Mapping[str, Raw], values: Mapping[str, object]
+) -> dict[str, Problem]:
     problems = {}
     for question in questions:
         if question.type == "note":
@@ -188,8 +202,7 @@ def validate_questions(definition: Definition, questions, raw: Mapping[str, Raw]
     return problems
 
 
-def validate_page(definition: Definition, page: Page, raw: Mapping[str, Raw], *,
-                  registry: bool) -> dict[str, Problem]:
+def validate_page(definition: Definition, page: Page, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, Problem]:
     """Problems on one page, given every answer so far (`raw` holds earlier pages too)."""
     values = typed_values(definition, raw)
     applicable = []
@@ -219,6 +232,7 @@ def first_page_with(pages: list[Page], names) -> int:
 
 # --- what submission stores -------------------------------------------------------------------
 
+
 def kept_answers(definition: Definition, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, object]:
     """Typed answers of the questions that apply: non-relevant ones are dropped."""
     values = typed_values(definition, raw)
@@ -243,8 +257,12 @@ def answer_columns(question: Question, value) -> dict:
 
 def content_digest(answers: Mapping[str, object]) -> str:
     """A fingerprint of a submission's content: equal answers give equal digests."""
-    canonical = json.dumps({k: (v.isoformat() if isinstance(v, date) else v) for k, v in answers.items()},
-                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = json.dumps(
+        {k: (v.isoformat() if isinstance(v, date) else v) for k, v in answers.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -1,4 +1,5 @@
 """`flask --app app surveys ...`: import and export instruments as XLSForm workbooks."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,16 +16,23 @@ def surveys_group():
     pass
 
 
-@surveys_group.command("import-instrument", help="Store FILE (an XLSForm .xlsx) as the next version of the "
-                                                  "instrument CODE; the same content again stores nothing.")
+@surveys_group.command(
+    "import-instrument",
+    help="Store FILE (an XLSForm .xlsx) as the next version of the "
+    "instrument CODE; the same content again stores nothing.",
+)
 @click.argument("code")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--name", default=None, help="The instrument's name for the secretariat (new instruments only; "
-                                           "default: the form's English title).")
+@click.option(
+    "--name",
+    default=None,
+    help="The instrument's name for the secretariat (new instruments only; default: the form's English title).",
+)
 def import_instrument(code, file, name):
     try:
-        version, created = instruments.store_version(get_session(), code=code, name=name,
-                                                     data=file.read_bytes(), filename=file.name)
+        version, created = instruments.store_version(
+            get_session(), code=code, name=name, data=file.read_bytes(), filename=file.name
+        )
     except xlsform.XLSFormError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -35,8 +43,10 @@ def import_instrument(code, file, name):
         click.echo(f"Unchanged: {code} version {version.number} has the same content ({version.content_hash[:12]}).")
 
 
-@surveys_group.command("export-instrument", help="Write version N (default: the latest) of the instrument CODE "
-                                                  "to OUT as an XLSForm workbook.")
+@surveys_group.command(
+    "export-instrument",
+    help="Write version N (default: the latest) of the instrument CODE to OUT as an XLSForm workbook.",
+)
 @click.argument("code")
 @click.argument("out", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @click.option("--version", "number", type=int, default=None, help="Version number (default: the latest).")
@@ -49,8 +59,10 @@ def export_instrument(code, out, number, original):
     click.echo(f"Wrote {code} version {version.number} to {out}.")
 
 
-@surveys_group.command("install-instruments", help="Store the needs analysis and the annual survey shipped "
-                                                    "with the platform (nothing if already stored).")
+@surveys_group.command(
+    "install-instruments",
+    help="Store the needs analysis and the annual survey shipped with the platform (nothing if already stored).",
+)
 def install_instruments():
     try:
         versions = instruments.install_shipped(get_session())

@@ -4,6 +4,7 @@
 Also `mail_links()`, the absolute addresses survey messages carry, built from BASE_URL so that a
 message composed in a request or on the command line links to the public site.
 """
+
 from __future__ import annotations
 
 import click
@@ -29,27 +30,34 @@ def open_link_url(token: str) -> str:
 def mail_links() -> invitations.MailLinks:
     return invitations.MailLinks(
         invitation=invitation_url,
-        unsubscribe=lambda stakeholder_id: absolute_url("survey_unsubscribe.unsubscribe",
-                                                     token=make_unsubscribe_token(stakeholder_id)),
+        unsubscribe=lambda stakeholder_id: absolute_url(
+            "survey_unsubscribe.unsubscribe", token=make_unsubscribe_token(stakeholder_id)
+        ),
     )
 
 
-@click.command("send-reminders", help="Send the survey reminders that are due to invitees who have not "
-                                      "submitted their answers, each in their language.")
+@click.command(
+    "send-reminders",
+    help="Send the survey reminders that are due to invitees who have not "
+    "submitted their answers, each in their language.",
+)
 @with_appcontext
 @now_option
 def send_reminders(now):
-    report = invitations.send_due_reminders(get_session(), links=mail_links(),
-                                            default_locale=current_app.config["DEFAULT_LANGUAGE"], now=now)
+    report = invitations.send_due_reminders(
+        get_session(), links=mail_links(), default_locale=current_app.config["DEFAULT_LANGUAGE"], now=now
+    )
     click.echo(f"Survey reminders sent: {len(report.sent)}")
     if report.failed:
         raise click.ClickException(f"Could not send to: {', '.join(report.failed)}")
 
 
-
-@click.command("send-invitations", help="Invite the audience of wave WAVE_ID who have not been invited yet "
-                                        "(the same as the button on the wave's page; better for large "
-                                        "audiences over SMTP).")
+@click.command(
+    "send-invitations",
+    help="Invite the audience of wave WAVE_ID who have not been invited yet "
+    "(the same as the button on the wave's page; better for large "
+    "audiences over SMTP).",
+)
 @with_appcontext
 @click.argument("wave_id", type=int)
 def send_invitations(wave_id):
@@ -58,8 +66,9 @@ def send_invitations(wave_id):
     if wave is None:
         raise click.ClickException(f"No wave {wave_id}.")
     try:
-        report = invitations.send_invitations(session, wave=wave, links=mail_links(),
-                                              default_locale=current_app.config["DEFAULT_LANGUAGE"])
+        report = invitations.send_invitations(
+            session, wave=wave, links=mail_links(), default_locale=current_app.config["DEFAULT_LANGUAGE"]
+        )
     except waves.WaveError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Invitations sent: {len(report.sent)}; already invited: {report.skipped}")

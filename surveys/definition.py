@@ -4,6 +4,7 @@ The XLSForm importer (`surveys.xlsform`) builds these from a workbook; the datab
 them as JSON (`InstrumentVersion.definition`) and `Definition.from_dict` reads them back.
 Everything here is plain data: no Flask, no database.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -107,9 +108,7 @@ class Definition:
                 return Grid(**{**i, "questions": tuple(question(q) for q in i["questions"])})
             return question(i)
 
-        pages = tuple(
-            Page(**{**p, "items": tuple(item(i) for i in p["items"])}) for p in data["pages"]
-        )
+        pages = tuple(Page(**{**p, "items": tuple(item(i) for i in p["items"])}) for p in data["pages"])
         choices = {name: tuple(Choice(**c) for c in items) for name, items in data["choices"].items()}
         return cls(**{**data, "pages": pages, "choices": choices})
 
@@ -118,5 +117,15 @@ def label(labels: Labels, language: str, fallback: str = "en") -> str:
     return labels.get(language) or labels.get(fallback) or ""
 
 
-__all__ = ["LANGUAGES", "QUESTION_TYPES", "PROFILE_FIELDS", "INDICATOR_GROUPS", "Choice", "Question",
-           "Grid", "Page", "Definition", "label"]
+__all__ = [
+    "LANGUAGES",
+    "QUESTION_TYPES",
+    "PROFILE_FIELDS",
+    "INDICATOR_GROUPS",
+    "Choice",
+    "Question",
+    "Grid",
+    "Page",
+    "Definition",
+    "label",
+]

@@ -11,6 +11,7 @@ annual survey, which lacked one question, so the two years compare through match
 Some respondents stopped part way: their drafts feed the drop-off figures.
 Everything comes from the seeded `rng`; rows go in with bulk inserts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,14 +30,27 @@ from stakeholders.models import Stakeholder
 from surveys import answering, instruments, xlsform
 from surveys.definition import Definition, Grid, Question
 from surveys.expressions import evaluate_bool
-from surveys.models import (Answer, Instrument, InstrumentVersion, Invitation, OpenLink, ReminderSchedule, Response,
-                            SurveyOptOut, Wave)
+from surveys.models import (
+    Answer,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    OpenLink,
+    ReminderSchedule,
+    Response,
+    SurveyOptOut,
+    Wave,
+)
 
 RESPONSES_PER_WAVE = 1000
 REGISTRY_SHARE = 0.65  # of each wave's responses; the rest come through open links
 DRAFT_SHARE = 0.08  # respondents who stopped part way, per submitted response
-NETWORKS = ("Open-ended stakeholder network", "Young ecologists network",
-            "Indigenous and local knowledge network", "Science-policy forum for Africa")
+NETWORKS = (
+    "Open-ended stakeholder network",
+    "Young ecologists network",
+    "Indigenous and local knowledge network",
+    "Science-policy forum for Africa",
+)
 DROPPED_IN_V1 = "timely_information"  # the annual survey's version 1 did not ask it
 # The 2020 survey's language counts, and how each region leans within them.
 LANGUAGE_BY_REGION = {
@@ -49,26 +63,72 @@ LANGUAGE_BY_REGION = {
 REGION_WEIGHTS = {"WEOG": 42.0, "GRULAC": 20.5, "AFR": 16.9, "APAC": 14.7, "EEG": 5.9}
 # How favourably a group tends to answer (added to a person's own leaning).
 REGION_LEAN = {"AFR": 0.6, "GRULAC": 0.3, "APAC": 0.2, "EEG": 0.0, "WEOG": -0.35}
-CATEGORY_LEAN = {"policymaker": 0.25, "un_mea": 0.3, "igo": 0.2, "science": 0.0, "practitioner": -0.05,
-                 "ngo": -0.15, "cbo": -0.1, "ilk": -0.3, "business": -0.35, "media": -0.1, "public": -0.1}
-CATEGORY_WEIGHTS = {"science": 40, "policymaker": 12, "ngo": 12, "practitioner": 10, "public": 6, "igo": 4,
-                    "un_mea": 3, "business": 3, "ilk": 3, "cbo": 4, "media": 3}
+CATEGORY_LEAN = {
+    "policymaker": 0.25,
+    "un_mea": 0.3,
+    "igo": 0.2,
+    "science": 0.0,
+    "practitioner": -0.05,
+    "ngo": -0.15,
+    "cbo": -0.1,
+    "ilk": -0.3,
+    "business": -0.35,
+    "media": -0.1,
+    "public": -0.1,
+}
+CATEGORY_WEIGHTS = {
+    "science": 40,
+    "policymaker": 12,
+    "ngo": 12,
+    "practitioner": 10,
+    "public": 6,
+    "igo": 4,
+    "un_mea": 3,
+    "business": 3,
+    "ilk": 3,
+    "cbo": 4,
+    "media": 3,
+}
 # Ordered answer lists: +1 when the first choice is the least favourable, -1 when it is the most.
-ORDERED_LISTS = {"willing5": 1, "interest5": 1, "prefer5": 1, "agree5": -1, "useful4": -1, "informed4": -1,
-                 "addressed": -1, "internet": -1}
+ORDERED_LISTS = {
+    "willing5": 1,
+    "interest5": 1,
+    "prefer5": 1,
+    "agree5": -1,
+    "useful4": -1,
+    "informed4": -1,
+    "addressed": -1,
+    "internet": -1,
+}
 COMMENTS = {
-    "en": ["More webinars for early-career researchers would help.", "Calls for experts should come earlier.",
-           "The summaries for policymakers are very useful in my work.", "Travel funding remains the main barrier."],
-    "es": ["Necesitamos más materiales en español.", "Los resúmenes para los responsables de políticas son muy útiles.",
-           "La financiación para viajar sigue siendo la principal barrera."],
-    "fr": ["Plus de documents en français, s'il vous plaît.", "Les appels à experts devraient être annoncés plus tôt.",
-           "Les résumés pour les décideurs sont très utiles."],
+    "en": [
+        "More webinars for early-career researchers would help.",
+        "Calls for experts should come earlier.",
+        "The summaries for policymakers are very useful in my work.",
+        "Travel funding remains the main barrier.",
+    ],
+    "es": [
+        "Necesitamos más materiales en español.",
+        "Los resúmenes para los responsables de políticas son muy útiles.",
+        "La financiación para viajar sigue siendo la principal barrera.",
+    ],
+    "fr": [
+        "Plus de documents en français, s'il vous plaît.",
+        "Les appels à experts devraient être annoncés plus tôt.",
+        "Les résumés pour les décideurs sont très utiles.",
+    ],
     "ar": ["نحتاج إلى مزيد من المواد باللغة العربية.", "التمويل هو العائق الرئيسي."],
     "ru": ["Нужно больше материалов на русском языке.", "Сроки подачи заявок слишком короткие."],
     "zh": ["希望有更多中文材料。", "专家征集的时间应更早公布。"],
 }
-OTHER_TEXT = {"en": "Local outreach", "es": "Divulgación local", "fr": "Sensibilisation locale",
-              "ar": "التوعية المحلية", "ru": "Местная просветительская работа", "zh": "地方宣传"}
+OTHER_TEXT = {
+    "en": "Local outreach",
+    "es": "Divulgación local",
+    "fr": "Sensibilisation locale",
+    "ar": "التوعية المحلية",
+    "ru": "Местная просветительская работа",
+    "zh": "地方宣传",
+}
 
 
 @dataclass
@@ -93,6 +153,7 @@ def _token(rng: random.Random) -> str:
 
 
 # --- instruments ------------------------------------------------------------------------------
+
 
 def _without(definition: Definition, name: str) -> Definition:
     """The definition less one question (how version 1 of the annual survey looked)."""
@@ -121,9 +182,15 @@ def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, In
     annual = Instrument(code="annual-survey", name=name, created_at=datetime(2025, 8, 1, tzinfo=UTC))
     session.add(annual)
     session.flush()
-    first = InstrumentVersion(instrument_id=annual.id, number=1, content_hash=xlsform.definition_hash(older),
-                              definition=older.to_dict(), xlsform=xlsform.definition_to_xlsform(older),
-                              filename="annual_survey_v1.xlsx", created_at=datetime(2025, 9, 1, tzinfo=UTC))
+    first = InstrumentVersion(
+        instrument_id=annual.id,
+        number=1,
+        content_hash=xlsform.definition_hash(older),
+        definition=older.to_dict(),
+        xlsform=xlsform.definition_to_xlsform(older),
+        filename="annual_survey_v1.xlsx",
+        created_at=datetime(2025, 9, 1, tzinfo=UTC),
+    )
     session.add(first)
     session.flush()
     installed = {version.instrument_id: version for version in instruments.install_shipped(session)}
@@ -132,6 +199,7 @@ def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, In
 
 
 # --- answers ----------------------------------------------------------------------------------
+
 
 def _ordered_position(rng, person: Person, size: int, direction: int, shift: float) -> int:
     """An index into an ordered list, higher = more favourable before `direction` applies."""
@@ -147,8 +215,16 @@ def _list_weights(name: str, choices: list[str], person: Person) -> list[float]:
     return [(base.random() ** 2 + 0.05) * (1.8 if tilt.random() < 0.25 else 1.0) for _ in choices]
 
 
-def _value(rng, question: Question, definition: Definition, person: Person, language: str, shift: float,
-           submitted: datetime, serial: int):
+def _value(
+    rng,
+    question: Question,
+    definition: Definition,
+    person: Person,
+    language: str,
+    shift: float,
+    submitted: datetime,
+    serial: int,
+):
     kind = question.type
     if question.profile:
         return getattr(person, question.profile)
@@ -163,8 +239,11 @@ def _value(rng, question: Question, definition: Definition, person: Person, lang
         if "none" in choices and rng.random() < 0.04:
             return ["none"]
         top = max(weights)
-        chosen = [c for c, w in zip(choices, weights) if c != "none"
-                  and rng.random() < (0.08 if c == "other" else 0.12 + 0.5 * w / top + 0.04 * person.lean)]
+        chosen = [
+            c
+            for c, w in zip(choices, weights)
+            if c != "none" and rng.random() < (0.08 if c == "other" else 0.12 + 0.5 * w / top + 0.04 * person.lean)
+        ]
         return chosen or [rng.choices([c for c in choices if c not in ("none", "other")] or choices)[0]]
     if kind == "integer":
         return int(rng.expovariate(1 / 6))
@@ -183,8 +262,16 @@ def _fits(question: Question, value, values: dict) -> bool:
     return not question.constraint or evaluate_bool(question.constraint, values, value)
 
 
-def _answers(rng, definition: Definition, person: Person, language: str, shift: float, submitted: datetime,
-             serial: int, registry: bool) -> tuple[dict, list[int]]:
+def _answers(
+    rng,
+    definition: Definition,
+    person: Person,
+    language: str,
+    shift: float,
+    submitted: datetime,
+    serial: int,
+    registry: bool,
+) -> tuple[dict, list[int]]:
     """Raw answers the way the form would post them, and the indices of the pages seen."""
     values = {q.name: None for q in definition.questions() if q.type != "note"}
     raw: dict = {}
@@ -207,8 +294,11 @@ def _answers(rng, definition: Definition, person: Person, language: str, shift: 
                     continue
                 if not answering.is_relevant(question.relevant, values):
                     continue
-                if not question.required and not question.profile and rng.random() < (
-                        0.7 if question.type == "text" and not question.other_of else 0.04):
+                if (
+                    not question.required
+                    and not question.profile
+                    and rng.random() < (0.7 if question.type == "text" and not question.other_of else 0.04)
+                ):
                     continue
                 for _attempt in range(6):
                     value = _value(rng, question, definition, person, language, shift, submitted, serial)
@@ -219,28 +309,57 @@ def _answers(rng, definition: Definition, person: Person, language: str, shift: 
                 else:
                     continue
                 values[question.name] = value
-                raw[question.name] = ([str(v) for v in value] if isinstance(value, list)
-                                      else value.isoformat() if isinstance(value, date) else str(value))
+                raw[question.name] = (
+                    [str(v) for v in value]
+                    if isinstance(value, list)
+                    else value.isoformat()
+                    if isinstance(value, date)
+                    else str(value)
+                )
     return raw, seen
 
 
 # --- respondents ------------------------------------------------------------------------------
 
+
 def _registry_people(session: Session, regions: dict[str, str]) -> list[tuple[Person, str]]:
-    rows = session.exec(select(Stakeholder.id, Stakeholder.country, Stakeholder.category, Stakeholder.gender,
-                               Stakeholder.stakeholder_type, Stakeholder.preferred_language)
-                        .where(Stakeholder.is_active.is_(True), Stakeholder.erased_at.is_(None))
-                        .order_by(Stakeholder.id)).all()
-    return [(Person(region=regions.get(country or "", "WEOG"), country=country, category=category,
-                    gender=gender, stakeholder_type=kind, stakeholder_id=sid), language)
-            for sid, country, category, gender, kind, language in rows]
+    rows = session.exec(
+        select(
+            Stakeholder.id,
+            Stakeholder.country,
+            Stakeholder.category,
+            Stakeholder.gender,
+            Stakeholder.stakeholder_type,
+            Stakeholder.preferred_language,
+        )
+        .where(Stakeholder.is_active.is_(True), Stakeholder.erased_at.is_(None))
+        .order_by(Stakeholder.id)
+    ).all()
+    return [
+        (
+            Person(
+                region=regions.get(country or "", "WEOG"),
+                country=country,
+                category=category,
+                gender=gender,
+                stakeholder_type=kind,
+                stakeholder_id=sid,
+            ),
+            language,
+        )
+        for sid, country, category, gender, kind, language in rows
+    ]
 
 
 def _open_person(rng, by_region: dict[str, list[str]]) -> Person:
     region = _weighted(rng, REGION_WEIGHTS)
-    return Person(region=region, country=rng.choice(by_region[region]), category=_weighted(rng, CATEGORY_WEIGHTS),
-                  gender=rng.choices(["male", "female", "another", "undisclosed"], [60, 37, 1, 2])[0],
-                  stakeholder_type=rng.choices(["contributor", "end_user", "both"], [45, 30, 25])[0])
+    return Person(
+        region=region,
+        country=rng.choice(by_region[region]),
+        category=_weighted(rng, CATEGORY_WEIGHTS),
+        gender=rng.choices(["male", "female", "another", "undisclosed"], [60, 37, 1, 2])[0],
+        stakeholder_type=rng.choices(["contributor", "end_user", "both"], [45, 30, 25])[0],
+    )
 
 
 def _language(rng, person: Person, preferred: str | None = None) -> str:
@@ -252,6 +371,7 @@ def _language(rng, person: Person, preferred: str | None = None) -> str:
 
 # --- waves ------------------------------------------------------------------------------------
 
+
 @dataclass
 class WavePlan:
     name: str
@@ -262,18 +382,37 @@ class WavePlan:
     shift: float  # the year's mood, added to everyone's leaning
 
 
-def _seed_wave(session: Session, rng: random.Random, plan: WavePlan, people: list[tuple[Person, str]],
-               by_region, opted_out: set[int], previous: Wave | None, scale: float, serial: list[int]) -> tuple:
+def _seed_wave(
+    session: Session,
+    rng: random.Random,
+    plan: WavePlan,
+    people: list[tuple[Person, str]],
+    by_region,
+    opted_out: set[int],
+    previous: Wave | None,
+    scale: float,
+    serial: list[int],
+) -> tuple:
     now = utcnow()
     definition = instruments.definition_of(plan.version)
-    wave = Wave(instrument_id=plan.version.instrument_id, version_id=plan.version.id, name=plan.name,
-                year=plan.year, opens_at=plan.opens_at, closes_at=plan.closes_at, status="published",
-                audience={}, previous_wave_id=previous.id if previous else None,
-                created_at=plan.opens_at - timedelta(days=20))
+    wave = Wave(
+        instrument_id=plan.version.instrument_id,
+        version_id=plan.version.id,
+        name=plan.name,
+        year=plan.year,
+        opens_at=plan.opens_at,
+        closes_at=plan.closes_at,
+        status="published",
+        audience={},
+        previous_wave_id=previous.id if previous else None,
+        created_at=plan.opens_at - timedelta(days=20),
+    )
     session.add(wave)
     session.flush()
-    links = [OpenLink(wave_id=wave.id, network=network, token=_token(rng), created_at=wave.created_at)
-             for network in NETWORKS]
+    links = [
+        OpenLink(wave_id=wave.id, network=network, token=_token(rng), created_at=wave.created_at)
+        for network in NETWORKS
+    ]
     session.add_all(links)
     session.flush()
     closed = plan.closes_at <= now
@@ -292,18 +431,28 @@ def _seed_wave(session: Session, rng: random.Random, plan: WavePlan, people: lis
     invitation_rows = []
     for person, language in invited:
         answered = person.stakeholder_id in answered_ids
-        invitation_rows.append({
-            "wave_id": wave.id, "stakeholder_id": person.stakeholder_id, "token": _token(rng),
-            "language": language or "en", "sent_at": plan.opens_at + timedelta(hours=2),
-            "reminders_sent": 0 if answered else (2 if closed else 1),
-            "last_reminded_at": None if answered else plan.opens_at + timedelta(days=10),
-            "created_at": plan.opens_at,
-        })
+        invitation_rows.append(
+            {
+                "wave_id": wave.id,
+                "stakeholder_id": person.stakeholder_id,
+                "token": _token(rng),
+                "language": language or "en",
+                "sent_at": plan.opens_at + timedelta(hours=2),
+                "reminders_sent": 0 if answered else (2 if closed else 1),
+                "last_reminded_at": None if answered else plan.opens_at + timedelta(days=10),
+                "created_at": plan.opens_at,
+            }
+        )
     if invitation_rows:
         session.execute(insert(Invitation), invitation_rows)
-    session.add(ReminderSchedule(wave_id=wave.id, send_at=plan.opens_at + timedelta(days=10),
-                                 sent_at=plan.opens_at + timedelta(days=10),
-                                 recipients=len(invited) - len(from_registry)))
+    session.add(
+        ReminderSchedule(
+            wave_id=wave.id,
+            send_at=plan.opens_at + timedelta(days=10),
+            sent_at=plan.opens_at + timedelta(days=10),
+            recipients=len(invited) - len(from_registry),
+        )
+    )
     if not closed:
         session.add(ReminderSchedule(wave_id=wave.id, send_at=plan.closes_at - timedelta(days=5)))
 
@@ -317,8 +466,19 @@ def _seed_wave(session: Session, rng: random.Random, plan: WavePlan, people: lis
         registry = link is None
         raw, _seen = _answers(rng, definition, person, language, plan.shift, submitted, serial[0], registry)
         kept = answering.kept_answers(definition, raw, registry=registry)
-        response_rows.append(_response_row(rng, wave, plan.version, person, link, language, submitted,
-                                           len(definition.pages), answering.content_digest(kept)))
+        response_rows.append(
+            _response_row(
+                rng,
+                wave,
+                plan.version,
+                person,
+                link,
+                language,
+                submitted,
+                len(definition.pages),
+                answering.content_digest(kept),
+            )
+        )
         answer_sets.append(kept)
 
     drafts = max(2, round(len(respondents) * DRAFT_SHARE))
@@ -336,36 +496,65 @@ def _seed_wave(session: Session, rng: random.Random, plan: WavePlan, people: lis
         started = plan.opens_at + timedelta(seconds=rng.random() * span)
         raw, seen = _answers(rng, definition, person, language, plan.shift, started, serial[0], registry)
         stop = rng.choice(seen[:-1] or seen)  # the page they left on (an index into the definition's pages)
-        saved = {q.name for index in seen if index < stop
-                 for q in answering.page_questions(definition.pages[index])}
+        saved = {q.name for index in seen if index < stop for q in answering.page_questions(definition.pages[index])}
         row = _response_row(rng, wave, plan.version, person, link, language, None, stop, None)
-        row.update(status="draft", draft={k: v for k, v in raw.items() if k in saved},
-                   started_at=started, updated_at=started + timedelta(minutes=rng.randint(2, 30)),
-                   resume_token_hash=None if registry else hashlib.sha256(_token(rng).encode()).hexdigest(),
-                   **{name: None for name in ("regional_group", "country", "category", "gender",
-                                              "stakeholder_type")})
+        row.update(
+            status="draft",
+            draft={k: v for k, v in raw.items() if k in saved},
+            started_at=started,
+            updated_at=started + timedelta(minutes=rng.randint(2, 30)),
+            resume_token_hash=None if registry else hashlib.sha256(_token(rng).encode()).hexdigest(),
+            **{name: None for name in ("regional_group", "country", "category", "gender", "stakeholder_type")},
+        )
         response_rows.append(row)
 
-    ids = session.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True),
-                          response_rows).scalars().all()
-    answer_rows = [{"response_id": rid, "question": name, **answering.answer_columns(questions[name], value)}
-                   for rid, kept in zip(ids, answer_sets) for name, value in kept.items()]
+    ids = (
+        session.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), response_rows)
+        .scalars()
+        .all()
+    )
+    answer_rows = [
+        {"response_id": rid, "question": name, **answering.answer_columns(questions[name], value)}
+        for rid, kept in zip(ids, answer_sets)
+        for name, value in kept.items()
+    ]
     if answer_rows:
         session.execute(insert(Answer), answer_rows)
     return wave, len(answer_sets), drafts
 
 
-def _response_row(rng, wave: Wave, version: InstrumentVersion, person: Person, link: OpenLink | None,
-                  language: str, submitted: datetime | None, last_page: int, digest: str | None) -> dict:
+def _response_row(
+    rng,
+    wave: Wave,
+    version: InstrumentVersion,
+    person: Person,
+    link: OpenLink | None,
+    language: str,
+    submitted: datetime | None,
+    last_page: int,
+    digest: str | None,
+) -> dict:
     started = (submitted or utcnow()) - timedelta(minutes=rng.randint(6, 25))
     return {
-        "wave_id": wave.id, "version_id": version.id, "stakeholder_id": person.stakeholder_id,
-        "open_link_id": link.id if link else None, "submission_key": _token(rng),
-        "resume_token_hash": None, "status": "submitted", "language": language, "draft": {},
-        "last_page": last_page, "content_digest": digest, "started_at": started,
-        "updated_at": submitted or started, "submitted_at": submitted,
-        "regional_group": person.region, "country": person.country, "category": person.category,
-        "gender": person.gender, "stakeholder_type": person.stakeholder_type,
+        "wave_id": wave.id,
+        "version_id": version.id,
+        "stakeholder_id": person.stakeholder_id,
+        "open_link_id": link.id if link else None,
+        "submission_key": _token(rng),
+        "resume_token_hash": None,
+        "status": "submitted",
+        "language": language,
+        "draft": {},
+        "last_page": last_page,
+        "content_digest": digest,
+        "started_at": started,
+        "updated_at": submitted or started,
+        "submitted_at": submitted,
+        "regional_group": person.region,
+        "country": person.country,
+        "category": person.category,
+        "gender": person.gender,
+        "stakeholder_type": person.stakeholder_type,
     }
 
 
@@ -373,29 +562,52 @@ def _response_row(rng, wave: Wave, version: InstrumentVersion, person: Person, l
 def seed_surveys(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
     rng = random.Random(rng.random())  # its own stream: adding survey data leaves the registry's unchanged
     needs, annual_v1, annual_v2 = _install(session)
-    regions = dict(session.exec(select(Country.iso2, Country.regional_group)
-                                .where(Country.regional_group.is_not(None))).all())
+    regions = dict(
+        session.exec(select(Country.iso2, Country.regional_group).where(Country.regional_group.is_not(None))).all()
+    )
     by_region: dict[str, list[str]] = {}
     for iso2, region in sorted(regions.items()):
         by_region.setdefault(region, []).append(iso2)
     people = _registry_people(session, regions)
     opted_out = {p.stakeholder_id for p, _ in rng.sample(people, len(people) // 100)}
     if opted_out:
-        session.execute(insert(SurveyOptOut), [{"stakeholder_id": sid, "created_at": datetime(2025, 3, 1, tzinfo=UTC)}
-                                               for sid in sorted(opted_out)])
+        session.execute(
+            insert(SurveyOptOut),
+            [{"stakeholder_id": sid, "created_at": datetime(2025, 3, 1, tzinfo=UTC)} for sid in sorted(opted_out)],
+        )
     now = utcnow()
     plans = [
-        WavePlan("Needs analysis 2024", 2024, needs, datetime(2024, 5, 4, tzinfo=UTC),
-                 datetime(2024, 6, 4, 23, 59, tzinfo=UTC), 0.0),
-        WavePlan("Annual survey 2025", 2025, annual_v1, datetime(2025, 10, 1, tzinfo=UTC),
-                 datetime(2025, 11, 15, 23, 59, tzinfo=UTC), 0.0),
+        WavePlan(
+            "Needs analysis 2024",
+            2024,
+            needs,
+            datetime(2024, 5, 4, tzinfo=UTC),
+            datetime(2024, 6, 4, 23, 59, tzinfo=UTC),
+            0.0,
+        ),
+        WavePlan(
+            "Annual survey 2025",
+            2025,
+            annual_v1,
+            datetime(2025, 10, 1, tzinfo=UTC),
+            datetime(2025, 11, 15, 23, 59, tzinfo=UTC),
+            0.0,
+        ),
         WavePlan("Annual survey 2026", 2026, annual_v2, now - timedelta(days=21), now + timedelta(days=30), 0.25),
     ]
     lines, previous, serial = [], None, [0]
     for plan in plans:
-        wave, submitted, drafts = _seed_wave(session, rng, plan, people, by_region, opted_out,
-                                             previous if plan.version.instrument_id == annual_v1.instrument_id
-                                             else None, scale, serial)
+        wave, submitted, drafts = _seed_wave(
+            session,
+            rng,
+            plan,
+            people,
+            by_region,
+            opted_out,
+            previous if plan.version.instrument_id == annual_v1.instrument_id else None,
+            scale,
+            serial,
+        )
         if plan.version.instrument_id == annual_v1.instrument_id:
             previous = wave
         lines.append(f"  {wave.name}: {submitted} responses, {drafts} unfinished")

@@ -12,6 +12,7 @@ through the stakeholder, so an answered invitation goes with the link (invited a
 both drop by one); an unanswered one stays as an anonymous "invited, no answer" with a new
 token, so an old link in a mailbox stops working and no reminder can reach anyone.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -35,8 +36,9 @@ def _forget_responses(session: Session, responses: list[Response]) -> None:
     pii = _pii_questions(session, {r.version_id for r in responses})
     for response in responses:
         if pii.get(response.version_id):
-            session.exec(delete(Answer).where(Answer.response_id == response.id,
-                                              Answer.question.in_(pii[response.version_id])))
+            session.exec(
+                delete(Answer).where(Answer.response_id == response.id, Answer.question.in_(pii[response.version_id]))
+            )
         response.stakeholder_id = None
         response.draft = {}  # the answers live in Answer rows; raw text may name the person
         session.add(response)

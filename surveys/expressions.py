@@ -15,6 +15,7 @@ numbers, two dates (or 'YYYY-MM-DD' strings) as dates, anything else as strings.
 `mod` by zero gives NaN, which makes every comparison false except `!=`. Parsing rejects bad
 input with `ExpressionError` only; evaluation never raises.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -455,8 +456,7 @@ class _Parser:
         if token.kind == "name" and token.text not in _OPERATOR_NAMES:
             return self._call(token)
         raise ExpressionError(
-            "expected a value (a number, 'text', ${name}, '.', '(' or a function), "
-            f"found {_describe(token)}",
+            f"expected a value (a number, 'text', ${{name}}, '.', '(' or a function), found {_describe(token)}",
             token.position,
         )
 
@@ -464,9 +464,7 @@ class _Parser:
         name = token.text
         if name not in _FUNCTIONS:
             if not self._is_operator(self.token, ("(",)):
-                raise ExpressionError(
-                    f"unknown name '{name}'; refer to a question as ${{{name}}}", token.position
-                )
+                raise ExpressionError(f"unknown name '{name}'; refer to a question as ${{{name}}}", token.position)
             supported = ", ".join(f"{f}()" for f in sorted(_FUNCTIONS))
             raise ExpressionError(f"unknown function '{name}()'; supported: {supported}", token.position)
         self._expect("(", f"after '{name}'")
@@ -482,9 +480,7 @@ class _Parser:
         wanted = _FUNCTIONS[name][0]
         if len(args) != wanted:
             plural = "" if wanted == 1 else "s"
-            raise ExpressionError(
-                f"{name}() takes {wanted} argument{plural}, found {len(args)}", token.position
-            )
+            raise ExpressionError(f"{name}() takes {wanted} argument{plural}, found {len(args)}", token.position)
         return _Call(name, tuple(args))
 
 

@@ -26,6 +26,7 @@ the frozen profile columns instead of columns of their own. A question named lik
 metadata columns gets the suffix `_answer`. When a question's type changed between versions
 the newest version's type wins; older values that do not fit it become missing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -40,8 +41,23 @@ from sqlmodel import Session
 from surveys.definition import Choice, Definition, Question
 from surveys.models import Answer, Instrument, InstrumentVersion, OpenLink, Response, Wave
 
-META_COLUMNS = ("response_id", "wave_id", "wave", "year", "instrument", "version", "submitted_at", "language",
-                "channel", "network", "regional_group", "country", "category", "gender", "stakeholder_type")
+META_COLUMNS = (
+    "response_id",
+    "wave_id",
+    "wave",
+    "year",
+    "instrument",
+    "version",
+    "submitted_at",
+    "language",
+    "channel",
+    "network",
+    "regional_group",
+    "country",
+    "category",
+    "gender",
+    "stakeholder_type",
+)
 PROFILE_COLUMNS = ("regional_group", "country", "category", "gender", "stakeholder_type")
 MULTIPLE_SEPARATOR = "__"  # `<question>__<choice>`
 _CATEGORICAL = ("wave", "instrument", "language", "channel", "network", *PROFILE_COLUMNS)
@@ -83,9 +99,13 @@ def _versions_present(connection, wave_ids: list[int]) -> list[tuple[int, int, D
     """(version id, number, definition, wave ids) of every version used by these waves, newest first."""
     response, wave, version = Response.__table__, Wave.__table__, InstrumentVersion.__table__
     pairs = set(connection.execute(select(wave.c.id, wave.c.version_id).where(wave.c.id.in_(wave_ids))).all())
-    pairs |= set(connection.execute(
-        select(response.c.wave_id, response.c.version_id).distinct()
-        .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")).all())
+    pairs |= set(
+        connection.execute(
+            select(response.c.wave_id, response.c.version_id)
+            .distinct()
+            .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
+        ).all()
+    )
     waves_of: dict[int, set[int]] = {}
     for wave_id, version_id in pairs:
         waves_of.setdefault(version_id, set()).add(wave_id)
@@ -93,7 +113,9 @@ def _versions_present(connection, wave_ids: list[int]) -> list[tuple[int, int, D
         return []
     rows = connection.execute(
         select(version.c.id, version.c.number, version.c.content_hash, version.c.definition)
-        .where(version.c.id.in_(list(waves_of))).order_by(version.c.created_at.desc(), version.c.id.desc())).all()
+        .where(version.c.id.in_(list(waves_of)))
+        .order_by(version.c.created_at.desc(), version.c.id.desc())
+    ).all()
     return [(row.id, row.number, _definition(row.content_hash, row.definition), waves_of[row.id]) for row in rows]
 
 
@@ -131,9 +153,17 @@ def _catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
 
 def _entry(question: Question, choices: tuple[Choice, ...]) -> CatalogQuestion:
     return CatalogQuestion(
-        name=question.name, type=question.type, list_name=question.list_name, labels=dict(question.labels),
-        choices=choices, pii=question.pii, quasi=question.quasi, indicator=question.indicator,
-        profile=question.profile, other_of=question.other_of)
+        name=question.name,
+        type=question.type,
+        list_name=question.list_name,
+        labels=dict(question.labels),
+        choices=choices,
+        pii=question.pii,
+        quasi=question.quasi,
+        indicator=question.indicator,
+        profile=question.profile,
+        other_of=question.other_of,
+    )
 
 
 def _columns_of(entry: CatalogQuestion) -> tuple[str, ...]:
@@ -153,12 +183,39 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     """
     catalog = _catalog(session.connection(), sorted(set(wave_ids)))
     return pd.DataFrame(
-        [{"name": q.name, "type": q.type, "list_name": q.list_name, "labels": q.labels,
-          "choices": {c.name: dict(c.labels) for c in q.choices}, "pii": q.pii, "quasi": q.quasi,
-          "indicator": q.indicator, "profile": q.profile, "other_of": q.other_of, "versions": q.versions,
-          "waves": q.waves, "columns": q.columns} for q in catalog],
-        columns=["name", "type", "list_name", "labels", "choices", "pii", "quasi", "indicator", "profile",
-                 "other_of", "versions", "waves", "columns"],
+        [
+            {
+                "name": q.name,
+                "type": q.type,
+                "list_name": q.list_name,
+                "labels": q.labels,
+                "choices": {c.name: dict(c.labels) for c in q.choices},
+                "pii": q.pii,
+                "quasi": q.quasi,
+                "indicator": q.indicator,
+                "profile": q.profile,
+                "other_of": q.other_of,
+                "versions": q.versions,
+                "waves": q.waves,
+                "columns": q.columns,
+            }
+            for q in catalog
+        ],
+        columns=[
+            "name",
+            "type",
+            "list_name",
+            "labels",
+            "choices",
+            "pii",
+            "quasi",
+            "indicator",
+            "profile",
+            "other_of",
+            "versions",
+            "waves",
+            "columns",
+        ],
     )
 
 
@@ -166,36 +223,51 @@ def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
     """The metadata columns. Per-wave and per-link values are looked up once, not joined per row."""
     response, wave, link = Response.__table__, Wave.__table__, OpenLink.__table__
     instrument, version = Instrument.__table__, InstrumentVersion.__table__
-    waves = {row.id: row for row in connection.execute(
-        select(wave.c.id, wave.c.name, wave.c.year).where(wave.c.id.in_(wave_ids)))}
-    versions = {row.id: row for row in connection.execute(
-        select(version.c.id, version.c.number, instrument.c.code).join(instrument, instrument.c.id ==
-                                                                        version.c.instrument_id)
-        .where(version.c.id.in_(select(response.c.version_id).where(response.c.wave_id.in_(wave_ids)))))}
+    waves = {
+        row.id: row
+        for row in connection.execute(select(wave.c.id, wave.c.name, wave.c.year).where(wave.c.id.in_(wave_ids)))
+    }
+    versions = {
+        row.id: row
+        for row in connection.execute(
+            select(version.c.id, version.c.number, instrument.c.code)
+            .join(instrument, instrument.c.id == version.c.instrument_id)
+            .where(version.c.id.in_(select(response.c.version_id).where(response.c.wave_id.in_(wave_ids))))
+        )
+    }
     networks = dict(connection.execute(select(link.c.id, link.c.network).where(link.c.wave_id.in_(wave_ids))).all())
     # The timestamp as the driver gives it (text on SQLite): pandas parses a column at once.
     result = connection.execute(
-        select(response.c.id, response.c.wave_id, response.c.version_id,
-               type_coerce(response.c.submitted_at, String), response.c.language, response.c.open_link_id,
-               *(response.c[name] for name in PROFILE_COLUMNS))
+        select(
+            response.c.id,
+            response.c.wave_id,
+            response.c.version_id,
+            type_coerce(response.c.submitted_at, String),
+            response.c.language,
+            response.c.open_link_id,
+            *(response.c[name] for name in PROFILE_COLUMNS),
+        )
         .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
-        .order_by(response.c.id))
+        .order_by(response.c.id)
+    )
     rows = result.all()
     columns = list(zip(*rows)) if rows else [()] * (6 + len(PROFILE_COLUMNS))
     ids, wave_of, version_of, submitted, language, link_of = (pd.Series(c, dtype=object) for c in columns[:6])
-    frame = pd.DataFrame({
-        "response_id": ids.astype(np.int64),
-        "wave_id": wave_of.astype(np.int64),
-        "wave": wave_of.map({w: row.name for w, row in waves.items()}),
-        "year": wave_of.map({w: row.year for w, row in waves.items()}).astype(np.int64),
-        "instrument": version_of.map({v: row.code for v, row in versions.items()}),
-        "version": version_of.map({v: row.number for v, row in versions.items()}).astype(np.int64),
-        "submitted_at": pd.to_datetime(submitted, utc=True, format="ISO8601"),
-        "language": language,
-        "channel": np.where(link_of.isna(), "invitation", "open_link"),
-        "network": link_of.map(networks),
-        **{name: pd.Series(values, dtype=object) for name, values in zip(PROFILE_COLUMNS, columns[6:])},
-    })
+    frame = pd.DataFrame(
+        {
+            "response_id": ids.astype(np.int64),
+            "wave_id": wave_of.astype(np.int64),
+            "wave": wave_of.map({w: row.name for w, row in waves.items()}),
+            "year": wave_of.map({w: row.year for w, row in waves.items()}).astype(np.int64),
+            "instrument": version_of.map({v: row.code for v, row in versions.items()}),
+            "version": version_of.map({v: row.number for v, row in versions.items()}).astype(np.int64),
+            "submitted_at": pd.to_datetime(submitted, utc=True, format="ISO8601"),
+            "language": language,
+            "channel": np.where(link_of.isna(), "invitation", "open_link"),
+            "network": link_of.map(networks),
+            **{name: pd.Series(values, dtype=object) for name, values in zip(PROFILE_COLUMNS, columns[6:])},
+        }
+    )
     for name in _CATEGORICAL:
         frame[name] = frame[name].astype("category")
     return frame
@@ -209,12 +281,14 @@ def _answers_wanted(connection, wave_ids: list[int], responses: int):
     of all submitted responses, every row (a straight scan beats an index probe per response, and
     rows of other responses are dropped when the frame places answers)."""
     answer, response = Answer.__table__, Response.__table__
-    everything = connection.execute(select(func.count()).select_from(response)
-                                    .where(response.c.status == "submitted")).scalar_one()
+    everything = connection.execute(
+        select(func.count()).select_from(response).where(response.c.status == "submitted")
+    ).scalar_one()
     if responses >= 0.6 * everything:
         return true()
     return answer.c.response_id.in_(
-        select(response.c.id).where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted"))
+        select(response.c.id).where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
+    )
 
 
 def _aggregate(connection, expression, separator: str = ","):
@@ -231,8 +305,10 @@ def _tree(connection, column, names: list[str], leaf, width: int = 4):
     middle = len(names) // 2
     # Python sorts by code point; SQLite's BINARY and PostgreSQL's "C" collation compare the same way.
     compared = column.collate("C") if connection.dialect.name == "postgresql" else column
-    return case((compared < names[middle], _tree(connection, column, names[:middle], leaf, width)),
-                else_=_tree(connection, column, names[middle:], leaf, width))
+    return case(
+        (compared < names[middle], _tree(connection, column, names[:middle], leaf, width)),
+        else_=_tree(connection, column, names[middle:], leaf, width),
+    )
 
 
 def _choice_mask(connection, text_value, choices: list[str]):
@@ -241,8 +317,10 @@ def _choice_mask(connection, text_value, choices: list[str]):
     # A choice inside another's name ("learning", "e_learning") needs the word boundaries spelled out.
     nested = any(a != b and a in b for a in choices for b in choices)
     haystack = literal(" ") + text_value + literal(" ") if nested else text_value
-    terms = [case((find(haystack, f" {choice} " if nested else choice) > 0, 2 ** bit), else_=0)
-             for bit, choice in enumerate(choices)]
+    terms = [
+        case((find(haystack, f" {choice} " if nested else choice) > 0, 2**bit), else_=0)
+        for bit, choice in enumerate(choices)
+    ]
     return sum(terms[1:], terms[0]) if terms else literal(0)
 
 
@@ -282,14 +360,19 @@ def _numeric_answers(connection, wanted, catalog: list[CatalogQuestion], index_o
     names = sorted(entries)
     missing = literal_column("CAST('NaN' AS DOUBLE PRECISION)") if postgresql else literal("nan")
     row = connection.execute(
-        select(_aggregate(connection, _tree(connection, question, names, index_of.__getitem__)),
-               _aggregate(connection, answer.c.response_id),
-               _aggregate(connection, func.coalesce(_tree(connection, question, names, value_of), missing)))
-        .where(wanted)).one()
+        select(
+            _aggregate(connection, _tree(connection, question, names, index_of.__getitem__)),
+            _aggregate(connection, answer.c.response_id),
+            _aggregate(connection, func.coalesce(_tree(connection, question, names, value_of), missing)),
+        ).where(wanted)
+    ).one()
     if row[0] is None:
         return empty
-    return (np.fromstring(row[0], dtype=np.int32, sep=","), np.fromstring(row[1], dtype=np.int64, sep=","),
-            np.fromstring(row[2], dtype=np.float64, sep=","))
+    return (
+        np.fromstring(row[0], dtype=np.int32, sep=","),
+        np.fromstring(row[1], dtype=np.int64, sep=","),
+        np.fromstring(row[2], dtype=np.float64, sep=","),
+    )
 
 
 _UNIT = "\x1f"  # ASCII unit separator: between aggregated texts (checked, since text may hold anything)
@@ -299,28 +382,34 @@ def _text_answers(connection, wanted, catalog: list[CatalogQuestion], index_of: 
     """Free text (and select_multiple too long for a bit mask), aggregated like the numbers with a
     separator no typed answer should hold; if one does, the pieces do not add up and the rows are
     read one by one instead."""
-    names = sorted(e.name for e in catalog if e.type == "text" or (e.type == "select_multiple"
-                                                                    and len(e.choices) > _BITS))
+    names = sorted(
+        e.name for e in catalog if e.type == "text" or (e.type == "select_multiple" and len(e.choices) > _BITS)
+    )
     empty = np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, object)
     if not names:
         return empty
     answer = Answer.__table__
     where = (wanted, answer.c.question.in_(names), answer.c.value_text.is_not(None))
     row = connection.execute(
-        select(_aggregate(connection, _tree(connection, answer.c.question, names, index_of.__getitem__)),
-               _aggregate(connection, answer.c.response_id), _aggregate(connection, answer.c.value_text, _UNIT))
-        .where(*where)).one()
+        select(
+            _aggregate(connection, _tree(connection, answer.c.question, names, index_of.__getitem__)),
+            _aggregate(connection, answer.c.response_id),
+            _aggregate(connection, answer.c.value_text, _UNIT),
+        ).where(*where)
+    ).one()
     if row[0] is None:
         return empty
     codes = np.fromstring(row[0], dtype=np.int32, sep=",")
     texts = row[2].split(_UNIT)
     if len(texts) == len(codes):
         return codes, np.fromstring(row[1], dtype=np.int64, sep=","), np.asarray(texts, dtype=object)
-    rows = connection.execute(select(answer.c.question, answer.c.response_id, answer.c.value_text)
-                              .where(*where)).all()
+    rows = connection.execute(select(answer.c.question, answer.c.response_id, answer.c.value_text).where(*where)).all()
     questions, rids, texts = zip(*rows)
-    return (np.fromiter((index_of[q] for q in questions), dtype=np.int32, count=len(questions)),
-            np.asarray(rids, dtype=np.int64), np.asarray(texts, dtype=object))
+    return (
+        np.fromiter((index_of[q] for q in questions), dtype=np.int32, count=len(questions)),
+        np.asarray(rids, dtype=np.int64),
+        np.asarray(texts, dtype=object),
+    )
 
 
 @contextmanager
@@ -347,14 +436,16 @@ def _read_answers(connection, wave_ids: list[int], catalog: list[CatalogQuestion
     found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     wanted = _answers_wanted(connection, wave_ids, responses)
     with _without_jit(connection):
-        read = (_numeric_answers(connection, wanted, narrow, index_of),
-                _text_answers(connection, wanted, catalog, index_of))
+        read = (
+            _numeric_answers(connection, wanted, narrow, index_of),
+            _text_answers(connection, wanted, catalog, index_of),
+        )
     for codes, rids, values in read:
         order = np.argsort(codes.astype(np.int16), kind="stable")  # a radix sort on 16-bit codes
         bounds = np.searchsorted(codes[order], np.arange(len(names) + 1))
         for index, name in enumerate(names):
             if bounds[index + 1] > bounds[index]:
-                picked = order[bounds[index]:bounds[index + 1]]
+                picked = order[bounds[index] : bounds[index + 1]]
                 found[name] = (rids[picked], values[picked])
     return found
 
@@ -427,8 +518,9 @@ def responses_frame(session: Session, wave_ids: Sequence[int], *, include_pii: b
     ids = pd.Index(meta["response_id"].to_numpy())
     columns: dict[str, object] = {}
     for entry in catalog:
-        rids, values = found.get(entry.name, (np.empty(0, np.int64), np.empty(0, object if entry.type == "text"
-                                                                               else np.float64)))
+        rids, values = found.get(
+            entry.name, (np.empty(0, np.int64), np.empty(0, object if entry.type == "text" else np.float64))
+        )
         at = ids.get_indexer(rids)
         if len(at) and at.min() < 0:  # answers of responses outside the frame (after a full scan)
             inside = at >= 0
@@ -453,5 +545,11 @@ def responses_frame(session: Session, wave_ids: Sequence[int], *, include_pii: b
     return pd.concat([meta, pd.DataFrame(columns, index=meta.index)], axis=1)
 
 
-__all__ = ["META_COLUMNS", "PROFILE_COLUMNS", "MULTIPLE_SEPARATOR", "CatalogQuestion", "responses_frame",
-           "question_catalog"]
+__all__ = [
+    "META_COLUMNS",
+    "PROFILE_COLUMNS",
+    "MULTIPLE_SEPARATOR",
+    "CatalogQuestion",
+    "responses_frame",
+    "question_catalog",
+]

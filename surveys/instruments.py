@@ -5,6 +5,7 @@ A version is identified by the hash of its parsed definition, so uploading the s
 Any change makes version number + 1; stored versions are never changed, so answers keep the
 version they were given under.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,9 @@ SHIPPED = {
 _definitions: dict[str, Definition] = {}  # content hash -> definition; safe to keep: versions never change
 
 
-def store_version(session: Session, *, code: str, name: str | None, data: bytes, filename: str,
-                  user_id: int | None = None) -> tuple[InstrumentVersion, bool]:
+def store_version(
+    session: Session, *, code: str, name: str | None, data: bytes, filename: str, user_id: int | None = None
+) -> tuple[InstrumentVersion, bool]:
     """The version for this workbook, and whether it was created; raises xlsform.XLSFormError.
 
     The instrument is created on its first version (named `name`, or after the form's English title).
@@ -44,14 +46,30 @@ def store_version(session: Session, *, code: str, name: str | None, data: bytes,
         instrument = Instrument(code=code, name=name or definition.titles.get("en") or code)
         session.add(instrument)
         session.flush()
-    number = (session.exec(select(func.max(InstrumentVersion.number))
-                           .where(InstrumentVersion.instrument_id == instrument.id)).one() or 0) + 1
-    version = InstrumentVersion(instrument_id=instrument.id, number=number, content_hash=digest,
-                                definition=definition.to_dict(), xlsform=data, filename=filename[:200],
-                                created_by_id=user_id)
+    number = (
+        session.exec(
+            select(func.max(InstrumentVersion.number)).where(InstrumentVersion.instrument_id == instrument.id)
+        ).one()
+        or 0
+    ) + 1
+    version = InstrumentVersion(
+        instrument_id=instrument.id,
+        number=number,
+        content_hash=digest,
+        definition=definition.to_dict(),
+        xlsform=data,
+        filename=filename[:200],
+        created_by_id=user_id,
+    )
     session.add(version)
-    audit.record(session, "instrument.version_created", actor_id=user_id, target=f"instrument:{code}",
-                 version=number, content_hash=digest)
+    audit.record(
+        session,
+        "instrument.version_created",
+        actor_id=user_id,
+        target=f"instrument:{code}",
+        version=number,
+        content_hash=digest,
+    )
     try:
         session.commit()
     except IntegrityError:
@@ -67,8 +85,11 @@ def store_version(session: Session, *, code: str, name: str | None, data: bytes,
 
 
 def _by_hash(session: Session, instrument_id: int, digest: str) -> InstrumentVersion | None:
-    return session.exec(select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument_id,
-                                                        InstrumentVersion.content_hash == digest)).first()
+    return session.exec(
+        select(InstrumentVersion).where(
+            InstrumentVersion.instrument_id == instrument_id, InstrumentVersion.content_hash == digest
+        )
+    ).first()
 
 
 def definition_of(version: InstrumentVersion) -> Definition:
@@ -79,21 +100,29 @@ def definition_of(version: InstrumentVersion) -> Definition:
 
 
 def latest_version(session: Session, code: str) -> InstrumentVersion | None:
-    return session.exec(select(InstrumentVersion).join(Instrument).where(Instrument.code == code)
-                        .order_by(InstrumentVersion.number.desc())).first()
+    return session.exec(
+        select(InstrumentVersion)
+        .join(Instrument)
+        .where(Instrument.code == code)
+        .order_by(InstrumentVersion.number.desc())
+    ).first()
 
 
 def get_version(session: Session, code: str, number: int | None = None) -> InstrumentVersion | None:
     """Version `number` of the instrument, or its latest when number is None."""
     if number is None:
         return latest_version(session, code)
-    return session.exec(select(InstrumentVersion).join(Instrument)
-                        .where(Instrument.code == code, InstrumentVersion.number == number)).first()
+    return session.exec(
+        select(InstrumentVersion).join(Instrument).where(Instrument.code == code, InstrumentVersion.number == number)
+    ).first()
 
 
 def versions(session: Session, code: str) -> list[InstrumentVersion]:
-    return list(session.exec(select(InstrumentVersion).join(Instrument).where(Instrument.code == code)
-                             .order_by(InstrumentVersion.number)))
+    return list(
+        session.exec(
+            select(InstrumentVersion).join(Instrument).where(Instrument.code == code).order_by(InstrumentVersion.number)
+        )
+    )
 
 
 def xlsform_of(version: InstrumentVersion, *, original: bool = False) -> bytes:
@@ -111,7 +140,6 @@ def install_shipped(session: Session) -> list[InstrumentVersion]:
     installed = []
     for code, (name, filename) in SHIPPED.items():
         path = SHIPPED_DIR / filename
-        version, _created = store_version(session, code=code, name=name, data=path.read_bytes(),
-                                          filename=filename)
+        version, _created = store_version(session, code=code, name=name, data=path.read_bytes(), filename=filename)
         installed.append(version)
     return installed

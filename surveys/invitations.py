@@ -6,6 +6,7 @@ message is recorded as sent in the same transaction that hands it to the mail ba
 recipient at a time, so a failure leaves only that person to retry and sending again never
 writes twice to the same person (nor makes a second Invitation row).
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,7 @@ from core.config import LANGUAGES
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder, StakeholderAttribute
 from surveys.definition import label
-from surveys.models import Invitation, InstrumentVersion, ReminderSchedule, Response, SurveyOptOut, Wave
+from surveys.models import InstrumentVersion, Invitation, ReminderSchedule, Response, SurveyOptOut, Wave
 from surveys.waves import WaveError, audience_filter, state
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,11 @@ class MailingReport:
 
 
 def _wants_email():
-    return exists().where(StakeholderAttribute.stakeholder_id == Stakeholder.id,
-                          StakeholderAttribute.field == "communication", StakeholderAttribute.code == "email")
+    return exists().where(
+        StakeholderAttribute.stakeholder_id == Stakeholder.id,
+        StakeholderAttribute.field == "communication",
+        StakeholderAttribute.code == "email",
+    )
 
 
 def _opted_out():
@@ -60,16 +64,26 @@ def _opted_out():
 
 def reachable_conditions() -> list:
     """Conditions on Stakeholder joined to User: may be sent survey email."""
-    return [Stakeholder.is_active.is_(True), Stakeholder.erased_at.is_(None), User.is_active.is_(True),
-            User.email != "", _wants_email(), ~_opted_out()]
+    return [
+        Stakeholder.is_active.is_(True),
+        Stakeholder.erased_at.is_(None),
+        User.is_active.is_(True),
+        User.email != "",
+        _wants_email(),
+        ~_opted_out(),
+    ]
 
 
 def reachable_audience(session: Session, wave: Wave) -> list[tuple[Stakeholder, User]]:
     """The wave's audience who may be sent survey email, in registration order."""
-    return list(session.exec(
-        select(Stakeholder, User).join(User, User.id == Stakeholder.user_id)
-        .where(*audience_filter(wave), *reachable_conditions()).order_by(Stakeholder.id)
-    ).all())
+    return list(
+        session.exec(
+            select(Stakeholder, User)
+            .join(User, User.id == Stakeholder.user_id)
+            .where(*audience_filter(wave), *reachable_conditions())
+            .order_by(Stakeholder.id)
+        ).all()
+    )
 
 
 def language_for(stakeholder: Stakeholder | None, user: User | None, default: str) -> str:
@@ -82,11 +96,27 @@ def language_for(stakeholder: Stakeholder | None, user: User | None, default: st
 # --- messages ------------------------------------------------------------------------------
 
 
-def _message(template: str, subject, *, wave: Wave, version: InstrumentVersion, invitation: Invitation,
-             stakeholder: Stakeholder, user: User, locale: str, links: MailLinks) -> mail.Mail:
+def _message(
+    template: str,
+    subject,
+    *,
+    wave: Wave,
+    version: InstrumentVersion,
+    invitation: Invitation,
+    stakeholder: Stakeholder,
+    user: User,
+    locale: str,
+    links: MailLinks,
+) -> mail.Mail:
     return mail.render_mail(
-        template, to=user.email, locale=locale, subject=subject, name=user.name or user.email,
-        title=_title(version, locale, wave), wave=wave, link=links.invitation(invitation.token),
+        template,
+        to=user.email,
+        locale=locale,
+        subject=subject,
+        name=user.name or user.email,
+        title=_title(version, locale, wave),
+        wave=wave,
+        link=links.invitation(invitation.token),
         unsubscribe=links.unsubscribe(stakeholder.id),
     )
 
@@ -108,8 +138,15 @@ def _deliver(session: Session, message: mail.Mail, report: MailingReport) -> boo
 # --- invitations ---------------------------------------------------------------------------
 
 
-def send_invitations(session: Session, *, wave: Wave, links: MailLinks, default_locale: str = "en",
-                     actor_id: int | None = None, now: datetime | None = None) -> MailingReport:
+def send_invitations(
+    session: Session,
+    *,
+    wave: Wave,
+    links: MailLinks,
+    default_locale: str = "en",
+    actor_id: int | None = None,
+    now: datetime | None = None,
+) -> MailingReport:
     """Invite everyone in the audience who may be written to and has not been invited yet."""
     now = now or utcnow()
     if state(wave, now) not in ("scheduled", "open"):
@@ -127,12 +164,26 @@ def send_invitations(session: Session, *, wave: Wave, links: MailLinks, default_
             invitation = Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(24))
         invitation.language, invitation.sent_at = locale, now
         session.add(invitation)
-        message = _message("survey_invitation", _l("Your invitation: %(title)s", title=_title(version, locale, wave)),
-                           wave=wave, version=version, invitation=invitation, stakeholder=stakeholder, user=user,
-                           locale=locale, links=links)
+        message = _message(
+            "survey_invitation",
+            _l("Your invitation: %(title)s", title=_title(version, locale, wave)),
+            wave=wave,
+            version=version,
+            invitation=invitation,
+            stakeholder=stakeholder,
+            user=user,
+            locale=locale,
+            links=links,
+        )
         _deliver(session, message, report)
-    audit.record(session, "survey.invitations_send", actor_id=actor_id, target=f"wave:{wave.id}",
-                 sent=len(report.sent), failed=len(report.failed))
+    audit.record(
+        session,
+        "survey.invitations_send",
+        actor_id=actor_id,
+        target=f"wave:{wave.id}",
+        sent=len(report.sent),
+        failed=len(report.failed),
+    )
     session.commit()
     return report
 
@@ -149,15 +200,28 @@ class InvitationSummary:
 
 
 def invitation_summary(session: Session, wave: Wave) -> InvitationSummary:
-    invited = session.exec(select(func.count()).select_from(Invitation)
-                           .where(Invitation.wave_id == wave.id, Invitation.sent_at.is_not(None))).one()
+    invited = session.exec(
+        select(func.count())
+        .select_from(Invitation)
+        .where(Invitation.wave_id == wave.id, Invitation.sent_at.is_not(None))
+    ).one()
     waiting = session.exec(
-        select(func.count()).select_from(Stakeholder).join(User, User.id == Stakeholder.user_id)
-        .where(*audience_filter(wave), *reachable_conditions(),
-               ~exists().where(Invitation.wave_id == wave.id, Invitation.stakeholder_id == Stakeholder.id,
-                               Invitation.sent_at.is_not(None)))).one()
-    opted_out = session.exec(select(func.count()).select_from(Stakeholder)
-                             .where(*audience_filter(wave), _opted_out())).one()
+        select(func.count())
+        .select_from(Stakeholder)
+        .join(User, User.id == Stakeholder.user_id)
+        .where(
+            *audience_filter(wave),
+            *reachable_conditions(),
+            ~exists().where(
+                Invitation.wave_id == wave.id,
+                Invitation.stakeholder_id == Stakeholder.id,
+                Invitation.sent_at.is_not(None),
+            ),
+        )
+    ).one()
+    opted_out = session.exec(
+        select(func.count()).select_from(Stakeholder).where(*audience_filter(wave), _opted_out())
+    ).one()
     return InvitationSummary(invited=invited, reachable_not_invited=waiting, opted_out=opted_out)
 
 
@@ -183,23 +247,28 @@ def is_opted_out(session: Session, stakeholder_id: int) -> bool:
 # --- reminders -----------------------------------------------------------------------------
 
 
-def schedule_reminder(session: Session, *, wave: Wave, send_at: datetime,
-                      actor_id: int | None = None) -> ReminderSchedule:
+def schedule_reminder(
+    session: Session, *, wave: Wave, send_at: datetime, actor_id: int | None = None
+) -> ReminderSchedule:
     if send_at >= wave.closes_at:
         raise WaveError(str(_l("A reminder must be sent before the wave closes.")))
     if wave.status == "closed":
         raise WaveError(str(_l("The wave is closed.")))
     reminder = ReminderSchedule(wave_id=wave.id, send_at=send_at)
     session.add(reminder)
-    audit.record(session, "survey.reminder_schedule", actor_id=actor_id, target=f"wave:{wave.id}",
-                 send_at=send_at.isoformat())
+    audit.record(
+        session, "survey.reminder_schedule", actor_id=actor_id, target=f"wave:{wave.id}", send_at=send_at.isoformat()
+    )
     session.commit()
     return reminder
 
 
 def reminders(session: Session, wave: Wave) -> list[ReminderSchedule]:
-    return list(session.exec(select(ReminderSchedule).where(ReminderSchedule.wave_id == wave.id)
-                             .order_by(ReminderSchedule.send_at)).all())
+    return list(
+        session.exec(
+            select(ReminderSchedule).where(ReminderSchedule.wave_id == wave.id).order_by(ReminderSchedule.send_at)
+        ).all()
+    )
 
 
 def cancel_reminder(session: Session, *, reminder: ReminderSchedule, actor_id: int | None = None) -> None:
@@ -212,22 +281,30 @@ def cancel_reminder(session: Session, *, reminder: ReminderSchedule, actor_id: i
 
 def non_respondents(session: Session, wave: Wave, *, reminded_before: datetime):
     """Invitations sent, not answered (no submitted response), still reachable, not reminded since."""
-    submitted = exists().where(Response.wave_id == wave.id, Response.stakeholder_id == Invitation.stakeholder_id,
-                               Response.status == "submitted")
+    submitted = exists().where(
+        Response.wave_id == wave.id,
+        Response.stakeholder_id == Invitation.stakeholder_id,
+        Response.status == "submitted",
+    )
     return session.exec(
         select(Invitation, Stakeholder, User)
         .join(Stakeholder, Stakeholder.id == Invitation.stakeholder_id)
         .join(User, User.id == Stakeholder.user_id)
-        .where(Invitation.wave_id == wave.id, Invitation.sent_at.is_not(None), ~submitted,
-               *reachable_conditions(),
-               Invitation.sent_at < reminded_before,  # invited after the reminder was due: too soon
-               (Invitation.last_reminded_at.is_(None)) | (Invitation.last_reminded_at < reminded_before))
+        .where(
+            Invitation.wave_id == wave.id,
+            Invitation.sent_at.is_not(None),
+            ~submitted,
+            *reachable_conditions(),
+            Invitation.sent_at < reminded_before,  # invited after the reminder was due: too soon
+            (Invitation.last_reminded_at.is_(None)) | (Invitation.last_reminded_at < reminded_before),
+        )
         .order_by(Invitation.id)
     ).all()
 
 
-def send_due_reminders(session: Session, *, links: MailLinks, default_locale: str = "en",
-                       now: datetime | None = None) -> MailingReport:
+def send_due_reminders(
+    session: Session, *, links: MailLinks, default_locale: str = "en", now: datetime | None = None
+) -> MailingReport:
     """Send every scheduled reminder that is due, for waves that are open.
 
     A person reminded at or after a schedule's time is not reminded again for it, so a run
@@ -235,9 +312,11 @@ def send_due_reminders(session: Session, *, links: MailLinks, default_locale: st
     """
     now = now or utcnow()
     report = MailingReport()
-    due = session.exec(select(ReminderSchedule).where(ReminderSchedule.sent_at.is_(None),
-                                                      ReminderSchedule.send_at <= now)
-                       .order_by(ReminderSchedule.send_at)).all()
+    due = session.exec(
+        select(ReminderSchedule)
+        .where(ReminderSchedule.sent_at.is_(None), ReminderSchedule.send_at <= now)
+        .order_by(ReminderSchedule.send_at)
+    ).all()
     for reminder in due:
         wave = session.get(Wave, reminder.wave_id)
         current = state(wave, now)
@@ -251,10 +330,17 @@ def send_due_reminders(session: Session, *, links: MailLinks, default_locale: st
                 invitation.reminders_sent += 1
                 invitation.last_reminded_at = now
                 session.add(invitation)
-                message = _message("survey_reminder",
-                                   _l("Reminder: %(title)s", title=_title(version, locale, wave)),
-                                   wave=wave, version=version, invitation=invitation, stakeholder=stakeholder,
-                                   user=user, locale=locale, links=links)
+                message = _message(
+                    "survey_reminder",
+                    _l("Reminder: %(title)s", title=_title(version, locale, wave)),
+                    wave=wave,
+                    version=version,
+                    invitation=invitation,
+                    stakeholder=stakeholder,
+                    user=user,
+                    locale=locale,
+                    links=links,
+                )
                 _deliver(session, message, report)
         reminder.sent_at = now
         reminder.recipients = len(report.sent) - sent_before

@@ -1,4 +1,5 @@
 """Survey tables: instruments and their immutable versions, waves, links, responses, answers."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -81,8 +82,9 @@ class Invitation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     wave_id: int = Field(foreign_key="wave.id", index=True, ondelete="CASCADE")
-    stakeholder_id: int | None = Field(default=None, foreign_key="stakeholder.id", index=True,
-                                       ondelete="SET NULL")  # cut on erasure
+    stakeholder_id: int | None = Field(
+        default=None, foreign_key="stakeholder.id", index=True, ondelete="SET NULL"
+    )  # cut on erasure
     token: str = Field(max_length=64, unique=True)
     language: str = Field(default="en", max_length=5)
     sent_at: datetime | None = None

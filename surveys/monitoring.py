@@ -3,6 +3,7 @@
 Plain data for the views. An invitee's region, country and category are read from the registry
 as they are now; an invitation whose stakeholder was erased counts under "unknown" (None).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,12 +40,16 @@ def _rates(session: Session, wave: Wave, group=None) -> list[Rate]:
     submitted = func.sum(case((Response.status == "submitted", 1), else_=0))
     started = func.sum(case((Response.status == "draft", 1), else_=0))
     counts = [func.count(Invitation.id), started, submitted]
-    query = (select(*([group] if group is not None else []), *counts).select_from(Invitation)
-             .outerjoin(Stakeholder, Stakeholder.id == Invitation.stakeholder_id)
-             .outerjoin(Country, Country.iso2 == Stakeholder.country)
-             .outerjoin(Response, and_(Response.wave_id == Invitation.wave_id,
-                                       Response.stakeholder_id == Invitation.stakeholder_id))
-             .where(Invitation.wave_id == wave.id, Invitation.sent_at.is_not(None)))
+    query = (
+        select(*([group] if group is not None else []), *counts)
+        .select_from(Invitation)
+        .outerjoin(Stakeholder, Stakeholder.id == Invitation.stakeholder_id)
+        .outerjoin(Country, Country.iso2 == Stakeholder.country)
+        .outerjoin(
+            Response, and_(Response.wave_id == Invitation.wave_id, Response.stakeholder_id == Invitation.stakeholder_id)
+        )
+        .where(Invitation.wave_id == wave.id, Invitation.sent_at.is_not(None))
+    )
     if group is not None:
         query = query.group_by(group)
     found = session.exec(query).all()
@@ -111,12 +116,15 @@ def drop_off(session: Session, wave: Wave) -> DropOff:
     """Where respondents stop: drafts by the furthest page they reached (`Response.last_page`)."""
     version = session.get(InstrumentVersion, wave.version_id)
     pages = (version.definition or {}).get("pages", []) if version else []
-    submitted = session.exec(select(func.count()).select_from(Response)
-                             .where(Response.wave_id == wave.id, Response.status == "submitted")).one()
+    submitted = session.exec(
+        select(func.count()).select_from(Response).where(Response.wave_id == wave.id, Response.status == "submitted")
+    ).one()
     by_page: dict[int, int] = {}
     for last_page, count in session.exec(
-            select(Response.last_page, func.count()).where(Response.wave_id == wave.id, Response.status == "draft")
-            .group_by(Response.last_page)).all():
+        select(Response.last_page, func.count())
+        .where(Response.wave_id == wave.id, Response.status == "draft")
+        .group_by(Response.last_page)
+    ).all():
         index = min(max(last_page or 0, 0), len(pages))  # past the last page: on the review page
         by_page[index] = by_page.get(index, 0) + count
     drafts = sum(by_page.values())
@@ -124,6 +132,13 @@ def drop_off(session: Session, wave: Wave) -> DropOff:
     for index in range(len(pages) + (1 if by_page.get(len(pages)) else 0)):
         page = pages[index] if index < len(pages) else {"name": "", "labels": {}}
         reached = submitted + sum(count for i, count in by_page.items() if i >= index)
-        rows.append(PageDropoff(index=index, name=page.get("name", ""), labels=page.get("labels") or {},
-                                reached=reached, stopped=by_page.get(index, 0)))
+        rows.append(
+            PageDropoff(
+                index=index,
+                name=page.get("name", ""),
+                labels=page.get("labels") or {},
+                reached=reached,
+                stopped=by_page.get(index, 0),
+            )
+        )
     return DropOff(pages=rows, submitted=submitted, drafts=drafts)

@@ -4,6 +4,7 @@ The link is the credential. An invitation token finds the one response of that s
 in that wave (a database constraint makes it one); an open-link respondent receives a private
 resume token of their own, of which only the sha256 is stored.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +19,7 @@ from core.ratelimit import Throttle
 from core.timeutil import utcnow
 from surveys import waves
 from surveys.definition import Definition
-from surveys.models import Invitation, InstrumentVersion, OpenLink, Response, Wave
+from surveys.models import InstrumentVersion, Invitation, OpenLink, Response, Wave
 
 # New responses one address may start through one open link: enough for a shared office
 # connection, too few to flood a wave with made-up answers.
@@ -76,9 +77,11 @@ def require_open(wave: Wave) -> None:
 
 # --- invitations ------------------------------------------------------------------------------
 
+
 def find_invitation(session: Session, token: str) -> tuple[Invitation, Wave]:
-    found = session.exec(select(Invitation, Wave).join(Wave, Wave.id == Invitation.wave_id)
-                         .where(Invitation.token == token)).first()
+    found = session.exec(
+        select(Invitation, Wave).join(Wave, Wave.id == Invitation.wave_id).where(Invitation.token == token)
+    ).first()
     if found is None or found[0].stakeholder_id is None:
         raise LinkInvalid(token)
     return found
@@ -94,8 +97,13 @@ def start_from_invitation(session: Session, *, token: str) -> Respondent:
     response = _invited_response(session, invitation)
     if response is None:
         require_open(wave)
-        response = Response(wave_id=wave.id, version_id=wave.version_id, stakeholder_id=invitation.stakeholder_id,
-                            submission_key=new_token(), language=_language(invitation.language, "en"))
+        response = Response(
+            wave_id=wave.id,
+            version_id=wave.version_id,
+            stakeholder_id=invitation.stakeholder_id,
+            submission_key=new_token(),
+            language=_language(invitation.language, "en"),
+        )
         session.add(response)
         try:
             session.commit()
@@ -108,22 +116,28 @@ def start_from_invitation(session: Session, *, token: str) -> Respondent:
 
 
 def _invited_response(session: Session, invitation: Invitation) -> Response | None:
-    return session.exec(select(Response).where(Response.wave_id == invitation.wave_id,
-                                               Response.stakeholder_id == invitation.stakeholder_id)).first()
+    return session.exec(
+        select(Response).where(
+            Response.wave_id == invitation.wave_id, Response.stakeholder_id == invitation.stakeholder_id
+        )
+    ).first()
 
 
 # --- open links -------------------------------------------------------------------------------
 
+
 def find_open_link(session: Session, token: str) -> tuple[OpenLink, Wave]:
-    found = session.exec(select(OpenLink, Wave).join(Wave, Wave.id == OpenLink.wave_id)
-                         .where(OpenLink.token == token)).first()
+    found = session.exec(
+        select(OpenLink, Wave).join(Wave, Wave.id == OpenLink.wave_id).where(OpenLink.token == token)
+    ).first()
     if found is None or not found[0].is_active:
         raise LinkInvalid(token)
     return found
 
 
-def start_from_open_link(session: Session, *, throttle: Throttle, token: str, client: str,
-                         language: str | None = None) -> tuple[Respondent, str]:
+def start_from_open_link(
+    session: Session, *, throttle: Throttle, token: str, client: str, language: str | None = None
+) -> tuple[Respondent, str]:
     """A new anonymous response referred by the link's network, and its private resume token.
 
     The resume token is returned once and never stored in clear.
@@ -134,9 +148,14 @@ def start_from_open_link(session: Session, *, throttle: Throttle, token: str, cl
     if not throttle.hit(OPEN_LINK_LIMIT, *key):
         raise TooManyStarts(throttle.retry_after(OPEN_LINK_LIMIT, *key))
     resume = new_token()
-    response = Response(wave_id=wave.id, version_id=wave.version_id, open_link_id=link.id,
-                        submission_key=new_token(), resume_token_hash=hash_token(resume),
-                        language=_language(language, "en"))
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        open_link_id=link.id,
+        submission_key=new_token(),
+        resume_token_hash=hash_token(resume),
+        language=_language(language, "en"),
+    )
     session.add(response)
     session.commit()
     return Respondent(response, wave, "r", resume), resume
@@ -150,8 +169,11 @@ def resume(session: Session, *, kind: str, token: str) -> Respondent:
         if response is None:
             raise LinkInvalid(token)
         return Respondent(response, wave, kind, token)
-    found = session.exec(select(Response, Wave).join(Wave, Wave.id == Response.wave_id)
-                         .where(Response.resume_token_hash == hash_token(token))).first()
+    found = session.exec(
+        select(Response, Wave)
+        .join(Wave, Wave.id == Response.wave_id)
+        .where(Response.resume_token_hash == hash_token(token))
+    ).first()
     if found is None:
         raise LinkInvalid(token)
     return Respondent(found[0], found[1], kind, token)
@@ -165,8 +187,7 @@ def definition_for(session: Session, version_id: int) -> Definition:
 
     Only the hash is read on each request: versions are immutable, the JSON is not small.
     """
-    content_hash = session.exec(select(InstrumentVersion.content_hash)
-                                .where(InstrumentVersion.id == version_id)).one()
+    content_hash = session.exec(select(InstrumentVersion.content_hash).where(InstrumentVersion.id == version_id)).one()
     definition = _DEFINITIONS.get(content_hash)
     if definition is None:
         data = session.exec(select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id)).one()
@@ -176,6 +197,7 @@ def definition_for(session: Session, version_id: int) -> Definition:
 
 # --- drafts -----------------------------------------------------------------------------------
 
+
 def can_change(respondent: Respondent) -> bool:
     """Whether answers may still be changed: a draft, or a submission the wave lets be edited."""
     if waves.state(respondent.wave) != "open":
@@ -183,8 +205,9 @@ def can_change(respondent: Respondent) -> bool:
     return respondent.response.status == "draft" or respondent.wave.allow_editing
 
 
-def save_draft(session: Session, response: Response, raw: dict, *, page_number: int | None = None,
-               language: str | None = None) -> None:
+def save_draft(
+    session: Session, response: Response, raw: dict, *, page_number: int | None = None, language: str | None = None
+) -> None:
     """Keep a page's raw answers server-side (and the furthest page reached, for drop-off)."""
     draft = dict(response.draft or {})
     for name, value in raw.items():

@@ -8,6 +8,7 @@ retry, a double click or twenty parallel posts with that key and the same conten
 digest already set and get the same confirmation; the same key with other content is refused.
 Anything that fails rolls back: nothing is stored.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,11 +20,10 @@ from sqlmodel import Session, select
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
-from surveys import answering
+from surveys import answering, waves
 from surveys.definition import PROFILE_FIELDS, Definition
 from surveys.models import Answer, Response
 from surveys.respondents import Respondent, WaveNotOpen, can_change
-from surveys import waves
 
 
 class SubmissionConflict(Exception):
@@ -46,8 +46,9 @@ class Submitted:
     duplicate: bool  # an earlier post with this key already stored these answers
 
 
-def submit(session: Session, respondent: Respondent, definition: Definition, *, key: str,
-           raw: Mapping[str, answering.Raw]) -> Submitted:
+def submit(
+    session: Session, respondent: Respondent, definition: Definition, *, key: str, raw: Mapping[str, answering.Raw]
+) -> Submitted:
     """Store the answers in `raw` as the response's submission, exactly once per key."""
     response = respondent.response
     answers = answering.kept_answers(definition, raw, registry=respondent.registry)
@@ -60,24 +61,44 @@ def submit(session: Session, respondent: Respondent, definition: Definition, *, 
     problems = answering.validate_all(definition, raw, registry=respondent.registry)
     if problems:
         raise SubmissionInvalid(problems)
-    profile = (_registry_profile(session, response.stakeholder_id) if respondent.registry
-               else _answered_profile(session, definition, answers))
+    profile = (
+        _registry_profile(session, response.stakeholder_id)
+        if respondent.registry
+        else _answered_profile(session, definition, answers)
+    )
     questions = {q.name: q for q in definition.questions()}
-    rows = [{"response_id": response.id, "question": name, "value_text": None, "value_number": None,
-             "value_date": None, **answering.answer_columns(questions[name], value)}
-            for name, value in answers.items()]
+    rows = [
+        {
+            "response_id": response.id,
+            "question": name,
+            "value_text": None,
+            "value_number": None,
+            "value_date": None,
+            **answering.answer_columns(questions[name], value),
+        }
+        for name, value in answers.items()
+    ]
     now = utcnow()
     # End the reading transaction so the conditional UPDATE opens the writing one: SQLite
     # cannot upgrade a read snapshot another writer has moved past.
     session.commit()
     try:
-        won = session.execute(
-            update(Response)
-            .where(Response.id == response.id, Response.submission_key == key, Response.content_digest.is_(None))
-            .values(status="submitted", content_digest=digest, submitted_at=now, updated_at=now,
-                    draft={name: value for name, value in raw.items() if value is not None}, **profile)
-            .execution_options(synchronize_session=False)
-        ).rowcount == 1
+        won = (
+            session.execute(
+                update(Response)
+                .where(Response.id == response.id, Response.submission_key == key, Response.content_digest.is_(None))
+                .values(
+                    status="submitted",
+                    content_digest=digest,
+                    submitted_at=now,
+                    updated_at=now,
+                    draft={name: value for name, value in raw.items() if value is not None},
+                    **profile,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
         if won:
             session.execute(delete(Answer).where(Answer.response_id == response.id))
             if rows:
@@ -108,14 +129,21 @@ def _outcome_of_used_key(response: Response, key: str, digest: str) -> Submitted
 
 def _registry_profile(session: Session, stakeholder_id: int | None) -> dict:
     """Profile columns frozen from the registry at submission."""
-    found = session.exec(select(Stakeholder, Country.regional_group)
-                         .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
-                         .where(Stakeholder.id == stakeholder_id)).first()
+    found = session.exec(
+        select(Stakeholder, Country.regional_group)
+        .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
+        .where(Stakeholder.id == stakeholder_id)
+    ).first()
     if found is None:
         return {}
     stakeholder, region = found
-    return {"country": stakeholder.country, "regional_group": region, "category": stakeholder.category,
-            "gender": stakeholder.gender, "stakeholder_type": stakeholder.stakeholder_type}
+    return {
+        "country": stakeholder.country,
+        "regional_group": region,
+        "category": stakeholder.category,
+        "gender": stakeholder.gender,
+        "stakeholder_type": stakeholder.stakeholder_type,
+    }
 
 
 def _answered_profile(session: Session, definition: Definition, answers: Mapping[str, object]) -> dict:

@@ -4,6 +4,7 @@ Times are aware UTC datetimes here; views convert from and to the reader's time 
 An audience is `{"categories": [...], "regions": [...], "countries": [...]}`: each non-empty
 list narrows it (a stakeholder must match every one given); all empty is the whole registry.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -83,12 +84,22 @@ def has_responses(session: Session, wave: Wave) -> bool:
     return session.exec(select(exists().where(Response.wave_id == wave.id))).one()
 
 
-def create_wave(session: Session, *, data: WaveData, actor_id: int | None = None,
-                previous_wave_id: int | None = None) -> Wave:
+def create_wave(
+    session: Session, *, data: WaveData, actor_id: int | None = None, previous_wave_id: int | None = None
+) -> Wave:
     version = _check(session, data, None)
-    wave = Wave(instrument_id=version.instrument_id, version_id=version.id, name=data.name.strip(), year=data.year,
-                opens_at=data.opens_at, closes_at=data.closes_at, audience=clean_audience(data.audience),
-                allow_editing=data.allow_editing, previous_wave_id=previous_wave_id, status="draft")
+    wave = Wave(
+        instrument_id=version.instrument_id,
+        version_id=version.id,
+        name=data.name.strip(),
+        year=data.year,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        audience=clean_audience(data.audience),
+        allow_editing=data.allow_editing,
+        previous_wave_id=previous_wave_id,
+        status="draft",
+    )
     session.add(wave)
     session.flush()
     audit.record(session, "survey.wave_create", actor_id=actor_id, target=f"wave:{wave.id}", name=wave.name)
@@ -147,18 +158,26 @@ def next_wave_name(previous: Wave, year: int) -> str:
 
 
 def latest_version(session: Session, instrument_id: int) -> InstrumentVersion | None:
-    return session.exec(select(InstrumentVersion).where(InstrumentVersion.instrument_id == instrument_id)
-                        .order_by(InstrumentVersion.number.desc())).first()
+    return session.exec(
+        select(InstrumentVersion)
+        .where(InstrumentVersion.instrument_id == instrument_id)
+        .order_by(InstrumentVersion.number.desc())
+    ).first()
 
 
-def create_next_wave(session: Session, previous: Wave, *, actor_id: int | None = None,
-                     name: str | None = None) -> Wave:
+def create_next_wave(session: Session, previous: Wave, *, actor_id: int | None = None, name: str | None = None) -> Wave:
     """Next year's draft: same instrument at its latest version, same audience, dates a year later."""
     year = previous.year + 1
     version = latest_version(session, previous.instrument_id)
-    data = WaveData(version_id=version.id, name=name or next_wave_name(previous, year), year=year,
-                    opens_at=_plus_one_year(previous.opens_at), closes_at=_plus_one_year(previous.closes_at),
-                    audience=dict(previous.audience or {}), allow_editing=previous.allow_editing)
+    data = WaveData(
+        version_id=version.id,
+        name=name or next_wave_name(previous, year),
+        year=year,
+        opens_at=_plus_one_year(previous.opens_at),
+        closes_at=_plus_one_year(previous.closes_at),
+        audience=dict(previous.audience or {}),
+        allow_editing=previous.allow_editing,
+    )
     return create_wave(session, data=data, actor_id=actor_id, previous_wave_id=previous.id)
 
 
@@ -174,8 +193,9 @@ def audience_filter(wave: Wave) -> list:
     if audience["countries"]:
         conditions.append(Stakeholder.country.in_(audience["countries"]))
     if audience["regions"]:
-        conditions.append(Stakeholder.country.in_(
-            select(Country.iso2).where(Country.regional_group.in_(audience["regions"]))))
+        conditions.append(
+            Stakeholder.country.in_(select(Country.iso2).where(Country.regional_group.in_(audience["regions"])))
+        )
     return conditions
 
 
@@ -192,28 +212,36 @@ def audience_size(session: Session, wave: Wave) -> int:
 
 
 def list_waves(session: Session) -> list[tuple[Wave, Instrument, InstrumentVersion]]:
-    return list(session.exec(
-        select(Wave, Instrument, InstrumentVersion)
-        .join(Instrument, Instrument.id == Wave.instrument_id)
-        .join(InstrumentVersion, InstrumentVersion.id == Wave.version_id)
-        .order_by(Wave.year.desc(), Wave.opens_at.desc(), Wave.id.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(Wave, Instrument, InstrumentVersion)
+            .join(Instrument, Instrument.id == Wave.instrument_id)
+            .join(InstrumentVersion, InstrumentVersion.id == Wave.version_id)
+            .order_by(Wave.year.desc(), Wave.opens_at.desc(), Wave.id.desc())
+        ).all()
+    )
 
 
 def version_choices(session: Session) -> list[tuple[InstrumentVersion, Instrument]]:
     """Every stored version, newest first within each instrument."""
-    return list(session.exec(
-        select(InstrumentVersion, Instrument).join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
-        .order_by(Instrument.name, InstrumentVersion.number.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(InstrumentVersion, Instrument)
+            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+            .order_by(Instrument.name, InstrumentVersion.number.desc())
+        ).all()
+    )
 
 
 # --- open links --------------------------------------------------------------------------
 
 
 def open_links(session: Session, wave: Wave) -> list[OpenLink]:
-    return list(session.exec(select(OpenLink).where(OpenLink.wave_id == wave.id)
-                             .order_by(OpenLink.is_active.desc(), OpenLink.network)).all())
+    return list(
+        session.exec(
+            select(OpenLink).where(OpenLink.wave_id == wave.id).order_by(OpenLink.is_active.desc(), OpenLink.network)
+        ).all()
+    )
 
 
 def create_open_link(session: Session, *, wave: Wave, network: str, actor_id: int | None = None) -> OpenLink:
@@ -234,7 +262,12 @@ def create_open_link(session: Session, *, wave: Wave, network: str, actor_id: in
 def set_open_link_active(session: Session, *, link: OpenLink, active: bool, actor_id: int | None = None) -> OpenLink:
     link.is_active = active
     session.add(link)
-    audit.record(session, "survey.open_link_" + ("activate" if active else "deactivate"), actor_id=actor_id,
-                 target=f"wave:{link.wave_id}", network=link.network)
+    audit.record(
+        session,
+        "survey.open_link_" + ("activate" if active else "deactivate"),
+        actor_id=actor_id,
+        target=f"wave:{link.wave_id}",
+        network=link.network,
+    )
     session.commit()
     return link

@@ -3,6 +3,7 @@
 `--backend sqlite` (or postgresql) narrows a run while developing. With CI=true a missing
 server or browser fails the run; elsewhere it skips what needs it.
 """
+
 from __future__ import annotations
 
 import os

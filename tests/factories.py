@@ -1,7 +1,8 @@
 """Test data built by functions, shared by every test module."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from sqlmodel import Session
 
@@ -12,7 +13,7 @@ from core.timeutil import utcnow
 DEFAULT_PASSWORD = "correct horse battery"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _hash(password: str) -> str:
     return passwords.hash_password(password)  # argon2 is slow on purpose; hash each password once
 
@@ -44,24 +45,54 @@ def make_user(
 
 # --- registry -----------------------------------------------------------------------------
 
-def make_organisation(session: Session, *, name: str = "Biodiversity Research Institute", org_type: str = "research",
-                      country: str | None = "KE", status: str = "approved", acronym: str = ""):
+
+def make_organisation(
+    session: Session,
+    *,
+    name: str = "Biodiversity Research Institute",
+    org_type: str = "research",
+    country: str | None = "KE",
+    status: str = "approved",
+    acronym: str = "",
+):
     from stakeholders.models import Organisation
     from stakeholders.text import search_key
 
-    organisation = Organisation(name=name, search_name=search_key(name), org_type=org_type, country=country,
-                                status=status, acronym=acronym, approved_at=utcnow() if status == "approved" else None)
+    organisation = Organisation(
+        name=name,
+        search_name=search_key(name),
+        org_type=org_type,
+        country=country,
+        status=status,
+        acronym=acronym,
+        approved_at=utcnow() if status == "approved" else None,
+    )
     session.add(organisation)
     session.commit()
     return organisation
 
 
-def make_stakeholder(session: Session, *, name: str = "Wanjiku Otieno", email: str | None = None,
-                     country: str = "KE", category: str = "science", gender: str = "female",
-                     stakeholder_type: str = "contributor", sector: str = "academia", organisation=None,
-                     public_listing: bool = True, share_with_focal_point: bool = False, mailing_list: bool = False,
-                     knowledge_systems=("scientific",), disciplines=("natural_sciences",),
-                     communication=("email",), phone: str = "", is_active: bool = True, with_account: bool = True):
+def make_stakeholder(
+    session: Session,
+    *,
+    name: str = "Wanjiku Otieno",
+    email: str | None = None,
+    country: str = "KE",
+    category: str = "science",
+    gender: str = "female",
+    stakeholder_type: str = "contributor",
+    sector: str = "academia",
+    organisation=None,
+    public_listing: bool = True,
+    share_with_focal_point: bool = False,
+    mailing_list: bool = False,
+    knowledge_systems=("scientific",),
+    disciplines=("natural_sciences",),
+    communication=("email",),
+    phone: str = "",
+    is_active: bool = True,
+    with_account: bool = True,
+):
     """A stakeholder with an account (unless with_account=False) and a full profile."""
     from stakeholders import services
     from stakeholders.models import Stakeholder
@@ -72,16 +103,32 @@ def make_stakeholder(session: Session, *, name: str = "Wanjiku Otieno", email: s
         user = make_user(session, email=address, name=name)
     stakeholder = Stakeholder(user_id=user.id if user else None, category=category, is_active=is_active)
     data = services.ProfileData(
-        name=name, country=country, category=category, stakeholder_type=stakeholder_type, gender=gender,
-        sector=sector, organisation_id=organisation.id if organisation else None, phone=phone,
-        multi={"knowledge_system": list(knowledge_systems), "discipline": list(disciplines),
-               "communication": list(communication)},
+        name=name,
+        country=country,
+        category=category,
+        stakeholder_type=stakeholder_type,
+        gender=gender,
+        sector=sector,
+        organisation_id=organisation.id if organisation else None,
+        phone=phone,
+        multi={
+            "knowledge_system": list(knowledge_systems),
+            "discipline": list(disciplines),
+            "communication": list(communication),
+        },
     )
     services.apply_profile(session, stakeholder, user, data)
-    services.record_consents(session, stakeholder, {
-        "data_processing": True, "public_listing": public_listing,
-        "share_with_focal_point": share_with_focal_point, "mailing_list": mailing_list,
-    }, only_changes=False)
+    services.record_consents(
+        session,
+        stakeholder,
+        {
+            "data_processing": True,
+            "public_listing": public_listing,
+            "share_with_focal_point": share_with_focal_point,
+            "mailing_list": mailing_list,
+        },
+        only_changes=False,
+    )
     session.commit()
     return stakeholder
 
@@ -100,33 +147,91 @@ def make_definition(*, pages=None, choices=None, form_id: str = "test_survey", v
     """A small two-page instrument: a Likert grid, skip logic, a constraint, an "other"."""
     from surveys.definition import Choice, Definition, Grid, Page, Question
 
-    agree = tuple(Choice(name=str(i), labels=six(text)) for i, text in
-                  enumerate(("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"), start=1))
+    agree = tuple(
+        Choice(name=str(i), labels=six(text))
+        for i, text in enumerate(("Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"), start=1)
+    )
     roles = tuple(Choice(name=n, labels=six(n.title())) for n in ("author", "reviewer", "user", "other"))
     yes_no = (Choice(name="yes", labels=six("Yes")), Choice(name="no", labels=six("No")))
     default_pages = (
-        Page(name="about", labels=six("About you"), items=(
-            Question(name="roles", type="select_multiple", labels=six("Your roles"), list_name="roles",
-                     required=True, indicator="participation", row=2),
-            Question(name="roles_other", type="text", labels=six("Other role, please specify"),
-                     relevant="selected(${roles}, 'other')", other_of="roles", row=3),
-            Question(name="years", type="integer", labels=six("Years of involvement"),
-                     constraint=". >= 0 and . <= 60", constraint_messages=six("Between 0 and 60"), row=4),
-            Question(name="engaged", type="select_one", labels=six("Did you engage with IPBES?"),
-                     list_name="yes_no", required=True, row=5),
-        )),
-        Page(name="views", labels=six("Your views"), relevant="${engaged} = 'yes'", items=(
-            Grid(name="clarity", labels=six("How far do you agree?"), list_name="agree", questions=(
-                Question(name="clear_how", type="select_one", labels=six("It is clear how to engage"),
-                         list_name="agree", indicator="commitment", appearance="list-nolabel", row=8),
-                Question(name="transparent", type="select_one", labels=six("Processes are transparent"),
-                         list_name="agree", indicator="communication", appearance="list-nolabel", row=9),
-            )),
-            Question(name="comments", type="text", labels=six("Comments"), pii=False, row=11),
-        )),
+        Page(
+            name="about",
+            labels=six("About you"),
+            items=(
+                Question(
+                    name="roles",
+                    type="select_multiple",
+                    labels=six("Your roles"),
+                    list_name="roles",
+                    required=True,
+                    indicator="participation",
+                    row=2,
+                ),
+                Question(
+                    name="roles_other",
+                    type="text",
+                    labels=six("Other role, please specify"),
+                    relevant="selected(${roles}, 'other')",
+                    other_of="roles",
+                    row=3,
+                ),
+                Question(
+                    name="years",
+                    type="integer",
+                    labels=six("Years of involvement"),
+                    constraint=". >= 0 and . <= 60",
+                    constraint_messages=six("Between 0 and 60"),
+                    row=4,
+                ),
+                Question(
+                    name="engaged",
+                    type="select_one",
+                    labels=six("Did you engage with IPBES?"),
+                    list_name="yes_no",
+                    required=True,
+                    row=5,
+                ),
+            ),
+        ),
+        Page(
+            name="views",
+            labels=six("Your views"),
+            relevant="${engaged} = 'yes'",
+            items=(
+                Grid(
+                    name="clarity",
+                    labels=six("How far do you agree?"),
+                    list_name="agree",
+                    questions=(
+                        Question(
+                            name="clear_how",
+                            type="select_one",
+                            labels=six("It is clear how to engage"),
+                            list_name="agree",
+                            indicator="commitment",
+                            appearance="list-nolabel",
+                            row=8,
+                        ),
+                        Question(
+                            name="transparent",
+                            type="select_one",
+                            labels=six("Processes are transparent"),
+                            list_name="agree",
+                            indicator="communication",
+                            appearance="list-nolabel",
+                            row=9,
+                        ),
+                    ),
+                ),
+                Question(name="comments", type="text", labels=six("Comments"), pii=False, row=11),
+            ),
+        ),
     )
     return Definition(
-        form_id=form_id, version=version, titles=six("Test survey"), pages=tuple(pages or default_pages),
+        form_id=form_id,
+        version=version,
+        titles=six("Test survey"),
+        pages=tuple(pages or default_pages),
         choices=dict(choices or {"agree": agree, "roles": roles, "yes_no": yes_no}),
     )
 
@@ -149,18 +254,36 @@ def make_instrument_version(session: Session, *, definition=None, code: str = "t
         session.flush()
     data = definition.to_dict()
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-    number = (session.exec(select(func.max(InstrumentVersion.number))
-                           .where(InstrumentVersion.instrument_id == instrument.id)).one() or 0) + 1
-    version = InstrumentVersion(instrument_id=instrument.id, number=number, content_hash=digest,
-                                definition=data, xlsform=b"", filename="factory.xlsx")
+    number = (
+        session.exec(
+            select(func.max(InstrumentVersion.number)).where(InstrumentVersion.instrument_id == instrument.id)
+        ).one()
+        or 0
+    ) + 1
+    version = InstrumentVersion(
+        instrument_id=instrument.id,
+        number=number,
+        content_hash=digest,
+        definition=data,
+        xlsform=b"",
+        filename="factory.xlsx",
+    )
     session.add(version)
     session.commit()
     return version
 
 
-def make_wave(session: Session, *, version=None, name: str = "Annual survey 2026", year: int = 2026,
-              status: str = "published", opens_in_days: float = -1, closes_in_days: float = 30,
-              audience: dict | None = None):
+def make_wave(
+    session: Session,
+    *,
+    version=None,
+    name: str = "Annual survey 2026",
+    year: int = 2026,
+    status: str = "published",
+    opens_in_days: float = -1,
+    closes_in_days: float = 30,
+    audience: dict | None = None,
+):
     """A wave, open now by default."""
     from datetime import timedelta
 
@@ -168,9 +291,16 @@ def make_wave(session: Session, *, version=None, name: str = "Annual survey 2026
 
     version = version or make_instrument_version(session)
     now = utcnow()
-    wave = Wave(instrument_id=version.instrument_id, version_id=version.id, name=name, year=year,
-                opens_at=now + timedelta(days=opens_in_days), closes_at=now + timedelta(days=closes_in_days),
-                status=status, audience=audience or {})
+    wave = Wave(
+        instrument_id=version.instrument_id,
+        version_id=version.id,
+        name=name,
+        year=year,
+        opens_at=now + timedelta(days=opens_in_days),
+        closes_at=now + timedelta(days=closes_in_days),
+        status=status,
+        audience=audience or {},
+    )
     session.add(wave)
     session.commit()
     return wave
@@ -182,15 +312,26 @@ def make_invitation(session: Session, *, wave, stakeholder, token: str | None = 
 
     from surveys.models import Invitation
 
-    invitation = Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, language=language,
-                            token=token or secrets.token_urlsafe(24), sent_at=utcnow())
+    invitation = Invitation(
+        wave_id=wave.id,
+        stakeholder_id=stakeholder.id,
+        language=language,
+        token=token or secrets.token_urlsafe(24),
+        sent_at=utcnow(),
+    )
     session.add(invitation)
     session.commit()
     return invitation
 
 
-def make_open_link(session: Session, *, wave, network: str = "Biodiversity Youth Network", token: str | None = None,
-                   is_active: bool = True):
+def make_open_link(
+    session: Session,
+    *,
+    wave,
+    network: str = "Biodiversity Youth Network",
+    token: str | None = None,
+    is_active: bool = True,
+):
     """A network's open link to a wave."""
     import secrets
 
@@ -204,25 +345,55 @@ def make_open_link(session: Session, *, wave, network: str = "Biodiversity Youth
 
 # --- engagement records -------------------------------------------------------------------
 
-def make_impact(session: Session, *, title: str = "National pollinator strategy", impact_type: str = "policy",
-                scale: str = "national", country: str | None = "KE", region: str | None = None,
-                status: str = "published", submitter_email: str = "reporter@example.org", year: int | None = 2024):
+
+def make_impact(
+    session: Session,
+    *,
+    title: str = "National pollinator strategy",
+    impact_type: str = "policy",
+    scale: str = "national",
+    country: str | None = "KE",
+    region: str | None = None,
+    status: str = "published",
+    submitter_email: str = "reporter@example.org",
+    year: int | None = 2024,
+):
     """An impact record, as a member of the public submits it (published unless told otherwise)."""
     from engagement import services
     from engagement.models import ImpactRecord
 
     record = ImpactRecord(source="public")
-    services.apply_impact(session, record, services.ImpactData(
-        title=title, impact_type=impact_type, scale=scale, country=country, region=region, year=year,
-        description="How the assessment was used.", submitter_name="Rae Porter", submitter_email=submitter_email,
-        status=status))
+    services.apply_impact(
+        session,
+        record,
+        services.ImpactData(
+            title=title,
+            impact_type=impact_type,
+            scale=scale,
+            country=country,
+            region=region,
+            year=year,
+            description="How the assessment was used.",
+            submitter_name="Rae Porter",
+            submitter_email=submitter_email,
+            status=status,
+        ),
+    )
     session.add(record)
     session.commit()
     return record
 
 
-def make_concern(session: Session, *, summary: str = "Comments in Spanish were not acknowledged", raised_on=None,
-                 channel: str = "email", status: str = "open", answered_on=None, raised_by=None):
+def make_concern(
+    session: Session,
+    *,
+    summary: str = "Comments in Spanish were not acknowledged",
+    raised_on=None,
+    channel: str = "email",
+    status: str = "open",
+    answered_on=None,
+    raised_by=None,
+):
     """A concern raised with the secretariat (answered when `answered_on` is given)."""
     from datetime import date
 
@@ -230,10 +401,19 @@ def make_concern(session: Session, *, summary: str = "Comments in Spanish were n
     from engagement.models import Concern
 
     record = Concern()
-    services.apply_concern(session, record, services.ConcernData(
-        summary=summary, raised_on=raised_on or date(2025, 3, 1), channel=channel, status=status,
-        raised_by_id=raised_by.id if raised_by else None, answer="We answered." if answered_on else "",
-        answered_on=answered_on))
+    services.apply_concern(
+        session,
+        record,
+        services.ConcernData(
+            summary=summary,
+            raised_on=raised_on or date(2025, 3, 1),
+            channel=channel,
+            status=status,
+            raised_by_id=raised_by.id if raised_by else None,
+            answer="We answered." if answered_on else "",
+            answered_on=answered_on,
+        ),
+    )
     session.add(record)
     session.commit()
     return record

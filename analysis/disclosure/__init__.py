@@ -3,6 +3,7 @@
 Pure pandas/numpy: k-anonymity of quasi-identifiers (global recoding, then local suppression),
 keyed pseudonyms, a free-text scrubber and cell suppression for aggregate tables.
 """
+
 SUPPRESSED_CODE = -8  # in numeric/coded output: a locally suppressed cell
 NOT_ANSWERED_CODE = -9  # in numeric/coded output: not answered / missing
 

@@ -3,6 +3,7 @@
 Frequencies follow sdcMicro: a suppressed cell matches any value, and a missing answer that was
 not suppressed is a value of its own (pandas `groupby` would silently drop it).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -17,8 +18,7 @@ from analysis.disclosure.suppression import suppress
 
 MIN_K = 3
 
-__all__ = ["MIN_K", "AnonymisationResult", "Recoding", "RiskSummary", "frequencies", "k_anonymise",
-           "risk_summary"]
+__all__ = ["MIN_K", "AnonymisationResult", "Recoding", "RiskSummary", "frequencies", "k_anonymise", "risk_summary"]
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,15 @@ def risk_summary(frame: pd.DataFrame, quasi: Sequence[str], suppressed: pd.DataF
     )
 
 
-def k_anonymise(frame: pd.DataFrame, quasi: Sequence[str], *, k: int = 5,
-                hierarchies: Mapping[str, Sequence[Mapping[str, str]]] | None = None,
-                other: str = "other", priority: Sequence[str] | None = None) -> AnonymisationResult:
+def k_anonymise(
+    frame: pd.DataFrame,
+    quasi: Sequence[str],
+    *,
+    k: int = 5,
+    hierarchies: Mapping[str, Sequence[Mapping[str, str]]] | None = None,
+    other: str = "other",
+    priority: Sequence[str] | None = None,
+) -> AnonymisationResult:
     """Make every quasi-identifier combination appear at least k times.
 
     Step 1 recodes values seen fewer than k times: up their hierarchy one level at a time

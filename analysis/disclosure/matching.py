@@ -7,6 +7,7 @@ a suppressed cell) and grouped by their suppression pattern; each pair of patter
 with one sorted lookup on the variables both keep, so the work grows with the number of
 patterns, not with the square of the number of records.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -33,15 +34,14 @@ def distinct_rows(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """Unique rows (in order of first appearance), each row's group, and group sizes."""
     n, q = codes.shape
     if q == 0:
-        return codes[:min(n, 1)], np.zeros(n, dtype=np.int64), np.array([n] if n else [], dtype=np.int64)
+        return codes[: min(n, 1)], np.zeros(n, dtype=np.int64), np.array([n] if n else [], dtype=np.int64)
     shifted = codes + 1  # WILDCARD becomes 0
     radix = shifted.max(axis=0) + 1 if n else np.ones(q, dtype=np.int64)
     if _fits(radix):
         keys = _mixed_radix(shifted, radix, range(q))
         _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
     else:
-        _, first, inverse, counts = np.unique(codes, axis=0, return_index=True, return_inverse=True,
-                                              return_counts=True)
+        _, first, inverse, counts = np.unique(codes, axis=0, return_index=True, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     # Renumber groups by first appearance so results do not depend on key arithmetic.
     order = np.argsort(first, kind="stable")
@@ -148,5 +148,5 @@ def _matches_by_rows(query: np.ndarray, data: np.ndarray, weights: np.ndarray) -
     # Too many categories for an int64 key: number the rows of both sides together instead.
     _, inverse = np.unique(np.vstack([data, query]), axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
-    sums = np.bincount(inverse[:len(data)], weights=weights, minlength=inverse.max() + 1).astype(np.int64)
-    return sums[inverse[len(data):]]
+    sums = np.bincount(inverse[: len(data)], weights=weights, minlength=inverse.max() + 1).astype(np.int64)
+    return sums[inverse[len(data) :]]

@@ -7,6 +7,7 @@ digits for scripts that separate words, one character per token for scripts that
 longer run. A name is a tuple of tokens looked up in a set, longest first, which stays fast
 with a hundred thousand names where one alternation regex would not.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,10 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_UNSPACED = ("\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-             "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff")
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003ffff"
+)
 TOKEN = re.compile(f"[{_UNSPACED}]|[^\\W_{_UNSPACED}]+")
 _ARABIC_LETTERS = {"\u0649": "\u064a", "\u0629": "\u0647"}  # alef maksura -> ya, ta marbuta -> ha
 _ARABIC_PROCLITICS = "\u0648\u0641\u0628\u0644\u0643"  # wa, fa, bi, li, ka written onto the next word
@@ -93,7 +96,7 @@ class NameIndex:
             variants.append(first[1:])
         for variant in variants:
             for size in range(min(self.longest.get(variant, 0), len(words) - i), 0, -1):
-                label = self.table.get((variant, *words[i + 1:i + size]))
+                label = self.table.get((variant, *words[i + 1 : i + size]))
                 if label is not None:
                     return size, label
         return None

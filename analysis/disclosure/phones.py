@@ -6,6 +6,7 @@ each region is first screened with its own general number pattern after strippin
 prefix, and only the plausible regions are parsed. A run that is not a number as a whole is
 tried piece by piece (two numbers written next to each other, a number followed by a count).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,11 @@ import phonenumbers
 CANDIDATE = re.compile(r"(?<!\d)(?:\+|\(\+?)?\d(?:[\d \t\u00a0\u2009\u202f().\-/\u2010-\u2015]*\d)?")
 DIGIT_GROUP = re.compile(r"\d+")
 # Calendar dates and spans of years look like short numbers in many numbering plans; they are kept.
-DATE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
-                  r"|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
-                  r"|(?:19|20)\d\d ?[-/\u2010-\u2015] ?(?:19|20)\d\d)(?!\d)")
+DATE = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d\d([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|[12]\d|3[01])([-/.])(?:0?[1-9]|1[0-2])\2(?:19|20)\d\d"
+    r"|(?:19|20)\d\d ?[-/\u2010-\u2015] ?(?:19|20)\d\d)(?!\d)"
+)
 INTERNATIONAL_PREFIXES = ("00", "011")
 MIN_DIGITS, MAX_DIGITS = 4, 17
 _CACHE_LIMIT = 200_000
@@ -38,8 +41,7 @@ class PhoneFinder:
     def _candidates(self, text: str) -> list[tuple[int, int]]:
         found = []
         for match in CANDIDATE.finditer(text):
-            groups = [(match.start() + g.start(), match.start() + g.end())
-                      for g in DIGIT_GROUP.finditer(match.group())]
+            groups = [(match.start() + g.start(), match.start() + g.end()) for g in DIGIT_GROUP.finditer(match.group())]
             found += self._within(text, match.start(), match.end(), groups)
         return found
 
@@ -52,12 +54,14 @@ class PhoneFinder:
         # Longest run of whole digit groups first, leftmost among equals; then what is left.
         for size in range(len(groups) - 1, 0, -1):
             for first in range(len(groups) - size + 1):
-                piece = groups[first:first + size]
+                piece = groups[first : first + size]
                 piece_start = _opening(text, start, piece[0][0])
-                if self.is_phone(text[piece_start:piece[-1][1]]):
-                    return (self._within(text, start, piece_start, groups[:first])
-                            + [(piece_start, piece[-1][1])]
-                            + self._within(text, piece[-1][1], end, groups[first + size:]))
+                if self.is_phone(text[piece_start : piece[-1][1]]):
+                    return (
+                        self._within(text, start, piece_start, groups[:first])
+                        + [(piece_start, piece[-1][1])]
+                        + self._within(text, piece[-1][1], end, groups[first + size :])
+                    )
         return []
 
     def is_phone(self, candidate: str) -> bool:
@@ -75,7 +79,7 @@ class PhoneFinder:
         if candidate.lstrip("(").startswith("+"):
             return _valid(candidate, None)
         for prefix in INTERNATIONAL_PREFIXES:
-            if digits.startswith(prefix) and _valid("+" + digits[len(prefix):], None):
+            if digits.startswith(prefix) and _valid("+" + digits[len(prefix) :], None):
                 return True
         for region, screen in zip(self.regions, self._screens):
             if screen(digits) and _valid(candidate, region):
@@ -109,5 +113,6 @@ def _screen(region: str):
         if general.fullmatch(digits):
             return True
         stripped = national.match(digits) if national else None
-        return bool(stripped and stripped.end() and general.fullmatch(digits[stripped.end():]))
+        return bool(stripped and stripped.end() and general.fullmatch(digits[stripped.end() :]))
+
     return screen

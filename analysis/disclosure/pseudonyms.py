@@ -3,6 +3,7 @@
 Without the key nobody can recompute an id from a known account or stakeholder id; a fresh
 key per release makes two releases impossible to join on it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,10 @@ def pseudonyms(values: pd.Series, key: bytes, length: int = 16) -> pd.Series:
     if not 1 <= length <= 64:
         raise ValueError(f"length must be between 1 and 64 hex characters, not {length}")
     key = bytes(key)
-    hashes = [None if pd.isna(value) else hmac.new(key, _text(value), hashlib.sha256).hexdigest()[:length]
-              for value in values.tolist()]
+    hashes = [
+        None if pd.isna(value) else hmac.new(key, _text(value), hashlib.sha256).hexdigest()[:length]
+        for value in values.tolist()
+    ]
     return pd.Series(hashes, index=values.index, name=values.name, dtype=object)
 
 

@@ -1,4 +1,5 @@
 """Global recoding of rare values: up a hierarchy level by level, or into "other"."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -16,8 +17,9 @@ class Recoding:
     cells: int  # records affected
 
 
-def recode(series: pd.Series, k: int, levels: Sequence[Mapping[str, str]] | None,
-           other: str) -> tuple[pd.Series, list[Recoding]]:
+def recode(
+    series: pd.Series, k: int, levels: Sequence[Mapping[str, str]] | None, other: str
+) -> tuple[pd.Series, list[Recoding]]:
     """Recode the values of one variable seen fewer than k times.
 
     With a hierarchy, only the rare values move, one level at a time, and the counts are taken
@@ -33,8 +35,10 @@ def recode(series: pd.Series, k: int, levels: Sequence[Mapping[str, str]] | None
         kind = "other"
     if not destination:
         return series, []
-    recodings = [Recoding(str(series.name), kind, str(value), str(target), int(counts[value]))
-                 for value, target in destination.items()]
+    recodings = [
+        Recoding(str(series.name), kind, str(value), str(target), int(counts[value]))
+        for value, target in destination.items()
+    ]
     return _replace(series, destination), recodings
 
 

@@ -5,6 +5,7 @@ replaced by placeholders. All of them are looked for in the original text; overl
 are merged into one placeholder (the longest find names it), so a name inside an email address
 or a number inside a URL leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import re

@@ -12,6 +12,7 @@ of the variables, so the outcome is deterministic.
 Whether a cell fixes a record is judged with `Matcher.lower_bound` (it ignores matches that
 depend on wildcards elsewhere), which is cheap; the exact count of the next round decides.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -9,6 +9,7 @@ This is the classic line rule; it does not run the linear-programming audit of t
 tau-Argus, so an unusual pattern of hidden cells linking separate blocks can still narrow a
 cell down. The totals are published unless they must be hidden themselves.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

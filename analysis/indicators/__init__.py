@@ -6,15 +6,21 @@ dashboard's overview card: the latest figure, the change since the year before, 
 ("improving", "stable", "worsening", "new", "no_data"). Definitions, sources, formulas and
 caveats: docs/indicators.md.
 """
+
 from __future__ import annotations
 
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from analysis.indicators._common import Headline
 
 GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
-_RESULTS = {commitment.Commitment: commitment, capacity.Capacity: capacity,
-            participation.Participation: participation, diversity.Diversity: diversity, impact.Impact: impact,
-            communication.Communication: communication}
+_RESULTS = {
+    commitment.Commitment: commitment,
+    capacity.Capacity: capacity,
+    participation.Participation: participation,
+    diversity.Diversity: diversity,
+    impact.Impact: impact,
+    communication.Communication: communication,
+}
 
 
 def headline(result, year: int | None = None) -> Headline:

@@ -1,4 +1,5 @@
 """Small helpers the indicator groups share: shares with intervals, years of dates, the headline trend."""
+
 from __future__ import annotations
 
 import math
@@ -34,11 +35,17 @@ def with_aliases(frame: pd.DataFrame | None, aliases: dict[str, tuple[str, ...]]
 def choice_columns(frame: pd.DataFrame, question: str) -> dict[str, str]:
     """choice -> column of a select_multiple question expanded into `<question>__<choice>` columns."""
     prefix = f"{question}{SEPARATOR}"
-    return {column[len(prefix):]: column for column in frame.columns if str(column).startswith(prefix)}
+    return {column[len(prefix) :]: column for column in frame.columns if str(column).startswith(prefix)}
 
 
-def multiple_shares(frame: pd.DataFrame, question: str, *, weights: str | None = None, by: str | None = None,
-                    exclude: tuple[str, ...] = ()) -> pd.DataFrame:
+def multiple_shares(
+    frame: pd.DataFrame,
+    question: str,
+    *,
+    weights: str | None = None,
+    by: str | None = None,
+    exclude: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Share of those who answered `question` choosing each choice, with design-based intervals.
 
     A tidy table: [group,] choice, estimate, low, high, se, n, small. With `by`, each group's
@@ -124,8 +131,9 @@ class Headline:
         return dict(self.__dict__)
 
 
-def trend(group: str, measure: str, series: pd.Series, *, unit: str, higher_is_better: bool = True,
-          year: int | None = None) -> Headline:
+def trend(
+    group: str, measure: str, series: pd.Series, *, unit: str, higher_is_better: bool = True, year: int | None = None
+) -> Headline:
     """The headline of a figure by year: the latest year (or `year`) against the year before it.
 
     A change within the stable band (STABLE_SHARE for shares, STABLE_RELATIVE otherwise) is

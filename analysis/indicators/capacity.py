@@ -8,6 +8,7 @@ Inputs
   row per action — `barrier` (a choice code of the barrier question), `action`, `owner`,
   `due_date` (or `due_on`), `status` (planned, in_progress, done, dropped).
 """
+
 from __future__ import annotations
 
 import math
@@ -39,9 +40,16 @@ class Capacity:
     headline_series: pd.Series  # year -> share naming at least one barrier (lower is better)
 
 
-def capacity(survey: pd.DataFrame | None, actions: pd.DataFrame | None = None, *, question: str = "barriers",
-             by: tuple[str, ...] = ("regional_group", "category"), weights: str | None = None, top: int = TOP,
-             today: date | None = None) -> Capacity:
+def capacity(
+    survey: pd.DataFrame | None,
+    actions: pd.DataFrame | None = None,
+    *,
+    question: str = "barriers",
+    by: tuple[str, ...] = ("regional_group", "category"),
+    weights: str | None = None,
+    top: int = TOP,
+    today: date | None = None,
+) -> Capacity:
     survey = survey if survey is not None else pd.DataFrame()
     weights = weights if weights and weights in survey else None
     barriers = multiple_shares(survey, question, weights=weights, exclude=NOT_A_BARRIER)
@@ -51,8 +59,11 @@ def capacity(survey: pd.DataFrame | None, actions: pd.DataFrame | None = None, *
         if not table.empty:
             table.insert(0, "breakdown", column)
             parts.append(table)
-    by_group = (pd.concat(parts, ignore_index=True) if parts else
-                pd.DataFrame(columns=["breakdown", "group", "choice", "estimate", "low", "high", "se", "n", "small"]))
+    by_group = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["breakdown", "group", "choice", "estimate", "low", "high", "se", "n", "small"])
+    )
     action_table = _actions(with_aliases(actions, {"due_date": ("due_on",)}), today)
     barriers = barriers.sort_values("estimate", ascending=False, kind="stable").reset_index(drop=True)
     ranked = barriers[~barriers["choice"].isin(NOT_ACTIONABLE) & (barriers["estimate"] > 0)]
@@ -64,8 +75,9 @@ def capacity(survey: pd.DataFrame | None, actions: pd.DataFrame | None = None, *
     chosen = barriers.loc[ranked.index[:top]]
     top_table = chosen[["choice", "estimate", "low", "high", "n", "actions", "has_action"]].copy()
     for column in ("open", "overdue"):
-        top_table[column] = top_table["choice"].map(action_table[column] if not action_table.empty else {}) \
-            .fillna(0).astype("int64")
+        top_table[column] = (
+            top_table["choice"].map(action_table[column] if not action_table.empty else {}).fillna(0).astype("int64")
+        )
     top_table = top_table.reset_index(drop=True)
     without = tuple(top_table.loc[~top_table["has_action"], "choice"])
     covered = float(top_table["has_action"].mean()) if len(top_table) else math.nan
@@ -78,15 +90,26 @@ def _actions(actions: pd.DataFrame | None, today: date | None) -> pd.DataFrame:
     columns = ["actions", "open", "done", "dropped", "overdue"]
     if actions is None or actions.empty:
         return pd.DataFrame(columns=columns, dtype="int64").rename_axis("barrier")
-    status = actions["status"].astype("string").str.lower().fillna("") if "status" in actions else \
-        pd.Series("", index=actions.index)
+    status = (
+        actions["status"].astype("string").str.lower().fillna("")
+        if "status" in actions
+        else pd.Series("", index=actions.index)
+    )
     done, dropped = status.isin(DONE), status.isin(CLOSED)
     still_open = ~done & ~dropped
     today = pd.Timestamp(today or date.today())
     due = as_date(actions["due_date"]) if "due_date" in actions else pd.Series(pd.NaT, index=actions.index)
     overdue = still_open & (due < today).fillna(False).to_numpy()
-    frame = pd.DataFrame({"barrier": actions["barrier"].astype("object"), "actions": 1, "open": still_open.astype(int),
-                          "done": done.astype(int), "dropped": dropped.astype(int), "overdue": overdue.astype(int)})
+    frame = pd.DataFrame(
+        {
+            "barrier": actions["barrier"].astype("object"),
+            "actions": 1,
+            "open": still_open.astype(int),
+            "done": done.astype(int),
+            "dropped": dropped.astype(int),
+            "overdue": overdue.astype(int),
+        }
+    )
     return frame.groupby("barrier")[columns].sum().astype("int64")
 
 
@@ -103,13 +126,19 @@ def _any_barrier(survey: pd.DataFrame, question: str, weights: str | None) -> pd
     for year in sorted(survey["year"].dropna().unique()):
         mask = (survey["year"] == year).to_numpy()
         estimate = proportion(named[mask], w.to_numpy()[mask])
-        rows[int(year)] = {"estimate": estimate.estimate, "low": estimate.low, "high": estimate.high,
-                           "n": estimate.n, "small": estimate.small}
+        rows[int(year)] = {
+            "estimate": estimate.estimate,
+            "low": estimate.low,
+            "high": estimate.high,
+            "n": estimate.n,
+            "small": estimate.small,
+        }
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = "year"
     return table
 
 
 def headline(result: Capacity, year: int | None = None) -> Headline:
-    return trend("capacity", "any_barrier_share", result.headline_series, unit="share", higher_is_better=False,
-                 year=year)
+    return trend(
+        "capacity", "any_barrier_share", result.headline_series, unit="share", higher_is_better=False, year=year
+    )

@@ -9,6 +9,7 @@ Inputs
 - `survey`: `surveys.frame.responses_frame` — the clarity item (`clarity`, a select_one on an
   agreement scale), `year`, the breakdown column (`regional_group`) and optionally a weight column.
 """
+
 from __future__ import annotations
 
 import math
@@ -63,24 +64,35 @@ def _codes(value) -> set[str]:
     return {str(code).strip().lower() for code in value}
 
 
-def commitment(evidence: pd.DataFrame | None, survey: pd.DataFrame | None = None, *, item: str = "clarity",
-               scale: tuple[str, ...] = AGREE5, off_scale: tuple[str, ...] = (), by: str = "regional_group",
-               weights: str | None = None, required_kinds: tuple[str, ...] = REQUIRED_KINDS,
-               languages: tuple[str, ...] = LANGUAGES) -> Commitment:
+def commitment(
+    evidence: pd.DataFrame | None,
+    survey: pd.DataFrame | None = None,
+    *,
+    item: str = "clarity",
+    scale: tuple[str, ...] = AGREE5,
+    off_scale: tuple[str, ...] = (),
+    by: str = "regional_group",
+    weights: str | None = None,
+    required_kinds: tuple[str, ...] = REQUIRED_KINDS,
+    languages: tuple[str, ...] = LANGUAGES,
+) -> Commitment:
     evidence = with_aliases(evidence, {"date": ("issued_on",)})
     evidence = evidence if evidence is not None else pd.DataFrame(columns=["kind", "title", "date", "link"])
     available = evidence_languages(evidence, languages)
     in_all = available.sum(axis=1) == len(languages) if len(languages) else pd.Series(False, index=evidence.index)
-    dates = pd.to_datetime(evidence["date"] if "date" in evidence else pd.Series(pd.NaT, index=evidence.index),
-                           errors="coerce")
+    dates = pd.to_datetime(
+        evidence["date"] if "date" in evidence else pd.Series(pd.NaT, index=evidence.index), errors="coerce"
+    )
     kind = evidence["kind"].astype("object") if "kind" in evidence else pd.Series(dtype="object")
     present = tuple(sorted(set(kind.dropna())))
     order = list(required_kinds) + [k for k in present if k not in required_kinds]
-    kinds = pd.DataFrame({
-        "documents": kind.value_counts().reindex(order, fill_value=0).astype("int64"),
-        "latest_date": dates.groupby(kind).max().reindex(order),
-        "all_languages": in_all.groupby(kind).sum().reindex(order, fill_value=0).astype("int64"),
-    })
+    kinds = pd.DataFrame(
+        {
+            "documents": kind.value_counts().reindex(order, fill_value=0).astype("int64"),
+            "latest_date": dates.groupby(kind).max().reindex(order),
+            "all_languages": in_all.groupby(kind).sum().reindex(order, fill_value=0).astype("int64"),
+        }
+    )
     kinds["required"] = [k in required_kinds for k in order]
     kinds.index.name = "kind"
     n_documents = len(evidence)
@@ -100,9 +112,15 @@ _CLARITY_COLUMNS = ["top_two", "low", "high", "n", "small", "median", "off_scale
 
 def _summary_row(values, scale, off_scale, weights) -> dict:
     result = summarise(values, scale, off_scale=off_scale, weights=weights)
-    return {"top_two": result.top_two.estimate, "low": result.top_two.low, "high": result.top_two.high,
-            "n": result.n, "small": result.top_two.small, "median": result.median,
-            "off_scale_share": result.off_scale_share}
+    return {
+        "top_two": result.top_two.estimate,
+        "low": result.top_two.low,
+        "high": result.top_two.high,
+        "n": result.n,
+        "small": result.top_two.small,
+        "median": result.median,
+        "off_scale_share": result.off_scale_share,
+    }
 
 
 def _clarity(survey, item, scale, off_scale, by, weights) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -140,6 +158,16 @@ def headline(result: Commitment, year: int | None = None) -> Headline:
     """Share agreeing it is clear how to engage; with no survey, the register's completeness."""
     if result.headline_series.dropna().empty:
         status = "no_data" if math.isnan(result.completeness) else "new"
-        return Headline("commitment", "evidence_completeness", "share", True, year, result.completeness, None,
-                        math.nan, math.nan, status)
+        return Headline(
+            "commitment",
+            "evidence_completeness",
+            "share",
+            True,
+            year,
+            result.completeness,
+            None,
+            math.nan,
+            math.nan,
+            status,
+        )
     return trend("commitment", "clarity_top_two", result.headline_series, unit="share", year=year)

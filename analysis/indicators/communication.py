@@ -11,6 +11,7 @@ Inputs
 - `concerns`: one row per issue or concern a stakeholder raised — `raised_on`, `status`,
   `answered_on` (missing until answered), `channel`.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,15 +45,31 @@ class Communication:
     headline_series: pd.Series  # year -> share of concerns raised that year that were answered
 
 
-def communication(calls: pd.DataFrame | None = None, invitations: pd.DataFrame | None = None,
-                  survey: pd.DataFrame | None = None, concerns: pd.DataFrame | None = None, *,
-                  weights: str | None = None, today: date | None = None) -> Communication:
+def communication(
+    calls: pd.DataFrame | None = None,
+    invitations: pd.DataFrame | None = None,
+    survey: pd.DataFrame | None = None,
+    concerns: pd.DataFrame | None = None,
+    *,
+    weights: str | None = None,
+    today: date | None = None,
+) -> Communication:
     today = pd.Timestamp(today or date.today())
     rates = response_rates(invitations)
     concerns_table, by_channel, bands, median_days, open_age = _concerns(concerns, today)
     series = concerns_table["share"].astype("float64") if len(concerns_table) else pd.Series(dtype="float64")
-    return Communication(_calls(calls, today), _surveys(invitations, survey), rates, concerns_table, by_channel,
-                         bands, median_days, open_age, _concern_addressed(survey, weights), series)
+    return Communication(
+        _calls(calls, today),
+        _surveys(invitations, survey),
+        rates,
+        concerns_table,
+        by_channel,
+        bands,
+        median_days,
+        open_age,
+        _concern_addressed(survey, weights),
+        series,
+    )
 
 
 def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:
@@ -61,12 +78,24 @@ def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:
         return pd.DataFrame(columns=columns).rename_axis("year")
     opened = as_date(calls["opened_on"])
     closed = as_date(calls["closed_on"]) if "closed_on" in calls else pd.Series(pd.NaT, index=calls.index)
-    responses = pd.to_numeric(calls["responses"], errors="coerce") if "responses" in calls else \
-        pd.Series(np.nan, index=calls.index)
-    frame = pd.DataFrame({"year": opened.dt.year, "responses": responses,
-                          "open": ((opened <= today) & (closed.isna() | (closed >= today))).to_numpy()})
-    table = frame.groupby("year").agg(calls=("responses", "size"), responses=("responses", "sum"),
-                                      median_responses=("responses", "median"), open=("open", "sum"))
+    responses = (
+        pd.to_numeric(calls["responses"], errors="coerce")
+        if "responses" in calls
+        else pd.Series(np.nan, index=calls.index)
+    )
+    frame = pd.DataFrame(
+        {
+            "year": opened.dt.year,
+            "responses": responses,
+            "open": ((opened <= today) & (closed.isna() | (closed >= today))).to_numpy(),
+        }
+    )
+    table = frame.groupby("year").agg(
+        calls=("responses", "size"),
+        responses=("responses", "sum"),
+        median_responses=("responses", "median"),
+        open=("open", "sum"),
+    )
     table.index = table.index.astype(int)
     table[["calls", "open"]] = table[["calls", "open"]].astype("int64")
     return table[columns]
@@ -77,18 +106,39 @@ def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> p
     columns = ["waves", "responses", "invited", "invitations_answered", "response_rate"]
     parts = []
     if survey is not None and len(survey) and {"year", "wave"} <= set(survey.columns):
-        parts.append(pd.DataFrame({"year": survey["year"].to_numpy(), "wave": survey["wave"].astype(str).to_numpy(),
-                                   "response": 1, "invited": 0, "answered": 0}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": survey["year"].to_numpy(),
+                    "wave": survey["wave"].astype(str).to_numpy(),
+                    "response": 1,
+                    "invited": 0,
+                    "answered": 0,
+                }
+            )
+        )
     if invitations is not None and len(invitations) and {"year", "wave"} <= set(invitations.columns):
         answered = responded_flags(invitations["responded"])
-        parts.append(pd.DataFrame({"year": invitations["year"].to_numpy(),
-                                   "wave": invitations["wave"].astype(str).to_numpy(), "response": 0, "invited": 1,
-                                   "answered": answered.to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "year": invitations["year"].to_numpy(),
+                    "wave": invitations["wave"].astype(str).to_numpy(),
+                    "response": 0,
+                    "invited": 1,
+                    "answered": answered.to_numpy(),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=columns).rename_axis("year")
     frame = pd.concat(parts, ignore_index=True)
-    table = frame.groupby("year").agg(waves=("wave", "nunique"), responses=("response", "sum"),
-                                      invited=("invited", "sum"), invitations_answered=("answered", "sum"))
+    table = frame.groupby("year").agg(
+        waves=("wave", "nunique"),
+        responses=("response", "sum"),
+        invited=("invited", "sum"),
+        invitations_answered=("answered", "sum"),
+    )
     invited = table["invited"].where(table["invited"] > 0)
     table["response_rate"] = (table["invitations_answered"] / invited).astype("float64")
     table.index = table.index.astype(int)
@@ -97,10 +147,14 @@ def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> p
 
 def _days(concerns: pd.DataFrame, today: pd.Timestamp):
     raised = as_date(concerns["raised_on"])
-    answered_on = as_date(concerns["answered_on"] if "answered_on" in concerns else
-                          pd.Series(pd.NaT, index=concerns.index))
-    status = concerns["status"].astype("string").str.lower() if "status" in concerns else \
-        pd.Series(pd.NA, index=concerns.index, dtype="string")
+    answered_on = as_date(
+        concerns["answered_on"] if "answered_on" in concerns else pd.Series(pd.NaT, index=concerns.index)
+    )
+    status = (
+        concerns["status"].astype("string").str.lower()
+        if "status" in concerns
+        else pd.Series(pd.NA, index=concerns.index, dtype="string")
+    )
     answered = answered_on.notna() | status.isin(ANSWERED).fillna(False)
     days = (answered_on - raised).dt.days.astype("float64")
     age = (today - raised).dt.days.astype("float64").where(~answered)
@@ -111,13 +165,22 @@ def _concerns(concerns: pd.DataFrame | None, today: pd.Timestamp):
     year_columns = ["raised", "addressed", "share", "low", "high", "n", "small", "median_days", "p75_days"]
     channel_columns = ["raised", "addressed", "share", "low", "high", "n", "small", "median_days"]
     if concerns is None or concerns.empty:
-        return (pd.DataFrame(columns=year_columns).rename_axis("year"),
-                pd.DataFrame(columns=channel_columns).rename_axis("channel"),
-                pd.DataFrame(columns=["concerns", "share"]).rename_axis("band"), math.nan, math.nan)
+        return (
+            pd.DataFrame(columns=year_columns).rename_axis("year"),
+            pd.DataFrame(columns=channel_columns).rename_axis("channel"),
+            pd.DataFrame(columns=["concerns", "share"]).rename_axis("band"),
+            math.nan,
+            math.nan,
+        )
     raised, answered, days, age = _days(concerns, today)
-    frame = pd.DataFrame({"year": raised.dt.year, "answered": answered.astype(int).to_numpy(), "days": days,
-                          "channel": concerns["channel"].astype("object").fillna("unknown")
-                          if "channel" in concerns else "unknown"})
+    frame = pd.DataFrame(
+        {
+            "year": raised.dt.year,
+            "answered": answered.astype(int).to_numpy(),
+            "days": days,
+            "channel": concerns["channel"].astype("object").fillna("unknown") if "channel" in concerns else "unknown",
+        }
+    )
     by_year = _concern_table(frame, "year")
     by_year["p75_days"] = frame.groupby("year")["days"].quantile(0.75).reindex(by_year.index)
     by_year.index = by_year.index.astype(int)
@@ -164,4 +227,3 @@ def headline(result: Communication, year: int | None = None) -> Headline:
     if result.headline_series.dropna().empty and len(result.surveys):
         return trend("communication", "survey_response_rate", result.surveys["response_rate"], unit="share", year=year)
     return trend("communication", "concerns_addressed_share", result.headline_series, unit="share", year=year)
-

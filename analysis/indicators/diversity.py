@@ -20,6 +20,7 @@ interval lies below the reference (ratio_high < 1) and the ratio is below THRESH
 condition keeps small samples from flagging noise, the second keeps a large register from
 flagging trivial gaps.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class Diversity:
 
 # --- building blocks -----------------------------------------------------------------------
 
+
 def member_state_shares(member_states: pd.DataFrame | pd.Series | None) -> pd.Series:
     """Each regional group's share of UN member states (54/193 for the African States...).
 
@@ -70,8 +72,9 @@ def member_state_shares(member_states: pd.DataFrame | pd.Series | None) -> pd.Se
     return (counts / counts.sum()).astype("float64").sort_index()
 
 
-def representation(values: pd.Series, reference: pd.Series, *, threshold: float = THRESHOLD,
-                   level: float = 0.95) -> pd.DataFrame:
+def representation(
+    values: pd.Series, reference: pd.Series, *, threshold: float = THRESHOLD, level: float = 0.95
+) -> pd.DataFrame:
     """Share of each reference group among the values that fall in a reference group, against it.
 
     Values outside the reference (another gender, an undisclosed one, a territory outside the UN
@@ -80,13 +83,20 @@ def representation(values: pd.Series, reference: pd.Series, *, threshold: float 
     """
     counts = pd.Series(values).astype("object").value_counts(dropna=False).rename_axis("group").reset_index(name="n")
     table = represented(counts, reference, threshold=threshold, level=level).set_index("group")
-    table.attrs["outside_reference"] = int(counts.loc[counts["group"].notna() & ~counts["group"].isin(table.index),
-                                                      "n"].sum())
+    table.attrs["outside_reference"] = int(
+        counts.loc[counts["group"].notna() & ~counts["group"].isin(table.index), "n"].sum()
+    )
     return table
 
 
-def represented(counts: pd.DataFrame, reference: pd.Series, *, keys: tuple[str, ...] = (),
-                threshold: float = THRESHOLD, level: float = 0.95) -> pd.DataFrame:
+def represented(
+    counts: pd.DataFrame,
+    reference: pd.Series,
+    *,
+    keys: tuple[str, ...] = (),
+    threshold: float = THRESHOLD,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """`representation` of counts already made, for every combination of `keys` at once.
 
     `counts` has the `keys` columns, `group` and `n`; a row whose group is outside the reference
@@ -108,8 +118,18 @@ def represented(counts: pd.DataFrame, reference: pd.Series, *, keys: tuple[str, 
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, n / np.where(total > 0, total, 1), np.nan)
     shares = np.tile(reference.to_numpy(), len(combos))
-    table = table.assign(n=n, total=total, share=share, low=low, high=high, reference=shares, ratio=share / shares,
-                         ratio_low=low / shares, ratio_high=high / shares, small=total < SMALL_CELL)
+    table = table.assign(
+        n=n,
+        total=total,
+        share=share,
+        low=low,
+        high=high,
+        reference=shares,
+        ratio=share / shares,
+        ratio_low=low / shares,
+        ratio_high=high / shares,
+        small=total < SMALL_CELL,
+    )
     table["under_represented"] = (table["ratio_high"] < 1) & (table["ratio"] < threshold)
     table["over_represented"] = table["ratio_low"] > 1
     return table
@@ -178,8 +198,9 @@ def _single_counts(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.DataF
         tally = np.bincount(codes + 1, minlength=len(labels) + 1)
         order = np.argsort(-tally[1:], kind="stable")
         order = order[tally[1:][order] > 0]
-        parts.append(pd.DataFrame({"dimension": dimension, "group": [*labels[order], None],
-                                   "n": [*tally[1:][order], tally[0]]}))
+        parts.append(
+            pd.DataFrame({"dimension": dimension, "group": [*labels[order], None], "n": [*tally[1:][order], tally[0]]})
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["dimension", "group", "n"])
 
 
@@ -190,12 +211,13 @@ def _multi_counts(frame: pd.DataFrame, field: str) -> tuple[pd.Series, int]:
     if not columns:
         return pd.Series(dtype="int64"), 0
     matrix = frame[columns].fillna(0).to_numpy(dtype="float64") > 0
-    counts = pd.Series(matrix.sum(axis=0), index=[c[len(prefix):] for c in columns]).astype("int64")
+    counts = pd.Series(matrix.sum(axis=0), index=[c[len(prefix) :] for c in columns]).astype("int64")
     return counts, int(matrix.any(axis=1).sum())
 
 
-def _categories(dimension: str, references: dict[str, pd.Series], member_states: pd.DataFrame | None,
-                possible: dict[str, int]) -> int | None:
+def _categories(
+    dimension: str, references: dict[str, pd.Series], member_states: pd.DataFrame | None, possible: dict[str, int]
+) -> int | None:
     if dimension in possible:
         return possible[dimension]
     if dimension in references and len(references[dimension]):
@@ -205,8 +227,9 @@ def _categories(dimension: str, references: dict[str, pd.Series], member_states:
     return None
 
 
-def _represent(counts: pd.DataFrame, references: dict[str, pd.Series], keys: list[str],
-               threshold: float) -> pd.DataFrame:
+def _represent(
+    counts: pd.DataFrame, references: dict[str, pd.Series], keys: list[str], threshold: float
+) -> pd.DataFrame:
     """Representation of every dimension that has a reference, for every combination of `keys`."""
     parts = []
     for dimension, reference in references.items():
@@ -227,11 +250,14 @@ def _index_counts(counts: pd.DataFrame, references: dict[str, pd.Series], catego
             of = counts["dimension"].to_numpy() == dimension
             keep &= ~of | counts["group"].isin(reference.index).to_numpy()
     # Rows left out count nobody but keep their combination, whose indices are then missing.
-    return counts.assign(n=np.where(keep, counts["n"].to_numpy(dtype="int64"), 0),
-                         categories=counts["dimension"].map(categories).astype("float64"))
+    return counts.assign(
+        n=np.where(keep, counts["n"].to_numpy(dtype="int64"), 0),
+        categories=counts["dimension"].map(categories).astype("float64"),
+    )
 
 
 # --- populations --------------------------------------------------------------------------
+
 
 def _participants(participation: pd.DataFrame | None, registry: pd.DataFrame | None) -> pd.DataFrame:
     """One row per stakeholder who took part (in each year), with their registry profile."""
@@ -249,8 +275,9 @@ def _participants(participation: pd.DataFrame | None, registry: pd.DataFrame | N
     for column in own:
         if merged[column].notna().all():
             continue
-        merged[column] = merged[column].astype("object").where(merged[column].notna(),
-                                                               people[column].astype("object").to_numpy())
+        merged[column] = (
+            merged[column].astype("object").where(merged[column].notna(), people[column].astype("object").to_numpy())
+        )
     return merged
 
 
@@ -264,23 +291,39 @@ def _profile_counts(populations: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame,
         for field in MULTI:
             codes, total = _multi_counts(frame, field)
             if len(codes):
-                multi.append(pd.DataFrame({"population": population, "dimension": field, "group": codes.index,
-                                           "n": codes.to_numpy(), "total": total}))
+                multi.append(
+                    pd.DataFrame(
+                        {
+                            "population": population,
+                            "dimension": field,
+                            "group": codes.index,
+                            "n": codes.to_numpy(),
+                            "total": total,
+                        }
+                    )
+                )
     single = pd.concat(single, ignore_index=True) if single else pd.DataFrame()
-    multi = pd.concat(multi, ignore_index=True) if multi else pd.DataFrame(
-        columns=["population", "dimension", "group", "n", "total"])
+    multi = (
+        pd.concat(multi, ignore_index=True)
+        if multi
+        else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+    )
     return single.reindex(columns=["population", "dimension", "group", "n"]), multi
 
 
 def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
     present = single[single["group"].notna().to_numpy()]
     present = present.assign(total=present.groupby(["population", "dimension"], sort=False)["n"].transform("sum"))
-    table = pd.concat([part for part in (present, multi) if len(part)], ignore_index=True) \
-        if len(present) or len(multi) else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+    table = (
+        pd.concat([part for part in (present, multi) if len(part)], ignore_index=True)
+        if len(present) or len(multi)
+        else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+    )
     total = table["total"].to_numpy(dtype="float64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["share"] = np.where(total > 0, table["n"].to_numpy(dtype="float64") / np.where(total > 0, total, 1.0),
-                                  np.nan)
+        table["share"] = np.where(
+            total > 0, table["n"].to_numpy(dtype="float64") / np.where(total > 0, total, 1.0), np.nan
+        )
     table["n"], table["total"] = table["n"].astype("int64"), table["total"].astype("int64")
     return table
 
@@ -302,8 +345,14 @@ def _country_coverage(populations: dict[str, pd.DataFrame], member_states: pd.Da
         present = np.isin(countries, [str(code) for code in labels[np.unique(codes[codes >= 0])]])
         for name in [*names, "all"]:
             of = groups == name if name != "all" else np.ones(len(groups), dtype=bool)
-            rows.append({"population": population, "regional_group": name, "countries": int(present[of].sum()),
-                         "member_states": int(of.sum())})
+            rows.append(
+                {
+                    "population": population,
+                    "regional_group": name,
+                    "countries": int(present[of].sum()),
+                    "member_states": int(of.sum()),
+                }
+            )
     table = pd.DataFrame(rows, columns=columns[:-1])
     table["coverage"] = table["countries"] / table["member_states"]
     return table
@@ -311,10 +360,17 @@ def _country_coverage(populations: dict[str, pd.DataFrame], member_states: pd.Da
 
 # --- the indicator ---------------------------------------------------------------------------
 
-def diversity(registry: pd.DataFrame | None = None, participation: pd.DataFrame | None = None,
-              survey: pd.DataFrame | None = None, *, member_states: pd.DataFrame | None = None,
-              gender_reference: pd.Series = GENDER_PARITY, threshold: float = THRESHOLD,
-              categories: dict[str, int] | None = None) -> Diversity:
+
+def diversity(
+    registry: pd.DataFrame | None = None,
+    participation: pd.DataFrame | None = None,
+    survey: pd.DataFrame | None = None,
+    *,
+    member_states: pd.DataFrame | None = None,
+    gender_reference: pd.Series = GENDER_PARITY,
+    threshold: float = THRESHOLD,
+    categories: dict[str, int] | None = None,
+) -> Diversity:
     """`categories`: how many codes each dimension's controlled list has (e.g. {"category": 11}), the K
     of the evenness index; without it K is the number of codes observed."""
     references = {"regional_group": member_state_shares(member_states), "gender": pd.Series(gender_reference)}
@@ -329,24 +385,57 @@ def diversity(registry: pd.DataFrame | None = None, participation: pd.DataFrame 
     possible = categories or {}
     ks = {dimension: _categories(dimension, references, member_states, possible) for dimension in SINGLE}
     ks.update({field: possible.get(field) for field in MULTI})
-    index_counts = pd.concat([_index_counts(single, references, ks), multi.assign(
-        categories=multi["dimension"].map(ks).astype("float64"))], ignore_index=True)
+    index_counts = pd.concat(
+        [_index_counts(single, references, ks), multi.assign(categories=multi["dimension"].map(ks).astype("float64"))],
+        ignore_index=True,
+    )
     index_table = indices(index_counts, keys=("population", "dimension")) if len(index_counts) else pd.DataFrame()
     representation_table = _reindexed(_represent(single, references, ["population"], threshold), REPRESENTATION)
     trends, indices_by_year = _trends(registry, participants, survey, references, threshold)
     flagged = representation_table[representation_table["under_represented"].astype(bool)].reset_index(drop=True)
-    return Diversity(representation_table,
-                     _reindexed(_distribution(single, multi), ["population", "dimension", "group", "n", "total",
-                                                               "share"]),
-                     _reindexed(index_table, ["population", "dimension", *INDICES]),
-                     _country_coverage(populations, member_states),
-                     trends, indices_by_year, flagged, _headline_series(indices_by_year))
+    return Diversity(
+        representation_table,
+        _reindexed(_distribution(single, multi), ["population", "dimension", "group", "n", "total", "share"]),
+        _reindexed(index_table, ["population", "dimension", *INDICES]),
+        _country_coverage(populations, member_states),
+        trends,
+        indices_by_year,
+        flagged,
+        _headline_series(indices_by_year),
+    )
 
 
-REPRESENTATION = ["population", "dimension", "group", "n", "total", "share", "low", "high", "reference", "ratio",
-                  "ratio_low", "ratio_high", "small", "under_represented", "over_represented"]
-TRENDS = ["population", "year", "dimension", "group", "n", "total", "share", "reference", "ratio", "ratio_low",
-          "ratio_high", "under_represented"]
+REPRESENTATION = [
+    "population",
+    "dimension",
+    "group",
+    "n",
+    "total",
+    "share",
+    "low",
+    "high",
+    "reference",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "small",
+    "under_represented",
+    "over_represented",
+]
+TRENDS = [
+    "population",
+    "year",
+    "dimension",
+    "group",
+    "n",
+    "total",
+    "share",
+    "reference",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "under_represented",
+]
 INDICES = ["categories", "shannon", "evenness", "simpson"]
 
 
@@ -354,8 +443,10 @@ def _reindexed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The table with these columns, in the order of populations, years and dimensions."""
     if not len(table):
         return pd.DataFrame(columns=columns)
-    order = {"population": {name: rank for rank, name in enumerate(POPULATIONS)},
-             "dimension": {name: rank for rank, name in enumerate((*SINGLE, *MULTI))}}
+    order = {
+        "population": {name: rank for rank, name in enumerate(POPULATIONS)},
+        "dimension": {name: rank for rank, name in enumerate((*SINGLE, *MULTI))},
+    }
     keys = [c for c in ("population", "year", "dimension") if c in table]
     ranked = table.sort_values(keys, kind="stable", key=lambda c: c.map(order[c.name]) if c.name in order else c)
     return ranked.reindex(columns=columns).reset_index(drop=True)
@@ -388,12 +479,18 @@ def _yearly_counts(registry, participants, survey) -> pd.DataFrame:
             if cumulative:
                 wide = wide.cumsum(axis=0)
             years_sorted = seen[order].astype("int64")
-            tables.append(pd.DataFrame({
-                "population": population, "dimension": dimension,
-                # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
-                "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
-                "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
-                "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")])}))
+            tables.append(
+                pd.DataFrame(
+                    {
+                        "population": population,
+                        "dimension": dimension,
+                        # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
+                        "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
+                        "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
+                        "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")]),
+                    }
+                )
+            )
     if not tables:
         return pd.DataFrame(columns=["population", "year", "dimension", "group", "n"])
     return pd.concat(tables, ignore_index=True)[["population", "year", "dimension", "group", "n"]]
@@ -406,15 +503,24 @@ def _trends(registry, participants, survey, references, threshold) -> tuple[pd.D
     # A dimension without a reference (no member-state table) gets plain shares of whoever has a value.
     plain = [d for d in TREND_DIMENSIONS if not len(references.get(d, ()))]
     if plain:
-        rows = counts[counts["dimension"].isin(plain).to_numpy() & (counts["n"].to_numpy() > 0)
-                      & counts["group"].notna().to_numpy()]
+        rows = counts[
+            counts["dimension"].isin(plain).to_numpy()
+            & (counts["n"].to_numpy() > 0)
+            & counts["group"].notna().to_numpy()
+        ]
         rows = rows.assign(total=rows.groupby([*keys, "dimension"], sort=False)["n"].transform("sum"))
         parts.append(rows.assign(share=rows["n"] / rows["total"]))
-    trends = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else \
-        pd.DataFrame(columns=TRENDS)
+    trends = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True)
+        if any(len(p) for p in parts)
+        else pd.DataFrame(columns=TRENDS)
+    )
     ks = {d: (len(references[d]) if len(references.get(d, ())) else None) for d in TREND_DIMENSIONS}
-    by_year = indices(_index_counts(counts, references, ks), keys=("population", "year", "dimension")) \
-        if len(counts) else pd.DataFrame()
+    by_year = (
+        indices(_index_counts(counts, references, ks), keys=("population", "year", "dimension"))
+        if len(counts)
+        else pd.DataFrame()
+    )
     return _reindexed(trends, TRENDS), _reindexed(by_year, ["population", "year", "dimension", *INDICES])
 
 
@@ -423,8 +529,7 @@ def _headline_series(indices_by_year: pd.DataFrame) -> pd.Series:
     for population in ("participants", "registered", "respondents"):
         chosen = regional[regional["population"] == population]
         if len(chosen):
-            return pd.Series(chosen["evenness"].to_numpy(dtype="float64"),
-                             index=chosen["year"].astype(int).to_numpy())
+            return pd.Series(chosen["evenness"].to_numpy(dtype="float64"), index=chosen["year"].astype(int).to_numpy())
     return pd.Series(dtype="float64")
 
 

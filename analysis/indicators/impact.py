@@ -10,6 +10,7 @@ Inputs
   0/1 columns (`products_used__<choice>`, `product_uses__<choice>`), `regional_group`, `year` and
   optionally a weight column.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,8 +23,12 @@ PUBLISHED = "published"
 DIMENSIONS = ("type", "scale", "regional_group", "deliverable")
 USE_QUESTIONS = ("products_used", "product_uses")
 UNKNOWN = "unknown"
-ALIASES = {"type": ("impact_type",), "regional_group": ("region",), "submitted_at": ("submitted_on",),
-           "published_at": ("published_on",)}
+ALIASES = {
+    "type": ("impact_type",),
+    "regional_group": ("region",),
+    "submitted_at": ("submitted_on",),
+    "published_at": ("published_on",),
+}
 
 
 @dataclass(frozen=True)
@@ -38,13 +43,21 @@ class Impact:
     headline_series: pd.Series  # year -> records published that year
 
 
-def impact(records: pd.DataFrame | None, survey: pd.DataFrame | None = None, *,
-           questions: tuple[str, ...] = USE_QUESTIONS, by: str = "regional_group",
-           weights: str | None = None) -> Impact:
+def impact(
+    records: pd.DataFrame | None,
+    survey: pd.DataFrame | None = None,
+    *,
+    questions: tuple[str, ...] = USE_QUESTIONS,
+    by: str = "regional_group",
+    weights: str | None = None,
+) -> Impact:
     records = with_aliases(records, ALIASES)
     records = records if records is not None else pd.DataFrame(columns=["status", "submitted_at", "published_at"])
-    status = records["status"].astype("string").str.lower() if "status" in records else \
-        pd.Series("", index=records.index, dtype="string")
+    status = (
+        records["status"].astype("string").str.lower()
+        if "status" in records
+        else pd.Series("", index=records.index, dtype="string")
+    )
     is_published = (status == PUBLISHED).fillna(False).to_numpy()
     published = records[is_published].copy()
     published["year"] = year_of(published["published_at"]) if "published_at" in published else pd.NA
@@ -54,8 +67,13 @@ def impact(records: pd.DataFrame | None, survey: pd.DataFrame | None = None, *,
             continue
         values = published[dimension].astype("object").where(published[dimension].notna(), UNKNOWN)
         values = values.where(values != "", UNKNOWN)
-        table = published.assign(group=values).groupby(["group", "year"], dropna=False).size() \
-            .rename("records").reset_index()
+        table = (
+            published.assign(group=values)
+            .groupby(["group", "year"], dropna=False)
+            .size()
+            .rename("records")
+            .reset_index()
+        )
         table.insert(0, "dimension", dimension)
         counts.append(table)
         total = values.value_counts().rename_axis("group").rename("records").reset_index()
@@ -64,9 +82,16 @@ def impact(records: pd.DataFrame | None, survey: pd.DataFrame | None = None, *,
     by_year = _by_year(records, published)
     pending = int((~status.isin([PUBLISHED, "rejected"]).fillna(False)).sum())
     uses, uses_by = _uses(survey, questions, by, weights)
-    return Impact(int(is_published.sum()), pending, _concat(counts, ["dimension", "group", "year", "records"]),
-                  _concat(totals, ["dimension", "group", "records"]), by_year, uses, uses_by,
-                  by_year["published"].astype("float64"))
+    return Impact(
+        int(is_published.sum()),
+        pending,
+        _concat(counts, ["dimension", "group", "year", "records"]),
+        _concat(totals, ["dimension", "group", "records"]),
+        by_year,
+        uses,
+        uses_by,
+        by_year["published"].astype("float64"),
+    )
 
 
 def _concat(parts, columns):
@@ -75,13 +100,19 @@ def _concat(parts, columns):
 
 
 def _by_year(records: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    submitted = (year_of(records["submitted_at"]).value_counts() if "submitted_at" in records
-                 else pd.Series(dtype="int64"))
+    submitted = (
+        year_of(records["submitted_at"]).value_counts() if "submitted_at" in records else pd.Series(dtype="int64")
+    )
     done = published["year"].dropna().value_counts() if "year" in published else pd.Series(dtype="int64")
     years = sorted(set(submitted.index.dropna()) | set(done.index.dropna()))
-    table = pd.DataFrame({"submitted": submitted.reindex(years, fill_value=0).to_numpy(),
-                          "published": done.reindex(years, fill_value=0).to_numpy()},
-                         index=pd.Index([int(y) for y in years], name="year"), dtype="int64")
+    table = pd.DataFrame(
+        {
+            "submitted": submitted.reindex(years, fill_value=0).to_numpy(),
+            "published": done.reindex(years, fill_value=0).to_numpy(),
+        },
+        index=pd.Index([int(y) for y in years], name="year"),
+        dtype="int64",
+    )
     return table
 
 

@@ -8,6 +8,7 @@ Inputs
 - `registry`: `stakeholders.frames.registry_frame` (`stakeholder_id`, `regional_group`), for
   participation per registered stakeholder.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,8 +47,18 @@ class Participation:
     headline_series: pd.Series  # year -> distinct stakeholders taking part
 
 
-_COLUMNS = ["activity_id", "activity_type", "year", "role", "comments", "stakeholder_id", "regional_group",
-            "country", "gender", "category"]
+_COLUMNS = [
+    "activity_id",
+    "activity_type",
+    "year",
+    "role",
+    "comments",
+    "stakeholder_id",
+    "regional_group",
+    "country",
+    "gender",
+    "category",
+]
 
 
 def _prepared(participation: pd.DataFrame | None) -> pd.DataFrame:
@@ -67,8 +78,9 @@ def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """records, distinct people and review comments for each combination of `keys`."""
     if frame.empty:
         return pd.DataFrame(columns=[*keys, "records", "people", "comments"])
-    table = frame.groupby(keys, observed=True).agg(records=("role", "size"), people=("stakeholder_id", "nunique"),
-                                                   comments=("comments", "sum"))
+    table = frame.groupby(keys, observed=True).agg(
+        records=("role", "size"), people=("stakeholder_id", "nunique"), comments=("comments", "sum")
+    )
     return table.astype("int64").reset_index()
 
 
@@ -76,9 +88,16 @@ def participation(participation: pd.DataFrame | None, registry: pd.DataFrame | N
     frame = _prepared(participation)
     by_year = _by_year(frame)
     selection, by_group = _selection(frame)
-    return Participation(_counts(frame, ["year", "activity_type", "role"]), by_year,
-                         _counts(frame, ["year", "regional_group", "role"]), _counts(frame, ["year", "gender", "role"]),
-                         selection, by_group, _per_registered(frame, registry), by_year["people"].astype("float64"))
+    return Participation(
+        _counts(frame, ["year", "activity_type", "role"]),
+        by_year,
+        _counts(frame, ["year", "regional_group", "role"]),
+        _counts(frame, ["year", "gender", "role"]),
+        selection,
+        by_group,
+        _per_registered(frame, registry),
+        by_year["people"].astype("float64"),
+    )
 
 
 def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
@@ -88,8 +107,14 @@ def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
     for measure, roles in MEASURES.items():
         table[measure] = by_role.reindex(columns=list(roles), fill_value=0).sum(axis=1).to_numpy()
         if measure == "reviewers":
-            table["review_comments"] = (frame[frame["role"] == "reviewer"].groupby("year")["comments"].sum()
-                                        .reindex(years, fill_value=0).astype("int64").to_numpy())
+            table["review_comments"] = (
+                frame[frame["role"] == "reviewer"]
+                .groupby("year")["comments"]
+                .sum()
+                .reindex(years, fill_value=0)
+                .astype("int64")
+                .to_numpy()
+            )
     table["people"] = frame.groupby("year")["stakeholder_id"].nunique().reindex(years, fill_value=0).to_numpy()
     return table.astype("int64")
 
@@ -107,8 +132,7 @@ def _selection(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     pool = people[people["activity_id"].isin(calls) & people["role"].isin((NOMINATED_ROLE, *SELECTED_ROLES))]
     columns = ["nominated", "selected", "share", "low", "high", "n", "small"]
     if pool.empty:
-        return (pd.DataFrame(columns=[*keys, *columns]),
-                pd.DataFrame(columns=["breakdown", "group", *columns]))
+        return (pd.DataFrame(columns=[*keys, *columns]), pd.DataFrame(columns=["breakdown", "group", *columns]))
     # One candidate per call and person, described by their first record (no field is missing here).
     pair = ["activity_id", "stakeholder_id"]
     chosen = pool["role"].isin(SELECTED_ROLES)
@@ -145,9 +169,14 @@ def _per_registered(frame: pd.DataFrame, registry: pd.DataFrame | None) -> pd.Da
     at = pd.Index(registry["stakeholder_id"].to_numpy()).get_indexer(people)
     at = at[at >= 0]
     size = len(labels)
-    table = pd.DataFrame({"registered": np.bincount(region, minlength=size),
-                          "participants": np.bincount(region[np.unique(at)], minlength=size),
-                          "records": np.bincount(region[at], minlength=size)}, index=pd.Index(labels, dtype="object"))
+    table = pd.DataFrame(
+        {
+            "registered": np.bincount(region, minlength=size),
+            "participants": np.bincount(region[np.unique(at)], minlength=size),
+            "records": np.bincount(region[at], minlength=size),
+        },
+        index=pd.Index(labels, dtype="object"),
+    )
     table = table[table["registered"] > 0].astype("int64")
     table = pd.concat([table, count_share(table["participants"], table["registered"])], axis=1)
     table["records_per_registered"] = table["records"] / table["registered"]

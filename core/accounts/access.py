@@ -3,6 +3,7 @@
 Deny by default means a new view cannot be left open by forgetting a decorator; the
 access test walks `app.url_map` against an explicit public list.
 """
+
 from __future__ import annotations
 
 from functools import wraps

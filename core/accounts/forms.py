@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from core.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from core.accounts.models import ROLE_LABELS
+from core.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from core.config import LANGUAGES
 from core.forms import choices
 
@@ -52,7 +52,9 @@ def _language_field(label):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
     email = _email_field()
     password = _new_password(_l("Password"))
     confirm = _confirm(_l("Repeat the password"))
@@ -84,7 +86,9 @@ class ChangePasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
     locale = _language_field(_l("Preferred language"))
     timezone = SelectField(
         _l("Time zone"),
@@ -96,9 +100,7 @@ class PreferencesForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices((role.value, label) for role, label in ROLE_LABELS.items()))
-    country = SelectField(
-        _l("Country (focal points only)"), choices=[], validators=[Optional()], validate_choice=False
-    )
+    country = SelectField(_l("Country (focal points only)"), choices=[], validators=[Optional()], validate_choice=False)
 
 
 class LanguageForm(FlaskForm):

@@ -36,12 +36,8 @@ class User(SQLModel, table=True):
 
     __tablename__ = "user_account"
     __table_args__ = (
-        CheckConstraint(
-            "role IN ('stakeholder', 'focal_point', 'secretariat', 'admin')", name="ck_user_role"
-        ),
-        CheckConstraint(
-            "(role = 'focal_point') = (focal_country IS NOT NULL)", name="ck_user_focal_country"
-        ),
+        CheckConstraint("role IN ('stakeholder', 'focal_point', 'secretariat', 'admin')", name="ck_user_role"),
+        CheckConstraint("(role = 'focal_point') = (focal_country IS NOT NULL)", name="ck_user_focal_country"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,6 +3,7 @@
 Nothing here reads the request: the caller passes the client address and anything else
 it knows about the HTTP side.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -48,8 +49,13 @@ def _mail_user(session: Session, user: User, template: str, subject, **context) 
 
 def _send_verification(session: Session, user: User) -> None:
     token = tokens.make_token("verify", user.id, user.email)
-    _mail_user(session, user, "verify_email", _l("Confirm your email address"),
-               link=absolute_url("accounts.verify_email", token=token))
+    _mail_user(
+        session,
+        user,
+        "verify_email",
+        _l("Confirm your email address"),
+        link=absolute_url("accounts.verify_email", token=token),
+    )
 
 
 # --- registration and verification -------------------------------------------------------
@@ -73,8 +79,13 @@ def register(
     """
     existing = get_by_email(session, email)
     if existing is not None:
-        _mail_user(session, existing, "already_registered", _l("Someone tried to register with your email address"),
-                   reset_link=absolute_url("accounts.forgot_password"))
+        _mail_user(
+            session,
+            existing,
+            "already_registered",
+            _l("Someone tried to register with your email address"),
+            reset_link=absolute_url("accounts.forgot_password"),
+        )
         audit.record(session, "account.register_existing", actor_id=existing.id, ip=ip)
         session.commit()
         return
@@ -105,11 +116,7 @@ def verify_email(*, session: Session, token: str, ip: str | None) -> User | None
     if parsed is None:
         return None
     user = session.get(User, parsed[0])
-    if (
-        user is None
-        or user.email_verified_at is not None
-        or tokens.fingerprint(user.email) != parsed[1]
-    ):
+    if user is None or user.email_verified_at is not None or tokens.fingerprint(user.email) != parsed[1]:
         return None
     user.email_verified_at = utcnow()
     audit.record(session, "account.email_verified", actor_id=user.id, ip=ip)
@@ -134,9 +141,7 @@ class LoginResult:
     retry_after: int = 0
 
 
-def authenticate(
-    *, session: Session, throttle: Throttle, email: str, password: str, ip: str | None
-) -> LoginResult:
+def authenticate(*, session: Session, throttle: Throttle, email: str, password: str, ip: str | None) -> LoginResult:
     """Check credentials, throttling repeated failures per address and per client.
 
     A throttled attempt is refused even with the right password, so guessing cannot go on
@@ -154,9 +159,7 @@ def authenticate(
         return LoginResult(LoginStatus.THROTTLED, retry_after=wait)
 
     user = get_by_email(session, address)
-    if not passwords.verify_password(user.password_hash if user else None, password) or not (
-        user and user.is_active
-    ):
+    if not passwords.verify_password(user.password_hash if user else None, password) or not (user and user.is_active):
         for limit, *key in keys:
             throttle.hit(limit, *key)
         audit.record(session, "login.failed", actor_id=user.id if user else None, target=address, ip=ip)
@@ -200,8 +203,14 @@ def request_password_reset(*, session: Session, email: str, ip: str | None) -> N
     if user is None or not user.is_active:
         return
     token = tokens.make_token("reset", user.id, user.password_hash)
-    _mail_user(session, user, "reset_password", _l("Reset your password"),
-               link=absolute_url("accounts.reset_password", token=token), minutes=tokens.RESET_MAX_AGE // 60)
+    _mail_user(
+        session,
+        user,
+        "reset_password",
+        _l("Reset your password"),
+        link=absolute_url("accounts.reset_password", token=token),
+        minutes=tokens.RESET_MAX_AGE // 60,
+    )
     audit.record(session, "account.password_reset_requested", actor_id=user.id, ip=ip)
     session.commit()
 
@@ -229,9 +238,7 @@ def reset_password(*, session: Session, token: str, new_password: str, ip: str |
     return user
 
 
-def change_password(
-    *, session: Session, user: User, current_password: str, new_password: str, ip: str | None
-) -> None:
+def change_password(*, session: Session, user: User, current_password: str, new_password: str, ip: str | None) -> None:
     if not passwords.verify_password(user.password_hash, current_password):
         raise AccountError(_l("Your current password is not correct."))
     user.password_hash = passwords.hash_password(new_password)

@@ -4,6 +4,7 @@ A token carries a fingerprint of the state it may change (the address to verify,
 password hash to replace). Once used, that state is gone, so the same link cannot work twice,
 and nothing needs to be stored.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Account pages: thin views over `core.accounts.services`."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for

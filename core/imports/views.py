@@ -4,6 +4,7 @@ Each blueprint keeps its own endpoints (upload, confirm, template) and access ru
 redirects use relative endpoints (".upload"), so they stay inside the blueprint that serves
 the page. Templates are named `<templates>upload.html`, `preview.html` and `done.html`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -57,11 +58,21 @@ class ImportPages:
             else:
                 confirm_form = None
                 if report.valid:
-                    token = importer.keep(session=get_session(), content=content, owner_id=current_user.id,
-                                          kind=report.kind, file_name=file_name)
+                    token = importer.keep(
+                        session=get_session(),
+                        content=content,
+                        owner_id=current_user.id,
+                        kind=report.kind,
+                        file_name=file_name,
+                    )
                     confirm_form = ConfirmForm(token=token, formdata=None)
-                return self._render("preview", report=report, kind=importer.kinds[report.kind],
-                                    file_name=file_name, confirm_form=confirm_form)
+                return self._render(
+                    "preview",
+                    report=report,
+                    kind=importer.kinds[report.kind],
+                    file_name=file_name,
+                    confirm_form=confirm_form,
+                )
         return self._render("upload", form=form, kinds=importer.kinds, **self.page_context())
 
     def confirm(self):
@@ -86,8 +97,9 @@ class ImportPages:
             flash(str(error.message), "error")
             return redirect(url_for(".upload"))
         if not report.valid:  # the data changed since the preview
-            return self._render("preview", report=report, kind=kind, file_name=file_name, confirm_form=None,
-                                changed=True)
+            return self._render(
+                "preview", report=report, kind=kind, file_name=file_name, confirm_form=None, changed=True
+            )
         return self._render("done", report=report, kind=kind, file_name=file_name)
 
     def template(self, file_name: str):
@@ -96,5 +108,6 @@ class ImportPages:
         if kind not in self.importer.kinds or fmt not in ("csv", "xlsx"):
             abort(404)
         content, mimetype = tabular.export(fmt, self.importer.template_header(kind), [], kind)
-        return Response(content, mimetype=mimetype,
-                        headers={"Content-Disposition": f'attachment; filename="{kind}-template.{fmt}"'})
+        return Response(
+            content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{kind}-template.{fmt}"'}
+        )

@@ -1,4 +1,5 @@
 """The home page and the language switcher."""
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 

@@ -1,4 +1,5 @@
 """Countries: loading the checked reference file, and names in the reader's language."""
+
 from __future__ import annotations
 
 import csv
@@ -53,9 +54,7 @@ def country_choices(session: Session, locale: str) -> list[tuple[str, str]]:
     return sorted(named, key=lambda pair: pair[1].casefold())
 
 
-def add_territory(
-    *, session: Session, iso2: str, iso3: str, name_en: str, m49: int | None = None
-) -> Country:
+def add_territory(*, session: Session, iso2: str, iso3: str, name_en: str, m49: int | None = None) -> Country:
     """Record a non-member territory (no regional group), e.g. Kosovo or a dependency."""
     iso2, iso3 = iso2.upper(), iso3.upper()
     if session.get(Country, iso2) is not None:

@@ -1,4 +1,5 @@
 """The five UN regional groups IPBES reports by. Codes are stored; labels are translated."""
+
 from flask_babel import lazy_gettext as _l
 
 REGIONAL_GROUPS = {

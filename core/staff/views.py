@@ -1,4 +1,5 @@
 """Staff pages: the mail outbox, accounts and roles, and the audit log."""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user

@@ -1,5 +1,6 @@
 """The dashboard's pages: each has a path under /dashboard/, a title, its own controls (besides the
 filter bar every page has) and a function from a `View` to its `PageContent`."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

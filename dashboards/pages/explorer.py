@@ -8,6 +8,7 @@ estimates, as in the report). The selection's history holds the waves up to the 
 year; a later wave compared with it is selected with the same filters, so a focal point's
 country stays pinned whichever wave is asked for.
 """
+
 from __future__ import annotations
 
 import math
@@ -58,6 +59,7 @@ class Estimate:
 
 # --- what is asked -------------------------------------------------------------------------
 
+
 def chosen_waves(view: View) -> list[WaveInfo]:
     """The waves to compare, oldest first; the filter bar's wave when none (known) is asked for."""
     wanted = set(view.filters.waves)
@@ -86,8 +88,12 @@ def questions(catalogs: list[pd.DataFrame]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for catalog in catalogs:
         for row in catalog.to_dict("records"):
-            if (row["name"] not in found and row["type"] in EXPLORABLE and not _set(row.get("pii"))
-                    and not _set(row.get("profile"))):
+            if (
+                row["name"] not in found
+                and row["type"] in EXPLORABLE
+                and not _set(row.get("pii"))
+                and not _set(row.get("profile"))
+            ):
                 found[row["name"]] = row
     return found
 
@@ -105,6 +111,7 @@ def chosen_question(view: View, found: dict[str, dict]) -> str | None:
 
 
 # --- each wave's respondents -------------------------------------------------------------------
+
 
 def _catalog(session, view: View, info: WaveInfo) -> pd.DataFrame:
     if info.id == view.selection.wave.id:
@@ -138,8 +145,12 @@ def results(wave: WaveInput, question: str, breakdown: str | None, weighted: boo
     catalog = wave.catalog[wave.catalog["name"] == question] if len(wave.catalog) else wave.catalog
     if not len(catalog):
         return None
-    return wave_results(wave.frame, catalog, weights="weight" if is_weighted(wave, weighted) else None,
-                        by=(breakdown,) if breakdown else ())
+    return wave_results(
+        wave.frame,
+        catalog,
+        weights="weight" if is_weighted(wave, weighted) else None,
+        by=(breakdown,) if breakdown else (),
+    )
 
 
 def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: str | None) -> list[Estimate]:
@@ -149,8 +160,12 @@ def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: st
     by = breakdown or "all"
     rows = table[(table["question"] == question) & (table["by"] == by)]
     item = "choice" if "choice" in rows else "question"
-    return [Estimate(wave.info, str(r["group"]), str(r[item]), r["estimate"], r["low"], r["high"], int(r["n"]),
-                     bool(r["small"])) for r in rows.to_dict("records")]
+    return [
+        Estimate(
+            wave.info, str(r["group"]), str(r[item]), r["estimate"], r["low"], r["high"], int(r["n"]), bool(r["small"])
+        )
+        for r in rows.to_dict("records")
+    ]
 
 
 def confidential(cells: list[Estimate], threshold: int) -> list[Estimate]:
@@ -166,11 +181,16 @@ def confidential(cells: list[Estimate], threshold: int) -> list[Estimate]:
         table = suppress_table(pd.DataFrame({"n": pd.Series(answered, dtype="int64")}), threshold)
         masked = table.primary | table.secondary
         hidden |= {(wave, group) for group in answered if masked.loc[group, "n"]}
-    return [replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, hidden=True)
-            if (c.wave, c.group) in hidden else c for c in cells]
+    return [
+        replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, hidden=True)
+        if (c.wave, c.group) in hidden
+        else c
+        for c in cells
+    ]
 
 
 # --- the page ------------------------------------------------------------------------------------
+
 
 def build(view: View) -> PageContent:
     lab = view.lab
@@ -193,12 +213,14 @@ def build(view: View) -> PageContent:
             section.caveats.append(_("%(wave)s did not ask this question.", wave=wave.info.name))
             continue
         if weighted and not is_weighted(wave, weighted):
-            section.caveats.append(_("%(wave)s could not be weighted: its estimates are unweighted.",
-                                     wave=wave.info.name))
+            section.caveats.append(
+                _("%(wave)s could not be weighted: its estimates are unweighted.", wave=wave.info.name)
+            )
         own = estimates(wave, result, question, breakdown)
         if not any(e.n for e in own):
-            section.caveats.append(_("Nobody within these filters answered this question in %(wave)s.",
-                                     wave=wave.info.name))
+            section.caveats.append(
+                _("Nobody within these filters answered this question in %(wave)s.", wave=wave.info.name)
+            )
         cells += own
     if view.scope.is_country:
         threshold = aggregates.threshold()
@@ -211,9 +233,13 @@ def build(view: View) -> PageContent:
         _shares(section, view, label, row.get("choices"), cells, breakdown)
     section.notes += [
         _("Estimates are weighted to the registry's profile by regional group, category and gender.")
-        if weighted else _("Estimates are unweighted: every respondent counts once."),
-        _("Error bars and the ranges in brackets are %(level)s confidence intervals; n is the number of "
-          "respondents who answered. Rows in grey rest on fewer than 10 respondents.", level=lab.level),
+        if weighted
+        else _("Estimates are unweighted: every respondent counts once."),
+        _(
+            "Error bars and the ranges in brackets are %(level)s confidence intervals; n is the number of "
+            "respondents who answered. Rows in grey rest on fewer than 10 respondents.",
+            level=lab.level,
+        ),
     ]
     return PageContent(title, [section])
 
@@ -243,8 +269,17 @@ def _chart_rows(cells: list[Estimate], label_of) -> list[dict]:
             continue
         low = c.estimate if _missing(c.low) else c.low
         high = c.estimate if _missing(c.high) else c.high
-        rows.append({"label": label_of(c), "series": c.wave.name, "estimate": float(c.estimate), "low": float(low),
-                     "high": float(high), "n": c.n, "small": c.small})
+        rows.append(
+            {
+                "label": label_of(c),
+                "series": c.wave.name,
+                "estimate": float(c.estimate),
+                "low": float(low),
+                "high": float(high),
+                "n": c.n,
+                "small": c.small,
+            }
+        )
     return rows
 
 
@@ -271,8 +306,12 @@ def _shares(section: Section, view: View, label: str, choices, cells: list[Estim
             own = [c for c in cells if c.item == item]
             rows = _chart_rows(own, lambda c: _group_label(view, breakdown, c.group))
             if rows:
-                title = _("%(question)s: %(answer)s, by %(dimension)s", question=label, answer=answer(item),
-                          dimension=dimension)
+                title = _(
+                    "%(question)s: %(answer)s, by %(dimension)s",
+                    question=label,
+                    answer=answer(item),
+                    dimension=dimension,
+                )
                 table = _long_table(view, title, own, breakdown, head, share)
                 section.figures.append(Figure(title, charts.shares(title, rows, series_key="series"), table))
     # The whole question at a glance: a row per wave (and group), a column per answer.
@@ -280,23 +319,40 @@ def _shares(section: Section, view: View, label: str, choices, cells: list[Estim
     table_rows = []
     for wave, group in _keys(cells):
         own = [by_key.get((wave, group, item)) for item in items]
-        table_rows.append(Row(_lead(view, breakdown, wave, group)
-                              + [_with_n(lab, share(lab, c), c.n) if c and not c.hidden else aggregates.SUPPRESSED_MARK
-                                 for c in own],
-                              small=any(c.small for c in own if c is not None)))
+        table_rows.append(
+            Row(
+                _lead(view, breakdown, wave, group)
+                + [_with_n(lab, share(lab, c), c.n) if c and not c.hidden else aggregates.SUPPRESSED_MARK for c in own],
+                small=any(c.small for c in own if c is not None),
+            )
+        )
     heads = _heads(view, breakdown)
-    section.tables.append(Table(_("%(question)s: every answer", question=label),
-                                heads + [answer(item) for item in items], table_rows,
-                                _("Each cell: the share (%(level)s interval); n = respondents who answered.",
-                                  level=lab.level), text_columns=len(heads)))
+    section.tables.append(
+        Table(
+            _("%(question)s: every answer", question=label),
+            heads + [answer(item) for item in items],
+            table_rows,
+            _("Each cell: the share (%(level)s interval); n = respondents who answered.", level=lab.level),
+            text_columns=len(heads),
+        )
+    )
 
 
 def _means(section: Section, view: View, label: str, cells: list[Estimate], breakdown: str | None) -> None:
     lab = view.lab
-    title = _("%(question)s: mean", question=label) if breakdown is None else _(
-        "%(question)s: mean, by %(dimension)s", question=label, dimension=lab.dimension_in_sentence(breakdown))
-    table = _long_table(view, title, cells, breakdown, _("Mean (%(level)s interval)", level=lab.level),
-                        lambda lab, c: lab.number_with_interval(c.estimate, c.low, c.high, 1))
+    title = (
+        _("%(question)s: mean", question=label)
+        if breakdown is None
+        else _("%(question)s: mean, by %(dimension)s", question=label, dimension=lab.dimension_in_sentence(breakdown))
+    )
+    table = _long_table(
+        view,
+        title,
+        cells,
+        breakdown,
+        _("Mean (%(level)s interval)", level=lab.level),
+        lambda lab, c: lab.number_with_interval(c.estimate, c.low, c.high, 1),
+    )
     rows = _chart_rows(cells, lambda c: _group_label(view, breakdown, c.group))
     if rows:
         section.figures.append(Figure(title, means_figure(Charts(lab, as_figures=True), title, rows), table))
@@ -304,14 +360,21 @@ def _means(section: Section, view: View, label: str, cells: list[Estimate], brea
         section.tables.append(table)
 
 
-def _long_table(view: View, title: str, cells: list[Estimate], breakdown: str | None, head: str, value, *,
-                answer=None) -> Table:
+def _long_table(
+    view: View, title: str, cells: list[Estimate], breakdown: str | None, head: str, value, *, answer=None
+) -> Table:
     """A row per estimate: wave, group (with a breakdown), answer (when asked), estimate, n."""
     lab = view.lab
     heads = _heads(view, breakdown) + ([_("Answer")] if answer else [])
-    rows = [Row(_lead(view, breakdown, c.wave, c.group) + ([answer(c.item)] if answer else [])
-                + ([aggregates.SUPPRESSED_MARK] * 2 if c.hidden else [value(lab, c), lab.number(c.n)]), small=c.small)
-            for c in cells]
+    rows = [
+        Row(
+            _lead(view, breakdown, c.wave, c.group)
+            + ([answer(c.item)] if answer else [])
+            + ([aggregates.SUPPRESSED_MARK] * 2 if c.hidden else [value(lab, c), lab.number(c.n)]),
+            small=c.small,
+        )
+        for c in cells
+    ]
     return Table(title, heads + [head, _("n")], rows, text_columns=len(heads))
 
 
@@ -334,32 +397,65 @@ def means_figure(charts: Charts, title: str, rows: list[dict]):
     series = list(dict.fromkeys(r["series"] for r in rows))
     for index, name in enumerate(series):
         members = [r for r in rows if r["series"] == name]
-        figure.add_trace(go.Bar(
-            orientation="h", name=esc(name), y=[esc(r["label"]) for r in members], x=[r["estimate"] for r in members],
-            marker={"color": OKABE_ITO[index % len(OKABE_ITO)],
-                    "pattern": {"shape": ["/" if r["small"] else "" for r in members]}},
-            error_x={"type": "data", "symmetric": False, "color": "#444", "thickness": 1.2,
-                     "array": [r["high"] - r["estimate"] for r in members],
-                     "arrayminus": [r["estimate"] - r["low"] for r in members]},
-            customdata=["<br>".join(esc(line) for line in (
-                r["label"], name, lab.number_with_interval(r["estimate"], r["low"], r["high"], 1),
-                _("n = %(n)s", n=lab.number(r["n"])))) for r in members],
-            hovertemplate="%{customdata}<extra></extra>"))
+        figure.add_trace(
+            go.Bar(
+                orientation="h",
+                name=esc(name),
+                y=[esc(r["label"]) for r in members],
+                x=[r["estimate"] for r in members],
+                marker={
+                    "color": OKABE_ITO[index % len(OKABE_ITO)],
+                    "pattern": {"shape": ["/" if r["small"] else "" for r in members]},
+                },
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "color": "#444",
+                    "thickness": 1.2,
+                    "array": [r["high"] - r["estimate"] for r in members],
+                    "arrayminus": [r["estimate"] - r["low"] for r in members],
+                },
+                customdata=[
+                    "<br>".join(
+                        esc(line)
+                        for line in (
+                            r["label"],
+                            name,
+                            lab.number_with_interval(r["estimate"], r["low"], r["high"], 1),
+                            _("n = %(n)s", n=lab.number(r["n"])),
+                        )
+                    )
+                    for r in members
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
     labels = list(dict.fromkeys(r["label"] for r in rows))
-    figure.update_layout(barmode="group", xaxis={"rangemode": "tozero", "gridcolor": "#ddd"},
-                         yaxis={"autorange": "reversed", "categoryorder": "array",
-                                "categoryarray": [esc(label) for label in labels]})
+    figure.update_layout(
+        barmode="group",
+        xaxis={"rangemode": "tozero", "gridcolor": "#ddd"},
+        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": [esc(label) for label in labels]},
+    )
     return charts.styled(figure, title, int(max(220, 90 + 28 * len(labels) * len(series))))
 
 
 # --- the controls ----------------------------------------------------------------------------------
 
+
 def _radio(name: str, label: str, options: list[tuple[str, str]], value: str) -> html.Fieldset:
-    return html.Fieldset(className="control control-radio", children=[
-        html.Legend(label),
-        dcc.RadioItems(id=layout.control_id(name), options=[{"label": text, "value": code} for code, text in options],
-                       value=value, inline=True, className="control-radio-items"),
-    ])
+    return html.Fieldset(
+        className="control control-radio",
+        children=[
+            html.Legend(label),
+            dcc.RadioItems(
+                id=layout.control_id(name),
+                options=[{"label": text, "value": code} for code, text in options],
+                value=value,
+                inline=True,
+                className="control-radio-items",
+            ),
+        ],
+    )
 
 
 def controls(view: View) -> list:
@@ -369,16 +465,33 @@ def controls(view: View) -> list:
     found = questions([_catalog(session, view, w) for w in waves])
     breakdown = chosen_breakdown(view)
     return [
-        layout.dropdown("waves", _("Waves to compare"),
-                         [(w.id, f"{w.name} ({w.year})") for w in reversed(view.selection.waves)],
-                         [w.id for w in waves], multi=True, placeholder=_("The survey wave chosen")),
-        layout.dropdown("question", _("Question"),
-                         [(name, lab.text(row["labels"], name)) for name, row in found.items()],
-                         chosen_question(view, found), clearable=False),
-        _radio("breakdown", _("Break down by"),
-               [("", _("No breakdown"))] + [(name, lab.dimension(name)) for name in breakdowns(view)], breakdown or ""),
-        _radio("weighted", _("Estimates"), [("1", _("Weighted")), ("0", _("Unweighted"))],
-               "1" if view.filters.weighted else "0"),
+        layout.dropdown(
+            "waves",
+            _("Waves to compare"),
+            [(w.id, f"{w.name} ({w.year})") for w in reversed(view.selection.waves)],
+            [w.id for w in waves],
+            multi=True,
+            placeholder=_("The survey wave chosen"),
+        ),
+        layout.dropdown(
+            "question",
+            _("Question"),
+            [(name, lab.text(row["labels"], name)) for name, row in found.items()],
+            chosen_question(view, found),
+            clearable=False,
+        ),
+        _radio(
+            "breakdown",
+            _("Break down by"),
+            [("", _("No breakdown"))] + [(name, lab.dimension(name)) for name in breakdowns(view)],
+            breakdown or "",
+        ),
+        _radio(
+            "weighted",
+            _("Estimates"),
+            [("1", _("Weighted")), ("0", _("Unweighted"))],
+            "1" if view.filters.weighted else "0",
+        ),
     ]
 
 

@@ -1,5 +1,6 @@
 """A page per indicator group: the report's section for that group (headline card, summary
 tables, charts with their tables, caveats), over the filtered frames."""
+
 from __future__ import annotations
 
 from dashboards.view import PageContent, View

@@ -6,6 +6,7 @@ totals; the map draws their country only, so no other country's figure reaches t
 Geometry is plotly's world map read by ISO-3 code; population is the World Bank's table kept in
 `dashboards/data/population.csv` (see the README there).
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,8 +53,9 @@ def population() -> Population:
             year, value = int(row["year"]), int(row["population"])
             if row["iso3"] not in latest or year > latest[row["iso3"]][0]:
                 latest[row["iso3"]] = (year, value)
-    return Population({code: value for code, (_year, value) in latest.items()},
-                      max(year for year, _value in latest.values()))
+    return Population(
+        {code: value for code, (_year, value) in latest.items()}, max(year for year, _value in latest.values())
+    )
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +65,7 @@ def iso3_codes() -> dict[str, str]:
 
 
 # --- counting ---------------------------------------------------------------------------------
+
 
 def people(selection: Selection, measure: str) -> pd.Series:
     """The country code of each person the measure counts, once per person.
@@ -80,8 +83,9 @@ def people(selection: Selection, measure: str) -> pd.Series:
     frame = data.participation
     if frame.empty or "stakeholder_id" not in frame:
         return pd.Series(dtype=object)
-    frame = frame[frame["stakeholder_id"].notna().to_numpy(dtype=bool)
-                  & (frame["year"].to_numpy() == selection.wave.year)]
+    frame = frame[
+        frame["stakeholder_id"].notna().to_numpy(dtype=bool) & (frame["year"].to_numpy() == selection.wave.year)
+    ]
     return frame.drop_duplicates("stakeholder_id")["country"].astype(object)
 
 
@@ -106,8 +110,9 @@ def country_values(counts: dict[str, int], countries: list[str], members: dict[s
         n = counts.get(country, 0)
         known = inhabitants.get(iso3, math.nan) if iso3 else math.nan
         rows.append((country, iso3, members.get(country), n, float(known), rate(n, known)))
-    return pd.DataFrame.from_records(rows, columns=["country", "iso3", "regional_group", "n", "population",
-                                                    "per_million"])
+    return pd.DataFrame.from_records(
+        rows, columns=["country", "iso3", "regional_group", "n", "population", "per_million"]
+    )
 
 
 def total(counts: dict[str, int], countries: list[str]) -> dict:
@@ -116,11 +121,16 @@ def total(counts: dict[str, int], countries: list[str]) -> dict:
     codes, inhabitants = iso3_codes(), population().by_iso3
     rated = [(counts.get(c, 0), inhabitants[codes[c]]) for c in countries if codes.get(c) in inhabitants]
     n_rated, people_living = sum(n for n, _p in rated), sum(p for _n, p in rated)
-    return {"n": sum(counts.get(c, 0) for c in countries), "n_rated": n_rated, "population": people_living or None,
-            "per_million": rate(n_rated, people_living)}
+    return {
+        "n": sum(counts.get(c, 0) for c in countries),
+        "n_rated": n_rated,
+        "population": people_living or None,
+        "per_million": rate(n_rated, people_living),
+    }
 
 
 # --- the page ---------------------------------------------------------------------------------
+
 
 def measure_label(measure: str, lab: Labeller) -> str:
     return lab.population(measure)
@@ -153,6 +163,7 @@ def rate_digits(value: float) -> int:
 def with_texts(values: pd.DataFrame, lab: Labeller) -> pd.DataFrame:
     """The values with their country names and numbers as the reader's locale writes them, formatted
     once for the map and the table, and remembered (Babel takes a while per number, ~200 countries by three)."""
+
     def number(value, digits: int = 0) -> str:
         return _number(lab.lang, None if pd.isna(value) else float(value), digits)
 
@@ -160,7 +171,8 @@ def with_texts(values: pd.DataFrame, lab: Labeller) -> pd.DataFrame:
         name=[lab.code("country", code) for code in values["country"]],
         n_text=[number(n) for n in values["n"]],
         population_text=[number(p) for p in values["population"]],
-        rate_text=[number(r, rate_digits(r)) for r in values["per_million"]])
+        rate_text=[number(r, rate_digits(r)) for r in values["per_million"]],
+    )
 
 
 def choropleth(view: View, title: str, values: pd.DataFrame, *, focus: bool) -> go.Figure:
@@ -177,20 +189,44 @@ def choropleth(view: View, title: str, values: pd.DataFrame, *, focus: bool) -> 
         if per_capita:
             lines.append(_("Population: %(population)s", population=row.population_text))
         hover.append("<br>".join(esc(line) for line in lines))
-    geo = {"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False, "showland": True,
-           "landcolor": "#E5E5E5", "showcountries": True, "countrycolor": "#FFFFFF", "showocean": False,
-           "showlakes": False, "lataxis": {"range": [-58, 85]}, "fitbounds": "locations" if focus else False}
+    geo = {
+        "projection": {"type": "natural earth"},
+        "showframe": False,
+        "showcoastlines": False,
+        "showland": True,
+        "landcolor": "#E5E5E5",
+        "showcountries": True,
+        "countrycolor": "#FFFFFF",
+        "showocean": False,
+        "showlakes": False,
+        "lataxis": {"range": [-58, 85]},
+        "fitbounds": "locations" if focus else False,
+    }
     # Layout as one dict: plotly's path-string updates cost more than the whole rest of the page.
     return go.Figure(
-        go.Choropleth(locations=drawn["iso3"].tolist(), locationmode="ISO-3", z=drawn[column].astype(float).tolist(),
-                      customdata=hover, hovertemplate="%{customdata}<extra></extra>", colorscale=COLOURS, zmin=0,
-                      marker={"line": {"color": "#FFFFFF", "width": 0.5}},
-                      colorbar={"title": {"text": esc(unit)}, "tickformat": ",.1f" if per_capita else ",d"}),
-        layout={"title": {"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 15}}, "template": "none",
-                "geo": geo, "separators": lab.separators(), "height": 460,
-                "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "paper_bgcolor": "white",
-                "font": {"family": "Noto Sans, DejaVu Sans, Arial, sans-serif", "size": 12, "color": "#222"},
-                "hoverlabel": {"align": "auto"}})
+        go.Choropleth(
+            locations=drawn["iso3"].tolist(),
+            locationmode="ISO-3",
+            z=drawn[column].astype(float).tolist(),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=COLOURS,
+            zmin=0,
+            marker={"line": {"color": "#FFFFFF", "width": 0.5}},
+            colorbar={"title": {"text": esc(unit)}, "tickformat": ",.1f" if per_capita else ",d"},
+        ),
+        layout={
+            "title": {"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 15}},
+            "template": "none",
+            "geo": geo,
+            "separators": lab.separators(),
+            "height": 460,
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "paper_bgcolor": "white",
+            "font": {"family": "Noto Sans, DejaVu Sans, Arial, sans-serif", "size": 12, "color": "#222"},
+            "hoverlabel": {"align": "auto"},
+        },
+    )
 
 
 def _columns(view: View, first: str) -> list[str]:
@@ -213,18 +249,27 @@ def _country_table(view: View, title: str, values: pd.DataFrame) -> Table:
     lab, per_capita = view.lab, view.filters.per_capita
     counted = values[values["n"] > 0]
     key = counted["per_million"].fillna(-1) if per_capita else counted["n"]
-    shown = counted.assign(_key=key, _name=counted["name"].str.casefold()) \
-        .sort_values(["_key", "_name"], ascending=[False, True])
-    rows = [Row([r.name, r.n_text] + ([r.population_text, r.rate_text] if per_capita else []))
-            for r in shown.itertuples(index=False)]
+    shown = counted.assign(_key=key, _name=counted["name"].str.casefold()).sort_values(
+        ["_key", "_name"], ascending=[False, True]
+    )
+    rows = [
+        Row([r.name, r.n_text] + ([r.population_text, r.rate_text] if per_capita else []))
+        for r in shown.itertuples(index=False)
+    ]
     none = int((values["n"] == 0).sum())
     note = _("%(count)s countries have none.", count=lab.number(none)) if none else ""
     return Table(title, _columns(view, lab.dimension("country")), rows, note)
 
 
 def _totals_table(view: View, title: str, totals: list[tuple[str, dict]]) -> Table:
-    rows = [Row(_cells(view, label, t["n"] if not view.filters.per_capita else t["n_rated"], t["population"],
-                       t["per_million"])) for label, t in totals]
+    rows = [
+        Row(
+            _cells(
+                view, label, t["n"] if not view.filters.per_capita else t["n_rated"], t["population"], t["per_million"]
+            )
+        )
+        for label, t in totals
+    ]
     return Table(title, _columns(view, _("Area")), rows)
 
 
@@ -240,8 +285,9 @@ def build(view: View) -> PageContent:
     title = _title(view)
     notes = []
     if filters.per_capita:
-        notes.append(_("Population: World Bank, World Development Indicators (SP.POP.TOTL), %(year)s.",
-                       year=population().year))
+        notes.append(
+            _("Population: World Bank, World Development Indicators (SP.POP.TOTL), %(year)s.", year=population().year)
+        )
         notes.append(_("Rates leave out people in countries without a population figure."))
     if view.scope.country is not None:
         own = view.scope.country
@@ -250,13 +296,24 @@ def build(view: View) -> PageContent:
         for label, selection in view.comparisons.items():
             if selection is None:
                 continue
-            group = {code for code, region in members.items() if region == selection.filters.regional_group} \
-                if selection.filters.regional_group else set(members)
+            group = (
+                {code for code, region in members.items() if region == selection.filters.regional_group}
+                if selection.filters.regional_group
+                else set(members)
+            )
             totals.append((label, total(by_country(people(selection, filters.measure)), sorted(group))))
-        table = _totals_table(view, _("%(title)s: %(place)s, its regional group and all countries", title=title,
-                                      place=lab.code("country", own)), totals)
-        section = Section("map", title, figures=[Figure(title, choropleth(view, title, values, focus=True), table)],
-                          notes=notes)
+        table = _totals_table(
+            view,
+            _(
+                "%(title)s: %(place)s, its regional group and all countries",
+                title=title,
+                place=lab.code("country", own),
+            ),
+            totals,
+        )
+        section = Section(
+            "map", title, figures=[Figure(title, choropleth(view, title, values, focus=True), table)], notes=notes
+        )
         return PageContent(str(PAGE.title), [section])
     # Every member state (nobody counted is a figure too), then any territory someone lives in.
     wanted = [filters.country] if filters.country else None
@@ -265,30 +322,51 @@ def build(view: View) -> PageContent:
     values = with_texts(country_values(counts, shown, members), lab)
     table = _country_table(view, title, values)
     regions = sorted({region for region in members.values() if region})
-    totals = [(lab.code("regional_group", region),
-               total(counts, sorted(code for code, r in members.items() if r == region))) for region in regions]
+    totals = [
+        (lab.code("regional_group", region), total(counts, sorted(code for code, r in members.items() if r == region)))
+        for region in regions
+    ]
     totals.append((_("All countries"), total(counts, shown)))
-    section = Section("map", title, figures=[Figure(title, choropleth(view, title, values, focus=bool(filters.country)),
-                                                    table)],
-                      tables=[_totals_table(view, _("%(title)s: totals by UN regional group", title=title), totals)],
-                      notes=notes)
+    section = Section(
+        "map",
+        title,
+        figures=[Figure(title, choropleth(view, title, values, focus=bool(filters.country)), table)],
+        tables=[_totals_table(view, _("%(title)s: totals by UN regional group", title=title), totals)],
+        notes=notes,
+    )
     return PageContent(str(PAGE.title), [section])
 
 
 def controls(view: View) -> list:
     lab, filters = view.lab, view.filters
     return [
-        html.Fieldset(className="control", children=[
-            html.Legend(_("Map of")),
-            dcc.RadioItems(id=control_id("measure"), value=filters.measure, inline=True,
-                           options=[{"label": measure_label(m, lab), "value": m} for m in MAP_MEASURES]),
-        ]),
-        html.Fieldset(className="control", children=[
-            html.Legend(_("Show")),
-            dcc.RadioItems(id=control_id("per_capita"), value="1" if filters.per_capita else "0", inline=True,
-                           options=[{"label": _("Numbers"), "value": "0"},
-                                    {"label": _("Per million inhabitants"), "value": "1"}]),
-        ]),
+        html.Fieldset(
+            className="control",
+            children=[
+                html.Legend(_("Map of")),
+                dcc.RadioItems(
+                    id=control_id("measure"),
+                    value=filters.measure,
+                    inline=True,
+                    options=[{"label": measure_label(m, lab), "value": m} for m in MAP_MEASURES],
+                ),
+            ],
+        ),
+        html.Fieldset(
+            className="control",
+            children=[
+                html.Legend(_("Show")),
+                dcc.RadioItems(
+                    id=control_id("per_capita"),
+                    value="1" if filters.per_capita else "0",
+                    inline=True,
+                    options=[
+                        {"label": _("Numbers"), "value": "0"},
+                        {"label": _("Per million inhabitants"), "value": "1"},
+                    ],
+                ),
+            ],
+        ),
     ]
 
 

@@ -1,12 +1,13 @@
 """The overview: one card per indicator group with its headline figure, the change since the year
 before and its status. A focal point sees their country's cards beside their regional group's
 and all countries' figures."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from dashboards.view import PageContent, View, builder_for
-from reports.build import Builder, Section, Table, Row
+from reports.build import Builder, Row, Section, Table
 
 
 def cards(builder: Builder) -> list:
@@ -25,9 +26,23 @@ def build(view: View) -> PageContent:
         place = lab.code("country", view.scope.country)
         rows = []
         for index, card in enumerate(mine):
-            rows.append(Row([card.measure, f"{card.value} ({card.year})" if card.year else card.value]
-                            + [others[index].value for others in compared.values()]))
-        sections.append(Section("comparison", _("Compared with the region and the world"), tables=[
-            Table(_("Headline figures: %(place)s, its regional group and all countries", place=place),
-                  [_("Measure"), place, *compared.keys()], rows)]))
+            rows.append(
+                Row(
+                    [card.measure, f"{card.value} ({card.year})" if card.year else card.value]
+                    + [others[index].value for others in compared.values()]
+                )
+            )
+        sections.append(
+            Section(
+                "comparison",
+                _("Compared with the region and the world"),
+                tables=[
+                    Table(
+                        _("Headline figures: %(place)s, its regional group and all countries", place=place),
+                        [_("Measure"), place, *compared.keys()],
+                        rows,
+                    )
+                ],
+            )
+        )
     return PageContent(_("Engagement indicators of decision IPBES-3/4"), sections)

@@ -1,4 +1,5 @@
 """Blueprints of the engagement records, and the template helpers they share."""
+
 from __future__ import annotations
 
 from core.reference.regions import regional_group_label

@@ -3,6 +3,7 @@
 The same pages, steps and rules as the registry's import (core/imports, stakeholders/importing.py);
 the file waits in the database between the check and the confirmation.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -19,7 +20,9 @@ bp = Blueprint("engagement_import", __name__, template_folder="../templates", ur
 bp.context_processor(template_helpers)
 secretariat = roles_required(Role.SECRETARIAT)
 
-FILE_HELP = _l("CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
-                "sheet). The first row holds the column names. At most 10 MB.")
+FILE_HELP = _l(
+    "CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
+    "sheet). The first row holds the column names. At most 10 MB."
+)
 pages = ImportPages(importing.RECORDS, "engagement/import_", FILE_HELP, page_context=lambda: {"english": english})
 pages.register(bp, secretariat)

@@ -2,6 +2,7 @@
 
 Submissions wait for the secretariat's moderation; the public list never shows who submitted.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +13,8 @@ from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
 from core.ratelimit import get_throttle
-from engagement import services, vocabularies as vocab
+from engagement import services
+from engagement import vocabularies as vocab
 from engagement.forms import ImpactSubmitForm
 from engagement.views import template_helpers
 
@@ -35,10 +37,16 @@ def published():
     args["type"] = args["type"] if args["type"] in vocab.IMPACT_TYPE.codes else ""
     args["region"] = args["region"] if args["region"] in vocab.REGIONAL_GROUP.codes else ""
     number = requested_page()
-    rows, total = services.published_impacts(get_session(), impact_type=args["type"], region=args["region"],
-                                             page=number, per_page=PER_PAGE)
-    return render_template("engagement/impact_public.html", args=args, page=Page(rows, total, number, PER_PAGE),
-                           types=vocab.IMPACT_TYPE.choices(), regions=vocab.REGIONAL_GROUP.choices())
+    rows, total = services.published_impacts(
+        get_session(), impact_type=args["type"], region=args["region"], page=number, per_page=PER_PAGE
+    )
+    return render_template(
+        "engagement/impact_public.html",
+        args=args,
+        page=Page(rows, total, number, PER_PAGE),
+        types=vocab.IMPACT_TYPE.choices(),
+        regions=vocab.REGIONAL_GROUP.choices(),
+    )
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -52,8 +60,9 @@ def submit():
         throttle, client = get_throttle(), request.remote_addr or "-"
         if not throttle.allowed(_limit(), "impact-submit", client):
             minutes = max(1, -(-throttle.retry_after(_limit(), "impact-submit", client) // 60))
-            form.form_errors.append(_("Too many submissions from your connection. Try again in %(minutes)d minutes.",
-                                      minutes=minutes))
+            form.form_errors.append(
+                _("Too many submissions from your connection. Try again in %(minutes)d minutes.", minutes=minutes)
+            )
             return render_template("engagement/impact_submit.html", form=form), 429
         if form.validate_on_submit():
             try:

@@ -1,4 +1,5 @@
 """The secretariat's engagement records: an overview, a list per kind, create and edit forms, moderation."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -23,10 +24,21 @@ secretariat = roles_required(Role.SECRETARIAT)
 
 PER_PAGE = 25
 KINDS = "any(evidence, barrier_actions, impacts, concerns, calls)"
-FORMS = {"evidence": forms.EvidenceForm, "barrier_actions": forms.BarrierActionForm, "impacts": forms.ImpactForm,
-         "concerns": forms.ConcernForm, "calls": forms.CallForm}
-FILTER_LABELS = {"evidence_kind": _l("Kind of evidence"), "barrier": _l("Barrier"), "status": _l("Status"),
-                 "type": _l("Type of impact"), "channel": _l("Channel"), "deliverable": _l("Assessment or deliverable")}
+FORMS = {
+    "evidence": forms.EvidenceForm,
+    "barrier_actions": forms.BarrierActionForm,
+    "impacts": forms.ImpactForm,
+    "concerns": forms.ConcernForm,
+    "calls": forms.CallForm,
+}
+FILTER_LABELS = {
+    "evidence_kind": _l("Kind of evidence"),
+    "barrier": _l("Barrier"),
+    "status": _l("Status"),
+    "type": _l("Type of impact"),
+    "channel": _l("Channel"),
+    "deliverable": _l("Assessment or deliverable"),
+}
 
 
 def _show_problems(form, problems: services.Problems, fields: dict[str, str]) -> None:
@@ -43,11 +55,18 @@ def _show_problems(form, problems: services.Problems, fields: dict[str, str]) ->
 @secretariat
 def overview():
     session = get_session()
-    counts = {name: services.list_records(session, record_type, filters={}, per_page=1)[1]
-              for name, record_type in services.RECORD_TYPES.items()}
+    counts = {
+        name: services.list_records(session, record_type, filters={}, per_page=1)[1]
+        for name, record_type in services.RECORD_TYPES.items()
+    }
     pending = services.list_records(session, services.IMPACTS, filters={"status": "pending"}, per_page=1)[1]
-    return render_template("engagement/overview.html", record_types=services.RECORD_TYPES, counts=counts,
-                           pending=pending, completeness=services.evidence_completeness(session))
+    return render_template(
+        "engagement/overview.html",
+        record_types=services.RECORD_TYPES,
+        counts=counts,
+        pending=pending,
+        completeness=services.evidence_completeness(session),
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>")
@@ -60,11 +79,17 @@ def records(kind: str):
     number = requested_page()
     rows, total = services.list_records(session, record_type, filters=args, page=number, per_page=PER_PAGE)
     raised_by = services.stakeholder_names(session, {r.raised_by_id for r in rows if getattr(r, "raised_by_id", None)})
-    return render_template(f"engagement/list_{kind}.html", kind=kind, record_type=record_type, args=args,
-                           filters={name: vocabulary for name, (_column, vocabulary) in record_type.filters.items()},
-                           filter_labels=FILTER_LABELS,
-                           page=Page(rows, total, number, PER_PAGE), raised_by=raised_by,
-                           moderate_form=forms.ModerateForm() if kind == "impacts" else None)
+    return render_template(
+        f"engagement/list_{kind}.html",
+        kind=kind,
+        record_type=record_type,
+        args=args,
+        filters={name: vocabulary for name, (_column, vocabulary) in record_type.filters.items()},
+        filter_labels=FILTER_LABELS,
+        page=Page(rows, total, number, PER_PAGE),
+        raised_by=raised_by,
+        moderate_form=forms.ModerateForm() if kind == "impacts" else None,
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>/new", methods=["GET", "POST"])
@@ -93,15 +118,15 @@ def _record_form(kind: str, record):
         data = _concern_data(session, form) if kind == "concerns" else form.data_object()
         if data is not None:
             try:
-                saved = services.save_record(session=session, record_type=record_type, record=record, data=data,
-                                             actor_id=current_user.id)
+                saved = services.save_record(
+                    session=session, record_type=record_type, record=record, data=data, actor_id=current_user.id
+                )
             except services.RecordError as error:
                 _show_problems(form, error.problems, {"raised_by": "raised_by_email"})
             else:
                 flash(_("The record is saved (number %(id)s).", id=saved.id), "success")
                 return redirect(url_for("engagement_records.records", kind=kind))
-    return render_template("engagement/record_form.html", form=form, kind=kind, record_type=record_type,
-                           record=record)
+    return render_template("engagement/record_form.html", form=form, kind=kind, record_type=record_type, record=record)
 
 
 def _raiser_email(session, concern: Concern) -> str:
@@ -118,8 +143,10 @@ def _concern_data(session, form: forms.ConcernForm) -> services.ConcernData | No
     if form.raised_by_email.data:
         stakeholder = stakeholder_by_email(session, form.raised_by_email.data)
         if stakeholder is None:
-            form.raised_by_email.errors = [*form.raised_by_email.errors,
-                                           _("No stakeholder profile uses this email address.")]
+            form.raised_by_email.errors = [
+                *form.raised_by_email.errors,
+                _("No stakeholder profile uses this email address."),
+            ]
             return None
         raised_by_id = stakeholder.id
     return form.data_object(raised_by_id)
@@ -135,6 +162,8 @@ def moderate(record_id: int):
         abort(400)
     decision = "published" if form.publish.data else "rejected"
     services.moderate_impact(session=session, record=record, decision=decision, actor_id=current_user.id)
-    flash(_("The impact record is published.") if decision == "published"
-          else _("The impact record is rejected."), "success")
+    flash(
+        _("The impact record is published.") if decision == "published" else _("The impact record is rejected."),
+        "success",
+    )
     return redirect(url_for("engagement_records.records", kind="impacts", status="pending"))

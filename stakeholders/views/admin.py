@@ -1,4 +1,5 @@
 """Secretariat management of stakeholders and organisations."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -13,11 +14,12 @@ from core.i18n import current_language
 from core.pagination import Page, requested_page
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
-from stakeholders import forms_admin, merging, services, vocabularies as vocab
+from stakeholders import forms_admin, merging, services
+from stakeholders import vocabularies as vocab
 from stakeholders.forms_profile import ProfileForm, fill_form_from_profile, profile_from_form
 from stakeholders.models import Organisation, Participation, Stakeholder
-from stakeholders.views.filters import filter_context
 from stakeholders.registry_query import RegistryFilters, Scope, iterate, search
+from stakeholders.views.filters import filter_context
 
 bp = Blueprint("registry_admin", __name__, template_folder="../templates", url_prefix="/staff/registry")
 secretariat = roles_required(Role.SECRETARIAT)
@@ -31,13 +33,28 @@ secretariat = roles_required(Role.SECRETARIAT)
 def stakeholders():
     filters = RegistryFilters.from_args(request.args)
     rows, total = search(get_session(), filters, Scope.SECRETARIAT)
-    return render_template("registry_admin/stakeholders.html", filters=filters,
-                           page=Page(rows, total, filters.page, filters.per_page), show_status=True,
-                           **filter_context("category", "stakeholder_type", "knowledge_system", "gender"))
+    return render_template(
+        "registry_admin/stakeholders.html",
+        filters=filters,
+        page=Page(rows, total, filters.page, filters.per_page),
+        show_status=True,
+        **filter_context("category", "stakeholder_type", "knowledge_system", "gender"),
+    )
 
 
-EXPORT_COLUMNS = ("id", "name", "email", "organisation", "country", "regional_group", "category",
-                  "stakeholder_type", "gender", "active", "public_listing")
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "organisation",
+    "country",
+    "regional_group",
+    "category",
+    "stakeholder_type",
+    "gender",
+    "active",
+    "public_listing",
+)
 
 
 @bp.route("/stakeholders/export.<any(csv, xlsx):fmt>")
@@ -51,20 +68,37 @@ def export_stakeholders(fmt: str):
     public = services.public_flags(session, [r.stakeholder_id for r in rows])
     regions = services.regional_groups(session)
     table = [
-        (r.stakeholder_id, r.name, emails.get(r.user_id, ""), r.organisation_name or "",
-         country_name(r.country, locale) if r.country else "", regional_group_label(regions.get(r.country)),
-         vocab.CATEGORY.label(r.category), vocab.STAKEHOLDER_TYPE.label(r.stakeholder_type),
-         vocab.GENDER.label(r.gender), r.is_active, public.get(r.stakeholder_id, False))
+        (
+            r.stakeholder_id,
+            r.name,
+            emails.get(r.user_id, ""),
+            r.organisation_name or "",
+            country_name(r.country, locale) if r.country else "",
+            regional_group_label(regions.get(r.country)),
+            vocab.CATEGORY.label(r.category),
+            vocab.STAKEHOLDER_TYPE.label(r.stakeholder_type),
+            vocab.GENDER.label(r.gender),
+            r.is_active,
+            public.get(r.stakeholder_id, False),
+        )
         for r in rows
     ]
     from core import audit
 
-    audit.record(session, "registry.export", actor_id=current_user.id, target="stakeholders", rows=len(table),
-                 format=fmt, filters=filters.as_args())
+    audit.record(
+        session,
+        "registry.export",
+        actor_id=current_user.id,
+        target="stakeholders",
+        rows=len(table),
+        format=fmt,
+        filters=filters.as_args(),
+    )
     session.commit()
     content, mimetype = tabular.export(fmt, EXPORT_COLUMNS, table, "stakeholders")
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="stakeholders.{fmt}"'})
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="stakeholders.{fmt}"'}
+    )
 
 
 def _stakeholder_or_404(stakeholder_id: int) -> Stakeholder:
@@ -87,15 +121,21 @@ def stakeholder(stakeholder_id: int):
         fill_form_from_profile(form, services.profile_of(session, record, user))
     if form.validate_on_submit():
         profile, proposal = profile_from_form(form, form.name.data)
-        services.update_stakeholder(session=session, stakeholder=record, profile=profile, proposal=proposal,
-                                    actor_id=current_user.id)
+        services.update_stakeholder(
+            session=session, stakeholder=record, profile=profile, proposal=proposal, actor_id=current_user.id
+        )
         flash(_("The profile is saved."), "success")
         return redirect(url_for("registry_admin.stakeholder", stakeholder_id=record.id))
-    participation = session.exec(
-        services.select(Participation).where(Participation.stakeholder_id == record.id)).all()
-    return render_template("registry_admin/stakeholder.html", record=record, user=user, form=form,
-                           history=services.consent_history(session, record.id), participation=participation,
-                           merge_form=forms_admin.MergeForm(prefix="merge"))
+    participation = session.exec(services.select(Participation).where(Participation.stakeholder_id == record.id)).all()
+    return render_template(
+        "registry_admin/stakeholder.html",
+        record=record,
+        user=user,
+        form=form,
+        history=services.consent_history(session, record.id),
+        participation=participation,
+        merge_form=forms_admin.MergeForm(prefix="merge"),
+    )
 
 
 @bp.route("/stakeholders/<int:stakeholder_id>/status", methods=["POST"])
@@ -142,13 +182,25 @@ def export_organisations(fmt: str):
     args = {k: request.args.get(k, "").strip() for k in ("q", "status", "org_type", "country")}
     rows, _total = services.list_organisations(session, page=1, per_page=1_000_000, **args)
     locale = current_language()
-    table = [(o.id, o.name, o.acronym, vocab.ORGANISATION_TYPE.label(o.org_type),
-              country_name(o.country, locale) if o.country else "", o.website, o.status, members)
-             for o, members in rows]
+    table = [
+        (
+            o.id,
+            o.name,
+            o.acronym,
+            vocab.ORGANISATION_TYPE.label(o.org_type),
+            country_name(o.country, locale) if o.country else "",
+            o.website,
+            o.status,
+            members,
+        )
+        for o, members in rows
+    ]
     content, mimetype = tabular.export(
-        fmt, ("id", "name", "acronym", "type", "country", "website", "status", "members"), table, "organisations")
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="organisations.{fmt}"'})
+        fmt, ("id", "name", "acronym", "type", "country", "website", "status", "members"), table, "organisations"
+    )
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="organisations.{fmt}"'}
+    )
 
 
 def _organisation_form(session, organisation: Organisation | None):
@@ -158,8 +210,9 @@ def _organisation_form(session, organisation: Organisation | None):
         form.country.data = organisation.country or ""
         for language, name in services.organisation_other_names(session, organisation.id).items():
             getattr(form, f"name_{language}").data = name
-        form.admissions.data = "\n".join(f"{a.plenary_session}, {a.year}"
-                                         for a in services.organisation_admissions(session, organisation.id))
+        form.admissions.data = "\n".join(
+            f"{a.plenary_session}, {a.year}" for a in services.organisation_admissions(session, organisation.id)
+        )
     return form
 
 
@@ -168,8 +221,9 @@ def _save_organisation(session, organisation: Organisation | None):
     form = _organisation_form(session, organisation)
     if form.validate_on_submit():
         try:
-            organisation = services.save_organisation(session=session, organisation=organisation,
-                                                      data=_organisation_data(form), actor_id=current_user.id)
+            organisation = services.save_organisation(
+                session=session, organisation=organisation, data=_organisation_data(form), actor_id=current_user.id
+            )
         except services.RegistryError as error:
             form.name.errors.append(str(error))
         else:
@@ -180,9 +234,14 @@ def _save_organisation(session, organisation: Organisation | None):
 
 def _organisation_data(form) -> services.OrganisationData:
     return services.OrganisationData(
-        name=form.name.data, org_type=form.org_type.data, country=form.country.data or None,
-        acronym=form.acronym.data or "", website=form.website.data or "", other_names=form.other_names(),
-        admissions=form.admission_pairs())
+        name=form.name.data,
+        org_type=form.org_type.data,
+        country=form.country.data or None,
+        acronym=form.acronym.data or "",
+        website=form.website.data or "",
+        other_names=form.other_names(),
+        admissions=form.admission_pairs(),
+    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -201,9 +260,15 @@ def organisation(organisation_id: int):
     if saved:
         return saved
     rows, members = search(session, RegistryFilters(organisation_id=record.id, per_page=100), Scope.SECRETARIAT)
-    return render_template("registry_admin/organisation.html", form=form, organisation=record, members=rows,
-                           member_count=members, merge_form=forms_admin.MergeForm(prefix="merge"),
-                           merged_into=session.get(Organisation, record.merged_into_id) if record.merged_into_id else None)
+    return render_template(
+        "registry_admin/organisation.html",
+        form=form,
+        organisation=record,
+        members=rows,
+        member_count=members,
+        merge_form=forms_admin.MergeForm(prefix="merge"),
+        merged_into=session.get(Organisation, record.merged_into_id) if record.merged_into_id else None,
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/status", methods=["POST"])
@@ -215,10 +280,17 @@ def organisation_status(organisation_id: int):
     if status not in {"approved", "rejected"} or record.status == "merged":
         abort(400)
     services.set_organisation_status(session=session, organisation=record, status=status, actor_id=current_user.id)
-    flash(_("%(name)s is approved.", name=record.name) if status == "approved"
-          else _("%(name)s is rejected.", name=record.name), "success")
-    return redirect(request.form.get("back") == "list" and url_for("registry_admin.organisations", status="pending")
-                    or url_for("registry_admin.organisation", organisation_id=record.id))
+    flash(
+        _("%(name)s is approved.", name=record.name)
+        if status == "approved"
+        else _("%(name)s is rejected.", name=record.name),
+        "success",
+    )
+    return redirect(
+        request.form.get("back") == "list"
+        and url_for("registry_admin.organisations", status="pending")
+        or url_for("registry_admin.organisation", organisation_id=record.id)
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/merge", methods=["POST"])

@@ -1,4 +1,5 @@
 """Options for the registry filter form, in the reader's language."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

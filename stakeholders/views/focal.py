@@ -4,6 +4,7 @@ A focal point's pages take their country from the signed-in account (`focal_coun
 nowhere else: no URL carries a country, and country, region or organisation arguments in the
 query string are dropped before the registry is queried.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -22,13 +23,15 @@ from core.pagination import Page, requested_page
 from core.reference.countries import country_choices, country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
-from stakeholders import focal_points, vocabularies as vocab
-from stakeholders.models import FocalPointAssignment
+from stakeholders import focal_points
+from stakeholders import vocabularies as vocab
 from stakeholders.forms_focal import AssignForm, DigestForm, EndAssignmentForm
+from stakeholders.models import FocalPointAssignment
 from stakeholders.views.filters import filter_context
 
 bp = Blueprint("focal", __name__, template_folder="../templates")
 secretariat = roles_required(Role.SECRETARIAT)
+
 
 def _today():
     return utcnow().date()
@@ -71,11 +74,16 @@ def roster():
     active = focal_points.active_assignments(session, current_user.id, _today())
     digest_form = DigestForm(digest_opt_in=any(a.digest_opt_in for a in active)) if active else None
     return render_template(
-        "focal/roster.html", country=country, roster=data, filters=filters,
+        "focal/roster.html",
+        country=country,
+        roster=data,
+        filters=filters,
         page=Page(data.entries, data.listed, filters.page, filters.per_page),
-        tables=_breakdown_tables(data.breakdowns), digest_form=digest_form,
+        tables=_breakdown_tables(data.breakdowns),
+        digest_form=digest_form,
         language_label=lambda code: language_name(code, current_language()) if code else "",
-        country_text=country_name(country, current_language()), category_label=vocab.CATEGORY.label,
+        country_text=country_name(country, current_language()),
+        category_label=vocab.CATEGORY.label,
         communication_label=vocab.COMMUNICATION.label,
         **filter_context("category", "stakeholder_type", "knowledge_system", "gender", places=False),
     )
@@ -89,14 +97,31 @@ def roster_download(fmt: str):
     locale = current_language()
     filters = focal_points.roster_filters(request.args)
     data = focal_points.roster(session, country=country, filters=filters)
-    header = (_("Name"), _("Organisation"), _("Job title"), _("Email address"), _("Phone"),
-              _("Preferred means of communication"), _("Preferred language"), _("Category"), _("Type"), _("Gender"))
+    header = (
+        _("Name"),
+        _("Organisation"),
+        _("Job title"),
+        _("Email address"),
+        _("Phone"),
+        _("Preferred means of communication"),
+        _("Preferred language"),
+        _("Category"),
+        _("Type"),
+        _("Gender"),
+    )
     table = [
-        (e.name, e.organisation_name, e.job_title, e.email, e.phone,
-         "; ".join(vocab.COMMUNICATION.label(c) for c in e.communication),
-         language_name(e.preferred_language, locale) if e.preferred_language else "",
-         vocab.CATEGORY.label(e.category), vocab.STAKEHOLDER_TYPE.label(e.stakeholder_type),
-         vocab.GENDER.label(e.gender))
+        (
+            e.name,
+            e.organisation_name,
+            e.job_title,
+            e.email,
+            e.phone,
+            "; ".join(vocab.COMMUNICATION.label(c) for c in e.communication),
+            language_name(e.preferred_language, locale) if e.preferred_language else "",
+            vocab.CATEGORY.label(e.category),
+            vocab.STAKEHOLDER_TYPE.label(e.stakeholder_type),
+            vocab.GENDER.label(e.gender),
+        )
         for e in focal_points.roster_download(session, country=country, filters=filters)
     ]
     counts = [
@@ -108,12 +133,20 @@ def roster_download(fmt: str):
     ]
     for _name, title, rows in _breakdown_tables(data.breakdowns):
         counts += [(title, label, n) for label, n in rows]
-    audit.record(session, "focal_point.roster_download", actor_id=current_user.id, target=country, format=fmt,
-                 rows=len(table), filters=filters.as_args())
+    audit.record(
+        session,
+        "focal_point.roster_download",
+        actor_id=current_user.id,
+        target=country,
+        format=fmt,
+        rows=len(table),
+        filters=filters.as_args(),
+    )
     session.commit()
     content, mimetype = tabular.export(fmt, header, [*table, *counts], "roster")
-    return Response(content, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="roster-{country}.{fmt}"'})
+    return Response(
+        content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="roster-{country}.{fmt}"'}
+    )
 
 
 @bp.route("/focal-point/digest", methods=["POST"])
@@ -121,11 +154,16 @@ def roster_download(fmt: str):
 def digest():
     form = DigestForm()
     if form.validate_on_submit():
-        changed = focal_points.set_digest_opt_in(session=get_session(), user=current_user,
-                                                 opt_in=form.digest_opt_in.data, today=_today())
+        changed = focal_points.set_digest_opt_in(
+            session=get_session(), user=current_user, opt_in=form.digest_opt_in.data, today=_today()
+        )
         if changed:
-            flash(_("You will receive the weekly digest.") if form.digest_opt_in.data
-                  else _("You will no longer receive the weekly digest."), "success")
+            flash(
+                _("You will receive the weekly digest.")
+                if form.digest_opt_in.data
+                else _("You will no longer receive the weekly digest."),
+                "success",
+            )
         else:
             flash(_("The weekly digest needs an assignment recorded by the secretariat."), "error")
     return redirect(url_for("focal.roster"))
@@ -137,13 +175,23 @@ def region():
     session = get_session()
     locale = current_language()
     overview = focal_points.region_overview(session, country=current_user.focal_country)
-    rows = sorted(((country_name(iso2, locale), iso2, n) for iso2, n in overview.counts.items()),
-                  key=lambda row: row[0].casefold())
-    categories = [(vocab.CATEGORY.label(code), overview.by_category[code])
-                  for code in vocab.CATEGORY.codes if overview.by_category.get(code)]
-    return render_template("focal/region.html", overview=overview, rows=rows, categories=categories,
-                           group_label=regional_group_label(overview.regional_group),
-                           own_country=country_name(current_user.focal_country, locale))
+    rows = sorted(
+        ((country_name(iso2, locale), iso2, n) for iso2, n in overview.counts.items()),
+        key=lambda row: row[0].casefold(),
+    )
+    categories = [
+        (vocab.CATEGORY.label(code), overview.by_category[code])
+        for code in vocab.CATEGORY.codes
+        if overview.by_category.get(code)
+    ]
+    return render_template(
+        "focal/region.html",
+        overview=overview,
+        rows=rows,
+        categories=categories,
+        group_label=regional_group_label(overview.regional_group),
+        own_country=country_name(current_user.focal_country, locale),
+    )
 
 
 # --- the secretariat's pages ---------------------------------------------------------------
@@ -157,13 +205,16 @@ def assignments():
     status = request.args.get("status", "")
     status = status if status in focal_points.ASSIGNMENT_STATUS else ""
     number = requested_page()
-    rows, total = focal_points.list_assignments(session, today=_today(), country=country, status=status,
-                                                page=number)
+    rows, total = focal_points.list_assignments(session, today=_today(), country=country, status=status, page=number)
     return render_template(
-        "focal/assignments.html", page=Page(rows, total, number, 50), country=country, status=status,
+        "focal/assignments.html",
+        page=Page(rows, total, number, 50),
+        country=country,
+        status=status,
         country_options=country_choices(session, current_language()),
         statuses=[(code, str(label)) for code, label in focal_points.ASSIGNMENT_STATUS.items()],
-        kind_label=focal_points.FOCAL_POINT_KIND.label, status_label=lambda code: str(focal_points.ASSIGNMENT_STATUS[code]),
+        kind_label=focal_points.FOCAL_POINT_KIND.label,
+        status_label=lambda code: str(focal_points.ASSIGNMENT_STATUS[code]),
         today=_today(),
         country_label=lambda iso2: country_name(iso2, current_language()),
     )
@@ -181,21 +232,41 @@ def new_assignment():
         form.locale.data = current_app.config["DEFAULT_LANGUAGE"]
     if form.validate_on_submit():
         data = focal_points.AssignmentData(
-            email=form.email.data, name=form.name.data or "", locale=form.locale.data or None,
-            country=form.country.data, kind=form.kind.data, ministry=form.ministry.data or "",
-            start_date=form.start_date.data, end_date=form.end_date.data)
+            email=form.email.data,
+            name=form.name.data or "",
+            locale=form.locale.data or None,
+            country=form.country.data,
+            kind=form.kind.data,
+            ministry=form.ministry.data or "",
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+        )
         invitation = focal_points.Invitation(
-            sign_in_link=absolute_url("accounts.login"), reset_link=absolute_url("accounts.forgot_password"),
-            default_locale=current_app.config["DEFAULT_LANGUAGE"])
+            sign_in_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.forgot_password"),
+            default_locale=current_app.config["DEFAULT_LANGUAGE"],
+        )
         try:
-            assignment = focal_points.assign(session=session, data=data, actor_id=current_user.id,
-                                             ip=request.remote_addr, today=_today(), invitation=invitation)
+            assignment = focal_points.assign(
+                session=session,
+                data=data,
+                actor_id=current_user.id,
+                ip=request.remote_addr,
+                today=_today(),
+                invitation=invitation,
+            )
         except focal_points.FocalPointError as error:
             session.rollback()
             getattr(form, error.field).errors.append(str(error))
         else:
-            flash(_("%(email)s is now recorded as a focal point of %(country)s.", email=form.email.data,
-                    country=country_name(assignment.country, current_language())), "success")
+            flash(
+                _(
+                    "%(email)s is now recorded as a focal point of %(country)s.",
+                    email=form.email.data,
+                    country=country_name(assignment.country, current_language()),
+                ),
+                "success",
+            )
             return redirect(url_for("focal.assignments", country=assignment.country))
     return render_template("focal/assign.html", form=form)
 
@@ -210,8 +281,14 @@ def end_assignment(assignment_id: int):
         flash(_("Give the end date."), "error")
     else:
         try:
-            focal_points.end_assignment(session=session, assignment=assignment, end_date=form.end_date.data,
-                                        actor_id=current_user.id, ip=request.remote_addr, today=_today())
+            focal_points.end_assignment(
+                session=session,
+                assignment=assignment,
+                end_date=form.end_date.data,
+                actor_id=current_user.id,
+                ip=request.remote_addr,
+                today=_today(),
+            )
         except focal_points.FocalPointError as error:
             session.rollback()
             flash(str(error), "error")

@@ -4,6 +4,7 @@ Upload -> every row checked -> a report and a preview -> confirm (all rows in on
 or nothing at all. The file waits in the database between the two steps (`PendingImport`), so any
 app process may receive the confirmation. The steps are the shared import pages (core/imports).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint
@@ -12,13 +13,15 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.imports.views import ImportPages
-from stakeholders import importing, vocabularies as vocab
+from stakeholders import importing
+from stakeholders import vocabularies as vocab
 
 bp = Blueprint("registry_import", __name__, template_folder="../templates", url_prefix="/staff/registry/import")
 secretariat = roles_required(Role.SECRETARIAT)
 
-FILE_HELP = _l("CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
-                "sheet). The first row holds the column names. At most 10 MB and 200,000 rows.")
-pages = ImportPages(importing.REGISTRY, "registry_import/", FILE_HELP,
-                    page_context=lambda: {"english": vocab.english})
+FILE_HELP = _l(
+    "CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
+    "sheet). The first row holds the column names. At most 10 MB and 200,000 rows."
+)
+pages = ImportPages(importing.REGISTRY, "registry_import/", FILE_HELP, page_context=lambda: {"english": vocab.english})
 pages.register(bp, secretariat)

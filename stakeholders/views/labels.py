@@ -1,4 +1,5 @@
 """Template helpers for every registry page: codes shown in the reader's language."""
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 

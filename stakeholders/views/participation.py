@@ -1,4 +1,5 @@
 """Engagement activities and participation records; a stakeholder's own history."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,8 @@ from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
 from stakeholders import participation as service
-from stakeholders import services, vocabularies as vocab
+from stakeholders import services
+from stakeholders import vocabularies as vocab
 from stakeholders.forms_participation import ActivityForm, ParticipationForm
 from stakeholders.models import Activity, Participation
 
@@ -52,12 +54,21 @@ def activities():
         "sort": request.args.get("sort", "-date") if request.args.get("sort") in service.SORTS else "-date",
     }
     number = requested_page()
-    rows, total = service.list_activities(session, activity_type=args["type"],
-                                          year=int(args["year"]) if args["year"] else None, sort=args["sort"],
-                                          page=number, per_page=ACTIVITIES_PER_PAGE)
-    return render_template("participation/activities.html", args=args, years=service.activity_years(session),
-                           activity_types=vocab.ACTIVITY_TYPE.choices(),
-                           page=Page(rows, total, number, ACTIVITIES_PER_PAGE))
+    rows, total = service.list_activities(
+        session,
+        activity_type=args["type"],
+        year=int(args["year"]) if args["year"] else None,
+        sort=args["sort"],
+        page=number,
+        per_page=ACTIVITIES_PER_PAGE,
+    )
+    return render_template(
+        "participation/activities.html",
+        args=args,
+        years=service.activity_years(session),
+        activity_types=vocab.ACTIVITY_TYPE.choices(),
+        page=Page(rows, total, number, ACTIVITIES_PER_PAGE),
+    )
 
 
 @bp.route("/staff/activities/new", methods=["GET", "POST"])
@@ -80,8 +91,9 @@ def _activity_form(activity: Activity | None):
         form.fill_from(service.activity_data(activity))
     if form.validate_on_submit():
         try:
-            saved = service.save_activity(session=get_session(), activity=activity, data=form.data_object(),
-                                          actor_id=current_user.id)
+            saved = service.save_activity(
+                session=get_session(), activity=activity, data=form.data_object(), actor_id=current_user.id
+            )
         except service.ParticipationError as error:
             _show_problems(form, error.problems, {})
         else:
@@ -102,11 +114,17 @@ def activity(activity_id: int):
         return redirect(url_for("participation.activity", activity_id=record.id))
     role = request.args.get("role", "") if request.args.get("role", "") in vocab.PARTICIPATION_ROLE.codes else ""
     number = requested_page()
-    rows, total = service.activity_participation(session, record.id, language=current_language(), role=role,
-                                                 page=number, per_page=RECORDS_PER_PAGE)
-    return render_template("participation/activity.html", activity=record, form=form, role=role,
-                           totals=service.role_totals(session, record.id),
-                           page=Page(rows, total, number, RECORDS_PER_PAGE))
+    rows, total = service.activity_participation(
+        session, record.id, language=current_language(), role=role, page=number, per_page=RECORDS_PER_PAGE
+    )
+    return render_template(
+        "participation/activity.html",
+        activity=record,
+        form=form,
+        role=role,
+        totals=service.role_totals(session, record.id),
+        page=Page(rows, total, number, RECORDS_PER_PAGE),
+    )
 
 
 def _link(session, activity: Activity, form: ParticipationForm) -> bool:
@@ -119,19 +137,31 @@ def _link(session, activity: Activity, form: ParticipationForm) -> bool:
         if stakeholder is None:
             form.email.errors = [*form.email.errors, _("No stakeholder profile uses this email address.")]
             if organisation_id is not None:
-                form.organisation.errors = [*form.organisation.errors,
-                                            _("Give either a stakeholder or an organisation, not both.")]
+                form.organisation.errors = [
+                    *form.organisation.errors,
+                    _("Give either a stakeholder or an organisation, not both."),
+                ]
             return False
         stakeholder_id = stakeholder.id
     try:
         _record, created = service.add_participation(
-            session=session, activity=activity, stakeholder_id=stakeholder_id, organisation_id=organisation_id,
-            role=form.role.data, comments=form.comments.data, actor_id=current_user.id)
+            session=session,
+            activity=activity,
+            stakeholder_id=stakeholder_id,
+            organisation_id=organisation_id,
+            role=form.role.data,
+            comments=form.comments.data,
+            actor_id=current_user.id,
+        )
     except service.ParticipationError as error:
         _show_problems(form, error.problems, {"party": ("email", "organisation"), "stakeholder": ("email",)})
         return False
-    flash(_("The participation is recorded.") if created
-          else _("This party already had this role: the record is updated."), "success")
+    flash(
+        _("The participation is recorded.")
+        if created
+        else _("This party already had this role: the record is updated."),
+        "success",
+    )
     return True
 
 

@@ -1,4 +1,5 @@
 """Stakeholder registration, profile, consents, personal data download and account deletion."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ from core.db import get_session
 from core.forms import choices
 from core.i18n import current_language, language_choices
 from stakeholders import forms_profile as forms
-from stakeholders import self_service, services, vocabularies as vocab
+from stakeholders import self_service, services
+from stakeholders import vocabularies as vocab
 
 bp = Blueprint("profile", __name__, template_folder="../templates")
 
@@ -78,20 +80,25 @@ def consents():
         return redirect(url_for("profile.edit"))
     form = forms.ConsentForm(obj=stakeholder)
     if form.validate_on_submit():
-        self_service.update_consents(session=session, stakeholder=stakeholder, consents={
-            kind: bool(getattr(form, kind).data) for kind in services.OPTIONAL_CONSENTS})
+        self_service.update_consents(
+            session=session,
+            stakeholder=stakeholder,
+            consents={kind: bool(getattr(form, kind).data) for kind in services.OPTIONAL_CONSENTS},
+        )
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("profile.consents"))
-    return render_template("profile/consents.html", form=form,
-                           history=services.consent_history(session, stakeholder.id))
+    return render_template(
+        "profile/consents.html", form=form, history=services.consent_history(session, stakeholder.id)
+    )
 
 
 @bp.route("/account/data.json")
 def download_data():
     data = self_service.personal_data(get_session(), current_user)
     body = json.dumps(data, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="my-ipbes-data.json"'})
+    return Response(
+        body, mimetype="application/json", headers={"Content-Disposition": 'attachment; filename="my-ipbes-data.json"'}
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])
@@ -99,8 +106,9 @@ def delete():
     form = forms.DeleteAccountForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if self_service.delete_account(session=get_session(), user=user, password=form.password.data,
-                                       ip=request.remote_addr):
+        if self_service.delete_account(
+            session=get_session(), user=user, password=form.password.data, ip=request.remote_addr
+        ):
             logout_user()
             flash(_("Your account and personal data have been deleted."), "success")
             return redirect(url_for("pages.home"))

@@ -3,6 +3,7 @@
 Open to everyone. Who appears is decided by `Scope.PUBLIC` (consent to listing, active,
 organisation approved); nothing here ever reads an email address or a phone number.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
@@ -15,8 +16,10 @@ from core.pagination import Page, requested_page
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
-from stakeholders import focal_points_public, public_counts, public_register, services, vocabularies as vocab
-from stakeholders.registry_query import RegistryFilters, Scope, page as page_of
+from stakeholders import focal_points_public, public_counts, public_register, services
+from stakeholders import vocabularies as vocab
+from stakeholders.registry_query import RegistryFilters, Scope
+from stakeholders.registry_query import page as page_of
 from stakeholders.views.filters import filter_context
 
 bp = Blueprint("registry_public", __name__, template_folder="../templates")
@@ -46,8 +49,9 @@ def _display_rows(session, rows, locale: str) -> list[dict]:
 
 def _public_rows(session, filters: RegistryFilters, locale: str) -> Page:
     rows = page_of(session, filters, Scope.PUBLIC)
-    return Page(_display_rows(session, rows, locale), public_counts.count(session, filters), filters.page,
-                filters.per_page)
+    return Page(
+        _display_rows(session, rows, locale), public_counts.count(session, filters), filters.page, filters.per_page
+    )
 
 
 @bp.route("/registry/")
@@ -96,8 +100,7 @@ def organisation(organisation_id: int):
 @bp.route("/focal-points")
 @public
 def focal_points():
-    countries = focal_points_public.active_focal_points(
-        get_session(), today=utcnow().date(), locale=current_language())
+    countries = focal_points_public.active_focal_points(get_session(), today=utcnow().date(), locale=current_language())
     return render_template(
         "registry_public/focal_points.html",
         countries=countries,

@@ -1,11 +1,13 @@
 """The secretariat's survey pages: instruments and versions, waves, open links, invitations, monitoring."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_percent, gettext as _, lazy_gettext as _l
-from flask_babel import to_user_timezone, to_utc
+from flask_babel import format_percent, to_user_timezone, to_utc
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import func, select
 
@@ -26,8 +28,12 @@ bp = Blueprint("survey_admin", __name__, template_folder="../templates", url_pre
 secretariat = roles_required(Role.SECRETARIAT)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-STATE_LABELS = {"draft": _l("Draft"), "scheduled": _l("Published, not yet open"), "open": _l("Open"),
-                "closed": _l("Closed")}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "scheduled": _l("Published, not yet open"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
 
 
 @bp.context_processor
@@ -71,7 +77,9 @@ def instruments_list():
     rows = session.exec(
         select(Instrument, func.count(InstrumentVersion.id), func.max(InstrumentVersion.number))
         .outerjoin(InstrumentVersion, InstrumentVersion.instrument_id == Instrument.id)
-        .group_by(Instrument.id).order_by(Instrument.name)).all()
+        .group_by(Instrument.id)
+        .order_by(Instrument.name)
+    ).all()
     return render_template("survey_admin/instruments.html", rows=rows)
 
 
@@ -80,10 +88,18 @@ def instruments_list():
 def instrument(instrument_id: int):
     session = get_session()
     record = session.get(Instrument, instrument_id) or abort(404)
-    versions = session.exec(select(InstrumentVersion).where(InstrumentVersion.instrument_id == record.id)
-                            .order_by(InstrumentVersion.number.desc())).all()
-    used = dict(session.exec(select(Wave.version_id, func.count(Wave.id))
-                             .where(Wave.instrument_id == record.id).group_by(Wave.version_id)).all())
+    versions = session.exec(
+        select(InstrumentVersion)
+        .where(InstrumentVersion.instrument_id == record.id)
+        .order_by(InstrumentVersion.number.desc())
+    ).all()
+    used = dict(
+        session.exec(
+            select(Wave.version_id, func.count(Wave.id))
+            .where(Wave.instrument_id == record.id)
+            .group_by(Wave.version_id)
+        ).all()
+    )
     return render_template("survey_admin/instrument.html", instrument=record, versions=versions, used=used)
 
 
@@ -101,16 +117,26 @@ def upload():
         upload_file = form.file.data
         try:
             version, created = instruments.store_version(
-                session, code=form.code.data, name=form.name.data, data=upload_file.read(),
-                filename=upload_file.filename or "form.xlsx", user_id=current_user.id)
+                session,
+                code=form.code.data,
+                name=form.name.data,
+                data=upload_file.read(),
+                filename=upload_file.filename or "form.xlsx",
+                user_id=current_user.id,
+            )
         except XLSFormError as error:
             problems = error.problems
         else:
             if created:
                 flash(_("Version %(number)s is stored.", number=version.number), "success")
             else:
-                flash(_("This workbook is the same as version %(number)s: nothing new was stored.",
-                        number=version.number), "info")
+                flash(
+                    _(
+                        "This workbook is the same as version %(number)s: nothing new was stored.",
+                        number=version.number,
+                    ),
+                    "info",
+                )
             return redirect(url_for("survey_admin.instrument", instrument_id=version.instrument_id))
     status = 422 if problems else 200
     return render_template("survey_admin/upload.html", form=form, problems=problems), status
@@ -123,8 +149,11 @@ def download_version(version_id: int):
     version = session.get(InstrumentVersion, version_id) or abort(404)
     instrument_record = session.get(Instrument, version.instrument_id)
     filename = f"{instrument_record.code}-v{version.number}.xlsx"
-    return Response(instruments.xlsform_of(version, original=True), mimetype=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        instruments.xlsform_of(version, original=True),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 # --- waves ---------------------------------------------------------------------------------
@@ -151,9 +180,15 @@ def _wave_form(session, wave: Wave | None):
 
 
 def _wave_data(form) -> waves.WaveData:
-    return waves.WaveData(version_id=form.version_id.data, name=form.name.data, year=form.year.data,
-                          opens_at=_utc(form.opens_at.data), closes_at=_utc(form.closes_at.data),
-                          audience=form.audience(), allow_editing=form.allow_editing.data)
+    return waves.WaveData(
+        version_id=form.version_id.data,
+        name=form.name.data,
+        year=form.year.data,
+        opens_at=_utc(form.opens_at.data),
+        closes_at=_utc(form.closes_at.data),
+        audience=form.audience(),
+        allow_editing=form.allow_editing.data,
+    )
 
 
 @bp.route("/waves/new", methods=["GET", "POST"])
@@ -205,13 +240,21 @@ def wave(wave_id: int):
     reminder_form = forms_admin.ReminderForm()
     _zone_help(reminder_form.send_at)
     return render_template(
-        "survey_admin/wave.html", wave=record, version=version,
+        "survey_admin/wave.html",
+        wave=record,
+        version=version,
         instrument=session.get(Instrument, record.instrument_id),
-        state=waves.state(record), audience=waves.clean_audience(record.audience),
-        audience_size=waves.audience_size(session, record), links=waves.open_links(session, record),
-        link_url=open_link_url, summary=invitations.invitation_summary(session, record),
-        reminders=invitations.reminders(session, record), link_form=link_form, reminder_form=reminder_form,
-        previous=session.get(Wave, record.previous_wave_id) if record.previous_wave_id else None)
+        state=waves.state(record),
+        audience=waves.clean_audience(record.audience),
+        audience_size=waves.audience_size(session, record),
+        links=waves.open_links(session, record),
+        link_url=open_link_url,
+        summary=invitations.invitation_summary(session, record),
+        reminders=invitations.reminders(session, record),
+        link_form=link_form,
+        reminder_form=reminder_form,
+        previous=session.get(Wave, record.previous_wave_id) if record.previous_wave_id else None,
+    )
 
 
 def _act(action, wave_id: int, success: str):
@@ -248,8 +291,14 @@ def next_wave(wave_id: int):
         session.rollback()
         flash(str(error), "error")
         return redirect(url_for("survey_admin.wave", wave_id=previous.id))
-    flash(_("%(name)s is created as a draft from %(previous)s. Check its dates and audience, then publish it.",
-            name=created.name, previous=previous.name), "success")
+    flash(
+        _(
+            "%(name)s is created as a draft from %(previous)s. Check its dates and audience, then publish it.",
+            name=created.name,
+            previous=previous.name,
+        ),
+        "success",
+    )
     return redirect(url_for("survey_admin.wave", wave_id=created.id))
 
 
@@ -282,8 +331,12 @@ def open_link_active(link_id: int):
     link = session.get(OpenLink, link_id) or abort(404)
     active = request.form.get("active") == "1"
     waves.set_open_link_active(session, link=link, active=active, actor_id=current_user.id)
-    flash(_("The link for %(network)s works again.", network=link.network) if active
-          else _("The link for %(network)s no longer works.", network=link.network), "success")
+    flash(
+        _("The link for %(network)s works again.", network=link.network)
+        if active
+        else _("The link for %(network)s no longer works.", network=link.network),
+        "success",
+    )
     return redirect(url_for("survey_admin.wave", wave_id=link.wave_id) + "#open-links")
 
 
@@ -296,16 +349,32 @@ def send_invitations(wave_id: int):
     session = get_session()
     record = _wave_or_404(wave_id)
     try:
-        report = invitations.send_invitations(session, wave=record, links=mail_links(), actor_id=current_user.id,
-                                              default_locale=current_app.config["DEFAULT_LANGUAGE"])
+        report = invitations.send_invitations(
+            session,
+            wave=record,
+            links=mail_links(),
+            actor_id=current_user.id,
+            default_locale=current_app.config["DEFAULT_LANGUAGE"],
+        )
     except waves.WaveError as error:
         flash(str(error), "error")
     else:
-        flash(_("Invitations sent: %(sent)s. Already invited before: %(skipped)s.",
-                sent=len(report.sent), skipped=report.skipped), "success")
+        flash(
+            _(
+                "Invitations sent: %(sent)s. Already invited before: %(skipped)s.",
+                sent=len(report.sent),
+                skipped=report.skipped,
+            ),
+            "success",
+        )
         if report.failed:
-            flash(_("The mail server refused %(count)s addresses; send again later to retry them.",
-                    count=len(report.failed)), "error")
+            flash(
+                _(
+                    "The mail server refused %(count)s addresses; send again later to retry them.",
+                    count=len(report.failed),
+                ),
+                "error",
+            )
     return redirect(url_for("survey_admin.wave", wave_id=record.id) + "#invitations")
 
 
@@ -319,8 +388,9 @@ def schedule_reminder(wave_id: int):
         flash(_("Give the date and time to send the reminder."), "error")
     else:
         try:
-            invitations.schedule_reminder(session, wave=record, send_at=_utc(form.send_at.data),
-                                          actor_id=current_user.id)
+            invitations.schedule_reminder(
+                session, wave=record, send_at=_utc(form.send_at.data), actor_id=current_user.id
+            )
         except waves.WaveError as error:
             session.rollback()
             flash(str(error), "error")
@@ -352,7 +422,12 @@ def cancel_reminder(reminder_id: int):
 def monitoring_page(wave_id: int):
     session = get_session()
     record = _wave_or_404(wave_id)
-    return render_template("survey_admin/monitoring.html", wave=record, state=waves.state(record),
-                           rates=monitoring.response_rates(session, record),
-                           networks=monitoring.open_link_responses(session, record),
-                           dropoff=monitoring.drop_off(session, record), language=current_language())
+    return render_template(
+        "survey_admin/monitoring.html",
+        wave=record,
+        state=waves.state(record),
+        rates=monitoring.response_rates(session, record),
+        networks=monitoring.open_link_responses(session, record),
+        dropoff=monitoring.drop_off(session, record),
+        language=current_language(),
+    )

@@ -4,6 +4,7 @@ The link is the credential, so every route is public. Pages are rendered in the 
 survey language (chosen on the page, kept on the response) whatever the interface language.
 Plain HTML forms: everything works without JavaScript.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -48,8 +49,11 @@ def _problem_text(problem: answering.Problem, language: str) -> str:
 
 def _render(respondent_or_language, template: str, status: int = 200, **context):
     """Render in the survey language: the response's, or the one given."""
-    language = (respondent_or_language.response.language if isinstance(respondent_or_language, Respondent)
-                else respondent_or_language)
+    language = (
+        respondent_or_language.response.language
+        if isinstance(respondent_or_language, Respondent)
+        else respondent_or_language
+    )
     with force_locale(language):
         definition = context.get("definition")
         title = label(definition.titles, language) if definition else _("IPBES stakeholder survey")
@@ -64,15 +68,23 @@ def _closed(error: WaveNotOpen, language: str):
     wave = error.wave
     with force_locale(language):
         if error.state == "closed":
-            return _message(language, 403, _("This survey is closed"),
-                            _("The survey closed on %(date)s. Answers can no longer be given or changed.",
-                              date=_format_date(wave.closes_at)))
+            return _message(
+                language,
+                403,
+                _("This survey is closed"),
+                _(
+                    "The survey closed on %(date)s. Answers can no longer be given or changed.",
+                    date=_format_date(wave.closes_at),
+                ),
+            )
         if error.state == "scheduled":
-            return _message(language, 403, _("This survey is not open yet"),
-                            _("The survey opens on %(date)s. Please come back then.",
-                              date=_format_date(wave.opens_at)))
-        return _message(language, 403, _("This survey is not open"),
-                        _("The survey has not been published yet."))
+            return _message(
+                language,
+                403,
+                _("This survey is not open yet"),
+                _("The survey opens on %(date)s. Please come back then.", date=_format_date(wave.opens_at)),
+            )
+        return _message(language, 403, _("This survey is not open"), _("The survey has not been published yet."))
 
 
 def _format_date(moment) -> str:
@@ -83,9 +95,15 @@ def _format_date(moment) -> str:
 
 def _invalid_link(language: str):
     with force_locale(language):
-        return _message(language, 404, _("This survey link is not valid"),
-                        _("Check that you copied the whole link from your invitation or from the page that "
-                          "shared it. Links of a closed or withdrawn survey no longer work."))
+        return _message(
+            language,
+            404,
+            _("This survey link is not valid"),
+            _(
+                "Check that you copied the whole link from your invitation or from the page that "
+                "shared it. Links of a closed or withdrawn survey no longer work."
+            ),
+        )
 
 
 def with_respondent(view):
@@ -122,6 +140,7 @@ def _context(session, respondent: Respondent):
 
 
 # --- entry points -----------------------------------------------------------------------------
+
 
 @bp.route("/i/<token>")
 @public
@@ -168,21 +187,28 @@ def open_link(token: str):
     if request.method == "POST" and request.form.get("action") == "start":
         try:
             respondent, _resume = respondents.start_from_open_link(
-                session, throttle=get_throttle(), token=token, client=request.remote_addr or "", language=language)
+                session, throttle=get_throttle(), token=token, client=request.remote_addr or "", language=language
+            )
         except TooManyStarts as error:
             with force_locale(language):
                 minutes = max(1, -(-error.retry_after // 60))
-                return _message(language, 429, _("Too many new responses from your connection"),
-                                _("Please try again in %(minutes)d minutes.", minutes=minutes))
+                return _message(
+                    language,
+                    429,
+                    _("Too many new responses from your connection"),
+                    _("Please try again in %(minutes)d minutes.", minutes=minutes),
+                )
         except WaveNotOpen as error:
             return _closed(error, language)
         return redirect(url_for("survey_respond.page", number=1, **_urls(respondent)), 303)
     definition = respondents.definition_for(session, wave.version_id)
-    return _render(language, "respond/welcome.html", definition=definition, wave=wave, network=link.network,
-                   token=token)
+    return _render(
+        language, "respond/welcome.html", definition=definition, wave=wave, network=link.network, token=token
+    )
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 @bp.route(f"/<{KINDS}:kind>/<token>/page/<int:number>", methods=["GET", "POST"])
 @public
@@ -223,8 +249,9 @@ def page(respondent: Respondent, number: int):
             status = 422
             items = answering.page_items(current, values, registry=respondent.registry)
         elif action == "language":
-            return redirect(url_for("survey_respond.page", number=position, **_urls(respondent)) + "#survey-language",
-                            303)
+            return redirect(
+                url_for("survey_respond.page", number=position, **_urls(respondent)) + "#survey-language", 303
+            )
         elif action == "previous":
             return redirect(url_for("survey_respond.page", number=max(1, position - 1), **_urls(respondent)), 303)
         elif action == "save":
@@ -235,19 +262,36 @@ def page(respondent: Respondent, number: int):
             return redirect(url_for("survey_respond.review", **_urls(respondent)), 303)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
-    return _render(respondent, "respond/page.html", status, definition=definition, wave=respondent.wave,
-                   page=current, items=items, number=number, total=len(pages), raw=raw, errors=errors,
-                   urls=_urls(respondent), resume_url=_resume_url(respondent),
-                   editing=respondents.is_editing(response))
+    return _render(
+        respondent,
+        "respond/page.html",
+        status,
+        definition=definition,
+        wave=respondent.wave,
+        page=current,
+        items=items,
+        number=number,
+        total=len(pages),
+        raw=raw,
+        errors=errors,
+        urls=_urls(respondent),
+        resume_url=_resume_url(respondent),
+        editing=respondents.is_editing(response),
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/saved")
 @public
 @with_respondent
 def saved(respondent: Respondent):
-    return _render(respondent, "respond/saved.html", wave=respondent.wave, urls=_urls(respondent),
-                   resume_url=_resume_url(respondent), definition=respondents.definition_for(
-                       get_session(), respondent.response.version_id))
+    return _render(
+        respondent,
+        "respond/saved.html",
+        wave=respondent.wave,
+        urls=_urls(respondent),
+        resume_url=_resume_url(respondent),
+        definition=respondents.definition_for(get_session(), respondent.response.version_id),
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/language", methods=["POST"])
@@ -261,6 +305,7 @@ def language(respondent: Respondent):
 
 
 # --- review, submission, confirmation ---------------------------------------------------------
+
 
 def _review_rows(definition, pages, raw, values, registry: bool, language: str):
     """Per page: (number, page, [(question, shown answer)]) for the questions that apply."""
@@ -317,14 +362,28 @@ def review(respondent: Respondent):
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     kept = {q.name for q in answering.relevant_questions(definition, values, registry=respondent.registry)}
-    hidden = [(name, item) for name, value in raw.items() if name in kept and value is not None
-              for item in (value if isinstance(value, list) else [value])]
-    return _render(respondent, "respond/review.html", status, definition=definition, wave=respondent.wave,
-                   rows=_review_rows(definition, pages, raw, values, respondent.registry, response.language),
-                   errors=errors, hidden=hidden, submission_key=response.submission_key, conflict=conflict,
-                   urls=_urls(respondent), resume_url=_resume_url(respondent),
-                   editing=respondents.is_editing(response),
-                   already_submitted=response.status == "submitted" and not respondents.is_editing(response))
+    hidden = [
+        (name, item)
+        for name, value in raw.items()
+        if name in kept and value is not None
+        for item in (value if isinstance(value, list) else [value])
+    ]
+    return _render(
+        respondent,
+        "respond/review.html",
+        status,
+        definition=definition,
+        wave=respondent.wave,
+        rows=_review_rows(definition, pages, raw, values, respondent.registry, response.language),
+        errors=errors,
+        hidden=hidden,
+        submission_key=response.submission_key,
+        conflict=conflict,
+        urls=_urls(respondent),
+        resume_url=_resume_url(respondent),
+        editing=respondents.is_editing(response),
+        already_submitted=response.status == "submitted" and not respondents.is_editing(response),
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/done")
@@ -335,9 +394,17 @@ def done(respondent: Respondent):
     if response.status != "submitted":
         return redirect(url_for("survey_respond.page", number=1, **_urls(respondent)))
     definition = respondents.definition_for(get_session(), response.version_id)
-    return _render(respondent, "respond/done.html", definition=definition, wave=respondent.wave, response=response,
-                   urls=_urls(respondent), can_edit=respondents.can_change(respondent) and respondent.wave.allow_editing,
-                   editing=respondents.is_editing(response), resume_url=_resume_url(respondent))
+    return _render(
+        respondent,
+        "respond/done.html",
+        definition=definition,
+        wave=respondent.wave,
+        response=response,
+        urls=_urls(respondent),
+        can_edit=respondents.can_change(respondent) and respondent.wave.allow_editing,
+        editing=respondents.is_editing(response),
+        resume_url=_resume_url(respondent),
+    )
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/edit", methods=["POST"])

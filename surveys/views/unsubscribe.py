@@ -3,6 +3,7 @@
 The link carries a signed stakeholder id, so nothing is stored to send it. Opening it only
 shows a confirmation button (mail scanners follow links); the POST records the opt-out.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, render_template
@@ -41,5 +42,6 @@ def unsubscribe(token: str):
         if not invitations.opt_out(session, stakeholder_id=stakeholder_id):
             return render_template("survey_admin/unsubscribe.html", invalid=True), 404
         return render_template("survey_admin/unsubscribe.html", done=True)
-    return render_template("survey_admin/unsubscribe.html", form=form,
-                           already=invitations.is_opted_out(session, stakeholder_id))
+    return render_template(
+        "survey_admin/unsubscribe.html", form=form, already=invitations.is_opted_out(session, stakeholder_id)
+    )

@@ -1,4 +1,5 @@
 """The fixed sample and the values R's survey package computed from it (fixtures/reference.R)."""
+
 from __future__ import annotations
 
 import csv

@@ -41,8 +41,7 @@ def test_a_single_category_has_no_test():
 
 
 def test_a_table_with_an_empty_cell_is_still_tested():
-    frame = pd.DataFrame({"region": ["AFR"] * 6 + ["WEOG"] * 6,
-                          "answer": ["yes"] * 6 + ["yes", "no"] * 3})
+    frame = pd.DataFrame({"region": ["AFR"] * 6 + ["WEOG"] * 6, "answer": ["yes"] * 6 + ["yes", "no"] * 3})
     table = crosstab(frame, "region", "answer")
     assert table.n.loc["AFR", "no"] == 0
     assert table.test.method == "pearson" and 0 < table.test.p_value < 1

@@ -1,4 +1,5 @@
 """k-anonymity of quasi-identifiers: counts checked against a brute-force counter."""
+
 from __future__ import annotations
 
 import time
@@ -13,8 +14,15 @@ from analysis.disclosure import frequencies, k_anonymise, risk_summary
 
 FAST = settings(max_examples=120, deadline=None)
 
-SUBREGION = {"FR": "Western Europe", "DE": "Western Europe", "MC": "Western Europe", "TV": "Polynesia",
-             "WS": "Polynesia", "KE": "Eastern Africa", "TZ": "Eastern Africa"}
+SUBREGION = {
+    "FR": "Western Europe",
+    "DE": "Western Europe",
+    "MC": "Western Europe",
+    "TV": "Polynesia",
+    "WS": "Polynesia",
+    "KE": "Eastern Africa",
+    "TZ": "Eastern Africa",
+}
 GROUP = {"Western Europe": "WEOG", "Polynesia": "Asia-Pacific", "Eastern Africa": "Africa"}
 
 
@@ -45,8 +53,9 @@ def frames(draw, min_rows=0):
     n = draw(st.integers(min_rows, 40))
     columns = {}
     for name in quasi:
-        alphabet = draw(st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", None]), min_size=1, max_size=5,
-                                 unique=True))
+        alphabet = draw(
+            st.lists(st.sampled_from(["a", "b", "c", "d", "e", "f", None]), min_size=1, max_size=5, unique=True)
+        )
         columns[name] = draw(st.lists(st.sampled_from(alphabet), min_size=n, max_size=n))
     frame = pd.DataFrame(columns, dtype=object)
     frame["answer"] = np.arange(n)
@@ -57,8 +66,11 @@ def frames(draw, min_rows=0):
 @given(frames(), st.data())
 def test_frequencies_match_a_brute_force_count(case, data):
     frame, quasi = case
-    mask = data.draw(st.lists(st.lists(st.booleans(), min_size=len(quasi), max_size=len(quasi)),
-                              min_size=len(frame), max_size=len(frame)))
+    mask = data.draw(
+        st.lists(
+            st.lists(st.booleans(), min_size=len(quasi), max_size=len(quasi)), min_size=len(frame), max_size=len(frame)
+        )
+    )
     suppressed = pd.DataFrame(np.array(mask, dtype=bool).reshape(len(frame), len(quasi)), columns=quasi)
     assert frequencies(frame, quasi, suppressed).tolist() == brute_force(frame, quasi, suppressed)
     assert frequencies(frame, quasi).tolist() == brute_force(frame, quasi)
@@ -77,7 +89,7 @@ def test_every_combination_occurs_k_times_and_the_counts_match_the_changes(case,
     assert out["answer"].tolist() == frame["answer"].tolist()
     for variable in quasi:
         moves = {r.from_value: r.to_value for r in result.recodings if r.variable == variable}
-        recoded = frame[variable].map(lambda value: moves.get(value, value))
+        recoded = frame[variable].map(lambda value, moves=moves: moves.get(value, value))
         assert result.recoded_cells[variable] == frame[variable].isin(list(moves)).sum()
         assert result.recoded_cells[variable] == sum(r.cells for r in result.recodings if r.variable == variable)
         assert result.suppressed_cells[variable] == hidden[variable].sum()
@@ -115,16 +127,22 @@ def test_fewer_records_than_k_cannot_be_released():
 
 def adversarial() -> pd.DataFrame:
     """Tuvalu's only respondent, a lone minister, and a crowd of ordinary records."""
-    rows = ([("FR", "f", "researcher")] * 6 + [("DE", "m", "researcher")] * 6 + [("KE", "f", "ngo")] * 5
-            + [("TZ", "m", "ngo")] * 5 + [("WS", "f", "researcher")] * 2 + [("TV", "m", "minister")])
+    rows = (
+        [("FR", "f", "researcher")] * 6
+        + [("DE", "m", "researcher")] * 6
+        + [("KE", "f", "ngo")] * 5
+        + [("TZ", "m", "ngo")] * 5
+        + [("WS", "f", "researcher")] * 2
+        + [("TV", "m", "minister")]
+    )
     return pd.DataFrame(rows, columns=["country", "gender", "category"]).assign(
-        comment=[f"answer {i}" for i in range(len(rows))])
+        comment=[f"answer {i}" for i in range(len(rows))]
+    )
 
 
 def test_the_only_respondent_of_a_small_country_is_not_singled_out():
     frame = adversarial()
-    result = k_anonymise(frame, ["country", "gender", "category"], k=3,
-                         hierarchies={"country": [SUBREGION, GROUP]})
+    result = k_anonymise(frame, ["country", "gender", "category"], k=3, hierarchies={"country": [SUBREGION, GROUP]})
     out = result.frame
     assert "TV" not in out["country"].tolist() and "minister" not in out["category"].tolist()
     # Only the rare values moved: France keeps its own code.
@@ -169,16 +187,18 @@ def test_a_hundred_thousand_records_with_eight_quasi_identifiers_take_seconds():
     n = 100_000
     countries = [f"C{i:03d}" for i in range(150)]
     hierarchy = [{c: f"S{i % 20}" for i, c in enumerate(countries)}, {f"S{i}": f"G{i % 5}" for i in range(20)}]
-    frame = pd.DataFrame({
-        "country": rng.choice(countries, n, p=rng.dirichlet(np.full(150, 0.3))),
-        "gender": rng.choice(np.array(["f", "m", "x", None], dtype=object), n, p=[0.48, 0.48, 0.02, 0.02]),
-        "category": rng.choice([f"c{i}" for i in range(10)], n),
-        "organisation_type": rng.choice([f"o{i}" for i in range(8)], n),
-        "age_band": rng.choice([f"a{i}" for i in range(7)], n),
-        "language": rng.choice(["ar", "en", "es", "fr", "ru", "zh"], n),
-        "q1": rng.choice(["x", "y", "z"], n),
-        "q2": rng.choice(np.array(["u", "v", "w", None], dtype=object), n),
-    })
+    frame = pd.DataFrame(
+        {
+            "country": rng.choice(countries, n, p=rng.dirichlet(np.full(150, 0.3))),
+            "gender": rng.choice(np.array(["f", "m", "x", None], dtype=object), n, p=[0.48, 0.48, 0.02, 0.02]),
+            "category": rng.choice([f"c{i}" for i in range(10)], n),
+            "organisation_type": rng.choice([f"o{i}" for i in range(8)], n),
+            "age_band": rng.choice([f"a{i}" for i in range(7)], n),
+            "language": rng.choice(["ar", "en", "es", "fr", "ru", "zh"], n),
+            "q1": rng.choice(["x", "y", "z"], n),
+            "q2": rng.choice(np.array(["u", "v", "w", None], dtype=object), n),
+        }
+    )
     started = time.perf_counter()
     result = k_anonymise(frame, list(frame.columns), k=5, hierarchies={"country": hierarchy})
     elapsed = time.perf_counter() - started

@@ -1,4 +1,5 @@
 """Keyed pseudonyms for respondents."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Free-text scrubbing: emails, URLs, phone numbers of every region, registry names in any script."""
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,41 @@ from analysis.disclosure.names import fold
 FAST = settings(max_examples=200, deadline=None)
 REGIONS = sorted(phonenumbers.SUPPORTED_REGIONS)
 FORMATS = (PhoneNumberFormat.NATIONAL, PhoneNumberFormat.INTERNATIONAL, PhoneNumberFormat.E164)
-NAMES = ["José Álvarez", "Zoë Ångström-Lefèvre", "Иван Петров", "Ёлкина", "محمد علي", "王小明", "Nguyễn Thị Minh",
-         "O'Brien", "Kwame Nkrumah"]
+NAMES = [
+    "José Álvarez",
+    "Zoë Ångström-Lefèvre",
+    "Иван Петров",
+    "Ёлкина",
+    "محمد علي",
+    "王小明",
+    "Nguyễn Thị Minh",
+    "O'Brien",
+    "Kwame Nkrumah",
+]
 ORGANISATIONS = ["Université de Genève", "Fundación Biodiversidad", "中国科学院", "Российская академия наук"]
-FILLER = ["the", "survey", "was", "useful", "we", "met", "in", "spring", "and", "talked", "with", "about", "report",
-          "très", "bien", "спасибо", "شكرا", "很好", "120", "members", "2019-2021"]
+FILLER = [
+    "the",
+    "survey",
+    "was",
+    "useful",
+    "we",
+    "met",
+    "in",
+    "spring",
+    "and",
+    "talked",
+    "with",
+    "about",
+    "report",
+    "très",
+    "bien",
+    "спасибо",
+    "شكرا",
+    "很好",
+    "120",
+    "members",
+    "2019-2021",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +70,11 @@ def examples():
 
 
 def test_example_numbers_of_every_region_are_found_in_every_format(everywhere):
-    missed = [(region, text) for region, text in examples()
-              if everywhere.scrub(f"Call me on {text} tomorrow.") != "Call me on [phone] tomorrow."]
+    missed = [
+        (region, text)
+        for region, text in examples()
+        if everywhere.scrub(f"Call me on {text} tomorrow.") != "Call me on [phone] tomorrow."
+    ]
     assert missed == []
 
 
@@ -59,10 +93,11 @@ def test_without_regions_only_international_numbers_are_found():
 
 def test_emails_urls_and_numbers_next_to_each_other():
     scrubber = Scrubber([], [], ["FR", "GB"])
-    text = ("Mail ana.b+x@example.org, ana (at) example.org or see https://ipbes.net/a?b=1). "
-            "Phones: 06 12 34 56 78 07 81 22 33 44 and (+44) 20 7946 0958; www.example.com.")
-    assert scrubber.scrub(text) == ("Mail [email], [email] or see [url]). "
-                                    "Phones: [phone] [phone] and [phone]; [url].")
+    text = (
+        "Mail ana.b+x@example.org, ana (at) example.org or see https://ipbes.net/a?b=1). "
+        "Phones: 06 12 34 56 78 07 81 22 33 44 and (+44) 20 7946 0958; www.example.com."
+    )
+    assert scrubber.scrub(text) == ("Mail [email], [email] or see [url]). Phones: [phone] [phone] and [phone]; [url].")
 
 
 def test_dates_years_and_small_counts_are_kept():
@@ -103,18 +138,24 @@ def variants(name: str):
 
 personal = st.one_of(
     st.sampled_from(NAMES + ORGANISATIONS).flatmap(variants),
-    st.builds(lambda user, host: f"{user}@{host}.org",
-              st.from_regex(r"[a-z][a-z0-9._+-]{0,10}[a-z0-9]", fullmatch=True),
-              st.from_regex(r"[a-z]{2,10}", fullmatch=True)),
-    st.builds(lambda region, style: phonenumbers.format_number(phonenumbers.example_number(region), style),
-              st.sampled_from([r for r in REGIONS if phonenumbers.example_number(r) is not None]),
-              st.sampled_from(FORMATS)),
+    st.builds(
+        lambda user, host: f"{user}@{host}.org",
+        st.from_regex(r"[a-z][a-z0-9._+-]{0,10}[a-z0-9]", fullmatch=True),
+        st.from_regex(r"[a-z]{2,10}", fullmatch=True),
+    ),
+    st.builds(
+        lambda region, style: phonenumbers.format_number(phonenumbers.example_number(region), style),
+        st.sampled_from([r for r in REGIONS if phonenumbers.example_number(r) is not None]),
+        st.sampled_from(FORMATS),
+    ),
 )
 
 
 @FAST
-@given(st.lists(st.one_of(st.sampled_from(FILLER), personal), min_size=1, max_size=12),
-       st.sampled_from([" ", ", ", "; ", "\n"]))
+@given(
+    st.lists(st.one_of(st.sampled_from(FILLER), personal), min_size=1, max_size=12),
+    st.sampled_from([" ", ", ", "; ", "\n"]),
+)
 def test_no_email_phone_or_name_survives(everywhere, pieces, separator):
     out = everywhere.scrub(separator.join(pieces))
     assert "@" not in out

@@ -1,4 +1,5 @@
 """Aggregate tables for focal points: small counts hidden, and not recoverable from the totals."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,10 +16,14 @@ FAST = settings(max_examples=300, deadline=None)
 @st.composite
 def tables(draw):
     rows, columns = draw(st.integers(1, 5)), draw(st.integers(1, 5))
-    cells = draw(st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 30]), min_size=rows * columns,
-                          max_size=rows * columns))
-    return pd.DataFrame(np.array(cells).reshape(rows, columns), index=[f"r{i}" for i in range(rows)],
-                        columns=[f"c{j}" for j in range(columns)])
+    cells = draw(
+        st.lists(st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12, 30]), min_size=rows * columns, max_size=rows * columns)
+    )
+    return pd.DataFrame(
+        np.array(cells).reshape(rows, columns),
+        index=[f"r{i}" for i in range(rows)],
+        columns=[f"c{j}" for j in range(columns)],
+    )
 
 
 @FAST
@@ -50,7 +55,11 @@ def test_secondary_cells_are_the_smallest_and_close_two_lines_at_once():
     counts = pd.DataFrame({"a": [3, 10, 20], "b": [12, 0, 7], "c": [1, 30, 6]}, index=["x", "y", "z"])
     table = suppress_table(counts, threshold=5)
     assert table.masked().to_dict(orient="list") == {
-        "a": [None, None, 20, 33], "b": [12, 0, 7, 19], "c": [None, None, 6, 37], "Total": [16, 40, 33, 89]}
+        "a": [None, None, 20, 33],
+        "b": [12, 0, 7, 19],
+        "c": [None, None, 6, 37],
+        "Total": [16, 40, 33, 89],
+    }
     assert table.secondary.to_numpy().sum() == 2
 
 

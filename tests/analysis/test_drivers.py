@@ -9,8 +9,15 @@ from tests.analysis.reference import TOLERANCE, reference, sample
 def test_weighted_logistic_regression_agrees_with_svyglm():
     expected = reference()
     table = odds_ratios(sample(), "willing", ["region", "gender"], weights="weight")
-    assert list(table.index) == ["(Intercept)", "regionAPAC", "regionEEG", "regionGRULAC", "regionWEOG",
-                                 "gendermale", "genderundisclosed"]
+    assert list(table.index) == [
+        "(Intercept)",
+        "regionAPAC",
+        "regionEEG",
+        "regionGRULAC",
+        "regionWEOG",
+        "gendermale",
+        "genderundisclosed",
+    ]
     for name, row in table.iterrows():
         assert row["coef"] == pytest.approx(expected[f"glm.coef.{name}"], abs=TOLERANCE)
         assert row["se"] == pytest.approx(expected[f"glm.se.{name}"], abs=TOLERANCE)

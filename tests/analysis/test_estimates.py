@@ -17,8 +17,7 @@ def test_proportion_agrees_with_svyciprop(design, method):
     weights = frame[DESIGNS[design]] if DESIGNS[design] else None
     result = proportion(frame["willing"], weights, method=method)
     for field in ("estimate", "se", "low", "high"):
-        assert getattr(result, field) == pytest.approx(expected[f"{design}.willing.{method}.{field}"],
-                                                       abs=TOLERANCE)
+        assert getattr(result, field) == pytest.approx(expected[f"{design}.willing.{method}.{field}"], abs=TOLERANCE)
     assert result.n == len(frame)
 
 
@@ -51,8 +50,9 @@ def test_scaling_the_weights_changes_nothing():
 
 def test_equal_weights_give_the_unweighted_result():
     frame = sample()
-    assert proportion(frame["willing"], np.full(len(frame), 3.0)).as_dict() == \
-        pytest.approx(proportion(frame["willing"]).as_dict())
+    assert proportion(frame["willing"], np.full(len(frame), 3.0)).as_dict() == pytest.approx(
+        proportion(frame["willing"]).as_dict()
+    )
     assert mean(frame["score"], np.full(len(frame), 0.5)).as_dict() == pytest.approx(mean(frame["score"]).as_dict())
 
 

@@ -13,14 +13,14 @@ NAN = np.nan
 def survey():
     # Six respondents; the last skipped the question. "none" is not a barrier.
     rows = {
-        "barriers__time":     [1, 1, 1, 1, 0, NAN],
-        "barriers__funding":  [1, 1, 0, 0, 0, NAN],
+        "barriers__time": [1, 1, 1, 1, 0, NAN],
+        "barriers__funding": [1, 1, 0, 0, 0, NAN],
         "barriers__language": [1, 0, 0, 0, 0, NAN],
-        "barriers__visa":     [0, 0, 1, 0, 0, NAN],
+        "barriers__visa": [0, 0, 1, 0, 0, NAN],
         "barriers__internet": [0, 1, 0, 0, 0, NAN],
-        "barriers__fatigue":  [0, 0, 0, 1, 0, NAN],
-        "barriers__other":    [1, 1, 1, 1, 0, NAN],
-        "barriers__none":     [0, 0, 0, 0, 1, NAN],
+        "barriers__fatigue": [0, 0, 0, 1, 0, NAN],
+        "barriers__other": [1, 1, 1, 1, 0, NAN],
+        "barriers__none": [0, 0, 0, 0, 1, NAN],
     }
     frame = pd.DataFrame(rows, dtype="float64")
     frame["regional_group"] = ["AFR", "AFR", "GRULAC", "WEOG", "WEOG", "WEOG"]
@@ -30,13 +30,15 @@ def survey():
 
 
 def actions():
-    return pd.DataFrame({
-        "barrier": ["time", "funding", "language", "language"],
-        "action": ["Longer review periods", "Travel support", "Interpretation", "Translate calls"],
-        "owner": ["secretariat"] * 4,
-        "due_on": [date(2026, 1, 1), date(2027, 1, 1), date(2025, 1, 1), date(2026, 9, 1)],
-        "status": ["planned", "dropped", "done", "in_progress"],
-    })
+    return pd.DataFrame(
+        {
+            "barrier": ["time", "funding", "language", "language"],
+            "action": ["Longer review periods", "Travel support", "Interpretation", "Translate calls"],
+            "owner": ["secretariat"] * 4,
+            "due_on": [date(2026, 1, 1), date(2027, 1, 1), date(2025, 1, 1), date(2026, 9, 1)],
+            "status": ["planned", "dropped", "done", "in_progress"],
+        }
+    )
 
 
 def test_share_naming_each_barrier_among_those_who_answered():

@@ -11,21 +11,25 @@ ALL_SIX = "ar;zh;en;fr;ru;es"
 
 
 def survey(answers, regions, years=None):
-    return pd.DataFrame({
-        "clarity": pd.Categorical(answers, categories=list(reversed(cm.AGREE5))),
-        "regional_group": pd.Categorical(regions),
-        "year": years or [2026] * len(answers),
-    })
+    return pd.DataFrame(
+        {
+            "clarity": pd.Categorical(answers, categories=list(reversed(cm.AGREE5))),
+            "regional_group": pd.Categorical(regions),
+            "year": years or [2026] * len(answers),
+        }
+    )
 
 
 def test_register_completeness_counts_kinds_and_documents_in_all_six_languages():
-    evidence = pd.DataFrame({
-        "kind": ["strategy", "procedures", "procedures"],
-        "title": ["Stakeholder engagement strategy", "How to take part", "Guide for reviewers"],
-        "issued_on": [date(2015, 1, 20), date(2024, 5, 1), date(2025, 2, 1)],  # engagement.frames' name
-        "link": ["https://ipbes.net/a", "https://ipbes.net/b", "https://ipbes.net/c"],
-        "languages": [ALL_SIX, "en;fr", ""],
-    })
+    evidence = pd.DataFrame(
+        {
+            "kind": ["strategy", "procedures", "procedures"],
+            "title": ["Stakeholder engagement strategy", "How to take part", "Guide for reviewers"],
+            "issued_on": [date(2015, 1, 20), date(2024, 5, 1), date(2025, 2, 1)],  # engagement.frames' name
+            "link": ["https://ipbes.net/a", "https://ipbes.net/b", "https://ipbes.net/c"],
+            "languages": [ALL_SIX, "en;fr", ""],
+        }
+    )
     result = cm.commitment(evidence)
     assert result.kinds_missing == ("implementation_plan", "consultation")
     assert result.completeness == pytest.approx(2 / 4)

@@ -12,24 +12,28 @@ TODAY = date(2026, 6, 1)
 
 
 def concerns():
-    return pd.DataFrame({
-        "raised_on": [date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1), date(2026, 1, 1), date(2026, 2, 1)],
-        "status": ["answered", "closed", "open", "answered", "open"],
-        "answered_on": [date(2025, 1, 5), date(2025, 5, 30), None, date(2026, 1, 31), None],
-        "channel": ["email", "plenary", "email", "email", None],
-    })
+    return pd.DataFrame(
+        {
+            "raised_on": [date(2025, 1, 1), date(2025, 3, 1), date(2025, 6, 1), date(2026, 1, 1), date(2026, 2, 1)],
+            "status": ["answered", "closed", "open", "answered", "open"],
+            "answered_on": [date(2025, 1, 5), date(2025, 5, 30), None, date(2026, 1, 31), None],
+            "channel": ["email", "plenary", "email", "email", None],
+        }
+    )
 
 
 def invitations():
-    return pd.DataFrame({
-        "invitation_id": range(10),
-        "wave": ["Annual survey 2026"] * 10,
-        "year": 2026,
-        "regional_group": ["AFR"] * 4 + ["WEOG"] * 6,
-        "country": ["KE"] * 4 + ["FR"] * 6,
-        "category": ["science"] * 10,
-        "responded": [1, 0, 0, 0, 1, 1, 1, 1, 0, None],
-    })
+    return pd.DataFrame(
+        {
+            "invitation_id": range(10),
+            "wave": ["Annual survey 2026"] * 10,
+            "year": 2026,
+            "regional_group": ["AFR"] * 4 + ["WEOG"] * 6,
+            "country": ["KE"] * 4 + ["FR"] * 6,
+            "category": ["science"] * 10,
+            "responded": [1, 0, 0, 0, 1, 1, 1, 1, 0, None],
+        }
+    )
 
 
 def test_concerns_raised_share_addressed_and_time_to_answer():
@@ -49,13 +53,15 @@ def test_concerns_raised_share_addressed_and_time_to_answer():
 
 
 def test_calls_for_input_and_their_responses():
-    calls = pd.DataFrame({
-        "title": ["Nexus scoping", "Values guide", "Business assessment"],
-        "deliverable": ["nexus", "values", ""],
-        "opened_on": [date(2025, 1, 1), date(2025, 3, 1), date(2026, 5, 1)],
-        "closed_on": [date(2025, 2, 1), date(2025, 4, 1), None],
-        "responses": pd.array([40, 10, None], dtype="Int64"),
-    })
+    calls = pd.DataFrame(
+        {
+            "title": ["Nexus scoping", "Values guide", "Business assessment"],
+            "deliverable": ["nexus", "values", ""],
+            "opened_on": [date(2025, 1, 1), date(2025, 3, 1), date(2026, 5, 1)],
+            "closed_on": [date(2025, 2, 1), date(2025, 4, 1), None],
+            "responses": pd.array([40, 10, None], dtype="Int64"),
+        }
+    )
     table = co.communication(calls=calls, today=TODAY).calls
     assert table.loc[2025, ["calls", "responses", "open"]].tolist() == [2, 50, 0]
     assert table.loc[2025, "median_responses"] == 25
@@ -78,11 +84,14 @@ def test_response_rates_by_group_with_a_test_of_non_response():
 
 
 def test_surveys_run_and_the_survey_item_on_concerns_addressed():
-    survey = pd.DataFrame({
-        "wave": "Annual survey 2026", "year": 2026,
-        "raised_concern": ["yes", "yes", "yes", "no", None],
-        "concern_addressed": ["fully", "not_addressed", "partly", "fully", None],
-    })
+    survey = pd.DataFrame(
+        {
+            "wave": "Annual survey 2026",
+            "year": 2026,
+            "raised_concern": ["yes", "yes", "yes", "no", None],
+            "concern_addressed": ["fully", "not_addressed", "partly", "fully", None],
+        }
+    )
     result = co.communication(invitations=invitations(), survey=survey, today=TODAY)
     counts = result.surveys.loc[2026, ["waves", "responses", "invited", "invitations_answered"]]
     assert counts.tolist() == [1, 5, 10, 5]

@@ -22,16 +22,18 @@ def member_states():
 def registry(groups: dict, genders=None, years=None):
     regions = [group for group, n in groups.items() for _ in range(n)]
     n = len(regions)
-    return pd.DataFrame({
-        "stakeholder_id": range(1, n + 1),
-        "regional_group": regions,
-        "country": [{"AFR": "KE", "APAC": "IN", "EEG": "PL", "GRULAC": "BR", "WEOG": "FR"}.get(r) for r in regions],
-        "gender": genders or ["female", "male"] * (n // 2) + ["female"] * (n % 2),
-        "category": ["science"] * n,
-        "registered_at": pd.to_datetime(years or ["2026-01-01"] * n, utc=True),
-        "discipline__natural_sciences": [1] * n,
-        "discipline__humanities": [1, 0] * (n // 2) + [0] * (n % 2),
-    })
+    return pd.DataFrame(
+        {
+            "stakeholder_id": range(1, n + 1),
+            "regional_group": regions,
+            "country": [{"AFR": "KE", "APAC": "IN", "EEG": "PL", "GRULAC": "BR", "WEOG": "FR"}.get(r) for r in regions],
+            "gender": genders or ["female", "male"] * (n // 2) + ["female"] * (n % 2),
+            "category": ["science"] * n,
+            "registered_at": pd.to_datetime(years or ["2026-01-01"] * n, utc=True),
+            "discipline__natural_sciences": [1] * n,
+            "discipline__humanities": [1, 0] * (n // 2) + [0] * (n % 2),
+        }
+    )
 
 
 def test_reference_shares_are_the_groups_shares_of_193_member_states(member_states):
@@ -44,8 +46,9 @@ def test_representation_ratio_interval_and_flag(member_states):
     # 400 registered: WEOG heavy, EEG and AFR thin.
     frame = registry({"AFR": 40, "APAC": 100, "EEG": 20, "GRULAC": 60, "WEOG": 180})
     result = dv.diversity(frame, member_states=member_states)
-    table = result.representation.query("population == 'registered' and dimension == 'regional_group'") \
-        .set_index("group")
+    table = result.representation.query("population == 'registered' and dimension == 'regional_group'").set_index(
+        "group"
+    )
     afr = table.loc["AFR"]
     assert afr["share"] == pytest.approx(0.1)
     assert afr["ratio"] == pytest.approx(0.1 / (54 / 193))
@@ -89,11 +92,16 @@ def test_shannon_evenness_and_simpson():
 
 def test_participants_and_respondents_and_disciplines(member_states):
     frame = registry({"AFR": 4, "WEOG": 4})
-    participation = pd.DataFrame({"stakeholder_id": pd.array([1, 1, 2, 5, None], dtype="Int64"),
-                                  "year": [2025, 2026, 2026, 2026, 2026],
-                                  "regional_group": ["AFR"] * 3 + ["WEOG", "EEG"]})
-    survey = pd.DataFrame({"regional_group": ["AFR", "APAC", "APAC", None],
-                           "gender": ["female", "male", "male", "male"], "year": 2026})
+    participation = pd.DataFrame(
+        {
+            "stakeholder_id": pd.array([1, 1, 2, 5, None], dtype="Int64"),
+            "year": [2025, 2026, 2026, 2026, 2026],
+            "regional_group": ["AFR"] * 3 + ["WEOG", "EEG"],
+        }
+    )
+    survey = pd.DataFrame(
+        {"regional_group": ["AFR", "APAC", "APAC", None], "gender": ["female", "male", "male", "male"], "year": 2026}
+    )
     result = dv.diversity(frame, participation, survey, member_states=member_states)
     dist = result.distribution.set_index(["population", "dimension", "group"])
     assert dist.loc[("participants", "regional_group", "AFR"), "n"] == 2  # people, not records
@@ -108,8 +116,9 @@ def test_participants_and_respondents_and_disciplines(member_states):
 def test_trends_by_year_use_the_register_as_it_stood(member_states):
     frame = registry({"AFR": 2, "WEOG": 6}, years=["2024-05-01"] * 2 + ["2025-05-01"] * 6)
     result = dv.diversity(frame, member_states=member_states)
-    trend = result.trends.query("population == 'registered' and dimension == 'regional_group'") \
-        .set_index(["year", "group"])
+    trend = result.trends.query("population == 'registered' and dimension == 'regional_group'").set_index(
+        ["year", "group"]
+    )
     assert trend.loc[(2024, "AFR"), "share"] == 1.0
     assert trend.loc[(2025, "AFR"), ["n", "total"]].tolist() == [2, 8]
     evenness = result.indices_by_year.query("population == 'registered' and dimension == 'regional_group'")

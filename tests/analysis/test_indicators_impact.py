@@ -10,16 +10,18 @@ from analysis.indicators import impact as im
 
 def records():
     # engagement.frames.impact_frame's column names.
-    return pd.DataFrame({
-        "impact_type": ["policy", "policy", "law", "network", "policy"],
-        "scale": ["national", "national", "global", None, "local"],
-        "region": ["AFR", "GRULAC", None, "AFR", "AFR"],
-        "country": ["KE", "BR", None, "NG", "KE"],
-        "deliverable": ["pollination", "pollination", "global", "", "nexus"],
-        "status": ["published", "published", "published", "pending", "rejected"],
-        "submitted_on": [date(2024, 11, 2), date(2025, 1, 3), date(2025, 6, 1), date(2025, 7, 1), date(2025, 8, 1)],
-        "published_on": [date(2025, 1, 10), date(2025, 2, 1), date(2025, 6, 20), None, None],
-    })
+    return pd.DataFrame(
+        {
+            "impact_type": ["policy", "policy", "law", "network", "policy"],
+            "scale": ["national", "national", "global", None, "local"],
+            "region": ["AFR", "GRULAC", None, "AFR", "AFR"],
+            "country": ["KE", "BR", None, "NG", "KE"],
+            "deliverable": ["pollination", "pollination", "global", "", "nexus"],
+            "status": ["published", "published", "published", "pending", "rejected"],
+            "submitted_on": [date(2024, 11, 2), date(2025, 1, 3), date(2025, 6, 1), date(2025, 7, 1), date(2025, 8, 1)],
+            "published_on": [date(2025, 1, 10), date(2025, 2, 1), date(2025, 6, 20), None, None],
+        }
+    )
 
 
 def test_counts_of_published_records_by_type_scale_region_and_deliverable():
@@ -43,13 +45,15 @@ def test_by_year_submitted_and_published():
 
 
 def test_survey_shares_of_each_use_of_ipbes_products():
-    survey = pd.DataFrame({
-        "product_uses__policy": [1, 0, 1, np.nan],
-        "product_uses__research": [0, 1, 1, np.nan],
-        "products_used__spm": [1, 1, 0, 0],
-        "regional_group": ["AFR", "AFR", "WEOG", "WEOG"],
-    }, dtype="object").astype({"product_uses__policy": float, "product_uses__research": float,
-                               "products_used__spm": float})
+    survey = pd.DataFrame(
+        {
+            "product_uses__policy": [1, 0, 1, np.nan],
+            "product_uses__research": [0, 1, 1, np.nan],
+            "products_used__spm": [1, 1, 0, 0],
+            "regional_group": ["AFR", "AFR", "WEOG", "WEOG"],
+        },
+        dtype="object",
+    ).astype({"product_uses__policy": float, "product_uses__research": float, "products_used__spm": float})
     result = im.impact(None, survey)
     uses = result.uses.set_index(["question", "choice"])
     assert uses.loc[("product_uses", "policy"), "estimate"] == pytest.approx(2 / 3)

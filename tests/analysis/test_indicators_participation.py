@@ -6,11 +6,13 @@ from analysis.indicators import participation as pa
 
 
 def registry():
-    return pd.DataFrame({
-        "stakeholder_id": range(1, 11),
-        "regional_group": ["AFR"] * 4 + ["WEOG"] * 4 + ["EEG", None],
-        "gender": ["female", "male"] * 5,
-    })
+    return pd.DataFrame(
+        {
+            "stakeholder_id": range(1, 11),
+            "regional_group": ["AFR"] * 4 + ["WEOG"] * 4 + ["EEG", None],
+            "gender": ["female", "male"] * 5,
+        }
+    )
 
 
 def records():
@@ -20,8 +22,11 @@ def records():
         rows.append((1, "call_experts", 2025, "nominated", None, sid))
     rows += [(1, "call_experts", 2025, "selected", None, 1), (1, "call_experts", 2025, "selected", None, 8)]
     # An external review in 2026 with comments, and an organisation among the reviewers.
-    rows += [(2, "external_review", 2026, "reviewer", 12, 1), (2, "external_review", 2026, "reviewer", 30, 5),
-             (2, "external_review", 2026, "reviewer", 4, None)]
+    rows += [
+        (2, "external_review", 2026, "reviewer", 12, 1),
+        (2, "external_review", 2026, "reviewer", 30, 5),
+        (2, "external_review", 2026, "reviewer", 4, None),
+    ]
     # A stakeholder day in 2026.
     rows += [(3, "stakeholder_day", 2026, "participant", None, sid) for sid in (1, 2, 5, 9)]
     rows += [(3, "stakeholder_day", 2026, "speaker", None, 6)]

@@ -1,4 +1,5 @@
 """Every question of a wave summarised: shares, means, Likert items, tests, weights and drivers."""
+
 import math
 
 import numpy as np
@@ -24,9 +25,13 @@ CATALOG = catalog(
     {"name": "clarity", "type": "select_one", "list_name": "agree5", "choices": {c: {} for c in AGREE}},
     {"name": "openness", "type": "select_one", "list_name": "agree5", "choices": {c: {} for c in AGREE}},
     {"name": "events", "type": "integer"},
-    {"name": "barriers", "type": "select_multiple", "list_name": "barrier",
-     "choices": {"time": {}, "funding": {}, "none": {}},
-     "columns": ("barriers__time", "barriers__funding", "barriers__none")},
+    {
+        "name": "barriers",
+        "type": "select_multiple",
+        "list_name": "barrier",
+        "choices": {"time": {}, "funding": {}, "none": {}},
+        "columns": ("barriers__time", "barriers__funding", "barriers__none"),
+    },
     {"name": "country", "type": "select_one", "list_name": "country", "choices": {"KE": {}}, "profile": "country"},
     {"name": "contact_email", "type": "text", "pii": True},
     {"name": "comment", "type": "text"},
@@ -40,21 +45,25 @@ def survey(n=400, seed=7):
     clarity = np.clip(np.round(rng.normal(2 - lean, 1.2)), 0, 4).astype(int)
     answered = rng.random((n, 3)) < 0.35
     barriers_answered = rng.random(n) < 0.8
-    frame = pd.DataFrame({
-        "response_id": np.arange(1, n + 1),
-        "regional_group": pd.Categorical(region),
-        "gender": pd.Categorical(rng.choice(["female", "male"], n)),
-        "category": pd.Categorical(rng.choice(["science", "ngo", "policymaker"], n)),
-        "language": pd.Categorical(rng.choice(["en", "fr", "es"], n)),
-        "engaged": pd.Categorical(rng.choice(["yes", "no", None], n, p=[0.6, 0.3, 0.1]), categories=["yes", "no"]),
-        "clarity": pd.Categorical(np.where(rng.random(n) < 0.08, "dont_know", np.array(AGREE)[clarity]),
-                                  categories=AGREE),
-        "openness": pd.Categorical(np.array(AGREE)[np.clip(clarity + rng.integers(-1, 2, n), 0, 4)],
-                                   categories=AGREE),
-        "events": pd.array(np.where(rng.random(n) < 0.9, rng.integers(0, 12, n), -1), dtype="Int64"),
-        "contact_email": pd.array(["someone@example.org"] * n, dtype="string"),
-        "comment": pd.array([None] * n, dtype="string"),
-    })
+    frame = pd.DataFrame(
+        {
+            "response_id": np.arange(1, n + 1),
+            "regional_group": pd.Categorical(region),
+            "gender": pd.Categorical(rng.choice(["female", "male"], n)),
+            "category": pd.Categorical(rng.choice(["science", "ngo", "policymaker"], n)),
+            "language": pd.Categorical(rng.choice(["en", "fr", "es"], n)),
+            "engaged": pd.Categorical(rng.choice(["yes", "no", None], n, p=[0.6, 0.3, 0.1]), categories=["yes", "no"]),
+            "clarity": pd.Categorical(
+                np.where(rng.random(n) < 0.08, "dont_know", np.array(AGREE)[clarity]), categories=AGREE
+            ),
+            "openness": pd.Categorical(
+                np.array(AGREE)[np.clip(clarity + rng.integers(-1, 2, n), 0, 4)], categories=AGREE
+            ),
+            "events": pd.array(np.where(rng.random(n) < 0.9, rng.integers(0, 12, n), -1), dtype="Int64"),
+            "contact_email": pd.array(["someone@example.org"] * n, dtype="string"),
+            "comment": pd.array([None] * n, dtype="string"),
+        }
+    )
     frame.loc[frame["events"] == -1, "events"] = pd.NA
     for i, choice in enumerate(("time", "funding", "none")):
         frame[f"barriers__{choice}"] = np.where(barriers_answered, answered[:, i].astype(float), np.nan)
@@ -120,8 +129,7 @@ def test_weights_change_the_estimates_but_not_the_counts():
     frame = survey()
     frame["weight"] = np.where(frame["engaged"] == "yes", 3.0, 1.0)  # weights that favour one answer
     plain = row(wave_results(frame, CATALOG).shares, question="engaged", choice="yes", by="all")
-    weighted = row(wave_results(frame, CATALOG, weights="weight").shares, question="engaged", choice="yes",
-                   by="all")
+    weighted = row(wave_results(frame, CATALOG, weights="weight").shares, question="engaged", choice="yes", by="all")
     assert weighted["estimate"] > plain["estimate"] + 0.1
     assert weighted["n"] == plain["n"] and weighted["count"] == plain["count"]
     assert wave_results(frame, CATALOG, weights="weight").weighted and not wave_results(frame, CATALOG).weighted
@@ -167,21 +175,26 @@ def test_likert_lists_are_detected_and_summarised_like_likert_summarise(weights)
     frame = survey()
     results = wave_results(frame, CATALOG, weights=weights)
     kinds = results.questions.set_index("question")["kind"].to_dict()
-    assert kinds == {"engaged": "choice", "clarity": "likert", "openness": "likert", "events": "number",
-                     "barriers": "multiple"}
+    assert kinds == {
+        "engaged": "choice",
+        "clarity": "likert",
+        "openness": "likert",
+        "events": "number",
+        "barriers": "multiple",
+    }
     clarity = results.questions.set_index("question").loc["clarity"]
     assert clarity["scale"] == tuple(SCALE) and clarity["off_scale"] == ("dont_know",)
 
-    expected = summarise(frame["clarity"], SCALE, off_scale=("dont_know",),
-                         weights=frame[weights] if weights else None)
+    expected = summarise(frame["clarity"], SCALE, off_scale=("dont_know",), weights=frame[weights] if weights else None)
     got = row(results.likert, question="clarity", by="all")
     assert got["top_two"] == pytest.approx(expected.top_two.estimate, abs=1e-10)
     assert got["top_two_low"] == pytest.approx(expected.top_two.low, abs=1e-10)
     assert got["top_two_high"] == pytest.approx(expected.top_two.high, abs=1e-10)
     assert got["median"] == expected.median and got["n"] == expected.n
     assert got["off_scale_share"] == pytest.approx(expected.off_scale_share, abs=1e-12)
-    levels = results.likert_levels[(results.likert_levels["question"] == "clarity")
-                                   & (results.likert_levels["by"] == "all")]
+    levels = results.likert_levels[
+        (results.likert_levels["question"] == "clarity") & (results.likert_levels["by"] == "all")
+    ]
     assert levels["level"].tolist() == SCALE and levels["position"].tolist() == [0, 1, 2, 3, 4]
     np.testing.assert_allclose(levels["share"].to_numpy(float), expected.distribution["share"].to_numpy(), atol=1e-12)
     assert levels["count"].tolist() == expected.distribution["n"].tolist()
@@ -189,7 +202,8 @@ def test_likert_lists_are_detected_and_summarised_like_likert_summarise(weights)
     afr = row(results.likert, question="clarity", by="regional_group", group="AFR")
     top = top_two_box(frame["clarity"], SCALE)
     assert afr["top_two"] == pytest.approx(
-        proportion(top, domain_weights(frame, "regional_group", "AFR", weights)).estimate, abs=1e-12)
+        proportion(top, domain_weights(frame, "regional_group", "AFR", weights)).estimate, abs=1e-12
+    )
     assert afr["top_two"] > row(results.likert, question="clarity", by="regional_group", group="WEOG")["top_two"]
 
 
@@ -233,8 +247,9 @@ def test_grids_on_one_likert_list_get_cronbach_alpha():
     results = wave_results(frame, CATALOG)
     scale = row(results.scales, scale="clarity")
     assert scale["items"] == ("clarity", "openness")
-    positions = pd.DataFrame({q: frame[q].astype(object).map({level: i for i, level in enumerate(SCALE)})
-                              for q in ("clarity", "openness")})
+    positions = pd.DataFrame(
+        {q: frame[q].astype(object).map({level: i for i, level in enumerate(SCALE)}) for q in ("clarity", "openness")}
+    )
     assert scale["alpha"] == pytest.approx(cronbach_alpha(positions), abs=1e-12)
     assert scale["alpha"] > 0.7 and scale["n"] == int(positions.notna().all(axis=1).sum())
     explicit = wave_results(frame, CATALOG, scales={"views": ["openness", "clarity"]}).scales
@@ -280,9 +295,11 @@ def test_a_question_the_frame_lacks_is_noted_not_fatal():
 
 # --- raking -----------------------------------------------------------------------------------
 
-MARGINS = {"regional_group": pd.Series({"AFR": 300, "APAC": 200, "EEG": 100, "GRULAC": 150, "WEOG": 250}),
-           "gender": pd.Series({"female": 480, "male": 520}),
-           "category": pd.Series({"science": 500, "ngo": 300, "policymaker": 200})}
+MARGINS = {
+    "regional_group": pd.Series({"AFR": 300, "APAC": 200, "EEG": 100, "GRULAC": 150, "WEOG": 250}),
+    "gender": pd.Series({"female": 480, "male": 520}),
+    "category": pd.Series({"science": 500, "ngo": 300, "policymaker": 200}),
+}
 
 
 def test_raked_weights_reproduce_the_registry_margins():
@@ -312,11 +329,13 @@ def test_raking_leaves_out_respondents_with_gaps_and_registry_groups_without_res
     assert trimmed.max() <= 3.0 * trimmed.mean() * (1 + 1e-9) and trimmed.min() >= 0.3 * trimmed.mean() * (1 - 1e-9)
 
     weighted = wave_results(frame.assign(weight=raked.weights), CATALOG, weights="weight")
-    assert row(weighted.shares, question="engaged", choice="yes", by="all")["n"] == \
-        int(frame["engaged"].iloc[8:].notna().sum())  # the left-out are outside the weighted design
+    assert row(weighted.shares, question="engaged", choice="yes", by="all")["n"] == int(
+        frame["engaged"].iloc[8:].notna().sum()
+    )  # the left-out are outside the weighted design
 
 
 # --- drivers ----------------------------------------------------------------------------------
+
 
 def test_drivers_give_odds_ratios_of_the_top_two_box_on_profile_variables():
     frame = survey(n=800)

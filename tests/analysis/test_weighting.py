@@ -16,17 +16,20 @@ def test_raked_weights_agree_with_r_survey_rake():
     assert result.converged
     r_weights = np.array([expected[f"raked.weight.{i}"] for i in range(len(frame))])
     np.testing.assert_allclose(result.weights.to_numpy(), r_weights, rtol=1e-6)
-    assert mean(frame["willing"], result.weights).estimate == pytest.approx(expected["raked.willing.estimate"],
-                                                                            abs=1e-6)
+    assert mean(frame["willing"], result.weights).estimate == pytest.approx(
+        expected["raked.willing.estimate"], abs=1e-6
+    )
 
 
 def test_raked_weights_reproduce_every_margin():
     frame = sample()
     weights = rake(frame, {"region": REGIONS, "gender": GENDERS}).weights
-    pd.testing.assert_series_equal(weights.groupby(frame["region"]).sum(), REGIONS.astype(float),
-                                   check_names=False, rtol=1e-8)
-    pd.testing.assert_series_equal(weights.groupby(frame["gender"]).sum(), GENDERS.astype(float),
-                                   check_names=False, rtol=1e-8)
+    pd.testing.assert_series_equal(
+        weights.groupby(frame["region"]).sum(), REGIONS.astype(float), check_names=False, rtol=1e-8
+    )
+    pd.testing.assert_series_equal(
+        weights.groupby(frame["gender"]).sum(), GENDERS.astype(float), check_names=False, rtol=1e-8
+    )
 
 
 def test_trimming_keeps_weights_within_bounds_and_reports_the_margins():

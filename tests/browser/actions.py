@@ -1,4 +1,5 @@
 """What a person does in the browser, shared by every journey."""
+
 from tests.factories import DEFAULT_PASSWORD
 
 

@@ -1,4 +1,5 @@
 """A real headless Chromium (Debian's /usr/bin/chromium) against the app on 127.0.0.1."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,13 @@ from tests.conftest import make_app, unavailable
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # This machine has no internet: keep Chromium from trying to reach it.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 

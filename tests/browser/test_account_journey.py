@@ -1,14 +1,13 @@
 """Register, confirm through the outbox, sign in, switch to Arabic, sign out."""
+
 import re
 
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 SCREENSHOTS = None  # set to a folder path to keep screenshots while developing
-
 
 
 def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_page, session):

@@ -1,6 +1,7 @@
 """The indicator dashboard in a real browser: the secretariat filters and downloads, a focal point
 stays within their country even when forging a callback, anonymous visitors sign in first, the
 keyboard reaches the filters and the pages, and the page's scripts pass its Content Security Policy."""
+
 from __future__ import annotations
 
 import json
@@ -50,13 +51,17 @@ def test_the_secretariat_filters_the_overview_and_downloads_a_table(runner, live
 
     _choose(page, "UN regional group", "African States")
     page.wait_for_url(lambda url: "/dashboard/?" in url and "regional_group=AFR" in url)
-    expect(page.locator("article.card", has=page.get_by_role("heading", name="Level of participation"))
-           .locator(".card-value")).not_to_have_text(before)
+    expect(
+        page.locator("article.card", has=page.get_by_role("heading", name="Level of participation")).locator(
+            ".card-value"
+        )
+    ).not_to_have_text(before)
 
     page.get_by_role("link", name="Level of participation").click()
     page.wait_for_url(lambda url: "/dashboard/group/participation?" in url and "regional_group=AFR" in url)
-    table = page.locator(".table-block", has=page.locator("thead th").first.filter(
-        has_text=re.compile(r"^UN regional group$"))).first
+    table = page.locator(
+        ".table-block", has=page.locator("thead th").first.filter(has_text=re.compile(r"^UN regional group$"))
+    ).first
     expect(table).to_be_attached()
     shown_with_its_chart = page.locator("details.figure-table", has=table)
     if shown_with_its_chart.count():
@@ -92,13 +97,24 @@ def test_a_focal_point_sees_only_their_country(runner, live_server, new_page, se
     assert other_name not in page.locator("#page").inner_text()
 
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_csrf_token")
+
     def page_callback(search: str):
-        return page.request.post(f"{live_server.url}/dashboard/_dash-update-component", headers={
-            "X-CSRFToken": token, "Content-Type": "application/json"}, data=json.dumps({
-                "output": "page.children", "outputs": {"id": "page", "property": "children"},
-                "inputs": [{"id": "url", "property": "pathname", "value": "/dashboard/group/participation"},
-                           {"id": "url", "property": "search", "value": search}],
-                "state": [], "changedPropIds": ["url.search"]}))
+        return page.request.post(
+            f"{live_server.url}/dashboard/_dash-update-component",
+            headers={"X-CSRFToken": token, "Content-Type": "application/json"},
+            data=json.dumps(
+                {
+                    "output": "page.children",
+                    "outputs": {"id": "page", "property": "children"},
+                    "inputs": [
+                        {"id": "url", "property": "pathname", "value": "/dashboard/group/participation"},
+                        {"id": "url", "property": "search", "value": search},
+                    ],
+                    "state": [],
+                    "changedPropIds": ["url.search"],
+                }
+            ),
+        )
 
     forged, own = page_callback(f"?country={other}"), page_callback("")
     assert forged.status == own.status == 200
@@ -126,9 +142,12 @@ def test_the_keyboard_reaches_the_filters_and_the_pages(runner, live_server, new
     reached = set()
     for _ in range(40):
         page.keyboard.press("Tab")
-        reached.add(page.evaluate(
-            "() => { const e = document.activeElement; const c = e && e.closest('.dashboard-nav, .control');"
-            " return c ? (c.classList.contains('dashboard-nav') ? 'nav' : 'filter') : (e ? e.tagName : ''); }"))
+        reached.add(
+            page.evaluate(
+                "() => { const e = document.activeElement; const c = e && e.closest('.dashboard-nav, .control');"
+                " return c ? (c.classList.contains('dashboard-nav') ? 'nav' : 'filter') : (e ? e.tagName : ''); }"
+            )
+        )
         if {"nav", "filter"} <= reached:
             break
     assert {"nav", "filter"} <= reached, reached

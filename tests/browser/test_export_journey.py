@@ -1,5 +1,6 @@
 """The secretariat exports an anonymised release of a closed wave; a focal point downloads their
 country's aggregate tables."""
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,9 @@ def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, s
 
 def test_a_focal_point_downloads_their_countrys_tables(live_server, new_page, session):
     kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    focal = make_user(session, email="focal.ke@example.go.ke", role="focal_point", country="KE",
-                      name="Achieng Odhiambo")
+    focal = make_user(
+        session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo"
+    )
     session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
     session.commit()
 

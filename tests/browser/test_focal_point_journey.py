@@ -1,4 +1,5 @@
 """A focal point signs in, sees their own country's roster, and cannot reach another country's."""
+
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
@@ -9,15 +10,29 @@ from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholde
 
 def test_a_focal_point_sees_their_roster_and_is_refused_another_countrys(live_server, new_page, session):
     base = live_server.url
-    focal = make_user(session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo")
+    focal = make_user(
+        session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo"
+    )
     session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
     session.commit()
-    make_stakeholder(session, name="Amina Wanjiru", email="amina@example.org", country="KE", share_with_focal_point=True,
-                     organisation=make_organisation(session, name="Nairobi Wetlands Trust", country="KE"))
+    make_stakeholder(
+        session,
+        name="Amina Wanjiru",
+        email="amina@example.org",
+        country="KE",
+        share_with_focal_point=True,
+        organisation=make_organisation(session, name="Nairobi Wetlands Trust", country="KE"),
+    )
     make_stakeholder(session, name="Hidden Kamau", email="hidden.kamau@example.org", country="KE")
     fr_org = make_organisation(session, name="Institut Parisien", country="FR")
-    make_stakeholder(session, name="Pierre Lefebvre", email="pierre@example.fr", country="FR",
-                     share_with_focal_point=True, organisation=fr_org)
+    make_stakeholder(
+        session,
+        name="Pierre Lefebvre",
+        email="pierre@example.fr",
+        country="FR",
+        share_with_focal_point=True,
+        organisation=fr_org,
+    )
 
     page = new_page()
     page.goto(f"{base}/focal-point/roster")  # signed out: sent to the sign-in page, then back
@@ -38,8 +53,12 @@ def test_a_focal_point_sees_their_roster_and_is_refused_another_countrys(live_se
     expect(table.get_by_role("rowheader", name="Amina Wanjiru")).to_be_visible()
 
     # Editing the address to ask for France changes nothing: still Kenya, never a French name.
-    for url in ("/focal-point/roster?country=FR", f"/focal-point/roster?organisation_id={fr_org.id}&region=WEOG",
-                "/focal-point/roster?q=Pierre&country=FR", "/focal-point/region?country=FR"):
+    for url in (
+        "/focal-point/roster?country=FR",
+        f"/focal-point/roster?organisation_id={fr_org.id}&region=WEOG",
+        "/focal-point/roster?q=Pierre&country=FR",
+        "/focal-point/region?country=FR",
+    ):
         page.goto(base + url)
         expect(page.locator("main")).not_to_contain_text("Lefebvre")
         expect(page.locator("main")).not_to_contain_text("pierre@example.fr")

@@ -1,4 +1,5 @@
 """Anyone reports an impact; it shows publicly only once the secretariat publishes it, without the submitter."""
+
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
@@ -25,8 +26,9 @@ def test_a_reported_impact_is_public_only_after_moderation(live_server, new_page
     expect(visitor.get_by_label("Title")).to_have_value(TITLE)  # nothing typed is lost
     visitor.get_by_label("Link to evidence").fill("https://example.org/strategy.pdf")
     visitor.get_by_role("button", name="Send the record").click()
-    expect(visitor.get_by_text("Thank you. The secretariat will check your record before publishing it.")) \
-        .to_be_visible()
+    expect(
+        visitor.get_by_text("Thank you. The secretariat will check your record before publishing it.")
+    ).to_be_visible()
     visitor.goto(f"{base}/impact")
     expect(visitor.get_by_text(TITLE)).to_have_count(0)  # pending: not public yet
 

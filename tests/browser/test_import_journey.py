@@ -1,4 +1,5 @@
 """The secretariat imports a stakeholder file with one bad row: the row and column are named, nothing is imported."""
+
 from playwright.sync_api import expect
 from sqlmodel import func, select
 
@@ -11,7 +12,7 @@ FILE = (
     "amina@example.org,Amina Diallo,SN,science,female\n"
     "ivan@example.org,Ivan Petrov,Narnia,policymaker,male\n"
     "li.wei@example.org,李伟,CN,Scientific community,\n"
-).encode("utf-8")
+).encode()
 
 
 def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_page, session):
@@ -27,7 +28,8 @@ def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_p
     page.goto(f"{live_server.url}/staff/registry/import")
     page.get_by_label("What the file holds").select_option(label="Stakeholders")
     page.get_by_label("File (CSV or XLSX)").set_input_files(
-        {"name": "new-stakeholders.csv", "mimeType": "text/csv", "buffer": FILE})
+        {"name": "new-stakeholders.csv", "mimeType": "text/csv", "buffer": FILE}
+    )
     page.get_by_role("button", name="Check the file").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")

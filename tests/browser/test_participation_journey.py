@@ -1,10 +1,9 @@
 """The secretariat records a call for fellows and a nomination; the nominee sees it in their history."""
+
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-
 from tests.factories import make_stakeholder, make_user
-
 
 
 def test_secretariat_records_a_nomination_that_the_stakeholder_then_sees(live_server, new_page, session):

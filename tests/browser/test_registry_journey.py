@@ -1,11 +1,10 @@
 """Register with a new organisation and consent to listing; appear once the secretariat approves it."""
+
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-
 from tests.conftest import outbox_links
 from tests.factories import DEFAULT_PASSWORD, make_user
-
 
 
 def test_new_organisation_appears_in_the_public_register_after_approval(live_server, new_page, session):
@@ -32,7 +31,7 @@ def test_new_organisation_appears_in_the_public_register_after_approval(live_ser
     person.get_by_role("button", name="Create my account").click()
     expect(person.get_by_role("heading", level=1)).to_have_text("Check your email")
 
-    link = next(l for l in outbox_links(session, "sipho@example.org") if "/account/verify/" in l)
+    link = next(url for url in outbox_links(session, "sipho@example.org") if "/account/verify/" in url)
     person.goto(link)
     sign_in(person, base, "sipho@example.org", "baobab trees at dawn")
 

@@ -1,4 +1,5 @@
 """The plenary report opened in a real browser from disk: every chart draws, and nothing is fetched."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

@@ -1,4 +1,5 @@
 """The secretariat creates a wave, adds an open link, sends invitations and finds them in the outbox."""
+
 import re
 from datetime import timedelta
 

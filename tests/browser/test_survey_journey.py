@@ -1,4 +1,5 @@
 """Respondents in a real browser: French, then Arabic, save, resume, submit; an open link; a closed wave."""
+
 from playwright.sync_api import expect
 from sqlmodel import select
 

@@ -2,6 +2,7 @@
 
 Adding a public page means adding it here, on purpose.
 """
+
 import pytest
 from werkzeug.routing import Rule
 

@@ -7,9 +7,19 @@ from core.mail import OutboxMessage
 from tests.conftest import comparable_page, outbox_links
 from tests.factories import DEFAULT_PASSWORD, make_user
 
-NEW = {"name": "Amina Diallo", "email": "Amina@Example.org", "password": "a long passphrase",
-       "confirm": "a long passphrase", "locale": "fr", "country": "SN", "category": "science",
-       "stakeholder_type": "contributor", "gender": "female", "sector": "academia", "data_processing": "y"}
+NEW = {
+    "name": "Amina Diallo",
+    "email": "Amina@Example.org",
+    "password": "a long passphrase",
+    "confirm": "a long passphrase",
+    "locale": "fr",
+    "country": "SN",
+    "category": "science",
+    "stakeholder_type": "contributor",
+    "gender": "female",
+    "sector": "academia",
+    "data_processing": "y",
+}
 
 
 def _register(client, **changes):
@@ -124,22 +134,33 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, session, au
     AuthLogin = other_device.post("/account/login", data={"email": "someone@example.org", "password": DEFAULT_PASSWORD})
     assert AuthLogin.status_code == 302
 
-    response = client.post("/account/password", data={
-        "current_password": "wrong one!", "password": "new long password", "confirm": "new long password"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": "wrong one!", "password": "new long password", "confirm": "new long password"},
+    )
     assert "Your current password is not correct." in response.get_data(as_text=True)
 
-    response = client.post("/account/password", data={
-        "current_password": DEFAULT_PASSWORD, "password": "new long password", "confirm": "new long password"})
+    response = client.post(
+        "/account/password",
+        data={"current_password": DEFAULT_PASSWORD, "password": "new long password", "confirm": "new long password"},
+    )
     assert response.status_code == 302
     assert client.get("/account/").status_code == 200
     assert other_device.get("/account/").status_code == 302
     client.post("/account/logout")
-    assert client.post("/account/login", data={"email": "someone@example.org", "password": "new long password"}).status_code == 302
+    assert (
+        client.post(
+            "/account/login", data={"email": "someone@example.org", "password": "new long password"}
+        ).status_code
+        == 302
+    )
 
 
 def _reset_link(client, session, email):
     client.post("/account/forgot", data={"email": email})
-    return next(link for link in outbox_links(session, email) if "/account/reset/" in link).replace("http://localhost", "")
+    return next(link for link in outbox_links(session, email) if "/account/reset/" in link).replace(
+        "http://localhost", ""
+    )
 
 
 def test_password_reset_is_single_use(client, session, auth):
@@ -187,25 +208,42 @@ def test_settings_save_language_and_time_zone(client, session, auth):
 
 
 def test_create_user_command_makes_a_verified_staff_account(runner, session):
-    result = runner.invoke(args=["create-user", "--role", "secretariat", "staff@example.org"],
-                           input="a strong password\na strong password\n")
+    result = runner.invoke(
+        args=["create-user", "--role", "secretariat", "staff@example.org"],
+        input="a strong password\na strong password\n",
+    )
     assert result.exit_code == 0, result.output
     user = session.exec(select(User).where(User.email == "staff@example.org")).one()
     assert user.role == "secretariat" and user.email_verified_at is not None
     assert user.password_hash.startswith("$argon2")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--role", "focal_point"], "focal point must be bound"),
-    (["--role", "focal_point", "--country", "ZZ"], "focal point must be bound"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--role", "focal_point"], "focal point must be bound"),
+        (["--role", "focal_point", "--country", "ZZ"], "focal point must be bound"),
+    ],
+)
 def test_create_user_command_requires_a_country_for_focal_points(runner, args, message):
-    result = runner.invoke(args=["create-user", *args, "fp@example.org"], input="a strong password\na strong password\n")
+    result = runner.invoke(
+        args=["create-user", *args, "fp@example.org"], input="a strong password\na strong password\n"
+    )
     assert result.exit_code != 0 and message in result.output
 
 
 def test_create_focal_point(runner, session):
-    result = runner.invoke(args=["create-user", "--role", "focal_point", "--country", "ke", "fp@example.org",
-                                 "--password", "a strong password"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--role",
+            "focal_point",
+            "--country",
+            "ke",
+            "fp@example.org",
+            "--password",
+            "a strong password",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert session.exec(select(User).where(User.email == "fp@example.org")).one().focal_country == "KE"

@@ -29,8 +29,10 @@ def test_logins_failures_and_role_changes_are_logged_without_secrets(client, ses
     assert by_action["login.succeeded"].actor_id in {person.id, admin.id}
     change = by_action["account.role_changed"]
     assert change.actor_id == admin.id and change.target == "person@example.org"
-    assert change.details == {"before": {"role": "stakeholder", "country": None},
-                              "after": {"role": "focal_point", "country": "BR"}}
+    assert change.details == {
+        "before": {"role": "stakeholder", "country": None},
+        "after": {"role": "focal_point", "country": "BR"},
+    }
     dumped = json.dumps([[e.action, e.target, e.details] for e in events])
     assert DEFAULT_PASSWORD not in dumped and "not my password" not in dumped and "$argon2" not in dumped
 

@@ -7,7 +7,9 @@ from tests.conftest import make_app
 
 def _accounts(session):
     session.expire_all()
-    return [(u.email, u.name, u.role, u.focal_country, u.locale) for u in session.exec(select(User).order_by(User.email))]
+    return [
+        (u.email, u.name, u.role, u.focal_country, u.locale) for u in session.exec(select(User).order_by(User.email))
+    ]
 
 
 def test_seed_demo_is_deterministic_and_covers_every_role(runner, session, databases, tmp_path):
@@ -30,7 +32,9 @@ def test_seed_demo_is_deterministic_and_covers_every_role(runner, session, datab
 
 def test_demo_accounts_can_sign_in(runner, client):
     runner.invoke(args=["seed-demo", "--scale", "0.05"])
-    response = client.post("/account/login", data={"email": "secretariat@demo.ipbes.example.org", "password": "ipbes-demo-2026"})
+    response = client.post(
+        "/account/login", data={"email": "secretariat@demo.ipbes.example.org", "password": "ipbes-demo-2026"}
+    )
     assert response.status_code == 302
 
 
@@ -56,7 +60,9 @@ def test_full_demo_registry_has_the_imbalances_ipbes_reports(runner, session, ba
     if backend != "sqlite":
         pytest.skip("the full seed takes a while and its shape does not depend on the database")
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    groups = Counter(session.exec(select(Country.regional_group).join(Stakeholder, Stakeholder.country == Country.iso2)))
+    groups = Counter(
+        session.exec(select(Country.regional_group).join(Stakeholder, Stakeholder.country == Country.iso2))
+    )
     total = sum(groups.values())
     assert total == 2000 and groups["WEOG"] / total > 0.35 and groups["EEG"] / total < 0.1
     genders = Counter(session.exec(select(Stakeholder.gender)))

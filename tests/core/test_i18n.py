@@ -20,12 +20,15 @@ def _html_tag(client, **kwargs):
     return re.search(r"<html [^>]*>", page).group(0)
 
 
-@pytest.mark.parametrize("header, expected", [
-    ("fr-FR,fr;q=0.9,en;q=0.5", "fr"),
-    ("zh-CN,zh;q=0.9", "zh"),
-    ("de-DE,de;q=0.9,es;q=0.5", "es"),
-    ("de-DE", "en"),
-])
+@pytest.mark.parametrize(
+    "header, expected",
+    [
+        ("fr-FR,fr;q=0.9,en;q=0.5", "fr"),
+        ("zh-CN,zh;q=0.9", "zh"),
+        ("de-DE,de;q=0.9,es;q=0.5", "es"),
+        ("de-DE", "en"),
+    ],
+)
 def test_accept_language_picks_a_supported_language(client, header, expected):
     assert f'lang="{expected}"' in _html_tag(client, headers={"Accept-Language": header})
 
@@ -38,8 +41,9 @@ def test_arabic_is_right_to_left(client):
 
 
 def test_switcher_cookie_beats_the_browser_and_saved_preference_beats_both(client, session, auth):
-    response = client.post("/language", data={"lang": "fr", "next": "/account/login"},
-                           headers={"Accept-Language": "es"})
+    response = client.post(
+        "/language", data={"lang": "fr", "next": "/account/login"}, headers={"Accept-Language": "es"}
+    )
     assert response.headers["Location"] == "/account/login"
     assert 'lang="fr"' in _html_tag(client, headers={"Accept-Language": "es"})
 
@@ -119,15 +123,19 @@ def test_catalog_is_complete_and_not_fuzzy(language):
 
 
 # Words spelled the same in English and the target language, and strings with no words at all.
-SAME_IN_TRANSLATION = {"Organisations", "Participation", "%(role)s: %(count)s", "%(estimate)s; n = %(n)s",
-                       "%(question)s: %(choice)s"}
+SAME_IN_TRANSLATION = {
+    "Organisations",
+    "Participation",
+    "%(role)s: %(count)s",
+    "%(estimate)s; n = %(n)s",
+    "%(question)s: %(choice)s",
+}
 
 
 @pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
 def test_translations_are_not_english_copies(language):
     catalog = _catalog(language)
-    copies = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12
-              and m.id not in SAME_IN_TRANSLATION]
+    copies = [m.id for m in catalog if m.id and m.string == m.id and len(m.id) > 12 and m.id not in SAME_IN_TRANSLATION]
     assert not copies, f"{language}: untranslated copies of English: {copies[:5]}"
 
 
@@ -163,7 +171,11 @@ def test_every_babel_cfg_pattern_matches_a_file():
 def test_every_template_and_module_is_covered_by_babel_cfg():
     patterns = _babel_patterns()
     for name in _project_files():
-        if "/templates/" in name or (name.endswith(".py") and name.split("/")[0] in {"core", "stakeholders", "surveys", "engagement", "dashboards", "reports", "exports"}):
+        if "/templates/" in name or (
+            name.endswith(".py")
+            and name.split("/")[0]
+            in {"core", "stakeholders", "surveys", "engagement", "dashboards", "reports", "exports"}
+        ):
             assert any(pathmatch(p, name) for p in patterns), f"{name} is not extracted by babel.cfg"
 
 
@@ -178,17 +190,27 @@ def test_no_formatted_string_inside_gettext():
     offenders = []
     for path in _python_sources():
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
-                    and node.args and not isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in {"_", "_l", "gettext", "lazy_gettext", "ngettext"}
+                and node.args
+                and not isinstance(node.args[0], ast.Constant)
+            ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert not offenders
 
 
-@pytest.mark.parametrize("language, required", [
-    ("ar", "هذا الحقل مطلوب."), ("fr", "Ce champ est requis."), ("zh", "该字段是必填字段。"),
-    ("ru", "Обязательное поле."), ("es", "Este campo es obligatorio."),
-])
+@pytest.mark.parametrize(
+    "language, required",
+    [
+        ("ar", "هذا الحقل مطلوب."),
+        ("fr", "Ce champ est requis."),
+        ("zh", "该字段是必填字段。"),
+        ("ru", "Обязательное поле."),
+        ("es", "Este campo es obligatorio."),
+    ],
+)
 def test_validation_messages_are_in_the_readers_language(client, language, required):
     client.set_cookie("lang", language)
     assert required in client.post("/account/register", data={}).get_data(as_text=True)

@@ -1,4 +1,3 @@
-
 import pytest
 from sqlmodel import select
 
@@ -44,8 +43,9 @@ def smtp_server():
 
 def test_production_mail_is_sent_by_smtp_and_not_stored(database_url, session, smtp_server):
     controller, collector = smtp_server
-    app = make_app(database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
-                   MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    app = make_app(
+        database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False
+    )
     make_user(session, email="person@example.org", locale="fr")
     client = app.test_client()
     client.post("/account/forgot", data={"email": "person@example.org"})

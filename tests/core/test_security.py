@@ -52,19 +52,24 @@ def test_forms_require_a_csrf_token(database_url, session):
     assert response.status_code == 400
     page = client.get("/account/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/account/login", data={
-        "email": "someone@example.org", "password": "correct horse battery", "csrf_token": token})
+    response = client.post(
+        "/account/login",
+        data={"email": "someone@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.status_code == 302
     # Logging out needs the token too: a cross-site form cannot sign anyone out.
     assert client.post("/account/logout").status_code == 400
     app.extensions["db_engine"].dispose()
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_never_redirects_off_site(client, session, target):
     make_user(session, email="someone@example.org")
-    response = client.post(f"/account/login?next={target}",
-                           data={"email": "someone@example.org", "password": "correct horse battery"})
+    response = client.post(
+        f"/account/login?next={target}", data={"email": "someone@example.org", "password": "correct horse battery"}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -72,8 +77,9 @@ def test_login_returns_to_the_page_asked_for(client, session):
     make_user(session, email="someone@example.org")
     response = client.get("/account/password")
     assert response.headers["Location"].startswith("/account/login?next=")
-    response = client.post(response.headers["Location"],
-                           data={"email": "someone@example.org", "password": "correct horse battery"})
+    response = client.post(
+        response.headers["Location"], data={"email": "someone@example.org", "password": "correct horse battery"}
+    )
     assert response.headers["Location"] == "/account/password"
 
 

@@ -1,4 +1,5 @@
 """Nothing several processes must share lives in process memory."""
+
 from core.ratelimit import Throttle
 from tests.conftest import make_app
 from tests.factories import DEFAULT_PASSWORD, make_user

@@ -1,5 +1,6 @@
 """Shared by the dashboard tests: demo data, signing in as a demo account, and posting callbacks
 the way Dash's renderer does (`DashCalls`), so a test can ask for any page, control or download."""
+
 from __future__ import annotations
 
 import base64
@@ -79,12 +80,16 @@ class DashCalls:
             headers["X-CSRFToken"] = token
         return self.client.post("/dashboard/_dash-update-component", json=payload, headers=headers)
 
-    def update(self, output: str, first_input: str, inputs: list, state: list = (), changed: list = (),
-               **options):
+    def update(self, output: str, first_input: str, inputs: list, state: list = (), changed: list = (), **options):
         name = self.output_of(output, first_input)
         component, prop = output.split(".")
-        payload = {"output": name, "outputs": {"id": component, "property": prop.split("@")[0]},
-                   "inputs": list(inputs), "state": list(state), "changedPropIds": list(changed)}
+        payload = {
+            "output": name,
+            "outputs": {"id": component, "property": prop.split("@")[0]},
+            "inputs": list(inputs),
+            "state": list(state),
+            "changedPropIds": list(changed),
+        }
         return self.post(payload, **options)
 
     @staticmethod
@@ -97,19 +102,27 @@ class DashCalls:
 
     def page(self, pathname: str = "/dashboard/", search: str = "", **options):
         """The page body's components (as JSON) for this URL."""
-        response = self.update("page.children", "url", [_url("pathname", pathname), _url("search", search)],
-                               changed=["url.pathname"], **options)
+        response = self.update(
+            "page.children",
+            "url",
+            [_url("pathname", pathname), _url("search", search)],
+            changed=["url.pathname"],
+            **options,
+        )
         return self.result(response, "page.children")
 
     def controls(self, pathname: str = "/dashboard/", search: str = ""):
-        response = self.update("controls.children", "url", [_url("pathname", pathname)], [_url("search", search)],
-                               changed=["url.pathname"])
+        response = self.update(
+            "controls.children", "url", [_url("pathname", pathname)], [_url("search", search)], changed=["url.pathname"]
+        )
         return self.result(response, "controls.children")
 
     def to_url(self, values: dict, search: str = ""):
         """The query string the controls write when they hold `values` (name -> value)."""
-        items = [{"id": {"name": name, "type": "control"}, "property": "value", "value": value}
-                 for name, value in values.items()]
+        items = [
+            {"id": {"name": name, "type": "control"}, "property": "value", "value": value}
+            for name, value in values.items()
+        ]
         first = json.dumps({"name": ["ALL"], "type": "control"}, separators=(",", ":"))
         changed = [json.dumps(items[0]["id"], sort_keys=True, separators=(",", ":")) + ".value"]
         response = self.update("url.search", first, [items], [_url("search", search)], changed=changed)
@@ -124,18 +137,24 @@ class DashCalls:
         for number in range(count):
             for kind in ("csv", "xlsx"):
                 clicks = 1 if (number, kind) == (index, fmt) else 0
-                items.append({"id": {"index": f"{number}:{kind}", "type": "download"}, "property": "n_clicks",
-                              "value": clicks})
+                items.append(
+                    {"id": {"index": f"{number}:{kind}", "type": "download"}, "property": "n_clicks", "value": clicks}
+                )
         first = json.dumps({"index": ["ALL"], "type": "download"}, separators=(",", ":"))
         changed = [json.dumps({"index": f"{index}:{fmt}", "type": "download"}, separators=(",", ":")) + ".n_clicks"]
-        response = self.update("download.data", first, [items], [_url("pathname", pathname), _url("search", search)],
-                               changed=changed)
+        response = self.update(
+            "download.data", first, [items], [_url("pathname", pathname), _url("search", search)], changed=changed
+        )
         return _file(self.result(response, "download.data"))
 
     def download_report(self, search: str = ""):
-        response = self.update("download.data", "download-report",
-                               [{"id": "download-report", "property": "n_clicks", "value": 1}],
-                               [_url("search", search)], changed=["download-report.n_clicks"])
+        response = self.update(
+            "download.data",
+            "download-report",
+            [{"id": "download-report", "property": "n_clicks", "value": 1}],
+            [_url("search", search)],
+            changed=["download-report.n_clicks"],
+        )
         return _file(self.result(response, "download.data"))
 
 
@@ -154,6 +173,7 @@ def dash(client) -> DashCalls:
 
 
 # --- reading components --------------------------------------------------------------------
+
 
 def components(tree, type_: str | None = None, class_name: str | None = None):
     """Every component in a Dash JSON tree (depth first), optionally of a type and/or with a class."""
@@ -190,15 +210,21 @@ def cards(tree) -> dict[str, dict]:
     for card in components(tree, "Article", "card"):
         parts = card["props"]["children"]
         values = list(components(parts, "Span", "card-value"))
-        found[text_of(parts[0])] = {"measure": text_of(parts[1]), "value": text_of(values[0]),
-                                    "change": text_of(parts[3]), "status": text_of(parts[4]).strip()}
+        found[text_of(parts[0])] = {
+            "measure": text_of(parts[1]),
+            "value": text_of(values[0]),
+            "change": text_of(parts[3]),
+            "status": text_of(parts[4]).strip(),
+        }
     return found
 
 
 def tables(tree) -> list[list[list[str]]]:
     """Every table of a page as rows of cell texts (the header row first)."""
-    return [[[text_of(cell) for cell in row["props"]["children"]] for row in components(table, "Tr")]
-            for table in components(tree, "Table")]
+    return [
+        [[text_of(cell) for cell in row["props"]["children"]] for row in components(table, "Tr")]
+        for table in components(tree, "Table")
+    ]
 
 
 def as_text(tree) -> str:

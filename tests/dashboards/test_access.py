@@ -1,6 +1,7 @@
 """Who may reach the dashboard: every route Dash adds under /dashboard/ (the page, its layout,
 callbacks, dependencies, component suites, assets, favicon, reload hash and catch-all) is behind
 the same check, CSRF protects its callbacks, and each app instance has a working dashboard."""
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,23 @@ from tests.factories import make_user
 
 BASE = "/dashboard/"
 # What Dash serves, by the last part of its rule: each must be behind the check.
-KINDS = {"_dash-layout", "_dash-dependencies", "_dash-update-component", "_reload-hash", "_favicon.ico",
-         "<path:fingerprinted_path>", "<path:filename>", "<path:path>", ""}
-SAMPLES = {"package_name": "dash", "fingerprinted_path": "dash_renderer.min.js", "filename": "dashboard.css",
-           "path": "group/participation"}
+KINDS = {
+    "_dash-layout",
+    "_dash-dependencies",
+    "_dash-update-component",
+    "_reload-hash",
+    "_favicon.ico",
+    "<path:fingerprinted_path>",
+    "<path:filename>",
+    "<path:path>",
+    "",
+}
+SAMPLES = {
+    "package_name": "dash",
+    "fingerprinted_path": "dash_renderer.min.js",
+    "filename": "dashboard.css",
+    "path": "group/participation",
+}
 
 
 def dashboard_rules(app) -> list[Rule]:
@@ -38,7 +52,7 @@ def requests_of(rule: Rule):
 
 
 def test_every_kind_of_dash_route_is_walked(app):
-    kinds = {rule.rule[len(BASE):].rsplit("/", 1)[-1] for rule in dashboard_rules(app)}
+    kinds = {rule.rule[len(BASE) :].rsplit("/", 1)[-1] for rule in dashboard_rules(app)}
     assert KINDS <= kinds
 
 
@@ -57,8 +71,11 @@ def _focal_point(session, *, active: bool):
     user = make_user(session, email="focal@example.org", role=Role.FOCAL_POINT, country="KE")
     today = date.today()
     ended = today - timedelta(days=1)
-    session.add(FocalPointAssignment(user_id=user.id, country="KE", start_date=today - timedelta(days=400),
-                                     end_date=None if active else ended))
+    session.add(
+        FocalPointAssignment(
+            user_id=user.id, country="KE", start_date=today - timedelta(days=400), end_date=None if active else ended
+        )
+    )
     session.commit()
     return user
 
@@ -97,8 +114,14 @@ def _real_requests(app, client) -> dict[str, tuple[str, str]]:
     assert page.status_code == 200
     resources = _Resources()
     resources.feed(page.get_data(as_text=True))
-    urls = [BASE, BASE + "group/participation", BASE + "_dash-layout", BASE + "_dash-dependencies",
-            BASE + "_reload-hash", *resources.urls]
+    urls = [
+        BASE,
+        BASE + "group/participation",
+        BASE + "_dash-layout",
+        BASE + "_dash-dependencies",
+        BASE + "_reload-hash",
+        *resources.urls,
+    ]
     adapter = app.url_map.bind("localhost")
     found = {}
     for url in urls:
@@ -120,7 +143,7 @@ def test_the_secretariat_and_focal_points_reach_every_route(app, client, session
     wanted = _real_requests(app, client)
 
     assert {rule.endpoint for rule in dashboard_rules(app)} == set(wanted)
-    for endpoint, (method, url) in wanted.items():
+    for method, url in wanted.values():
         if method == "POST":
             page = dash.page(BASE)  # no wave yet: the page says so
             assert "No survey wave has been published yet." in text_of(page)
@@ -142,8 +165,14 @@ def test_each_app_instance_has_a_working_dashboard(database_url):
             client = application.test_client()
             AuthActions(client).login("sam@example.org")
             dash = DashCalls(client)
-            nav = dash.update("nav.children", "url", [{"id": "url", "property": "pathname", "value": BASE},
-                                                      {"id": "url", "property": "search", "value": ""}])
+            nav = dash.update(
+                "nav.children",
+                "url",
+                [
+                    {"id": "url", "property": "pathname", "value": BASE},
+                    {"id": "url", "property": "search", "value": ""},
+                ],
+            )
             links = list(components(dash.result(nav, "nav.children"), "Link"))
             assert len(links) >= 7  # the overview and the six indicator groups
             assert "No survey wave has been published yet." in text_of(dash.page(BASE))
@@ -155,8 +184,9 @@ def test_each_app_instance_has_a_working_dashboard(database_url):
 def _signed_in_with_csrf(client, email: str) -> None:
     form = client.get("/account/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-    response = client.post("/account/login", data={"email": email, "password": "correct horse battery",
-                                                   "csrf_token": token})
+    response = client.post(
+        "/account/login", data={"email": email, "password": "correct horse battery", "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
@@ -171,10 +201,16 @@ def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
         _signed_in_with_csrf(client, "sam@example.org")
         dash = DashCalls(client)
         dash.open(BASE)
-        payload = {"output": "page.children", "outputs": {"id": "page", "property": "children"},
-                   "inputs": [{"id": "url", "property": "pathname", "value": BASE},
-                              {"id": "url", "property": "search", "value": ""}],
-                   "state": [], "changedPropIds": ["url.pathname"]}
+        payload = {
+            "output": "page.children",
+            "outputs": {"id": "page", "property": "children"},
+            "inputs": [
+                {"id": "url", "property": "pathname", "value": BASE},
+                {"id": "url", "property": "search", "value": ""},
+            ],
+            "state": [],
+            "changedPropIds": ["url.pathname"],
+        }
 
         assert dash.token()
         assert dash.post(payload, token=None).status_code == 400

@@ -1,5 +1,6 @@
 """The dashboard's frames are loaded once, and loaded again as soon as what they were read from changes:
 a registration, an engagement record, a response to the open wave."""
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,9 @@ def test_a_response_to_the_open_wave_reloads_that_wave_only(app, seeded, session
         closed = next(w for w in waves if w.id != open_wave.id)
         info = next(w for w in waves if w.id == open_wave.id)
         before, kept = data.wave_data(session, info, base), data.wave_data(session, closed, base)
-        draft = session.scalars(select(Response).where(Response.wave_id == open_wave.id,
-                                                       Response.status == "draft")).first()
+        draft = session.scalars(
+            select(Response).where(Response.wave_id == open_wave.id, Response.status == "draft")
+        ).first()
         assert draft is not None, "the demo has drafts in the open wave"
         draft.status, draft.submitted_at, draft.updated_at = "submitted", utcnow(), utcnow()
         session.commit()
@@ -60,15 +62,15 @@ def test_a_response_to_the_open_wave_reloads_that_wave_only(app, seeded, session
     assert len(after.frame) == len(before.frame) + 1
 
 
-def test_the_survey_counts_shown_follow_a_response_submitted_after_they_were_shown(app, seeded, session, client,
-                                                                                  dash):
+def test_the_survey_counts_shown_follow_a_response_submitted_after_they_were_shown(app, seeded, session, client, dash):
     sign_in(client, SECRETARIAT)
     dash.open()
     body = lambda: dash.page("/dashboard/group/communication", "")  # noqa: E731 (its table counts responses)
     shown = body()
     open_wave = session.scalars(select(Wave).where(Wave.status == "published").order_by(Wave.year.desc())).first()
-    for draft in session.scalars(select(Response).where(Response.wave_id == open_wave.id,
-                                                        Response.status == "draft")).all():
+    for draft in session.scalars(
+        select(Response).where(Response.wave_id == open_wave.id, Response.status == "draft")
+    ).all():
         draft.status, draft.submitted_at, draft.updated_at = "submitted", utcnow(), utcnow()
     session.commit()
     assert body() != shown
@@ -84,6 +86,7 @@ def test_two_threads_asking_for_the_same_frame_load_it_once(app):
 
     got = []
     with app.app_context():
+
         def ask():
             with app.app_context():
                 got.append(data.cached("test:slow", load))

@@ -1,6 +1,7 @@
 """The dashboard's callbacks, posted as the browser posts them, checked against the analysis
 functions run on the same frames: the cards, the filters in the URL, a focal point's confinement
 to their own country, and the user's language."""
+
 from __future__ import annotations
 
 import re
@@ -20,19 +21,20 @@ from reports.labels import Labeller
 from tests.dashboards.conftest import FOCAL_KE, LATEST_WAVE, SECRETARIAT, as_text, cards, sign_in, tables
 
 
-def _results(frames: report_data.ReportData, registry: pd.DataFrame, participation_records: pd.DataFrame,
-             margins: dict) -> dict:
+def _results(
+    frames: report_data.ReportData, registry: pd.DataFrame, participation_records: pd.DataFrame, margins: dict
+) -> dict:
     """Each indicator group's result, straight from the analysis functions."""
     history, _weighting = weigh_waves(frames.history, margins)
     return {
         "commitment": commitment.commitment(frames.evidence, history, weights="weight"),
         "capacity": capacity.capacity(history, frames.actions, weights="weight"),
         "participation": participation.participation(participation_records, registry),
-        "diversity": diversity.diversity(registry, participation_records, history,
-                                         member_states=frames.member_states),
+        "diversity": diversity.diversity(registry, participation_records, history, member_states=frames.member_states),
         "impact": impact.impact(frames.impact, history, weights="weight"),
-        "communication": communication.communication(frames.calls, frames.invitations, history, frames.concerns,
-                                                     weights="weight"),
+        "communication": communication.communication(
+            frames.calls, frames.invitations, history, frames.concerns, weights="weight"
+        ),
     }
 
 
@@ -56,8 +58,10 @@ def expected_cards(app, session, lang: str = "en", regional_group: str | None = 
     results = _results(frames, registry, records, registry_margins(everyone))
     year = frames.waves[-1].year
     with app.test_request_context(), force_locale(lang):
-        return {str(GROUP_TITLES[group]): _formatted(indicators.headline(result, year), lang)
-                for group, result in results.items()}
+        return {
+            str(GROUP_TITLES[group]): _formatted(indicators.headline(result, year), lang)
+            for group, result in results.items()
+        }
 
 
 def test_overview_cards_are_the_indicator_headlines(app, seeded, session, client, dash):
@@ -117,8 +121,9 @@ def test_a_focal_point_gets_their_own_country_whatever_the_request_says(seeded, 
     # The controls cannot widen it either: the URL they write keeps Kenya.
     assert dash.to_url({"country": other, "regional_group": "WEOG"}) == "?country=KE"
     # Downloads are built from the same confined view.
-    assert dash.download_table("/dashboard/group/participation", f"?country={other}", 0, "csv") == \
-        dash.download_table("/dashboard/group/participation", "?country=KE", 0, "csv")
+    assert dash.download_table("/dashboard/group/participation", f"?country={other}", 0, "csv") == dash.download_table(
+        "/dashboard/group/participation", "?country=KE", 0, "csv"
+    )
 
 
 def test_a_focal_points_diversity_page_shows_their_country(seeded, session, client, dash):
@@ -138,8 +143,9 @@ def test_the_secretariat_sees_the_country_it_asks_for(seeded, session, client, d
     sign_in(client, SECRETARIAT)
     dash.open()
 
-    assert dash.page("/dashboard/group/participation", f"?country={other}") != \
-        dash.page("/dashboard/group/participation", "")
+    assert dash.page("/dashboard/group/participation", f"?country={other}") != dash.page(
+        "/dashboard/group/participation", ""
+    )
 
 
 def _set_locale(session, email: str, locale: str) -> None:

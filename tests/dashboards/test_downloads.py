@@ -1,10 +1,11 @@
 """What the dashboard hands out: tables as CSV and XLSX a spreadsheet cannot be tricked by, the
 view as the plenary HTML report, and text people typed shown as text, never as markup."""
+
 from __future__ import annotations
 
 import copy
-import hashlib
 import csv
+import hashlib
 import io
 import json
 
@@ -62,14 +63,16 @@ def test_tables_download_as_csv_and_xlsx_that_no_spreadsheet_runs(seeded, sessio
 
     assert csv_name.endswith(".csv") and xlsx_name.endswith(".xlsx")
     rows = _csv_rows(csv_body)
-    assert rows == [[("'" + cell) if cell.startswith(("=", "+", "-", "@")) else cell for cell in row]
-                    for row in shown[index]]
+    assert rows == [
+        [("'" + cell) if cell.startswith(("=", "+", "-", "@")) else cell for cell in row] for row in shown[index]
+    ]
     assert ["'" + FORMULA] in [row[:1] for row in rows]
     sheet = load_workbook(io.BytesIO(xlsx_body)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == "'" + FORMULA]
     assert cells and all(cell.data_type == "s" for cell in cells)
-    assert not any(isinstance(cell.value, str) and cell.value.startswith("=") for row in sheet.iter_rows()
-                   for cell in row)
+    assert not any(
+        isinstance(cell.value, str) and cell.value.startswith("=") for row in sheet.iter_rows() for cell in row
+    )
 
 
 def test_a_download_follows_the_filters_in_the_url(seeded, client, dash):
@@ -111,9 +114,12 @@ def test_text_people_typed_is_never_markup(seeded, session, client, dash):
     _name, report = dash.download_report()
 
     # In components the wave name is a string (React renders it as text), never an element.
-    wave_options = [option["label"] for dropdown in components(controls, "Dropdown")
-                    if dropdown["props"]["id"] == {"type": "control", "name": "wave"}
-                    for option in dropdown["props"]["options"]]
+    wave_options = [
+        option["label"]
+        for dropdown in components(controls, "Dropdown")
+        if dropdown["props"]["id"] == {"type": "control", "name": "wave"}
+        for option in dropdown["props"]["options"]
+    ]
     assert "<b>x</b> (2026)" in wave_options
     assert not list(components(controls, "B")) and not list(components(page, "Img"))
     # Plotly draws a few HTML tags in labels: the charts carry the label escaped.

@@ -1,5 +1,6 @@
 """The survey explorer: the figures and tables it shows are the survey statistics of the analysis
 package, wave by wave, weighted or not, broken down as asked."""
+
 from __future__ import annotations
 
 import secrets
@@ -28,24 +29,45 @@ pytestmark = pytest.mark.usefixtures("backend")
 def respond(session, wave, version, answers: dict, *, gender: str) -> None:
     """A submitted response as submission stores it: typed answers, the profile frozen (no commit)."""
     definition = Definition.from_dict(version.definition)
-    response = Response(wave_id=wave.id, version_id=version.id, submission_key=secrets.token_hex(16),
-                        status="submitted", language="en", submitted_at=utcnow(), regional_group="AFR",
-                        country="KE", category="science", gender=gender, stakeholder_type="contributor")
+    response = Response(
+        wave_id=wave.id,
+        version_id=version.id,
+        submission_key=secrets.token_hex(16),
+        status="submitted",
+        language="en",
+        submitted_at=utcnow(),
+        regional_group="AFR",
+        country="KE",
+        category="science",
+        gender=gender,
+        stakeholder_type="contributor",
+    )
     session.add(response)
     session.flush()
     for name, value in answers.items():
-        session.add(Answer(response_id=response.id, question=name,
-                           **answering.answer_columns(definition.question(name), value)))
+        session.add(
+            Answer(response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value))
+        )
 
 
 def answer_wave(session, wave, version, *, female_yes: int, male_yes: int) -> None:
     """12 women and 6 men answer; men are few (small cells) and answer "yes" less often."""
     for i in range(12):
-        respond(session, wave, version, {"roles": ["author"], "years": 2 + i, "engaged": "yes" if i < female_yes
-                                         else "no"}, gender="female")
+        respond(
+            session,
+            wave,
+            version,
+            {"roles": ["author"], "years": 2 + i, "engaged": "yes" if i < female_yes else "no"},
+            gender="female",
+        )
     for i in range(6):
-        respond(session, wave, version, {"roles": ["user"], "years": 21 + i, "engaged": "yes" if i < male_yes
-                                         else "no"}, gender="male")
+        respond(
+            session,
+            wave,
+            version,
+            {"roles": ["user"], "years": 21 + i, "engaged": "yes" if i < male_yes else "no"},
+            gender="male",
+        )
     session.commit()
 
 
@@ -56,8 +78,15 @@ def survey(session):
         make_stakeholder(session, name=f"Registered woman {i}", gender="female", with_account=False)
     make_stakeholder(session, name="Registered man", gender="male", with_account=False)
     version = make_instrument_version(session)
-    earlier = make_wave(session, version=version, name="Annual survey 2025", year=2025, opens_in_days=-400,
-                        closes_in_days=-370, status="closed")
+    earlier = make_wave(
+        session,
+        version=version,
+        name="Annual survey 2025",
+        year=2025,
+        opens_in_days=-400,
+        closes_in_days=-370,
+        status="closed",
+    )
     later = make_wave(session, version=version, name="Annual survey 2026", year=2026)
     answer_wave(session, earlier, version, female_yes=9, male_yes=1)
     answer_wave(session, later, version, female_yes=6, male_yes=3)
@@ -125,8 +154,9 @@ def test_weighting_changes_the_estimate_where_weights_differ(session, survey):
         _section, figure = only_figure(explorer.build(view))
         yes[weighted] = bars(figure)[("Annual survey 2025", "Yes")]
         frame = view.selection.data.survey
-        direct = proportion((frame["engaged"].astype(object) == "yes").astype(float),
-                            frame["weight"] if weighted else None)
+        direct = proportion(
+            (frame["engaged"].astype(object) == "yes").astype(float), frame["weight"] if weighted else None
+        )
         assert yes[weighted] == pytest.approx((direct.estimate, direct.low, direct.high))
     # Women (9 of 12 say yes) stand for three registered women to every man (1 of 6).
     assert yes[False][0] == pytest.approx(10 / 18)
@@ -151,30 +181,40 @@ def test_comparing_two_waves_draws_a_series_per_wave(session, survey):
 @pytest.mark.usefixtures("context")
 def test_breakdown_by_gender_gives_a_row_per_gender_per_wave_with_small_cells_flagged(session, survey):
     earlier, later = survey
-    view = view_of(session, Filters(wave=later.id, waves=(earlier.id, later.id), breakdown="gender",
-                                    weighted=False))
+    view = view_of(session, Filters(wave=later.id, waves=(earlier.id, later.id), breakdown="gender", weighted=False))
 
     (section,) = explorer.build(view).sections
 
     (table,) = section.tables
     assert table.columns == ["Wave", "Gender", "Yes", "No"]  # in the form's order
     assert [row.cells[:2] for row in table.rows] == [
-        ["Annual survey 2025", "Female"], ["Annual survey 2025", "Male"],
-        ["Annual survey 2026", "Female"], ["Annual survey 2026", "Male"]]
+        ["Annual survey 2025", "Female"],
+        ["Annual survey 2025", "Male"],
+        ["Annual survey 2026", "Female"],
+        ["Annual survey 2026", "Male"],
+    ]
     assert [row.small for row in table.rows] == [False, True, False, True]  # 6 men: fewer than 10
     assert all(cell.endswith("; n = 12") for cell in table.rows[0].cells[2:])
     assert all(cell.endswith("; n = 6") for cell in table.rows[3].cells[2:])
     frame = view.selection.data.history
     men_2025 = frame[(frame["wave_id"] == earlier.id)]
-    direct = proportion(np.where(men_2025["gender"].astype(object) == "male",
-                                 (men_2025["engaged"].astype(object) == "yes").astype(float), np.nan))
+    direct = proportion(
+        np.where(
+            men_2025["gender"].astype(object) == "male",
+            (men_2025["engaged"].astype(object) == "yes").astype(float),
+            np.nan,
+        )
+    )
     assert table.rows[1].cells[2].startswith(view.lab.share_with_interval(direct.estimate, direct.low, direct.high))
     # A chart per answer, groups on its axis, a series per wave.
     assert [figure.title for figure in section.figures] == [
-        "Did you engage with IPBES?: Yes, by gender", "Did you engage with IPBES?: No, by gender"]
+        "Did you engage with IPBES?: Yes, by gender",
+        "Did you engage with IPBES?: No, by gender",
+    ]
     yes = bars(section.figures[0])
-    assert set(yes) == {(wave, gender) for wave in ("Annual survey 2025", "Annual survey 2026")
-                        for gender in ("Female", "Male")}
+    assert set(yes) == {
+        (wave, gender) for wave in ("Annual survey 2025", "Annual survey 2026") for gender in ("Female", "Male")
+    }
     assert yes[("Annual survey 2025", "Male")][0] == pytest.approx(1 / 6)
 
 
@@ -188,10 +228,19 @@ def test_numbers_are_summarised_by_their_mean(session, survey):
     frame = view.selection.data.survey
     direct = mean(frame["years"].astype("float64"), frame["weight"])
     assert bars(figure)[("Annual survey 2025", "All respondents")] == pytest.approx(
-        (direct.estimate, direct.low, direct.high))
+        (direct.estimate, direct.low, direct.high)
+    )
     (row,) = figure.table.rows
-    assert row.cells == ["Annual survey 2025", view.lab.number(direct.estimate, 1) + " ("
-                         + view.lab.number(direct.low, 1) + "–" + view.lab.number(direct.high, 1) + ")", "18"]
+    assert row.cells == [
+        "Annual survey 2025",
+        view.lab.number(direct.estimate, 1)
+        + " ("
+        + view.lab.number(direct.low, 1)
+        + "–"
+        + view.lab.number(direct.high, 1)
+        + ")",
+        "18",
+    ]
     assert not section.tables
 
 
@@ -201,20 +250,24 @@ def test_a_focal_point_sees_no_answers_of_fewer_respondents_than_the_threshold(a
     app.config["AGGREGATE_THRESHOLD"] = 7  # 6 Kenyan men and 12 Kenyan women answered
     scope = Scope(country="KE")
 
-    (section,) = explorer.build(view_of(session, Filters(wave=later.id, breakdown="gender", weighted=False),
-                                        scope)).sections
+    (section,) = explorer.build(
+        view_of(session, Filters(wave=later.id, breakdown="gender", weighted=False), scope)
+    ).sections
 
     (table,) = section.tables
     # The men are too few; the women are hidden too, or the men's answers would follow from the country's.
-    assert [row.cells for row in table.rows] == [["Annual survey 2026", "Female", "–", "–"],
-                                                 ["Annual survey 2026", "Male", "–", "–"]]
+    assert [row.cells for row in table.rows] == [
+        ["Annual survey 2026", "Female", "–", "–"],
+        ["Annual survey 2026", "Male", "–", "–"],
+    ]
     assert not section.figures
     assert any("fewer than 7 respondents" in note for note in section.notes)
     # The country as a whole (18) is shown, and the secretariat sees every group.
     whole, _figure = only_figure(explorer.build(view_of(session, Filters(wave=later.id, weighted=False), scope)))
     assert all(cell.endswith("; n = 18") for cell in whole.tables[0].rows[0].cells[1:])
-    (everything,) = explorer.build(view_of(session, Filters(wave=later.id, breakdown="gender",
-                                                            weighted=False))).sections
+    (everything,) = explorer.build(
+        view_of(session, Filters(wave=later.id, breakdown="gender", weighted=False))
+    ).sections
     assert all(cell.endswith("; n = 6") for cell in everything.tables[0].rows[1].cells[2:])
 
 
@@ -254,11 +307,26 @@ def test_controls_offer_the_summarised_questions_of_the_chosen_waves(session, su
 @pytest.mark.usefixtures("context")
 def test_a_wave_that_did_not_ask_the_question_says_so(session, survey):
     _earlier, later = survey
-    only_years = make_definition(form_id="needs", pages=(Page(name="about", labels=six("About you"), items=(
-        Question(name="years", type="integer", labels=six("Years of involvement")),)),))
+    only_years = make_definition(
+        form_id="needs",
+        pages=(
+            Page(
+                name="about",
+                labels=six("About you"),
+                items=(Question(name="years", type="integer", labels=six("Years of involvement")),),
+            ),
+        ),
+    )
     version = make_instrument_version(session, definition=only_years, code="needs-analysis")
-    needs = make_wave(session, version=version, name="Needs analysis 2024", year=2024, opens_in_days=-800,
-                      closes_in_days=-770, status="closed")
+    needs = make_wave(
+        session,
+        version=version,
+        name="Needs analysis 2024",
+        year=2024,
+        opens_in_days=-800,
+        closes_in_days=-770,
+        status="closed",
+    )
     view = view_of(session, Filters(wave=later.id, waves=(needs.id, later.id), question="engaged"))
 
     section, figure = only_figure(explorer.build(view))

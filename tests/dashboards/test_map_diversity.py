@@ -1,5 +1,6 @@
 """The map and the diversity pages: the numbers they show are the frames' and the analysis package's,
 and a focal point's page never names another country or shows its figure."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ from analysis.indicators import diversity as indicator
 from core.reference.countries import country_name, member_state_rows
 from dashboards.callbacks import comparisons
 from dashboards.filters import Filters
-from dashboards.pages import diversity, map as world_map
+from dashboards.pages import diversity
+from dashboards.pages import map as world_map
 from dashboards.scope import EVERYTHING, Scope
 from dashboards.selection import select
 from dashboards.view import View
@@ -40,8 +42,10 @@ def everything_in(content) -> str:
         tables = [f.table for f in section.figures if f.table is not None] + list(section.tables)
         # The figure as the browser gets it, non-ASCII names readable.
         parts += [f.title + json.dumps(json.loads(f.html.to_json()), ensure_ascii=False) for f in section.figures]
-        parts += [t.title + " " + " ".join(t.columns) + " " + t.note + " " + " ".join(" ".join(r.cells) for r in t.rows)
-                  for t in tables]
+        parts += [
+            t.title + " " + " ".join(t.columns) + " " + t.note + " " + " ".join(" ".join(r.cells) for r in t.rows)
+            for t in tables
+        ]
     return " ".join(parts)
 
 
@@ -65,6 +69,7 @@ def registry(session):
 
 
 # --- map ----------------------------------------------------------------------------------------
+
 
 def test_map_counts_active_registered_stakeholders_per_country(app, registry):
     with app.test_request_context(), force_locale("en"):
@@ -104,8 +109,11 @@ def test_map_respondents_and_participants_are_the_frames_counts(app, session, se
         participants = world_map.build(participants_view)
 
     expected = view.selection.data.survey["country"].astype(object).value_counts()
-    shown = dict(zip(respondents.sections[0].figures[0].html.data[0].locations,
-                     respondents.sections[0].figures[0].html.data[0].z))
+    shown = dict(
+        zip(
+            respondents.sections[0].figures[0].html.data[0].locations, respondents.sections[0].figures[0].html.data[0].z
+        )
+    )
     codes = world_map.iso3_codes()
     assert {codes[c]: n for c, n in expected.items() if c in codes} == {k: v for k, v in shown.items() if v}
     assert view.selection.wave.name in respondents.sections[0].title
@@ -149,31 +157,48 @@ def test_map_titles_and_hover_texts_are_never_markup(app, session, seeded):
 
 # --- diversity ----------------------------------------------------------------------------------
 
+
 def test_diversity_ratios_are_the_indicators(app, session, seeded):
     with app.test_request_context(), force_locale("en"):
         view = view_of(session)
         content = diversity.build(view)
         lab = view.lab
         builder = view.builder
-        now = indicator.diversity(builder.registry, view.selection.data.participation, builder.current,
-                                  member_states=view.selection.member_states)
-        expected = {(lab.population(r.population), lab.code("regional_group", r.group)):
-                    [lab.number(r.n), lab.percent(r.share), lab.percent(r.reference),
-                     lab.ratio_with_interval(r.ratio, r.ratio_low, r.ratio_high), "Yes" if r.under_represented else ""]
-                    for r in now.representation[now.representation["dimension"] == "regional_group"].itertuples()}
+        now = indicator.diversity(
+            builder.registry,
+            view.selection.data.participation,
+            builder.current,
+            member_states=view.selection.member_states,
+        )
+        expected = {
+            (lab.population(r.population), lab.code("regional_group", r.group)): [
+                lab.number(r.n),
+                lab.percent(r.share),
+                lab.percent(r.reference),
+                lab.ratio_with_interval(r.ratio, r.ratio_low, r.ratio_high),
+                "Yes" if r.under_represented else "",
+            ]
+            for r in now.representation[now.representation["dimension"] == "regional_group"].itertuples()
+        }
         # Categories against the register, computed here from the frames themselves.
         register = current_registry(view.selection.data.registry)["category"].astype(object).value_counts()
         respondents = indicator.representation(builder.current["category"], register / register.sum())
-        expected_categories = {lab.code("category", group): lab.ratio_with_interval(r.ratio, r.ratio_low, r.ratio_high)
-                               for group, r in respondents.iterrows()}
+        expected_categories = {
+            lab.code("category", group): lab.ratio_with_interval(r.ratio, r.ratio_low, r.ratio_high)
+            for group, r in respondents.iterrows()
+        }
 
     figures = {f.title: f for s in content.sections for f in s.figures}
     regional = figures["Representation ratio by UN regional group (1 = member-state share)"]
     assert {(r.cells[0], r.cells[1]): r.cells[2:] for r in regional.table.rows} == expected
-    assert [r.flagged for r in regional.table.rows] == [bool(x) for x in now.representation[
-        now.representation["dimension"] == "regional_group"]["under_represented"]]
-    assert {trace.name for trace in regional.html.data} == {"Registered stakeholders", "Participants",
-                                                           "Survey respondents"}
+    assert [r.flagged for r in regional.table.rows] == [
+        bool(x) for x in now.representation[now.representation["dimension"] == "regional_group"]["under_represented"]
+    ]
+    assert {trace.name for trace in regional.html.data} == {
+        "Registered stakeholders",
+        "Participants",
+        "Survey respondents",
+    }
     category = figures["Representation ratio by category (1 = share in the register)"]
     shown = {r.cells[1]: r.cells[5] for r in category.table.rows if r.cells[0] == "Survey respondents"}
     assert shown == expected_categories
@@ -181,8 +206,16 @@ def test_diversity_ratios_are_the_indicators(app, session, seeded):
     indices = next(t for s in content.sections for t in s.tables if t.title == "Diversity indices")
     chosen = now.indices[now.indices["dimension"].isin(["regional_group", "gender", "category", "country"])]
     assert [r.cells for r in indices.rows] == [
-        [lab.population(r.population), lab.dimension(r.dimension), lab.number(r.categories), lab.number(r.shannon, 2),
-         lab.number(r.evenness, 2), lab.number(r.simpson, 2)] for r in chosen.itertuples()]
+        [
+            lab.population(r.population),
+            lab.dimension(r.dimension),
+            lab.number(r.categories),
+            lab.number(r.shannon, 2),
+            lab.number(r.evenness, 2),
+            lab.number(r.simpson, 2),
+        ]
+        for r in chosen.itertuples()
+    ]
     assert content.sections[0].card is not None
 
 

@@ -1,4 +1,5 @@
 """Engagement records as DataFrames of codes for analysis/, the barrier list, and the demo records."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +7,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from engagement import frames, services, vocabularies as vocab
+from engagement import frames, services
+from engagement import vocabularies as vocab
 from engagement.models import CallForInput, Concern, EvidenceItem, ImpactRecord
 from surveys.xlsform import parse_xlsform
 from tests.factories import make_concern, make_impact, make_stakeholder
@@ -21,19 +23,29 @@ def test_barriers_mirror_the_annual_survey_choice_list():
 
 
 def test_evidence_frame_says_which_items_are_in_all_six_languages(session):
-    for kind, title, languages in (("strategy", "Strategy", ["en", "fr", "es", "ar", "ru", "zh"]),
-                                   ("consultation", "Stakeholder day", ["en"])):
-        services.save_record(session=session, record_type=services.EVIDENCE, record=None, actor_id=None,
-                             data=services.EvidenceData(kind=kind, title=title, issued_on=date(2015, 1, 17),
-                                                        languages=languages))
+    for kind, title, languages in (
+        ("strategy", "Strategy", ["en", "fr", "es", "ar", "ru", "zh"]),
+        ("consultation", "Stakeholder day", ["en"]),
+    ):
+        services.save_record(
+            session=session,
+            record_type=services.EVIDENCE,
+            record=None,
+            actor_id=None,
+            data=services.EvidenceData(kind=kind, title=title, issued_on=date(2015, 1, 17), languages=languages),
+        )
     frame = frames.evidence_frame(session).set_index("kind")
     assert list(frames.evidence_frame(session).columns) == frames.EVIDENCE_COLUMNS
     assert frame.loc["strategy", "languages"] == "ar;zh;en;fr;ru;es"
     assert bool(frame.loc["strategy", "all_languages"]) and not bool(frame.loc["consultation", "all_languages"])
     assert frame.loc["consultation", "n_languages"] == 1
     completeness = {row.kind: (row.exists, row.complete) for row in services.evidence_completeness(session)}
-    assert completeness == {"strategy": (True, True), "implementation_plan": (False, False),
-                            "procedures": (False, False), "consultation": (True, False)}
+    assert completeness == {
+        "strategy": (True, True),
+        "implementation_plan": (False, False),
+        "procedures": (False, False),
+        "consultation": (True, False),
+    }
 
 
 def test_impact_frame_holds_published_records_without_personal_data(session):
@@ -50,8 +62,14 @@ def test_impact_frame_holds_published_records_without_personal_data(session):
 
 def test_concerns_frame_gives_time_to_answer_and_who_raised_them_by_group(session):
     person = make_stakeholder(session, name="Ana Lima", country="BR", category="ngo")
-    make_concern(session, summary="Answered", raised_on=date(2025, 3, 1), status="answered",
-                 answered_on=date(2025, 3, 15), raised_by=person)
+    make_concern(
+        session,
+        summary="Answered",
+        raised_on=date(2025, 3, 1),
+        status="answered",
+        answered_on=date(2025, 3, 15),
+        raised_by=person,
+    )
     make_concern(session, summary="Open", raised_on=date(2025, 4, 1))
     frame = frames.concerns_frame(session).set_index("id")
     answered, still_open = frame.iloc[0], frame.iloc[1]
@@ -61,11 +79,20 @@ def test_concerns_frame_gives_time_to_answer_and_who_raised_them_by_group(sessio
 
 
 def test_calls_frame(session):
-    services.save_record(session=session, record_type=services.CALLS, record=None, actor_id=None,
-                         data=services.CallData(title="Call", opened_on=date(2024, 2, 5), responses=212,
-                                                audience=["ilk", "experts"]))
-    services.save_record(session=session, record_type=services.CALLS, record=None, actor_id=None,
-                         data=services.CallData(title="Uncounted", opened_on=date(2025, 9, 15)))
+    services.save_record(
+        session=session,
+        record_type=services.CALLS,
+        record=None,
+        actor_id=None,
+        data=services.CallData(title="Call", opened_on=date(2024, 2, 5), responses=212, audience=["ilk", "experts"]),
+    )
+    services.save_record(
+        session=session,
+        record_type=services.CALLS,
+        record=None,
+        actor_id=None,
+        data=services.CallData(title="Uncounted", opened_on=date(2025, 9, 15)),
+    )
     frame = frames.calls_frame(session)
     assert list(frame.columns) == frames.CALL_COLUMNS
     assert frame["responses"].tolist()[0] == 212 and str(frame["responses"].tolist()[1]) == "<NA>"

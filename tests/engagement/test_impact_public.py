@@ -1,4 +1,5 @@
 """Impact records from the public: submission without an account, moderation, the public list."""
+
 from __future__ import annotations
 
 import re
@@ -11,9 +12,15 @@ from tests.conftest import make_app
 from tests.factories import make_impact, make_user
 
 SUBMISSION = {
-    "title": "Kenya's pollinator strategy", "impact_type": "policy", "scale": "national", "country": "KE",
-    "year": "2024", "deliverable": "pollination", "description": "The strategy cites the pollination assessment.",
-    "evidence_link": "https://example.org/strategy", "submitter_name": "Rae Porter",
+    "title": "Kenya's pollinator strategy",
+    "impact_type": "policy",
+    "scale": "national",
+    "country": "KE",
+    "year": "2024",
+    "deliverable": "pollination",
+    "description": "The strategy cites the pollination assessment.",
+    "evidence_link": "https://example.org/strategy",
+    "submitter_name": "Rae Porter",
     "submitter_email": "rae.porter@example.org",
 }
 

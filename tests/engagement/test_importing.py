@@ -1,5 +1,6 @@
 """Imports of engagement records: the registry's rules (report by row and column, all or nothing,
 re-import updates on the natural key, preview then confirm)."""
+
 from __future__ import annotations
 
 import csv
@@ -40,9 +41,11 @@ def xlsx_bytes(rows) -> bytes:
 
 def upload(client, kind, content, name="records.csv"):
     body, _length, boundary = stream_encode_multipart(
-        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False)
-    return client.post("/staff/records/import", data=body.getvalue(),
-                       content_type=f"multipart/form-data; boundary={boundary}")
+        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False
+    )
+    return client.post(
+        "/staff/records/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
+    )
 
 
 def token_of(response) -> str | None:
@@ -61,11 +64,13 @@ def _count(session, model) -> int:
 
 
 def test_barrier_actions_are_previewed_then_imported_together(client, session, staff):
-    content = csv_bytes([
-        ["barrier", "action", "owner", "due_date", "status"],
-        ["language", "Interpretation at stakeholder days", "Stakeholder unit", "2026-05-31", "in_progress"],
-        ["Lack of time", "Longer review periods", "", "", ""],  # an English label is accepted
-    ])
+    content = csv_bytes(
+        [
+            ["barrier", "action", "owner", "due_date", "status"],
+            ["language", "Interpretation at stakeholder days", "Stakeholder unit", "2026-05-31", "in_progress"],
+            ["Lack of time", "Longer review periods", "", "", ""],  # an English label is accepted
+        ]
+    )
     response = upload(client, "barrier_actions", content)
     page = response.get_data(as_text=True)
     assert "Every row is valid. Importing will create 2 records and update 0." in page
@@ -74,19 +79,23 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     assert "is imported." in response.get_data(as_text=True)
     actions = session.exec(select(BarrierAction).order_by(BarrierAction.id)).all()
     assert [(a.barrier, a.status, a.due_on) for a in actions] == [
-        ("language", "in_progress", date(2026, 5, 31)), ("time", "planned", None)]
+        ("language", "in_progress", date(2026, 5, 31)),
+        ("time", "planned", None),
+    ]
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "engagement.import")).one()
     assert (event.details["created"], event.details["kind"]) == (2, "barrier_actions")
     assert _count(session, PendingImport) == 0
 
 
 def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, staff):
-    content = csv_bytes([
-        ["title", "opened_on", "closed_on", "responses", "audience"],
-        ["Call on nexus", "2023-03-01", "2023-04-26", "318", "experts"],
-        ["Call on values", "01/03/2023", "", "many", "experts;martians"],
-        ["Call on spatial planning", "2024-02-05", "2024-01-01", "", ""],
-    ])
+    content = csv_bytes(
+        [
+            ["title", "opened_on", "closed_on", "responses", "audience"],
+            ["Call on nexus", "2023-03-01", "2023-04-26", "318", "experts"],
+            ["Call on values", "01/03/2023", "", "many", "experts;martians"],
+            ["Call on spatial planning", "2024-02-05", "2024-01-01", "", ""],
+        ]
+    )
     response = upload(client, "calls", content)
     page = response.get_data(as_text=True)
     problems = re.findall(r'<tr><th scope="row">(\d+)</th><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', page)
@@ -101,8 +110,9 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
 
 
 def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, staff):
-    page = upload(client, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])) \
-        .get_data(as_text=True)
+    page = upload(client, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])).get_data(
+        as_text=True
+    )
     assert "This column is not one of the documented columns." in page
     assert "This required column is missing." in page and "<code>date</code>" in page
 
@@ -113,9 +123,12 @@ def test_reimporting_updates_on_the_natural_key(session):
     report = importing.run_import(session=session, kind="evidence", content=first, file_name="a.csv", actor_id=None)
     assert (report.created, report.updated) == (1, 0)
     # Same kind and title in another case and without accents: an update, with an empty cell kept as it was.
-    again = csv_bytes([["kind", "title", "date", "languages", "notes"],
-                       ["Stakeholder engagement strategy", "ENGAGEMENT STRATEGY", "2015-01-17",
-                        "ar;zh;en;fr;ru;es", ""]])
+    again = csv_bytes(
+        [
+            ["kind", "title", "date", "languages", "notes"],
+            ["Stakeholder engagement strategy", "ENGAGEMENT STRATEGY", "2015-01-17", "ar;zh;en;fr;ru;es", ""],
+        ]
+    )
     report = importing.run_import(session=session, kind="evidence", content=again, file_name="b.csv", actor_id=None)
     assert (report.created, report.updated) == (0, 1)
     items = session.exec(select(EvidenceItem)).all()
@@ -124,44 +137,73 @@ def test_reimporting_updates_on_the_natural_key(session):
 
 
 def test_the_same_record_twice_in_a_file_is_a_problem(session):
-    content = csv_bytes([["summary", "raised_on", "channel"],
-                         ["Draft in English only", "2025-03-01", "email"],
-                         ["draft in english only", "2025-03-01", "letter"]])
+    content = csv_bytes(
+        [
+            ["summary", "raised_on", "channel"],
+            ["Draft in English only", "2025-03-01", "email"],
+            ["draft in english only", "2025-03-01", "letter"],
+        ]
+    )
     report = importing.validate(session=session, kind="concerns", content=content)
     assert [(p.row, p.column, p.text) for p in report.problems] == [
-        (3, "summary", "The same record is already in row 2.")]
+        (3, "summary", "The same record is already in row 2.")
+    ]
 
 
 def test_concerns_link_stakeholders_by_email_and_follow_the_forms_rules(session):
     person = make_stakeholder(session, name="Ana Lima", email="ana@example.org")
-    content = xlsx_bytes([
-        ["summary", "raised_on", "channel", "raised_by_email", "status", "answer", "answered_on"],
-        ["Draft in English only", date(2025, 3, 1), "email", "ANA@example.org", "answered", "Coming", date(2025, 3, 9)],
-        ["No travel support", "2025-04-01", "plenary", "nobody@example.org", "open", "", ""],
-        ["Late review", "2025-04-01", "plenary", "", "answered", "", ""],
-    ])
+    content = xlsx_bytes(
+        [
+            ["summary", "raised_on", "channel", "raised_by_email", "status", "answer", "answered_on"],
+            [
+                "Draft in English only",
+                date(2025, 3, 1),
+                "email",
+                "ANA@example.org",
+                "answered",
+                "Coming",
+                date(2025, 3, 9),
+            ],
+            ["No travel support", "2025-04-01", "plenary", "nobody@example.org", "open", "", ""],
+            ["Late review", "2025-04-01", "plenary", "", "answered", "", ""],
+        ]
+    )
     report = importing.validate(session=session, kind="concerns", content=content)
     assert [(p.row, p.column) for p in report.problems] == [(3, "raised_by_email"), (4, "answer"), (4, "answered_on")]
-    fixed = xlsx_bytes([
-        ["summary", "raised_on", "channel", "raised_by_email", "status", "answer", "answered_on"],
-        ["Draft in English only", date(2025, 3, 1), "email", "ANA@example.org", "answered", "Coming", date(2025, 3, 9)],
-    ])
-    assert importing.run_import(session=session, kind="concerns", content=fixed, file_name="c.xlsx",
-                                actor_id=None).valid
+    fixed = xlsx_bytes(
+        [
+            ["summary", "raised_on", "channel", "raised_by_email", "status", "answer", "answered_on"],
+            [
+                "Draft in English only",
+                date(2025, 3, 1),
+                "email",
+                "ANA@example.org",
+                "answered",
+                "Coming",
+                date(2025, 3, 9),
+            ],
+        ]
+    )
+    assert importing.run_import(
+        session=session, kind="concerns", content=fixed, file_name="c.xlsx", actor_id=None
+    ).valid
     concern = session.exec(select(Concern)).one()
     assert (concern.raised_by_id, concern.answered_on) == (person.id, date(2025, 3, 9))
 
 
 def test_imported_impact_records_are_published_unless_told_otherwise(session):
-    content = csv_bytes([
-        ["title", "type", "scale", "region", "country", "description", "status"],
-        ["Pollinator strategy", "policy", "national", "", "KEN", "Uses the assessment", ""],
-        ["Business coalition targets", "action", "global", "", "", "Uses the global assessment", "pending"],
-        ["Wrong region", "law", "national", "WEOG", "KE", "x", ""],
-    ])
+    content = csv_bytes(
+        [
+            ["title", "type", "scale", "region", "country", "description", "status"],
+            ["Pollinator strategy", "policy", "national", "", "KEN", "Uses the assessment", ""],
+            ["Business coalition targets", "action", "global", "", "", "Uses the global assessment", "pending"],
+            ["Wrong region", "law", "national", "WEOG", "KE", "x", ""],
+        ]
+    )
     report = importing.validate(session=session, kind="impacts", content=content)
     assert [(p.row, p.column, p.text) for p in report.problems] == [
-        (4, "region", "The country is not in this regional group.")]
+        (4, "region", "The country is not in this regional group.")
+    ]
     good = csv_bytes([row for index, row in enumerate(csv.reader(io.StringIO(content.decode()))) if index < 3])
     importing.run_import(session=session, kind="impacts", content=good, file_name="i.csv", actor_id=None)
     records = {r.title: r for r in session.exec(select(ImpactRecord))}
@@ -176,8 +218,9 @@ def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, staff
     from core.accounts.models import User
 
     staff_id = session.exec(select(User.id).where(User.email == STAFF)).one()
-    token = registry_importing.keep_pending(session=session, content=b"name,type\nX,ngo\n", owner_id=staff_id,
-                                            kind="organisations", file_name="o.csv")
+    token = registry_importing.keep_pending(
+        session=session, content=b"name,type\nX,ngo\n", owner_id=staff_id, kind="organisations", file_name="o.csv"
+    )
     response = client.post("/staff/records/import/confirm", data={"token": token, "confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/records/import")
 

@@ -1,4 +1,5 @@
 """The secretariat's engagement records: forms, lists, completeness, access."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,12 +25,21 @@ def _page(response) -> str:
 
 
 def test_evidence_is_added_and_counts_towards_completeness(client, session, staff):
-    response = client.post("/staff/records/evidence/new", data={
-        "kind": "strategy", "title": "Stakeholder engagement strategy", "issued_on": "2015-01-17",
-        "link": "https://www.ipbes.net/strategy", "languages": ["ar", "zh", "en", "fr", "ru", "es"]})
+    response = client.post(
+        "/staff/records/evidence/new",
+        data={
+            "kind": "strategy",
+            "title": "Stakeholder engagement strategy",
+            "issued_on": "2015-01-17",
+            "link": "https://www.ipbes.net/strategy",
+            "languages": ["ar", "zh", "en", "fr", "ru", "es"],
+        },
+    )
     assert response.status_code == 302
-    client.post("/staff/records/evidence/new", data={
-        "kind": "consultation", "title": "Stakeholder day", "issued_on": "2023-08-27", "languages": ["en"]})
+    client.post(
+        "/staff/records/evidence/new",
+        data={"kind": "consultation", "title": "Stakeholder day", "issued_on": "2023-08-27", "languages": ["en"]},
+    )
     item = session.exec(select(EvidenceItem).where(EvidenceItem.kind == "strategy")).one()
     assert item.languages == ["ar", "zh", "en", "fr", "ru", "es"]
 
@@ -40,8 +50,15 @@ def test_evidence_is_added_and_counts_towards_completeness(client, session, staf
 
 
 def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
-    response = client.post("/staff/records/evidence/new", data={
-        "kind": "strategy", "title": "A strategy draft", "issued_on": "2015-01-17", "link": "ftp://example.org/x"})
+    response = client.post(
+        "/staff/records/evidence/new",
+        data={
+            "kind": "strategy",
+            "title": "A strategy draft",
+            "issued_on": "2015-01-17",
+            "link": "ftp://example.org/x",
+        },
+    )
     page = _page(response)
     assert response.status_code == 200
     assert "A web address starts with http:// or https://." in page
@@ -52,20 +69,35 @@ def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
 def test_the_same_natural_key_twice_is_refused(client, session, staff):
     data = {"barrier": "language", "action": "Interpretation at stakeholder days", "status": "planned"}
     assert client.post("/staff/records/barrier_actions/new", data=data).status_code == 302
-    response = client.post("/staff/records/barrier_actions/new",
-                           data={**data, "action": "INTERPRETATION at stakeholder days"})
+    response = client.post(
+        "/staff/records/barrier_actions/new", data={**data, "action": "INTERPRETATION at stakeholder days"}
+    )
     assert "The same record is already recorded." in _page(response)
     assert len(session.exec(select(BarrierAction)).all()) == 1
 
 
 def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staff):
-    client.post("/staff/records/barrier_actions/new", data={
-        "barrier": "funding", "action": "Travel support", "owner": "Trust fund", "due_on": "2026-06-30",
-        "status": "planned"})
+    client.post(
+        "/staff/records/barrier_actions/new",
+        data={
+            "barrier": "funding",
+            "action": "Travel support",
+            "owner": "Trust fund",
+            "due_on": "2026-06-30",
+            "status": "planned",
+        },
+    )
     action = session.exec(select(BarrierAction)).one()
-    client.post(f"/staff/records/barrier_actions/{action.id}/edit", data={
-        "barrier": "funding", "action": "Travel support", "owner": "Trust fund", "due_on": "2026-06-30",
-        "status": "done"})
+    client.post(
+        f"/staff/records/barrier_actions/{action.id}/edit",
+        data={
+            "barrier": "funding",
+            "action": "Travel support",
+            "owner": "Trust fund",
+            "due_on": "2026-06-30",
+            "status": "done",
+        },
+    )
     session.expire_all()
     assert session.get(BarrierAction, action.id).status == "done"
     assert "Travel support" in _page(client.get("/staff/records/barrier_actions?status=done"))
@@ -74,18 +106,41 @@ def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staf
 
 def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answered(client, session, staff):
     person = make_stakeholder(session, name="Ana Lima", email="ana@example.org")
-    response = client.post("/staff/records/concerns/new", data={
-        "summary": "The draft was in English only", "raised_by_email": "ana@example.org", "raised_on": "2025-03-01",
-        "channel": "email", "status": "answered", "answered_on": "2025-03-10"})
+    response = client.post(
+        "/staff/records/concerns/new",
+        data={
+            "summary": "The draft was in English only",
+            "raised_by_email": "ana@example.org",
+            "raised_on": "2025-03-01",
+            "channel": "email",
+            "status": "answered",
+            "answered_on": "2025-03-10",
+        },
+    )
     assert "An answered concern needs the answer given." in _page(response)
-    response = client.post("/staff/records/concerns/new", data={
-        "summary": "The draft was in English only", "raised_by_email": "nobody@example.org", "raised_on": "2025-03-01",
-        "channel": "email", "status": "open"})
+    response = client.post(
+        "/staff/records/concerns/new",
+        data={
+            "summary": "The draft was in English only",
+            "raised_by_email": "nobody@example.org",
+            "raised_on": "2025-03-01",
+            "channel": "email",
+            "status": "open",
+        },
+    )
     assert "No stakeholder profile uses this email address." in _page(response)
-    response = client.post("/staff/records/concerns/new", data={
-        "summary": "The draft was in English only", "raised_by_email": "ana@example.org", "raised_on": "2025-03-01",
-        "channel": "email", "status": "answered", "answer": "A French version is coming.",
-        "answered_on": "2025-03-10"})
+    response = client.post(
+        "/staff/records/concerns/new",
+        data={
+            "summary": "The draft was in English only",
+            "raised_by_email": "ana@example.org",
+            "raised_on": "2025-03-01",
+            "channel": "email",
+            "status": "answered",
+            "answer": "A French version is coming.",
+            "answered_on": "2025-03-10",
+        },
+    )
     assert response.status_code == 302
     concern = session.exec(select(Concern)).one()
     assert concern.raised_by_id == person.id
@@ -95,21 +150,38 @@ def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answ
 
 
 def test_an_answer_cannot_predate_the_concern(client, session, staff):
-    response = client.post("/staff/records/concerns/new", data={
-        "summary": "Late", "raised_on": "2025-03-01", "channel": "email", "status": "answered", "answer": "Yes",
-        "answered_on": "2025-02-01"})
+    response = client.post(
+        "/staff/records/concerns/new",
+        data={
+            "summary": "Late",
+            "raised_on": "2025-03-01",
+            "channel": "email",
+            "status": "answered",
+            "answer": "Yes",
+            "answered_on": "2025-02-01",
+        },
+    )
     assert "This date cannot be before 2025-03-01." in _page(response)
 
 
 def test_a_call_for_input_is_recorded_with_its_responses(client, session, staff):
-    response = client.post("/staff/records/calls/new", data={
-        "title": "Call for input on spatial planning", "deliverable": "spatial_planning", "opened_on": "2024-02-05",
-        "closed_on": "2024-03-15", "responses": "212", "audience": ["experts", "ilk"]})
+    response = client.post(
+        "/staff/records/calls/new",
+        data={
+            "title": "Call for input on spatial planning",
+            "deliverable": "spatial_planning",
+            "opened_on": "2024-02-05",
+            "closed_on": "2024-03-15",
+            "responses": "212",
+            "audience": ["experts", "ilk"],
+        },
+    )
     assert response.status_code == 302
     call = session.exec(select(CallForInput)).one()
     assert (call.responses, call.audience) == (212, ["experts", "ilk"])
-    response = client.post("/staff/records/calls/new", data={
-        "title": "Another call", "opened_on": "2024-02-05", "closed_on": "2024-01-15"})
+    response = client.post(
+        "/staff/records/calls/new", data={"title": "Another call", "opened_on": "2024-02-05", "closed_on": "2024-01-15"}
+    )
     assert "This date cannot be before 2024-02-05." in _page(response)
 
 
@@ -128,9 +200,18 @@ def test_lists_paginate(client, session, staff):
     assert "Concern number 00" in second and "Page 2 of 2" in second
 
 
-PAGES = ["/staff/records", "/staff/records/evidence", "/staff/records/barrier_actions", "/staff/records/impacts",
-         "/staff/records/concerns", "/staff/records/calls", "/staff/records/evidence/new",
-         "/staff/records/concerns/new", "/staff/records/import", "/staff/records/import/templates/calls.csv"]
+PAGES = [
+    "/staff/records",
+    "/staff/records/evidence",
+    "/staff/records/barrier_actions",
+    "/staff/records/impacts",
+    "/staff/records/concerns",
+    "/staff/records/calls",
+    "/staff/records/evidence/new",
+    "/staff/records/concerns/new",
+    "/staff/records/import",
+    "/staff/records/import/templates/calls.csv",
+]
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "focal_point"])

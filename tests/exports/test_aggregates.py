@@ -1,5 +1,6 @@
 """A focal point's aggregate tables: their country's respondents only, small counts suppressed,
 and no suppressed count recoverable from the totals."""
+
 from __future__ import annotations
 
 import secrets
@@ -22,19 +23,42 @@ pytestmark = pytest.mark.usefixtures("backend")
 THRESHOLD = 5
 
 
-def respond(session, wave, version, answers: dict, *, country="KE", category="science", gender="female",
-            stakeholder_type="contributor", regional_group="AFR", stakeholder=None, language="en"):
+def respond(
+    session,
+    wave,
+    version,
+    answers: dict,
+    *,
+    country="KE",
+    category="science",
+    gender="female",
+    stakeholder_type="contributor",
+    regional_group="AFR",
+    stakeholder=None,
+    language="en",
+):
     """A submitted response stored as submission stores it: profile frozen, answers in long form."""
     definition = Definition.from_dict(version.definition)
-    response = Response(wave_id=wave.id, version_id=version.id, stakeholder_id=stakeholder.id if stakeholder else None,
-                        submission_key=secrets.token_hex(16), status="submitted", language=language,
-                        submitted_at=utcnow(), regional_group=regional_group, country=country, category=category,
-                        gender=gender, stakeholder_type=stakeholder_type)
+    response = Response(
+        wave_id=wave.id,
+        version_id=version.id,
+        stakeholder_id=stakeholder.id if stakeholder else None,
+        submission_key=secrets.token_hex(16),
+        status="submitted",
+        language=language,
+        submitted_at=utcnow(),
+        regional_group=regional_group,
+        country=country,
+        category=category,
+        gender=gender,
+        stakeholder_type=stakeholder_type,
+    )
     session.add(response)
     session.flush()
     for name, value in answers.items():
-        session.add(Answer(response_id=response.id, question=name,
-                           **answering.answer_columns(definition.question(name), value)))
+        session.add(
+            Answer(response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value))
+        )
     session.commit()
     return response
 
@@ -47,16 +71,35 @@ def kenya_and_france(session, **wave_options):
     """
     version = make_instrument_version(session)
     wave = make_wave(session, version=version, **wave_options)
-    plan = [("science", "yes", 7), ("science", "no", 6), ("policymaker", "yes", 2), ("policymaker", "no", 6),
-            ("business", "yes", 8), ("business", "no", 5)]
+    plan = [
+        ("science", "yes", 7),
+        ("science", "no", 6),
+        ("policymaker", "yes", 2),
+        ("policymaker", "no", 6),
+        ("business", "yes", 8),
+        ("business", "no", 5),
+    ]
     for category, engaged, n in plan:
         for i in range(n):
             roles = ["author", "reviewer"] if i % 2 else ["user"]
-            respond(session, wave, version, {"engaged": engaged, "roles": roles}, category=category,
-                    gender="male" if i % 3 else "female")
+            respond(
+                session,
+                wave,
+                version,
+                {"engaged": engaged, "roles": roles},
+                category=category,
+                gender="male" if i % 3 else "female",
+            )
     for _ in range(10):
-        respond(session, wave, version, {"engaged": "yes", "roles": ["author"]}, country="FR", category="science",
-                regional_group="WEOG")
+        respond(
+            session,
+            wave,
+            version,
+            {"engaged": "yes", "roles": ["author"]},
+            country="FR",
+            category="science",
+            regional_group="WEOG",
+        )
     return wave
 
 
@@ -139,8 +182,15 @@ def test_the_download_stacks_the_tables_with_the_mark_and_its_meaning(app, sessi
     with app.app_context():
         tables = aggregates.country_tables(session, wave.id, "KE", "category", "en", THRESHOLD)
         header, rows = aggregates.download_rows(tables, "en", THRESHOLD)
-    assert header == ["Question", "Choice", "Answer", "Policymakers", "Scientific community", "Business and industry",
-                      "Total"]
+    assert header == [
+        "Question",
+        "Choice",
+        "Answer",
+        "Policymakers",
+        "Scientific community",
+        "Business and industry",
+        "Total",
+    ]
     engaged = [row for row in rows if row and row[0] == "Did you engage with IPBES?"]
     assert [row[2] for row in engaged] == ["Yes", "No", "Total"]
     assert engaged[0][3:] == [aggregates.SUPPRESSED_MARK, aggregates.SUPPRESSED_MARK, 8, 17]
@@ -160,8 +210,15 @@ def test_only_answered_waves_are_offered(session):
 @given(arrays(np.int64, st.tuples(st.integers(1, 4), st.integers(1, 4)), elements=st.integers(0, 12)))
 def test_no_shown_count_is_small_or_recoverable(app, counts):
     with app.app_context():
-        table = aggregates._table("q", "Question", None, [f"r{i}" for i in range(counts.shape[0])],
-                                  [f"c{j}" for j in range(counts.shape[1])], counts, THRESHOLD)
+        table = aggregates._table(
+            "q",
+            "Question",
+            None,
+            [f"r{i}" for i in range(counts.shape[0])],
+            [f"c{j}" for j in range(counts.shape[1])],
+            counts,
+            THRESHOLD,
+        )
     if counts.sum() == 0:
         assert table is None
         return

@@ -1,4 +1,5 @@
 """What a release must never give away, checked in the files it writes."""
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,10 @@ def read_csv(content: bytes) -> list[dict]:
 def smallest_group(rows: list[dict], quasi: list[str]) -> int:
     """For each record, how many records of its wave match it on every quasi-identifier where
     neither is suppressed (the sdcMicro convention), counted pair by pair: the smallest such number."""
+
     def matches(a, b):
         return a["wave_id"] == b["wave_id"] and all(a[v] == b[v] or SUPPRESSED in (a[v], b[v]) for v in quasi)
+
     return min(sum(matches(row, other) for other in rows) for row in rows)
 
 
@@ -64,17 +67,29 @@ def test_the_lonely_respondent_and_the_rare_category_are_not_released_as_they_ar
     wave = closed_wave(session)
     adversarial_registry(session)
     for i in range(12):
-        submit(session, wave, {"satisfied": "2", "age_band": "30_49", "staff": "large",
-                               "comments": ADVERSARIAL_TEXTS[i % 6]}, country="KE" if i % 2 else "NG", commit=False)
+        submit(
+            session,
+            wave,
+            {"satisfied": "2", "age_band": "30_49", "staff": "large", "comments": ADVERSARIAL_TEXTS[i % 6]},
+            country="KE" if i % 2 else "NG",
+            commit=False,
+        )
     # The only respondent from Tuvalu, the only one in business, writing in Chinese, from a small organisation.
-    submit(session, wave, {"satisfied": "1", "age_band": "50_plus", "staff": "small",
-                           "comments": "Greetings from Funafuti"},
-           country="TV", category="business", gender="male", language="zh")
+    submit(
+        session,
+        wave,
+        {"satisfied": "1", "age_band": "50_plus", "staff": "small", "comments": "Greetings from Funafuti"},
+        country="TV",
+        category="business",
+        gender="male",
+        language="zh",
+    )
     session.commit()
 
     with app.app_context():
-        release = export_release(session, ReleaseParams(wave_ids=(wave.id,), format="csv", k=5, free_text=True),
-                                 actor_id=None)
+        release = export_release(
+            session, ReleaseParams(wave_ids=(wave.id,), format="csv", k=5, free_text=True), actor_id=None
+        )
     files = unzip(release)
     rows = read_csv(files["data.csv"])
     report = json.loads(files["disclosure_report.json"])
@@ -84,8 +99,18 @@ def test_the_lonely_respondent_and_the_rare_category_are_not_released_as_they_ar
     assert all(row["language"] != "zh" for row in rows)
     assert all(row["staff"] != "small" for row in rows)
     quasi = report["quasi_identifiers"]
-    assert {"country", "regional_group", "category", "gender", "stakeholder_type", "language", "network",
-            "channel", "age_band", "staff"} <= set(quasi)
+    assert {
+        "country",
+        "regional_group",
+        "category",
+        "gender",
+        "stakeholder_type",
+        "language",
+        "network",
+        "channel",
+        "age_band",
+        "staff",
+    } <= set(quasi)
     assert smallest_group(rows, quasi) >= 5
     assert report["k"]["reached"] >= 5
     assert report["before"]["below_2"] >= 1 and report["after"]["below_5"] == 0
@@ -96,8 +121,16 @@ def test_the_lonely_respondent_and_the_rare_category_are_not_released_as_they_ar
         assert entry["suppressed_cells"] == in_file, entry["name"]
     assert sum(entry["suppressed_cells"] + entry["recoded_cells"] for entry in report["variables"]) > 0
     # The regional group always follows the released country.
-    groups = {"KE": "AFR", "NG": "AFR", "Sub-Saharan Africa": "AFR", "AFR": "AFR", "Polynesia": "APAC",
-              "APAC": "APAC", "other": "other", SUPPRESSED: SUPPRESSED}
+    groups = {
+        "KE": "AFR",
+        "NG": "AFR",
+        "Sub-Saharan Africa": "AFR",
+        "AFR": "AFR",
+        "Polynesia": "APAC",
+        "APAC": "APAC",
+        "other": "other",
+        SUPPRESSED: SUPPRESSED,
+    }
     assert all(groups[row["country"]] == row["regional_group"] for row in rows)
 
 
@@ -105,19 +138,41 @@ def test_free_text_is_scrubbed_of_personal_data_and_left_out_unless_asked_for(ap
     wave = closed_wave(session)
     adversarial_registry(session)
     for i in range(10):
-        submit(session, wave, {"satisfied": "2", "comments": ADVERSARIAL_TEXTS[i % len(ADVERSARIAL_TEXTS)],
-                               "email": "secret.person@example.org"}, commit=False)
+        submit(
+            session,
+            wave,
+            {
+                "satisfied": "2",
+                "comments": ADVERSARIAL_TEXTS[i % len(ADVERSARIAL_TEXTS)],
+                "email": "secret.person@example.org",
+            },
+            commit=False,
+        )
     session.commit()
 
     with app.app_context():
-        scrubbed = export_release(session, ReleaseParams(wave_ids=(wave.id,), format="csv", free_text=True),
-                                  actor_id=None)
+        scrubbed = export_release(
+            session, ReleaseParams(wave_ids=(wave.id,), format="csv", free_text=True), actor_id=None
+        )
         plain = export_release(session, ReleaseParams(wave_ids=(wave.id,), format="csv"), actor_id=None)
 
     everything = "\n".join(content.decode("utf-8-sig", errors="replace") for name, content in unzip(scrubbed).items())
-    for secret in ("jose.muller@uni-example.br", "98765-4321", "0712 345 678", "José", "Müller", "Ñúñez", "王小明",
-                   "Алексей", "Иванов", "فاطمة", "Instituto Amazónico", "Всероссийский", "example.ru",
-                   "secret.person"):
+    for secret in (
+        "jose.muller@uni-example.br",
+        "98765-4321",
+        "0712 345 678",
+        "José",
+        "Müller",
+        "Ñúñez",
+        "王小明",
+        "Алексей",
+        "Иванов",
+        "فاطمة",
+        "Instituto Amazónico",
+        "Всероссийский",
+        "example.ru",
+        "secret.person",
+    ):
         assert secret not in everything, secret
     comments = [row["comments"] for row in read_csv(unzip(scrubbed)["data.csv"])]
     assert "[email]" in comments[0] and "[phone]" in comments[0]
@@ -132,14 +187,23 @@ def test_no_identifier_of_a_person_or_a_response_leaves_the_platform(app, sessio
     wave = closed_wave(session)
     people = adversarial_registry(session)
     link = make_open_link(session, wave=wave, network="Young Ecologists Network")
-    responses = [submit(session, wave, {"satisfied": "2", "years": 3, "since": date(2021, 1, 2),
-                                        "email": f"{i}@example.org"}, stakeholder=people[i % 4] if i < 4 else None,
-                        link=None if i < 4 else link, commit=False) for i in range(10)]
+    responses = [
+        submit(
+            session,
+            wave,
+            {"satisfied": "2", "years": 3, "since": date(2021, 1, 2), "email": f"{i}@example.org"},
+            stakeholder=people[i % 4] if i < 4 else None,
+            link=None if i < 4 else link,
+            commit=False,
+        )
+        for i in range(10)
+    ]
     session.commit()
 
     with app.app_context():
-        release = export_release(session, ReleaseParams(wave_ids=(wave.id,), format="csv", k=3, link_waves=True),
-                                 actor_id=None)
+        release = export_release(
+            session, ReleaseParams(wave_ids=(wave.id,), format="csv", k=3, link_waves=True), actor_id=None
+        )
     rows = read_csv(unzip(release)["data.csv"])
 
     assert not {"response_id", "stakeholder_id", "user_id", "submission_key", "email"} & set(rows[0])
@@ -151,8 +215,8 @@ def test_no_identifier_of_a_person_or_a_response_leaves_the_platform(app, sessio
 
 
 def test_one_person_answering_every_wave_is_not_hidden_behind_their_own_rows(app, session):
-    from tests.factories import make_instrument_version
     from tests.exports.builders import export_definition
+    from tests.factories import make_instrument_version
 
     version = make_instrument_version(session, definition=export_definition(), code="export-test")
     waves = [closed_wave(session, version=version, name=f"Survey {year}", year=year) for year in range(2021, 2026)]
@@ -166,16 +230,19 @@ def test_one_person_answering_every_wave_is_not_hidden_behind_their_own_rows(app
 
     with app.app_context():
         for linked in (False, True):
-            release = export_release(session, ReleaseParams(wave_ids=tuple(w.id for w in waves), format="csv",
-                                                            link_waves=linked), actor_id=None)
+            release = export_release(
+                session,
+                ReleaseParams(wave_ids=tuple(w.id for w in waves), format="csv", link_waves=linked),
+                actor_id=None,
+            )
             rows = read_csv(unzip(release)["data.csv"])
             assert all(row["country"] != "TV" and row["category"] != "ilk" for row in rows)
             assert smallest_group(rows, json.loads(unzip(release)["disclosure_report.json"])["quasi_identifiers"]) >= 5
 
 
 def test_linked_waves_never_show_in_one_wave_what_another_hides(app, session):
-    from tests.factories import make_instrument_version
     from tests.exports.builders import export_definition
+    from tests.factories import make_instrument_version
 
     version = make_instrument_version(session, definition=export_definition(), code="export-test")
     early = closed_wave(session, version=version, name="Survey 2024", year=2024)
@@ -185,12 +252,19 @@ def test_linked_waves_never_show_in_one_wave_what_another_hides(app, session):
     for i, person in enumerate(people):
         submit(session, early, {"satisfied": "2"}, stakeholder=person, language="en")
         # In 2025 one of them answers in Russian through a network's link: rare in that wave only.
-        submit(session, late, {"satisfied": "2"}, stakeholder=person, language="ru" if i == 0 else "en",
-               link=link if i == 0 else None)
+        submit(
+            session,
+            late,
+            {"satisfied": "2"},
+            stakeholder=person,
+            language="ru" if i == 0 else "en",
+            link=link if i == 0 else None,
+        )
 
     with app.app_context():
-        release = export_release(session, ReleaseParams(wave_ids=(early.id, late.id), format="csv", k=3,
-                                                        link_waves=True), actor_id=None)
+        release = export_release(
+            session, ReleaseParams(wave_ids=(early.id, late.id), format="csv", k=3, link_waves=True), actor_id=None
+        )
     rows = read_csv(unzip(release)["data.csv"])
     quasi = json.loads(unzip(release)["disclosure_report.json"])["quasi_identifiers"]
 

@@ -1,4 +1,5 @@
 """The data file in each format: codes, labels, and cells no spreadsheet runs as formulas."""
+
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,7 @@ from tests.factories import make_instrument_version, make_open_link
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-INJECTIONS = ["=HYPERLINK(\"evil\",\"click\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-              "\tTabbed", "\rReturn"]
+INJECTIONS = ['=HYPERLINK("evil","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturn"]
 
 
 def unzip(release) -> dict[str, bytes]:
@@ -34,8 +34,13 @@ def hostile_wave(session):
     wave = closed_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="=cmd network")
     for i in range(12):
-        submit(session, wave, {"satisfied": "2", "comments": INJECTIONS[i % len(INJECTIONS)], "years": -3 + i,
-                               "since": date(2020, 1, 1)}, link=link, commit=False)
+        submit(
+            session,
+            wave,
+            {"satisfied": "2", "comments": INJECTIONS[i % len(INJECTIONS)], "years": -3 + i, "since": date(2020, 1, 1)},
+            link=link,
+            commit=False,
+        )
     session.commit()
     return wave
 
@@ -135,8 +140,9 @@ def _read_sav(content: bytes, user_missing: bool):
 
 
 def test_the_codebook_page_escapes_every_label_and_reads_right_to_left_in_arabic(app, session):
-    version = make_instrument_version(session, definition=export_definition(choice_label="<script>alert(1)</script>"),
-                                      code="export-test")
+    version = make_instrument_version(
+        session, definition=export_definition(choice_label="<script>alert(1)</script>"), code="export-test"
+    )
     wave = closed_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="<b>Net</b>")
     for _ in range(5):

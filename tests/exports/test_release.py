@@ -1,4 +1,5 @@
 """An anonymised release as an analyst receives it: the zip, the data file, codebook and report."""
+
 from __future__ import annotations
 
 import csv
@@ -12,14 +13,20 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from exports.params import ReleaseParams
-from exports.service import ExportError, exportable_waves, export_release, get_release, list_releases
+from exports.service import ExportError, export_release, exportable_waves, get_release, list_releases
 from tests.exports.builders import closed_wave, crowd, export_definition, submit
 from tests.factories import make_instrument_version, make_open_link, make_stakeholder, make_user, make_wave
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-FILES = {"README.txt", "codebook.csv", "codebook.html", "codebook.json", "disclosure_report.html",
-         "disclosure_report.json"}
+FILES = {
+    "README.txt",
+    "codebook.csv",
+    "codebook.html",
+    "codebook.json",
+    "disclosure_report.html",
+    "disclosure_report.json",
+}
 
 
 def unzip(release) -> dict[str, bytes]:
@@ -61,8 +68,7 @@ def test_a_release_holds_the_data_codebook_report_and_readme(app, session):
     assert book["missing_codes"].keys() == {"-8", "-9"}
     satisfied = next(v for v in book["variables"] if v["name"] == "satisfied")
     assert satisfied["label"] == "I am satisfied" and {"value": "2", "label": "Agree"} in satisfied["values"]
-    assert {entry["name"]: entry["reason"] for entry in book["left_out"]}.keys() >= {"email", "comments",
-                                                                                     "response_id"}
+    assert {entry["name"]: entry["reason"] for entry in book["left_out"]}.keys() >= {"email", "comments", "response_id"}
     report = json.loads(files["disclosure_report.json"])
     assert report["rows"] == 7 and report["k"]["asked"] == 5 and report["k"]["reached"] >= 5
     assert report["waves"] == [{"id": wave.id, "name": wave.name, "year": wave.year}]
@@ -96,14 +102,21 @@ def test_every_export_is_audit_logged_with_who_what_and_whether_it_repeated(app,
         release = export_release(session, params, actor_id=secretary.id, ip="192.0.2.7")
         export_release(session, params, actor_id=secretary.id, ip="192.0.2.7")
 
-    events = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release")
-                          .order_by(AuditEvent.id)).all()
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release").order_by(AuditEvent.id)
+    ).all()
     assert [event.details["repeat"] for event in events] == [False, True]
     first = events[0]
     assert (first.actor_id, first.ip, first.target) == (secretary.id, "192.0.2.7", f"release:{release.id}")
     assert first.details["waves"] == [wave.id] and first.details["rows"] == 5
-    assert first.details["parameters"] == {"wave_ids": [wave.id], "format": "csv", "lang": "en", "k": 3,
-                                           "free_text": False, "link_waves": False}
+    assert first.details["parameters"] == {
+        "wave_ids": [wave.id],
+        "format": "csv",
+        "lang": "en",
+        "k": 3,
+        "free_text": False,
+        "link_waves": False,
+    }
     assert release.created_by == secretary.id
 
 
@@ -174,6 +187,7 @@ def test_two_requests_storing_the_same_release_at_once_get_one_release(app, sess
     assert len(calls) == 2  # it built a release, failed to store it, and took the stored one
     assert second.id == first.id and second.content == first.content
     assert len(list_releases(session)) == 1
-    events = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release")
-                          .order_by(AuditEvent.id)).all()
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release").order_by(AuditEvent.id)
+    ).all()
     assert [event.details["repeat"] for event in events] == [False, True]

@@ -1,4 +1,5 @@
 """The export pages: the secretariat's anonymised release and the focal point's aggregate tables."""
+
 from __future__ import annotations
 
 import csv
@@ -38,11 +39,20 @@ def closed_wave(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version, name="Annual survey 2025", year=2025, status="closed")
     organisation = make_organisation(session, name="Nairobi Wetlands Trust", country="KE")
-    people = [make_stakeholder(session, name=f"Amina Wanjiru{i}", email=f"amina{i}@example.org", country="KE",
-                               organisation=organisation) for i in range(6)]
+    people = [
+        make_stakeholder(
+            session, name=f"Amina Wanjiru{i}", email=f"amina{i}@example.org", country="KE", organisation=organisation
+        )
+        for i in range(6)
+    ]
     for person in people:
-        respond(session, wave, version, {"engaged": "yes", "roles": ["author"], "years": 4,
-                                         "comments": "Write to me at amina@example.org"}, stakeholder=person)
+        respond(
+            session,
+            wave,
+            version,
+            {"engaged": "yes", "roles": ["author"], "years": 4, "comments": "Write to me at amina@example.org"},
+            stakeholder=person,
+        )
     for _ in range(6):
         respond(session, wave, version, {"engaged": "no", "roles": ["user"], "years": 9})
     make_wave(session, version=version, name="Annual survey 2026", year=2026)  # open now
@@ -65,8 +75,11 @@ def export_form(wave, **changes):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, closed_wave):
-    for response in (client.get(EXPORT), client.post(EXPORT, data=export_form(closed_wave)),
-                     client.get(f"{EXPORT}/1.zip")):
+    for response in (
+        client.get(EXPORT),
+        client.post(EXPORT, data=export_form(closed_wave)),
+        client.get(f"{EXPORT}/1.zip"),
+    ):
         assert response.status_code == 302
         assert "/account/login" in response.headers["Location"]
 
@@ -103,8 +116,9 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
         make_user(session, email=SECRETARIAT, role="secretariat")
         page = page_of(client.get("/account/login"))
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/account/login", data={"email": SECRETARIAT, "password": "correct horse battery",
-                                            "csrf_token": token})
+        client.post(
+            "/account/login", data={"email": SECRETARIAT, "password": "correct horse battery", "csrf_token": token}
+        )
         assert client.post(EXPORT, data=export_form(wave)).status_code == 400
         assert session.exec(select(AnonymisedRelease)).first() is None
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
@@ -117,8 +131,9 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
 # --- exporting -----------------------------------------------------------------------------
 
 
-def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(client, session, secretariat,
-                                                                                closed_wave):
+def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(
+    client, session, secretariat, closed_wave
+):
     response = client.post(EXPORT, data=export_form(closed_wave, k="2", format="xlsx", lang="fr", free_text="y"))
     assert response.status_code == 400
     page = page_of(response)
@@ -234,8 +249,10 @@ def focal_point(session, auth):
 def cells_of(page: str, caption: str) -> list[list[str]]:
     table = re.search(rf"<caption>{re.escape(caption)}</caption>(.*?)</table>", page, re.S).group(1)
     rows = re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[1], re.S)
-    return [[re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in rows]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in rows
+    ]
 
 
 def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(client, session, focal_point):
@@ -244,9 +261,7 @@ def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(c
     assert "Survey results for Kenya" in page
     cells = cells_of(page, "Did you engage with IPBES?")
     # Two policymakers said yes: hidden, with three more cells so the totals cannot give it away.
-    assert cells == [["Yes", "–", "–", "8", "17"],
-                     ["No", "–", "–", "5", "17"],
-                     ["Total", "8", "13", "13", "34"]]
+    assert cells == [["Yes", "–", "–", "8", "17"], ["No", "–", "–", "5", "17"], ["Total", "8", "13", "13", "34"]]
     assert "fewer than 5 respondents" in page
     assert f"wave={wave.id}" in page
 
@@ -267,7 +282,7 @@ def test_the_breakdown_can_be_changed_and_a_bad_choice_is_refused(client, sessio
     wave = kenya_and_france(session)
     page = page_of(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
     assert cells_of(page, "Did you engage with IPBES?")[0][0] == "Yes"
-    assert "<th scope=\"col\">Female</th>" in page
+    assert '<th scope="col">Female</th>' in page
     assert client.get(f"/focal-point/tables?wave={wave.id}&breakdown=email").status_code == 400
     assert client.get(f"/focal-point/tables?wave={wave.id + 99}").status_code == 400
     assert client.get(f"/focal-point/tables.csv?wave={wave.id}&breakdown=email").status_code == 404
@@ -278,8 +293,15 @@ def test_downloads_hold_the_suppressed_tables_and_are_audited(client, session, f
     response = client.get(f"/focal-point/tables.csv?wave={wave.id}&breakdown=category")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["Question", "Choice", "Answer", "Policymakers", "Scientific community", "Business and industry",
-                       "Total"]
+    assert rows[0] == [
+        "Question",
+        "Choice",
+        "Answer",
+        "Policymakers",
+        "Scientific community",
+        "Business and industry",
+        "Total",
+    ]
     numbers = [int(cell) for row in rows[1:] for cell in row[3:] if cell.isdigit()]
     assert numbers and all(n == 0 or n >= 5 for n in numbers)
     assert any("–" in row for row in rows)

@@ -1,4 +1,5 @@
 """`flask report`: one self-contained HTML file, in the language asked for, with nothing from the internet."""
+
 from __future__ import annotations
 
 import html
@@ -97,8 +98,10 @@ def test_arabic_report_reads_right_to_left(app, seeded, tmp_path):
     assert re.search(r'<html lang="ar" dir="rtl"', page)
     text = html.unescape(page)
     assert _translated(app, "ar", "Diversity") in text
-    assert _translated(app, "ar", "African States") in text and _translated(app, "ar", "African States") != \
-        "African States"
+    assert (
+        _translated(app, "ar", "African States") in text
+        and _translated(app, "ar", "African States") != "African States"
+    )
 
 
 def test_two_waves_are_compared(seeded, tmp_path):

@@ -1,5 +1,6 @@
 """Weekly digests: new stakeholders to focal points who opted in, organisations awaiting approval
 to the secretariat; in the recipient's language, never re-sent, nothing when nothing is new."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -12,15 +13,32 @@ from stakeholders import digests
 from stakeholders.models import FocalPointAssignment, OrganisationName, SecretariatDigest, Stakeholder
 from tests.factories import make_organisation, make_stakeholder, make_user
 
-LINKS = digests.DigestLinks(roster="http://localhost/focal-point/roster",
-                            pending_organisations="http://localhost/staff/registry/organisations?status=pending")
+LINKS = digests.DigestLinks(
+    roster="http://localhost/focal-point/roster",
+    pending_organisations="http://localhost/staff/registry/organisations?status=pending",
+)
 
 
-def make_focal_point(session, *, country="EG", email="focal.eg@example.org", locale="fr", opt_in=True,
-                     start=None, end=None, last_sent=None):
+def make_focal_point(
+    session,
+    *,
+    country="EG",
+    email="focal.eg@example.org",
+    locale="fr",
+    opt_in=True,
+    start=None,
+    end=None,
+    last_sent=None,
+):
     user = make_user(session, email=email, role="focal_point", country=country, name="Nour Hassan", locale=locale)
-    assignment = FocalPointAssignment(user_id=user.id, country=country, start_date=start or date.today() - timedelta(days=60),
-                                      end_date=end, digest_opt_in=opt_in, digest_last_sent_at=last_sent)
+    assignment = FocalPointAssignment(
+        user_id=user.id,
+        country=country,
+        start_date=start or date.today() - timedelta(days=60),
+        end_date=end,
+        digest_opt_in=opt_in,
+        digest_last_sent_at=last_sent,
+    )
     session.add(assignment)
     session.commit()
     return user, assignment
@@ -41,14 +59,28 @@ def messages(session, to=None):
 @pytest.fixture
 def egypt(session):
     organisation = make_organisation(session, name="Nile Delta Research Centre", country="EG")
-    session.add(OrganisationName(organisation_id=organisation.id, language="fr", name="Centre de recherche du delta du Nil"))
+    session.add(
+        OrganisationName(organisation_id=organisation.id, language="fr", name="Centre de recherche du delta du Nil")
+    )
     session.commit()
-    make_stakeholder(session, name="Layla Farouk", email="layla@example.org", country="EG", organisation=organisation,
-                     share_with_focal_point=True)
-    make_stakeholder(session, name="Hidden Mansour", email="hidden.mansour@example.org", country="EG",
-                     organisation=make_organisation(session, name="Discreet Cairo Group", country="EG"))
-    make_stakeholder(session, name="Foreign Person", email="foreign@example.org", country="FR",
-                     share_with_focal_point=True)
+    make_stakeholder(
+        session,
+        name="Layla Farouk",
+        email="layla@example.org",
+        country="EG",
+        organisation=organisation,
+        share_with_focal_point=True,
+    )
+    make_stakeholder(
+        session,
+        name="Hidden Mansour",
+        email="hidden.mansour@example.org",
+        country="EG",
+        organisation=make_organisation(session, name="Discreet Cairo Group", country="EG"),
+    )
+    make_stakeholder(
+        session, name="Foreign Person", email="foreign@example.org", country="FR", share_with_focal_point=True
+    )
     return organisation
 
 
@@ -86,11 +118,12 @@ def test_digests_are_not_sent_twice_and_cover_only_what_is_new(app, session, egy
     now = utcnow()
     with app.app_context():
         assert send(session, now).focal_points == [user.email]
-        assert send(session, now).focal_points == []                       # at once again: nothing
-        assert send(session, now + timedelta(days=1)).focal_points == []   # within the week: nothing
-        assert send(session, now + timedelta(days=8)).focal_points == []   # a week on, nobody new: nothing
-        newcomer = make_stakeholder(session, name="Omar Newcomer", email="omar@example.org", country="EG",
-                                    share_with_focal_point=True)
+        assert send(session, now).focal_points == []  # at once again: nothing
+        assert send(session, now + timedelta(days=1)).focal_points == []  # within the week: nothing
+        assert send(session, now + timedelta(days=8)).focal_points == []  # a week on, nobody new: nothing
+        newcomer = make_stakeholder(
+            session, name="Omar Newcomer", email="omar@example.org", country="EG", share_with_focal_point=True
+        )
         newcomer.created_at = now + timedelta(days=3)
         session.add(newcomer)
         session.commit()

@@ -1,5 +1,6 @@
 """National focal points: assignment by the secretariat, the roster of their own country (and
 only theirs), the regional overview, and downloads."""
+
 import csv
 import io
 from datetime import date, timedelta
@@ -19,14 +20,23 @@ from tests.factories import make_organisation, make_stakeholder, make_user
 FOCAL_KE = "focal.ke@example.go.ke"
 
 
-def make_focal_point(session, *, country="KE", email=FOCAL_KE, locale=None, assignment=True,
-                     start=None, end=None, opt_in=False):
+def make_focal_point(
+    session, *, country="KE", email=FOCAL_KE, locale=None, assignment=True, start=None, end=None, opt_in=False
+):
     """A focal point account and, unless assignment=False, its active assignment."""
     user = make_user(session, email=email, role="focal_point", country=country, name="Focal Person", locale=locale)
     if assignment:
-        session.add(FocalPointAssignment(user_id=user.id, country=country, kind="primary", ministry="Ministry of Environment",
-                                         start_date=start or date.today() - timedelta(days=30), end_date=end,
-                                         digest_opt_in=opt_in))
+        session.add(
+            FocalPointAssignment(
+                user_id=user.id,
+                country=country,
+                kind="primary",
+                ministry="Ministry of Environment",
+                start_date=start or date.today() - timedelta(days=30),
+                end_date=end,
+                digest_opt_in=opt_in,
+            )
+        )
         session.commit()
     return user
 
@@ -37,14 +47,39 @@ def kenya(session):
     ke_org = make_organisation(session, name="Nairobi Wetlands Trust", country="KE", org_type="ngo")
     hidden_org = make_organisation(session, name="Quiet Cooperative of Kisumu", country="KE")
     fr_org = make_organisation(session, name="Institut Parisien de Biodiversité", country="FR")
-    make_stakeholder(session, name="Amina Wanjiru", email="amina@example.org", country="KE", organisation=ke_org,
-                     share_with_focal_point=True, phone="0722 000 111", communication=("email", "phone"),
-                     category="science", gender="female", knowledge_systems=("scientific", "ilk"))
-    make_stakeholder(session, name="Hidden Kamau", email="hidden.kamau@example.org", country="KE",
-                     organisation=hidden_org, share_with_focal_point=False, category="ilk", gender="male",
-                     knowledge_systems=("ilk",))
-    make_stakeholder(session, name="Pierre Lefebvre", email="pierre@example.fr", country="FR", organisation=fr_org,
-                     share_with_focal_point=True, phone="01 23 45 67 89")
+    make_stakeholder(
+        session,
+        name="Amina Wanjiru",
+        email="amina@example.org",
+        country="KE",
+        organisation=ke_org,
+        share_with_focal_point=True,
+        phone="0722 000 111",
+        communication=("email", "phone"),
+        category="science",
+        gender="female",
+        knowledge_systems=("scientific", "ilk"),
+    )
+    make_stakeholder(
+        session,
+        name="Hidden Kamau",
+        email="hidden.kamau@example.org",
+        country="KE",
+        organisation=hidden_org,
+        share_with_focal_point=False,
+        category="ilk",
+        gender="male",
+        knowledge_systems=("ilk",),
+    )
+    make_stakeholder(
+        session,
+        name="Pierre Lefebvre",
+        email="pierre@example.fr",
+        country="FR",
+        organisation=fr_org,
+        share_with_focal_point=True,
+        phone="01 23 45 67 89",
+    )
     make_focal_point(session)
     return {"fr_org": fr_org, "ke_org": ke_org}
 
@@ -74,8 +109,14 @@ def test_roster_shows_consenting_details_and_only_counts_the_others(client, auth
 def test_roster_counts_cover_the_whole_country_with_translated_labels(client, auth, session, kenya):
     auth.login(FOCAL_KE)
     page = page_of(client.get("/focal-point/roster"))
-    for label, n in (("Scientific community", 1), ("Indigenous and local knowledge holders", 1), ("Female", 1),
-                     ("Male", 1), ("Scientific knowledge", 1), ("Indigenous and local knowledge", 2)):
+    for label, n in (
+        ("Scientific community", 1),
+        ("Indigenous and local knowledge holders", 1),
+        ("Female", 1),
+        ("Male", 1),
+        ("Scientific knowledge", 1),
+        ("Indigenous and local knowledge", 2),
+    ):
         assert f'<th scope="row">{label}</th><td>{n}</td>' in page, label
     session.get(User, session.exec(select(User.id).where(User.email == FOCAL_KE)).one()).locale = "fr"
     session.commit()
@@ -84,8 +125,15 @@ def test_roster_counts_cover_the_whole_country_with_translated_labels(client, au
 
 
 def test_roster_filters_and_sorts(client, auth, session, kenya):
-    make_stakeholder(session, name="Zawadi Otieno", email="zawadi@example.org", country="KE",
-                     share_with_focal_point=True, category="policymaker", gender="female")
+    make_stakeholder(
+        session,
+        name="Zawadi Otieno",
+        email="zawadi@example.org",
+        country="KE",
+        share_with_focal_point=True,
+        category="policymaker",
+        gender="female",
+    )
     auth.login(FOCAL_KE)
     page = page_of(client.get("/focal-point/roster?category=policymaker"))
     assert "Zawadi Otieno" in page and "Amina Wanjiru" not in page
@@ -139,14 +187,20 @@ def test_downloads_hold_only_consenting_people_with_the_counts(client, auth, ses
 
 
 def test_download_neutralises_spreadsheet_formulas(client, auth, session, kenya):
-    make_stakeholder(session, name="=HYPERLINK(\"http://evil.example\")", email="formula@example.org", country="KE",
-                     share_with_focal_point=True, phone="@SUM(1)")
+    make_stakeholder(
+        session,
+        name='=HYPERLINK("http://evil.example")',
+        email="formula@example.org",
+        country="KE",
+        share_with_focal_point=True,
+        phone="@SUM(1)",
+    )
     auth.login(FOCAL_KE)
     rows = list(csv.reader(io.StringIO(client.get("/focal-point/roster.csv").get_data().decode("utf-8-sig"))))
     formula = next(row for row in rows if "formula@example.org" in row)
-    assert formula[0] == "'=HYPERLINK(\"http://evil.example\")" and formula[4] == "'@SUM(1)"
+    assert formula[0] == '\'=HYPERLINK("http://evil.example")' and formula[4] == "'@SUM(1)"
     sheet = load_workbook(io.BytesIO(client.get("/focal-point/roster.xlsx").get_data())).active
-    values = [c for row in sheet.iter_rows() for c in row if c.value == "'=HYPERLINK(\"http://evil.example\")"]
+    values = [c for row in sheet.iter_rows() for c in row if c.value == '\'=HYPERLINK("http://evil.example")']
     assert values and values[0].data_type == "s"
 
 
@@ -154,11 +208,16 @@ def test_the_kenyan_focal_point_cannot_see_french_stakeholders_in_any_way(client
     auth.login(FOCAL_KE)
     fr_org = kenya["fr_org"].id
     attempts = [
-        "/focal-point/roster?country=FR", "/focal-point/roster?country=fr&region=WEOG",
-        f"/focal-point/roster?organisation_id={fr_org}", "/focal-point/roster?q=Pierre",
-        "/focal-point/roster?q=Lefebvre&country=FR", "/focal-point/roster?status=inactive&country=FR",
-        "/focal-point/roster.csv?country=FR", f"/focal-point/roster.csv?organisation_id={fr_org}",
-        "/focal-point/roster.xlsx?country=FR&region=WEOG", "/focal-point/region?country=FR",
+        "/focal-point/roster?country=FR",
+        "/focal-point/roster?country=fr&region=WEOG",
+        f"/focal-point/roster?organisation_id={fr_org}",
+        "/focal-point/roster?q=Pierre",
+        "/focal-point/roster?q=Lefebvre&country=FR",
+        "/focal-point/roster?status=inactive&country=FR",
+        "/focal-point/roster.csv?country=FR",
+        f"/focal-point/roster.csv?organisation_id={fr_org}",
+        "/focal-point/roster.xlsx?country=FR&region=WEOG",
+        "/focal-point/region?country=FR",
         "/focal-point/region?region=WEOG",
     ]
     for url in attempts:
@@ -173,12 +232,20 @@ def test_the_kenyan_focal_point_cannot_see_french_stakeholders_in_any_way(client
     page = page_of(client.get(f"/focal-point/roster?country=FR&organisation_id={fr_org}"))
     assert "Amina Wanjiru" in page and "Stakeholders in Kenya" in page
     # No URL takes a country.
-    for url in ("/focal-point/roster/FR", "/focal-point/FR/roster", "/focal-point/region/WEOG",
-                "/focal-point/roster.csv/FR"):
+    for url in (
+        "/focal-point/roster/FR",
+        "/focal-point/FR/roster",
+        "/focal-point/region/WEOG",
+        "/focal-point/roster.csv/FR",
+    ):
         assert client.get(url).status_code == 404, url
     # Nor can the focal point use the secretariat's registry.
-    for url in ("/staff/registry/stakeholders?country=FR", "/staff/registry/stakeholders/export.csv?country=FR",
-                f"/staff/registry/organisations/{fr_org}", "/staff/focal-points?country=FR"):
+    for url in (
+        "/staff/registry/stakeholders?country=FR",
+        "/staff/registry/stakeholders/export.csv?country=FR",
+        f"/staff/registry/organisations/{fr_org}",
+        "/staff/focal-points?country=FR",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -186,8 +253,11 @@ def test_a_focal_point_rebound_to_another_country_sees_only_the_new_one(client, 
     user = session.exec(select(User).where(User.email == FOCAL_KE)).one()
     assignment = session.exec(select(FocalPointAssignment)).one()
     focal_points.end_assignment(session=session, assignment=assignment, end_date=date.today(), actor_id=None)
-    focal_points.assign(session=session, actor_id=None, data=focal_points.AssignmentData(
-        email=FOCAL_KE, country="FR", start_date=date.today()))
+    focal_points.assign(
+        session=session,
+        actor_id=None,
+        data=focal_points.AssignmentData(email=FOCAL_KE, country="FR", start_date=date.today()),
+    )
     session.refresh(user)
     assert (user.role, user.focal_country) == ("focal_point", "FR")
     auth.login(FOCAL_KE)
@@ -262,7 +332,7 @@ def test_a_territory_without_regional_group_sees_only_itself(client, auth, sessi
 
 def _digest_checkbox(page: str) -> str:
     start = page.rindex("<input", 0, page.index('id="digest_opt_in"'))
-    return page[start:page.index(">", start) + 1]
+    return page[start : page.index(">", start) + 1]
 
 
 def test_the_focal_point_opts_in_and_out_of_the_digest(client, auth, session, kenya):
@@ -290,9 +360,16 @@ def secretariat(session, auth):
 
 
 def assignment_form(**changes):
-    data = {"email": "grace@example.org", "country": "GH", "kind": "primary",
-            "ministry": "Ministry of Environment, Science and Technology", "start_date": date.today().isoformat(),
-            "end_date": "", "name": "", "locale": "en"}
+    data = {
+        "email": "grace@example.org",
+        "country": "GH",
+        "kind": "primary",
+        "ministry": "Ministry of Environment, Science and Technology",
+        "start_date": date.today().isoformat(),
+        "end_date": "",
+        "name": "",
+        "locale": "en",
+    }
     data.update(changes)
     return data
 
@@ -320,8 +397,9 @@ def test_assigning_a_stakeholder_makes_them_focal_point_and_is_audit_logged(clie
 
 
 def test_assigning_an_unknown_address_creates_an_account_to_claim(client, session, secretariat):
-    response = client.post("/staff/focal-points/new", data=assignment_form(
-        email="New.Person@Example.org", name="Nana Owusu", locale="fr"))
+    response = client.post(
+        "/staff/focal-points/new", data=assignment_form(email="New.Person@Example.org", name="Nana Owusu", locale="fr")
+    )
     assert response.status_code == 302
     session.expire_all()
     user = session.exec(select(User).where(User.email == "new.person@example.org")).one()
@@ -366,8 +444,9 @@ def test_a_focal_point_of_another_country_is_refused(client, session, secretaria
 
 def test_dates_are_checked(client, session, secretariat):
     make_stakeholder(session, name="Grace Mensah", email="grace@example.org", country="GH")
-    page = page_of(client.post("/staff/focal-points/new", data=assignment_form(
-        start_date="2026-05-01", end_date="2026-04-01")))
+    page = page_of(
+        client.post("/staff/focal-points/new", data=assignment_form(start_date="2026-05-01", end_date="2026-04-01"))
+    )
     assert "The end date must come after the start date." in page
     page = page_of(client.post("/staff/focal-points/new", data=assignment_form(start_date="")))
     assert 'id="start_date-error"' in page

@@ -9,37 +9,60 @@ from tests.factories import make_organisation, make_stakeholder
 
 
 def test_registry_and_participation_frames_hold_the_profile_and_the_records(session):
-    wanjiku = make_stakeholder(session, name="Wanjiku Otieno", country="KE", gender="female", category="science",
-                               knowledge_systems=("scientific", "ilk"), disciplines=("social_sciences",))
-    pierre = make_stakeholder(session, name="Pierre Dubois", country="FR", gender="male", category="ngo",
-                              sector="ngo", knowledge_systems=(), disciplines=("humanities", "economics"))
+    wanjiku = make_stakeholder(
+        session,
+        name="Wanjiku Otieno",
+        country="KE",
+        gender="female",
+        category="science",
+        knowledge_systems=("scientific", "ilk"),
+        disciplines=("social_sciences",),
+    )
+    pierre = make_stakeholder(
+        session,
+        name="Pierre Dubois",
+        country="FR",
+        gender="male",
+        category="ngo",
+        sector="ngo",
+        knowledge_systems=(),
+        disciplines=("humanities", "economics"),
+    )
     erased = make_stakeholder(session, name="Gone Person", country="BR", with_account=False)
     erased.is_active, erased.erased_at = False, utcnow()
     # A code since retired from the controlled list still counts for the person who chose it.
     session.add(StakeholderAttribute(stakeholder_id=pierre.id, field="discipline", code="retired_code"))
     organisation = make_organisation(session, name="Red de Biodiversidad", country="BR")
-    review = Activity(title="External review of the nexus assessment", activity_type="external_review",
-                      start_date=date(2025, 3, 1))
+    review = Activity(
+        title="External review of the nexus assessment", activity_type="external_review", start_date=date(2025, 3, 1)
+    )
     call = Activity(title="Call for experts", activity_type="call_experts", start_date=date(2026, 1, 10))
     session.add_all([review, call])
     session.commit()
-    session.add_all([
-        Participation(activity_id=review.id, stakeholder_id=wanjiku.id, role="reviewer", comments=12),
-        Participation(activity_id=call.id, stakeholder_id=pierre.id, role="nominated"),
-        Participation(activity_id=call.id, stakeholder_id=pierre.id, role="selected"),
-        Participation(activity_id=review.id, organisation_id=organisation.id, role="reviewer", comments=3),
-    ])
+    session.add_all(
+        [
+            Participation(activity_id=review.id, stakeholder_id=wanjiku.id, role="reviewer", comments=12),
+            Participation(activity_id=call.id, stakeholder_id=pierre.id, role="nominated"),
+            Participation(activity_id=call.id, stakeholder_id=pierre.id, role="selected"),
+            Participation(activity_id=review.id, organisation_id=organisation.id, role="reviewer", comments=3),
+        ]
+    )
     session.commit()
 
     registry = registry_frame(session).set_index("stakeholder_id")
     assert len(registry) == len(session.exec(select(Stakeholder)).all()) == 3
     assert registry.loc[wanjiku.id, ["country", "regional_group", "gender", "category"]].tolist() == [
-        "KE", "AFR", "female", "science"]
+        "KE",
+        "AFR",
+        "female",
+        "science",
+    ]
     assert registry.loc[pierre.id, "regional_group"] == "WEOG"
     assert registry.loc[wanjiku.id, "knowledge_system__ilk"] == 1
     assert registry.loc[pierre.id, "knowledge_system__scientific"] == 0
-    assert registry.loc[pierre.id, ["discipline__humanities", "discipline__economics",
-                                    "discipline__natural_sciences"]].tolist() == [1, 1, 0]
+    assert registry.loc[
+        pierre.id, ["discipline__humanities", "discipline__economics", "discipline__natural_sciences"]
+    ].tolist() == [1, 1, 0]
     assert registry.loc[pierre.id, "discipline__retired_code"] == 1
     # Every code of the list has a column, chosen by someone or not.
     assert "knowledge_system__citizen_science" in registry
@@ -52,7 +75,11 @@ def test_registry_and_participation_frames_hold_the_profile_and_the_records(sess
     assert by_role == {"nominated": 1, "reviewer": 2, "selected": 1}
     reviewer = records[(records["role"] == "reviewer") & records["stakeholder_id"].notna()].iloc[0]
     assert (reviewer["year"], reviewer["comments"], reviewer["regional_group"], reviewer["gender"]) == (
-        2025, 12, "AFR", "female")
+        2025,
+        12,
+        "AFR",
+        "female",
+    )
     org_row = records[records["organisation_id"].notna()].iloc[0]
     assert org_row["stakeholder_id"] is None or str(org_row["stakeholder_id"]) == "<NA>"
     assert (org_row["country"], org_row["regional_group"]) == ("BR", "GRULAC")

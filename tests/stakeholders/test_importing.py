@@ -1,4 +1,5 @@
 """Secretariat imports: CSV and XLSX, preview, all-or-nothing, re-import updates, access."""
+
 from __future__ import annotations
 
 import csv
@@ -70,7 +71,8 @@ def encode(rows, fmt):
 def upload(client, kind, content, name="list.csv"):
     # Encoded in memory: the test client's own temporary file for large bodies is never closed.
     body, _length, boundary = stream_encode_multipart(
-        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False)
+        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False
+    )
     return client.post(IMPORT_URL, data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}")
 
 
@@ -98,8 +100,9 @@ def problems(response) -> list[tuple[str, str, str]]:
     table = re.search(r'<table class="import-problems">.*?</table>', page, re.S)
     if not table:
         return []
-    found = re.findall(r'<tr><th scope="row">(\d+)</th><td>(?:<code>([^<]*)</code>|—)</td><td>([^<]*)</td></tr>',
-                       table.group(0))
+    found = re.findall(
+        r'<tr><th scope="row">(\d+)</th><td>(?:<code>([^<]*)</code>|—)</td><td>([^<]*)</td></tr>', table.group(0)
+    )
     return [(row, unescape(column), unescape(message)) for row, column, message in found]
 
 
@@ -121,20 +124,75 @@ def staff(app, client, session, auth):
     return client
 
 
-STAKEHOLDER_HEADER = ["email", "name", "country", "category", "type", "gender", "sector", "job_title",
-                      "organisation", "organisation_country", "disciplines", "knowledge_systems",
-                      "communication", "preferred_language"]
+STAKEHOLDER_HEADER = [
+    "email",
+    "name",
+    "country",
+    "category",
+    "type",
+    "gender",
+    "sector",
+    "job_title",
+    "organisation",
+    "organisation_country",
+    "disciplines",
+    "knowledge_systems",
+    "communication",
+    "preferred_language",
+]
 
 
 def stakeholder_rows():
     return [
         STAKEHOLDER_HEADER,
-        ["layla@example.org", "ليلى حداد", "LB", "science", "contributor", "female", "academia", "Ecologist",
-         "", "", "natural_sciences;Economics", "Scientific knowledge", "email; webinar", "ar"],
-        ["wang.fang@example.org", "王芳", "CHN", "Policymakers", "end_user", "", "government", "",
-         "", "", "", "", "", "zh"],
-        ["jose@example.org", "José Pérez", "MX", "ngo", "both", "male", "Civil society and NGOs", "",
-         "Red de Biodiversidad", "MX", "", "ilk;citizen_science", "", "Spanish"],
+        [
+            "layla@example.org",
+            "ليلى حداد",
+            "LB",
+            "science",
+            "contributor",
+            "female",
+            "academia",
+            "Ecologist",
+            "",
+            "",
+            "natural_sciences;Economics",
+            "Scientific knowledge",
+            "email; webinar",
+            "ar",
+        ],
+        [
+            "wang.fang@example.org",
+            "王芳",
+            "CHN",
+            "Policymakers",
+            "end_user",
+            "",
+            "government",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "zh",
+        ],
+        [
+            "jose@example.org",
+            "José Pérez",
+            "MX",
+            "ngo",
+            "both",
+            "male",
+            "Civil society and NGOs",
+            "",
+            "Red de Biodiversidad",
+            "MX",
+            "",
+            "ilk;citizen_science",
+            "",
+            "Spanish",
+        ],
     ]
 
 
@@ -145,12 +203,15 @@ def test_reader_reads_csv_with_row_numbers_and_loose_column_names():
     table = read_table(csv_bytes([[" Email ", "NAME"], ["a@example.org", "A"], ["", ""], ["b@example.org", "B"]]))
     assert table.keys == ["email", "name"]
     assert [(r.number, r.get("email"), r.get("name")) for r in table.rows] == [
-        (2, "a@example.org", "A"), (4, "b@example.org", "B")]
+        (2, "a@example.org", "A"),
+        (4, "b@example.org", "B"),
+    ]
 
 
 def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark():
-    table = read_table(csv_bytes([["email", "organisation"], ["a@example.org", "Smith, Jones & Co"]],
-                                 delimiter=";", bom=True))
+    table = read_table(
+        csv_bytes([["email", "organisation"], ["a@example.org", "Smith, Jones & Co"]], delimiter=";", bom=True)
+    )
     assert table.keys == ["email", "organisation"]
     assert table.rows[0].get("organisation") == "Smith, Jones & Co"
 
@@ -169,14 +230,17 @@ def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers():
     assert [(r.number, r.get("activity_id"), r.get("comments")) for r in table.rows] == [(2, "1", "12"), (4, "2", "")]
 
 
-@pytest.mark.parametrize("content", [
-    b"\x00\x01\x02\xff\xfe garbage \x00" * 50,  # binary
-    "name\nRenée".encode("latin-1"),  # not UTF-8
-    b"PK\x03\x04 this is no workbook",  # a damaged zip
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel",  # .xls
-    b"",
-    b"email,name\n",  # column names only
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\x01\x02\xff\xfe garbage \x00" * 50,  # binary
+        "name\nRenée".encode("latin-1"),  # not UTF-8
+        b"PK\x03\x04 this is no workbook",  # a damaged zip
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel",  # .xls
+        b"",
+        b"email,name\n",  # column names only
+    ],
+)
 def test_reader_refuses_what_it_cannot_read(content):
     with pytest.raises(TableError):
         read_table(content)
@@ -193,15 +257,35 @@ def test_reader_refuses_too_many_rows_and_too_large_files(monkeypatch):
 
 # --- organisations ------------------------------------------------------------------------
 
-ORGANISATION_HEADER = ["name", "country", "type", "acronym", "website", "observer_session", "observer_year",
-                       "name_ar", "name_zh", "name_fr"]
+ORGANISATION_HEADER = [
+    "name",
+    "country",
+    "type",
+    "acronym",
+    "website",
+    "observer_session",
+    "observer_year",
+    "name_ar",
+    "name_zh",
+    "name_fr",
+]
 
 
 def organisation_rows():
     return [
         ORGANISATION_HEADER,
-        ["Red de Biodiversidad", "MEX", "NGO or civil society organisation", "RdB", "https://rdb.example.org",
-         "IPBES-11", "2024", "شبكة التنوع البيولوجي", "生物多样性网络", "Réseau de biodiversité"],
+        [
+            "Red de Biodiversidad",
+            "MEX",
+            "NGO or civil society organisation",
+            "RdB",
+            "https://rdb.example.org",
+            "IPBES-11",
+            "2024",
+            "شبكة التنوع البيولوجي",
+            "生物多样性网络",
+            "Réseau de biodiversité",
+        ],
         ["Global Ocean Institute", "", "research", "", "", "", "", "", "", ""],
     ]
 
@@ -213,8 +297,10 @@ def test_organisations_import_and_reimport_updates(staff, session, fmt):
     session.expire_all()
     network = session.exec(select(Organisation).where(Organisation.name == "Red de Biodiversidad")).one()
     assert (network.country, network.org_type, network.status, network.acronym) == ("MX", "ngo", "approved", "RdB")
-    names = {n.language: n.name for n in session.exec(
-        select(OrganisationName).where(OrganisationName.organisation_id == network.id))}
+    names = {
+        n.language: n.name
+        for n in session.exec(select(OrganisationName).where(OrganisationName.organisation_id == network.id))
+    }
     assert names == {"ar": "شبكة التنوع البيولوجي", "zh": "生物多样性网络", "fr": "Réseau de biodiversité"}
     admission = session.exec(select(ObserverAdmission).where(ObserverAdmission.organisation_id == network.id)).one()
     assert (admission.plenary_session, admission.year) == ("IPBES-11", 2024)
@@ -222,8 +308,10 @@ def test_organisations_import_and_reimport_updates(staff, session, fmt):
     assert institute.country is None and institute.status == "approved"
 
     # Same organisation, other case and no accents: an update, not a duplicate.
-    rows = [ORGANISATION_HEADER, ["RED DE BIODIVERSIDÁD", "mx", "ngo", "", "https://new.example.org",
-                                  "IPBES-12", "2025", "", "", ""]]
+    rows = [
+        ORGANISATION_HEADER,
+        ["RED DE BIODIVERSIDÁD", "mx", "ngo", "", "https://new.example.org", "IPBES-12", "2025", "", "", ""],
+    ]
     done = import_rows(staff, "organisations", rows, fmt)
     assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "1")
     assert count(session, Organisation) == 2
@@ -249,11 +337,22 @@ def test_stakeholders_import_creates_accounts_without_password(staff, session, f
     assert not passwords.verify_password(layla.password_hash, "!")
     profile = session.exec(select(Stakeholder).where(Stakeholder.user_id == layla.id)).one()
     assert (profile.country, profile.category, profile.gender, profile.preferred_language) == (
-        "LB", "science", "female", "ar")
-    chosen = {(a.field, a.code) for a in session.exec(
-        select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == profile.id))}
-    assert chosen == {("discipline", "natural_sciences"), ("discipline", "economics"),
-                      ("knowledge_system", "scientific"), ("communication", "email"), ("communication", "webinar")}
+        "LB",
+        "science",
+        "female",
+        "ar",
+    )
+    chosen = {
+        (a.field, a.code)
+        for a in session.exec(select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id == profile.id))
+    }
+    assert chosen == {
+        ("discipline", "natural_sciences"),
+        ("discipline", "economics"),
+        ("knowledge_system", "scientific"),
+        ("communication", "email"),
+        ("communication", "webinar"),
+    }
     consents = session.exec(select(ConsentRecord).where(ConsentRecord.stakeholder_id == profile.id)).all()
     assert [(c.kind, c.granted) for c in consents] == [("data_processing", True)]
     assert not (profile.public_listing or profile.share_with_focal_point or profile.mailing_list)
@@ -261,18 +360,26 @@ def test_stakeholders_import_creates_accounts_without_password(staff, session, f
     wang = session.exec(select(User).where(User.email == "wang.fang@example.org")).one()
     assert wang.name == "王芳"
     assert session.exec(select(Stakeholder.country).where(Stakeholder.user_id == wang.id)).one() == "CN"
-    jose = session.exec(select(Stakeholder).join(User, User.id == Stakeholder.user_id)
-                        .where(User.email == "jose@example.org")).one()
+    jose = session.exec(
+        select(Stakeholder).join(User, User.id == Stakeholder.user_id).where(User.email == "jose@example.org")
+    ).one()
     assert (jose.organisation_id, jose.sector, jose.stakeholder_type, jose.preferred_language) == (
-        network.id, "ngo", "both", "es")
+        network.id,
+        "ngo",
+        "both",
+        "es",
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_stakeholders_reimport_matches_email_in_any_case(staff, session, fmt):
-    existing = make_stakeholder(session, name="Wanjiku Otieno", email="wanjiku@example.org", country="KE",
-                                public_listing=True)
-    rows = [["Email", "Name", "Country", "Category", "Job_title"],
-            ["WANJIKU@Example.org", "Wanjiku Otieno-Kamau", "KEN", "practitioner", "Forest officer"]]
+    existing = make_stakeholder(
+        session, name="Wanjiku Otieno", email="wanjiku@example.org", country="KE", public_listing=True
+    )
+    rows = [
+        ["Email", "Name", "Country", "Category", "Job_title"],
+        ["WANJIKU@Example.org", "Wanjiku Otieno-Kamau", "KEN", "practitioner", "Forest officer"],
+    ]
     done = import_rows(staff, "stakeholders", rows, fmt)
     assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "1")
     assert count(session, Stakeholder) == 1 and count(session, User) == 2  # the staff account and Wanjiku
@@ -301,8 +408,10 @@ def test_an_imported_person_claims_the_account_with_forgot_password(staff, clien
     auth.logout()
     client.post("/account/forgot", data={"email": "layla@example.org"})
     link = next(link for link in outbox_links(session, "layla@example.org") if "/reset/" in link)
-    client.post(link.replace("http://localhost", ""), data={"password": "olive trees by the sea",
-                                                            "confirm": "olive trees by the sea"})
+    client.post(
+        link.replace("http://localhost", ""),
+        data={"password": "olive trees by the sea", "confirm": "olive trees by the sea"},
+    )
     session.expire_all()
     user = session.exec(select(User).where(User.email == "layla@example.org")).one()
     assert user.email_verified_at is not None
@@ -317,17 +426,21 @@ def test_participation_import_and_reimport_updates_comments(staff, session, fmt)
     review = make_activity(session)
     person = make_stakeholder(session, email="reviewer@example.org")
     organisation = make_organisation(session, name="Institut de la biodiversité", country="FR")
-    rows = [["activity_id", "email", "organisation", "organisation_country", "role", "comments"],
-            [str(review.id), "Reviewer@example.org", "", "", "reviewer", "12"],
-            [str(review.id), "", "institut de la biodiversite", "FRA", "Input submitted", ""],
-            [str(review.id), "reviewer@example.org", "", "", "participant", ""]]
+    rows = [
+        ["activity_id", "email", "organisation", "organisation_country", "role", "comments"],
+        [str(review.id), "Reviewer@example.org", "", "", "reviewer", "12"],
+        [str(review.id), "", "institut de la biodiversite", "FRA", "Input submitted", ""],
+        [str(review.id), "reviewer@example.org", "", "", "participant", ""],
+    ]
     done = import_rows(staff, "participation", rows, fmt)
     assert summary(done)["New records"] == "3"
     session.expire_all()
     records = session.exec(select(Participation).order_by(Participation.id)).all()
     assert [(r.stakeholder_id, r.organisation_id, r.role, r.comments) for r in records] == [
-        (person.id, None, "reviewer", 12), (None, organisation.id, "input_submitted", None),
-        (person.id, None, "participant", None)]
+        (person.id, None, "reviewer", 12),
+        (None, organisation.id, "input_submitted", None),
+        (person.id, None, "participant", None),
+    ]
 
     rows[1][5] = "15"
     done = import_rows(staff, "participation", rows, fmt)
@@ -371,14 +484,18 @@ def test_one_bad_row_is_named_and_nothing_is_imported(staff, session, case, fmt)
         activity = make_activity(session)
         make_stakeholder(session, email="one@example.org", name="One Person")
         make_stakeholder(session, email="two@example.org", name="Two Person")
-        rows = [["activity_id", "email", "organisation", "organisation_country", "role", "comments"],
-                [str(activity.id), "one@example.org", "", "", "participant", ""],
-                [str(activity.id), "two@example.org", "", "", "participant", ""],
-                [str(activity.id), "", "Red de Biodiversidad", "MX", "participant", ""]]
+        rows = [
+            ["activity_id", "email", "organisation", "organisation_country", "role", "comments"],
+            [str(activity.id), "one@example.org", "", "", "participant", ""],
+            [str(activity.id), "two@example.org", "", "", "participant", ""],
+            [str(activity.id), "", "Red de Biodiversidad", "MX", "participant", ""],
+        ]
     for name, value in changes.items():
         rows[2][rows[0].index(name)] = value
-    before = {model: count(session, model) for model in (User, Stakeholder, Organisation, Participation,
-                                                         ConsentRecord, AuditEvent)}
+    before = {
+        model: count(session, model)
+        for model in (User, Stakeholder, Organisation, Participation, ConsentRecord, AuditEvent)
+    }
     content, name = encode(rows, fmt)
     response = upload(staff, kind, content, name)
     assert response.status_code == 200
@@ -456,14 +573,23 @@ def test_confirm_is_audited_and_the_upload_deleted(staff, session, app):
     # The upload waits in the database, where any app process can read it, not on one machine's disk.
     pending = session.exec(select(PendingImport)).one()
     assert (pending.token, pending.kind, pending.filename, pending.content) == (
-        token, "stakeholders", "observers 2026.csv", content)
+        token,
+        "stakeholders",
+        "observers 2026.csv",
+        content,
+    )
     assert pending.uploaded_by_id == session.exec(select(User.id).where(User.email == STAFF)).one()
     assert count(session, Stakeholder) == 0  # the preview writes nothing
     staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"})
     assert count(session, PendingImport) == 0
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "registry.import")).one()
-    assert event.details == {"kind": "stakeholders", "file_name": "observers 2026.csv", "rows": 1,
-                             "created": 1, "updated": 0}
+    assert event.details == {
+        "kind": "stakeholders",
+        "file_name": "observers 2026.csv",
+        "rows": 1,
+        "created": 1,
+        "updated": 0,
+    }
     assert event.actor_id == session.exec(select(User.id).where(User.email == STAFF)).one()
     again = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
     assert "no longer waiting for confirmation" in again.get_data(as_text=True)
@@ -582,14 +708,17 @@ def test_confirm_checks_the_file_again_against_the_registry(staff, session):
 
 
 def test_cell_values_are_shown_as_text(staff, session):
-    rows = [["email", "name", "country", "category"],
-            ["a@example.org", "<script>alert(1)</script>", "<b>KE</b>", "science"]]
+    rows = [
+        ["email", "name", "country", "category"],
+        ["a@example.org", "<script>alert(1)</script>", "<b>KE</b>", "science"],
+    ]
     page = upload(staff, "stakeholders", csv_bytes(rows)).get_data(as_text=True)
     assert "<script>alert" not in page and "<b>KE" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;KE&lt;/b&gt; is not a recorded country." in page
-    page = upload(staff, "stakeholders", csv_bytes([["<i>email", "<i>email "], ["a", "b"]]), "<b>x</b>.csv") \
-        .get_data(as_text=True)
+    page = upload(staff, "stakeholders", csv_bytes([["<i>email", "<i>email "], ["a", "b"]]), "<b>x</b>.csv").get_data(
+        as_text=True
+    )
     assert "The column &lt;i&gt;email appears twice" in page and "<i>email" not in page
     rows[1][2] = "KE"
     content = csv_bytes(rows)

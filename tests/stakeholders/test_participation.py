@@ -1,5 +1,6 @@
 """Engagement activities and participation records: secretariat pages, a stakeholder's own
 history, and the summary the participation indicator reads."""
+
 import re
 from datetime import date
 
@@ -14,18 +15,31 @@ from tests.factories import make_organisation, make_stakeholder, make_user
 STAFF = "secretariat@example.org"
 
 
-def make_activity(session, *, title="External review of the nexus assessment", activity_type="external_review",
-                  start=date(2025, 3, 1), end=None, deliverable="Nexus assessment"):
-    activity = Activity(title=title, activity_type=activity_type, start_date=start, end_date=end,
-                        deliverable=deliverable)
+def make_activity(
+    session,
+    *,
+    title="External review of the nexus assessment",
+    activity_type="external_review",
+    start=date(2025, 3, 1),
+    end=None,
+    deliverable="Nexus assessment",
+):
+    activity = Activity(
+        title=title, activity_type=activity_type, start_date=start, end_date=end, deliverable=deliverable
+    )
     session.add(activity)
     session.commit()
     return activity
 
 
 def make_participation(session, activity, *, stakeholder=None, organisation=None, role="participant", comments=None):
-    record = Participation(activity_id=activity.id, stakeholder_id=stakeholder.id if stakeholder else None,
-                           organisation_id=organisation.id if organisation else None, role=role, comments=comments)
+    record = Participation(
+        activity_id=activity.id,
+        stakeholder_id=stakeholder.id if stakeholder else None,
+        organisation_id=organisation.id if organisation else None,
+        role=role,
+        comments=comments,
+    )
     session.add(record)
     session.commit()
     return record
@@ -45,8 +59,11 @@ def count(session, model) -> int:
 
 def actions(session) -> list[str]:
     session.expire_all()
-    return [action for action in session.exec(select(AuditEvent.action).order_by(AuditEvent.id))
-            if not action.startswith("login.")]
+    return [
+        action
+        for action in session.exec(select(AuditEvent.action).order_by(AuditEvent.id))
+        if not action.startswith("login.")
+    ]
 
 
 def field_error(page: str, field: str) -> str:
@@ -55,8 +72,14 @@ def field_error(page: str, field: str) -> str:
     return match.group(1).strip() if match else ""
 
 
-ACTIVITY_FORM = {"title": "Call for fellows 2026", "activity_type": "call_fellows", "start_date": "2026-02-01",
-                 "end_date": "2026-04-30", "deliverable": "Fellowship programme", "description": "Second phase."}
+ACTIVITY_FORM = {
+    "title": "Call for fellows 2026",
+    "activity_type": "call_fellows",
+    "start_date": "2026-02-01",
+    "end_date": "2026-04-30",
+    "deliverable": "Fellowship programme",
+    "description": "Second phase.",
+}
 
 
 # --- activities --------------------------------------------------------------------------
@@ -66,19 +89,36 @@ def test_secretariat_creates_and_edits_an_activity(client, session, staff):
     response = client.post("/staff/activities/new", data=ACTIVITY_FORM)
     activity = session.exec(select(Activity)).one()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/activities/{activity.id}")
-    assert (activity.title, activity.activity_type, activity.start_date, activity.end_date, activity.deliverable,
-            activity.description) == ("Call for fellows 2026", "call_fellows", date(2026, 2, 1), date(2026, 4, 30),
-                                      "Fellowship programme", "Second phase.")
+    assert (
+        activity.title,
+        activity.activity_type,
+        activity.start_date,
+        activity.end_date,
+        activity.deliverable,
+        activity.description,
+    ) == (
+        "Call for fellows 2026",
+        "call_fellows",
+        date(2026, 2, 1),
+        date(2026, 4, 30),
+        "Fellowship programme",
+        "Second phase.",
+    )
 
     form = client.get(f"/staff/activities/{activity.id}/edit").get_data(as_text=True)
     assert 'value="Call for fellows 2026"' in form and 'value="2026-02-01"' in form
 
-    client.post(f"/staff/activities/{activity.id}/edit", data={
-        **ACTIVITY_FORM, "title": "Call for fellows, 2026", "end_date": "", "deliverable": "Nexus assessment"})
+    client.post(
+        f"/staff/activities/{activity.id}/edit",
+        data={**ACTIVITY_FORM, "title": "Call for fellows, 2026", "end_date": "", "deliverable": "Nexus assessment"},
+    )
     session.expire_all()
     activity = session.get(Activity, activity.id)
-    assert (activity.title, activity.end_date, activity.deliverable) == ("Call for fellows, 2026", None,
-                                                                         "Nexus assessment")
+    assert (activity.title, activity.end_date, activity.deliverable) == (
+        "Call for fellows, 2026",
+        None,
+        "Nexus assessment",
+    )
     assert actions(session) == ["activity.created", "activity.edited"]
 
 
@@ -91,31 +131,41 @@ def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, sess
     assert count(session, Activity) == 0
 
     activity = make_activity(session, start=date(2025, 3, 1))
-    page = client.post(f"/staff/activities/{activity.id}/edit", data={
-        **ACTIVITY_FORM, "start_date": "2025-03-01", "end_date": "2025-02-28"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/activities/{activity.id}/edit",
+        data={**ACTIVITY_FORM, "start_date": "2025-03-01", "end_date": "2025-02-28"},
+    ).get_data(as_text=True)
     assert field_error(page, "end_date") == "The end date cannot be before the start date."
     session.expire_all()
     assert session.get(Activity, activity.id).title == "External review of the nexus assessment"  # unchanged
 
 
 def test_missing_title_type_or_start_date_is_named(client, session, staff):
-    page = client.post("/staff/activities/new", data={
-        "title": "", "activity_type": "", "start_date": "", "deliverable": "Nexus assessment"}).get_data(as_text=True)
+    page = client.post(
+        "/staff/activities/new",
+        data={"title": "", "activity_type": "", "start_date": "", "deliverable": "Nexus assessment"},
+    ).get_data(as_text=True)
     assert field_error(page, "title") and field_error(page, "activity_type") and field_error(page, "start_date")
     assert 'value="Nexus assessment"' in page
-    page = client.post("/staff/activities/new", data={**ACTIVITY_FORM, "activity_type": "picnic"}).get_data(as_text=True)
+    page = client.post("/staff/activities/new", data={**ACTIVITY_FORM, "activity_type": "picnic"}).get_data(
+        as_text=True
+    )
     assert field_error(page, "activity_type")
     assert count(session, Activity) == 0
 
 
 def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, staff):
-    fellows = make_activity(session, title="Call for fellows 2025", activity_type="call_fellows", start=date(2025, 1, 10))
+    fellows = make_activity(
+        session, title="Call for fellows 2025", activity_type="call_fellows", start=date(2025, 1, 10)
+    )
     review = make_activity(session, title="Review of the nexus assessment", start=date(2025, 6, 2))
-    day = make_activity(session, title="Stakeholder day before IPBES-12", activity_type="stakeholder_day",
-                        start=date(2026, 1, 20))
+    day = make_activity(
+        session, title="Stakeholder day before IPBES-12", activity_type="stakeholder_day", start=date(2026, 1, 20)
+    )
     for number in range(3):
-        make_participation(session, fellows, role="nominated",
-                           stakeholder=make_stakeholder(session, name=f"Nominee {number}"))
+        make_participation(
+            session, fellows, role="nominated", stakeholder=make_stakeholder(session, name=f"Nominee {number}")
+        )
     make_participation(session, fellows, role="selected", stakeholder=make_stakeholder(session, name="Fellow One"))
 
     page = client.get("/staff/activities").get_data(as_text=True)
@@ -141,11 +191,17 @@ def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, sessio
 def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, staff):
     activity = make_activity(session, activity_type="call_fellows", title="Call for fellows 2026")
     person = make_stakeholder(session, name="Amina Diallo", email="amina@example.org", country="SN")
-    response = client.post(f"/staff/activities/{activity.id}", data={"email": "  Amina@Example.org ", "role": "nominated"})
+    response = client.post(
+        f"/staff/activities/{activity.id}", data={"email": "  Amina@Example.org ", "role": "nominated"}
+    )
     assert response.status_code == 302
     record = session.exec(select(Participation)).one()
     assert (record.stakeholder_id, record.organisation_id, record.role, record.comments) == (
-        person.id, None, "nominated", None)
+        person.id,
+        None,
+        "nominated",
+        None,
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The participation is recorded." in page and "Amina Diallo" in page
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "participation.added")).one()
@@ -159,14 +215,17 @@ def test_linking_an_approved_organisation(client, session, staff):
     form = client.get(f"/staff/activities/{activity.id}").get_data(as_text=True)
     assert "Red Andina de Biodiversidad (Peru)" in form and "Pending Network" not in form
 
-    client.post(f"/staff/activities/{activity.id}", data={"organisation": str(organisation.id), "role": "input_submitted"})
+    client.post(
+        f"/staff/activities/{activity.id}", data={"organisation": str(organisation.id), "role": "input_submitted"}
+    )
     record = session.exec(select(Participation)).one()
     assert (record.organisation_id, record.stakeholder_id, record.role) == (organisation.id, None, "input_submitted")
     page = client.get(f"/staff/activities/{activity.id}").get_data(as_text=True)
     assert "Input submitted" in page and "Red Andina de Biodiversidad</a>" in page
 
-    page = client.post(f"/staff/activities/{activity.id}", data={
-        "organisation": str(pending.id), "role": "input_submitted"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/activities/{activity.id}", data={"organisation": str(pending.id), "role": "input_submitted"}
+    ).get_data(as_text=True)
     assert field_error(page, "organisation") == "Choose an approved organisation."
     assert count(session, Participation) == 1
 
@@ -178,8 +237,10 @@ def test_exactly_one_party_per_record(client, session, staff):
     neither = client.post(f"/staff/activities/{activity.id}", data={"role": "participant"}).get_data(as_text=True)
     assert field_error(neither, "email") == "Give either a stakeholder or an organisation, not both."
     assert field_error(neither, "organisation") == "Give either a stakeholder or an organisation, not both."
-    both = client.post(f"/staff/activities/{activity.id}", data={
-        "email": "amina@example.org", "organisation": str(organisation.id), "role": "participant"}).get_data(as_text=True)
+    both = client.post(
+        f"/staff/activities/{activity.id}",
+        data={"email": "amina@example.org", "organisation": str(organisation.id), "role": "participant"},
+    ).get_data(as_text=True)
     assert "Give either a stakeholder or an organisation, not both." in field_error(both, "organisation")
     assert 'value="amina@example.org"' in both and f'<option selected value="{organisation.id}"' in both
     assert count(session, Participation) == 0
@@ -189,7 +250,9 @@ def test_an_unknown_email_is_named_and_kept(client, session, staff):
     activity = make_activity(session)
     make_user(session, email="no.profile@example.org")  # an account without a stakeholder profile
     for email in ("nobody@example.org", "no.profile@example.org"):
-        page = client.post(f"/staff/activities/{activity.id}", data={"email": email, "role": "speaker"}).get_data(as_text=True)
+        page = client.post(f"/staff/activities/{activity.id}", data={"email": email, "role": "speaker"}).get_data(
+            as_text=True
+        )
         assert field_error(page, "email") == "No stakeholder profile uses this email address."
         assert f'value="{email}"' in page and '<option selected value="speaker"' in page
     assert count(session, Participation) == 0
@@ -198,9 +261,12 @@ def test_an_unknown_email_is_named_and_kept(client, session, staff):
 def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, staff):
     activity = make_activity(session)
     person = make_stakeholder(session, name="Olga Petrova", email="olga@example.org", country="PL")
-    client.post(f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "5"})
-    response = client.post(f"/staff/activities/{activity.id}", data={
-        "email": "olga@example.org", "role": "reviewer", "comments": "12"})
+    client.post(
+        f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "5"}
+    )
+    response = client.post(
+        f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "12"}
+    )
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "This party already had this role: the record is updated." in page
     session.expire_all()
@@ -217,15 +283,18 @@ def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, s
 def test_comments_are_refused_for_other_roles_and_below_zero(client, session, staff):
     activity = make_activity(session)
     make_stakeholder(session, name="Olga Petrova", email="olga@example.org")
-    page = client.post(f"/staff/activities/{activity.id}", data={
-        "email": "olga@example.org", "role": "nominated", "comments": "3"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "nominated", "comments": "3"}
+    ).get_data(as_text=True)
     assert field_error(page, "comments") == "Only reviewers have a number of comments."
     assert 'value="3"' in page
-    page = client.post(f"/staff/activities/{activity.id}", data={
-        "email": "olga@example.org", "role": "reviewer", "comments": "-1"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "-1"}
+    ).get_data(as_text=True)
     assert field_error(page, "comments")
-    page = client.post(f"/staff/activities/{activity.id}", data={
-        "email": "olga@example.org", "role": "reviewer", "comments": "many"}).get_data(as_text=True)
+    page = client.post(
+        f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "many"}
+    ).get_data(as_text=True)
     assert field_error(page, "comments")
     assert count(session, Participation) == 0
 
@@ -270,10 +339,16 @@ def test_a_stakeholder_sees_their_own_history_only(client, session, auth):
     me = make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
     other = make_stakeholder(session, name="Olga Petrova", email="olga@example.org")
     organisation = make_organisation(session)
-    old = make_activity(session, title="Webinar on scenarios", activity_type="webinar", start=date(2024, 5, 3),
-                        deliverable="")
-    new = make_activity(session, title="Call for fellows 2026", activity_type="call_fellows", start=date(2026, 2, 1),
-                        deliverable="Fellowship programme")
+    old = make_activity(
+        session, title="Webinar on scenarios", activity_type="webinar", start=date(2024, 5, 3), deliverable=""
+    )
+    new = make_activity(
+        session,
+        title="Call for fellows 2026",
+        activity_type="call_fellows",
+        start=date(2026, 2, 1),
+        deliverable="Fellowship programme",
+    )
     theirs = make_activity(session, title="Dialogue with focal points", activity_type="dialogue")
     review = make_activity(session, title="Review of the nexus assessment", start=date(2025, 3, 1))
     make_participation(session, old, stakeholder=me, role="speaker")
@@ -284,8 +359,11 @@ def test_a_stakeholder_sees_their_own_history_only(client, session, auth):
 
     auth.login("amina@example.org")
     page = client.get("/account/participation").get_data(as_text=True)
-    assert page.index("Call for fellows 2026") < page.index("Review of the nexus assessment") < page.index(
-        "Webinar on scenarios")  # newest first
+    assert (
+        page.index("Call for fellows 2026")
+        < page.index("Review of the nexus assessment")
+        < page.index("Webinar on scenarios")
+    )  # newest first
     assert "Nominated" in page and "Speaker" in page and "Reviewer" in page and "(1 comment)" in page
     assert "Feb 1, 2026" in page and "Fellowship programme" in page
     assert "Dialogue with focal points" not in page
@@ -330,8 +408,11 @@ def test_staff_pages_refuse_other_roles(client, session, auth, role):
     make_user(session, email="someone@example.org", role=role, country="KE" if role == "focal_point" else None)
     auth.login("someone@example.org")
     for method, url in STAFF_URLS:
-        response = client.open(url.format(activity=activity.id, record=record.id), method=method,
-                               data={**ACTIVITY_FORM, "organisation": "", "role": "participant"})
+        response = client.open(
+            url.format(activity=activity.id, record=record.id),
+            method=method,
+            data={**ACTIVITY_FORM, "organisation": "", "role": "participant"},
+        )
         assert response.status_code == 403, f"{method} {url}"
     assert count(session, Participation) == 1 and count(session, Activity) == 1
 
@@ -359,17 +440,21 @@ def test_add_participation_validates_and_upserts(session):
     activity = make_activity(session)
     person = make_stakeholder(session, name="Olga Petrova")
     organisation = make_organisation(session)
-    first, created = service.add_participation(session=session, activity=activity, stakeholder_id=person.id,
-                                               role="reviewer", comments=3, actor_id=None)
+    first, created = service.add_participation(
+        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", comments=3, actor_id=None
+    )
     assert created
-    again, created = service.add_participation(session=session, activity=activity, stakeholder_id=person.id,
-                                               role="reviewer", actor_id=None)
+    again, created = service.add_participation(
+        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", actor_id=None
+    )
     assert not created and again.id == first.id and again.comments == 3  # no number given: kept
-    again, _created = service.add_participation(session=session, activity=activity, stakeholder_id=person.id,
-                                                role="reviewer", comments=0, actor_id=None)
+    again, _created = service.add_participation(
+        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", comments=0, actor_id=None
+    )
     assert again.comments == 0
-    service.add_participation(session=session, activity=activity, organisation_id=organisation.id, role="reviewer",
-                              comments=9, actor_id=None)
+    service.add_participation(
+        session=session, activity=activity, organisation_id=organisation.id, role="reviewer", comments=9, actor_id=None
+    )
     assert count(session, Participation) == 2
 
     bad = [
@@ -397,8 +482,11 @@ def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
         service.upsert_participation(session, activity=activity, **row)
     session.commit()
     assert count(session, Participation) == 3
-    problems = service.activity_problems(service.ActivityData(
-        title="", activity_type="call_experts", start_date=date(2026, 5, 1), end_date=date(2026, 4, 1)))
+    problems = service.activity_problems(
+        service.ActivityData(
+            title="", activity_type="call_experts", start_date=date(2026, 5, 1), end_date=date(2026, 4, 1)
+        )
+    )
     assert [name for name, _message in problems] == ["title", "end_date"]
 
 
@@ -424,5 +512,7 @@ def test_participation_summary_counts_records_and_comments_by_year_type_and_role
     ]
     assert service.participation_summary(session, year=2026) == [(2026, "external_review", "reviewer", 1, 4)]
     assert [r.role for r in service.participation_summary(session, activity_type="call_fellows")] == [
-        "nominated", "selected"]
+        "nominated",
+        "selected",
+    ]
     assert service.activity_years(session) == [2026, 2025]

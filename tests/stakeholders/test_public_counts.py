@@ -1,4 +1,5 @@
 """The public register's counts are cached, and no write through the app leaves a stale one."""
+
 from __future__ import annotations
 
 import re
@@ -85,8 +86,10 @@ def test_processes_sharing_redis_see_each_others_changes(database_url, redis_url
         make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
         reader, writer = two.test_client(), one.test_client()
         assert shown_count(reader, "?q=amina") == 1
-        assert writer.post("/account/login", data={"email": "amina@example.org", "password": DEFAULT_PASSWORD}
-                           ).status_code == 302
+        assert (
+            writer.post("/account/login", data={"email": "amina@example.org", "password": DEFAULT_PASSWORD}).status_code
+            == 302
+        )
         # Listing withdrawn (an empty form would leave every choice as it was).
         assert writer.post("/account/consents", data={"mailing_list": "y"}).status_code == 302
         assert shown_count(reader, "?q=amina") == 0

@@ -1,8 +1,9 @@
 """The public register, public organisation pages and the public list of national focal points."""
+
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -45,8 +46,14 @@ def test_only_consenting_active_people_of_approved_organisations_appear(client, 
     assert _listed(response) == ["Listed Alone", "Listed Member"]
     page = _text(response)
     assert "2 stakeholders" in page
-    for hidden in ("Did Not Consent", "Waiting Member", "Refused Member", "Switched Off",
-                   "Pending Institute", "Rejected Institute"):
+    for hidden in (
+        "Did Not Consent",
+        "Waiting Member",
+        "Refused Member",
+        "Switched Off",
+        "Pending Institute",
+        "Rejected Institute",
+    ):
         assert hidden not in page
 
 
@@ -63,9 +70,15 @@ def test_withdrawing_consent_removes_a_person(client, session):
 def test_no_contact_detail_ever_appears(client, session):
     organisation = make_organisation(session, name="Contact Test Institute", country="FR")
     people = [
-        make_stakeholder(session, name=f"Person {n}", email=f"secret.address.{n}@example.org",
-                         phone=f"+33 6 12 34 56 {n:02d}", organisation=organisation if n % 2 else None,
-                         share_with_focal_point=True, communication=("email", "phone"))
+        make_stakeholder(
+            session,
+            name=f"Person {n}",
+            email=f"secret.address.{n}@example.org",
+            phone=f"+33 6 12 34 56 {n:02d}",
+            organisation=organisation if n % 2 else None,
+            share_with_focal_point=True,
+            communication=("email", "phone"),
+        )
         for n in range(6)
     ]
     pages = [
@@ -97,12 +110,30 @@ def test_search_by_name_and_by_organisation(client, session):
 
 
 def test_each_filter_narrows_the_list(client, session):
-    make_stakeholder(session, name="Kenyan Scientist", country="KE", category="science",
-                     stakeholder_type="contributor", knowledge_systems=("scientific",))
-    make_stakeholder(session, name="French Holder", country="FR", category="ilk",
-                     stakeholder_type="end_user", knowledge_systems=("ilk",))
-    make_stakeholder(session, name="Peruvian Practitioner", country="PE", category="practitioner",
-                     stakeholder_type="both", knowledge_systems=("practitioner", "citizen_science"))
+    make_stakeholder(
+        session,
+        name="Kenyan Scientist",
+        country="KE",
+        category="science",
+        stakeholder_type="contributor",
+        knowledge_systems=("scientific",),
+    )
+    make_stakeholder(
+        session,
+        name="French Holder",
+        country="FR",
+        category="ilk",
+        stakeholder_type="end_user",
+        knowledge_systems=("ilk",),
+    )
+    make_stakeholder(
+        session,
+        name="Peruvian Practitioner",
+        country="PE",
+        category="practitioner",
+        stakeholder_type="both",
+        knowledge_systems=("practitioner", "citizen_science"),
+    )
     assert _listed(client.get("/registry/?country=KE")) == ["Kenyan Scientist"]
     assert _listed(client.get("/registry/?region=WEOG")) == ["French Holder"]
     assert _listed(client.get("/registry/?region=GRULAC")) == ["Peruvian Practitioner"]
@@ -172,11 +203,15 @@ def test_organisation_names_link_to_their_page_in_the_readers_language(client, s
 
 
 def test_organisation_page_shows_its_facts_and_only_public_members(client, session):
-    organisation = make_organisation(session, name="Biodiversity Research Institute", acronym="BRI",
-                                     country="KE", org_type="research")
+    organisation = make_organisation(
+        session, name="Biodiversity Research Institute", acronym="BRI", country="KE", org_type="research"
+    )
     organisation.website = "https://bri.example.org"
-    session.add(OrganisationName(organisation_id=organisation.id, language="es",
-                                 name="Instituto de Investigación sobre Biodiversidad"))
+    session.add(
+        OrganisationName(
+            organisation_id=organisation.id, language="es", name="Instituto de Investigación sobre Biodiversidad"
+        )
+    )
     session.add(ObserverAdmission(organisation_id=organisation.id, plenary_session="IPBES-10", year=2023))
     session.commit()
     other = make_organisation(session, name="Other Body")
@@ -240,27 +275,56 @@ def _assign(session, *, email, name, country, kind="primary", ministry="", start
         user.is_active = False
         session.add(user)
     today = utcnow().date()
-    session.add(FocalPointAssignment(user_id=user.id, country=country, kind=kind, ministry=ministry,
-                                     start_date=start or today - timedelta(days=30), end_date=end))
+    session.add(
+        FocalPointAssignment(
+            user_id=user.id,
+            country=country,
+            kind=kind,
+            ministry=ministry,
+            start_date=start or today - timedelta(days=30),
+            end_date=end,
+        )
+    )
     session.commit()
     return user
 
 
 def test_focal_point_list_shows_only_assignments_in_force(client, session):
     today = utcnow().date()
-    _assign(session, email="current.ke@gov.example", name="Grace Wanjiru", country="KE",
-            ministry="Ministry of Environment")
-    _assign(session, email="alternate.ke@gov.example", name="Peter Kamau", country="KE", kind="alternate",
-            ministry="Kenya Wildlife Service", end=today)
+    _assign(
+        session, email="current.ke@gov.example", name="Grace Wanjiru", country="KE", ministry="Ministry of Environment"
+    )
+    _assign(
+        session,
+        email="alternate.ke@gov.example",
+        name="Peter Kamau",
+        country="KE",
+        kind="alternate",
+        ministry="Kenya Wildlife Service",
+        end=today,
+    )
     _assign(session, email="ended.ke@gov.example", name="Former Focal", country="KE", end=today - timedelta(days=1))
     _assign(session, email="future.de@gov.example", name="Future Focal", country="DE", start=today + timedelta(days=1))
-    _assign(session, email="current.de@gov.example", name="Hans Müller", country="DE",
-            ministry="Bundesministerium für Umwelt")
+    _assign(
+        session,
+        email="current.de@gov.example",
+        name="Hans Müller",
+        country="DE",
+        ministry="Bundesministerium für Umwelt",
+    )
     _assign(session, email="blocked.fr@gov.example", name="Blocked Account", country="FR", active=False)
 
     page = _text(client.get("/focal-points"))
-    for shown in ("Grace Wanjiru", "Ministry of Environment", "Peter Kamau", "Kenya Wildlife Service",
-                  "Hans Müller", "Bundesministerium für Umwelt", "Primary focal point", "Alternate focal point"):
+    for shown in (
+        "Grace Wanjiru",
+        "Ministry of Environment",
+        "Peter Kamau",
+        "Kenya Wildlife Service",
+        "Hans Müller",
+        "Bundesministerium für Umwelt",
+        "Primary focal point",
+        "Alternate focal point",
+    ):
         assert shown in page
     for hidden in ("Former Focal", "Future Focal", "Blocked Account", "France", "@gov.example"):
         assert hidden not in page

@@ -29,7 +29,7 @@ def test_list_filters_and_status(client, session, secretariat):
 
 
 def test_export_is_filtered_and_formula_safe(client, session, secretariat):
-    make_stakeholder(session, name="=HYPERLINK(\"http://x\")", email="f@example.org", country="FR")
+    make_stakeholder(session, name='=HYPERLINK("http://x")', email="f@example.org", country="FR")
     make_stakeholder(session, name="Kofi Boateng", country="GH")
     response = client.get("/staff/registry/stakeholders/export.csv?country=FR")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
@@ -38,15 +38,23 @@ def test_export_is_filtered_and_formula_safe(client, session, secretariat):
     response = client.get("/staff/registry/stakeholders/export.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     names = [row[1].value for row in sheet.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://x\")" in names and all(c.data_type == "s" for c in sheet["B"][1:])
+    assert '\'=HYPERLINK("http://x")' in names and all(c.data_type == "s" for c in sheet["B"][1:])
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "registry.export")).first() is not None
 
 
 def test_edit_deactivate_and_reactivate(client, session, secretariat, app):
     record = make_stakeholder(session, name="Kofi Boateng", email="kofi@example.org", country="GH")
-    response = client.post(f"/staff/registry/stakeholders/{record.id}", data={
-        "name": "Kofi A. Boateng", "country": "GH", "category": "business", "stakeholder_type": "end_user",
-        "gender": "male", "sector": "finance"})
+    response = client.post(
+        f"/staff/registry/stakeholders/{record.id}",
+        data={
+            "name": "Kofi A. Boateng",
+            "country": "GH",
+            "category": "business",
+            "stakeholder_type": "end_user",
+            "gender": "male",
+            "sector": "finance",
+        },
+    )
     assert response.status_code == 302
     session.expire_all()
     assert session.get(Stakeholder, record.id).category == "business"
@@ -54,9 +62,15 @@ def test_edit_deactivate_and_reactivate(client, session, secretariat, app):
     person.post("/account/login", data={"email": "kofi@example.org", "password": DEFAULT_PASSWORD})
     client.post(f"/staff/registry/stakeholders/{record.id}/status", data={"active": "0"})
     assert person.get("/account/").status_code == 302  # signed out and blocked
-    assert person.post("/account/login", data={"email": "kofi@example.org", "password": DEFAULT_PASSWORD}).status_code == 401
+    assert (
+        person.post("/account/login", data={"email": "kofi@example.org", "password": DEFAULT_PASSWORD}).status_code
+        == 401
+    )
     client.post(f"/staff/registry/stakeholders/{record.id}/status", data={"active": "1"})
-    assert person.post("/account/login", data={"email": "kofi@example.org", "password": DEFAULT_PASSWORD}).status_code == 302
+    assert (
+        person.post("/account/login", data={"email": "kofi@example.org", "password": DEFAULT_PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_approving_a_pending_organisation(client, session, secretariat):
@@ -69,15 +83,24 @@ def test_approving_a_pending_organisation(client, session, secretariat):
 
 
 def test_create_organisation_with_names_and_admissions(client, session, secretariat):
-    response = client.post("/staff/registry/organisations/new", data={
-        "name": "Wildlife Trust", "org_type": "ngo", "country": "GB", "website": "https://example.org",
-        "name_fr": "Fonds pour la faune", "admissions": "IPBES-10, 2023\nIPBES-11, 2024"})
+    response = client.post(
+        "/staff/registry/organisations/new",
+        data={
+            "name": "Wildlife Trust",
+            "org_type": "ngo",
+            "country": "GB",
+            "website": "https://example.org",
+            "name_fr": "Fonds pour la faune",
+            "admissions": "IPBES-10, 2023\nIPBES-11, 2024",
+        },
+    )
     assert response.status_code == 302
     organisation = session.exec(select(Organisation).where(Organisation.name == "Wildlife Trust")).one()
     assert organisation.status == "approved"
     assert {a.plenary_session for a in session.exec(select(ObserverAdmission))} == {"IPBES-10", "IPBES-11"}
-    bad = client.post("/staff/registry/organisations/new", data={
-        "name": "Other", "org_type": "ngo", "admissions": "eleven"})
+    bad = client.post(
+        "/staff/registry/organisations/new", data={"name": "Other", "org_type": "ngo", "admissions": "eleven"}
+    )
     assert "Line 1 is not a session and a year" in bad.get_data(as_text=True)
 
 
@@ -95,7 +118,9 @@ def test_an_organisation_cannot_be_renamed_into_a_duplicate(client, session, sec
     assert client.post(f"/staff/registry/organisations/{other.id}", data=data).status_code == 302
     session.expire_all()
     assert (session.get(Organisation, other.id).name, session.get(Organisation, other.id).org_type) == (
-        "Wildlife Fund", "research")
+        "Wildlife Fund",
+        "research",
+    )
 
 
 def test_merging_organisations_keeps_members_participation_and_admissions(client, session, secretariat):
@@ -120,8 +145,9 @@ def test_merging_organisations_keeps_members_participation_and_admissions(client
 
 def test_merging_stakeholders_keeps_participation(client, session, secretariat):
     keeper = make_stakeholder(session, name="Ana Ruiz", email="ana@example.org", knowledge_systems=("scientific",))
-    duplicate = make_stakeholder(session, name="Ana Ruiz", email="ana.ruiz@example.org", knowledge_systems=("ilk",),
-                                 phone="+34 600 000 000")
+    duplicate = make_stakeholder(
+        session, name="Ana Ruiz", email="ana.ruiz@example.org", knowledge_systems=("ilk",), phone="+34 600 000 000"
+    )
     activity = Activity(title="Webinar", activity_type="webinar", start_date=date(2025, 3, 1))
     session.add(activity)
     session.commit()
@@ -143,6 +169,10 @@ def test_registry_management_is_secretariat_only(client, session, auth, role):
     make_user(session, email="x@example.org", role=role, country="KE" if role == "focal_point" else None)
     auth.login("x@example.org")
     record = make_stakeholder(session, name="Someone")
-    for url in ("/staff/registry/stakeholders", f"/staff/registry/stakeholders/{record.id}",
-                "/staff/registry/stakeholders/export.csv", "/staff/registry/organisations"):
+    for url in (
+        "/staff/registry/stakeholders",
+        f"/staff/registry/stakeholders/{record.id}",
+        "/staff/registry/stakeholders/export.csv",
+        "/staff/registry/organisations",
+    ):
         assert client.get(url).status_code == 403, url

@@ -31,10 +31,14 @@ def test_search_ignores_case_and_accents_and_matches_organisations(session):
 def test_filters_by_region_category_and_knowledge_system(session):
     make_stakeholder(session, name="Kenyan Scientist", country="KE", category="science")
     make_stakeholder(session, name="French Holder", country="FR", category="ilk", knowledge_systems=("ilk",))
-    make_stakeholder(session, name="Peruvian Holder", country="PE", category="ilk", knowledge_systems=("ilk", "scientific"))
+    make_stakeholder(
+        session, name="Peruvian Holder", country="PE", category="ilk", knowledge_systems=("ilk", "scientific")
+    )
     assert _names(search(session, RegistryFilters(region="WEOG"), Scope.PUBLIC)[0]) == ["French Holder"]
     assert _names(search(session, RegistryFilters(knowledge_system="ilk", sort="-name"), Scope.PUBLIC)[0]) == [
-        "Peruvian Holder", "French Holder"]
+        "Peruvian Holder",
+        "French Holder",
+    ]
     assert breakdown(session, "category", RegistryFilters(), Scope.PUBLIC) == {"science": 1, "ilk": 2}
     assert breakdown(session, "knowledge_system", RegistryFilters(), Scope.PUBLIC) == {"scientific": 2, "ilk": 2}
 

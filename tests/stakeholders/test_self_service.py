@@ -4,39 +4,72 @@ from datetime import date
 from sqlmodel import func, select
 
 from core.accounts.models import User
-from stakeholders.models import (Activity, ConsentRecord, Organisation, Participation, Stakeholder,
-                                 StakeholderAttribute)
+from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder, StakeholderAttribute
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder
 
-FORM = {"name": "Tupac Quispe", "email": "tupac@example.org", "password": "a long passphrase",
-        "confirm": "a long passphrase", "locale": "es", "country": "PE", "category": "ilk",
-        "stakeholder_type": "both", "gender": "male", "sector": "agriculture", "data_processing": "y",
-        "knowledge_system": ["ilk", "practitioner"], "discipline": ["social_sciences"], "scale": ["local"],
-        "communication": ["email", "phone"], "job_title": "Community leader"}
+FORM = {
+    "name": "Tupac Quispe",
+    "email": "tupac@example.org",
+    "password": "a long passphrase",
+    "confirm": "a long passphrase",
+    "locale": "es",
+    "country": "PE",
+    "category": "ilk",
+    "stakeholder_type": "both",
+    "gender": "male",
+    "sector": "agriculture",
+    "data_processing": "y",
+    "knowledge_system": ["ilk", "practitioner"],
+    "discipline": ["social_sciences"],
+    "scale": ["local"],
+    "communication": ["email", "phone"],
+    "job_title": "Community leader",
+}
 
 
 def test_registration_with_a_proposed_organisation(client, session):
-    response = client.post("/account/register", data={
-        **FORM, "organisation": "new", "new_organisation_name": "Asociación Andina",
-        "new_organisation_type": "iplc", "new_organisation_country": "PE", "public_listing": "y"})
+    response = client.post(
+        "/account/register",
+        data={
+            **FORM,
+            "organisation": "new",
+            "new_organisation_name": "Asociación Andina",
+            "new_organisation_type": "iplc",
+            "new_organisation_country": "PE",
+            "public_listing": "y",
+        },
+    )
     assert response.status_code == 200 and "tupac@example.org" in response.get_data(as_text=True)
     user = session.exec(select(User).where(User.email == "tupac@example.org")).one()
     stakeholder = session.exec(select(Stakeholder).where(Stakeholder.user_id == user.id)).one()
     organisation = session.get(Organisation, stakeholder.organisation_id)
-    assert (organisation.name, organisation.status, organisation.proposed_by_id) == ("Asociación Andina", "pending", user.id)
+    assert (organisation.name, organisation.status, organisation.proposed_by_id) == (
+        "Asociación Andina",
+        "pending",
+        user.id,
+    )
     assert (stakeholder.country, stakeholder.category, stakeholder.job_title) == ("PE", "ilk", "Community leader")
-    codes = set(session.exec(select(StakeholderAttribute.code).where(
-        StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == "knowledge_system")))
+    codes = set(
+        session.exec(
+            select(StakeholderAttribute.code).where(
+                StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == "knowledge_system"
+            )
+        )
+    )
     assert codes == {"ilk", "practitioner"}
     consents = {r.kind: (r.granted, r.text_version) for r in session.exec(select(ConsentRecord))}
-    assert consents == {"data_processing": (True, "2026-11"), "public_listing": (True, "2026-11"),
-                        "share_with_focal_point": (False, "2026-11"), "mailing_list": (False, "2026-11")}
+    assert consents == {
+        "data_processing": (True, "2026-11"),
+        "public_listing": (True, "2026-11"),
+        "share_with_focal_point": (False, "2026-11"),
+        "mailing_list": (False, "2026-11"),
+    }
 
 
 def test_optional_consents_are_unticked_by_default(client):
     page = client.get("/account/register").get_data(as_text=True)
     for name in ("data_processing", "public_listing", "share_with_focal_point", "mailing_list"):
-        tag = page[page.index(f'id="{name}"') - 80: page.index(f'id="{name}"') + 80]
+        tag = page[page.index(f'id="{name}"') - 80 : page.index(f'id="{name}"') + 80]
         assert "checked" not in tag, name
 
 
@@ -48,7 +81,11 @@ def test_registration_errors_keep_everything_typed_and_store_nothing(client, ses
     assert "This consent is needed to register." in page
     assert "Give the name of the organisation you propose." in page
     assert 'value="Community leader"' in page and 'value="tupac@example.org"' in page
-    assert 'value="ilk" checked' in page or 'checked id="knowledge_system-1"' in page or "checked" in page.split('name="knowledge_system"')[1][:120]
+    assert (
+        'value="ilk" checked' in page
+        or 'checked id="knowledge_system-1"' in page
+        or "checked" in page.split('name="knowledge_system"')[1][:120]
+    )
     assert session.exec(select(func.count()).select_from(User)).one() == 0
     assert session.exec(select(func.count()).select_from(Organisation)).one() == 0
 
@@ -65,9 +102,19 @@ def test_profile_edit_and_consent_history(client, session, auth):
     auth.login("grace@example.org")
     page = client.get("/account/profile").get_data(as_text=True)
     assert 'value="Grace Mensah"' in page
-    response = client.post("/account/profile", data={
-        "name": "Grace A. Mensah", "country": "GH", "category": "policymaker", "stakeholder_type": "end_user",
-        "gender": "female", "sector": "government", "knowledge_system": ["scientific"], "scale": ["national"]})
+    response = client.post(
+        "/account/profile",
+        data={
+            "name": "Grace A. Mensah",
+            "country": "GH",
+            "category": "policymaker",
+            "stakeholder_type": "end_user",
+            "gender": "female",
+            "sector": "government",
+            "knowledge_system": ["scientific"],
+            "scale": ["national"],
+        },
+    )
     assert response.status_code == 302
     session.expire_all()
     stakeholder = session.get(Stakeholder, stakeholder.id)
@@ -77,7 +124,9 @@ def test_profile_edit_and_consent_history(client, session, auth):
     client.post("/account/consents", data={"public_listing": "y", "mailing_list": "y"})
     session.expire_all()
     new = session.exec(select(ConsentRecord).order_by(ConsentRecord.id.desc()).limit(5)).all()
-    assert session.exec(select(func.count()).select_from(ConsentRecord)).one() == before + 1  # only mailing list changed
+    assert (
+        session.exec(select(func.count()).select_from(ConsentRecord)).one() == before + 1
+    )  # only mailing list changed
     assert (new[0].kind, new[0].granted) == ("mailing_list", True)
     history = client.get("/account/consents").get_data(as_text=True)
     assert "2026-11" in history
@@ -91,13 +140,19 @@ def test_personal_data_download_holds_everything_but_secrets(client, session, au
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == "grace@example.org"
     assert data["profile"]["phone"] == "+233 20 123 4567" and data["profile"]["knowledge_system"] == ["scientific"]
-    assert {c["kind"] for c in data["consents"]} == {"data_processing", "public_listing", "share_with_focal_point", "mailing_list"}
+    assert {c["kind"] for c in data["consents"]} == {
+        "data_processing",
+        "public_listing",
+        "share_with_focal_point",
+        "mailing_list",
+    }
     assert "argon2" not in response.get_data(as_text=True) and "session_epoch" not in response.get_data(as_text=True)
 
 
 def test_deleting_the_account_keeps_an_anonymous_record(client, session, auth):
-    stakeholder = make_stakeholder(session, name="Grace Mensah", email="grace@example.org", country="GH",
-                                   phone="+233 20 123 4567")
+    stakeholder = make_stakeholder(
+        session, name="Grace Mensah", email="grace@example.org", country="GH", phone="+233 20 123 4567"
+    )
     activity = Activity(title="Stakeholder day", activity_type="stakeholder_day", start_date=date(2026, 5, 1))
     session.add(activity)
     session.commit()

@@ -1,4 +1,5 @@
 """A migrated template database per backend, and a fresh copy of it for every test."""
+
 from __future__ import annotations
 
 import shutil

@@ -3,6 +3,7 @@
 PostgreSQL's initdb and pg_ctl refuse to run as root, so as root the server runs as the
 `postgres` user (created by Debian's postgresql package).
 """
+
 from __future__ import annotations
 
 import glob

@@ -1,4 +1,5 @@
 """The invitations and registry-margin tables the survey statistics read from the database."""
+
 import secrets
 
 from sqlmodel import select
@@ -15,9 +16,16 @@ def wave_version(session, wave):
 
 
 def _respond(session, wave, stakeholder, status="submitted"):
-    session.add(Response(wave_id=wave.id, version_id=wave.version_id, stakeholder_id=stakeholder.id,
-                         submission_key=secrets.token_hex(8), status=status,
-                         submitted_at=utcnow() if status == "submitted" else None))
+    session.add(
+        Response(
+            wave_id=wave.id,
+            version_id=wave.version_id,
+            stakeholder_id=stakeholder.id,
+            submission_key=secrets.token_hex(8),
+            status=status,
+            submitted_at=utcnow() if status == "submitted" else None,
+        )
+    )
     session.commit()
 
 
@@ -29,8 +37,11 @@ def test_invitations_frame_marks_who_responded_with_their_registry_profile(sessi
     for person in (*kenyans, *french):
         make_invitation(session, wave=wave, stakeholder=person)
     make_invitation(session, wave=other, stakeholder=kenyans[1])
-    session.add(Invitation(wave_id=wave.id, stakeholder_id=make_stakeholder(session, name="Unsent").id,
-                           token=secrets.token_urlsafe(8)))  # never sent: not invited yet
+    session.add(
+        Invitation(
+            wave_id=wave.id, stakeholder_id=make_stakeholder(session, name="Unsent").id, token=secrets.token_urlsafe(8)
+        )
+    )  # never sent: not invited yet
     _respond(session, wave, kenyans[0])
     _respond(session, wave, french[0])
     _respond(session, wave, french[1], status="draft")  # a draft is no response
@@ -43,7 +54,9 @@ def test_invitations_frame_marks_who_responded_with_their_registry_profile(sessi
     kenya = frame[frame["country"] == "KE"]
     assert set(kenya["regional_group"]) == {"AFR"} and set(kenya["category"]) == {"science"}
     assert frame.groupby("country", observed=True)["responded"].agg(["sum", "size"]).to_dict("index") == {
-        "FR": {"sum": 1, "size": 3}, "KE": {"sum": 1, "size": 2}}
+        "FR": {"sum": 1, "size": 3},
+        "KE": {"sum": 1, "size": 2},
+    }
     both = invitations_frame(session, [wave.id, other.id])
     assert both.groupby("wave_id")["responded"].agg(["sum", "size"]).loc[other.id].tolist() == [0, 1]
 
@@ -84,9 +97,14 @@ def test_registry_margins_count_active_stakeholders_only(session):
 
     margins = registry_margins(session)
     counts = {(row.variable, row.value): row.count for row in margins.itertuples()}
-    assert counts == {("regional_group", "AFR"): 2, ("regional_group", "WEOG"): 1,
-                      ("category", "ngo"): 1, ("category", "science"): 2,
-                      ("gender", "female"): 2, ("gender", "male"): 1}
+    assert counts == {
+        ("regional_group", "AFR"): 2,
+        ("regional_group", "WEOG"): 1,
+        ("category", "ngo"): 1,
+        ("category", "science"): 2,
+        ("gender", "female"): 2,
+        ("gender", "male"): 1,
+    }
 
 
 def test_registry_margins_of_an_empty_registry(session):

@@ -1,4 +1,5 @@
 """Which pages a respondent sees, how answers are checked, and what submission keeps."""
+
 from datetime import date
 
 from surveys import answering
@@ -19,13 +20,21 @@ def test_a_page_whose_condition_fails_is_skipped():
 
 
 def test_profile_pages_are_only_for_respondents_outside_the_registry():
-    profile = Page(name="profile", labels=six("About you"), profile=True, items=(
-        Question(name="country", type="select_one", labels=six("Country"), list_name="countries", profile="country"),
-    ))
+    profile = Page(
+        name="profile",
+        labels=six("About you"),
+        profile=True,
+        items=(
+            Question(
+                name="country", type="select_one", labels=six("Country"), list_name="countries", profile="country"
+            ),
+        ),
+    )
     definition = make_definition()
-    definition = make_definition(pages=(profile, *definition.pages),
-                                 choices={**definition.choices,
-                                          "countries": (Choice("KE", six("Kenya")), Choice("FR", six("France")))})
+    definition = make_definition(
+        pages=(profile, *definition.pages),
+        choices={**definition.choices, "countries": (Choice("KE", six("Kenya")), Choice("FR", six("France")))},
+    )
     assert "profile" not in _names(answering.visible_pages(definition, {}, registry=True))
     assert _names(answering.visible_pages(definition, {}, registry=False))[0] == "profile"
 
@@ -45,8 +54,9 @@ def test_required_type_choice_and_constraint_problems_are_reported_per_question(
     assert problems["roles"].kind == "required"
     assert problems["years"].kind == "integer"
     assert problems["engaged"].kind == "choice"
-    problems = answering.validate_page(definition, about, {"roles": ["author"], "years": "75", "engaged": "yes"},
-                                       registry=True)
+    problems = answering.validate_page(
+        definition, about, {"roles": ["author"], "years": "75", "engaged": "yes"}, registry=True
+    )
     assert list(problems) == ["years"]
     assert problems["years"].kind == "constraint"
     assert problems["years"].messages["fr"] == "[fr] Between 0 and 60"  # the instrument's own message
@@ -66,8 +76,14 @@ def test_numbers_and_dates_are_read_strictly():
 
 def test_submission_keeps_only_answers_that_apply():
     definition = make_definition()
-    raw = {"roles": ["author"], "roles_other": "a left-over", "years": "4", "engaged": "no",
-           "clear_how": "5", "comments": "from a page that no longer applies"}
+    raw = {
+        "roles": ["author"],
+        "roles_other": "a left-over",
+        "years": "4",
+        "engaged": "no",
+        "clear_how": "5",
+        "comments": "from a page that no longer applies",
+    }
     kept = answering.kept_answers(definition, raw, registry=True)
     assert kept == {"roles": ["author"], "years": 4, "engaged": "no"}
 

@@ -3,6 +3,7 @@
 Each thread has its own test client, so each request has its own database session and
 connection from the app's engine, as under a threaded server.
 """
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -13,8 +14,15 @@ from surveys.models import Answer, Response
 from tests.factories import make_invitation, make_stakeholder, make_wave
 
 THREADS = 20
-FORM = {"q.roles": ["author", "other"], "q.roles_other": "curator", "q.years": "12", "q.engaged": "yes",
-        "q.clear_how": "4", "q.transparent": "2", "q.comments": "Useful"}
+FORM = {
+    "q.roles": ["author", "other"],
+    "q.roles_other": "curator",
+    "q.years": "12",
+    "q.engaged": "yes",
+    "q.clear_how": "4",
+    "q.transparent": "2",
+    "q.comments": "Useful",
+}
 
 
 def _post_all(app, posts):
@@ -55,13 +63,16 @@ def test_twenty_parallel_posts_of_one_key_store_exactly_one_response(app, sessio
 def test_twenty_respondents_posting_at_once_lose_nothing(app, session):
     wave = make_wave(session)
     started = [_start(session, wave, index) for index in range(THREADS)]
-    posts = [(f"/survey/i/{token}/review", {**FORM, "q.years": str(index), "submission_key": key})
-             for index, (token, key) in enumerate(started)]
+    posts = [
+        (f"/survey/i/{token}/review", {**FORM, "q.years": str(index), "submission_key": key})
+        for index, (token, key) in enumerate(started)
+    ]
     outcomes = _post_all(app, posts)
     assert [status for status, _ in outcomes] == [303] * THREADS
     session.expire_all()
-    assert session.exec(select(func.count()).select_from(Response).where(Response.status == "submitted")).one() \
-        == THREADS
+    assert (
+        session.exec(select(func.count()).select_from(Response).where(Response.status == "submitted")).one() == THREADS
+    )
     assert session.exec(select(func.count()).select_from(Answer)).one() == 7 * THREADS
     years = sorted(int(a.value_number) for a in session.exec(select(Answer).where(Answer.question == "years")))
     assert years == list(range(THREADS))

@@ -1,4 +1,5 @@
 """Erasing or merging a stakeholder: submitted answers stay, links to the person go."""
+
 from __future__ import annotations
 
 import secrets
@@ -11,19 +12,33 @@ from core.accounts.models import User
 from core.timeutil import utcnow
 from surveys.frame import responses_frame
 from surveys.models import Answer, Invitation, Response, SurveyOptOut
-from tests.factories import (DEFAULT_PASSWORD, make_definition, make_instrument_version, make_invitation,
-                             make_stakeholder, make_wave)
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_definition,
+    make_instrument_version,
+    make_invitation,
+    make_stakeholder,
+    make_wave,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 
 def respond(session, wave, stakeholder, answers: dict, *, status="submitted"):
-    response = Response(wave_id=wave.id, version_id=wave.version_id, stakeholder_id=stakeholder.id,
-                        submission_key=secrets.token_hex(16), status=status,
-                        submitted_at=utcnow() if status == "submitted" else None,
-                        draft={} if status == "submitted" else dict(answers),
-                        regional_group="AFR", country=stakeholder.country, category=stakeholder.category,
-                        gender=stakeholder.gender, stakeholder_type=stakeholder.stakeholder_type)
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        stakeholder_id=stakeholder.id,
+        submission_key=secrets.token_hex(16),
+        status=status,
+        submitted_at=utcnow() if status == "submitted" else None,
+        draft={} if status == "submitted" else dict(answers),
+        regional_group="AFR",
+        country=stakeholder.country,
+        category=stakeholder.category,
+        gender=stakeholder.gender,
+        stakeholder_type=stakeholder.stakeholder_type,
+    )
     session.add(response)
     session.flush()
     if status == "submitted":
@@ -44,14 +59,16 @@ def test_deleting_an_account_keeps_answers_and_cuts_every_link(session):
     from stakeholders import self_service
 
     version = make_instrument_version(session, definition=with_pii_comments())
-    closed = make_wave(session, version=version, name="Annual survey 2025", year=2025, opens_in_days=-60,
-                       closes_in_days=-30)
+    closed = make_wave(
+        session, version=version, name="Annual survey 2025", year=2025, opens_in_days=-60, closes_in_days=-30
+    )
     current = make_wave(session, version=version)
     person = make_stakeholder(session, name="Amina Diallo", country="SN")
     make_invitation(session, wave=closed, stakeholder=person, token="old-link-token")
     make_invitation(session, wave=current, stakeholder=person, token="current-link-token")
-    submitted = respond(session, closed, person, {"engaged": "yes", "clear_how": "4",
-                                                  "comments": "Amina, +221 77 000 00 00"})
+    submitted = respond(
+        session, closed, person, {"engaged": "yes", "clear_how": "4", "comments": "Amina, +221 77 000 00 00"}
+    )
     draft = respond(session, current, person, {"engaged": "no"}, status="draft")
     session.add(SurveyOptOut(stakeholder_id=person.id))
     session.commit()

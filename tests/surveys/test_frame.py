@@ -1,4 +1,5 @@
 """The tidy frame: what analysts get from `responses_frame` and `question_catalog`."""
+
 from __future__ import annotations
 
 import secrets
@@ -14,29 +15,52 @@ from surveys import answering
 from surveys.definition import Definition, Page, Question
 from surveys.frame import META_COLUMNS, question_catalog, responses_frame
 from surveys.models import Answer, InstrumentVersion, Response
-from tests.factories import (make_definition, make_instrument_version, make_open_link, make_stakeholder, make_wave,
-                             six)
+from tests.factories import make_definition, make_instrument_version, make_open_link, make_stakeholder, make_wave, six
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 
-def submit(session, wave, version, answers: dict, *, stakeholder=None, link=None, language="en",
-           profile=None, status="submitted"):
+def submit(
+    session,
+    wave,
+    version,
+    answers: dict,
+    *,
+    stakeholder=None,
+    link=None,
+    language="en",
+    profile=None,
+    status="submitted",
+):
     """A response stored as submission stores it: typed answers in long form, profile frozen."""
     definition = Definition.from_dict(version.definition)
-    profile = profile or {"regional_group": "AFR", "country": "KE", "category": "science", "gender": "female",
-                          "stakeholder_type": "contributor"}
-    response = Response(wave_id=wave.id, version_id=version.id, stakeholder_id=stakeholder.id if stakeholder else None,
-                        open_link_id=link.id if link else None, submission_key=secrets.token_hex(16),
-                        status=status, language=language,
-                        submitted_at=utcnow() if status == "submitted" else None,
-                        **(profile if status == "submitted" else {}))
+    profile = profile or {
+        "regional_group": "AFR",
+        "country": "KE",
+        "category": "science",
+        "gender": "female",
+        "stakeholder_type": "contributor",
+    }
+    response = Response(
+        wave_id=wave.id,
+        version_id=version.id,
+        stakeholder_id=stakeholder.id if stakeholder else None,
+        open_link_id=link.id if link else None,
+        submission_key=secrets.token_hex(16),
+        status=status,
+        language=language,
+        submitted_at=utcnow() if status == "submitted" else None,
+        **(profile if status == "submitted" else {}),
+    )
     session.add(response)
     session.flush()
     if status == "submitted":
         for name, value in answers.items():
-            session.add(Answer(response_id=response.id, question=name,
-                               **answering.answer_columns(definition.question(name), value)))
+            session.add(
+                Answer(
+                    response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value)
+                )
+            )
     else:
         response.draft = {k: (v if isinstance(v, list) else str(v)) for k, v in answers.items()}
     session.commit()
@@ -47,23 +71,51 @@ def test_one_row_per_submitted_response_with_typed_columns(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="Young ecologists network")
-    first = submit(session, wave, version, {"roles": ["author", "other"], "roles_other": "Illustrator", "years": 12,
-                                            "engaged": "yes", "clear_how": "4", "transparent": "2",
-                                            "comments": "Plus de webinaires"}, language="fr")
-    second = submit(session, wave, version, {"roles": ["user"], "engaged": "no"}, link=link, language="es",
-                    profile={"regional_group": "GRULAC", "country": "BR", "category": "ngo", "gender": "male",
-                             "stakeholder_type": "end_user"})
+    first = submit(
+        session,
+        wave,
+        version,
+        {
+            "roles": ["author", "other"],
+            "roles_other": "Illustrator",
+            "years": 12,
+            "engaged": "yes",
+            "clear_how": "4",
+            "transparent": "2",
+            "comments": "Plus de webinaires",
+        },
+        language="fr",
+    )
+    second = submit(
+        session,
+        wave,
+        version,
+        {"roles": ["user"], "engaged": "no"},
+        link=link,
+        language="es",
+        profile={
+            "regional_group": "GRULAC",
+            "country": "BR",
+            "category": "ngo",
+            "gender": "male",
+            "stakeholder_type": "end_user",
+        },
+    )
     submit(session, wave, version, {"roles": ["reviewer"]}, status="draft")  # a draft is no result
 
     frame = responses_frame(session, [wave.id])
 
     assert list(frame["response_id"]) == [first.id, second.id]
-    assert list(frame.columns[:len(META_COLUMNS)]) == list(META_COLUMNS)
+    assert list(frame.columns[: len(META_COLUMNS)]) == list(META_COLUMNS)
     one, two = frame.iloc[0], frame.iloc[1]
     assert (one["wave"], one["year"], one["language"], one["channel"]) == (wave.name, 2026, "fr", "invitation")
     assert pd.isna(one["network"])
     assert (two["channel"], two["network"], two["country"], two["regional_group"]) == (
-        "open_link", "Young ecologists network", "BR", "GRULAC")
+        "open_link",
+        "Young ecologists network",
+        "BR",
+        "GRULAC",
+    )
     # select_multiple: 1 chosen, 0 answered but not chosen.
     assert [one[f"roles__{c}"] for c in ("author", "reviewer", "user", "other")] == [1, 0, 0, 1]
     assert [two[f"roles__{c}"] for c in ("author", "reviewer", "user", "other")] == [0, 0, 1, 0]
@@ -92,8 +144,10 @@ def test_not_asked_is_missing_not_zero(session):
 
 def test_numbers_and_dates_keep_their_types(session):
     definition = make_definition()
-    extra = (Question(name="share", type="decimal", labels=six("Share of time")),
-             Question(name="since", type="date", labels=six("Since when")))
+    extra = (
+        Question(name="share", type="decimal", labels=six("Share of time")),
+        Question(name="since", type="date", labels=six("Since when")),
+    )
     definition = replace(definition, pages=(*definition.pages, Page(name="more", labels=six("More"), items=extra)))
     version = make_instrument_version(session, definition=definition)
     wave = make_wave(session, version=version)
@@ -115,15 +169,19 @@ def test_questions_are_matched_across_versions_by_name(session):
     added = Question(name="network_member", type="select_one", labels=six("Member of a network?"), list_name="yes_no")
     # Version 2 asks one more question and lists one more role.
     roles = (*definition.choices["roles"], replace(definition.choices["roles"][0], name="fellow"))
-    definition = replace(definition, pages=(replace(about, items=(*about.items, added)), *definition.pages[1:]),
-                         choices={**definition.choices, "roles": roles})
+    definition = replace(
+        definition,
+        pages=(replace(about, items=(*about.items, added)), *definition.pages[1:]),
+        choices={**definition.choices, "roles": roles},
+    )
     new = make_instrument_version(session, definition=definition)
     assert new.instrument_id == old.instrument_id and new.id != old.id
     wave_2025 = make_wave(session, version=old, name="Annual survey 2025", year=2025)
     wave_2026 = make_wave(session, version=new, name="Annual survey 2026", year=2026)
     submit(session, wave_2025, old, {"roles": ["author"], "engaged": "yes", "clear_how": "2"})
-    latest = submit(session, wave_2026, new, {"roles": ["fellow"], "engaged": "yes", "clear_how": "5",
-                                              "network_member": "yes"})
+    latest = submit(
+        session, wave_2026, new, {"roles": ["fellow"], "engaged": "yes", "clear_how": "5", "network_member": "yes"}
+    )
 
     frame = responses_frame(session, [wave_2025.id, wave_2026.id])
 
@@ -149,9 +207,20 @@ def test_profile_is_frozen_against_later_edits_and_erasure(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     person = make_stakeholder(session, country="KE", category="science", gender="female")
-    response = submit(session, wave, version, {"engaged": "no"}, stakeholder=person,
-                      profile={"regional_group": "AFR", "country": "KE", "category": "science",
-                               "gender": "female", "stakeholder_type": "contributor"})
+    response = submit(
+        session,
+        wave,
+        version,
+        {"engaged": "no"},
+        stakeholder=person,
+        profile={
+            "regional_group": "AFR",
+            "country": "KE",
+            "category": "science",
+            "gender": "female",
+            "stakeholder_type": "contributor",
+        },
+    )
     before = responses_frame(session, [wave.id])
 
     person.country, person.category = "FR", "policymaker"  # moved and changed jobs since
@@ -219,11 +288,12 @@ def test_a_long_choice_list_expands_like_a_short_one(session):
 
     definition = make_definition()
     places = tuple(Choice(name=f"c{n:02d}", labels=six(f"Country {n}")) for n in range(60))
-    asked = Question(name="worked_in", type="select_multiple", labels=six("Where have you worked?"),
-                     list_name="places")
-    definition = replace(definition, pages=(*definition.pages, Page(name="places", labels=six("Places"),
-                                                                    items=(asked,))),
-                         choices={**definition.choices, "places": places})
+    asked = Question(name="worked_in", type="select_multiple", labels=six("Where have you worked?"), list_name="places")
+    definition = replace(
+        definition,
+        pages=(*definition.pages, Page(name="places", labels=six("Places"), items=(asked,))),
+        choices={**definition.choices, "places": places},
+    )
     version = make_instrument_version(session, definition=definition)
     wave = make_wave(session, version=version)
     submit(session, wave, version, {"engaged": "no", "worked_in": ["c01", "c59"]})

@@ -1,4 +1,5 @@
 """Instrument versions: stored once per content, numbered, never changed; shipped instruments install."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,9 @@ def count(session, model) -> int:
 def test_storing_a_form_creates_the_instrument_and_version_1(session):
     data = form_bytes()
 
-    version, created = instruments.store_version(session, code="annual-survey", name="Annual survey",
-                                                 data=data, filename="annual.xlsx")
+    version, created = instruments.store_version(
+        session, code="annual-survey", name="Annual survey", data=data, filename="annual.xlsx"
+    )
 
     assert created and version.number == 1
     instrument = session.get(Instrument, version.instrument_id)
@@ -43,10 +45,12 @@ def test_the_same_content_twice_is_one_version_even_if_the_file_differs(session)
     rewritten = definition_to_xlsform(parse_xlsform(data))  # other layout and columns, same content
     assert rewritten != data
 
-    again, created_again = instruments.store_version(session, code="annual-survey", name=None, data=data,
-                                                     filename="a.xlsx")
-    third, created_third = instruments.store_version(session, code="annual-survey", name=None, data=rewritten,
-                                                     filename="b.xlsx")
+    again, created_again = instruments.store_version(
+        session, code="annual-survey", name=None, data=data, filename="a.xlsx"
+    )
+    third, created_third = instruments.store_version(
+        session, code="annual-survey", name=None, data=rewritten, filename="b.xlsx"
+    )
 
     assert not created_again and not created_third
     assert again.id == first.id == third.id
@@ -59,8 +63,12 @@ def test_a_changed_form_is_version_2_and_version_1_stays_as_it_was(session):
     first_definition = dict(first.definition)
 
     second, created = instruments.store_version(
-        session, code="annual-survey", name=None, filename="v2.xlsx",
-        data=form_bytes(years_label="Years engaged", extra=[q("text", "ideas", "Ideas")]))
+        session,
+        code="annual-survey",
+        name=None,
+        filename="v2.xlsx",
+        data=form_bytes(years_label="Years engaged", extra=[q("text", "ideas", "Ideas")]),
+    )
 
     assert created and second.number == 2
     session.expire_all()
@@ -84,8 +92,13 @@ def test_going_back_to_earlier_content_finds_the_earlier_version(session):
 
 def test_a_refused_form_stores_nothing(session):
     with pytest.raises(XLSFormError):
-        instruments.store_version(session, code="bad", name=None, filename="bad.xlsx",
-                                  data=form_bytes(extra=[q("calculate", "total", "Total")]))
+        instruments.store_version(
+            session,
+            code="bad",
+            name=None,
+            filename="bad.xlsx",
+            data=form_bytes(extra=[q("calculate", "total", "Total")]),
+        )
 
     assert count(session, Instrument) == 0 and count(session, InstrumentVersion) == 0
 
@@ -106,8 +119,9 @@ def test_a_version_downloads_as_a_workbook_that_reads_back_the_same(session):
 
 
 SHIPPED_FILES = [instruments.SHIPPED_DIR / filename for _name, filename in instruments.SHIPPED.values()]
-shipped = pytest.mark.skipif(not all(path.exists() for path in SHIPPED_FILES),
-                             reason="the shipped instruments are not written yet")
+shipped = pytest.mark.skipif(
+    not all(path.exists() for path in SHIPPED_FILES), reason="the shipped instruments are not written yet"
+)
 
 
 @shipped

@@ -1,4 +1,5 @@
 """Invitations and reminders: to whom, in which language, with which links; unsubscribing."""
+
 import re
 from datetime import timedelta
 
@@ -112,9 +113,16 @@ def test_unsubscribe_link_asks_then_stops_further_invitations(app, client, sessi
 
 
 def _submitted(session, wave, stakeholder, status="submitted"):
-    session.add(Response(wave_id=wave.id, version_id=wave.version_id, stakeholder_id=stakeholder.id,
-                         submission_key=f"key-{stakeholder.id}", status=status,
-                         submitted_at=utcnow() if status == "submitted" else None))
+    session.add(
+        Response(
+            wave_id=wave.id,
+            version_id=wave.version_id,
+            stakeholder_id=stakeholder.id,
+            submission_key=f"key-{stakeholder.id}",
+            status=status,
+            submitted_at=utcnow() if status == "submitted" else None,
+        )
+    )
     session.commit()
 
 

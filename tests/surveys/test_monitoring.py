@@ -1,4 +1,5 @@
 """Response rates and drop-off, counted from invitations and responses."""
+
 import secrets
 
 from core.timeutil import utcnow
@@ -8,14 +9,24 @@ from tests.factories import make_stakeholder, make_wave
 
 
 def _invite(session, wave, stakeholder):
-    session.add(Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(8),
-                           sent_at=utcnow()))
+    session.add(
+        Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(8), sent_at=utcnow())
+    )
 
 
 def _respond(session, wave, *, stakeholder=None, status="submitted", last_page=0, open_link=None):
-    session.add(Response(wave_id=wave.id, version_id=wave.version_id, stakeholder_id=stakeholder and stakeholder.id,
-                         open_link_id=open_link and open_link.id, submission_key=secrets.token_hex(8), status=status,
-                         last_page=last_page, submitted_at=utcnow() if status == "submitted" else None))
+    session.add(
+        Response(
+            wave_id=wave.id,
+            version_id=wave.version_id,
+            stakeholder_id=stakeholder and stakeholder.id,
+            open_link_id=open_link and open_link.id,
+            submission_key=secrets.token_hex(8),
+            status=status,
+            last_page=last_page,
+            submitted_at=utcnow() if status == "submitted" else None,
+        )
+    )
 
 
 def test_response_rates_overall_and_by_region_country_and_category(session):
@@ -84,4 +95,6 @@ def test_drop_off_without_drafts_has_no_review_row(session):
     _respond(session, wave)
     session.commit()
     assert [(p.name, p.reached, p.stopped) for p in monitoring.drop_off(session, wave).pages] == [
-        ("about", 1, 0), ("views", 1, 0)]
+        ("about", 1, 0),
+        ("views", 1, 0),
+    ]

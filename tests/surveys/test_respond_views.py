@@ -1,11 +1,19 @@
 """Answering through the pages: links, languages, errors beside questions, drafts, review, submission."""
+
 import re
 
 from sqlmodel import select
 
 from surveys.models import Answer, InstrumentVersion, Response
-from tests.factories import (make_definition, make_instrument_version, make_invitation, make_open_link,
-                             make_stakeholder, make_wave, six)
+from tests.factories import (
+    make_definition,
+    make_instrument_version,
+    make_invitation,
+    make_open_link,
+    make_stakeholder,
+    make_wave,
+    six,
+)
 
 
 def _invited(session, **wave_options):
@@ -81,13 +89,20 @@ def test_switching_language_mid_page_keeps_the_answers_and_turns_arabic_right_to
 def test_the_whole_journey_submits_typed_answers_and_frozen_profile(client, session):
     wave, person, invitation = _invited(session)
     url = _page_url(client.get(f"/survey/i/{invitation.token}"))
-    second = client.post(url, data={"q.roles": ["author", "other"], "q.roles_other": "curator", "q.years": "12",
-                                    "q.engaged": "yes", "action": "next"})
+    second = client.post(
+        url,
+        data={
+            "q.roles": ["author", "other"],
+            "q.roles_other": "curator",
+            "q.years": "12",
+            "q.engaged": "yes",
+            "action": "next",
+        },
+    )
     assert second.status_code == 303 and second.headers["Location"].endswith("/page/2")
     grid = client.get(second.headers["Location"]).get_data(as_text=True)
     assert 'scope="row"' in grid and "[fr] Strongly agree" in grid
-    review = client.post(second.headers["Location"], data={"q.clear_how": "4", "q.transparent": "2",
-                                                           "action": "next"})
+    review = client.post(second.headers["Location"], data={"q.clear_how": "4", "q.transparent": "2", "action": "next"})
     assert review.headers["Location"].endswith("/review")
     page = client.get(review.headers["Location"]).get_data(as_text=True)
     assert "[fr] Curator" not in page and "curator" in page
@@ -100,7 +115,11 @@ def test_the_whole_journey_submits_typed_answers_and_frozen_profile(client, sess
     response = session.exec(select(Response)).one()
     assert response.status == "submitted" and response.submitted_at is not None
     assert (response.country, response.category, response.gender, response.regional_group) == (
-        "KE", "science", "female", "AFR")
+        "KE",
+        "science",
+        "female",
+        "AFR",
+    )
     answers = {a.question: a for a in session.exec(select(Answer))}
     assert answers["roles"].value_text == "author other"
     assert answers["years"].value_number == 12.0
@@ -113,8 +132,13 @@ def test_a_closed_wave_and_a_wave_not_yet_open_say_so(client, session):
     page = client.get(f"/survey/i/{late.token}")
     assert page.status_code == 403
     assert "closed" in page.get_data(as_text=True).lower() or "ferm" in page.get_data(as_text=True).lower()
-    early = make_wave(session, version=session.get(InstrumentVersion, closed.version_id), name="Next wave",
-                      opens_in_days=5, closes_in_days=40)
+    early = make_wave(
+        session,
+        version=session.get(InstrumentVersion, closed.version_id),
+        name="Next wave",
+        opens_in_days=5,
+        closes_in_days=40,
+    )
     other = make_stakeholder(session, name="Olga Petrova", email="olga@example.org")
     invitation = make_invitation(session, wave=early, stakeholder=other, language="en")
     page = client.get(f"/survey/i/{invitation.token}")
@@ -167,9 +191,12 @@ def test_the_same_key_with_different_answers_is_refused(app, client, session):
     assert client.post(review_url, data=form).status_code == 303  # a retry: the same confirmation
     changed = client.post(review_url, data={**form, "q.engaged": "yes"})
     assert changed.status_code == 409
-    assert "role=\"alert\"" in changed.get_data(as_text=True)
-    assert _in_french(app, "These answers were not saved: this response was already submitted with different answers. "
-                      "What you see below is what was submitted.") in changed.get_data(as_text=True)
+    assert 'role="alert"' in changed.get_data(as_text=True)
+    assert _in_french(
+        app,
+        "These answers were not saved: this response was already submitted with different answers. "
+        "What you see below is what was submitted.",
+    ) in changed.get_data(as_text=True)
     session.expire_all()
     assert session.exec(select(Answer).where(Answer.question == "engaged")).one().value_text == "no"
 
@@ -191,15 +218,27 @@ def test_answers_can_be_changed_until_the_wave_closes(app, client, session):
 
 def test_a_survey_page_is_light_even_with_the_country_list(client, session):
     from core.reference.countries import member_state_rows
-
     from surveys.definition import Choice, Page, Question
 
     countries = tuple(Choice(name=row["iso2"], labels=six(row["iso2"])) for row in member_state_rows())
-    profile = Page(name="profile", labels=six("About you"), profile=True, items=(
-        Question(name="country", type="select_one", labels=six("Country"), list_name="countries",
-                 profile="country", required=True),
-        Question(name="category", type="select_one", labels=six("Category"), list_name="yes_no", profile="category"),
-    ))
+    profile = Page(
+        name="profile",
+        labels=six("About you"),
+        profile=True,
+        items=(
+            Question(
+                name="country",
+                type="select_one",
+                labels=six("Country"),
+                list_name="countries",
+                profile="country",
+                required=True,
+            ),
+            Question(
+                name="category", type="select_one", labels=six("Category"), list_name="yes_no", profile="category"
+            ),
+        ),
+    )
     base = make_definition()
     definition = make_definition(pages=(profile, *base.pages), choices={**base.choices, "countries": countries})
     wave = make_wave(session, version=make_instrument_version(session, definition=definition))

@@ -1,4 +1,5 @@
 """Submission as a service: atomic, idempotent, typed long-form answers, frozen profile."""
+
 from unittest import mock
 
 import pytest
@@ -6,10 +7,17 @@ from sqlmodel import select
 
 from surveys import respondents, submission
 from surveys.models import Answer, Response
-from tests.factories import (make_definition, make_invitation, make_open_link, make_stakeholder, make_wave)
+from tests.factories import make_definition, make_invitation, make_open_link, make_stakeholder, make_wave
 
-ANSWERS = {"roles": ["author", "other"], "roles_other": "curator", "years": "12", "engaged": "yes",
-           "clear_how": "4", "transparent": "2", "comments": "Très utile"}
+ANSWERS = {
+    "roles": ["author", "other"],
+    "roles_other": "curator",
+    "years": "12",
+    "engaged": "yes",
+    "clear_how": "4",
+    "transparent": "2",
+    "comments": "Très utile",
+}
 
 
 @pytest.fixture
@@ -34,8 +42,14 @@ def test_submission_stores_typed_answers_and_freezes_the_registry_profile(sessio
     assert answers["years"].value_number == 12.0 and answers["years"].value_text is None
     assert answers["comments"].value_text == "Très utile"
     response = session.exec(select(Response)).one()
-    assert (response.status, response.country, response.regional_group, response.category, response.gender,
-            response.stakeholder_type) == ("submitted", "FR", "WEOG", "ngo", "male", "end_user")
+    assert (
+        response.status,
+        response.country,
+        response.regional_group,
+        response.category,
+        response.gender,
+        response.stakeholder_type,
+    ) == ("submitted", "FR", "WEOG", "ngo", "male", "end_user")
     assert response.content_digest
 
 
@@ -74,8 +88,7 @@ def test_a_database_failure_midway_rolls_the_status_back(session, invited):
 
 def test_incomplete_answers_are_refused_with_the_questions_concerned(session, invited):
     with pytest.raises(submission.SubmissionInvalid) as refused:
-        submission.submit(session, invited, make_definition(), key=invited.response.submission_key,
-                          raw={"years": "3"})
+        submission.submit(session, invited, make_definition(), key=invited.response.submission_key, raw={"years": "3"})
     assert set(refused.value.problems) == {"roles", "engaged"}
     assert _answers(session) == {}
 
@@ -100,8 +113,7 @@ def test_a_closed_wave_refuses_new_submissions(session):
     session.add(wave)
     session.commit()
     with pytest.raises(respondents.WaveNotOpen):
-        submission.submit(session, respondent, make_definition(), key=respondent.response.submission_key,
-                          raw=ANSWERS)
+        submission.submit(session, respondent, make_definition(), key=respondent.response.submission_key, raw=ANSWERS)
 
 
 def test_open_link_respondents_give_their_profile_in_the_survey(session):
@@ -109,20 +121,44 @@ def test_open_link_respondents_give_their_profile_in_the_survey(session):
     from tests.factories import six
 
     base = make_definition()
-    profile = Page(name="profile", labels=six("About you"), profile=True, items=(
-        Question(name="p_country", type="select_one", labels=six("Country"), list_name="countries", profile="country"),
-        Question(name="p_gender", type="select_one", labels=six("Gender"), list_name="genders", profile="gender"),
-    ))
-    definition = make_definition(pages=(profile, *base.pages), choices={
-        **base.choices, "countries": (Choice("BR", six("Brazil")),), "genders": (Choice("female", six("Female")),)})
+    profile = Page(
+        name="profile",
+        labels=six("About you"),
+        profile=True,
+        items=(
+            Question(
+                name="p_country", type="select_one", labels=six("Country"), list_name="countries", profile="country"
+            ),
+            Question(name="p_gender", type="select_one", labels=six("Gender"), list_name="genders", profile="gender"),
+        ),
+    )
+    definition = make_definition(
+        pages=(profile, *base.pages),
+        choices={
+            **base.choices,
+            "countries": (Choice("BR", six("Brazil")),),
+            "genders": (Choice("female", six("Female")),),
+        },
+    )
     link = make_open_link(session, wave=make_wave(session))
     from core.ratelimit import Throttle
 
-    respondent, _resume = respondents.start_from_open_link(session, throttle=Throttle("memory://"),
-                                                           token=link.token, client="127.0.0.1")
-    submission.submit(session, respondent, definition, key=respondent.response.submission_key,
-                      raw={**ANSWERS, "p_country": "BR", "p_gender": "female"})
+    respondent, _resume = respondents.start_from_open_link(
+        session, throttle=Throttle("memory://"), token=link.token, client="127.0.0.1"
+    )
+    submission.submit(
+        session,
+        respondent,
+        definition,
+        key=respondent.response.submission_key,
+        raw={**ANSWERS, "p_country": "BR", "p_gender": "female"},
+    )
     session.expire_all()
     response = session.exec(select(Response)).one()
-    assert (response.country, response.regional_group, response.gender, response.stakeholder_id,
-            response.open_link_id) == ("BR", "GRULAC", "female", None, link.id)
+    assert (
+        response.country,
+        response.regional_group,
+        response.gender,
+        response.stakeholder_id,
+        response.open_link_id,
+    ) == ("BR", "GRULAC", "female", None, link.id)

@@ -1,4 +1,5 @@
 """The secretariat's survey pages: roles, waves in the user's time zone, links, invitations, uploads."""
+
 import io
 import re
 from datetime import UTC, datetime
@@ -29,11 +30,19 @@ def test_only_the_secretariat_gets_in(client, session, auth, role):
     make_user(session, email="someone@example.org", role=role, country="KE" if role == "focal_point" else None)
     assert client.get("/staff/surveys/").status_code == 302  # anonymous: to the sign-in page
     auth.login("someone@example.org")
-    for path in ("/staff/surveys/", f"/staff/surveys/waves/{wave.id}", f"/staff/surveys/waves/{wave.id}/monitoring",
-                 "/staff/surveys/instruments", "/staff/surveys/waves/new"):
+    for path in (
+        "/staff/surveys/",
+        f"/staff/surveys/waves/{wave.id}",
+        f"/staff/surveys/waves/{wave.id}/monitoring",
+        "/staff/surveys/instruments",
+        "/staff/surveys/waves/new",
+    ):
         assert client.get(path).status_code == 403, path
-    for path in (f"/staff/surveys/waves/{wave.id}/close", f"/staff/surveys/waves/{wave.id}/invitations",
-                 f"/staff/surveys/waves/{wave.id}/links"):
+    for path in (
+        f"/staff/surveys/waves/{wave.id}/close",
+        f"/staff/surveys/waves/{wave.id}/invitations",
+        f"/staff/surveys/waves/{wave.id}/links",
+    ):
         assert client.post(path, data={"network": "X"}).status_code == 403, path
     session.expire_all()
     assert session.get(Wave, wave.id).status == "published"
@@ -47,10 +56,19 @@ def test_nav_shows_surveys_to_staff(client, session, secretariat):
 
 def test_create_a_wave_in_the_users_time_zone_then_edit_it(client, session, secretariat):
     version = make_instrument_version(session)
-    response = client.post("/staff/surveys/waves/new", data={
-        "version_id": version.id, "name": "Annual survey 2026", "year": 2026,
-        "opens_at": "2026-10-01T10:00", "closes_at": "2026-11-30T18:00",
-        "categories": ["science", "ngo"], "regions": ["AFR"], "allow_editing": "y"})
+    response = client.post(
+        "/staff/surveys/waves/new",
+        data={
+            "version_id": version.id,
+            "name": "Annual survey 2026",
+            "year": 2026,
+            "opens_at": "2026-10-01T10:00",
+            "closes_at": "2026-11-30T18:00",
+            "categories": ["science", "ngo"],
+            "regions": ["AFR"],
+            "allow_editing": "y",
+        },
+    )
     assert response.status_code == 302
     wave = session.exec(select(Wave)).one()
     assert wave.opens_at == datetime(2026, 10, 1, 8, 0, tzinfo=UTC)  # Paris is UTC+2 in October
@@ -60,9 +78,16 @@ def test_create_a_wave_in_the_users_time_zone_then_edit_it(client, session, secr
     page = client.get(f"/staff/surveys/waves/{wave.id}/edit").get_data(as_text=True)
     assert 'value="2026-10-01T10:00"' in page and "Europe/Paris" in page
 
-    refused = client.post(f"/staff/surveys/waves/{wave.id}/edit", data={
-        "version_id": version.id, "name": "Annual survey 2026", "year": 2026,
-        "opens_at": "2026-10-01T10:00", "closes_at": "2026-09-30T18:00"})
+    refused = client.post(
+        f"/staff/surveys/waves/{wave.id}/edit",
+        data={
+            "version_id": version.id,
+            "name": "Annual survey 2026",
+            "year": 2026,
+            "opens_at": "2026-10-01T10:00",
+            "closes_at": "2026-09-30T18:00",
+        },
+    )
     assert refused.status_code == 200 and "The wave must close after it opens." in refused.get_data(as_text=True)
 
 
@@ -116,9 +141,11 @@ def test_upload_rejection_lists_sheet_row_and_column_and_keeps_the_form(client, 
     survey, choice_rows, setting = xb.valid_form()
     del survey[3][xb.col("label", "fr")]  # row 5: "roles" without its French label
     data = xb.workbook(survey, choice_rows, setting)
-    response = client.post("/staff/surveys/instruments/upload", data={
-        "code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/staff/surveys/instruments/upload",
+        data={"code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     problems = re.search(r'<div class="form-errors" role="alert" id="problems">(.*?)</div>', page, re.S).group(1)
@@ -130,14 +157,19 @@ def test_upload_rejection_lists_sheet_row_and_column_and_keeps_the_form(client, 
 
 def test_upload_then_download_a_version(client, session, secretariat):
     data = xb.workbook(*xb.valid_form())
-    response = client.post("/staff/surveys/instruments/upload", data={
-        "code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/staff/surveys/instruments/upload",
+        data={"code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
+        content_type="multipart/form-data",
+    )
     instrument = session.exec(select(Instrument)).one()
     assert response.headers["Location"].endswith(f"/staff/surveys/instruments/{instrument.id}")
-    again = client.post("/staff/surveys/instruments/upload", data={
-        "code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
-        content_type="multipart/form-data", follow_redirects=True)
+    again = client.post(
+        "/staff/surveys/instruments/upload",
+        data={"code": "annual-survey", "name": "Annual survey", "file": (io.BytesIO(data), "annual.xlsx")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "nothing new was stored" in again.get_data(as_text=True)
     version = session.exec(select(InstrumentVersion)).one()
     page = client.get(f"/staff/surveys/instruments/{instrument.id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """`seed-demo` survey data: the waves, their responses, languages and drafts."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +8,8 @@ import pytest
 from sqlmodel import func, select
 
 from surveys import answering, waves
-from surveys.demo import DROPPED_IN_V1
 from surveys.definition import Definition
+from surveys.demo import DROPPED_IN_V1
 from surveys.frame import responses_frame
 from surveys.models import Answer, Instrument, InstrumentVersion, Response, Wave
 
@@ -36,8 +37,7 @@ def test_demo_has_three_waves_with_responses_languages_and_drafts(runner, sessio
     frame = responses_frame(session, [wave.id for wave in found.values()])
     assert frame.groupby("wave", observed=True).size().to_dict() == {name: 100 for name in found}
     languages = Counter(frame["language"])
-    assert languages["en"] > languages["es"] > languages["fr"] > max(languages["ar"], languages["ru"],
-                                                                      languages["zh"])
+    assert languages["en"] > languages["es"] > languages["fr"] > max(languages["ar"], languages["ru"], languages["zh"])
     assert languages["en"] > len(frame) / 2
     assert set(frame["channel"]) == {"invitation", "open_link"}
     assert frame.loc[frame["channel"] == "open_link", "network"].notna().all()
@@ -50,8 +50,15 @@ def test_demo_has_three_waves_with_responses_languages_and_drafts(runner, sessio
         pages = len(session.get(InstrumentVersion, wave.version_id).definition["pages"])
         drafts = session.exec(select(Response).where(Response.wave_id == wave.id, Response.status == "draft")).all()
         assert drafts and all(d.last_page < pages and d.submitted_at is None for d in drafts)
-        assert session.exec(select(func.count()).select_from(Answer).join(Response)
-                            .where(Response.wave_id == wave.id, Response.status == "draft")).one() == 0
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(Answer)
+                .join(Response)
+                .where(Response.wave_id == wave.id, Response.status == "draft")
+            ).one()
+            == 0
+        )
 
 
 def test_demo_answers_follow_skip_logic_and_constraints(runner, session, backend):
@@ -61,8 +68,9 @@ def test_demo_answers_follow_skip_logic_and_constraints(runner, session, backend
     for wave in _waves(session).values():
         definition = Definition.from_dict(session.get(InstrumentVersion, wave.version_id).definition)
         questions = {q.name: q for q in definition.questions()}
-        for response in session.exec(select(Response).where(Response.wave_id == wave.id,
-                                                            Response.status == "submitted")):
+        for response in session.exec(
+            select(Response).where(Response.wave_id == wave.id, Response.status == "submitted")
+        ):
             raw = {}
             for answer in session.exec(select(Answer).where(Answer.response_id == response.id)):
                 question = questions[answer.question]

@@ -1,4 +1,5 @@
 """Waves: states, audiences, the next year's wave, open links."""
+
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,8 +12,13 @@ from tests.factories import make_definition, make_instrument_version, make_stake
 
 
 def _data(version, **changes) -> waves.WaveData:
-    values = dict(version_id=version.id, name="Annual survey 2026", year=2026,
-                  opens_at=datetime(2026, 10, 1, 8, tzinfo=UTC), closes_at=datetime(2026, 11, 30, 18, tzinfo=UTC))
+    values = dict(
+        version_id=version.id,
+        name="Annual survey 2026",
+        year=2026,
+        opens_at=datetime(2026, 10, 1, 8, tzinfo=UTC),
+        closes_at=datetime(2026, 11, 30, 18, tzinfo=UTC),
+    )
     values.update(changes)
     return waves.WaveData(**values)
 
@@ -88,15 +94,20 @@ def test_audience_filters_by_category_region_and_country(session):
 
     version = make_instrument_version(session)
     everyone = make_wave(session, version=version, name="All")
-    assert _names(session, everyone) == {"Kenyan Scientist", "Kenyan Official", "French Scientist",
-                                         "Brazilian Scientist"}
+    assert _names(session, everyone) == {
+        "Kenyan Scientist",
+        "Kenyan Official",
+        "French Scientist",
+        "Brazilian Scientist",
+    }
     assert waves.audience_size(session, everyone) == 4
     science = make_wave(session, version=version, name="Science", audience={"categories": ["science"]})
     assert _names(session, science) == {"Kenyan Scientist", "French Scientist", "Brazilian Scientist"}
     regions = make_wave(session, version=version, name="Regions", audience={"regions": ["AFR", "GRULAC"]})
     assert _names(session, regions) == {"Kenyan Scientist", "Kenyan Official", "Brazilian Scientist"}
-    science_in_two = make_wave(session, version=version, name="FR",
-                               audience={"countries": ["FR", "KE"], "categories": ["science"]})
+    science_in_two = make_wave(
+        session, version=version, name="FR", audience={"countries": ["FR", "KE"], "categories": ["science"]}
+    )
     assert _names(session, science_in_two) == {"Kenyan Scientist", "French Scientist"}
     nobody = make_wave(session, version=version, name="None", audience={"regions": ["WEOG"], "countries": ["KE"]})
     assert _names(session, nobody) == set()
@@ -104,9 +115,12 @@ def test_audience_filters_by_category_region_and_country(session):
 
 def test_next_wave_copies_the_last_one_a_year_later(session):
     first = make_instrument_version(session)
-    previous = waves.create_wave(session, data=_data(first, name="Annual survey 2026",
-                                                     audience={"regions": ["AFR"], "categories": ["ngo"]},
-                                                     allow_editing=False))
+    previous = waves.create_wave(
+        session,
+        data=_data(
+            first, name="Annual survey 2026", audience={"regions": ["AFR"], "categories": ["ngo"]}, allow_editing=False
+        ),
+    )
     latest = make_instrument_version(session, definition=make_definition(version="2"))
 
     following = waves.create_next_wave(session, previous)
@@ -122,9 +136,16 @@ def test_next_wave_copies_the_last_one_a_year_later(session):
 
 def test_next_wave_of_a_name_without_the_year_and_a_leap_day(session):
     version = make_instrument_version(session)
-    previous = waves.create_wave(session, data=_data(version, name="Needs analysis", year=2028,
-                                                     opens_at=datetime(2028, 2, 29, tzinfo=UTC),
-                                                     closes_at=datetime(2028, 4, 1, tzinfo=UTC)))
+    previous = waves.create_wave(
+        session,
+        data=_data(
+            version,
+            name="Needs analysis",
+            year=2028,
+            opens_at=datetime(2028, 2, 29, tzinfo=UTC),
+            closes_at=datetime(2028, 4, 1, tzinfo=UTC),
+        ),
+    )
     following = waves.create_next_wave(session, previous)
     assert following.name == "Needs analysis 2029"
     assert following.opens_at == datetime(2029, 2, 28, tzinfo=UTC)

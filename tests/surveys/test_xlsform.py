@@ -1,4 +1,5 @@
 """Reading XLSForm workbooks into definitions, refusing what we do not support, and writing them back."""
+
 from __future__ import annotations
 
 import pytest
@@ -37,7 +38,11 @@ def test_a_valid_form_becomes_pages_of_questions_in_six_languages():
 
     roles = definition.question("roles")
     assert (roles.type, roles.list_name, roles.required, roles.indicator) == (
-        "select_multiple", "roles", True, "participation")
+        "select_multiple",
+        "roles",
+        True,
+        "participation",
+    )
     assert roles.hints == six("Pick all that apply")
     assert definition.question("roles_other").other_of == "roles"
     years = definition.question("years")
@@ -50,8 +55,10 @@ def test_a_valid_form_becomes_pages_of_questions_in_six_languages():
     grid = views.items[0]
     assert isinstance(grid, Grid)
     assert (grid.name, grid.list_name, grid.labels) == ("clarity", "agree", six("How far do you agree?"))
-    assert [(q.name, q.indicator) for q in grid.questions] == [("clear_how", "commitment"),
-                                                               ("transparent", "communication")]
+    assert [(q.name, q.indicator) for q in grid.questions] == [
+        ("clear_how", "commitment"),
+        ("transparent", "communication"),
+    ]
     assert [item.name for item in views.items[1:]] == ["when", "share", "thanks"]
     assert definition.choice_names("agree") == ["1", "2", "3", "4", "5"]
     assert definition.choices["roles"][-1].labels == six("Other")
@@ -102,6 +109,7 @@ def test_a_definition_written_as_a_workbook_includes_grids_and_loose_questions()
 
 def with_row(row_name: str, /, **changes):
     """A change to the valid form: the survey row `row_name` updated (None deletes a column)."""
+
     def change(survey, choice_rows, setting):
         row = survey[survey_row(survey, row_name) - 2]
         for key, value in changes.items():
@@ -109,12 +117,14 @@ def with_row(row_name: str, /, **changes):
                 row.pop(key, None)
             else:
                 row[key] = value
+
     return change
 
 
 def appended(*rows):
     def change(survey, choice_rows, setting):
         survey[-1:-1] = rows  # inside the last page, before its end group
+
     return change
 
 
@@ -122,6 +132,7 @@ def drop_choice_label(list_name: str, name: str, code: str):
     def change(survey, choice_rows, setting):
         row = next(r for r in choice_rows if r["list_name"] == list_name and r["name"] == name)
         del row[col("label", code)]
+
     return change
 
 
@@ -133,74 +144,132 @@ def choice_rows_row(choice_rows, list_name, name) -> int:
 LAST = 19  # row of the last end group in valid_form(); appended rows start here
 REJECTIONS = {
     "unsupported type": (appended(q("calculate", "total", "Total")), ("survey", LAST, "type", "not supported")),
-    "unsupported column": (appended(q("text", "nick", "Nickname", calculation="concat('a')")),
-                           ("survey", LAST, "calculation", "not supported")),
-    "repeat": (appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
-               ("survey", LAST, "type", "repeats are not supported")),
+    "unsupported column": (
+        appended(q("text", "nick", "Nickname", calculation="concat('a')")),
+        ("survey", LAST, "calculation", "not supported"),
+    ),
+    "repeat": (
+        appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
+        ("survey", LAST, "type", "repeats are not supported"),
+    ),
     "or_other": (with_row("engaged", type="select_one yes_no or_other"), ("survey", "engaged", "type", "or_other")),
     "range": (appended(q("range", "score", "Score")), ("survey", LAST, "type", "'range' is not supported")),
-    "label missing a language": (with_row("years", **{col("label", "fr"): None}),
-                                 ("survey", "years", col("label", "fr"), "missing in Français")),
-    "empty label cell": (with_row("about", **{col("label", "zh"): ""}),
-                         ("survey", "about", col("label", "zh"), "missing in 中文")),
-    "hint missing a language": (with_row("roles", **{col("hint", "ar"): None}),
-                                ("survey", "roles", col("hint", "ar"), "hint is missing in العربية")),
+    "label missing a language": (
+        with_row("years", **{col("label", "fr"): None}),
+        ("survey", "years", col("label", "fr"), "missing in Français"),
+    ),
+    "empty label cell": (
+        with_row("about", **{col("label", "zh"): ""}),
+        ("survey", "about", col("label", "zh"), "missing in 中文"),
+    ),
+    "hint missing a language": (
+        with_row("roles", **{col("hint", "ar"): None}),
+        ("survey", "roles", col("hint", "ar"), "hint is missing in العربية"),
+    ),
     "constraint message missing a language": (
         with_row("years", **{col("constraint_message", "ru"): None}),
-        ("survey", "years", col("constraint_message", "ru"), "constraint message is missing in Русский")),
-    "choice label missing a language": (drop_choice_label("agree", "3", "es"),
-                                        ("choices", ("agree", "3"), col("label", "es"), "missing in Español")),
-    "title missing a language": (lambda s, c, st: st.pop(col("form_title", "fr")),
-                                 ("settings", 2, col("form_title", "fr"), "form title is missing in Français")),
-    "unknown reference in relevant": (with_row("email", relevant="${engagd} = 'yes'"),
-                                      ("survey", "email", "relevant", "${engagd} does not name a question")),
-    "unknown reference in constraint": (with_row("share", constraint=". <= ${total}"),
-                                        ("survey", "share", "constraint", "${total} does not name a question")),
-    "reference to a group": (with_row("share", relevant="${about} = 'x'"),
-                             ("survey", "share", "relevant", "${about} does not name a question")),
-    "expression that does not parse": (with_row("email", relevant="${engaged} = "),
-                                       ("survey", "email", "relevant", "cannot read the expression")),
-    "current answer in relevant": (with_row("email", relevant=". = 'x'"),
-                                   ("survey", "email", "relevant", "only be used in a constraint")),
-    "unknown choice list": (with_row("engaged", type="select_one yesno"),
-                            ("survey", "engaged", "type", "no choice list 'yesno'")),
-    "duplicate name": (appended(q("text", "years", "Years again")),
-                       ("survey", LAST, "name", "'years' is already used on row 7")),
+        ("survey", "years", col("constraint_message", "ru"), "constraint message is missing in Русский"),
+    ),
+    "choice label missing a language": (
+        drop_choice_label("agree", "3", "es"),
+        ("choices", ("agree", "3"), col("label", "es"), "missing in Español"),
+    ),
+    "title missing a language": (
+        lambda s, c, st: st.pop(col("form_title", "fr")),
+        ("settings", 2, col("form_title", "fr"), "form title is missing in Français"),
+    ),
+    "unknown reference in relevant": (
+        with_row("email", relevant="${engagd} = 'yes'"),
+        ("survey", "email", "relevant", "${engagd} does not name a question"),
+    ),
+    "unknown reference in constraint": (
+        with_row("share", constraint=". <= ${total}"),
+        ("survey", "share", "constraint", "${total} does not name a question"),
+    ),
+    "reference to a group": (
+        with_row("share", relevant="${about} = 'x'"),
+        ("survey", "share", "relevant", "${about} does not name a question"),
+    ),
+    "expression that does not parse": (
+        with_row("email", relevant="${engaged} = "),
+        ("survey", "email", "relevant", "cannot read the expression"),
+    ),
+    "current answer in relevant": (
+        with_row("email", relevant=". = 'x'"),
+        ("survey", "email", "relevant", "only be used in a constraint"),
+    ),
+    "unknown choice list": (
+        with_row("engaged", type="select_one yesno"),
+        ("survey", "engaged", "type", "no choice list 'yesno'"),
+    ),
+    "duplicate name": (
+        appended(q("text", "years", "Years again")),
+        ("survey", LAST, "name", "'years' is already used on row 7"),
+    ),
     "invalid name": (with_row("email", name="e mail"), ("survey", "email", "name", "not a valid name")),
-    "duplicate choice": (lambda s, c, st: c.append(choices("yes_no", "no")[0]),
-                         ("choices", 20, "name", "already has a choice 'no'")),
-    "grid mixing lists": (with_row("transparent", type="select_one yes_no"),
-                          ("survey", "transparent", "type", "like its first row (row 13)")),
-    "grid with a text question": (with_row("transparent", type="text"),
-                                  ("survey", "transparent", "type", "only select_one or select_multiple")),
-    "nested group that is not a grid": (with_row("clarity", appearance="field-list"),
-                                        ("survey", "clarity", "appearance", "must be a grid")),
-    "bad indicator": (with_row("years", indicator="engagement"),
-                      ("survey", "years", "indicator", "'engagement' is not an indicator group")),
+    "duplicate choice": (
+        lambda s, c, st: c.append(choices("yes_no", "no")[0]),
+        ("choices", 20, "name", "already has a choice 'no'"),
+    ),
+    "grid mixing lists": (
+        with_row("transparent", type="select_one yes_no"),
+        ("survey", "transparent", "type", "like its first row (row 13)"),
+    ),
+    "grid with a text question": (
+        with_row("transparent", type="text"),
+        ("survey", "transparent", "type", "only select_one or select_multiple"),
+    ),
+    "nested group that is not a grid": (
+        with_row("clarity", appearance="field-list"),
+        ("survey", "clarity", "appearance", "must be a grid"),
+    ),
+    "bad indicator": (
+        with_row("years", indicator="engagement"),
+        ("survey", "years", "indicator", "'engagement' is not an indicator group"),
+    ),
     "bad profile": (with_row("email", profile="email"), ("survey", "email", "profile", "not a profile field")),
-    "profile asked twice": (with_row("email", profile="gender", type="select_one gender"),
-                            ("survey", "email", "profile", "already asked on row 3")),
-    "profile choice not a registry code": (lambda s, c, st: c.insert(1, choices("country", "XX")[0]),
-                                           ("choices", 3, "name", "'XX' is not a country code")),
-    "profile question not select_one": (with_row("gender", type="text"),
-                                        ("survey", "gender", "type", "must be select_one")),
-    "other without its text question": (with_row("roles_other", name="roles_specify"),
-                                        ("survey", "roles", "type", "named roles_other")),
-    "other text question with another relevant": (with_row("roles_other", relevant="${years} > 1"),
-                                                  ("survey", "roles", "type", "selected(${roles}, 'other')")),
-    "required that is not yes or no": (with_row("years", required="${engaged} = 'yes'"),
-                                       ("survey", "years", "required", "write yes or leave it empty")),
-    "constraint on a note": (with_row("thanks", constraint=". > 1"),
-                             ("survey", "thanks", "constraint", "only a question that takes an answer")),
+    "profile asked twice": (
+        with_row("email", profile="gender", type="select_one gender"),
+        ("survey", "email", "profile", "already asked on row 3"),
+    ),
+    "profile choice not a registry code": (
+        lambda s, c, st: c.insert(1, choices("country", "XX")[0]),
+        ("choices", 3, "name", "'XX' is not a country code"),
+    ),
+    "profile question not select_one": (
+        with_row("gender", type="text"),
+        ("survey", "gender", "type", "must be select_one"),
+    ),
+    "other without its text question": (
+        with_row("roles_other", name="roles_specify"),
+        ("survey", "roles", "type", "named roles_other"),
+    ),
+    "other text question with another relevant": (
+        with_row("roles_other", relevant="${years} > 1"),
+        ("survey", "roles", "type", "selected(${roles}, 'other')"),
+    ),
+    "required that is not yes or no": (
+        with_row("years", required="${engaged} = 'yes'"),
+        ("survey", "years", "required", "write yes or leave it empty"),
+    ),
+    "constraint on a note": (
+        with_row("thanks", constraint=". > 1"),
+        ("survey", "thanks", "constraint", "only a question that takes an answer"),
+    ),
     "unclosed group": (lambda s, c, st: s.pop(), ("survey", "views", "type", "has no end group")),
-    "end group without begin": (lambda s, c, st: s.append(end()),
-                                ("survey", LAST + 1, "type", "end group without a begin group")),
-    "language that is not one of the six": (with_row("email", **{"label::Deutsch (de)": "E-Mail"}),
-                                            ("survey", "email", "label::Deutsch (de)", "de is not one of")),
-    "label without a language": (with_row("email", label="Email"),
-                                 ("survey", "email", "label", "name the language in the header")),
-    "name reserved by XLSForm (pyxform)": (appended(q("text", "meta", "Meta")),
-                                           ("survey", LAST, "", "reserved")),
+    "end group without begin": (
+        lambda s, c, st: s.append(end()),
+        ("survey", LAST + 1, "type", "end group without a begin group"),
+    ),
+    "language that is not one of the six": (
+        with_row("email", **{"label::Deutsch (de)": "E-Mail"}),
+        ("survey", "email", "label::Deutsch (de)", "de is not one of"),
+    ),
+    "label without a language": (
+        with_row("email", label="Email"),
+        ("survey", "email", "label", "name the language in the header"),
+    ),
+    "name reserved by XLSForm (pyxform)": (appended(q("text", "meta", "Meta")), ("survey", LAST, "", "reserved")),
 }
 
 
@@ -229,8 +298,11 @@ def test_every_problem_is_reported_at_once():
     found = problems_of(workbook(survey, choice_rows, setting))
 
     assert {(sheet, row, column) for sheet, row, column, _ in found} == {
-        ("survey", 7, "indicator"), ("survey", 7, col("label", "ar")), ("survey", 9, "relevant"),
-        ("choices", 14, col("label", "zh"))}
+        ("survey", 7, "indicator"),
+        ("survey", 7, col("label", "ar")),
+        ("survey", 9, "relevant"),
+        ("choices", 14, col("label", "zh")),
+    }
 
 
 def test_a_file_that_is_not_a_workbook_is_refused():

@@ -3,6 +3,7 @@
 Rows are dicts of column header -> value; `labels("Text")` gives the six `label::` columns, so a
 test can drop one language with `del row[col("label", "fr")]`.
 """
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -11,8 +12,7 @@ from openpyxl import Workbook
 
 from tests.factories import six
 
-LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "es": "Español", "fr": "Français", "ru": "Русский",
-                  "zh": "中文"}
+LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "es": "Español", "fr": "Français", "ru": "Русский", "zh": "中文"}
 
 
 def col(kind: str, code: str) -> str:
@@ -42,8 +42,13 @@ def choices(list_name: str, *names: str) -> list[dict]:
 
 
 def settings(form_id: str = "test_form", version: str = "1", title: str = "Test form") -> dict:
-    return {"form_id": form_id, "version": version, "default_language": "English (en)", "form_title": title,
-            **{col("form_title", code): value for code, value in six(title).items()}}
+    return {
+        "form_id": form_id,
+        "version": version,
+        "default_language": "English (en)",
+        "form_title": title,
+        **{col("form_title", code): value for code, value in six(title).items()},
+    }
 
 
 def workbook(survey: list[dict], choice_rows: list[dict] | None = None, setting: dict | None = None) -> bytes:
@@ -74,20 +79,41 @@ def valid_form() -> tuple[list[dict], list[dict], dict]:
         q("select_one country", "country", "Country", profile="country", quasi="yes", required="yes"),  # 2
         q("select_one gender", "gender", "Gender", profile="gender", quasi="yes"),  # 3
         q("begin group", "about", "About you"),  # 4
-        q("select_multiple roles", "roles", "Your roles", required="yes", indicator="participation",
-          **labels("Pick all that apply", "hint")),  # 5
+        q(
+            "select_multiple roles",
+            "roles",
+            "Your roles",
+            required="yes",
+            indicator="participation",
+            **labels("Pick all that apply", "hint"),
+        ),  # 5
         q("text", "roles_other", "Other role, please specify", relevant="selected(${roles}, 'other')"),  # 6
-        q("integer", "years", "Years of involvement", constraint=". >= 0 and . <= 60",
-          **labels("Between 0 and 60", "constraint_message")),  # 7
+        q(
+            "integer",
+            "years",
+            "Years of involvement",
+            constraint=". >= 0 and . <= 60",
+            **labels("Between 0 and 60", "constraint_message"),
+        ),  # 7
         q("select_one yes_no", "engaged", "Did you engage with IPBES?", required="yes"),  # 8
         q("text", "email", "Your email", pii="yes"),  # 9
         end(),  # 10
         q("begin group", "views", "Your views", relevant="${engaged} = 'yes'", appearance="field-list"),  # 11
         q("begin group", "clarity", "How far do you agree?", appearance="table-list"),  # 12
-        q("select_one agree", "clear_how", "It is clear how to engage", indicator="commitment",
-          appearance="list-nolabel"),  # 13
-        q("select_one agree", "transparent", "Processes are transparent", indicator="communication",
-          appearance="list-nolabel"),  # 14
+        q(
+            "select_one agree",
+            "clear_how",
+            "It is clear how to engage",
+            indicator="commitment",
+            appearance="list-nolabel",
+        ),  # 13
+        q(
+            "select_one agree",
+            "transparent",
+            "Processes are transparent",
+            indicator="communication",
+            appearance="list-nolabel",
+        ),  # 14
         end(),  # 15
         q("date", "when", "When did you last engage?"),  # 16
         q("decimal", "share", "Share of your time", constraint=". <= 100"),  # 17
