@@ -17,7 +17,8 @@ as_root_apt_install() {
 }
 
 ensure_venv() {
-  local extras="${1:-}"
+  # The whole of requirements.lock (runtime, test and dev pins alike: one environment for both README commands),
+  # then the project itself without dependencies, and a check that the lock holds everything pyproject.toml asks.
   if [ ! -x "$VENV/bin/python" ]; then
     if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
       rm -rf "$VENV"
@@ -26,6 +27,12 @@ ensure_venv() {
     fi
     "$VENV/bin/pip" install -q --upgrade pip
   fi
-  "$VENV/bin/pip" install -q -e "$ROOT$extras"
+  "$VENV/bin/pip" install -q -r "$ROOT/requirements.lock"
+  "$VENV/bin/pip" install -q --no-deps -e "$ROOT"
+  if ! "$VENV/bin/pip" check >/dev/null; then
+    "$VENV/bin/pip" check >&2 || true
+    echo "requirements.lock does not satisfy pyproject.toml: run scripts/lock.sh and commit requirements.lock" >&2
+    return 1
+  fi
   "$VENV/bin/flask" --app app translate compile >/dev/null
 }

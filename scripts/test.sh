@@ -10,5 +10,5 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 if [ ${#missing[@]} -gt 0 ]; then
   as_root_apt_install "${missing[@]}" || [ "${CI:-}" != "true" ]
 fi
-ensure_venv "[test]"
+ensure_venv
 exec .venv/bin/pytest "$@"
