@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from core import migrate
 from core.accounts import services as accounts
 from core.accounts.models import Role
+from core.cli_backup import backup_command, restore_command
 from core.db import get_engine, get_session
 from core.reference.countries import add_territory
 
@@ -49,7 +50,8 @@ def _parse_now(text: str | None) -> datetime | None:
 
 def register_commands(app: Flask, extra=()) -> None:
     """The platform's commands, plus `extra` ones that domain packages contribute."""
-    for command in (db_group, create_user, set_role, countries_group, seed_demo, translate_group, *extra):
+    commands = (db_group, create_user, set_role, countries_group, seed_demo, translate_group)
+    for command in (*commands, backup_command, restore_command, *extra):
         app.cli.add_command(command)
 
 
