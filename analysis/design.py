@@ -26,7 +26,6 @@ Rows:
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,9 +100,8 @@ class Design:
         self.converged: bool | None = None  # after `rake`: whether every margin holds
 
     def _derive(self, **changes) -> Design:
-        design = copy.copy(self)
-        for name, value in changes.items():
-            setattr(design, name, value)
+        design = object.__new__(Design)
+        design.__dict__.update(self.__dict__, **changes)
         return design
 
     # --- what the design is ----------------------------------------------------------------
