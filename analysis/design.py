@@ -155,6 +155,8 @@ class Design:
         if frame is self.frame:
             return self
         index = self.frame.index
+        if frame.index.equals(index):
+            return self._derive(frame=frame)
         if not index.is_unique:
             raise ValueError("a design's frame needs a unique index to take a domain of it")
         if len(frame.index.difference(index)):
