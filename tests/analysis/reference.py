@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.design import Design
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TOLERANCE = 1e-6
 
@@ -51,3 +53,14 @@ def design_reference() -> dict[str, float]:
 def design_weights() -> pd.DataFrame:
     """R's weights of the raked, post-stratified and trimmed designs, a column each."""
     return pd.read_csv(FIXTURES / "design_weights.csv")
+
+
+def design(name: str) -> Design:
+    """The design of design.csv that reference.R calls `name`: fixed, raked, poststratified, trimmed."""
+    fixed = Design(design_sample(), "weight")
+    if name == "fixed":
+        return fixed
+    if name == "poststratified":
+        return fixed.post_stratify("region", MARGINS["region"])
+    raked = fixed.rake(MARGINS)
+    return raked.trim(*TRIM) if name == "trimmed" else raked

@@ -9,7 +9,15 @@ import pytest
 
 from analysis.design import Design, design_of
 from analysis.weighting import RakingError
-from tests.analysis.reference import MARGINS, TOLERANCE, TRIM, design_reference, design_sample, design_weights
+from tests.analysis.reference import (
+    MARGINS,
+    TOLERANCE,
+    TRIM,
+    design,
+    design_reference,
+    design_sample,
+    design_weights,
+)
 
 DESIGNS = ("fixed", "raked", "poststratified", "trimmed")
 SHARES = {"willing": {}, "trust": {}, "agree": {"level": "agree"}}  # trust and agree have missing values
@@ -20,16 +28,6 @@ DOMAINS = {
 }
 TABLES = [("region", "agree"), ("region", "category"), ("gender", "trust")]
 PREDICTORS = ["region", "category", "gender", "score"]
-
-
-def design(name: str) -> Design:
-    fixed = Design(design_sample(), "weight")
-    if name == "fixed":
-        return fixed
-    if name == "poststratified":
-        return fixed.post_stratify("region", MARGINS["region"])
-    raked = fixed.rake(MARGINS)
-    return raked.trim(*TRIM) if name == "trimmed" else raked
 
 
 def close(value, name):
