@@ -265,18 +265,21 @@ class Design:
             raise ValueError("a proportion needs 0/1 values (or `level=`)")
         return y
 
-    def proportion(self, column: str, method: str = "logit", *, level=None, confidence: float = LEVEL) -> Proportion:
-        """`svyciprop(~column, design, method = method, na.rm = TRUE)`; `column` holds 0/1 (or
-        booleans), or pass `level=` for the share of one level of a categorical column.
+    def proportion(
+        self, column: str, method: str = "logit", *, level=None, confidence: float = LEVEL, df: int | None = None
+    ) -> Proportion:
+        """`svyciprop(~column, design, method = method, na.rm = TRUE, df = df)`; `column` holds 0/1
+        (or booleans), or pass `level=` for the share of one level of a categorical column.
 
-        `logit`: symmetric on the logit scale, t quantile on `df` degrees of freedom. `beta`: Korn
-        and Graubard's, from the effective sample size p(1-p)/var. When every answer is 0 or
-        every answer is 1 R has no usable interval; the interval is then Clopper-Pearson's on
-        the actual n, which is what an unweighted survey would report."""
+        `logit`: symmetric on the logit scale, t quantile on `df` degrees of freedom (R's default,
+        `degf(design)`: this (sub)design's). `beta`: Korn and Graubard's, from the effective
+        sample size p(1-p)/var (R ignores `df` there). When every answer is 0 or every answer is
+        1 R has no usable interval; the interval is then Clopper-Pearson's on the actual n, which
+        is what an unweighted survey would report."""
         if method not in ("logit", "beta"):
             raise ValueError(f"unknown interval method {method!r}")
         p, se, n = self._ratio(self._indicator(column, level))
-        return _interval(p, se, n, method, confidence, self.df, self._nrow())
+        return _interval(p, se, n, method, confidence, self.df if df is None else df, self.df, self._nrow())
 
     def by(self, column: str, group: str | Sequence[str]) -> pd.DataFrame:
         """`svyby(~column, ~group, design, svymean, na.rm = TRUE)`: a row per group present (a
@@ -371,7 +374,7 @@ class Design:
         return table
 
 
-def _interval(p: float, se: float, n: int, method: str, confidence: float, df: int, nrow: int) -> Proportion:
+def _interval(p: float, se: float, n: int, method: str, confidence: float, df: int, degf: int, nrow: int) -> Proportion:
     alpha = 1 - confidence
     if n == 0:
         return Proportion(math.nan, math.nan, math.nan, math.nan, 0, 0.0)
@@ -379,7 +382,7 @@ def _interval(p: float, se: float, n: int, method: str, confidence: float, df: i
         return Proportion(p, se, 0.0, float(stats.beta.ppf(1 - alpha / 2, 1, n)), n, float(n))
     if p == 1.0:
         return Proportion(p, se, float(stats.beta.ppf(alpha / 2, n, 1)), 1.0, n, float(n))
-    if df < 1 or math.isnan(se) or se == 0:
+    if (df if method == "logit" else degf) < 1 or math.isnan(se) or se == 0:
         return Proportion(p, se, math.nan, math.nan, n, float(n))
     n_effective = p * (1 - p) / se**2
     if method == "logit":
@@ -387,7 +390,7 @@ def _interval(p: float, se: float, n: int, method: str, confidence: float, df: i
         half = stats.t.ppf(1 - alpha / 2, df) * se / (p * (1 - p))
         low, high = _expit(centre - half), _expit(centre + half)
     else:
-        adjusted = n_effective * (stats.t.ppf(alpha / 2, nrow - 1) / stats.t.ppf(alpha / 2, df)) ** 2
+        adjusted = n_effective * (stats.t.ppf(alpha / 2, nrow - 1) / stats.t.ppf(alpha / 2, degf)) ** 2
         low = float(stats.beta.ppf(alpha / 2, adjusted * p, adjusted * (1 - p) + 1))
         high = float(stats.beta.ppf(1 - alpha / 2, adjusted * p + 1, adjusted * (1 - p)))
     return Proportion(p, se, low, high, n, n_effective)

@@ -6,10 +6,11 @@ What `analysis.survey_results.wave_results` is made of: the formulas of `Design.
 The test suite checks them against `analysis.estimates` call by call.
 
 Domain estimation as R's `svyby`: a group's estimate gives no estimating function to anyone
-outside it, and everyone stays in the design (the n of n/(n-1), the calibration). Degrees of
-freedom are each group's (R's `degf` of the subset: its rows with a non-zero weight, minus 1).
+outside it, and everyone stays in the design (the n of n/(n-1), the calibration).
 A calibrated design's variances go through `Design.variance`, one group at a time; a design with
 fixed weights takes the short cut of summing squares within groups, which is the same number.
+Intervals use the design's degrees of freedom (as `svyciprop` on the whole design with the
+answer missing outside the group; R's `svyby` would give each group its own, fewer).
 """
 
 from __future__ import annotations
@@ -75,11 +76,9 @@ def _variances(centred: np.ndarray, total: np.ndarray, design: Design, groups: G
     return variance
 
 
-def _t(design: Design, groups: Groups) -> np.ndarray:
-    """Each group's t quantile on its own degrees of freedom (NaN below 1)."""
-    df = sums((weights_of(design) > 0).astype(np.float64)[:, None], groups, 1)[:, 0] - 1
-    with np.errstate(invalid="ignore"):
-        return np.where(df >= 1, stats.t.ppf(0.5 + LEVEL / 2, np.maximum(df, 1)), np.nan)[:, None]
+def _t(design: Design) -> float:
+    """The t quantile of every group's interval: on the design's degrees of freedom."""
+    return float(stats.t.ppf(0.5 + LEVEL / 2, design.df)) if design.df >= 1 else np.nan
 
 
 def domain(y: np.ndarray, design: Design, groups: Groups) -> dict[str, np.ndarray]:
@@ -104,7 +103,7 @@ def domain(y: np.ndarray, design: Design, groups: Groups) -> dict[str, np.ndarra
         "n": n.astype(np.int64),
         "kish": kish,
         "count": sums((keep & (yz != 0)).astype(np.float64), groups, k),
-        "t": _t(design, groups),
+        "t": _t(design),
     }
 
 
@@ -141,7 +140,7 @@ def proportions(y: np.ndarray, design: Design, groups: Groups) -> dict[str, np.n
 
 
 def means(y: np.ndarray, design: Design, groups: Groups) -> dict[str, np.ndarray]:
-    """`Design.mean` with a t interval on the group's degrees of freedom, per group and column."""
+    """`Design.mean` with a t interval on the design's degrees of freedom, per group and column."""
     result = domain(y, design, groups)
     m, n, t = result["estimate"], result["n"], result["t"]
     se = np.sqrt(result["variance"])

@@ -71,25 +71,28 @@ def _answered_weights(design: Design, column: str) -> np.ndarray:
     return w[~np.isnan(w) & (w > 0) & design.frame[column].notna().to_numpy()]
 
 
-def mean_in(design: Design, column: str, *, level: float = LEVEL) -> Estimate:
-    """`design.mean(column)` with a t interval on the design's degrees of freedom."""
+def mean_in(design: Design, column: str, *, level: float = LEVEL, df: int | None = None) -> Estimate:
+    """`design.mean(column)` with a t interval on `df` degrees of freedom (default the design's)."""
     w = _answered_weights(design, column)
     n = len(w)
     if n == 0:
         return _empty()
     result = design.mean(column)
     estimate, se = result.estimate, result.se
-    if n < 2 or design.df < 1:
+    df = design.df if df is None else df
+    if n < 2 or df < 1:
         return Estimate(estimate, se, math.nan, math.nan, n, float(n), n < SMALL_CELL)
-    t = stats.t.ppf(0.5 + level / 2, df=design.df)
+    t = stats.t.ppf(0.5 + level / 2, df=df)
     return Estimate(estimate, se, estimate - t * se, estimate + t * se, n, kish_effective_n(w), n < SMALL_CELL)
 
 
-def proportion_in(design: Design, column: str, *, level: float = LEVEL, method: str = "logit") -> Estimate:
-    """`design.proportion(column, method)` (`svyciprop`) as an `Estimate`."""
+def proportion_in(
+    design: Design, column: str, *, level: float = LEVEL, method: str = "logit", df: int | None = None
+) -> Estimate:
+    """`design.proportion(column, method, df=df)` (`svyciprop`) as an `Estimate`."""
     if method not in ("logit", "beta"):
         raise ValueError(f"unknown interval method {method!r}")
-    result = design.proportion(column, method, confidence=level)
+    result = design.proportion(column, method, confidence=level, df=df)
     if result.n == 0:
         return _empty()
     return Estimate(
@@ -127,12 +130,14 @@ def kish_effective_n(weights) -> float:
 
 def _by(frame: pd.DataFrame, value: str, by: str, weights, estimator, **options) -> pd.DataFrame:
     """Domain estimates: the whole sample stays in the design, with nothing to estimate outside
-    the group (`svyby`)."""
+    the group (`svyby`'s estimates and standard errors). Intervals use the whole design's
+    degrees of freedom, as `svyciprop` on the design with the answer missing outside the group
+    does (`svyby` would give each group its own, fewer)."""
     design = design_of(frame, weights)
     rows = {}
     groups = design.frame[by]
     for group in sorted(groups.dropna().unique()):
-        rows[group] = estimator(design.subset(groups == group), value, **options).as_dict()
+        rows[group] = estimator(design.subset(groups == group), value, df=design.df, **options).as_dict()
     table = pd.DataFrame.from_dict(rows, orient="index")
     table.index.name = by
     return table

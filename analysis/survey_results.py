@@ -7,12 +7,12 @@ never labels: labels come from the catalog when a table or chart is drawn.
 
 Estimates are design-based (`analysis.design.Design`, R's survey package): each respondent is a
 unit, variances by linearisation with the n/(n-1) factor, logit intervals for shares
-(`svyciprop`), t intervals for means, each on its group's degrees of freedom. Pass the wave's
+(`svyciprop`), t intervals for means, on the design's degrees of freedom. Pass the wave's
 raked design as `weights` (`RakedWeights.design`, or `raked_design(frame)`) and every variance,
 interval and test removes the raking margins as R does for a raked design; a column of weights
 is taken as fixed weights. Breakdowns are domain estimates: the whole sample stays in the design
-and a group's estimate gives no estimating function to anyone outside it, so intervals agree
-with R's `svyby`; a frame that is a subset (by index) of the design's frame is itself such a
+and a group's estimate gives no estimating function to anyone outside it, so estimates and
+standard errors agree with R's `svyby` (intervals keep the design's degrees of freedom); a frame that is a subset (by index) of the design's frame is itself such a
 domain (the explorer's filters). The same formulas are applied to all groups at once with numpy
 (`analysis.domains`; the test suite checks them against `analysis.estimates` call by call).
 Without weights every respondent weighs 1 and the results are the unweighted ones.
