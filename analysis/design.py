@@ -300,15 +300,19 @@ class Design:
     def chisq(self, row: str, col: str) -> ChiSquare:
         """`svychisq(~row + col, design, statistic = "F")`: Pearson's X² of the weighted table
         scaled to the design's n, divided by the mean design effect, on an F with Rao and Scott's
-        second-order degrees of freedom. Rows missing either value stay in the design."""
+        second-order degrees of freedom. Rows missing either value stay in the design.
+
+        The table's levels are those of the rows with both values and a weight (R also keeps a
+        level seen only beside a missing value, whose empty margin makes its statistic NaN)."""
         rows = self._domain if not self._calibration else np.ones(self.n, dtype=bool)
         a, b = (self.frame[name].iloc[self._rows].astype(object) for name in (row, col))
-        row_levels, col_levels = (sorted(v[rows & v.notna().to_numpy()].unique()) for v in (a, b))
+        both = self._domain & (self._w != 0) & a.notna().to_numpy() & b.notna().to_numpy()
+        row_levels, col_levels = (sorted(v[both].unique()) for v in (a, b))
         nr, nc = len(row_levels), len(col_levels)
         if nr < 2 or nc < 2:
             raise ValueError(f"{row} x {col}: a margin has a single level, nothing to test")
-        row_codes = pd.Categorical(a, categories=row_levels).codes.astype(np.int64)
-        col_codes = pd.Categorical(b, categories=col_levels).codes.astype(np.int64)
+        row_codes = pd.Index(row_levels, dtype=object).get_indexer(a).astype(np.int64)  # -1: missing, or no level
+        col_codes = pd.Index(col_levels, dtype=object).get_indexer(b).astype(np.int64)
         complete = (row_codes >= 0) & (col_codes >= 0)
         codes = row_codes + nr * col_codes  # rows varying fastest, as R's interaction()
         w = np.where(complete & self._domain, self._w, 0.0)
