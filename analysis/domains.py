@@ -61,18 +61,26 @@ def weights_of(design: Design) -> np.ndarray:
     return np.nan_to_num(design.weights.to_numpy(), nan=0.0)
 
 
+CHUNK = 20_000_000  # scores a calibrated variance handles at once (rows x columns)
+
+
 def _variances(centred: np.ndarray, total: np.ndarray, design: Design, groups: Groups) -> np.ndarray:
     """(groups, k) variances of the ratio estimates whose weighted deviations are `centred`."""
-    k = centred.shape[1]
+    n, k = centred.shape
     with np.errstate(invalid="ignore", divide="ignore"):
         if not design.calibrated:
             if design.n < 2:
                 return np.full_like(total, np.nan)
             return design.n / (design.n - 1) * sums(centred * centred, groups, k) / (total * total)
         variance = np.full_like(total, np.nan)
-        for group in range(groups.size):
-            scores = np.where((groups.codes == group)[:, None], centred / total[group], 0.0)
-            variance[group] = design.variance(scores)
+        step = max(1, CHUNK // max(n * k, 1))
+        for first in range(0, groups.size, step):
+            block = np.arange(first, min(first + step, groups.size))
+            scores = np.zeros((n, len(block), k))
+            for j, group in enumerate(block):
+                rows = groups.codes == group
+                scores[rows, j] = centred[rows] / total[group]
+            variance[block] = design.variance(scores.reshape(n, -1)).reshape(len(block), k)
     return variance
 
 

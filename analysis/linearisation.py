@@ -63,12 +63,34 @@ class Raking:
 
     margins: tuple[tuple[Cells, np.ndarray], ...]
 
+    @cached_property
+    def _crossings(self) -> list[list[np.ndarray]]:
+        """[j][i]: (size_j, size_i) sums of psw_i / psw_j over the rows in each pair of cells."""
+        return [
+            [
+                np.bincount(cj.codes * ci.size + ci.codes, weights=wi / wj, minlength=cj.size * ci.size).reshape(
+                    cj.size, ci.size
+                )
+                for ci, wi in self.margins
+            ]
+            for cj, wj in self.margins
+        ]
+
     def residuals(self, x: np.ndarray) -> np.ndarray:
-        """svyrecvar: ten sweeps of x <- x - psw * ave(x / psw, margin) (unweighted cell means)."""
+        """svyrecvar: ten sweeps of x <- x - psw * ave(x / psw, margin) (unweighted cell means).
+
+        Each sweep only subtracts psw times a value per cell, so the sweeps run on those values
+        (one matrix per margin) and x is touched twice: the same numbers, without ten passes
+        over every row."""
+        sums = [cells.sums(x / psw[:, None]) for cells, psw in self.margins]
+        effects = [np.zeros((cells.size, x.shape[1])) for cells, _ in self.margins]
+        crossings = self._crossings
         for _ in range(RAKING_SWEEPS):
-            for cells, psw in self.margins:
-                means = cells.sums(x / psw[:, None]) / np.maximum(cells.counts, 1)[:, None]
-                x = x - psw[:, None] * means[cells.codes]
+            for j, (cells, _) in enumerate(self.margins):
+                current = sums[j] - sum(crossings[j][i] @ effects[i] for i in range(len(effects)))
+                effects[j] = effects[j] + current / np.maximum(cells.counts, 1)[:, None]
+        for (cells, psw), effect in zip(self.margins, effects, strict=True):
+            x = x - psw[:, None] * effect[cells.codes]
         return x
 
 
