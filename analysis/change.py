@@ -3,7 +3,9 @@
 Each item is a share of a choice (select_one, select_multiple), a Likert item's top-two-box
 share, or a mean, taken from two `WaveResults` (`analysis.survey_results`) of the same
 instrument. Waves are independent samples, so the difference's standard error is
-sqrt(se_earlier² + se_later²) and the test is a Wald z test. Across all items of a comparison the
+sqrt(se_earlier² + se_later²) and the test is a Wald z test. The standard errors are those of
+each wave's design (`analysis.design`): calibrated when each wave's raked design was passed to
+`wave_results`, fixed-weight ones when a weight column was. Across all items of a comparison the
 p-values are corrected with the Benjamini-Hochberg false discovery rate (`fdr_bh`), named in
 the `method` column: statsmodels' `multipletests` defaults to Holm-Sidak, which is not it.
 Items asked in only one wave, or with no variance in both, have no test.

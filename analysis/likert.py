@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.estimates import Estimate, proportion
+from analysis.design import Design, design_of
+from analysis.estimates import Estimate, proportion_in
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,14 @@ class LikertSummary:
 
 
 def summarise(values: pd.Series, scale: list[str], *, off_scale: tuple[str, ...] = (), weights=None) -> LikertSummary:
+    """`weights`: None, values aligned with `values`, or a `Design` of which `values` holds a
+    domain (matched by index): the top-two-box interval is then the design's."""
     values = pd.Series(values, dtype="object").astype("string")
-    w = (
-        pd.Series(1.0, index=values.index)
-        if weights is None
-        else pd.Series(weights, index=values.index, dtype="float64")
-    )
+    if weights is not None and not isinstance(weights, Design):
+        weights = pd.Series(weights, index=values.index, dtype="float64")
+    top = pd.Series(np.where(values.isin(scale), values.isin(scale[-2:]).astype(float), np.nan), index=values.index)
+    design = design_of(pd.DataFrame({"answer": values, "top": top}), weights)
+    w = design.weights.reindex(values.index)  # NaN outside the design
     unknown = set(values.dropna().unique()) - set(scale) - set(off_scale)
     if unknown:
         raise ValueError(f"answers {sorted(unknown)} are neither on the scale nor declared off it")
@@ -43,8 +46,7 @@ def summarise(values: pd.Series, scale: list[str], *, off_scale: tuple[str, ...]
     shares = weighted / weighted.sum() if weighted.sum() else weighted * np.nan
     distribution = pd.DataFrame({"share": shares, "n": counts.astype(int)})
     distribution.index.name = "level"
-    top = pd.Series(np.where(on_scale, values.isin(scale[-2:]).astype(float), np.nan), index=values.index)
-    top_two = proportion(top, None if weights is None else w)
+    top_two = proportion_in(design, "top")
     median = None
     if weighted.sum():
         median = str(shares.index[int(np.searchsorted(shares.cumsum().to_numpy(), 0.5 - 1e-12))])

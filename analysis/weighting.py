@@ -51,7 +51,7 @@ def diagnostics(weights) -> Diagnostics:
     return Diagnostics(n, n / effective, effective, effective / n, float(w.min()), float(w.max()))
 
 
-def _check_margins(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> dict[str, pd.Series]:
+def check_margins(frame: pd.DataFrame, margins: dict[str, pd.Series]) -> dict[str, pd.Series]:
     checked: dict[str, pd.Series] = {}
     total = None
     for column, target in margins.items():
@@ -86,7 +86,7 @@ def rake(
 
     `trim=(0.3, 3.0)` keeps weights between 0.3 and 3 times the mean weight.
     """
-    margins = _check_margins(frame, margins)
+    margins = check_margins(frame, margins)
     if base_weights is None:
         weights = np.ones(len(frame))
     else:

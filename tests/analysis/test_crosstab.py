@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.crosstab import crosstab
-from tests.analysis.reference import TOLERANCE, reference, sample
+from tests.analysis.reference import TOLERANCE, design, design_reference, design_sample, reference, sample
 
 
 def test_unweighted_table_gets_pearson_chi_square_as_r_computes_it():
@@ -47,3 +47,17 @@ def test_a_table_with_an_empty_cell_is_still_tested():
     assert table.test.method == "pearson" and 0 < table.test.p_value < 1
     # R: chisq.test(matrix(c(6, 3, 0, 3), 2), correct = FALSE) gives X-squared = 4
     assert table.test.statistic == pytest.approx(4.0)
+
+
+@pytest.mark.parametrize("name", ["fixed", "raked", "poststratified", "trimmed"])
+def test_a_design_as_weights_gets_svychisq_on_that_design(name):
+    # design.csv has missing answers: those respondents stay in the design, as in R.
+    expected = design_reference()
+    weights = "weight" if name == "fixed" else design(name)
+    table = crosstab(design_sample(), "region", "agree", weights=weights)
+    assert table.test.method == "rao-scott"
+    assert table.test.statistic == pytest.approx(expected[f"{name}.chisq.region_agree.statistic"], abs=TOLERANCE)
+    assert table.test.df == pytest.approx(expected[f"{name}.chisq.region_agree.df1"], abs=TOLERANCE)
+    assert table.test.df_denominator == pytest.approx(expected[f"{name}.chisq.region_agree.df2"], abs=TOLERANCE)
+    assert table.test.p_value == pytest.approx(expected[f"{name}.chisq.region_agree.p"], abs=TOLERANCE)
+    assert table.n.to_numpy().sum() == design_sample()["agree"].notna().sum()

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from analysis.drivers import odds_ratios
-from tests.analysis.reference import TOLERANCE, reference, sample
+from tests.analysis.reference import TOLERANCE, design, design_reference, design_sample, reference, sample
 
 
 def test_weighted_logistic_regression_agrees_with_svyglm():
@@ -35,3 +35,15 @@ def test_scaling_weights_leaves_the_odds_ratios_unchanged():
 def test_an_outcome_with_one_value_cannot_be_modelled():
     with pytest.raises(ValueError, match="single value"):
         odds_ratios(sample().assign(willing=1), "willing", ["region"])
+
+
+@pytest.mark.parametrize("name", ["fixed", "raked", "poststratified", "trimmed"])
+def test_a_design_as_weights_gets_svyglm_on_that_design(name):
+    # score has missing values: those respondents stay in the design, out of the model.
+    expected = design_reference()
+    weights = "weight" if name == "fixed" else design(name)
+    table = odds_ratios(design_sample(), "willing", ["region", "category", "gender", "score"], weights=weights)
+    for term, row in table.iterrows():
+        for field, key in (("coef", "coef"), ("se", "se"), ("low", "low"), ("high", "high"), ("p_value", "p")):
+            assert row[field] == pytest.approx(expected[f"{name}.glm.{term}.{key}"], abs=TOLERANCE), (term, field)
+    assert table.attrs["n"] == design_sample()["score"].notna().sum()

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.estimates import SMALL_CELL, mean, proportion, proportion_by
-from tests.analysis.reference import TOLERANCE, reference, sample
+from tests.analysis.reference import TOLERANCE, design, design_reference, design_sample, reference, sample
 
 DESIGNS = {"weighted": "weight", "equal": None}
 
@@ -86,3 +86,37 @@ def test_small_cells_are_flagged():
 def test_a_proportion_refuses_values_other_than_0_and_1():
     with pytest.raises(ValueError, match="0/1"):
         proportion(pd.Series([0, 2, 1]))
+
+
+CALIBRATED = ["raked", "poststratified", "trimmed"]
+
+
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_a_calibrated_design_as_weights_gives_r_s_intervals(name):
+    frame, expected = design_sample(), design_reference()
+    share = proportion(frame["trust"], design(name))
+    for field in ("estimate", "se", "low", "high"):
+        assert getattr(share, field) == pytest.approx(expected[f"{name}.trust.logit.{field}"], abs=TOLERANCE)
+    assert share.n == frame["trust"].notna().sum()
+    average = mean(frame["score"], design(name))
+    assert average.se == pytest.approx(expected[f"{name}.score.mean.se"], abs=TOLERANCE)
+
+
+@pytest.mark.parametrize("name", CALIBRATED)
+def test_domains_of_a_calibrated_design_agree_with_svyby(name):
+    expected = design_reference()
+    table = proportion_by(design_sample(), "trust", "category", weights=design(name))
+    for category, row in table.iterrows():
+        assert row["estimate"] == pytest.approx(
+            expected[f"{name}.by.trust.category.{category}.estimate"], abs=TOLERANCE
+        )
+        assert row["se"] == pytest.approx(expected[f"{name}.by.trust.category.{category}.se"], abs=TOLERANCE)
+
+
+def test_a_calibrated_variance_differs_from_the_fixed_weights_one():
+    frame = design_sample()
+    raked = design("raked")
+    fixed = proportion(frame["willing"], raked.weights)  # the same weights, taken as fixed
+    calibrated = proportion(frame["willing"], raked)
+    assert calibrated.estimate == pytest.approx(fixed.estimate)
+    assert calibrated.se != pytest.approx(fixed.se, abs=1e-4)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.likert import cronbach_alpha, summarise
+from tests.analysis.reference import design, design_reference, design_sample
 
 SCALE = ["1", "2", "3", "4", "5"]
 
@@ -53,3 +54,16 @@ def test_identical_items_are_perfectly_reliable_and_unrelated_items_are_not():
     assert cronbach_alpha(pd.DataFrame({"a": same, "b": same, "c": same})) == pytest.approx(1.0)
     noise = pd.DataFrame(rng.integers(1, 6, size=(200, 3)), columns=list("abc"))
     assert abs(cronbach_alpha(noise)) < 0.2
+
+
+def test_a_raked_design_gives_the_top_two_box_its_calibrated_interval():
+    frame = design_sample()
+    answers = frame["agree"].map({"disagree": "1", "neutral": "3", "agree": "5"})
+    raked = design("raked")
+    result = summarise(answers, SCALE, weights=raked)
+    expected = raked.proportion("agree", level="agree")  # "5" is the only top-two level answered
+    assert (result.top_two.estimate, result.top_two.se, result.top_two.low) == pytest.approx(
+        (expected.estimate, expected.se, expected.low)
+    )
+    assert result.top_two.estimate == pytest.approx(design_reference()["raked.agree.logit.estimate"], abs=1e-6)
+    assert result.distribution["share"].sum() == pytest.approx(1.0)

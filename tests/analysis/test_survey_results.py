@@ -80,9 +80,12 @@ def row(table, **where):
     return found.iloc[0]
 
 
-def domain_weights(frame, column, group, weights):
-    base = frame[weights] if weights else pd.Series(1.0, index=frame.index)
-    return base.where(frame[column].astype(object) == group, 0.0)
+def in_domain(values, frame, column, group):
+    """The values of one group, missing elsewhere: a domain estimate on the whole design (the
+    design's degrees of freedom, as `svyciprop` on the design with the answer missing outside)."""
+    return pd.Series(np.asarray(values, dtype="float64"), index=frame.index).where(
+        frame[column].astype(object) == group
+    )
 
 
 @pytest.mark.parametrize("weights", [None, "weight"])
@@ -99,7 +102,7 @@ def test_select_one_shares_are_the_design_based_domain_estimates(weights):
 
     for by, group in (("regional_group", "EEG"), ("gender", "male"), ("language", "fr")):
         cell = row(results.shares, question="engaged", choice="yes", by=by, group=group)
-        expected = proportion(yes, domain_weights(frame, by, group, weights))
+        expected = proportion(in_domain(yes, frame, by, group), frame[weights] if weights else None)
         for key in ("estimate", "se", "low", "high", "n", "n_effective", "small"):
             assert cell[key] == pytest.approx(getattr(expected, key), abs=1e-10), (by, group, key)
         answered = frame["engaged"].notna() & (frame[by] == group)
@@ -164,7 +167,7 @@ def test_integer_questions_get_a_mean_with_its_interval(weights):
     overall = row(results.means, question="events", by="all")
     expected = mean(values, frame[weights] if weights else None)
     group = row(results.means, question="events", by="category", group="ngo")
-    expected_group = mean(values, domain_weights(frame, "category", "ngo", weights))
+    expected_group = mean(in_domain(values, frame, "category", "ngo"), frame[weights] if weights else None)
     for got, want in ((overall, expected), (group, expected_group)):
         for key in ("estimate", "se", "low", "high", "n", "n_effective"):
             assert got[key] == pytest.approx(getattr(want, key), abs=1e-10)
@@ -202,7 +205,8 @@ def test_likert_lists_are_detected_and_summarised_like_likert_summarise(weights)
     afr = row(results.likert, question="clarity", by="regional_group", group="AFR")
     top = top_two_box(frame["clarity"], SCALE)
     assert afr["top_two"] == pytest.approx(
-        proportion(top, domain_weights(frame, "regional_group", "AFR", weights)).estimate, abs=1e-12
+        proportion(in_domain(top, frame, "regional_group", "AFR"), frame[weights] if weights else None).estimate,
+        abs=1e-12,
     )
     assert afr["top_two"] > row(results.likert, question="clarity", by="regional_group", group="WEOG")["top_two"]
 

@@ -1,0 +1,144 @@
+"""The questions of a wave's catalog as `analysis.survey_results` summarises them.
+
+`questions(catalog, frame, ...)` turns `surveys.frame.question_catalog` (one row per question)
+into `Question`s: which column(s) of the responses frame hold the answers, the choices, and for
+a Likert item its scale (least to most favourable) and the choices kept off it. Likert lists
+are recognised by their list name (`LIKERT_LISTS`: name -> +1 when the choices run from least to
+most favourable, -1 when the most favourable comes first).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+LIKERT_LISTS: dict[str, int] = {
+    "willing5": 1,
+    "interest5": 1,
+    "prefer5": 1,
+    "agree5": -1,
+    "useful4": -1,
+    "informed4": -1,
+}
+OFF_SCALE = ("dont_know", "not_applicable", "no_opinion", "prefer_not_to_say")
+SEPARATOR = "__"  # `<question>__<choice>` columns of select_multiple questions
+_META = (
+    "response_id",
+    "wave_id",
+    "wave",
+    "year",
+    "instrument",
+    "version",
+    "submitted_at",
+    "language",
+    "channel",
+    "network",
+    "regional_group",
+    "country",
+    "category",
+    "gender",
+    "stakeholder_type",
+)
+_SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
+
+
+def choice_names(choices) -> list[str]:
+    if choices is None or (isinstance(choices, float) and math.isnan(choices)):
+        return []
+    if isinstance(choices, Mapping):
+        return [str(name) for name in choices]
+    return [getattr(choice, "name", choice) for choice in choices]
+
+
+def _columns(row: Mapping, choices: list[str]) -> tuple[str, ...]:
+    columns = row.get("columns")
+    if columns is not None and not (isinstance(columns, float) and math.isnan(columns)) and len(columns):
+        return tuple(columns)
+    if row["type"] == "select_multiple":
+        return tuple(f"{row['name']}{SEPARATOR}{choice}" for choice in choices)
+    return (f"{row['name']}_answer" if row["name"] in _META else row["name"],)
+
+
+def _true(value) -> bool:
+    return bool(value) if value is not None and not (isinstance(value, float) and math.isnan(value)) else False
+
+
+@dataclass
+class Question:
+    name: str
+    type: str
+    list_name: str | None
+    choices: list[str]
+    columns: tuple[str, ...]
+    scale: tuple[str, ...] | None = None  # Likert: least to most favourable
+    off_scale: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        if self.type == "select_multiple":
+            return "multiple"
+        if self.type in ("integer", "decimal"):
+            return "number"
+        return "likert" if self.scale else "choice"
+
+
+def questions(
+    catalog: pd.DataFrame | None, frame: pd.DataFrame, likert_lists: Mapping[str, int], off_scale: tuple[str, ...]
+) -> tuple[list[Question], list[str]]:
+    """The questions summarised (select_one, select_multiple, integer, decimal; not PII, not a
+    profile question, with a column in the frame) and a note for each one without a column."""
+    found, notes = [], []
+    if catalog is None or len(catalog) == 0:
+        return found, notes
+    for row in catalog.to_dict("records"):
+        if row["type"] not in _SUMMARISED or _true(row.get("pii")) or _true(row.get("profile")):
+            continue
+        list_name = row.get("list_name") if isinstance(row.get("list_name"), str) else None
+        choices = choice_names(row.get("choices"))
+        columns = tuple(c for c in _columns(row, choices) if c in frame)
+        if not columns:
+            notes.append(f"{row['name']}: no column in the frame")
+            continue
+        question = Question(row["name"], row["type"], list_name, choices, columns)
+        if row["type"] == "select_multiple":
+            prefix = f"{row['name']}{SEPARATOR}"
+            question.choices = [column[len(prefix) :] for column in columns]
+        if row["type"] == "select_one":
+            question.scale = likert_scale(choices, list_name, likert_lists, off_scale)
+            if question.scale:
+                question.off_scale = tuple(choice for choice in choices if choice in off_scale)
+        found.append(question)
+    return found, notes
+
+
+def likert_scale(
+    choices: list[str], list_name: str | None, likert_lists: Mapping[str, int], off_scale: tuple[str, ...]
+) -> tuple[str, ...] | None:
+    """The list's choices on the scale, least to most favourable, if it is a Likert list."""
+    if list_name not in likert_lists:
+        return None
+    on = [choice for choice in choices if choice not in off_scale]
+    if len(on) < 2:
+        return None
+    return tuple(on if likert_lists[list_name] >= 0 else reversed(on))
+
+
+def select_one_codes(values: pd.Series, question: Question) -> np.ndarray:
+    """Index of each answer in the question's choices (-1 no answer); answers the list lacks are added."""
+    raw = values.astype(object).to_numpy()
+    extra = sorted({str(v) for v in pd.unique(raw[pd.notna(raw)])} - set(question.choices))
+    if extra:
+        question.choices = question.choices + extra
+    return pd.Categorical(raw, categories=question.choices).codes.astype(np.int64)
+
+
+def one_hot(codes: np.ndarray, k: int) -> np.ndarray:
+    y = np.full((len(codes), k), np.nan)
+    answered = codes >= 0
+    y[answered] = 0.0
+    y[np.flatnonzero(answered), codes[answered]] = 1.0
+    return y
