@@ -359,14 +359,14 @@ def make_impact(
     year: int | None = 2024,
 ):
     """An impact record, as a member of the public submits it (published unless told otherwise)."""
-    from engagement import services
+    from engagement import schemas, services
     from engagement.models import ImpactRecord
 
     record = ImpactRecord(source="public")
-    services.apply_impact(
-        session,
+    services.apply_record(
+        services.IMPACTS,
         record,
-        services.ImpactData(
+        schemas.ImpactCreate(
             title=title,
             impact_type=impact_type,
             scale=scale,
@@ -397,14 +397,14 @@ def make_concern(
     """A concern raised with the secretariat (answered when `answered_on` is given)."""
     from datetime import date
 
-    from engagement import services
+    from engagement import schemas, services
     from engagement.models import Concern
 
     record = Concern()
-    services.apply_concern(
-        session,
+    services.apply_record(
+        services.CONCERNS,
         record,
-        services.ConcernData(
+        schemas.ConcernCreate(
             summary=summary,
             raised_on=raised_on or date(2025, 3, 1),
             channel=channel,

@@ -101,7 +101,11 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
     problems = re.findall(r'<tr><th scope="row">(\d+)</th><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', page)
     assert ("3", "opened_on", "01/03/2023 is not a date written YYYY-MM-DD.") in problems
     assert ("3", "responses", "many is not a whole number.") in problems
-    assert ("3", "audience", "martians is not one of the allowed values.") in problems
+    assert (
+        "3",
+        "audience",
+        "martians is not one of the allowed values: all, governments, experts, ilk, organisations, observers.",
+    ) in problems
     assert ("4", "closed_on", "This date cannot be before 2024-02-05.") in problems
     assert token_of(response) is None
     report = importing.run_import(session=session, kind="calls", content=content, file_name="x.csv", actor_id=None)
