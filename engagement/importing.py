@@ -23,13 +23,12 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from core.accounts.services import normalise_email
-from core.problem_messages import message
-from core.problems import Problem, ValidationFailed
+from core.imports import rows
+from core.problems import ValidationFailed
 from core.problems import validate as validate_model
 from engagement import services
 from engagement import vocabularies as vocab
 from stakeholders.importing import (
-    MULTI_SEPARATOR,
     Cells,
     Column,
     Importer,
@@ -194,57 +193,31 @@ KINDS = {kind.name: kind for kind in (EVIDENCE, BARRIER_ACTIONS, IMPACTS, CONCER
 @dataclass(frozen=True)
 class _Reader:
     record_type: services.RecordType
-    columns: dict[str, str]  # model field -> column, where they differ (a column's value goes to the first)
+    columns: dict[str, str]  # model field -> column, where they differ
     new_defaults: dict  # values of a new record when the file gives none
 
-    def column(self, field_name: str) -> str:
-        return self.columns.get(field_name, field_name)
-
-    def field(self, column: str) -> str:
-        return next((name for name, other in self.columns.items() if other == column), column)
+    @property
+    def fields(self) -> dict[str, str]:
+        """Column -> model field, where they differ."""
+        return {column: name for name, column in self.columns.items() if name != "raised_by"}
 
 
 _READERS = {
     "evidence": _Reader(services.EVIDENCE, {"issued_on": "date"}, {}),
     "barrier_actions": _Reader(services.BARRIER_ACTIONS, {"due_on": "due_date"}, {}),
     "impacts": _Reader(services.IMPACTS, {"impact_type": "type"}, {"status": "published"}),
-    "concerns": _Reader(services.CONCERNS, {"raised_by_id": "raised_by_email", "raised_by": "raised_by_email"}, {}),
+    "concerns": _Reader(services.CONCERNS, {"raised_by": "raised_by_email", "raised_by_id": "raised_by_email"}, {}),
     "calls": _Reader(services.CALLS, {}, {}),
 }
 
 
-def _report(cells: Cells, reader: _Reader, problems: Iterable[Problem]) -> None:
-    """The problems under their columns; a value missing from a column the file lacks is reported on the header."""
-    for problem in problems:
-        column = reader.column(problem.field)
-        if problem.code == "required" and column not in cells.present:
-            continue
-        cells.problem(column, message(problem))
-
-
-def _cell_value(column: Column, text: str):
-    """A cell as the model takes it: codes from codes or English labels (an unknown value is left as
-    written, for the model to report); everything else as written."""
-    if column.vocabulary is None or not text:
-        return text
-    if column.multiple:
-        parts = [part.strip() for part in text.split(MULTI_SEPARATOR) if part.strip()]
-        return [column.vocabulary.parse(part) or part for part in parts]
-    return column.vocabulary.parse(text) or text
-
-
 def _row_values(cells: Cells, reader: _Reader, lookups: Lookups) -> dict:
-    """The row's values by model field: only the cells it fills (on an update an empty cell keeps the
-    recorded value), and the empty cells of required columns (a value is required)."""
-    values = {}
-    for column in cells.kind.columns:
-        text = cells.row.get(column.name)
-        if text or (column.required and column.name in cells.present):
-            values[reader.field(column.name)] = _cell_value(column, text)
+    """The row's values by model field, with the country and the stakeholder it names looked up."""
+    values = rows.row_values(cells, reader.fields)
     if values.get("country"):
         code = lookups.country(values["country"])
         if code is None:
-            cells.problem("country", message(Problem("country", "unknown_country", {"value": values["country"]})))
+            rows.report_one(cells, "country", "unknown_country", value=values["country"])
         values["country"] = code
     if "raised_by_id" in values:
         email = normalise_email(values.pop("raised_by_id"))
@@ -265,7 +238,7 @@ def _given(cells: Cells, reader: _Reader, lookups: Lookups) -> dict | None:
     try:
         given = validate_model(reader.record_type.update, values).model_dump(exclude_unset=True)
     except ValidationFailed as failed:
-        _report(cells, reader, failed.problems)
+        rows.report(cells, failed.problems, reader.columns)
         return None
     return given if len(cells.problems) == before else None
 
@@ -303,7 +276,7 @@ def _plan(session: Session, cells: Cells, lookups: Lookups, reader: _Reader, exi
         key = record_type.key(given)
         if key in seen:
             cells.problem(
-                reader.column(record_type.key_field),
+                reader.columns.get(record_type.key_field, record_type.key_field),
                 _l("The same record is already in row %(row)s.", row=seen[key]),
             )
             return None
@@ -313,11 +286,11 @@ def _plan(session: Session, cells: Cells, lookups: Lookups, reader: _Reader, exi
     try:
         data = validate_model(record_type.create, {**base, **given})  # the forms' own rules
     except ValidationFailed as failed:
-        _report(cells, reader, failed.problems)
+        rows.report(cells, failed.problems, reader.columns)
         return None
     problems = services.record_problems(session, record_type, data)
     if problems:
-        _report(cells, reader, problems)
+        rows.report(cells, problems, reader.columns)
         return None
     record_id = record.id if record is not None else None
 

@@ -239,3 +239,42 @@ def test_templates_carry_the_documented_columns(client, staff):
     response = client.get("/staff/records/import/templates/concerns.csv")
     assert response.get_data(as_text=True).lstrip("\ufeff").strip() == ",".join(importing.template_header("concerns"))
     assert client.get("/staff/records/import/templates/organisations.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "kind, form, row, field, column, expected",
+    [
+        (
+            "evidence",
+            {"kind": "strategy", "title": "Strategy", "issued_on": "2015-01-17", "link": "ftp://example.org/x"},
+            {"kind": "strategy", "title": "Strategy", "date": "2015-01-17", "link": "ftp://example.org/x"},
+            "link",
+            "link",
+            "A web address starts with http:// or https://.",
+        ),
+        (
+            "concerns",
+            {"summary": "Late", "raised_on": "2025-03-01", "channel": "email", "status": "answered"},
+            {"summary": "Late", "raised_on": "2025-03-01", "channel": "email", "status": "answered"},
+            "answer",
+            "answer",
+            "An answered concern needs the answer given.",
+        ),
+        (
+            "impacts",
+            {"title": "Strategy", "impact_type": "policy", "scale": "national", "description": "Used it"},
+            {"title": "Strategy", "type": "policy", "scale": "national", "description": "Used it"},
+            "region",
+            "region",
+            "Give a regional group or a country (or both).",
+        ),
+    ],
+)
+def test_a_value_a_form_refuses_is_refused_in_a_file_with_the_same_message(
+    client, session, staff, kind, form, row, field, column, expected
+):
+    page = client.post(f"/staff/records/{kind}/new", data=form).get_data(as_text=True)
+    found = re.search(rf'id="{field}-error"[^>]*>(.*?)</', page, re.S)
+    assert found and expected in found.group(1), page[:200]
+    report = importing.validate(session=session, kind=kind, content=csv_bytes([list(row), list(row.values())]))
+    assert (column, expected) in [(p.column, p.text) for p in report.problems]
