@@ -262,8 +262,14 @@ def test_templates_carry_the_documented_columns(client, staff):
         ),
         (
             "impacts",
-            {"title": "Strategy", "impact_type": "policy", "scale": "national", "description": "Used it"},
-            {"title": "Strategy", "type": "policy", "scale": "national", "description": "Used it"},
+            {
+                "title": "Strategy",
+                "impact_type": "policy",
+                "scale": "national",
+                "description": "Used",
+                "status": "pending",
+            },
+            {"title": "Strategy", "type": "policy", "scale": "national", "description": "Used"},
             "region",
             "region",
             "Give a regional group or a country (or both).",
