@@ -26,7 +26,7 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class Problem:
-    field: str  # the input field ("" for the input as a whole)
+    field: str  # the input field ("" for the input as a whole; "proposal.name" in a nested model)
     code: str  # stable: the key of its message in core.problem_messages
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -105,7 +105,7 @@ def problems_from(error: ValidationError) -> list[Problem]:
     """pydantic's errors as problems: its own error types mapped to stable codes, ours kept."""
     found: list[Problem] = []
     for item in error.errors(include_url=False):
-        name = str(item["loc"][0]) if item["loc"] else ""
+        name = ".".join(part for part in item["loc"] if isinstance(part, str))  # a nested model: "proposal.name"
         kind, context, value = item["type"], dict(item.get("ctx") or {}), item.get("input")
         if isinstance(context.get("error"), ValidationFailed):  # raised by a model validator
             found.extend(context["error"].problems)

@@ -214,11 +214,7 @@ _READERS = {
 def _row_values(cells: Cells, reader: _Reader, lookups: Lookups) -> dict:
     """The row's values by model field, with the country and the stakeholder it names looked up."""
     values = rows.row_values(cells, reader.fields)
-    if values.get("country"):
-        code = lookups.country(values["country"])
-        if code is None:
-            rows.report_one(cells, "country", "unknown_country", value=values["country"])
-        values["country"] = code
+    rows.look_up(cells, values, "country", lookups.country, "unknown_country")
     if "raised_by_id" in values:
         email = normalise_email(values.pop("raised_by_id"))
         stakeholder = lookups.stakeholder_for(email)

@@ -94,7 +94,7 @@ def make_stakeholder(
     with_account: bool = True,
 ):
     """A stakeholder with an account (unless with_account=False) and a full profile."""
-    from stakeholders import services
+    from stakeholders import schemas, services
     from stakeholders.models import Stakeholder
 
     user = None
@@ -102,7 +102,7 @@ def make_stakeholder(
         address = email or f"{name.lower().replace(' ', '.')}@example.org"
         user = make_user(session, email=address, name=name)
     stakeholder = Stakeholder(user_id=user.id if user else None, category=category, is_active=is_active)
-    data = services.ProfileData(
+    data = schemas.ProfileCreate(
         name=name,
         country=country,
         category=category,
@@ -111,11 +111,9 @@ def make_stakeholder(
         sector=sector,
         organisation_id=organisation.id if organisation else None,
         phone=phone,
-        multi={
-            "knowledge_system": list(knowledge_systems),
-            "discipline": list(disciplines),
-            "communication": list(communication),
-        },
+        knowledge_system=list(knowledge_systems),
+        discipline=list(disciplines),
+        communication=list(communication),
     )
     services.apply_profile(session, stakeholder, user, data)
     services.record_consents(

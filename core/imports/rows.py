@@ -8,7 +8,7 @@ Works on any row reader with `row.get(column)`, `kind.columns` (each with `name`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from core.problem_messages import message
 from core.problems import Problem
@@ -59,3 +59,15 @@ def report(cells, problems: Iterable[Problem], columns: Mapping[str, str] | None
 
 def report_one(cells, column: str, code: str, **params) -> None:
     report(cells, [Problem(column, code, params)])
+
+
+def look_up(cells, values: dict, name: str, find: Callable[[str], object | None], code: str) -> None:
+    """Replace the text of `values[name]` by what it names (`find(text)`); when it names nothing,
+    report `code` under the column and leave the text (the row is refused anyway)."""
+    text = values.get(name)
+    if text:
+        found = find(text)
+        if found is None:
+            report_one(cells, name, code, value=text)
+        else:
+            values[name] = found
