@@ -584,7 +584,7 @@ def _stakeholder_row(session: Session, cells: Cells, lookups: Lookups, seen: dic
     stakeholder = lookups.stakeholder_for(email)
     # The current profile; multi-valued fields are left out, so only those in the file change
     # (and `services.profile_of` would cost a query per row).
-    base = {name: getattr(stakeholder, name) for name in services.PROFILE_COLUMNS} if stakeholder else {}
+    base = {name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS} if stakeholder else {}
     profile = _validated(cells, schemas.StakeholderCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
     if profile is None:
         return None

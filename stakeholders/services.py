@@ -96,13 +96,13 @@ def profile_of(session: Session, stakeholder: Stakeholder, user: User | None) ->
         id=stakeholder.id,
         name=user.name if user else "",
         country=stakeholder.country or "",
-        **{name: getattr(stakeholder, name) for name in PROFILE_COLUMNS},
+        **{name: getattr(stakeholder, name) for name in STAKEHOLDER_FIELDS},
         **attributes(session, stakeholder.id),
     )
 
 
 # The profile's fields kept on the stakeholder's row as they are.
-PROFILE_COLUMNS = (
+STAKEHOLDER_FIELDS = (
     "category",
     "stakeholder_type",
     "gender",

@@ -106,10 +106,7 @@ def _record_form(kind: str, record):
         form.fill_from(record_type.values_of(record))
         if kind == "concerns":
             form.raised_by_email.data = _raiser_email(session, record)
-    if form.validate_on_submit() and (kind != "concerns" or _raiser_known(session, form)):
-        values = form.values()
-        if kind == "concerns":
-            values["raised_by_id"] = _raiser_id(session, form)
+    if form.validate_on_submit() and (values := _values(session, form, kind)) is not None:
         try:
             data = validate(record_type.create, values)
             saved = services.save_record(
@@ -131,20 +128,21 @@ def _raiser_email(session, concern: Concern) -> str:
     return user.email if user else ""
 
 
-def _raiser_id(session, form: forms.ConcernForm) -> int | None:
-    stakeholder = stakeholder_by_email(session, form.raised_by_email.data) if form.raised_by_email.data else None
-    return stakeholder.id if stakeholder else None
-
-
-def _raiser_known(session, form: forms.ConcernForm) -> bool:
-    """False (with the error on the form) when no stakeholder has the address given."""
-    if form.raised_by_email.data and _raiser_id(session, form) is None:
-        form.raised_by_email.errors = [
-            *form.raised_by_email.errors,
-            _("No stakeholder profile uses this email address."),
-        ]
-        return False
-    return True
+def _values(session, form, kind: str) -> dict | None:
+    """The form's values by model field, a concern's stakeholder found by email; None (with the
+    error on the form) when no stakeholder has the address given."""
+    values = form.values()
+    if kind == "concerns":
+        email = form.raised_by_email.data
+        stakeholder = stakeholder_by_email(session, email) if email else None
+        if email and stakeholder is None:
+            form.raised_by_email.errors = [
+                *form.raised_by_email.errors,
+                _("No stakeholder profile uses this email address."),
+            ]
+            return None
+        values["raised_by_id"] = stakeholder.id if stakeholder else None
+    return values
 
 
 @bp.route("/impacts/<int:record_id>/moderate", methods=["POST"])
