@@ -32,22 +32,13 @@ from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Stakeholder, StakeholderAttribute
 from stakeholders.registry_query import RegistryFilters, RegistryRow, Scope
 
-# The kinds of assignment (a Vocabulary so labels are translated in one place, like the registry's lists).
-FOCAL_POINT_KIND = vocab.FOCAL_POINT_KIND
-ASSIGNMENT_STATUS = {
-    "active": _l("Active"),
-    "upcoming": _l("Upcoming"),
-    "ended": _l("Ended"),
-}
+FOCAL_POINT_KIND = vocab.FOCAL_POINT_KIND  # the kinds of assignment
+ASSIGNMENT_STATUS = {"active": _l("Active"), "upcoming": _l("Upcoming"), "ended": _l("Ended")}
 # Password hash of an account created for a new focal point: no password matches it, so the
 # person claims the account with "Forgot your password?", which also confirms the address.
 UNUSABLE_PASSWORD = "!"
 # Breakdowns shown on the roster, over the whole country.
-ROSTER_BREAKDOWNS = {
-    "category": vocab.CATEGORY,
-    "gender": vocab.GENDER,
-    "knowledge_system": vocab.KNOWLEDGE_SYSTEM,
-}
+ROSTER_BREAKDOWNS = {"category": vocab.CATEGORY, "gender": vocab.GENDER, "knowledge_system": vocab.KNOWLEDGE_SYSTEM}
 # Filters a roster may never take from the request: the country is the focal point's own.
 ROSTER_FIXED = {"country": "", "region": "", "organisation_id": None, "status": ""}
 
