@@ -193,20 +193,20 @@ KINDS = {kind.name: kind for kind in (EVIDENCE, BARRIER_ACTIONS, IMPACTS, CONCER
 @dataclass(frozen=True)
 class _Reader:
     record_type: services.RecordType
-    columns: dict[str, str]  # model field -> column, where they differ
+    fields: dict[str, str]  # column -> model field, where they differ
     new_defaults: dict  # values of a new record when the file gives none
 
     @property
-    def fields(self) -> dict[str, str]:
-        """Column -> model field, where they differ."""
-        return {column: name for name, column in self.columns.items() if name != "raised_by"}
+    def columns(self) -> dict[str, str]:
+        """Model field -> column, where they differ (problems are reported under the column)."""
+        return {name: column for column, name in self.fields.items()}
 
 
 _READERS = {
-    "evidence": _Reader(services.EVIDENCE, {"issued_on": "date"}, {}),
-    "barrier_actions": _Reader(services.BARRIER_ACTIONS, {"due_on": "due_date"}, {}),
-    "impacts": _Reader(services.IMPACTS, {"impact_type": "type"}, {"status": "published"}),
-    "concerns": _Reader(services.CONCERNS, {"raised_by": "raised_by_email", "raised_by_id": "raised_by_email"}, {}),
+    "evidence": _Reader(services.EVIDENCE, {"date": "issued_on"}, {}),
+    "barrier_actions": _Reader(services.BARRIER_ACTIONS, {"due_date": "due_on"}, {}),
+    "impacts": _Reader(services.IMPACTS, {"type": "impact_type"}, {"status": "published"}),
+    "concerns": _Reader(services.CONCERNS, {"raised_by_email": "raised_by_id"}, {}),
     "calls": _Reader(services.CALLS, {}, {}),
 }
 

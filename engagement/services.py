@@ -151,7 +151,7 @@ def record_problems(session: Session, record_type: RecordType, data: Schema) -> 
     if record_type is CONCERNS and data.raised_by_id is not None:
         stakeholder = session.get(Stakeholder, data.raised_by_id)
         if stakeholder is None or stakeholder.erased_at is not None:
-            problems.append(Problem("raised_by", "unknown_stakeholder"))
+            problems.append(Problem("raised_by_id", "unknown_stakeholder"))
     return problems
 
 

@@ -50,7 +50,6 @@ from stakeholders.models import (
 from stakeholders.table_reader import MAX_BYTES, Row, Table, TableError, column_key, read_table
 from stakeholders.text import search_key
 
-M = TypeVar("M")
 PREVIEW_ROWS = 20
 # An imported person has no password until they choose one through "forgot password", which
 # also marks their address as verified. "!" is no argon2 hash, so no password matches it.
@@ -461,6 +460,8 @@ class Cells:
 
 
 # --- the three kinds: each row read into the registry's models (stakeholders/schemas.py) ----------
+
+M = TypeVar("M")
 
 
 def _validated(cells: Cells, model: type[M], values: dict, columns: dict[str, str]) -> M | None:

@@ -113,7 +113,7 @@ def _record_form(kind: str, record):
                 session=session, record_type=record_type, record=record, data=data, actor_id=current_user.id
             )
         except ValidationFailed as failed:
-            show_on_form(form, failed.problems, {"raised_by": "raised_by_email"})
+            show_on_form(form, failed.problems, {"raised_by_id": "raised_by_email"})
         else:
             flash(_("The record is saved (number %(id)s).", id=saved.id), "success")
             return redirect(url_for("engagement_records.records", kind=kind))
