@@ -2,9 +2,11 @@
 domain package's `schemas.py`): a base class and field types whose validators report problems as
 codes (`core.problems`), never as text.
 
-Each field type accepts what every edge sends: a form's typed values (a `date`, an `int`, None for
-an empty field) and an import cell's or an API body's text ("2025-03-01", "143", "" for empty).
-Strings arrive stripped. Rules that need the database stay in the services.
+The field types are written like types (`title: Text(300, required=True)`): each call returns an
+`Annotated` type carrying its validators. Each accepts what every edge sends: a form's typed values
+(a `date`, an `int`, None for an empty field) and an import cell's or an API body's text
+("2025-03-01", "143", "" for empty). Strings arrive stripped. Rules that need the database stay in
+the services.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def Text(max_length: int | None = None, *, required: bool = False) -> Any:  # noqa: N802 (a type)
+def Text(max_length: int | None = None, *, required: bool = False) -> Any:
     """Text of at most `max_length` characters; `required`: not empty."""
     return Annotated[
         str,
@@ -56,7 +58,7 @@ def Text(max_length: int | None = None, *, required: bool = False) -> Any:  # no
     ]
 
 
-def Code(vocabulary, *, required: bool = True) -> Any:  # noqa: N802 (a type)
+def Code(vocabulary, *, required: bool = True) -> Any:
     """One code of `vocabulary`; empty ("") when not required and not given."""
     allowed = _codes_of(vocabulary)
 
@@ -72,7 +74,7 @@ def Code(vocabulary, *, required: bool = True) -> Any:  # noqa: N802 (a type)
     return Annotated[str, BeforeValidator(_text_or_empty), AfterValidator(check)]
 
 
-def Codes(vocabulary) -> Any:  # noqa: N802 (a type)
+def Codes(vocabulary) -> Any:
     """Codes of `vocabulary`, each once; the unknown ones are reported together."""
     allowed = _codes_of(vocabulary)
 
@@ -85,7 +87,7 @@ def Codes(vocabulary) -> Any:  # noqa: N802 (a type)
     return Annotated[list[str], BeforeValidator(_list_or_empty), AfterValidator(check)]
 
 
-def Link(max_length: int) -> Any:  # noqa: N802 (a type)
+def Link(max_length: int) -> Any:
     """A web address (http or https), or empty."""
 
     def check(value: str) -> str:
@@ -101,7 +103,7 @@ def Link(max_length: int) -> Any:  # noqa: N802 (a type)
     return Annotated[str, BeforeValidator(_text_or_empty), AfterValidator(check)]
 
 
-def EmailAddress(max_length: int = 254, *, required: bool = False) -> Any:  # noqa: N802 (a type)
+def EmailAddress(max_length: int = 254, *, required: bool = False) -> Any:
     """An email address as written (not normalised), or empty when not required."""
 
     def check(value: str) -> str:
@@ -148,7 +150,7 @@ def _whole(value: Any) -> Any:
     return int(text)
 
 
-def WholeNumber(minimum: int | None = None, maximum: int | None = None, *, required: bool = False) -> Any:  # noqa: N802
+def WholeNumber(minimum: int | None = None, maximum: int | None = None, *, required: bool = False) -> Any:
     """A whole number within [minimum, maximum]; None when not given (unless required)."""
 
     def check(value: int | None) -> int | None:
