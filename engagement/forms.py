@@ -1,7 +1,12 @@
 """Forms of the engagement records. Choices are filled per request, in the reader's language; the
-rules a record must meet live in engagement/services.py and their problems are put on the fields."""
+rules a record must meet live in engagement/schemas.py (and, for those that need the database,
+engagement/services.py): a view builds the record's model from `values()` and puts the problems
+back on the fields."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,7 +15,6 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from core.forms import choices
 from core.reference.countries import country_choices
-from engagement import services
 from engagement import vocabularies as vocab
 from stakeholders.forms_profile import MultiCheckboxField
 
@@ -22,18 +26,19 @@ def _options(vocabulary, blank: bool = True):
 
 
 class RecordForm(FlaskForm):
-    """A form whose fields are named as the record's data class fields (`data_fields`)."""
+    """A form whose fields are named as the record model's fields (`data_fields`)."""
 
     data_fields: tuple[str, ...] = ()
 
     def fill_choices(self, session, locale: str) -> None:
         raise NotImplementedError
 
-    def fill_from(self, data) -> None:
+    def fill_from(self, values: Mapping[str, Any]) -> None:
         for name in self.data_fields:
-            getattr(self, name).data = getattr(data, name)
+            getattr(self, name).data = values[name]
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
+        """What the user gave, by model field, for the record's model to validate."""
         return {name: getattr(self, name).data for name in self.data_fields}
 
 
@@ -59,17 +64,6 @@ class EvidenceForm(RecordForm):
         self.kind.choices = _options(vocab.EVIDENCE_KIND)
         self.languages.choices = _options(vocab.LANGUAGE, blank=False)
 
-    def data_object(self) -> services.EvidenceData:
-        values = self.values()
-        return services.EvidenceData(
-            kind=values["kind"] or "",
-            title=values["title"] or "",
-            issued_on=values["issued_on"],
-            link=values["link"] or "",
-            languages=list(values["languages"] or []),
-            notes=values["notes"] or "",
-        )
-
 
 class BarrierActionForm(RecordForm):
     data_fields = ("barrier", "action", "owner", "due_on", "status")
@@ -86,16 +80,6 @@ class BarrierActionForm(RecordForm):
     def fill_choices(self, session, locale: str) -> None:
         self.barrier.choices = _options(vocab.BARRIER)
         self.status.choices = _options(vocab.ACTION_STATUS, blank=False)
-
-    def data_object(self) -> services.BarrierActionData:
-        values = self.values()
-        return services.BarrierActionData(
-            barrier=values["barrier"] or "",
-            action=values["action"] or "",
-            owner=values["owner"] or "",
-            due_on=values["due_on"],
-            status=values["status"] or "",
-        )
 
 
 class ImpactSubmitForm(RecordForm):
@@ -161,12 +145,6 @@ class ImpactSubmitForm(RecordForm):
         self.country.choices = choices([("", "—"), *country_choices(session, locale)])
         self.deliverable.choices = _options(vocab.DELIVERABLE)
 
-    def data_object(self) -> services.ImpactData:
-        values = self.values()
-        return services.ImpactData(
-            **{k: (v if v is not None else "") for k, v in values.items() if k != "year"}, year=values["year"]
-        )
-
 
 class ImpactForm(ImpactSubmitForm):
     """The secretariat's form: the same fields, the submitter's optional, and the status."""
@@ -202,18 +180,6 @@ class ConcernForm(RecordForm):
         self.channel.choices = _options(vocab.CONCERN_CHANNEL)
         self.status.choices = _options(vocab.CONCERN_STATUS, blank=False)
 
-    def data_object(self, raised_by_id: int | None) -> services.ConcernData:
-        values = self.values()
-        return services.ConcernData(
-            summary=values["summary"] or "",
-            raised_on=values["raised_on"],
-            channel=values["channel"] or "",
-            status=values["status"] or "",
-            raised_by_id=raised_by_id,
-            answer=values["answer"] or "",
-            answered_on=values["answered_on"],
-        )
-
 
 class CallForm(RecordForm):
     data_fields = ("title", "deliverable", "opened_on", "closed_on", "responses", "audience")
@@ -231,17 +197,6 @@ class CallForm(RecordForm):
     def fill_choices(self, session, locale: str) -> None:
         self.deliverable.choices = _options(vocab.DELIVERABLE)
         self.audience.choices = _options(vocab.CALL_AUDIENCE, blank=False)
-
-    def data_object(self) -> services.CallData:
-        values = self.values()
-        return services.CallData(
-            title=values["title"] or "",
-            opened_on=values["opened_on"],
-            closed_on=values["closed_on"],
-            deliverable=values["deliverable"] or "",
-            responses=values["responses"],
-            audience=list(values["audience"] or []),
-        )
 
 
 class ModerateForm(FlaskForm):

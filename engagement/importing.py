@@ -1,11 +1,12 @@
 """Secretariat imports of engagement records from CSV or XLSX, under the registry's import rules.
 
 The registry's machinery is reused as it is: `stakeholders.importing` provides the column
-documentation (`Kind`, `Column`), the report (`Report`, `Plan`), the cell readers (`Cells`), the
+documentation (`Kind`, `Column`), the report (`Report`, `Plan`), the rows (`Cells`), the
 file and header checks (`check_file`) and, through `Importer`, the one-transaction write with its
 audit event and the uploads waiting in the database between preview and confirmation.
-What is specific here is how a row becomes a record: each row is read into the data class of its
-record type and checked with the very rules the forms use (`services.RecordType.problems`).
+What is specific here is how a row becomes a record: its cells are read into the record type's
+models (engagement/schemas.py: `update` for the cells given, then `create` for the record they
+make) and checked with the very rules the forms use, plus `services.record_problems`.
 
 Rules, as for the registry: every problem names its row and column; nothing is written unless
 every row is valid, and then all rows are written in one transaction with one audit event;
@@ -15,15 +16,16 @@ an update an empty cell leaves the recorded value as it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import date
-from types import SimpleNamespace
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from core.accounts.services import normalise_email
+from core.imports import rows
+from core.problems import ValidationFailed
+from core.problems import validate as validate_model
 from engagement import services
 from engagement import vocabularies as vocab
 from stakeholders.importing import (
@@ -185,115 +187,56 @@ CALLS = Kind(
 KINDS = {kind.name: kind for kind in (EVIDENCE, BARRIER_ACTIONS, IMPACTS, CONCERNS, CALLS)}
 
 
-# --- reading a row into a record's data ---------------------------------------------------
+# --- reading a row into a record's model ----------------------------------------------------
 
 
-class RecordCells(Cells):
-    """The registry's cell readers, with dates."""
+@dataclass(frozen=True)
+class _Reader:
+    record_type: services.RecordType
+    fields: dict[str, str]  # column -> model field, where they differ
+    new_defaults: dict  # values of a new record when the file gives none
 
-    def date(self, name: str) -> date | None:
-        value = self.text(name)
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value[:10]) if len(value) in (10, 19) else date.fromisoformat(value)
-        except ValueError:
-            self.problem(name, _l("%(value)s is not a date written YYYY-MM-DD.", value=value))
-            return None
+    @property
+    def columns(self) -> dict[str, str]:
+        """Model field -> column, where they differ (problems are reported under the column)."""
+        return {name: column for column, name in self.fields.items()}
 
 
-def _given(**values) -> dict:
-    """Only the values a row gives: on an update, an empty cell keeps the recorded value."""
-    return {name: value for name, value in values.items() if value not in (None, "")}
+_READERS = {
+    "evidence": _Reader(services.EVIDENCE, {"date": "issued_on"}, {}),
+    "barrier_actions": _Reader(services.BARRIER_ACTIONS, {"due_date": "due_on"}, {}),
+    "impacts": _Reader(services.IMPACTS, {"type": "impact_type"}, {"status": "published"}),
+    "concerns": _Reader(services.CONCERNS, {"raised_by_email": "raised_by_id"}, {}),
+    "calls": _Reader(services.CALLS, {}, {}),
+}
 
 
-def _evidence(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(
-        kind=cells.code("kind"),
-        title=cells.text("title"),
-        issued_on=cells.date("date"),
-        link=cells.text("link"),
-        languages=cells.codes("languages"),
-        notes=cells.text("notes"),
-    )
-
-
-def _barrier_action(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(
-        barrier=cells.code("barrier"),
-        action=cells.text("action"),
-        owner=cells.text("owner"),
-        due_on=cells.date("due_date"),
-        status=cells.code("status"),
-    )
-
-
-def _impact(cells: RecordCells, lookups: Lookups) -> dict:
-    email = cells.email("submitter_email")
-    return _given(
-        title=cells.text("title"),
-        impact_type=cells.code("type"),
-        scale=cells.code("scale"),
-        region=cells.code("region"),
-        country=cells.country("country", lookups),
-        year=cells.integer("year", minimum=1990, maximum=2100),
-        deliverable=cells.code("deliverable"),
-        description=cells.text("description"),
-        evidence_link=cells.text("evidence_link"),
-        submitter_name=cells.text("submitter_name"),
-        submitter_email=email,
-        status=cells.code("status"),
-    )
-
-
-def _concern(cells: RecordCells, lookups: Lookups) -> dict:
-    raised_by_id = None
-    email = normalise_email(cells.text("raised_by_email"))
-    if email:
+def _row_values(cells: Cells, reader: _Reader, lookups: Lookups) -> dict:
+    """The row's values by model field, with the country and the stakeholder it names looked up."""
+    values = rows.row_values(cells, reader.fields)
+    rows.look_up(cells, values, "country", lookups.country, "unknown_country")
+    if "raised_by_id" in values:
+        email = normalise_email(values.pop("raised_by_id"))
         stakeholder = lookups.stakeholder_for(email)
         if stakeholder is None or stakeholder.erased_at is not None:
             cells.problem(
                 "raised_by_email", _l("No stakeholder is registered with the email address %(value)s.", value=email)
             )
         else:
-            raised_by_id = stakeholder.id
-    return _given(
-        summary=cells.text("summary"),
-        raised_on=cells.date("raised_on"),
-        channel=cells.code("channel"),
-        raised_by_id=raised_by_id,
-        status=cells.code("status"),
-        answer=cells.text("answer"),
-        answered_on=cells.date("answered_on"),
-    )
+            values["raised_by_id"] = stakeholder.id
+    return values
 
 
-def _call(cells: RecordCells, lookups: Lookups) -> dict:
-    return _given(
-        title=cells.text("title"),
-        opened_on=cells.date("opened_on"),
-        closed_on=cells.date("closed_on"),
-        deliverable=cells.code("deliverable"),
-        responses=cells.integer("responses", minimum=0),
-        audience=cells.codes("audience"),
-    )
-
-
-@dataclass(frozen=True)
-class _Reader:
-    record_type: services.RecordType
-    read: Callable[[RecordCells, Lookups], dict]
-    columns: dict[str, str]  # data field -> column, where they differ
-    new_defaults: dict  # values of a new record when the file gives none
-
-
-_READERS = {
-    "evidence": _Reader(services.EVIDENCE, _evidence, {"issued_on": "date"}, {}),
-    "barrier_actions": _Reader(services.BARRIER_ACTIONS, _barrier_action, {"due_on": "due_date"}, {}),
-    "impacts": _Reader(services.IMPACTS, _impact, {"impact_type": "type"}, {"status": "published"}),
-    "concerns": _Reader(services.CONCERNS, _concern, {"raised_by": "raised_by_email"}, {}),
-    "calls": _Reader(services.CALLS, _call, {}, {}),
-}
+def _given(cells: Cells, reader: _Reader, lookups: Lookups) -> dict | None:
+    """The values the row gives, validated; None (with the problems reported) when they are not valid."""
+    before = len(cells.problems)
+    values = _row_values(cells, reader, lookups)
+    try:
+        given = validate_model(reader.record_type.update, values).model_dump(exclude_unset=True)
+    except ValidationFailed as failed:
+        rows.report(cells, failed.problems, reader.columns)
+        return None
+    return given if len(cells.problems) == before else None
 
 
 # --- validating and importing -------------------------------------------------------------
@@ -310,41 +253,40 @@ def validate(*, session: Session, kind: str, content: bytes) -> Report:
             lookups.load_accounts(normalise_email(row.get("raised_by_email")) for row in table.rows)
         existing = {}
         for record in session.exec(select(record_type.model).order_by(record_type.model.id)):
-            existing.setdefault(record_type.key(record_type.to_data(record)), record)
+            existing.setdefault(record_type.key(record_type.values_of(record)), record)
         seen: dict[tuple, int] = {}
         for row in table.rows:
             yield _plan(session, cells_of(row), lookups, reader, existing, seen)
 
-    return check_file(spec=KINDS[kind], content=content, plans=plans, cells=RecordCells)
+    return check_file(spec=KINDS[kind], content=content, plans=plans)
 
 
-def _plan(
-    session: Session, cells: RecordCells, lookups: Lookups, reader: _Reader, existing: dict, seen: dict
-) -> Plan | None:
+def _plan(session: Session, cells: Cells, lookups: Lookups, reader: _Reader, existing: dict, seen: dict) -> Plan | None:
     record_type = reader.record_type
     row: Row = cells.row
-    before = len(cells.problems)
-    values = reader.read(cells, lookups)
-    if len(cells.problems) > before or not all(name in values for name in record_type.key_fields):
+    given = _given(cells, reader, lookups)
+    if given is None:
         return None
-    key = record_type.key(SimpleNamespace(**values))
-    key_column = reader.columns.get(record_type.key_field, record_type.key_field)
-    if key in seen:
-        cells.problem(key_column, _l("The same record is already in row %(row)s.", row=seen[key]))
-        return None
-    seen[key] = row.number
-    record = existing.get(key)
+    record = None
+    if all(given.get(name) not in (None, "") for name in record_type.key_fields):
+        key = record_type.key(given)
+        if key in seen:
+            cells.problem(
+                reader.columns.get(record_type.key_field, record_type.key_field),
+                _l("The same record is already in row %(row)s.", row=seen[key]),
+            )
+            return None
+        seen[key] = row.number
+        record = existing.get(key)
+    base = record_type.values_of(record) if record is not None else reader.new_defaults
     try:
-        data = (
-            replace(record_type.to_data(record), **values)
-            if record is not None
-            else record_type.data(**{**reader.new_defaults, **values})
-        )
-    except TypeError:  # a required value is missing; the empty cell is already reported
+        data = validate_model(record_type.create, {**base, **given})  # the forms' own rules
+    except ValidationFailed as failed:
+        rows.report(cells, failed.problems, reader.columns)
         return None
-    for field_name, message in record_type.problems(session, data):  # the forms' own rules
-        cells.problem(reader.columns.get(field_name, field_name), message)
-    if len(cells.problems) > before:
+    problems = services.record_problems(session, record_type, data)
+    if problems:
+        rows.report(cells, problems, reader.columns)
         return None
     record_id = record.id if record is not None else None
 
@@ -352,7 +294,7 @@ def _plan(
         target = write_session.get(record_type.model, record_id) if record_id else record_type.model()
         if record_id is None and record_type is services.IMPACTS:
             target.source = "import"
-        record_type.apply(write_session, target, data)
+        services.apply_record(record_type, target, data)
         write_session.add(target)
 
     return Plan(row.number, "update" if record_id else "create", apply)

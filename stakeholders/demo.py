@@ -17,7 +17,7 @@ from core.accounts.models import Role, User
 from core.demo import DEMO_DOMAIN, register_seeder
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders import services
+from stakeholders import schemas, services
 from stakeholders.models import (
     Activity,
     FocalPointAssignment,
@@ -259,7 +259,7 @@ def _stakeholders(session, rng, grouped, organisations, password_hash, count: in
             preferred_language=language,
             created_at=utcnow() - timedelta(days=rng.randint(0, 900)),
         )
-        profile = services.ProfileData(
+        profile = schemas.ProfileCreate(
             name=name,
             country=country,
             category=category,
@@ -283,30 +283,28 @@ def _stakeholders(session, rng, grouped, organisations, password_hash, count: in
             organisation_id=organisation.id if organisation else None,
             preferred_language=language,
             phone=f"+{rng.randint(1, 998)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-            multi={
-                "knowledge_system": knowledge or ["practitioner"],
-                "discipline": rng.sample(
-                    [
-                        "natural_sciences",
-                        "social_sciences",
-                        "humanities",
-                        "economics",
-                        "engineering",
-                        "interdisciplinary",
-                    ],
-                    rng.randint(1, 2),
-                ),
-                "scale": rng.sample(
-                    ["local", "subnational", "national", "subregional", "regional", "global"], rng.randint(1, 3)
-                ),
-                "ipbes_function": rng.sample(
-                    ["assessment", "knowledge_generation", "policy_support", "capacity_building"], rng.randint(1, 3)
-                ),
-                "communication": rng.sample(
-                    ["email", "mailing_list", "website", "social_media", "webinar", "in_person", "print", "phone"],
-                    rng.randint(1, 3),
-                ),
-            },
+            knowledge_system=knowledge or ["practitioner"],
+            discipline=rng.sample(
+                [
+                    "natural_sciences",
+                    "social_sciences",
+                    "humanities",
+                    "economics",
+                    "engineering",
+                    "interdisciplinary",
+                ],
+                rng.randint(1, 2),
+            ),
+            scale=rng.sample(
+                ["local", "subnational", "national", "subregional", "regional", "global"], rng.randint(1, 3)
+            ),
+            ipbes_function=rng.sample(
+                ["assessment", "knowledge_generation", "policy_support", "capacity_building"], rng.randint(1, 3)
+            ),
+            communication=rng.sample(
+                ["email", "mailing_list", "website", "social_media", "webinar", "in_person", "print", "phone"],
+                rng.randint(1, 3),
+            ),
         )
         services.apply_profile(session, stakeholder, user, profile)
         services.record_consents(

@@ -23,46 +23,24 @@ from core import audit, mail
 from core.accounts import services as accounts
 from core.accounts.models import STAFF_ROLES, Role, User
 from core.config import LANGUAGES
+from core.problems import Problem, ValidationFailed, refuse
 from core.reference.countries import country_name
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders import registry_query, services
+from stakeholders import registry_query, schemas, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Stakeholder, StakeholderAttribute
 from stakeholders.registry_query import RegistryFilters, RegistryRow, Scope
 
-# The kinds of assignment (a Vocabulary so labels are translated in one place, like the registry's lists).
-FOCAL_POINT_KIND = vocab.Vocabulary(
-    "focal_point_kind",
-    {
-        "primary": _l("Primary focal point"),
-        "alternate": _l("Alternate focal point"),
-    },
-)
-ASSIGNMENT_STATUS = {
-    "active": _l("Active"),
-    "upcoming": _l("Upcoming"),
-    "ended": _l("Ended"),
-}
+FOCAL_POINT_KIND = vocab.FOCAL_POINT_KIND  # the kinds of assignment
+ASSIGNMENT_STATUS = {"active": _l("Active"), "upcoming": _l("Upcoming"), "ended": _l("Ended")}
 # Password hash of an account created for a new focal point: no password matches it, so the
 # person claims the account with "Forgot your password?", which also confirms the address.
 UNUSABLE_PASSWORD = "!"
 # Breakdowns shown on the roster, over the whole country.
-ROSTER_BREAKDOWNS = {
-    "category": vocab.CATEGORY,
-    "gender": vocab.GENDER,
-    "knowledge_system": vocab.KNOWLEDGE_SYSTEM,
-}
+ROSTER_BREAKDOWNS = {"category": vocab.CATEGORY, "gender": vocab.GENDER, "knowledge_system": vocab.KNOWLEDGE_SYSTEM}
 # Filters a roster may never take from the request: the country is the focal point's own.
 ROSTER_FIXED = {"country": "", "region": "", "organisation_id": None, "status": ""}
-
-
-class FocalPointError(ValueError):
-    """An assignment that cannot be made, with the form field it concerns and a message for the user."""
-
-    def __init__(self, field_name: str, message) -> None:
-        super().__init__(str(message))
-        self.field = field_name
 
 
 # --- assignment status ---------------------------------------------------------------------
@@ -159,21 +137,6 @@ def list_assignments(
     return [AssignmentRow(a, email, name, status_of(a, today)) for a, email, name in rows], total
 
 
-@dataclass
-class AssignmentData:
-    """An assignment as the secretariat's form gives it. `name` and `locale` serve only to
-    create an account when no account has `email`."""
-
-    email: str
-    country: str
-    kind: str = "primary"
-    ministry: str = ""
-    start_date: date | None = None
-    end_date: date | None = None
-    name: str = ""
-    locale: str | None = None
-
-
 @dataclass(frozen=True)
 class Invitation:
     """What the message to a newly assigned focal point needs from the web side."""
@@ -183,10 +146,48 @@ class Invitation:
     default_locale: str
 
 
+def assignment_problems(
+    session: Session, data: schemas.AssignmentCreate, user: User | None, today: date
+) -> list[Problem]:
+    """What an assignment valid by its model may still not be: for a country not recorded; for
+    nobody (no account has the address and no name is given to open one); for a staff or a
+    deactivated account; for someone with an assignment that has not ended."""
+    problems = []
+    if session.get(Country, data.country) is None:
+        problems.append(Problem("country", "unknown_country", {"value": data.country}))
+    if user is None:
+        if not data.name:
+            problems.append(Problem("name", "name_for_new_account"))
+        return problems
+    if user.role in STAFF_ROLES:
+        problems.append(Problem("email", "staff_account"))
+    elif not user.is_active:
+        problems.append(Problem("email", "account_deactivated"))
+    for other in current_assignments(session, user.id, today)[:1]:
+        if other.country != data.country:
+            problems.append(Problem("country", "focal_point_elsewhere", {"country": other.country}))
+        else:
+            problems.append(Problem("country", "already_assigned"))
+    return problems
+
+
+def _new_account(session: Session, data: schemas.AssignmentCreate) -> User:
+    user = User(
+        email=accounts.normalise_email(data.email),
+        name=data.name,
+        password_hash=UNUSABLE_PASSWORD,
+        role=Role.STAKEHOLDER,
+        locale=data.locale if data.locale in LANGUAGES else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
 def assign(
     *,
     session: Session,
-    data: AssignmentData,
+    data: schemas.AssignmentCreate,
     actor_id: int | None,
     ip: str | None = None,
     today: date | None = None,
@@ -194,65 +195,17 @@ def assign(
 ) -> FocalPointAssignment:
     """Record an assignment; the person becomes the focal point of that country (role and binding).
 
-    Refuses staff accounts, deactivated accounts, and anyone with an assignment that has not
-    ended for another country (or already for this one). Creates an account with an unusable
+    Refuses (ValidationFailed) what `assignment_problems` names. Creates an account with an unusable
     password when none has the address and a name is given; the person is told by email.
     """
     today = today or utcnow().date()
-    country = (data.country or "").upper()
-    if data.kind not in FOCAL_POINT_KIND.codes:
-        raise FocalPointError("kind", _l("Choose primary or alternate."))
-    if not country or session.get(Country, country) is None:
-        raise FocalPointError("country", _l("Choose a recorded country."))
-    if data.start_date is None:
-        raise FocalPointError("start_date", _l("Give the start date."))
-    if data.end_date is not None and data.end_date <= data.start_date:
-        raise FocalPointError("end_date", _l("The end date must come after the start date."))
-
     user = accounts.get_by_email(session, data.email)
+    refuse(assignment_problems(session, data, user, today))
     created = user is None
     if user is None:
-        if not data.name.strip():
-            raise FocalPointError(
-                "name", _l("No account has this email address: give the person's name to create one.")
-            )
-        user = User(
-            email=accounts.normalise_email(data.email),
-            name=data.name.strip()[:200],
-            password_hash=UNUSABLE_PASSWORD,
-            role=Role.STAKEHOLDER,
-            locale=data.locale if data.locale in LANGUAGES else None,
-        )
-        session.add(user)
-        session.flush()
-    else:
-        if user.role in STAFF_ROLES:
-            raise FocalPointError(
-                "email", _l("This is a secretariat or administrator account: staff cannot be focal points.")
-            )
-        if not user.is_active:
-            raise FocalPointError("email", _l("This account is deactivated."))
-        for other in current_assignments(session, user.id, today):
-            if other.country != country:
-                raise FocalPointError(
-                    "country",
-                    _l(
-                        "This person is already a focal point of another country (%(country)s) until that assignment ends.",
-                        country=other.country,
-                    ),
-                )
-            raise FocalPointError(
-                "country", _l("This person already has an assignment for this country that has not ended.")
-            )
-
-    assignment = FocalPointAssignment(
-        user_id=user.id,
-        country=country,
-        kind=data.kind,
-        ministry=data.ministry.strip()[:300],
-        start_date=data.start_date,
-        end_date=data.end_date,
-    )
+        user = _new_account(session, data)
+    fields = ("country", "kind", "ministry", "start_date", "end_date")
+    assignment = FocalPointAssignment(user_id=user.id, **data.model_dump(include=set(fields)))
     session.add(assignment)
     session.flush()
     audit.record(
@@ -262,7 +215,7 @@ def assign(
         target=user.email,
         ip=ip,
         assignment_id=assignment.id,
-        country=country,
+        country=data.country,
         kind=data.kind,
         ministry=assignment.ministry,
         start_date=data.start_date.isoformat(),
@@ -271,22 +224,22 @@ def assign(
     )
     ended = status_of(assignment, today) == "ended"
     if not ended and invitation is not None:
-        _tell_the_focal_point(session, user, country, created, invitation)
-    if ended or (user.role == Role.FOCAL_POINT and user.focal_country == country):
+        _tell_the_focal_point(session, user, data.country, created, invitation)
+    if ended or (user.role == Role.FOCAL_POINT and user.focal_country == data.country):
         session.commit()
     else:
         # set_role records the change in the audit log, ends the person's sessions and commits
         # everything above with it.
-        _set_role(session, user, Role.FOCAL_POINT, country, actor_id, ip)
+        _set_role(session, user, Role.FOCAL_POINT, data.country, actor_id, ip)
     return assignment
 
 
 def _set_role(session: Session, user: User, role: str, country: str | None, actor_id, ip) -> None:
     try:
         accounts.set_role(session=session, user=user, role=role, country=country, actor_id=actor_id, ip=ip)
-    except accounts.AccountError as error:
+    except accounts.AccountError as error:  # a focal point needs a recorded country
         session.rollback()
-        raise FocalPointError("country", str(error)) from error
+        raise ValidationFailed([Problem("country", "unknown_country", {"value": country or ""})]) from error
 
 
 def _tell_the_focal_point(session, user: User, country: str, created: bool, invitation: Invitation) -> None:
@@ -320,9 +273,9 @@ def end_assignment(
     not, their role returns to stakeholder."""
     today = today or utcnow().date()
     if status_of(assignment, today) == "ended":
-        raise FocalPointError("end_date", _l("This assignment has already ended."))
+        raise ValidationFailed([Problem("end_date", "already_ended")])
     if end_date < assignment.start_date:
-        raise FocalPointError("end_date", _l("The end date cannot come before the start date."))
+        raise ValidationFailed([Problem("end_date", "end_before_assignment_start")])
     before = assignment.end_date
     assignment.end_date = end_date
     user = session.get(User, assignment.user_id)

@@ -37,11 +37,21 @@ class OrganisationForm(FlaskForm):
                     _l("Line %(number)d is not a session and a year, e.g. IPBES-11, 2024.", number=number)
                 )
 
-    def other_names(self) -> dict[str, str]:
-        return {language: getattr(self, f"name_{language}").data or "" for language in LANGUAGES}
+    def values(self) -> dict:
+        """What the form gives, by `OrganisationCreate` field, for the model to validate."""
+        return {
+            **{name: getattr(self, name).data for name in ("name", "org_type", "country", "acronym", "website")},
+            "other_names": {language: getattr(self, f"name_{language}").data or "" for language in LANGUAGES},
+            "admissions": [
+                {"plenary_session": pair[0], "year": pair[1]}
+                for line in (self.admissions.data or "").splitlines()
+                if (pair := parse_admission(line))
+            ],
+        }
 
-    def admission_pairs(self) -> list[tuple[str, int]]:
-        return [pair for line in (self.admissions.data or "").splitlines() if (pair := parse_admission(line))]
+
+# Where an organisation's problems go on the form (the others go to the field of their own name).
+ORGANISATION_FORM_FIELDS = {"admissions.plenary_session": "admissions", "admissions.year": "admissions"}
 
 
 def parse_admission(line: str) -> tuple[str, int] | None:

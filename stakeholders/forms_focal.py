@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from core.forms import choices
 from core.i18n import language_choices
@@ -41,9 +41,10 @@ class AssignForm(FlaskForm):
         self.country.choices = choices([("", "—"), *country_choices(session, locale)])
         self.kind.choices = choices(FOCAL_POINT_KIND.choices())
 
-    def validate_end_date(self, field):
-        if field.data and self.start_date.data and field.data <= self.start_date.data:
-            raise ValidationError(_l("The end date must come after the start date."))
+    def values(self) -> dict:
+        """What the form gives, by `AssignmentCreate` field (which also checks the dates' order)."""
+        names = ("email", "name", "locale", "country", "kind", "ministry", "start_date", "end_date")
+        return {name: getattr(self, name).data for name in names}
 
 
 class EndAssignmentForm(FlaskForm):

@@ -11,8 +11,9 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from core.forms import choices
 from core.reference.countries import country_name
 from stakeholders import vocabularies as vocab
-from stakeholders.participation import ActivityData
 from stakeholders.services import approved_organisations
+
+ACTIVITY_FIELDS = ("title", "activity_type", "start_date", "end_date", "deliverable", "description")
 
 
 class ActivityForm(FlaskForm):
@@ -32,19 +33,13 @@ class ActivityForm(FlaskForm):
     def fill_choices(self) -> None:
         self.activity_type.choices = choices([("", "—"), *vocab.ACTIVITY_TYPE.choices()])
 
-    def fill_from(self, data: ActivityData) -> None:
-        for name in ("title", "activity_type", "start_date", "end_date", "deliverable", "description"):
-            getattr(self, name).data = getattr(data, name)
+    def fill_from(self, values: dict) -> None:
+        for name in ACTIVITY_FIELDS:
+            getattr(self, name).data = values[name]
 
-    def data_object(self) -> ActivityData:
-        return ActivityData(
-            title=self.title.data or "",
-            activity_type=self.activity_type.data or "",
-            start_date=self.start_date.data,
-            end_date=self.end_date.data,
-            deliverable=self.deliverable.data or "",
-            description=self.description.data or "",
-        )
+    def values(self) -> dict:
+        """What the form gives, by `ActivityCreate` field, for the model to validate."""
+        return {name: getattr(self, name).data for name in ACTIVITY_FIELDS}
 
 
 class ParticipationForm(FlaskForm):

@@ -131,36 +131,38 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-def profile_from_form(form, name: str):
-    """(ProfileData, OrganisationData or None) from a validated form with ProfileFields."""
-    from stakeholders.services import OrganisationData, ProfileData
+# Where a profile's problems go on the form (the others go to the field of their own name).
+PROFILE_FORM_FIELDS = {
+    "organisation_id": "organisation",
+    "proposal.name": "new_organisation_name",
+    "proposal.org_type": "new_organisation_type",
+    "proposal.country": "new_organisation_country",
+    "proposal.website": "new_organisation_website",
+}
 
+
+def profile_values(form, name: str) -> dict:
+    """What a form with ProfileFields gives, by `ProfileCreate` field, for the model to validate."""
     proposal = None
-    organisation_id = None
-    if form.organisation.data == NEW_ORGANISATION:
-        proposal = OrganisationData(
-            name=form.new_organisation_name.data.strip(),
-            org_type=form.new_organisation_type.data,
-            country=form.new_organisation_country.data or None,
-            website=(form.new_organisation_website.data or "").strip(),
-        )
-    elif form.organisation.data:
-        organisation_id = int(form.organisation.data)
-    profile = ProfileData(
-        name=name,
-        country=form.country.data,
-        category=form.category.data,
-        stakeholder_type=form.stakeholder_type.data,
-        gender=form.gender.data,
-        gender_self_described=form.gender_self_described.data or "",
-        sector=form.sector.data,
-        job_title=(form.job_title.data or "").strip(),
-        nationality=form.nationality.data or None,
-        organisation_id=organisation_id,
-        phone=(form.phone.data or "").strip(),
-        multi={field: list(getattr(form, field).data or []) for field in vocab.MULTI_FIELDS},
-    )
-    return profile, proposal
+    organisation_id = form.organisation.data or None  # a number, as text
+    if organisation_id == NEW_ORGANISATION:
+        organisation_id = None
+        proposal = {
+            "name": form.new_organisation_name.data,
+            "org_type": form.new_organisation_type.data,
+            "country": form.new_organisation_country.data,
+            "website": form.new_organisation_website.data,
+        }
+    single = ("country", "category", "stakeholder_type", "gender", "gender_self_described", "sector", "job_title")
+    return {
+        "name": name,
+        **{field: getattr(form, field).data for field in single},
+        "nationality": form.nationality.data,
+        "organisation_id": organisation_id,
+        "phone": form.phone.data,
+        "proposal": proposal,
+        **{field: list(getattr(form, field).data or []) for field in vocab.MULTI_FIELDS},
+    }
 
 
 def fill_form_from_profile(form, profile) -> None:
@@ -178,4 +180,4 @@ def fill_form_from_profile(form, profile) -> None:
         getattr(form, name).data = getattr(profile, name)
     form.nationality.data = profile.nationality or ""
     for name in vocab.MULTI_FIELDS:
-        getattr(form, name).data = profile.multi.get(name, [])
+        getattr(form, name).data = getattr(profile, name) or []

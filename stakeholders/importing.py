@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
@@ -32,9 +32,12 @@ from core import audit
 from core.accounts.models import Role, User
 from core.accounts.services import normalise_email
 from core.config import LANGUAGES
+from core.imports import rows
+from core.problems import ValidationFailed
+from core.problems import validate as validate_model
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders import services
+from stakeholders import schemas, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import (
     Activity,
@@ -215,8 +218,19 @@ MULTI_COLUMNS = {
     "functions": "ipbes_function",
     "communication": "communication",
 }
-ORGANISATION_COLUMNS = {"org_type": "type", "admissions": "observer_year"}
-PROFILE_COLUMNS = {"stakeholder_type": "type", **{name: column for column, name in MULTI_COLUMNS.items()}}
+OTHER_NAME_LANGUAGES = ("ar", "zh", "fr", "ru", "es")
+# Model field -> column, where they differ (problems are reported under the column).
+ORGANISATION_COLUMNS = {
+    "org_type": "type",
+    "admissions.plenary_session": "observer_session",
+    "admissions.year": "observer_year",
+    **{f"other_names.{language}": f"name_{language}" for language in OTHER_NAME_LANGUAGES},
+}
+PROFILE_COLUMNS = {
+    "stakeholder_type": "type",
+    "organisation_id": "organisation",
+    **{name: column for column, name in MULTI_COLUMNS.items()},
+}
 LANGUAGE_NAMES = {Locale.parse(code).get_display_name("en").casefold(): code for code in LANGUAGES}
 
 
@@ -445,59 +459,81 @@ class Cells:
         return True, organisation_id
 
 
-# --- the three kinds ----------------------------------------------------------------------
+# --- the three kinds: each row read into the registry's models (stakeholders/schemas.py) ----------
+
+M = TypeVar("M")
+
+
+def _validated(cells: Cells, model: type[M], values: dict, columns: dict[str, str]) -> M | None:
+    """The row's values as `model`; None, with the problems under their columns, when they are not valid."""
+    try:
+        return validate_model(model, values)
+    except ValidationFailed as failed:
+        rows.report(cells, failed.problems, columns)
+        return None
+
+
+def _organisation_of(cells: Cells, lookups: Lookups) -> tuple[bool, int | None]:
+    """(named, id) from the organisation and organisation_country columns."""
+    name, country_text = cells.row.get("organisation"), cells.row.get("organisation_country")
+    country = lookups.country(country_text) if country_text else None
+    if country_text and country is None:
+        rows.report_one(cells, "organisation_country", "unknown_country", value=country_text)
+    if not name:
+        if country_text:
+            cells.problem("organisation", _l("Give the organisation's name as well as its country."))
+        return False, None
+    if len(name) > 300:
+        rows.report_one(cells, "organisation", "too_long", max=300)
+        return True, None
+    if country_text and country is None:  # already reported
+        return True, None
+    organisation_id = lookups.organisation(name, country)
+    if organisation_id is None:
+        cells.problem("organisation", _l("No organisation named %(name)s is recorded in this country.", name=name))
+    return True, organisation_id
 
 
 def _organisation_rows(session: Session, table: Table, cells_of, lookups: Lookups) -> Iterable[Plan | None]:
     seen: dict[tuple, int] = {}
     for row in table.rows:
-        cells = cells_of(row)
-        before = len(cells.problems)
-        name = cells.text("name")
-        country = cells.country("country", lookups)
-        org_type = cells.code("type")
-        observer_session = cells.text("observer_session")
-        observer_year = cells.integer("observer_year", minimum=2010, maximum=2100)
-        if bool(observer_session) != bool(row.get("observer_year")):
-            cells.problem(
-                "observer_year" if observer_session else "observer_session",
-                _l("Give both the observer session and its year, or neither."),
-            )
-        other_names = {}
-        for language in ("ar", "zh", "fr", "ru", "es"):
-            other = cells.text(f"name_{language}")
-            if other:
-                other_names[language] = other
-        website = cells.text("website")
-        if name and search_key(name):
-            key = (search_key(name), country)
-            if key in seen:
-                cells.problem("name", _l("The same organisation is already in row %(row)s.", row=seen[key]))
-            else:
-                seen[key] = row.number
-        if len(cells.problems) > before or not (name and org_type):
-            yield None
-            continue
-        existing_id = lookups.organisation(name, country)
-        existing = session.get(Organisation, existing_id) if existing_id else None
-        data = services.OrganisationData(
-            name=name,
-            org_type=org_type,
-            country=country,
-            acronym=cells.text("acronym") or (existing.acronym if existing else ""),
-            website=website or (existing.website if existing else ""),
-            other_names=other_names,
-            admissions=[(observer_session, observer_year)] if observer_session else [],
+        yield _organisation_row(session, cells_of(row), lookups, seen)
+
+
+def _organisation_row(session: Session, cells: Cells, lookups: Lookups, seen: dict) -> Plan | None:
+    row, before = cells.row, len(cells.problems)
+    values = rows.row_values(cells, {"type": "org_type"}, skip=("observer_session", "observer_year"))
+    rows.look_up(cells, values, "country", lookups.country, "unknown_country")
+    values["other_names"] = {
+        language: values.pop(f"name_{language}") for language in OTHER_NAME_LANGUAGES if f"name_{language}" in values
+    }
+    plenary, year = row.get("observer_session"), row.get("observer_year")
+    if bool(plenary) != bool(year):
+        cells.problem(
+            "observer_year" if plenary else "observer_session",
+            _l("Give both the observer session and its year, or neither."),
         )
-        for column, message in services.organisation_problems(session, data):  # the registry's own rules
-            cells.problem(ORGANISATION_COLUMNS.get(column, column), message)
-        if len(cells.problems) > before:
-            yield None
-            continue
-        yield _organisation_plan(row.number, existing_id, data)
+    values["admissions"] = [{"plenary_session": plenary, "year": year}] if plenary and year else []
+    given = _validated(cells, schemas.OrganisationUpdate, values, ORGANISATION_COLUMNS)
+    if given is None or len(cells.problems) > before or not (given.name and given.org_type):
+        return None
+    key = (search_key(given.name), given.country)
+    if key in seen:
+        cells.problem("name", _l("The same organisation is already in row %(row)s.", row=seen[key]))
+        return None
+    seen[key] = row.number
+    existing_id = lookups.organisation(given.name, given.country)
+    existing = session.get(Organisation, existing_id) if existing_id else None
+    base = {"acronym": existing.acronym, "website": existing.website} if existing else {}
+    data = _validated(cells, schemas.OrganisationCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
+    if data is None:
+        return None
+    problems = services.organisation_problems(session, data)  # the registry's own rules
+    rows.report(cells, problems, ORGANISATION_COLUMNS)
+    return None if problems else _organisation_plan(row.number, existing_id, data)
 
 
-def _organisation_plan(number: int, existing_id: int | None, data: services.OrganisationData) -> Plan:
+def _organisation_plan(number: int, existing_id: int | None, data: schemas.OrganisationCreate) -> Plan:
     def apply(session: Session) -> None:
         organisation = (
             session.get(Organisation, existing_id)
@@ -513,90 +549,57 @@ def _stakeholder_rows(session: Session, table: Table, cells_of, lookups: Lookups
     lookups.load_accounts(normalise_email(row.get("email")) for row in table.rows)
     seen: dict[str, int] = {}
     for row in table.rows:
-        cells = cells_of(row)
-        before = len(cells.problems)
-        email = cells.email("email")
-        if email:
-            email = normalise_email(email)
-            if email in seen:
-                cells.problem("email", _l("The same email address is already in row %(row)s.", row=seen[email]))
-            else:
-                seen[email] = row.number
-        name = cells.text("name")
-        country = cells.country("country", lookups)
-        category = cells.code("category")
-        single = {
-            "stakeholder_type": cells.code("type"),
-            "gender": cells.code("gender"),
-            "sector": cells.code("sector"),
-        }
-        job_title = cells.text("job_title")
-        nationality = cells.country("nationality", lookups)
-        named, organisation_id = cells.organisation(lookups)
-        multi = {MULTI_COLUMNS[column]: cells.codes(column) for column in MULTI_COLUMNS}
-        language = cells.text("preferred_language")
-        if language:
-            code = language.lower() if language.lower() in LANGUAGES else LANGUAGE_NAMES.get(language.casefold())
-            if code is None:
-                cells.problem("preferred_language", _l("%(value)s is not one of the allowed values.", value=language))
-            language = code or ""
-        phone = cells.text("phone")
-        if len(cells.problems) > before or not (email and name and country and category):
-            yield None
-            continue
-        user = lookups.users.get(email)
-        stakeholder = lookups.stakeholder_for(email)
-        if stakeholder is not None:
-            # The current profile; multi-valued fields are left out, so only those in the file change
-            # (and `services.profile_of` would cost a query per row).
-            profile = services.ProfileData(
-                **{
-                    name_: getattr(stakeholder, name_)
-                    for name_ in (
-                        "country",
-                        "category",
-                        "stakeholder_type",
-                        "gender",
-                        "gender_self_described",
-                        "sector",
-                        "job_title",
-                        "nationality",
-                        "organisation_id",
-                        "preferred_language",
-                        "phone",
-                    )
-                },
-                name=name,
-            )
-        else:
-            profile = services.ProfileData(name=name, country=country, category=category)
-        profile.name, profile.country, profile.category = name, country, category
-        for attribute, value in single.items():
-            if value:
-                setattr(profile, attribute, value)
-        if job_title:
-            profile.job_title = job_title
-        if nationality:
-            profile.nationality = nationality
-        if named:
-            profile.organisation_id = organisation_id
-        if language:
-            profile.preferred_language = language
-        if phone:
-            profile.phone = phone
-        profile.multi = {field_name: codes for field_name, codes in multi.items() if codes is not None}
-        for column, message in services.profile_problems(session, profile):  # the registry's own rules, again
-            cells.problem(PROFILE_COLUMNS.get(column, column), message)
-        if len(cells.problems) > before:
-            yield None
-            continue
-        yield _stakeholder_plan(
-            row.number, email, user.id if user else None, stakeholder.id if stakeholder else None, profile
+        yield _stakeholder_row(session, cells_of(row), lookups, seen)
+
+
+def _profile_values(cells: Cells, lookups: Lookups) -> dict:
+    """A stakeholder row's values, by `StakeholderUpdate` field, with what it names looked up."""
+    values = rows.row_values(
+        cells, {"type": "stakeholder_type", **MULTI_COLUMNS}, skip=("organisation", "organisation_country")
+    )
+    for name in ("country", "nationality"):
+        rows.look_up(cells, values, name, lookups.country, "unknown_country")
+    named, organisation_id = _organisation_of(cells, lookups)
+    if named:
+        values["organisation_id"] = organisation_id
+    language = values.get("preferred_language")
+    if language:
+        values["preferred_language"] = (
+            language.lower() if language.lower() in LANGUAGES else LANGUAGE_NAMES.get(language.casefold(), language)
         )
+    return values
+
+
+def _stakeholder_row(session: Session, cells: Cells, lookups: Lookups, seen: dict) -> Plan | None:
+    row, before = cells.row, len(cells.problems)
+    email = normalise_email(row.get("email"))
+    if email:
+        if email in seen:
+            cells.problem("email", _l("The same email address is already in row %(row)s.", row=seen[email]))
+        else:
+            seen[email] = row.number
+    given = _validated(cells, schemas.StakeholderUpdate, _profile_values(cells, lookups), PROFILE_COLUMNS)
+    if given is None or len(cells.problems) > before or not (given.name and given.country and given.category):
+        return None
+    user = lookups.users.get(email)
+    stakeholder = lookups.stakeholder_for(email)
+    # The current profile; multi-valued fields are left out, so only those in the file change
+    # (and `services.profile_of` would cost a query per row).
+    base = {name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS} if stakeholder else {}
+    profile = _validated(cells, schemas.StakeholderCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
+    if profile is None:
+        return None
+    problems = services.profile_problems(session, profile)  # the registry's own rules, again
+    rows.report(cells, problems, PROFILE_COLUMNS)
+    if problems:
+        return None
+    return _stakeholder_plan(
+        row.number, email, user.id if user else None, stakeholder.id if stakeholder else None, profile
+    )
 
 
 def _stakeholder_plan(
-    number: int, email: str, user_id: int | None, stakeholder_id: int | None, profile: services.ProfileData
+    number: int, email: str, user_id: int | None, stakeholder_id: int | None, profile: schemas.StakeholderCreate
 ) -> Plan:
     accounts: list[User] = []
 
@@ -605,7 +608,7 @@ def _stakeholder_plan(
             accounts.append(
                 User(
                     email=email,
-                    name=profile.name.strip(),
+                    name=profile.name,
                     password_hash=UNUSABLE_PASSWORD,
                     role=Role.STAKEHOLDER,
                     locale=profile.preferred_language or None,
@@ -619,9 +622,11 @@ def _stakeholder_plan(
             stakeholder = Stakeholder(user_id=user.id, category=profile.category)
             # A new profile has no earlier choices to delete: its multi-valued fields are simply added,
             # which spares apply_profile's deletes (a third of the time of a large import).
-            services.apply_profile(session, stakeholder, user, replace(profile, multi={}))
-            for field_name, codes in profile.multi.items():
-                for code in dict.fromkeys(codes):
+            services.apply_profile(
+                session, stakeholder, user, profile.model_copy(update=dict.fromkeys(schemas.MULTI_FIELDS))
+            )
+            for field_name, codes in profile.multi().items():
+                for code in codes:
                     session.add(StakeholderAttribute(stakeholder_id=stakeholder.id, field=field_name, code=code))
             # Only the consent the secretariat's lawful basis covers; the others are the person's to give.
             services.record_consents(session, stakeholder, {"data_processing": True}, only_changes=False)
@@ -641,63 +646,58 @@ def _participation_rows(session: Session, table: Table, cells_of, lookups: Looku
     lookups.load_accounts(normalise_email(row.get("email")) for row in table.rows)
     seen: dict[tuple, int] = {}
     for row in table.rows:
-        cells = cells_of(row)
-        before = len(cells.problems)
-        activity_id = cells.integer("activity_id", minimum=1)
-        if activity_id is not None and activity_id not in lookups.activities:
-            cells.problem("activity_id", _l("There is no activity number %(value)s.", value=activity_id))
-        email = normalise_email(cells.text("email"))
-        named, organisation_id = cells.organisation(lookups)
-        party = None
-        if email and named:
-            cells.problem("email", _l("Give either an email address or an organisation, not both."))
-        elif not email and not named:
-            cells.problem("email", _l("Give an email address or an organisation."))
-        elif email:
-            stakeholder = lookups.stakeholder_for(email)
-            if stakeholder is None:
-                cells.problem(
-                    "email", _l("No stakeholder is registered with the email address %(value)s.", value=email)
-                )
-            else:
-                party = ("s", stakeholder.id)
-        elif organisation_id is not None:
-            party = ("o", organisation_id)
-        role = cells.code("role")
-        comments = cells.integer("comments", minimum=0)
-        if comments is not None and role and role != "reviewer":
-            cells.problem("comments", _l("Only reviewers have a number of comments."))
-        if activity_id is not None and party and role:
-            key = (activity_id, *party, role)
-            if key in seen:
-                cells.problem("role", _l("The same participation is already in row %(row)s.", row=seen[key]))
-            else:
-                seen[key] = row.number
-        if len(cells.problems) > before or not (activity_id and party and role):
-            yield None
-            continue
-        existing = lookups.participation.get((activity_id, *party, role))
-        yield _participation_plan(row.number, existing.id if existing else None, activity_id, party, role, comments)
+        yield _participation_row(cells_of(row), lookups, seen)
 
 
-def _participation_plan(
-    number: int, existing_id: int | None, activity_id: int, party: tuple, role: str, comments: int | None
-) -> Plan:
+def _party(cells: Cells, lookups: Lookups) -> dict:
+    """The row's party, a stakeholder by email or an organisation by name: {stakeholder_id: ...},
+    {organisation_id: ...}, or {} (with the problem reported)."""
+    email = normalise_email(cells.row.get("email"))
+    named, organisation_id = _organisation_of(cells, lookups)
+    if email and named:
+        cells.problem("email", _l("Give either an email address or an organisation, not both."))
+    elif not email and not named:
+        cells.problem("email", _l("Give an email address or an organisation."))
+    elif email:
+        stakeholder = lookups.stakeholder_for(email)
+        if stakeholder is not None:
+            return {"stakeholder_id": stakeholder.id}
+        cells.problem("email", _l("No stakeholder is registered with the email address %(value)s.", value=email))
+    elif organisation_id is not None:
+        return {"organisation_id": organisation_id}
+    return {}
+
+
+def _participation_row(cells: Cells, lookups: Lookups, seen: dict) -> Plan | None:
+    row, before = cells.row, len(cells.problems)
+    values = rows.row_values(cells, skip=("email", "organisation", "organisation_country"))
+    activity = values.get("activity_id", "")
+    if re.fullmatch(r"\d{1,9}", activity) and int(activity) >= 1 and int(activity) not in lookups.activities:
+        cells.problem("activity_id", _l("There is no activity number %(value)s.", value=int(activity)))
+    party = _party(cells, lookups)
+    try:
+        data = validate_model(schemas.ParticipationCreate, {**values, **party})
+    except ValidationFailed as failed:  # a missing party is already reported, in the file's terms
+        rows.report(cells, [p for p in failed.problems if p.code != "one_party"])
+        return None
+    if len(cells.problems) > before:
+        return None
+    key = (data.activity_id, *(("s", data.stakeholder_id) if data.stakeholder_id else ("o", data.organisation_id)))
+    if (*key, data.role) in seen:
+        cells.problem("role", _l("The same participation is already in row %(row)s.", row=seen[(*key, data.role)]))
+        return None
+    seen[(*key, data.role)] = row.number
+    existing = lookups.participation.get((*key, data.role))
+    return _participation_plan(row.number, existing.id if existing else None, data)
+
+
+def _participation_plan(number: int, existing_id: int | None, data: schemas.ParticipationCreate) -> Plan:
     def apply(session: Session) -> None:
         if existing_id is not None:
-            if comments is not None:
-                session.get(Participation, existing_id).comments = comments
+            if data.comments is not None:
+                session.get(Participation, existing_id).comments = data.comments
             return
-        kind, party_id = party
-        session.add(
-            Participation(
-                activity_id=activity_id,
-                role=role,
-                comments=comments,
-                stakeholder_id=party_id if kind == "s" else None,
-                organisation_id=party_id if kind == "o" else None,
-            )
-        )
+        session.add(Participation(**data.model_dump(include=set(schemas.ParticipationCreate.model_fields))))
 
     return Plan(number, "update" if existing_id else "create", apply)
 

@@ -1,108 +1,50 @@
 """Engagement activities and participation records: the data behind the "level of participation"
 indicator (decision IPBES-3/4, annex II, para 20). No HTTP here; each action commits once.
 
-For imports (stakeholders/importing.py): validate every row with `activity_problems` /
-`participation_problems`, and only when no row has a problem write them with `apply_activity` /
-`upsert_participation` (no commit, no audit) and commit once. Forms use `save_activity`,
-`add_participation` and `remove_participation`, which validate, audit and commit.
+What an activity or a participation record must be is in stakeholders/schemas.py (`ActivityCreate`,
+`ParticipationCreate`); `participation_problems` adds the rules that need the database. Imports
+(stakeholders/importing.py) validate every row with them and write only when no row has a problem.
+Forms use `save_activity`, `add_participation` and `remove_participation`, which audit and commit;
+problems are raised as codes (`core.problems.ValidationFailed`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, case, extract, func, select
 
 from core import audit
 from core.accounts.models import User
 from core.accounts.services import normalise_email
+from core.problems import Problem, refuse
 from stakeholders import vocabularies as vocab
 from stakeholders.models import Activity, Organisation, OrganisationName, Participation, Stakeholder
-from stakeholders.services import RegistryError
-
-COMMENTED_ROLE = "reviewer"  # the only role that carries a number of review comments
-
-
-class ParticipationError(RegistryError):
-    """Input that cannot be saved; `problems` lists (field, message) pairs fit to show the user."""
-
-    def __init__(self, problems: list[tuple[str, str]]):
-        super().__init__("; ".join(message for _field, message in problems))
-        self.problems = problems
-
-
-def _refuse(problems: list[tuple[str, str]]) -> None:
-    if problems:
-        raise ParticipationError(problems)
-
+from stakeholders.schemas import ActivityCreate, ParticipationCreate
 
 # --- activities --------------------------------------------------------------------------
 
 
-@dataclass
-class ActivityData:
-    """An activity as a form or an import provides it (a type code, not a label)."""
-
-    title: str
-    activity_type: str
-    start_date: date | None
-    end_date: date | None = None
-    deliverable: str = ""
-    description: str = ""
-
-
-def activity_problems(data: ActivityData) -> list[tuple[str, str]]:
-    """(field, message) for every value an activity may not hold; empty when valid."""
-    problems = []
-    title = (data.title or "").strip()
-    if not title:
-        problems.append(("title", str(_l("A title is required."))))
-    elif len(title) > 300:
-        problems.append(("title", str(_l("At most %(max)d characters.", max=300))))
-    if data.activity_type not in vocab.ACTIVITY_TYPE.codes:
-        problems.append(
-            ("activity_type", str(_l("%(value)s is not one of the allowed values.", value=data.activity_type or "")))
-        )
-    if data.start_date is None:
-        problems.append(("start_date", str(_l("A start date is required."))))
-    elif data.end_date is not None and data.end_date < data.start_date:
-        problems.append(("end_date", str(_l("The end date cannot be before the start date."))))
-    if len((data.deliverable or "").strip()) > 200:
-        problems.append(("deliverable", str(_l("At most %(max)d characters.", max=200))))
-    return problems
-
-
-def apply_activity(session: Session, activity: Activity, data: ActivityData) -> Activity:
+def apply_activity(session: Session, activity: Activity, data: ActivityCreate) -> Activity:
     """Write validated data onto an activity; no commit."""
-    activity.title = data.title.strip()
-    activity.activity_type = data.activity_type
-    activity.start_date = data.start_date
-    activity.end_date = data.end_date
-    activity.deliverable = (data.deliverable or "").strip()
-    activity.description = (data.description or "").strip()
+    for name, value in data.model_dump(include=set(ActivityCreate.model_fields)).items():
+        setattr(activity, name, value)
     session.add(activity)
     session.flush()
     return activity
 
 
-def activity_data(activity: Activity) -> ActivityData:
-    return ActivityData(
-        title=activity.title,
-        activity_type=activity.activity_type,
-        start_date=activity.start_date,
-        end_date=activity.end_date,
-        deliverable=activity.deliverable,
-        description=activity.description,
-    )
+def activity_values(activity: Activity) -> dict:
+    """An activity's values, as `ActivityCreate` fields (to fill its form)."""
+    return {name: getattr(activity, name) for name in ActivityCreate.model_fields}
 
 
-def save_activity(*, session: Session, activity: Activity | None, data: ActivityData, actor_id: int | None) -> Activity:
-    """Create (activity=None) or edit an activity; raises ParticipationError, saving nothing, on bad input."""
-    _refuse(activity_problems(data))
+def save_activity(
+    *, session: Session, activity: Activity | None, data: ActivityCreate, actor_id: int | None
+) -> Activity:
+    """Create (activity=None) or edit an activity."""
     created = activity is None
     if created:
         activity = Activity(title="", activity_type=data.activity_type, start_date=data.start_date)
@@ -188,78 +130,47 @@ def stakeholder_by_email(session: Session, email: str) -> Stakeholder | None:
     ).first()
 
 
-def participation_problems(
-    session: Session,
-    *,
-    activity: Activity | None,
-    stakeholder_id: int | None = None,
-    organisation_id: int | None = None,
-    role: str,
-    comments: int | None = None,
-) -> list[tuple[str, str]]:
-    """(field, message) for every reason this record cannot be saved; empty when valid.
-    Fields: activity, party (neither or both parties given), stakeholder, organisation, role, comments."""
+def participation_problems(session: Session, data: ParticipationCreate) -> list[Problem]:
+    """What a record valid by its model may still not hold: an activity, a stakeholder or an approved
+    organisation that is not recorded. Fields: activity, stakeholder, organisation."""
     problems = []
-    if activity is None:
-        problems.append(("activity", str(_l("Unknown activity."))))
-    if (stakeholder_id is None) == (organisation_id is None):
-        problems.append(("party", str(_l("Give either a stakeholder or an organisation, not both."))))
-    if stakeholder_id is not None:
-        stakeholder = session.get(Stakeholder, stakeholder_id)
+    if session.get(Activity, data.activity_id) is None:
+        problems.append(Problem("activity", "unknown_activity"))
+    if data.stakeholder_id is not None:
+        stakeholder = session.get(Stakeholder, data.stakeholder_id)
         if stakeholder is None or stakeholder.erased_at is not None:
-            problems.append(("stakeholder", str(_l("Unknown stakeholder."))))
-    if organisation_id is not None:
-        organisation = session.get(Organisation, organisation_id)
+            problems.append(Problem("stakeholder", "unknown_stakeholder"))
+    if data.organisation_id is not None:
+        organisation = session.get(Organisation, data.organisation_id)
         if organisation is None or organisation.status != "approved":
-            problems.append(("organisation", str(_l("Choose an approved organisation."))))
-    if role not in vocab.PARTICIPATION_ROLE.codes:
-        problems.append(("role", str(_l("%(value)s is not one of the allowed values.", value=role or ""))))
-    if comments is not None:
-        if role != COMMENTED_ROLE:
-            problems.append(("comments", str(_l("Only reviewers have a number of comments."))))
-        elif isinstance(comments, bool) or not isinstance(comments, int) or comments < 0:
-            problems.append(("comments", str(_l("The number of comments is a whole number, 0 or more."))))
+            problems.append(Problem("organisation", "approved_organisation"))
     return problems
 
 
-def _existing(
-    session: Session, activity_id: int, stakeholder_id: int | None, organisation_id: int | None, role: str
-) -> Participation | None:
+def _existing(session: Session, data: ParticipationCreate) -> Participation | None:
     party = (
-        Participation.stakeholder_id == stakeholder_id
-        if stakeholder_id is not None
-        else Participation.organisation_id == organisation_id
+        Participation.stakeholder_id == data.stakeholder_id
+        if data.stakeholder_id is not None
+        else Participation.organisation_id == data.organisation_id
     )
     return session.exec(
-        select(Participation).where(Participation.activity_id == activity_id, party, Participation.role == role)
+        select(Participation).where(
+            Participation.activity_id == data.activity_id, party, Participation.role == data.role
+        )
     ).first()
 
 
-def upsert_participation(
-    session: Session,
-    *,
-    activity: Activity,
-    stakeholder_id: int | None = None,
-    organisation_id: int | None = None,
-    role: str,
-    comments: int | None = None,
-) -> tuple[Participation, bool]:
+def upsert_participation(session: Session, data: ParticipationCreate) -> tuple[Participation, bool]:
     """Write one validated record, no commit: (record, True) when new; when the same party already
     has this role in this activity, (that record, False) with its comments replaced by `comments`
     (None keeps the recorded number)."""
-    existing = _existing(session, activity.id, stakeholder_id, organisation_id, role)
+    existing = _existing(session, data)
     if existing is not None:
-        if comments is not None:
-            existing.comments = comments
+        if data.comments is not None:
+            existing.comments = data.comments
         session.add(existing)
         return existing, False
-    record = Participation(
-        activity_id=activity.id,
-        stakeholder_id=stakeholder_id,
-        organisation_id=organisation_id,
-        role=role,
-        comments=comments,
-    )
+    record = Participation(**data.model_dump(include=set(ParticipationCreate.model_fields)))
     session.add(record)
     session.flush()
     return record, True
@@ -269,69 +180,37 @@ def _party_target(stakeholder_id: int | None, organisation_id: int | None) -> st
     return f"stakeholder:{stakeholder_id}" if stakeholder_id is not None else f"organisation:{organisation_id}"
 
 
+def _upsert_and_audit(
+    session: Session, data: ParticipationCreate, actor_id: int | None, *, again: bool = False
+) -> tuple[Participation, bool]:
+    record, created = upsert_participation(session, data)
+    audit.record(
+        session,
+        "participation.added" if created and not again else "participation.updated",
+        actor_id=actor_id,
+        target=_party_target(data.stakeholder_id, data.organisation_id),
+        participation_id=record.id,
+        activity_id=data.activity_id,
+        role=data.role,
+        comments=data.comments,
+    )
+    session.commit()
+    return record, created
+
+
 def add_participation(
-    *,
-    session: Session,
-    activity: Activity | None,
-    stakeholder_id: int | None = None,
-    organisation_id: int | None = None,
-    role: str,
-    comments: int | None = None,
-    actor_id: int | None,
+    *, session: Session, data: ParticipationCreate, actor_id: int | None
 ) -> tuple[Participation, bool]:
     """Link a stakeholder or an organisation to an activity with a role; (record, created).
     The same (activity, party, role) again updates the comments instead of adding a record.
-    Raises ParticipationError, saving nothing, on bad input."""
-    _refuse(
-        participation_problems(
-            session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=role,
-            comments=comments,
-        )
-    )
-    details = dict(activity_id=activity.id, role=role, comments=comments)
+    Raises ValidationFailed, saving nothing, on bad input."""
+    refuse(participation_problems(session, data))
     try:
-        record, created = upsert_participation(
-            session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=role,
-            comments=comments,
-        )
-        audit.record(
-            session,
-            "participation.added" if created else "participation.updated",
-            actor_id=actor_id,
-            target=_party_target(stakeholder_id, organisation_id),
-            participation_id=record.id,
-            **details,
-        )
-        session.commit()
+        return _upsert_and_audit(session, data, actor_id)
     except IntegrityError:
         # Another request added the same record between our look-up and our insert: update it instead.
         session.rollback()
-        record, created = upsert_participation(
-            session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=role,
-            comments=comments,
-        )
-        audit.record(
-            session,
-            "participation.updated",
-            actor_id=actor_id,
-            target=_party_target(stakeholder_id, organisation_id),
-            participation_id=record.id,
-            **details,
-        )
-        session.commit()
-    return record, created
+        return _upsert_and_audit(session, data, actor_id, again=True)
 
 
 def remove_participation(*, session: Session, record: Participation, actor_id: int | None) -> None:

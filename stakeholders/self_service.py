@@ -11,8 +11,9 @@ from core.accounts import passwords
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.mail import OutboxMessage
+from core.problems import refuse
 from core.timeutil import utcnow
-from stakeholders import services
+from stakeholders import schemas, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder
 
@@ -23,19 +24,21 @@ def register_stakeholder(
     email: str,
     password: str,
     locale: str,
-    profile: services.ProfileData,
-    proposal: services.OrganisationData | None,
+    profile: schemas.ProfileCreate,
     consents: dict[str, bool],
     ip: str | None,
 ) -> None:
-    """An account and its profile, created together or not at all."""
+    """An account and its profile, created together or not at all; raises ValidationFailed, creating
+    nothing, when the profile refers to what is not recorded."""
+    refuse(services.profile_problems(session, profile))
 
     def create_profile(db: Session, user: User) -> None:
-        if proposal is not None:
-            profile.organisation_id = services.propose_organisation(db, proposal, proposed_by=user.id).id
+        given = profile.model_copy(update={"preferred_language": locale})
+        if profile.proposal is not None:
+            organisation = services.propose_organisation(db, profile.proposal, proposed_by=user.id)
+            given = given.model_copy(update={"organisation_id": organisation.id})
         stakeholder = Stakeholder(user_id=user.id, category=profile.category, preferred_language=locale)
-        profile.preferred_language = locale
-        services.apply_profile(db, stakeholder, user, profile)
+        services.apply_profile(db, stakeholder, user, given)
         services.record_consents(db, stakeholder, consents, only_changes=False)
 
     accounts.register(
@@ -49,19 +52,16 @@ def register_stakeholder(
     )
 
 
-def update_profile(
-    *,
-    session: Session,
-    user: User,
-    profile: services.ProfileData,
-    proposal: services.OrganisationData | None,
-) -> Stakeholder:
+def update_profile(*, session: Session, user: User, profile: schemas.ProfileCreate) -> Stakeholder:
+    """A person's own profile; raises ValidationFailed, saving nothing, on bad input."""
+    refuse(services.profile_problems(session, profile))
     stakeholder = services.stakeholder_for_user(session, user.id) or Stakeholder(
         user_id=user.id, category=profile.category
     )
-    if proposal is not None:
-        profile.organisation_id = services.propose_organisation(session, proposal, proposed_by=user.id).id
-    profile.preferred_language = user.locale or stakeholder.preferred_language
+    if profile.proposal is not None:
+        organisation = services.propose_organisation(session, profile.proposal, proposed_by=user.id)
+        profile = profile.model_copy(update={"organisation_id": organisation.id})
+    profile = profile.model_copy(update={"preferred_language": user.locale or stakeholder.preferred_language})
     services.apply_profile(session, stakeholder, user, profile)
     if stakeholder.id is not None and not services.consent_history(session, stakeholder.id):
         services.record_consents(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, case, delete, func, select
 
 from core import audit
-from core.accounts.models import User
+from core.accounts.models import User, new_session_epoch
+from core.problems import Problem, refuse, renamed
 from core.reference.models import Country
 from core.timeutil import utcnow
+from stakeholders import schemas
 from stakeholders import vocabularies as vocab
 from stakeholders.models import (
     ConsentRecord,
@@ -25,66 +25,33 @@ from stakeholders.text import search_key
 
 
 class RegistryError(ValueError):
-    """An action that cannot be done, with a message fit to show the user."""
+    """An action the code should never ask for (input problems raise core.problems.ValidationFailed)."""
 
 
 # --- profiles ----------------------------------------------------------------------------
 
-
-@dataclass
-class ProfileData:
-    """A stakeholder profile as forms and imports provide it (codes, not labels)."""
-
-    name: str
-    country: str
-    category: str
-    stakeholder_type: str = "contributor"
-    gender: str = "undisclosed"
-    gender_self_described: str = ""
-    sector: str = "other"
-    job_title: str = ""
-    nationality: str | None = None
-    organisation_id: int | None = None
-    preferred_language: str = "en"
-    phone: str = ""
-    multi: dict[str, list[str]] = field(default_factory=dict)  # vocabulary name -> codes
+PROPOSAL_FIELDS = {"country": "proposal.country"}  # a proposed organisation's problems, in the profile
 
 
-SINGLE_CODE_FIELDS = {
-    "gender": vocab.GENDER,
-    "stakeholder_type": vocab.STAKEHOLDER_TYPE,
-    "category": vocab.CATEGORY,
-    "sector": vocab.SECTOR,
-}
-
-
-def profile_problems(session: Session, data: ProfileData) -> list[tuple[str, str]]:
-    """(field, message) for every value a profile may not hold; empty when valid."""
+def profile_problems(session: Session, data: schemas.ProfileBase) -> list[Problem]:
+    """What a profile valid by its model may still not hold: countries and an organisation not recorded."""
     problems = []
-    if not data.name.strip():
-        problems.append(("name", str(_l("A name is required."))))
-    for name, vocabulary in SINGLE_CODE_FIELDS.items():
-        if getattr(data, name) not in vocabulary.codes:
-            problems.append((name, str(_l("%(value)s is not one of the allowed values.", value=getattr(data, name)))))
-    for name, codes in data.multi.items():
-        vocabulary = vocab.MULTI_FIELDS.get(name)
-        unknown = [c for c in codes if vocabulary is None or c not in vocabulary.codes]
-        if unknown:
-            problems.append((name, str(_l("%(value)s is not one of the allowed values.", value=", ".join(unknown)))))
     for name in ("country", "nationality"):
         code = getattr(data, name)
-        if (code or name == "country") and session.get(Country, (code or "").upper()) is None:
-            problems.append((name, str(_l("%(value)s is not a recorded country.", value=code or ""))))
+        if code and session.get(Country, code) is None:
+            problems.append(Problem(name, "unknown_country", {"value": code}))
     if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
-        problems.append(("organisation", str(_l("Unknown organisation."))))
+        problems.append(Problem("organisation", "unknown_organisation"))
+    if isinstance(data, schemas.ProfileCreate) and data.proposal is not None:
+        problems += renamed(organisation_problems(session, data.proposal), PROPOSAL_FIELDS)
     return problems
 
 
-def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None, data: ProfileData) -> None:
+def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None, data: schemas.ProfileBase) -> None:
     """Write a validated profile onto a stakeholder (and its account's name); no commit."""
     stakeholder.search_name = search_key(data.name)
-    stakeholder.country = data.country.upper()
-    stakeholder.nationality = data.nationality.upper() if data.nationality else None
+    stakeholder.country = data.country
+    stakeholder.nationality = data.nationality
     for name in (
         "category",
         "stakeholder_type",
@@ -99,16 +66,16 @@ def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None,
     stakeholder.gender_self_described = data.gender_self_described if data.gender == "another" else ""
     stakeholder.updated_at = utcnow()
     if user is not None:
-        user.name = data.name.strip()
+        user.name = data.name
     session.add(stakeholder)
     session.flush()
-    for name, codes in data.multi.items():
+    for name, codes in data.multi().items():
         session.exec(
             delete(StakeholderAttribute).where(
                 StakeholderAttribute.stakeholder_id == stakeholder.id, StakeholderAttribute.field == name
             )
         )
-        for code in dict.fromkeys(codes):
+        for code in codes:
             session.add(StakeholderAttribute(stakeholder_id=stakeholder.id, field=name, code=code))
 
 
@@ -123,22 +90,30 @@ def attributes(session: Session, stakeholder_id: int) -> dict[str, list[str]]:
     return chosen
 
 
-def profile_of(session: Session, stakeholder: Stakeholder, user: User | None) -> ProfileData:
-    return ProfileData(
+def profile_of(session: Session, stakeholder: Stakeholder, user: User | None) -> schemas.ProfilePublic:
+    """The recorded profile, as it is (not validated again: it is output)."""
+    return schemas.ProfilePublic.model_construct(
+        id=stakeholder.id,
         name=user.name if user else "",
         country=stakeholder.country or "",
-        category=stakeholder.category,
-        stakeholder_type=stakeholder.stakeholder_type,
-        gender=stakeholder.gender,
-        gender_self_described=stakeholder.gender_self_described,
-        sector=stakeholder.sector,
-        job_title=stakeholder.job_title,
-        nationality=stakeholder.nationality,
-        organisation_id=stakeholder.organisation_id,
-        preferred_language=stakeholder.preferred_language,
-        phone=stakeholder.phone,
-        multi=attributes(session, stakeholder.id),
+        **{name: getattr(stakeholder, name) for name in STAKEHOLDER_FIELDS},
+        **attributes(session, stakeholder.id),
     )
+
+
+# The profile's fields kept on the stakeholder's row as they are.
+STAKEHOLDER_FIELDS = (
+    "category",
+    "stakeholder_type",
+    "gender",
+    "gender_self_described",
+    "sector",
+    "job_title",
+    "nationality",
+    "organisation_id",
+    "preferred_language",
+    "phone",
+)
 
 
 def stakeholder_for_user(session: Session, user_id: int) -> Stakeholder | None:
@@ -187,31 +162,11 @@ def consent_history(session: Session, stakeholder_id: int) -> list[ConsentRecord
 # --- organisations -----------------------------------------------------------------------
 
 
-@dataclass
-class OrganisationData:
-    name: str
-    org_type: str
-    country: str | None
-    acronym: str = ""
-    website: str = ""
-    other_names: dict[str, str] = field(default_factory=dict)  # language -> name
-    admissions: list[tuple[str, int]] = field(default_factory=list)  # (plenary session, year)
-
-
-def organisation_problems(session: Session, data: OrganisationData) -> list[tuple[str, str]]:
-    problems = []
-    if not data.name.strip():
-        problems.append(("name", str(_l("A name is required."))))
-    if data.org_type not in vocab.ORGANISATION_TYPE.codes:
-        problems.append(("org_type", str(_l("%(value)s is not one of the allowed values.", value=data.org_type))))
-    if data.country and session.get(Country, data.country.upper()) is None:
-        problems.append(("country", str(_l("%(value)s is not a recorded country.", value=data.country))))
-    if data.website and not data.website.startswith(("http://", "https://")):
-        problems.append(("website", str(_l("A web address starts with http:// or https://."))))
-    for _session, year in data.admissions:
-        if not 2010 <= int(year) <= 2100:
-            problems.append(("admissions", str(_l("%(value)s is not a plausible year.", value=year))))
-    return problems
+def organisation_problems(session: Session, data: schemas.OrganisationBase) -> list[Problem]:
+    """What an organisation valid by its model may still not hold: a country not recorded."""
+    if data.country and session.get(Country, data.country) is None:
+        return [Problem("country", "unknown_country", {"value": data.country})]
+    return []
 
 
 def find_organisation(session: Session, name: str, country: str | None) -> Organisation | None:
@@ -224,39 +179,44 @@ def find_organisation(session: Session, name: str, country: str | None) -> Organ
     return session.exec(statement).first()
 
 
-def apply_organisation(session: Session, organisation: Organisation, data: OrganisationData) -> Organisation:
+def apply_organisation(session: Session, organisation: Organisation, data: schemas.OrganisationBase) -> Organisation:
     """Write validated data onto an organisation, with its names and admissions; no commit."""
-    organisation.name = data.name.strip()
+    organisation.name = data.name
     organisation.search_name = search_key(data.name)
     organisation.org_type = data.org_type
-    organisation.country = data.country.upper() if data.country else None
-    organisation.acronym = data.acronym.strip()
-    organisation.website = data.website.strip()
+    organisation.country = data.country
+    organisation.acronym = data.acronym
+    organisation.website = data.website
     session.add(organisation)
     session.flush()
-    for language, name in data.other_names.items():
+    for language, name in getattr(data, "other_names", {}).items():
         existing = session.get(OrganisationName, (organisation.id, language))
-        if name.strip():
+        if name:
             if existing:
-                existing.name = name.strip()
+                existing.name = name
             else:
-                session.add(OrganisationName(organisation_id=organisation.id, language=language, name=name.strip()))
+                session.add(OrganisationName(organisation_id=organisation.id, language=language, name=name))
         elif existing:
             session.delete(existing)
-    for plenary, year in data.admissions:
+    for admission in getattr(data, "admissions", []):
         known = session.exec(
             select(ObserverAdmission).where(
-                ObserverAdmission.organisation_id == organisation.id, ObserverAdmission.plenary_session == plenary
+                ObserverAdmission.organisation_id == organisation.id,
+                ObserverAdmission.plenary_session == admission.plenary_session,
             )
         ).first()
         if known:
-            known.year = int(year)
+            known.year = admission.year
         else:
-            session.add(ObserverAdmission(organisation_id=organisation.id, plenary_session=plenary, year=int(year)))
+            session.add(
+                ObserverAdmission(
+                    organisation_id=organisation.id, plenary_session=admission.plenary_session, year=admission.year
+                )
+            )
     return organisation
 
 
-def propose_organisation(session: Session, data: OrganisationData, proposed_by: int | None) -> Organisation:
+def propose_organisation(session: Session, data: schemas.OrganisationBase, proposed_by: int | None) -> Organisation:
     """A new organisation waiting for secretariat approval, or the live one of that name; no commit."""
     existing = find_organisation(session, data.name, data.country)
     if existing is not None:
@@ -314,8 +274,6 @@ def set_stakeholder_active(*, session: Session, stakeholder: Stakeholder, active
         if user is not None:
             user.is_active = active
             if not active:
-                from core.accounts.models import new_session_epoch
-
                 user.session_epoch = new_session_epoch()
     audit.record(
         session,
@@ -327,32 +285,34 @@ def set_stakeholder_active(*, session: Session, stakeholder: Stakeholder, active
 
 
 def update_stakeholder(
-    *,
-    session: Session,
-    stakeholder: Stakeholder,
-    profile: ProfileData,
-    proposal: OrganisationData | None,
-    actor_id: int | None,
+    *, session: Session, stakeholder: Stakeholder, profile: schemas.ProfileCreate, actor_id: int | None
 ) -> None:
+    """The secretariat's edit of a profile; raises ValidationFailed, saving nothing, on bad input."""
+    refuse(profile_problems(session, profile))
     user = session.get(User, stakeholder.user_id) if stakeholder.user_id else None
-    if proposal is not None:
-        profile.organisation_id = propose_organisation(session, proposal, proposed_by=None).id
-    profile.preferred_language = stakeholder.preferred_language
+    if profile.proposal is not None:
+        profile = profile.model_copy(
+            update={"organisation_id": propose_organisation(session, profile.proposal, proposed_by=None).id}
+        )
+    profile = profile.model_copy(update={"preferred_language": stakeholder.preferred_language})
     apply_profile(session, stakeholder, user, profile)
     audit.record(session, "stakeholder.edited", actor_id=actor_id, target=f"stakeholder:{stakeholder.id}")
     session.commit()
 
 
 def save_organisation(
-    *, session: Session, organisation: Organisation | None, data: OrganisationData, actor_id: int | None
+    *, session: Session, organisation: Organisation | None, data: schemas.OrganisationCreate, actor_id: int | None
 ) -> Organisation:
-    """Create (approved: the secretariat vouches for it) or update an organisation."""
-    renamed = organisation is None or (search_key(data.name), (data.country or "").upper() or None) != (
+    """Create (approved: the secretariat vouches for it) or update an organisation; raises
+    ValidationFailed, saving nothing, on bad input."""
+    problems = organisation_problems(session, data)
+    moved = organisation is None or (search_key(data.name), data.country) != (
         organisation.search_name,
         organisation.country,
     )
-    if renamed and find_organisation(session, data.name, data.country) not in (None, organisation):
-        raise RegistryError(str(_l("An organisation with this name already exists in this country.")))
+    if moved and find_organisation(session, data.name, data.country) not in (None, organisation):
+        problems.append(Problem("name", "organisation_exists"))
+    refuse(problems)
     if organisation is None:
         organisation = Organisation(
             name="", search_name="", org_type=data.org_type, status="approved", approved_at=utcnow()
@@ -376,8 +336,6 @@ def list_organisations(
     per_page: int = 25,
 ):
     """(rows of (Organisation, member count), total), pending first then by name."""
-    from sqlmodel import case, func
-
     members = (
         select(Stakeholder.organisation_id, func.count().label("n"))
         .where(Stakeholder.erased_at.is_(None))

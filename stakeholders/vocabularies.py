@@ -195,6 +195,15 @@ PARTICIPATION_ROLE = Vocabulary(
     },
 )
 
+# The kinds of focal point assignment.
+FOCAL_POINT_KIND = Vocabulary(
+    "focal_point_kind",
+    {
+        "primary": _l("Primary focal point"),
+        "alternate": _l("Alternate focal point"),
+    },
+)
+
 CONSENT = Vocabulary(
     "consent",
     {

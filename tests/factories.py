@@ -94,7 +94,7 @@ def make_stakeholder(
     with_account: bool = True,
 ):
     """A stakeholder with an account (unless with_account=False) and a full profile."""
-    from stakeholders import services
+    from stakeholders import schemas, services
     from stakeholders.models import Stakeholder
 
     user = None
@@ -102,7 +102,7 @@ def make_stakeholder(
         address = email or f"{name.lower().replace(' ', '.')}@example.org"
         user = make_user(session, email=address, name=name)
     stakeholder = Stakeholder(user_id=user.id if user else None, category=category, is_active=is_active)
-    data = services.ProfileData(
+    data = schemas.ProfileCreate(
         name=name,
         country=country,
         category=category,
@@ -111,11 +111,9 @@ def make_stakeholder(
         sector=sector,
         organisation_id=organisation.id if organisation else None,
         phone=phone,
-        multi={
-            "knowledge_system": list(knowledge_systems),
-            "discipline": list(disciplines),
-            "communication": list(communication),
-        },
+        knowledge_system=list(knowledge_systems),
+        discipline=list(disciplines),
+        communication=list(communication),
     )
     services.apply_profile(session, stakeholder, user, data)
     services.record_consents(
@@ -359,14 +357,14 @@ def make_impact(
     year: int | None = 2024,
 ):
     """An impact record, as a member of the public submits it (published unless told otherwise)."""
-    from engagement import services
+    from engagement import schemas, services
     from engagement.models import ImpactRecord
 
     record = ImpactRecord(source="public")
-    services.apply_impact(
-        session,
+    services.apply_record(
+        services.IMPACTS,
         record,
-        services.ImpactData(
+        schemas.ImpactCreate(
             title=title,
             impact_type=impact_type,
             scale=scale,
@@ -397,14 +395,14 @@ def make_concern(
     """A concern raised with the secretariat (answered when `answered_on` is given)."""
     from datetime import date
 
-    from engagement import services
+    from engagement import schemas, services
     from engagement.models import Concern
 
     record = Concern()
-    services.apply_concern(
-        session,
+    services.apply_record(
+        services.CONCERNS,
         record,
-        services.ConcernData(
+        schemas.ConcernCreate(
             summary=summary,
             raised_on=raised_on or date(2025, 3, 1),
             channel=channel,

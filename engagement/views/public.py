@@ -12,10 +12,13 @@ from core.accounts.access import public
 from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed, validate
 from core.ratelimit import get_throttle
 from engagement import services
 from engagement import vocabularies as vocab
 from engagement.forms import ImpactSubmitForm
+from engagement.schemas import ImpactSubmission
 from engagement.views import template_helpers
 
 bp = Blueprint("impact_public", __name__, template_folder="../templates", url_prefix="/impact")
@@ -66,14 +69,10 @@ def submit():
             return render_template("engagement/impact_submit.html", form=form), 429
         if form.validate_on_submit():
             try:
-                services.submit_impact(session=session, data=form.data_object(), ip=request.remote_addr)
-            except services.RecordError as error:
-                for name, message in error.problems:
-                    target = form._fields.get(name)
-                    if target is not None:
-                        target.errors = [*target.errors, message]
-                    else:
-                        form.form_errors.append(message)
+                data = validate(ImpactSubmission, form.values())
+                services.submit_impact(session=session, data=data, ip=request.remote_addr)
+            except ValidationFailed as failed:
+                show_on_form(form, failed.problems)
                 status = 400
             else:
                 throttle.hit(_limit(), "impact-submit", client)

@@ -12,6 +12,8 @@ from core.accounts.models import Role, User
 from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed, validate
 from engagement import forms, services
 from engagement.models import Concern, ImpactRecord
 from engagement.views import template_helpers
@@ -39,16 +41,6 @@ FILTER_LABELS = {
     "channel": _l("Channel"),
     "deliverable": _l("Assessment or deliverable"),
 }
-
-
-def _show_problems(form, problems: services.Problems, fields: dict[str, str]) -> None:
-    """Put each service problem on the field it concerns, else above the form."""
-    for name, message in problems:
-        target = fields.get(name, name)
-        if target in form._fields:
-            form[target].errors = [*form[target].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 @bp.route("")
@@ -111,21 +103,20 @@ def _record_form(kind: str, record):
     form = FORMS[kind]()
     form.fill_choices(session, current_language())
     if record is not None and request.method == "GET":
-        form.fill_from(record_type.to_data(record))
+        form.fill_from(record_type.values_of(record))
         if kind == "concerns":
             form.raised_by_email.data = _raiser_email(session, record)
-    if form.validate_on_submit():
-        data = _concern_data(session, form) if kind == "concerns" else form.data_object()
-        if data is not None:
-            try:
-                saved = services.save_record(
-                    session=session, record_type=record_type, record=record, data=data, actor_id=current_user.id
-                )
-            except services.RecordError as error:
-                _show_problems(form, error.problems, {"raised_by": "raised_by_email"})
-            else:
-                flash(_("The record is saved (number %(id)s).", id=saved.id), "success")
-                return redirect(url_for("engagement_records.records", kind=kind))
+    if form.validate_on_submit() and (values := _values(session, form, kind)) is not None:
+        try:
+            data = validate(record_type.create, values)
+            saved = services.save_record(
+                session=session, record_type=record_type, record=record, data=data, actor_id=current_user.id
+            )
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems, {"raised_by_id": "raised_by_email"})
+        else:
+            flash(_("The record is saved (number %(id)s).", id=saved.id), "success")
+            return redirect(url_for("engagement_records.records", kind=kind))
     return render_template("engagement/record_form.html", form=form, kind=kind, record_type=record_type, record=record)
 
 
@@ -137,19 +128,21 @@ def _raiser_email(session, concern: Concern) -> str:
     return user.email if user else ""
 
 
-def _concern_data(session, form: forms.ConcernForm) -> services.ConcernData | None:
-    """The concern's data, its stakeholder found by email; None (with the error on the form) when unknown."""
-    raised_by_id = None
-    if form.raised_by_email.data:
-        stakeholder = stakeholder_by_email(session, form.raised_by_email.data)
-        if stakeholder is None:
+def _values(session, form, kind: str) -> dict | None:
+    """The form's values by model field, a concern's stakeholder found by email; None (with the
+    error on the form) when no stakeholder has the address given."""
+    values = form.values()
+    if kind == "concerns":
+        email = form.raised_by_email.data
+        stakeholder = stakeholder_by_email(session, email) if email else None
+        if email and stakeholder is None:
             form.raised_by_email.errors = [
                 *form.raised_by_email.errors,
                 _("No stakeholder profile uses this email address."),
             ]
             return None
-        raised_by_id = stakeholder.id
-    return form.data_object(raised_by_id)
+        values["raised_by_id"] = stakeholder.id if stakeholder else None
+    return values
 
 
 @bp.route("/impacts/<int:record_id>/moderate", methods=["POST"])

@@ -12,13 +12,16 @@ from core.accounts.models import Role, User
 from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed, validate
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
 from stakeholders import forms_admin, merging, services
 from stakeholders import vocabularies as vocab
-from stakeholders.forms_profile import ProfileForm, fill_form_from_profile, profile_from_form
+from stakeholders.forms_profile import PROFILE_FORM_FIELDS, ProfileForm, fill_form_from_profile, profile_values
 from stakeholders.models import Organisation, Participation, Stakeholder
 from stakeholders.registry_query import RegistryFilters, Scope, iterate, search
+from stakeholders.schemas import OrganisationCreate, ProfileCreate
 from stakeholders.views.filters import filter_context
 
 bp = Blueprint("registry_admin", __name__, template_folder="../templates", url_prefix="/staff/registry")
@@ -120,12 +123,14 @@ def stakeholder(stakeholder_id: int):
         form.name.data = user.name if user else ""
         fill_form_from_profile(form, services.profile_of(session, record, user))
     if form.validate_on_submit():
-        profile, proposal = profile_from_form(form, form.name.data)
-        services.update_stakeholder(
-            session=session, stakeholder=record, profile=profile, proposal=proposal, actor_id=current_user.id
-        )
-        flash(_("The profile is saved."), "success")
-        return redirect(url_for("registry_admin.stakeholder", stakeholder_id=record.id))
+        try:
+            profile = validate(ProfileCreate, profile_values(form, form.name.data))
+            services.update_stakeholder(session=session, stakeholder=record, profile=profile, actor_id=current_user.id)
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems, PROFILE_FORM_FIELDS)
+        else:
+            flash(_("The profile is saved."), "success")
+            return redirect(url_for("registry_admin.stakeholder", stakeholder_id=record.id))
     participation = session.exec(services.select(Participation).where(Participation.stakeholder_id == record.id)).all()
     return render_template(
         "registry_admin/stakeholder.html",
@@ -222,26 +227,17 @@ def _save_organisation(session, organisation: Organisation | None):
     if form.validate_on_submit():
         try:
             organisation = services.save_organisation(
-                session=session, organisation=organisation, data=_organisation_data(form), actor_id=current_user.id
+                session=session,
+                organisation=organisation,
+                data=validate(OrganisationCreate, form.values()),
+                actor_id=current_user.id,
             )
-        except services.RegistryError as error:
-            form.name.errors.append(str(error))
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems, forms_admin.ORGANISATION_FORM_FIELDS)
         else:
             flash(_("The organisation is saved."), "success")
             return form, redirect(url_for("registry_admin.organisation", organisation_id=organisation.id))
     return form, None
-
-
-def _organisation_data(form) -> services.OrganisationData:
-    return services.OrganisationData(
-        name=form.name.data,
-        org_type=form.org_type.data,
-        country=form.country.data or None,
-        acronym=form.acronym.data or "",
-        website=form.website.data or "",
-        other_names=form.other_names(),
-        admissions=form.admission_pairs(),
-    )
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

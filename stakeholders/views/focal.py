@@ -20,6 +20,8 @@ from core.db import get_session
 from core.i18n import current_language, language_name
 from core.links import absolute_url
 from core.pagination import Page, requested_page
+from core.problem_messages import message, show_on_form
+from core.problems import ValidationFailed, validate
 from core.reference.countries import country_choices, country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
@@ -27,6 +29,7 @@ from stakeholders import focal_points
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_focal import AssignForm, DigestForm, EndAssignmentForm
 from stakeholders.models import FocalPointAssignment
+from stakeholders.schemas import AssignmentCreate
 from stakeholders.views.filters import filter_context
 
 bp = Blueprint("focal", __name__, template_folder="../templates")
@@ -231,16 +234,6 @@ def new_assignment():
         form.country.data = request.args.get("country", "").upper()[:2]
         form.locale.data = current_app.config["DEFAULT_LANGUAGE"]
     if form.validate_on_submit():
-        data = focal_points.AssignmentData(
-            email=form.email.data,
-            name=form.name.data or "",
-            locale=form.locale.data or None,
-            country=form.country.data,
-            kind=form.kind.data,
-            ministry=form.ministry.data or "",
-            start_date=form.start_date.data,
-            end_date=form.end_date.data,
-        )
         invitation = focal_points.Invitation(
             sign_in_link=absolute_url("accounts.login"),
             reset_link=absolute_url("accounts.forgot_password"),
@@ -249,15 +242,15 @@ def new_assignment():
         try:
             assignment = focal_points.assign(
                 session=session,
-                data=data,
+                data=validate(AssignmentCreate, form.values()),
                 actor_id=current_user.id,
                 ip=request.remote_addr,
                 today=_today(),
                 invitation=invitation,
             )
-        except focal_points.FocalPointError as error:
+        except ValidationFailed as failed:
             session.rollback()
-            getattr(form, error.field).errors.append(str(error))
+            show_on_form(form, failed.problems)
         else:
             flash(
                 _(
@@ -289,9 +282,10 @@ def end_assignment(assignment_id: int):
                 ip=request.remote_addr,
                 today=_today(),
             )
-        except focal_points.FocalPointError as error:
+        except ValidationFailed as failed:
             session.rollback()
-            flash(str(error), "error")
+            for problem in failed.problems:
+                flash(str(message(problem)), "error")
         else:
             flash(_("The end date of the assignment is saved."), "success")
     return redirect(url_for("focal.assignments", country=assignment.country))

@@ -11,11 +11,14 @@ from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language
 from core.pagination import Page, requested_page
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed, validate
 from stakeholders import participation as service
 from stakeholders import services
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_participation import ActivityForm, ParticipationForm
 from stakeholders.models import Activity, Participation
+from stakeholders.schemas import ActivityCreate, ParticipationCreate
 
 bp = Blueprint("participation", __name__, template_folder="../templates")
 secretariat = roles_required(Role.SECRETARIAT)
@@ -28,17 +31,12 @@ def _activity_or_404(activity_id: int) -> Activity:
     return get_session().get(Activity, activity_id) or abort(404)
 
 
-def _show_problems(form, problems: list[tuple[str, str]], fields: dict[str, tuple[str, ...]]) -> None:
-    """Put each service problem on the form field(s) it concerns, else above the form."""
-    for name, message in problems:
-        targets = fields.get(name, (name,))
-        placed = False
-        for target in targets:
-            if target in form._fields:
-                form[target].errors = [*form[target].errors, message]
-                placed = True
-        if not placed:
-            form.form_errors.append(message)
+# Where a participation record's problems go on the form.
+PARTICIPATION_FORM_FIELDS = {
+    "party": ("email", "organisation"),
+    "stakeholder": ("email",),
+    "organisation_id": "organisation",
+}
 
 
 # --- activities --------------------------------------------------------------------------
@@ -88,14 +86,13 @@ def _activity_form(activity: Activity | None):
     form = ActivityForm()
     form.fill_choices()
     if activity is not None and request.method == "GET":
-        form.fill_from(service.activity_data(activity))
+        form.fill_from(service.activity_values(activity))
     if form.validate_on_submit():
         try:
-            saved = service.save_activity(
-                session=get_session(), activity=activity, data=form.data_object(), actor_id=current_user.id
-            )
-        except service.ParticipationError as error:
-            _show_problems(form, error.problems, {})
+            data = validate(ActivityCreate, form.values())
+            saved = service.save_activity(session=get_session(), activity=activity, data=data, actor_id=current_user.id)
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems)
         else:
             flash(_("The activity is saved."), "success")
             return redirect(url_for("participation.activity", activity_id=saved.id))
@@ -143,18 +140,18 @@ def _link(session, activity: Activity, form: ParticipationForm) -> bool:
                 ]
             return False
         stakeholder_id = stakeholder.id
+    values = {
+        "activity_id": activity.id,
+        "stakeholder_id": stakeholder_id,
+        "organisation_id": organisation_id,
+        "role": form.role.data,
+        "comments": form.comments.data,
+    }
     try:
-        _record, created = service.add_participation(
-            session=session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=form.role.data,
-            comments=form.comments.data,
-            actor_id=current_user.id,
-        )
-    except service.ParticipationError as error:
-        _show_problems(form, error.problems, {"party": ("email", "organisation"), "stakeholder": ("email",)})
+        data = validate(ParticipationCreate, values)
+        _record, created = service.add_participation(session=session, data=data, actor_id=current_user.id)
+    except ValidationFailed as failed:
+        show_on_form(form, failed.problems, PARTICIPATION_FORM_FIELDS)
         return False
     flash(
         _("The participation is recorded.")

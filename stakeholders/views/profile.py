@@ -12,9 +12,12 @@ from core.accounts.access import public
 from core.db import get_session
 from core.forms import choices
 from core.i18n import current_language, language_choices
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed, validate
 from stakeholders import forms_profile as forms
 from stakeholders import self_service, services
 from stakeholders import vocabularies as vocab
+from stakeholders.schemas import ProfileCreate
 
 bp = Blueprint("profile", __name__, template_folder="../templates")
 
@@ -35,18 +38,20 @@ def register():
     if request.method == "GET":
         form.locale.data = current_language()
     if form.validate_on_submit():
-        profile, proposal = forms.profile_from_form(form, form.name.data)
-        self_service.register_stakeholder(
-            session=get_session(),
-            email=form.email.data,
-            password=form.password.data,
-            locale=form.locale.data,
-            profile=profile,
-            proposal=proposal,
-            consents={kind: bool(getattr(form, kind).data) for kind in vocab.CONSENT.codes},
-            ip=request.remote_addr,
-        )
-        return render_template("accounts/check_email.html", email=form.email.data)
+        try:
+            self_service.register_stakeholder(
+                session=get_session(),
+                email=form.email.data,
+                password=form.password.data,
+                locale=form.locale.data,
+                profile=validate(ProfileCreate, forms.profile_values(form, form.name.data)),
+                consents={kind: bool(getattr(form, kind).data) for kind in vocab.CONSENT.codes},
+                ip=request.remote_addr,
+            )
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems, forms.PROFILE_FORM_FIELDS)
+        else:
+            return render_template("accounts/check_email.html", email=form.email.data)
     return render_template("profile/register.html", form=form)
 
 
@@ -61,10 +66,14 @@ def edit():
         if stakeholder is not None:
             forms.fill_form_from_profile(form, services.profile_of(session, stakeholder, current_user))
     if form.validate_on_submit():
-        profile, proposal = forms.profile_from_form(form, form.name.data)
-        self_service.update_profile(session=session, user=current_user, profile=profile, proposal=proposal)
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("profile.edit"))
+        try:
+            profile = validate(ProfileCreate, forms.profile_values(form, form.name.data))
+            self_service.update_profile(session=session, user=current_user, profile=profile)
+        except ValidationFailed as failed:
+            show_on_form(form, failed.problems, forms.PROFILE_FORM_FIELDS)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("profile.edit"))
     organisation = None
     if stakeholder is not None and stakeholder.organisation_id:
         organisation = session.get(services.Organisation, stakeholder.organisation_id)

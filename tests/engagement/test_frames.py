@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from engagement import frames, services
+from engagement import frames, schemas, services
 from engagement import vocabularies as vocab
 from engagement.models import CallForInput, Concern, EvidenceItem, ImpactRecord
 from surveys.xlsform import parse_xlsform
@@ -32,7 +32,7 @@ def test_evidence_frame_says_which_items_are_in_all_six_languages(session):
             record_type=services.EVIDENCE,
             record=None,
             actor_id=None,
-            data=services.EvidenceData(kind=kind, title=title, issued_on=date(2015, 1, 17), languages=languages),
+            data=schemas.EvidenceCreate(kind=kind, title=title, issued_on=date(2015, 1, 17), languages=languages),
         )
     frame = frames.evidence_frame(session).set_index("kind")
     assert list(frames.evidence_frame(session).columns) == frames.EVIDENCE_COLUMNS
@@ -84,14 +84,14 @@ def test_calls_frame(session):
         record_type=services.CALLS,
         record=None,
         actor_id=None,
-        data=services.CallData(title="Call", opened_on=date(2024, 2, 5), responses=212, audience=["ilk", "experts"]),
+        data=schemas.CallCreate(title="Call", opened_on=date(2024, 2, 5), responses=212, audience=["ilk", "experts"]),
     )
     services.save_record(
         session=session,
         record_type=services.CALLS,
         record=None,
         actor_id=None,
-        data=services.CallData(title="Uncounted", opened_on=date(2025, 9, 15)),
+        data=schemas.CallCreate(title="Uncounted", opened_on=date(2025, 9, 15)),
     )
     frame = frames.calls_frame(session)
     assert list(frame.columns) == frames.CALL_COLUMNS

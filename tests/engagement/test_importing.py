@@ -101,7 +101,11 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
     problems = re.findall(r'<tr><th scope="row">(\d+)</th><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', page)
     assert ("3", "opened_on", "01/03/2023 is not a date written YYYY-MM-DD.") in problems
     assert ("3", "responses", "many is not a whole number.") in problems
-    assert ("3", "audience", "martians is not one of the allowed values.") in problems
+    assert (
+        "3",
+        "audience",
+        "martians is not one of the allowed values: all, governments, experts, ilk, organisations, observers.",
+    ) in problems
     assert ("4", "closed_on", "This date cannot be before 2024-02-05.") in problems
     assert token_of(response) is None
     report = importing.run_import(session=session, kind="calls", content=content, file_name="x.csv", actor_id=None)
@@ -235,3 +239,48 @@ def test_templates_carry_the_documented_columns(client, staff):
     response = client.get("/staff/records/import/templates/concerns.csv")
     assert response.get_data(as_text=True).lstrip("\ufeff").strip() == ",".join(importing.template_header("concerns"))
     assert client.get("/staff/records/import/templates/organisations.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "kind, form, row, field, column, expected",
+    [
+        (
+            "evidence",
+            {"kind": "strategy", "title": "Strategy", "issued_on": "2015-01-17", "link": "ftp://example.org/x"},
+            {"kind": "strategy", "title": "Strategy", "date": "2015-01-17", "link": "ftp://example.org/x"},
+            "link",
+            "link",
+            "A web address starts with http:// or https://.",
+        ),
+        (
+            "concerns",
+            {"summary": "Late", "raised_on": "2025-03-01", "channel": "email", "status": "answered"},
+            {"summary": "Late", "raised_on": "2025-03-01", "channel": "email", "status": "answered"},
+            "answer",
+            "answer",
+            "An answered concern needs the answer given.",
+        ),
+        (
+            "impacts",
+            {
+                "title": "Strategy",
+                "impact_type": "policy",
+                "scale": "national",
+                "description": "Used",
+                "status": "pending",
+            },
+            {"title": "Strategy", "type": "policy", "scale": "national", "description": "Used"},
+            "region",
+            "region",
+            "Give a regional group or a country (or both).",
+        ),
+    ],
+)
+def test_a_value_a_form_refuses_is_refused_in_a_file_with_the_same_message(
+    client, session, staff, kind, form, row, field, column, expected
+):
+    page = client.post(f"/staff/records/{kind}/new", data=form).get_data(as_text=True)
+    found = re.search(rf'id="{field}-error"[^>]*>(.*?)</', page, re.S)
+    assert found and expected in found.group(1), page[:200]
+    report = importing.validate(session=session, kind=kind, content=csv_bytes([list(row), list(row.values())]))
+    assert (column, expected) in [(p.column, p.text) for p in report.problems]

@@ -15,6 +15,7 @@ from core.mail import OutboxMessage
 from core.reference.countries import add_territory
 from stakeholders import focal_points
 from stakeholders.models import FocalPointAssignment
+from stakeholders.schemas import AssignmentCreate
 from tests.factories import make_organisation, make_stakeholder, make_user
 
 FOCAL_KE = "focal.ke@example.go.ke"
@@ -256,7 +257,7 @@ def test_a_focal_point_rebound_to_another_country_sees_only_the_new_one(client, 
     focal_points.assign(
         session=session,
         actor_id=None,
-        data=focal_points.AssignmentData(email=FOCAL_KE, country="FR", start_date=date.today()),
+        data=AssignmentCreate(email=FOCAL_KE, country="FR", start_date=date.today()),
     )
     session.refresh(user)
     assert (user.role, user.focal_country) == ("focal_point", "FR")

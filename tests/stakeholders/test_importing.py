@@ -725,3 +725,33 @@ def test_cell_values_are_shown_as_text(staff, session):
     token = token_of(upload(staff, "stakeholders", content, "<b>list.csv"))
     page = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).get_data(as_text=True)
     assert "&lt;b&gt;list.csv is imported." in page and "<b>list" not in page
+
+
+@pytest.mark.parametrize(
+    "form, cells, column",
+    [
+        ({"website": "http://"}, {"website": "http://"}, "website"),  # no host: the form and the row refuse it
+        ({"acronym": "A" * 41}, {"acronym": "A" * 41}, "acronym"),
+        ({"org_type": "club"}, {"type": "club"}, "type"),
+    ],
+)
+def test_an_organisation_a_form_refuses_is_refused_in_a_file(staff, session, form, cells, column):
+    values = {"name": "Red Andina", "org_type": "ngo", "country": "PE", **form}
+    page = staff.post("/staff/registry/organisations/new", data=values).get_data(as_text=True)
+    assert f'id="{next(iter(form))}-error"' in page
+    row = {"name": "Red Andina", "country": "PE", "type": "ngo", **cells}
+    response = upload(staff, "organisations", csv_bytes([list(row), list(row.values())]))
+    assert [(r, c) for r, c, _message in problems(response)] == [("2", column)]
+    assert count(session, Organisation) == 0
+
+
+def test_not_allowed_values_are_listed_in_the_report(staff, session):
+    rows = [["email", "name", "country", "category"], ["a@example.org", "A Person", "KE", "scientists"]]
+    assert problems(upload(staff, "stakeholders", csv_bytes(rows))) == [
+        (
+            "2",
+            "category",
+            "scientists is not one of the allowed values: policymaker, un_mea, science, ilk, business, "
+            "practitioner, cbo, igo, ngo, media, public.",
+        )
+    ]

@@ -8,8 +8,10 @@ import pytest
 from sqlmodel import func, select
 
 from core.audit import AuditEvent
+from core.problems import Problem, ValidationFailed, validate
 from stakeholders import participation as service
 from stakeholders.models import Activity, Participation
+from stakeholders.schemas import ActivityCreate, ParticipationCreate
 from tests.factories import make_organisation, make_stakeholder, make_user
 
 STAFF = "secretariat@example.org"
@@ -436,25 +438,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session):
 # --- the service, as imports and the indicators use it -----------------------------------
 
 
+def _link(session, activity, **arguments):
+    data = validate(ParticipationCreate, {"activity_id": activity.id, **arguments})
+    return service.add_participation(session=session, data=data, actor_id=None)
+
+
 def test_add_participation_validates_and_upserts(session):
     activity = make_activity(session)
     person = make_stakeholder(session, name="Olga Petrova")
     organisation = make_organisation(session)
-    first, created = service.add_participation(
-        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", comments=3, actor_id=None
-    )
+    first, created = _link(session, activity, stakeholder_id=person.id, role="reviewer", comments=3)
     assert created
-    again, created = service.add_participation(
-        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", actor_id=None
-    )
+    again, created = _link(session, activity, stakeholder_id=person.id, role="reviewer")
     assert not created and again.id == first.id and again.comments == 3  # no number given: kept
-    again, _created = service.add_participation(
-        session=session, activity=activity, stakeholder_id=person.id, role="reviewer", comments=0, actor_id=None
-    )
+    again, _created = _link(session, activity, stakeholder_id=person.id, role="reviewer", comments=0)
     assert again.comments == 0
-    service.add_participation(
-        session=session, activity=activity, organisation_id=organisation.id, role="reviewer", comments=9, actor_id=None
-    )
+    _link(session, activity, organisation_id=organisation.id, role="reviewer", comments=9)
     assert count(session, Participation) == 2
 
     bad = [
@@ -464,30 +463,34 @@ def test_add_participation_validates_and_upserts(session):
         dict(stakeholder_id=person.id, role="chair"),
         dict(stakeholder_id=person.id, role="fellow", comments=2),
         dict(stakeholder_id=person.id, role="reviewer", comments=-4),
+        dict(activity_id=999_999, stakeholder_id=person.id, role="reviewer"),
     ]
-    expected = ["party", "party", "stakeholder", "role", "comments", "comments"]
+    expected = ["party", "party", "stakeholder", "role", "comments", "comments", "activity"]
     for arguments, field in zip(bad, expected):
-        with pytest.raises(service.ParticipationError) as error:
-            service.add_participation(session=session, activity=activity, actor_id=None, **arguments)
-        assert field in [name for name, _message in error.value.problems], arguments
+        with pytest.raises(ValidationFailed) as error:
+            _link(session, activity, **arguments)
+        assert field in error.value.fields, arguments
     assert count(session, Participation) == 2
 
 
 def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
     activity = make_activity(session)
     people = [make_stakeholder(session, name=f"Expert {n}") for n in range(3)]
-    rows = [dict(stakeholder_id=p.id, role="nominated") for p in people]
-    assert all(not service.participation_problems(session, activity=activity, **row) for row in rows)
+    rows = [ParticipationCreate(activity_id=activity.id, stakeholder_id=p.id, role="nominated") for p in people]
+    assert all(not service.participation_problems(session, row) for row in rows)
     for row in rows + rows[:1]:  # a repeated row updates, it does not duplicate
-        service.upsert_participation(session, activity=activity, **row)
+        service.upsert_participation(session, row)
     session.commit()
     assert count(session, Participation) == 3
-    problems = service.activity_problems(
-        service.ActivityData(
-            title="", activity_type="call_experts", start_date=date(2026, 5, 1), end_date=date(2026, 4, 1)
+    with pytest.raises(ValidationFailed) as error:
+        validate(
+            ActivityCreate,
+            dict(title="Call", activity_type="call_experts", start_date=date(2026, 5, 1), end_date=date(2026, 4, 1)),
         )
-    )
-    assert [name for name, _message in problems] == ["title", "end_date"]
+    assert error.value.problems == [Problem("end_date", "end_before_start")]
+    with pytest.raises(ValidationFailed) as error:
+        validate(ActivityCreate, dict(title="", activity_type="picnic", start_date=""))
+    assert error.value.fields == ["title", "activity_type", "start_date"]
 
 
 def test_participation_summary_counts_records_and_comments_by_year_type_and_role(session):
