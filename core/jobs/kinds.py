@@ -3,7 +3,8 @@
 A kind's `run(context)` does the work and returns the job's result (e.g. `context.save_result(...)`) or
 None. It must leave nothing half-done if it is stopped at any point: it commits its domain writes once, at
 the end (or its writes are idempotent), and calls `context.progress(...)` between steps, which is where a
-cancel request stops it.
+cancel request stops it. Progress is written in a transaction of its own: report it before the work's
+final writes, not while they are pending (on SQLite the pending writes hold the one write lock).
 """
 
 from __future__ import annotations
