@@ -103,4 +103,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        # Background jobs (core/jobs): the queue is Redis when REDIS_URL is set, else this SQLite file.
+        "JOBS_QUEUE_FILE": env.get("JOBS_QUEUE_FILE") or str(instance_path / "jobs.db"),
+        "JOBS_IMMEDIATE": False,  # run each job at once in the enqueuing process (tests only)
+        "JOB_RESULTS_DIR": env.get("JOB_RESULTS_DIR") or str(instance_path / "job-results"),
+        "JOB_HEARTBEAT_TIMEOUT": float(env.get("JOB_HEARTBEAT_TIMEOUT", "60")),
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,7 +32,12 @@ from exports.writers import EXTENSIONS, write_data
 from surveys import waves as wave_states
 from surveys.models import Instrument, Response, Wave
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every entry's date: the zip depends on its content only
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+BUILD_STEPS = (
+    "read",
+    "anonymised",
+    "written",
+)  # what `on_step` is called with while a release is built  # every entry's date: the zip depends on its content only
 
 
 class ExportError(ValueError):
@@ -110,20 +116,59 @@ def check_params(session: Session, params: ReleaseParams) -> list[Wave]:
                     )
                 )
             )
+    _check_enough_responses(session, [waves[wave_id] for wave_id in params.wave_ids], params.k)
     return [waves[wave_id] for wave_id in params.wave_ids]
 
 
+def _check_enough_responses(session: Session, waves: list[Wave], k: int) -> None:
+    """Each wave is made k-anonymous on its own (see exports.build), so each needs k submitted responses.
+    Checked before a release is queued, so the form can say so at once."""
+    counts = dict(
+        session.exec(
+            select(Response.wave_id, func.count())
+            .where(Response.status == "submitted", Response.wave_id.in_([wave.id for wave in waves]))
+            .group_by(Response.wave_id)
+        ).all()
+    )
+    for wave in waves:
+        if counts.get(wave.id, 0) < k:
+            raise _too_few(wave, counts.get(wave.id, 0), k)
+
+
+def _too_few(wave: Wave, rows: int, k: int) -> ExportError:
+    return ExportError(
+        str(
+            _l(
+                "The wave %(name)s has %(rows)s submitted responses: fewer than k = %(k)s, so no "
+                "release of it can be k-anonymous.",
+                name=wave.name,
+                rows=rows,
+                k=k,
+            )
+        )
+    )
+
+
 def export_release(
-    session: Session, params: ReleaseParams, *, actor_id: int | None, ip: str | None = None, via: str = "web"
+    session: Session,
+    params: ReleaseParams,
+    *,
+    actor_id: int | None,
+    ip: str | None = None,
+    via: str = "web",
+    on_step: Callable[[str], None] = lambda _step: None,
 ) -> AnonymisedRelease:
     """The stored release for these parameters, built and stored first if there is none yet.
-    Every call is audit-logged (who, waves, parameters, rows, whether it was a repeat); one commit."""
+    Every call is audit-logged (who, waves, parameters, rows, whether it was a repeat); one commit, at the end.
+
+    A build calls `on_step` after each of its steps (BUILD_STEPS), before anything is written: a background
+    job reports progress there, and stops there when cancelled, leaving nothing stored."""
     waves = check_params(session, params)
     key = params.key()
     release = _stored(session, key)
     repeat = release is not None
     if release is None:
-        release = _build(session, params, waves, key, actor_id)
+        release = _build(session, params, waves, key, actor_id, on_step)
         session.add(release)
         try:
             session.flush()
@@ -151,24 +196,20 @@ def _stored(session: Session, key: str) -> AnonymisedRelease | None:
 
 
 def _build(
-    session: Session, params: ReleaseParams, waves: list[Wave], key: str, actor_id: int | None
+    session: Session,
+    params: ReleaseParams,
+    waves: list[Wave],
+    key: str,
+    actor_id: int | None,
+    on_step: Callable[[str], None],
 ) -> AnonymisedRelease:
     source = load_source(session, params.wave_ids, free_text=params.free_text)
     # Each wave is made k-anonymous on its own (see exports.build), so each needs k responses.
     answered = source.frame["wave_id"].value_counts()
     for wave in waves:
         if answered.get(wave.id, 0) < params.k:
-            raise ExportError(
-                str(
-                    _l(
-                        "The wave %(name)s has %(rows)s submitted responses: fewer than k = %(k)s, so no "
-                        "release of it can be k-anonymous.",
-                        name=wave.name,
-                        rows=int(answered.get(wave.id, 0)),
-                        k=params.k,
-                    )
-                )
-            )
+            raise _too_few(wave, int(answered.get(wave.id, 0)), params.k)
+    on_step("read")
     data_file = f"data.{EXTENSIONS[params.format]}"
     with force_locale(params.lang):
         try:
@@ -176,6 +217,7 @@ def _build(
             built = build(source, params, secrets.token_bytes(32))
         except BuildError as error:
             raise ExportError(str(error)) from error
+        on_step("anonymised")
         data, codes, file_names = write_data(built.table, built.variables, params.format)
         book = documents.codebook(built, params, data_file, codes, file_names)
         report = documents.disclosure_report(
@@ -191,6 +233,7 @@ def _build(
             "README.txt": documents.readme(params, data_file, built.rows).encode("utf-8"),
         }
     content = zip_files(files)
+    on_step("written")
     return AnonymisedRelease(
         key=key,
         wave_ids=list(params.wave_ids),

@@ -1,6 +1,7 @@
 """The export pages: anonymised releases for the secretariat, aggregate tables for focal points.
 
-A release is served only through these views, from the database, to the secretariat; never from
+Asking for a release queues a background job (exports.jobs) and shows the job's page, whose result is
+the zip. A release is served only through these views and the job's, to the secretariat; never from
 `static/`. A focal point's tables take the country from the signed-in account (`focal_country`)
 and nowhere else: no URL or parameter names a country.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -20,9 +21,12 @@ from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
+from core.jobs import service as jobs
+from core.jobs.queue import current_queue
 from core.reference.countries import country_name
 from exports import aggregates, service
 from exports.forms import FORMAT_NAMES, ExportForm, TablesForm
+from exports.jobs import RELEASE_KIND
 from exports.params import ReleaseParams
 from reports.labels import Labeller
 from stakeholders.views.focal import focal_point_only
@@ -56,12 +60,21 @@ def anonymised():
             link_waves=form.link_waves.data,
         )
         try:
-            release = service.export_release(session, params, actor_id=current_user.id, ip=request.remote_addr)
+            service.check_params(session, params)
         except service.ExportError as error:
             session.rollback()
             form.form_errors.append(str(error))
         else:
-            return _zip(release)
+            job = jobs.enqueue(
+                session,
+                kind=RELEASE_KIND,
+                owner_id=current_user.id,
+                params=params.as_dict(),
+                locale=locale,
+                queue=current_queue(),
+                ip=request.remote_addr,
+            )
+            return redirect(url_for("jobs.show", job_id=job.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("exports/anonymised.html", form=form, releases=_release_rows(session, locale)), status
 

@@ -6,8 +6,11 @@ server or browser fails the run; elsewhere it skips what needs it.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import shutil
+import tempfile
 
 os.environ.setdefault("APP_ENV", "testing")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 32)
@@ -87,6 +90,11 @@ def database_url(databases, tmp_path):
     databases.drop(url)
 
 
+# Result files of the jobs tests run, outside the project's instance/ folder.
+JOB_RESULTS_DIR = tempfile.mkdtemp(prefix="ipbes-test-job-results-")
+atexit.register(shutil.rmtree, JOB_RESULTS_DIR, ignore_errors=True)
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -95,6 +103,9 @@ def make_app(database_url: str, **overrides):
         "RATELIMIT_STORAGE_URL": "memory://",
         "MAIL_BACKEND": "outbox",
         "BASE_URL": "http://localhost",
+        # Jobs run at once where they are queued; tests/core/test_jobs.py also runs them in a real worker.
+        "JOBS_IMMEDIATE": True,
+        "JOB_RESULTS_DIR": JOB_RESULTS_DIR,
     }
     config.update(overrides)
     return create_app(config)

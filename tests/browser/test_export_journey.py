@@ -5,30 +5,62 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from stakeholders.models import FocalPointAssignment
 from tests.browser.actions import sign_in
+from tests.browser.conftest import LiveServer
+from tests.conftest import make_app
 from tests.exports.test_aggregates import kenya_and_france
 from tests.factories import make_user
+from tests.support.jobs import running_worker
 
 
-def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, session):
+@pytest.fixture
+def queueing_server(database_url, tmp_path):
+    """The app served on 127.0.0.1 with its jobs queued in a SQLite file, for a real worker to run."""
+    app = make_app(database_url, WTF_CSRF_ENABLED=True, JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=str(tmp_path / "jobs.db"))
+    server = LiveServer(app)
+    yield server
+    server.stop()
+    app.extensions["db_engine"].dispose()
+
+
+def ask_for_a_release(page, base: str) -> None:
+    sign_in(page, base, "officer@ipbes.example")
+    page.goto(f"{base}/exports/anonymised")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anonymised survey data")
+    page.get_by_label("Annual survey 2025").check()
+    page.get_by_label("File format").select_option("csv")
+    page.get_by_role("button", name="Export").click()
+    page.wait_for_url(re.compile(r"/jobs/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Anonymised release, job")
+
+
+def test_the_secretariat_exports_a_closed_wave_as_a_zip(queueing_server, new_page, session):
+    live_server = queueing_server
     wave = kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
     make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
 
     page = new_page()
-    sign_in(page, live_server.url, "officer@ipbes.example")
-    page.goto(f"{live_server.url}/exports/anonymised")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Anonymised survey data")
-    page.get_by_label("Annual survey 2025").check()
-    page.get_by_label("File format").select_option("csv")
+    with running_worker(live_server.app):
+        ask_for_a_release(page, live_server.url)
+        # The worker builds the release; the job page's script follows it until the zip can be downloaded.
+        link = page.get_by_role("link", name=re.compile(r"^Download anonymised-wave-"))
+        expect(link).to_be_visible(timeout=60_000)
+    bar = page.get_by_role("progressbar", name="Progress")
+    expect(bar).to_have_attribute("value", "4")
+    expect(bar).to_have_attribute("max", "4")
+    expect(page.locator("[data-job-progress-text]")).to_have_text("4 of 4")
+    expect(page.get_by_text("The responses are anonymised.")).to_be_visible()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Export").click()
+        link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".zip")
     archive = zipfile.ZipFile(io.BytesIO(Path(download.path()).read_bytes()))
@@ -37,12 +69,30 @@ def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, s
     assert len(rows) == 44 and {row["wave_id"] for row in rows} == {str(wave.id)}
 
     # The release is listed with a link to download it again.
-    page.reload()
+    page.goto(f"{live_server.url}/exports/anonymised")
     releases = page.get_by_role("table", name="Releases, newest first")
     expect(releases.get_by_role("rowheader", name="Annual survey 2025")).to_be_visible()
     with page.expect_download() as again:
         releases.get_by_role("link", name=f"Download {download.suggested_filename}").click()
     assert Path(again.value.path()).read_bytes() == Path(download.path()).read_bytes()
+
+
+def test_without_javascript_the_job_page_refreshes_itself_until_the_zip_is_ready(queueing_server, browser, session):
+    kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
+    make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
+    context = browser.new_context(locale="en-GB", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        ask_for_a_release(page, queueing_server.url)
+        expect(page.get_by_text("Waiting for a worker to start this job.")).to_be_visible()
+        link = page.get_by_role("link", name=re.compile(r"^Download anonymised-wave-"))
+        expect(link).to_have_count(0)
+        with running_worker(queueing_server.app):  # the page, refreshing itself every 2 s, comes to show the zip
+            expect(link).to_be_visible(timeout=60_000)
+        expect(page.locator("[data-job-progress-text]")).to_have_text("4 of 4")
+    finally:
+        context.close()
 
 
 def test_a_focal_point_downloads_their_countrys_tables(live_server, new_page, session):

@@ -14,7 +14,12 @@ from sqlmodel import select
 
 from core.accounts.models import User
 from core.audit import AuditEvent
+from core.jobs import service as jobs
+from core.jobs.models import Job
+from core.jobs.queue import queue_of
+from exports.jobs import RELEASE_KIND
 from exports.models import AnonymisedRelease
+from exports.params import ReleaseParams
 from stakeholders.models import FocalPointAssignment
 from surveys.models import Wave
 from tests.conftest import make_app
@@ -63,6 +68,16 @@ def closed_wave(session):
 def secretariat(session, auth):
     make_user(session, email=SECRETARIAT, role="secretariat", name="Secretariat Officer")
     auth.login(SECRETARIAT)
+
+
+def export_zip(client, form):
+    """Ask for a release: the page queues a job and shows it; the job's result is the zip."""
+    response = client.post(EXPORT, data=form)
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    assert re.fullmatch(r"/jobs/\d+", job_page)
+    assert "Finished" in page_of(client.get(job_page))  # jobs run at once in tests (JOBS_IMMEDIATE)
+    return client.get(f"{job_page}/result", buffered=True)  # buffered: the file is read and closed
 
 
 def export_form(wave, **changes):
@@ -122,7 +137,7 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
         assert client.post(EXPORT, data=export_form(wave)).status_code == 400
         assert session.exec(select(AnonymisedRelease)).first() is None
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
-        response = client.post(EXPORT, data={**export_form(wave), "csrf_token": token})
+        response = export_zip(client, {**export_form(wave), "csrf_token": token})
         assert response.status_code == 200 and response.mimetype == "application/zip"
     finally:
         app.extensions["db_engine"].dispose()
@@ -171,7 +186,7 @@ def test_a_release_the_service_refuses_shows_why(client, session, secretariat):
 
 
 def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, session, secretariat, closed_wave):
-    response = client.post(EXPORT, data=export_form(closed_wave, free_text="y"))
+    response = export_zip(client, export_form(closed_wave, free_text="y"))
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     assert "no-store" in response.headers["Cache-Control"]
@@ -193,12 +208,50 @@ def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, s
     assert event.actor_id == user.id
     assert (event.details["waves"], event.details["rows"]) == ([closed_wave.id], 12)
     assert event.details["parameters"]["free_text"] is True
+    job = session.exec(select(Job)).one()
+    assert event.details["via"] == f"job:{job.id}"
+    actions = session.exec(select(AuditEvent.action).where(AuditEvent.target == f"job:{job.id}")).all()
+    assert actions == ["jobs.enqueue", "jobs.finish", "jobs.result_download"]
+
+
+def test_the_job_page_shows_the_steps_of_the_build(client, session, secretariat, closed_wave):
+    response = client.post(EXPORT, data=export_form(closed_wave))
+    page = page_of(client.get(response.headers["Location"]))
+    assert "Anonymised release, job" in page
+    assert re.search(r'<progress id="job-progress" max="4" value="4">4 of 4</progress>', page)
+    for step in ("The responses are read.", "The responses are anonymised.", "are written."):
+        assert step in page
+    release = session.exec(select(AnonymisedRelease)).one()
+    assert f"Download {release.filename}" in page
+    assert 'http-equiv="refresh"' not in page  # finished: nothing left to refresh for
+
+
+def test_a_release_that_fails_in_the_worker_says_why_on_the_job_page(client, session, secretariat, closed_wave):
+    open_wave = session.exec(select(Wave).where(Wave.name == "Annual survey 2026")).one()
+    secretary = session.exec(select(User).where(User.email == SECRETARIAT)).one()
+    with client.application.test_request_context():  # as if the wave reopened between the form and the worker
+        params = ReleaseParams(wave_ids=(open_wave.id,), format="csv")
+        job = jobs.enqueue(
+            session,
+            kind=RELEASE_KIND,
+            owner_id=secretary.id,
+            params=params.as_dict(),
+            locale="fr",
+            queue=queue_of(client.application),
+        )
+    session.refresh(job)
+    assert (job.state, job.result) == ("failed", None)
+    assert "n'est pas clôturée" in job.error  # in the language of the person who asked
+    page = page_of(client.get(f"/jobs/{job.id}"))
+    assert "Try again" in page and "Download" not in page
+    assert session.exec(select(AnonymisedRelease)).first() is None
 
 
 def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, session, secretariat, closed_wave):
-    first = client.post(EXPORT, data=export_form(closed_wave))
-    second = client.post(EXPORT, data=export_form(closed_wave))
+    first = export_zip(client, export_form(closed_wave))
+    second = export_zip(client, export_form(closed_wave))
     assert first.data == second.data
+    assert len(session.exec(select(Job)).all()) == 2
     assert len(session.exec(select(AnonymisedRelease)).all()) == 1
     page = page_of(client.get(EXPORT))
     release = session.exec(select(AnonymisedRelease)).one()
@@ -208,7 +261,7 @@ def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, sess
 
 
 def test_downloading_a_release_again_is_audited_each_time(client, session, secretariat, closed_wave):
-    client.post(EXPORT, data=export_form(closed_wave))
+    export_zip(client, export_form(closed_wave))
     release = session.exec(select(AnonymisedRelease)).one()
     for _ in range(2):
         response = client.get(f"{EXPORT}/{release.id}.zip")
@@ -222,12 +275,15 @@ def test_downloading_a_release_again_is_audited_each_time(client, session, secre
 
 
 def test_a_focal_point_cannot_download_a_release(client, auth, session, secretariat, closed_wave):
-    client.post(EXPORT, data=export_form(closed_wave))
+    export_zip(client, export_form(closed_wave))
     release = session.exec(select(AnonymisedRelease)).one()
+    job = session.exec(select(Job)).one()
     auth.logout()
     make_focal_point(session)
     auth.login(FOCAL_KE)
     assert client.get(f"{EXPORT}/{release.id}.zip").status_code == 403
+    for url in (f"/jobs/{job.id}", f"/jobs/{job.id}.json", f"/jobs/{job.id}/result"):
+        assert client.get(url).status_code == 404
 
 
 # --- the focal point's tables --------------------------------------------------------------
