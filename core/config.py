@@ -65,11 +65,6 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
 
     redis_url = env.get("REDIS_URL", "")
-    mail_backend = env.get("MAIL_BACKEND", "smtp" if production else "outbox")
-    if mail_backend not in {"outbox", "smtp"}:
-        raise ConfigError("MAIL_BACKEND must be 'outbox' or 'smtp'")
-    if production and mail_backend == "smtp" and not env.get("MAIL_SERVER"):
-        raise ConfigError("MAIL_SERVER must be set in production (or MAIL_BACKEND=outbox).")
 
     secure_cookies = _bool(env.get("SECURE_COOKIES"), default=app_env != "development" and app_env != "testing")
     return {
@@ -85,13 +80,6 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
         "CACHE_REDIS_URL": redis_url or None,
         "CACHE_DEFAULT_TIMEOUT": 300,
-        "MAIL_BACKEND": mail_backend,
-        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
-        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
-        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
-        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
-        "MAIL_FROM": env.get("MAIL_FROM", "IPBES stakeholder engagement <no-reply@ipbes.example.org>"),
         "LOGIN_MAX_FAILURES": env.get("LOGIN_MAX_FAILURES", "5 per 15 minutes"),
         "LOGIN_MAX_FAILURES_PER_IP": env.get("LOGIN_MAX_FAILURES_PER_IP", "50 per 15 minutes"),
         "SESSION_COOKIE_SECURE": secure_cookies,
@@ -103,7 +91,31 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
-        # Background jobs (core/jobs): the queue is Redis when REDIS_URL is set, else this SQLite file.
+        **_mail_settings(env, production),
+        **_job_settings(env, instance_path),
+    }
+
+
+def _mail_settings(env, production: bool) -> dict:
+    mail_backend = env.get("MAIL_BACKEND", "smtp" if production else "outbox")
+    if mail_backend not in {"outbox", "smtp"}:
+        raise ConfigError("MAIL_BACKEND must be 'outbox' or 'smtp'")
+    if production and mail_backend == "smtp" and not env.get("MAIL_SERVER"):
+        raise ConfigError("MAIL_SERVER must be set in production (or MAIL_BACKEND=outbox).")
+    return {
+        "MAIL_BACKEND": mail_backend,
+        "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), default=True),
+        "MAIL_FROM": env.get("MAIL_FROM", "IPBES stakeholder engagement <no-reply@ipbes.example.org>"),
+    }
+
+
+def _job_settings(env, instance_path: Path) -> dict:
+    # Background jobs (core/jobs): the queue is Redis when REDIS_URL is set, else this SQLite file.
+    return {
         "JOBS_QUEUE_FILE": env.get("JOBS_QUEUE_FILE") or str(instance_path / "jobs.db"),
         "JOBS_IMMEDIATE": False,  # run each job at once in the enqueuing process (tests only)
         "JOB_RESULTS_DIR": env.get("JOB_RESULTS_DIR") or str(instance_path / "job-results"),
