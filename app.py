@@ -13,6 +13,7 @@ from core import db, i18n, ratelimit, security
 from core.accounts import access
 from core.config import load_config
 from core.extensions import babel, cache, csrf, login_manager
+from stakeholders import focal_points
 
 ROOT = Path(__file__).resolve().parent
 
@@ -22,6 +23,7 @@ MODEL_MODULES = (
     "core.accounts.models",
     "core.audit",
     "core.mail",
+    "core.imports.models",
     "stakeholders.models",
     "surveys.models",
     "engagement.models",
@@ -86,6 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     ratelimit.init_app(app)
     cache.init_app(app)
     access.init_app(app)
+    access.set_focal_point_check(app, focal_points.may_see_roster)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from core.demo import DEMO_DOMAIN, register_seeder
 from core.reference.models import Country
+from core.text import search_key
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
-from stakeholders.text import search_key
 
 SIX = ["ar", "zh", "en", "fr", "ru", "es"]
 

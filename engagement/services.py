@@ -22,11 +22,11 @@ from sqlmodel import Session, func, select
 from core import audit
 from core.reference.models import Country
 from core.reference.regions import REGIONAL_GROUPS
+from core.text import search_key
 from core.timeutil import utcnow
 from engagement import vocabularies as vocab
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
-from stakeholders.text import search_key
 
 Problems = list[tuple[str, str]]
 

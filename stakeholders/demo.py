@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from core.accounts.models import Role, User
 from core.demo import DEMO_DOMAIN, register_seeder
 from core.reference.models import Country
+from core.text import search_key
 from core.timeutil import utcnow
 from stakeholders import services
 from stakeholders.models import (
@@ -26,7 +27,6 @@ from stakeholders.models import (
     Participation,
     Stakeholder,
 )
-from stakeholders.text import search_key
 
 GIVEN_NAMES = {
     "en": ["Grace", "Daniel", "Amina", "Oliver", "Aisha", "Samuel", "Hannah", "Kwame", "Leila", "Thomas"],

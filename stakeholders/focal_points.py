@@ -26,13 +26,14 @@ from core.config import LANGUAGES
 from core.reference.countries import country_name
 from core.reference.models import Country
 from core.timeutil import utcnow
+from core.vocabulary import Vocabulary
 from stakeholders import registry_query, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Stakeholder, StakeholderAttribute
 from stakeholders.registry_query import RegistryFilters, RegistryRow, Scope
 
 # The kinds of assignment (a Vocabulary so labels are translated in one place, like the registry's lists).
-FOCAL_POINT_KIND = vocab.Vocabulary(
+FOCAL_POINT_KIND = Vocabulary(
     "focal_point_kind",
     {
         "primary": _l("Primary focal point"),

@@ -12,6 +12,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
+from core.vocabulary import english
 from stakeholders import services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder
@@ -123,7 +124,7 @@ def personal_data(session: Session, user: User) -> dict:
                 "kind": r.kind,
                 "granted": r.granted,
                 "text_version": r.text_version,
-                "text": vocab.english(vocab.CONSENT.labels[r.kind]),
+                "text": english(vocab.CONSENT.labels[r.kind]),
                 "recorded_at": r.recorded_at.isoformat(),
             }
             for r in services.consent_history(session, stakeholder.id)

@@ -11,6 +11,7 @@ from sqlmodel import Session, delete, select
 from core import audit
 from core.accounts.models import User
 from core.reference.models import Country
+from core.text import search_key
 from core.timeutil import utcnow
 from stakeholders import vocabularies as vocab
 from stakeholders.models import (
@@ -21,7 +22,6 @@ from stakeholders.models import (
     Stakeholder,
     StakeholderAttribute,
 )
-from stakeholders.text import search_key
 
 
 class RegistryError(ValueError):

@@ -7,14 +7,12 @@ query string are dropped before the registry is queried.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import audit, tabular
-from core.accounts.access import roles_required
+from core.accounts.access import focal_point_only, roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
@@ -35,19 +33,6 @@ secretariat = roles_required(Role.SECRETARIAT)
 
 def _today():
     return utcnow().date()
-
-
-def focal_point_only(view):
-    """Focal points within an active assignment; everyone else (staff included) gets 403."""
-
-    @roles_required(Role.FOCAL_POINT)
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not focal_points.may_see_roster(get_session(), current_user, _today()):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 # --- the focal point's pages ---------------------------------------------------------------
