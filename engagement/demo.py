@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from core.demo import DEMO_DOMAIN, register_seeder
+from core.demo import DEMO_DOMAIN
 from core.reference.models import Country
 from core.text import search_key
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
@@ -209,7 +209,6 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
-@register_seeder
 def seed_engagement(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
     for kind, title, issued_on, languages in EVIDENCE:
         session.add(

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from core import audit
+from core.accounts.models import User
 from core.reference.models import Country
 from core.reference.regions import REGIONAL_GROUPS
 from core.text import search_key
@@ -561,8 +562,6 @@ def published_impacts(
 
 def stakeholder_names(session: Session, ids: set[int]) -> dict[int, str]:
     """Display names of the stakeholders who raised concerns (empty for an erased profile)."""
-    from core.accounts.models import User
-
     if not ids:
         return {}
     rows = session.exec(

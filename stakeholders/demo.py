@@ -14,7 +14,7 @@ from babel import Locale
 from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
-from core.demo import DEMO_DOMAIN, register_seeder
+from core.demo import DEMO_DOMAIN
 from core.reference.models import Country
 from core.text import search_key
 from core.timeutil import utcnow
@@ -495,7 +495,6 @@ def _activities(session, rng, people, organisations, scale: float) -> int:
     return len(plan)
 
 
-@register_seeder
 def seed_registry(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
     grouped = _countries_by_region(session)
     organisations = _organisations(session, rng, grouped, max(20, round(ORGANISATIONS * scale)))

@@ -12,7 +12,7 @@ from core.accounts.forms import RegisterForm
 from core.forms import MultiCheckboxField, choices
 from core.reference.countries import country_choices
 from stakeholders import vocabularies as vocab
-from stakeholders.services import approved_organisations
+from stakeholders.services import OrganisationData, ProfileData, approved_organisations
 
 NEW_ORGANISATION = "new"
 
@@ -127,8 +127,6 @@ class DeleteAccountForm(FlaskForm):
 
 def profile_from_form(form, name: str):
     """(ProfileData, OrganisationData or None) from a validated form with ProfileFields."""
-    from stakeholders.services import OrganisationData, ProfileData
-
     proposal = None
     organisation_id = None
     if form.organisation.data == NEW_ORGANISATION:

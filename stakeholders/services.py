@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, case, delete, func, select
 
 from core import audit
-from core.accounts.models import User
+from core.accounts.models import User, new_session_epoch
 from core.reference.models import Country
 from core.text import search_key
 from core.timeutil import utcnow
@@ -314,8 +314,6 @@ def set_stakeholder_active(*, session: Session, stakeholder: Stakeholder, active
         if user is not None:
             user.is_active = active
             if not active:
-                from core.accounts.models import new_session_epoch
-
                 user.session_epoch = new_session_epoch()
     audit.record(
         session,
@@ -376,8 +374,6 @@ def list_organisations(
     per_page: int = 25,
 ):
     """(rows of (Organisation, member count), total), pending first then by name."""
-    from sqlmodel import case, func
-
     members = (
         select(Stakeholder.organisation_id, func.count().label("n"))
         .where(Stakeholder.erased_at.is_(None))

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from surveys.definition import Definition, Grid, Page, Question
+from surveys.expressions import evaluate_bool, parse
 
 Raw = str | list[str]
 
@@ -69,15 +70,11 @@ def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, ob
 
 
 def _evaluate_bool(expression: str, values: Mapping[str, object], current=None) -> bool:
-    from surveys.expressions import evaluate_bool
-
     return bool(evaluate_bool(expression, values, current))
 
 
 @lru_cache(maxsize=4096)
 def _references(expression: str) -> frozenset[str]:
-    from surveys.expressions import parse
-
     return parse(expression).references
 
 

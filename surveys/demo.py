@@ -22,8 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-import stakeholders.demo  # noqa: F401  (registers the registry's seeder before ours: respondents come from it)
-from core.demo import DEMO_DOMAIN, register_seeder
+from core.demo import DEMO_DOMAIN
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
@@ -558,7 +557,6 @@ def _response_row(
     }
 
 
-@register_seeder
 def seed_surveys(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
     rng = random.Random(rng.random())  # its own stream: adding survey data leaves the registry's unchanged
     needs, annual_v1, annual_v2 = _install(session)

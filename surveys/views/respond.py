@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from core.accounts.access import public
@@ -88,8 +88,6 @@ def _closed(error: WaveNotOpen, language: str):
 
 
 def _format_date(moment) -> str:
-    from flask_babel import format_datetime
-
     return format_datetime(moment, "long")
 
 
