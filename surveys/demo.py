@@ -26,8 +26,8 @@ from core.demo import DEMO_DOMAIN
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
-from surveys import answering, instruments, xlsform
-from surveys.definition import Definition, Grid, Question
+from surveys import answering, instruments
+from surveys.definition import Definition, Grid, Question, definition_hash
 from surveys.expressions import evaluate_bool
 from surveys.models import (
     Answer,
@@ -40,6 +40,8 @@ from surveys.models import (
     SurveyOptOut,
     Wave,
 )
+from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 
 RESPONSES_PER_WAVE = 1000
 REGISTRY_SHARE = 0.65  # of each wave's responses; the rest come through open links
@@ -173,7 +175,7 @@ def _without(definition: Definition, name: str) -> Definition:
 def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, InstrumentVersion]:
     """(needs analysis, annual survey v1, annual survey as shipped)."""
     name, filename = instruments.SHIPPED["annual-survey"]
-    shipped = xlsform.parse_xlsform((instruments.SHIPPED_DIR / filename).read_bytes(), filename)
+    shipped = parse_xlsform((instruments.SHIPPED_DIR / filename).read_bytes(), filename)
     if DROPPED_IN_V1 in {q.name for q in shipped.questions()}:
         older = _without(shipped, DROPPED_IN_V1)
     else:  # the shipped form changed: drop its last question that no expression refers to
@@ -184,9 +186,9 @@ def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, In
     first = InstrumentVersion(
         instrument_id=annual.id,
         number=1,
-        content_hash=xlsform.definition_hash(older),
+        content_hash=definition_hash(older),
         definition=older.to_dict(),
-        xlsform=xlsform.definition_to_xlsform(older),
+        xlsform=definition_to_xlsform(older),
         filename="annual_survey_v1.xlsx",
         created_at=datetime(2025, 9, 1, tzinfo=UTC),
     )

@@ -35,7 +35,7 @@ class SubmissionConflict(Exception):
 
 
 class SubmissionInvalid(Exception):
-    def __init__(self, problems: dict[str, answering.Problem]):
+    def __init__(self, problems: dict[str, answering.AnswerProblem]):
         super().__init__(", ".join(problems))
         self.problems = problems
 

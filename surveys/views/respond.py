@@ -34,7 +34,7 @@ def _no_store(response):
     return response
 
 
-def _problem_text(problem: answering.Problem, language: str) -> str:
+def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
     own = label(problem.messages, language) if problem.messages else ""
     if own:
         return own
