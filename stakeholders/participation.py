@@ -292,45 +292,39 @@ def add_participation(
             comments=comments,
         )
     )
-    details = dict(activity_id=activity.id, role=role, comments=comments)
+    party = dict(stakeholder_id=stakeholder_id, organisation_id=organisation_id)
     try:
-        record, created = upsert_participation(
-            session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=role,
-            comments=comments,
-        )
-        audit.record(
-            session,
-            "participation.added" if created else "participation.updated",
-            actor_id=actor_id,
-            target=_party_target(stakeholder_id, organisation_id),
-            participation_id=record.id,
-            **details,
-        )
-        session.commit()
+        record, created = _record(session, activity, party, role, comments, actor_id, updating=False)
     except IntegrityError:
         # Another request added the same record between our look-up and our insert: update it instead.
         session.rollback()
-        record, created = upsert_participation(
-            session,
-            activity=activity,
-            stakeholder_id=stakeholder_id,
-            organisation_id=organisation_id,
-            role=role,
-            comments=comments,
-        )
-        audit.record(
-            session,
-            "participation.updated",
-            actor_id=actor_id,
-            target=_party_target(stakeholder_id, organisation_id),
-            participation_id=record.id,
-            **details,
-        )
-        session.commit()
+        record, created = _record(session, activity, party, role, comments, actor_id, updating=True)
+    return record, created
+
+
+def _record(
+    session: Session,
+    activity: Activity,
+    party: dict,
+    role: str,
+    comments: int | None,
+    actor_id: int | None,
+    *,
+    updating: bool,
+) -> tuple[Participation, bool]:
+    """Add or update the record and audit it, in one commit."""
+    record, created = upsert_participation(session, activity=activity, role=role, comments=comments, **party)
+    audit.record(
+        session,
+        "participation.added" if created and not updating else "participation.updated",
+        actor_id=actor_id,
+        target=_party_target(party["stakeholder_id"], party["organisation_id"]),
+        participation_id=record.id,
+        activity_id=activity.id,
+        role=role,
+        comments=comments,
+    )
+    session.commit()
     return record, created
 
 

@@ -21,7 +21,7 @@ from core.pagination import Page, requested_page
 from core.reference.countries import country_choices, country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
-from stakeholders import focal_points
+from stakeholders import focal_points, focal_roster
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_focal import AssignForm, DigestForm, EndAssignmentForm
 from stakeholders.models import FocalPointAssignment
@@ -41,7 +41,7 @@ def _today():
 def _breakdown_tables(breakdowns: dict[str, dict[str, int]]) -> list[tuple[str, str, list[tuple[str, int]]]]:
     titles = {"category": _("By category"), "gender": _("By gender"), "knowledge_system": _("By knowledge system")}
     tables = []
-    for name, vocabulary in focal_points.ROSTER_BREAKDOWNS.items():
+    for name, vocabulary in focal_roster.ROSTER_BREAKDOWNS.items():
         counts = breakdowns.get(name, {})
         rows = [(vocabulary.label(code), counts[code]) for code in vocabulary.codes if counts.get(code)]
         rows += [(vocabulary.label(code), n) for code, n in counts.items() if code not in vocabulary.codes and n]
@@ -54,8 +54,8 @@ def _breakdown_tables(breakdowns: dict[str, dict[str, int]]) -> list[tuple[str, 
 def roster():
     session = get_session()
     country = current_user.focal_country
-    filters = focal_points.roster_filters(request.args)
-    data = focal_points.roster(session, country=country, filters=filters)
+    filters = focal_roster.roster_filters(request.args)
+    data = focal_roster.roster(session, country=country, filters=filters)
     active = focal_points.active_assignments(session, current_user.id, _today())
     digest_form = DigestForm(digest_opt_in=any(a.digest_opt_in for a in active)) if active else None
     return render_template(
@@ -80,8 +80,8 @@ def roster_download(fmt: str):
     session = get_session()
     country = current_user.focal_country
     locale = current_language()
-    filters = focal_points.roster_filters(request.args)
-    data = focal_points.roster(session, country=country, filters=filters)
+    filters = focal_roster.roster_filters(request.args)
+    data = focal_roster.roster(session, country=country, filters=filters)
     header = (
         _("Name"),
         _("Organisation"),
@@ -107,7 +107,7 @@ def roster_download(fmt: str):
             vocab.STAKEHOLDER_TYPE.label(e.stakeholder_type),
             vocab.GENDER.label(e.gender),
         )
-        for e in focal_points.roster_download(session, country=country, filters=filters)
+        for e in focal_roster.roster_download(session, country=country, filters=filters)
     ]
     counts = [
         (),
@@ -159,7 +159,7 @@ def digest():
 def region():
     session = get_session()
     locale = current_language()
-    overview = focal_points.region_overview(session, country=current_user.focal_country)
+    overview = focal_roster.region_overview(session, country=current_user.focal_country)
     rows = sorted(
         ((country_name(iso2, locale), iso2, n) for iso2, n in overview.counts.items()),
         key=lambda row: row[0].casefold(),
