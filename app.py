@@ -1,70 +1,112 @@
-"""The composition root: `create_app` builds the platform; `app` serves `flask --app app`."""
+"""The composition root: `create_app` builds the platform; `app` serves `flask --app app`.
+
+Everything the platform is made of is imported here by name: the model modules (so Alembic and
+the tests see the whole schema), the blueprints, the CLI commands and the hooks a lower layer
+calls into a higher one. Only the demo seeders wait until `flask seed-demo` runs (seed_demo.py).
+"""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from flask import Flask, render_template
 from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import db, i18n, ratelimit, security
+from core import audit, cli, db, i18n, mail, ratelimit, security
 from core.accounts import access
+from core.accounts import models as account_models
+from core.accounts import views as account_views
+from core.accounts.services import load_user_for_session
 from core.config import load_config
 from core.extensions import babel, cache, csrf, login_manager
+from core.imports import models as import_models
+from core.jobs import models as job_models
+from core.jobs import views as job_views
+from core.pages import views as page_views
+from core.reference import models as reference_models
+from core.staff import views as staff_views
+from dashboards import mount as dashboard_mount
+from engagement import models as engagement_models
+from engagement.views import importing as engagement_import_views
+from engagement.views import public as engagement_public_views
+from engagement.views import records as engagement_record_views
+from exports import models as export_models
+from exports import views as export_views
+from exports.cli import export_anonymised
+from reports.cli import report
+from stakeholders import focal_points
+from stakeholders import models as stakeholder_models
+from stakeholders.cli import send_digests
+from stakeholders.views import admin as registry_admin_views
+from stakeholders.views import focal as focal_views
+from stakeholders.views import importing as registry_import_views
+from stakeholders.views import labels as registry_labels
+from stakeholders.views import participation as participation_views
+from stakeholders.views import profile as profile_views
+from stakeholders.views import public as registry_public_views
+from surveys import erasure
+from surveys import models as survey_models
+from surveys.cli import surveys_group
+from surveys.cli_mailing import send_invitations, send_reminders
+from surveys.views import admin as survey_admin_views
+from surveys.views import respond as survey_respond_views
+from surveys.views import unsubscribe as survey_unsubscribe_views
 
 ROOT = Path(__file__).resolve().parent
 
 # Every module that defines tables, so Alembic and the tests see the whole schema.
 MODEL_MODULES = (
-    "core.reference.models",
-    "core.accounts.models",
-    "core.audit",
-    "core.mail",
-    "core.jobs.models",
-    "stakeholders.models",
-    "surveys.models",
-    "engagement.models",
-    "exports.models",
+    reference_models,
+    account_models,
+    audit,
+    mail,
+    job_models,
+    import_models,
+    stakeholder_models,
+    survey_models,
+    engagement_models,
+    export_models,
 )
 
-# Modules that register hooks on a lower layer (surveys unlink responses when the registry erases
-# or merges a stakeholder); loaded with the models, so scripts and tests get them too.
-HOOK_MODULES = ("surveys.erasure",)
-
-# Modules that add demo data to `flask seed-demo` (core.demo.register_seeder).
-DEMO_MODULES = ("stakeholders.demo", "surveys.demo", "engagement.demo")
-
-BLUEPRINTS = (
-    "core.pages.views",
-    "core.accounts.views",
-    "core.staff.views",
-    "core.jobs.views",
-    "stakeholders.views.profile",
-    "stakeholders.views.public",
-    "stakeholders.views.admin",
-    "stakeholders.views.importing",
-    "stakeholders.views.focal",
-    "stakeholders.views.participation",
-    "surveys.views.admin",
-    "surveys.views.unsubscribe",
-    "surveys.views.respond",
-    "engagement.views.records",
-    "engagement.views.importing",
-    "engagement.views.public",
-    "exports.views",
+BLUEPRINT_MODULES = (
+    page_views,
+    account_views,
+    staff_views,
+    job_views,
+    profile_views,
+    registry_public_views,
+    registry_admin_views,
+    registry_import_views,
+    focal_views,
+    participation_views,
+    survey_admin_views,
+    survey_unsubscribe_views,
+    survey_respond_views,
+    engagement_record_views,
+    engagement_import_views,
+    engagement_public_views,
+    export_views,
 )
 
 
-def load_models() -> None:
-    for name in MODEL_MODULES + HOOK_MODULES:
-        importlib.import_module(name)
+def load_models() -> MetaData:
+    """The whole schema (every model module is imported above), with the hooks between layers.
+
+    Scripts that work on the database without an app (Alembic, the benchmarks) call this.
+    """
+    register_hooks()
+    return SQLModel.metadata
 
 
-def load_demo_seeders() -> None:
-    for name in DEMO_MODULES:
-        importlib.import_module(name)
+def register_hooks() -> None:
+    """Hooks a lower layer calls into a higher one: surveys unlink a stakeholder's responses when
+    the registry erases or merges them."""
+    erasure.register_hooks()
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -82,50 +124,30 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
-    load_models()
-    load_demo_seeders()
+    register_hooks()
     db.init_app(app)
     ratelimit.init_app(app)
     cache.init_app(app)
     access.init_app(app)
+    access.set_focal_point_check(app, focal_points.may_see_roster)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)
     security.init_app(app)
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
-    from stakeholders.views import labels
-
-    labels.init_app(app)
-
-    import dashboards
-
-    dashboards.init_app(app)
+    for module in BLUEPRINT_MODULES:
+        app.register_blueprint(module.bp)
+    registry_labels.init_app(app)
+    dashboard_mount.init_app(app)
 
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)
     _register_error_pages(app)
-
-    from core.cli import register_commands
-    from reports.cli import report
-    from stakeholders.cli import send_digests
-    from surveys.cli import surveys_group
-    from surveys.cli_mailing import send_invitations, send_reminders
-
-    surveys_group.add_command(send_reminders)
-    surveys_group.add_command(send_invitations)
-    from exports.cli import export_anonymised
-
-    register_commands(app, extra=(send_digests, surveys_group, report, export_anonymised))
+    _register_commands(app)
     return app
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from core.accounts.services import load_user_for_session
-
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -138,11 +160,30 @@ def _register_error_pages(app: Flask) -> None:
         app.register_error_handler(
             status, lambda error, status=status: (render_template("error.html", status=status, error=error), status)
         )
-    from flask_wtf.csrf import CSRFError
-
     app.register_error_handler(
         CSRFError, lambda error: (render_template("error.html", status=400, error=error, csrf=True), 400)
     )
+
+
+def _register_commands(app: Flask) -> None:
+    surveys_group.add_command(send_reminders)
+    surveys_group.add_command(send_invitations)
+    for command in (
+        *cli.PLATFORM_COMMANDS,
+        cli.seed_demo_command(_demo_seeders),
+        send_digests,
+        surveys_group,
+        report,
+        export_anonymised,
+    ):
+        app.cli.add_command(command)
+
+
+def _demo_seeders():
+    """The domain packages' demo data, in the order `flask seed-demo` adds it."""
+    import seed_demo  # noqa: PLC0415 - only when `flask seed-demo` runs: a serving app never loads demo code
+
+    return seed_demo.SEEDERS
 
 
 _default_app: Flask | None = None

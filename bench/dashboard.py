@@ -67,13 +67,13 @@ from core import migrate  # noqa: E402
 from core.accounts import passwords  # noqa: E402
 from core.accounts.models import User  # noqa: E402
 from core.db import make_engine  # noqa: E402
+from core.text import search_key  # noqa: E402
 from dashboards.filters import Filters  # noqa: E402
 from engagement import vocabularies as records_vocab  # noqa: E402
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord  # noqa: E402
 from stakeholders import vocabularies as registry_vocab  # noqa: E402
 from stakeholders.frames import registry_frame  # noqa: E402
 from stakeholders.models import Activity, Participation  # noqa: E402
-from stakeholders.text import search_key  # noqa: E402
 
 TARGET_WARM_MS = 300
 TARGET_COLD_S = 3.0

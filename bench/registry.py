@@ -54,6 +54,7 @@ from core.accounts import passwords  # noqa: E402
 from core.accounts.models import User  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from core.reference.countries import country_name  # noqa: E402
+from core.text import search_key  # noqa: E402
 from stakeholders import vocabularies as vocab  # noqa: E402
 from stakeholders.models import (  # noqa: E402
     ConsentRecord,
@@ -64,7 +65,6 @@ from stakeholders.models import (  # noqa: E402
     Stakeholder,
     StakeholderAttribute,
 )
-from stakeholders.text import search_key  # noqa: E402
 from tests.support.servers import free_port  # noqa: E402
 
 FOCAL_PASSWORD = "bench-focal-point-2026"

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, func, select
 
+from core.accounts.models import User
 from core.timeutil import utcnow
 
 
@@ -63,8 +64,6 @@ def distinct_actions(session: Session) -> list[str]:
 
 
 def actor_emails(session: Session, ids: set[int]) -> dict[int, str]:
-    from core.accounts.models import User
-
     if not ids:
         return {}
     return dict(session.exec(select(User.id, User.email).where(User.id.in_(ids))).all())

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import migrate
+from core import migrate, translations
 from core.accounts import services as accounts
 from core.accounts.models import Role
 from core.cli_backup import backup_command, restore_command
 from core.db import get_engine, get_session
+from core.demo import DemoError, Seeder, seed_demo_data
 from core.reference.countries import add_territory
 
 
@@ -46,13 +48,6 @@ def _parse_now(text: str | None) -> datetime | None:
     if now.tzinfo is None:
         raise click.BadParameter("give the offset, e.g. +00:00", param_hint="--now")
     return now
-
-
-def register_commands(app: Flask, extra=()) -> None:
-    """The platform's commands, plus `extra` ones that domain packages contribute."""
-    commands = (db_group, create_user, set_role, countries_group, seed_demo, translate_group)
-    for command in (*commands, backup_command, restore_command, *extra):
-        app.cli.add_command(command)
 
 
 # --- database ----------------------------------------------------------------------------
@@ -169,31 +164,35 @@ def countries_add_territory(iso2, iso3, name_en, m49):
 # --- demo data ---------------------------------------------------------------------------
 
 
-@click.command("seed-demo", help="Fill an empty database with deterministic demo data (never in production).")
-@with_appcontext
-@click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
-@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
-@click.option(
-    "--scale",
-    default=1.0,
-    show_default=True,
-    type=click.FloatRange(0.01, 10),
-    help="Multiply the amount of demo data (0.1 for a quick small set).",
-)
-def seed_demo(seed, if_empty, scale):
-    from core.demo import DemoError, seed_demo_data
+def seed_demo_command(load_seeders: Callable[[], Sequence[Seeder]]) -> click.Command:
+    """`flask seed-demo`: the demo accounts, then the data of the seeders `load_seeders()` returns
+    when the command runs (so that only this command loads them)."""
 
-    if current_app.config["APP_ENV"] == "production":
-        raise click.ClickException("seed-demo refuses to run with APP_ENV=production.")
-    try:
-        summary = seed_demo_data(get_session(), seed=seed, scale=scale)
-    except DemoError as error:
-        if if_empty:
-            click.echo(f"Demo data not added: {error}")
-            return
-        raise click.ClickException(str(error)) from error
-    for line in summary:
-        click.echo(line)
+    @click.command("seed-demo", help="Fill an empty database with deterministic demo data (never in production).")
+    @with_appcontext
+    @click.option("--seed", default=2026, show_default=True, help="Random seed; the same seed gives the same data.")
+    @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when accounts already exist.")
+    @click.option(
+        "--scale",
+        default=1.0,
+        show_default=True,
+        type=click.FloatRange(0.01, 10),
+        help="Multiply the amount of demo data (0.1 for a quick small set).",
+    )
+    def seed_demo(seed, if_empty, scale):
+        if current_app.config["APP_ENV"] == "production":
+            raise click.ClickException("seed-demo refuses to run with APP_ENV=production.")
+        try:
+            summary = seed_demo_data(get_session(), seeders=load_seeders(), seed=seed, scale=scale)
+        except DemoError as error:
+            if if_empty:
+                click.echo(f"Demo data not added: {error}")
+                return
+            raise click.ClickException(str(error)) from error
+        for line in summary:
+            click.echo(line)
+
+    return seed_demo
 
 
 # --- translations ------------------------------------------------------------------------
@@ -206,21 +205,27 @@ def translate_group():
 
 @translate_group.command("extract", help="Write translations/messages.pot from the code and templates.")
 def translate_extract():
-    from core import translations
-
     translations.extract()
 
 
 @translate_group.command("update", help="Merge messages.pot into every language's catalog.")
 def translate_update():
-    from core import translations
-
     translations.extract()
     translations.update()
 
 
 @translate_group.command("compile", help="Compile the catalogs to .mo files (done by the setup scripts).")
 def translate_compile():
-    from core import translations
-
     translations.compile_catalogs()
+
+
+# The commands of the platform itself; app.py adds the demo data's and the domain packages'.
+PLATFORM_COMMANDS = (
+    db_group,
+    create_user,
+    set_role,
+    countries_group,
+    translate_group,
+    backup_command,
+    restore_command,
+)

@@ -7,6 +7,7 @@ documented in the README; demo data is refused in production.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 
 from sqlmodel import Session, func, select
 
@@ -38,17 +39,14 @@ class DemoError(RuntimeError):
     pass
 
 
-# Domain packages add their own demo data after the accounts:
-# fn(session, rng, password_hash, scale) -> summary lines. `scale` shrinks the data (tests use a tenth).
-SEEDERS: list = []
+# Domain packages add their own demo data after the accounts, in the order given:
+# seeder(session, rng, password_hash, scale) -> summary lines. `scale` shrinks the data (tests use a tenth).
+Seeder = Callable[[Session, random.Random, str, float], list[str]]
 
 
-def register_seeder(seeder):
-    SEEDERS.append(seeder)
-    return seeder
-
-
-def seed_demo_data(session: Session, *, seed: int = 2026, scale: float = 1.0) -> list[str]:
+def seed_demo_data(
+    session: Session, *, seeders: Sequence[Seeder] = (), seed: int = 2026, scale: float = 1.0
+) -> list[str]:
     if session.exec(select(func.count()).select_from(User)).one():
         raise DemoError("the database already has accounts; demo data goes into an empty database.")
     rng = random.Random(seed)
@@ -74,7 +72,7 @@ def seed_demo_data(session: Session, *, seed: int = 2026, scale: float = 1.0) ->
         account(f"focal.{country.lower()}@{DEMO_DOMAIN}", name, Role.FOCAL_POINT, country, locale)
 
     session.flush()
-    extra = [line for seeder in SEEDERS for line in seeder(session, rng, password_hash, scale)]
+    extra = [line for seeder in seeders for line in seeder(session, rng, password_hash, scale)]
     audit.record(session, "demo.seeded", seed=seed)
     session.commit()
     return [

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from core.demo import DEMO_DOMAIN, register_seeder
+from core.demo import DEMO_DOMAIN
 from core.reference.models import Country
+from core.text import search_key
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
-from stakeholders.text import search_key
 
 SIX = ["ar", "zh", "en", "fr", "ru", "es"]
 
@@ -209,8 +209,19 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=UTC)
 
 
-@register_seeder
 def seed_engagement(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
+    _fixed_records(session)
+    impacts = _impacts(session, rng, max(10, round(40 * min(scale, 1))))
+    concerns = _concerns(session, rng, max(12, round(60 * min(scale, 1))))
+    session.flush()
+    return [
+        f"Engagement records: {len(EVIDENCE)} evidence items, {len(BARRIER_ACTIONS)} planned steps, "
+        f"{impacts} impact records, {concerns} concerns, {len(CALLS)} calls for input"
+    ]
+
+
+def _fixed_records(session: Session) -> None:
+    """The evidence, planned steps and calls for input, as listed above (no randomness)."""
     for kind, title, issued_on, languages in EVIDENCE:
         session.add(
             EvidenceItem(
@@ -241,11 +252,12 @@ def seed_engagement(session: Session, rng: random.Random, password_hash: str, sc
             )
         )
 
+
+def _impacts(session: Session, rng: random.Random, impacts: int) -> int:
     countries: dict[str, list[str]] = {}
     for iso2, group in session.exec(select(Country.iso2, Country.regional_group).order_by(Country.iso2)):
         if group:
             countries.setdefault(group, []).append(iso2)
-    impacts = max(10, round(40 * min(scale, 1)))
     for number in range(impacts):
         impact_type, impact_scale, deliverable, title = IMPACT_TEMPLATES[number % len(IMPACT_TEMPLATES)]
         region = rng.choice(SCALE_REGIONS)
@@ -272,9 +284,11 @@ def seed_engagement(session: Session, rng: random.Random, password_hash: str, sc
                 moderated_at=_utc(submitted + timedelta(days=rng.randrange(2, 30))) if status != "pending" else None,
             )
         )
+    return impacts
 
+
+def _concerns(session: Session, rng: random.Random, concerns: int) -> int:
     stakeholder_ids = list(session.exec(select(Stakeholder.id).order_by(Stakeholder.id).limit(200)))
-    concerns = max(12, round(60 * min(scale, 1)))
     for number in range(concerns):
         raised_on = date(2022, 1, 10) + timedelta(days=rng.randrange(4 * 365))
         roll = rng.random()
@@ -297,8 +311,4 @@ def seed_engagement(session: Session, rng: random.Random, password_hash: str, sc
                 answer="The secretariat answered and explained the next steps." if answered_on else "",
             )
         )
-    session.flush()
-    return [
-        f"Engagement records: {len(EVIDENCE)} evidence items, {len(BARRIER_ACTIONS)} planned steps, "
-        f"{impacts} impact records, {concerns} concerns, {len(CALLS)} calls for input"
-    ]
+    return concerns

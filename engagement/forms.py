@@ -13,10 +13,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from core.forms import choices
+from core.forms import MultiCheckboxField, choices
 from core.reference.countries import country_choices
 from engagement import vocabularies as vocab
-from stakeholders.forms_profile import MultiCheckboxField
 
 _strip = [lambda value: value.strip() if isinstance(value, str) else value]
 

@@ -1,9 +1,10 @@
 """Secretariat imports of engagement records from CSV or XLSX, under the registry's import rules.
 
-The registry's machinery is reused as it is: `stakeholders.importing` provides the column
-documentation (`Kind`, `Column`), the report (`Report`, `Plan`), the rows (`Cells`), the
-file and header checks (`check_file`) and, through `Importer`, the one-transaction write with its
-audit event and the uploads waiting in the database between preview and confirmation.
+The shared import machinery is reused as it is: core/imports provides the column documentation
+(`Kind`, `Column`), the report (`Report`, `Plan`), the cells (`Cells`), the file and header
+checks (`check_file`) and, through `Importer`, the one-transaction write with its audit event and
+the uploads waiting in the database between preview and confirmation; the registry's look-ups
+(stakeholders/import_lookups.py) find the stakeholders a row names.
 What is specific here is how a row becomes a record: its cells are read into the record type's
 models (engagement/schemas.py: `update` for the cells given, then `create` for the record they
 make) and checked with the very rules the forms use, plus `services.record_problems`.
@@ -24,38 +25,17 @@ from sqlmodel import Session, select
 
 from core.accounts.services import normalise_email
 from core.imports import rows
+from core.imports.cells import Cells, Column, Kind
+from core.imports.importer import Importer
+from core.imports.report import Plan, Report, check_file
+from core.imports.tables import Row, Table
 from core.problems import ValidationFailed
 from core.problems import validate as validate_model
 from engagement import services
 from engagement import vocabularies as vocab
-from stakeholders.importing import (
-    Cells,
-    Column,
-    Importer,
-    ImportFailed,
-    Kind,
-    Lookups,
-    Plan,
-    Report,
-    check_file,
-    discard_pending,
-    keep_pending,
-    pending_upload,
-)
-from stakeholders.table_reader import Row, Table
+from stakeholders.import_lookups import Lookups
 
-__all__ = [
-    "KINDS",
-    "RECORDS",
-    "ImportFailed",
-    "discard_pending",
-    "import_pending",
-    "keep_pending",
-    "pending_upload",
-    "run_import",
-    "template_header",
-    "validate",
-]
+__all__ = ["KINDS", "RECORDS", "import_pending", "run_import", "template_header", "validate"]
 
 _DATE = _l("A date written YYYY-MM-DD, e.g. 2025-06-30 (or a date cell in XLSX).")
 _ONE = _l("A code or its English label.")

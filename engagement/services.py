@@ -24,12 +24,12 @@ from core.accounts.models import User
 from core.problems import Problem, ValidationFailed, refuse
 from core.reference.models import Country
 from core.schemas import Schema, in_order
+from core.text import search_key
 from core.timeutil import utcnow
 from engagement import schemas
 from engagement import vocabularies as vocab
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
-from stakeholders.text import search_key
 
 # --- the record types ---------------------------------------------------------------------
 

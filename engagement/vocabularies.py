@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.reference.regions import REGIONAL_GROUPS
-from stakeholders.vocabularies import Vocabulary
+from core.vocabulary import Vocabulary
 
 EVIDENCE_KIND = Vocabulary(
     "evidence_kind",

@@ -25,11 +25,11 @@ from analysis.disclosure import (
     Scrubber,
     k_anonymise,
     pseudonyms,
-    risk_summary,
 )
 from exports.geography import Geography
 from exports.labels import ValueLabels
 from exports.params import ReleaseParams
+from exports.wave_risk import agree_per_person, changed_cells, risk_by_wave
 
 SUPPRESSED_TEXT = str(SUPPRESSED_CODE)
 NOT_ANSWERED_TEXT = str(NOT_ANSWERED_CODE)
@@ -234,31 +234,44 @@ def _questions(
             continue
         if question["quasi"] or AGE_NAME.search(question["name"]):
             quasi.append(_Quasi(question["name"], tuple(question["columns"]), question))
-        if kind == "select_multiple":
-            for choice, column in zip(question["choices"], question["columns"]):
-                choice_title = labels.choice_column(title, labels.question(question["choices"][choice], choice))
-                columns[column] = _codes_or_missing(frame[column])
-                variables[column] = Variable(
-                    column, choice_title, "choice", question["name"], values=list(labels.selected().items())
-                )
-            continue
-        column = question["columns"][0]
-        variable = variables[column] = Variable(column, title, _KINDS.get(kind, "text"), question["name"])
-        if kind == "select_one":
-            columns[column] = _text_values(frame[column])
-            variable.values = [
-                (value, labels.value(column, value, question["choices"])) for value in question["choices"]
-            ]
-        elif kind in ("integer", "decimal"):
-            columns[column] = _codes_or_missing(frame[column], integer=kind == "integer")
-        elif kind == "date":
-            columns[column] = _text_values(frame[column].dt.strftime("%Y-%m-%d"))
-        else:
-            texts[column], counts = scrubber.scrub_series(frame[column])
-            columns[column] = _text_values(texts[column])
-            variable.scrubbed = {placeholder: int(n) for placeholder, n in sorted(counts.items()) if n}
-            variable.treatment.append(_scrub_note(variable.scrubbed))
+        _code_question(frame, question, title, scrubber, columns, variables, texts, labels)
     return texts
+
+
+def _code_question(
+    frame: pd.DataFrame,
+    question: dict,
+    title: str,
+    scrubber: Scrubber | None,
+    columns: dict,
+    variables: dict,
+    texts: dict,
+    labels: ValueLabels,
+) -> None:
+    """One released question's columns and variables, coded by its type (free text scrubbed)."""
+    kind = question["type"]
+    if kind == "select_multiple":
+        for choice, column in zip(question["choices"], question["columns"]):
+            choice_title = labels.choice_column(title, labels.question(question["choices"][choice], choice))
+            columns[column] = _codes_or_missing(frame[column])
+            variables[column] = Variable(
+                column, choice_title, "choice", question["name"], values=list(labels.selected().items())
+            )
+        return
+    column = question["columns"][0]
+    variable = variables[column] = Variable(column, title, _KINDS.get(kind, "text"), question["name"])
+    if kind == "select_one":
+        columns[column] = _text_values(frame[column])
+        variable.values = [(value, labels.value(column, value, question["choices"])) for value in question["choices"]]
+    elif kind in ("integer", "decimal"):
+        columns[column] = _codes_or_missing(frame[column], integer=kind == "integer")
+    elif kind == "date":
+        columns[column] = _text_values(frame[column].dt.strftime("%Y-%m-%d"))
+    else:
+        texts[column], counts = scrubber.scrub_series(frame[column])
+        columns[column] = _text_values(texts[column])
+        variable.scrubbed = {placeholder: int(n) for placeholder, n in sorted(counts.items()) if n}
+        variable.treatment.append(_scrub_note(variable.scrubbed))
 
 
 def _catalog_row(row: dict) -> dict:
@@ -353,9 +366,33 @@ def _disclose(
     original = pd.DataFrame({q.name: _quasi_values(frame, texts, q) for q in quasi})
     for derived in DERIVED:
         original[derived] = frame[derived].astype(object).where(frame[derived].notna().to_numpy(), None)
+    waves = frame["wave_id"].to_numpy()
+    released, suppressed = _anonymise_by_wave(original, names, waves, geography, k)
+    if people is not None:
+        suppressed = agree_per_person(released, suppressed, people.to_numpy())
+    # Derived variables follow their source, so together they never reveal more than the source:
+    # the regional group is that of the released country, the channel is hidden with the network.
+    released["regional_group"] = released["country"].map(geography.group, na_action="ignore").astype(object)
+    released["channel"] = original["channel"]
+    for derived, source in DERIVED.items():
+        suppressed[derived] = suppressed[source]
+    released = released.where(~suppressed.to_numpy(), None)
+    every = [*names, *DERIVED]
+    before = risk_by_wave(original, every, None, waves)
+    after = risk_by_wave(released, every, suppressed, waves)
+    if len(released) and after.min_frequency < k:
+        raise BuildError(_("These responses cannot be made %(k)s-anonymous; choose a smaller k or more waves.", k=k))
+
+    _write_quasi(quasi, original, released, suppressed, columns, variables, labels)
+    return before, after
+
+
+def _anonymise_by_wave(
+    original: pd.DataFrame, names: list[str], waves: np.ndarray, geography: Geography, k: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(released values, suppressed cells) of the quasi-identifiers, each wave k-anonymised on its own."""
     released = original[names].copy()
     suppressed = pd.DataFrame(False, index=original.index, columns=names)
-    waves = frame["wave_id"].to_numpy()
     for wave in np.unique(waves):
         rows = np.flatnonzero(waves == wave)
         if len(rows) < k:
@@ -376,24 +413,22 @@ def _disclose(
         )
         released.iloc[rows] = result.frame[names].astype(object).to_numpy()
         suppressed.iloc[rows] = result.suppressed[names].to_numpy(dtype=bool)
-    if people is not None:
-        suppressed = _agree_per_person(released, suppressed, people.to_numpy())
-    # Derived variables follow their source, so together they never reveal more than the source:
-    # the regional group is that of the released country, the channel is hidden with the network.
-    released["regional_group"] = released["country"].map(geography.group, na_action="ignore").astype(object)
-    released["channel"] = original["channel"]
-    for derived, source in DERIVED.items():
-        suppressed[derived] = suppressed[source]
-    released = released.where(~suppressed.to_numpy(), None)
-    every = [*names, *DERIVED]
-    before = _risk_by_wave(original, every, None, waves)
-    after = _risk_by_wave(released, every, suppressed, waves)
-    if len(released) and after.min_frequency < k:
-        raise BuildError(_("These responses cannot be made %(k)s-anonymous; choose a smaller k or more waves.", k=k))
+    return released, suppressed
 
+
+def _write_quasi(
+    quasi: list[_Quasi],
+    original: pd.DataFrame,
+    released: pd.DataFrame,
+    suppressed: pd.DataFrame,
+    columns: dict,
+    variables: dict,
+    labels: ValueLabels,
+) -> None:
+    """The released quasi-identifiers into `columns`, each variable noting what was recoded or suppressed."""
     for q in [*quasi, *(_Quasi(derived, (derived,)) for derived in DERIVED)]:
         mask = suppressed[q.name].to_numpy()
-        changed = _changed(original[q.name], released[q.name]) & ~mask
+        changed = changed_cells(original[q.name], released[q.name]) & ~mask
         if q.question is not None and q.question["type"] == "select_multiple":
             # A recoded pattern has no 0/1 form: its cells are suppressed instead.
             hidden = mask | changed
@@ -416,46 +451,6 @@ def _disclose(
     variables["channel"].treatment.insert(
         0, _("Suppressed wherever the network is, since it tells whether there was one.")
     )
-    return before, after
-
-
-def _agree_per_person(released: pd.DataFrame, suppressed: pd.DataFrame, people: np.ndarray) -> pd.DataFrame:
-    """Suppress a person's variable in all their rows when it is suppressed in one, or released
-    with different values in different rows."""
-    suppressed = suppressed.groupby(people).transform("max").astype(bool)
-    for name in released.columns:
-        codes = pd.Series(pd.factorize(released[name], use_na_sentinel=False)[0], index=released.index)
-        codes = codes.where(~suppressed[name], -1)
-        by_person = codes.groupby(people)
-        differs = (by_person.transform("min") != by_person.transform("max")).to_numpy()
-        suppressed[name] = suppressed[name].to_numpy() | differs
-    return suppressed
-
-
-def _risk_by_wave(
-    frame: pd.DataFrame, quasi: list[str], suppressed: pd.DataFrame | None, waves: np.ndarray
-) -> RiskSummary:
-    """The risk with frequencies counted within each wave, added up over the waves."""
-    parts = []
-    for wave in np.unique(waves):
-        rows = np.flatnonzero(waves == wave)
-        parts.append(risk_summary(frame.iloc[rows], quasi, None if suppressed is None else suppressed.iloc[rows]))
-    if not parts:
-        return risk_summary(frame, quasi, suppressed)
-    return RiskSummary(
-        records=sum(p.records for p in parts),
-        below_2=sum(p.below_2 for p in parts),
-        below_3=sum(p.below_3 for p in parts),
-        below_5=sum(p.below_5 for p in parts),
-        expected_reidentifications=sum(p.expected_reidentifications for p in parts),
-        min_frequency=min(p.min_frequency for p in parts),
-    )
-
-
-def _changed(before: pd.Series, after: pd.Series) -> np.ndarray:
-    b, a = before.to_numpy(dtype=object), after.to_numpy(dtype=object)
-    b_missing, a_missing = pd.isna(before).to_numpy(), pd.isna(after).to_numpy()
-    return (b_missing != a_missing) | (~b_missing & ~a_missing & (b != a))
 
 
 def _mark_quasi(variable: Variable, *, recoded: int, suppressed: int) -> None:

@@ -11,7 +11,8 @@ from flask.cli import with_appcontext
 
 from core.config import LANGUAGES
 from core.db import get_session
-from exports.params import DEFAULT_K, FORMATS
+from exports.params import DEFAULT_K, FORMATS, ReleaseParams
+from exports.service import ExportError, export_release
 
 
 @click.command(
@@ -45,9 +46,6 @@ from exports.params import DEFAULT_K, FORMATS
     help="Folder to write the zip and its files into (created if needed).",
 )
 def export_anonymised(waves, fmt, lang, k, free_text, link_waves, out):
-    from exports.params import ReleaseParams
-    from exports.service import ExportError, export_release
-
     params = ReleaseParams(
         wave_ids=tuple(waves), format=fmt, lang=lang, k=k, free_text=free_text, link_waves=link_waves
     )

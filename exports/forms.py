@@ -10,10 +10,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from core.forms import choices
+from core.forms import MultiCheckboxField, choices
 from core.i18n import language_choices
 from exports.params import DEFAULT_K, FORMATS, MIN_K
-from stakeholders.forms_profile import MultiCheckboxField
 
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "parquet": "Parquet", "sav": "SPSS (SAV)"}
 FORMAT_LABELS = {

@@ -17,7 +17,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from core import audit, tabular
-from core.accounts.access import roles_required
+from core.accounts.access import focal_point_only, roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
@@ -29,7 +29,6 @@ from exports.forms import FORMAT_NAMES, ExportForm, TablesForm
 from exports.jobs import RELEASE_KIND
 from exports.params import ReleaseParams
 from reports.labels import Labeller
-from stakeholders.views.focal import focal_point_only
 from surveys.models import Wave
 
 bp = Blueprint("exports", __name__, template_folder="templates")

@@ -3,7 +3,6 @@
 from logging.config import fileConfig
 
 from alembic import context
-from sqlmodel import SQLModel
 
 from app import load_models
 from core.db import make_engine
@@ -12,8 +11,7 @@ config = context.config
 if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
-load_models()
-target_metadata = SQLModel.metadata
+target_metadata = load_models()  # every table, from the model modules app.py imports
 
 
 def run_migrations_offline() -> None:

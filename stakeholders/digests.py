@@ -27,7 +27,7 @@ from core import mail
 from core.accounts.models import STAFF_ROLES, Role, User
 from core.reference.countries import country_name
 from core.timeutil import utcnow
-from stakeholders import focal_points
+from stakeholders import focal_points, focal_roster
 from stakeholders import vocabularies as vocab
 from stakeholders.models import FocalPointAssignment, Organisation, OrganisationName, SecretariatDigest
 
@@ -128,7 +128,7 @@ def focal_point_digest(
 ) -> mail.Mail | None:
     """The message for one focal point, or None when nobody new registered in their country."""
     since = assignment.digest_last_sent_at or now - PERIOD
-    shared, withheld = focal_points.registered_between(session, country=assignment.country, since=since, until=now)
+    shared, withheld = focal_roster.registered_between(session, country=assignment.country, since=since, until=now)
     if not shared and not withheld:
         return None
     locale = user.locale or default_locale

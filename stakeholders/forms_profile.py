@@ -5,22 +5,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.accounts.forms import RegisterForm
-from core.forms import choices
+from core.forms import MultiCheckboxField, choices
 from core.reference.countries import country_choices
 from stakeholders import vocabularies as vocab
 from stakeholders.services import approved_organisations
 
 NEW_ORGANISATION = "new"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ProfileFields:

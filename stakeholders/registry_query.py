@@ -14,8 +14,8 @@ from sqlmodel import Session, func, select
 
 from core.accounts.models import User
 from core.reference.models import Country
+from core.text import search_key
 from stakeholders.models import Organisation, Stakeholder, StakeholderAttribute
-from stakeholders.text import search_key
 
 
 class Scope(Enum):

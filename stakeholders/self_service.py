@@ -13,6 +13,7 @@ from core.accounts.models import User
 from core.mail import OutboxMessage
 from core.problems import refuse
 from core.timeutil import utcnow
+from core.vocabulary import english
 from stakeholders import schemas, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder
@@ -100,54 +101,60 @@ def personal_data(session: Session, user: User) -> dict:
         "audit_log": [],
     }
     if stakeholder is not None:
-        organisation = session.get(Organisation, stakeholder.organisation_id) if stakeholder.organisation_id else None
-        data["profile"] = {
-            "organisation": organisation.name if organisation else None,
-            "job_title": stakeholder.job_title,
-            "country": stakeholder.country,
-            "nationality": stakeholder.nationality,
-            "gender": stakeholder.gender,
-            "gender_self_described": stakeholder.gender_self_described,
-            "stakeholder_type": stakeholder.stakeholder_type,
-            "category": stakeholder.category,
-            "sector": stakeholder.sector,
-            "preferred_language": stakeholder.preferred_language,
-            "phone": stakeholder.phone,
-            **services.attributes(session, stakeholder.id),
-            "public_listing": stakeholder.public_listing,
-            "share_with_focal_point": stakeholder.share_with_focal_point,
-            "mailing_list": stakeholder.mailing_list,
-        }
-        data["consents"] = [
-            {
-                "kind": r.kind,
-                "granted": r.granted,
-                "text_version": r.text_version,
-                "text": vocab.english(vocab.CONSENT.labels[r.kind]),
-                "recorded_at": r.recorded_at.isoformat(),
-            }
-            for r in services.consent_history(session, stakeholder.id)
-        ]
-        rows = session.exec(
-            select(Participation, Activity)
-            .join(Activity, Activity.id == Participation.activity_id)
-            .where(Participation.stakeholder_id == stakeholder.id)
-        ).all()
-        data["participation"] = [
-            {
-                "activity": a.title,
-                "type": a.activity_type,
-                "date": a.start_date.isoformat(),
-                "role": p.role,
-                "comments": p.comments,
-            }
-            for p, a in rows
-        ]
+        data.update(_stakeholder_data(session, stakeholder))
     events = session.exec(
         select(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id).order_by(audit.AuditEvent.occurred_at)
     ).all()
     data["audit_log"] = [{"action": e.action, "at": e.occurred_at.isoformat(), "ip": e.ip} for e in events]
     return data
+
+
+def _stakeholder_data(session: Session, stakeholder: Stakeholder) -> dict:
+    """The profile, consents and participation parts of `personal_data`."""
+    organisation = session.get(Organisation, stakeholder.organisation_id) if stakeholder.organisation_id else None
+    profile = {
+        "organisation": organisation.name if organisation else None,
+        "job_title": stakeholder.job_title,
+        "country": stakeholder.country,
+        "nationality": stakeholder.nationality,
+        "gender": stakeholder.gender,
+        "gender_self_described": stakeholder.gender_self_described,
+        "stakeholder_type": stakeholder.stakeholder_type,
+        "category": stakeholder.category,
+        "sector": stakeholder.sector,
+        "preferred_language": stakeholder.preferred_language,
+        "phone": stakeholder.phone,
+        **services.attributes(session, stakeholder.id),
+        "public_listing": stakeholder.public_listing,
+        "share_with_focal_point": stakeholder.share_with_focal_point,
+        "mailing_list": stakeholder.mailing_list,
+    }
+    consents = [
+        {
+            "kind": r.kind,
+            "granted": r.granted,
+            "text_version": r.text_version,
+            "text": english(vocab.CONSENT.labels[r.kind]),
+            "recorded_at": r.recorded_at.isoformat(),
+        }
+        for r in services.consent_history(session, stakeholder.id)
+    ]
+    rows = session.exec(
+        select(Participation, Activity)
+        .join(Activity, Activity.id == Participation.activity_id)
+        .where(Participation.stakeholder_id == stakeholder.id)
+    ).all()
+    participation = [
+        {
+            "activity": a.title,
+            "type": a.activity_type,
+            "date": a.start_date.isoformat(),
+            "role": p.role,
+            "comments": p.comments,
+        }
+        for p, a in rows
+    ]
+    return {"profile": profile, "consents": consents, "participation": participation}
 
 
 # fn(session, stakeholder_id), called on erasure by packages built on the registry (surveys

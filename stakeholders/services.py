@@ -10,6 +10,7 @@ from core import audit
 from core.accounts.models import User, new_session_epoch
 from core.problems import Problem, refuse, renamed
 from core.reference.models import Country
+from core.text import search_key
 from core.timeutil import utcnow
 from stakeholders import schemas
 from stakeholders import vocabularies as vocab
@@ -21,7 +22,6 @@ from stakeholders.models import (
     Stakeholder,
     StakeholderAttribute,
 )
-from stakeholders.text import search_key
 
 
 class RegistryError(ValueError):

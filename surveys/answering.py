@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from surveys.definition import Definition, Grid, Page, Question
+from surveys.expressions import evaluate_bool, parse
 
 Raw = str | list[str]
 
@@ -69,15 +70,11 @@ def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, ob
 
 
 def _evaluate_bool(expression: str, values: Mapping[str, object], current=None) -> bool:
-    from surveys.expressions import evaluate_bool
-
     return bool(evaluate_bool(expression, values, current))
 
 
 @lru_cache(maxsize=4096)
 def _references(expression: str) -> frozenset[str]:
-    from surveys.expressions import parse
-
     return parse(expression).references
 
 
@@ -161,7 +158,7 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
 
 
 @dataclass(frozen=True)
-class Problem:
+class AnswerProblem:
     """Why an answer is refused. `kind` picks the interface message when `messages` is empty."""
 
     kind: str  # required | integer | decimal | date | choice | constraint
@@ -170,28 +167,28 @@ class Problem:
 
 def check_question(
     definition: Definition, question: Question, raw: Raw | None, values: Mapping[str, object]
-) -> Problem | None:
+) -> AnswerProblem | None:
     """The problem with one relevant question's answer, or None."""
     if raw is None:
-        return Problem("required", question.required_messages) if question.required else None
+        return AnswerProblem("required", question.required_messages) if question.required else None
     if question.type in ("select_one", "select_multiple"):
         allowed = set(definition.choice_names(question.list_name)) if question.list_name else set()
         chosen = raw if isinstance(raw, list) else [raw]
         if question.type == "select_one" and isinstance(raw, list) and len(raw) > 1:
-            return Problem("choice")
+            return AnswerProblem("choice")
         if any(item not in allowed for item in chosen):
-            return Problem("choice")
+            return AnswerProblem("choice")
     value = to_typed(question, raw)
     if value is None and question.type in ("integer", "decimal", "date"):
-        return Problem(question.type)
+        return AnswerProblem(question.type)
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
-        return Problem("constraint", question.constraint_messages)
+        return AnswerProblem("constraint", question.constraint_messages)
     return None
 
 
 def validate_questions(
     definition: Definition, questions, raw: Mapping[str, Raw], values: Mapping[str, object]
-) -> dict[str, Problem]:
+) -> dict[str, AnswerProblem]:
     problems = {}
     for question in questions:
         if question.type == "note":
@@ -202,7 +199,9 @@ def validate_questions(
     return problems
 
 
-def validate_page(definition: Definition, page: Page, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, Problem]:
+def validate_page(
+    definition: Definition, page: Page, raw: Mapping[str, Raw], *, registry: bool
+) -> dict[str, AnswerProblem]:
     """Problems on one page, given every answer so far (`raw` holds earlier pages too)."""
     values = typed_values(definition, raw)
     applicable = []
@@ -216,7 +215,7 @@ def validate_page(definition: Definition, page: Page, raw: Mapping[str, Raw], *,
     return validate_questions(definition, applicable, raw, values)
 
 
-def validate_all(definition: Definition, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, Problem]:
+def validate_all(definition: Definition, raw: Mapping[str, Raw], *, registry: bool) -> dict[str, AnswerProblem]:
     values = typed_values(definition, raw)
     return validate_questions(definition, relevant_questions(definition, values, registry=registry), raw, values)
 

@@ -8,7 +8,8 @@ import click
 from flask.cli import AppGroup
 
 from core.db import get_session
-from surveys import instruments, xlsform
+from surveys import instruments
+from surveys.xlsform.problems import XLSFormError
 
 
 @click.group("surveys", cls=AppGroup, help="Survey instruments, waves and mailings.")
@@ -33,7 +34,7 @@ def import_instrument(code, file, name):
         version, created = instruments.store_version(
             get_session(), code=code, name=name, data=file.read_bytes(), filename=file.name
         )
-    except xlsform.XLSFormError as error:
+    except XLSFormError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"{file.name} was not imported: {len(error.problems)} problem(s).") from error
@@ -66,7 +67,7 @@ def export_instrument(code, out, number, original):
 def install_instruments():
     try:
         versions = instruments.install_shipped(get_session())
-    except xlsform.XLSFormError as error:
+    except XLSFormError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException("A shipped instrument was refused.") from error

@@ -1,12 +1,14 @@
 """An instrument version as the app uses it: pages of questions with labels in six languages.
 
-The XLSForm importer (`surveys.xlsform`) builds these from a workbook; the database stores
+The XLSForm reader (`surveys.xlsform.reading`) builds these from a workbook; the database stores
 them as JSON (`InstrumentVersion.definition`) and `Definition.from_dict` reads them back.
 Everything here is plain data: no Flask, no database.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 
 from core.config import LANGUAGES
@@ -129,3 +131,8 @@ __all__ = [
     "Definition",
     "label",
 ]
+
+
+def definition_hash(definition: Definition) -> str:
+    """Content identity of a version: sha256 of the definition as sorted-key JSON."""
+    return hashlib.sha256(json.dumps(definition.to_dict(), sort_keys=True).encode()).hexdigest()

@@ -17,19 +17,24 @@ from __future__ import annotations
 import hashlib
 import random
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-import stakeholders.demo  # noqa: F401  (registers the registry's seeder before ours: respondents come from it)
-from core.demo import DEMO_DOMAIN, register_seeder
 from core.reference.models import Country
 from core.timeutil import utcnow
-from stakeholders.models import Stakeholder
-from surveys import answering, instruments, xlsform
-from surveys.definition import Definition, Grid, Question
-from surveys.expressions import evaluate_bool
+from surveys import answering, instruments
+from surveys.definition import Definition, Grid, definition_hash
+from surveys.demo_respondents import (
+    CATEGORY_LEAN,
+    REGION_LEAN,
+    Person,
+    answers,
+    open_person,
+    pick_language,
+    registry_people,
+)
 from surveys.models import (
     Answer,
     Instrument,
@@ -41,6 +46,8 @@ from surveys.models import (
     SurveyOptOut,
     Wave,
 )
+from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 
 RESPONSES_PER_WAVE = 1000
 REGISTRY_SHARE = 0.65  # of each wave's responses; the rest come through open links
@@ -52,100 +59,6 @@ NETWORKS = (
     "Science-policy forum for Africa",
 )
 DROPPED_IN_V1 = "timely_information"  # the annual survey's version 1 did not ask it
-# The 2020 survey's language counts, and how each region leans within them.
-LANGUAGE_BY_REGION = {
-    "WEOG": {"en": 90, "fr": 5, "es": 5},
-    "GRULAC": {"es": 60, "en": 38, "fr": 2},
-    "AFR": {"en": 55, "fr": 40, "ar": 5},
-    "APAC": {"en": 95, "zh": 2, "ar": 2, "ru": 1},
-    "EEG": {"en": 86, "ru": 12, "fr": 2},
-}
-REGION_WEIGHTS = {"WEOG": 42.0, "GRULAC": 20.5, "AFR": 16.9, "APAC": 14.7, "EEG": 5.9}
-# How favourably a group tends to answer (added to a person's own leaning).
-REGION_LEAN = {"AFR": 0.6, "GRULAC": 0.3, "APAC": 0.2, "EEG": 0.0, "WEOG": -0.35}
-CATEGORY_LEAN = {
-    "policymaker": 0.25,
-    "un_mea": 0.3,
-    "igo": 0.2,
-    "science": 0.0,
-    "practitioner": -0.05,
-    "ngo": -0.15,
-    "cbo": -0.1,
-    "ilk": -0.3,
-    "business": -0.35,
-    "media": -0.1,
-    "public": -0.1,
-}
-CATEGORY_WEIGHTS = {
-    "science": 40,
-    "policymaker": 12,
-    "ngo": 12,
-    "practitioner": 10,
-    "public": 6,
-    "igo": 4,
-    "un_mea": 3,
-    "business": 3,
-    "ilk": 3,
-    "cbo": 4,
-    "media": 3,
-}
-# Ordered answer lists: +1 when the first choice is the least favourable, -1 when it is the most.
-ORDERED_LISTS = {
-    "willing5": 1,
-    "interest5": 1,
-    "prefer5": 1,
-    "agree5": -1,
-    "useful4": -1,
-    "informed4": -1,
-    "addressed": -1,
-    "internet": -1,
-}
-COMMENTS = {
-    "en": [
-        "More webinars for early-career researchers would help.",
-        "Calls for experts should come earlier.",
-        "The summaries for policymakers are very useful in my work.",
-        "Travel funding remains the main barrier.",
-    ],
-    "es": [
-        "Necesitamos más materiales en español.",
-        "Los resúmenes para los responsables de políticas son muy útiles.",
-        "La financiación para viajar sigue siendo la principal barrera.",
-    ],
-    "fr": [
-        "Plus de documents en français, s'il vous plaît.",
-        "Les appels à experts devraient être annoncés plus tôt.",
-        "Les résumés pour les décideurs sont très utiles.",
-    ],
-    "ar": ["نحتاج إلى مزيد من المواد باللغة العربية.", "التمويل هو العائق الرئيسي."],
-    "ru": ["Нужно больше материалов на русском языке.", "Сроки подачи заявок слишком короткие."],
-    "zh": ["希望有更多中文材料。", "专家征集的时间应更早公布。"],
-}
-OTHER_TEXT = {
-    "en": "Local outreach",
-    "es": "Divulgación local",
-    "fr": "Sensibilisation locale",
-    "ar": "التوعية المحلية",
-    "ru": "Местная просветительская работа",
-    "zh": "地方宣传",
-}
-
-
-@dataclass
-class Person:
-    """Who answers: a registry stakeholder (stakeholder_id) or an open-link respondent."""
-
-    region: str
-    country: str
-    category: str
-    gender: str
-    stakeholder_type: str
-    stakeholder_id: int | None = None
-    lean: float = 0.0
-
-
-def _weighted(rng: random.Random, weights: dict):
-    return rng.choices(list(weights), list(weights.values()))[0]
 
 
 def _token(rng: random.Random) -> str:
@@ -174,7 +87,7 @@ def _without(definition: Definition, name: str) -> Definition:
 def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, InstrumentVersion]:
     """(needs analysis, annual survey v1, annual survey as shipped)."""
     name, filename = instruments.SHIPPED["annual-survey"]
-    shipped = xlsform.parse_xlsform((instruments.SHIPPED_DIR / filename).read_bytes(), filename)
+    shipped = parse_xlsform((instruments.SHIPPED_DIR / filename).read_bytes(), filename)
     if DROPPED_IN_V1 in {q.name for q in shipped.questions()}:
         older = _without(shipped, DROPPED_IN_V1)
     else:  # the shipped form changed: drop its last question that no expression refers to
@@ -185,9 +98,9 @@ def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, In
     first = InstrumentVersion(
         instrument_id=annual.id,
         number=1,
-        content_hash=xlsform.definition_hash(older),
+        content_hash=definition_hash(older),
         definition=older.to_dict(),
-        xlsform=xlsform.definition_to_xlsform(older),
+        xlsform=definition_to_xlsform(older),
         filename="annual_survey_v1.xlsx",
         created_at=datetime(2025, 9, 1, tzinfo=UTC),
     )
@@ -199,174 +112,6 @@ def _install(session: Session) -> tuple[InstrumentVersion, InstrumentVersion, In
 
 
 # --- answers ----------------------------------------------------------------------------------
-
-
-def _ordered_position(rng, person: Person, size: int, direction: int, shift: float) -> int:
-    """An index into an ordered list, higher = more favourable before `direction` applies."""
-    score = 0.62 + 0.16 * (person.lean + shift) + rng.gauss(0, 0.22)
-    position = min(size - 1, max(0, int(score * size)))
-    return position if direction > 0 else size - 1 - position
-
-
-def _list_weights(name: str, choices: list[str], person: Person) -> list[float]:
-    """Fixed, uneven popularity per list, tilted by the person's category."""
-    base = random.Random(f"demo-{name}")
-    tilt = random.Random(f"demo-{name}-{person.category}")
-    return [(base.random() ** 2 + 0.05) * (1.8 if tilt.random() < 0.25 else 1.0) for _ in choices]
-
-
-def _value(
-    rng,
-    question: Question,
-    definition: Definition,
-    person: Person,
-    language: str,
-    shift: float,
-    submitted: datetime,
-    serial: int,
-):
-    kind = question.type
-    if question.profile:
-        return getattr(person, question.profile)
-    if kind in ("select_one", "select_multiple"):
-        choices = definition.choice_names(question.list_name)
-        direction = ORDERED_LISTS.get(question.list_name) or (1 if all(c.isdigit() for c in choices) else 0)
-        if kind == "select_one" and direction:
-            return choices[_ordered_position(rng, person, len(choices), direction, shift)]
-        weights = _list_weights(question.list_name, choices, person)
-        if kind == "select_one":
-            return rng.choices(choices, weights)[0]
-        if "none" in choices and rng.random() < 0.04:
-            return ["none"]
-        top = max(weights)
-        chosen = [
-            c
-            for c, w in zip(choices, weights)
-            if c != "none" and rng.random() < (0.08 if c == "other" else 0.12 + 0.5 * w / top + 0.04 * person.lean)
-        ]
-        return chosen or [rng.choices([c for c in choices if c not in ("none", "other")] or choices)[0]]
-    if kind == "integer":
-        return int(rng.expovariate(1 / 6))
-    if kind == "decimal":
-        return round(rng.expovariate(1 / 10), 1)
-    if kind == "date":
-        return (submitted - timedelta(days=rng.randint(10, 1500))).date()
-    if question.pii and "email" in question.name:
-        return f"respondent.{serial:05d}@{DEMO_DOMAIN}"
-    if question.other_of:
-        return OTHER_TEXT[language]
-    return rng.choice(COMMENTS[language])
-
-
-def _fits(question: Question, value, values: dict) -> bool:
-    return not question.constraint or evaluate_bool(question.constraint, values, value)
-
-
-def _answers(
-    rng,
-    definition: Definition,
-    person: Person,
-    language: str,
-    shift: float,
-    submitted: datetime,
-    serial: int,
-    registry: bool,
-) -> tuple[dict, list[int]]:
-    """Raw answers the way the form would post them, and the indices of the pages seen."""
-    values = {q.name: None for q in definition.questions() if q.type != "note"}
-    raw: dict = {}
-    seen = []
-    for index, page in enumerate(definition.pages):
-        if registry and page.profile:
-            continue
-        if not answering.is_relevant(page.relevant, values):
-            continue
-        seen.append(index)
-        for item in page.items:
-            if isinstance(item, Grid):
-                if not answering.is_relevant(item.relevant, values):
-                    continue
-                questions = item.questions
-            else:
-                questions = (item,)
-            for question in questions:
-                if question.type == "note" or (registry and question.profile):
-                    continue
-                if not answering.is_relevant(question.relevant, values):
-                    continue
-                if (
-                    not question.required
-                    and not question.profile
-                    and rng.random() < (0.7 if question.type == "text" and not question.other_of else 0.04)
-                ):
-                    continue
-                for _attempt in range(6):
-                    value = _value(rng, question, definition, person, language, shift, submitted, serial)
-                    if isinstance(value, list) and "count-selected(.) <=" in (question.constraint or ""):
-                        value = value[:3]
-                    if _fits(question, value, values):
-                        break
-                else:
-                    continue
-                values[question.name] = value
-                raw[question.name] = (
-                    [str(v) for v in value]
-                    if isinstance(value, list)
-                    else value.isoformat()
-                    if isinstance(value, date)
-                    else str(value)
-                )
-    return raw, seen
-
-
-# --- respondents ------------------------------------------------------------------------------
-
-
-def _registry_people(session: Session, regions: dict[str, str]) -> list[tuple[Person, str]]:
-    rows = session.exec(
-        select(
-            Stakeholder.id,
-            Stakeholder.country,
-            Stakeholder.category,
-            Stakeholder.gender,
-            Stakeholder.stakeholder_type,
-            Stakeholder.preferred_language,
-        )
-        .where(Stakeholder.is_active.is_(True), Stakeholder.erased_at.is_(None))
-        .order_by(Stakeholder.id)
-    ).all()
-    return [
-        (
-            Person(
-                region=regions.get(country or "", "WEOG"),
-                country=country,
-                category=category,
-                gender=gender,
-                stakeholder_type=kind,
-                stakeholder_id=sid,
-            ),
-            language,
-        )
-        for sid, country, category, gender, kind, language in rows
-    ]
-
-
-def _open_person(rng, by_region: dict[str, list[str]]) -> Person:
-    region = _weighted(rng, REGION_WEIGHTS)
-    return Person(
-        region=region,
-        country=rng.choice(by_region[region]),
-        category=_weighted(rng, CATEGORY_WEIGHTS),
-        gender=rng.choices(["male", "female", "another", "undisclosed"], [60, 37, 1, 2])[0],
-        stakeholder_type=rng.choices(["contributor", "end_user", "both"], [45, 30, 25])[0],
-    )
-
-
-def _language(rng, person: Person, preferred: str | None = None) -> str:
-    # Most answer in English whatever their registry language; Spanish and French speakers less so.
-    if preferred and preferred != "en" and rng.random() < (0.3 if preferred in ("es", "fr") else 0.06):
-        return preferred
-    return _weighted(rng, LANGUAGE_BY_REGION[person.region])
 
 
 # --- waves ------------------------------------------------------------------------------------
@@ -393,8 +138,38 @@ def _seed_wave(
     scale: float,
     serial: list[int],
 ) -> tuple:
+    """One wave with its open links, invitations, reminders, responses and unfinished drafts."""
     now = utcnow()
     definition = instruments.definition_of(plan.version)
+    wave, links = _open_wave(session, rng, plan, previous)
+    closed = plan.closes_at <= now
+    span = (min(now, plan.closes_at) - plan.opens_at).total_seconds()
+
+    invited = [(p, lang) for p, lang in people if p.stakeholder_id not in opted_out]
+    target = max(10, round(RESPONSES_PER_WAVE * scale))
+    from_registry = rng.sample(invited, min(len(invited), round(target * REGISTRY_SHARE)))
+    answered_ids = {p.stakeholder_id for p, _ in from_registry}
+    respondents = [(p, lang, None) for p, lang in from_registry]
+    link_weights = [40, 25, 15, 20]
+    for _ in range(target - len(from_registry)):
+        respondents.append((open_person(rng, by_region), None, rng.choices(links, link_weights)[0]))
+    _invite(session, rng, wave, plan, invited, answered_ids, closed)
+
+    rows = _ResponseRows(rng, wave, plan, definition, span, serial)
+    for person, preferred, link in respondents:
+        rows.submitted(person, preferred, link)
+    drafts = max(2, round(len(respondents) * DRAFT_SHARE))
+    pending = [pl for pl in invited if pl[0].stakeholder_id not in answered_ids]
+    rng.shuffle(pending)
+    for n in range(drafts):
+        rows.draft(n % 3 != 2 and bool(pending), pending, by_region, links)
+    rows.insert(session)
+    return wave, len(rows.answer_sets), drafts
+
+
+def _open_wave(
+    session: Session, rng: random.Random, plan: WavePlan, previous: Wave | None
+) -> tuple[Wave, list[OpenLink]]:
     wave = Wave(
         instrument_id=plan.version.instrument_id,
         version_id=plan.version.id,
@@ -415,19 +190,19 @@ def _seed_wave(
     ]
     session.add_all(links)
     session.flush()
-    closed = plan.closes_at <= now
-    last = min(now, plan.closes_at)
-    span = (last - plan.opens_at).total_seconds()
+    return wave, links
 
-    invited = [(p, lang) for p, lang in people if p.stakeholder_id not in opted_out]
-    target = max(10, round(RESPONSES_PER_WAVE * scale))
-    from_registry = rng.sample(invited, min(len(invited), round(target * REGISTRY_SHARE)))
-    answered_ids = {p.stakeholder_id for p, _ in from_registry}
-    respondents = [(p, lang, None) for p, lang in from_registry]
-    link_weights = [40, 25, 15, 20]
-    for _ in range(target - len(from_registry)):
-        respondents.append((_open_person(rng, by_region), None, rng.choices(links, link_weights)[0]))
 
+def _invite(
+    session: Session,
+    rng: random.Random,
+    wave: Wave,
+    plan: WavePlan,
+    invited: list[tuple[Person, str]],
+    answered_ids: set[int],
+    closed: bool,
+) -> None:
+    """Invitations (reminded when unanswered) and the wave's reminder schedule."""
     invitation_rows = []
     for person, language in invited:
         answered = person.stakeholder_id in answered_ids
@@ -450,54 +225,60 @@ def _seed_wave(
             wave_id=wave.id,
             send_at=plan.opens_at + timedelta(days=10),
             sent_at=plan.opens_at + timedelta(days=10),
-            recipients=len(invited) - len(from_registry),
+            recipients=len(invited) - len(answered_ids),
         )
     )
     if not closed:
         session.add(ReminderSchedule(wave_id=wave.id, send_at=plan.closes_at - timedelta(days=5)))
 
-    response_rows, answer_sets = [], []
-    questions = {q.name: q for q in definition.questions()}
-    for person, preferred, link in respondents:
-        serial[0] += 1
+
+class _ResponseRows:
+    """The rows of one wave's responses, submitted and unfinished, inserted in bulk at the end."""
+
+    def __init__(self, rng, wave: Wave, plan: WavePlan, definition: Definition, span: float, serial: list[int]):
+        self.rng, self.wave, self.plan, self.definition, self.span, self.serial = (
+            rng,
+            wave,
+            plan,
+            definition,
+            span,
+            serial,
+        )
+        self.response_rows: list[dict] = []
+        self.answer_sets: list[dict] = []
+
+    def submitted(self, person: Person, preferred: str | None, link: OpenLink | None) -> None:
+        rng, plan, definition = self.rng, self.plan, self.definition
+        self.serial[0] += 1
         person.lean = REGION_LEAN[person.region] + CATEGORY_LEAN.get(person.category, 0) + rng.gauss(0, 0.6)
-        language = _language(rng, person, preferred)
-        submitted = plan.opens_at + timedelta(seconds=rng.random() * span)
+        language = pick_language(rng, person, preferred)
+        submitted = plan.opens_at + timedelta(seconds=rng.random() * self.span)
         registry = link is None
-        raw, _seen = _answers(rng, definition, person, language, plan.shift, submitted, serial[0], registry)
+        raw, _seen = answers(rng, definition, person, language, plan.shift, submitted, self.serial[0], registry)
         kept = answering.kept_answers(definition, raw, registry=registry)
-        response_rows.append(
+        digest = answering.content_digest(kept)
+        self.response_rows.append(
             _response_row(
-                rng,
-                wave,
-                plan.version,
-                person,
-                link,
-                language,
-                submitted,
-                len(definition.pages),
-                answering.content_digest(kept),
+                rng, self.wave, plan.version, person, link, language, submitted, len(definition.pages), digest
             )
         )
-        answer_sets.append(kept)
+        self.answer_sets.append(kept)
 
-    drafts = max(2, round(len(respondents) * DRAFT_SHARE))
-    pending = [pl for pl in invited if pl[0].stakeholder_id not in answered_ids]
-    rng.shuffle(pending)
-    for n in range(drafts):
-        registry = n % 3 != 2 and bool(pending)
+    def draft(self, registry: bool, pending: list[tuple[Person, str]], by_region, links: list[OpenLink]) -> None:
+        """A response left part way: from an invited stakeholder who has not answered, or an open link."""
+        rng, plan, definition = self.rng, self.plan, self.definition
         if registry:
             person, preferred = pending.pop()
             link = None
         else:
-            person, preferred, link = _open_person(rng, by_region), None, rng.choice(links)
+            person, preferred, link = open_person(rng, by_region), None, rng.choice(links)
         person.lean = REGION_LEAN[person.region] + rng.gauss(0, 0.6)
-        language = _language(rng, person, preferred)
-        started = plan.opens_at + timedelta(seconds=rng.random() * span)
-        raw, seen = _answers(rng, definition, person, language, plan.shift, started, serial[0], registry)
+        language = pick_language(rng, person, preferred)
+        started = plan.opens_at + timedelta(seconds=rng.random() * self.span)
+        raw, seen = answers(rng, definition, person, language, plan.shift, started, self.serial[0], registry)
         stop = rng.choice(seen[:-1] or seen)  # the page they left on (an index into the definition's pages)
         saved = {q.name for index in seen if index < stop for q in answering.page_questions(definition.pages[index])}
-        row = _response_row(rng, wave, plan.version, person, link, language, None, stop, None)
+        row = _response_row(rng, self.wave, plan.version, person, link, language, None, stop, None)
         row.update(
             status="draft",
             draft={k: v for k, v in raw.items() if k in saved},
@@ -506,21 +287,22 @@ def _seed_wave(
             resume_token_hash=None if registry else hashlib.sha256(_token(rng).encode()).hexdigest(),
             **{name: None for name in ("regional_group", "country", "category", "gender", "stakeholder_type")},
         )
-        response_rows.append(row)
+        self.response_rows.append(row)
 
-    ids = (
-        session.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), response_rows)
-        .scalars()
-        .all()
-    )
-    answer_rows = [
-        {"response_id": rid, "question": name, **answering.answer_columns(questions[name], value)}
-        for rid, kept in zip(ids, answer_sets)
-        for name, value in kept.items()
-    ]
-    if answer_rows:
-        session.execute(insert(Answer), answer_rows)
-    return wave, len(answer_sets), drafts
+    def insert(self, session: Session) -> None:
+        ids = (
+            session.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), self.response_rows)
+            .scalars()
+            .all()
+        )
+        questions = {q.name: q for q in self.definition.questions()}
+        answer_rows = [
+            {"response_id": rid, "question": name, **answering.answer_columns(questions[name], value)}
+            for rid, kept in zip(ids, self.answer_sets)
+            for name, value in kept.items()
+        ]
+        if answer_rows:
+            session.execute(insert(Answer), answer_rows)
 
 
 def _response_row(
@@ -558,7 +340,6 @@ def _response_row(
     }
 
 
-@register_seeder
 def seed_surveys(session: Session, rng: random.Random, password_hash: str, scale: float) -> list[str]:
     rng = random.Random(rng.random())  # its own stream: adding survey data leaves the registry's unchanged
     needs, annual_v1, annual_v2 = _install(session)
@@ -568,7 +349,7 @@ def seed_surveys(session: Session, rng: random.Random, password_hash: str, scale
     by_region: dict[str, list[str]] = {}
     for iso2, region in sorted(regions.items()):
         by_region.setdefault(region, []).append(iso2)
-    people = _registry_people(session, regions)
+    people = registry_people(session, regions)
     opted_out = {p.stakeholder_id for p, _ in rng.sample(people, len(people) // 100)}
     if opted_out:
         session.execute(

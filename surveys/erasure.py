@@ -2,7 +2,7 @@
 
 The registry (a lower layer) knows nothing of surveys; it calls the hooks this module
 registers on it (`stakeholders.self_service.ERASURE_HOOKS`, `stakeholders.merging.MERGE_HOOKS`).
-`app.load_models` imports this module, so every app, script and test has the hooks.
+`app.register_hooks` registers them, for every app (`create_app`) and script (`app.load_models`).
 
 Erasure keeps submitted answers, which belong to the survey's results, and cuts every link to
 the person: the response's `stakeholder_id`, answers to questions marked `pii`, drafts and the
@@ -19,6 +19,7 @@ import secrets
 
 from sqlmodel import Session, delete, select
 
+from stakeholders import merging, self_service
 from surveys.definition import Definition
 from surveys.models import Answer, InstrumentVersion, Invitation, Response, SurveyOptOut
 
@@ -113,15 +114,9 @@ def merge_stakeholder(session: Session, keeper_id: int, duplicate_id: int) -> No
     session.flush()
 
 
-def _register() -> None:
-    from stakeholders import merging, self_service
-
+def register_hooks() -> None:
+    """Have the registry call this module when it erases or merges a stakeholder (app.py does, once per app)."""
     if detach_stakeholder not in self_service.ERASURE_HOOKS:
         self_service.ERASURE_HOOKS.append(detach_stakeholder)
     if merge_stakeholder not in merging.MERGE_HOOKS:
         merging.MERGE_HOOKS.append(merge_stakeholder)
-
-
-_register()
-
-__all__ = ["detach_stakeholder", "merge_stakeholder"]

@@ -19,21 +19,17 @@ input with `ExpressionError` only; evaluation never raises.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import operator
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
+
+from surveys.expression_values import arithmetic, choices, compare, normal, to_bool, to_number, to_string
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "evaluate_bool", "parse"]
 
 MAX_LENGTH = 1000  # characters; real relevant/constraint cells are far shorter
 MAX_DEPTH = 32  # nested parentheses, function calls and unary minus signs
-
-NAN = float("nan")
-EPOCH = dt.date(1970, 1, 1)
 
 
 class ExpressionError(ValueError):
@@ -46,146 +42,6 @@ class ExpressionError(ValueError):
 
     def __str__(self) -> str:
         return f"At character {self.position + 1}: {self.message}"
-
-
-# --- values -----------------------------------------------------------------------------
-
-# XPath number syntax: no exponent, no "inf"/"nan", ASCII digits only (float() would take
-# "1e5", "nan" and Arabic-Indic digits).
-_NUMBER = re.compile(r"\s*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\s*")
-
-
-def _normal(value: object) -> object:
-    """Unanswered -> '', datetimes -> dates (a datetime and a date refuse to compare)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _to_float(value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:  # an int too large for a float
-        return math.inf if value > 0 else -math.inf
-
-
-def _as_number(value: object) -> float | None:
-    """The number a value stands for, or None when it is not numeric (dates are not)."""
-    if _is_number(value):
-        return _to_float(value)
-    if isinstance(value, str) and _NUMBER.fullmatch(value):
-        return float(value)
-    return None
-
-
-def _to_number(value: object) -> float:
-    """XPath number(): NaN for anything that is not a number."""
-    value = _normal(value)
-    if isinstance(value, bool):
-        return 1.0 if value else 0.0
-    if isinstance(value, dt.date):
-        return float((value - EPOCH).days)  # as ODK does: days since 1970-01-01
-    number = _as_number(_to_string(value) if isinstance(value, (list, tuple)) else value)
-    return NAN if number is None else number
-
-
-def _number_text(number: float) -> str:
-    if math.isnan(number):
-        return "NaN"
-    if math.isinf(number):
-        return "Infinity" if number > 0 else "-Infinity"
-    if number == int(number):
-        return str(int(number))
-    return format(Decimal(repr(number)), "f")  # 1e-07 -> 0.0000001, as XPath writes it
-
-
-def _to_string(value: object) -> str:
-    value = _normal(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if _is_number(value):
-        return _number_text(_to_float(value))
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return " ".join(_to_string(item) for item in value)
-    return str(value)
-
-
-def _to_bool(value: object) -> bool:
-    value = _normal(value)
-    if isinstance(value, bool):
-        return value
-    if _is_number(value):
-        number = _to_float(value)
-        return number != 0 and not math.isnan(number)
-    if isinstance(value, dt.date):
-        return True
-    if isinstance(value, str):
-        return value != ""
-    try:
-        return len(value) > 0  # type: ignore[arg-type]
-    except TypeError:
-        return True
-
-
-def _choices(value: object) -> list[str]:
-    """The choice names of a select answer: a list, or a space-separated string."""
-    value = _normal(value)
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_to_string(item) for item in value]
-    return _to_string(value).split()
-
-
-_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-
-
-def _compare(op: str, left: object, right: object) -> bool:
-    left, right = _normal(left), _normal(right)
-    if isinstance(left, bool) or isinstance(right, bool):
-        if op in ("=", "!="):
-            return (_to_bool(left) == _to_bool(right)) == (op == "=")
-        return _ORDER[op](_to_number(left), _to_number(right))
-    numbers = _as_number(left), _as_number(right)
-    if numbers[0] is not None and numbers[1] is not None:
-        a, b = numbers
-    else:
-        # Dates become YYYY-MM-DD, which orders as text exactly as the dates do.
-        a, b = _to_string(left), _to_string(right)
-        # An ordering with an empty answer, or between a number and a word, is NaN in ODK:
-        # false. Two words still order alphabetically.
-        if op not in ("=", "!=") and (not a or not b or _is_number(left) or _is_number(right)):
-            return False
-    if op == "=":
-        return a == b
-    if op == "!=":
-        return a != b
-    return _ORDER[op](a, b)
-
-
-def _arithmetic(op: str, left: object, right: object) -> float:
-    a, b = _to_number(left), _to_number(right)
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if b == 0:
-        return NAN
-    if op == "div":
-        return a / b
-    if math.isinf(a):  # "mod": math.fmod(inf, b) raises
-        return NAN
-    return math.fmod(a, b)  # XPath mod truncates: -5 mod 2 = -1
 
 
 # --- syntax tree ----------------------------------------------------------------------------
@@ -211,13 +67,13 @@ class _Reference(_Node):
     name: str
 
     def evaluate(self, values, current):
-        return _normal(values.get(self.name))
+        return normal(values.get(self.name))
 
 
 @dataclass(frozen=True, slots=True)
 class _Current(_Node):
     def evaluate(self, values, current):
-        return _normal(current)
+        return normal(current)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +81,7 @@ class _Negate(_Node):
     operand: _Node
 
     def evaluate(self, values, current):
-        return -_to_number(self.operand.evaluate(values, current))
+        return -to_number(self.operand.evaluate(values, current))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,32 +95,32 @@ class _Chain(_Node):
         result = self.first.evaluate(values, current)
         for op, node in self.rest:
             if op == "or":
-                if _to_bool(result):
+                if to_bool(result):
                     return True
-                result = _to_bool(node.evaluate(values, current))
+                result = to_bool(node.evaluate(values, current))
             elif op == "and":
-                if not _to_bool(result):
+                if not to_bool(result):
                     return False
-                result = _to_bool(node.evaluate(values, current))
+                result = to_bool(node.evaluate(values, current))
             elif op in ("+", "-", "*", "div", "mod"):
-                result = _arithmetic(op, result, node.evaluate(values, current))
+                result = arithmetic(op, result, node.evaluate(values, current))
             else:
-                result = _compare(op, result, node.evaluate(values, current))
+                result = compare(op, result, node.evaluate(values, current))
         return result
 
 
 def _selected(answer, choice):
-    return _to_string(choice).strip() in _choices(answer)
+    return to_string(choice).strip() in choices(answer)
 
 
 # name -> (number of arguments, implementation)
 _FUNCTIONS = {
     "selected": (2, _selected),
-    "count-selected": (1, lambda answer: float(len(_choices(answer)))),
-    "not": (1, lambda value: not _to_bool(value)),
+    "count-selected": (1, lambda answer: float(len(choices(answer)))),
+    "not": (1, lambda value: not to_bool(value)),
     "true": (0, lambda: True),
     "false": (0, lambda: False),
-    "string-length": (1, lambda value: float(len(_to_string(value)))),
+    "string-length": (1, lambda value: float(len(to_string(value)))),
     "today": (0, dt.date.today),
 }
 
@@ -504,7 +360,7 @@ class Expression:
         return self._root.evaluate(values, current)
 
     def evaluate_bool(self, values: Mapping[str, object], current: object = None) -> bool:
-        return _to_bool(self.evaluate(values, current))
+        return to_bool(self.evaluate(values, current))
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"

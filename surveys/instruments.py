@@ -14,9 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from core import audit
-from surveys import xlsform
-from surveys.definition import Definition
+from surveys.definition import Definition, definition_hash
 from surveys.models import Instrument, InstrumentVersion
+from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 
 SHIPPED_DIR = Path(__file__).parent / "instruments"
 # code -> (name for the secretariat, workbook shipped in surveys/instruments/)
@@ -31,12 +32,12 @@ _definitions: dict[str, Definition] = {}  # content hash -> definition; safe to 
 def store_version(
     session: Session, *, code: str, name: str | None, data: bytes, filename: str, user_id: int | None = None
 ) -> tuple[InstrumentVersion, bool]:
-    """The version for this workbook, and whether it was created; raises xlsform.XLSFormError.
+    """The version for this workbook, and whether it was created; raises XLSFormError.
 
     The instrument is created on its first version (named `name`, or after the form's English title).
     """
-    definition = xlsform.parse_xlsform(data, filename)
-    digest = xlsform.definition_hash(definition)
+    definition = parse_xlsform(data, filename)
+    digest = definition_hash(definition)
     instrument = session.exec(select(Instrument).where(Instrument.code == code)).first()
     if instrument is not None:
         existing = _by_hash(session, instrument.id, digest)
@@ -132,7 +133,7 @@ def xlsform_of(version: InstrumentVersion, *, original: bool = False) -> bytes:
     """
     if original and version.xlsform:
         return version.xlsform
-    return xlsform.definition_to_xlsform(definition_of(version))
+    return definition_to_xlsform(definition_of(version))
 
 
 def install_shipped(session: Session) -> list[InstrumentVersion]:

@@ -35,7 +35,7 @@ class SubmissionConflict(Exception):
 
 
 class SubmissionInvalid(Exception):
-    def __init__(self, problems: dict[str, answering.Problem]):
+    def __init__(self, problems: dict[str, answering.AnswerProblem]):
         super().__init__(", ".join(problems))
         self.problems = problems
 
@@ -66,10 +66,21 @@ def submit(
         if respondent.registry
         else _answered_profile(session, definition, answers)
     )
+    won = _store(session, response, key, digest, profile, _answer_rows(response.id, definition, answers), raw)
+    session.refresh(response)
+    if won:
+        return Submitted(response.id, duplicate=False)
+    outcome = _outcome_of_used_key(response, key, digest)
+    if outcome is None:  # the key is current and unused, yet the update matched nothing
+        raise SubmissionConflict("stale")
+    return outcome
+
+
+def _answer_rows(response_id: int, definition: Definition, answers: Mapping[str, object]) -> list[dict]:
     questions = {q.name: q for q in definition.questions()}
-    rows = [
+    return [
         {
-            "response_id": response.id,
+            "response_id": response_id,
             "question": name,
             "value_text": None,
             "value_number": None,
@@ -78,6 +89,18 @@ def submit(
         }
         for name, value in answers.items()
     ]
+
+
+def _store(
+    session: Session,
+    response: Response,
+    key: str,
+    digest: str,
+    profile: dict,
+    rows: list[dict],
+    raw: Mapping[str, answering.Raw],
+) -> bool:
+    """The conditional UPDATE and the answers, in one transaction; False when another post won."""
     now = utcnow()
     # End the reading transaction so the conditional UPDATE opens the writing one: SQLite
     # cannot upgrade a read snapshot another writer has moved past.
@@ -107,13 +130,7 @@ def submit(
     except BaseException:
         session.rollback()
         raise
-    session.refresh(response)
-    if won:
-        return Submitted(response.id, duplicate=False)
-    outcome = _outcome_of_used_key(response, key, digest)
-    if outcome is None:  # the key is current and unused, yet the update matched nothing
-        raise SubmissionConflict("stale")
-    return outcome
+    return won
 
 
 def _outcome_of_used_key(response: Response, key: str, digest: str) -> Submitted | None:

@@ -55,8 +55,8 @@ def make_organisation(
     status: str = "approved",
     acronym: str = "",
 ):
+    from core.text import search_key
     from stakeholders.models import Organisation
-    from stakeholders.text import search_key
 
     organisation = Organisation(
         name=name,

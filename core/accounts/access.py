@@ -6,14 +6,21 @@ access test walks `app.url_map` against an explicit public list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
 from flask import Flask, abort, current_app, request
 from flask_login import current_user
+from sqlmodel import Session
 
+from core.accounts.models import Role, User
+from core.db import get_session
 from core.extensions import login_manager
+from core.timeutil import utcnow
 
 PUBLIC_ATTRIBUTE = "is_public"
+FOCAL_POINT_CHECK = "access.focal_point_check"  # key in app.extensions
 
 
 def public(view):
@@ -40,6 +47,29 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def set_focal_point_check(app: Flask, check: Callable[[Session, User, date], bool]) -> None:
+    """The rule `focal_point_only` applies: whether an account is a focal point within an active
+    assignment on a day. The registry owns assignments and sets it when the app is built."""
+    app.extensions[FOCAL_POINT_CHECK] = check
+
+
+def focal_point_only(view):
+    """Focal points within an active assignment; everyone else (staff included) gets 403.
+
+    With no rule set (`set_focal_point_check`), nobody passes: access stays denied by default.
+    """
+
+    @roles_required(Role.FOCAL_POINT)
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        check = current_app.extensions.get(FOCAL_POINT_CHECK)
+        if check is None or not check(get_session(), current_user, utcnow().date()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def protect_view(view):

@@ -8,8 +8,7 @@ the page. Templates are named `<templates>upload.html`, `preview.html` and `done
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -18,9 +17,8 @@ from flask_login import current_user
 from core import tabular
 from core.db import get_session
 from core.imports.forms import ConfirmForm, UploadForm
-
-if TYPE_CHECKING:
-    from stakeholders.importing import Importer
+from core.imports.importer import Importer
+from core.vocabulary import english
 
 
 def display_name(file_name: str | None) -> str:
@@ -34,7 +32,6 @@ class ImportPages:
     importer: Importer
     templates: str  # prefix of the template names, e.g. "registry_import/"
     file_help: object  # lazy text under the file field
-    page_context: Callable[[], dict] = field(default=dict)  # more for the upload page
 
     def register(self, bp: Blueprint, guard: Callable) -> None:
         """Serve the pages on `bp`, each behind `guard` (an access decorator)."""
@@ -73,7 +70,7 @@ class ImportPages:
                     file_name=file_name,
                     confirm_form=confirm_form,
                 )
-        return self._render("upload", form=form, kinds=importer.kinds, **self.page_context())
+        return self._render("upload", form=form, kinds=importer.kinds, english=english)
 
     def confirm(self):
         importer = self.importer

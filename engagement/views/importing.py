@@ -14,7 +14,6 @@ from core.accounts.models import Role
 from core.imports.views import ImportPages
 from engagement import importing
 from engagement.views import template_helpers
-from stakeholders.vocabularies import english
 
 bp = Blueprint("engagement_import", __name__, template_folder="../templates", url_prefix="/staff/records/import")
 bp.context_processor(template_helpers)
@@ -24,5 +23,5 @@ FILE_HELP = _l(
     "CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
     "sheet). The first row holds the column names. At most 10 MB."
 )
-pages = ImportPages(importing.RECORDS, "engagement/import_", FILE_HELP, page_context=lambda: {"english": english})
+pages = ImportPages(importing.RECORDS, "engagement/import_", FILE_HELP)
 pages.register(bp, secretariat)

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import tabular
+from core import audit, tabular
 from core.accounts.access import roles_required
 from core.accounts.models import Role, User
 from core.db import get_session
@@ -86,8 +86,6 @@ def export_stakeholders(fmt: str):
         )
         for r in rows
     ]
-    from core import audit
-
     audit.record(
         session,
         "registry.export",

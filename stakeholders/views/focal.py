@@ -7,14 +7,12 @@ query string are dropped before the registry is queried.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import audit, tabular
-from core.accounts.access import roles_required
+from core.accounts.access import focal_point_only, roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
@@ -25,7 +23,7 @@ from core.problems import ValidationFailed, validate
 from core.reference.countries import country_choices, country_name
 from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
-from stakeholders import focal_points
+from stakeholders import focal_points, focal_roster
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_focal import AssignForm, DigestForm, EndAssignmentForm
 from stakeholders.models import FocalPointAssignment
@@ -40,26 +38,13 @@ def _today():
     return utcnow().date()
 
 
-def focal_point_only(view):
-    """Focal points within an active assignment; everyone else (staff included) gets 403."""
-
-    @roles_required(Role.FOCAL_POINT)
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not focal_points.may_see_roster(get_session(), current_user, _today()):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 # --- the focal point's pages ---------------------------------------------------------------
 
 
 def _breakdown_tables(breakdowns: dict[str, dict[str, int]]) -> list[tuple[str, str, list[tuple[str, int]]]]:
     titles = {"category": _("By category"), "gender": _("By gender"), "knowledge_system": _("By knowledge system")}
     tables = []
-    for name, vocabulary in focal_points.ROSTER_BREAKDOWNS.items():
+    for name, vocabulary in focal_roster.ROSTER_BREAKDOWNS.items():
         counts = breakdowns.get(name, {})
         rows = [(vocabulary.label(code), counts[code]) for code in vocabulary.codes if counts.get(code)]
         rows += [(vocabulary.label(code), n) for code, n in counts.items() if code not in vocabulary.codes and n]
@@ -72,8 +57,8 @@ def _breakdown_tables(breakdowns: dict[str, dict[str, int]]) -> list[tuple[str, 
 def roster():
     session = get_session()
     country = current_user.focal_country
-    filters = focal_points.roster_filters(request.args)
-    data = focal_points.roster(session, country=country, filters=filters)
+    filters = focal_roster.roster_filters(request.args)
+    data = focal_roster.roster(session, country=country, filters=filters)
     active = focal_points.active_assignments(session, current_user.id, _today())
     digest_form = DigestForm(digest_opt_in=any(a.digest_opt_in for a in active)) if active else None
     return render_template(
@@ -98,8 +83,8 @@ def roster_download(fmt: str):
     session = get_session()
     country = current_user.focal_country
     locale = current_language()
-    filters = focal_points.roster_filters(request.args)
-    data = focal_points.roster(session, country=country, filters=filters)
+    filters = focal_roster.roster_filters(request.args)
+    data = focal_roster.roster(session, country=country, filters=filters)
     header = (
         _("Name"),
         _("Organisation"),
@@ -125,7 +110,7 @@ def roster_download(fmt: str):
             vocab.STAKEHOLDER_TYPE.label(e.stakeholder_type),
             vocab.GENDER.label(e.gender),
         )
-        for e in focal_points.roster_download(session, country=country, filters=filters)
+        for e in focal_roster.roster_download(session, country=country, filters=filters)
     ]
     counts = [
         (),
@@ -177,7 +162,7 @@ def digest():
 def region():
     session = get_session()
     locale = current_language()
-    overview = focal_points.region_overview(session, country=current_user.focal_country)
+    overview = focal_roster.region_overview(session, country=current_user.focal_country)
     rows = sorted(
         ((country_name(iso2, locale), iso2, n) for iso2, n in overview.counts.items()),
         key=lambda row: row[0].casefold(),

@@ -14,7 +14,6 @@ from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.imports.views import ImportPages
 from stakeholders import importing
-from stakeholders import vocabularies as vocab
 
 bp = Blueprint("registry_import", __name__, template_folder="../templates", url_prefix="/staff/registry/import")
 secretariat = roles_required(Role.SECRETARIAT)
@@ -23,5 +22,5 @@ FILE_HELP = _l(
     "CSV in UTF-8, separated by commas or semicolons, or an Excel .xlsx workbook (its first "
     "sheet). The first row holds the column names. At most 10 MB and 200,000 rows."
 )
-pages = ImportPages(importing.REGISTRY, "registry_import/", FILE_HELP, page_context=lambda: {"english": vocab.english})
+pages = ImportPages(importing.REGISTRY, "registry_import/", FILE_HELP)
 pages.register(bp, secretariat)

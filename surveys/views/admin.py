@@ -22,7 +22,7 @@ from surveys import forms_admin, instruments, invitations, monitoring, waves
 from surveys.cli_mailing import mail_links, open_link_url
 from surveys.definition import label
 from surveys.models import Instrument, InstrumentVersion, OpenLink, ReminderSchedule, Wave
-from surveys.xlsform import XLSFormError
+from surveys.xlsform.problems import XLSFormError
 
 bp = Blueprint("survey_admin", __name__, template_folder="../templates", url_prefix="/staff/surveys")
 secretariat = roles_required(Role.SECRETARIAT)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from core.accounts.access import public
@@ -34,7 +34,7 @@ def _no_store(response):
     return response
 
 
-def _problem_text(problem: answering.Problem, language: str) -> str:
+def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
     own = label(problem.messages, language) if problem.messages else ""
     if own:
         return own
@@ -88,8 +88,6 @@ def _closed(error: WaveNotOpen, language: str):
 
 
 def _format_date(moment) -> str:
-    from flask_babel import format_datetime
-
     return format_datetime(moment, "long")
 
 
@@ -245,21 +243,10 @@ def page(respondent: Respondent, number: int):
             going_on = position < len(pages) and action == "next"
             reached = definition.pages.index(pages[position]) if going_on else len(definition.pages)
         respondents.save_draft(session, response, posted, page_number=reached, language=language)
-        if problems:
-            status = 422
-            items = answering.page_items(current, values, registry=respondent.registry)
-        elif action == "language":
-            return redirect(
-                url_for("survey_respond.page", number=position, **_urls(respondent)) + "#survey-language", 303
-            )
-        elif action == "previous":
-            return redirect(url_for("survey_respond.page", number=max(1, position - 1), **_urls(respondent)), 303)
-        elif action == "save":
-            return redirect(url_for("survey_respond.saved", **_urls(respondent)), 303)
-        elif action == "next" and position < len(pages):
-            return redirect(url_for("survey_respond.page", number=position + 1, **_urls(respondent)), 303)
-        else:
-            return redirect(url_for("survey_respond.review", **_urls(respondent)), 303)
+        if not problems:
+            return redirect(_after_post(respondent, action, position, len(pages)), 303)
+        status = 422
+        items = answering.page_items(current, values, registry=respondent.registry)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     return _render(
@@ -278,6 +265,20 @@ def page(respondent: Respondent, number: int):
         resume_url=_resume_url(respondent),
         editing=respondents.is_editing(response),
     )
+
+
+def _after_post(respondent: Respondent, action: str, position: int, total: int) -> str:
+    """Where a page's accepted post leads: the action's page, counted among the pages now visible."""
+    urls = _urls(respondent)
+    if action == "language":
+        return url_for("survey_respond.page", number=position, **urls) + "#survey-language"
+    if action == "previous":
+        return url_for("survey_respond.page", number=max(1, position - 1), **urls)
+    if action == "save":
+        return url_for("survey_respond.saved", **urls)
+    if action == "next" and position < total:
+        return url_for("survey_respond.page", number=position + 1, **urls)
+    return url_for("survey_respond.review", **urls)
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/saved")

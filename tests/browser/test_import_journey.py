@@ -4,7 +4,8 @@ from playwright.sync_api import expect
 from sqlmodel import func, select
 
 from core.accounts.models import User
-from stakeholders.models import PendingImport, Stakeholder
+from core.imports.models import PendingImport
+from stakeholders.models import Stakeholder
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 FILE = (

@@ -10,7 +10,7 @@ from sqlmodel import select
 from engagement import frames, schemas, services
 from engagement import vocabularies as vocab
 from engagement.models import CallForInput, Concern, EvidenceItem, ImpactRecord
-from surveys.xlsform import parse_xlsform
+from surveys.xlsform.reading import parse_xlsform
 from tests.factories import make_concern, make_impact, make_stakeholder
 
 INSTRUMENT = Path(__file__).resolve().parents[2] / "surveys" / "instruments" / "annual_survey.xlsx"

@@ -15,10 +15,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from core.audit import AuditEvent
+from core.imports.models import PendingImport
+from core.imports.pending import keep_pending
 from engagement import importing
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
-from stakeholders import importing as registry_importing
-from stakeholders.models import PendingImport
 from tests.factories import make_stakeholder, make_user
 
 STAFF = "staff@example.org"
@@ -222,7 +222,7 @@ def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, staff
     from core.accounts.models import User
 
     staff_id = session.exec(select(User.id).where(User.email == STAFF)).one()
-    token = registry_importing.keep_pending(
+    token = keep_pending(
         session=session, content=b"name,type\nX,ngo\n", owner_id=staff_id, kind="organisations", file_name="o.csv"
     )
     response = client.post("/staff/records/import/confirm", data={"token": token, "confirm": "1"})

@@ -17,7 +17,12 @@ from werkzeug.test import stream_encode_multipart
 from core.accounts import passwords
 from core.accounts.models import User
 from core.audit import AuditEvent
-from stakeholders import importing, table_reader
+from core.imports import pending as pending_uploads
+from core.imports import tables
+from core.imports.importer import ImportFailed
+from core.imports.models import PendingImport
+from core.imports.tables import TableError, read_table
+from stakeholders import importing
 from stakeholders.models import (
     Activity,
     ConsentRecord,
@@ -25,11 +30,9 @@ from stakeholders.models import (
     Organisation,
     OrganisationName,
     Participation,
-    PendingImport,
     Stakeholder,
     StakeholderAttribute,
 )
-from stakeholders.table_reader import TableError, read_table
 from tests.conftest import outbox_links
 from tests.factories import make_organisation, make_stakeholder, make_user
 
@@ -247,12 +250,12 @@ def test_reader_refuses_what_it_cannot_read(content):
 
 
 def test_reader_refuses_too_many_rows_and_too_large_files(monkeypatch):
-    monkeypatch.setattr(table_reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(tables, "MAX_ROWS", 3)
     read_table(csv_bytes([["email"], ["a"], ["b"], ["c"]]))
     with pytest.raises(TableError):
         read_table(csv_bytes([["email"], ["a"], ["b"], ["c"], ["d"]]))
     with pytest.raises(TableError):
-        read_table(b"email\n" + b"a" * table_reader.MAX_BYTES)
+        read_table(b"email\n" + b"a" * tables.MAX_BYTES)
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -628,7 +631,7 @@ def test_cancel_and_expiry(staff, session):
     assert count(session, PendingImport) == 0
 
     token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
-    backdate_pending(session, importing.PENDING_MAX_AGE + timedelta(minutes=1))
+    backdate_pending(session, pending_uploads.PENDING_MAX_AGE + timedelta(minutes=1))
     response = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
     assert "no longer waiting for confirmation" in response.get_data(as_text=True)
     assert count(session, Stakeholder) == 0
@@ -648,10 +651,10 @@ def test_an_upload_is_imported_at_most_once(staff, session, app):
         from core.db import get_session
 
         first, second = get_session(), Session(app.extensions["db_engine"])
-        pending = importing.pending_upload(session=first, token=token, owner_id=pending_owner(session))
-        also = importing.pending_upload(session=second, token=token, owner_id=pending_owner(session))
+        pending = pending_uploads.pending_upload(session=first, token=token, owner_id=pending_owner(session))
+        also = pending_uploads.pending_upload(session=second, token=token, owner_id=pending_owner(session))
         assert importing.import_pending(session=first, pending=pending, actor_id=None).valid
-        with pytest.raises(importing.ImportFailed):
+        with pytest.raises(ImportFailed):
             importing.import_pending(session=second, pending=also, actor_id=None)
         second.close()
     assert count(session, Stakeholder) == 2 and count(session, PendingImport) == 0

@@ -8,7 +8,9 @@ from sqlmodel import func, select
 from core.audit import AuditEvent
 from surveys import instruments
 from surveys.models import Instrument, InstrumentVersion
-from surveys.xlsform import XLSFormError, definition_to_xlsform, parse_xlsform
+from surveys.xlsform.problems import XLSFormError
+from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 from tests.surveys.xlsform_builder import col, q, valid_form, workbook
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from surveys.definition import Grid
-from surveys.xlsform import XLSFormError, definition_hash, definition_to_xlsform, parse_xlsform
+from surveys.definition import Grid, definition_hash
+from surveys.xlsform.problems import XLSFormError
+from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 from tests.factories import make_definition, six
 from tests.surveys.xlsform_builder import choices, col, end, q, settings, valid_form, workbook
 

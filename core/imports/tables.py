@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 200_000
@@ -155,8 +156,6 @@ def _cell_text(value) -> str:
 
 
 def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - a damaged zip or workbook, whatever openpyxl raises

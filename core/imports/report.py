@@ -1,0 +1,114 @@
+"""Checking an uploaded file: its header against the documented columns, then every row.
+
+The result is a `Report`: every problem names its row and column, and every valid row is a
+`Plan` (create or update) that the importer writes only when no row has a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from core.imports.cells import Cells, Kind, RowProblem
+from core.imports.tables import Row, Table, column_key, read_table
+
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class Plan:
+    """A valid row, resolved against the database, ready to write."""
+
+    row: int
+    action: str  # "create" or "update"
+    apply: Callable[[Session], None]
+    # Runs for every plan before any `apply`, followed by one flush: rows can be inserted in batches.
+    prepare: Callable[[Session], None] | None = None
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    values: list[str]
+    action: str | None  # None when the row has a problem
+
+
+@dataclass
+class Report:
+    kind: str
+    header: list[str]
+    rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    preview: list[PreviewRow] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    @property
+    def created(self) -> int:
+        return sum(1 for p in self.plans if p.action == "create")
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for p in self.plans if p.action == "update")
+
+
+def check_file(
+    *,
+    spec: Kind,
+    content: bytes,
+    plans: Callable[[Table, Callable[[Row], Cells]], Iterable[Plan | None]],
+    cells: type[Cells] = Cells,
+) -> Report:
+    """Read a file, check its header, and report on every row.
+
+    `plans(table, cells_of)` turns the rows into plans (None for a row it rejects), reading each
+    row through `cells_of(row)` so that every problem lands in the report under its row.
+    Raises `TableError` when the file is no readable table.
+    """
+    table = read_table(content)
+    report = Report(kind=spec.name, header=table.header, rows=len(table.rows))
+    present = _check_header(spec, table, report)
+    row_problems: dict[int, list[RowProblem]] = {}
+
+    def cells_of(row: Row) -> Cells:
+        problems = row_problems.setdefault(row.number, [])
+        if row.overflow:
+            problems.append(RowProblem(row.number, "", _l("This row has values in columns that have no name.")))
+        return cells(spec, row, present, problems)
+
+    planned = {plan.row: plan for plan in plans(table, cells_of) if plan is not None}
+    for row in table.rows:
+        report.problems.extend(row_problems.get(row.number, []))
+        if row.number in planned and not row_problems.get(row.number):
+            report.plans.append(planned[row.number])
+    keys = table.keys
+    for row in table.rows[:PREVIEW_ROWS]:
+        plan = planned.get(row.number) if not row_problems.get(row.number) else None
+        report.preview.append(PreviewRow(row.number, [row.get(key) for key in keys], plan.action if plan else None))
+    return report
+
+
+def _check_header(spec: Kind, table: Table, report: Report) -> set[str]:
+    """The documented columns the file has; unknown and missing required columns are reported."""
+    known = set(spec.column_names)
+    present = set()
+    for name in table.header:
+        key = column_key(name)
+        if not key:
+            continue
+        if key in known:
+            present.add(key)
+        else:
+            report.problems.append(
+                RowProblem(table.header_row, name, _l("This column is not one of the documented columns."))
+            )
+    for column in spec.columns:
+        if column.required and column.name not in present:
+            report.problems.append(RowProblem(table.header_row, column.name, _l("This required column is missing.")))
+    return present

@@ -1,0 +1,332 @@
+"""The survey sheet: pages (groups), grids (table-list groups) and questions, with every check on them.
+
+Expressions must parse and name questions of the form; profile questions must use the codes the
+registry stores (`registry_codes`); "other" choices need their text question on the next row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from flask_babel import lazy_gettext as _l
+
+from core.reference.countries import member_state_rows
+from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
+from surveys import expressions
+from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Grid, Labels, Page, Question
+from surveys.xlsform.choices import Choices
+from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, SELECT_TYPES
+from surveys.xlsform.problems import FormProblem
+from surveys.xlsform.sheets import Sheet, flag, six
+from surveys.xlsform.survey_rows import SurveyRow, classify
+
+
+def _normal(expression: str) -> str:
+    return re.sub(r"\s+", "", expression).replace('"', "'")
+
+
+@dataclass
+class _Container:
+    row: SurveyRow
+    items: list = field(default_factory=list)
+    grid: bool = False
+
+
+class SurveyReader:
+    """Reads the survey sheet into pages; every problem lands in `problems`."""
+
+    def __init__(self, sheet: Sheet, choices: Choices, problems: list[FormProblem]):
+        self.sheet, self.choices, self.problems = sheet, choices, problems
+        self.rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
+        self.names = self._names()
+        self.question_names = {row.name for row in self.rows if row.kind == "question" and row.name}
+        self.other_of = self._others()
+        self.profiles: dict[str, int] = {}
+
+    def problem(self, row: SurveyRow, column: str, message) -> None:
+        self.problems.append(FormProblem(self.sheet.name, row.number, column, message))
+
+    def _names(self) -> dict[str, int]:
+        seen: dict[str, int] = {}
+        for row in self.rows:
+            if row.kind in ("", "end"):
+                continue
+            if not row.name:
+                self.problem(row, "name", _l("the name is missing"))
+            elif not NAME.match(row.name):
+                self.problem(
+                    row,
+                    "name",
+                    _l(
+                        "'%(name)s' is not a valid name: use letters, digits and _ and start with a letter",
+                        name=row.name,
+                    ),
+                )
+            elif row.name in seen:
+                self.problem(
+                    row,
+                    "name",
+                    _l("the name '%(name)s' is already used on row %(row)s", name=row.name, row=seen[row.name]),
+                )
+            else:
+                seen[row.name] = row.number
+        return seen
+
+    def _others(self) -> dict[str, str]:
+        """text question name -> the select it specifies "other" for."""
+        found: dict[str, str] = {}
+        for index, row in enumerate(self.rows):
+            choices = self.choices.lists.get(row.list_name or "", ())
+            if not any(choice.name == "other" for choice in choices):
+                continue
+            following = self.rows[index + 1] if index + 1 < len(self.rows) else None
+            wanted = f"{row.name}_other"
+            if (
+                following is not None
+                and following.type == "text"
+                and following.name == wanted
+                and _normal(following.cells.get("relevant", "")) == _normal(f"selected(${{{row.name}}}, 'other')")
+            ):
+                found[wanted] = row.name
+            else:
+                self.problem(
+                    row,
+                    "type",
+                    _l(
+                        "the list %(list)s has a choice named other, so the next row must be "
+                        "a text question named %(name)s with relevant %(relevant)s",
+                        list=row.list_name,
+                        name=wanted,
+                        relevant=f"selected(${{{row.name}}}, 'other')",
+                    ),
+                )
+        return found
+
+    def read(self) -> list[Page]:
+        pages: list[Page] = []
+        stack: list[_Container] = []
+        loose: list = []  # consecutive top-level questions: one page
+
+        def close_loose() -> None:
+            if loose:
+                pages.append(self._page(f"_page{len(pages) + 1}", {}, None, list(loose)))
+                loose.clear()
+
+        for row in self.rows:
+            if row.kind == "begin":
+                appearance = row.cells.get("appearance", "")
+                if not stack:
+                    close_loose()
+                elif len(stack) == 1 and "table-list" in appearance.split():
+                    pass
+                else:
+                    self.problem(
+                        row,
+                        "type" if len(stack) > 1 else "appearance",
+                        _l(
+                            "a group inside a page must be a grid (appearance table-list); other nested "
+                            "groups are not supported"
+                        ),
+                    )
+                self._check_common(row, question=False)
+                stack.append(_Container(row, grid=len(stack) == 1 and "table-list" in appearance.split()))
+            elif row.kind == "end":
+                if not stack:
+                    self.problem(row, "type", _l("end group without a begin group"))
+                    continue
+                container = stack.pop()
+                if stack:
+                    if container.grid:
+                        stack[-1].items.append(self._grid(container))
+                    else:  # refused above; keep its questions so they are checked too
+                        stack[-1].items.extend(container.items)
+                else:
+                    labels = six(self.sheet, container.row.number, container.row.cells, "label", [])
+                    pages.append(
+                        self._page(
+                            container.row.name, labels, container.row.cells.get("relevant") or None, container.items
+                        )
+                    )
+            elif row.kind == "question":
+                question = self._question(row)
+                (stack[-1].items if stack else loose).append(question)
+        close_loose()
+        for container in stack:
+            self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
+        return pages
+
+    def _page(self, name: str, labels: Labels, relevant: str | None, items: list) -> Page:
+        questions = [
+            q for item in items for q in (item.questions if isinstance(item, Grid) else (item,)) if q.type != "note"
+        ]
+        profile = bool(questions) and all(q.profile for q in questions)
+        return Page(name=name, labels=labels, items=tuple(items), relevant=relevant, profile=profile)
+
+    def _grid(self, container: _Container) -> Grid:
+        row = container.row
+        questions = [item for item in container.items if isinstance(item, Question)]
+        if not questions:
+            self.problem(row, "type", _l("the grid %(name)s has no questions", name=row.name))
+        list_name = questions[0].list_name if questions else ""
+        for question in questions:
+            if question.type not in SELECT_TYPES:
+                self.problem(
+                    self._row_of(question),
+                    "type",
+                    _l("a grid (table-list) holds only select_one or select_multiple questions"),
+                )
+            elif question.list_name != list_name or question.type != questions[0].type:
+                self.problem(
+                    self._row_of(question),
+                    "type",
+                    _l(
+                        "every question of the grid %(grid)s must be %(type)s %(list)s like its first "
+                        "row (row %(row)s)",
+                        grid=row.name,
+                        type=questions[0].type,
+                        list=list_name,
+                        row=questions[0].row,
+                    ),
+                )
+        labels = six(self.sheet, row.number, row.cells, "label", [])
+        return Grid(
+            name=row.name,
+            labels=labels,
+            list_name=list_name or "",
+            questions=tuple(questions),
+            relevant=row.cells.get("relevant") or None,
+        )
+
+    def _row_of(self, question: Question) -> SurveyRow:
+        return next(row for row in self.rows if row.number == question.row)
+
+    def _check_common(self, row: SurveyRow, *, question: bool) -> Labels:
+        """Checks that groups and questions share; returns the labels."""
+        cells = row.cells
+        labels = six(self.sheet, row.number, cells, "label", self.problems)
+        self._expression(row, "relevant")
+        if not question or row.type == "note":
+            for column in ("required", "constraint", "indicator", "profile", "pii", "quasi"):
+                if cells.get(column) and cells[column].casefold() not in NO:
+                    self.problem(
+                        row, column, _l("only a question that takes an answer can have %(column)s", column=column)
+                    )
+        return labels
+
+    def _expression(self, row: SurveyRow, column: str) -> str | None:
+        text = row.cells.get(column, "")
+        if not text:
+            return None
+        try:
+            parsed = expressions.parse(text)
+        except expressions.ExpressionError as error:
+            position = getattr(error, "position", None)
+            message = error.args[0] if error.args else str(error)
+            if position is not None:
+                self.problem(
+                    row,
+                    column,
+                    _l(
+                        "cannot read the expression: %(message)s (at character %(at)s)",
+                        message=message,
+                        at=position + 1,
+                    ),
+                )
+            else:
+                self.problem(row, column, _l("cannot read the expression: %(message)s", message=message))
+            return text
+        for reference in sorted(parsed.references):
+            if reference not in self.question_names:
+                self.problem(row, column, _l("${%(name)s} does not name a question of this form", name=reference))
+        if column == "relevant" and parsed.uses_current:
+            self.problem(row, column, _l("'.' (the current answer) can only be used in a constraint"))
+        return text
+
+    def _question(self, row: SurveyRow) -> Question:
+        cells = row.cells
+        labels = self._check_common(row, question=True)
+        answered = row.type in ANSWERED_TYPES
+        indicator = cells.get("indicator") or None
+        if answered and indicator and indicator not in INDICATOR_GROUPS:
+            self.problem(
+                row,
+                "indicator",
+                _l(
+                    "'%(value)s' is not an indicator group; use one of %(groups)s",
+                    value=indicator,
+                    groups=", ".join(INDICATOR_GROUPS),
+                ),
+            )
+        profile = cells.get("profile") or None
+        if answered and profile:
+            self._check_profile(row, profile)
+        return Question(
+            name=row.name,
+            type=row.type,
+            labels=labels,
+            hints=six(self.sheet, row.number, cells, "hint", self.problems, required=False),
+            list_name=row.list_name,
+            required=answered and flag(self.sheet, row.number, cells, "required", self.problems),
+            relevant=cells.get("relevant") or None,
+            constraint=self._expression(row, "constraint") if answered else None,
+            constraint_messages=six(self.sheet, row.number, cells, "constraint_message", self.problems, required=False),
+            required_messages=six(self.sheet, row.number, cells, "required_message", self.problems, required=False),
+            appearance=cells.get("appearance", ""),
+            other_of=self.other_of.get(row.name),
+            pii=answered and flag(self.sheet, row.number, cells, "pii", self.problems),
+            quasi=answered and flag(self.sheet, row.number, cells, "quasi", self.problems),
+            indicator=indicator if answered else None,
+            profile=profile if answered else None,
+            row=row.number,
+        )
+
+    def _check_profile(self, row: SurveyRow, profile: str) -> None:
+        if profile not in PROFILE_FIELDS:
+            self.problem(
+                row,
+                "profile",
+                _l(
+                    "'%(value)s' is not a profile field; use one of %(fields)s",
+                    value=profile,
+                    fields=", ".join(PROFILE_FIELDS),
+                ),
+            )
+            return
+        if profile in self.profiles:
+            self.problem(
+                row,
+                "profile",
+                _l(
+                    "the profile field %(field)s is already asked on row %(row)s",
+                    field=profile,
+                    row=self.profiles[profile],
+                ),
+            )
+        self.profiles[profile] = row.number
+        if row.type != "select_one":
+            self.problem(row, "type", _l("a profile question must be select_one"))
+            return
+        codes = registry_codes()[profile]
+        for choice in self.choices.lists.get(row.list_name or "", ()):
+            if choice.name not in codes:
+                self.problems.append(
+                    FormProblem(
+                        "choices",
+                        self.choices.rows[row.list_name, choice.name],
+                        "name",
+                        _l("'%(name)s' is not a %(field)s code of the registry", name=choice.name, field=profile),
+                    )
+                )
+
+
+@cache
+def registry_codes() -> dict[str, frozenset[str]]:
+    """The codes a profile question's choices must use: those the registry stores."""
+    return {
+        "country": frozenset(row["iso2"] for row in member_state_rows()),
+        "category": frozenset(CATEGORY.codes),
+        "gender": frozenset(GENDER.codes),
+        "stakeholder_type": frozenset(STAKEHOLDER_TYPE.codes),
+    }

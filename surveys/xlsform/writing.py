@@ -1,0 +1,143 @@
+"""Writing a Definition as an XLSForm workbook: `definition_to_xlsform`, which `parse_xlsform` reads back."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from core.config import LANGUAGES
+from surveys.definition import Definition, Grid, Labels, Page, Question
+from surveys.xlsform.columns import LANGUAGE_NAMES, column_header
+
+
+def _six(kind: str) -> list[str]:
+    return [column_header(kind, code) for code in LANGUAGES]
+
+
+SURVEY_HEADERS = [
+    "type",
+    "name",
+    *_six("label"),
+    *_six("hint"),
+    "required",
+    "relevant",
+    "constraint",
+    *_six("constraint_message"),
+    *_six("required_message"),
+    "appearance",
+    "pii",
+    "quasi",
+    "indicator",
+    "profile",
+]
+CHOICE_HEADERS = ["list_name", "name", *_six("label")]
+
+
+def _texts(kind: str, labels: Labels) -> dict[str, str]:
+    return {column_header(kind, code): text for code, text in labels.items()}
+
+
+def definition_to_xlsform(definition: Definition) -> bytes:
+    """An XLSForm workbook that `parse_xlsform` reads back into the same definition."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survey"
+    sheet.append(SURVEY_HEADERS)
+    rows = _SurveyRows()
+    for page in definition.pages:
+        rows.page(page)
+    for cells in rows.in_order():
+        sheet.append([cells.get(header) or None for header in SURVEY_HEADERS])
+    _write_choices(book, definition)
+    _write_settings(book, definition)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class _SurveyRows:
+    """The survey sheet's rows by number. Questions keep their survey row (blank rows fill gaps)
+    because the row is part of the definition, and so of its hash."""
+
+    def __init__(self):
+        self.rows: dict[int, dict[str, str]] = {}
+        self.cursor = 2  # the next free row; row 1 holds the headers
+
+    def put(self, cells: dict, at: int = 0) -> None:
+        at = at if at >= self.cursor else self.cursor
+        self.rows[at] = cells
+        self.cursor = at + 1
+
+    def in_order(self) -> list[dict[str, str]]:
+        return [self.rows.get(number, {}) for number in range(2, self.cursor)]
+
+    def page(self, page: Page) -> None:
+        grouped = bool(page.labels)  # a page without labels was loose top-level questions
+        if grouped:
+            self.begin(page.name, page.labels, page.relevant, "field-list")
+        for item in page.items:
+            if isinstance(item, Grid):
+                self.begin(item.name, item.labels, item.relevant, "table-list")
+                for question in item.questions:
+                    self.question(question)
+                self.put({"type": "end group"})
+            else:
+                self.question(item)
+        if grouped:
+            self.put({"type": "end group"})
+
+    def begin(self, name: str, labels: Labels, relevant: str | None, appearance: str) -> None:
+        self.put(
+            {
+                "type": "begin group",
+                "name": name,
+                **_texts("label", labels),
+                "relevant": relevant or "",
+                "appearance": appearance,
+            }
+        )
+
+    def question(self, q: Question) -> None:
+        self.put(
+            {
+                "type": f"{q.type} {q.list_name}" if q.list_name else q.type,
+                "name": q.name,
+                **_texts("label", q.labels),
+                **_texts("hint", q.hints),
+                "required": "yes" if q.required else "",
+                "relevant": q.relevant or "",
+                "constraint": q.constraint or "",
+                **_texts("constraint_message", q.constraint_messages),
+                **_texts("required_message", q.required_messages),
+                "appearance": q.appearance,
+                "pii": "yes" if q.pii else "",
+                "quasi": "yes" if q.quasi else "",
+                "indicator": q.indicator or "",
+                "profile": q.profile or "",
+            },
+            q.row,
+        )
+
+
+def _write_choices(book: Workbook, definition: Definition) -> None:
+    choices = book.create_sheet("choices")
+    choices.append(CHOICE_HEADERS)
+    for list_name, items in definition.choices.items():
+        for choice in items:
+            cells = {"list_name": list_name, "name": choice.name, **_texts("label", choice.labels)}
+            choices.append([cells.get(header) for header in CHOICE_HEADERS])
+
+
+def _write_settings(book: Workbook, definition: Definition) -> None:
+    settings = book.create_sheet("settings")
+    language = definition.default_language
+    cells = {
+        "form_id": definition.form_id,
+        "version": definition.version,
+        "default_language": f"{LANGUAGE_NAMES[language]} ({language})",
+        "form_title": definition.titles.get(language, ""),
+        **_texts("form_title", definition.titles),
+    }
+    settings.append(list(cells))
+    settings.append(list(cells.values()))
