@@ -245,21 +245,10 @@ def page(respondent: Respondent, number: int):
             going_on = position < len(pages) and action == "next"
             reached = definition.pages.index(pages[position]) if going_on else len(definition.pages)
         respondents.save_draft(session, response, posted, page_number=reached, language=language)
-        if problems:
-            status = 422
-            items = answering.page_items(current, values, registry=respondent.registry)
-        elif action == "language":
-            return redirect(
-                url_for("survey_respond.page", number=position, **_urls(respondent)) + "#survey-language", 303
-            )
-        elif action == "previous":
-            return redirect(url_for("survey_respond.page", number=max(1, position - 1), **_urls(respondent)), 303)
-        elif action == "save":
-            return redirect(url_for("survey_respond.saved", **_urls(respondent)), 303)
-        elif action == "next" and position < len(pages):
-            return redirect(url_for("survey_respond.page", number=position + 1, **_urls(respondent)), 303)
-        else:
-            return redirect(url_for("survey_respond.review", **_urls(respondent)), 303)
+        if not problems:
+            return redirect(_next_address(respondent, action, position, len(pages)), 303)
+        status = 422
+        items = answering.page_items(current, values, registry=respondent.registry)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     return _render(
@@ -278,6 +267,20 @@ def page(respondent: Respondent, number: int):
         resume_url=_resume_url(respondent),
         editing=respondents.is_editing(response),
     )
+
+
+def _next_address(respondent: Respondent, action: str, position: int, total: int) -> str:
+    """Where a page's form leads once its answers are saved without a problem."""
+    urls = _urls(respondent)
+    if action == "language":
+        return url_for("survey_respond.page", number=position, **urls) + "#survey-language"
+    if action == "previous":
+        return url_for("survey_respond.page", number=max(1, position - 1), **urls)
+    if action == "save":
+        return url_for("survey_respond.saved", **urls)
+    if action == "next" and position < total:
+        return url_for("survey_respond.page", number=position + 1, **urls)
+    return url_for("survey_respond.review", **urls)
 
 
 @bp.route(f"/<{KINDS}:kind>/<token>/saved")
