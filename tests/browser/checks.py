@@ -5,6 +5,9 @@ WCAG 2.1 A and AA rules and fails with one readable line per violation and eleme
 fails when the page scrolls sideways, naming the elements that stick out. `phone_context(browser, language)` is a 360×740
 touch screen with a phone's user agent, reading English ("en") or Arabic ("ar"); the `phone` fixture of
 tests/browser/conftest.py opens pages in it.
+
+Both checks read the page as it is when called: on a page that renders in the browser (the Dash dashboard), wait for
+what it draws first (`expect(locator).to_be_visible()`), and pass `context="#some-part"` to check only one part.
 """
 
 from __future__ import annotations
