@@ -17,12 +17,16 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from email_validator import EmailNotValidError, validate_email
+
 from surveys.definition import Definition, Grid, Page, Question
 from surveys.expressions import evaluate_bool, parse
 
 Raw = str | list[str]
 
 _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
+# XLSForm has no email type: an email question is a `text` one named for it (email, contact_email, email_address).
+_EMAIL_NAME = re.compile(r"(^|[_.-])e-?mail([_.-]|$)")
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -59,6 +63,19 @@ def to_typed(question: Question, raw: Raw | None):
     except (ValueError, InvalidOperation):
         return None
     return text
+
+
+def is_email(question: Question) -> bool:
+    """Whether a question asks for an email address (checked as one, and typed on an email keyboard)."""
+    return question.type == "text" and bool(_EMAIL_NAME.search(question.name.lower()))
+
+
+def _is_email_address(text: str) -> bool:
+    try:
+        validate_email(text, check_deliverability=False)  # the form alone: no network lookups
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, object]:
@@ -161,7 +178,7 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
 class AnswerProblem:
     """Why an answer is refused. `kind` picks the interface message when `messages` is empty."""
 
-    kind: str  # required | integer | decimal | date | choice | constraint
+    kind: str  # required | integer | decimal | date | email | choice | constraint
     messages: dict[str, str] = field(default_factory=dict)  # the instrument's own text, by language
 
 
@@ -181,6 +198,8 @@ def check_question(
     value = to_typed(question, raw)
     if value is None and question.type in ("integer", "decimal", "date"):
         return AnswerProblem(question.type)
+    if is_email(question) and not _is_email_address(value):
+        return AnswerProblem("email")
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
         return AnswerProblem("constraint", question.constraint_messages)
     return None

@@ -7,8 +7,10 @@ Plain HTML forms: everything works without JavaScript.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import wraps
 
+from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
@@ -25,6 +27,7 @@ from surveys.respondents import LinkInvalid, Respondent, TooManyStarts, WaveNotO
 bp = Blueprint("survey_respond", __name__, url_prefix="/survey", template_folder="../templates")
 
 KINDS = "any(i, r)"  # i: personal invitation token; r: an open-link respondent's private resume token
+DATE_EXAMPLE = date(2026, 3, 31)  # shown in words beside date questions: no day and month to mix up
 
 
 @bp.after_request
@@ -43,6 +46,7 @@ def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
         "integer": _("Enter a whole number, for example 12."),
         "decimal": _("Enter a number, for example 2.5."),
         "date": _("Enter a date as year-month-day, for example 2026-03-31."),
+        "email": _("Enter an email address, for example name@example.org."),
         "choice": _("Choose one of the options listed."),
     }.get(problem.kind, _("This answer is not accepted."))
 
@@ -57,7 +61,18 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
     with force_locale(language):
         definition = context.get("definition")
         title = label(definition.titles, language) if definition else _("IPBES stakeholder survey")
-        return render_template(template, language=language, label=label, survey_title=title, **context), status
+        return (
+            render_template(
+                template,
+                language=language,
+                label=label,
+                survey_title=title,
+                is_email=answering.is_email,
+                date_example=DATE_EXAMPLE,
+                **context,
+            ),
+            status,
+        )
 
 
 def _message(language: str, status: int, heading: str, text: str = "", **context):
@@ -328,6 +343,9 @@ def _shown_answer(definition, question, raw_value, language: str) -> str:
         labels = {c.name: label(c.labels, language) for c in definition.choices.get(question.list_name, ())}
         chosen = raw_value if isinstance(raw_value, list) else [raw_value]
         return "; ".join(labels.get(item, item) for item in chosen)
+    typed = answering.to_typed(question, raw_value) if question.type == "date" else None
+    if typed is not None:
+        return format_date(typed, "medium", locale=language)  # in the reader's language, not ISO
     return raw_value if isinstance(raw_value, str) else " ".join(raw_value)
 
 

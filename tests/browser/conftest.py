@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.checks import phone_context
 from tests.conftest import make_app, unavailable
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -72,6 +73,21 @@ def new_page(browser):
     def open_page(locale: str = "en-GB"):
         context = browser.new_context(locale=locale)
         context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """`phone("ar")`: a new page on a 360×740 touch screen reading Arabic (or "en"); see tests/browser/checks.py."""
+    contexts = []
+
+    def open_page(language: str = "en"):
+        context = phone_context(browser, language)
         contexts.append(context)
         return context.new_page()
 

@@ -100,7 +100,7 @@ def import_rows(client, kind, rows, fmt="csv"):
 def problems(response) -> list[tuple[str, str, str]]:
     """(row, column, message) of every line of the report's problem table."""
     page = response.get_data(as_text=True)
-    table = re.search(r'<table class="import-problems">.*?</table>', page, re.S)
+    table = re.search(r'<table class="import-problems"[^>]*>.*?</table>', page, re.S)
     if not table:
         return []
     found = re.findall(

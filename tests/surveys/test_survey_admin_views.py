@@ -194,5 +194,5 @@ def test_monitoring_page_shows_rates_and_drop_off(client, session, secretariat):
     assert re.search(r'id="overall-invited">4<', page) and re.search(r'id="overall-submitted">1<', page)
     assert re.search(r'id="overall-rate">25(\.0)?%<', page)
     assert "African States" in page and "Kenya" in page and "Scientific community" in page
-    drop = re.search(r'<table id="drop-off">(.*?)</table>', page, re.S).group(1)
+    drop = re.search(r'<table id="drop-off"[^>]*>(.*?)</table>', page, re.S).group(1)
     assert re.search(r"2\. Your views</th>\s*<td>2</td><td>1</td>", drop)
