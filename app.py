@@ -30,6 +30,7 @@ from core.jobs import models as job_models
 from core.jobs import views as job_views
 from core.pages import views as page_views
 from core.reference import models as reference_models
+from core.staff import tasks as staff_tasks
 from core.staff import views as staff_views
 from dashboards import mount as dashboard_mount
 from engagement import models as engagement_models
@@ -97,6 +98,16 @@ BLUEPRINT_MODULES = (
 )
 
 
+# What each domain counts for the staff landing page ("what needs doing"), in the order shown.
+STAFF_TASKS = (
+    registry_admin_views.staff_tasks,
+    registry_import_views.staff_tasks,
+    survey_admin_views.staff_tasks,
+    engagement_record_views.staff_tasks,
+    engagement_import_views.staff_tasks,
+)
+
+
 def load_models() -> MetaData:
     """The whole schema (every model module is imported above), with the hooks between layers.
 
@@ -136,6 +147,10 @@ def create_app(config: dict | None = None) -> Flask:
     access.init_app(app)
     access.set_focal_point_check(app, focal_points.may_see_roster)
     access.set_home_page(app, Role.STAKEHOLDER, "my_surveys.home")
+    access.set_home_page(app, Role.SECRETARIAT, "staff.home")
+    access.set_home_page(app, Role.ADMIN, "staff.home")
+    for domain_tasks in STAFF_TASKS:
+        staff_tasks.register(app, domain_tasks)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)
