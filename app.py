@@ -21,6 +21,7 @@ from core import audit, cli, db, i18n, mail, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
+from core.accounts.models import Role
 from core.accounts.services import load_user_for_session
 from core.config import load_config
 from core.extensions import babel, cache, csrf, login_manager
@@ -29,6 +30,7 @@ from core.jobs import models as job_models
 from core.jobs import views as job_views
 from core.pages import views as page_views
 from core.reference import models as reference_models
+from core.staff import tasks as staff_tasks
 from core.staff import views as staff_views
 from dashboards import mount as dashboard_mount
 from engagement import models as engagement_models
@@ -49,11 +51,12 @@ from stakeholders.views import labels as registry_labels
 from stakeholders.views import participation as participation_views
 from stakeholders.views import profile as profile_views
 from stakeholders.views import public as registry_public_views
-from surveys import erasure
+from surveys import erasure, mine
 from surveys import models as survey_models
 from surveys.cli import surveys_group
 from surveys.cli_mailing import send_invitations, send_reminders
 from surveys.views import admin as survey_admin_views
+from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
 from surveys.views import unsubscribe as survey_unsubscribe_views
 
@@ -87,10 +90,21 @@ BLUEPRINT_MODULES = (
     survey_admin_views,
     survey_unsubscribe_views,
     survey_respond_views,
+    my_survey_views,
     engagement_record_views,
     engagement_import_views,
     engagement_public_views,
     export_views,
+)
+
+
+# What each domain counts for the staff landing page ("what needs doing"), in the order shown.
+STAFF_TASKS = (
+    registry_admin_views.staff_tasks,
+    registry_import_views.staff_tasks,
+    survey_admin_views.staff_tasks,
+    engagement_record_views.staff_tasks,
+    engagement_import_views.staff_tasks,
 )
 
 
@@ -105,8 +119,10 @@ def load_models() -> MetaData:
 
 def register_hooks() -> None:
     """Hooks a lower layer calls into a higher one: surveys unlink a stakeholder's responses when
-    the registry erases or merges them."""
+    the registry erases or merges them, and add their invitations and responses to the data a
+    stakeholder downloads and to their participation history."""
     erasure.register_hooks()
+    mine.register_hooks()
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -130,6 +146,11 @@ def create_app(config: dict | None = None) -> Flask:
     cache.init_app(app)
     access.init_app(app)
     access.set_focal_point_check(app, focal_points.may_see_roster)
+    access.set_home_page(app, Role.STAKEHOLDER, "my_surveys.home")
+    access.set_home_page(app, Role.SECRETARIAT, "staff.home")
+    access.set_home_page(app, Role.ADMIN, "staff.home")
+    for domain_tasks in STAFF_TASKS:
+        staff_tasks.register(app, domain_tasks)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     _init_login(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlmodel import Session, delete, select
 
@@ -80,6 +81,34 @@ def update_consents(*, session: Session, stakeholder: Stakeholder, consents: dic
     session.commit()
 
 
+@dataclass(frozen=True)
+class PersonalDataSection:
+    """A part of a stakeholder's data held by a package built on the registry (surveys: invitations
+    and responses). The registry imports none of them: app.py registers each one here."""
+
+    key: str  # the section's key in the download
+    data: Callable[[Session, int], list]  # fn(session, stakeholder_id) -> JSON-ready rows
+    history_template: str | None = None  # shown on the participation page with `rows=history(...)`
+    history: Callable[[Session, int, str], list] | None = None  # fn(session, stakeholder_id, locale)
+
+
+PERSONAL_DATA_SECTIONS: list[PersonalDataSection] = []
+
+
+def register_personal_data_section(section: PersonalDataSection) -> None:
+    if all(known.key != section.key for known in PERSONAL_DATA_SECTIONS):
+        PERSONAL_DATA_SECTIONS.append(section)
+
+
+def history_sections(session: Session, stakeholder_id: int, locale: str) -> list[tuple[str, list]]:
+    """(template, rows) of every registered section shown on the participation history page."""
+    return [
+        (section.history_template, section.history(session, stakeholder_id, locale))
+        for section in PERSONAL_DATA_SECTIONS
+        if section.history_template and section.history
+    ]
+
+
 def personal_data(session: Session, user: User) -> dict:
     """Everything the platform holds about this person, for download (right of access)."""
     stakeholder = services.stakeholder_for_user(session, user.id)
@@ -98,10 +127,12 @@ def personal_data(session: Session, user: User) -> dict:
         "profile": None,
         "consents": [],
         "participation": [],
+        **{section.key: [] for section in PERSONAL_DATA_SECTIONS},
         "audit_log": [],
     }
     if stakeholder is not None:
         data.update(_stakeholder_data(session, stakeholder))
+        data.update({section.key: section.data(session, stakeholder.id) for section in PERSONAL_DATA_SECTIONS})
     events = session.exec(
         select(audit.AuditEvent).where(audit.AuditEvent.actor_id == user.id).order_by(audit.AuditEvent.occurred_at)
     ).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists
@@ -40,6 +40,26 @@ def state(wave: Wave, now: datetime | None = None) -> str:
 
 def is_open(wave: Wave, now: datetime | None = None) -> bool:
     return state(wave, now) == "open"
+
+
+CLOSING_SOON = timedelta(days=14)
+
+
+def closing_soon(session: Session, now: datetime | None = None) -> list[Wave]:
+    """Open waves that close within `CLOSING_SOON`, the soonest first."""
+    now = now or utcnow()
+    return list(
+        session.exec(
+            select(Wave)
+            .where(
+                Wave.status == "published",
+                Wave.opens_at <= now,
+                Wave.closes_at > now,
+                Wave.closes_at <= now + CLOSING_SOON,
+            )
+            .order_by(Wave.closes_at)
+        )
+    )
 
 
 # --- creating and changing ---------------------------------------------------------------

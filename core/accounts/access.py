@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, request, url_for
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -21,6 +21,7 @@ from core.timeutil import utcnow
 
 PUBLIC_ATTRIBUTE = "is_public"
 FOCAL_POINT_CHECK = "access.focal_point_check"  # key in app.extensions
+HOME_PAGES = "access.home_pages"  # key in app.extensions: role -> endpoint of its home page
 
 
 def public(view):
@@ -53,6 +54,17 @@ def set_focal_point_check(app: Flask, check: Callable[[Session, User, date], boo
     """The rule `focal_point_only` applies: whether an account is a focal point within an active
     assignment on a day. The registry owns assignments and sets it when the app is built."""
     app.extensions[FOCAL_POINT_CHECK] = check
+
+
+def set_home_page(app: Flask, role: str, endpoint: str) -> None:
+    """Where an account of this role lands after signing in (without a `next` address). The
+    packages that own those pages are above core, so app.py names them when it builds the app."""
+    app.extensions.setdefault(HOME_PAGES, {})[str(role)] = endpoint
+
+
+def home_url(user: User) -> str:
+    """The signed-in person's home page: their role's, else the site's front page."""
+    return url_for(current_app.extensions.get(HOME_PAGES, {}).get(str(user.role), "pages.home"))
 
 
 def focal_point_only(view):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from core.accounts import forms, services
-from core.accounts.access import public
+from core.accounts.access import home_url, public
 from core.db import get_session
 from core.forms import choices
 from core.i18n import current_language, language_choices
@@ -55,7 +55,7 @@ def resend_verification():
 def login():
     next_url = safe_next_url(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("pages.home"))
+        return redirect(next_url or home_url(current_user))
     form = forms.LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -68,7 +68,7 @@ def login():
         )
         if result.status is services.LoginStatus.OK:
             login_user(result.user)
-            return redirect(next_url or url_for("pages.home"))
+            return redirect(next_url or home_url(result.user))
         if result.status is services.LoginStatus.UNVERIFIED:
             flash(_("Please confirm your email address first: follow the link we sent you."), "warning")
             return redirect(url_for("accounts.resend_verification"))

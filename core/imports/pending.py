@@ -10,7 +10,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, func, select
 
 from core.imports.models import PendingImport
 from core.timeutil import utcnow
@@ -45,6 +45,17 @@ def pending_upload(*, session: Session, token: str, owner_id: int) -> PendingImp
             PendingImport.created_at >= utcnow() - PENDING_MAX_AGE,
         )
     ).first()
+
+
+def pending_count(session: Session, *, owner_id: int, kinds) -> int:
+    """How many of this person's uploads of these kinds wait for their confirmation."""
+    return session.exec(
+        select(func.count()).where(
+            PendingImport.uploaded_by_id == owner_id,
+            PendingImport.kind.in_(list(kinds)),
+            PendingImport.created_at >= utcnow() - PENDING_MAX_AGE,
+        )
+    ).one()
 
 
 def use_pending(*, session: Session, pending_id: int) -> bool:

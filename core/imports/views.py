@@ -16,8 +16,10 @@ from flask_login import current_user
 
 from core import tabular
 from core.db import get_session
+from core.imports import pending
 from core.imports.forms import ConfirmForm, UploadForm
 from core.imports.importer import Importer
+from core.staff.tasks import Task
 from core.vocabulary import english
 
 
@@ -38,6 +40,11 @@ class ImportPages:
         bp.add_url_rule("", "upload", guard(self.upload), methods=["GET", "POST"])
         bp.add_url_rule("/confirm", "confirm", guard(self.confirm), methods=["POST"])
         bp.add_url_rule("/templates/<file_name>", "template", guard(self.template))
+
+    def staff_task(self, session, *, label, endpoint: str) -> Task:
+        """The signed-in person's uploads of this family waiting for confirmation (staff landing page)."""
+        count = pending.pending_count(session, owner_id=current_user.id, kinds=self.importer.kinds)
+        return Task(str(label), count, url_for(endpoint))
 
     def _render(self, page: str, **context):
         return render_template(f"{self.templates}{page}.html", **context)

@@ -1,4 +1,4 @@
-"""Staff pages: the mail outbox, accounts and roles, and the audit log."""
+"""Staff pages: the landing page, the mail outbox, accounts and roles, and the audit log."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,8 +14,16 @@ from core.forms import choices
 from core.i18n import current_language
 from core.pagination import Page, requested_page
 from core.reference.countries import country_choices
+from core.staff import tasks
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/")
+@roles_required(Role.SECRETARIAT)
+def home():
+    """The staff landing page: what needs doing, counted by each domain (core.staff.tasks)."""
+    return render_template("staff/home.html", tasks=tasks.collect(get_session()))
 
 
 @bp.route("/outbox")

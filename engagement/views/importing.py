@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.imports.views import ImportPages
+from core.staff.tasks import Task
 from engagement import importing
 from engagement.views import template_helpers
 
@@ -25,3 +26,11 @@ FILE_HELP = _l(
 )
 pages = ImportPages(importing.RECORDS, "engagement/import_", FILE_HELP)
 pages.register(bp, secretariat)
+
+
+def staff_tasks(session) -> list[Task]:
+    return [
+        pages.staff_task(
+            session, label=_l("Record imports awaiting your confirmation"), endpoint="engagement_import.upload"
+        )
+    ]

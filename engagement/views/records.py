@@ -14,6 +14,7 @@ from core.i18n import current_language
 from core.pagination import Page, requested_page
 from core.problem_messages import show_on_form
 from core.problems import ValidationFailed, validate
+from core.staff.tasks import Task
 from engagement import forms, services
 from engagement.models import Concern, ImpactRecord
 from engagement.views import template_helpers
@@ -41,6 +42,24 @@ FILTER_LABELS = {
     "channel": _l("Channel"),
     "deliverable": _l("Assessment or deliverable"),
 }
+
+
+def staff_tasks(session) -> list[Task]:
+    """For the staff landing page: concerns not yet answered and impact reports not yet moderated."""
+    concerns = services.list_records(session, services.RECORD_TYPES["concerns"], filters={"status": "open"}, per_page=1)
+    impacts = services.list_records(session, services.IMPACTS, filters={"status": "pending"}, per_page=1)
+    return [
+        Task(
+            _("Concerns awaiting an answer"),
+            concerns[1],
+            url_for("engagement_records.records", kind="concerns", status="open"),
+        ),
+        Task(
+            _("Impact reports awaiting moderation"),
+            impacts[1],
+            url_for("engagement_records.records", kind="impacts", status="pending"),
+        ),
+    ]
 
 
 @bp.route("")

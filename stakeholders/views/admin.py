@@ -16,6 +16,7 @@ from core.problem_messages import show_on_form
 from core.problems import ValidationFailed, validate
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
+from core.staff.tasks import Task
 from stakeholders import forms_admin, merging, services
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_profile import PROFILE_FORM_FIELDS, ProfileForm, fill_form_from_profile, profile_values
@@ -176,6 +177,14 @@ def organisations():
     number = requested_page()
     rows, total = services.list_organisations(get_session(), page=number, **args)
     return render_template("registry_admin/organisations.html", args=args, page=Page(rows, total, number, 25))
+
+
+def staff_tasks(session) -> list[Task]:
+    """For the staff landing page: organisations people proposed, waiting for approval."""
+    _rows, total = services.list_organisations(session, status="pending", per_page=1)
+    return [
+        Task(_("Organisations awaiting approval"), total, url_for("registry_admin.organisations", status="pending"))
+    ]
 
 
 @bp.route("/organisations/export.<any(csv, xlsx):fmt>")

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.imports.views import ImportPages
+from core.staff.tasks import Task
 from stakeholders import importing
 
 bp = Blueprint("registry_import", __name__, template_folder="../templates", url_prefix="/staff/registry/import")
@@ -24,3 +25,11 @@ FILE_HELP = _l(
 )
 pages = ImportPages(importing.REGISTRY, "registry_import/", FILE_HELP)
 pages.register(bp, secretariat)
+
+
+def staff_tasks(session) -> list[Task]:
+    return [
+        pages.staff_task(
+            session, label=_l("Registry imports awaiting your confirmation"), endpoint="registry_import.upload"
+        )
+    ]

@@ -14,7 +14,7 @@ from core.pagination import Page, requested_page
 from core.problem_messages import show_on_form
 from core.problems import ValidationFailed, validate
 from stakeholders import participation as service
-from stakeholders import services
+from stakeholders import self_service, services
 from stakeholders import vocabularies as vocab
 from stakeholders.forms_participation import ActivityForm, ParticipationForm
 from stakeholders.models import Activity, Participation
@@ -183,4 +183,5 @@ def mine():
     session = get_session()
     stakeholder = services.stakeholder_for_user(session, current_user.id)
     rows = service.history(session, stakeholder.id) if stakeholder is not None else []
-    return render_template("participation/mine.html", has_profile=stakeholder is not None, rows=rows)
+    sections = self_service.history_sections(session, stakeholder.id, current_language()) if stakeholder else []
+    return render_template("participation/mine.html", has_profile=stakeholder is not None, rows=rows, sections=sections)

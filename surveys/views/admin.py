@@ -17,6 +17,7 @@ from core.db import get_session
 from core.i18n import current_language
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
+from core.staff.tasks import Task
 from stakeholders import vocabularies as vocab
 from surveys import forms_admin, instruments, invitations, monitoring, waves
 from surveys.cli_mailing import mail_links, open_link_url
@@ -157,6 +158,12 @@ def download_version(version_id: int):
 
 
 # --- waves ---------------------------------------------------------------------------------
+
+
+def staff_tasks(session) -> list[Task]:
+    """For the staff landing page: open waves closing within two weeks."""
+    count = len(waves.closing_soon(session))
+    return [Task(_("Survey waves closing within two weeks"), count, url_for("survey_admin.waves_list"))]
 
 
 @bp.route("/")

@@ -70,7 +70,7 @@ def test_login_never_redirects_off_site(client, session, target):
     response = client.post(
         f"/account/login?next={target}", data={"email": "someone@example.org", "password": "correct horse battery"}
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/account/surveys"  # the stakeholder's home, never the target
 
 
 def test_login_returns_to_the_page_asked_for(client, session):
