@@ -43,6 +43,9 @@ from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wa
 _CATEGORICAL = ("wave", "instrument", "language", "channel", "network", *PROFILE_COLUMNS)
 
 
+NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator")
+
+
 def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     """One row per (non-note) question of the versions these waves used, in form order.
 
@@ -51,7 +54,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     that asked it) and columns (the `responses_frame` columns holding its answers).
     """
     catalog = build_catalog(session.connection(), sorted(set(wave_ids)))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [
             {
                 "name": q.name,
@@ -86,6 +89,11 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             "columns",
         ],
     )
+    # pandas 3 stores a text column with gaps as strings and NaN, and NaN is true: a question with no
+    # profile field would read as one. Keep the gaps as None.
+    for column in NULLABLE_TEXT:
+        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
