@@ -9,8 +9,9 @@ from functools import cached_property
 from dashboards.filters import Filters
 from dashboards.scope import Scope
 from dashboards.selection import Selection
-from reports.build import Builder, Section
-from reports.labels import Labeller
+from presentation.builder import Builder
+from presentation.labels import Labeller
+from presentation.model import Section
 
 
 @dataclass

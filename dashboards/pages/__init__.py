@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from reports.build import GROUP_TITLES
+from presentation.builder import GROUP_TITLES
 
 
 @dataclass(frozen=True)

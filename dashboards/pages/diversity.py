@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from analysis.indicators import diversity
 from dashboards.pages import Page
 from dashboards.view import PageContent, View, builder_for
-from reports.build import Builder, Figure, Row, Section, Table
+from presentation.builder import Builder
+from presentation.model import Figure, Row, Section, Table
 
 MEASURED = ("regional_group", "gender")  # dimensions with a stated reference
 AGAINST_REGISTER = ("category",)

@@ -29,9 +29,9 @@ from dashboards.pages import Page
 from dashboards.selection import select
 from dashboards.view import PageContent, View
 from exports import aggregates
-from reports.build import Figure, Row, Section, Table
-from reports.charts import OKABE_ITO, Charts, esc
-from reports.data import WaveInfo
+from presentation.charts import OKABE_ITO, Charts, esc
+from presentation.model import Figure, Row, Section, Table
+from surveys.catalogue import WaveInfo
 
 EXPLORABLE = ("select_one", "select_multiple", "integer", "decimal")
 NUMBERS = ("integer", "decimal")
