@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.indicators import diversity
-from dashboards.pages import Page
-from dashboards.view import PageContent, View, builder_for
+from dashboards.view import Page, PageContent, View, builder_for
 from presentation.builder import Builder
 from presentation.model import Figure, Row, Section, Table
 

@@ -24,9 +24,8 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from dashboards.filters import MAP_MEASURES
 from dashboards.layout import control_id
-from dashboards.pages import Page
 from dashboards.selection import Selection
-from dashboards.view import PageContent, View
+from dashboards.view import Page, PageContent, View
 from presentation.charts import OKABE_ITO, esc
 from presentation.labels import Labeller
 from presentation.model import Figure, Row, Section, Table
