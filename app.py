@@ -41,6 +41,7 @@ from exports import models as export_models
 from exports import views as export_views
 from exports.cli import export_anonymised
 from reports.cli import report
+from reports.render import plenary_report
 from stakeholders import focal_points
 from stakeholders import models as stakeholder_models
 from stakeholders.cli import send_digests
@@ -159,7 +160,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in BLUEPRINT_MODULES:
         app.register_blueprint(module.bp)
     registry_labels.init_app(app)
-    dashboard_mount.init_app(app)
+    dashboard_mount.init_app(app, report=plenary_report)
 
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)

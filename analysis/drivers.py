@@ -19,6 +19,7 @@ import pandas as pd
 from analysis.catalog import LIKERT_LISTS, OFF_SCALE, choice_names, likert_scale
 from analysis.design import design_of
 from analysis.estimates import SMALL_CELL
+from analysis.weighting import RAKING_VARIABLES
 
 LEVEL = 0.95
 
@@ -48,7 +49,6 @@ def odds_ratios(
     return table
 
 
-DRIVER_PREDICTORS = ("regional_group", "category", "gender")
 OTHER = "other"
 
 
@@ -87,7 +87,7 @@ def drivers(
     catalog: pd.DataFrame | None = None,
     *,
     scale: Sequence[str] | None = None,
-    predictors: Sequence[str] = DRIVER_PREDICTORS,
+    predictors: Sequence[str] = RAKING_VARIABLES,
     weights=None,
     reference: Mapping[str, str] | None = None,
     min_group: int = SMALL_CELL,

@@ -16,9 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.design import Design
-from analysis.weighting import RakingError, RakingResult, rake
-
-RAKE_ON = ("regional_group", "category", "gender")
+from analysis.weighting import RAKING_VARIABLES, RakingError, RakingResult, rake
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class RakedWeights:
     design: Design | None = None  # the frame's design: these weights, raked to the margins they met
 
 
-def margins_dict(registry_margins, variables: Sequence[str] = RAKE_ON) -> dict[str, pd.Series]:
+def margins_dict(registry_margins, variables: Sequence[str] = RAKING_VARIABLES) -> dict[str, pd.Series]:
     """`{variable: Series(code -> count)}` from that dict itself or a tidy (variable, value, count) frame."""
     if isinstance(registry_margins, pd.DataFrame):
         return {
@@ -50,14 +48,14 @@ def raking_weights(
     frame: pd.DataFrame,
     registry_margins,
     *,
-    variables: Sequence[str] = RAKE_ON,
+    variables: Sequence[str] = RAKING_VARIABLES,
     trim: tuple[float, float] | None = (0.3, 3.0),
     **options,
 ) -> RakedWeights:
     """Weights that make respondents match the registry's counts by regional group, category and gender.
 
     `registry_margins`: `{variable: Series(code -> count)}` or the tidy frame of
-    `surveys.analysis_inputs.registry_margins`. Raked weights sum to the registry's size (see
+    `surveys.analysis_inputs.registry_margin_frame`. Raked weights sum to the registry's size (see
     `analysis.weighting.rake`; `trim` bounds weights to [0.3, 3] x the mean by default).
 
     Gaps are handled by leaving out, never by guessing:
@@ -97,7 +95,7 @@ def raking_weights(
     return RakedWeights(weights, result, int((~keep).sum()), dropped_by, unmatched_frame, design)
 
 
-def raked_design(frame: pd.DataFrame, weights="weight", variables: Sequence[str] = RAKE_ON) -> Design:
+def raked_design(frame: pd.DataFrame, weights="weight", variables: Sequence[str] = RAKING_VARIABLES) -> Design:
     """The design of weights `raking_weights` made, from a frame that kept them (in the column
     `weights`, NaN for respondents left out): the weights declared raked to the `variables` in
     the frame, so that every variance removes those margins. `variables` must be those the

@@ -88,18 +88,16 @@ from analysis.catalog import LIKERT_LISTS, OFF_SCALE, Question, one_hot, questio
 from analysis.crosstab import crosstab
 from analysis.design import Design, design_of
 from analysis.domains import ALL, Groups, Rows, grid, groupings, means, proportions, sums, weights_of
-from analysis.drivers import DRIVER_PREDICTORS, OTHER, drivers, top_two_box
+from analysis.drivers import OTHER, drivers, top_two_box
 from analysis.likert import cronbach_alpha
-from analysis.registry_weights import RAKE_ON, RakedWeights, margins_dict, raked_design, raking_weights
+from analysis.registry_weights import RakedWeights, margins_dict, raked_design, raking_weights
 
 __all__ = [
     "ALL",
     "BY",
-    "DRIVER_PREDICTORS",
     "LIKERT_LISTS",
     "OFF_SCALE",
     "OTHER",
-    "RAKE_ON",
     "RakedWeights",
     "WaveResults",
     "drivers",

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+# The profile variables respondents are raked on to the registry's counts (UN regional group,
+# category, gender): the one definition the survey frames, the report and the dashboard share.
+RAKING_VARIABLES = ("regional_group", "category", "gender")
+
 
 class RakingError(ValueError):
     """The sample cannot be raked to these margins (a category has no respondents, ...)."""

@@ -13,7 +13,7 @@ records, calls, concerns) are made in memory at a plausible size: the indicators
 DataFrames.
 
 Then, in a fresh Python process, for the latest wave: loads the inputs (`responses_frame` and
-`question_catalog` of the wave, `registry_frame`, `invitations_frame`, `registry_margins`),
+`question_catalog` of the wave, `registry_frame`, `invitations_frame`, `registry_margin_frame`),
 timed apart as the loading time; then times the analysis: raking to the registry's margins, the
 six indicator groups, `wave_results` (weighted) and `drivers`. Reports the best of `--repeat`
 runs and the process's peak resident memory. Target for the analysis: at most 3 s and 2 GB. Nothing leaves the machine.
@@ -219,7 +219,7 @@ def measure(url: str, seed: int) -> dict:
     from analysis import indicators
     from analysis.survey_results import drivers, raking_weights, wave_results
     from stakeholders.frames import registry_frame
-    from surveys.analysis_inputs import invitations_frame, registry_margins
+    from surveys.analysis_inputs import invitations_frame, registry_margin_frame
     from surveys.frame import question_catalog, responses_frame
 
     load_models()
@@ -242,7 +242,7 @@ def measure(url: str, seed: int) -> dict:
         loaded("registry")
         invitations = invitations_frame(session, [wave_id])
         loaded("invitations")
-        margins = registry_margins(session)
+        margins = registry_margin_frame(session)
         member_states = pd.DataFrame(
             session.connection()
             .execute(text("SELECT iso2 AS country, regional_group FROM country WHERE is_un_member"))

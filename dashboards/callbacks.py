@@ -15,17 +15,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from core.db import get_session
+from core.reference.countries import country_choices
 from dashboards import components, data, downloads, layout
 from dashboards.filters import Filters
 from dashboards.pages import page_for, pages
+from dashboards.scope import current_scope
 from dashboards.selection import select
 from dashboards.view import PageContent, View, without_place
-
-
-def current_scope():
-    from dashboards.mount import current_scope as scope
-
-    return scope()
 
 
 def _lang() -> str:
@@ -71,73 +67,82 @@ def content_for(pathname: str | None, search: str | None) -> PageContent | None:
     return data.cached(key, lambda: page.build(view))
 
 
-def register(dash_app) -> None:
-    @dash_app.callback(Output("controls", "children"), Input("url", "pathname"), State("url", "search"))
-    def controls(pathname, search):
-        page = page_for(pathname)
-        scope = current_scope()
-        filters = Filters.parse(search).within(scope)
-        session = get_session()
-        selection = select(session, filters)
-        waves = selection.waves if selection else []
-        shown = selection.filters if selection else filters
-        children = layout.filter_bar(shown, waves, scope, _lang())
-        if page is not None and page.controls is not None and selection is not None:
-            children += page.controls(View(selection, scope, _lang()))
-        children.append(
-            html.Div(
-                className="control control-actions",
-                children=[
-                    html.Button(_("Download the plenary report"), id="download-report", n_clicks=0, className="button"),
-                ],
-            )
+def controls(pathname, search):
+    """The filter bar, the page's own controls and the report button, for the URL's filters."""
+    page = page_for(pathname)
+    scope = current_scope()
+    filters = Filters.parse(search).within(scope)
+    session = get_session()
+    selection = select(session, filters)
+    waves = selection.waves if selection else []
+    shown = selection.filters if selection else filters
+    children = layout.filter_bar(shown, waves, scope, country_choices(session, _lang()))
+    if page is not None and page.controls is not None and selection is not None:
+        children += page.controls(View(selection, scope, _lang()))
+    children.append(
+        html.Div(
+            className="control control-actions",
+            children=[
+                html.Button(_("Download the plenary report"), id="download-report", n_clicks=0, className="button"),
+            ],
         )
-        return children
+    )
+    return children
 
-    @dash_app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))
-    def navigation(pathname, search):
-        return layout.navigation(pages(), page_for(pathname), search or "")
 
-    @dash_app.callback(
+def navigation(pathname, search):
+    return layout.navigation(pages(), page_for(pathname), search or "")
+
+
+def to_url(_values, search):
+    """The query string the controls' values make (confined to the user's scope)."""
+    filters = Filters.parse(search)
+    changes = {}
+    for item in ctx.inputs_list[0]:
+        name, value = item["id"]["name"], item.get("value")
+        if name in ("waves",):
+            changes[name] = tuple(int(v) for v in (value or []) if str(v).isdigit())
+        elif name in ("weighted", "per_capita"):
+            changes[name] = bool(value) and value not in ("0", "no")
+        elif name == "wave":
+            changes[name] = int(value) if value not in (None, "") else None
+        elif name in Filters.__dataclass_fields__:
+            changes[name] = value or None
+    if "measure" in changes and changes["measure"] is None:
+        changes["measure"] = "registered"
+    query = replace(filters, **changes).within(current_scope()).query()
+    return no_update if query == (search or "") else query
+
+
+def page_body(pathname, search):
+    return components.render(content_for(pathname, search))
+
+
+def download_table(clicks, pathname, search):
+    if not ctx.triggered_id or not any(clicks):
+        return no_update
+    index, fmt = str(ctx.triggered_id["index"]).split(":")
+    return downloads.table_file(content_for(pathname, search), int(index), fmt)
+
+
+def register(dash_app, *, report) -> None:
+    """Wire the callbacks to `dash_app`; `report(data, lang) -> str` renders the plenary report."""
+    dash_app.callback(Output("controls", "children"), Input("url", "pathname"), State("url", "search"))(controls)
+    dash_app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))(navigation)
+    dash_app.callback(
         Output("url", "search"),
         Input({"type": "control", "name": ALL}, "value"),
         State("url", "search"),
         prevent_initial_call=True,
-    )
-    def to_url(_values, search):
-        filters = Filters.parse(search)
-        changes = {}
-        for item in ctx.inputs_list[0]:
-            name, value = item["id"]["name"], item.get("value")
-            if name in ("waves",):
-                changes[name] = tuple(int(v) for v in (value or []) if str(v).isdigit())
-            elif name in ("weighted", "per_capita"):
-                changes[name] = bool(value) and value not in ("0", "no")
-            elif name == "wave":
-                changes[name] = int(value) if value not in (None, "") else None
-            elif name in Filters.__dataclass_fields__:
-                changes[name] = value or None
-        if "measure" in changes and changes["measure"] is None:
-            changes["measure"] = "registered"
-        query = replace(filters, **changes).within(current_scope()).query()
-        return no_update if query == (search or "") else query
-
-    @dash_app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
-    def page(pathname, search):
-        return components.render(content_for(pathname, search))
-
-    @dash_app.callback(
+    )(to_url)
+    dash_app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))(page_body)
+    dash_app.callback(
         Output("download", "data", allow_duplicate=True),
         Input({"type": "download", "index": ALL}, "n_clicks"),
         State("url", "pathname"),
         State("url", "search"),
         prevent_initial_call=True,
-    )
-    def download_table(clicks, pathname, search):
-        if not ctx.triggered_id or not any(clicks):
-            return no_update
-        index, fmt = str(ctx.triggered_id["index"]).split(":")
-        return downloads.table_file(content_for(pathname, search), int(index), fmt)
+    )(download_table)
 
     @dash_app.callback(
         Output("download", "data", allow_duplicate=True),
@@ -149,7 +154,7 @@ def register(dash_app) -> None:
         if not clicks:
             return no_update
         view = view_for(search)
-        return downloads.report_file(view) if view is not None else no_update
+        return downloads.report_file(view, report) if view is not None else no_update
 
     dash_app.clientside_callback(
         ClientsideFunction(namespace="ipbes", function_name="downloadImage"),

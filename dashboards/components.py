@@ -11,7 +11,7 @@ from dash import dcc, html
 from flask_babel import gettext as _
 
 from dashboards.view import PageContent
-from reports.build import Card, Figure, Section, Table
+from presentation.model import Card, Figure, Section, Table
 
 # Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids).
 GRAPH_CONFIG = {

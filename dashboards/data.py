@@ -1,15 +1,16 @@
-"""The dashboard's data: frames of codes, loaded once and kept in a cache, filed under keys that
-change when the data does.
+"""The dashboard's data: frames of codes read through the domain packages' services (no model and
+no SQL here), loaded once and kept in a cache, filed under keys that change when the data does.
 
 - The registry, participation records and member states: under the `dashboard-registry`
-  generation, replaced by any commit that writes a stakeholder, an organisation, an activity or a
-  participation record (`core.generations`).
+  generation, replaced by any commit that writes one of the tables their loaders read
+  (`stakeholders.frames.REGISTRY_TABLES`: stakeholders, organisations, activities, participation
+  records; `core.generations`).
 - Engagement records (evidence, barrier actions, impact, concerns, calls): under
-  `dashboard-records`.
+  `dashboard-records` (`engagement.frames.RECORD_TABLES`).
 - Each wave's responses, weighted once by raking to the registry's margins: under the wave's own
-  fingerprint (its status and times; for a wave not yet closed also the count and latest change of
-  its submitted responses, one indexed query), plus the registry's generation (the margins). A
-  response to the open wave reloads that wave only.
+  fingerprint (`surveys.catalogue.wave_fingerprint`: its status and times; for a wave not yet
+  closed also the count and latest change of its submitted responses, one indexed query), plus the
+  registry's generation (the raking targets). A response to the open wave reloads that wave only.
 
 Frames are big (100,000 rows) and read on every callback, so they live in an in-process
 flask-caching store that keeps objects as they are (`ObjectCache`: no pickling, which would cost
@@ -28,24 +29,20 @@ import pandas as pd
 from cachelib.serializers import BaseSerializer
 from flask_caching import Cache
 from flask_caching.backends.simplecache import SimpleCache
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core import generations
 from engagement import frames as records
-from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
-from reports.build import current_registry, registry_margins, weigh_waves
-from reports.data import WaveInfo, member_states_frame
-from stakeholders.frames import participation_frame, registry_frame
-from stakeholders.models import Activity, Organisation, Participation, Stakeholder, StakeholderAttribute
+from presentation.weights import current_registry, raking_targets, weigh_waves
+from stakeholders.frames import REGISTRY_TABLES, member_states_frame, participation_frame, registry_frame
 from surveys.analysis_inputs import invitations_frame
+from surveys.catalogue import WaveInfo, published_waves, wave_fingerprint
 from surveys.frame import question_catalog, responses_frame
-from surveys.models import Instrument, Response, Wave
 
 REGISTRY = "dashboard-registry"
 RECORDS = "dashboard-records"
-generations.watch(REGISTRY, (Stakeholder, StakeholderAttribute, Organisation, Activity, Participation))
-generations.watch(RECORDS, (EvidenceItem, BarrierAction, ImpactRecord, Concern, CallForInput))
+generations.watch(REGISTRY, REGISTRY_TABLES)
+generations.watch(RECORDS, records.RECORD_TABLES)
 
 
 class _Identity(BaseSerializer):
@@ -101,13 +98,11 @@ def cached(key: str, load):
 
 def warm(app, log=None) -> None:
     """Load what the first view of any wave needs besides the wave: the registry, participation and
-    engagement records, and the page modules (statsmodels and plotly imports). Run by each gunicorn
-    worker before it serves (`gunicorn.conf.py`); a failure is logged, never fatal."""
+    engagement records (the page modules, with their statsmodels and plotly imports, came with the
+    app). Run by each gunicorn worker before it serves (`gunicorn.conf.py`); a failure is logged,
+    never fatal."""
     started = time.perf_counter()
     try:
-        from dashboards import pages
-
-        pages.pages()
         with app.app_context():
             engine = app.extensions["db_engine"]
             with Session(engine) as session:
@@ -128,7 +123,7 @@ class Shared:
 
     registry: pd.DataFrame  # every record (is_active, erased kept for counts)
     current: pd.DataFrame  # active, not erased: the reference for weights and ratios
-    margins: dict
+    targets: dict  # the raking targets of `current`
     participation: pd.DataFrame
     member_states: pd.DataFrame
     token: str
@@ -155,10 +150,7 @@ class WaveData:
 
 def waves(session: Session) -> list[WaveInfo]:
     """Every wave that is not a draft, oldest first."""
-    instruments = dict(session.execute(select(Instrument.id, Instrument.name)).all())
-    rows = session.scalars(select(Wave).where(Wave.status != "draft")).all()
-    rows = sorted(rows, key=lambda w: (w.year, w.opens_at, w.id))
-    return [WaveInfo(w.id, w.name, w.year, instruments.get(w.instrument_id, ""), w.opens_at, w.closes_at) for w in rows]
+    return published_waves(session)
 
 
 def shared(session: Session) -> Shared:
@@ -170,7 +162,7 @@ def shared(session: Session) -> Shared:
         return Shared(
             registry,
             current,
-            registry_margins(current),
+            raking_targets(current),
             participation_frame(session),
             member_states_frame(session),
             token,
@@ -193,25 +185,12 @@ def engagement_records(session: Session) -> Records:
     )
 
 
-def _fingerprint(session: Session, wave_id: int) -> str:
-    wave = session.get(Wave, wave_id)
-    stamp = f"{wave.status}:{wave.opens_at}:{wave.closes_at}:{wave.version_id}"
-    if wave.status == "closed":
-        return stamp
-    count, latest = session.execute(
-        select(func.count(), func.max(Response.updated_at)).where(
-            Response.wave_id == wave_id, Response.status == "submitted"
-        )
-    ).one()
-    return f"{stamp}:{count}:{latest}"
-
-
 def wave_data(session: Session, info: WaveInfo, base: Shared) -> WaveData:
-    key = f"dashboard:wave:{info.id}:{_fingerprint(session, info.id)}:{base.token}"
+    key = f"dashboard:wave:{info.id}:{wave_fingerprint(session, info.id)}:{base.token}"
 
     def load() -> WaveData:
         frame = responses_frame(session, [info.id], include_pii=False)
-        weighted, weighting = weigh_waves(frame, base.margins)
+        weighted, weighting = weigh_waves(frame, base.targets)
         return WaveData(
             info,
             key,

@@ -4,10 +4,9 @@ current view as the plenary HTML report."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from dash import dcc, no_update
-from flask import current_app
-from flask_babel import force_locale
 
 from core.tabular import export
 from dashboards.components import tables_of
@@ -28,10 +27,7 @@ def table_file(content: PageContent | None, index: int, fmt: str):
     return dcc.send_bytes(body, _filename(table.title, fmt))
 
 
-def report_file(view: View):
-    from reports.build import build_report
-    from reports.render import render_report
-
-    with force_locale(view.lang):
-        page = render_report(current_app, build_report(view.selection.data, view.lang))
+def report_file(view: View, report: Callable):
+    """The view's frames as the plenary report, rendered by `report(data, lang)`."""
+    page = report(view.selection.data, view.lang)
     return dcc.send_string(page, _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"))

@@ -11,8 +11,6 @@ from dash import dcc, html
 from flask import url_for
 from flask_babel import gettext as _
 
-from core.db import get_session
-from core.reference.countries import country_choices
 from core.reference.regions import REGIONAL_GROUPS
 from dashboards.filters import Filters
 from stakeholders import vocabularies as registry_vocab
@@ -80,8 +78,9 @@ def dropdown(
     )
 
 
-def filter_bar(filters: Filters, waves, scope, lang: str) -> list:
-    """The filters every page has; a focal point's country is fixed and the region hidden."""
+def filter_bar(filters: Filters, waves, scope, countries: list[tuple[str, str]]) -> list:
+    """The filters every page has; a focal point's country is fixed and the region hidden.
+    `countries`: (code, name) of every country, in the reader's language."""
     wave_options = [(w.id, f"{w.name} ({w.year})") for w in reversed(waves)]
     controls = [dropdown("wave", _("Survey wave"), wave_options, filters.wave, clearable=False)]
     if scope.country is None:
@@ -93,13 +92,13 @@ def filter_bar(filters: Filters, waves, scope, lang: str) -> list:
                 filters.regional_group,
             )
         )
-        controls.append(dropdown("country", _("Country"), country_choices(get_session(), lang), filters.country))
+        controls.append(dropdown("country", _("Country"), countries, filters.country))
     else:
         controls.append(
             dropdown(
                 "country",
                 _("Country"),
-                country_choices(get_session(), lang),
+                countries,
                 scope.country,
                 disabled=True,
                 clearable=False,

@@ -9,6 +9,7 @@ own inline scripts are allowed by their hashes only (`Dash.csp_hashes`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 
@@ -40,11 +41,6 @@ class Dashboard(Dash):
         title = escape(_("Engagement indicators"))
         page = page.replace("<html>", f'<html lang="{locale}" dir="{direction}">', 1)
         return page.replace(f"<title>{self.title}</title>", f"<title>{title}</title>", 1)
-
-
-def current_scope():
-    """The signed-in user's scope, checked once per request by the route guard."""
-    return g.dashboard_scope
 
 
 def _protect(view):
@@ -100,7 +96,10 @@ def _headers(dash_app: Dash):
     return after
 
 
-def init_app(app: Flask) -> Dash:
+def init_app(app: Flask, *, report: Callable) -> Dash:
+    """Mount the dashboard on `app`. `report(data, lang) -> str` renders the plenary report of a
+    view's frames (`reports.render.plenary_report`, passed in by the composition root: the
+    dashboard knows the presentation model, not the report)."""
     dash_app = Dashboard(
         "dashboards",
         server=app,
@@ -114,7 +113,7 @@ def init_app(app: Flask) -> Dash:
         csrf_token_name=CSRF_COOKIE,
     )
     dash_app.layout = layout.shell
-    callbacks.register(dash_app)
+    callbacks.register(dash_app, report=report)
     for endpoint in dashboard_endpoints(app):
         app.view_functions[endpoint] = _protect(app.view_functions[endpoint])
     data.init_app(app)

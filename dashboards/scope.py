@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import g
+
 from core.accounts.models import Role
 from core.timeutil import utcnow
 from stakeholders import focal_points
@@ -36,3 +38,8 @@ def scope_of(session, user) -> Scope | None:
     if focal_points.may_see_roster(session, user, utcnow().date()):
         return Scope(country=user.focal_country)
     return None
+
+
+def current_scope() -> Scope:
+    """The signed-in user's scope, checked once per request by the route guard (`mount`)."""
+    return g.dashboard_scope

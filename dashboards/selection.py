@@ -18,7 +18,8 @@ from sqlmodel import Session
 from core import generations
 from dashboards import data
 from dashboards.filters import Filters
-from reports.data import ReportData, WaveInfo
+from presentation.data import ReportData
+from surveys.catalogue import WaveInfo
 
 # Which column of each frame holds each filter's dimension.
 _COLUMNS = {

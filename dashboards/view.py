@@ -1,16 +1,28 @@
-"""What a page is given to build itself: the selection, the user's scope and language, and the
-report builder over the selected frames (created on first use: not every page needs it)."""
+"""What a page is: its path and title (`Page`), what it is given to build itself (`View`: the
+selection, the user's scope and language, and the builder over the selected frames, created on
+first use: not every page needs it), and what it builds (`PageContent`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from dashboards import data
 from dashboards.filters import Filters
 from dashboards.scope import Scope
 from dashboards.selection import Selection
-from reports.build import Builder, Section
-from reports.labels import Labeller
+from presentation.builder import Builder
+from presentation.labels import Labeller
+from presentation.model import Section
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # under /dashboard/, "" for the overview
+    title: object  # lazy string
+    build: Callable  # View -> PageContent
+    controls: Callable | None = None  # View -> the page's own controls (components)
 
 
 @dataclass
@@ -40,8 +52,6 @@ class View:
 def builder_for(selection: Selection, lang: str) -> Builder:
     """A builder over the selection; indicator results are shared by every page and language that
     looks at the same selection (they hold codes and numbers, no words)."""
-    from dashboards import data
-
     results = data.cached(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
     history = selection.data.history
     return Builder(selection.data, lang, as_figures=True, weighted=(history, selection.weighting), results=results)
@@ -49,8 +59,9 @@ def builder_for(selection: Selection, lang: str) -> Builder:
 
 @dataclass
 class PageContent:
-    """A page's body: sections in the report's own types (cards, figures with their tables, tables,
-    caveats and notes), rendered to Dash components by `components` and to files by `downloads`."""
+    """A page's body: sections in the presentation model's types (cards, figures with their tables,
+    tables, caveats and notes), rendered to Dash components by `components` and to files by
+    `downloads`."""
 
     title: str
     sections: list[Section]

@@ -25,6 +25,9 @@ calls_frame
     id, title, deliverable (DELIVERABLE code or ""), opened_on (date), closed_on (date or None),
     year (int, of opening), responses (int or None: not counted), audience (CALL_AUDIENCE codes
     joined by ";"; empty for a call open to all)
+
+RECORD_TABLES names the tables these frames read (the registry and country aside, for who raised
+a concern and where): a cache of them is stale once a commit writes one (`core.generations.watch`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from engagement import vocabularies as vocab
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders.models import Stakeholder
 
+RECORD_TABLES = (EvidenceItem, BarrierAction, ImpactRecord, Concern, CallForInput)
 EVIDENCE_COLUMNS = ["id", "kind", "title", "issued_on", "year", "link", "languages", "n_languages", "all_languages"]
 BARRIER_ACTION_COLUMNS = ["id", "barrier", "action", "owner", "due_on", "status"]
 IMPACT_COLUMNS = [

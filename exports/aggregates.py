@@ -8,7 +8,7 @@ others besides that no suppressed count can be worked out from the totals
 being able to single anyone out.
 
 Labels are in the reader's language: question and choice texts from the survey's own
-six-language labels, groups from the translated controlled lists (`reports.labels.Labeller`).
+six-language labels, groups from the translated controlled lists (`presentation.labels.Labeller`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from analysis.disclosure import SuppressedTable, suppress_table
-from reports.labels import UNKNOWN, VOCABULARIES, Labeller
+from presentation.labels import UNKNOWN, VOCABULARIES, Labeller
 from surveys import waves as wave_states
 from surveys.frame import question_catalog, responses_frame
 from surveys.models import Wave

@@ -1,7 +1,7 @@
 """Names of the released variables and their values, in the release's language.
 
 Call inside `flask_babel.force_locale(lang)`: interface text comes from the gettext catalogs,
-survey text from the catalog's own six-language labels (`reports.labels.Labeller`), countries and
+survey text from the catalog's own six-language labels (`presentation.labels.Labeller`), countries and
 languages from Babel's locale data.
 """
 
@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from core.i18n import language_name
 from core.reference.regions import REGIONAL_GROUPS
 from exports.geography import OTHER, Geography
-from reports.labels import Labeller
+from presentation.labels import Labeller
 from stakeholders import vocabularies
 
 META_LABELS = {

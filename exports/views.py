@@ -28,7 +28,7 @@ from exports import aggregates, service
 from exports.forms import FORMAT_NAMES, ExportForm, TablesForm
 from exports.jobs import RELEASE_KIND
 from exports.params import ReleaseParams
-from reports.labels import Labeller
+from presentation.labels import Labeller
 from surveys.models import Wave
 
 bp = Blueprint("exports", __name__, template_folder="templates")

@@ -1,6 +1,6 @@
 """The plenary report: one self-contained HTML file of the six indicator groups and the survey results.
 
-`data` reads the frames from the database (the only module touching a session), `build` turns
-them into a context of sections, tables and figures, `charts` draws the figures, `render` fills
-the template, and `cli` is `flask --app app report`.
+`data` reads the frames through the domain packages' services (the only module handed a session),
+`build` assembles the report's context from the shared presentation model (`presentation/`:
+sections, tables, figures), `render` fills the template, and `cli` is `flask --app app report`.
 """

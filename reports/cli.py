@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale
 
 from core.config import LANGUAGES
 from core.db import get_session
+from reports.data import ReportError, load
+from reports.render import plenary_report
 
 
 @click.command(
@@ -30,15 +30,10 @@ from core.db import get_session
     help="The HTML file to write.",
 )
 def report(waves, lang, out):
-    from reports.build import build_report
-    from reports.data import ReportError, load
-    from reports.render import render_report
-
     try:
         data = load(get_session(), waves)
     except ReportError as error:
         raise click.ClickException(str(error)) from error
-    with force_locale(lang):
-        page = render_report(current_app, build_report(data, lang))
+    page = plenary_report(data, lang)
     out.write_text(page, encoding="utf-8")
     click.echo(f"Wrote {out} ({len(page) // 1024} KiB, {lang}).")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 from jinja2 import FileSystemLoader
 
-from reports.charts import plotly_script
+from presentation.charts import plotly_script
+from presentation.data import ReportData
+from reports.build import build_report
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -16,3 +19,10 @@ def render_report(app: Flask, context: dict) -> str:
     # An overlay keeps the app's autoescaping, filters and Flask-Babel's gettext callables.
     environment = app.jinja_env.overlay(loader=FileSystemLoader(str(TEMPLATES)))
     return environment.get_template("report.html").render(plotly_js=plotly_script(), **context)
+
+
+def plenary_report(data: ReportData, lang: str) -> str:
+    """The whole report of `data` in `lang`, as one HTML page (inside an app context): what
+    `flask report` writes and the dashboard hands out (`dashboards.mount.init_app(report=...)`)."""
+    with force_locale(lang):
+        return render_report(current_app, build_report(data, lang))

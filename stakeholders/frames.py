@@ -19,6 +19,12 @@ counts right — filter on `is_active` to count only current ones):
   `stakeholder_id` / `organisation_id` (nullable Int64: exactly one is set), and the party's
   `regional_group`, `country`, `gender`, `category` as the registry holds them now (an
   organisation has its country and regional group, no gender or category).
+
+`member_states_frame` — one row per UN member state: `country` (ISO alpha-2), `regional_group`;
+the reference the diversity indicator compares the registry's regional groups with.
+
+`REGISTRY_TABLES` names the tables these frames read (the country reference aside): a cache of
+them is stale once a commit writes one (`core.generations.watch`).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from stakeholders.models import Activity, Organisation, Participation, Stakehold
 MULTI_COLUMNS = ("knowledge_system", "discipline")  # multi-valued fields spread into 0/1 columns
 SEPARATOR = "__"
 _CATEGORICAL = ("country", "regional_group", "category", "gender", "stakeholder_type", "sector")
+REGISTRY_TABLES = (Stakeholder, StakeholderAttribute, Organisation, Activity, Participation)
 
 
 def _rows(session: Session, query) -> tuple[list[str], dict[str, tuple]]:
@@ -138,4 +145,9 @@ def participation_frame(session: Session) -> pd.DataFrame:
     )
 
 
-__all__ = ["registry_frame", "participation_frame", "MULTI_COLUMNS"]
+def member_states_frame(session: Session) -> pd.DataFrame:
+    rows = session.execute(select(Country.iso2, Country.regional_group).where(Country.is_un_member)).all()
+    return pd.DataFrame(rows, columns=["country", "regional_group"])
+
+
+__all__ = ["registry_frame", "participation_frame", "member_states_frame", "MULTI_COLUMNS", "REGISTRY_TABLES"]

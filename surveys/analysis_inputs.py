@@ -5,9 +5,11 @@
   `regional_group`, `country`, `category` (the invitee's registry profile as it is now, as the
   admin monitoring page counts it; missing once the stakeholder was erased), `responded` (1 when
   the invitee submitted a response to that wave, else 0).
-- `registry_margins(session)`: the raking targets of `analysis.survey_results.raking_weights`,
-  a tidy frame `variable` ("regional_group", "category", "gender"), `value` (code; missing for
-  stakeholders without one), `count` of active, non-erased stakeholders.
+- `registry_margin_frame(session)`: the raking targets of `analysis.survey_results.raking_weights`
+  as a tidy frame, `variable` (one of `analysis.weighting.RAKING_VARIABLES`), `value` (code;
+  missing for stakeholders without one), `count` of active, non-erased stakeholders. (The report
+  and the dashboard compute the same targets from the registry frame they already hold:
+  `presentation.weights.raking_targets`.)
 
 Both are read in bulk with SQL (no ORM object per row).
 """
@@ -21,12 +23,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from analysis.weighting import RAKING_VARIABLES
 from core.reference.models import Country
 from stakeholders.models import Stakeholder
 from surveys.models import Invitation, Response, Wave
 
 INVITATION_COLUMNS = ["invitation_id", "wave_id", "wave", "year", "regional_group", "country", "category", "responded"]
-MARGIN_VARIABLES = ("regional_group", "category", "gender")
 
 
 def invitations_frame(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
@@ -81,7 +83,7 @@ def invitations_frame(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame
     )
 
 
-def registry_margins(session: Session) -> pd.DataFrame:
+def registry_margin_frame(session: Session) -> pd.DataFrame:
     """Counts by regional group, category and gender of the stakeholders a survey could reach.
 
     One grouped query rather than `stakeholders.frames.registry_frame`: the margins need three
@@ -94,9 +96,9 @@ def registry_margins(session: Session) -> pd.DataFrame:
         .where(stakeholder.c.is_active.is_(True), stakeholder.c.erased_at.is_(None))
         .group_by(country.c.regional_group, stakeholder.c.category, stakeholder.c.gender)
     )
-    cells = pd.DataFrame(session.connection().execute(query).all(), columns=[*MARGIN_VARIABLES, "count"])
+    cells = pd.DataFrame(session.connection().execute(query).all(), columns=[*RAKING_VARIABLES, "count"])
     parts = []
-    for variable in MARGIN_VARIABLES:
+    for variable in RAKING_VARIABLES:
         counts = cells.groupby(cells[variable].astype(object), dropna=False, sort=True)["count"].sum()
         parts.append(
             pd.DataFrame(
@@ -106,4 +108,4 @@ def registry_margins(session: Session) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-__all__ = ["invitations_frame", "registry_margins"]
+__all__ = ["invitations_frame", "registry_margin_frame"]

@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.indicators import diversity
-from dashboards.pages import Page
-from dashboards.view import PageContent, View, builder_for
-from reports.build import Builder, Figure, Row, Section, Table
+from dashboards.view import Page, PageContent, View, builder_for
+from presentation.builder import Builder
+from presentation.model import Figure, Row, Section, Table
 
 MEASURED = ("regional_group", "gender")  # dimensions with a stated reference
 AGAINST_REGISTER = ("category",)

@@ -25,13 +25,12 @@ from analysis.survey_results import WaveResults, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
-from dashboards.pages import Page
 from dashboards.selection import select
-from dashboards.view import PageContent, View
+from dashboards.view import Page, PageContent, View
 from exports import aggregates
-from reports.build import Figure, Row, Section, Table
-from reports.charts import OKABE_ITO, Charts, esc
-from reports.data import WaveInfo
+from presentation.charts import OKABE_ITO, Charts, esc
+from presentation.model import Figure, Row, Section, Table
+from surveys.catalogue import WaveInfo
 
 EXPLORABLE = ("select_one", "select_multiple", "integer", "decimal")
 NUMBERS = ("integer", "decimal")

@@ -4,11 +4,12 @@ tables, charts with their tables, caveats), over the filtered frames."""
 from __future__ import annotations
 
 from dashboards.view import PageContent, View
+from presentation.sections import group_section
 
 
 def builder(group: str):
     def build(view: View) -> PageContent:
-        section = getattr(view.builder, group)()
+        section = group_section(view.builder, group)
         return PageContent(section.title, [section])
 
     return build

@@ -24,12 +24,12 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from dashboards.filters import MAP_MEASURES
 from dashboards.layout import control_id
-from dashboards.pages import Page
 from dashboards.selection import Selection
-from dashboards.view import PageContent, View
-from reports.build import Figure, Row, Section, Table, current_registry
-from reports.charts import OKABE_ITO, esc
-from reports.labels import Labeller
+from dashboards.view import Page, PageContent, View
+from presentation.charts import OKABE_ITO, esc
+from presentation.labels import Labeller
+from presentation.model import Figure, Row, Section, Table
+from presentation.weights import current_registry
 
 POPULATION_CSV = Path(__file__).resolve().parent.parent / "data" / "population.csv"
 PER = 1_000_000

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from analysis.indicators import GROUPS
 from dashboards.view import PageContent, View, builder_for
-from reports.build import Builder, Row, Section, Table
+from presentation.builder import Builder
+from presentation.model import Row, Section, Table
 
 
 def cards(builder: Builder) -> list:
     """Each group's headline card: all it needs is the group's result over the history."""
-    from analysis.indicators import GROUPS
-
     return [builder.card(group, builder.results(group)) for group in GROUPS]
 
 

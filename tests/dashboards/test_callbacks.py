@@ -15,15 +15,15 @@ from analysis import indicators
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from core.accounts.models import User
 from core.reference.countries import country_name
+from presentation.builder import GROUP_TITLES
+from presentation.data import ReportData
+from presentation.labels import Labeller
+from presentation.weights import current_registry, raking_targets, weigh_waves
 from reports import data as report_data
-from reports.build import GROUP_TITLES, current_registry, registry_margins, weigh_waves
-from reports.labels import Labeller
 from tests.dashboards.conftest import FOCAL_KE, LATEST_WAVE, SECRETARIAT, as_text, cards, sign_in, tables
 
 
-def _results(
-    frames: report_data.ReportData, registry: pd.DataFrame, participation_records: pd.DataFrame, margins: dict
-) -> dict:
+def _results(frames: ReportData, registry: pd.DataFrame, participation_records: pd.DataFrame, margins: dict) -> dict:
     """Each indicator group's result, straight from the analysis functions."""
     history, _weighting = weigh_waves(frames.history, margins)
     return {
@@ -55,7 +55,7 @@ def expected_cards(app, session, lang: str = "en", regional_group: str | None = 
     if regional_group:
         registry = registry[registry["regional_group"].astype(object) == regional_group]
         records = records[records["regional_group"].astype(object) == regional_group]
-    results = _results(frames, registry, records, registry_margins(everyone))
+    results = _results(frames, registry, records, raking_targets(everyone))
     year = frames.waves[-1].year
     with app.test_request_context(), force_locale(lang):
         return {

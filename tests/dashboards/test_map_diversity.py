@@ -18,8 +18,8 @@ from dashboards.pages import map as world_map
 from dashboards.scope import EVERYTHING, Scope
 from dashboards.selection import select
 from dashboards.view import View
-from reports.build import current_registry
-from reports.labels import Labeller
+from presentation.labels import Labeller
+from presentation.weights import current_registry
 from tests.factories import make_stakeholder, make_wave
 
 pytestmark = pytest.mark.usefixtures("backend")

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from analysis.response_rates import response_rates
 from core.timeutil import utcnow
-from surveys.analysis_inputs import invitations_frame, registry_margins
+from surveys.analysis_inputs import invitations_frame, registry_margin_frame
 from surveys.models import InstrumentVersion, Invitation, Response
 from tests.factories import make_invitation, make_stakeholder, make_wave
 
@@ -95,7 +95,7 @@ def test_registry_margins_count_active_stakeholders_only(session):
     session.add(erased)
     session.commit()
 
-    margins = registry_margins(session)
+    margins = registry_margin_frame(session)
     counts = {(row.variable, row.value): row.count for row in margins.itertuples()}
     assert counts == {
         ("regional_group", "AFR"): 2,
@@ -108,5 +108,5 @@ def test_registry_margins_count_active_stakeholders_only(session):
 
 
 def test_registry_margins_of_an_empty_registry(session):
-    margins = registry_margins(session)
+    margins = registry_margin_frame(session)
     assert margins.empty and list(margins.columns) == ["variable", "value", "count"]

@@ -1,4 +1,5 @@
-"""Plotly figures as HTML fragments for the report: no plotly.js in them (the page embeds it once).
+"""Plotly figures as HTML fragments for the report (no plotly.js in them: the page embeds it once),
+or as figures for the dashboard's `dcc.Graph`.
 
 Colours are the Okabe-Ito palette (safe for the common colour-vision deficiencies); every text
 a figure shows is escaped, since plotly reads a subset of HTML in labels and wave names are
@@ -11,10 +12,11 @@ import html
 import math
 
 import plotly.graph_objects as go
+from flask_babel import gettext as _
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from reports.labels import Labeller
+from presentation.labels import Labeller
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 # Least to most favourable; orange against blue, grey in the middle.
@@ -282,8 +284,6 @@ def _gap(upper, lower) -> float | None:
 
 
 def _hover_n(lab: Labeller, n) -> str:
-    from flask_babel import gettext as _
-
     return _("n = %(n)s", n=lab.number(n)) if n is not None and _num(n) is not None else ""
 
 

@@ -13,21 +13,33 @@ from flask_babel import gettext as _
 from analysis.change import wave_change
 from analysis.response_rates import response_rates
 from analysis.survey_results import wave_results
+from presentation.builder import Builder
+from presentation.model import Figure, Row, Section, Table
 
 RESPONDENT_BREAKDOWNS = ("regional_group", "category", "gender", "language")
 KEY_TYPES = ("select_one", "select_multiple")
 
 
-def survey_section(builder):
-    from reports.build import Figure, Row, Section, Table
-
-    lab, charts, data = builder.lab, builder.charts, builder.data
+def survey_section(builder: Builder) -> Section:
     section = Section("survey", _("Survey results"))
-    waves = list(data.waves)
-    compare = len(waves) > 1
+    _response_rates(section, builder)
+    _who_answered(section, builder)
+    _key_questions(section, builder)
+    section.notes.append(
+        _(
+            "Shares are weighted; n is the number of respondents who answered. Rows in grey rest on "
+            "fewer than 10 respondents."
+        )
+    )
+    return section
 
-    # Response rates of invited respondents.
-    names = [w.name for w in waves]
+
+# --- response rates of invited respondents -------------------------------------------------------
+
+
+def _response_rates(section: Section, builder: Builder) -> None:
+    lab, data = builder.lab, builder.data
+    names = [w.name for w in data.waves]
     invitations = data.invitations
     if len(invitations):
         invitations = invitations[invitations["wave"].astype(str).isin(names)]
@@ -35,7 +47,7 @@ def survey_section(builder):
     respondents = data.survey
     counts = respondents.groupby("wave", observed=True).size() if len(respondents) else pd.Series(dtype="int64")
     overall_rows = []
-    for wave in waves:
+    for wave in data.waves:
         rate = rates.overall.loc[wave.name] if wave.name in rates.overall.index else None
         overall_rows.append(
             Row(
@@ -64,44 +76,55 @@ def survey_section(builder):
     )
     by_region = rates.by_group[rates.by_group["breakdown"] == "regional_group"] if len(rates.by_group) else None
     if by_region is not None and len(by_region):
-        rows = [
-            {
-                "label": lab.code("regional_group", r["group"]),
-                "series": str(r["wave"]),
-                "estimate": r["share"],
-                "low": r["low"],
-                "high": r["high"],
-                "n": r["n"],
-                "small": bool(r["small"]),
-            }
-            for _i, r in by_region.iterrows()
-        ]
-        title = _("Response rate by regional group")
-        table = Table(
-            title,
-            [
-                _("Wave"),
-                lab.dimension("regional_group"),
-                _("Invited"),
-                _("Share (%(level)s interval)", level=lab.level),
-            ],
-            [
-                Row(
-                    [
-                        str(r["wave"]),
-                        lab.code("regional_group", r["group"]),
-                        lab.number(r["invited"]),
-                        lab.share_with_interval(r["share"], r["low"], r["high"]),
-                    ],
-                    small=bool(r["small"]),
-                )
-                for _i, r in by_region.iterrows()
-            ],
-            text_columns=2,
-        )
-        section.figures.append(Figure(title, charts.shares(title, rows, series_key="series"), table))
+        section.figures.append(_rates_by_region(builder, by_region))
 
-    # Who answered.
+
+def _rates_by_region(builder: Builder, by_region: pd.DataFrame) -> Figure:
+    lab = builder.lab
+    rows = [
+        {
+            "label": lab.code("regional_group", r["group"]),
+            "series": str(r["wave"]),
+            "estimate": r["share"],
+            "low": r["low"],
+            "high": r["high"],
+            "n": r["n"],
+            "small": bool(r["small"]),
+        }
+        for _i, r in by_region.iterrows()
+    ]
+    title = _("Response rate by regional group")
+    table = Table(
+        title,
+        [
+            _("Wave"),
+            lab.dimension("regional_group"),
+            _("Invited"),
+            _("Share (%(level)s interval)", level=lab.level),
+        ],
+        [
+            Row(
+                [
+                    str(r["wave"]),
+                    lab.code("regional_group", r["group"]),
+                    lab.number(r["invited"]),
+                    lab.share_with_interval(r["share"], r["low"], r["high"]),
+                ],
+                small=bool(r["small"]),
+            )
+            for _i, r in by_region.iterrows()
+        ],
+        text_columns=2,
+    )
+    return Figure(title, builder.charts.shares(title, rows, series_key="series"), table)
+
+
+# --- who answered ------------------------------------------------------------------------------------
+
+
+def _who_answered(section: Section, builder: Builder) -> None:
+    lab, respondents = builder.lab, builder.data.survey
+    names = [w.name for w in builder.data.waves]
     for dimension in RESPONDENT_BREAKDOWNS:
         if dimension not in respondents or not len(respondents):
             continue
@@ -127,56 +150,96 @@ def survey_section(builder):
         data_table = Table(title, columns, rows)
         if dimension == "regional_group":
             series = {name: [int(v) for v in table[name]] for name in table.columns}
-            figure = charts.counts(title, [lab.code(dimension, c) for c in table.index], series, stacked=False)
+            figure = builder.charts.counts(title, [lab.code(dimension, c) for c in table.index], series, stacked=False)
             section.figures.append(Figure(title, figure, data_table))
         else:
             section.tables.append(data_table)
 
-    # Key questions, weighted, wave by wave.
+
+# --- key questions, weighted, wave by wave ---------------------------------------------------------
+
+
+class _Questions:
+    """The key questions of the catalog and their labels in the builder's language."""
+
+    def __init__(self, builder: Builder):
+        self.lab = builder.lab
+        catalog = builder.data.catalog
+        self.catalog = catalog.set_index("name") if len(catalog) else catalog
+        # Missing catalog values come back as NaN, which is truthy: test for strings.
+        askable = [
+            name
+            for name, row in self.catalog.iterrows()
+            if row["type"] in KEY_TYPES
+            and not (pd.notna(row["pii"]) and bool(row["pii"]))
+            and not isinstance(row["profile"], str)
+        ]
+        self.keyed = [name for name in askable if isinstance(self.catalog.loc[name, "indicator"], str)] or askable
+        self.label = {name: self.lab.text(self.catalog.loc[name, "labels"], name) for name in self.keyed}
+
+    def choice_label(self, question, choice):
+        if question not in self.catalog.index:
+            return choice
+        return self.lab.text(self.catalog.loc[question, "choices"].get(choice), choice)
+
+
+def _key_questions(section: Section, builder: Builder) -> None:
     results = {}
-    for wave in waves:
+    for wave in builder.data.waves:
         frame = builder.survey[builder.survey["wave_id"] == wave.id].reset_index(drop=True)
         weighted = frame["weight"].notna().any()
-        results[wave.name] = wave_results(frame, data.catalog, weights="weight" if weighted else None)
-    catalog = data.catalog.set_index("name") if len(data.catalog) else data.catalog
-    # Missing catalog values come back as NaN, which is truthy: test for strings.
-    askable = [
-        name
-        for name, row in catalog.iterrows()
-        if row["type"] in KEY_TYPES
-        and not (pd.notna(row["pii"]) and bool(row["pii"]))
-        and not isinstance(row["profile"], str)
-    ]
-    keyed = [name for name in askable if isinstance(catalog.loc[name, "indicator"], str)] or askable
-    question_label = {name: lab.text(catalog.loc[name, "labels"], name) for name in keyed}
-
-    def choice_label(question, choice):
-        return lab.text(catalog.loc[question, "choices"].get(choice), choice) if question in catalog.index else choice
-
-    _likert(section, results, keyed, question_label, choice_label, lab, charts, compare)
-    for question in keyed:
-        _question(section, results, question, question_label[question], choice_label, lab, charts)
+        results[wave.name] = wave_results(frame, builder.data.catalog, weights="weight" if weighted else None)
+    questions = _Questions(builder)
+    compare = len(builder.data.waves) > 1
+    _likert(section, builder, results, questions, compare)
+    for question in questions.keyed:
+        _question(section, builder, results, question, questions)
     if compare:
-        _change(section, results, keyed, question_label, choice_label, lab)
-    section.notes.append(
-        _(
-            "Shares are weighted; n is the number of respondents who answered. Rows in grey rest on "
-            "fewer than 10 respondents."
-        )
-    )
-    return section
+        _change(section, builder, results, questions)
 
 
-def _likert(section, results, keyed, question_label, choice_label, lab, charts, compare):
-    from reports.build import Figure, Row, Table
-
+def _likert(section: Section, builder: Builder, results: dict, questions: _Questions, compare: bool) -> None:
     likert_questions = []
     for result in results.values():
         for question in result.likert["question"].unique() if len(result.likert) else ():
-            if question in keyed and question not in likert_questions:
+            if question in questions.keyed and question not in likert_questions:
                 likert_questions.append(question)
     if not likert_questions:
         return
+    table = _likert_table(builder, results, likert_questions, questions, compare)
+    latest_name, latest = list(results.items())[-1]
+    levels = latest.likert_levels
+    levels = levels[(levels["by"] == "all") & levels["question"].isin(likert_questions)] if len(levels) else levels
+    if not len(levels):
+        section.tables.append(table)
+        return
+    by_list: dict[tuple, list[str]] = {}
+    for question in likert_questions:
+        own = levels[levels["question"] == question].sort_values("position")
+        if len(own):
+            by_list.setdefault(tuple(own["level"]), []).append(question)
+    first = True
+    for scale, members in by_list.items():
+        shares = []
+        ns = []
+        for question in members:
+            own = levels[levels["question"] == question].sort_values("position")
+            shares.append([float(v) for v in own["share"]])
+            ns.append(int(own["count"].sum()))
+        chart_title = _("Distribution of answers (%(wave)s)", wave=latest_name)
+        figure = builder.charts.likert(
+            chart_title,
+            [questions.label[q] for q in members],
+            [questions.choice_label(members[0], level) for level in scale],
+            shares,
+            ns,
+        )
+        section.figures.append(Figure(chart_title, figure, table if first else None))
+        first = False
+
+
+def _likert_table(builder: Builder, results: dict, likert_questions: list, questions: _Questions, compare) -> Table:
+    lab = builder.lab
     columns = [_("Question")]
     for name in results:
         columns += [
@@ -187,7 +250,7 @@ def _likert(section, results, keyed, question_label, choice_label, lab, charts, 
         ]
     rows = []
     for question in likert_questions:
-        cells, small = [question_label[question]], False
+        cells, small = [questions.label[question]], False
         for result in results.values():
             match = result.likert[(result.likert["question"] == question) & (result.likert["by"] == "all")]
             if len(match):
@@ -201,42 +264,12 @@ def _likert(section, results, keyed, question_label, choice_label, lab, charts, 
                 cells += ["–", "–"]
         rows.append(Row(cells, small=small))
     title = _("Agreement items: share in the two most favourable levels")
-    table = Table(title, columns, rows, _("Answers such as “don't know” are kept outside the scale."))
-    latest_name, latest = list(results.items())[-1]
-    levels = latest.likert_levels
-    levels = levels[(levels["by"] == "all") & levels["question"].isin(likert_questions)] if len(levels) else levels
-    if not len(levels):
-        section.tables.append(table)
-        return
-    by_list: dict[tuple, list[str]] = {}
-    for question in likert_questions:
-        own = levels[levels["question"] == question].sort_values("position")
-        if len(own):
-            by_list.setdefault(tuple(own["level"]), []).append(question)
-    first = True
-    for scale, questions in by_list.items():
-        shares = []
-        ns = []
-        for question in questions:
-            own = levels[levels["question"] == question].sort_values("position")
-            shares.append([float(v) for v in own["share"]])
-            ns.append(int(own["count"].sum()))
-        chart_title = _("Distribution of answers (%(wave)s)", wave=latest_name)
-        figure = charts.likert(
-            chart_title,
-            [question_label[q] for q in questions],
-            [choice_label(questions[0], level) for level in scale],
-            shares,
-            ns,
-        )
-        section.figures.append(Figure(chart_title, figure, table if first else None))
-        first = False
+    return Table(title, columns, rows, _("Answers such as “don't know” are kept outside the scale."))
 
 
-def _question(section, results, question, label, choice_label, lab, charts):
+def _question(section: Section, builder: Builder, results: dict, question: str, questions: _Questions) -> None:
     """A non-Likert key question: each choice's share, per wave, with its interval."""
-    from reports.build import Figure, Row, Table
-
+    lab, label = builder.lab, questions.label[question]
     rows = []
     for name, result in results.items():
         if question in set(result.likert["question"]) if len(result.likert) else False:
@@ -246,7 +279,7 @@ def _question(section, results, question, label, choice_label, lab, charts):
         for _i, r in own.iterrows():
             rows.append(
                 {
-                    "label": choice_label(question, r["choice"]),
+                    "label": questions.choice_label(question, r["choice"]),
                     "series": name,
                     "estimate": r["estimate"],
                     "low": r["low"],
@@ -275,49 +308,16 @@ def _question(section, results, question, label, choice_label, lab, charts):
         text_columns=2,
     )
     series_key = "series" if len(results) > 1 else None
-    section.figures.append(Figure(label, charts.shares(label, rows, series_key=series_key), table))
+    section.figures.append(Figure(label, builder.charts.shares(label, rows, series_key=series_key), table))
 
 
-def _change(section, results, keyed, question_label, choice_label, lab):
+def _change(section: Section, builder: Builder, results: dict, questions: _Questions) -> None:
     """Every key item's change between the last two waves, tested and corrected across items."""
-    from reports.build import Row, Table
-
     (earlier_name, earlier), (later_name, later) = list(results.items())[-2:]
     change = wave_change(earlier, later)
-    change = change[change["question"].isin(keyed)]
+    change = change[change["question"].isin(questions.keyed)]
     if not len(change):
         return
-
-    def value(item, number):
-        return lab.number(number, 1) if item == "mean" else lab.percent(number)
-
-    def item_label(question, item):
-        if item == "top_two":
-            return _("Two most favourable levels")
-        if item == "mean":
-            return _("Mean")
-        return choice_label(question, item)
-
-    rows = []
-    for _i, r in change.iterrows():
-        difference = (
-            lab.number(r["difference"], 1)
-            if r["item"] == "mean"
-            else _("%(points)s points", points=lab.number(r["difference"] * 100, 1))
-        )
-        rows.append(
-            Row(
-                [
-                    question_label[r["question"]],
-                    item_label(r["question"], r["item"]),
-                    value(r["item"], r["earlier"]),
-                    value(r["item"], r["later"]),
-                    difference,
-                    lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
-                    "✓" if r["significant"] else "",
-                ]
-            )
-        )
     section.tables.append(
         Table(
             _("Change from %(earlier)s to %(later)s", earlier=earlier_name, later=later_name),
@@ -330,7 +330,7 @@ def _change(section, results, keyed, question_label, choice_label, lab):
                 _("Adjusted p-value"),
                 _("Changed"),
             ],
-            rows,
+            _change_rows(builder, change, questions),
             _(
                 "Each change is tested against the sampling error of both waves; p-values are adjusted across "
                 "all items with the Benjamini-Hochberg method (false discovery rate). A change is marked when "
@@ -339,3 +339,39 @@ def _change(section, results, keyed, question_label, choice_label, lab):
             text_columns=2,
         )
     )
+
+
+def _change_rows(builder: Builder, change: pd.DataFrame, questions: _Questions) -> list[Row]:
+    lab = builder.lab
+
+    def value(item, number):
+        return lab.number(number, 1) if item == "mean" else lab.percent(number)
+
+    def item_label(question, item):
+        if item == "top_two":
+            return _("Two most favourable levels")
+        if item == "mean":
+            return _("Mean")
+        return questions.choice_label(question, item)
+
+    rows = []
+    for _i, r in change.iterrows():
+        difference = (
+            lab.number(r["difference"], 1)
+            if r["item"] == "mean"
+            else _("%(points)s points", points=lab.number(r["difference"] * 100, 1))
+        )
+        rows.append(
+            Row(
+                [
+                    questions.label[r["question"]],
+                    item_label(r["question"], r["item"]),
+                    value(r["item"], r["earlier"]),
+                    value(r["item"], r["later"]),
+                    difference,
+                    lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
+                    "✓" if r["significant"] else "",
+                ]
+            )
+        )
+    return rows

@@ -1,14 +1,15 @@
-"""Codes to words and numbers to text in the report's language.
+"""Codes to words and numbers to text in one language (the report's, or the dashboard reader's).
 
 Every label comes from a translated controlled list, the regional groups, Babel's locale data
 (countries, languages) or the survey catalog's own six-language labels; numbers are formatted
-by Babel for the report's locale. Call inside `flask_babel.force_locale(lang)`.
+by Babel for the reader's locale. Call inside `flask_babel.force_locale(lang)`.
 """
 
 from __future__ import annotations
 
 import math
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -157,8 +158,6 @@ class Labeller:
         return get_decimal_symbol(self.lang) + get_group_symbol(self.lang)
 
     def date(self, value) -> str:
-        from babel.dates import format_date
-
         return format_date(value, format="long", locale=self.lang) if value is not None else ""
 
 

@@ -1,0 +1,249 @@
+"""Frames in, indicator results and headline cards out, all in one language.
+
+Pure apart from translation: no session, no request. Call inside `flask_babel.force_locale(lang)`.
+Indicator groups are computed twice where it matters: over every wave up to the latest year (for
+the headline trend) and over the waves asked for (for the tables). `presentation.sections` turns
+each group's results into its section.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from analysis import indicators
+from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
+from presentation.charts import Charts
+from presentation.data import ReportData
+from presentation.labels import Labeller
+from presentation.model import Card, Row, Section, Table
+from presentation.weights import current_registry, raking_targets, weigh_waves
+
+GROUP_TITLES = {
+    "commitment": _l("Stakeholder commitment"),
+    "capacity": _l("Capacity to address challenges"),
+    "participation": _l("Level of participation"),
+    "diversity": _l("Diversity"),
+    "impact": _l("Evidence of outputs and impact"),
+    "communication": _l("Two-way communication"),
+}
+MEASURES = {
+    "clarity_top_two": _l("Respondents who find it clear how to engage"),
+    "evidence_completeness": _l("Completeness of the evidence register"),
+    "any_barrier_share": _l("Respondents naming at least one barrier"),
+    "people_taking_part": _l("Stakeholders taking part"),
+    "regional_evenness": _l("Evenness across the five regional groups"),
+    "impact_records_published": _l("Impact records published"),
+    "concerns_addressed_share": _l("Concerns raised that were answered"),
+    "survey_response_rate": _l("Survey response rate"),
+}
+STATUSES = {
+    "improving": (_l("Improving"), "▲"),
+    "stable": (_l("Stable"), "●"),
+    "worsening": (_l("Worsening"), "▼"),
+    "new": (_l("First year"), "○"),
+    "no_data": (_l("No data"), "–"),
+}
+CAVEATS = {
+    "commitment": (
+        _l("The register records that a document exists, not its quality."),
+        _l("Group figures use only that group's respondents."),
+    ),
+    "capacity": (_l("The survey reaches people who already engage; the hardest to reach are under-counted."),),
+    "participation": (
+        _l("Profiles are as the registry holds them today, not as they were at the time."),
+        _l("Organisations count in the records but not among people."),
+        _l("Review comments are only as complete as their entry."),
+    ),
+    "diversity": (
+        _l("The reference for regional groups is their share of UN member states, a stated reference, not a target."),
+        _l("Respondents are counted unweighted: weights raked to the registry would hide the difference by design."),
+    ),
+    "impact": (
+        _l(
+            "Impact records are self-reported and moderated, not verified: counts reflect reporting "
+            "effort as much as impact."
+        ),
+    ),
+    "communication": (
+        _l("The latest year's share of concerns answered is provisional: recent concerns have had less time."),
+        _l("Open-link respondents have no invitation and are not in response rates."),
+    ),
+}
+
+
+class Builder:
+    """The indicator groups over one set of frames, with what their sections share.
+
+    `weighted` is the history already weighted (a `weight` column per wave) with each wave's
+    raking result; the dashboard passes the one it keeps cached, so a filter change does not
+    rake again (a filtered view is then a domain estimate with the full sample's weights).
+    """
+
+    def __init__(
+        self,
+        data: ReportData,
+        lang: str,
+        *,
+        as_figures: bool = False,
+        weighted: tuple[pd.DataFrame, dict] | None = None,
+        results: dict | None = None,
+    ):
+        self.data = data
+        self.lab = Labeller(lang)
+        self.charts = Charts(self.lab, as_figures=as_figures)
+        self.year = max(w.year for w in data.waves)
+        latest = data.waves[-1].id
+        self.current = data.survey[data.survey["wave_id"] == latest].reset_index(drop=True)
+        self.registry = current_registry(data.registry)
+        self.targets = raking_targets(self.registry)
+        self.weighting: dict[int, object] = {}
+        self._results = results if results is not None else {}
+        if weighted is None:
+            self.history, self.weighting = weigh_waves(data.history, self.targets)
+        else:
+            self.history, self.weighting = weighted
+        self.survey = self.history[self.history["wave_id"].isin([w.id for w in data.waves])].reset_index(drop=True)
+        self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
+
+    # --- indicator results -----------------------------------------------------------------
+    def results(self, group: str, *, current: bool = False):
+        """A group's result over the history (its trend) or over the latest wave only, computed once.
+
+        The store may be shared (the dashboard keeps one per selection, whatever the language)."""
+        key = (group, current)
+        if key not in self._results:
+            self._results[key] = self._compute(group, current)
+        return self._results[key]
+
+    def _compute(self, group: str, current: bool):
+        data = self.data
+        frame = self.current_weighted if current else self.history
+        if group == "commitment":
+            return commitment.commitment(data.evidence, frame, weights="weight")
+        if group == "capacity":
+            return capacity.capacity(frame, data.actions, weights="weight")
+        if group == "participation":
+            return participation.participation(data.participation, self.registry)
+        if group == "diversity":
+            return diversity.diversity(
+                self.registry,
+                data.participation,
+                self.current if current else self.history,
+                member_states=data.member_states,
+            )
+        if group == "impact":
+            return impact.impact(data.impact, frame, weights="weight")
+        if group == "communication":
+            return communication.communication(
+                data.calls, data.invitations, self.history, data.concerns, weights="weight"
+            )
+        raise KeyError(group)
+
+    # --- cards -----------------------------------------------------------------------------
+    def card(self, group: str, result) -> Card:
+        lab = self.lab
+        head = indicators.headline(result, self.year)
+        status_label, symbol = STATUSES.get(head.status, (head.status, ""))
+        value = self._value(head.value, head.unit)
+        if math.isnan(head.change):
+            change = _("No earlier figure")
+        elif head.unit == "share":
+            change = _(
+                "%(change)s percentage points since %(year)s",
+                change=_signed(lab.number(head.change * 100, 1), head.change),
+                year=head.previous_year,
+            )
+        else:
+            change = _(
+                "%(change)s since %(year)s",
+                change=_signed(self._value(head.change, head.unit), head.change),
+                year=head.previous_year,
+            )
+        return Card(
+            group,
+            str(GROUP_TITLES[group]),
+            str(MEASURES.get(head.measure, head.measure)),
+            value,
+            str(head.year) if head.year else "",
+            change,
+            head.status,
+            str(status_label),
+            symbol,
+        )
+
+    def _value(self, value, unit) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        if unit == "share":
+            return self.lab.percent(value)
+        if unit == "count":
+            return self.lab.number(value)
+        return self.lab.number(value, 2)
+
+    # --- what the sections share -----------------------------------------------------------
+    def section(self, group: str, result) -> Section:
+        """A group's section with its headline card and caveats, ready for its figures and tables."""
+        return Section(
+            group, str(GROUP_TITLES[group]), self.card(group, result), caveats=[str(c) for c in CAVEATS[group]]
+        )
+
+    def share_table(self, title: str, rows: list[dict], first: str) -> Table:
+        lab = self.lab
+        return Table(
+            title,
+            [first, _("Share (%(level)s interval)", level=lab.level), _("n")],
+            [
+                Row(
+                    [r["label"], lab.share_with_interval(r["estimate"], r["low"], r["high"]), lab.number(r["n"])],
+                    small=r["small"],
+                )
+                for r in rows
+            ],
+        )
+
+    def by_year_share(self, title: str, table: pd.DataFrame, estimate: str = "estimate") -> Table:
+        lab = self.lab
+        return Table(
+            title,
+            [_("Year"), _("Share (%(level)s interval)", level=lab.level), _("n")],
+            [
+                Row(
+                    [str(year), lab.share_with_interval(r[estimate], r["low"], r["high"]), lab.number(r["n"])],
+                    small=bool(r["small"]),
+                )
+                for year, r in table.iterrows()
+                if r["n"]
+            ],
+        )
+
+    def choice_labels(self, question: str) -> dict[str, str]:
+        """The choices of a survey question, code -> label in the builder's language."""
+        catalog = self.data.catalog
+        rows = catalog[catalog["name"] == question]
+        if not len(rows):
+            return {}
+        return {name: self.lab.text(labels, name) for name, labels in rows.iloc[0]["choices"].items()}
+
+
+def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[dict]:
+    """A frame of shares (`estimate`, `low`, `high`, `n`, `small`) as the rows `Charts.shares` and
+    `Builder.share_table` take, each labelled by `label(row)`."""
+    return [
+        {
+            "label": label(r),
+            "estimate": r[estimate],
+            "low": r["low"],
+            "high": r["high"],
+            "n": r["n"],
+            "small": bool(r["small"]),
+        }
+        for _i, r in frame.iterrows()
+    ]
+
+
+def _signed(text: str, value: float) -> str:
+    return ("+" + text) if value > 0 else text

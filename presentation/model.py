@@ -1,0 +1,54 @@
+"""What a report or a dashboard page is made of, already in words: sections of a headline card,
+figures (each with the table of its values), tables and notes. Renderers draw these: the report's
+template, the dashboard's components, the downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    small: bool = False  # fewer than 10 respondents behind the figure: printed in grey
+    flagged: bool = False  # e.g. an under-represented group
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[Row]
+    note: str = ""
+    text_columns: int = 1  # leading columns of words; the rest are numbers, aligned to the end
+
+
+@dataclass
+class Figure:
+    title: str
+    html: object
+    table: Table | None = None
+
+
+@dataclass
+class Card:
+    group: str
+    title: str
+    measure: str
+    value: str
+    year: str
+    change: str
+    status: str
+    status_label: str
+    symbol: str
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    card: Card | None = None
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    caveats: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

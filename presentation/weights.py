@@ -1,0 +1,45 @@
+"""Each wave's respondents raked to the registry, as the report and the dashboard weigh them.
+
+`raking_targets` computes the targets from the registry frame already in hand (the report and the
+dashboard hold it anyway); `surveys.analysis_inputs.registry_margin_frame` reads the same counts
+with one grouped query, for callers that have no registry frame.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.survey_results import raking_weights
+from analysis.weighting import RAKING_VARIABLES, RakingError
+
+
+def current_registry(registry: pd.DataFrame) -> pd.DataFrame:
+    """Active records that were not erased: who the weights and ratios are measured against."""
+    if len(registry) and {"is_active", "erased"} <= set(registry.columns):
+        return registry[registry["is_active"] & ~registry["erased"]].reset_index(drop=True)
+    return registry
+
+
+def raking_targets(registry: pd.DataFrame) -> dict[str, pd.Series]:
+    """`{variable: Series(code -> count)}` of the registry frame, for each raking variable it has."""
+    return {v: registry[v].astype(object).dropna().value_counts() for v in RAKING_VARIABLES if v in registry}
+
+
+def weigh_waves(frame: pd.DataFrame, targets: dict) -> tuple[pd.DataFrame, dict]:
+    """Each wave raked on its own to `targets`; unraked respondents weigh NaN.
+
+    Returns the frame with a `weight` column and each wave's raking result (None when raking failed).
+    """
+    frame = frame.copy()
+    frame["weight"] = np.nan
+    weighting: dict[int, object] = {}
+    for wave_id, rows in frame.groupby("wave_id", observed=True):
+        try:
+            raked = raking_weights(rows, targets)
+        except (RakingError, ValueError):
+            raked = None
+        weighting[int(wave_id)] = raked
+        if raked is not None:
+            frame.loc[rows.index, "weight"] = raked.weights.to_numpy()
+    return frame, weighting
