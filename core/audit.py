@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, Session, SQLModel, func, select
 
-from core.accounts.models import User
 from core.timeutil import utcnow
 
 
@@ -61,9 +60,3 @@ def list_events(
 
 def distinct_actions(session: Session) -> list[str]:
     return list(session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all())
-
-
-def actor_emails(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.exec(select(User.id, User.email).where(User.id.in_(ids))).all())

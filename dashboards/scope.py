@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask import g
 
-from core.accounts.models import Role
+from core.accounts.access import is_secretariat
 from core.timeutil import utcnow
 from stakeholders import focal_points
 
@@ -33,7 +33,7 @@ def scope_of(session, user) -> Scope | None:
     """The user's scope, or None when they may not see the dashboard at all."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.has_role(Role.SECRETARIAT):
+    if is_secretariat(user):
         return EVERYTHING
     if focal_points.may_see_roster(session, user, utcnow().date()):
         return Scope(country=user.focal_country)

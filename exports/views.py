@@ -17,6 +17,7 @@ from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
 from core import audit, tabular
+from core.accounts import services as accounts
 from core.accounts.access import focal_point_only, roles_required
 from core.accounts.models import Role
 from core.db import get_session
@@ -113,7 +114,7 @@ def _release_rows(session, locale: str) -> list[dict]:
     releases = service.list_releases(session)
     wave_ids = {wave_id for release in releases for wave_id in release.wave_ids}
     names = dict(session.exec(select(Wave.id, Wave.name).where(Wave.id.in_(wave_ids))).all()) if wave_ids else {}
-    actors = audit.actor_emails(session, {r.created_by for r in releases if r.created_by})
+    actors = accounts.actor_emails(session, {r.created_by for r in releases if r.created_by})
     rows = []
     for release in releases:
         params = release.params or {}

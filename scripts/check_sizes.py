@@ -7,10 +7,8 @@
 A function's length runs from its `def` (decorators excluded) to its last line, docstring and comments
 included; a method or nested function counts on its own. A module's length is its number of lines.
 
-Exits 1 when a function or module over the limit is not in ALLOWED, and prints each such one. ALLOWED holds the
-places that were over the limit when the check was introduced; each is being split under issue 13. An entry
-that is no longer over the limit is reported as stale, without failing: delete it, and once ALLOWED is empty
-keep it empty.
+Exits 1 when a function or module over the limit is not in ALLOWED, and prints each such one. ALLOWED is
+empty: every place is within the limits, and a new one over them fails CI.
 """
 
 from __future__ import annotations
@@ -37,33 +35,7 @@ PACKAGES = [
 ]
 
 # "path" for a module, "path:qualified.name" for a function. Paths are relative to the repository root.
-ALLOWED = {
-    "stakeholders/demo.py",  # TODO(issue 13)
-    "stakeholders/demo.py:_stakeholders",  # TODO(issue 13)
-    "stakeholders/demo.py:_activities",  # TODO(issue 13)
-    "stakeholders/focal_points.py",  # TODO(issue 13)
-    "stakeholders/focal_points.py:assign",  # TODO(issue 13)
-    "stakeholders/importing.py",  # TODO(issue 13)
-    "stakeholders/importing.py:_stakeholder_rows",  # TODO(issue 13)
-    "stakeholders/participation.py:add_participation",  # TODO(issue 13)
-    "stakeholders/self_service.py:personal_data",  # TODO(issue 13)
-    "surveys/demo.py",  # TODO(issue 13)
-    "surveys/demo.py:_seed_wave",  # TODO(issue 13)
-    "surveys/expressions.py",  # TODO(issue 13)
-    "surveys/frame.py",  # TODO(issue 13)
-    "surveys/submission.py:submit",  # TODO(issue 13)
-    "surveys/views/respond.py:page",  # TODO(issue 13)
-    "surveys/xlsform.py",  # TODO(issue 13)
-    "surveys/xlsform.py:definition_to_xlsform",  # TODO(issue 13)
-    "engagement/demo.py:seed_engagement",  # TODO(issue 13)
-    "engagement/services.py",  # TODO(issue 13)
-    "analysis/indicators/diversity.py",  # TODO(issue 13)
-    "analysis/survey_results.py",  # TODO(issue 13)
-    "analysis/survey_results.py:wave_results",  # TODO(issue 13)
-    "analysis/survey_results.py:drivers",  # TODO(issue 13)
-    "exports/build.py:_questions",  # TODO(issue 13)
-    "exports/build.py:_disclose",  # TODO(issue 13)
-}
+ALLOWED: set[str] = set()  # places allowed over the limits; keep it empty
 
 
 def python_files(paths: list[str]) -> Iterator[Path]:
@@ -110,12 +82,12 @@ def main(argv: list[str]) -> int:
     new = {key: text for key, text in found.items() if key not in ALLOWED}
     for key, text in sorted(found.items()):
         if key in new or verbose:
-            print(f"{key.split(':')[0]}: {text}{'' if key in new else '  [allowed: TODO(issue 13)]'}")
+            print(f"{key.split(':')[0]}: {text}{'' if key in new else '  [allowed]'}")
     if not paths:
         for key in sorted(ALLOWED - found.keys()):
             print(f"stale allowance, no longer over the limit: remove {key!r} from ALLOWED in scripts/check_sizes.py")
     allowed = len(found) - len(new)
-    print(f"{len(new)} not allowed over the limits ({allowed} allowed for now: TODO(issue 13), -v lists them)")
+    print(f"{len(new)} not allowed over the limits ({allowed} allowed)")
     return 1 if new else 0
 
 

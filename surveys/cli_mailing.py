@@ -16,7 +16,7 @@ from core.db import get_session
 from core.links import absolute_url
 from surveys import invitations, waves
 from surveys.models import Wave
-from surveys.views.unsubscribe import make_unsubscribe_token
+from surveys.unsubscribe_tokens import make_unsubscribe_token
 
 
 def invitation_url(token: str) -> str:

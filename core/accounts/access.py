@@ -33,6 +33,11 @@ def is_public_view(view) -> bool:
     return getattr(view, PUBLIC_ATTRIBUTE, False)
 
 
+def is_secretariat(user) -> bool:
+    """Whether the account sees everything the secretariat sees (administrators do too)."""
+    return user.has_role(Role.SECRETARIAT)
+
+
 def roles_required(*roles: str):
     """Signed-in users holding one of `roles` (an admin counts as secretariat)."""
 

@@ -332,3 +332,10 @@ def list_users(session: Session, *, query: str = "", role: str = "", page: int =
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     rows = session.exec(stmt.order_by(User.email).offset((page - 1) * per_page).limit(per_page)).all()
     return list(rows), total
+
+
+def actor_emails(session: Session, ids: set[int]) -> dict[int, str]:
+    """Email address by account id, for lists that name who did something (audit log, jobs, releases)."""
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.email).where(User.id.in_(ids))).all())

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import audit
+from core.accounts import services as accounts
 from core.db import get_session
 from core.jobs import kinds, queue, service
 from core.jobs.cli import worker
@@ -69,7 +70,7 @@ def index():
         states={job.id: _state(job) for job in rows},
         labels=STATE_LABELS,
         kind_title=kind_title,
-        owners=audit.actor_emails(get_session(), {job.owner_id for job in rows if job.owner_id}),
+        owners=accounts.actor_emails(get_session(), {job.owner_id for job in rows if job.owner_id}),
     )
 
 
@@ -77,7 +78,7 @@ def index():
 def show(job_id: int):
     job = _visible(job_id)
     state = _state(job)
-    owner = audit.actor_emails(get_session(), {job.owner_id} if job.owner_id else set()).get(job.owner_id)
+    owner = accounts.actor_emails(get_session(), {job.owner_id} if job.owner_id else set()).get(job.owner_id)
     return render_template(
         "jobs/job.html",
         job=job,

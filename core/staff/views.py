@@ -95,7 +95,7 @@ def audit_log():
     number = requested_page()
     session = get_session()
     rows, total = audit.list_events(session, action=action or None, page=number)
-    actors = audit.actor_emails(session, {row.actor_id for row in rows if row.actor_id})
+    actors = accounts.actor_emails(session, {row.actor_id for row in rows if row.actor_id})
     return render_template(
         "staff/audit.html",
         page=Page(rows, total, number, 50),

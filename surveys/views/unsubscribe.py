@@ -9,25 +9,12 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_wtf import FlaskForm
 
-from core.accounts import tokens
 from core.accounts.access import public
 from core.db import get_session
 from surveys import invitations
+from surveys.unsubscribe_tokens import read_unsubscribe_token
 
 bp = Blueprint("survey_unsubscribe", __name__, template_folder="../templates", url_prefix="/survey/unsubscribe")
-
-PURPOSE = "survey-optout"
-MAX_AGE = 2 * 366 * 24 * 3600  # invitations are kept and reopened for months; opting out is harmless
-STATE = "survey-optout"  # nothing to expire: opting out twice changes nothing
-
-
-def make_unsubscribe_token(stakeholder_id: int) -> str:
-    return tokens.make_token(PURPOSE, stakeholder_id, STATE)
-
-
-def read_unsubscribe_token(token: str) -> int | None:
-    found = tokens.read_token(PURPOSE, token, MAX_AGE)
-    return found[0] if found else None
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
