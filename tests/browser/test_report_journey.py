@@ -17,9 +17,10 @@ def test_report_charts_render_offline(runner, new_page, tmp_path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(out.as_uri())
 
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
     charts = page.locator(".plotly-graph-div")
-    assert page.locator(".js-plotly-plot").count() == charts.count() >= 6
+    expect(charts.first).to_be_attached()
+    assert charts.count() >= 6
+    expect(page.locator(".js-plotly-plot")).to_have_count(charts.count())  # each one drawn by plotly.js
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert errors == []
     assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []
