@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from stakeholders.models import FocalPointAssignment
 from tests.browser.actions import sign_in
-from tests.exports.test_aggregates import kenya_and_france
+from tests.exports.builders import kenya_and_france
 from tests.factories import make_user
 
 

@@ -18,8 +18,15 @@ from exports.models import AnonymisedRelease
 from stakeholders.models import FocalPointAssignment
 from surveys.models import Wave
 from tests.conftest import make_app
-from tests.exports.test_aggregates import kenya_and_france, respond
-from tests.factories import make_instrument_version, make_organisation, make_stakeholder, make_user, make_wave
+from tests.exports.builders import kenya_and_france
+from tests.factories import (
+    make_instrument_version,
+    make_organisation,
+    make_response,
+    make_stakeholder,
+    make_user,
+    make_wave,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -46,15 +53,14 @@ def closed_wave(session):
         for i in range(6)
     ]
     for person in people:
-        respond(
+        make_response(
             session,
             wave,
-            version,
             {"engaged": "yes", "roles": ["author"], "years": 4, "comments": "Write to me at amina@example.org"},
             stakeholder=person,
         )
     for _ in range(6):
-        respond(session, wave, version, {"engaged": "no", "roles": ["user"], "years": 9})
+        make_response(session, wave, {"engaged": "no", "roles": ["user"], "years": 9})
     make_wave(session, version=version, name="Annual survey 2026", year=2026)  # open now
     return wave
 
@@ -112,7 +118,7 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
         version = make_instrument_version(session)
         wave = make_wave(session, version=version, status="closed")
         for _ in range(6):
-            respond(session, wave, version, {"engaged": "yes"})
+            make_response(session, wave, {"engaged": "yes"})
         make_user(session, email=SECRETARIAT, role="secretariat")
         page = page_of(client.get("/account/login"))
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
@@ -163,7 +169,7 @@ def test_a_release_the_service_refuses_shows_why(client, session, secretariat):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version, name="Small wave", status="closed")
     for _ in range(3):
-        respond(session, wave, version, {"engaged": "yes"})
+        make_response(session, wave, {"engaged": "yes"})
     response = client.post(EXPORT, data=export_form(wave, k="4"))
     assert response.status_code == 400
     assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_of(response))

@@ -10,9 +10,9 @@ from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from surveys import invitations, waves
 from surveys.cli_mailing import mail_links
-from surveys.models import Invitation, ReminderSchedule, Response, SurveyOptOut
+from surveys.models import Invitation, ReminderSchedule, SurveyOptOut
 from tests.conftest import outbox_links
-from tests.factories import make_instrument_version, make_stakeholder, make_wave
+from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
 
 
 def _person(session, name, *, language="en", **kwargs):
@@ -112,26 +112,14 @@ def test_unsubscribe_link_asks_then_stops_further_invitations(app, client, sessi
     assert client.get(path[:-3] + "abc").status_code == 404  # a damaged link
 
 
-def _submitted(session, wave, stakeholder, status="submitted"):
-    session.add(
-        Response(
-            wave_id=wave.id,
-            version_id=wave.version_id,
-            stakeholder_id=stakeholder.id,
-            submission_key=f"key-{stakeholder.id}",
-            status=status,
-            submitted_at=utcnow() if status == "submitted" else None,
-        )
-    )
-    session.commit()
-
-
 def test_reminders_go_to_non_respondents_once_in_their_language(app, session, registry):
     wave = make_wave(session)
     extra = _person(session, "Kofi Boateng", language="es", country="GH")
     _send(app, session, wave)  # Amina, Olga, Paul, Kofi
-    _submitted(session, wave, registry["olga"])
-    _submitted(session, wave, registry["other_category"], status="draft")  # started, not submitted: reminded
+    make_response(session, wave, stakeholder=registry["olga"])
+    make_response(
+        session, wave, stakeholder=registry["other_category"], status="draft"
+    )  # started, not submitted: reminded
     session.exec(OutboxMessage.__table__.delete())
     session.commit()
 
