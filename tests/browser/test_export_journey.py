@@ -6,15 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-from stakeholders.models import FocalPointAssignment
 from tests.browser.actions import sign_in
 from tests.exports.builders import kenya_and_france
-from tests.factories import make_user
+from tests.factories import FOCAL_KE, make_focal_point, make_user
 
 
 def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, session):
@@ -47,14 +45,10 @@ def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, s
 
 def test_a_focal_point_downloads_their_countrys_tables(live_server, new_page, session):
     kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    focal = make_user(
-        session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo"
-    )
-    session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
-    session.commit()
+    make_focal_point(session, name="Achieng Odhiambo")
 
     page = new_page()
-    sign_in(page, live_server.url, "focal.ke@example.go.ke")
+    sign_in(page, live_server.url, FOCAL_KE)
     page.goto(f"{live_server.url}/focal-point/tables")
     expect(page.get_by_role("heading", level=1)).to_have_text("Survey results for Kenya")
     table = page.get_by_role("table", name="Did you engage with IPBES?")

@@ -12,10 +12,9 @@ import pytest
 from werkzeug.routing import Rule
 
 from core.accounts.models import Role
-from stakeholders.models import FocalPointAssignment
 from tests.conftest import AuthActions, make_app
 from tests.dashboards.conftest import DashCalls, components, text_of
-from tests.factories import make_user
+from tests.factories import make_focal_point, make_user
 
 BASE = "/dashboard/"
 # What Dash serves, by the last part of its rule: each must be behind the check.
@@ -67,25 +66,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client):
                 assert response.status_code in (302, 401), f"{method} {url}: {response.status_code}"
 
 
-def _focal_point(session, *, active: bool):
-    user = make_user(session, email="focal@example.org", role=Role.FOCAL_POINT, country="KE")
-    today = date.today()
-    ended = today - timedelta(days=1)
-    session.add(
-        FocalPointAssignment(
-            user_id=user.id, country="KE", start_date=today - timedelta(days=400), end_date=None if active else ended
-        )
-    )
-    session.commit()
-    return user
-
-
 @pytest.mark.parametrize("who", ["stakeholder", "focal point whose assignment ended"])
 def test_other_accounts_are_refused_everywhere(app, client, session, auth, who):
     if who == "stakeholder":
         make_user(session, email="focal@example.org", role=Role.STAKEHOLDER)
     else:
-        _focal_point(session, active=False)
+        make_focal_point(session, email="focal@example.org", end=date.today() - timedelta(days=1))
     auth.login("focal@example.org")
 
     for rule in dashboard_rules(app):
@@ -134,7 +120,7 @@ def _real_requests(app, client) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("role", ["secretariat", "focal_point"])
 def test_the_secretariat_and_focal_points_reach_every_route(app, client, session, auth, role):
     if role == "focal_point":
-        _focal_point(session, active=True)
+        make_focal_point(session, email="focal@example.org")
     else:
         make_user(session, email="focal@example.org", role=Role.SECRETARIAT)
     auth.login("focal@example.org")

@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -15,11 +14,12 @@ from sqlmodel import select
 from core.accounts.models import User
 from core.audit import AuditEvent
 from exports.models import AnonymisedRelease
-from stakeholders.models import FocalPointAssignment
 from surveys.models import Wave
 from tests.conftest import make_app
 from tests.exports.builders import kenya_and_france
 from tests.factories import (
+    FOCAL_KE,
+    make_focal_point,
     make_instrument_version,
     make_organisation,
     make_response,
@@ -31,7 +31,6 @@ from tests.factories import (
 pytestmark = pytest.mark.usefixtures("backend")
 
 SECRETARIAT = "secretariat@ipbes.example"
-FOCAL_KE = "focal.ke@example.go.ke"
 EXPORT = "/exports/anonymised"
 
 
@@ -237,13 +236,6 @@ def test_a_focal_point_cannot_download_a_release(client, auth, session, secretar
 
 
 # --- the focal point's tables --------------------------------------------------------------
-
-
-def make_focal_point(session, country="KE", email=FOCAL_KE):
-    user = make_user(session, email=email, role="focal_point", country=country, name="Focal Person")
-    session.add(FocalPointAssignment(user_id=user.id, country=country, start_date=date.today() - timedelta(days=30)))
-    session.commit()
-    return user
 
 
 @pytest.fixture

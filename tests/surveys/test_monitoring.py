@@ -1,6 +1,5 @@
 """Response rates and drop-off, counted from invitations and responses."""
 
-
 from surveys import monitoring, waves
 from tests.factories import make_invitation, make_response, make_stakeholder, make_wave
 
