@@ -136,6 +136,14 @@ class AuthActions:
     def login(self, email: str, password: str = factories.DEFAULT_PASSWORD):
         return self.client.post("/account/login", data={"email": email, "password": password})
 
+    def login_with_csrf(self, email: str, password: str = factories.DEFAULT_PASSWORD):
+        """Sign in as a browser does where CSRF protection is on: the form's token posted back."""
+        form = self.client.get("/account/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        response = self.client.post("/account/login", data={"email": email, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.status_code
+        return response
+
     def logout(self):
         return self.client.post("/account/logout")
 
@@ -143,6 +151,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def secretariat(session, auth):
+    """A secretariat officer (`factories.SECRETARIAT`), signed in on `client`."""
+    user = factories.make_secretariat(session)
+    auth.login(user.email)
+    return user
 
 
 def outbox_links(session, to: str) -> list[str]:

@@ -14,6 +14,7 @@ from core.reference.countries import member_state_rows
 from core.timeutil import utcnow
 
 DEFAULT_PASSWORD = "correct horse battery"
+SECRETARIAT = "secretariat@example.org"
 FOCAL_KE = "focal.ke@example.go.ke"
 
 
@@ -45,6 +46,11 @@ def make_user(
     session.add(user)
     session.commit()
     return user
+
+
+def make_secretariat(session: Session, *, email: str = SECRETARIAT, name: str = "Secretariat Officer") -> User:
+    """A member of the secretariat: the staff who run the registry, the surveys and the exports."""
+    return make_user(session, email=email, name=name, role=Role.SECRETARIAT)
 
 
 # --- registry -----------------------------------------------------------------------------

@@ -5,14 +5,14 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, SECRETARIAT, make_secretariat, make_user
 
 SCREENSHOTS = None  # set to a folder path to keep screenshots while developing
 
 
 def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat")
+    make_secretariat(session)
 
     person = new_page()
     person.goto(f"{base}/account/register")
@@ -31,7 +31,7 @@ def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_
 
     # The secretariat reads the development outbox and finds the confirmation link.
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org", DEFAULT_PASSWORD)
+    sign_in(staff, base, SECRETARIAT)
     staff.get_by_role("link", name="Outbox").click()
     staff.get_by_role("link", name="Confirm your email address").click()
     link = staff.locator("pre.mail-body a").first.get_attribute("href")

@@ -12,15 +12,15 @@ from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
 from tests.exports.builders import kenya_and_france
-from tests.factories import FOCAL_KE, make_focal_point, make_user
+from tests.factories import FOCAL_KE, SECRETARIAT, make_focal_point, make_secretariat
 
 
 def test_the_secretariat_exports_a_closed_wave_as_a_zip(live_server, new_page, session):
     wave = kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
+    make_secretariat(session)
 
     page = new_page()
-    sign_in(page, live_server.url, "officer@ipbes.example")
+    sign_in(page, live_server.url, SECRETARIAT)
     page.goto(f"{live_server.url}/exports/anonymised")
     expect(page.get_by_role("heading", level=1)).to_have_text("Anonymised survey data")
     page.get_by_label("Annual survey 2025").check()

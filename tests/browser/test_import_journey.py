@@ -5,7 +5,8 @@ from sqlmodel import func, select
 
 from core.accounts.models import User
 from stakeholders.models import PendingImport, Stakeholder
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.actions import sign_in
+from tests.factories import SECRETARIAT, make_secretariat
 
 FILE = (
     "email,name,country,category,gender\n"
@@ -16,14 +17,11 @@ FILE = (
 
 
 def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_page, session):
-    make_user(session, email="secretariat@example.org", role="secretariat", name="Secretariat Member")
+    make_secretariat(session)
 
     page = new_page()
-    page.goto(f"{live_server.url}/account/login")
-    page.get_by_label("Email address").fill("secretariat@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Secretariat Member")).to_be_visible()
+    sign_in(page, live_server.url, SECRETARIAT)
+    expect(page.get_by_role("link", name="Secretariat Officer")).to_be_visible()
 
     page.goto(f"{live_server.url}/staff/registry/import")
     page.get_by_label("What the file holds").select_option(label="Stakeholders")

@@ -4,7 +4,6 @@ the same check, CSRF protects its callbacks, and each app instance has a working
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -167,15 +166,6 @@ def test_each_app_instance_has_a_working_dashboard(database_url):
         second.extensions["db_engine"].dispose()
 
 
-def _signed_in_with_csrf(client, email: str) -> None:
-    form = client.get("/account/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-    response = client.post(
-        "/account/login", data={"email": email, "password": "correct horse battery", "csrf_token": token}
-    )
-    assert response.status_code == 302
-
-
 def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
     application = make_app(database_url, WTF_CSRF_ENABLED=True)
     try:
@@ -184,7 +174,7 @@ def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
 
             make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
         client = application.test_client()
-        _signed_in_with_csrf(client, "sam@example.org")
+        AuthActions(client).login_with_csrf("sam@example.org")
         dash = DashCalls(client)
         dash.open(BASE)
         payload = {

@@ -9,7 +9,7 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from engagement.models import ImpactRecord
 from tests.conftest import make_app
-from tests.factories import make_impact, make_user
+from tests.factories import make_impact, make_secretariat
 
 SUBMISSION = {
     "title": "Kenya's pollinator strategy",
@@ -36,8 +36,7 @@ def test_a_submission_is_published_only_after_moderation_and_never_shows_the_sub
     assert (record.status, record.source, record.submitter_email) == ("pending", "public", "rae.porter@example.org")
     assert "Kenya&#39;s pollinator strategy" not in _page(client.get("/impact"))
 
-    make_user(session, email="staff@example.org", role="secretariat")
-    auth.login("staff@example.org")
+    auth.login(make_secretariat(session).email)
     assert client.post(f"/staff/records/impacts/{record.id}/moderate", data={"publish": "1"}).status_code == 302
     auth.logout()
 
@@ -54,8 +53,7 @@ def test_a_submission_is_published_only_after_moderation_and_never_shows_the_sub
 
 def test_a_rejected_record_stays_off_the_public_list(client, session, auth):
     record = make_impact(session, title="Spam offer", status="pending")
-    make_user(session, email="staff@example.org", role="secretariat")
-    auth.login("staff@example.org")
+    auth.login(make_secretariat(session).email)
     client.post(f"/staff/records/impacts/{record.id}/moderate", data={"reject": "1"})
     auth.logout()
     session.expire_all()

@@ -8,7 +8,6 @@ import io
 import re
 from datetime import date
 
-import pytest
 from openpyxl import Workbook
 from sqlmodel import func, select
 from werkzeug.datastructures import FileStorage
@@ -19,9 +18,7 @@ from engagement import importing
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from stakeholders import importing as registry_importing
 from stakeholders.models import PendingImport
-from tests.factories import make_stakeholder, make_user
-
-STAFF = "staff@example.org"
+from tests.factories import make_stakeholder
 
 
 def csv_bytes(rows) -> bytes:
@@ -53,17 +50,11 @@ def token_of(response) -> str | None:
     return found.group(1) if found else None
 
 
-@pytest.fixture
-def staff(session, auth):
-    make_user(session, email=STAFF, role="secretariat")
-    auth.login(STAFF)
-
-
 def _count(session, model) -> int:
     return session.exec(select(func.count()).select_from(model)).one()
 
 
-def test_barrier_actions_are_previewed_then_imported_together(client, session, staff):
+def test_barrier_actions_are_previewed_then_imported_together(client, session, secretariat):
     content = csv_bytes(
         [
             ["barrier", "action", "owner", "due_date", "status"],
@@ -87,7 +78,7 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     assert _count(session, PendingImport) == 0
 
 
-def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, staff):
+def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, secretariat):
     content = csv_bytes(
         [
             ["title", "opened_on", "closed_on", "responses", "audience"],
@@ -109,7 +100,7 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
     assert _count(session, CallForInput) == 0
 
 
-def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, staff):
+def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, secretariat):
     page = upload(client, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])).get_data(
         as_text=True
     )
@@ -212,26 +203,23 @@ def test_imported_impact_records_are_published_unless_told_otherwise(session):
     assert records["Business coalition targets"].status == "pending"
 
 
-def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, staff):
+def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, secretariat):
     user_id = session.exec(select(PendingImport.uploaded_by_id)).first()  # none yet
     assert user_id is None
-    from core.accounts.models import User
-
-    staff_id = session.exec(select(User.id).where(User.email == STAFF)).one()
     token = registry_importing.keep_pending(
-        session=session, content=b"name,type\nX,ngo\n", owner_id=staff_id, kind="organisations", file_name="o.csv"
+        session=session, content=b"name,type\nX,ngo\n", owner_id=secretariat.id, kind="organisations", file_name="o.csv"
     )
     response = client.post("/staff/records/import/confirm", data={"token": token, "confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/records/import")
 
 
-def test_cancel_discards_the_upload(client, session, staff):
+def test_cancel_discards_the_upload(client, session, secretariat):
     response = upload(client, "calls", csv_bytes([["title", "opened_on"], ["A call", "2024-01-01"]]))
     client.post("/staff/records/import/confirm", data={"token": token_of(response), "cancel": "1"})
     assert _count(session, PendingImport) == 0 and _count(session, CallForInput) == 0
 
 
-def test_templates_carry_the_documented_columns(client, staff):
+def test_templates_carry_the_documented_columns(client, secretariat):
     response = client.get("/staff/records/import/templates/concerns.csv")
     assert response.get_data(as_text=True).lstrip("\ufeff").strip() == ",".join(importing.template_header("concerns"))
     assert client.get("/staff/records/import/templates/organisations.csv").status_code == 404

@@ -11,20 +11,12 @@ from core.audit import AuditEvent
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from tests.factories import make_concern, make_impact, make_stakeholder, make_user
 
-STAFF = "staff@example.org"
-
-
-@pytest.fixture
-def staff(session, auth):
-    make_user(session, email=STAFF, role="secretariat", name="Staff Member")
-    auth.login(STAFF)
-
 
 def _page(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_evidence_is_added_and_counts_towards_completeness(client, session, staff):
+def test_evidence_is_added_and_counts_towards_completeness(client, session, secretariat):
     response = client.post(
         "/staff/records/evidence/new",
         data={
@@ -49,7 +41,7 @@ def test_evidence_is_added_and_counts_towards_completeness(client, session, staf
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.created")).first() is not None
 
 
-def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
+def test_a_form_with_errors_keeps_what_was_typed(client, session, secretariat):
     response = client.post(
         "/staff/records/evidence/new",
         data={
@@ -66,7 +58,7 @@ def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
     assert session.exec(select(EvidenceItem)).first() is None
 
 
-def test_the_same_natural_key_twice_is_refused(client, session, staff):
+def test_the_same_natural_key_twice_is_refused(client, session, secretariat):
     data = {"barrier": "language", "action": "Interpretation at stakeholder days", "status": "planned"}
     assert client.post("/staff/records/barrier_actions/new", data=data).status_code == 302
     response = client.post(
@@ -76,7 +68,7 @@ def test_the_same_natural_key_twice_is_refused(client, session, staff):
     assert len(session.exec(select(BarrierAction)).all()) == 1
 
 
-def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staff):
+def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, secretariat):
     client.post(
         "/staff/records/barrier_actions/new",
         data={
@@ -104,7 +96,7 @@ def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staf
     assert "Travel support" not in _page(client.get("/staff/records/barrier_actions?status=planned"))
 
 
-def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answered(client, session, staff):
+def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answered(client, session, secretariat):
     person = make_stakeholder(session, name="Ana Lima", email="ana@example.org")
     response = client.post(
         "/staff/records/concerns/new",
@@ -149,7 +141,7 @@ def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answ
     assert 'value="ana@example.org"' in _page(client.get(f"/staff/records/concerns/{concern.id}/edit"))
 
 
-def test_an_answer_cannot_predate_the_concern(client, session, staff):
+def test_an_answer_cannot_predate_the_concern(client, session, secretariat):
     response = client.post(
         "/staff/records/concerns/new",
         data={
@@ -164,7 +156,7 @@ def test_an_answer_cannot_predate_the_concern(client, session, staff):
     assert "This date cannot be before 2025-03-01." in _page(response)
 
 
-def test_a_call_for_input_is_recorded_with_its_responses(client, session, staff):
+def test_a_call_for_input_is_recorded_with_its_responses(client, session, secretariat):
     response = client.post(
         "/staff/records/calls/new",
         data={
@@ -185,14 +177,14 @@ def test_a_call_for_input_is_recorded_with_its_responses(client, session, staff)
     assert "This date cannot be before 2024-02-05." in _page(response)
 
 
-def test_the_secretariat_sees_submitter_details_and_pending_records(client, session, staff):
+def test_the_secretariat_sees_submitter_details_and_pending_records(client, session, secretariat):
     make_impact(session, title="Pending one", status="pending", submitter_email="someone@example.org")
     page = _page(client.get("/staff/records/impacts?status=pending"))
     assert "Pending one" in page and "someone@example.org" in page
     assert "1 impact record awaits moderation." in _page(client.get("/staff/records"))
 
 
-def test_lists_paginate(client, session, staff):
+def test_lists_paginate(client, session, secretariat):
     for number in range(30):
         make_concern(session, summary=f"Concern number {number:02d}", raised_on=date(2025, 1, 1 + number))
     first, second = _page(client.get("/staff/records/concerns")), _page(client.get("/staff/records/concerns?page=2"))

@@ -11,11 +11,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from core.accounts.models import User
 from core.audit import AuditEvent
 from exports.models import AnonymisedRelease
 from surveys.models import Wave
-from tests.conftest import make_app
+from tests.conftest import AuthActions, make_app
 from tests.exports.builders import kenya_and_france
 from tests.factories import (
     FOCAL_KE,
@@ -23,6 +22,7 @@ from tests.factories import (
     make_instrument_version,
     make_organisation,
     make_response,
+    make_secretariat,
     make_stakeholder,
     make_user,
     make_wave,
@@ -30,7 +30,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-SECRETARIAT = "secretariat@ipbes.example"
 EXPORT = "/exports/anonymised"
 
 
@@ -62,12 +61,6 @@ def closed_wave(session):
         make_response(session, wave, {"engaged": "no", "roles": ["user"], "years": 9})
     make_wave(session, version=version, name="Annual survey 2026", year=2026)  # open now
     return wave
-
-
-@pytest.fixture
-def secretariat(session, auth):
-    make_user(session, email=SECRETARIAT, role="secretariat", name="Secretariat Officer")
-    auth.login(SECRETARIAT)
 
 
 def export_form(wave, **changes):
@@ -118,12 +111,7 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
         wave = make_wave(session, version=version, status="closed")
         for _ in range(6):
             make_response(session, wave, {"engaged": "yes"})
-        make_user(session, email=SECRETARIAT, role="secretariat")
-        page = page_of(client.get("/account/login"))
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post(
-            "/account/login", data={"email": SECRETARIAT, "password": "correct horse battery", "csrf_token": token}
-        )
+        AuthActions(client).login_with_csrf(make_secretariat(session).email)
         assert client.post(EXPORT, data=export_form(wave)).status_code == 400
         assert session.exec(select(AnonymisedRelease)).first() is None
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
@@ -193,9 +181,8 @@ def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, s
         assert secret not in data
     assert "response_id" not in rows[0] and "stakeholder_id" not in rows[0]
 
-    user = session.exec(select(User).where(User.email == SECRETARIAT)).one()
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release")).one()
-    assert event.actor_id == user.id
+    assert event.actor_id == secretariat.id
     assert (event.details["waves"], event.details["rows"]) == ([closed_wave.id], 12)
     assert event.details["parameters"]["free_text"] is True
 
@@ -209,7 +196,7 @@ def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, sess
     release = session.exec(select(AnonymisedRelease)).one()
     assert f"{EXPORT}/{release.id}.zip" in page
     assert release.filename in page
-    assert SECRETARIAT in page  # by whom
+    assert secretariat.email in page  # by whom
 
 
 def test_downloading_a_release_again_is_audited_each_time(client, session, secretariat, closed_wave):

@@ -329,13 +329,6 @@ def test_the_focal_point_opts_in_and_out_of_the_digest(client, auth, session, ke
 # --- assignment by the secretariat --------------------------------------------------------
 
 
-@pytest.fixture
-def secretariat(session, auth):
-    user = make_user(session, email="secretariat@example.org", role="secretariat")
-    auth.login("secretariat@example.org")
-    return user
-
-
 def assignment_form(**changes):
     data = {
         "email": "grace@example.org",

@@ -33,7 +33,6 @@ from stakeholders.table_reader import TableError, read_table
 from tests.conftest import outbox_links
 from tests.factories import make_organisation, make_stakeholder, make_user
 
-STAFF = "staff@example.org"
 IMPORT_URL = "/staff/registry/import"
 CONFIRM_URL = "/staff/registry/import/confirm"
 
@@ -116,14 +115,6 @@ def summary(response) -> dict[str, str]:
     return dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page))
 
 
-@pytest.fixture
-def staff(app, client, session, auth):
-    """The client signed in as the secretariat."""
-    make_user(session, email=STAFF, role="secretariat", name="Staff Member")
-    auth.login(STAFF)
-    return client
-
-
 STAKEHOLDER_HEADER = [
     "email",
     "name",
@@ -199,7 +190,9 @@ def stakeholder_rows():
 # --- reading files ------------------------------------------------------------------------
 
 
-def test_reader_reads_csv_with_row_numbers_and_loose_column_names():
+def test_reader_reads_csv_with_row_numbers_and_loose_column_names(
+    client,
+):
     table = read_table(csv_bytes([[" Email ", "NAME"], ["a@example.org", "A"], ["", ""], ["b@example.org", "B"]]))
     assert table.keys == ["email", "name"]
     assert [(r.number, r.get("email"), r.get("name")) for r in table.rows] == [
@@ -208,7 +201,9 @@ def test_reader_reads_csv_with_row_numbers_and_loose_column_names():
     ]
 
 
-def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark():
+def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark(
+    client,
+):
     table = read_table(
         csv_bytes([["email", "organisation"], ["a@example.org", "Smith, Jones & Co"]], delimiter=";", bom=True)
     )
@@ -216,7 +211,9 @@ def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark():
     assert table.rows[0].get("organisation") == "Smith, Jones & Co"
 
 
-def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers():
+def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers(
+    client,
+):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["activity_id", "Comments"])
@@ -241,12 +238,12 @@ def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers():
         b"email,name\n",  # column names only
     ],
 )
-def test_reader_refuses_what_it_cannot_read(content):
+def test_reader_refuses_what_it_cannot_read(client, content):
     with pytest.raises(TableError):
         read_table(content)
 
 
-def test_reader_refuses_too_many_rows_and_too_large_files(monkeypatch):
+def test_reader_refuses_too_many_rows_and_too_large_files(client, monkeypatch):
     monkeypatch.setattr(table_reader, "MAX_ROWS", 3)
     read_table(csv_bytes([["email"], ["a"], ["b"], ["c"]]))
     with pytest.raises(TableError):
@@ -291,8 +288,8 @@ def organisation_rows():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_organisations_import_and_reimport_updates(staff, session, fmt):
-    done = import_rows(staff, "organisations", organisation_rows(), fmt)
+def test_organisations_import_and_reimport_updates(client, secretariat, session, fmt):
+    done = import_rows(client, "organisations", organisation_rows(), fmt)
     assert summary(done)["New records"] == "2"
     session.expire_all()
     network = session.exec(select(Organisation).where(Organisation.name == "Red de Biodiversidad")).one()
@@ -312,7 +309,7 @@ def test_organisations_import_and_reimport_updates(staff, session, fmt):
         ORGANISATION_HEADER,
         ["RED DE BIODIVERSIDÁD", "mx", "ngo", "", "https://new.example.org", "IPBES-12", "2025", "", "", ""],
     ]
-    done = import_rows(staff, "organisations", rows, fmt)
+    done = import_rows(client, "organisations", rows, fmt)
     assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "1")
     assert count(session, Organisation) == 2
     network = session.get(Organisation, network.id)
@@ -325,9 +322,9 @@ def test_organisations_import_and_reimport_updates(staff, session, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_stakeholders_import_creates_accounts_without_password(staff, session, fmt):
+def test_stakeholders_import_creates_accounts_without_password(client, secretariat, session, fmt):
     network = make_organisation(session, name="Red de Biodiversidad", country="MX", org_type="ngo")
-    done = import_rows(staff, "stakeholders", stakeholder_rows(), fmt)
+    done = import_rows(client, "stakeholders", stakeholder_rows(), fmt)
     assert summary(done)["New records"] == "3"
     session.expire_all()
     layla = session.exec(select(User).where(User.email == "layla@example.org")).one()
@@ -372,7 +369,7 @@ def test_stakeholders_import_creates_accounts_without_password(staff, session, f
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_stakeholders_reimport_matches_email_in_any_case(staff, session, fmt):
+def test_stakeholders_reimport_matches_email_in_any_case(client, secretariat, session, fmt):
     existing = make_stakeholder(
         session, name="Wanjiku Otieno", email="wanjiku@example.org", country="KE", public_listing=True
     )
@@ -380,7 +377,7 @@ def test_stakeholders_reimport_matches_email_in_any_case(staff, session, fmt):
         ["Email", "Name", "Country", "Category", "Job_title"],
         ["WANJIKU@Example.org", "Wanjiku Otieno-Kamau", "KEN", "practitioner", "Forest officer"],
     ]
-    done = import_rows(staff, "stakeholders", rows, fmt)
+    done = import_rows(client, "stakeholders", rows, fmt)
     assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "1")
     assert count(session, Stakeholder) == 1 and count(session, User) == 2  # the staff account and Wanjiku
     record = session.get(Stakeholder, existing.id)
@@ -388,23 +385,23 @@ def test_stakeholders_reimport_matches_email_in_any_case(staff, session, fmt):
     assert record.public_listing  # consents are the person's own: an import never changes them
     assert session.get(User, record.user_id).name == "Wanjiku Otieno-Kamau"
 
-    done = import_rows(staff, "stakeholders", rows, fmt)  # the same file again: still one record
+    done = import_rows(client, "stakeholders", rows, fmt)  # the same file again: still one record
     assert summary(done)["Updated records"] == "1"
     assert count(session, Stakeholder) == 1
 
 
-def test_semicolon_csv_with_byte_order_mark(staff, session):
+def test_semicolon_csv_with_byte_order_mark(client, secretariat, session):
     content = csv_bytes(stakeholder_rows()[:3], delimiter=";", bom=True)
-    preview = upload(staff, "stakeholders", content)
+    preview = upload(client, "stakeholders", content)
     assert problems(preview) == []
-    staff.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"})
+    client.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"})
     session.expire_all()
     assert session.exec(select(User.name).where(User.email == "layla@example.org")).one() == "ليلى حداد"
     assert count(session, Stakeholder) == 2
 
 
-def test_an_imported_person_claims_the_account_with_forgot_password(staff, client, session, auth):
-    import_rows(staff, "stakeholders", stakeholder_rows()[:2])
+def test_an_imported_person_claims_the_account_with_forgot_password(secretariat, client, session, auth):
+    import_rows(client, "stakeholders", stakeholder_rows()[:2])
     auth.logout()
     client.post("/account/forgot", data={"email": "layla@example.org"})
     link = next(link for link in outbox_links(session, "layla@example.org") if "/reset/" in link)
@@ -422,7 +419,7 @@ def test_an_imported_person_claims_the_account_with_forgot_password(staff, clien
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_participation_import_and_reimport_updates_comments(staff, session, fmt):
+def test_participation_import_and_reimport_updates_comments(client, secretariat, session, fmt):
     review = make_activity(session)
     person = make_stakeholder(session, email="reviewer@example.org")
     organisation = make_organisation(session, name="Institut de la biodiversité", country="FR")
@@ -432,7 +429,7 @@ def test_participation_import_and_reimport_updates_comments(staff, session, fmt)
         [str(review.id), "", "institut de la biodiversite", "FRA", "Input submitted", ""],
         [str(review.id), "reviewer@example.org", "", "", "participant", ""],
     ]
-    done = import_rows(staff, "participation", rows, fmt)
+    done = import_rows(client, "participation", rows, fmt)
     assert summary(done)["New records"] == "3"
     session.expire_all()
     records = session.exec(select(Participation).order_by(Participation.id)).all()
@@ -443,7 +440,7 @@ def test_participation_import_and_reimport_updates_comments(staff, session, fmt)
     ]
 
     rows[1][5] = "15"
-    done = import_rows(staff, "participation", rows, fmt)
+    done = import_rows(client, "participation", rows, fmt)
     assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "3")
     assert count(session, Participation) == 3
     assert session.exec(select(Participation.comments).where(Participation.role == "reviewer")).one() == 15
@@ -473,7 +470,7 @@ BAD_CASES = {
 
 @pytest.mark.parametrize("case", list(BAD_CASES))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_one_bad_row_is_named_and_nothing_is_imported(staff, session, case, fmt):
+def test_one_bad_row_is_named_and_nothing_is_imported(client, secretariat, session, case, fmt):
     kind, changes, column = BAD_CASES[case]
     make_organisation(session, name="Red de Biodiversidad", country="MX", org_type="ngo")
     if kind == "stakeholders":
@@ -497,7 +494,7 @@ def test_one_bad_row_is_named_and_nothing_is_imported(staff, session, case, fmt)
         for model in (User, Stakeholder, Organisation, Participation, ConsentRecord, AuditEvent)
     }
     content, name = encode(rows, fmt)
-    response = upload(staff, kind, content, name)
+    response = upload(client, kind, content, name)
     assert response.status_code == 200
     reported = problems(response)
     assert reported and {(row, col) for row, col, _message in reported} == {("3", column)}, reported
@@ -507,13 +504,13 @@ def test_one_bad_row_is_named_and_nothing_is_imported(staff, session, case, fmt)
     assert count(session, PendingImport) == 0  # an invalid file is not kept
 
 
-def test_every_bad_row_is_reported_with_its_reason(staff, session):
+def test_every_bad_row_is_reported_with_its_reason(client, secretariat, session):
     make_organisation(session, name="Red de Biodiversidad", country="MX", org_type="ngo")
     rows = stakeholder_rows()
     rows[1][2] = "ZZ"
     rows[3][0] = "not an address"
     rows.append(["layla@example.org", "Layla again", "LB", "science", "", "", "", "", "", "", "", "", "", ""])
-    response = upload(staff, "stakeholders", csv_bytes(rows))
+    response = upload(client, "stakeholders", csv_bytes(rows))
     assert problems(response) == [
         ("2", "country", "ZZ is not a recorded country."),
         ("4", "email", "not an address is not a valid email address."),
@@ -522,17 +519,17 @@ def test_every_bad_row_is_reported_with_its_reason(staff, session):
     assert "3 problems in the file." in response.get_data(as_text=True)
 
 
-def test_header_problems_are_reported_on_row_one(staff, session):
+def test_header_problems_are_reported_on_row_one(client, secretariat, session):
     rows = [["email", "Nmae", "country", "category"], ["a@example.org", "A", "KE", "science"]]
-    assert problems(upload(staff, "stakeholders", csv_bytes(rows))) == [
+    assert problems(upload(client, "stakeholders", csv_bytes(rows))) == [
         ("1", "Nmae", "This column is not one of the documented columns."),
         ("1", "name", "This required column is missing."),
     ]
 
 
-def test_unreadable_files_get_a_clear_message_not_an_error_page(staff, session):
+def test_unreadable_files_get_a_clear_message_not_an_error_page(client, secretariat, session):
     for content in (b"\x00\x01garbage\xff" * 100, b"PK\x03\x04broken", b"", b"a" * (10 * 1024 * 1024 + 1)):
-        response = upload(staff, "stakeholders", content, "list.xlsx")
+        response = upload(client, "stakeholders", content, "list.xlsx")
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert 'id="file-error"' in page
@@ -540,7 +537,7 @@ def test_unreadable_files_get_a_clear_message_not_an_error_page(staff, session):
     assert count(session, Stakeholder) == 0
 
 
-def test_a_database_failure_rolls_every_row_back(staff, session, monkeypatch):
+def test_a_database_failure_rolls_every_row_back(client, secretariat, session, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
     from stakeholders import services
@@ -553,9 +550,9 @@ def test_a_database_failure_rolls_every_row_back(staff, session, monkeypatch):
             raise IntegrityError("INSERT", {}, Exception("duplicate"))
         return real(*args, **kwargs)
 
-    preview = upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
+    preview = upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
     monkeypatch.setattr(services, "apply_profile", failing_on_the_second_row)
-    response = staff.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"}, follow_redirects=True)
+    response = client.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"}, follow_redirects=True)
     assert "nothing was imported" in response.get_data(as_text=True)
     assert len(calls) == 2
     assert count(session, Stakeholder) == 0
@@ -566,9 +563,9 @@ def test_a_database_failure_rolls_every_row_back(staff, session, monkeypatch):
 # --- the confirmation step ----------------------------------------------------------------
 
 
-def test_confirm_is_audited_and_the_upload_deleted(staff, session, app):
+def test_confirm_is_audited_and_the_upload_deleted(client, secretariat, session, app):
     content = csv_bytes(stakeholder_rows()[:2])
-    preview = upload(staff, "stakeholders", content, "observers 2026.csv")
+    preview = upload(client, "stakeholders", content, "observers 2026.csv")
     token = token_of(preview)
     # The upload waits in the database, where any app process can read it, not on one machine's disk.
     pending = session.exec(select(PendingImport)).one()
@@ -578,9 +575,9 @@ def test_confirm_is_audited_and_the_upload_deleted(staff, session, app):
         "observers 2026.csv",
         content,
     )
-    assert pending.uploaded_by_id == session.exec(select(User.id).where(User.email == STAFF)).one()
+    assert pending.uploaded_by_id == secretariat.id
     assert count(session, Stakeholder) == 0  # the preview writes nothing
-    staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"})
+    client.post(CONFIRM_URL, data={"token": token, "confirm": "1"})
     assert count(session, PendingImport) == 0
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "registry.import")).one()
     assert event.details == {
@@ -590,27 +587,27 @@ def test_confirm_is_audited_and_the_upload_deleted(staff, session, app):
         "created": 1,
         "updated": 0,
     }
-    assert event.actor_id == session.exec(select(User.id).where(User.email == STAFF)).one()
-    again = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
+    assert event.actor_id == secretariat.id
+    again = client.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
     assert "no longer waiting for confirmation" in again.get_data(as_text=True)
     assert count(session, Stakeholder) == 1
 
 
-def test_confirm_refuses_another_persons_upload(staff, session, auth):
-    preview = upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
+def test_confirm_refuses_another_persons_upload(client, secretariat, session, auth):
+    preview = upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
     token = token_of(preview)
     assert token
     make_user(session, email="colleague@example.org", role="secretariat")
     auth.logout()
     auth.login("colleague@example.org")
     for action in ("confirm", "cancel"):
-        response = staff.post(CONFIRM_URL, data={"token": token, action: "1"}, follow_redirects=True)
+        response = client.post(CONFIRM_URL, data={"token": token, action: "1"}, follow_redirects=True)
         assert "no longer waiting for confirmation" in response.get_data(as_text=True)
     assert count(session, Stakeholder) == 0
     assert count(session, PendingImport) == 1  # neither used nor cancelled by the colleague
     auth.logout()
-    auth.login(STAFF)  # still there for its owner
-    assert staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).status_code == 200
+    auth.login(secretariat.email)  # still there for its owner
+    assert client.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).status_code == 200
     assert count(session, Stakeholder) == 2
 
 
@@ -621,29 +618,29 @@ def backdate_pending(session, age):
     session.commit()
 
 
-def test_cancel_and_expiry(staff, session):
-    token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
-    response = staff.post(CONFIRM_URL, data={"token": token, "cancel": "1"}, follow_redirects=True)
+def test_cancel_and_expiry(client, secretariat, session):
+    token = token_of(upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
+    response = client.post(CONFIRM_URL, data={"token": token, "cancel": "1"}, follow_redirects=True)
     assert "nothing was imported" in response.get_data(as_text=True)
     assert count(session, PendingImport) == 0
 
-    token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
+    token = token_of(upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
     backdate_pending(session, importing.PENDING_MAX_AGE + timedelta(minutes=1))
-    response = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
+    response = client.post(CONFIRM_URL, data={"token": token, "confirm": "1"}, follow_redirects=True)
     assert "no longer waiting for confirmation" in response.get_data(as_text=True)
     assert count(session, Stakeholder) == 0
     # Forgotten uploads are deleted when anyone next uploads a file.
-    fresh = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:2])))
+    fresh = token_of(upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:2])))
     session.expire_all()
     assert session.exec(select(PendingImport.token)).all() == [fresh]
     for forged in ("../../secret_key", "x" * 40, ""):
-        response = staff.post(CONFIRM_URL, data={"token": forged, "confirm": "1"})
+        response = client.post(CONFIRM_URL, data={"token": forged, "confirm": "1"})
         assert response.status_code in (302, 400)
 
 
-def test_an_upload_is_imported_at_most_once(staff, session, app):
+def test_an_upload_is_imported_at_most_once(client, secretariat, session, app):
     """Two confirmations of one upload, say on two app machines: the second imports nothing."""
-    token = token_of(upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
+    token = token_of(upload(client, "stakeholders", csv_bytes(stakeholder_rows()[:3])))
     with app.app_context():
         from core.db import get_session
 
@@ -661,18 +658,18 @@ def pending_owner(session) -> int:
     return session.exec(select(PendingImport.uploaded_by_id)).one()
 
 
-def test_upload_page_documents_the_columns_and_templates_download(staff):
-    page = staff.get(IMPORT_URL).get_data(as_text=True)
+def test_upload_page_documents_the_columns_and_templates_download(client, secretariat):
+    page = client.get(IMPORT_URL).get_data(as_text=True)
     for name in ("organisation_country", "observer_session", "knowledge_systems", "activity_id", "comments"):
         assert f"<code>{name}</code>" in page
     assert "Several values separated by" in page
-    response = staff.get("/staff/registry/import/templates/stakeholders.csv")
+    response = client.get("/staff/registry/import/templates/stakeholders.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     header = next(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert header == importing.template_header("stakeholders")
-    workbook = load_workbook(io.BytesIO(staff.get("/staff/registry/import/templates/participation.xlsx").data))
+    workbook = load_workbook(io.BytesIO(client.get("/staff/registry/import/templates/participation.xlsx").data))
     assert [c.value for c in workbook.active[1]] == importing.template_header("participation")
-    assert staff.get("/staff/registry/import/templates/users.csv").status_code == 404
+    assert client.get("/staff/registry/import/templates/users.csv").status_code == 404
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
@@ -694,34 +691,34 @@ def test_an_administrator_counts_as_secretariat(app, client, session, auth):
     assert count(session, Stakeholder) == 1
 
 
-def test_confirm_checks_the_file_again_against_the_registry(staff, session):
+def test_confirm_checks_the_file_again_against_the_registry(client, secretariat, session):
     network = make_organisation(session, name="Red de Biodiversidad", country="MX", org_type="ngo")
-    preview = upload(staff, "stakeholders", csv_bytes(stakeholder_rows()))
+    preview = upload(client, "stakeholders", csv_bytes(stakeholder_rows()))
     assert token_of(preview)
     network.status = "merged"  # between the preview and the confirmation
     session.add(network)
     session.commit()
-    response = staff.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"})
+    response = client.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"})
     assert "The registry changed since the file was checked" in response.get_data(as_text=True)
     assert [(row, column) for row, column, _m in problems(response)] == [("4", "organisation")]
     assert count(session, Stakeholder) == 0 and count(session, User) == 1
 
 
-def test_cell_values_are_shown_as_text(staff, session):
+def test_cell_values_are_shown_as_text(client, secretariat, session):
     rows = [
         ["email", "name", "country", "category"],
         ["a@example.org", "<script>alert(1)</script>", "<b>KE</b>", "science"],
     ]
-    page = upload(staff, "stakeholders", csv_bytes(rows)).get_data(as_text=True)
+    page = upload(client, "stakeholders", csv_bytes(rows)).get_data(as_text=True)
     assert "<script>alert" not in page and "<b>KE" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;KE&lt;/b&gt; is not a recorded country." in page
-    page = upload(staff, "stakeholders", csv_bytes([["<i>email", "<i>email "], ["a", "b"]]), "<b>x</b>.csv").get_data(
+    page = upload(client, "stakeholders", csv_bytes([["<i>email", "<i>email "], ["a", "b"]]), "<b>x</b>.csv").get_data(
         as_text=True
     )
     assert "The column &lt;i&gt;email appears twice" in page and "<i>email" not in page
     rows[1][2] = "KE"
     content = csv_bytes(rows)
-    token = token_of(upload(staff, "stakeholders", content, "<b>list.csv"))
-    page = staff.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).get_data(as_text=True)
+    token = token_of(upload(client, "stakeholders", content, "<b>list.csv"))
+    page = client.post(CONFIRM_URL, data={"token": token, "confirm": "1"}).get_data(as_text=True)
     assert "&lt;b&gt;list.csv is imported." in page and "<b>list" not in page

@@ -12,8 +12,6 @@ from stakeholders import participation as service
 from stakeholders.models import Activity, Participation
 from tests.factories import make_organisation, make_stakeholder, make_user
 
-STAFF = "secretariat@example.org"
-
 
 def make_activity(
     session,
@@ -43,13 +41,6 @@ def make_participation(session, activity, *, stakeholder=None, organisation=None
     session.add(record)
     session.commit()
     return record
-
-
-@pytest.fixture
-def staff(session, auth):
-    user = make_user(session, email=STAFF, role="secretariat", name="Sam Secretariat")
-    auth.login(STAFF)
-    return user
 
 
 def count(session, model) -> int:
@@ -85,7 +76,7 @@ ACTIVITY_FORM = {
 # --- activities --------------------------------------------------------------------------
 
 
-def test_secretariat_creates_and_edits_an_activity(client, session, staff):
+def test_secretariat_creates_and_edits_an_activity(client, session, secretariat):
     response = client.post("/staff/activities/new", data=ACTIVITY_FORM)
     activity = session.exec(select(Activity)).one()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/activities/{activity.id}")
@@ -122,7 +113,7 @@ def test_secretariat_creates_and_edits_an_activity(client, session, staff):
     assert actions(session) == ["activity.created", "activity.edited"]
 
 
-def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, session, staff):
+def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, session, secretariat):
     response = client.post("/staff/activities/new", data={**ACTIVITY_FORM, "end_date": "2026-01-15"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -140,7 +131,7 @@ def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, sess
     assert session.get(Activity, activity.id).title == "External review of the nexus assessment"  # unchanged
 
 
-def test_missing_title_type_or_start_date_is_named(client, session, staff):
+def test_missing_title_type_or_start_date_is_named(client, session, secretariat):
     page = client.post(
         "/staff/activities/new",
         data={"title": "", "activity_type": "", "start_date": "", "deliverable": "Nexus assessment"},
@@ -154,7 +145,7 @@ def test_missing_title_type_or_start_date_is_named(client, session, staff):
     assert count(session, Activity) == 0
 
 
-def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, staff):
+def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, secretariat):
     fellows = make_activity(
         session, title="Call for fellows 2025", activity_type="call_fellows", start=date(2025, 1, 10)
     )
@@ -188,7 +179,7 @@ def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, sessio
 # --- linking parties ---------------------------------------------------------------------
 
 
-def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, staff):
+def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, secretariat):
     activity = make_activity(session, activity_type="call_fellows", title="Call for fellows 2026")
     person = make_stakeholder(session, name="Amina Diallo", email="amina@example.org", country="SN")
     response = client.post(
@@ -205,10 +196,10 @@ def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, st
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The participation is recorded." in page and "Amina Diallo" in page
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "participation.added")).one()
-    assert event.actor_id == staff.id and event.target == f"stakeholder:{person.id}"
+    assert event.actor_id == secretariat.id and event.target == f"stakeholder:{person.id}"
 
 
-def test_linking_an_approved_organisation(client, session, staff):
+def test_linking_an_approved_organisation(client, session, secretariat):
     activity = make_activity(session, activity_type="call_input", title="Call for input on the work programme")
     organisation = make_organisation(session, name="Red Andina de Biodiversidad", country="PE")
     pending = make_organisation(session, name="Pending Network", status="pending")
@@ -230,7 +221,7 @@ def test_linking_an_approved_organisation(client, session, staff):
     assert count(session, Participation) == 1
 
 
-def test_exactly_one_party_per_record(client, session, staff):
+def test_exactly_one_party_per_record(client, session, secretariat):
     activity = make_activity(session)
     make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
     organisation = make_organisation(session)
@@ -246,7 +237,7 @@ def test_exactly_one_party_per_record(client, session, staff):
     assert count(session, Participation) == 0
 
 
-def test_an_unknown_email_is_named_and_kept(client, session, staff):
+def test_an_unknown_email_is_named_and_kept(client, session, secretariat):
     activity = make_activity(session)
     make_user(session, email="no.profile@example.org")  # an account without a stakeholder profile
     for email in ("nobody@example.org", "no.profile@example.org"):
@@ -258,7 +249,7 @@ def test_an_unknown_email_is_named_and_kept(client, session, staff):
     assert count(session, Participation) == 0
 
 
-def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, staff):
+def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, secretariat):
     activity = make_activity(session)
     person = make_stakeholder(session, name="Olga Petrova", email="olga@example.org", country="PL")
     client.post(
@@ -280,7 +271,7 @@ def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, s
     assert totals == {"reviewer": (1, 12), "participant": (1, 0)}
 
 
-def test_comments_are_refused_for_other_roles_and_below_zero(client, session, staff):
+def test_comments_are_refused_for_other_roles_and_below_zero(client, session, secretariat):
     activity = make_activity(session)
     make_stakeholder(session, name="Olga Petrova", email="olga@example.org")
     page = client.post(
@@ -299,7 +290,7 @@ def test_comments_are_refused_for_other_roles_and_below_zero(client, session, st
     assert count(session, Participation) == 0
 
 
-def test_removing_a_record(client, session, staff):
+def test_removing_a_record(client, session, secretariat):
     activity = make_activity(session)
     other = make_activity(session, title="Another activity")
     person = make_stakeholder(session, name="Olga Petrova")
@@ -314,7 +305,7 @@ def test_removing_a_record(client, session, staff):
     assert client.get(f"/staff/activities/{activity.id}/participation/{record_id}/remove").status_code == 405
 
 
-def test_activity_page_lists_records_with_totals_by_role(client, session, staff):
+def test_activity_page_lists_records_with_totals_by_role(client, session, secretariat):
     activity = make_activity(session)
     reviewer = make_stakeholder(session, name="Olga Petrova")
     erased = make_stakeholder(session, name="Gone Person", with_account=False)

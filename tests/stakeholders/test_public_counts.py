@@ -9,9 +9,7 @@ import pytest
 from stakeholders import registry_query
 from stakeholders.models import Stakeholder
 from tests.conftest import make_app
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder, make_user
-
-STAFF = "staff@example.org"
+from tests.factories import DEFAULT_PASSWORD, make_organisation, make_secretariat, make_stakeholder
 
 
 def shown_count(client, query: str = "") -> int:
@@ -50,8 +48,7 @@ def test_the_count_follows_every_change_made_through_the_app(client, session, au
     make_stakeholder(session, name="Amadou Sow", organisation=organisation)
     assert shown_count(client, "?q=am") == 1
 
-    make_user(session, email=STAFF, role="secretariat")
-    auth.login(STAFF)
+    auth.login(make_secretariat(session).email)
     client.post(f"/staff/registry/organisations/{organisation.id}/status", data={"status": "approved"})
     assert shown_count(client, "?q=am") == 2  # the organisation's member appears
     client.post(f"/staff/registry/stakeholders/{person.id}/status", data={"active": "0"})

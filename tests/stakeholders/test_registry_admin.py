@@ -12,12 +12,6 @@ from stakeholders.models import Activity, ObserverAdmission, Organisation, Parti
 from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder, make_user
 
 
-@pytest.fixture
-def secretariat(session, auth):
-    make_user(session, email="sec@example.org", role="secretariat")
-    auth.login("sec@example.org")
-
-
 def test_list_filters_and_status(client, session, secretariat):
     make_stakeholder(session, name="Kofi Boateng", country="GH", category="policymaker")
     make_stakeholder(session, name="Ines Duarte", country="PT", is_active=False)

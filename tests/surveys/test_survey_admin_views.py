@@ -22,13 +22,12 @@ from tests.surveys import xlsform_builder as xb
 
 
 @pytest.fixture
-def secretariat(session, auth):
-    user = make_user(session, email="sec@example.org", role="secretariat")
-    user.timezone = "Europe/Paris"
-    session.add(user)
+def secretariat(secretariat, session):
+    """The signed-in secretariat officer works in Paris: the wave forms take and show Paris time."""
+    secretariat.timezone = "Europe/Paris"
+    session.add(secretariat)
     session.commit()
-    auth.login("sec@example.org")
-    return user
+    return secretariat
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
