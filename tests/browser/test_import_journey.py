@@ -1,12 +1,12 @@
 """The secretariat imports a stakeholder file with one bad row: the row and column are named, nothing is imported."""
 
 from playwright.sync_api import expect
-from sqlmodel import func, select
 
 from core.accounts.models import User
 from stakeholders.models import PendingImport, Stakeholder
 from tests.browser.actions import sign_in
 from tests.factories import SECRETARIAT, make_secretariat
+from tests.reading import row_count
 
 FILE = (
     "email,name,country,category,gender\n"
@@ -42,6 +42,6 @@ def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_p
     expect(page.get_by_role("table", name="Preview of the first rows of the file")).to_contain_text("李伟")
 
     session.expire_all()
-    assert session.exec(select(func.count()).select_from(Stakeholder)).one() == 0
-    assert session.exec(select(func.count()).select_from(User)).one() == 1  # the secretariat member only
-    assert session.exec(select(func.count()).select_from(PendingImport)).one() == 0  # an invalid file is not kept
+    assert row_count(session, Stakeholder) == 0
+    assert row_count(session, User) == 1  # the secretariat member only
+    assert row_count(session, PendingImport) == 0  # an invalid file is not kept

@@ -8,10 +8,7 @@ import io
 import re
 from datetime import date
 
-from openpyxl import Workbook
-from sqlmodel import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
+from sqlmodel import select
 
 from core.audit import AuditEvent
 from engagement import importing
@@ -19,39 +16,10 @@ from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem
 from stakeholders import importing as registry_importing
 from stakeholders.models import PendingImport
 from tests.factories import make_stakeholder
+from tests.reading import row_count
+from tests.uploads import csv_bytes, token_of, upload, xlsx_bytes
 
-
-def csv_bytes(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def xlsx_bytes(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, kind, content, name="records.csv"):
-    body, _length, boundary = stream_encode_multipart(
-        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False
-    )
-    return client.post(
-        "/staff/records/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
-    )
-
-
-def token_of(response) -> str | None:
-    found = re.search(r'name="token" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
-    return found.group(1) if found else None
-
-
-def _count(session, model) -> int:
-    return session.exec(select(func.count()).select_from(model)).one()
+IMPORT_URL = "/staff/records/import"
 
 
 def test_barrier_actions_are_previewed_then_imported_together(client, session, secretariat):
@@ -62,10 +30,10 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
             ["Lack of time", "Longer review periods", "", "", ""],  # an English label is accepted
         ]
     )
-    response = upload(client, "barrier_actions", content)
+    response = upload(client, IMPORT_URL, "barrier_actions", content)
     page = response.get_data(as_text=True)
     assert "Every row is valid. Importing will create 2 records and update 0." in page
-    assert _count(session, BarrierAction) == 0  # nothing before the confirmation
+    assert row_count(session, BarrierAction) == 0  # nothing before the confirmation
     response = client.post("/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"})
     assert "is imported." in response.get_data(as_text=True)
     actions = session.exec(select(BarrierAction).order_by(BarrierAction.id)).all()
@@ -75,7 +43,7 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     ]
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "engagement.import")).one()
     assert (event.details["created"], event.details["kind"]) == (2, "barrier_actions")
-    assert _count(session, PendingImport) == 0
+    assert row_count(session, PendingImport) == 0
 
 
 def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, secretariat):
@@ -87,7 +55,7 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
             ["Call on spatial planning", "2024-02-05", "2024-01-01", "", ""],
         ]
     )
-    response = upload(client, "calls", content)
+    response = upload(client, IMPORT_URL, "calls", content)
     page = response.get_data(as_text=True)
     problems = re.findall(r'<tr><th scope="row">(\d+)</th><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', page)
     assert ("3", "opened_on", "01/03/2023 is not a date written YYYY-MM-DD.") in problems
@@ -97,13 +65,13 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
     assert token_of(response) is None
     report = importing.run_import(session=session, kind="calls", content=content, file_name="x.csv", actor_id=None)
     assert not report.valid
-    assert _count(session, CallForInput) == 0
+    assert row_count(session, CallForInput) == 0
 
 
 def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, secretariat):
-    page = upload(client, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])).get_data(
-        as_text=True
-    )
+    page = upload(
+        client, IMPORT_URL, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])
+    ).get_data(as_text=True)
     assert "This column is not one of the documented columns." in page
     assert "This required column is missing." in page and "<code>date</code>" in page
 
@@ -214,9 +182,9 @@ def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, secre
 
 
 def test_cancel_discards_the_upload(client, session, secretariat):
-    response = upload(client, "calls", csv_bytes([["title", "opened_on"], ["A call", "2024-01-01"]]))
+    response = upload(client, IMPORT_URL, "calls", csv_bytes([["title", "opened_on"], ["A call", "2024-01-01"]]))
     client.post("/staff/records/import/confirm", data={"token": token_of(response), "cancel": "1"})
-    assert _count(session, PendingImport) == 0 and _count(session, CallForInput) == 0
+    assert row_count(session, PendingImport) == 0 and row_count(session, CallForInput) == 0
 
 
 def test_templates_carry_the_documented_columns(client, secretariat):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import zipfile
 from datetime import date
 
 import pytest
@@ -15,29 +12,9 @@ from exports.params import ReleaseParams
 from exports.service import export_release
 from tests.exports.builders import closed_wave
 from tests.factories import make_open_link, make_organisation, make_response, make_stakeholder
+from tests.reading import SUPPRESSED, read_csv, smallest_group, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-SUPPRESSED = "-8"
-
-
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def smallest_group(rows: list[dict], quasi: list[str]) -> int:
-    """For each record, how many records of its wave match it on every quasi-identifier where
-    neither is suppressed (the sdcMicro convention), counted pair by pair: the smallest such number."""
-
-    def matches(a, b):
-        return a["wave_id"] == b["wave_id"] and all(a[v] == b[v] or SUPPRESSED in (a[v], b[v]) for v in quasi)
-
-    return min(sum(matches(row, other) for other in rows) for row in rows)
 
 
 def adversarial_registry(session):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from datetime import date
 
 import pandas as pd
@@ -17,15 +16,11 @@ from exports.params import ReleaseParams
 from exports.service import export_release
 from tests.exports.builders import closed_wave, crowd, export_definition
 from tests.factories import make_instrument_version, make_open_link, make_response
+from tests.reading import read_csv, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 INJECTIONS = ['=HYPERLINK("evil","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturn"]
-
-
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def hostile_wave(session):
@@ -54,7 +49,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(app, session):
     wave = hostile_wave(session)
     files = unzip(release(app, session, wave, "csv", free_text=True))
 
-    rows = list(csv.DictReader(io.StringIO(files["data.csv"].decode("utf-8-sig"), newline="")))
+    rows = read_csv(files["data.csv"])
     comments = {row["comments"] for row in rows}
     assert comments == {"'" + text for text in INJECTIONS}
     assert {row["network"] for row in rows} == {"'=cmd network"}

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from datetime import date
 
 import pytest
@@ -23,6 +20,7 @@ from tests.factories import (
     make_user,
     make_wave,
 )
+from tests.reading import read_csv, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -34,15 +32,6 @@ FILES = {
     "disclosure_report.html",
     "disclosure_report.json",
 }
-
-
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def export(session, wave_ids, fmt="csv", **options):

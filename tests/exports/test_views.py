@@ -27,14 +27,11 @@ from tests.factories import (
     make_user,
     make_wave,
 )
+from tests.reading import page_text
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 EXPORT = "/exports/anonymised"
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -95,7 +92,7 @@ def test_stakeholders_and_focal_points_cannot_export(client, auth, session, clos
 def test_the_secretariat_and_admins_see_the_form_with_closed_waves_only(client, auth, session, closed_wave, role):
     make_user(session, email="staff@example.org", role=role)
     auth.login("staff@example.org")
-    page = page_of(client.get(EXPORT))
+    page = page_text(client.get(EXPORT))
     assert "Annual survey 2025" in page
     assert "Annual survey 2026" not in page  # open: its data would still change
     assert 'name="k"' in page and 'value="5"' in page
@@ -114,7 +111,7 @@ def test_posting_without_the_csrf_token_is_refused(database_url, session):
         AuthActions(client).login_with_csrf(make_secretariat(session).email)
         assert client.post(EXPORT, data=export_form(wave)).status_code == 400
         assert session.exec(select(AnonymisedRelease)).first() is None
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text(client.get(EXPORT))).group(1)
         response = client.post(EXPORT, data={**export_form(wave), "csrf_token": token})
         assert response.status_code == 200 and response.mimetype == "application/zip"
     finally:
@@ -129,7 +126,7 @@ def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(
 ):
     response = client.post(EXPORT, data=export_form(closed_wave, k="2", format="xlsx", lang="fr", free_text="y"))
     assert response.status_code == 400
-    page = page_of(response)
+    page = page_text(response)
     assert re.search(r'id="k-error">k must be at least 3\.', page)
     assert re.search(r'<option selected value="xlsx">|<option value="xlsx" selected>', page)
     assert re.search(r'<option selected value="fr">|<option value="fr" selected>', page)
@@ -142,7 +139,7 @@ def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(
 def test_no_wave_chosen_is_an_error(client, secretariat, closed_wave):
     response = client.post(EXPORT, data=export_form(closed_wave, waves=None))
     assert response.status_code == 400
-    assert "Choose at least one wave." in page_of(response)
+    assert "Choose at least one wave." in page_text(response)
 
 
 def test_an_open_wave_cannot_be_exported_even_by_a_hand_made_request(client, session, secretariat, closed_wave):
@@ -159,7 +156,7 @@ def test_a_release_the_service_refuses_shows_why(client, session, secretariat):
         make_response(session, wave, {"engaged": "yes"})
     response = client.post(EXPORT, data=export_form(wave, k="4"))
     assert response.status_code == 400
-    assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_of(response))
+    assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_text(response))
     assert session.exec(select(AnonymisedRelease)).first() is None
 
 
@@ -192,7 +189,7 @@ def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, sess
     second = client.post(EXPORT, data=export_form(closed_wave))
     assert first.data == second.data
     assert len(session.exec(select(AnonymisedRelease)).all()) == 1
-    page = page_of(client.get(EXPORT))
+    page = page_text(client.get(EXPORT))
     release = session.exec(select(AnonymisedRelease)).one()
     assert f"{EXPORT}/{release.id}.zip" in page
     assert release.filename in page
@@ -242,7 +239,7 @@ def cells_of(page: str, caption: str) -> list[list[str]]:
 
 def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(client, session, focal_point):
     wave = kenya_and_france(session)
-    page = page_of(client.get("/focal-point/tables"))
+    page = page_text(client.get("/focal-point/tables"))
     assert "Survey results for Kenya" in page
     cells = cells_of(page, "Did you engage with IPBES?")
     # Two policymakers said yes: hidden, with three more cells so the totals cannot give it away.
@@ -254,7 +251,7 @@ def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(c
 def test_another_country_cannot_be_asked_for(client, session, focal_point):
     wave = kenya_and_france(session)
     for url in (f"/focal-point/tables?country=FR&wave={wave.id}", "/focal-point/tables?country=FR"):
-        page = page_of(client.get(url))
+        page = page_text(client.get(url))
         assert "Survey results for Kenya" in page
         assert cells_of(page, "Did you engage with IPBES?")[2][-1] == "34"  # Kenya's 34, not France's 10
     response = client.get(f"/focal-point/tables.csv?country=FR&wave={wave.id}&breakdown=category")
@@ -265,7 +262,7 @@ def test_another_country_cannot_be_asked_for(client, session, focal_point):
 
 def test_the_breakdown_can_be_changed_and_a_bad_choice_is_refused(client, session, focal_point):
     wave = kenya_and_france(session)
-    page = page_of(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
+    page = page_text(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
     assert cells_of(page, "Did you engage with IPBES?")[0][0] == "Yes"
     assert '<th scope="col">Female</th>' in page
     assert client.get(f"/focal-point/tables?wave={wave.id}&breakdown=email").status_code == 400
@@ -309,7 +306,7 @@ def test_the_threshold_is_a_setting(database_url, session):
         kenya_and_france(session)
         make_focal_point(session)
         client.post("/account/login", data={"email": FOCAL_KE, "password": "correct horse battery"})
-        page = page_of(client.get("/focal-point/tables"))
+        page = page_text(client.get("/focal-point/tables"))
         assert "fewer than 10 respondents" in page
         shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
         assert shown and all(n == 0 or n >= 10 for n in shown)
@@ -329,13 +326,13 @@ def test_without_an_answered_wave_the_page_says_so(client, session, focal_point)
     make_wave(session, status="draft")
     response = client.get("/focal-point/tables")
     assert response.status_code == 200
-    assert "No survey has been answered yet." in page_of(response)
+    assert "No survey has been answered yet." in page_text(response)
 
 
 def test_a_country_without_respondents_sees_no_table(client, session, auth):
     kenya_and_france(session)
     make_focal_point(session, country="BR", email="focal.br@example.gov.br")
     auth.login("focal.br@example.gov.br")
-    page = page_of(client.get("/focal-point/tables"))
+    page = page_text(client.get("/focal-point/tables"))
     assert "Nobody from your country answered this wave." in page
     assert "<caption>" not in page

@@ -5,47 +5,13 @@ import re
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.audit import AuditEvent
 from stakeholders import participation as service
 from stakeholders.models import Activity, Participation
-from tests.factories import make_organisation, make_stakeholder, make_user
-
-
-def make_activity(
-    session,
-    *,
-    title="External review of the nexus assessment",
-    activity_type="external_review",
-    start=date(2025, 3, 1),
-    end=None,
-    deliverable="Nexus assessment",
-):
-    activity = Activity(
-        title=title, activity_type=activity_type, start_date=start, end_date=end, deliverable=deliverable
-    )
-    session.add(activity)
-    session.commit()
-    return activity
-
-
-def make_participation(session, activity, *, stakeholder=None, organisation=None, role="participant", comments=None):
-    record = Participation(
-        activity_id=activity.id,
-        stakeholder_id=stakeholder.id if stakeholder else None,
-        organisation_id=organisation.id if organisation else None,
-        role=role,
-        comments=comments,
-    )
-    session.add(record)
-    session.commit()
-    return record
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.exec(select(func.count()).select_from(model)).one()
+from tests.factories import make_activity, make_organisation, make_participation, make_stakeholder, make_user
+from tests.reading import row_count
 
 
 def actions(session) -> list[str]:
@@ -119,7 +85,7 @@ def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, sess
     assert response.status_code == 200
     assert field_error(page, "end_date") == "The end date cannot be before the start date."
     assert 'value="Call for fellows 2026"' in page and 'value="2026-01-15"' in page and "Second phase." in page
-    assert count(session, Activity) == 0
+    assert row_count(session, Activity) == 0
 
     activity = make_activity(session, start=date(2025, 3, 1))
     page = client.post(
@@ -142,7 +108,7 @@ def test_missing_title_type_or_start_date_is_named(client, session, secretariat)
         as_text=True
     )
     assert field_error(page, "activity_type")
-    assert count(session, Activity) == 0
+    assert row_count(session, Activity) == 0
 
 
 def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, secretariat):
@@ -218,7 +184,7 @@ def test_linking_an_approved_organisation(client, session, secretariat):
         f"/staff/activities/{activity.id}", data={"organisation": str(pending.id), "role": "input_submitted"}
     ).get_data(as_text=True)
     assert field_error(page, "organisation") == "Choose an approved organisation."
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
 
 
 def test_exactly_one_party_per_record(client, session, secretariat):
@@ -234,7 +200,7 @@ def test_exactly_one_party_per_record(client, session, secretariat):
     ).get_data(as_text=True)
     assert "Give either a stakeholder or an organisation, not both." in field_error(both, "organisation")
     assert 'value="amina@example.org"' in both and f'<option selected value="{organisation.id}"' in both
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
 def test_an_unknown_email_is_named_and_kept(client, session, secretariat):
@@ -246,7 +212,7 @@ def test_an_unknown_email_is_named_and_kept(client, session, secretariat):
         )
         assert field_error(page, "email") == "No stakeholder profile uses this email address."
         assert f'value="{email}"' in page and '<option selected value="speaker"' in page
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
 def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, secretariat):
@@ -266,7 +232,7 @@ def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, s
     assert actions(session) == ["participation.added", "participation.updated"]
     # The same person in another role is another record.
     client.post(f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "participant"})
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
     totals = {t.role: (t.count, t.comments) for t in service.role_totals(session, activity.id)}
     assert totals == {"reviewer": (1, 12), "participant": (1, 0)}
 
@@ -287,7 +253,7 @@ def test_comments_are_refused_for_other_roles_and_below_zero(client, session, se
         f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "many"}
     ).get_data(as_text=True)
     assert field_error(page, "comments")
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
 def test_removing_a_record(client, session, secretariat):
@@ -296,10 +262,10 @@ def test_removing_a_record(client, session, secretariat):
     person = make_stakeholder(session, name="Olga Petrova")
     record_id = make_participation(session, activity, stakeholder=person, role="reviewer", comments=4).id
     assert client.post(f"/staff/activities/{other.id}/participation/{record_id}/remove").status_code == 404
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
     response = client.post(f"/staff/activities/{activity.id}/participation/{record_id}/remove")
     assert response.status_code == 302
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "participation.removed")).one()
     assert event.target == f"stakeholder:{person.id}" and event.details["comments"] == 4
     assert client.get(f"/staff/activities/{activity.id}/participation/{record_id}/remove").status_code == 405
@@ -405,7 +371,7 @@ def test_staff_pages_refuse_other_roles(client, session, auth, role):
             data={**ACTIVITY_FORM, "organisation": "", "role": "participant"},
         )
         assert response.status_code == 403, f"{method} {url}"
-    assert count(session, Participation) == 1 and count(session, Activity) == 1
+    assert row_count(session, Participation) == 1 and row_count(session, Activity) == 1
 
 
 def test_an_administrator_counts_as_secretariat(client, session, auth):
@@ -421,7 +387,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session):
     for method, url in [*STAFF_URLS, ("GET", "/account/participation")]:
         response = client.open(url.format(activity=activity.id, record=record.id), method=method)
         assert response.status_code == 302 and "/account/login" in response.headers["Location"], f"{method} {url}"
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
 
 
 # --- the service, as imports and the indicators use it -----------------------------------
@@ -446,7 +412,7 @@ def test_add_participation_validates_and_upserts(session):
     service.add_participation(
         session=session, activity=activity, organisation_id=organisation.id, role="reviewer", comments=9, actor_id=None
     )
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
 
     bad = [
         dict(stakeholder_id=person.id, organisation_id=organisation.id, role="participant"),
@@ -461,7 +427,7 @@ def test_add_participation_validates_and_upserts(session):
         with pytest.raises(service.ParticipationError) as error:
             service.add_participation(session=session, activity=activity, actor_id=None, **arguments)
         assert field in [name for name, _message in error.value.problems], arguments
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
 
 
 def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
@@ -472,7 +438,7 @@ def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
     for row in rows + rows[:1]:  # a repeated row updates, it does not duplicate
         service.upsert_participation(session, activity=activity, **row)
     session.commit()
-    assert count(session, Participation) == 3
+    assert row_count(session, Participation) == 3
     problems = service.activity_problems(
         service.ActivityData(
             title="", activity_type="call_experts", start_date=date(2026, 5, 1), end_date=date(2026, 4, 1)

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
@@ -13,6 +13,7 @@ from surveys.cli_mailing import mail_links
 from surveys.models import Invitation, ReminderSchedule, SurveyOptOut
 from tests.conftest import outbox_links
 from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
+from tests.reading import row_count
 
 
 def _person(session, name, *, language="en", **kwargs):
@@ -77,8 +78,8 @@ def test_sending_again_writes_only_to_new_people_and_keeps_one_invitation_each(a
     _person(session, "Newcomer Person", country="BR")
     report = _send(app, session, wave)
     assert report.sent == ["newcomer@example.org"]
-    assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 3
-    assert session.exec(select(func.count()).select_from(Invitation)).one() == 3
+    assert row_count(session, OutboxMessage) == 3
+    assert row_count(session, Invitation) == 3
 
 
 def test_a_draft_or_closed_wave_sends_nothing(app, session, registry):

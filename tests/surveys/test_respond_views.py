@@ -14,6 +14,7 @@ from tests.factories import (
     make_wave,
     six,
 )
+from tests.reading import translated
 
 
 def _invited(session, **wave_options):
@@ -24,12 +25,9 @@ def _invited(session, **wave_options):
 
 def _in_french(app, text: str) -> str:
     """The invitation is in French: what the respondent reads."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale("fr"):
-        translated = gettext(text)
-    assert translated != text
-    return translated
+    french = translated(app, "fr", text)
+    assert french != text
+    return french
 
 
 def _page_url(response) -> str:
