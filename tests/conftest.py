@@ -118,6 +118,15 @@ def runner(app):
 
 
 @pytest.fixture
+def seeded(runner):
+    """The demo data (`flask seed-demo`) at a twentieth of its size: six focal points, three waves,
+    every record type. The runner, to run more commands on it."""
+    result = runner.invoke(args=["seed-demo", "--scale", "0.05"])
+    assert result.exit_code == 0, result.output
+    return runner
+
+
+@pytest.fixture
 def session(app):
     """A session of the test's own, outside any request: requests never share it.
 

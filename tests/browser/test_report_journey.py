@@ -5,10 +5,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 
-def test_report_charts_render_offline(runner, new_page, tmp_path):
-    assert runner.invoke(args=["seed-demo", "--scale", "0.05"]).exit_code == 0
+def test_report_charts_render_offline(seeded, new_page, tmp_path):
     out = tmp_path / "report.html"
-    result = runner.invoke(args=["report", "--wave", "Annual survey 2026", "--lang", "ar", "--out", str(out)])
+    result = seeded.invoke(args=["report", "--wave", "Annual survey 2026", "--lang", "ar", "--out", str(out)])
     assert result.exit_code == 0, result.output
 
     page = new_page("ar")

@@ -6,7 +6,6 @@ import html
 import re
 from html.parser import HTMLParser
 
-import pytest
 from sqlmodel import select
 
 from surveys.models import Wave
@@ -14,13 +13,6 @@ from tests.reading import translated
 
 GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 WAVE = "Annual survey 2026"
-
-
-@pytest.fixture
-def seeded(runner):
-    result = runner.invoke(args=["seed-demo", "--scale", "0.05"])
-    assert result.exit_code == 0, result.output
-    return runner
 
 
 def _report(runner, tmp_path, *waves, lang="fr"):
