@@ -324,6 +324,38 @@ def make_definition(*, pages=None, choices=None, form_id: str = "test_survey", v
     )
 
 
+# Every question of make_definition's survey answered, as the respondent's form sends it.
+ANSWERS = {
+    "roles": ["author", "other"],
+    "roles_other": "curator",
+    "years": "12",
+    "engaged": "yes",
+    "clear_how": "4",
+    "transparent": "2",
+    "comments": "Très utile",
+}
+
+
+def profile_question(field: str, list_name: str, *, name: str | None = None, **options):
+    """A question whose answer gives a profile field (country, gender...) of an open-link respondent."""
+    from surveys.definition import Question
+
+    return Question(
+        name=name or field, type="select_one", labels=six(field.title()), list_name=list_name, profile=field, **options
+    )
+
+
+def with_profile_page(definition, *questions, choices: dict):
+    """`definition` opening with a page of profile questions, asked only of respondents outside the
+    registry; `choices` adds the lists those questions use."""
+    from dataclasses import replace
+
+    from surveys.definition import Page
+
+    profile = Page(name="profile", labels=six("About you"), profile=True, items=questions)
+    return replace(definition, pages=(profile, *definition.pages), choices={**definition.choices, **choices})
+
+
 def make_instrument_version(session: Session, *, definition=None, code: str = "test-survey", instrument=None):
     """Store a definition as the next version of an instrument (created if needed)."""
     import hashlib

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.actions import sign_in
+from tests.browser.actions import sign_in, start_registration
 from tests.conftest import outbox_links
 from tests.factories import SECRETARIAT, make_secretariat
 
@@ -12,11 +12,7 @@ def test_new_organisation_appears_in_the_public_register_after_approval(live_ser
     make_secretariat(session)
 
     person = new_page()
-    person.goto(f"{base}/account/register")
-    person.get_by_label("Full name").fill("Sipho Ndlovu")
-    person.get_by_label("Email address").fill("sipho@example.org")
-    person.get_by_label("Password", exact=True).fill("baobab trees at dawn")
-    person.get_by_label("Repeat the password").fill("baobab trees at dawn")
+    start_registration(person, base, "Sipho Ndlovu", "sipho@example.org", "baobab trees at dawn")
     person.get_by_label("Organisation", exact=True).select_option("new")
     person.get_by_label("Name of the organisation to propose").fill("Ubuntu Biodiversity Collective")
     person.get_by_label("Type of organisation").select_option("iplc")

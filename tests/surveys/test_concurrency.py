@@ -11,19 +11,11 @@ from sqlmodel import func, select
 
 from surveys import respondents
 from surveys.models import Answer, Response
-from tests.factories import make_invitation, make_stakeholder, make_wave
+from tests.factories import ANSWERS, make_invitation, make_stakeholder, make_wave
 from tests.reading import row_count
 
 THREADS = 20
-FORM = {
-    "q.roles": ["author", "other"],
-    "q.roles_other": "curator",
-    "q.years": "12",
-    "q.engaged": "yes",
-    "q.clear_how": "4",
-    "q.transparent": "2",
-    "q.comments": "Useful",
-}
+FORM = {f"q.{name}": value for name, value in ANSWERS.items()}
 
 
 def _post_all(app, posts):
