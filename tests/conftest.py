@@ -101,6 +101,21 @@ def make_app(database_url: str, **overrides):
 
 
 @pytest.fixture
+def app_with(database_url):
+    """Builds more apps on the test's database, with other settings (`app_with(WTF_CSRF_ENABLED=True)`)
+    or standing for other processes; their connections are closed after the test."""
+    apps = []
+
+    def build(**overrides):
+        apps.append(make_app(database_url, **overrides))
+        return apps[-1]
+
+    yield build
+    for application in apps:
+        application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
 def app(database_url):
     application = make_app(database_url)
     yield application

@@ -2,7 +2,7 @@ import pytest
 from sqlmodel import select
 
 from core.mail import OutboxMessage
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions
 from tests.factories import make_secretariat, make_user
 from tests.support.servers import free_port
 
@@ -40,11 +40,9 @@ def smtp_server():
     controller.stop()
 
 
-def test_production_mail_is_sent_by_smtp_and_not_stored(database_url, session, smtp_server):
+def test_production_mail_is_sent_by_smtp_and_not_stored(app_with, session, smtp_server):
     controller, collector = smtp_server
-    app = make_app(
-        database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False
-    )
+    app = app_with(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
     make_user(session, email="person@example.org", locale="fr")
     client = app.test_client()
     client.post("/account/forgot", data={"email": "person@example.org"})
@@ -56,4 +54,3 @@ def test_production_mail_is_sent_by_smtp_and_not_stored(database_url, session, s
     # Without an outbox there is nothing to browse.
     AuthActions(client).login(make_secretariat(session).email)
     assert client.get("/staff/outbox").status_code == 404
-    app.extensions["db_engine"].dispose()

@@ -11,7 +11,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from core.accounts.models import Role
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions
 from tests.dashboards.conftest import DashCalls, components, text_of
 from tests.factories import make_focal_point, make_user
 
@@ -138,61 +138,54 @@ def test_the_secretariat_and_focal_points_reach_every_route(app, client, session
             assert response.data, url
 
 
-def test_each_app_instance_has_a_working_dashboard(database_url):
-    first, second = make_app(database_url), make_app(database_url)
-    try:
-        with first.app_context():
-            from core.db import get_session
+def test_each_app_instance_has_a_working_dashboard(app_with):
+    first, second = app_with(), app_with()
+    with first.app_context():
+        from core.db import get_session
 
-            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
-        assert first.extensions["dashboard"] is not second.extensions["dashboard"]
-        for application in (first, second):
-            client = application.test_client()
-            AuthActions(client).login("sam@example.org")
-            dash = DashCalls(client)
-            nav = dash.update(
-                "nav.children",
-                "url",
-                [
-                    {"id": "url", "property": "pathname", "value": BASE},
-                    {"id": "url", "property": "search", "value": ""},
-                ],
-            )
-            links = list(components(dash.result(nav, "nav.children"), "Link"))
-            assert len(links) >= 7  # the overview and the six indicator groups
-            assert "No survey wave has been published yet." in text_of(dash.page(BASE))
-    finally:
-        first.extensions["db_engine"].dispose()
-        second.extensions["db_engine"].dispose()
-
-
-def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
-    application = make_app(database_url, WTF_CSRF_ENABLED=True)
-    try:
-        with application.app_context():
-            from core.db import get_session
-
-            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+        make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+    assert first.extensions["dashboard"] is not second.extensions["dashboard"]
+    for application in (first, second):
         client = application.test_client()
-        AuthActions(client).login_with_csrf("sam@example.org")
+        AuthActions(client).login("sam@example.org")
         dash = DashCalls(client)
-        dash.open(BASE)
-        payload = {
-            "output": "page.children",
-            "outputs": {"id": "page", "property": "children"},
-            "inputs": [
+        nav = dash.update(
+            "nav.children",
+            "url",
+            [
                 {"id": "url", "property": "pathname", "value": BASE},
                 {"id": "url", "property": "search", "value": ""},
             ],
-            "state": [],
-            "changedPropIds": ["url.pathname"],
-        }
+        )
+        links = list(components(dash.result(nav, "nav.children"), "Link"))
+        assert len(links) >= 7  # the overview and the six indicator groups
+        assert "No survey wave has been published yet." in text_of(dash.page(BASE))
 
-        assert dash.token()
-        assert dash.post(payload, token=None).status_code == 400
-        assert dash.post(payload, token="forged-token").status_code == 400
-        accepted = dash.post(payload)
-        assert accepted.status_code == 200
-        assert "No survey wave" in accepted.get_data(as_text=True)
-    finally:
-        application.extensions["db_engine"].dispose()
+
+def test_callbacks_need_the_csrf_token_from_the_cookie(app_with):
+    application = app_with(WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        from core.db import get_session
+
+        make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+    client = application.test_client()
+    AuthActions(client).login_with_csrf("sam@example.org")
+    dash = DashCalls(client)
+    dash.open(BASE)
+    payload = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": BASE},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "state": [],
+        "changedPropIds": ["url.pathname"],
+    }
+
+    assert dash.token()
+    assert dash.post(payload, token=None).status_code == 400
+    assert dash.post(payload, token="forged-token").status_code == 400
+    accepted = dash.post(payload)
+    assert accepted.status_code == 200
+    assert "No survey wave" in accepted.get_data(as_text=True)

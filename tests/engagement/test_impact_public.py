@@ -8,7 +8,6 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from engagement.models import ImpactRecord
-from tests.conftest import make_app
 from tests.factories import make_impact, make_secretariat
 from tests.reading import page_text
 
@@ -84,26 +83,20 @@ def test_the_public_list_filters_by_type_and_region(client, session):
     assert "A network in France" in page and "A law in Kenya" not in page
 
 
-def test_submissions_are_rate_limited_per_client(database_url):
-    app = make_app(database_url, IMPACT_SUBMISSION_LIMIT="2 per hour")
+def test_submissions_are_rate_limited_per_client(app_with):
+    app = app_with(IMPACT_SUBMISSION_LIMIT="2 per hour")
     client = app.test_client()
-    try:
-        for number in range(2):
-            assert client.post("/impact/submit", data={**SUBMISSION, "title": f"Record {number}"}).status_code == 302
-        response = client.post("/impact/submit", data={**SUBMISSION, "title": "Record 3"})
-        assert response.status_code == 429
-        assert "Too many submissions" in page_text(response)
-    finally:
-        app.extensions["db_engine"].dispose()
+    for number in range(2):
+        assert client.post("/impact/submit", data={**SUBMISSION, "title": f"Record {number}"}).status_code == 302
+    response = client.post("/impact/submit", data={**SUBMISSION, "title": "Record 3"})
+    assert response.status_code == 429
+    assert "Too many submissions" in page_text(response)
 
 
-def test_the_public_form_needs_its_csrf_token(database_url):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+def test_the_public_form_needs_its_csrf_token(app_with):
+    app = app_with(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    try:
-        assert client.post("/impact/submit", data=SUBMISSION).status_code == 400
-        form = page_text(client.get("/impact/submit"))
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        assert client.post("/impact/submit", data={**SUBMISSION, "csrf_token": token}).status_code == 302
-    finally:
-        app.extensions["db_engine"].dispose()
+    assert client.post("/impact/submit", data=SUBMISSION).status_code == 400
+    form = page_text(client.get("/impact/submit"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    assert client.post("/impact/submit", data={**SUBMISSION, "csrf_token": token}).status_code == 302

@@ -14,7 +14,7 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from exports.models import AnonymisedRelease
 from surveys.models import Wave
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions
 from tests.exports.builders import kenya_and_france
 from tests.factories import (
     FOCAL_KE,
@@ -100,22 +100,19 @@ def test_the_secretariat_and_admins_see_the_form_with_closed_waves_only(client, 
         assert language in page
 
 
-def test_posting_without_the_csrf_token_is_refused(database_url, session):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    try:
-        client = app.test_client()
-        version = make_instrument_version(session)
-        wave = make_wave(session, version=version, status="closed")
-        for _ in range(6):
-            make_response(session, wave, {"engaged": "yes"})
-        AuthActions(client).login_with_csrf(make_secretariat(session).email)
-        assert client.post(EXPORT, data=export_form(wave)).status_code == 400
-        assert session.exec(select(AnonymisedRelease)).first() is None
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text(client.get(EXPORT))).group(1)
-        response = client.post(EXPORT, data={**export_form(wave), "csrf_token": token})
-        assert response.status_code == 200 and response.mimetype == "application/zip"
-    finally:
-        app.extensions["db_engine"].dispose()
+def test_posting_without_the_csrf_token_is_refused(app_with, session):
+    app = app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    version = make_instrument_version(session)
+    wave = make_wave(session, version=version, status="closed")
+    for _ in range(6):
+        make_response(session, wave, {"engaged": "yes"})
+    AuthActions(client).login_with_csrf(make_secretariat(session).email)
+    assert client.post(EXPORT, data=export_form(wave)).status_code == 400
+    assert session.exec(select(AnonymisedRelease)).first() is None
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text(client.get(EXPORT))).group(1)
+    response = client.post(EXPORT, data={**export_form(wave), "csrf_token": token})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
 
 
 # --- exporting -----------------------------------------------------------------------------
@@ -299,19 +296,16 @@ def test_downloads_hold_the_suppressed_tables_and_are_audited(client, session, f
     assert [(e.target, e.details["format"]) for e in events] == [("KE", "csv"), ("KE", "xlsx")]
 
 
-def test_the_threshold_is_a_setting(database_url, session):
-    app = make_app(database_url, AGGREGATE_THRESHOLD=10)
-    try:
-        client = app.test_client()
-        kenya_and_france(session)
-        make_focal_point(session)
-        client.post("/account/login", data={"email": FOCAL_KE, "password": "correct horse battery"})
-        page = page_text(client.get("/focal-point/tables"))
-        assert "fewer than 10 respondents" in page
-        shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
-        assert shown and all(n == 0 or n >= 10 for n in shown)
-    finally:
-        app.extensions["db_engine"].dispose()
+def test_the_threshold_is_a_setting(app_with, session):
+    app = app_with(AGGREGATE_THRESHOLD=10)
+    client = app.test_client()
+    kenya_and_france(session)
+    make_focal_point(session)
+    AuthActions(client).login(FOCAL_KE)
+    page = page_text(client.get("/focal-point/tables"))
+    assert "fewer than 10 respondents" in page
+    shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
+    assert shown and all(n == 0 or n >= 10 for n in shown)
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "secretariat", "admin"])
