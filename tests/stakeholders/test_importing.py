@@ -148,9 +148,7 @@ def stakeholder_rows():
 # --- reading files ------------------------------------------------------------------------
 
 
-def test_reader_reads_csv_with_row_numbers_and_loose_column_names(
-    client,
-):
+def test_reader_reads_csv_with_row_numbers_and_loose_column_names():
     table = read_table(csv_bytes([[" Email ", "NAME"], ["a@example.org", "A"], ["", ""], ["b@example.org", "B"]]))
     assert table.keys == ["email", "name"]
     assert [(r.number, r.get("email"), r.get("name")) for r in table.rows] == [
@@ -159,9 +157,7 @@ def test_reader_reads_csv_with_row_numbers_and_loose_column_names(
     ]
 
 
-def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark(
-    client,
-):
+def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark():
     table = read_table(
         csv_bytes([["email", "organisation"], ["a@example.org", "Smith, Jones & Co"]], delimiter=";", bom=True)
     )
@@ -169,9 +165,7 @@ def test_reader_sniffs_semicolons_and_drops_the_byte_order_mark(
     assert table.rows[0].get("organisation") == "Smith, Jones & Co"
 
 
-def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers(
-    client,
-):
+def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers():
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["activity_id", "Comments"])
@@ -196,12 +190,12 @@ def test_reader_reads_the_first_xlsx_sheet_with_spreadsheet_row_numbers(
         b"email,name\n",  # column names only
     ],
 )
-def test_reader_refuses_what_it_cannot_read(client, content):
+def test_reader_refuses_what_it_cannot_read(content):
     with pytest.raises(TableError):
         read_table(content)
 
 
-def test_reader_refuses_too_many_rows_and_too_large_files(client, monkeypatch):
+def test_reader_refuses_too_many_rows_and_too_large_files(monkeypatch):
     monkeypatch.setattr(table_reader, "MAX_ROWS", 3)
     read_table(csv_bytes([["email"], ["a"], ["b"], ["c"]]))
     with pytest.raises(TableError):
