@@ -112,6 +112,21 @@ def make_app(database_url: str, **overrides):
 
 
 @pytest.fixture
+def app_with(database_url):
+    """Builds more apps on the test's database, with other settings (`app_with(WTF_CSRF_ENABLED=True)`)
+    or standing for other processes; their connections are closed after the test."""
+    apps = []
+
+    def build(**overrides):
+        apps.append(make_app(database_url, **overrides))
+        return apps[-1]
+
+    yield build
+    for application in apps:
+        application.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
 def app(database_url):
     application = make_app(database_url)
     yield application
@@ -126,6 +141,15 @@ def client(app) -> FlaskClient:
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def seeded(runner):
+    """The demo data (`flask seed-demo`) at a twentieth of its size: six focal points, three waves,
+    every record type. The runner, to run more commands on it."""
+    result = runner.invoke(args=["seed-demo", "--scale", "0.05"])
+    assert result.exit_code == 0, result.output
+    return runner
 
 
 @pytest.fixture
@@ -147,6 +171,14 @@ class AuthActions:
     def login(self, email: str, password: str = factories.DEFAULT_PASSWORD):
         return self.client.post("/account/login", data={"email": email, "password": password})
 
+    def login_with_csrf(self, email: str, password: str = factories.DEFAULT_PASSWORD):
+        """Sign in as a browser does where CSRF protection is on: the form's token posted back."""
+        form = self.client.get("/account/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+        response = self.client.post("/account/login", data={"email": email, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.status_code
+        return response
+
     def logout(self):
         return self.client.post("/account/logout")
 
@@ -154,6 +186,14 @@ class AuthActions:
 @pytest.fixture
 def auth(client) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def secretariat(session, auth):
+    """A secretariat officer (`factories.SECRETARIAT`), signed in on `client`."""
+    user = factories.make_secretariat(session)
+    auth.login(user.email)
+    return user
 
 
 def outbox_links(session, to: str) -> list[str]:

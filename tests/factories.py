@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import date, timedelta
 from functools import cache
 
 from sqlmodel import Session
 
 from core.accounts import passwords
 from core.accounts.models import Role, User
+from core.reference.countries import member_state_rows
 from core.timeutil import utcnow
 
 DEFAULT_PASSWORD = "correct horse battery"
+SECRETARIAT = "secretariat@example.org"
+FOCAL_KE = "focal.ke@example.go.ke"
 
 
 @cache
@@ -41,6 +46,11 @@ def make_user(
     session.add(user)
     session.commit()
     return user
+
+
+def make_secretariat(session: Session, *, email: str = SECRETARIAT, name: str = "Secretariat Officer") -> User:
+    """A member of the secretariat: the staff who run the registry, the surveys and the exports."""
+    return make_user(session, email=email, name=name, role=Role.SECRETARIAT)
 
 
 # --- registry -----------------------------------------------------------------------------
@@ -129,6 +139,84 @@ def make_stakeholder(
     )
     session.commit()
     return stakeholder
+
+
+def make_focal_point(
+    session: Session,
+    *,
+    country: str = "KE",
+    email: str = FOCAL_KE,
+    name: str = "Focal Person",
+    locale: str | None = None,
+    assignment: bool = True,
+    kind: str = "primary",
+    ministry: str = "",
+    start: date | None = None,
+    end: date | None = None,
+    opt_in: bool = False,
+    last_sent=None,
+    active: bool = True,
+) -> User:
+    """A focal point's account and, unless assignment=False, their assignment: in force from
+    `start` (thirty days ago by default) until `end` (open by default)."""
+    from stakeholders.models import FocalPointAssignment
+
+    user = make_user(session, email=email, role=Role.FOCAL_POINT, country=country, name=name, locale=locale)
+    user.is_active = active
+    session.add(user)
+    if assignment:
+        session.add(
+            FocalPointAssignment(
+                user_id=user.id,
+                country=country,
+                kind=kind,
+                ministry=ministry,
+                start_date=start or date.today() - timedelta(days=30),
+                end_date=end,
+                digest_opt_in=opt_in,
+                digest_last_sent_at=last_sent,
+            )
+        )
+    session.commit()
+    return user
+
+
+def make_activity(
+    session: Session,
+    *,
+    title: str = "External review of the nexus assessment",
+    activity_type: str = "external_review",
+    start: date = date(2025, 3, 1),
+    end: date | None = None,
+    deliverable: str = "Nexus assessment",
+):
+    """An engagement activity (by default a review that started on 1 March 2025)."""
+    from stakeholders.models import Activity
+
+    activity = Activity(
+        title=title, activity_type=activity_type, start_date=start, end_date=end, deliverable=deliverable
+    )
+    session.add(activity)
+    session.commit()
+    return activity
+
+
+def make_participation(
+    session: Session, activity, *, stakeholder=None, organisation=None, role: str = "participant", comments=None
+):
+    """A stakeholder's or an organisation's part in an activity."""
+    from stakeholders.models import Participation
+
+    record = Participation(
+        activity_id=activity.id,
+        stakeholder_id=stakeholder.id if stakeholder else None,
+        organisation_id=organisation.id if organisation else None,
+        role=role,
+        comments=comments,
+    )
+    session.add(record)
+    session.commit()
+    return record
 
 
 # --- surveys ------------------------------------------------------------------------------
@@ -234,6 +322,38 @@ def make_definition(*, pages=None, choices=None, form_id: str = "test_survey", v
     )
 
 
+# Every question of make_definition's survey answered, as the respondent's form sends it.
+ANSWERS = {
+    "roles": ["author", "other"],
+    "roles_other": "curator",
+    "years": "12",
+    "engaged": "yes",
+    "clear_how": "4",
+    "transparent": "2",
+    "comments": "Très utile",
+}
+
+
+def profile_question(field: str, list_name: str, *, name: str | None = None, **options):
+    """A question whose answer gives a profile field (country, gender...) of an open-link respondent."""
+    from surveys.definition import Question
+
+    return Question(
+        name=name or field, type="select_one", labels=six(field.title()), list_name=list_name, profile=field, **options
+    )
+
+
+def with_profile_page(definition, *questions, choices: dict):
+    """`definition` opening with a page of profile questions, asked only of respondents outside the
+    registry; `choices` adds the lists those questions use."""
+    from dataclasses import replace
+
+    from surveys.definition import Page
+
+    profile = Page(name="profile", labels=six("About you"), profile=True, items=questions)
+    return replace(definition, pages=(profile, *definition.pages), choices={**definition.choices, **choices})
+
+
 def make_instrument_version(session: Session, *, definition=None, code: str = "test-survey", instrument=None):
     """Store a definition as the next version of an instrument (created if needed)."""
     import hashlib
@@ -283,8 +403,6 @@ def make_wave(
     audience: dict | None = None,
 ):
     """A wave, open now by default."""
-    from datetime import timedelta
-
     from surveys.models import Wave
 
     version = version or make_instrument_version(session)
@@ -306,8 +424,6 @@ def make_wave(
 
 def make_invitation(session: Session, *, wave, stakeholder, token: str | None = None, language: str = "en"):
     """A stakeholder's personal link to a wave."""
-    import secrets
-
     from surveys.models import Invitation
 
     invitation = Invitation(
@@ -331,14 +447,79 @@ def make_open_link(
     is_active: bool = True,
 ):
     """A network's open link to a wave."""
-    import secrets
-
     from surveys.models import OpenLink
 
     link = OpenLink(wave_id=wave.id, network=network, token=token or secrets.token_urlsafe(24), is_active=is_active)
     session.add(link)
     session.commit()
     return link
+
+
+RESPONDENT = {"country": "KE", "category": "science", "gender": "female", "stakeholder_type": "contributor"}
+_REGISTRY = object()  # the stakeholder's registry value, or the default respondent's (RESPONDENT)
+
+
+@cache
+def _regional_groups() -> dict[str, str]:
+    return {row["iso2"]: row["regional_group"] for row in member_state_rows()}
+
+
+def make_response(
+    session: Session,
+    wave,
+    answers: dict | None = None,
+    *,
+    stakeholder=None,
+    link=None,
+    status: str = "submitted",
+    language: str = "en",
+    last_page: int = 0,
+    country=_REGISTRY,
+    category=_REGISTRY,
+    gender=_REGISTRY,
+    stakeholder_type=_REGISTRY,
+    commit: bool = True,
+):
+    """A response to `wave` stored as the answering pages and submission store it.
+
+    Submitted: typed answers in long form and the profile frozen, each part as given (None for
+    unknown), else the stakeholder's registry value, else the default respondent's (RESPONDENT);
+    the regional group follows the country. A draft keeps its raw answers and no profile.
+    """
+    from surveys import answering
+    from surveys.definition import Definition
+    from surveys.models import Answer, InstrumentVersion, Response
+
+    submitted = status == "submitted"
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        stakeholder_id=stakeholder.id if stakeholder else None,
+        open_link_id=link.id if link else None,
+        submission_key=secrets.token_hex(16),
+        status=status,
+        language=language,
+        last_page=last_page,
+        submitted_at=utcnow() if submitted else None,
+        draft={} if submitted else {k: (v if isinstance(v, list) else str(v)) for k, v in (answers or {}).items()},
+    )
+    if submitted:
+        given = {"country": country, "category": category, "gender": gender, "stakeholder_type": stakeholder_type}
+        for field, value in given.items():
+            if value is _REGISTRY:
+                value = getattr(stakeholder, field) if stakeholder else RESPONDENT[field]
+            setattr(response, field, value)
+        response.regional_group = _regional_groups().get(response.country)
+    session.add(response)
+    session.flush()
+    if submitted and answers:
+        definition = Definition.from_dict(session.get(InstrumentVersion, wave.version_id).definition)
+        for name, value in answers.items():
+            columns = answering.answer_columns(definition.question(name), value)
+            session.add(Answer(response_id=response.id, question=name, **columns))
+    if commit:
+        session.commit()
+    return response
 
 
 # --- engagement records -------------------------------------------------------------------
@@ -393,8 +574,6 @@ def make_concern(
     raised_by=None,
 ):
     """A concern raised with the secretariat (answered when `answered_on` is given)."""
-    from datetime import date
-
     from engagement import schemas, services
     from engagement.models import Concern
 

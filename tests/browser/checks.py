@@ -12,7 +12,12 @@ what it draws first (`expect(locator).to_be_visible()`), and pass `context="#som
 
 from __future__ import annotations
 
+import os
+
 from axe_playwright_python.sync_playwright import Axe
+
+# The one limit on every browser wait (see tests/browser/conftest.py); here so phone contexts use it too.
+TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "30000"))
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
@@ -34,7 +39,7 @@ _axe = Axe()
 def phone_context(browser, language: str = "en", **options):
     """A browser context for a 360×740 phone reading `language` (a key of LOCALES, or a locale)."""
     context = browser.new_context(locale=LOCALES.get(language, language), **{**PHONE, **options})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)  # actions and navigations
     return context
 
 

@@ -1,4 +1,10 @@
-"""A real headless Chromium (Debian's /usr/bin/chromium) against the app on 127.0.0.1."""
+"""A real headless Chromium (Debian's /usr/bin/chromium) against the app on 127.0.0.1.
+
+Every wait is on a condition (`expect(...)`, `wait_for_url`), never a fixed pause, and one limit
+applies to all of them: `BROWSER_TIMEOUT_MS` (30 s by default). It is generous because a busy CI
+machine can take seconds to draw the dashboard; a wait that is met returns at once, so the limit
+only matters when something is really wrong.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +13,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
-from tests.browser.checks import phone_context
+from tests.browser.checks import TIMEOUT_MS, phone_context
 from tests.conftest import make_app, unavailable
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -35,8 +42,7 @@ def pytest_collection_modifyitems(items):
 def browser():
     if not Path(CHROMIUM).exists():
         unavailable(f"{CHROMIUM} is not installed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance
@@ -72,7 +78,7 @@ def new_page(browser):
 
     def open_page(locale: str = "en-GB"):
         context = browser.new_context(locale=locale)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)  # actions and navigations
         contexts.append(context)
         return context.new_page()
 

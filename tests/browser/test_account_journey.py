@@ -4,22 +4,18 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.actions import sign_in
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.actions import sign_in, start_registration
+from tests.factories import DEFAULT_PASSWORD, SECRETARIAT, make_secretariat, make_user
 
 SCREENSHOTS = None  # set to a folder path to keep screenshots while developing
 
 
 def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat")
+    make_secretariat(session)
 
     person = new_page()
-    person.goto(f"{base}/account/register")
-    person.get_by_label("Full name").fill("Layla Haddad")
-    person.get_by_label("Email address").fill("layla@example.org")
-    person.get_by_label("Password", exact=True).fill("olive trees by the sea")
-    person.get_by_label("Repeat the password").fill("olive trees by the sea")
+    start_registration(person, base, "Layla Haddad", "layla@example.org", "olive trees by the sea")
     person.get_by_label("Preferred language").select_option("en")
     person.get_by_label("Country where you work").select_option("LB")
     person.get_by_label("Category", exact=True).select_option("science")
@@ -31,7 +27,7 @@ def test_register_verify_sign_in_switch_to_arabic_and_sign_out(live_server, new_
 
     # The secretariat reads the development outbox and finds the confirmation link.
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org", DEFAULT_PASSWORD)
+    sign_in(staff, base, SECRETARIAT)
     staff.get_by_role("link", name="Outbox").click()
     staff.get_by_role("link", name="Confirm your email address").click()
     link = staff.locator("pre.mail-body a").first.get_attribute("href")

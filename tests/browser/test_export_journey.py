@@ -7,19 +7,20 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from stakeholders.models import FocalPointAssignment
 from tests.browser.actions import sign_in
+from tests.browser.checks import TIMEOUT_MS
 from tests.browser.conftest import LiveServer
 from tests.conftest import make_app
-from tests.exports.test_aggregates import kenya_and_france
-from tests.factories import make_user
+from tests.exports.builders import kenya_and_france
+from tests.factories import FOCAL_KE, SECRETARIAT, make_focal_point, make_secretariat
 from tests.support.jobs import running_worker
+
+WORKER_TIMEOUT_MS = 2 * TIMEOUT_MS  # the one limit twice over: a worker starts, then builds the release
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def queueing_server(database_url, tmp_path):
 
 
 def ask_for_a_release(page, base: str) -> None:
-    sign_in(page, base, "officer@ipbes.example")
+    sign_in(page, base, SECRETARIAT)
     page.goto(f"{base}/exports/anonymised")
     expect(page.get_by_role("heading", level=1)).to_have_text("Anonymised survey data")
     page.get_by_label("Annual survey 2025").check()
@@ -46,14 +47,14 @@ def ask_for_a_release(page, base: str) -> None:
 def test_the_secretariat_exports_a_closed_wave_as_a_zip(queueing_server, new_page, session):
     live_server = queueing_server
     wave = kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
+    make_secretariat(session)
 
     page = new_page()
     with running_worker(live_server.app):
         ask_for_a_release(page, live_server.url)
         # The worker builds the release; the job page's script follows it until the zip can be downloaded.
         link = page.get_by_role("link", name=re.compile(r"^Download anonymised-wave-"))
-        expect(link).to_be_visible(timeout=60_000)
+        expect(link).to_be_visible(timeout=WORKER_TIMEOUT_MS)
     bar = page.get_by_role("progressbar", name="Progress")
     expect(bar).to_have_attribute("value", "4")
     expect(bar).to_have_attribute("max", "4")
@@ -79,9 +80,9 @@ def test_the_secretariat_exports_a_closed_wave_as_a_zip(queueing_server, new_pag
 
 def test_without_javascript_the_job_page_refreshes_itself_until_the_zip_is_ready(queueing_server, browser, session):
     kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    make_user(session, email="officer@ipbes.example", role="secretariat", name="Secretariat Officer")
+    make_secretariat(session)
     context = browser.new_context(locale="en-GB", java_script_enabled=False)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
         ask_for_a_release(page, queueing_server.url)
@@ -89,7 +90,7 @@ def test_without_javascript_the_job_page_refreshes_itself_until_the_zip_is_ready
         link = page.get_by_role("link", name=re.compile(r"^Download anonymised-wave-"))
         expect(link).to_have_count(0)
         with running_worker(queueing_server.app):  # the page, refreshing itself every 2 s, comes to show the zip
-            expect(link).to_be_visible(timeout=60_000)
+            expect(link).to_be_visible(timeout=WORKER_TIMEOUT_MS)
         expect(page.locator("[data-job-progress-text]")).to_have_text("4 of 4")
     finally:
         context.close()
@@ -97,14 +98,10 @@ def test_without_javascript_the_job_page_refreshes_itself_until_the_zip_is_ready
 
 def test_a_focal_point_downloads_their_countrys_tables(live_server, new_page, session):
     kenya_and_france(session, name="Annual survey 2025", year=2025, status="closed")
-    focal = make_user(
-        session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo"
-    )
-    session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
-    session.commit()
+    make_focal_point(session, name="Achieng Odhiambo")
 
     page = new_page()
-    sign_in(page, live_server.url, "focal.ke@example.go.ke")
+    sign_in(page, live_server.url, FOCAL_KE)
     page.goto(f"{live_server.url}/focal-point/tables")
     expect(page.get_by_role("heading", level=1)).to_have_text("Survey results for Kenya")
     table = page.get_by_role("table", name="Did you engage with IPBES?")

@@ -1,20 +1,13 @@
 """A focal point signs in, sees their own country's roster, and cannot reach another country's."""
 
-from datetime import date, timedelta
-
 from playwright.sync_api import expect
 
-from stakeholders.models import FocalPointAssignment
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder, make_user
+from tests.factories import DEFAULT_PASSWORD, FOCAL_KE, make_focal_point, make_organisation, make_stakeholder
 
 
 def test_a_focal_point_sees_their_roster_and_is_refused_another_countrys(live_server, new_page, session):
     base = live_server.url
-    focal = make_user(
-        session, email="focal.ke@example.go.ke", role="focal_point", country="KE", name="Achieng Odhiambo"
-    )
-    session.add(FocalPointAssignment(user_id=focal.id, country="KE", start_date=date.today() - timedelta(days=10)))
-    session.commit()
+    make_focal_point(session, name="Achieng Odhiambo")
     make_stakeholder(
         session,
         name="Amina Wanjiru",
@@ -36,7 +29,7 @@ def test_a_focal_point_sees_their_roster_and_is_refused_another_countrys(live_se
 
     page = new_page()
     page.goto(f"{base}/focal-point/roster")  # signed out: sent to the sign-in page, then back
-    page.get_by_label("Email address").fill("focal.ke@example.go.ke")
+    page.get_by_label("Email address").fill(FOCAL_KE)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 

@@ -3,14 +3,14 @@
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-from tests.factories import make_user
+from tests.factories import SECRETARIAT, make_secretariat
 
 TITLE = "Kenya's biodiversity strategy draws on the pollination assessment"
 
 
 def test_a_reported_impact_is_public_only_after_moderation(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat", name="Sam Secretariat")
+    make_secretariat(session)
 
     visitor = new_page()
     visitor.goto(f"{base}/impact/submit")
@@ -33,7 +33,7 @@ def test_a_reported_impact_is_public_only_after_moderation(live_server, new_page
     expect(visitor.get_by_text(TITLE)).to_have_count(0)  # pending: not public yet
 
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org")
+    sign_in(staff, base, SECRETARIAT)
     staff.goto(f"{base}/staff/records/impacts")
     row = staff.get_by_role("row", name=TITLE)
     expect(row).to_contain_text("reporter@example.org")

@@ -1,12 +1,13 @@
 """The secretariat imports a stakeholder file with one bad row: the row and column are named, nothing is imported."""
 
 from playwright.sync_api import expect
-from sqlmodel import func, select
 
 from core.accounts.models import User
 from core.imports.models import PendingImport
 from stakeholders.models import Stakeholder
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.actions import sign_in
+from tests.factories import SECRETARIAT, make_secretariat
+from tests.reading import row_count
 
 FILE = (
     "email,name,country,category,gender\n"
@@ -17,14 +18,11 @@ FILE = (
 
 
 def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_page, session):
-    make_user(session, email="secretariat@example.org", role="secretariat", name="Secretariat Member")
+    make_secretariat(session)
 
     page = new_page()
-    page.goto(f"{live_server.url}/account/login")
-    page.get_by_label("Email address").fill("secretariat@example.org")
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name="Secretariat Member")).to_be_visible()
+    sign_in(page, live_server.url, SECRETARIAT)
+    expect(page.get_by_role("link", name="Secretariat Officer")).to_be_visible()
 
     page.goto(f"{live_server.url}/staff/registry/import")
     page.get_by_label("What the file holds").select_option(label="Stakeholders")
@@ -45,6 +43,6 @@ def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_p
     expect(page.get_by_role("table", name="Preview of the first rows of the file")).to_contain_text("李伟")
 
     session.expire_all()
-    assert session.exec(select(func.count()).select_from(Stakeholder)).one() == 0
-    assert session.exec(select(func.count()).select_from(User)).one() == 1  # the secretariat member only
-    assert session.exec(select(func.count()).select_from(PendingImport)).one() == 0  # an invalid file is not kept
+    assert row_count(session, Stakeholder) == 0
+    assert row_count(session, User) == 1  # the secretariat member only
+    assert row_count(session, PendingImport) == 0  # an invalid file is not kept

@@ -3,18 +3,18 @@
 from playwright.sync_api import expect
 
 from tests.browser.actions import sign_in
-from tests.factories import make_stakeholder, make_user
+from tests.factories import SECRETARIAT, make_secretariat, make_stakeholder
 
 
 def test_secretariat_records_a_nomination_that_the_stakeholder_then_sees(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat", name="Sam Secretariat")
+    make_secretariat(session)
     make_stakeholder(session, name="Amina Diallo", email="amina@example.org", country="SN")
     make_stakeholder(session, name="Olga Petrova", email="olga@example.org", country="PL")
 
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org")
-    expect(staff.get_by_role("link", name="Sam Secretariat")).to_be_visible()
+    sign_in(staff, base, SECRETARIAT)
+    expect(staff.get_by_role("link", name="Secretariat Officer")).to_be_visible()
     staff.goto(f"{base}/staff/activities")
     staff.get_by_role("link", name="Record an activity").first.click()
     staff.get_by_label("Title").fill("Call for fellows 2026")

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlmodel import Session
 
 from core.ratelimit import Throttle
-from stakeholders.models import Activity, FocalPointAssignment
 from surveys import instruments, respondents, submission
 from surveys.definition import Definition
 from tests.browser.actions import sign_in
@@ -23,11 +22,14 @@ from tests.browser.checks import assert_accessible, assert_no_horizontal_overflo
 from tests.browser.conftest import LiveServer
 from tests.conftest import make_app
 from tests.factories import (
+    make_activity,
     make_concern,
+    make_focal_point,
     make_impact,
     make_invitation,
     make_open_link,
     make_organisation,
+    make_secretariat,
     make_stakeholder,
     make_user,
     make_wave,
@@ -99,22 +101,13 @@ def _survey(session: Session, ids: dict) -> None:
 
 def _build(session: Session) -> dict:
     ids: dict = {}
-    make_user(session, email=READERS["secretariat"], role="secretariat", name="Sam Secretariat")
+    make_secretariat(session, email=READERS["secretariat"], name="Sam Secretariat")
     make_user(session, email=READERS["admin"], role="admin", name="Ada Admin")
-    focal_points = (
-        make_user(session, email=READERS["focal_point"], role="focal_point", country="KE", name="Achieng Odhiambo"),
-        make_user(session, email="alternate.ke@example.go.ke", role="focal_point", country="KE", name="Otieno Mwangi"),
+    ministry = "Ministry of Environment, Climate Change and Forestry"
+    make_focal_point(session, email=READERS["focal_point"], name="Achieng Odhiambo", ministry=ministry)
+    make_focal_point(
+        session, email="alternate.ke@example.go.ke", name="Otieno Mwangi", kind="alternate", ministry=ministry
     )
-    for user, kind in zip(focal_points, ("primary", "alternate")):
-        session.add(
-            FocalPointAssignment(
-                user_id=user.id,
-                country="KE",
-                kind=kind,
-                ministry="Ministry of Environment, Climate Change and Forestry",
-                start_date=date.today() - timedelta(days=30),
-            )
-        )
     organisation = make_organisation(
         session, name="Kenya Wildlife and Biodiversity Research Institute", acronym="KWBRI"
     )
@@ -126,11 +119,13 @@ def _build(session: Session) -> dict:
         share_with_focal_point=True,
         phone="+254 20 1234567",
     )
-    activity = Activity(
-        title="Call for experts: nexus assessment", activity_type="call_experts", start_date=date.today()
+    activity = make_activity(
+        session,
+        title="Call for experts: nexus assessment",
+        activity_type="call_experts",
+        start=date.today(),
+        deliverable="",
     )
-    session.add(activity)
-    session.commit()
     make_impact(session)
     make_concern(session)
     ids.update(stakeholder=person.id, organisation=organisation.id, activity=activity.id)

@@ -2,21 +2,17 @@
 
 from playwright.sync_api import expect
 
-from tests.browser.actions import sign_in
+from tests.browser.actions import sign_in, start_registration
 from tests.conftest import outbox_links
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import SECRETARIAT, make_secretariat
 
 
 def test_new_organisation_appears_in_the_public_register_after_approval(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat")
+    make_secretariat(session)
 
     person = new_page()
-    person.goto(f"{base}/account/register")
-    person.get_by_label("Full name").fill("Sipho Ndlovu")
-    person.get_by_label("Email address").fill("sipho@example.org")
-    person.get_by_label("Password", exact=True).fill("baobab trees at dawn")
-    person.get_by_label("Repeat the password").fill("baobab trees at dawn")
+    start_registration(person, base, "Sipho Ndlovu", "sipho@example.org", "baobab trees at dawn")
     person.get_by_label("Organisation", exact=True).select_option("new")
     person.get_by_label("Name of the organisation to propose").fill("Ubuntu Biodiversity Collective")
     person.get_by_label("Type of organisation").select_option("iplc")
@@ -40,7 +36,7 @@ def test_new_organisation_appears_in_the_public_register_after_approval(live_ser
     expect(visitor.get_by_text("Sipho Ndlovu")).to_have_count(0)  # organisation not approved yet
 
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org", DEFAULT_PASSWORD)
+    sign_in(staff, base, SECRETARIAT)
     staff.goto(f"{base}/staff/registry/organisations?status=pending")
     row = staff.get_by_role("row").filter(has_text="Ubuntu Biodiversity Collective")
     row.get_by_role("button", name="Approve").click()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 
-def test_report_charts_render_offline(runner, new_page, tmp_path):
-    assert runner.invoke(args=["seed-demo", "--scale", "0.05"]).exit_code == 0
+def test_report_charts_render_offline(seeded, new_page, tmp_path):
     out = tmp_path / "report.html"
-    result = runner.invoke(args=["report", "--wave", "Annual survey 2026", "--lang", "ar", "--out", str(out)])
+    result = seeded.invoke(args=["report", "--wave", "Annual survey 2026", "--lang", "ar", "--out", str(out)])
     assert result.exit_code == 0, result.output
 
     page = new_page("ar")
@@ -17,9 +16,10 @@ def test_report_charts_render_offline(runner, new_page, tmp_path):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(out.as_uri())
 
-    expect(page.locator(".js-plotly-plot").first).to_be_visible()
     charts = page.locator(".plotly-graph-div")
-    assert page.locator(".js-plotly-plot").count() == charts.count() >= 6
+    expect(charts.first).to_be_attached()
+    assert charts.count() >= 6
+    expect(page.locator(".js-plotly-plot")).to_have_count(charts.count())  # each one drawn by plotly.js
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert errors == []
     assert [url for url in requests if not url.startswith(("file:", "data:", "blob:"))] == []

@@ -7,19 +7,19 @@ from playwright.sync_api import expect
 
 from core.timeutil import utcnow
 from tests.browser.actions import sign_in
-from tests.factories import make_instrument_version, make_stakeholder, make_user
+from tests.factories import SECRETARIAT, make_instrument_version, make_secretariat, make_stakeholder
 
 
 def test_secretariat_runs_a_wave_from_creation_to_invitations(live_server, new_page, session):
     base = live_server.url
-    make_user(session, email="secretariat@example.org", role="secretariat", name="Sam Secretariat")
+    make_secretariat(session)
     make_instrument_version(session, code="annual-survey")
     make_stakeholder(session, name="Amina Diallo", email="amina@example.org", country="SN", category="science")
     make_stakeholder(session, name="Paul Martin", email="paul@example.org", country="FR", category="business")
     now = utcnow()  # the secretariat's account is in UTC, so local times are UTC times
 
     staff = new_page()
-    sign_in(staff, base, "secretariat@example.org")
+    sign_in(staff, base, SECRETARIAT)
     menu = staff.get_by_role("navigation", name="Main")
     menu.locator("summary", has_text="Surveys").click()  # the staff menu groups open as disclosures
     menu.get_by_role("link", name="Surveys", exact=True).click()

@@ -28,9 +28,9 @@ from core.jobs.queue import make_huey, queue_of
 from core.timeutil import utcnow
 from exports.jobs import RELEASE_KIND
 from exports.params import ReleaseParams
-from tests.conftest import AuthActions, make_app
-from tests.exports.test_aggregates import kenya_and_france
-from tests.factories import make_user
+from tests.conftest import AuthActions
+from tests.exports.builders import kenya_and_france
+from tests.factories import SECRETARIAT, make_secretariat, make_user
 from tests.support.jobs import running_worker, wait_for
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -107,11 +107,9 @@ def actions(session, job: Job) -> list[str]:
 
 
 @pytest.fixture
-def worker_app(database_url, tmp_path):
+def worker_app(app_with, tmp_path):
     """An app whose jobs wait in a real queue (a SQLite file) for a worker."""
-    application = make_app(database_url, JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=str(tmp_path / "jobs.db"))
-    yield application
-    application.extensions["db_engine"].dispose()
+    return app_with(JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=str(tmp_path / "jobs.db"))
 
 
 def signed_in(app, email: str):
@@ -213,14 +211,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, session):
 
 def test_the_list_shows_ones_own_jobs_and_the_secretariat_sees_everyones(app, client, auth, session):
     mine, theirs = make_user(session, email="me@example.org"), make_user(session, email="them@example.org")
-    make_user(session, email="staff@example.org", role="secretariat")
+    make_secretariat(session)
     my_job, their_job = enqueue(app, mine, COUNT), enqueue(app, theirs, FAIL)
     auth.login(mine.email)
     page = client.get("/jobs/").get_data(as_text=True)
     assert f"/jobs/{my_job.id}" in page and f"/jobs/{their_job.id}" not in page
     assert "3 of 3" in page
     auth.logout()
-    auth.login("staff@example.org")
+    auth.login(SECRETARIAT)
     page = client.get("/jobs/").get_data(as_text=True)
     assert f"/jobs/{my_job.id}" in page and f"/jobs/{their_job.id}" in page
     assert "me@example.org" in page and "them@example.org" in page
@@ -271,17 +269,14 @@ def test_cancelling_a_running_job_stops_it_at_its_next_step_and_keeps_nothing(wo
     assert actions(session, job) == ["jobs.enqueue", "jobs.cancel", "jobs.finish"]
 
 
-def test_workers_take_jobs_from_redis_when_redis_url_is_set(database_url, redis_url, session):
-    app = make_app(database_url, JOBS_IMMEDIATE=False, REDIS_URL=redis_url)
-    try:
-        huey = queue_of(app).huey
-        assert isinstance(huey, RedisHuey)
-        huey.flush()
-        job = enqueue(app, make_user(session), COUNT)
-        with running_worker(app):
-            wait_for(lambda: reload(session, job).state == "done", what="the job")
-    finally:
-        app.extensions["db_engine"].dispose()
+def test_workers_take_jobs_from_redis_when_redis_url_is_set(app_with, redis_url, session):
+    app = app_with(JOBS_IMMEDIATE=False, REDIS_URL=redis_url)
+    huey = queue_of(app).huey
+    assert isinstance(huey, RedisHuey)
+    huey.flush()
+    job = enqueue(app, make_user(session), COUNT)
+    with running_worker(app):
+        wait_for(lambda: reload(session, job).state == "done", what="the job")
 
 
 def test_without_redis_the_queue_is_a_sqlite_file_in_instance(tmp_path):
@@ -299,41 +294,36 @@ def _run_in_a_worker_process(app, job_id: int, attempt: int) -> None:
     job_runner.run(app, job_id, attempt)
 
 
-def test_a_worker_killed_mid_job_leaves_nothing_half_done_and_the_job_can_be_retried(database_url, tmp_path, session):
-    app = make_app(
-        database_url, JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=str(tmp_path / "jobs.db"), JOB_HEARTBEAT_TIMEOUT=1.0
+def test_a_worker_killed_mid_job_leaves_nothing_half_done_and_the_job_can_be_retried(app_with, tmp_path, session):
+    app = app_with(JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=str(tmp_path / "jobs.db"), JOB_HEARTBEAT_TIMEOUT=1.0)
+    owner = make_user(session)
+    client = signed_in(app, owner.email)
+    job = enqueue(app, owner, DIES)
+    worker = multiprocessing.get_context("fork").Process(target=_run_in_a_worker_process, args=(app, job.id, 1))
+    worker.start()
+    assert WORKER_DYING.wait(60), "the worker never reached its write"
+    worker.kill()  # SIGKILL: no cleanup of any kind
+    worker.join(30)
+    assert worker.exitcode == -signal.SIGKILL
+
+    assert reload(session, job).state == "running"  # the worker never said otherwise
+    assert session.exec(select(AuditEvent).where(AuditEvent.action == "tests.domain_write")).first() is None
+    wait_for(
+        lambda: client.get(f"/jobs/{job.id}.json").get_json()["state"] == "interrupted",
+        what="the job to show as interrupted once its heartbeat stopped",
     )
-    try:
-        owner = make_user(session)
-        client = signed_in(app, owner.email)
-        job = enqueue(app, owner, DIES)
-        worker = multiprocessing.get_context("fork").Process(target=_run_in_a_worker_process, args=(app, job.id, 1))
-        worker.start()
-        assert WORKER_DYING.wait(60), "the worker never reached its write"
-        worker.kill()  # SIGKILL: no cleanup of any kind
-        worker.join(30)
-        assert worker.exitcode == -signal.SIGKILL
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Interrupted" in page and "The worker running this job stopped" in page and "Try again" in page
+    assert 'http-equiv="refresh"' not in page
 
-        assert reload(session, job).state == "running"  # the worker never said otherwise
-        assert session.exec(select(AuditEvent).where(AuditEvent.action == "tests.domain_write")).first() is None
-        wait_for(
-            lambda: client.get(f"/jobs/{job.id}.json").get_json()["state"] == "interrupted",
-            what="the job to show as interrupted once its heartbeat stopped",
-        )
-        page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
-        assert "Interrupted" in page and "The worker running this job stopped" in page and "Try again" in page
-        assert 'http-equiv="refresh"' not in page
-
-        with running_worker(app):  # takes the first attempt's message too, and skips it
-            client.post(f"/jobs/{job.id}/retry")
-            wait_for(lambda: reload(session, job).state == "done", what="the retried job")
-        job = reload(session, job)
-        assert (job.attempts, job.done, job.messages) == (2, 2, ["Writing"])
-        writes = session.exec(select(AuditEvent).where(AuditEvent.action == "tests.domain_write")).all()
-        assert len(writes) == 1  # the retry's, once
-        assert actions(session, job) == ["jobs.enqueue", "jobs.retry", "tests.domain_write", "jobs.finish"]
-    finally:
-        app.extensions["db_engine"].dispose()
+    with running_worker(app):  # takes the first attempt's message too, and skips it
+        client.post(f"/jobs/{job.id}/retry")
+        wait_for(lambda: reload(session, job).state == "done", what="the retried job")
+    job = reload(session, job)
+    assert (job.attempts, job.done, job.messages) == (2, 2, ["Writing"])
+    writes = session.exec(select(AuditEvent).where(AuditEvent.action == "tests.domain_write")).all()
+    assert len(writes) == 1  # the retry's, once
+    assert actions(session, job) == ["jobs.enqueue", "jobs.retry", "tests.domain_write", "jobs.finish"]
 
 
 def test_an_attempt_presumed_dead_can_write_nothing_once_the_job_is_retried(worker_app, session):
@@ -362,15 +352,15 @@ def test_the_worker_command_refuses_to_run_when_jobs_run_at_once(runner):
     assert result.exit_code != 0 and "JOBS_IMMEDIATE" in result.output
 
 
-def test_the_worker_command_runs_jobs_in_its_own_process(database_url, tmp_path, session):
+def test_the_worker_command_runs_jobs_in_its_own_process(database_url, app_with, tmp_path, session):
     """`flask --app app jobs worker`, as scripts/start.sh and the docs run it, builds a release."""
     queue_file = str(tmp_path / "jobs.db")
-    app = make_app(database_url, JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=queue_file)
+    app = app_with(JOBS_IMMEDIATE=False, JOBS_QUEUE_FILE=queue_file)
     log = (tmp_path / "worker.log").open("w")
     worker = None
     try:
         wave = kenya_and_france(session, status="closed")
-        secretary = make_user(session, role="secretariat")
+        secretary = make_secretariat(session)
         params = ReleaseParams(wave_ids=(wave.id,), format="csv").as_dict()
         job = enqueue(app, secretary, RELEASE_KIND, params)
         environment = os.environ | {
@@ -398,4 +388,3 @@ def test_the_worker_command_runs_jobs_in_its_own_process(database_url, tmp_path,
             worker.kill()
             worker.wait(30)
         log.close()
-        app.extensions["db_engine"].dispose()

@@ -2,8 +2,8 @@ import pytest
 from sqlmodel import select
 
 from core.mail import OutboxMessage
-from tests.conftest import make_app
-from tests.factories import make_user
+from tests.conftest import AuthActions
+from tests.factories import make_secretariat, make_user
 from tests.support.servers import free_port
 
 
@@ -14,8 +14,7 @@ def test_development_mail_goes_to_the_outbox_in_the_recipients_language(client, 
     assert message.to_address == "person@example.org" and message.locale == "es"
     assert "/account/reset/" in message.body
 
-    make_user(session, email="sec@example.org", role="secretariat")
-    auth.login("sec@example.org")
+    auth.login(make_secretariat(session).email)
     listing = client.get("/staff/outbox?to=person@example.org").get_data(as_text=True)
     assert message.subject in listing
     assert "/account/reset/" in client.get(f"/staff/outbox/{message.id}").get_data(as_text=True)
@@ -41,11 +40,9 @@ def smtp_server():
     controller.stop()
 
 
-def test_production_mail_is_sent_by_smtp_and_not_stored(database_url, session, smtp_server):
+def test_production_mail_is_sent_by_smtp_and_not_stored(app_with, session, smtp_server):
     controller, collector = smtp_server
-    app = make_app(
-        database_url, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False
-    )
+    app = app_with(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
     make_user(session, email="person@example.org", locale="fr")
     client = app.test_client()
     client.post("/account/forgot", data={"email": "person@example.org"})
@@ -55,7 +52,5 @@ def test_production_mail_is_sent_by_smtp_and_not_stored(database_url, session, s
     assert b"Content-Language: fr" in envelope.content
     assert session.exec(select(OutboxMessage)).all() == []
     # Without an outbox there is nothing to browse.
-    make_user(session, email="sec@example.org", role="secretariat")
-    client.post("/account/login", data={"email": "sec@example.org", "password": "correct horse battery"})
+    AuthActions(client).login(make_secretariat(session).email)
     assert client.get("/staff/outbox").status_code == 404
-    app.extensions["db_engine"].dispose()

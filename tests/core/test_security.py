@@ -3,8 +3,7 @@ import re
 import pytest
 
 from app import ROOT
-from tests.conftest import make_app
-from tests.factories import make_user
+from tests.factories import DEFAULT_PASSWORD, make_user
 
 
 def test_security_headers(client):
@@ -29,37 +28,35 @@ def test_no_asset_is_loaded_from_the_internet(client):
     assert not re.search(r'(src|href)="(https?:)?//', page)
 
 
-def test_production_cookies_are_secure_httponly_samesite(database_url, monkeypatch, session):
+def test_production_cookies_are_secure_httponly_samesite(app_with, monkeypatch, session):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "p" * 40)
     monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
-    app = make_app(database_url)
+    app = app_with()
     make_user(session, email="someone@example.org")
     response = app.test_client().post(
-        "/account/login", data={"email": "someone@example.org", "password": "correct horse battery"}
+        "/account/login", data={"email": "someone@example.org", "password": DEFAULT_PASSWORD}
     )
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Strict-Transport-Security" in response.headers
-    app.extensions["db_engine"].dispose()
 
 
-def test_forms_require_a_csrf_token(database_url, session):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+def test_forms_require_a_csrf_token(app_with, session):
+    app = app_with(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     make_user(session, email="someone@example.org")
-    response = client.post("/account/login", data={"email": "someone@example.org", "password": "correct horse battery"})
+    response = client.post("/account/login", data={"email": "someone@example.org", "password": DEFAULT_PASSWORD})
     assert response.status_code == 400
     page = client.get("/account/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = client.post(
         "/account/login",
-        data={"email": "someone@example.org", "password": "correct horse battery", "csrf_token": token},
+        data={"email": "someone@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token},
     )
     assert response.status_code == 302
     # Logging out needs the token too: a cross-site form cannot sign anyone out.
     assert client.post("/account/logout").status_code == 400
-    app.extensions["db_engine"].dispose()
 
 
 @pytest.mark.parametrize(
@@ -68,7 +65,7 @@ def test_forms_require_a_csrf_token(database_url, session):
 def test_login_never_redirects_off_site(client, session, target):
     make_user(session, email="someone@example.org")
     response = client.post(
-        f"/account/login?next={target}", data={"email": "someone@example.org", "password": "correct horse battery"}
+        f"/account/login?next={target}", data={"email": "someone@example.org", "password": DEFAULT_PASSWORD}
     )
     assert response.headers["Location"] == "/account/surveys"  # the stakeholder's home, never the target
 
@@ -78,7 +75,7 @@ def test_login_returns_to_the_page_asked_for(client, session):
     response = client.get("/account/password")
     assert response.headers["Location"].startswith("/account/login?next=")
     response = client.post(
-        response.headers["Location"], data={"email": "someone@example.org", "password": "correct horse battery"}
+        response.headers["Location"], data={"email": "someone@example.org", "password": DEFAULT_PASSWORD}
     )
     assert response.headers["Location"] == "/account/password"
 

@@ -1,7 +1,6 @@
 """Nothing several processes must share lives in process memory."""
 
 from core.ratelimit import Throttle
-from tests.conftest import make_app
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
@@ -15,10 +14,10 @@ def test_redis_throttle_counts_are_shared_between_instances(redis_url):
     assert first.allowed("3 per minute", "login-email", "shared@example.org")
 
 
-def test_two_app_processes_over_one_database_share_throttling_and_sessions(database_url, redis_url, session):
+def test_two_app_processes_over_one_database_share_throttling_and_sessions(app_with, redis_url, session):
     """Two app instances stand for two processes behind a load balancer."""
-    one = make_app(database_url, RATELIMIT_STORAGE_URL=redis_url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
-    two = make_app(database_url, RATELIMIT_STORAGE_URL=redis_url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
+    one = app_with(RATELIMIT_STORAGE_URL=redis_url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
+    two = app_with(RATELIMIT_STORAGE_URL=redis_url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url)
     make_user(session, email="someone@example.org")
     client_one, client_two = one.test_client(), two.test_client()
     for client in (client_one, client_two, client_one, client_two, client_one):
@@ -40,5 +39,3 @@ def test_two_app_processes_over_one_database_share_throttling_and_sessions(datab
         cache.set("shared-key", 42)
     with two.app_context():
         assert cache.get("shared-key") == 42
-    for app in (one, two):
-        app.extensions["db_engine"].dispose()

@@ -1,4 +1,4 @@
-"""Shared by the dashboard tests: demo data, signing in as a demo account, and posting callbacks
+"""Shared by the dashboard tests: the demo accounts, signing in as one of them, and posting callbacks
 the way Dash's renderer does (`DashCalls`), so a test can ask for any page, control or download."""
 
 from __future__ import annotations
@@ -20,14 +20,6 @@ LATEST_WAVE = "Annual survey 2026"
 
 def demo_email(local: str) -> str:
     return f"{local}@{DEMO_DOMAIN}"
-
-
-@pytest.fixture
-def seeded(runner):
-    """The demo data at a twentieth of its size: six focal points, three waves, every record type."""
-    result = runner.invoke(args=["seed-demo", "--scale", "0.05"])
-    assert result.exit_code == 0, result.output
-    return runner
 
 
 def sign_in(client: FlaskClient, email: str, password: str = DEMO_PASSWORD):

@@ -4,7 +4,6 @@ the same check, CSRF protects its callbacks, and each app instance has a working
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -12,10 +11,9 @@ import pytest
 from werkzeug.routing import Rule
 
 from core.accounts.models import Role
-from stakeholders.models import FocalPointAssignment
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions
 from tests.dashboards.conftest import DashCalls, components, text_of
-from tests.factories import make_user
+from tests.factories import make_focal_point, make_user
 
 BASE = "/dashboard/"
 # What Dash serves, by the last part of its rule: each must be behind the check.
@@ -67,25 +65,12 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client):
                 assert response.status_code in (302, 401), f"{method} {url}: {response.status_code}"
 
 
-def _focal_point(session, *, active: bool):
-    user = make_user(session, email="focal@example.org", role=Role.FOCAL_POINT, country="KE")
-    today = date.today()
-    ended = today - timedelta(days=1)
-    session.add(
-        FocalPointAssignment(
-            user_id=user.id, country="KE", start_date=today - timedelta(days=400), end_date=None if active else ended
-        )
-    )
-    session.commit()
-    return user
-
-
 @pytest.mark.parametrize("who", ["stakeholder", "focal point whose assignment ended"])
 def test_other_accounts_are_refused_everywhere(app, client, session, auth, who):
     if who == "stakeholder":
         make_user(session, email="focal@example.org", role=Role.STAKEHOLDER)
     else:
-        _focal_point(session, active=False)
+        make_focal_point(session, email="focal@example.org", end=date.today() - timedelta(days=1))
     auth.login("focal@example.org")
 
     for rule in dashboard_rules(app):
@@ -134,7 +119,7 @@ def _real_requests(app, client) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("role", ["secretariat", "focal_point"])
 def test_the_secretariat_and_focal_points_reach_every_route(app, client, session, auth, role):
     if role == "focal_point":
-        _focal_point(session, active=True)
+        make_focal_point(session, email="focal@example.org")
     else:
         make_user(session, email="focal@example.org", role=Role.SECRETARIAT)
     auth.login("focal@example.org")
@@ -153,70 +138,54 @@ def test_the_secretariat_and_focal_points_reach_every_route(app, client, session
             assert response.data, url
 
 
-def test_each_app_instance_has_a_working_dashboard(database_url):
-    first, second = make_app(database_url), make_app(database_url)
-    try:
-        with first.app_context():
-            from core.db import get_session
+def test_each_app_instance_has_a_working_dashboard(app_with):
+    first, second = app_with(), app_with()
+    with first.app_context():
+        from core.db import get_session
 
-            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
-        assert first.extensions["dashboard"] is not second.extensions["dashboard"]
-        for application in (first, second):
-            client = application.test_client()
-            AuthActions(client).login("sam@example.org")
-            dash = DashCalls(client)
-            nav = dash.update(
-                "nav.children",
-                "url",
-                [
-                    {"id": "url", "property": "pathname", "value": BASE},
-                    {"id": "url", "property": "search", "value": ""},
-                ],
-            )
-            links = list(components(dash.result(nav, "nav.children"), "Link"))
-            assert len(links) >= 7  # the overview and the six indicator groups
-            assert "No survey wave has been published yet." in text_of(dash.page(BASE))
-    finally:
-        first.extensions["db_engine"].dispose()
-        second.extensions["db_engine"].dispose()
-
-
-def _signed_in_with_csrf(client, email: str) -> None:
-    form = client.get("/account/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
-    response = client.post(
-        "/account/login", data={"email": email, "password": "correct horse battery", "csrf_token": token}
-    )
-    assert response.status_code == 302
-
-
-def test_callbacks_need_the_csrf_token_from_the_cookie(database_url):
-    application = make_app(database_url, WTF_CSRF_ENABLED=True)
-    try:
-        with application.app_context():
-            from core.db import get_session
-
-            make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+        make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+    assert first.extensions["dashboard"] is not second.extensions["dashboard"]
+    for application in (first, second):
         client = application.test_client()
-        _signed_in_with_csrf(client, "sam@example.org")
+        AuthActions(client).login("sam@example.org")
         dash = DashCalls(client)
-        dash.open(BASE)
-        payload = {
-            "output": "page.children",
-            "outputs": {"id": "page", "property": "children"},
-            "inputs": [
+        nav = dash.update(
+            "nav.children",
+            "url",
+            [
                 {"id": "url", "property": "pathname", "value": BASE},
                 {"id": "url", "property": "search", "value": ""},
             ],
-            "state": [],
-            "changedPropIds": ["url.pathname"],
-        }
+        )
+        links = list(components(dash.result(nav, "nav.children"), "Link"))
+        assert len(links) >= 7  # the overview and the six indicator groups
+        assert "No survey wave has been published yet." in text_of(dash.page(BASE))
 
-        assert dash.token()
-        assert dash.post(payload, token=None).status_code == 400
-        assert dash.post(payload, token="forged-token").status_code == 400
-        accepted = dash.post(payload)
-        assert accepted.status_code == 200
-        assert "No survey wave" in accepted.get_data(as_text=True)
-    finally:
-        application.extensions["db_engine"].dispose()
+
+def test_callbacks_need_the_csrf_token_from_the_cookie(app_with):
+    application = app_with(WTF_CSRF_ENABLED=True)
+    with application.app_context():
+        from core.db import get_session
+
+        make_user(get_session(), email="sam@example.org", role=Role.SECRETARIAT)
+    client = application.test_client()
+    AuthActions(client).login_with_csrf("sam@example.org")
+    dash = DashCalls(client)
+    dash.open(BASE)
+    payload = {
+        "output": "page.children",
+        "outputs": {"id": "page", "property": "children"},
+        "inputs": [
+            {"id": "url", "property": "pathname", "value": BASE},
+            {"id": "url", "property": "search", "value": ""},
+        ],
+        "state": [],
+        "changedPropIds": ["url.pathname"],
+    }
+
+    assert dash.token()
+    assert dash.post(payload, token=None).status_code == 400
+    assert dash.post(payload, token="forged-token").status_code == 400
+    accepted = dash.post(payload)
+    assert accepted.status_code == 200
+    assert "No survey wave" in accepted.get_data(as_text=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
+from contextlib import contextmanager
 
+from sqlalchemy import event
 from sqlmodel import select
 
 from core.timeutil import utcnow
@@ -78,37 +79,63 @@ def test_the_survey_counts_shown_follow_a_response_submitted_after_they_were_sho
 
 def test_two_threads_asking_for_the_same_frame_load_it_once(app):
     calls = []
+    asking = threading.Semaphore(0)
+    all_asking = threading.Event()
 
     def load():
         calls.append(1)
-        time.sleep(0.2)
+        assert all_asking.wait(timeout=60), "the other threads never asked"
         return object()
 
     got = []
-    with app.app_context():
 
-        def ask():
-            with app.app_context():
-                got.append(data.cached("test:slow", load))
+    def ask():
+        with app.app_context():
+            asking.release()
+            got.append(data.cached("test:slow", load))
 
-        threads = [threading.Thread(target=ask) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert len(calls) == 1 and len({id(value) for value in got}) == 1
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for _ in threads:  # the first load goes on until every thread has asked
+        assert asking.acquire(timeout=60)
+    all_asking.set()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(calls) == 1 and len(got) == 4 and len({id(value) for value in got}) == 1
 
 
-def test_warming_a_worker_loads_the_registry_and_records(app, seeded, session, caplog):
-    data.frames.clear()
+@contextmanager
+def statements_run(app):
+    """The SQL statements the app's engine runs inside the block."""
+    run = []
+
+    def record(conn, cursor, statement, *args):
+        run.append(statement)
+
+    engine = app.extensions["db_engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield run
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_warmed_worker_reads_nothing_from_the_database_when_first_asked(app, seeded, session, caplog):
+    """What the warm-up loads is what the first page reads: no query waits for it."""
     log = logging.getLogger("test-warm")
     with caplog.at_level(logging.INFO, logger="test-warm"):
         data.warm(app, log=log)
     assert "dashboard frames loaded" in caplog.text
     with app.app_context():
-        token = data.generations.token(data.REGISTRY)
-        assert data.frames.get(f"dashboard:shared:{token}") is not None
-        assert data.frames.get(f"dashboard:records:{data.generations.token(data.RECORDS)}") is not None
+        with statements_run(app) as run:
+            data.shared(session)
+            data.engagement_records(session)
+        assert run == []
+        make_concern(session, summary="The French call for nominations came late")
+        with statements_run(app) as run:
+            data.engagement_records(session)
+        assert run  # new data is read again
 
 
 def test_a_worker_that_cannot_warm_still_starts(app, caplog):

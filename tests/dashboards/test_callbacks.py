@@ -8,7 +8,6 @@ import re
 
 import pandas as pd
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlmodel import select
 
 from analysis import indicators
@@ -21,6 +20,7 @@ from presentation.labels import Labeller
 from presentation.weights import current_registry, raking_targets, weigh_waves
 from reports import data as report_data
 from tests.dashboards.conftest import FOCAL_KE, LATEST_WAVE, SECRETARIAT, as_text, cards, sign_in, tables
+from tests.reading import translated
 
 
 def _results(frames: ReportData, registry: pd.DataFrame, participation_records: pd.DataFrame, margins: dict) -> dict:
@@ -155,11 +155,6 @@ def _set_locale(session, email: str, locale: str) -> None:
     session.commit()
 
 
-def _translated(app, lang: str, text: str) -> str:
-    with app.test_request_context(), force_locale(lang):
-        return _(text)
-
-
 def test_the_dashboard_speaks_the_users_language(app, seeded, session, client, dash):
     _set_locale(session, SECRETARIAT, "fr")
     sign_in(client, SECRETARIAT)
@@ -169,9 +164,9 @@ def test_the_dashboard_speaks_the_users_language(app, seeded, session, client, d
     shown = cards(dash.page("/dashboard/"))
 
     assert re.search(r'<html lang="fr" dir="ltr">', page)
-    title = _translated(app, "fr", "Engagement indicators")
+    title = translated(app, "fr", "Engagement indicators")
     assert f"<title>{title}</title>" in page and title in layout
-    diversity_title = _translated(app, "fr", "Diversity")
+    diversity_title = translated(app, "fr", "Diversity")
     assert diversity_title != "Diversity" and diversity_title in shown
     assert {t: card["value"] for t, card in shown.items()} == expected_cards(app, session, "fr")
     assert re.fullmatch(r"\d,\d\d", shown[diversity_title]["value"])  # Babel's French decimal comma
@@ -185,6 +180,6 @@ def test_arabic_pages_read_right_to_left(app, seeded, session, client, dash):
     shown = cards(dash.page("/dashboard/"))
 
     assert re.search(r'<html lang="ar" dir="rtl">', page)
-    assert _translated(app, "ar", "Diversity") in shown
-    african = _translated(app, "ar", "African States")
+    assert translated(app, "ar", "Diversity") in shown
+    african = translated(app, "ar", "African States")
     assert african != "African States" and african in as_text(dash.controls())

@@ -3,8 +3,6 @@ package, wave by wave, weighted or not, broken down as asked."""
 
 from __future__ import annotations
 
-import secrets
-
 import numpy as np
 import pytest
 from flask_babel import force_locale
@@ -12,61 +10,34 @@ from flask_babel import gettext as _
 
 from analysis.estimates import mean, proportion
 from analysis.survey_results import wave_results
-from core.timeutil import utcnow
 from dashboards.filters import Filters
 from dashboards.pages import explorer, page_for
 from dashboards.scope import EVERYTHING, Scope
 from dashboards.selection import select
 from dashboards.view import View
-from surveys import answering
-from surveys.definition import Definition, Page, Question
-from surveys.models import Answer, Response
-from tests.factories import make_definition, make_instrument_version, make_stakeholder, make_wave, six
+from surveys.definition import Page, Question
+from tests.factories import make_definition, make_instrument_version, make_response, make_stakeholder, make_wave, six
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 
-def respond(session, wave, version, answers: dict, *, gender: str) -> None:
-    """A submitted response as submission stores it: typed answers, the profile frozen (no commit)."""
-    definition = Definition.from_dict(version.definition)
-    response = Response(
-        wave_id=wave.id,
-        version_id=version.id,
-        submission_key=secrets.token_hex(16),
-        status="submitted",
-        language="en",
-        submitted_at=utcnow(),
-        regional_group="AFR",
-        country="KE",
-        category="science",
-        gender=gender,
-        stakeholder_type="contributor",
-    )
-    session.add(response)
-    session.flush()
-    for name, value in answers.items():
-        session.add(
-            Answer(response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value))
-        )
-
-
-def answer_wave(session, wave, version, *, female_yes: int, male_yes: int) -> None:
+def answer_wave(session, wave, *, female_yes: int, male_yes: int) -> None:
     """12 women and 6 men answer; men are few (small cells) and answer "yes" less often."""
     for i in range(12):
-        respond(
+        make_response(
             session,
             wave,
-            version,
             {"roles": ["author"], "years": 2 + i, "engaged": "yes" if i < female_yes else "no"},
             gender="female",
+            commit=False,
         )
     for i in range(6):
-        respond(
+        make_response(
             session,
             wave,
-            version,
             {"roles": ["user"], "years": 21 + i, "engaged": "yes" if i < male_yes else "no"},
             gender="male",
+            commit=False,
         )
     session.commit()
 
@@ -88,8 +59,8 @@ def survey(session):
         status="closed",
     )
     later = make_wave(session, version=version, name="Annual survey 2026", year=2026)
-    answer_wave(session, earlier, version, female_yes=9, male_yes=1)
-    answer_wave(session, later, version, female_yes=6, male_yes=3)
+    answer_wave(session, earlier, female_yes=9, male_yes=1)
+    answer_wave(session, later, female_yes=6, male_yes=3)
     return earlier, later
 
 

@@ -105,8 +105,7 @@ def test_empty_frames_have_their_columns(session):
     assert frames.impact_frame(session).empty
 
 
-def test_demo_data_holds_every_kind_of_record(runner, session):
-    assert runner.invoke(args=["seed-demo", "--scale", "0.05"]).exit_code == 0
+def test_demo_data_holds_every_kind_of_record(seeded, session):
     assert session.exec(select(EvidenceItem)).first() is not None
     impacts = session.exec(select(ImpactRecord)).all()
     assert {r.status for r in impacts} == {"published", "pending", "rejected"}

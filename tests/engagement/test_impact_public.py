@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from engagement.models import ImpactRecord
-from tests.conftest import make_app
-from tests.factories import make_impact, make_user
+from tests.factories import make_impact, make_secretariat
+from tests.reading import page_text
 
 SUBMISSION = {
     "title": "Kenya's pollinator strategy",
@@ -25,23 +25,18 @@ SUBMISSION = {
 }
 
 
-def _page(response) -> str:
-    return response.get_data(as_text=True)
-
-
 def test_a_submission_is_published_only_after_moderation_and_never_shows_the_submitter(client, session, auth):
     response = client.post("/impact/submit", data=SUBMISSION)
     assert response.status_code == 302
     record = session.exec(select(ImpactRecord)).one()
     assert (record.status, record.source, record.submitter_email) == ("pending", "public", "rae.porter@example.org")
-    assert "Kenya&#39;s pollinator strategy" not in _page(client.get("/impact"))
+    assert "Kenya&#39;s pollinator strategy" not in page_text(client.get("/impact"))
 
-    make_user(session, email="staff@example.org", role="secretariat")
-    auth.login("staff@example.org")
+    auth.login(make_secretariat(session).email)
     assert client.post(f"/staff/records/impacts/{record.id}/moderate", data={"publish": "1"}).status_code == 302
     auth.logout()
 
-    page = _page(client.get("/impact"))
+    page = page_text(client.get("/impact"))
     assert "Kenya&#39;s pollinator strategy" in page
     assert "Rae Porter" not in page and "rae.porter@example.org" not in page
     session.expire_all()
@@ -54,13 +49,12 @@ def test_a_submission_is_published_only_after_moderation_and_never_shows_the_sub
 
 def test_a_rejected_record_stays_off_the_public_list(client, session, auth):
     record = make_impact(session, title="Spam offer", status="pending")
-    make_user(session, email="staff@example.org", role="secretariat")
-    auth.login("staff@example.org")
+    auth.login(make_secretariat(session).email)
     client.post(f"/staff/records/impacts/{record.id}/moderate", data={"reject": "1"})
     auth.logout()
     session.expire_all()
     assert session.get(ImpactRecord, record.id).status == "rejected"
-    assert "Spam offer" not in _page(client.get("/impact"))
+    assert "Spam offer" not in page_text(client.get("/impact"))
 
 
 def test_a_submission_cannot_publish_itself(client, session):
@@ -70,45 +64,39 @@ def test_a_submission_cannot_publish_itself(client, session):
 
 def test_a_submission_with_errors_keeps_the_input_and_saves_nothing(client, session):
     response = client.post("/impact/submit", data={**SUBMISSION, "submitter_email": "not-an-address"})
-    page = _page(response)
+    page = page_text(response)
     assert response.status_code == 400
     assert 'value="Kenya&#39;s pollinator strategy"' in page and "Invalid email address." in page
     response = client.post("/impact/submit", data={**SUBMISSION, "country": ""})
-    assert "Give a regional group or a country (or both)." in _page(response)
+    assert "Give a regional group or a country (or both)." in page_text(response)
     response = client.post("/impact/submit", data={**SUBMISSION, "region": "WEOG"})  # Kenya is African
-    assert "The country is not in this regional group." in _page(response)
+    assert "The country is not in this regional group." in page_text(response)
     assert session.exec(select(ImpactRecord)).first() is None
 
 
 def test_the_public_list_filters_by_type_and_region(client, session):
     make_impact(session, title="A law in Kenya", impact_type="law", country="KE", region="AFR")
     make_impact(session, title="A network in France", impact_type="network", country="FR", region="WEOG")
-    page = _page(client.get("/impact?type=law"))
+    page = page_text(client.get("/impact?type=law"))
     assert "A law in Kenya" in page and "A network in France" not in page
-    page = _page(client.get("/impact?region=WEOG"))
+    page = page_text(client.get("/impact?region=WEOG"))
     assert "A network in France" in page and "A law in Kenya" not in page
 
 
-def test_submissions_are_rate_limited_per_client(database_url):
-    app = make_app(database_url, IMPACT_SUBMISSION_LIMIT="2 per hour")
+def test_submissions_are_rate_limited_per_client(app_with):
+    app = app_with(IMPACT_SUBMISSION_LIMIT="2 per hour")
     client = app.test_client()
-    try:
-        for number in range(2):
-            assert client.post("/impact/submit", data={**SUBMISSION, "title": f"Record {number}"}).status_code == 302
-        response = client.post("/impact/submit", data={**SUBMISSION, "title": "Record 3"})
-        assert response.status_code == 429
-        assert "Too many submissions" in _page(response)
-    finally:
-        app.extensions["db_engine"].dispose()
+    for number in range(2):
+        assert client.post("/impact/submit", data={**SUBMISSION, "title": f"Record {number}"}).status_code == 302
+    response = client.post("/impact/submit", data={**SUBMISSION, "title": "Record 3"})
+    assert response.status_code == 429
+    assert "Too many submissions" in page_text(response)
 
 
-def test_the_public_form_needs_its_csrf_token(database_url):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
+def test_the_public_form_needs_its_csrf_token(app_with):
+    app = app_with(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    try:
-        assert client.post("/impact/submit", data=SUBMISSION).status_code == 400
-        form = _page(client.get("/impact/submit"))
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-        assert client.post("/impact/submit", data={**SUBMISSION, "csrf_token": token}).status_code == 302
-    finally:
-        app.extensions["db_engine"].dispose()
+    assert client.post("/impact/submit", data=SUBMISSION).status_code == 400
+    form = page_text(client.get("/impact/submit"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    assert client.post("/impact/submit", data={**SUBMISSION, "csrf_token": token}).status_code == 302

@@ -9,61 +9,21 @@ import re
 from datetime import date
 
 import pytest
-from openpyxl import Workbook
-from sqlmodel import func, select
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import stream_encode_multipart
+from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.imports.models import PendingImport
 from core.imports.pending import keep_pending
 from engagement import importing
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
-from tests.factories import make_stakeholder, make_user
+from tests.factories import make_stakeholder
+from tests.reading import row_count
+from tests.uploads import csv_bytes, token_of, upload, xlsx_bytes
 
-STAFF = "staff@example.org"
-
-
-def csv_bytes(rows) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+IMPORT_URL = "/staff/records/import"
 
 
-def xlsx_bytes(rows) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def upload(client, kind, content, name="records.csv"):
-    body, _length, boundary = stream_encode_multipart(
-        {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False
-    )
-    return client.post(
-        "/staff/records/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
-    )
-
-
-def token_of(response) -> str | None:
-    found = re.search(r'name="token" type="hidden" value="([^"]+)"', response.get_data(as_text=True))
-    return found.group(1) if found else None
-
-
-@pytest.fixture
-def staff(session, auth):
-    make_user(session, email=STAFF, role="secretariat")
-    auth.login(STAFF)
-
-
-def _count(session, model) -> int:
-    return session.exec(select(func.count()).select_from(model)).one()
-
-
-def test_barrier_actions_are_previewed_then_imported_together(client, session, staff):
+def test_barrier_actions_are_previewed_then_imported_together(client, session, secretariat):
     content = csv_bytes(
         [
             ["barrier", "action", "owner", "due_date", "status"],
@@ -71,10 +31,10 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
             ["Lack of time", "Longer review periods", "", "", ""],  # an English label is accepted
         ]
     )
-    response = upload(client, "barrier_actions", content)
+    response = upload(client, IMPORT_URL, "barrier_actions", content)
     page = response.get_data(as_text=True)
     assert "Every row is valid. Importing will create 2 records and update 0." in page
-    assert _count(session, BarrierAction) == 0  # nothing before the confirmation
+    assert row_count(session, BarrierAction) == 0  # nothing before the confirmation
     response = client.post("/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"})
     assert "is imported." in response.get_data(as_text=True)
     actions = session.exec(select(BarrierAction).order_by(BarrierAction.id)).all()
@@ -84,10 +44,10 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     ]
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "engagement.import")).one()
     assert (event.details["created"], event.details["kind"]) == (2, "barrier_actions")
-    assert _count(session, PendingImport) == 0
+    assert row_count(session, PendingImport) == 0
 
 
-def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, staff):
+def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, session, secretariat):
     content = csv_bytes(
         [
             ["title", "opened_on", "closed_on", "responses", "audience"],
@@ -96,7 +56,7 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
             ["Call on spatial planning", "2024-02-05", "2024-01-01", "", ""],
         ]
     )
-    response = upload(client, "calls", content)
+    response = upload(client, IMPORT_URL, "calls", content)
     page = response.get_data(as_text=True)
     problems = re.findall(r'<tr><th scope="row">(\d+)</th><td><code>([^<]+)</code></td><td>([^<]+)</td></tr>', page)
     assert ("3", "opened_on", "01/03/2023 is not a date written YYYY-MM-DD.") in problems
@@ -110,13 +70,13 @@ def test_a_bad_row_names_its_row_and_column_and_nothing_is_written(client, sessi
     assert token_of(response) is None
     report = importing.run_import(session=session, kind="calls", content=content, file_name="x.csv", actor_id=None)
     assert not report.valid
-    assert _count(session, CallForInput) == 0
+    assert row_count(session, CallForInput) == 0
 
 
-def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, staff):
-    page = upload(client, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])).get_data(
-        as_text=True
-    )
+def test_unknown_and_missing_columns_are_reported_on_the_header(client, session, secretariat):
+    page = upload(
+        client, IMPORT_URL, "evidence", csv_bytes([["kind", "title", "colour"], ["strategy", "A", "blue"]])
+    ).get_data(as_text=True)
     assert "This column is not one of the documented columns." in page
     assert "This required column is missing." in page and "<code>date</code>" in page
 
@@ -216,26 +176,23 @@ def test_imported_impact_records_are_published_unless_told_otherwise(session):
     assert records["Business coalition targets"].status == "pending"
 
 
-def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, staff):
+def test_a_registry_upload_cannot_be_confirmed_as_records(client, session, secretariat):
     user_id = session.exec(select(PendingImport.uploaded_by_id)).first()  # none yet
     assert user_id is None
-    from core.accounts.models import User
-
-    staff_id = session.exec(select(User.id).where(User.email == STAFF)).one()
     token = keep_pending(
-        session=session, content=b"name,type\nX,ngo\n", owner_id=staff_id, kind="organisations", file_name="o.csv"
+        session=session, content=b"name,type\nX,ngo\n", owner_id=secretariat.id, kind="organisations", file_name="o.csv"
     )
     response = client.post("/staff/records/import/confirm", data={"token": token, "confirm": "1"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/staff/records/import")
 
 
-def test_cancel_discards_the_upload(client, session, staff):
-    response = upload(client, "calls", csv_bytes([["title", "opened_on"], ["A call", "2024-01-01"]]))
+def test_cancel_discards_the_upload(client, session, secretariat):
+    response = upload(client, IMPORT_URL, "calls", csv_bytes([["title", "opened_on"], ["A call", "2024-01-01"]]))
     client.post("/staff/records/import/confirm", data={"token": token_of(response), "cancel": "1"})
-    assert _count(session, PendingImport) == 0 and _count(session, CallForInput) == 0
+    assert row_count(session, PendingImport) == 0 and row_count(session, CallForInput) == 0
 
 
-def test_templates_carry_the_documented_columns(client, staff):
+def test_templates_carry_the_documented_columns(client, secretariat):
     response = client.get("/staff/records/import/templates/concerns.csv")
     assert response.get_data(as_text=True).lstrip("\ufeff").strip() == ",".join(importing.template_header("concerns"))
     assert client.get("/staff/records/import/templates/organisations.csv").status_code == 404
@@ -277,7 +234,7 @@ def test_templates_carry_the_documented_columns(client, staff):
     ],
 )
 def test_a_value_a_form_refuses_is_refused_in_a_file_with_the_same_message(
-    client, session, staff, kind, form, row, field, column, expected
+    client, session, secretariat, kind, form, row, field, column, expected
 ):
     page = client.post(f"/staff/records/{kind}/new", data=form).get_data(as_text=True)
     found = re.search(rf'id="{field}-error"[^>]*>(.*?)</', page, re.S)

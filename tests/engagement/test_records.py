@@ -10,21 +10,10 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from engagement.models import BarrierAction, CallForInput, Concern, EvidenceItem, ImpactRecord
 from tests.factories import make_concern, make_impact, make_stakeholder, make_user
-
-STAFF = "staff@example.org"
-
-
-@pytest.fixture
-def staff(session, auth):
-    make_user(session, email=STAFF, role="secretariat", name="Staff Member")
-    auth.login(STAFF)
+from tests.reading import page_text
 
 
-def _page(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def test_evidence_is_added_and_counts_towards_completeness(client, session, staff):
+def test_evidence_is_added_and_counts_towards_completeness(client, session, secretariat):
     response = client.post(
         "/staff/records/evidence/new",
         data={
@@ -43,13 +32,13 @@ def test_evidence_is_added_and_counts_towards_completeness(client, session, staf
     item = session.exec(select(EvidenceItem).where(EvidenceItem.kind == "strategy")).one()
     assert item.languages == ["ar", "zh", "en", "fr", "ru", "es"]
 
-    page = _page(client.get("/staff/records"))
+    page = page_text(client.get("/staff/records"))
     assert "Yes (1)" in page  # the strategy is in all six languages
     assert "None recorded" in page  # no implementation plan, no procedures
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "evidence.created")).first() is not None
 
 
-def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
+def test_a_form_with_errors_keeps_what_was_typed(client, session, secretariat):
     response = client.post(
         "/staff/records/evidence/new",
         data={
@@ -59,24 +48,24 @@ def test_a_form_with_errors_keeps_what_was_typed(client, session, staff):
             "link": "ftp://example.org/x",
         },
     )
-    page = _page(response)
+    page = page_text(response)
     assert response.status_code == 200
     assert "A web address starts with http:// or https://." in page
     assert 'value="A strategy draft"' in page
     assert session.exec(select(EvidenceItem)).first() is None
 
 
-def test_the_same_natural_key_twice_is_refused(client, session, staff):
+def test_the_same_natural_key_twice_is_refused(client, session, secretariat):
     data = {"barrier": "language", "action": "Interpretation at stakeholder days", "status": "planned"}
     assert client.post("/staff/records/barrier_actions/new", data=data).status_code == 302
     response = client.post(
         "/staff/records/barrier_actions/new", data={**data, "action": "INTERPRETATION at stakeholder days"}
     )
-    assert "The same record is already recorded." in _page(response)
+    assert "The same record is already recorded." in page_text(response)
     assert len(session.exec(select(BarrierAction)).all()) == 1
 
 
-def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staff):
+def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, secretariat):
     client.post(
         "/staff/records/barrier_actions/new",
         data={
@@ -100,11 +89,11 @@ def test_a_barrier_action_is_edited_and_filtered_by_status(client, session, staf
     )
     session.expire_all()
     assert session.get(BarrierAction, action.id).status == "done"
-    assert "Travel support" in _page(client.get("/staff/records/barrier_actions?status=done"))
-    assert "Travel support" not in _page(client.get("/staff/records/barrier_actions?status=planned"))
+    assert "Travel support" in page_text(client.get("/staff/records/barrier_actions?status=done"))
+    assert "Travel support" not in page_text(client.get("/staff/records/barrier_actions?status=planned"))
 
 
-def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answered(client, session, staff):
+def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answered(client, session, secretariat):
     person = make_stakeholder(session, name="Ana Lima", email="ana@example.org")
     response = client.post(
         "/staff/records/concerns/new",
@@ -117,7 +106,7 @@ def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answ
             "answered_on": "2025-03-10",
         },
     )
-    assert "An answered concern needs the answer given." in _page(response)
+    assert "An answered concern needs the answer given." in page_text(response)
     response = client.post(
         "/staff/records/concerns/new",
         data={
@@ -128,7 +117,7 @@ def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answ
             "status": "open",
         },
     )
-    assert "No stakeholder profile uses this email address." in _page(response)
+    assert "No stakeholder profile uses this email address." in page_text(response)
     response = client.post(
         "/staff/records/concerns/new",
         data={
@@ -144,12 +133,12 @@ def test_a_concern_links_to_a_stakeholder_by_email_and_needs_an_answer_when_answ
     assert response.status_code == 302
     concern = session.exec(select(Concern)).one()
     assert concern.raised_by_id == person.id
-    page = _page(client.get("/staff/records/concerns"))
+    page = page_text(client.get("/staff/records/concerns"))
     assert "Ana Lima" in page and "9 days" in page
-    assert 'value="ana@example.org"' in _page(client.get(f"/staff/records/concerns/{concern.id}/edit"))
+    assert 'value="ana@example.org"' in page_text(client.get(f"/staff/records/concerns/{concern.id}/edit"))
 
 
-def test_an_answer_cannot_predate_the_concern(client, session, staff):
+def test_an_answer_cannot_predate_the_concern(client, session, secretariat):
     response = client.post(
         "/staff/records/concerns/new",
         data={
@@ -161,10 +150,10 @@ def test_an_answer_cannot_predate_the_concern(client, session, staff):
             "answered_on": "2025-02-01",
         },
     )
-    assert "This date cannot be before 2025-03-01." in _page(response)
+    assert "This date cannot be before 2025-03-01." in page_text(response)
 
 
-def test_a_call_for_input_is_recorded_with_its_responses(client, session, staff):
+def test_a_call_for_input_is_recorded_with_its_responses(client, session, secretariat):
     response = client.post(
         "/staff/records/calls/new",
         data={
@@ -182,20 +171,23 @@ def test_a_call_for_input_is_recorded_with_its_responses(client, session, staff)
     response = client.post(
         "/staff/records/calls/new", data={"title": "Another call", "opened_on": "2024-02-05", "closed_on": "2024-01-15"}
     )
-    assert "This date cannot be before 2024-02-05." in _page(response)
+    assert "This date cannot be before 2024-02-05." in page_text(response)
 
 
-def test_the_secretariat_sees_submitter_details_and_pending_records(client, session, staff):
+def test_the_secretariat_sees_submitter_details_and_pending_records(client, session, secretariat):
     make_impact(session, title="Pending one", status="pending", submitter_email="someone@example.org")
-    page = _page(client.get("/staff/records/impacts?status=pending"))
+    page = page_text(client.get("/staff/records/impacts?status=pending"))
     assert "Pending one" in page and "someone@example.org" in page
-    assert "1 impact record awaits moderation." in _page(client.get("/staff/records"))
+    assert "1 impact record awaits moderation." in page_text(client.get("/staff/records"))
 
 
-def test_lists_paginate(client, session, staff):
+def test_lists_paginate(client, session, secretariat):
     for number in range(30):
         make_concern(session, summary=f"Concern number {number:02d}", raised_on=date(2025, 1, 1 + number))
-    first, second = _page(client.get("/staff/records/concerns")), _page(client.get("/staff/records/concerns?page=2"))
+    first, second = (
+        page_text(client.get("/staff/records/concerns")),
+        page_text(client.get("/staff/records/concerns?page=2")),
+    )
     assert "Concern number 29" in first and "Concern number 00" not in first
     assert "Concern number 00" in second and "Page 2 of 2" in second
 

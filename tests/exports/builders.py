@@ -1,27 +1,15 @@
-"""Survey data for the export tests: an instrument with every question type, closed waves, responses."""
+"""Survey scenarios for the export tests, built with `tests.factories`: an instrument with every question
+type, closed waves, crowds of alike respondents, a wave answered in Kenya and France."""
 
 from __future__ import annotations
 
-import secrets
+from datetime import date
 
-from core.timeutil import utcnow
-from surveys import answering
 from surveys.definition import Choice, Definition, Page, Question
-from surveys.models import Answer, Response
-from tests.factories import make_instrument_version, make_wave, six
+from surveys.models import Response
+from tests.factories import make_instrument_version, make_response, make_wave, six
 
-REGION_OF = {
-    "KE": "AFR",
-    "NG": "AFR",
-    "TV": "APAC",
-    "IN": "APAC",
-    "FR": "WEOG",
-    "DE": "WEOG",
-    "BR": "GRULAC",
-    "PL": "EEG",
-    "RU": "EEG",
-    "TR": "WEOG",
-}
+COUNTRIES = ("KE", "NG", "TV", "IN", "FR", "DE", "BR", "PL", "RU", "TR")  # in five regional groups
 
 
 def _choices(*names: str) -> tuple[Choice, ...]:
@@ -72,7 +60,7 @@ def export_definition(*, choice_label: str = "Agree") -> Definition:
             "agree": agree,
             "roles": _choices("author", "reviewer", "user"),
             "sizes": _choices("small", "large"),
-            "country": _choices(*REGION_OF),
+            "country": _choices(*COUNTRIES),
             "category": _choices("science", "business", "ilk"),
         },
     )
@@ -83,57 +71,10 @@ def closed_wave(session, *, version=None, name: str = "Annual survey 2025", year
     return make_wave(session, version=version, name=name, year=year, opens_in_days=-60, closes_in_days=-1)
 
 
-def submit(
-    session,
-    wave,
-    answers: dict,
-    *,
-    stakeholder=None,
-    link=None,
-    language: str = "en",
-    country: str = "KE",
-    category: str = "science",
-    gender: str = "female",
-    stakeholder_type: str = "contributor",
-    commit: bool = True,
-) -> Response:
-    """A submitted response stored as submission stores it: typed answers, profile frozen."""
-    from surveys.models import InstrumentVersion
-
-    version = session.get(InstrumentVersion, wave.version_id)
-    definition = Definition.from_dict(version.definition)
-    response = Response(
-        wave_id=wave.id,
-        version_id=version.id,
-        stakeholder_id=stakeholder.id if stakeholder else None,
-        open_link_id=link.id if link else None,
-        submission_key=secrets.token_hex(16),
-        status="submitted",
-        language=language,
-        submitted_at=utcnow(),
-        regional_group=REGION_OF.get(country),
-        country=country,
-        category=category,
-        gender=gender,
-        stakeholder_type=stakeholder_type,
-    )
-    session.add(response)
-    session.flush()
-    for name, value in answers.items():
-        session.add(
-            Answer(response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value))
-        )
-    if commit:
-        session.commit()
-    return response
-
-
 def crowd(session, wave, n: int, **profile) -> list[Response]:
     """`n` alike respondents answering everything (one commit)."""
-    from datetime import date
-
     responses = [
-        submit(
+        make_response(
             session,
             wave,
             {
@@ -153,3 +94,39 @@ def crowd(session, wave, n: int, **profile) -> list[Response]:
     ]
     session.commit()
     return responses
+
+
+def kenya_and_france(session, **wave_options):
+    """A wave answered by 34 Kenyans and 10 French respondents.
+
+    Kenya, "engaged" by category: policymakers 2 yes / 6 no, science 7 yes / 6 no, business 8 yes / 5 no.
+    The two policymakers who said yes must be hidden, and then so must three more cells.
+    """
+    wave = make_wave(session, **wave_options)
+    plan = [
+        ("science", "yes", 7),
+        ("science", "no", 6),
+        ("policymaker", "yes", 2),
+        ("policymaker", "no", 6),
+        ("business", "yes", 8),
+        ("business", "no", 5),
+    ]
+    for category, engaged, n in plan:
+        for i in range(n):
+            roles = ["author", "reviewer"] if i % 2 else ["user"]
+            make_response(
+                session,
+                wave,
+                {"engaged": engaged, "roles": roles},
+                category=category,
+                gender="male" if i % 3 else "female",
+            )
+    for _ in range(10):
+        make_response(
+            session,
+            wave,
+            {"engaged": "yes", "roles": ["author"]},
+            country="FR",
+            category="science",
+        )
+    return wave

@@ -3,104 +3,20 @@ and no suppressed count recoverable from the totals."""
 
 from __future__ import annotations
 
-import secrets
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from core.timeutil import utcnow
 from exports import aggregates
-from surveys import answering
-from surveys.definition import Definition
-from surveys.models import Answer, InstrumentVersion, Response
-from tests.factories import make_instrument_version, make_wave
+from surveys.models import InstrumentVersion
+from tests.exports.builders import kenya_and_france
+from tests.factories import make_instrument_version, make_response, make_wave
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 THRESHOLD = 5
-
-
-def respond(
-    session,
-    wave,
-    version,
-    answers: dict,
-    *,
-    country="KE",
-    category="science",
-    gender="female",
-    stakeholder_type="contributor",
-    regional_group="AFR",
-    stakeholder=None,
-    language="en",
-):
-    """A submitted response stored as submission stores it: profile frozen, answers in long form."""
-    definition = Definition.from_dict(version.definition)
-    response = Response(
-        wave_id=wave.id,
-        version_id=version.id,
-        stakeholder_id=stakeholder.id if stakeholder else None,
-        submission_key=secrets.token_hex(16),
-        status="submitted",
-        language=language,
-        submitted_at=utcnow(),
-        regional_group=regional_group,
-        country=country,
-        category=category,
-        gender=gender,
-        stakeholder_type=stakeholder_type,
-    )
-    session.add(response)
-    session.flush()
-    for name, value in answers.items():
-        session.add(
-            Answer(response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value))
-        )
-    session.commit()
-    return response
-
-
-def kenya_and_france(session, **wave_options):
-    """A wave answered by 34 Kenyans and 10 French respondents.
-
-    Kenya, "engaged" by category: policymakers 2 yes / 6 no, science 7 yes / 6 no, business 8 yes / 5 no.
-    The two policymakers who said yes must be hidden, and then so must three more cells.
-    """
-    version = make_instrument_version(session)
-    wave = make_wave(session, version=version, **wave_options)
-    plan = [
-        ("science", "yes", 7),
-        ("science", "no", 6),
-        ("policymaker", "yes", 2),
-        ("policymaker", "no", 6),
-        ("business", "yes", 8),
-        ("business", "no", 5),
-    ]
-    for category, engaged, n in plan:
-        for i in range(n):
-            roles = ["author", "reviewer"] if i % 2 else ["user"]
-            respond(
-                session,
-                wave,
-                version,
-                {"engaged": engaged, "roles": roles},
-                category=category,
-                gender="male" if i % 3 else "female",
-            )
-    for _ in range(10):
-        respond(
-            session,
-            wave,
-            version,
-            {"engaged": "yes", "roles": ["author"]},
-            country="FR",
-            category="science",
-            regional_group="WEOG",
-        )
-    return wave
 
 
 def tables_of(app, session, wave, *, country="KE", breakdown="category", lang="en"):
@@ -171,7 +87,7 @@ def test_respondents_without_the_characteristic_form_an_unknown_group(app, sessi
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     for gender in ("female",) * 6 + (None,) * 6:
-        respond(session, wave, version, {"engaged": "yes"}, gender=gender)
+        make_response(session, wave, {"engaged": "yes"}, gender=gender)
     table = by_title(tables_of(app, session, wave, breakdown="gender"), "Did you engage with IPBES?")
     assert table.columns == ("Female", "Unknown", "Total")
     assert table.cells[0] == (6, 6, 12)

@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import zipfile
 from datetime import date
 
 import pytest
 
 from exports.params import ReleaseParams
 from exports.service import export_release
-from tests.exports.builders import closed_wave, submit
-from tests.factories import make_open_link, make_organisation, make_stakeholder
+from tests.exports.builders import closed_wave
+from tests.factories import make_open_link, make_organisation, make_response, make_stakeholder
+from tests.reading import SUPPRESSED, read_csv, smallest_group, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-SUPPRESSED = "-8"
-
-
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-
-
-def smallest_group(rows: list[dict], quasi: list[str]) -> int:
-    """For each record, how many records of its wave match it on every quasi-identifier where
-    neither is suppressed (the sdcMicro convention), counted pair by pair: the smallest such number."""
-
-    def matches(a, b):
-        return a["wave_id"] == b["wave_id"] and all(a[v] == b[v] or SUPPRESSED in (a[v], b[v]) for v in quasi)
-
-    return min(sum(matches(row, other) for other in rows) for row in rows)
 
 
 def adversarial_registry(session):
@@ -67,7 +44,7 @@ def test_the_lonely_respondent_and_the_rare_category_are_not_released_as_they_ar
     wave = closed_wave(session)
     adversarial_registry(session)
     for i in range(12):
-        submit(
+        make_response(
             session,
             wave,
             {"satisfied": "2", "age_band": "30_49", "staff": "large", "comments": ADVERSARIAL_TEXTS[i % 6]},
@@ -75,7 +52,7 @@ def test_the_lonely_respondent_and_the_rare_category_are_not_released_as_they_ar
             commit=False,
         )
     # The only respondent from Tuvalu, the only one in business, writing in Chinese, from a small organisation.
-    submit(
+    make_response(
         session,
         wave,
         {"satisfied": "1", "age_band": "50_plus", "staff": "small", "comments": "Greetings from Funafuti"},
@@ -138,7 +115,7 @@ def test_free_text_is_scrubbed_of_personal_data_and_left_out_unless_asked_for(ap
     wave = closed_wave(session)
     adversarial_registry(session)
     for i in range(10):
-        submit(
+        make_response(
             session,
             wave,
             {
@@ -188,7 +165,7 @@ def test_no_identifier_of_a_person_or_a_response_leaves_the_platform(app, sessio
     people = adversarial_registry(session)
     link = make_open_link(session, wave=wave, network="Young Ecologists Network")
     responses = [
-        submit(
+        make_response(
             session,
             wave,
             {"satisfied": "2", "years": 3, "since": date(2021, 1, 2), "email": f"{i}@example.org"},
@@ -223,9 +200,9 @@ def test_one_person_answering_every_wave_is_not_hidden_behind_their_own_rows(app
     loner = make_stakeholder(session, name="Only Tuvaluan", email="tv@example.org", country="TV")
     for wave in waves:
         for _ in range(5):
-            submit(session, wave, {"satisfied": "2"}, country="KE", commit=False)
+            make_response(session, wave, {"satisfied": "2"}, country="KE", commit=False)
         # Five rows of Tuvalu in the file, but one person: k = 5 must not be reached through them.
-        submit(session, wave, {"satisfied": "1"}, stakeholder=loner, country="TV", category="ilk", commit=False)
+        make_response(session, wave, {"satisfied": "1"}, stakeholder=loner, country="TV", category="ilk", commit=False)
     session.commit()
 
     with app.app_context():
@@ -250,9 +227,9 @@ def test_linked_waves_never_show_in_one_wave_what_another_hides(app, session):
     people = [make_stakeholder(session, name=f"Person {i}", email=f"p{i}@example.org") for i in range(8)]
     link = make_open_link(session, wave=late, network="Rare Network")
     for i, person in enumerate(people):
-        submit(session, early, {"satisfied": "2"}, stakeholder=person, language="en")
+        make_response(session, early, {"satisfied": "2"}, stakeholder=person, language="en")
         # In 2025 one of them answers in Russian through a network's link: rare in that wave only.
-        submit(
+        make_response(
             session,
             late,
             {"satisfied": "2"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
 from datetime import date
 
 import pandas as pd
@@ -15,17 +14,13 @@ from openpyxl import load_workbook
 
 from exports.params import ReleaseParams
 from exports.service import export_release
-from tests.exports.builders import closed_wave, crowd, export_definition, submit
-from tests.factories import make_instrument_version, make_open_link
+from tests.exports.builders import closed_wave, crowd, export_definition
+from tests.factories import make_instrument_version, make_open_link, make_response
+from tests.reading import read_csv, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
 
 INJECTIONS = ['=HYPERLINK("evil","click")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTabbed", "\rReturn"]
-
-
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def hostile_wave(session):
@@ -34,7 +29,7 @@ def hostile_wave(session):
     wave = closed_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="=cmd network")
     for i in range(12):
-        submit(
+        make_response(
             session,
             wave,
             {"satisfied": "2", "comments": INJECTIONS[i % len(INJECTIONS)], "years": -3 + i, "since": date(2020, 1, 1)},
@@ -54,7 +49,7 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(app, session):
     wave = hostile_wave(session)
     files = unzip(release(app, session, wave, "csv", free_text=True))
 
-    rows = list(csv.DictReader(io.StringIO(files["data.csv"].decode("utf-8-sig"), newline="")))
+    rows = read_csv(files["data.csv"])
     comments = {row["comments"] for row in rows}
     assert comments == {"'" + text for text in INJECTIONS}
     assert {row["network"] for row in rows} == {"'=cmd network"}
@@ -91,7 +86,7 @@ def test_xlsx_stores_text_as_text_and_neutralises_formulas(app, session):
 def test_parquet_keeps_numbers_numeric_and_codes_distinct(app, session):
     wave = closed_wave(session)
     crowd(session, wave, 5)
-    submit(session, wave, {"age_band": "30_49"})
+    make_response(session, wave, {"age_band": "30_49"})
     files = unzip(release(app, session, wave, "parquet"))
 
     frame = pd.read_parquet(io.BytesIO(files["data.parquet"]))
@@ -106,7 +101,7 @@ def test_parquet_keeps_numbers_numeric_and_codes_distinct(app, session):
 def test_sav_carries_variable_labels_value_labels_and_user_missing_codes(app, session):
     wave = closed_wave(session)
     crowd(session, wave, 5)
-    submit(session, wave, {"age_band": "30_49"})
+    make_response(session, wave, {"age_band": "30_49"})
     files = unzip(release(app, session, wave, "sav", lang="fr"))
 
     with_missing, meta = _read_sav(files["data.sav"], user_missing=True)
@@ -146,7 +141,7 @@ def test_the_codebook_page_escapes_every_label_and_reads_right_to_left_in_arabic
     wave = closed_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="<b>Net</b>")
     for _ in range(5):
-        submit(session, wave, {"satisfied": "2"}, link=link)
+        make_response(session, wave, {"satisfied": "2"}, link=link)
     files = unzip(release(app, session, wave, "csv", lang="ar"))
 
     page = files["codebook.html"].decode()

@@ -7,8 +7,6 @@ hypothesis can try many datasets without a database.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 
 import pandas as pd
@@ -21,6 +19,7 @@ from exports.build import Source, build
 from exports.geography import CountryRow, geography
 from exports.params import ReleaseParams
 from exports.writers import to_csv
+from tests.reading import SUPPRESSED, read_csv, smallest_group
 
 COUNTRIES = {
     "KE": ("Sub-Saharan Africa", "AFR"),
@@ -53,7 +52,6 @@ PHONE_REGIONS = ["KE", "NG", "FR", "BR", "RU", "IN"]
 CATEGORIES = ["science", "policymaker", "ngo", "business", "ilk"]
 LANGUAGES = ["en", "en", "en", "es", "fr", "ar", "zh"]
 CHOICES = {"1": {"en": "Disagree"}, "2": {"en": "Agree"}}
-SUPPRESSED = "-8"
 
 
 def phone(region: str, international: bool) -> str:
@@ -161,21 +159,13 @@ def _question(name: str, kind: str, choices: dict, pii: bool = False) -> dict:
     }
 
 
-def smallest_group(rows: list[dict], quasi: list[str]) -> int:
-    def matches(a, b):
-        return a["wave_id"] == b["wave_id"] and all(a[v] == b[v] or SUPPRESSED in (a[v], b[v]) for v in quasi)
-
-    return min(sum(matches(row, other) for other in rows) for row in rows)
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(people=st.lists(respondent, min_size=6, max_size=40), k=st.integers(min_value=3, max_value=6))
 def test_every_release_is_k_anonymous_in_its_file_and_free_of_personal_data(people, k):
     params = ReleaseParams(wave_ids=(7,), format="csv", k=k, free_text=True)
 
     release = build(source(people), params, secrets.token_bytes(32))
-    content = to_csv(release.table).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(content, newline="")))
+    rows = read_csv(to_csv(release.table))
 
     assert len(rows) == len(people)
     assert smallest_group(rows, release.quasi) >= k

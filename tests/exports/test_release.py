@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from datetime import date
 
 import pytest
@@ -14,8 +11,16 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from exports.params import ReleaseParams
 from exports.service import ExportError, export_release, exportable_waves, get_release, list_releases
-from tests.exports.builders import closed_wave, crowd, export_definition, submit
-from tests.factories import make_instrument_version, make_open_link, make_stakeholder, make_user, make_wave
+from tests.exports.builders import closed_wave, crowd, export_definition
+from tests.factories import (
+    make_instrument_version,
+    make_open_link,
+    make_response,
+    make_stakeholder,
+    make_user,
+    make_wave,
+)
+from tests.reading import read_csv, unzip
 
 pytestmark = pytest.mark.usefixtures("backend")
 
@@ -29,15 +34,6 @@ FILES = {
 }
 
 
-def unzip(release) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(release.content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def read_csv(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
-
-
 def export(session, wave_ids, fmt="csv", **options):
     return export_release(session, ReleaseParams(wave_ids=tuple(wave_ids), format=fmt, **options), actor_id=None)
 
@@ -45,7 +41,7 @@ def export(session, wave_ids, fmt="csv", **options):
 def test_a_release_holds_the_data_codebook_report_and_readme(app, session):
     wave = closed_wave(session)
     crowd(session, wave, 6)
-    submit(session, wave, {"age_band": "30_49", "roles": ["reviewer"]})  # the rest left unanswered
+    make_response(session, wave, {"age_band": "30_49", "roles": ["reviewer"]})  # the rest left unanswered
 
     with app.app_context():
         release = export(session, [wave.id])
@@ -151,9 +147,9 @@ def test_linked_waves_give_one_person_one_pseudonym_across_the_release(app, sess
     people = [make_stakeholder(session, name=f"Person {i}", email=f"p{i}@example.org") for i in range(5)]
     link = make_open_link(session, wave=late)
     for person in people:
-        submit(session, early, {"satisfied": "1"}, stakeholder=person)
-        submit(session, late, {"satisfied": "2"}, stakeholder=person)
-    submit(session, late, {"satisfied": "2"}, link=link)
+        make_response(session, early, {"satisfied": "1"}, stakeholder=person)
+        make_response(session, late, {"satisfied": "2"}, stakeholder=person)
+    make_response(session, late, {"satisfied": "2"}, link=link)
 
     with app.app_context():
         linked = read_csv(unzip(export(session, [early.id, late.id], link_waves=True, k=3))["data.csv"])

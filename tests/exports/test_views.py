@@ -6,13 +6,11 @@ import csv
 import io
 import re
 import zipfile
-from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from core.accounts.models import User
 from core.audit import AuditEvent
 from core.jobs import service as jobs
 from core.jobs.models import Job
@@ -20,21 +18,25 @@ from core.jobs.queue import queue_of
 from exports.jobs import RELEASE_KIND
 from exports.models import AnonymisedRelease
 from exports.params import ReleaseParams
-from stakeholders.models import FocalPointAssignment
 from surveys.models import Wave
-from tests.conftest import make_app
-from tests.exports.test_aggregates import kenya_and_france, respond
-from tests.factories import make_instrument_version, make_organisation, make_stakeholder, make_user, make_wave
+from tests.conftest import AuthActions
+from tests.exports.builders import kenya_and_france
+from tests.factories import (
+    FOCAL_KE,
+    make_focal_point,
+    make_instrument_version,
+    make_organisation,
+    make_response,
+    make_secretariat,
+    make_stakeholder,
+    make_user,
+    make_wave,
+)
+from tests.reading import page_text
 
 pytestmark = pytest.mark.usefixtures("backend")
 
-SECRETARIAT = "secretariat@ipbes.example"
-FOCAL_KE = "focal.ke@example.go.ke"
 EXPORT = "/exports/anonymised"
-
-
-def page_of(response) -> str:
-    return response.get_data(as_text=True)
 
 
 @pytest.fixture
@@ -51,23 +53,16 @@ def closed_wave(session):
         for i in range(6)
     ]
     for person in people:
-        respond(
+        make_response(
             session,
             wave,
-            version,
             {"engaged": "yes", "roles": ["author"], "years": 4, "comments": "Write to me at amina@example.org"},
             stakeholder=person,
         )
     for _ in range(6):
-        respond(session, wave, version, {"engaged": "no", "roles": ["user"], "years": 9})
+        make_response(session, wave, {"engaged": "no", "roles": ["user"], "years": 9})
     make_wave(session, version=version, name="Annual survey 2026", year=2026)  # open now
     return wave
-
-
-@pytest.fixture
-def secretariat(session, auth):
-    make_user(session, email=SECRETARIAT, role="secretariat", name="Secretariat Officer")
-    auth.login(SECRETARIAT)
 
 
 def export_zip(client, form):
@@ -76,7 +71,7 @@ def export_zip(client, form):
     assert response.status_code == 302
     job_page = response.headers["Location"]
     assert re.fullmatch(r"/jobs/\d+", job_page)
-    assert "Finished" in page_of(client.get(job_page))  # jobs run at once in tests (JOBS_IMMEDIATE)
+    assert "Finished" in page_text(client.get(job_page))  # jobs run at once in tests (JOBS_IMMEDIATE)
     return client.get(f"{job_page}/result", buffered=True)  # buffered: the file is read and closed
 
 
@@ -112,7 +107,7 @@ def test_stakeholders_and_focal_points_cannot_export(client, auth, session, clos
 def test_the_secretariat_and_admins_see_the_form_with_closed_waves_only(client, auth, session, closed_wave, role):
     make_user(session, email="staff@example.org", role=role)
     auth.login("staff@example.org")
-    page = page_of(client.get(EXPORT))
+    page = page_text(client.get(EXPORT))
     assert "Annual survey 2025" in page
     assert "Annual survey 2026" not in page  # open: its data would still change
     assert 'name="k"' in page and 'value="5"' in page
@@ -120,27 +115,19 @@ def test_the_secretariat_and_admins_see_the_form_with_closed_waves_only(client, 
         assert language in page
 
 
-def test_posting_without_the_csrf_token_is_refused(database_url, session):
-    app = make_app(database_url, WTF_CSRF_ENABLED=True)
-    try:
-        client = app.test_client()
-        version = make_instrument_version(session)
-        wave = make_wave(session, version=version, status="closed")
-        for _ in range(6):
-            respond(session, wave, version, {"engaged": "yes"})
-        make_user(session, email=SECRETARIAT, role="secretariat")
-        page = page_of(client.get("/account/login"))
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post(
-            "/account/login", data={"email": SECRETARIAT, "password": "correct horse battery", "csrf_token": token}
-        )
-        assert client.post(EXPORT, data=export_form(wave)).status_code == 400
-        assert session.exec(select(AnonymisedRelease)).first() is None
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_of(client.get(EXPORT))).group(1)
-        response = export_zip(client, {**export_form(wave), "csrf_token": token})
-        assert response.status_code == 200 and response.mimetype == "application/zip"
-    finally:
-        app.extensions["db_engine"].dispose()
+def test_posting_without_the_csrf_token_is_refused(app_with, session):
+    app = app_with(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    version = make_instrument_version(session)
+    wave = make_wave(session, version=version, status="closed")
+    for _ in range(6):
+        make_response(session, wave, {"engaged": "yes"})
+    AuthActions(client).login_with_csrf(make_secretariat(session).email)
+    assert client.post(EXPORT, data=export_form(wave)).status_code == 400
+    assert session.exec(select(AnonymisedRelease)).first() is None
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page_text(client.get(EXPORT))).group(1)
+    response = export_zip(client, {**export_form(wave), "csrf_token": token})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
 
 
 # --- exporting -----------------------------------------------------------------------------
@@ -151,7 +138,7 @@ def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(
 ):
     response = client.post(EXPORT, data=export_form(closed_wave, k="2", format="xlsx", lang="fr", free_text="y"))
     assert response.status_code == 400
-    page = page_of(response)
+    page = page_text(response)
     assert re.search(r'id="k-error">k must be at least 3\.', page)
     assert re.search(r'<option selected value="xlsx">|<option value="xlsx" selected>', page)
     assert re.search(r'<option selected value="fr">|<option value="fr" selected>', page)
@@ -164,7 +151,7 @@ def test_an_invalid_form_shows_the_error_beside_the_field_and_keeps_the_values(
 def test_no_wave_chosen_is_an_error(client, secretariat, closed_wave):
     response = client.post(EXPORT, data=export_form(closed_wave, waves=None))
     assert response.status_code == 400
-    assert "Choose at least one wave." in page_of(response)
+    assert "Choose at least one wave." in page_text(response)
 
 
 def test_an_open_wave_cannot_be_exported_even_by_a_hand_made_request(client, session, secretariat, closed_wave):
@@ -178,10 +165,10 @@ def test_a_release_the_service_refuses_shows_why(client, session, secretariat):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version, name="Small wave", status="closed")
     for _ in range(3):
-        respond(session, wave, version, {"engaged": "yes"})
+        make_response(session, wave, {"engaged": "yes"})
     response = client.post(EXPORT, data=export_form(wave, k="4"))
     assert response.status_code == 400
-    assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_of(response))
+    assert re.search(r'class="form-errors" role="alert">\s*<p>[^<]*fewer than k = 4', page_text(response))
     assert session.exec(select(AnonymisedRelease)).first() is None
 
 
@@ -203,9 +190,8 @@ def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, s
         assert secret not in data
     assert "response_id" not in rows[0] and "stakeholder_id" not in rows[0]
 
-    user = session.exec(select(User).where(User.email == SECRETARIAT)).one()
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release")).one()
-    assert event.actor_id == user.id
+    assert event.actor_id == secretariat.id
     assert (event.details["waves"], event.details["rows"]) == ([closed_wave.id], 12)
     assert event.details["parameters"]["free_text"] is True
     job = session.exec(select(Job)).one()
@@ -216,7 +202,7 @@ def test_exporting_returns_the_zip_without_personal_data_and_audits_it(client, s
 
 def test_the_job_page_shows_the_steps_of_the_build(client, session, secretariat, closed_wave):
     response = client.post(EXPORT, data=export_form(closed_wave))
-    page = page_of(client.get(response.headers["Location"]))
+    page = page_text(client.get(response.headers["Location"]))
     assert "Anonymised release, job" in page
     assert re.search(r'<progress id="job-progress" max="4" value="4">4 of 4</progress>', page)
     for step in ("The responses are read.", "The responses are anonymised.", "are written."):
@@ -228,13 +214,12 @@ def test_the_job_page_shows_the_steps_of_the_build(client, session, secretariat,
 
 def test_a_release_that_fails_in_the_worker_says_why_on_the_job_page(client, session, secretariat, closed_wave):
     open_wave = session.exec(select(Wave).where(Wave.name == "Annual survey 2026")).one()
-    secretary = session.exec(select(User).where(User.email == SECRETARIAT)).one()
     with client.application.test_request_context():  # as if the wave reopened between the form and the worker
         params = ReleaseParams(wave_ids=(open_wave.id,), format="csv")
         job = jobs.enqueue(
             session,
             kind=RELEASE_KIND,
-            owner_id=secretary.id,
+            owner_id=secretariat.id,
             params=params.as_dict(),
             locale="fr",
             queue=queue_of(client.application),
@@ -242,7 +227,7 @@ def test_a_release_that_fails_in_the_worker_says_why_on_the_job_page(client, ses
     session.refresh(job)
     assert (job.state, job.result) == ("failed", None)
     assert "n'est pas clôturée" in job.error  # in the language of the person who asked
-    page = page_of(client.get(f"/jobs/{job.id}"))
+    page = page_text(client.get(f"/jobs/{job.id}"))
     assert "Try again" in page and "Download" not in page
     assert session.exec(select(AnonymisedRelease)).first() is None
 
@@ -253,11 +238,11 @@ def test_the_same_parameters_give_the_same_release_and_it_is_listed(client, sess
     assert first.data == second.data
     assert len(session.exec(select(Job)).all()) == 2
     assert len(session.exec(select(AnonymisedRelease)).all()) == 1
-    page = page_of(client.get(EXPORT))
+    page = page_text(client.get(EXPORT))
     release = session.exec(select(AnonymisedRelease)).one()
     assert f"{EXPORT}/{release.id}.zip" in page
     assert release.filename in page
-    assert SECRETARIAT in page  # by whom
+    assert secretariat.email in page  # by whom
 
 
 def test_downloading_a_release_again_is_audited_each_time(client, session, secretariat, closed_wave):
@@ -289,13 +274,6 @@ def test_a_focal_point_cannot_download_a_release(client, auth, session, secretar
 # --- the focal point's tables --------------------------------------------------------------
 
 
-def make_focal_point(session, country="KE", email=FOCAL_KE):
-    user = make_user(session, email=email, role="focal_point", country=country, name="Focal Person")
-    session.add(FocalPointAssignment(user_id=user.id, country=country, start_date=date.today() - timedelta(days=30)))
-    session.commit()
-    return user
-
-
 @pytest.fixture
 def focal_point(session, auth):
     make_focal_point(session)
@@ -313,7 +291,7 @@ def cells_of(page: str, caption: str) -> list[list[str]]:
 
 def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(client, session, focal_point):
     wave = kenya_and_france(session)
-    page = page_of(client.get("/focal-point/tables"))
+    page = page_text(client.get("/focal-point/tables"))
     assert "Survey results for Kenya" in page
     cells = cells_of(page, "Did you engage with IPBES?")
     # Two policymakers said yes: hidden, with three more cells so the totals cannot give it away.
@@ -325,7 +303,7 @@ def test_the_focal_point_sees_their_countrys_counts_with_small_ones_suppressed(c
 def test_another_country_cannot_be_asked_for(client, session, focal_point):
     wave = kenya_and_france(session)
     for url in (f"/focal-point/tables?country=FR&wave={wave.id}", "/focal-point/tables?country=FR"):
-        page = page_of(client.get(url))
+        page = page_text(client.get(url))
         assert "Survey results for Kenya" in page
         assert cells_of(page, "Did you engage with IPBES?")[2][-1] == "34"  # Kenya's 34, not France's 10
     response = client.get(f"/focal-point/tables.csv?country=FR&wave={wave.id}&breakdown=category")
@@ -336,7 +314,7 @@ def test_another_country_cannot_be_asked_for(client, session, focal_point):
 
 def test_the_breakdown_can_be_changed_and_a_bad_choice_is_refused(client, session, focal_point):
     wave = kenya_and_france(session)
-    page = page_of(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
+    page = page_text(client.get(f"/focal-point/tables?wave={wave.id}&breakdown=gender"))
     assert cells_of(page, "Did you engage with IPBES?")[0][0] == "Yes"
     assert '<th scope="col">Female</th>' in page
     assert client.get(f"/focal-point/tables?wave={wave.id}&breakdown=email").status_code == 400
@@ -373,19 +351,16 @@ def test_downloads_hold_the_suppressed_tables_and_are_audited(client, session, f
     assert [(e.target, e.details["format"]) for e in events] == [("KE", "csv"), ("KE", "xlsx")]
 
 
-def test_the_threshold_is_a_setting(database_url, session):
-    app = make_app(database_url, AGGREGATE_THRESHOLD=10)
-    try:
-        client = app.test_client()
-        kenya_and_france(session)
-        make_focal_point(session)
-        client.post("/account/login", data={"email": FOCAL_KE, "password": "correct horse battery"})
-        page = page_of(client.get("/focal-point/tables"))
-        assert "fewer than 10 respondents" in page
-        shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
-        assert shown and all(n == 0 or n >= 10 for n in shown)
-    finally:
-        app.extensions["db_engine"].dispose()
+def test_the_threshold_is_a_setting(app_with, session):
+    app = app_with(AGGREGATE_THRESHOLD=10)
+    client = app.test_client()
+    kenya_and_france(session)
+    make_focal_point(session)
+    AuthActions(client).login(FOCAL_KE)
+    page = page_text(client.get("/focal-point/tables"))
+    assert "fewer than 10 respondents" in page
+    shown = [int(cell) for row in cells_of(page, "Did you engage with IPBES?") for cell in row[1:] if cell != "–"]
+    assert shown and all(n == 0 or n >= 10 for n in shown)
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "secretariat", "admin"])
@@ -400,13 +375,13 @@ def test_without_an_answered_wave_the_page_says_so(client, session, focal_point)
     make_wave(session, status="draft")
     response = client.get("/focal-point/tables")
     assert response.status_code == 200
-    assert "No survey has been answered yet." in page_of(response)
+    assert "No survey has been answered yet." in page_text(response)
 
 
 def test_a_country_without_respondents_sees_no_table(client, session, auth):
     kenya_and_france(session)
     make_focal_point(session, country="BR", email="focal.br@example.gov.br")
     auth.login("focal.br@example.gov.br")
-    page = page_of(client.get("/focal-point/tables"))
+    page = page_text(client.get("/focal-point/tables"))
     assert "Nobody from your country answered this wave." in page
     assert "<caption>" not in page

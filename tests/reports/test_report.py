@@ -6,22 +6,13 @@ import html
 import re
 from html.parser import HTMLParser
 
-import pytest
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlmodel import select
 
 from surveys.models import Wave
+from tests.reading import translated
 
 GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 WAVE = "Annual survey 2026"
-
-
-@pytest.fixture
-def seeded(runner):
-    result = runner.invoke(args=["seed-demo", "--scale", "0.05"])
-    assert result.exit_code == 0, result.output
-    return runner
 
 
 def _report(runner, tmp_path, *waves, lang="fr"):
@@ -60,11 +51,6 @@ class Links(HTMLParser):
         self._in_style = False
 
 
-def _translated(app, lang, text):
-    with app.app_context(), force_locale(lang):
-        return _(text)
-
-
 def test_french_report_is_self_contained_and_covers_every_group(app, seeded, tmp_path):
     page = _report(seeded, tmp_path, WAVE, lang="fr")
 
@@ -77,11 +63,11 @@ def test_french_report_is_self_contained_and_covers_every_group(app, seeded, tmp
     # Labels in the report's language: regional groups and survey choices come translated.
     text = html.unescape(page)
     assert "États d'Afrique" in text
-    assert _translated(app, "fr", "Level of participation") in text
-    assert _translated(app, "fr", "Survey results") in text
+    assert translated(app, "fr", "Level of participation") in text
+    assert translated(app, "fr", "Survey results") in text
     # The key questions, in the instrument's own French, with the agreement items' summary.
     assert "Quels produits de l'IPBES avez-vous utilisés au cours des 12 derniers mois ?" in text
-    assert _translated(app, "fr", "Agreement items: share in the two most favourable levels") in text
+    assert translated(app, "fr", "Agreement items: share in the two most favourable levels") in text
     assert "l'ONU" in text and "l'onu" not in text  # acronyms keep their capitals inside titles
 
     links = Links()
@@ -97,10 +83,9 @@ def test_arabic_report_reads_right_to_left(app, seeded, tmp_path):
 
     assert re.search(r'<html lang="ar" dir="rtl"', page)
     text = html.unescape(page)
-    assert _translated(app, "ar", "Diversity") in text
+    assert translated(app, "ar", "Diversity") in text
     assert (
-        _translated(app, "ar", "African States") in text
-        and _translated(app, "ar", "African States") != "African States"
+        translated(app, "ar", "African States") in text and translated(app, "ar", "African States") != "African States"
     )
 
 

@@ -11,7 +11,7 @@ from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from stakeholders import digests
 from stakeholders.models import FocalPointAssignment, OrganisationName, SecretariatDigest, Stakeholder
-from tests.factories import make_organisation, make_stakeholder, make_user
+from tests.factories import make_focal_point, make_organisation, make_stakeholder, make_user
 
 LINKS = digests.DigestLinks(
     roster="http://localhost/focal-point/roster",
@@ -19,29 +19,10 @@ LINKS = digests.DigestLinks(
 )
 
 
-def make_focal_point(
-    session,
-    *,
-    country="EG",
-    email="focal.eg@example.org",
-    locale="fr",
-    opt_in=True,
-    start=None,
-    end=None,
-    last_sent=None,
-):
-    user = make_user(session, email=email, role="focal_point", country=country, name="Nour Hassan", locale=locale)
-    assignment = FocalPointAssignment(
-        user_id=user.id,
-        country=country,
-        start_date=start or date.today() - timedelta(days=60),
-        end_date=end,
-        digest_opt_in=opt_in,
-        digest_last_sent_at=last_sent,
-    )
-    session.add(assignment)
-    session.commit()
-    return user, assignment
+def egyptian_focal_point(session, **changes):
+    """Nour Hassan, Egypt's focal point for two months, who reads French and opted in to digests."""
+    nour = {"country": "EG", "email": "focal.eg@example.org", "name": "Nour Hassan", "locale": "fr", "opt_in": True}
+    return make_focal_point(session, **{**nour, "start": date.today() - timedelta(days=60), **changes})
 
 
 def send(session, now=None, locale="en"):
@@ -85,7 +66,7 @@ def egypt(session):
 
 
 def test_a_focal_point_digest_names_consenting_people_counts_the_rest_in_their_language(app, session, egypt):
-    user, _assignment = make_focal_point(session)
+    egyptian_focal_point(session)
     now = utcnow()
     with app.app_context():
         report = send(session, now)
@@ -102,7 +83,7 @@ def test_a_focal_point_digest_names_consenting_people_counts_the_rest_in_their_l
 
 
 def test_the_english_digest_counts_everyone_and_names_only_those_who_consented(app, session, egypt):
-    make_focal_point(session, locale="en")
+    egyptian_focal_point(session, locale="en")
     with app.app_context():
         send(session)
     [message] = messages(session, "focal.eg@example.org")
@@ -114,7 +95,7 @@ def test_the_english_digest_counts_everyone_and_names_only_those_who_consented(a
 
 
 def test_digests_are_not_sent_twice_and_cover_only_what_is_new(app, session, egypt):
-    user, assignment = make_focal_point(session, locale="en")
+    user = egyptian_focal_point(session, locale="en")
     now = utcnow()
     with app.app_context():
         assert send(session, now).focal_points == [user.email]
@@ -134,11 +115,12 @@ def test_digests_are_not_sent_twice_and_cover_only_what_is_new(app, session, egy
     assert "Omar Newcomer" in second.body and "Layla Farouk" not in second.body
     assert "1 stakeholder registered in Egypt" in second.body
     session.expire_all()
-    assert session.get(FocalPointAssignment, assignment.id).digest_last_sent_at == now + timedelta(days=8)
+    assignment = session.exec(select(FocalPointAssignment).where(FocalPointAssignment.user_id == user.id)).one()
+    assert assignment.digest_last_sent_at == now + timedelta(days=8)
 
 
 def test_the_first_digest_covers_the_last_seven_days(app, session, egypt):
-    make_focal_point(session, locale="en")
+    egyptian_focal_point(session, locale="en")
     old = session.exec(select(Stakeholder).where(Stakeholder.search_name == "layla farouk")).one()
     old.created_at = utcnow() - timedelta(days=8)
     session.add(old)
@@ -152,16 +134,16 @@ def test_the_first_digest_covers_the_last_seven_days(app, session, egypt):
 @pytest.mark.parametrize("setup", ["not_opted_in", "ended", "role_removed", "nothing_new"])
 def test_no_digest_for_those_who_should_not_get_one(app, session, egypt, setup):
     if setup == "not_opted_in":
-        make_focal_point(session, opt_in=False)
+        egyptian_focal_point(session, opt_in=False)
     elif setup == "ended":
-        make_focal_point(session, start=date.today() - timedelta(days=400), end=date.today())
+        egyptian_focal_point(session, start=date.today() - timedelta(days=400), end=date.today())
     elif setup == "role_removed":
-        user, _ = make_focal_point(session)
+        user = egyptian_focal_point(session)
         user.role, user.focal_country = "stakeholder", None
         session.add(user)
         session.commit()
     else:
-        make_focal_point(session, country="KE", email="focal.ke@example.org")
+        egyptian_focal_point(session, country="KE", email="focal.ke@example.org")
     with app.app_context():
         assert send(session).focal_points == []
     assert messages(session) == []
@@ -171,7 +153,7 @@ def test_the_secretariat_digest_lists_pending_organisations_weekly(app, session)
     secretariat = make_user(session, email="secretariat@example.org", role="secretariat", locale="es")
     admin = make_user(session, email="admin@example.org", role="admin")
     make_user(session, email="stakeholder@example.org")
-    make_focal_point(session)
+    egyptian_focal_point(session)
     now = utcnow()
     with app.app_context():
         assert send(session, now).secretariat == []  # nothing pending: no message
@@ -192,7 +174,7 @@ def test_the_secretariat_digest_lists_pending_organisations_weekly(app, session)
 
 def test_the_command_sends_due_digests_once(app, runner, session, egypt):
     assert "send-digests" in app.cli.commands
-    make_focal_point(session)
+    egyptian_focal_point(session)
     make_user(session, email="secretariat@example.org", role="secretariat")
     make_organisation(session, name="Awaiting Institute", status="pending")
     result = runner.invoke(args=["send-digests"])
@@ -206,7 +188,7 @@ def test_the_command_sends_due_digests_once(app, runner, session, egypt):
 
 
 def test_the_command_returns_the_role_of_focal_points_whose_assignments_ended(app, runner, session):
-    user, _ = make_focal_point(session, start=date.today() - timedelta(days=400), end=date.today() - timedelta(days=1))
+    user = egyptian_focal_point(session, start=date.today() - timedelta(days=400), end=date.today() - timedelta(days=1))
     result = runner.invoke(args=["send-digests", "--now", utcnow().isoformat()])
     assert result.exit_code == 0, result.output
     assert "focal.eg@example.org" in result.output

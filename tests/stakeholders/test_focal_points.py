@@ -16,30 +16,7 @@ from core.reference.countries import add_territory
 from stakeholders import focal_points
 from stakeholders.models import FocalPointAssignment
 from stakeholders.schemas import AssignmentCreate
-from tests.factories import make_organisation, make_stakeholder, make_user
-
-FOCAL_KE = "focal.ke@example.go.ke"
-
-
-def make_focal_point(
-    session, *, country="KE", email=FOCAL_KE, locale=None, assignment=True, start=None, end=None, opt_in=False
-):
-    """A focal point account and, unless assignment=False, its active assignment."""
-    user = make_user(session, email=email, role="focal_point", country=country, name="Focal Person", locale=locale)
-    if assignment:
-        session.add(
-            FocalPointAssignment(
-                user_id=user.id,
-                country=country,
-                kind="primary",
-                ministry="Ministry of Environment",
-                start_date=start or date.today() - timedelta(days=30),
-                end_date=end,
-                digest_opt_in=opt_in,
-            )
-        )
-        session.commit()
-    return user
+from tests.factories import FOCAL_KE, make_focal_point, make_organisation, make_stakeholder, make_user
 
 
 @pytest.fixture
@@ -351,13 +328,6 @@ def test_the_focal_point_opts_in_and_out_of_the_digest(client, auth, session, ke
 
 
 # --- assignment by the secretariat --------------------------------------------------------
-
-
-@pytest.fixture
-def secretariat(session, auth):
-    user = make_user(session, email="secretariat@example.org", role="secretariat")
-    auth.login("secretariat@example.org")
-    return user
 
 
 def assignment_form(**changes):

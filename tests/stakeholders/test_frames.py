@@ -4,8 +4,8 @@ from sqlmodel import select
 
 from core.timeutil import utcnow
 from stakeholders.frames import participation_frame, registry_frame
-from stakeholders.models import Activity, Participation, Stakeholder, StakeholderAttribute
-from tests.factories import make_organisation, make_stakeholder
+from stakeholders.models import Stakeholder, StakeholderAttribute
+from tests.factories import make_activity, make_organisation, make_participation, make_stakeholder
 
 
 def test_registry_and_participation_frames_hold_the_profile_and_the_records(session):
@@ -33,21 +33,12 @@ def test_registry_and_participation_frames_hold_the_profile_and_the_records(sess
     # A code since retired from the controlled list still counts for the person who chose it.
     session.add(StakeholderAttribute(stakeholder_id=pierre.id, field="discipline", code="retired_code"))
     organisation = make_organisation(session, name="Red de Biodiversidad", country="BR")
-    review = Activity(
-        title="External review of the nexus assessment", activity_type="external_review", start_date=date(2025, 3, 1)
-    )
-    call = Activity(title="Call for experts", activity_type="call_experts", start_date=date(2026, 1, 10))
-    session.add_all([review, call])
-    session.commit()
-    session.add_all(
-        [
-            Participation(activity_id=review.id, stakeholder_id=wanjiku.id, role="reviewer", comments=12),
-            Participation(activity_id=call.id, stakeholder_id=pierre.id, role="nominated"),
-            Participation(activity_id=call.id, stakeholder_id=pierre.id, role="selected"),
-            Participation(activity_id=review.id, organisation_id=organisation.id, role="reviewer", comments=3),
-        ]
-    )
-    session.commit()
+    review = make_activity(session)
+    call = make_activity(session, title="Call for experts", activity_type="call_experts", start=date(2026, 1, 10))
+    make_participation(session, review, stakeholder=wanjiku, role="reviewer", comments=12)
+    make_participation(session, call, stakeholder=pierre, role="nominated")
+    make_participation(session, call, stakeholder=pierre, role="selected")
+    make_participation(session, review, organisation=organisation, role="reviewer", comments=3)
 
     registry = registry_frame(session).set_index("stakeholder_id")
     assert len(registry) == len(session.exec(select(Stakeholder)).all()) == 3

@@ -5,58 +5,15 @@ import re
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.problems import Problem, ValidationFailed, validate
 from stakeholders import participation as service
 from stakeholders.models import Activity, Participation
 from stakeholders.schemas import ActivityCreate, ParticipationCreate
-from tests.factories import make_organisation, make_stakeholder, make_user
-
-STAFF = "secretariat@example.org"
-
-
-def make_activity(
-    session,
-    *,
-    title="External review of the nexus assessment",
-    activity_type="external_review",
-    start=date(2025, 3, 1),
-    end=None,
-    deliverable="Nexus assessment",
-):
-    activity = Activity(
-        title=title, activity_type=activity_type, start_date=start, end_date=end, deliverable=deliverable
-    )
-    session.add(activity)
-    session.commit()
-    return activity
-
-
-def make_participation(session, activity, *, stakeholder=None, organisation=None, role="participant", comments=None):
-    record = Participation(
-        activity_id=activity.id,
-        stakeholder_id=stakeholder.id if stakeholder else None,
-        organisation_id=organisation.id if organisation else None,
-        role=role,
-        comments=comments,
-    )
-    session.add(record)
-    session.commit()
-    return record
-
-
-@pytest.fixture
-def staff(session, auth):
-    user = make_user(session, email=STAFF, role="secretariat", name="Sam Secretariat")
-    auth.login(STAFF)
-    return user
-
-
-def count(session, model) -> int:
-    session.expire_all()
-    return session.exec(select(func.count()).select_from(model)).one()
+from tests.factories import make_activity, make_organisation, make_participation, make_stakeholder, make_user
+from tests.reading import row_count
 
 
 def actions(session) -> list[str]:
@@ -87,7 +44,7 @@ ACTIVITY_FORM = {
 # --- activities --------------------------------------------------------------------------
 
 
-def test_secretariat_creates_and_edits_an_activity(client, session, staff):
+def test_secretariat_creates_and_edits_an_activity(client, session, secretariat):
     response = client.post("/staff/activities/new", data=ACTIVITY_FORM)
     activity = session.exec(select(Activity)).one()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/staff/activities/{activity.id}")
@@ -124,13 +81,13 @@ def test_secretariat_creates_and_edits_an_activity(client, session, staff):
     assert actions(session) == ["activity.created", "activity.edited"]
 
 
-def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, session, staff):
+def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, session, secretariat):
     response = client.post("/staff/activities/new", data={**ACTIVITY_FORM, "end_date": "2026-01-15"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert field_error(page, "end_date") == "The end date cannot be before the start date."
     assert 'value="Call for fellows 2026"' in page and 'value="2026-01-15"' in page and "Second phase." in page
-    assert count(session, Activity) == 0
+    assert row_count(session, Activity) == 0
 
     activity = make_activity(session, start=date(2025, 3, 1))
     page = client.post(
@@ -142,7 +99,7 @@ def test_an_end_date_before_the_start_is_refused_and_the_input_kept(client, sess
     assert session.get(Activity, activity.id).title == "External review of the nexus assessment"  # unchanged
 
 
-def test_missing_title_type_or_start_date_is_named(client, session, staff):
+def test_missing_title_type_or_start_date_is_named(client, session, secretariat):
     page = client.post(
         "/staff/activities/new",
         data={"title": "", "activity_type": "", "start_date": "", "deliverable": "Nexus assessment"},
@@ -153,10 +110,10 @@ def test_missing_title_type_or_start_date_is_named(client, session, staff):
         as_text=True
     )
     assert field_error(page, "activity_type")
-    assert count(session, Activity) == 0
+    assert row_count(session, Activity) == 0
 
 
-def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, staff):
+def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, session, secretariat):
     fellows = make_activity(
         session, title="Call for fellows 2025", activity_type="call_fellows", start=date(2025, 1, 10)
     )
@@ -190,7 +147,7 @@ def test_activity_list_filters_by_type_and_year_and_sorts_by_date(client, sessio
 # --- linking parties ---------------------------------------------------------------------
 
 
-def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, staff):
+def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, secretariat):
     activity = make_activity(session, activity_type="call_fellows", title="Call for fellows 2026")
     person = make_stakeholder(session, name="Amina Diallo", email="amina@example.org", country="SN")
     response = client.post(
@@ -207,10 +164,10 @@ def test_linking_a_stakeholder_by_the_email_of_their_account(client, session, st
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The participation is recorded." in page and "Amina Diallo" in page
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "participation.added")).one()
-    assert event.actor_id == staff.id and event.target == f"stakeholder:{person.id}"
+    assert event.actor_id == secretariat.id and event.target == f"stakeholder:{person.id}"
 
 
-def test_linking_an_approved_organisation(client, session, staff):
+def test_linking_an_approved_organisation(client, session, secretariat):
     activity = make_activity(session, activity_type="call_input", title="Call for input on the work programme")
     organisation = make_organisation(session, name="Red Andina de Biodiversidad", country="PE")
     pending = make_organisation(session, name="Pending Network", status="pending")
@@ -229,10 +186,10 @@ def test_linking_an_approved_organisation(client, session, staff):
         f"/staff/activities/{activity.id}", data={"organisation": str(pending.id), "role": "input_submitted"}
     ).get_data(as_text=True)
     assert field_error(page, "organisation") == "Choose an approved organisation."
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
 
 
-def test_exactly_one_party_per_record(client, session, staff):
+def test_exactly_one_party_per_record(client, session, secretariat):
     activity = make_activity(session)
     make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
     organisation = make_organisation(session)
@@ -245,10 +202,10 @@ def test_exactly_one_party_per_record(client, session, staff):
     ).get_data(as_text=True)
     assert "Give either a stakeholder or an organisation, not both." in field_error(both, "organisation")
     assert 'value="amina@example.org"' in both and f'<option selected value="{organisation.id}"' in both
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
-def test_an_unknown_email_is_named_and_kept(client, session, staff):
+def test_an_unknown_email_is_named_and_kept(client, session, secretariat):
     activity = make_activity(session)
     make_user(session, email="no.profile@example.org")  # an account without a stakeholder profile
     for email in ("nobody@example.org", "no.profile@example.org"):
@@ -257,10 +214,10 @@ def test_an_unknown_email_is_named_and_kept(client, session, staff):
         )
         assert field_error(page, "email") == "No stakeholder profile uses this email address."
         assert f'value="{email}"' in page and '<option selected value="speaker"' in page
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
-def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, staff):
+def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, secretariat):
     activity = make_activity(session)
     person = make_stakeholder(session, name="Olga Petrova", email="olga@example.org", country="PL")
     client.post(
@@ -277,12 +234,12 @@ def test_reviewers_have_comments_and_a_duplicate_updates_them(client, session, s
     assert actions(session) == ["participation.added", "participation.updated"]
     # The same person in another role is another record.
     client.post(f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "participant"})
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
     totals = {t.role: (t.count, t.comments) for t in service.role_totals(session, activity.id)}
     assert totals == {"reviewer": (1, 12), "participant": (1, 0)}
 
 
-def test_comments_are_refused_for_other_roles_and_below_zero(client, session, staff):
+def test_comments_are_refused_for_other_roles_and_below_zero(client, session, secretariat):
     activity = make_activity(session)
     make_stakeholder(session, name="Olga Petrova", email="olga@example.org")
     page = client.post(
@@ -298,25 +255,25 @@ def test_comments_are_refused_for_other_roles_and_below_zero(client, session, st
         f"/staff/activities/{activity.id}", data={"email": "olga@example.org", "role": "reviewer", "comments": "many"}
     ).get_data(as_text=True)
     assert field_error(page, "comments")
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
 
 
-def test_removing_a_record(client, session, staff):
+def test_removing_a_record(client, session, secretariat):
     activity = make_activity(session)
     other = make_activity(session, title="Another activity")
     person = make_stakeholder(session, name="Olga Petrova")
     record_id = make_participation(session, activity, stakeholder=person, role="reviewer", comments=4).id
     assert client.post(f"/staff/activities/{other.id}/participation/{record_id}/remove").status_code == 404
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
     response = client.post(f"/staff/activities/{activity.id}/participation/{record_id}/remove")
     assert response.status_code == 302
-    assert count(session, Participation) == 0
+    assert row_count(session, Participation) == 0
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "participation.removed")).one()
     assert event.target == f"stakeholder:{person.id}" and event.details["comments"] == 4
     assert client.get(f"/staff/activities/{activity.id}/participation/{record_id}/remove").status_code == 405
 
 
-def test_activity_page_lists_records_with_totals_by_role(client, session, staff):
+def test_activity_page_lists_records_with_totals_by_role(client, session, secretariat):
     activity = make_activity(session)
     reviewer = make_stakeholder(session, name="Olga Petrova")
     erased = make_stakeholder(session, name="Gone Person", with_account=False)
@@ -416,7 +373,7 @@ def test_staff_pages_refuse_other_roles(client, session, auth, role):
             data={**ACTIVITY_FORM, "organisation": "", "role": "participant"},
         )
         assert response.status_code == 403, f"{method} {url}"
-    assert count(session, Participation) == 1 and count(session, Activity) == 1
+    assert row_count(session, Participation) == 1 and row_count(session, Activity) == 1
 
 
 def test_an_administrator_counts_as_secretariat(client, session, auth):
@@ -432,7 +389,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session):
     for method, url in [*STAFF_URLS, ("GET", "/account/participation")]:
         response = client.open(url.format(activity=activity.id, record=record.id), method=method)
         assert response.status_code == 302 and "/account/login" in response.headers["Location"], f"{method} {url}"
-    assert count(session, Participation) == 1
+    assert row_count(session, Participation) == 1
 
 
 # --- the service, as imports and the indicators use it -----------------------------------
@@ -454,7 +411,7 @@ def test_add_participation_validates_and_upserts(session):
     again, _created = _link(session, activity, stakeholder_id=person.id, role="reviewer", comments=0)
     assert again.comments == 0
     _link(session, activity, organisation_id=organisation.id, role="reviewer", comments=9)
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
 
     bad = [
         dict(stakeholder_id=person.id, organisation_id=organisation.id, role="participant"),
@@ -470,7 +427,7 @@ def test_add_participation_validates_and_upserts(session):
         with pytest.raises(ValidationFailed) as error:
             _link(session, activity, **arguments)
         assert field in error.value.fields, arguments
-    assert count(session, Participation) == 2
+    assert row_count(session, Participation) == 2
 
 
 def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
@@ -481,7 +438,7 @@ def test_problems_and_upsert_let_an_import_write_all_rows_or_none(session):
     for row in rows + rows[:1]:  # a repeated row updates, it does not duplicate
         service.upsert_participation(session, row)
     session.commit()
-    assert count(session, Participation) == 3
+    assert row_count(session, Participation) == 3
     with pytest.raises(ValidationFailed) as error:
         validate(
             ActivityCreate,

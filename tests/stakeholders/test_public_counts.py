@@ -8,10 +8,7 @@ import pytest
 
 from stakeholders import registry_query
 from stakeholders.models import Stakeholder
-from tests.conftest import make_app
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder, make_user
-
-STAFF = "staff@example.org"
+from tests.factories import DEFAULT_PASSWORD, make_organisation, make_secretariat, make_stakeholder
 
 
 def shown_count(client, query: str = "") -> int:
@@ -50,8 +47,7 @@ def test_the_count_follows_every_change_made_through_the_app(client, session, au
     make_stakeholder(session, name="Amadou Sow", organisation=organisation)
     assert shown_count(client, "?q=am") == 1
 
-    make_user(session, email=STAFF, role="secretariat")
-    auth.login(STAFF)
+    auth.login(make_secretariat(session).email)
     client.post(f"/staff/registry/organisations/{organisation.id}/status", data={"status": "approved"})
     assert shown_count(client, "?q=am") == 2  # the organisation's member appears
     client.post(f"/staff/registry/stakeholders/{person.id}/status", data={"active": "0"})
@@ -80,19 +76,15 @@ def test_a_write_outside_a_request_is_not_hidden_by_the_cache(client, session):
     assert shown_count(client) == 1
 
 
-def test_processes_sharing_redis_see_each_others_changes(database_url, redis_url, session):
-    one, two = (make_app(database_url, CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url) for _ in range(2))
-    try:
-        make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
-        reader, writer = two.test_client(), one.test_client()
-        assert shown_count(reader, "?q=amina") == 1
-        assert (
-            writer.post("/account/login", data={"email": "amina@example.org", "password": DEFAULT_PASSWORD}).status_code
-            == 302
-        )
-        # Listing withdrawn (an empty form would leave every choice as it was).
-        assert writer.post("/account/consents", data={"mailing_list": "y"}).status_code == 302
-        assert shown_count(reader, "?q=amina") == 0
-    finally:
-        for app in (one, two):
-            app.extensions["db_engine"].dispose()
+def test_processes_sharing_redis_see_each_others_changes(app_with, redis_url, session):
+    one, two = (app_with(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=redis_url) for _ in range(2))
+    make_stakeholder(session, name="Amina Diallo", email="amina@example.org")
+    reader, writer = two.test_client(), one.test_client()
+    assert shown_count(reader, "?q=amina") == 1
+    assert (
+        writer.post("/account/login", data={"email": "amina@example.org", "password": DEFAULT_PASSWORD}).status_code
+        == 302
+    )
+    # Listing withdrawn (an empty form would leave every choice as it was).
+    assert writer.post("/account/consents", data={"mailing_list": "y"}).status_code == 302
+    assert shown_count(reader, "?q=amina") == 0

@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 
 from core.timeutil import utcnow
-from stakeholders.models import FocalPointAssignment, ObserverAdmission, OrganisationName
-from tests.factories import make_organisation, make_stakeholder, make_user
+from stakeholders.models import ObserverAdmission, OrganisationName
+from tests.factories import make_focal_point, make_organisation, make_stakeholder
 
 
 def _text(response) -> str:
@@ -269,32 +269,12 @@ def test_an_unsafe_website_is_not_a_link(client, session):
 # --- focal points -------------------------------------------------------------------------
 
 
-def _assign(session, *, email, name, country, kind="primary", ministry="", start=None, end=None, active=True):
-    user = make_user(session, email=email, name=name, role="focal_point", country=country)
-    if not active:
-        user.is_active = False
-        session.add(user)
-    today = utcnow().date()
-    session.add(
-        FocalPointAssignment(
-            user_id=user.id,
-            country=country,
-            kind=kind,
-            ministry=ministry,
-            start_date=start or today - timedelta(days=30),
-            end_date=end,
-        )
-    )
-    session.commit()
-    return user
-
-
 def test_focal_point_list_shows_only_assignments_in_force(client, session):
     today = utcnow().date()
-    _assign(
+    make_focal_point(
         session, email="current.ke@gov.example", name="Grace Wanjiru", country="KE", ministry="Ministry of Environment"
     )
-    _assign(
+    make_focal_point(
         session,
         email="alternate.ke@gov.example",
         name="Peter Kamau",
@@ -303,16 +283,20 @@ def test_focal_point_list_shows_only_assignments_in_force(client, session):
         ministry="Kenya Wildlife Service",
         end=today,
     )
-    _assign(session, email="ended.ke@gov.example", name="Former Focal", country="KE", end=today - timedelta(days=1))
-    _assign(session, email="future.de@gov.example", name="Future Focal", country="DE", start=today + timedelta(days=1))
-    _assign(
+    make_focal_point(
+        session, email="ended.ke@gov.example", name="Former Focal", country="KE", end=today - timedelta(days=1)
+    )
+    make_focal_point(
+        session, email="future.de@gov.example", name="Future Focal", country="DE", start=today + timedelta(days=1)
+    )
+    make_focal_point(
         session,
         email="current.de@gov.example",
         name="Hans Müller",
         country="DE",
         ministry="Bundesministerium für Umwelt",
     )
-    _assign(session, email="blocked.fr@gov.example", name="Blocked Account", country="FR", active=False)
+    make_focal_point(session, email="blocked.fr@gov.example", name="Blocked Account", country="FR", active=False)
 
     page = _text(client.get("/focal-points"))
     for shown in (
@@ -334,9 +318,9 @@ def test_focal_point_list_shows_only_assignments_in_force(client, session):
 
 
 def test_focal_point_list_in_french_sorts_by_french_country_names(client, session):
-    _assign(session, email="ke@gov.example", name="Grace Wanjiru", country="KE")
-    _assign(session, email="de@gov.example", name="Hans Müller", country="DE")
-    _assign(session, email="ae@gov.example", name="Fatima Al Mansouri", country="AE")
+    make_focal_point(session, email="ke@gov.example", name="Grace Wanjiru", country="KE")
+    make_focal_point(session, email="de@gov.example", name="Hans Müller", country="DE")
+    make_focal_point(session, email="ae@gov.example", name="Fatima Al Mansouri", country="AE")
     page = _text(client.get("/focal-points", headers={"Accept-Language": "fr"}))
     assert "Allemagne" in page and "Kenya" in page and "Émirats arabes unis" in page
     assert "Germany" not in page
@@ -358,7 +342,7 @@ def test_register_in_french_names_countries_in_french(client, session):
 def test_pages_render_right_to_left_in_arabic(client, session, path):
     organisation = make_organisation(session, name="Kenya Institute", country="KE")
     make_stakeholder(session, name="Kenyan Person", country="KE", organisation=organisation)
-    _assign(session, email="ke@gov.example", name="Grace Wanjiru", country="KE")
+    make_focal_point(session, email="ke@gov.example", name="Grace Wanjiru", country="KE")
     if path == "organisation":
         path = f"/registry/organisations/{organisation.id}"
     client.set_cookie("lang", "ar")

@@ -1,6 +1,5 @@
 import csv
 import io
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -8,14 +7,15 @@ from sqlmodel import select
 
 from core.accounts.models import User
 from core.audit import AuditEvent
-from stakeholders.models import Activity, ObserverAdmission, Organisation, Participation, Stakeholder
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder, make_user
-
-
-@pytest.fixture
-def secretariat(session, auth):
-    make_user(session, email="sec@example.org", role="secretariat")
-    auth.login("sec@example.org")
+from stakeholders.models import ObserverAdmission, Organisation, Participation, Stakeholder
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_activity,
+    make_organisation,
+    make_participation,
+    make_stakeholder,
+    make_user,
+)
 
 
 def test_list_filters_and_status(client, session, secretariat):
@@ -127,10 +127,9 @@ def test_merging_organisations_keeps_members_participation_and_admissions(client
     keeper = make_organisation(session, name="World Conservation Network", country="CH")
     duplicate = make_organisation(session, name="World Conservation Netwrk", country="CH", acronym="WCN")
     member = make_stakeholder(session, name="Member Person", organisation=duplicate)
-    activity = Activity(title="Review", activity_type="external_review", start_date=date(2025, 3, 1))
-    session.add(activity)
-    session.commit()
-    session.add(Participation(activity_id=activity.id, organisation_id=duplicate.id, role="reviewer", comments=12))
+    make_participation(
+        session, make_activity(session, title="Review"), organisation=duplicate, role="reviewer", comments=12
+    )
     session.add(ObserverAdmission(organisation_id=duplicate.id, plenary_session="IPBES-9", year=2022))
     session.commit()
     client.post(f"/staff/registry/organisations/{keeper.id}/merge", data={"merge-duplicate_id": duplicate.id})
@@ -148,11 +147,7 @@ def test_merging_stakeholders_keeps_participation(client, session, secretariat):
     duplicate = make_stakeholder(
         session, name="Ana Ruiz", email="ana.ruiz@example.org", knowledge_systems=("ilk",), phone="+34 600 000 000"
     )
-    activity = Activity(title="Webinar", activity_type="webinar", start_date=date(2025, 3, 1))
-    session.add(activity)
-    session.commit()
-    session.add(Participation(activity_id=activity.id, stakeholder_id=duplicate.id, role="participant"))
-    session.commit()
+    make_participation(session, make_activity(session, title="Webinar", activity_type="webinar"), stakeholder=duplicate)
     duplicate_id = duplicate.id
     client.post(f"/staff/registry/stakeholders/{keeper.id}/merge", data={"merge-duplicate_id": duplicate_id})
     session.expire_all()

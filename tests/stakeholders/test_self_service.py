@@ -1,11 +1,12 @@
 import json
 from datetime import date
 
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.accounts.models import User
-from stakeholders.models import Activity, ConsentRecord, Organisation, Participation, Stakeholder, StakeholderAttribute
-from tests.factories import DEFAULT_PASSWORD, make_organisation, make_stakeholder
+from stakeholders.models import ConsentRecord, Organisation, Participation, Stakeholder, StakeholderAttribute
+from tests.factories import DEFAULT_PASSWORD, make_activity, make_organisation, make_participation, make_stakeholder
+from tests.reading import row_count
 
 FORM = {
     "name": "Tupac Quispe",
@@ -86,8 +87,8 @@ def test_registration_errors_keep_everything_typed_and_store_nothing(client, ses
         or 'checked id="knowledge_system-1"' in page
         or "checked" in page.split('name="knowledge_system"')[1][:120]
     )
-    assert session.exec(select(func.count()).select_from(User)).one() == 0
-    assert session.exec(select(func.count()).select_from(Organisation)).one() == 0
+    assert row_count(session, User) == 0
+    assert row_count(session, Organisation) == 0
 
 
 def test_choosing_an_existing_organisation(client, session):
@@ -120,13 +121,11 @@ def test_profile_edit_and_consent_history(client, session, auth):
     stakeholder = session.get(Stakeholder, stakeholder.id)
     assert stakeholder.category == "policymaker" and session.get(User, stakeholder.user_id).name == "Grace A. Mensah"
 
-    before = session.exec(select(func.count()).select_from(ConsentRecord)).one()
+    before = row_count(session, ConsentRecord)
     client.post("/account/consents", data={"public_listing": "y", "mailing_list": "y"})
     session.expire_all()
     new = session.exec(select(ConsentRecord).order_by(ConsentRecord.id.desc()).limit(5)).all()
-    assert (
-        session.exec(select(func.count()).select_from(ConsentRecord)).one() == before + 1
-    )  # only mailing list changed
+    assert row_count(session, ConsentRecord) == before + 1  # only mailing list changed
     assert (new[0].kind, new[0].granted) == ("mailing_list", True)
     history = client.get("/account/consents").get_data(as_text=True)
     assert "2026-11" in history
@@ -153,11 +152,8 @@ def test_deleting_the_account_keeps_an_anonymous_record(client, session, auth):
     stakeholder = make_stakeholder(
         session, name="Grace Mensah", email="grace@example.org", country="GH", phone="+233 20 123 4567"
     )
-    activity = Activity(title="Stakeholder day", activity_type="stakeholder_day", start_date=date(2026, 5, 1))
-    session.add(activity)
-    session.commit()
-    session.add(Participation(activity_id=activity.id, stakeholder_id=stakeholder.id, role="participant"))
-    session.commit()
+    day = make_activity(session, title="Stakeholder day", activity_type="stakeholder_day", start=date(2026, 5, 1))
+    make_participation(session, day, stakeholder=stakeholder)
     auth.login("grace@example.org")
     response = client.post("/account/delete", data={"password": "wrong password", "confirm": "y"})
     assert "Your password is not correct." in response.get_data(as_text=True)

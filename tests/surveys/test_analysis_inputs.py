@@ -7,26 +7,12 @@ from sqlmodel import select
 from analysis.response_rates import response_rates
 from core.timeutil import utcnow
 from surveys.analysis_inputs import invitations_frame, registry_margin_frame
-from surveys.models import InstrumentVersion, Invitation, Response
-from tests.factories import make_invitation, make_stakeholder, make_wave
+from surveys.models import InstrumentVersion, Invitation
+from tests.factories import make_invitation, make_response, make_stakeholder, make_wave
 
 
 def wave_version(session, wave):
     return session.get(InstrumentVersion, wave.version_id)
-
-
-def _respond(session, wave, stakeholder, status="submitted"):
-    session.add(
-        Response(
-            wave_id=wave.id,
-            version_id=wave.version_id,
-            stakeholder_id=stakeholder.id,
-            submission_key=secrets.token_hex(8),
-            status=status,
-            submitted_at=utcnow() if status == "submitted" else None,
-        )
-    )
-    session.commit()
 
 
 def test_invitations_frame_marks_who_responded_with_their_registry_profile(session):
@@ -42,10 +28,10 @@ def test_invitations_frame_marks_who_responded_with_their_registry_profile(sessi
             wave_id=wave.id, stakeholder_id=make_stakeholder(session, name="Unsent").id, token=secrets.token_urlsafe(8)
         )
     )  # never sent: not invited yet
-    _respond(session, wave, kenyans[0])
-    _respond(session, wave, french[0])
-    _respond(session, wave, french[1], status="draft")  # a draft is no response
-    _respond(session, other, kenyans[0])  # answered a wave they were not invited to: not counted there
+    make_response(session, wave, stakeholder=kenyans[0])
+    make_response(session, wave, stakeholder=french[0])
+    make_response(session, wave, stakeholder=french[1], status="draft")  # a draft is no response
+    make_response(session, other, stakeholder=kenyans[0])  # answered a wave they were not invited to: not counted there
 
     frame = invitations_frame(session, [wave.id])
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 from surveys import answering
-from surveys.definition import Choice, Page, Question
-from tests.factories import make_definition, six
+from surveys.definition import Choice, Question
+from tests.factories import make_definition, profile_question, six, with_profile_page
 
 
 def _names(pages):
@@ -20,20 +20,10 @@ def test_a_page_whose_condition_fails_is_skipped():
 
 
 def test_profile_pages_are_only_for_respondents_outside_the_registry():
-    profile = Page(
-        name="profile",
-        labels=six("About you"),
-        profile=True,
-        items=(
-            Question(
-                name="country", type="select_one", labels=six("Country"), list_name="countries", profile="country"
-            ),
-        ),
-    )
-    definition = make_definition()
-    definition = make_definition(
-        pages=(profile, *definition.pages),
-        choices={**definition.choices, "countries": (Choice("KE", six("Kenya")), Choice("FR", six("France")))},
+    definition = with_profile_page(
+        make_definition(),
+        profile_question("country", "countries"),
+        choices={"countries": (Choice("KE", six("Kenya")), Choice("FR", six("France")))},
     )
     assert "profile" not in _names(answering.visible_pages(definition, {}, registry=True))
     assert _names(answering.visible_pages(definition, {}, registry=False))[0] == "profile"

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 
 import pytest
 from sqlmodel import select
 
 from core.accounts.models import User
-from core.timeutil import utcnow
 from surveys.frame import responses_frame
 from surveys.models import Answer, Invitation, Response, SurveyOptOut
 from tests.factories import (
@@ -17,35 +15,12 @@ from tests.factories import (
     make_definition,
     make_instrument_version,
     make_invitation,
+    make_response,
     make_stakeholder,
     make_wave,
 )
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-def respond(session, wave, stakeholder, answers: dict, *, status="submitted"):
-    response = Response(
-        wave_id=wave.id,
-        version_id=wave.version_id,
-        stakeholder_id=stakeholder.id,
-        submission_key=secrets.token_hex(16),
-        status=status,
-        submitted_at=utcnow() if status == "submitted" else None,
-        draft={} if status == "submitted" else dict(answers),
-        regional_group="AFR",
-        country=stakeholder.country,
-        category=stakeholder.category,
-        gender=stakeholder.gender,
-        stakeholder_type=stakeholder.stakeholder_type,
-    )
-    session.add(response)
-    session.flush()
-    if status == "submitted":
-        for name, value in answers.items():
-            session.add(Answer(response_id=response.id, question=name, value_text=value))
-    session.commit()
-    return response
 
 
 def with_pii_comments():
@@ -66,10 +41,13 @@ def test_deleting_an_account_keeps_answers_and_cuts_every_link(session):
     person = make_stakeholder(session, name="Amina Diallo", country="SN")
     make_invitation(session, wave=closed, stakeholder=person, token="old-link-token")
     make_invitation(session, wave=current, stakeholder=person, token="current-link-token")
-    submitted = respond(
-        session, closed, person, {"engaged": "yes", "clear_how": "4", "comments": "Amina, +221 77 000 00 00"}
+    submitted = make_response(
+        session,
+        closed,
+        {"engaged": "yes", "clear_how": "4", "comments": "Amina, +221 77 000 00 00"},
+        stakeholder=person,
     )
-    draft = respond(session, current, person, {"engaged": "no"}, status="draft")
+    draft = make_response(session, current, {"engaged": "no"}, stakeholder=person, status="draft")
     session.add(SurveyOptOut(stakeholder_id=person.id))
     session.commit()
     user = session.get(User, person.user_id)
@@ -116,11 +94,11 @@ def test_merging_moves_survey_records_to_the_kept_stakeholder(session):
     keeper_done = make_wave(session, version=version, name="Keeper submitted, duplicate drafted", year=2026)
     keeper = make_stakeholder(session, name="Ana Silva", email="ana@example.org", country="BR")
     duplicate = make_stakeholder(session, name="Ana Silva", email="ana.silva@example.org", country="BR")
-    kept_answer = respond(session, both, keeper, {"engaged": "yes"})
-    other_answer = respond(session, both, duplicate, {"engaged": "no"})
-    moved_answer = respond(session, only_duplicate, duplicate, {"engaged": "yes"})
-    respond(session, keeper_done, keeper, {"engaged": "yes"})
-    stale_draft = respond(session, keeper_done, duplicate, {"engaged": "no"}, status="draft")
+    kept_answer = make_response(session, both, {"engaged": "yes"}, stakeholder=keeper)
+    other_answer = make_response(session, both, {"engaged": "no"}, stakeholder=duplicate)
+    moved_answer = make_response(session, only_duplicate, {"engaged": "yes"}, stakeholder=duplicate)
+    make_response(session, keeper_done, {"engaged": "yes"}, stakeholder=keeper)
+    stale_draft = make_response(session, keeper_done, {"engaged": "no"}, stakeholder=duplicate, status="draft")
     make_invitation(session, wave=both, stakeholder=keeper)
     make_invitation(session, wave=both, stakeholder=duplicate)
     make_invitation(session, wave=only_duplicate, stakeholder=duplicate, token="duplicate-2025")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
 from datetime import date
 
@@ -10,71 +9,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.timeutil import utcnow
-from surveys import answering
-from surveys.definition import Definition, Page, Question
+from surveys.definition import Page, Question
 from surveys.frame import META_COLUMNS, question_catalog, responses_frame
-from surveys.models import Answer, InstrumentVersion, Response
-from tests.factories import make_definition, make_instrument_version, make_open_link, make_stakeholder, make_wave, six
+from tests.factories import (
+    make_definition,
+    make_instrument_version,
+    make_open_link,
+    make_response,
+    make_stakeholder,
+    make_wave,
+    six,
+)
 
 pytestmark = pytest.mark.usefixtures("backend")
-
-
-def submit(
-    session,
-    wave,
-    version,
-    answers: dict,
-    *,
-    stakeholder=None,
-    link=None,
-    language="en",
-    profile=None,
-    status="submitted",
-):
-    """A response stored as submission stores it: typed answers in long form, profile frozen."""
-    definition = Definition.from_dict(version.definition)
-    profile = profile or {
-        "regional_group": "AFR",
-        "country": "KE",
-        "category": "science",
-        "gender": "female",
-        "stakeholder_type": "contributor",
-    }
-    response = Response(
-        wave_id=wave.id,
-        version_id=version.id,
-        stakeholder_id=stakeholder.id if stakeholder else None,
-        open_link_id=link.id if link else None,
-        submission_key=secrets.token_hex(16),
-        status=status,
-        language=language,
-        submitted_at=utcnow() if status == "submitted" else None,
-        **(profile if status == "submitted" else {}),
-    )
-    session.add(response)
-    session.flush()
-    if status == "submitted":
-        for name, value in answers.items():
-            session.add(
-                Answer(
-                    response_id=response.id, question=name, **answering.answer_columns(definition.question(name), value)
-                )
-            )
-    else:
-        response.draft = {k: (v if isinstance(v, list) else str(v)) for k, v in answers.items()}
-    session.commit()
-    return response
 
 
 def test_one_row_per_submitted_response_with_typed_columns(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     link = make_open_link(session, wave=wave, network="Young ecologists network")
-    first = submit(
+    first = make_response(
         session,
         wave,
-        version,
         {
             "roles": ["author", "other"],
             "roles_other": "Illustrator",
@@ -86,22 +42,18 @@ def test_one_row_per_submitted_response_with_typed_columns(session):
         },
         language="fr",
     )
-    second = submit(
+    second = make_response(
         session,
         wave,
-        version,
         {"roles": ["user"], "engaged": "no"},
         link=link,
         language="es",
-        profile={
-            "regional_group": "GRULAC",
-            "country": "BR",
-            "category": "ngo",
-            "gender": "male",
-            "stakeholder_type": "end_user",
-        },
+        country="BR",
+        category="ngo",
+        gender="male",
+        stakeholder_type="end_user",
     )
-    submit(session, wave, version, {"roles": ["reviewer"]}, status="draft")  # a draft is no result
+    make_response(session, wave, {"roles": ["reviewer"]}, status="draft")  # a draft is no result
 
     frame = responses_frame(session, [wave.id])
 
@@ -132,8 +84,8 @@ def test_one_row_per_submitted_response_with_typed_columns(session):
 def test_not_asked_is_missing_not_zero(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
-    submit(session, wave, version, {"roles": ["author"], "engaged": "yes"})
-    submit(session, wave, version, {"engaged": "no"})  # left the question empty
+    make_response(session, wave, {"roles": ["author"], "engaged": "yes"})
+    make_response(session, wave, {"engaged": "no"})  # left the question empty
 
     frame = responses_frame(session, [wave.id])
 
@@ -151,8 +103,8 @@ def test_numbers_and_dates_keep_their_types(session):
     definition = replace(definition, pages=(*definition.pages, Page(name="more", labels=six("More"), items=extra)))
     version = make_instrument_version(session, definition=definition)
     wave = make_wave(session, version=version)
-    submit(session, wave, version, {"engaged": "no", "share": 12.5, "since": date(2019, 3, 14), "years": 0})
-    submit(session, wave, version, {"engaged": "no"})
+    make_response(session, wave, {"engaged": "no", "share": 12.5, "since": date(2019, 3, 14), "years": 0})
+    make_response(session, wave, {"engaged": "no"})
 
     frame = responses_frame(session, [wave.id])
 
@@ -178,9 +130,9 @@ def test_questions_are_matched_across_versions_by_name(session):
     assert new.instrument_id == old.instrument_id and new.id != old.id
     wave_2025 = make_wave(session, version=old, name="Annual survey 2025", year=2025)
     wave_2026 = make_wave(session, version=new, name="Annual survey 2026", year=2026)
-    submit(session, wave_2025, old, {"roles": ["author"], "engaged": "yes", "clear_how": "2"})
-    latest = submit(
-        session, wave_2026, new, {"roles": ["fellow"], "engaged": "yes", "clear_how": "5", "network_member": "yes"}
+    make_response(session, wave_2025, {"roles": ["author"], "engaged": "yes", "clear_how": "2"})
+    latest = make_response(
+        session, wave_2026, {"roles": ["fellow"], "engaged": "yes", "clear_how": "5", "network_member": "yes"}
     )
 
     frame = responses_frame(session, [wave_2025.id, wave_2026.id])
@@ -207,19 +159,11 @@ def test_profile_is_frozen_against_later_edits_and_erasure(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     person = make_stakeholder(session, country="KE", category="science", gender="female")
-    response = submit(
+    response = make_response(
         session,
         wave,
-        version,
         {"engaged": "no"},
         stakeholder=person,
-        profile={
-            "regional_group": "AFR",
-            "country": "KE",
-            "category": "science",
-            "gender": "female",
-            "stakeholder_type": "contributor",
-        },
     )
     before = responses_frame(session, [wave.id])
 
@@ -245,7 +189,7 @@ def test_pii_questions_can_be_left_out(session):
     definition = replace(definition, pages=(definition.pages[0], replace(views, items=(views.items[0], comments))))
     version = make_instrument_version(session, definition=definition)
     wave = make_wave(session, version=version)
-    submit(session, wave, version, {"engaged": "yes", "comments": "Call me on +254 700 000 000"})
+    make_response(session, wave, {"engaged": "yes", "comments": "Call me on +254 700 000 000"})
 
     assert "comments" in responses_frame(session, [wave.id]).columns
     assert "comments" not in responses_frame(session, [wave.id], include_pii=False).columns
@@ -265,8 +209,8 @@ def test_free_text_comes_back_exactly_whatever_it_holds(session):
     version = make_instrument_version(session)
     wave = make_wave(session, version=version)
     odd = "line one\nline two, with a comma;\x1fand a control character — ٣ 中文"
-    submit(session, wave, version, {"engaged": "yes", "comments": odd})
-    submit(session, wave, version, {"engaged": "yes", "comments": "plain"})
+    make_response(session, wave, {"engaged": "yes", "comments": odd})
+    make_response(session, wave, {"engaged": "yes", "comments": "plain"})
 
     assert responses_frame(session, [wave.id])["comments"].tolist() == [odd, "plain"]
 
@@ -275,7 +219,7 @@ def test_reading_leaves_the_sessions_settings_as_they_were(session, backend):
     from sqlalchemy import text
 
     wave = make_wave(session)
-    submit(session, wave, session.get(InstrumentVersion, wave.version_id), {"engaged": "no"})
+    make_response(session, wave, {"engaged": "no"})
     setting = "SELECT current_setting('jit')" if backend == "postgresql" else "PRAGMA foreign_keys"
     before = session.execute(text(setting)).scalar_one()
 
@@ -296,7 +240,7 @@ def test_a_long_choice_list_expands_like_a_short_one(session):
     )
     version = make_instrument_version(session, definition=definition)
     wave = make_wave(session, version=version)
-    submit(session, wave, version, {"engaged": "no", "worked_in": ["c01", "c59"]})
+    make_response(session, wave, {"engaged": "no", "worked_in": ["c01", "c59"]})
 
     row = responses_frame(session, [wave.id]).iloc[0]
 

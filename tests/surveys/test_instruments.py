@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.audit import AuditEvent
 from surveys import instruments
@@ -11,6 +11,7 @@ from surveys.models import Instrument, InstrumentVersion
 from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.writing import definition_to_xlsform
+from tests.reading import row_count
 from tests.surveys.xlsform_builder import col, q, valid_form, workbook
 
 
@@ -20,10 +21,6 @@ def form_bytes(*, years_label: str | None = None, extra: list[dict] = ()) -> byt
         next(row for row in survey if row.get("name") == "years")[col("label", "en")] = years_label
     survey[-1:-1] = list(extra)
     return workbook(survey, choice_rows, setting)
-
-
-def count(session, model) -> int:
-    return session.exec(select(func.count()).select_from(model)).one()
 
 
 def test_storing_a_form_creates_the_instrument_and_version_1(session):
@@ -56,7 +53,7 @@ def test_the_same_content_twice_is_one_version_even_if_the_file_differs(session)
 
     assert not created_again and not created_third
     assert again.id == first.id == third.id
-    assert count(session, InstrumentVersion) == 1
+    assert row_count(session, InstrumentVersion) == 1
 
 
 def test_a_changed_form_is_version_2_and_version_1_stays_as_it_was(session):
@@ -102,7 +99,7 @@ def test_a_refused_form_stores_nothing(session):
             data=form_bytes(extra=[q("calculate", "total", "Total")]),
         )
 
-    assert count(session, Instrument) == 0 and count(session, InstrumentVersion) == 0
+    assert row_count(session, Instrument) == 0 and row_count(session, InstrumentVersion) == 0
 
 
 def test_the_same_form_under_two_instruments_is_two_versions(session):
@@ -158,7 +155,7 @@ def test_import_and_export_from_the_command_line(runner, session, tmp_path):
     assert exported.exit_code == 0, exported.output
     assert parse_xlsform(out.read_bytes()) == parse_xlsform(source.read_bytes())
     assert original.read_bytes() == source.read_bytes()
-    assert count(session, InstrumentVersion) == 1
+    assert row_count(session, InstrumentVersion) == 1
 
 
 def test_the_command_line_lists_the_problems_of_a_refused_form(runner, session, tmp_path):
@@ -172,4 +169,4 @@ def test_the_command_line_lists_the_problems_of_a_refused_form(runner, session, 
     assert "survey row 19, type: the type 'calculate' is not supported" in result.output
     assert "bad.xlsx was not imported" in result.output
     assert missing.exit_code != 0 and "No instrument nothing" in missing.output
-    assert count(session, Instrument) == 0
+    assert row_count(session, Instrument) == 0

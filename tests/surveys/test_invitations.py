@@ -4,15 +4,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from surveys import invitations, waves
 from surveys.cli_mailing import mail_links
-from surveys.models import Invitation, ReminderSchedule, Response, SurveyOptOut
+from surveys.models import Invitation, ReminderSchedule, SurveyOptOut
 from tests.conftest import outbox_links
-from tests.factories import make_instrument_version, make_stakeholder, make_wave
+from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
+from tests.reading import row_count
 
 
 def _person(session, name, *, language="en", **kwargs):
@@ -77,8 +78,8 @@ def test_sending_again_writes_only_to_new_people_and_keeps_one_invitation_each(a
     _person(session, "Newcomer Person", country="BR")
     report = _send(app, session, wave)
     assert report.sent == ["newcomer@example.org"]
-    assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 3
-    assert session.exec(select(func.count()).select_from(Invitation)).one() == 3
+    assert row_count(session, OutboxMessage) == 3
+    assert row_count(session, Invitation) == 3
 
 
 def test_a_draft_or_closed_wave_sends_nothing(app, session, registry):
@@ -112,26 +113,14 @@ def test_unsubscribe_link_asks_then_stops_further_invitations(app, client, sessi
     assert client.get(path[:-3] + "abc").status_code == 404  # a damaged link
 
 
-def _submitted(session, wave, stakeholder, status="submitted"):
-    session.add(
-        Response(
-            wave_id=wave.id,
-            version_id=wave.version_id,
-            stakeholder_id=stakeholder.id,
-            submission_key=f"key-{stakeholder.id}",
-            status=status,
-            submitted_at=utcnow() if status == "submitted" else None,
-        )
-    )
-    session.commit()
-
-
 def test_reminders_go_to_non_respondents_once_in_their_language(app, session, registry):
     wave = make_wave(session)
     extra = _person(session, "Kofi Boateng", language="es", country="GH")
     _send(app, session, wave)  # Amina, Olga, Paul, Kofi
-    _submitted(session, wave, registry["olga"])
-    _submitted(session, wave, registry["other_category"], status="draft")  # started, not submitted: reminded
+    make_response(session, wave, stakeholder=registry["olga"])
+    make_response(
+        session, wave, stakeholder=registry["other_category"], status="draft"
+    )  # started, not submitted: reminded
     session.exec(OutboxMessage.__table__.delete())
     session.commit()
 

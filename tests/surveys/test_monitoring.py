@@ -1,32 +1,7 @@
 """Response rates and drop-off, counted from invitations and responses."""
 
-import secrets
-
-from core.timeutil import utcnow
 from surveys import monitoring, waves
-from surveys.models import Invitation, Response
-from tests.factories import make_stakeholder, make_wave
-
-
-def _invite(session, wave, stakeholder):
-    session.add(
-        Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(8), sent_at=utcnow())
-    )
-
-
-def _respond(session, wave, *, stakeholder=None, status="submitted", last_page=0, open_link=None):
-    session.add(
-        Response(
-            wave_id=wave.id,
-            version_id=wave.version_id,
-            stakeholder_id=stakeholder and stakeholder.id,
-            open_link_id=open_link and open_link.id,
-            submission_key=secrets.token_hex(8),
-            status=status,
-            last_page=last_page,
-            submitted_at=utcnow() if status == "submitted" else None,
-        )
-    )
+from tests.factories import make_invitation, make_response, make_stakeholder, make_wave
 
 
 def test_response_rates_overall_and_by_region_country_and_category(session):
@@ -36,12 +11,12 @@ def test_response_rates_overall_and_by_region_country_and_category(session):
     france = [make_stakeholder(session, name=f"French {i}", country="FR", category="science") for i in range(2)]
     uninvited = make_stakeholder(session, name="Uninvited", country="FR", category="ngo")
     for person in [*kenya, ghana, *france]:
-        _invite(session, wave, person)
-    _respond(session, wave, stakeholder=kenya[0])
-    _respond(session, wave, stakeholder=kenya[1])
-    _respond(session, wave, stakeholder=kenya[2], status="draft", last_page=1)
-    _respond(session, wave, stakeholder=ghana)
-    _respond(session, wave, stakeholder=uninvited)  # not invited: not in the invitees' rate
+        make_invitation(session, wave=wave, stakeholder=person)
+    make_response(session, wave, stakeholder=kenya[0])
+    make_response(session, wave, stakeholder=kenya[1])
+    make_response(session, wave, stakeholder=kenya[2], status="draft", last_page=1)
+    make_response(session, wave, stakeholder=ghana)
+    make_response(session, wave, stakeholder=uninvited)  # not invited: not in the invitees' rate
     session.commit()
 
     rates = monitoring.response_rates(session, wave)
@@ -66,8 +41,8 @@ def test_open_link_responses_by_network(session):
     partner = waves.create_open_link(session, wave=wave, network="Future Earth")
     quiet = waves.create_open_link(session, wave=wave, network="Quiet Network")
     for _ in range(3):
-        _respond(session, wave, open_link=partner)
-    _respond(session, wave, open_link=partner, status="draft")
+        make_response(session, wave, link=partner)
+    make_response(session, wave, link=partner, status="draft")
     session.commit()
     counts = {c.network: (c.started, c.submitted) for c in monitoring.open_link_responses(session, wave)}
     assert counts == {"Future Earth": (1, 3), "Quiet Network": (0, 0)}
@@ -77,10 +52,10 @@ def test_open_link_responses_by_network(session):
 def test_drop_off_by_page(session):
     wave = make_wave(session)  # two pages: "about", "views"
     for _ in range(5):
-        _respond(session, wave)
+        make_response(session, wave)
     for page, count in ((0, 3), (1, 2), (2, 1)):  # 2: past the last page, on the review page
         for _ in range(count):
-            _respond(session, wave, status="draft", last_page=page)
+            make_response(session, wave, status="draft", last_page=page)
     session.commit()
     dropoff = monitoring.drop_off(session, wave)
     assert (dropoff.submitted, dropoff.drafts) == (5, 6)
@@ -92,7 +67,7 @@ def test_drop_off_by_page(session):
 
 def test_drop_off_without_drafts_has_no_review_row(session):
     wave = make_wave(session)
-    _respond(session, wave)
+    make_response(session, wave)
     session.commit()
     assert [(p.name, p.reached, p.stopped) for p in monitoring.drop_off(session, wave).pages] == [
         ("about", 1, 0),

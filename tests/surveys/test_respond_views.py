@@ -12,8 +12,11 @@ from tests.factories import (
     make_open_link,
     make_stakeholder,
     make_wave,
+    profile_question,
     six,
+    with_profile_page,
 )
+from tests.reading import translated
 
 
 def _invited(session, **wave_options):
@@ -24,12 +27,9 @@ def _invited(session, **wave_options):
 
 def _in_french(app, text: str) -> str:
     """The invitation is in French: what the respondent reads."""
-    from flask_babel import force_locale, gettext
-
-    with app.test_request_context(), force_locale("fr"):
-        translated = gettext(text)
-    assert translated != text
-    return translated
+    french = translated(app, "fr", text)
+    assert french != text
+    return french
 
 
 def _page_url(response) -> str:
@@ -218,29 +218,15 @@ def test_answers_can_be_changed_until_the_wave_closes(app, client, session):
 
 def test_a_survey_page_is_light_even_with_the_country_list(client, session):
     from core.reference.countries import member_state_rows
-    from surveys.definition import Choice, Page, Question
+    from surveys.definition import Choice
 
     countries = tuple(Choice(name=row["iso2"], labels=six(row["iso2"])) for row in member_state_rows())
-    profile = Page(
-        name="profile",
-        labels=six("About you"),
-        profile=True,
-        items=(
-            Question(
-                name="country",
-                type="select_one",
-                labels=six("Country"),
-                list_name="countries",
-                profile="country",
-                required=True,
-            ),
-            Question(
-                name="category", type="select_one", labels=six("Category"), list_name="yes_no", profile="category"
-            ),
-        ),
+    definition = with_profile_page(
+        make_definition(),
+        profile_question("country", "countries", required=True),
+        profile_question("category", "yes_no"),
+        choices={"countries": countries},
     )
-    base = make_definition()
-    definition = make_definition(pages=(profile, *base.pages), choices={**base.choices, "countries": countries})
     wave = make_wave(session, version=make_instrument_version(session, definition=definition))
     link = make_open_link(session, wave=wave)
     first = client.post(f"/survey/o/{link.token}", data={"action": "start"}).headers["Location"]

@@ -6,18 +6,19 @@ import pytest
 from sqlmodel import select
 
 from surveys import respondents, submission
+from surveys.definition import Choice
 from surveys.models import Answer, Response
-from tests.factories import make_definition, make_invitation, make_open_link, make_stakeholder, make_wave
-
-ANSWERS = {
-    "roles": ["author", "other"],
-    "roles_other": "curator",
-    "years": "12",
-    "engaged": "yes",
-    "clear_how": "4",
-    "transparent": "2",
-    "comments": "Très utile",
-}
+from tests.factories import (
+    ANSWERS,
+    make_definition,
+    make_invitation,
+    make_open_link,
+    make_stakeholder,
+    make_wave,
+    profile_question,
+    six,
+    with_profile_page,
+)
 
 
 @pytest.fixture
@@ -117,28 +118,11 @@ def test_a_closed_wave_refuses_new_submissions(session):
 
 
 def test_open_link_respondents_give_their_profile_in_the_survey(session):
-    from surveys.definition import Choice, Page, Question
-    from tests.factories import six
-
-    base = make_definition()
-    profile = Page(
-        name="profile",
-        labels=six("About you"),
-        profile=True,
-        items=(
-            Question(
-                name="p_country", type="select_one", labels=six("Country"), list_name="countries", profile="country"
-            ),
-            Question(name="p_gender", type="select_one", labels=six("Gender"), list_name="genders", profile="gender"),
-        ),
-    )
-    definition = make_definition(
-        pages=(profile, *base.pages),
-        choices={
-            **base.choices,
-            "countries": (Choice("BR", six("Brazil")),),
-            "genders": (Choice("female", six("Female")),),
-        },
+    definition = with_profile_page(
+        make_definition(),
+        profile_question("country", "countries", name="p_country"),
+        profile_question("gender", "genders", name="p_gender"),
+        choices={"countries": (Choice("BR", six("Brazil")),), "genders": (Choice("female", six("Female")),)},
     )
     link = make_open_link(session, wave=make_wave(session))
     from core.ratelimit import Throttle

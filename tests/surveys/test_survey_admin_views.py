@@ -10,18 +10,24 @@ from sqlmodel import select
 
 from core.mail import OutboxMessage
 from surveys.models import Instrument, InstrumentVersion, Invitation, OpenLink, ReminderSchedule, Wave
-from tests.factories import make_instrument_version, make_stakeholder, make_user, make_wave
+from tests.factories import (
+    make_instrument_version,
+    make_invitation,
+    make_response,
+    make_stakeholder,
+    make_user,
+    make_wave,
+)
 from tests.surveys import xlsform_builder as xb
 
 
 @pytest.fixture
-def secretariat(session, auth):
-    user = make_user(session, email="sec@example.org", role="secretariat")
-    user.timezone = "Europe/Paris"
-    session.add(user)
+def secretariat(secretariat, session):
+    """The signed-in secretariat officer works in Paris: the wave forms take and show Paris time."""
+    secretariat.timezone = "Europe/Paris"
+    session.add(secretariat)
     session.commit()
-    auth.login("sec@example.org")
-    return user
+    return secretariat
 
 
 @pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
@@ -181,14 +187,12 @@ def test_upload_then_download_a_version(client, session, secretariat):
 
 
 def test_monitoring_page_shows_rates_and_drop_off(client, session, secretariat):
-    from tests.surveys.test_monitoring import _invite, _respond
-
     wave = make_wave(session)
     people = [make_stakeholder(session, name=f"Person {i}", country="KE") for i in range(4)]
     for person in people:
-        _invite(session, wave, person)
-    _respond(session, wave, stakeholder=people[0])
-    _respond(session, wave, stakeholder=people[1], status="draft", last_page=1)
+        make_invitation(session, wave=wave, stakeholder=person)
+    make_response(session, wave, stakeholder=people[0])
+    make_response(session, wave, stakeholder=people[1], status="draft", last_page=1)
     session.commit()
     page = client.get(f"/staff/surveys/waves/{wave.id}/monitoring").get_data(as_text=True)
     assert re.search(r'id="overall-invited">4<', page) and re.search(r'id="overall-submitted">1<', page)
