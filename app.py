@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import audit, cli, db, i18n, mail, ratelimit, security
+from core import audit, cli, db, i18n, mail, outage, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
@@ -165,6 +165,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)
     _register_error_pages(app)
+    # A database outage is a 503; a survey page posted during one comes back with its answers.
+    outage.init_app(app, keep_forms=(survey_respond_views.bp.name,))
     _register_commands(app)
     return app
 

@@ -7,7 +7,7 @@ closed at teardown, as in Flask's tutorial. Services receive the session explici
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -49,5 +49,11 @@ def get_session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.close()
+    except exc.SQLAlchemyError as error:
+        # The connection died after the request's work (PostgreSQL restarting): what was committed
+        # stands, and the pool drops the connection. Raising here would turn a served reply into a 500.
+        current_app.logger.warning("closing the database session failed: %s", error)

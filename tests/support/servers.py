@@ -22,6 +22,10 @@ class ServerUnavailable(RuntimeError):
     pass
 
 
+# url -> (pg_ctl, data directory, server options, log file) of the servers postgres_server() runs.
+_POSTGRES: dict[str, tuple[Path, Path, str, Path]] = {}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -68,14 +72,33 @@ def postgres_server():
     except subprocess.CalledProcessError as error:
         shutil.rmtree(workdir, ignore_errors=True)
         raise ServerUnavailable(f"PostgreSQL did not start: {error.stderr or error.stdout}") from error
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    _POSTGRES[url] = (bindir / "pg_ctl", datadir, options, workdir / "log")
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        _POSTGRES.pop(url, None)
         subprocess.run(
             _as_postgres([str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def stop_postgres(url: str) -> None:
+    """Stop a server postgres_server() started, as a restart does (`-m fast`: connections are cut)."""
+    pg_ctl, datadir, _options, _log = _POSTGRES[url]
+    subprocess.run(_as_postgres([str(pg_ctl), "-D", str(datadir), "-m", "fast", "-w", "stop"]), check=True)
+
+
+def start_postgres(url: str) -> None:
+    """Start again a server stopped by stop_postgres()."""
+    pg_ctl, datadir, options, log = _POSTGRES[url]
+    subprocess.run(
+        _as_postgres([str(pg_ctl), "-D", str(datadir), "-o", options, "-l", str(log), "-w", "start"]),
+        check=True,
+        capture_output=True,
+    )
 
 
 @contextmanager
