@@ -17,6 +17,7 @@ from core.accounts.access import public
 from core.config import LANGUAGES
 from core.db import get_session
 from core.i18n import current_language
+from core.links import absolute_url
 from core.ratelimit import get_throttle
 from surveys import answering, respondents, submission, waves
 from surveys.definition import Grid, label
@@ -126,7 +127,8 @@ def _urls(respondent: Respondent) -> dict:
 def _resume_url(respondent: Respondent) -> str | None:
     if respondent.kind != "r":
         return None
-    return url_for("survey_respond.page", number=1, _external=True, **_urls(respondent))
+    # From BASE_URL, never from the request's Host header (which a client chooses).
+    return absolute_url("survey_respond.page", number=1, **_urls(respondent))
 
 
 def _context(session, respondent: Respondent):
