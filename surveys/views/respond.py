@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from core.accounts.access import public
@@ -45,6 +45,10 @@ def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
         "decimal": _("Enter a number, for example 2.5."),
         "date": _("Enter a date as year-month-day, for example 2026-03-31."),
         "choice": _("Choose one of the options listed."),
+        "too_long": _(
+            "This answer is too long: at most %(count)s characters.",
+            count=format_decimal(answering.MAX_ANSWER_LENGTH),
+        ),
     }.get(problem.kind, _("This answer is not accepted."))
 
 
@@ -58,7 +62,14 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
     with force_locale(language):
         definition = context.get("definition")
         title = label(definition.titles, language) if definition else _("IPBES stakeholder survey")
-        return render_template(template, language=language, label=label, survey_title=title, **context), status
+        return render_template(
+            template,
+            language=language,
+            label=label,
+            survey_title=title,
+            max_answer_length=answering.MAX_ANSWER_LENGTH,
+            **context,
+        ), status
 
 
 def _message(language: str, status: int, heading: str, text: str = "", **context):
@@ -235,8 +246,10 @@ def page(respondent: Respondent, number: int):
         action = request.form.get("action", "next")
         if language:
             action = "language"
+        overlong = answering.overlong_answers(shown, posted)
         if action in ("next", "review"):
             problems = answering.validate_page(definition, current, raw, registry=respondent.registry)
+        problems = {**problems, **overlong}
         values = answering.typed_values(definition, raw)
         pages = answering.visible_pages(definition, values, registry=respondent.registry)
         position = pages.index(current) + 1 if current in pages else number
@@ -244,7 +257,8 @@ def page(respondent: Respondent, number: int):
         if action in ("next", "review") and not problems:
             going_on = position < len(pages) and action == "next"
             reached = definition.pages.index(pages[position]) if going_on else len(definition.pages)
-        respondents.save_draft(session, response, posted, page_number=reached, language=language)
+        if not overlong:  # too long to keep: shown back for shortening, not saved
+            respondents.save_draft(session, response, posted, page_number=reached, language=language)
         if not problems:
             return redirect(_after_post(respondent, action, position, len(pages)), 303)
         status = 422
