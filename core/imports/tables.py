@@ -211,6 +211,8 @@ def _check_archive(content: bytes) -> None:
                     unpacked += len(chunk)
                     if unpacked > MAX_UNPACKED:
                         raise too_large
+    except TableError:
+        raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
         raise TableError(_l("The file is not a readable XLSX workbook.")) from None
 
