@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import audit, cli, db, i18n, mail, outage, ratelimit, security
+from core import audit, cli, db, i18n, input_limits, mail, outage, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
@@ -142,6 +142,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     register_hooks()
+    input_limits.init_app(app)
     db.init_app(app)
     ratelimit.init_app(app)
     cache.init_app(app)
@@ -180,7 +181,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
-    for status in (400, 403, 404, 405, 429, 500):
+    for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(
             status, lambda error, status=status: (render_template("error.html", status=status, error=error), status)
         )

@@ -90,10 +90,22 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
+        # The largest request body (uploads included), refused with 413 before it is read.
+        "MAX_CONTENT_LENGTH": _megabytes(env.get("MAX_REQUEST_MB"), default=20),
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         **_mail_settings(env, production),
         **_job_settings(env, instance_path),
     }
+
+
+def _megabytes(value: str | None, default: int) -> int:
+    try:
+        megabytes = int(value) if value not in (None, "") else default
+    except ValueError:
+        raise ConfigError("MAX_REQUEST_MB must be a whole number of megabytes") from None
+    if megabytes < 1:
+        raise ConfigError("MAX_REQUEST_MB must be at least 1")
+    return megabytes * 1024 * 1024
 
 
 def _mail_settings(env, production: bool) -> dict:

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from flask import request
 
+# No list has this many pages; a larger number would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+MAX_ID = 2**31 - 1  # the largest id an integer column holds on every backend
+
 
 @dataclass(frozen=True)
 class Page:
@@ -27,6 +31,11 @@ class Page:
         return self.number < self.pages
 
 
+def clamp_page(number: int | None) -> int:
+    """A page number within 1..MAX_PAGE (beyond the last page is an empty page, not an error)."""
+    return min(MAX_PAGE, max(1, number or 1))
+
+
 def requested_page() -> int:
-    """The `page` query argument, clamped to a positive integer."""
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    """The `page` query argument, clamped to 1..MAX_PAGE."""
+    return clamp_page(request.args.get("page", 1, type=int))

@@ -29,8 +29,17 @@ def _set_headers(response: Response) -> Response:
     return response
 
 
+def _no_store_downloads(response: Response) -> Response:
+    # Every download (a personal data file, a roster, a registry export, a release) is an
+    # attachment: none may stay in a shared proxy's or the browser's cache.
+    if response.headers.get("Content-Disposition", "").lower().startswith("attachment"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_set_headers)
+    app.after_request(_no_store_downloads)
     if app.config["SESSION_COOKIE_SECURE"]:
         app.after_request(_strict_transport_security)
 

@@ -1,6 +1,14 @@
 """Search keys: names compared without case or accents, in any script."""
 
+import re
 import unicodedata
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control(text: str) -> str:
+    """`text` without control characters other than tab, CR and LF (PostgreSQL refuses NUL)."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def search_key(text: str) -> str:

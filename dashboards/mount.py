@@ -15,6 +15,7 @@ from pathlib import Path
 
 from babel import Locale
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Flask, Response, abort, current_app, g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -52,7 +53,10 @@ def _protect(view):
         if scope is None:
             abort(403)
         g.dashboard_scope = scope
-        return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        except DependencyException:
+            abort(404)  # an unknown component suite or file: not found, not a server error
 
     return guarded
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
 from core.accounts.models import User
+from core.pagination import MAX_ID, clamp_page
 from core.reference.models import Country
 from core.text import search_key
 from stakeholders.models import Organisation, Stakeholder, StakeholderAttribute
@@ -67,9 +68,12 @@ class RegistryFilters:
                 continue
             if f.name in {"page", "per_page", "organisation_id"}:
                 try:
-                    values[f.name] = max(1, int(raw))
+                    number = max(1, int(raw))
                 except ValueError:
                     continue
+                if f.name == "organisation_id" and number > MAX_ID:
+                    continue  # no such organisation, and too large for the database's integer
+                values[f.name] = clamp_page(number) if f.name == "page" else number
             else:
                 values[f.name] = str(raw).strip()[:200]
         if values.get("sort") not in SORTS:

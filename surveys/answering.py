@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
+from core.text import strip_control
 from surveys.definition import Definition, Grid, Page, Question
 from surveys.expressions import evaluate_bool, parse
 
@@ -28,19 +29,23 @@ _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
 # XLSForm has no email type: an email question is a `text` one named for it (email, contact_email, email_address).
 _EMAIL_NAME = re.compile(r"(^|[_.-])e-?mail([_.-]|$)")
 
+# The longest answer one question takes, in characters (said beside text questions).
+MAX_ANSWER_LENGTH = 10_000
+
 
 # --- values -----------------------------------------------------------------------------------
 
 
 def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
-    """A posted value as the draft keeps it; None when left empty."""
+    """A posted value as the draft keeps it; None when left empty. Control characters other
+    than tab, CR and LF are dropped (the request layer already does so for every form)."""
     if question.type == "select_multiple":
         items = posted if isinstance(posted, list) else ([posted] if posted else [])
-        chosen = [item for item in dict.fromkeys(str(i).strip() for i in items) if item]
+        chosen = [item for item in dict.fromkeys(strip_control(str(i)).strip() for i in items) if item]
         return chosen or None
     if isinstance(posted, list):
         posted = posted[0] if posted else None
-    text = (posted or "").strip()
+    text = strip_control(posted or "").strip()
     return text or None
 
 
@@ -178,7 +183,7 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
 class AnswerProblem:
     """Why an answer is refused. `kind` picks the interface message when `messages` is empty."""
 
-    kind: str  # required | integer | decimal | date | email | choice | constraint
+    kind: str  # required | too_long | integer | decimal | date | email | choice | constraint
     messages: dict[str, str] = field(default_factory=dict)  # the instrument's own text, by language
 
 
@@ -188,6 +193,8 @@ def check_question(
     """The problem with one relevant question's answer, or None."""
     if raw is None:
         return AnswerProblem("required", question.required_messages) if question.required else None
+    if isinstance(raw, str) and len(raw) > MAX_ANSWER_LENGTH:
+        return AnswerProblem("too_long")
     if question.type in ("select_one", "select_multiple"):
         allowed = set(definition.choice_names(question.list_name)) if question.list_name else set()
         chosen = raw if isinstance(raw, list) else [raw]
@@ -203,6 +210,15 @@ def check_question(
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
         return AnswerProblem("constraint", question.constraint_messages)
     return None
+
+
+def overlong_answers(questions, posted: Mapping[str, Raw | None]) -> dict[str, AnswerProblem]:
+    """Answers longer than MAX_ANSWER_LENGTH: refused whatever the page's action, never saved."""
+    return {
+        q.name: AnswerProblem("too_long")
+        for q in questions
+        if isinstance(posted.get(q.name), str) and len(posted[q.name]) > MAX_ANSWER_LENGTH
+    }
 
 
 def validate_questions(

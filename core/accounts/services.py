@@ -79,6 +79,9 @@ def register(
     """
     existing = get_by_email(session, email)
     if existing is not None:
+        # Hash (and throw away) the password anyway: both paths take the same time, so the
+        # answer's timing does not tell whether the address has an account.
+        passwords.hash_password(password)
         _mail_user(
             session,
             existing,

@@ -78,8 +78,7 @@ def check_file(
 
     def cells_of(row: Row) -> Cells:
         problems = row_problems.setdefault(row.number, [])
-        if row.overflow:
-            problems.append(RowProblem(row.number, "", _l("This row has values in columns that have no name.")))
+        problems.extend(RowProblem(row.number, column, message) for column, message in row.notes)
         return cells(spec, row, present, problems)
 
     planned = {plan.row: plan for plan in plans(table, cells_of) if plan is not None}

@@ -3,6 +3,11 @@
 Every row keeps its spreadsheet row number (the header is normally row 1), so a validation
 report can send the reader to the very cell. Column names are compared without case and
 surrounding spaces. Anything unreadable becomes a `TableError` with a message fit to show.
+
+Limits hold while reading, not after: the file's size, an XLSX's unpacked size (declared and
+actual), the number of rows and columns. An XLSX sheet is read as its XML writes it, whatever
+its declared dimension; formula cells without a saved value and values under no column name
+become notes on their row, by column letter.
 """
 
 from __future__ import annotations
@@ -16,10 +21,22 @@ from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser  # its cell parser; pinned in the lock
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 200_000
+MB = 1024 * 1024
+MAX_BYTES = 10 * MB  # the uploaded file
+MAX_UNPACKED = 100 * MB  # an XLSX's members, unpacked
+MAX_ROWS = 200_000  # data rows
+MAX_RECORDS = 2 * MAX_ROWS  # rows read, blank ones included
 MAX_COLUMNS = 200
+MAX_ROW_NUMBER = 1_048_576  # the last row a spreadsheet has
+
+FORMULA_WITHOUT_VALUE = _l(
+    "This cell holds a formula without a saved value: open the file in a spreadsheet program, "
+    "let it calculate, save it and upload it again."
+)
+HEADERLESS = _l("This cell has a value in a column that has no name.")
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls format
@@ -42,7 +59,7 @@ def column_key(name) -> str:
 class Row:
     number: int  # the row number a spreadsheet shows
     values: dict[str, str]  # column key -> cell text (stripped)
-    overflow: bool = False  # non-empty cells beyond the header's columns
+    notes: list[tuple[str, object]] = field(default_factory=list)  # (column letter, message) found while reading
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
@@ -59,10 +76,15 @@ class Table:
         return [column_key(name) for name in self.header]
 
 
+# A record: the row number, its non-empty cells by 0-based column, the columns of formula cells
+# that have no saved value.
+Record = tuple[int, dict[int, str], list[int]]
+
+
 def read_table(content: bytes) -> Table:
     """The table in an uploaded file, recognised by its content (not by its name)."""
     if len(content) > MAX_BYTES:
-        raise TableError(_l("The file is larger than %(size)s MB.", size=MAX_BYTES // (1024 * 1024)))
+        raise TableError(_l("The file is larger than %(size)s MB.", size=MAX_BYTES // MB))
     if not content.strip():
         raise TableError(_l("The file is empty."))
     if content.startswith(XLSX_MAGIC):
@@ -74,30 +96,46 @@ def read_table(content: bytes) -> Table:
     return _table(records)
 
 
-def _table(records: Iterator[tuple[int, list[str]]]) -> Table:
+def _header(number: int, cells: dict[int, str]) -> Table:
+    width = max(cells) + 1
+    if width > MAX_COLUMNS:
+        raise TableError(_l("The file has more than %(count)s columns.", count=MAX_COLUMNS))
+    header = [cells.get(i, "") for i in range(width)]
+    seen = set()
+    for name in header:
+        key = column_key(name)
+        if key and key in seen:
+            raise TableError(_l("The column %(name)s appears twice in the first row.", name=name))
+        seen.add(key)
+    return Table(header=header, header_row=number)
+
+
+def _row(table: Table, keys: list[str], number: int, cells: dict[int, str], formulas: list[int]) -> Row:
+    row = Row(number=number, values={keys[i]: v for i, v in cells.items() if i < len(keys) and keys[i]})
+    for i in sorted(formulas):
+        row.notes.append((get_column_letter(i + 1), FORMULA_WITHOUT_VALUE))
+    for i in sorted(cells):
+        if i >= len(keys) or not keys[i]:
+            row.notes.append((get_column_letter(i + 1), HEADERLESS))
+    return row
+
+
+def _table(records: Iterator[Record]) -> Table:
     table: Table | None = None
-    width = 0
-    for number, cells in records:
-        if not any(cells):
+    keys: list[str] = []
+    for count, (number, cells, formulas) in enumerate(records, start=1):
+        if count > MAX_RECORDS:  # blank rows count too: they cost reading time all the same
+            raise TableError(_l("The file has more than %(count)s rows.", count=MAX_ROWS))
+        if not cells and not formulas:
             continue
         if table is None:
-            while cells and not cells[-1]:
-                cells.pop()
-            if len(cells) > MAX_COLUMNS:
-                raise TableError(_l("The file has more than %(count)s columns.", count=MAX_COLUMNS))
-            keys = [column_key(c) for c in cells]
-            seen = set()
-            for name, key in zip(cells, keys):
-                if key and key in seen:
-                    raise TableError(_l("The column %(name)s appears twice in the first row.", name=name))
-                seen.add(key)
-            table, width = Table(header=cells, header_row=number), len(cells)
+            if cells:
+                table = _header(number, cells)
+                keys = table.keys
             continue
         if len(table.rows) >= MAX_ROWS:
             raise TableError(_l("The file has more than %(count)s rows.", count=MAX_ROWS))
-        keys = table.keys
-        values = {keys[i]: cells[i] for i in range(min(width, len(cells))) if keys[i]}
-        table.rows.append(Row(number=number, values=values, overflow=any(cells[width:])))
+        table.rows.append(_row(table, keys, number, cells, formulas))
     if table is None:
         raise TableError(_l("The file is empty."))
     if not table.rows:
@@ -121,7 +159,7 @@ def _csv_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, [c.strip() for c in cells]
+            yield number, {i: text for i, cell in enumerate(cells[: MAX_COLUMNS + 1]) if (text := cell.strip())}, []
     except csv.Error:
         raise TableError(_l("The file is not a readable CSV table (row %(row)s).", row=reader.line_num)) from None
 
@@ -155,7 +193,71 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _check_archive(content: bytes) -> None:
+    """Refuse a workbook that unpacks to more than MAX_UNPACKED bytes, by the sizes its zip
+    declares and by the bytes actually unpacked (read in chunks, never all at once)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+        too_large = TableError(
+            _l("The workbook unpacks to more than %(size)s MB: split it into smaller files.", size=MAX_UNPACKED // MB)
+        )
+        if sum(member.file_size for member in members) > MAX_UNPACKED:
+            raise too_large
+        unpacked = 0
+        for member in members:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1024 * 1024):
+                    unpacked += len(chunk)
+                    if unpacked > MAX_UNPACKED:
+                        raise too_large
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
+        raise TableError(_l("The file is not a readable XLSX workbook.")) from None
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's own cell parser (types, shared strings, dates), which also marks formula cells
+    that have no saved value instead of reading them as empty."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["data_type"] = "formula"
+        return cell
+
+
+def _sheet_records(workbook, sheet) -> Iterator[Record]:
+    # openpyxl's read-only rows trust the sheet's declared <dimension> (rows and columns beyond
+    # it are dropped) and pad every missing row (a row numbered 2,000,000,000 means two billion
+    # empty rows): read the rows as the sheet's XML writes them, with openpyxl's cell parser.
+    with sheet._get_source() as source:
+        parser = _CellParser(
+            source,
+            workbook.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, row in parser.parse():
+            if not 1 <= number <= MAX_ROW_NUMBER:
+                raise TableError(_l("The file is not a readable XLSX workbook (row %(row)s).", row=number))
+            cells, formulas = {}, []
+            for cell in row:
+                column = cell["column"] - 1
+                if column > MAX_COLUMNS:
+                    raise TableError(_l("The file has more than %(count)s columns.", count=MAX_COLUMNS))
+                if cell["data_type"] == "formula":
+                    formulas.append(column)
+                elif text := _cell_text(cell["value"]):
+                    cells[column] = text
+            yield number, cells, formulas
+
+
+def _xlsx_records(content: bytes) -> Iterator[Record]:
+    _check_archive(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - a damaged zip or workbook, whatever openpyxl raises
@@ -163,12 +265,9 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         if not workbook.worksheets:
             raise TableError(_l("The workbook has no sheet."))
-        sheet = workbook.worksheets[0]
         try:
-            # Read-only sheets yield every row from row 1, empty ones included: the count is the row number.
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [_cell_text(v) for v in values[: MAX_COLUMNS + 1]]
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError):
+            yield from _sheet_records(workbook, workbook.worksheets[0])
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, SyntaxError):
             raise TableError(_l("The file is not a readable XLSX workbook.")) from None
     finally:
         workbook.close()

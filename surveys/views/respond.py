@@ -12,13 +12,14 @@ from functools import wraps
 
 from babel.dates import format_date
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 from core.accounts.access import public
 from core.config import LANGUAGES
 from core.db import get_session
 from core.i18n import current_language
+from core.links import absolute_url
 from core.ratelimit import get_throttle
 from surveys import answering, respondents, submission, waves
 from surveys.definition import Grid, label
@@ -48,6 +49,10 @@ def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
         "date": _("Enter a date as year-month-day, for example 2026-03-31."),
         "email": _("Enter an email address, for example name@example.org."),
         "choice": _("Choose one of the options listed."),
+        "too_long": _(
+            "This answer is too long: at most %(count)s characters.",
+            count=format_decimal(answering.MAX_ANSWER_LENGTH),
+        ),
     }.get(problem.kind, _("This answer is not accepted."))
 
 
@@ -69,6 +74,7 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
                 survey_title=title,
                 is_email=answering.is_email,
                 date_example=DATE_EXAMPLE,
+                max_answer_length=answering.MAX_ANSWER_LENGTH,
                 **context,
             ),
             status,
@@ -141,7 +147,8 @@ def _urls(respondent: Respondent) -> dict:
 def _resume_url(respondent: Respondent) -> str | None:
     if respondent.kind != "r":
         return None
-    return url_for("survey_respond.page", number=1, _external=True, **_urls(respondent))
+    # From BASE_URL, never from the request's Host header (which a client chooses).
+    return absolute_url("survey_respond.page", number=1, **_urls(respondent))
 
 
 def _context(session, respondent: Respondent):
@@ -248,8 +255,10 @@ def page(respondent: Respondent, number: int):
         action = request.form.get("action", "next")
         if language:
             action = "language"
+        overlong = answering.overlong_answers(shown, posted)
         if action in ("next", "review"):
             problems = answering.validate_page(definition, current, raw, registry=respondent.registry)
+        problems = {**problems, **overlong}
         values = answering.typed_values(definition, raw)
         pages = answering.visible_pages(definition, values, registry=respondent.registry)
         position = pages.index(current) + 1 if current in pages else number
@@ -257,7 +266,8 @@ def page(respondent: Respondent, number: int):
         if action in ("next", "review") and not problems:
             going_on = position < len(pages) and action == "next"
             reached = definition.pages.index(pages[position]) if going_on else len(definition.pages)
-        respondents.save_draft(session, response, posted, page_number=reached, language=language)
+        if not overlong:  # too long to keep: shown back for shortening, not saved
+            respondents.save_draft(session, response, posted, page_number=reached, language=language)
         if not problems:
             return redirect(_after_post(respondent, action, position, len(pages)), 303)
         status = 422
