@@ -35,7 +35,11 @@ class ProfileFields:
     job_title = StringField(_l("Job title"), validators=[Length(max=200)])
     country = SelectField(_l("Country where you work"), validators=[DataRequired()])
     nationality = SelectField(_l("Nationality (optional)"), validators=[Optional()])
-    gender = SelectField(_l("Gender"), validators=[DataRequired()])
+    gender = SelectField(
+        _l("Gender"),
+        validators=[DataRequired(message=_l('Choose an answer, or "Prefer not to say".'))],
+        render_kw={"required": True},
+    )
     gender_self_described = StringField(
         _l("Gender, in your own words"),
         validators=[Length(max=100)],
@@ -75,9 +79,8 @@ class ProfileFields:
             ("category", vocab.CATEGORY),
             ("sector", vocab.SECTOR),
         ):
-            getattr(self, name).choices = choices(
-                [("", "—"), *vocabulary.choices()] if name != "gender" else vocabulary.choices()
-            )
+            blank = str(_l("Choose…")) if name == "gender" else "—"  # nothing preselected: a skipped answer is refused
+            getattr(self, name).choices = choices([("", blank), *vocabulary.choices()])
         for name, vocabulary in vocab.MULTI_FIELDS.items():
             getattr(self, name).choices = choices(vocabulary.choices())
 

@@ -1,0 +1,105 @@
+"""The registration and profile forms as a person meets them: nothing preselected, nothing typed
+thrown away, only organisations a person may join offered and accepted."""
+
+from sqlmodel import func, select
+
+from core.accounts.models import User
+from stakeholders.models import Organisation, Stakeholder
+from tests.factories import make_organisation, make_stakeholder
+from tests.stakeholders.test_self_service import FORM
+
+
+def _select(page: str, name: str) -> str:
+    start = page.index(f'name="{name}"')
+    return page[page.rindex("<select", 0, start) : page.index("</select>", start)]
+
+
+# --- gender (issue 17.5) ---------------------------------------------------------------------
+
+
+def test_gender_has_no_answer_preselected(client):
+    select_tag = _select(client.get("/account/register").get_data(as_text=True), "gender")
+    assert "selected" not in select_tag
+    assert 'value=""' in select_tag.split("<option", 2)[1]  # the first option is the empty "Choose…"
+    assert "required" in select_tag.split(">", 1)[0]
+
+
+def test_a_skipped_gender_is_refused_with_the_fields_message(client, session):
+    data = {**FORM}
+    del data["gender"]
+    page = client.post("/account/register", data=data).get_data(as_text=True)
+    assert "Choose an answer, or &#34;Prefer not to say&#34;." in page or 'Choose an answer, or "Prefer' in page
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_the_profile_page_preselects_no_gender_for_a_new_profile(client, session, auth):
+    from tests.factories import make_user
+
+    make_user(session, email="new@example.org")
+    auth.login("new@example.org")
+    assert "selected" not in _select(client.get("/account/profile").get_data(as_text=True), "gender")
+
+
+# --- which organisation a person may attach (issue 18.6) -------------------------------------
+
+PROFILE = {
+    "name": "Grace Mensah",
+    "country": "GH",
+    "category": "policymaker",
+    "stakeholder_type": "end_user",
+    "gender": "female",
+    "sector": "government",
+}
+
+
+def _signed_in(session, auth, email="grace@example.org"):
+    stakeholder = make_stakeholder(session, name="Grace Mensah", email=email, country="GH")
+    auth.login(email)
+    return stakeholder
+
+
+def _organisation_after(session, stakeholder):
+    session.expire_all()
+    return session.get(Stakeholder, stakeholder.id).organisation_id
+
+
+def test_a_profile_cannot_join_someone_elses_pending_or_rejected_proposal(client, session, auth):
+    pending = make_organisation(session, name="Someone's pending idea", status="pending")
+    rejected = make_organisation(session, name="A rejected proposal", status="rejected")
+    stakeholder = _signed_in(session, auth)
+    for organisation in (pending, rejected):
+        response = client.post("/account/profile", data={**PROFILE, "organisation": str(organisation.id)})
+        assert response.status_code == 200
+        assert "Unknown organisation." in response.get_data(as_text=True)
+        assert _organisation_after(session, stakeholder) is None
+
+
+def test_a_profile_can_join_an_approved_organisation_or_keep_its_own_proposal(client, session, auth):
+    approved = make_organisation(session, name="Ghana Biodiversity Institute", country="GH")
+    stakeholder = _signed_in(session, auth)
+    assert client.post("/account/profile", data={**PROFILE, "organisation": str(approved.id)}).status_code == 302
+    assert _organisation_after(session, stakeholder) == approved.id
+
+    own = make_organisation(session, name="Grace's own proposal", status="pending")
+    own.proposed_by_id = stakeholder.user_id
+    session.add(own)
+    session.commit()
+    assert client.post("/account/profile", data={**PROFILE, "organisation": str(own.id)}).status_code == 302
+    assert _organisation_after(session, stakeholder) == own.id
+
+
+def test_a_non_numeric_organisation_is_a_form_error_not_a_server_error(client, session, auth):
+    stakeholder = _signed_in(session, auth)
+    for value in ("abc", "-1", "99999999999999999999999"):
+        response = client.post("/account/profile", data={**PROFILE, "organisation": value})
+        assert response.status_code == 200, value
+        assert 'id="organisation-error"' in response.get_data(as_text=True), value
+    assert _organisation_after(session, stakeholder) is None
+
+
+def test_registration_refuses_a_pending_organisation_by_id(client, session):
+    pending = make_organisation(session, name="Pending elsewhere", status="pending")
+    page = client.post("/account/register", data={**FORM, "organisation": str(pending.id)}).get_data(as_text=True)
+    assert "Unknown organisation." in page
+    assert session.exec(select(func.count()).select_from(Stakeholder)).one() == 0
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 1
