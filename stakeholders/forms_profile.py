@@ -27,7 +27,7 @@ class ProfileFields:
         description=_l("Choose yours, or propose it if it is not listed."),
     )
     new_organisation_name = StringField(_l("Name of the organisation to propose"), validators=[Length(max=300)])
-    new_organisation_type = SelectField(_l("Type of organisation"), validators=[Optional()], validate_choice=False)
+    new_organisation_type = SelectField(_l("Type of organisation"), validate_choice=False)
     new_organisation_country = SelectField(
         _l("Country of headquarters"), validators=[Optional()], validate_choice=False
     )
@@ -84,16 +84,25 @@ class ProfileFields:
         for name, vocabulary in vocab.MULTI_FIELDS.items():
             getattr(self, name).choices = choices(vocabulary.choices())
 
+    def proposes_organisation(self) -> bool:
+        """A new organisation is proposed when chosen, or when its name is typed while the menu says
+        "None": what a person typed is never thrown away."""
+        chosen = self.organisation.data or ""
+        return chosen == NEW_ORGANISATION or (not chosen and bool((self.new_organisation_name.data or "").strip()))
+
     def validate_new_organisation_name(self, field):
-        if self.organisation.data == NEW_ORGANISATION:
+        if self.organisation.data not in ("", None, NEW_ORGANISATION) and (field.data or "").strip():
+            raise ValidationError(
+                _l("You chose an organisation in the list and typed another: clear this name, or choose to propose it.")
+            )
+        if self.proposes_organisation():
             if not field.data.strip():
                 raise ValidationError(_l("Give the name of the organisation you propose."))
-            if not self.new_organisation_type.data:
-                self.new_organisation_type.errors = [
-                    *self.new_organisation_type.errors,
-                    str(_l("Choose the type of the organisation.")),
-                ]
-                raise ValidationError(_l("Complete the organisation you propose."))
+
+    def validate_new_organisation_type(self, field):
+        # Checked on its own field (a field's errors are reset when it is validated).
+        if self.proposes_organisation() and not field.data:
+            raise ValidationError(_l("Choose the type of the organisation."))
 
 
 class StakeholderRegisterForm(RegisterForm, ProfileFields):
@@ -142,7 +151,7 @@ def profile_values(form, name: str) -> dict:
     """What a form with ProfileFields gives, by `ProfileCreate` field, for the model to validate."""
     proposal = None
     organisation_id = form.organisation.data or None  # a number, as text
-    if organisation_id == NEW_ORGANISATION:
+    if form.proposes_organisation():
         organisation_id = None
         proposal = {
             "name": form.new_organisation_name.data,

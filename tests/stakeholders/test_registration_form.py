@@ -103,3 +103,33 @@ def test_registration_refuses_a_pending_organisation_by_id(client, session):
     assert "Unknown organisation." in page
     assert session.exec(select(func.count()).select_from(Stakeholder)).one() == 0
     assert session.exec(select(func.count()).select_from(Organisation)).one() == 1
+
+
+# --- a proposed organisation typed while the menu says "None" (issue 17.6) -------------------
+
+
+def test_a_typed_organisation_is_proposed_even_when_the_menu_says_none(client, session):
+    proposal = {"new_organisation_name": "Colectivo Quechua", "new_organisation_type": "iplc"}
+    response = client.post("/account/register", data={**FORM, "organisation": "", **proposal})
+    assert response.status_code == 200 and "tupac@example.org" in response.get_data(as_text=True)
+    stakeholder = session.exec(select(Stakeholder)).one()
+    organisation = session.get(Organisation, stakeholder.organisation_id)
+    assert (organisation.name, organisation.status) == ("Colectivo Quechua", "pending")
+
+
+def test_a_typed_organisation_without_its_type_is_asked_for_and_kept(client, session):
+    page = client.post(
+        "/account/register", data={**FORM, "organisation": "", "new_organisation_name": "Colectivo Quechua"}
+    ).get_data(as_text=True)
+    assert "Choose the type of the organisation." in page and 'value="Colectivo Quechua"' in page
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_a_typed_organisation_beside_a_chosen_one_is_asked_about_and_kept(client, session):
+    listed = make_organisation(session, name="Museo de Historia Natural", country="PE")
+    page = client.post(
+        "/account/register",
+        data={**FORM, "organisation": str(listed.id), "new_organisation_name": "Colectivo Quechua"},
+    ).get_data(as_text=True)
+    assert "typed another" in page and 'value="Colectivo Quechua"' in page
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
