@@ -76,6 +76,11 @@ def language_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
     return [(code, language_name(code, locale)) for code in LANGUAGES]
 
 
+def endonym_choices() -> list[tuple[str, str]]:
+    """The interface languages named in themselves, as the header switcher names them."""
+    return [(code, endonym(code)) for code in LANGUAGES]
+
+
 def template_globals() -> dict:
     return {
         "current_language": current_language,

@@ -9,8 +9,10 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from core.accounts.forms import RegisterForm
+from core.collation import sorted_by_label
 from core.forms import MultiCheckboxField, choices
 from core.reference.countries import country_choices
+from core.text import search_key
 from stakeholders import vocabularies as vocab
 from stakeholders.services import approved_organisations
 
@@ -20,6 +22,11 @@ NEW_ORGANISATION = "new"
 class ProfileFields:
     """Profile fields shared by registration and the profile page."""
 
+    organisation_search = StringField(
+        _l("Find your organisation"),
+        validators=[Length(max=100)],
+        description=_l("Type part of its name or acronym and press Search: the menu then lists only the matches."),
+    )
     organisation = SelectField(
         _l("Organisation"),
         validators=[Optional()],
@@ -57,9 +64,12 @@ class ProfileFields:
 
     def fill_choices(self, session, locale: str, include_proposed: int | None = None) -> None:
         countries = country_choices(session, locale)
-        organisations = [
-            (str(o.id), f"{o.name} ({o.country})" if o.country else o.name) for o in approved_organisations(session)
-        ]
+        approved = approved_organisations(session)
+        shown = matching_organisations(approved, self.organisation_search.data)
+        shown += [o for o in approved if str(o.id) == self.organisation.data and o not in shown]  # kept if chosen
+        organisations = sorted_by_label(
+            ((str(o.id), f"{o.name} ({o.country})" if o.country else o.name) for o in shown), locale
+        )
         if include_proposed is not None and str(include_proposed) not in dict(organisations):
             organisations.insert(0, (str(include_proposed), str(_l("Your proposed organisation (awaiting approval)"))))
         self.organisation.choices = choices(
@@ -103,6 +113,14 @@ class ProfileFields:
         # Checked on its own field (a field's errors are reset when it is validated).
         if self.proposes_organisation() and not field.data:
             raise ValidationError(_l("Choose the type of the organisation."))
+
+
+def matching_organisations(organisations, query: str | None) -> list:
+    """The organisations whose name or acronym holds what was typed (any case or accents)."""
+    wanted = search_key(query or "")
+    if not wanted:
+        return list(organisations)
+    return [o for o in organisations if wanted in o.search_name or wanted in search_key(o.acronym or "")]
 
 
 class StakeholderRegisterForm(RegisterForm, ProfileFields):

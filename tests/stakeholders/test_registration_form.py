@@ -133,3 +133,36 @@ def test_a_typed_organisation_beside_a_chosen_one_is_asked_about_and_kept(client
     ).get_data(as_text=True)
     assert "typed another" in page and 'value="Colectivo Quechua"' in page
     assert session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+# --- the organisation menu, searchable without JavaScript (issue 17.7) -----------------------
+
+
+def test_the_organisation_search_narrows_the_menu_and_keeps_what_was_typed(client, session):
+    make_organisation(session, name="Museo de Historia Natural", country="PE")
+    make_organisation(session, name="Kenya Wildlife Service", country="KE", acronym="KWS")
+    response = client.post(
+        "/account/register", data={**FORM, "organisation_search": "historia", "find_organisation": "1"}
+    )
+    page = response.get_data(as_text=True)
+    menu = _select(page, "organisation")
+    assert "Museo de Historia Natural" in menu and "Kenya Wildlife Service" not in menu
+    assert 'value="Community leader"' in page and 'value="historia"' in page
+    assert "This consent is needed" not in page  # a search is not a submission
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+    by_acronym = client.post("/account/register", data={"organisation_search": "kws", "find_organisation": "1"})
+    assert "Kenya Wildlife Service" in _select(by_acronym.get_data(as_text=True), "organisation")
+
+
+def test_the_organisation_menu_is_sorted_by_collation(client, session):
+    for name in ("Zoological Society", "Écoles du Sahel", "Institut Pasteur"):
+        make_organisation(session, name=name, country=None)
+    menu = _select(client.get("/account/register").get_data(as_text=True), "organisation")
+    assert menu.index("Écoles du Sahel") < menu.index("Institut Pasteur") < menu.index("Zoological Society")
+
+
+def test_languages_are_named_in_themselves(client):
+    client.set_cookie("lang", "fr")
+    menu = _select(client.get("/account/register").get_data(as_text=True), "locale")
+    for name in ("English", "Español", "Русский", "中文", "العربية"):
+        assert name in menu
