@@ -63,3 +63,17 @@ def test_collation_puts_accented_letters_among_their_base_letters():
         "Czechia",
     ]
     assert sorted(["Géorgie", "Égypte", "Allemagne"], key=sort_key("fr")) == ["Allemagne", "Égypte", "Géorgie"]
+
+
+def test_language_choices_are_sorted_in_the_readers_language():
+    from core.i18n import language_choices
+
+    assert [name for _, name in language_choices("fr")] == [
+        "anglais",
+        "arabe",
+        "chinois",
+        "espagnol",
+        "français",
+        "russe",
+    ]
+    assert [code for code, _ in language_choices("en")] == ["ar", "zh", "en", "fr", "ru", "es"]
