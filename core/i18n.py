@@ -7,12 +7,15 @@ else the browser's Accept-Language, else DEFAULT_LANGUAGE.
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources import files
 
 from babel import Locale
+from babel.dates import get_timezone_location, get_timezone_name
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from core.collation import sort_key
 from core.config import LANGUAGES
 
 LANGUAGE_COOKIE = "lang"
@@ -72,8 +75,49 @@ def text_direction(code: str | None = None) -> str:
 
 
 def language_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
+    """The six languages named in the reader's language, in the reader's order."""
     locale = in_locale or current_language()
-    return [(code, language_name(code, locale)) for code in LANGUAGES]
+    key = sort_key(locale)
+    return sorted(((code, language_name(code, locale)) for code in LANGUAGES), key=lambda pair: key(pair[1]))
+
+
+def endonym_choices() -> list[tuple[str, str]]:
+    """The interface languages named in themselves, as the header switcher names them."""
+    return [(code, endonym(code)) for code in LANGUAGES]
+
+
+@cache
+def current_time_zones() -> tuple[str, ...]:
+    """The IANA zones in use today (tzdata's zone.tab: no deprecated links such as "US/Eastern"), and UTC."""
+    table = (files("tzdata.zoneinfo") / "zone.tab").read_text(encoding="utf-8")
+    zones = {line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")}
+    return tuple(sorted(zones | {"UTC"}))
+
+
+@cache
+def _time_zone_labels(locale: str) -> tuple[tuple[str, str], ...]:
+    # Babel's locale data is fixed, so the labels are built once per language.
+    labelled = [
+        (
+            zone,
+            zone
+            if zone == "UTC"
+            else f"{get_timezone_location(zone, locale=locale, return_city=True)} — "
+            f"{get_timezone_name(zone, 'long', locale=locale)}",
+        )
+        for zone in current_time_zones()
+    ]
+    key = sort_key(locale)
+    return tuple(sorted(labelled, key=lambda pair: key(pair[1])))
+
+
+def time_zone_choices(locale: str, keep: str | None = None) -> list[tuple[str, str]]:
+    """Current time zones named in the reader's language (city — zone name), in the reader's order;
+    `keep` is a zone already saved, offered even if it is no longer current."""
+    labels = list(_time_zone_labels(locale))
+    if keep and keep not in current_time_zones():
+        labels.insert(0, (keep, keep))
+    return labels
 
 
 def template_globals() -> dict:

@@ -12,6 +12,7 @@ from sqlalchemy import case, or_
 from sqlmodel import Session, select
 
 from core.accounts.models import User
+from core.collation import sort_key
 from core.reference.countries import country_name
 from core.reference.models import Country
 from stakeholders.models import FocalPointAssignment
@@ -66,4 +67,5 @@ def active_focal_points(session: Session, *, today: date, locale: str) -> list[C
         if entry is None:
             entry = countries[iso2] = CountryFocalPoints(iso2, country_name(iso2, locale, name_en), group, [])
         entry.focal_points.append(PublicFocalPoint(name=name, kind=kind, ministry=ministry))
-    return sorted(countries.values(), key=lambda entry: entry.country.casefold())
+    key = sort_key(locale)
+    return sorted(countries.values(), key=lambda entry: key(entry.country))

@@ -9,8 +9,10 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from core.accounts.forms import RegisterForm
+from core.collation import sorted_by_label
 from core.forms import MultiCheckboxField, choices
 from core.reference.countries import country_choices
+from core.text import search_key
 from stakeholders import vocabularies as vocab
 from stakeholders.services import approved_organisations
 
@@ -20,6 +22,11 @@ NEW_ORGANISATION = "new"
 class ProfileFields:
     """Profile fields shared by registration and the profile page."""
 
+    organisation_search = StringField(
+        _l("Find your organisation"),
+        validators=[Length(max=100)],
+        description=_l("Type part of its name or acronym and press Search: the menu then lists only the matches."),
+    )
     organisation = SelectField(
         _l("Organisation"),
         validators=[Optional()],
@@ -27,7 +34,7 @@ class ProfileFields:
         description=_l("Choose yours, or propose it if it is not listed."),
     )
     new_organisation_name = StringField(_l("Name of the organisation to propose"), validators=[Length(max=300)])
-    new_organisation_type = SelectField(_l("Type of organisation"), validators=[Optional()], validate_choice=False)
+    new_organisation_type = SelectField(_l("Type of organisation"), validate_choice=False)
     new_organisation_country = SelectField(
         _l("Country of headquarters"), validators=[Optional()], validate_choice=False
     )
@@ -35,7 +42,11 @@ class ProfileFields:
     job_title = StringField(_l("Job title"), validators=[Length(max=200)])
     country = SelectField(_l("Country where you work"), validators=[DataRequired()])
     nationality = SelectField(_l("Nationality (optional)"), validators=[Optional()])
-    gender = SelectField(_l("Gender"), validators=[DataRequired()])
+    gender = SelectField(
+        _l("Gender"),
+        validators=[DataRequired(message=_l('Choose an answer, or "Prefer not to say".'))],
+        render_kw={"required": True},
+    )
     gender_self_described = StringField(
         _l("Gender, in your own words"),
         validators=[Length(max=100)],
@@ -53,9 +64,12 @@ class ProfileFields:
 
     def fill_choices(self, session, locale: str, include_proposed: int | None = None) -> None:
         countries = country_choices(session, locale)
-        organisations = [
-            (str(o.id), f"{o.name} ({o.country})" if o.country else o.name) for o in approved_organisations(session)
-        ]
+        approved = approved_organisations(session)
+        shown = matching_organisations(approved, self.organisation_search.data)
+        shown += [o for o in approved if str(o.id) == self.organisation.data and o not in shown]  # kept if chosen
+        organisations = sorted_by_label(
+            ((str(o.id), f"{o.name} ({o.country})" if o.country else o.name) for o in shown), locale
+        )
         if include_proposed is not None and str(include_proposed) not in dict(organisations):
             organisations.insert(0, (str(include_proposed), str(_l("Your proposed organisation (awaiting approval)"))))
         self.organisation.choices = choices(
@@ -75,22 +89,38 @@ class ProfileFields:
             ("category", vocab.CATEGORY),
             ("sector", vocab.SECTOR),
         ):
-            getattr(self, name).choices = choices(
-                [("", "—"), *vocabulary.choices()] if name != "gender" else vocabulary.choices()
-            )
+            blank = str(_l("Choose…")) if name == "gender" else "—"  # nothing preselected: a skipped answer is refused
+            getattr(self, name).choices = choices([("", blank), *vocabulary.choices()])
         for name, vocabulary in vocab.MULTI_FIELDS.items():
             getattr(self, name).choices = choices(vocabulary.choices())
 
+    def proposes_organisation(self) -> bool:
+        """A new organisation is proposed when chosen, or when its name is typed while the menu says
+        "None": what a person typed is never thrown away."""
+        chosen = self.organisation.data or ""
+        return chosen == NEW_ORGANISATION or (not chosen and bool((self.new_organisation_name.data or "").strip()))
+
     def validate_new_organisation_name(self, field):
-        if self.organisation.data == NEW_ORGANISATION:
+        if self.organisation.data not in ("", None, NEW_ORGANISATION) and (field.data or "").strip():
+            raise ValidationError(
+                _l("You chose an organisation in the list and typed another: clear this name, or choose to propose it.")
+            )
+        if self.proposes_organisation():
             if not field.data.strip():
                 raise ValidationError(_l("Give the name of the organisation you propose."))
-            if not self.new_organisation_type.data:
-                self.new_organisation_type.errors = [
-                    *self.new_organisation_type.errors,
-                    str(_l("Choose the type of the organisation.")),
-                ]
-                raise ValidationError(_l("Complete the organisation you propose."))
+
+    def validate_new_organisation_type(self, field):
+        # Checked on its own field (a field's errors are reset when it is validated).
+        if self.proposes_organisation() and not field.data:
+            raise ValidationError(_l("Choose the type of the organisation."))
+
+
+def matching_organisations(organisations, query: str | None) -> list:
+    """The organisations whose name or acronym holds what was typed (any case or accents)."""
+    wanted = search_key(query or "")
+    if not wanted:
+        return list(organisations)
+    return [o for o in organisations if wanted in o.search_name or wanted in search_key(o.acronym or "")]
 
 
 class StakeholderRegisterForm(RegisterForm, ProfileFields):
@@ -139,7 +169,7 @@ def profile_values(form, name: str) -> dict:
     """What a form with ProfileFields gives, by `ProfileCreate` field, for the model to validate."""
     proposal = None
     organisation_id = form.organisation.data or None  # a number, as text
-    if organisation_id == NEW_ORGANISATION:
+    if form.proposes_organisation():
         organisation_id = None
         proposal = {
             "name": form.new_organisation_name.data,

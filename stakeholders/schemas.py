@@ -91,6 +91,7 @@ KnowledgeSystems = Codes(vocab.KNOWLEDGE_SYSTEM)
 Scales = Codes(vocab.SCALE)
 Functions = Codes(vocab.IPBES_FUNCTION)
 Communication = Codes(vocab.COMMUNICATION)
+RecordId = WholeNumber(1, 2**31 - 1)  # a row's id as a form or file gives it: a bad one is a problem, not a crash
 MULTI_FIELDS = tuple(vocab.MULTI_FIELDS)  # the multi-valued fields, named as their vocabularies
 
 
@@ -106,7 +107,7 @@ class ProfileBase(Schema):
     sector: Sector = "other"
     job_title: JobTitle = ""
     nationality: OptionalCountryCode = None
-    organisation_id: int | None = None
+    organisation_id: RecordId = None
     preferred_language: Language = "en"
     phone: Phone = ""
     discipline: Disciplines | None = None
@@ -136,7 +137,7 @@ class ProfileUpdate(Schema):
     sector: Sector | None = None
     job_title: JobTitle | None = None
     nationality: OptionalCountryCode = None
-    organisation_id: int | None = None
+    organisation_id: RecordId = None
     preferred_language: Language | None = None
     phone: Phone | None = None
     discipline: Disciplines | None = None

@@ -32,7 +32,7 @@ def register_stakeholder(
 ) -> None:
     """An account and its profile, created together or not at all; raises ValidationFailed, creating
     nothing, when the profile refers to what is not recorded."""
-    refuse(services.profile_problems(session, profile))
+    refuse(services.profile_problems(session, profile, person_id=0))  # a new person has proposed nothing yet
 
     def create_profile(db: Session, user: User) -> None:
         given = profile.model_copy(update={"preferred_language": locale})
@@ -56,10 +56,10 @@ def register_stakeholder(
 
 def update_profile(*, session: Session, user: User, profile: schemas.ProfileCreate) -> Stakeholder:
     """A person's own profile; raises ValidationFailed, saving nothing, on bad input."""
-    refuse(services.profile_problems(session, profile))
     stakeholder = services.stakeholder_for_user(session, user.id) or Stakeholder(
         user_id=user.id, category=profile.category
     )
+    refuse(services.profile_problems(session, profile, person_id=user.id, current_id=stakeholder.organisation_id))
     if profile.proposal is not None:
         organisation = services.propose_organisation(session, profile.proposal, proposed_by=user.id)
         profile = profile.model_copy(update={"organisation_id": organisation.id})

@@ -33,18 +33,35 @@ class RegistryError(ValueError):
 PROPOSAL_FIELDS = {"country": "proposal.country"}  # a proposed organisation's problems, in the profile
 
 
-def profile_problems(session: Session, data: schemas.ProfileBase) -> list[Problem]:
-    """What a profile valid by its model may still not hold: countries and an organisation not recorded."""
+def profile_problems(
+    session: Session, data: schemas.ProfileBase, *, person_id: int | None = None, current_id: int | None = None
+) -> list[Problem]:
+    """What a profile valid by its model may still not hold: countries not recorded, an organisation
+    not recorded or, when a person chooses for themself (`person_id`), one they may not join."""
     problems = []
     for name in ("country", "nationality"):
         code = getattr(data, name)
         if code and session.get(Country, code) is None:
             problems.append(Problem(name, "unknown_country", {"value": code}))
-    if data.organisation_id is not None and session.get(Organisation, data.organisation_id) is None:
-        problems.append(Problem("organisation", "unknown_organisation"))
+    if data.organisation_id is not None:
+        organisation = session.get(Organisation, data.organisation_id)
+        if organisation is None or (
+            person_id is not None and not may_join(organisation, person_id=person_id, current_id=current_id)
+        ):
+            problems.append(Problem("organisation", "unknown_organisation"))
     if isinstance(data, schemas.ProfileCreate) and data.proposal is not None:
         problems += renamed(organisation_problems(session, data.proposal), PROPOSAL_FIELDS)
     return problems
+
+
+def may_join(organisation: Organisation, *, person_id: int, current_id: int | None) -> bool:
+    """Whether a person may attach their own profile to an organisation: an approved one, their own
+    proposal awaiting approval, or the one their profile already holds (kept, whatever its status)."""
+    return (
+        organisation.status == "approved"
+        or organisation.id == current_id
+        or (organisation.status == "pending" and organisation.proposed_by_id == person_id)
+    )
 
 
 def apply_profile(session: Session, stakeholder: Stakeholder, user: User | None, data: schemas.ProfileBase) -> None:

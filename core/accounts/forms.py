@@ -1,5 +1,3 @@
-from zoneinfo import available_timezones
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -9,8 +7,6 @@ from core.accounts.models import ROLE_LABELS
 from core.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from core.config import LANGUAGES
 from core.forms import choices
-
-TIMEZONES = sorted(available_timezones() - {"Factory", "localtime"})
 
 
 def _new_password(label):
@@ -92,7 +88,7 @@ class PreferencesForm(FlaskForm):
     locale = _language_field(_l("Preferred language"))
     timezone = SelectField(
         _l("Time zone"),
-        choices=choices((tz, tz) for tz in TIMEZONES),
+        choices=[],  # filled per request, in the reader's language (core.i18n.time_zone_choices)
         validators=[DataRequired()],
         description=_l("Dates and times are shown in this time zone."),
     )

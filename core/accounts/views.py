@@ -10,7 +10,7 @@ from core.accounts import forms, services
 from core.accounts.access import home_url, public
 from core.db import get_session
 from core.forms import choices
-from core.i18n import current_language, language_choices
+from core.i18n import current_language, language_choices, time_zone_choices
 from core.ratelimit import get_throttle
 from core.safe_redirect import safe_next_url
 
@@ -126,6 +126,7 @@ def reset_password(token: str):
 def settings():
     form = forms.PreferencesForm(obj=current_user)
     _fill_language_choices(form.locale)
+    form.timezone.choices = choices(time_zone_choices(current_language(), keep=current_user.timezone))
     if request.method == "GET" and not current_user.locale:
         form.locale.data = current_language()
     if form.validate_on_submit():

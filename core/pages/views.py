@@ -20,6 +20,12 @@ def home():
     return render_template("pages/home.html")
 
 
+@bp.route("/privacy")
+@public
+def privacy():
+    return render_template("pages/privacy.html")
+
+
 @bp.route("/language", methods=["POST"])
 @public
 def switch_language():

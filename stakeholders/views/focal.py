@@ -14,6 +14,7 @@ from flask_login import current_user
 from core import audit, tabular
 from core.accounts.access import focal_point_only, roles_required
 from core.accounts.models import Role
+from core.collation import sort_key
 from core.db import get_session
 from core.i18n import current_language, language_name
 from core.links import absolute_url
@@ -165,7 +166,7 @@ def region():
     overview = focal_roster.region_overview(session, country=current_user.focal_country)
     rows = sorted(
         ((country_name(iso2, locale), iso2, n) for iso2, n in overview.counts.items()),
-        key=lambda row: row[0].casefold(),
+        key=lambda row: sort_key(locale)(row[0]),
     )
     categories = [
         (vocab.CATEGORY.label(code), overview.by_category[code])

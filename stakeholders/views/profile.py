@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from core.accounts.access import public
 from core.db import get_session
 from core.forms import choices
-from core.i18n import current_language, language_choices
+from core.i18n import current_language, endonym_choices
 from core.problem_messages import show_on_form
 from core.problems import ValidationFailed, validate
 from stakeholders import forms_profile as forms
@@ -22,10 +22,15 @@ from stakeholders.schemas import ProfileCreate
 bp = Blueprint("profile", __name__, template_folder="../templates")
 
 
+def _searching() -> bool:
+    """The organisation search button was pressed: show the form again with the matches, saving nothing."""
+    return request.method == "POST" and "find_organisation" in request.form
+
+
 def _prepare(form, include_proposed=None):
     form.fill_choices(get_session(), current_language(), include_proposed)
     if hasattr(form, "locale"):
-        form.locale.choices = choices(language_choices())
+        form.locale.choices = choices(endonym_choices())
 
 
 @bp.route("/account/register", methods=["GET", "POST"])
@@ -37,7 +42,7 @@ def register():
     _prepare(form)
     if request.method == "GET":
         form.locale.data = current_language()
-    if form.validate_on_submit():
+    if not _searching() and form.validate_on_submit():
         try:
             self_service.register_stakeholder(
                 session=get_session(),
@@ -65,7 +70,7 @@ def edit():
         form.name.data = current_user.name
         if stakeholder is not None:
             forms.fill_form_from_profile(form, services.profile_of(session, stakeholder, current_user))
-    if form.validate_on_submit():
+    if not _searching() and form.validate_on_submit():
         try:
             profile = validate(ProfileCreate, forms.profile_values(form, form.name.data))
             self_service.update_profile(session=session, user=current_user, profile=profile)

@@ -11,6 +11,7 @@ from tests.factories import make_user
 PUBLIC_ENDPOINTS = {
     "static",
     "pages.home",
+    "pages.privacy",
     "pages.switch_language",
     "profile.register",
     "accounts.verify_email",

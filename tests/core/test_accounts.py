@@ -247,3 +247,25 @@ def test_create_focal_point(runner, session):
     )
     assert result.exit_code == 0, result.output
     assert session.exec(select(User).where(User.email == "fp@example.org")).one().focal_country == "KE"
+
+
+def test_the_time_zone_picker_offers_current_zones_named_in_the_readers_language(client, session, auth):
+    make_user(session, email="tz@example.org")
+    auth.login("tz@example.org")
+    client.set_cookie("lang", "fr")
+    page = client.get("/account/").get_data(as_text=True)
+    menu = page[page.index('name="timezone"') : page.index("</select>", page.index('name="timezone"'))]
+    assert 'value="Europe/Paris"' in menu and "Paris — heure d’Europe centrale" in menu
+    assert 'value="Europe/Kyiv"' in menu and 'value="Asia/Kolkata"' in menu
+    for deprecated in ("US/Eastern", "Europe/Kiev", "Asia/Calcutta", "Factory"):
+        assert f'value="{deprecated}"' not in menu, deprecated
+
+
+def test_a_saved_deprecated_time_zone_is_still_offered(client, session, auth):
+    user = make_user(session, email="old-tz@example.org")
+    user.timezone = "US/Eastern"
+    session.add(user)
+    session.commit()
+    auth.login("old-tz@example.org")
+    page = client.get("/account/").get_data(as_text=True)
+    assert 'value="US/Eastern" selected' in page or 'selected value="US/Eastern"' in page
