@@ -43,8 +43,12 @@ def upload(client, kind, content, name="records.csv"):
     body, _length, boundary = stream_encode_multipart(
         {"kind": kind, "file": FileStorage(io.BytesIO(content), filename=name)}, use_tempfile=False
     )
+    # The check runs as a job (at once in tests: JOBS_IMMEDIATE); the upload redirects to its page.
     return client.post(
-        "/staff/records/import", data=body.getvalue(), content_type=f"multipart/form-data; boundary={boundary}"
+        "/staff/records/import",
+        data=body.getvalue(),
+        content_type=f"multipart/form-data; boundary={boundary}",
+        follow_redirects=True,
     )
 
 
@@ -75,7 +79,9 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     page = response.get_data(as_text=True)
     assert "Every row is valid. Importing will create 2 records and update 0." in page
     assert _count(session, BarrierAction) == 0  # nothing before the confirmation
-    response = client.post("/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"})
+    response = client.post(
+        "/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"}, follow_redirects=True
+    )
     assert "is imported." in response.get_data(as_text=True)
     actions = session.exec(select(BarrierAction).order_by(BarrierAction.id)).all()
     assert [(a.barrier, a.status, a.due_on) for a in actions] == [
