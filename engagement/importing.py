@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from core.accounts.services import normalise_email
+from core.imports import jobs as import_jobs
 from core.imports import rows
 from core.imports.cells import Cells, Column, Kind
 from core.imports.importer import Importer
@@ -222,8 +223,9 @@ def _given(cells: Cells, reader: _Reader, lookups: Lookups) -> dict | None:
 # --- validating and importing -------------------------------------------------------------
 
 
-def validate(*, session: Session, kind: str, content: bytes) -> Report:
-    """Check every row of a file; raises `TableError` when the file is no readable table."""
+def validate(*, session: Session, kind: str, content: bytes, progress=None) -> Report:
+    """Check every row of a file (telling `progress(done, total)` on the way); raises `TableError` when the
+    file is no readable table."""
     reader = _READERS[kind]
     record_type = reader.record_type
 
@@ -238,7 +240,7 @@ def validate(*, session: Session, kind: str, content: bytes) -> Report:
         for row in table.rows:
             yield _plan(session, cells_of(row), lookups, reader, existing, seen)
 
-    return check_file(spec=KINDS[kind], content=content, plans=plans)
+    return check_file(spec=KINDS[kind], content=content, plans=plans, progress=progress)
 
 
 def _plan(session: Session, cells: Cells, lookups: Lookups, reader: _Reader, existing: dict, seen: dict) -> Plan | None:
@@ -281,6 +283,7 @@ def _plan(session: Session, cells: Cells, lookups: Lookups, reader: _Reader, exi
 
 
 RECORDS = Importer(
+    name="records",
     kinds=KINDS,
     validate=validate,
     audit_action="engagement.import",
@@ -289,4 +292,5 @@ RECORDS = Importer(
         "Upload the file again to check it against the records as they are now."
     ),
 )
+import_jobs.register_family(RECORDS)
 run_import, import_pending, template_header = RECORDS.run_import, RECORDS.import_pending, RECORDS.template_header

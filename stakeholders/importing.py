@@ -21,6 +21,7 @@ from sqlmodel import Session
 from core.accounts.models import Role, User
 from core.accounts.services import normalise_email
 from core.config import LANGUAGES
+from core.imports import jobs as import_jobs
 from core.imports import rows
 from core.imports.cells import Cells
 from core.imports.importer import Importer
@@ -296,17 +297,20 @@ _ROWS = {"organisations": _organisation_rows, "stakeholders": _stakeholder_rows,
 # --- validating and importing -------------------------------------------------------------
 
 
-def validate(*, session: Session, kind: str, content: bytes) -> Report:
-    """Check every row of a file; raises `TableError` when the file is no readable table."""
+def validate(*, session: Session, kind: str, content: bytes, progress=None) -> Report:
+    """Check every row of a file (telling `progress(done, total)` on the way); raises `TableError` when the
+    file is no readable table."""
     rows = _ROWS[kind]
     return check_file(
         spec=KINDS[kind],
         content=content,
         plans=lambda table, cells_of: rows(session, table, cells_of, Lookups(session)),
+        progress=progress,
     )
 
 
 REGISTRY = Importer(
+    name="registry",
     kinds=KINDS,
     validate=validate,
     audit_action="registry.import",
@@ -315,4 +319,5 @@ REGISTRY = Importer(
         "imported. Upload the file again to check it against the registry as it is now."
     ),
 )
+import_jobs.register_family(REGISTRY)
 run_import, import_pending, template_header = REGISTRY.run_import, REGISTRY.import_pending, REGISTRY.template_header

@@ -38,8 +38,9 @@ class ImportFailed(RuntimeError):
 class Importer:
     """One family of imports and what sets it apart; the steps from check to write are shared."""
 
+    name: str  # names the family in its jobs' parameters, e.g. "registry"
     kinds: dict[str, Kind]
-    validate: Callable[..., Report]  # validate(session=, kind=, content=)
+    validate: Callable[..., Report]  # validate(session=, kind=, content=, progress=None)
     audit_action: str
     changed: object  # lazy message: the database refused the writes, the data having changed meanwhile
     max_bytes: ClassVar[int] = MAX_BYTES
@@ -57,22 +58,26 @@ class Importer:
         file_name: str,
         actor_id: int | None,
         pending_id: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        write_progress: Callable[[int, int], None] | None = None,
     ) -> Report:
         """Validate again and, when every row is valid, write them all in one transaction.
 
         Returns the report; when it is not valid nothing was written. Raises `ImportFailed` when the
         database refuses the writes (everything is rolled back). With `pending_id`, the waiting
         upload is deleted in the same transaction, and if it is already gone (a second click on
-        "Confirm", in another process) nothing is imported.
+        "Confirm", in another process) nothing is imported. `progress(done, total)` is told of the rows
+        checked, `write_progress` of the rows written (on the import's own transaction: a background job
+        passes it only where another connection may write meanwhile, i.e. not on SQLite).
         """
-        report = self.validate(session=session, kind=kind, content=content)
+        report = self.validate(session=session, kind=kind, content=content, progress=progress)
         if not report.valid:
             session.rollback()
             return report
         try:
             if pending_id is not None and not uploads.use_pending(session=session, pending_id=pending_id):
                 raise ImportFailed(_l("This upload is no longer waiting for confirmation. Upload the file again."))
-            _write(session, report)
+            _write(session, report, write_progress)
             audit.record(
                 session,
                 self.audit_action,
@@ -123,9 +128,11 @@ class Importer:
         uploads.discard_pending(session=session, token=token)
 
 
-def _write(session: Session, report: Report) -> None:
+def _write(session: Session, report: Report, progress: Callable[[int, int], None] | None = None) -> None:
     """Apply every plan, in batches: each batch's `prepare` steps, one flush, then its `apply` steps."""
     for start in range(0, len(report.plans), BATCH):
+        if progress is not None:
+            progress(start, len(report.plans))
         batch = report.plans[start : start + BATCH]
         for plan in batch:
             if plan.prepare is not None:

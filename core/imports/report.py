@@ -16,6 +16,8 @@ from core.imports.cells import Cells, Kind, RowProblem
 from core.imports.tables import Row, Table, column_key, read_table
 
 PREVIEW_ROWS = 20
+PROGRESS_EVERY = 500  # rows checked between two progress reports
+STORED_PROBLEMS = 1000  # problems kept in a stored report (the pages list at most these)
 
 
 @dataclass
@@ -50,6 +52,10 @@ class Report:
         return not self.problems
 
     @property
+    def problem_count(self) -> int:
+        return len(self.problems)
+
+    @property
     def created(self) -> int:
         return sum(1 for p in self.plans if p.action == "create")
 
@@ -64,19 +70,25 @@ def check_file(
     content: bytes,
     plans: Callable[[Table, Callable[[Row], Cells]], Iterable[Plan | None]],
     cells: type[Cells] = Cells,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Read a file, check its header, and report on every row.
 
     `plans(table, cells_of)` turns the rows into plans (None for a row it rejects), reading each
     row through `cells_of(row)` so that every problem lands in the report under its row.
-    Raises `TableError` when the file is no readable table.
+    Raises `TableError` when the file is no readable table. `progress(done, total)` is told every
+    `PROGRESS_EVERY` rows read.
     """
     table = read_table(content)
     report = Report(kind=spec.name, header=table.header, rows=len(table.rows))
     present = _check_header(spec, table, report)
     row_problems: dict[int, list[RowProblem]] = {}
+    if progress is not None:
+        progress(0, report.rows)
 
     def cells_of(row: Row) -> Cells:
+        if progress is not None and len(row_problems) % PROGRESS_EVERY == 0 and row_problems:
+            progress(len(row_problems), report.rows)
         problems = row_problems.setdefault(row.number, [])
         problems.extend(RowProblem(row.number, column, message) for column, message in row.notes)
         return cells(spec, row, present, problems)
@@ -111,3 +123,42 @@ def _check_header(spec: Kind, table: Table, report: Report) -> set[str]:
         if column.required and column.name not in present:
             report.problems.append(RowProblem(table.header_row, column.name, _l("This required column is missing.")))
     return present
+
+
+def stored(report: Report) -> dict:
+    """The report as the import pages show it, in JSON (a job's result): problems in the job's language."""
+    return {
+        "kind": report.kind,
+        "header": list(report.header),
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "problem_count": len(report.problems),
+        "problems": [{"row": p.row, "column": p.column, "text": p.text} for p in report.problems[:STORED_PROBLEMS]],
+        "preview": [{"number": r.number, "values": r.values, "action": r.action} for r in report.preview],
+    }
+
+
+@dataclass(frozen=True)
+class StoredProblem:
+    row: int
+    column: str
+    text: str  # already in the reader's language
+
+
+class StoredReport:
+    """A stored report (`stored`), read back for the pages, under the same names as `Report`."""
+
+    def __init__(self, data: dict):
+        self.kind: str = data["kind"]
+        self.header: list[str] = data["header"]
+        self.rows: int = data["rows"]
+        self.created: int = data["created"]
+        self.updated: int = data["updated"]
+        self.problem_count: int = data["problem_count"]
+        self.problems = [StoredProblem(**problem) for problem in data["problems"]]
+        self.preview = [PreviewRow(**row) for row in data["preview"]]
+
+    @property
+    def valid(self) -> bool:
+        return self.problem_count == 0

@@ -41,7 +41,7 @@ def _stale_after() -> float:
     return float(current_app.config["JOB_HEARTBEAT_TIMEOUT"])
 
 
-def _state(job: Job) -> str:
+def state_of(job: Job) -> str:
     return service.display_state(job, now=utcnow(), stale_after=_stale_after())
 
 
@@ -67,7 +67,7 @@ def index():
     return render_template(
         "jobs/list.html",
         page=Page(rows, total, number, 50),
-        states={job.id: _state(job) for job in rows},
+        states={job.id: state_of(job) for job in rows},
         labels=STATE_LABELS,
         kind_title=kind_title,
         owners=accounts.actor_emails(get_session(), {job.owner_id for job in rows if job.owner_id}),
@@ -76,11 +76,16 @@ def index():
 
 @bp.route("/<int:job_id>")
 def show(job_id: int):
-    job = _visible(job_id)
-    state = _state(job)
+    return render_job(_visible(job_id))
+
+
+def render_job(job: Job, template: str = "jobs/job.html", **context):
+    """The page of a job: its state, progress, messages, result, Cancel and Retry. Other pages that follow a
+    job of theirs (an import's check) show it with this while it runs."""
+    state = state_of(job)
     owner = accounts.actor_emails(get_session(), {job.owner_id} if job.owner_id else set()).get(job.owner_id)
     return render_template(
-        "jobs/job.html",
+        template,
         job=job,
         state=state,
         state_label=STATE_LABELS[state],
@@ -91,13 +96,14 @@ def show(job_id: int):
         can_cancel=service.can_cancel(job, state),
         can_retry=service.can_retry(state),
         has_result=service.result_path(Path(current_app.config["JOB_RESULTS_DIR"]), job) is not None,
+        **context,
     )
 
 
 @bp.route("/<int:job_id>.json")
 def status(job_id: int):
     job = _visible(job_id)
-    state = _state(job)
+    state = state_of(job)
     return jsonify(
         id=job.id,
         state=state,

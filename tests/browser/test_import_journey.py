@@ -1,5 +1,7 @@
 """The secretariat imports a stakeholder file with one bad row: the row and column are named, nothing is imported."""
 
+import re
+
 from playwright.sync_api import expect
 
 from core.accounts.models import User
@@ -31,6 +33,8 @@ def test_secretariat_sees_the_bad_row_and_nothing_is_imported(live_server, new_p
     )
     page.get_by_role("button", name="Check the file").click()
 
+    # The check runs as a background job; its page becomes the report once the job has finished.
+    expect(page).to_have_url(re.compile(r"/staff/registry/import/jobs/\d+$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
     expect(page.get_by_role("alert")).to_contain_text("1 problem in the file")
     problem_rows = page.get_by_role("table", name="Problems, by row and column").locator("tbody tr")

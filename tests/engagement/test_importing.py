@@ -35,7 +35,9 @@ def test_barrier_actions_are_previewed_then_imported_together(client, session, s
     page = response.get_data(as_text=True)
     assert "Every row is valid. Importing will create 2 records and update 0." in page
     assert row_count(session, BarrierAction) == 0  # nothing before the confirmation
-    response = client.post("/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"})
+    response = client.post(
+        "/staff/records/import/confirm", data={"token": token_of(response), "confirm": "1"}, follow_redirects=True
+    )
     assert "is imported." in response.get_data(as_text=True)
     actions = session.exec(select(BarrierAction).order_by(BarrierAction.id)).all()
     assert [(a.barrier, a.status, a.due_on) for a in actions] == [

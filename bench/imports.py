@@ -1,0 +1,107 @@
+"""Benchmark: the stakeholder import of a large XLSX file, checked then imported, as its jobs run them.
+
+Writes an XLSX of `--rows` new stakeholders (default 100,000), then times, in a fresh migrated database
+of each backend: reading the sheet (core/imports/tables.py, the reader alone), the check (reading and
+every row checked against the registry: the "check" job's work) and the import (checked again and every
+row written in one transaction: the "import" job's work). Target (issue 18): check and import in at
+most 60 s together.
+
+    python bench/imports.py --backend sqlite --rows 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from openpyxl import Workbook  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from app import create_app  # noqa: E402
+from bench import common  # noqa: E402
+from core import migrate  # noqa: E402
+from core.db import get_engine  # noqa: E402
+from core.imports.tables import read_table  # noqa: E402
+from stakeholders import importing  # noqa: E402
+
+TARGET_SECONDS = 60
+COUNTRIES = ("KE", "FR", "BR", "CN", "IN", "MX", "SN", "DE", "JP", "ZA")
+CATEGORIES = ("science", "policymaker", "ilk", "practitioner")
+
+
+def xlsx_file(rows: int) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["email", "name", "country", "category", "gender"])
+    for number in range(rows):
+        sheet.append(
+            [
+                f"person{number}@example.org",
+                f"Person Number {number}",
+                COUNTRIES[number % len(COUNTRIES)],
+                CATEGORIES[number % len(CATEGORIES)],
+                "",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _timed(function, *args, **kwargs):
+    started = time.perf_counter()
+    value = function(*args, **kwargs)
+    return value, time.perf_counter() - started
+
+
+def run_backend(backend: str, content: bytes) -> list[str]:
+    with common.database(backend) as url, tempfile.TemporaryDirectory() as results:
+        migrate.upgrade(url)
+        app = create_app({"DATABASE_URL": url, "TESTING": True, "JOBS_IMMEDIATE": True, "JOB_RESULTS_DIR": results})
+        with app.app_context():
+            engine = get_engine()
+        with app.app_context(), Session(engine) as session:
+            table, read = _timed(read_table, content)
+            report, check = _timed(importing.validate, session=session, kind="stakeholders", content=content)
+            session.rollback()
+            assert report.valid, report.problems[:5]
+            written, write = _timed(
+                importing.run_import,
+                session=session,
+                kind="stakeholders",
+                content=content,
+                file_name="bench.xlsx",
+                actor_id=None,
+            )
+            assert written.valid and written.created == len(table.rows)
+        engine.dispose()
+    total = check + write
+    return [
+        f"{backend:<11} {len(table.rows):,} rows, XLSX {len(content) / 1024**2:.1f} MB: read {read:.1f} s, "
+        f"check {check:.1f} s (read included), import {write:.1f} s (check again included), "
+        f"check + import {total:.1f} s; target <= {TARGET_SECONDS} s: {'met' if total <= TARGET_SECONDS else 'MISSED'}"
+    ]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common.add_backend_option(parser, default="sqlite")
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    content, seconds = _timed(xlsx_file, args.rows)
+    print(f"wrote the XLSX in {seconds:.1f} s", flush=True)
+    backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
+    lines = [line for backend in backends for line in run_backend(backend, content)]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
