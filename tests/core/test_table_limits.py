@@ -16,8 +16,8 @@ from openpyxl import Workbook
 
 from core.imports import tables
 from core.imports.tables import TableError, read_table
-from tests.stakeholders.test_importing import problems, stakeholder_rows, upload
-from tests.stakeholders.test_importing import staff as staff  # noqa: F401, PLC0414 - the fixture
+from tests.stakeholders.test_importing import IMPORT_URL, problems, stakeholder_rows
+from tests.uploads import upload
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -110,12 +110,12 @@ def test_rows_beyond_the_limit_stop_the_reading(monkeypatch):
         read_table(content)
 
 
-def test_an_upload_reports_the_rows_past_the_dimension_and_the_formula_cells(staff, session):
+def test_an_upload_reports_the_rows_past_the_dimension_and_the_formula_cells(client, secretariat, session):
     rows = stakeholder_rows()
     rows[1][1] = "=A2"  # a formula the file never calculated
     content = workbook_bytes(rows)
     content = edit_member(content, SHEET, lambda xml: re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:B2"', xml))
-    response = upload(staff, "stakeholders", content, name="list.xlsx")
+    response = upload(client, IMPORT_URL, "stakeholders", content, name="list.xlsx")
     assert response.status_code == 200
     found = problems(response)
     assert ("2", "B", str(tables.FORMULA_WITHOUT_VALUE)) in found

@@ -17,18 +17,12 @@ from core.jobs.models import Job
 from stakeholders import services
 from stakeholders.models import Stakeholder
 from tests.conftest import AuthActions, make_app
-from tests.factories import make_user
-from tests.stakeholders.test_importing import (
-    CONFIRM_URL,
-    IMPORT_URL,
-    STAFF,
-    count,
-    csv_bytes,
-    stakeholder_rows,
-    token_of,
-    upload,
-)
+from tests.factories import SECRETARIAT, make_user
+from tests.reading import row_count as count
+from tests.stakeholders.test_importing import CONFIRM_URL, IMPORT_URL, stakeholder_rows
 from tests.support.jobs import running_worker, wait_for
+from tests.uploads import csv_bytes, token_of
+from tests.uploads import upload as upload_to
 
 JOB_PAGE = re.compile(r"/staff/registry/import/jobs/(\d+)$")
 
@@ -43,8 +37,8 @@ def worker_app(database_url, tmp_path):
 
 @pytest.fixture
 def staff(client, session, auth):
-    make_user(session, email=STAFF, role="secretariat")
-    auth.login(STAFF)
+    make_user(session, email=SECRETARIAT, role="secretariat")
+    auth.login(SECRETARIAT)
     return client
 
 
@@ -54,9 +48,9 @@ def job_state(session, job_id: int) -> str:
 
 
 def test_a_worker_checks_then_imports_while_the_pages_show_progress(worker_app, session):
-    make_user(session, email=STAFF, role="secretariat")
+    make_user(session, email=SECRETARIAT, role="secretariat")
     client = worker_app.test_client()
-    AuthActions(client).login(STAFF)
+    AuthActions(client).login(SECRETARIAT)
     content = io.BytesIO(csv_bytes(stakeholder_rows()[:3]))
     body, _length, boundary = stream_encode_multipart(
         {"kind": "stakeholders", "file": FileStorage(content, "list.csv")}, use_tempfile=False
@@ -112,3 +106,7 @@ def test_an_import_that_crashes_mid_write_writes_nothing_and_can_be_retried(staf
     staff.post(f"/jobs/{job.id}/retry")
     assert job_state(session, job.id) == "done"
     assert count(session, Stakeholder) == 2 and count(session, PendingImport) == 0
+
+
+def upload(client, kind, content, name="list.csv"):
+    return upload_to(client, IMPORT_URL, kind, content, name)
