@@ -285,9 +285,9 @@ def measure(url: str, seed: int) -> dict:
     }
     cards = indicators.headlines(groups)
     lap("indicators")
-    results = wave_results(survey, catalog, weights="weight", likert_lists={"agree5": 1})
+    results = wave_results(survey, catalog, weights=raked.design, likert_lists={"agree5": 1})
     lap("wave_results")
-    odds = drivers(survey, "agree_01", catalog, weights="weight", likert_lists={"agree5": 1})
+    odds = drivers(survey, "agree_01", catalog, weights=raked.design, likert_lists={"agree5": 1})
     lap("drivers")
     seconds = time.perf_counter() - started
     return {

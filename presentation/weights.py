@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.design import Design
 from analysis.survey_results import raking_weights
 from analysis.weighting import RAKING_VARIABLES, RakingError
 
@@ -43,3 +44,19 @@ def weigh_waves(frame: pd.DataFrame, targets: dict) -> tuple[pd.DataFrame, dict]
         if raked is not None:
             frame.loc[rows.index, "weight"] = raked.weights.to_numpy()
     return frame, weighting
+
+
+def raked_domain(frame: pd.DataFrame, raked) -> tuple[pd.DataFrame, Design | None]:
+    """`frame` (some or all of one wave's respondents, any index) placed in the raked design of the
+    whole wave (`raked`: its `RakedWeights`, or None), matched by `response_id`: the frame comes
+    back indexed as the design's rows, so that estimators treat it as a domain of the whole wave
+    and report calibrated variances. Without a design (the wave could not be raked) the frame
+    comes back as it is, with None."""
+    design = getattr(raked, "design", None)
+    if design is None:
+        return frame, None
+    whole = pd.Index(design.frame["response_id"].to_numpy())
+    positions = whole.get_indexer(frame["response_id"].to_numpy())
+    if (positions < 0).any():
+        raise ValueError("the frame has respondents that are not in the wave's design")
+    return frame.set_axis(design.frame.index[positions]), design

@@ -64,6 +64,10 @@ def methods(builder: Builder) -> list[str]:
             "not a significance test."
         ),
         _("The estimation code is checked against R's survey package on fixed datasets to 1e-6."),
+        _(
+            "Intervals and tests treat each wave as a one-stage design with replacement, raked to regional "
+            "group, category and gender; their variances are calibrated as R's survey package does (svyrecvar)."
+        ),
     ]
     for wave in builder.data.waves:
         paragraphs.append(_weighting(lab, wave, builder.weighting.get(wave.id)))

@@ -3,8 +3,8 @@ profile dimension, weighted or not; each choice's share (or the mean of a number
 95 % interval and the n behind it.
 
 Each wave is summarised on its own by `analysis.survey_results.wave_results`, on that wave's
-respondents narrowed to the filters and weighted by the raking of the whole wave (domain
-estimates, as in the report). The selection's history holds the waves up to the chosen wave's
+respondents narrowed to the filters, as a domain of the whole wave's raked design (domain
+estimates with calibrated variances, as in the report). The selection's history holds the waves up to the chosen wave's
 year; a later wave compared with it is selected with the same filters, so a focal point's
 country stays pinned whichever wave is asked for.
 """
@@ -30,6 +30,7 @@ from dashboards.view import Page, PageContent, View
 from exports import aggregates
 from presentation.charts import OKABE_ITO, Charts, esc
 from presentation.model import Figure, Row, Section, Table
+from presentation.weights import raked_domain
 from surveys.catalogue import WaveInfo
 
 EXPLORABLE = ("select_one", "select_multiple", "integer", "decimal")
@@ -41,6 +42,7 @@ class WaveInput:
     info: WaveInfo
     frame: pd.DataFrame  # the wave's respondents within the filters, with the whole wave's weights
     catalog: pd.DataFrame
+    raking: object = None  # the whole wave's `RakedWeights` (its raked design), None if it could not be raked
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,16 @@ def wave_inputs(session, view: View, waves: list[WaveInfo]) -> list[WaveInput]:
     found = []
     for info in waves:
         if info.id == selection.wave.id:
-            found.append(WaveInput(info, selection.data.survey, selection.data.catalog))
+            found.append(
+                WaveInput(info, selection.data.survey, selection.data.catalog, selection.weighting.get(info.id))
+            )
         elif len(selection.data.history) and (selection.data.history["wave_id"].to_numpy() == info.id).any():
             history = selection.data.history
             rows = history[history["wave_id"].to_numpy() == info.id].reset_index(drop=True)
-            found.append(WaveInput(info, rows, _catalog(session, view, info)))
+            found.append(WaveInput(info, rows, _catalog(session, view, info), selection.weighting.get(info.id)))
         else:  # outside the selection's history (later, or two years or more before): its own selection
             later = select(session, replace(view.filters, wave=info.id))
-            found.append(WaveInput(info, later.data.survey, later.data.catalog))
+            found.append(WaveInput(info, later.data.survey, later.data.catalog, later.weighting.get(info.id)))
     return found
 
 
@@ -144,12 +148,11 @@ def results(wave: WaveInput, question: str, breakdown: str | None, weighted: boo
     catalog = wave.catalog[wave.catalog["name"] == question] if len(wave.catalog) else wave.catalog
     if not len(catalog):
         return None
-    return wave_results(
-        wave.frame,
-        catalog,
-        weights="weight" if is_weighted(wave, weighted) else None,
-        by=(breakdown,) if breakdown else (),
-    )
+    frame, weights = wave.frame, None
+    if is_weighted(wave, weighted):  # the filtered rows as a domain of the whole wave's raked design
+        frame, weights = raked_domain(wave.frame, wave.raking)
+        weights = "weight" if weights is None else weights
+    return wave_results(frame, catalog, weights=weights, by=(breakdown,) if breakdown else ())
 
 
 def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: str | None) -> list[Estimate]:

@@ -1,7 +1,8 @@
 """The survey-results section: response rates, who answered, and the key questions with intervals.
 
-Estimates come from `analysis.survey_results.wave_results`, one wave at a time, weighted by the
-raked weights the builder made; with several waves each figure compares them side by side.
+Estimates come from `analysis.survey_results.wave_results`, one wave at a time, in the raked
+design the builder made (calibrated variances; a filtered view is a domain of the whole wave);
+with several waves each figure compares them side by side.
 Free-text answers are never shown.
 """
 
@@ -15,6 +16,7 @@ from analysis.response_rates import response_rates
 from analysis.survey_results import wave_results
 from presentation.builder import Builder
 from presentation.model import Figure, Row, Section, Table
+from presentation.weights import raked_domain
 
 RESPONDENT_BREAKDOWNS = ("regional_group", "category", "gender", "language")
 KEY_TYPES = ("select_one", "select_multiple")
@@ -183,12 +185,22 @@ class _Questions:
         return self.lab.text(self.catalog.loc[question, "choices"].get(choice), choice)
 
 
+def _design(builder: Builder, wave, frame: pd.DataFrame) -> tuple[pd.DataFrame, object]:
+    """`frame` and what weighs it: the wave's raked design (`frame` reindexed as a domain of it,
+    the builder's history being possibly filtered), so that intervals and tests are calibrated;
+    the weight column as fixed weights when no design is at hand; None when unweighted."""
+    if not frame["weight"].notna().any():
+        return frame, None
+    domain, design = raked_domain(frame, builder.weighting.get(wave.id))
+    return (domain, design) if design is not None else (frame, "weight")
+
+
 def _key_questions(section: Section, builder: Builder) -> None:
     results = {}
     for wave in builder.data.waves:
         frame = builder.survey[builder.survey["wave_id"] == wave.id].reset_index(drop=True)
-        weighted = frame["weight"].notna().any()
-        results[wave.name] = wave_results(frame, builder.data.catalog, weights="weight" if weighted else None)
+        frame, weights = _design(builder, wave, frame)
+        results[wave.name] = wave_results(frame, builder.data.catalog, weights=weights)
     questions = _Questions(builder)
     compare = len(builder.data.waves) > 1
     _likert(section, builder, results, questions, compare)

@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from analysis.design import Design
 from analysis.estimates import mean, proportion
 from analysis.survey_results import wave_results
 from dashboards.filters import Filters
@@ -15,6 +16,8 @@ from dashboards.pages import explorer, page_for
 from dashboards.scope import EVERYTHING, Scope
 from dashboards.selection import select
 from dashboards.view import View
+from presentation.weights import current_registry, raked_domain, raking_targets
+from stakeholders.frames import registry_frame
 from surveys.definition import Page, Question
 from tests.factories import make_definition, make_instrument_version, make_response, make_stakeholder, make_wave, six
 
@@ -80,6 +83,13 @@ def only_figure(content):
     return section, figure
 
 
+def weighing(view: View, wave_id: int, weighted: bool):
+    """The chosen wave's respondents and what weighs them: its raked design (the respondents a
+    domain of it), or nothing."""
+    frame = view.selection.data.survey
+    return raked_domain(frame, view.selection.weighting[wave_id]) if weighted else (frame, None)
+
+
 def bars(figure) -> dict[tuple[str, str], tuple[float, float, float]]:
     """(series, label) -> (estimate, low, high) as the chart draws them."""
     found = {}
@@ -104,8 +114,8 @@ def test_shares_are_the_wave_results_of_the_first_single_choice_question(session
 
     section, figure = only_figure(content)
     assert section.title == "Did you engage with IPBES?"  # not "Your roles", which comes first but is multiple
-    frame = view.selection.data.survey
-    expected = wave_results(frame, view.selection.data.catalog, weights="weight" if weighted else None)
+    frame, weights = weighing(view, later.id, weighted)
+    expected = wave_results(frame, view.selection.data.catalog, weights=weights)
     shares = expected.shares[(expected.shares["question"] == "engaged") & (expected.shares["by"] == "all")]
     drawn = bars(figure)
     assert len(drawn) == 2
@@ -124,10 +134,8 @@ def test_weighting_changes_the_estimate_where_weights_differ(session, survey):
         view = view_of(session, Filters(wave=earlier.id, weighted=weighted))
         _section, figure = only_figure(explorer.build(view))
         yes[weighted] = bars(figure)[("Annual survey 2025", "Yes")]
-        frame = view.selection.data.survey
-        direct = proportion(
-            (frame["engaged"].astype(object) == "yes").astype(float), frame["weight"] if weighted else None
-        )
+        frame, weights = weighing(view, earlier.id, weighted)
+        direct = proportion((frame["engaged"].astype(object) == "yes").astype(float), weights)
         assert yes[weighted] == pytest.approx((direct.estimate, direct.low, direct.high))
     # Women (9 of 12 say yes) stand for three registered women to every man (1 of 6).
     assert yes[False][0] == pytest.approx(10 / 18)
@@ -196,8 +204,8 @@ def test_numbers_are_summarised_by_their_mean(session, survey):
 
     section, figure = only_figure(explorer.build(view))
 
-    frame = view.selection.data.survey
-    direct = mean(frame["years"].astype("float64"), frame["weight"])
+    frame, weights = weighing(view, earlier.id, True)
+    direct = mean(frame["years"].astype("float64"), weights)
     assert bars(figure)[("Annual survey 2025", "All respondents")] == pytest.approx(
         (direct.estimate, direct.low, direct.high)
     )
@@ -316,3 +324,34 @@ def test_questions_and_answers_are_in_the_users_language(app, session, survey):
     assert section.title == "[fr] Did you engage with IPBES?"
     assert {label for _series, label in bars(figure)} == {"[fr] Yes", "[fr] No"}
     assert figure.table.columns[0] == wave_header != "Wave"
+
+
+@pytest.mark.usefixtures("context")
+def test_weighted_intervals_are_those_of_the_raked_design_not_of_fixed_weights(session, survey):
+    earlier, _later = survey
+    view = view_of(session, Filters(wave=earlier.id, weighted=True))
+    _section, figure = only_figure(explorer.build(view))
+    drawn = bars(figure)[("Annual survey 2025", "Yes")]
+
+    frame = view.selection.data.survey  # no filter: the whole wave
+    targets = raking_targets(current_registry(registry_frame(session)))
+    used = {v: t for v, t in targets.items() if v in frame and frame[v].notna().all()}
+    calibrated = Design(frame).rake(used).proportion("engaged", level="yes")
+    fixed = proportion((frame["engaged"].astype(object) == "yes").astype(float), frame["weight"])
+    assert drawn == pytest.approx((calibrated.estimate, calibrated.low, calibrated.high), abs=1e-6)
+    assert abs(drawn[1] - fixed.low) > 1e-4  # the fixed-weight interval is another one
+
+
+@pytest.mark.usefixtures("context")
+def test_a_filtered_view_is_a_domain_of_the_whole_wave_s_raked_design(session, survey):
+    earlier, _later = survey
+    whole = view_of(session, Filters(wave=earlier.id, weighted=True)).selection
+    view = view_of(session, Filters(wave=earlier.id, weighted=True, gender="female"))
+    _section, figure = only_figure(explorer.build(view))
+
+    design = whole.weighting[earlier.id].design  # the whole wave's, as `raking_weights` made it
+    women = design.subset(design.frame["gender"].astype(object) == "female")
+    expected = women.proportion("engaged", level="yes")
+    assert bars(figure)[("Annual survey 2025", "Yes")] == pytest.approx(
+        (expected.estimate, expected.low, expected.high)
+    )
