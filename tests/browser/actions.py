@@ -18,3 +18,4 @@ def start_registration(page, base: str, name: str, email: str, password: str) ->
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Repeat the password").fill(password)
+    page.get_by_label("Gender", exact=True).select_option("female")  # required, and nothing is chosen for you

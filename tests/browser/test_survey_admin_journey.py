@@ -49,7 +49,9 @@ def test_secretariat_runs_a_wave_from_creation_to_invitations(live_server, new_p
     expect(staff.get_by_role("status")).to_contain_text("Invitations sent: 1.")
     expect(staff.locator("#invited-count")).to_have_text("1")
 
-    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Outbox").click()
+    menu = staff.get_by_role("navigation", name="Main")
+    menu.locator("summary", has_text="Administration").click()
+    menu.get_by_role("link", name="Outbox").click()
     row = staff.get_by_role("row", name="amina@example.org")
     expect(row).to_contain_text("Your invitation: Test survey")
     expect(staff.get_by_text("paul@example.org")).to_have_count(0)  # not in the audience
