@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import audit, mail
+from core import audit, audit_actions, mail
 from core.accounts import services as accounts
 from core.accounts.access import roles_required
 from core.accounts.forms import RoleForm
@@ -100,6 +100,11 @@ def audit_log():
         "staff/audit.html",
         page=Page(rows, total, number, 50),
         action=action,
-        actions=audit.distinct_actions(session),
+        actions=sorted(
+            ((code, audit_actions.describe(code)) for code in audit.distinct_actions(session)), key=lambda a: a[1]
+        ),
         actors=actors,
+        describe=audit_actions.describe,
+        humanise=audit_actions.humanise,
+        show_value=audit_actions.show_value,
     )

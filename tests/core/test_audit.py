@@ -47,7 +47,26 @@ def test_secretariat_browses_and_filters_the_log(client, session, auth):
     auth.login("sec@example.org", "wrong password!")
     auth.login("sec@example.org")
     page = client.get("/staff/audit?action=login.failed").get_data(as_text=True)
-    assert "login.failed" in page and "<code>login.succeeded</code>" not in page
+    rows = page.split("<tbody>", 1)[1]
+    assert "Sign-in failed" in rows and "Signed in<" not in rows and "login.failed" not in rows
+    assert '<option value="login.failed" selected>Sign-in failed</option>' in page
+
+
+def test_the_log_describes_actions_and_details_in_the_readers_language(client, session, auth):
+    admin = make_user(session, email="admin@example.org", role="admin")
+    person = make_user(session, email="person@example.org")
+    audit.record(session, "made.up_code", actor_id=admin.id, file_name="registry.xlsx")
+    session.commit()
+    auth.login("admin@example.org")
+    client.post(f"/staff/users/{person.id}", data={"role": "focal_point", "country": "BR"})
+    page = client.get("/staff/audit").get_data(as_text=True)
+    assert "Role changed" in page and "account.role_changed" not in page.split("<tbody>", 1)[1]
+    assert "<dt>File name</dt><dd>registry.xlsx</dd>" in page and "<dd>made.up_code" not in page
+    assert "<td>made.up_code</td>" in page  # an unknown code is shown as it is
+    assert "<dt>After</dt><dd>Role: focal_point; Country: BR</dd>" in page and "{&#34;" not in page
+    client.set_cookie("lang", "fr")
+    french = client.get("/staff/audit").get_data(as_text=True)
+    assert "Rôle modifié" in french and "Connexion réussie" in french
 
 
 def test_a_role_change_ends_the_sessions_of_that_person(app, client, session, auth):

@@ -233,7 +233,7 @@ def test_a_waiting_job_refreshes_its_page_and_can_be_cancelled_then_retried(work
     job = enqueue(worker_app, owner, COUNT)
     page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
-    assert 'src="/static/js/jobs.js"' in page and f'data-job-status="/jobs/{job.id}.json"' in page
+    assert 'src="/static/js/jobs.js?v=' in page and f'data-job-status="/jobs/{job.id}.json"' in page
     assert "Waiting for a worker to start this job." in page
     assert client.get(f"/jobs/{job.id}.json").get_json()["finished"] is False
 
