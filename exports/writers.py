@@ -3,7 +3,8 @@
 CSV and XLSX text goes through `core.tabular.neutralise`, so no spreadsheet runs a cell as a
 formula, and every XLSX text cell is a text cell. They are written here rather than with
 `core.tabular.to_csv`/`to_xlsx` because a release has a hundred thousand rows: Arrow writes the
-CSV in C++ (pyarrow), and openpyxl's write-only mode streams the workbook instead of holding every cell.
+CSV in C++ (pyarrow), and XlsxWriter's constant-memory mode streams the workbook row by row instead of
+holding every cell.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyreadstat
-from openpyxl import Workbook
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from analysis.disclosure import NOT_ANSWERED_CODE, SUPPRESSED_CODE
@@ -87,23 +88,54 @@ def to_csv(table: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
+def _xlsx_cell(value):
+    """Control characters cannot be stored in a workbook at all; line ends become LF, as XML reads them
+    (XlsxWriter would keep a CR as `_x000D_`). A neutralised leading CR stays behind its apostrophe."""
+    if not isinstance(value, str):
+        return None
+    return _safe(ILLEGAL_CHARACTERS_RE.sub("", value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)
+
+
+def _xlsx_column(values: pd.Series) -> list:
+    """A column's cells, None where there is no value: text cleaned and neutralised once per distinct
+    value, numbers as they are."""
+    if not _is_text(values):
+        return values.astype(object).where(values.notna(), None).tolist()
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    cells = np.asarray([_xlsx_cell(value) for value in uniques], dtype=object)
+    return cells[codes].tolist()
+
+
+def _xlsx_writer(sheet, values: pd.Series):
+    """The sheet's method for a column's cells: text as text (never a number, date or formula), numbers as numbers."""
+    if _is_text(values):
+        return sheet.write_string
+    if pd.api.types.is_bool_dtype(values):
+        return sheet.write_boolean
+    if pd.api.types.is_numeric_dtype(values):
+        return sheet.write_number
+    return sheet.write  # anything else (a release has none) by XlsxWriter's own type dispatch
+
+
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    workbook = Workbook(write_only=True)
-    workbook.properties.created = workbook.properties.modified = FIXED_TIME
-    sheet = workbook.create_sheet("data")
-    sheet.append([neutralise(str(column)) for column in table.columns])
-    columns = []
-    for column in table.columns:
-        values = table[column]
-        if values.dtype == object:
-            # Control characters cannot be stored in a workbook at all.
-            columns.append([_safe(ILLEGAL_CHARACTERS_RE.sub("", value)) for value in values.tolist()])
-        else:
-            columns.append(values.tolist())
-    for row in zip(*columns):
-        sheet.append(row)
+    """XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as it is complete."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook.set_properties({"created": FIXED_TIME})
+    sheet = workbook.add_worksheet("data")
+    for column, name in enumerate(table.columns):
+        sheet.write_string(0, column, neutralise(str(name)))
+    writers = [_xlsx_writer(sheet, table[name]) for name in table.columns]
+    columns = [_xlsx_column(table[name]) for name in table.columns]
+    for row, cells in enumerate(zip(*columns), start=1):
+        for column, (write, value) in enumerate(zip(writers, cells)):
+            if value is not None:
+                write(row, column, value)
+    workbook.close()
     return buffer.getvalue()
 
 
