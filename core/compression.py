@@ -1,7 +1,7 @@
 """Compressed responses (flask-compress) and fingerprinted static files with long cache lifetimes.
 
 Text responses (HTML, CSS, JavaScript, JSON, SVG) are compressed with brotli or gzip, whichever the browser
-accepts; downloads that are already compressed (zip, xlsx, parquet) and binary types are left as they are because
+accepts (pages and JSON; static files are sent from disk uncompressed); downloads that are already compressed (zip, xlsx, parquet) and binary types are left as they are because
 only the listed text types are compressed. Templates link static files through ``static_url(filename)``, which adds
 ``?v=`` and the first 12 hex digits of the file's SHA-256; a versioned request is answered with a year-long,
 immutable cache lifetime, so a changed file gets a new address. Unversioned requests keep Flask's ``no-cache``.
@@ -31,7 +31,9 @@ compress = Compress()
 def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIMETYPES", _TEXT_TYPES)
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
-    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    # Streamed responses (static files sent from disk) stay as they are: flask-compress reads the file but
+    # never closes it. Static files are small and cached for a year under their fingerprinted address.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
     fingerprints: dict[str, str] = {}
 
