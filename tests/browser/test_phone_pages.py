@@ -165,6 +165,7 @@ PAGES: dict[str, tuple[str | None, Address]] = {
     "impact": (None, lambda ids, lang: "/impact"),
     "impact-submit": (None, lambda ids, lang: "/impact/submit"),
     "not-found": (None, lambda ids, lang: "/no/such/page"),
+    "privacy": (None, lambda ids, lang: "/privacy"),
     # Respondents
     "survey-welcome": (None, lambda ids, lang: f"/survey/o/{ids['open_link']}?language={lang}"),
     "survey-first-page": (None, lambda ids, lang: f"/survey/r/{ids['resume', lang]}/page/1"),
@@ -179,6 +180,7 @@ PAGES: dict[str, tuple[str | None, Address]] = {
     "profile": ("stakeholder", lambda ids, lang: "/account/profile"),
     "consents": ("stakeholder", lambda ids, lang: "/account/consents"),
     "my-participation": ("stakeholder", lambda ids, lang: "/account/participation"),
+    "my-surveys": ("stakeholder", lambda ids, lang: "/account/surveys"),
     "forbidden": ("stakeholder", lambda ids, lang: "/staff/registry/stakeholders"),
     # A national focal point
     "roster": ("focal_point", lambda ids, lang: "/focal-point/roster"),
@@ -186,6 +188,8 @@ PAGES: dict[str, tuple[str | None, Address]] = {
     "country-tables": ("focal_point", lambda ids, lang: "/focal-point/tables"),
     # The secretariat
     "account-settings": ("secretariat", lambda ids, lang: "/account/"),
+    "staff-home": ("secretariat", lambda ids, lang: "/staff/"),
+    "jobs": ("secretariat", lambda ids, lang: "/jobs/"),
     "registry": ("secretariat", lambda ids, lang: "/staff/registry/stakeholders"),
     "registry-stakeholder": ("secretariat", lambda ids, lang: f"/staff/registry/stakeholders/{ids['stakeholder']}"),
     "registry-organisations": ("secretariat", lambda ids, lang: "/staff/registry/organisations"),
