@@ -26,7 +26,8 @@ LIKERT_LISTS: dict[str, int] = {
 }
 OFF_SCALE = ("dont_know", "not_applicable", "no_opinion", "prefer_not_to_say")
 SEPARATOR = "__"  # `<question>__<choice>` columns of select_multiple questions
-_META = (
+# The metadata columns of a wave's tidy frame (surveys.frame builds it with these names).
+META_COLUMNS = (
     "response_id",
     "wave_id",
     "wave",
@@ -60,7 +61,7 @@ def _columns(row: Mapping, choices: list[str]) -> tuple[str, ...]:
         return tuple(columns)
     if row["type"] == "select_multiple":
         return tuple(f"{row['name']}{SEPARATOR}{choice}" for choice in choices)
-    return (f"{row['name']}_answer" if row["name"] in _META else row["name"],)
+    return (f"{row['name']}_answer" if row["name"] in META_COLUMNS else row["name"],)
 
 
 def _true(value) -> bool:

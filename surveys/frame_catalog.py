@@ -10,26 +10,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from analysis.catalog import META_COLUMNS as ANALYSIS_META_COLUMNS
 from surveys.definition import Choice, Definition, Question
 from surveys.models import InstrumentVersion, Response, Wave
 
-META_COLUMNS = (
-    "response_id",
-    "wave_id",
-    "wave",
-    "year",
-    "instrument",
-    "version",
-    "submitted_at",
-    "language",
-    "channel",
-    "network",
-    "regional_group",
-    "country",
-    "category",
-    "gender",
-    "stakeholder_type",
-)
+# The tidy frame's metadata columns: analysis/ defines the frame it reads, surveys builds it.
+META_COLUMNS = ANALYSIS_META_COLUMNS
 PROFILE_COLUMNS = ("regional_group", "country", "category", "gender", "stakeholder_type")
 MULTIPLE_SEPARATOR = "__"  # `<question>__<choice>`
 
