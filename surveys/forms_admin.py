@@ -84,3 +84,12 @@ class OpenLinkForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     send_at = DateTimeLocalField(_l("Send the reminder at"), format=TIME_FORMAT, validators=[InputRequired()])
+
+
+class TranslationUploadForm(FlaskForm):
+    file = FileField(
+        _l("Translation workbook (.xlsx)"),
+        validators=[FileRequired(_l("Choose a workbook to upload."))],
+        render_kw={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        description=_l("The workbook downloaded here, in either layout, with translations filled in."),
+    )
