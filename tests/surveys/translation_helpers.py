@@ -20,7 +20,9 @@ def english_only(row: dict | None) -> dict | None:
 def english_form() -> bytes:
     """`xlsform_builder.valid_form` with its texts in English only."""
     survey, choice_rows, setting = xb.valid_form()
-    return xb.workbook([english_only(row) for row in survey], [english_only(row) for row in choice_rows], english_only(setting))
+    return xb.workbook(
+        [english_only(row) for row in survey], [english_only(row) for row in choice_rows], english_only(setting)
+    )
 
 
 def translated(text: str, code: str) -> str:
