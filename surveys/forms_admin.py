@@ -12,6 +12,8 @@ from core.forms import choices
 from core.reference.countries import country_choices
 from core.reference.regions import REGIONAL_GROUPS
 from stakeholders import vocabularies as vocab
+from surveys.definition import Definition
+from surveys.translation_status import is_complete
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,11 +54,7 @@ class WaveForm(FlaskForm):
     def fill_choices(self, session, locale: str, versions) -> None:
         """`versions`: (InstrumentVersion, Instrument) pairs, as `waves.version_choices` gives them."""
         self.version_id.choices = choices(
-            (
-                version.id,
-                str(_l("%(instrument)s, version %(number)s", instrument=instrument.name, number=version.number)),
-            )
-            for version, instrument in versions
+            (version.id, _version_label(version, instrument)) for version, instrument in versions
         )
         self.categories.choices = choices(vocab.CATEGORY.choices())
         self.regions.choices = choices((code, str(text)) for code, text in REGIONAL_GROUPS.items())
@@ -72,6 +70,18 @@ class WaveForm(FlaskForm):
             "regions": self.regions.data or [],
             "countries": self.countries.data or [],
         }
+
+
+def _version_label(version, instrument) -> str:
+    if is_complete(Definition.from_dict(version.definition)):
+        return str(_l("%(instrument)s, version %(number)s", instrument=instrument.name, number=version.number))
+    return str(
+        _l(
+            "%(instrument)s, version %(number)s (awaiting translations)",
+            instrument=instrument.name,
+            number=version.number,
+        )
+    )
 
 
 class OpenLinkForm(FlaskForm):

@@ -69,7 +69,10 @@ def _report(stored: InstrumentVersion, created: bool, moved: list) -> None:
     if created:
         flash(_("The translations are merged into version %(number)s.", number=stored.number), "success")
     else:
-        flash(_("These translations are those of version %(number)s: nothing new was stored.", number=stored.number))
+        flash(
+            _("These translations are those of version %(number)s: nothing new was stored.", number=stored.number),
+            "info",
+        )
     if moved:
         flash(
             ngettext(

@@ -40,6 +40,8 @@ def test_an_english_only_upload_is_stored_and_its_status_shown_on_the_instrument
     assert "Version 1 awaits translations" in page
     assert '<th scope="row">Arabic</th><td>17</td><td>18</td>\n      <td>1</td><td>36</td>' in page
     assert f"/staff/surveys/versions/{version.id}/translations" in page
+    new_wave = client.get("/staff/surveys/waves/new").get_data(as_text=True)
+    assert "Annual survey, version 1 (awaiting translations)" in new_wave
 
 
 def test_both_workbook_layouts_download(client, session, secretariat):
