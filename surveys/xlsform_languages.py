@@ -37,10 +37,11 @@ def read_form(data: bytes, filename: str = "form.xlsx") -> Definition:
         return parse_xlsform(data, filename)
     except XLSFormError as error:
         missing = [problem for problem in error.problems if is_missing_translation(problem)]
+        if not missing:
+            raise
         others = [problem for problem in error.problems if not is_missing_translation(problem)]
-        if others or not missing:
-            # Missing translations are not a reason to refuse: only the other problems are.
-            raise XLSFormError(others or error.problems) from None
+        if others:  # missing translations are not a reason to refuse: only the other problems are
+            raise XLSFormError(others) from None
     return _without_placeholders(parse_xlsform(_filled(data, missing), filename))
 
 
