@@ -19,6 +19,7 @@ from types import TracebackType
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Field, Session, SQLModel, func, select
 
 from core.timeutil import utcnow
@@ -61,6 +62,9 @@ def _message(config, mail: Mail) -> EmailMessage:
     message.set_content(mail.body)
     message["Content-Language"] = mail.locale  # after set_content, which resets Content-* headers
     return message
+
+
+UNAVAILABLE_MESSAGE = _l("The mail server could not be reached; what was sent is recorded. Try again later.")
 
 
 class MailUnavailable(ConnectionError):

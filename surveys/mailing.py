@@ -30,8 +30,6 @@ from surveys.waves import WaveError
 INVITATIONS_KIND = "surveys.invitations"
 REMINDERS_KIND = "surveys.reminders"
 
-MAIL_UNAVAILABLE = _l("The mail server could not be reached; what was sent is recorded. Try again later.")
-
 
 # --- the addresses messages carry ---------------------------------------------------------------
 
@@ -118,7 +116,7 @@ def run_invitations(context: JobContext) -> dict:
     except WaveError as error:
         raise kinds.JobFailed(str(error)) from error
     except mail.MailUnavailable as error:
-        raise kinds.JobFailed(str(MAIL_UNAVAILABLE)) from error
+        raise kinds.JobFailed(str(mail.UNAVAILABLE_MESSAGE)) from error
     summary = _(
         "Invitations sent: %(sent)s. Already invited before: %(skipped)s.",
         sent=len(report.sent),
@@ -137,7 +135,7 @@ def run_reminders(context: JobContext) -> dict:
             progress=context.every(),
         )
     except mail.MailUnavailable as error:
-        raise kinds.JobFailed(str(MAIL_UNAVAILABLE)) from error
+        raise kinds.JobFailed(str(mail.UNAVAILABLE_MESSAGE)) from error
     return _result(context, report, _("Reminders sent: %(sent)s.", sent=len(report.sent)))
 
 
