@@ -10,7 +10,7 @@ again on the next run.
 
 A batch goes through one mail connection (`core.mail.Mailer`). If the mail server cannot be reached
 at all, `mail.MailUnavailable` stops the batch (what was sent stays recorded). `progress(done, total)`
-is called after each recipient's commit; the background jobs (surveys.mail_jobs) report it.
+is called after each recipient's commit; the background jobs (surveys.mailing) report it.
 """
 
 from __future__ import annotations
