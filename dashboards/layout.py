@@ -27,6 +27,7 @@ def shell():
         className="dashboard",
         children=[
             dcc.Location(id="url", refresh=False),
+            dcc.Location(id="goto", refresh=True),  # the report button opens its job's page
             html.A(_("Skip to the figures"), href="#page", className="skip-link"),
             html.Header(
                 className="dashboard-header",

@@ -26,7 +26,7 @@ from markupsafe import escape
 from core.db import get_session
 from core.extensions import login_manager
 from core.security import CONTENT_SECURITY_POLICY
-from dashboards import callbacks, data, layout
+from dashboards import callbacks, data, layout, report_job
 from dashboards.scope import scope_of
 
 BASE = "/dashboard/"
@@ -117,7 +117,8 @@ def init_app(app: Flask, *, report: Callable) -> Dash:
         csrf_token_name=CSRF_COOKIE,
     )
     dash_app.layout = layout.shell
-    callbacks.register(dash_app, report=report)
+    callbacks.register(dash_app)
+    report_job.init_app(app, dash_app, report=report)
     for endpoint in dashboard_endpoints(app):
         app.view_functions[endpoint] = _protect(app.view_functions[endpoint])
     data.init_app(app)
