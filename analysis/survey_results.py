@@ -57,7 +57,9 @@ whole sample, else `by` is a breakdown column such as "regional_group" and `grou
   questions on the same Likert list (how a grid comes out of the catalog), named after its first
   item, unless `scales={name: [questions]}` says otherwise.
 - `notes` (tuple of str): what was skipped and why (a catalog question with no column in the
-  frame, a cross-tabulation whose test could not be computed).
+  frame, a cross-tabulation whose test could not be computed, answers that are none of their
+  question's choices: counted here, left out of every figure, never added as choices; answers
+  are compared to the choices normalised, so "male\u00a0" is "male").
 
 Likert lists are recognised by their list name (`analysis.catalog.LIKERT_LISTS`: name -> +1 when
 the choices run from least to most favourable, -1 when the most favourable comes first); pass
@@ -237,7 +239,9 @@ def _question(
     """One question's rows in every table; returns how many respondents answered it."""
     frame = design.frame
     if question.type == "select_one":
-        codes = select_one_codes(frame[question.columns[0]], question)
+        codes, outside = select_one_codes(frame[question.columns[0]], question)
+        if outside is not None:
+            notes.append(outside.note(question.name))
         y = one_hot(codes, len(question.choices))
         for groups in groups_list:
             _add_shares(tables.shares, question, groups, proportions(y, design, groups))

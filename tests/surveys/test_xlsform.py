@@ -355,3 +355,14 @@ def test_settings_may_name_another_default_language():
     setting["default_language"] = "Français (fr)"
 
     assert parse_xlsform(workbook(survey, choice_rows, setting)).default_language == "fr"
+
+
+def test_choice_names_and_labels_are_normalised_when_read():
+    survey, choice_rows, setting = valid_form()
+    for choice in choice_rows:
+        if choice["name"] == "yes":
+            choice["name"] = "yes\u00a0"
+            choice[col("label", "fr")] = "Oui\u200b "
+    definition = parse_xlsform(workbook(survey, choice_rows, setting))
+    yes = next(choice for choice in definition.choices["yes_no"] if choice.name == "yes")
+    assert yes.labels["fr"] == "Oui"
