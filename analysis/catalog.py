@@ -46,6 +46,9 @@ META_COLUMNS = (
     "stakeholder_type",
 )
 _SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
+# The base of a select_multiple question's shares: respondents who ticked at least one choice
+# ("answered", the default) or respondents shown the question ("shown").
+ANSWERED, SHOWN = "answered", "shown"
 
 
 def choice_names(choices) -> list[str]:
@@ -78,6 +81,8 @@ class Question:
     columns: tuple[str, ...]
     scale: tuple[str, ...] | None = None  # Likert: least to most favourable
     off_scale: tuple[str, ...] = ()
+    base: str | None = None  # select_multiple: ANSWERED or SHOWN, the base its shares use
+    waves: tuple | None = None  # the waves that asked it (None: unknown, every row was asked)
 
     @property
     def kind(self) -> str:
@@ -114,12 +119,33 @@ def questions(
                 notes.append(
                     f"{row['name']}: {len(stray)} column(s) of the frame are not choices of the question, left out"
                 )
+            question.base, question.waves = _base(row, notes), _waves(row)
         if row["type"] == "select_one":
             question.scale = likert_scale(choices, list_name, likert_lists, off_scale)
             if question.scale:
                 question.off_scale = tuple(choice for choice in choices if choice in off_scale)
         found.append(question)
     return found, notes
+
+
+def _base(row: Mapping, notes: list[str]) -> str:
+    """The base a select_multiple question's shares use: its catalog `base` (default ANSWERED);
+    SHOWN only when who was shown it is known, that is, when no `relevant` condition hides it."""
+    base = row.get("base") if row.get("base") in (ANSWERED, SHOWN) else ANSWERED
+    if base == SHOWN and _true(row.get("conditional")):
+        notes.append(
+            f"{row['name']}: base 'shown' asked for, but the question is behind a relevant condition and who "
+            "was shown it is not recorded; its shares are of respondents who answered"
+        )
+        return ANSWERED
+    return base
+
+
+def _waves(row: Mapping) -> tuple | None:
+    waves = row.get("waves")
+    if waves is None or (isinstance(waves, float) and math.isnan(waves)):
+        return None
+    return tuple(waves)
 
 
 def likert_scale(

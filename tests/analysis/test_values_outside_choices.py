@@ -63,3 +63,53 @@ def test_breakdown_codes_that_differ_only_by_spaces_are_one_group():
     groups = set(results.shares.loc[results.shares["by"] == "regional_group", "group"])
     assert groups == {"AFR", "WEOG"}
     assert row(results.shares, question="sex", choice="male", by="regional_group", group="AFR")["n"] == 2
+
+
+# --- the base of a select_multiple question's shares (issue 14, item 3) ------------------------
+
+
+def roles_catalog(**options):
+    return catalog(
+        {
+            "name": "roles",
+            "type": "select_multiple",
+            "list_name": "role",
+            "choices": {"author": {}, "reviewer": {}},
+            "columns": ("roles__author", "roles__reviewer"),
+            **options,
+        }
+    )
+
+
+def roles_frame():
+    # Four respondents of wave 1 were shown the question; two ticked nothing. Wave 2 did not ask it.
+    return pd.DataFrame(
+        {
+            "response_id": [1, 2, 3, 4, 5],
+            "wave_id": [1, 1, 1, 1, 2],
+            "roles__author": [1.0, 1.0, np.nan, np.nan, np.nan],
+            "roles__reviewer": [0.0, 1.0, np.nan, np.nan, np.nan],
+        }
+    )
+
+
+def test_base_answered_is_the_default_share_of_those_who_ticked_a_choice():
+    results = wave_results(roles_frame(), roles_catalog(waves=(1,)), by=())
+    author = row(results.shares, question="roles", choice="author")
+    assert (author["estimate"], author["n"]) == (1.0, 2)
+    assert results.questions.set_index("question").loc["roles", "base"] == "answered"
+
+
+def test_base_shown_counts_every_respondent_shown_the_question():
+    results = wave_results(roles_frame(), roles_catalog(base="shown", waves=(1,)), by=())
+    author = row(results.shares, question="roles", choice="author")
+    assert (author["estimate"], author["n"]) == (0.5, 4)  # wave 2 was not shown it
+    assert results.questions.set_index("question").loc["roles", "base"] == "shown"
+    assert not results.notes
+
+
+def test_base_shown_behind_a_condition_falls_back_to_answered_and_says_so():
+    results = wave_results(roles_frame(), roles_catalog(base="shown", waves=(1,), conditional=True), by=())
+    assert row(results.shares, question="roles", choice="author")["n"] == 2
+    assert results.questions.set_index("question").loc["roles", "base"] == "answered"
+    assert any("relevant condition" in note for note in results.notes)
