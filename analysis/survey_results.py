@@ -106,6 +106,7 @@ __all__ = [
     "OTHER",
     "RakedWeights",
     "WaveResults",
+    "base_of",
     "drivers",
     "margins_dict",
     "raked_design",
@@ -229,6 +230,15 @@ def wave_results(
         scales=_scales(found, positions, scales),
         notes=tuple(notes),
     )
+
+
+def base_of(results: WaveResults, question: str) -> str | None:
+    """What the shares of `question` are of: "answered", "shown" (select_multiple), else None."""
+    rows = results.questions[results.questions["question"] == question] if len(results.questions) else None
+    if rows is None or not len(rows):
+        return None
+    base = rows["base"].iloc[0]
+    return base if isinstance(base, str) else None
 
 
 def _question(

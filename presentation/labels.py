@@ -62,6 +62,12 @@ POPULATIONS = {
     "respondents": _l("Survey respondents"),
 }
 
+# What a multiple-choice question's shares are of (`base` of `analysis.survey_results`).
+BASES = {
+    "answered": _l("Shares of respondents who ticked at least one choice."),
+    "shown": _l("Shares of respondents shown the question."),
+}
+
 
 class Labeller:
     """Labels and numbers for one language."""
@@ -96,6 +102,10 @@ class Labeller:
         if len(text) > 1 and text[1].isupper():
             return text
         return text[:1].lower() + text[1:]
+
+    def base(self, base) -> str:
+        """The phrase printed beside a multiple-choice figure: what its shares are of ("" for none)."""
+        return str(BASES[base]) if base in BASES else ""
 
     def population(self, name: str) -> str:
         return str(POPULATIONS.get(name, name))
