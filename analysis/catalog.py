@@ -128,11 +128,19 @@ def questions(
     return found, notes
 
 
-def _base(row: Mapping, notes: list[str]) -> str:
-    """The base a select_multiple question's shares use: its catalog `base` (default ANSWERED);
-    SHOWN only when who was shown it is known, that is, when no `relevant` condition hides it."""
+def share_base(row: Mapping) -> str | None:
+    """The base a question's shares use, from its catalog row: for a select_multiple its `base`
+    (default ANSWERED), SHOWN only when who was shown it is known, that is, when no `relevant`
+    condition hides it; None for other questions."""
+    if row.get("type") != "select_multiple":
+        return None
     base = row.get("base") if row.get("base") in (ANSWERED, SHOWN) else ANSWERED
-    if base == SHOWN and _true(row.get("conditional")):
+    return ANSWERED if _true(row.get("conditional")) else base
+
+
+def _base(row: Mapping, notes: list[str]) -> str:
+    base = share_base(row)
+    if row.get("base") == SHOWN and base == ANSWERED:
         notes.append(
             f"{row['name']}: base 'shown' asked for, but the question is behind a relevant condition and who "
             "was shown it is not recorded; its shares are of respondents who answered"

@@ -90,7 +90,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.catalog import LIKERT_LISTS, OFF_SCALE, SHOWN, Question, one_hot, questions, select_one_codes
+from analysis.catalog import (
+    LIKERT_LISTS,
+    OFF_SCALE,
+    SHOWN,
+    Question,
+    one_hot,
+    questions,
+    select_one_codes,
+    share_base,
+)
 from analysis.crosstab import crosstab
 from analysis.design import Design, design_of
 from analysis.domains import ALL, Groups, Rows, grid, groupings, means, proportions, sums, weights_of
@@ -111,6 +120,7 @@ __all__ = [
     "margins_dict",
     "raked_design",
     "raking_weights",
+    "share_base",
     "top_two_box",
     "wave_results",
 ]

@@ -107,6 +107,16 @@ class Labeller:
         """The phrase printed beside a multiple-choice figure: what its shares are of ("" for none)."""
         return str(BASES[base]) if base in BASES else ""
 
+    def note_base(self, section, base) -> None:
+        """What a multiple-choice question's shares are of, added to the note of every table of
+        `section` (its figures' included), so that it is printed beside them and downloaded with them."""
+        for table in [*(figure.table for figure in section.figures if figure.table), *section.tables]:
+            table.note = " ".join(filter(None, (table.note, self.base(base))))
+
+    def bases(self, bases) -> str:
+        """The phrases of several figures' bases (one per wave, say), each once."""
+        return " ".join(dict.fromkeys(self.base(base) for base in bases if base in BASES))
+
     def population(self, name: str) -> str:
         return str(POPULATIONS.get(name, name))
 

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.disclosure import suppress_table
-from analysis.survey_results import WaveResults, base_of, wave_results
+from analysis.survey_results import WaveResults, share_base, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
@@ -203,13 +203,11 @@ def build(view: View) -> PageContent:
     title = str(PAGE.title)
     if question is None:
         return PageContent(title, [], [_("The chosen waves have no question to summarise.")])
-    breakdown = chosen_breakdown(view)
-    weighted = view.filters.weighted
+    breakdown, weighted = chosen_breakdown(view), view.filters.weighted
     row = found[question]
     label = lab.text(row["labels"], question)
     section = Section("explorer", label)
     cells: list[Estimate] = []
-    bases: list[str | None] = []  # what each wave's shares are of (multiple choice)
     for wave in waves:
         result = results(wave, question, breakdown, weighted)
         if result is None:
@@ -219,7 +217,6 @@ def build(view: View) -> PageContent:
             section.caveats.append(
                 _("%(wave)s could not be weighted: its estimates are unweighted.", wave=wave.info.name)
             )
-        bases.append(base_of(result, question))
         own = estimates(wave, result, question, breakdown)
         if not any(e.n for e in own):
             section.caveats.append(
@@ -235,7 +232,7 @@ def build(view: View) -> PageContent:
         _means(section, view, label, cells, breakdown)
     else:
         _shares(section, view, label, row.get("choices"), cells, breakdown)
-        _print_base(section, view, bases)
+        lab.note_base(section, share_base(row))
     section.notes += [
         _("Estimates are weighted to the registry's profile by regional group, category and gender.")
         if weighted
@@ -247,16 +244,6 @@ def build(view: View) -> PageContent:
         ),
     ]
     return PageContent(title, [section])
-
-
-def _print_base(section: Section, view: View, bases: list[str | None]) -> None:
-    """What a multiple-choice question's shares are of, beside every figure and table (and so in
-    their downloads)."""
-    phrase = " ".join(dict.fromkeys(view.lab.base(base) for base in bases if base))
-    if not phrase:
-        return
-    for table in [*(figure.table for figure in section.figures if figure.table), *section.tables]:
-        table.note = f"{table.note} {phrase}".strip()
 
 
 def _group_label(view: View, breakdown: str | None, group: str) -> str:

@@ -318,7 +318,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
             )
             for r in rows
         ],
-        " ".join(dict.fromkeys(lab.base(base) for base in bases if base)),
+        lab.bases(bases),
         text_columns=2,
     )
     series_key = "series" if len(results) > 1 else None
