@@ -10,6 +10,7 @@ most favourable, -1 when the most favourable comes first).
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ META_COLUMNS = (
     "stakeholder_type",
 )
 _SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
+# The base of a select_multiple question's shares: respondents who ticked at least one choice
+# ("answered", the default) or respondents shown the question ("shown").
+ANSWERED, SHOWN = "answered", "shown"
 
 
 def choice_names(choices) -> list[str]:
@@ -77,6 +81,8 @@ class Question:
     columns: tuple[str, ...]
     scale: tuple[str, ...] | None = None  # Likert: least to most favourable
     off_scale: tuple[str, ...] = ()
+    base: str | None = None  # select_multiple: ANSWERED or SHOWN, the base its shares use
+    waves: tuple | None = None  # the waves that asked it (None: unknown, every row was asked)
 
     @property
     def kind(self) -> str:
@@ -108,12 +114,46 @@ def questions(
         if row["type"] == "select_multiple":
             prefix = f"{row['name']}{SEPARATOR}"
             question.choices = [column[len(prefix) :] for column in columns]
+            stray = [c for c in frame.columns if str(c).startswith(prefix) and c not in columns]
+            if stray:
+                notes.append(
+                    f"{row['name']}: {len(stray)} column(s) of the frame are not choices of the question, left out"
+                )
+            question.base, question.waves = _base(row, notes), _waves(row)
         if row["type"] == "select_one":
             question.scale = likert_scale(choices, list_name, likert_lists, off_scale)
             if question.scale:
                 question.off_scale = tuple(choice for choice in choices if choice in off_scale)
         found.append(question)
     return found, notes
+
+
+def share_base(row: Mapping) -> str | None:
+    """The base a question's shares use, from its catalog row: for a select_multiple its `base`
+    (default ANSWERED), SHOWN only when who was shown it is known, that is, when no `relevant`
+    condition hides it; None for other questions."""
+    if row.get("type") != "select_multiple":
+        return None
+    base = row.get("base") if row.get("base") in (ANSWERED, SHOWN) else ANSWERED
+    return ANSWERED if _true(row.get("conditional")) else base
+
+
+def _base(row: Mapping, notes: list[str]) -> str:
+    base = share_base(row)
+    if row.get("base") == SHOWN and base == ANSWERED:
+        notes.append(
+            f"{row['name']}: base 'shown' asked for, but the question is behind a relevant condition and who "
+            "was shown it is not recorded; its shares are of respondents who answered"
+        )
+        return ANSWERED
+    return base
+
+
+def _waves(row: Mapping) -> tuple | None:
+    waves = row.get("waves")
+    if waves is None or (isinstance(waves, float) and math.isnan(waves)):
+        return None
+    return tuple(waves)
 
 
 def likert_scale(
@@ -128,13 +168,48 @@ def likert_scale(
     return tuple(on if likert_lists[list_name] >= 0 else reversed(on))
 
 
-def select_one_codes(values: pd.Series, question: Question) -> np.ndarray:
-    """Index of each answer in the question's choices (-1 no answer); answers the list lacks are added."""
-    raw = values.astype(object).to_numpy()
-    extra = sorted({str(v) for v in pd.unique(raw[pd.notna(raw)])} - set(question.choices))
-    if extra:
-        question.choices = question.choices + extra
-    return pd.Categorical(raw, categories=question.choices).codes.astype(np.int64)
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def clean_value(value):
+    """A text value as the platform normalises labels and codes where they enter
+    (`core.text.clean_label`, which analysis may not import): Unicode NFC, no whitespace
+    (non-breaking spaces included) or zero-width characters at either end. Other values as they are."""
+    if not isinstance(value, str):
+        return value
+    return unicodedata.normalize("NFC", value).strip().strip(_INVISIBLE).strip()
+
+
+@dataclass(frozen=True)
+class Outside:
+    """Answers to a question that are none of its choices: left out of its figures, and said."""
+
+    answers: int  # respondents whose answer is not a choice
+    values: int  # distinct such answers
+
+    def note(self, question: str) -> str:
+        return (
+            f"{question}: {self.answers} answer(s) ({self.values} distinct value(s)) are not choices of the "
+            "question and are left out of its figures"
+        )
+
+
+def select_one_codes(values: pd.Series, question: Question) -> tuple[np.ndarray, Outside | None]:
+    """Index of each answer in the question's choices, compared normalised (`clean_value`: "male\u00a0"
+    is "male"); -1 for no answer and for an answer that is none of the choices, which is never
+    added as a choice: such answers are counted in the `Outside` returned (None when there are none)."""
+    codes, uniques = pd.factorize(values.astype(object))  # -1: missing
+    index = {}
+    for position, choice in enumerate(question.choices):
+        index.setdefault(clean_value(choice), position)
+    mapped = np.array([index.get(clean_value(value), -1) for value in uniques], dtype=np.int64)
+    if not len(mapped):
+        return np.full(len(codes), -1, dtype=np.int64), None
+    result = np.where(codes >= 0, mapped[np.maximum(codes, 0)], -1)
+    unknown = (codes >= 0) & (result < 0)
+    if not unknown.any():
+        return result, None
+    return result, Outside(int(unknown.sum()), int((mapped < 0).sum()))
 
 
 def one_hot(codes: np.ndarray, k: int) -> np.ndarray:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.catalog import clean_value
 from analysis.design import Design
 from analysis.estimates import LEVEL, SMALL_CELL
 
@@ -40,12 +41,15 @@ class Groups:
 
 
 def groupings(frame: pd.DataFrame, by: Sequence[str]) -> list[Groups]:
-    """The whole sample ("all") and each breakdown column's groups, observed and sorted."""
+    """The whole sample ("all") and each breakdown column's groups, observed and sorted; codes
+    that differ only by what normalisation removes ("male" and "male\u00a0") are one group."""
     groups = [Groups(ALL, np.zeros(len(frame), dtype=np.int64), np.array([ALL], dtype=object))]
     for column in by:
         values = frame[column].astype(object).to_numpy()
-        codes, labels = pd.factorize(values, sort=True)  # missing -> -1
-        groups.append(Groups(column, codes.astype(np.int64), np.asarray(labels, dtype=object)))
+        codes, labels = pd.factorize(values)  # missing -> -1
+        merged, cleaned = pd.factorize(np.array([clean_value(label) for label in labels], dtype=object), sort=True)
+        codes = np.where(codes >= 0, merged[np.maximum(codes, 0)] if len(merged) else -1, -1)
+        groups.append(Groups(column, codes.astype(np.int64), np.asarray(cleaned, dtype=object)))
     return groups
 
 

@@ -95,9 +95,29 @@ def raking_weights(
     return RakedWeights(weights, result, int((~keep).sum()), dropped_by, unmatched_frame, design)
 
 
-def raked_design(frame: pd.DataFrame, weights="weight", variables: Sequence[str] = RAKING_VARIABLES) -> Design:
+def raked_design(
+    frame: pd.DataFrame,
+    weights="weight",
+    variables: Sequence[str] = RAKING_VARIABLES,
+    *,
+    wave: str = "wave_id",
+) -> Design:
     """The design of weights `raking_weights` made, from a frame that kept them (in the column
     `weights`, NaN for respondents left out): the weights declared raked to the `variables` in
     the frame, so that every variance removes those margins. `variables` must be those the
-    raking used (`RakedWeights.design` knows them when a registry margin was missing)."""
-    return Design(frame, weights).as_raked([variable for variable in variables if variable in frame])
+    raking used (`RakedWeights.design` knows them when a registry margin was missing).
+
+    A frame of several waves, each raked on its own (`wave` tells them apart), is the design of
+    them all with each wave's margins: every margin is crossed with the wave, so each wave's
+    calibration is removed from the variance of an estimate over one wave or several. On one
+    wave this is that wave's own raked design."""
+    present = [variable for variable in variables if variable in frame]
+    if wave not in frame or frame[wave].nunique() < 2:
+        return Design(frame, weights).as_raked(present)
+    crossed = {}
+    for variable in present:
+        values = frame[variable].astype(object)
+        pairs = pd.Series(list(zip(frame[wave].astype(object), values)), index=frame.index, dtype=object)
+        crossed[f"{variable}@{wave}"] = pairs.where(values.notna(), None)
+    weight_values = frame[weights] if isinstance(weights, str) else weights
+    return Design(frame.assign(**crossed), weight_values).as_raked(list(crossed)).over(frame)

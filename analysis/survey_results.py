@@ -31,12 +31,16 @@ whole sample, else `by` is a breakdown column such as "regional_group" and `grou
   select_multiple, integer, decimal), `list_name`, `kind` ("choice", "likert", "multiple",
   "number"), `n` (respondents who answered), `scale` (Likert only: tuple of the levels on the
   scale, least to most favourable; None otherwise), `off_scale` (Likert only: tuple of the
-  list's choices kept outside the scale, such as "dont_know").
+  list's choices kept outside the scale, such as "dont_know"), `base` (select_multiple only,
+  None otherwise: "answered" when its shares are of respondents who ticked at least one choice,
+  "shown" when of every respondent shown the question; set per question by the instrument's
+  `base` column, "answered" by default; "shown" falls back to "answered", with a note, for a
+  question behind a `relevant` condition, since who was shown it is not recorded).
 - `shares`: select_one (Likert items included, all choices, off-scale ones too) and
   select_multiple — `question`, `kind`, `choice`, `by`, `group`, `estimate` (share of those in
-  the group who answered the question choosing `choice`; for select_multiple several choices
-  per respondent, so shares need not sum to 1), `se`, `low`, `high` (95 %), `n` (respondents in
-  the group who answered: the denominator), `count` (respondents who chose it, unweighted),
+  the group who answered the question choosing `choice`, or for a select_multiple with base
+  "shown" of those shown it; several choices per respondent, so shares need not sum to 1),
+  `se`, `low`, `high` (95 %), `n` (respondents in the group in the base: the denominator), `count` (respondents who chose it, unweighted),
   `n_effective`, `small` (n < 10: show with a warning, don't hide).
 - `likert`: one row per Likert question x group — `question`, `list_name`, `by`, `group`,
   `top_two` (share in the two most favourable levels among answers on the scale), `top_two_se`,
@@ -57,7 +61,9 @@ whole sample, else `by` is a breakdown column such as "regional_group" and `grou
   questions on the same Likert list (how a grid comes out of the catalog), named after its first
   item, unless `scales={name: [questions]}` says otherwise.
 - `notes` (tuple of str): what was skipped and why (a catalog question with no column in the
-  frame, a cross-tabulation whose test could not be computed).
+  frame, a cross-tabulation whose test could not be computed, answers that are none of their
+  question's choices: counted here, left out of every figure, never added as choices; answers
+  are compared to the choices normalised, so "male\u00a0" is "male").
 
 Likert lists are recognised by their list name (`analysis.catalog.LIKERT_LISTS`: name -> +1 when
 the choices run from least to most favourable, -1 when the most favourable comes first); pass
@@ -84,7 +90,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.catalog import LIKERT_LISTS, OFF_SCALE, Question, one_hot, questions, select_one_codes
+from analysis.catalog import (
+    LIKERT_LISTS,
+    OFF_SCALE,
+    SHOWN,
+    Question,
+    one_hot,
+    questions,
+    select_one_codes,
+    share_base,
+)
 from analysis.crosstab import crosstab
 from analysis.design import Design, design_of
 from analysis.domains import ALL, Groups, Rows, grid, groupings, means, proportions, sums, weights_of
@@ -100,10 +115,12 @@ __all__ = [
     "OTHER",
     "RakedWeights",
     "WaveResults",
+    "base_of",
     "drivers",
     "margins_dict",
     "raked_design",
     "raking_weights",
+    "share_base",
     "top_two_box",
     "wave_results",
 ]
@@ -159,7 +176,7 @@ LEVEL_COLUMNS = ["question", "by", "group", "level", "position", "share", "count
 MEAN_COLUMNS = ["question", "by", "group", "estimate", "se", "low", "high", "n", "n_effective", "small"]
 CROSSTAB_COLUMNS = ["question", "by", "method", "statistic", "df", "df_denominator", "p_value", "n"]
 SCALE_COLUMNS = ["scale", "list_name", "items", "alpha", "n"]
-QUESTION_COLUMNS = ["question", "type", "list_name", "kind", "n", "scale", "off_scale"]
+QUESTION_COLUMNS = ["question", "type", "list_name", "kind", "n", "scale", "off_scale", "base"]
 
 
 @dataclass
@@ -207,6 +224,7 @@ def wave_results(
                 "n": answered,
                 "scale": question.scale,
                 "off_scale": question.off_scale if question.scale else None,
+                "base": question.base,
             }
         )
     return WaveResults(
@@ -224,6 +242,15 @@ def wave_results(
     )
 
 
+def base_of(results: WaveResults, question: str) -> str | None:
+    """What the shares of `question` are of: "answered", "shown" (select_multiple), else None."""
+    rows = results.questions[results.questions["question"] == question] if len(results.questions) else None
+    if rows is None or not len(rows):
+        return None
+    base = rows["base"].iloc[0]
+    return base if isinstance(base, str) else None
+
+
 def _question(
     tables: _Tables,
     positions: dict[str, np.ndarray],
@@ -237,7 +264,9 @@ def _question(
     """One question's rows in every table; returns how many respondents answered it."""
     frame = design.frame
     if question.type == "select_one":
-        codes = select_one_codes(frame[question.columns[0]], question)
+        codes, outside = select_one_codes(frame[question.columns[0]], question)
+        if outside is not None:
+            notes.append(outside.note(question.name))
         y = one_hot(codes, len(question.choices))
         for groups in groups_list:
             _add_shares(tables.shares, question, groups, proportions(y, design, groups))
@@ -249,6 +278,11 @@ def _question(
         return int((codes >= 0).sum())
     if question.type == "select_multiple":
         y = np.column_stack([_as_float(frame[column]) for column in question.columns])
+        if question.base == SHOWN:  # every respondent asked it is in the base, ticks or none
+            asked = np.ones(len(frame), dtype=bool)
+            if question.waves and "wave_id" in frame:
+                asked = frame["wave_id"].isin(question.waves).to_numpy()
+            y = np.where(np.isnan(y) & asked[:, None], 0.0, y)
         for groups in groups_list:
             _add_shares(tables.shares, question, groups, proportions(y, design, groups))
         return int((~np.isnan(y)).any(axis=1).sum())

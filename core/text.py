@@ -1,4 +1,5 @@
-"""Search keys: names compared without case or accents, in any script."""
+"""Text as the platform keeps it: labels and codes normalised where they enter, search keys
+compared without case or accents, in any script."""
 
 import re
 import unicodedata
@@ -15,3 +16,15 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
+
+
+# Characters that show as nothing but make two equal-looking labels differ ("Male" and "Male\u200b").
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def clean_label(text: str) -> str:
+    """A label, code or answer as the platform keeps it: Unicode NFC (one encoding per accented
+    letter), without whitespace at either end (non-breaking spaces included) or invisible
+    zero-width characters there. Spaces inside are kept (French typography needs its
+    non-breaking ones)."""
+    return unicodedata.normalize("NFC", text or "").strip().strip(INVISIBLE).strip()

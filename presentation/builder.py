@@ -20,7 +20,7 @@ from presentation.charts import Charts
 from presentation.data import ReportData
 from presentation.labels import Labeller
 from presentation.model import Card, Row, Section, Table
-from presentation.weights import current_registry, raking_targets, weigh_waves
+from presentation.weights import current_registry, raking_targets, wave_designs, weigh_waves
 
 GROUP_TITLES = {
     "commitment": _l("Stakeholder commitment"),
@@ -100,6 +100,7 @@ class Builder:
         self.current = data.survey[data.survey["wave_id"] == latest].reset_index(drop=True)
         self.registry = current_registry(data.registry)
         self.targets = raking_targets(self.registry)
+        self.designs = wave_designs(self.targets)  # each wave's raked design, for the indicator groups
         self.weighting: dict[int, object] = {}
         self._results = results if results is not None else {}
         if weighted is None:
@@ -123,9 +124,9 @@ class Builder:
         data = self.data
         frame = self.current_weighted if current else self.history
         if group == "commitment":
-            return commitment.commitment(data.evidence, frame, weights="weight")
+            return commitment.commitment(data.evidence, frame, weights=self.designs)
         if group == "capacity":
-            return capacity.capacity(frame, data.actions, weights="weight")
+            return capacity.capacity(frame, data.actions, weights=self.designs)
         if group == "participation":
             return participation.participation(data.participation, self.registry)
         if group == "diversity":
@@ -136,10 +137,10 @@ class Builder:
                 member_states=data.member_states,
             )
         if group == "impact":
-            return impact.impact(data.impact, frame, weights="weight")
+            return impact.impact(data.impact, frame, weights=self.designs)
         if group == "communication":
             return communication.communication(
-                data.calls, data.invitations, self.history, data.concerns, weights="weight"
+                data.calls, data.invitations, self.history, data.concerns, weights=self.designs
             )
         raise KeyError(group)
 

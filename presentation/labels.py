@@ -62,6 +62,12 @@ POPULATIONS = {
     "respondents": _l("Survey respondents"),
 }
 
+# What a multiple-choice question's shares are of (`base` of `analysis.survey_results`).
+BASES = {
+    "answered": _l("Shares of respondents who ticked at least one choice."),
+    "shown": _l("Shares of respondents shown the question."),
+}
+
 
 class Labeller:
     """Labels and numbers for one language."""
@@ -96,6 +102,20 @@ class Labeller:
         if len(text) > 1 and text[1].isupper():
             return text
         return text[:1].lower() + text[1:]
+
+    def base(self, base) -> str:
+        """The phrase printed beside a multiple-choice figure: what its shares are of ("" for none)."""
+        return str(BASES[base]) if base in BASES else ""
+
+    def note_base(self, section, base) -> None:
+        """What a multiple-choice question's shares are of, added to the note of every table of
+        `section` (its figures' included), so that it is printed beside them and downloaded with them."""
+        for table in [*(figure.table for figure in section.figures if figure.table), *section.tables]:
+            table.note = " ".join(filter(None, (table.note, self.base(base))))
+
+    def bases(self, bases) -> str:
+        """The phrases of several figures' bases (one per wave, say), each once."""
+        return " ".join(dict.fromkeys(self.base(base) for base in bases if base in BASES))
 
     def population(self, name: str) -> str:
         return str(POPULATIONS.get(name, name))

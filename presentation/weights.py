@@ -7,11 +7,14 @@ with one grouped query, for callers that have no registry frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from analysis.design import Design
-from analysis.survey_results import raking_weights
+from analysis.survey_results import raked_design, raking_weights
 from analysis.weighting import RAKING_VARIABLES, RakingError
 
 
@@ -44,6 +47,13 @@ def weigh_waves(frame: pd.DataFrame, targets: dict) -> tuple[pd.DataFrame, dict]
         if raked is not None:
             frame.loc[rows.index, "weight"] = raked.weights.to_numpy()
     return frame, weighting
+
+
+def wave_designs(targets: dict) -> Callable[[pd.DataFrame], Design]:
+    """What the indicator groups take as `weights` over frames `weigh_waves` weighted: a function
+    giving any set of rows (of one wave or several) its waves' raked design, so that the
+    intervals they show are the calibrated ones (`analysis.registry_weights.raked_design`)."""
+    return partial(raked_design, weights="weight", variables=tuple(targets))
 
 
 def raked_domain(frame: pd.DataFrame, raked) -> tuple[pd.DataFrame, Design | None]:

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from core.text import strip_control
+from core.text import clean_label, strip_control
 from surveys.definition import Definition, Grid, Page, Question
 from surveys.expressions import evaluate_bool, parse
 
@@ -38,15 +38,24 @@ MAX_ANSWER_LENGTH = 10_000
 
 def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
     """A posted value as the draft keeps it; None when left empty. Control characters other
-    than tab, CR and LF are dropped (the request layer already does so for every form)."""
+    than tab, CR and LF are dropped (the request layer already does so for every form), and the
+    text is normalised as every label and code is (`core.text.clean_label`: NFC, no spaces,
+    non-breaking ones included, at either end), so "male\u00a0" is the choice "male"."""
     if question.type == "select_multiple":
         items = posted if isinstance(posted, list) else ([posted] if posted else [])
-        chosen = [item for item in dict.fromkeys(strip_control(str(i)).strip() for i in items) if item]
+        chosen = [item for item in dict.fromkeys(clean_label(strip_control(str(i))) for i in items) if item]
         return chosen or None
     if isinstance(posted, list):
         posted = posted[0] if posted else None
-    text = strip_control(posted or "").strip()
+    text = clean_label(strip_control(posted or ""))
     return text or None
+
+
+def clean_answers(definition: Definition, raw: Mapping[str, Raw | None]) -> dict[str, Raw | None]:
+    """Every raw value cleaned as `clean_raw` cleans a posted one (a draft kept from before the
+    cleaning, or values that did not come through a form); values of no question are kept as they are."""
+    questions = {q.name: q for q in definition.questions()}
+    return {name: clean_raw(questions[name], value) if name in questions else value for name, value in raw.items()}
 
 
 def to_typed(question: Question, raw: Raw | None):

@@ -19,6 +19,11 @@ PROFILE_FIELDS = ("country", "category", "gender", "stakeholder_type")
 # Indicator groups of decision IPBES-3/4 a question can feed (the `indicator` column).
 INDICATOR_GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 
+# The base of a select_multiple question's shares (the `base` column): "answered", of respondents
+# who ticked at least one choice (the default); "shown", of respondents shown the question.
+BASES = ("answered", "shown")
+DEFAULT_BASE = "answered"
+
 Labels = dict[str, str]  # language code -> text; every code of LANGUAGES present
 
 
@@ -47,6 +52,7 @@ class Question:
     indicator: str | None = None  # one of INDICATOR_GROUPS
     profile: str | None = None  # one of PROFILE_FIELDS: asked only of respondents not in the registry
     row: int = 0  # row on the `survey` sheet, for messages
+    base: str = DEFAULT_BASE  # select_multiple: one of BASES, the denominator of its shares
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,27 @@ class Definition:
     def choice_names(self, list_name: str) -> list[str]:
         return [choice.name for choice in self.choices[list_name]]
 
+    def conditional(self, name: str) -> bool:
+        """Whether the question is shown only when a `relevant` condition holds (its own, its
+        grid's or its page's): who was shown it then depends on each respondent's answers."""
+        for page in self.pages:
+            for item in page.items:
+                rows = item.questions if isinstance(item, Grid) else (item,)
+                for question in rows:
+                    if question.name == name:
+                        return any(x.relevant for x in (page, item, question) if x is not None)
+        return False
+
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Plain data for the JSON column; a question's `base` only when it is not the default, so
+        versions stored before the column existed keep their content hash."""
+        data = asdict(self)
+        for page in data["pages"]:
+            for item in page["items"]:
+                for question in item.get("questions", [item]):
+                    if question.get("base") == DEFAULT_BASE:
+                        del question["base"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Definition:
@@ -124,6 +149,8 @@ __all__ = [
     "QUESTION_TYPES",
     "PROFILE_FIELDS",
     "INDICATOR_GROUPS",
+    "BASES",
+    "DEFAULT_BASE",
     "Choice",
     "Question",
     "Grid",

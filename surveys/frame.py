@@ -50,8 +50,9 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     """One row per (non-note) question of the versions these waves used, in form order.
 
     Columns: name, type, list_name, labels ({language: text}), choices ({name: {language: text}}),
-    pii, quasi, indicator, profile, other_of, versions (version ids holding it), waves (wave ids
-    that asked it) and columns (the `responses_frame` columns holding its answers).
+    pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
+    "shown"), conditional (behind a `relevant` condition), versions (version ids holding it), waves
+    (wave ids that asked it) and columns (the `responses_frame` columns holding its answers).
     """
     catalog = build_catalog(session.connection(), sorted(set(wave_ids)))
     frame = pd.DataFrame(
@@ -67,6 +68,8 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
                 "indicator": q.indicator,
                 "profile": q.profile,
                 "other_of": q.other_of,
+                "base": q.base,
+                "conditional": q.conditional,
                 "versions": q.versions,
                 "waves": q.waves,
                 "columns": q.columns,
@@ -84,6 +87,8 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             "indicator",
             "profile",
             "other_of",
+            "base",
+            "conditional",
             "versions",
             "waves",
             "columns",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from analysis.catalog import META_COLUMNS as ANALYSIS_META_COLUMNS
-from surveys.definition import Choice, Definition, Question
+from surveys.definition import DEFAULT_BASE, Choice, Definition, Question
 from surveys.models import InstrumentVersion, Response, Wave
 
 # The tidy frame's metadata columns: analysis/ defines the frame it reads, surveys builds it.
@@ -34,6 +34,8 @@ class CatalogQuestion:
     indicator: str | None = None
     profile: str | None = None
     other_of: str | None = None
+    base: str = DEFAULT_BASE  # select_multiple: the base of its shares (newest version's)
+    conditional: bool = False  # behind a `relevant` condition in some version
     versions: tuple[int, ...] = ()  # instrument version ids that contain it
     waves: tuple[int, ...] = ()  # waves where it was asked (a version holding it was used)
     columns: tuple[str, ...] = ()  # the frame columns holding its answers
@@ -99,6 +101,7 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
             elif entry.type == question.type and entry.list_name:
                 entry.choices = _merge_choices(entry.choices, choices)
             entry.versions += (version_id,)
+            entry.conditional = entry.conditional or definition.conditional(question.name)
             entry._asked |= waves
             previous = question.name
     catalog = [entries[name] for name in order]
@@ -120,6 +123,7 @@ def _entry(question: Question, choices: tuple[Choice, ...]) -> CatalogQuestion:
         indicator=question.indicator,
         profile=question.profile,
         other_of=question.other_of,
+        base=question.base,
     )
 
 

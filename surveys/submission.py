@@ -49,8 +49,10 @@ class Submitted:
 def submit(
     session: Session, respondent: Respondent, definition: Definition, *, key: str, raw: Mapping[str, answering.Raw]
 ) -> Submitted:
-    """Store the answers in `raw` as the response's submission, exactly once per key."""
+    """Store the answers in `raw` as the response's submission, exactly once per key. Values are
+    normalised first (`answering.clean_answers`), so what is stored is what analysis matches."""
     response = respondent.response
+    raw = answering.clean_answers(definition, raw)
     answers = answering.kept_answers(definition, raw, registry=respondent.registry)
     digest = answering.content_digest(answers)
     already = _outcome_of_used_key(response, key, digest)

@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from analysis.design import Design
 from analysis.estimates import proportion_by
 
 SEPARATOR = "__"  # `<question>__<choice>` and `<field>__<code>` columns
+
+# How the indicator groups take weights: None (unweighted), the name of a column of fixed weights,
+# or a function building the survey design of any set of rows (each wave's raked design:
+# `analysis.registry_weights.raked_design`), so intervals are the calibrated ones.
+Weights = str | Callable[[pd.DataFrame], Design] | None
+
+
+def weights_for(rows: pd.DataFrame, weights: Weights) -> Design | pd.Series | None:
+    """What the estimators take for `rows` (a frame of one wave or several): the design `weights`
+    builds for them, the weight column (fixed weights), or None when there is no such column."""
+    if callable(weights):
+        return weights(rows)
+    if weights and weights in rows:
+        return rows[weights].astype("float64")
+    return None
+
+
+def part(weights: Design | pd.Series | None, mask) -> Design | pd.Series | None:
+    """The weights of the rows where `mask` holds: a design stays whole (the rows are a domain of
+    it, matched by index), fixed weights are cut to those rows."""
+    if weights is None or isinstance(weights, Design):
+        return weights
+    return weights[mask]
 
 
 def with_aliases(frame: pd.DataFrame | None, aliases: dict[str, tuple[str, ...]]) -> pd.DataFrame | None:
@@ -42,15 +67,18 @@ def multiple_shares(
     frame: pd.DataFrame,
     question: str,
     *,
-    weights: str | None = None,
+    weights: Weights | Design | pd.Series = None,
     by: str | None = None,
     exclude: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Share of those who answered `question` choosing each choice, with design-based intervals.
 
     A tidy table: [group,] choice, estimate, low, high, se, n, small. With `by`, each group's
-    share is a domain estimate (the whole sample stays in the design).
+    share is a domain estimate (the whole sample stays in the design). `weights`: as
+    `weights_for` takes them, or what it gives.
     """
+    if not isinstance(weights, (Design, pd.Series)):
+        weights = weights_for(frame, weights)
     columns = {choice: column for choice, column in choice_columns(frame, question).items() if choice not in exclude}
     group_column = "_all" if by is None else by
     parts = []

@@ -19,7 +19,16 @@ import numpy as np
 import pandas as pd
 
 from analysis.estimates import proportion
-from analysis.indicators._common import Headline, as_date, choice_columns, multiple_shares, trend, with_aliases
+from analysis.indicators._common import (
+    Headline,
+    Weights,
+    as_date,
+    choice_columns,
+    multiple_shares,
+    trend,
+    weights_for,
+    with_aliases,
+)
 
 NOT_A_BARRIER = ("none",)  # "nothing made it harder"
 NOT_ACTIONABLE = ("other",)  # too vague to plan a step for; left out of the most-cited ranking
@@ -46,16 +55,16 @@ def capacity(
     *,
     question: str = "barriers",
     by: tuple[str, ...] = ("regional_group", "category"),
-    weights: str | None = None,
+    weights: Weights = None,
     top: int = TOP,
     today: date | None = None,
 ) -> Capacity:
     survey = survey if survey is not None else pd.DataFrame()
-    weights = weights if weights and weights in survey else None
-    barriers = multiple_shares(survey, question, weights=weights, exclude=NOT_A_BARRIER)
+    design = weights_for(survey, weights)
+    barriers = multiple_shares(survey, question, weights=design, exclude=NOT_A_BARRIER)
     parts = []
     for column in by:
-        table = multiple_shares(survey, question, weights=weights, by=column, exclude=NOT_A_BARRIER)
+        table = multiple_shares(survey, question, weights=design, by=column, exclude=NOT_A_BARRIER)
         if not table.empty:
             table.insert(0, "breakdown", column)
             parts.append(table)
@@ -113,19 +122,21 @@ def _actions(actions: pd.DataFrame | None, today: date | None) -> pd.DataFrame:
     return frame.groupby("barrier")[columns].sum().astype("int64")
 
 
-def _any_barrier(survey: pd.DataFrame, question: str, weights: str | None) -> pd.DataFrame:
-    """By year: share of those answering who named any barrier other than "none"."""
+def _any_barrier(survey: pd.DataFrame, question: str, weights: Weights) -> pd.DataFrame:
+    """By year: share of those answering who named any barrier other than "none" (each year in
+    its own waves' design)."""
     columns = [column for choice, column in choice_columns(survey, question).items() if choice not in NOT_A_BARRIER]
     if not columns or "year" not in survey or survey.empty:
         return pd.DataFrame(columns=["estimate", "low", "high", "n", "small"]).rename_axis("year")
     matrix = survey[columns].to_numpy(dtype="float64")
     answered = ~np.isnan(matrix).all(axis=1)
-    named = np.where(answered, (np.nan_to_num(matrix) > 0).any(axis=1).astype(float), np.nan)
-    w = survey[weights].astype("float64") if weights else pd.Series(1.0, index=survey.index)
+    named = pd.Series(
+        np.where(answered, (np.nan_to_num(matrix) > 0).any(axis=1).astype(float), np.nan), index=survey.index
+    )
     rows = {}
     for year in sorted(survey["year"].dropna().unique()):
         mask = (survey["year"] == year).to_numpy()
-        estimate = proportion(named[mask], w.to_numpy()[mask])
+        estimate = proportion(named[mask], weights_for(survey[mask], weights))
         rows[int(year)] = {
             "estimate": estimate.estimate,
             "low": estimate.low,

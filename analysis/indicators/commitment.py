@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.indicators._common import Headline, trend, with_aliases
+from analysis.indicators._common import Headline, Weights, part, trend, weights_for, with_aliases
 from analysis.likert import summarise
 
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")  # the six UN official languages
@@ -72,7 +72,7 @@ def commitment(
     scale: tuple[str, ...] = AGREE5,
     off_scale: tuple[str, ...] = (),
     by: str = "regional_group",
-    weights: str | None = None,
+    weights: Weights = None,
     required_kinds: tuple[str, ...] = REQUIRED_KINDS,
     languages: tuple[str, ...] = LANGUAGES,
 ) -> Commitment:
@@ -126,20 +126,22 @@ def _summary_row(values, scale, off_scale, weights) -> dict:
 def _clarity(survey, item, scale, off_scale, by, weights) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top-two-box share of the clarity item overall and by group, and overall by year.
 
-    Group shares use only the group's respondents (the Likert summary is not a domain
-    estimate), which matches `svyby` on a subset closely but not to the last digit.
+    With fixed weights, group shares use only the group's respondents (the Likert summary is
+    not then a domain estimate), which matches `svyby` on a subset closely but not to the last
+    digit; with a design (`weights` a function), each group is a domain of it. Each year is
+    estimated in its own waves' design.
     """
     empty = pd.DataFrame(columns=_CLARITY_COLUMNS).rename_axis("group")
     empty_year = pd.DataFrame(columns=_CLARITY_COLUMNS[:5]).rename_axis("year")
     if survey is None or item not in survey or survey.empty:
         return empty, empty_year
     values = survey[item].astype("object")
-    w = survey[weights].astype("float64") if weights else None
+    w = weights_for(survey, weights)
     rows = {"all": _summary_row(values, scale, off_scale, w)}
     if by in survey:
         for group in sorted(survey[by].dropna().unique()):
             mask = (survey[by] == group).to_numpy()
-            rows[group] = _summary_row(values[mask], scale, off_scale, None if w is None else w[mask])
+            rows[group] = _summary_row(values[mask], scale, off_scale, part(w, mask))
     table = pd.DataFrame.from_dict(rows, orient="index")[_CLARITY_COLUMNS]
     table.index.name = "group"
     by_year = empty_year
@@ -147,7 +149,7 @@ def _clarity(survey, item, scale, off_scale, by, weights) -> tuple[pd.DataFrame,
         years = {}
         for year in sorted(survey["year"].dropna().unique()):
             mask = (survey["year"] == year).to_numpy()
-            row = _summary_row(values[mask], scale, off_scale, None if w is None else w[mask])
+            row = _summary_row(values[mask], scale, off_scale, weights_for(survey[mask], weights))
             years[int(year)] = {key: row[key] for key in _CLARITY_COLUMNS[:5]}
         by_year = pd.DataFrame.from_dict(years, orient="index")
         by_year.index.name = "year"

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.estimates import proportion
-from analysis.indicators._common import Headline, as_date, trend
+from analysis.indicators._common import Headline, Weights, as_date, trend, weights_for
 from analysis.response_rates import ResponseRates, count_share, responded_flags, response_rates
 
 ANSWERED = ("answered", "addressed", "closed", "resolved")  # statuses meaning the concern got its answer
@@ -51,7 +51,7 @@ def communication(
     survey: pd.DataFrame | None = None,
     concerns: pd.DataFrame | None = None,
     *,
-    weights: str | None = None,
+    weights: Weights = None,
     today: date | None = None,
 ) -> Communication:
     today = pd.Timestamp(today or date.today())
@@ -204,7 +204,7 @@ def _concern_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return table
 
 
-def _concern_addressed(survey: pd.DataFrame | None, weights: str | None) -> pd.DataFrame:
+def _concern_addressed(survey: pd.DataFrame | None, weights: Weights) -> pd.DataFrame:
     """Among respondents who say they raised a concern, the share saying it was (fully or partly) addressed."""
     columns = ["estimate", "low", "high", "n", "small"]
     if survey is None or survey.empty or "concern_addressed" not in survey or "year" not in survey:
@@ -213,11 +213,10 @@ def _concern_addressed(survey: pd.DataFrame | None, weights: str | None) -> pd.D
     value = pd.Series(np.where(answer.isna(), np.nan, answer.isin(ADDRESSED).astype(float)), index=survey.index)
     if "raised_concern" in survey:
         value = value.where(survey["raised_concern"].astype("object") == "yes")
-    w = survey[weights].astype("float64") if weights and weights in survey else pd.Series(1.0, index=survey.index)
     rows = {}
     for year in sorted(survey["year"].dropna().unique()):
         mask = (survey["year"] == year).to_numpy()
-        estimate = proportion(value[mask], w[mask])
+        estimate = proportion(value[mask], weights_for(survey[mask], weights))
         rows[int(year)] = {key: getattr(estimate, key) for key in columns}
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis("year")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.indicators._common import Headline, multiple_shares, trend, with_aliases, year_of
+from analysis.indicators._common import Headline, Weights, multiple_shares, trend, weights_for, with_aliases, year_of
 
 PUBLISHED = "published"
 DIMENSIONS = ("type", "scale", "regional_group", "deliverable")
@@ -49,7 +49,7 @@ def impact(
     *,
     questions: tuple[str, ...] = USE_QUESTIONS,
     by: str = "regional_group",
-    weights: str | None = None,
+    weights: Weights = None,
 ) -> Impact:
     records = with_aliases(records, ALIASES)
     records = records if records is not None else pd.DataFrame(columns=["status", "submitted_at", "published_at"])
@@ -120,7 +120,7 @@ def _uses(survey, questions, by, weights):
     columns = ["question", "choice", "estimate", "low", "high", "se", "n", "small"]
     if survey is None or survey.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["question", "group", *columns[1:]])
-    weights = weights if weights and weights in survey else None
+    weights = weights_for(survey, weights)
     overall, grouped = [], []
     for question in questions:
         table = multiple_shares(survey, question, weights=weights)

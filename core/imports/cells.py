@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from core.imports.tables import Row
 from core.reference.models import Country
+from core.text import clean_label
 from core.vocabulary import Vocabulary
 
 MULTI_SEPARATOR = ";"
@@ -100,7 +101,7 @@ class Cells:
 
     def text(self, name: str) -> str:
         spec = self.kind.column(name)
-        value = self.row.get(name)
+        value = clean_label(self.row.get(name) or "")  # "Kenya\u00a0" and "Kenya" are one value
         if not value:
             if spec.required and name in self.present:  # a missing column is reported once, on the header
                 self.problem(name, _l("A value is required."))
@@ -135,7 +136,7 @@ class Cells:
         if not value:
             return None
         vocabulary = self.kind.column(name).vocabulary
-        parts = [p.strip() for p in value.split(MULTI_SEPARATOR) if p.strip()]
+        parts = [clean_label(p) for p in value.split(MULTI_SEPARATOR) if clean_label(p)]
         parsed = [(p, vocabulary.parse(p)) for p in parts]
         unknown = [p for p, code in parsed if code is None]
         if unknown:

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis.disclosure import suppress_table
-from analysis.survey_results import WaveResults, wave_results
+from analysis.survey_results import WaveResults, share_base, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
@@ -203,8 +203,7 @@ def build(view: View) -> PageContent:
     title = str(PAGE.title)
     if question is None:
         return PageContent(title, [], [_("The chosen waves have no question to summarise.")])
-    breakdown = chosen_breakdown(view)
-    weighted = view.filters.weighted
+    breakdown, weighted = chosen_breakdown(view), view.filters.weighted
     row = found[question]
     label = lab.text(row["labels"], question)
     section = Section("explorer", label)
@@ -233,6 +232,7 @@ def build(view: View) -> PageContent:
         _means(section, view, label, cells, breakdown)
     else:
         _shares(section, view, label, row.get("choices"), cells, breakdown)
+        lab.note_base(section, share_base(row))
     section.notes += [
         _("Estimates are weighted to the registry's profile by regional group, category and gender.")
         if weighted

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from analysis.change import wave_change
 from analysis.response_rates import response_rates
-from analysis.survey_results import wave_results
+from analysis.survey_results import base_of, wave_results
 from presentation.builder import Builder
 from presentation.model import Figure, Row, Section, Table
 from presentation.weights import raked_domain
@@ -302,6 +302,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
             )
     if not rows:
         return
+    bases = [base_of(result, question) for result in results.values()]
     table = Table(
         label,
         [_("Wave"), _("Answer"), _("Share (%(level)s interval)", level=lab.level), _("n")],
@@ -317,6 +318,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
             )
             for r in rows
         ],
+        lab.bases(bases),
         text_columns=2,
     )
     series_key = "series" if len(results) > 1 else None

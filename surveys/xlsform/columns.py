@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from surveys.definition import QUESTION_TYPES
+from flask_babel import lazy_gettext as _l
+
+from surveys.definition import BASES, DEFAULT_BASE, QUESTION_TYPES
 
 # How the shipped workbooks name the language columns; only the code in parentheses counts when reading.
 LANGUAGE_NAMES = {"ar": "العربية", "en": "English", "es": "Español", "fr": "Français", "ru": "Русский", "zh": "中文"}
@@ -20,6 +22,7 @@ SURVEY_COLUMNS = (
     "quasi",
     "indicator",
     "profile",
+    "base",
 )
 CHOICE_COLUMNS = ("list_name", "name")
 SETTINGS_COLUMNS = ("form_id", "version", "default_language", "form_title")
@@ -33,3 +36,16 @@ NO = {"", "no", "false", "false()", "0"}
 
 def column_header(kind: str, code: str) -> str:
     return f"{kind}::{LANGUAGE_NAMES[code]} ({code})"
+
+
+def base_of(cells: dict[str, str], question_type: str) -> tuple[str, object | None]:
+    """The `base` column of a survey row: the base of a select_multiple question's shares
+    ("answered", the default, or "shown"), with the problem (a lazy message) when the cell is wrong."""
+    value = cells.get("base", "").casefold()
+    if not value:
+        return DEFAULT_BASE, None
+    if question_type != "select_multiple":
+        return DEFAULT_BASE, _l("only a select_multiple question has a base for its shares")
+    if value not in BASES:
+        return DEFAULT_BASE, _l("'%(value)s' is not a base; use one of %(bases)s", value=value, bases=", ".join(BASES))
+    return value, None

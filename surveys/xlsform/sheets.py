@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from core.config import LANGUAGES
+from core.text import clean_label
 from surveys.definition import Labels
 from surveys.xlsform.columns import LANGUAGE_NAMES, NO, TRANSLATED_HEADER, YES, column_header
 from surveys.xlsform.problems import FormProblem
@@ -40,7 +41,7 @@ def cell_text(value) -> str:
         return str(int(value))
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    return str(value).strip()
+    return clean_label(str(value))  # "male\u00a0" and "male" are one choice
 
 
 def read_sheet(worksheet, known: tuple[str, ...], kinds: tuple[str, ...], problems: list[FormProblem]) -> Sheet:

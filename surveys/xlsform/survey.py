@@ -17,7 +17,7 @@ from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
 from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Grid, Labels, Page, Question
 from surveys.xlsform.choices import Choices
-from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, SELECT_TYPES
+from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, SELECT_TYPES, base_of
 from surveys.xlsform.problems import FormProblem
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
@@ -208,7 +208,7 @@ class SurveyReader:
         labels = six(self.sheet, row.number, cells, "label", self.problems)
         self._expression(row, "relevant")
         if not question or row.type == "note":
-            for column in ("required", "constraint", "indicator", "profile", "pii", "quasi"):
+            for column in ("required", "constraint", "indicator", "profile", "pii", "quasi", "base"):
                 if cells.get(column) and cells[column].casefold() not in NO:
                     self.problem(
                         row, column, _l("only a question that takes an answer can have %(column)s", column=column)
@@ -262,6 +262,9 @@ class SurveyReader:
         profile = cells.get("profile") or None
         if answered and profile:
             self._check_profile(row, profile)
+        base, wrong = base_of(cells, row.type)
+        if wrong is not None:
+            self.problem(row, "base", wrong)
         return Question(
             name=row.name,
             type=row.type,
@@ -280,6 +283,7 @@ class SurveyReader:
             indicator=indicator if answered else None,
             profile=profile if answered else None,
             row=row.number,
+            base=base,
         )
 
     def _check_profile(self, row: SurveyRow, profile: str) -> None:

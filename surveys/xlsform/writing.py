@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import Workbook
 
 from core.config import LANGUAGES
-from surveys.definition import Definition, Grid, Labels, Page, Question
+from surveys.definition import DEFAULT_BASE, Definition, Grid, Labels, Page, Question
 from surveys.xlsform.columns import LANGUAGE_NAMES, column_header
 
 
@@ -30,6 +30,7 @@ SURVEY_HEADERS = [
     "quasi",
     "indicator",
     "profile",
+    "base",
 ]
 CHOICE_HEADERS = ["list_name", "name", *_six("label")]
 
@@ -115,6 +116,7 @@ class _SurveyRows:
                 "quasi": "yes" if q.quasi else "",
                 "indicator": q.indicator or "",
                 "profile": q.profile or "",
+                "base": q.base if q.base != DEFAULT_BASE else "",
             },
             q.row,
         )

@@ -63,9 +63,12 @@ def test_tables_download_as_csv_and_xlsx_that_no_spreadsheet_runs(seeded, sessio
 
     assert csv_name.endswith(".csv") and xlsx_name.endswith(".xlsx")
     rows = _csv_rows(csv_body)
-    assert rows == [
+    expected = [
         [("'" + cell) if cell.startswith(("=", "+", "-", "@")) else cell for cell in row] for row in shown[index]
     ]
+    assert rows[: len(expected)] == expected
+    # The table's note travels with it: what the shares are of.
+    assert rows[len(expected) :] == [[], ["Shares of respondents who ticked at least one choice."]]
     assert ["'" + FORMULA] in [row[:1] for row in rows]
     sheet = load_workbook(io.BytesIO(xlsx_body)).active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == "'" + FORMULA]

@@ -355,3 +355,18 @@ def test_a_filtered_view_is_a_domain_of_the_whole_wave_s_raked_design(session, s
     assert bars(figure)[("Annual survey 2025", "Yes")] == pytest.approx(
         (expected.estimate, expected.low, expected.high)
     )
+
+
+@pytest.mark.usefixtures("context")
+def test_a_multiple_choice_figure_says_what_its_shares_are_of(session, survey):
+    earlier, _later = survey
+    view = view_of(session, Filters(wave=earlier.id, question="roles"))
+
+    content = explorer.build(view)
+
+    (section,) = content.sections
+    phrase = "Shares of respondents who ticked at least one choice."  # the instrument's default base
+    assert section.figures and all(phrase in figure.table.note for figure in section.figures)
+    assert all(phrase in table.note for table in section.tables)
+    with force_locale("fr"):
+        assert view.lab.base("shown") == "Parts des répondants à qui la question a été posée."

@@ -68,6 +68,8 @@ def test_french_report_is_self_contained_and_covers_every_group(app, seeded, tmp
     # The key questions, in the instrument's own French, with the agreement items' summary.
     assert "Quels produits de l'IPBES avez-vous utilisés au cours des 12 derniers mois ?" in text
     assert translated(app, "fr", "Agreement items: share in the two most favourable levels") in text
+    # A multiple-choice question's figure says what its shares are of (the instrument's default base).
+    assert translated(app, "fr", "Shares of respondents who ticked at least one choice.") in text
     assert "l'ONU" in text and "l'onu" not in text  # acronyms keep their capitals inside titles
 
     links = Links()

@@ -89,3 +89,13 @@ def test_answer_columns_follow_the_contract():
     assert answering.answer_columns(definition.question("roles"), ["author", "other"]) == {"value_text": "author other"}
     assert answering.answer_columns(definition.question("years"), 4) == {"value_number": 4.0}
     assert answering.answer_columns(definition.question("engaged"), "yes") == {"value_text": "yes"}
+
+
+def test_choice_codes_posted_with_stray_spaces_are_the_choices():
+    definition = make_definition()
+    engaged, roles = definition.question("engaged"), definition.question("roles")
+    assert answering.clean_raw(engaged, "yes\u00a0") == "yes"
+    assert answering.clean_raw(roles, ["author\u200b", " other", "author"]) == ["author", "other"]
+    cleaned = answering.clean_answers(definition, {"engaged": "yes\u00a0", "unknown": "kept as it is\u00a0"})
+    assert cleaned == {"engaged": "yes", "unknown": "kept as it is\u00a0"}
+    assert answering.check_question(definition, engaged, cleaned["engaged"], {}) is None

@@ -146,3 +146,13 @@ def test_open_link_respondents_give_their_profile_in_the_survey(session):
         response.stakeholder_id,
         response.open_link_id,
     ) == ("BR", "GRULAC", "female", None, link.id)
+
+
+def test_a_submission_stores_codes_normalised(session, invited):
+    # A draft kept from before the cleaning, or a client that posts around the form.
+    raw = {**ANSWERS, "engaged": "yes\u00a0", "roles": ["author\u200b", "other"], "comments": " Très utile\u00a0"}
+    submission.submit(session, invited, make_definition(), key=invited.response.submission_key, raw=raw)
+    answers = _answers(session)
+    assert answers["engaged"].value_text == "yes"
+    assert answers["roles"].value_text == "author other"
+    assert answers["comments"].value_text == "Très utile"

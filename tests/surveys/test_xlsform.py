@@ -355,3 +355,43 @@ def test_settings_may_name_another_default_language():
     setting["default_language"] = "Français (fr)"
 
     assert parse_xlsform(workbook(survey, choice_rows, setting)).default_language == "fr"
+
+
+def test_choice_names_and_labels_are_normalised_when_read():
+    survey, choice_rows, setting = valid_form()
+    for choice in choice_rows:
+        if choice["name"] == "yes":
+            choice["name"] = "yes\u00a0"
+            choice[col("label", "fr")] = "Oui\u200b "
+    definition = parse_xlsform(workbook(survey, choice_rows, setting))
+    yes = next(choice for choice in definition.choices["yes_no"] if choice.name == "yes")
+    assert yes.labels["fr"] == "Oui"
+
+
+def test_the_base_column_sets_the_base_of_a_select_multiple_question_s_shares():
+    survey, choice_rows, setting = valid_form()
+    roles = next(row for row in survey if row.get("name") == "roles")
+    roles["base"] = "Shown"
+    definition = parse_xlsform(workbook(survey, choice_rows, setting))
+    assert definition.question("roles").base == "shown"
+    assert definition.question("engaged").base == "answered"  # the default
+    assert parse_xlsform(definition_to_xlsform(definition)) == definition
+
+
+def test_a_wrong_base_is_refused_with_its_row():
+    survey, choice_rows, setting = valid_form()
+    next(row for row in survey if row.get("name") == "roles")["base"] = "everyone"
+    next(row for row in survey if row.get("name") == "engaged")["base"] = "shown"
+    found = problems_of(workbook(survey, choice_rows, setting))
+    assert (
+        "survey",
+        survey_row(survey, "roles"),
+        "base",
+        "'everyone' is not a base; use one of answered, shown",
+    ) in found
+    assert (
+        "survey",
+        survey_row(survey, "engaged"),
+        "base",
+        "only a select_multiple question has a base for its shares",
+    ) in found
