@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from presentation.builder import Builder, share_rows
+from presentation.builder import Builder, as_count, share_rows
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -34,6 +34,7 @@ def section(builder: Builder) -> Section:
 
 def _steps(builder: Builder, now, barrier) -> Table:
     lab = builder.lab
+    bases = dict(zip(now.barriers["choice"], now.barriers["n"])) if len(now.barriers) else {}
     return Table(
         _("The most-cited barriers and the steps planned"),
         [_("Barrier"), _("Share"), _("Planned steps"), _("Open"), _("Overdue"), _("Has a step")],
@@ -48,6 +49,7 @@ def _steps(builder: Builder, now, barrier) -> Table:
                     _("Yes") if r["has_action"] else _("No"),
                 ],
                 flagged=not r["has_action"],
+                base=as_count(bases.get(r["choice"])),
             )
             for _i, r in now.top.iterrows()
         ],
