@@ -143,4 +143,7 @@ class Disclosure:
             for column in hidden:
                 if column < len(row.cells):
                     row.cells[column] = SUPPRESSED_MARK
+        if table.note and any(self.small(n) for n in table.note_counts):
+            table.note = ""
+            return True
         return any(hide)

@@ -25,9 +25,10 @@ class Table:
     rows: list[Row]
     note: str = ""
     text_columns: int = 1  # leading columns of words; the rest are numbers, aligned to the end
-    rests_on: dict[int, tuple[int, ...]] = field(
-        default_factory=dict
-    )  # a figure's column -> the counts it derives from
+    # For the disclosure rule: a figure's column -> the count columns it derives from, and the
+    # counts of people the note states (a small one drops the note).
+    rests_on: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    note_counts: tuple[int, ...] = ()
 
 
 @dataclass

@@ -69,4 +69,5 @@ def _totals(builder: Builder, trend, totals) -> Table:
             pending=lab.number(trend.pending),
         ),
         text_columns=2,
+        note_counts=(int(trend.published), int(trend.pending)),
     )

@@ -69,3 +69,10 @@ def test_a_card_on_few_people_shows_nothing():
     hidden = RULE.card(card)
     assert hidden.value == SUPPRESSED_MARK and hidden.status == "no_data" and "47.5" not in hidden.change
     assert RULE.card(Card("c", "C", "M", "60%", "2026", "", "stable", "Stable", "●", n=40)).value == "60%"
+
+
+def test_a_note_stating_a_small_count_is_dropped():
+    table = Table("Impact", ["Group", "Records"], [], note="3 published, 0 awaiting moderation.", note_counts=(3, 0))
+    assert RULE.table(table) and table.note == ""
+    kept = Table("Impact", ["Group", "Records"], [], note="30 published.", note_counts=(30, 0))
+    assert not RULE.table(kept) and kept.note
