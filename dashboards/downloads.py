@@ -11,7 +11,7 @@ from dash import dcc, no_update
 
 from core.tabular import export
 from dashboards.components import tables_of
-from dashboards.scope import disclosure_for
+from dashboards.scope import disclosure_for, scope_caveats
 from dashboards.view import PageContent, View
 
 
@@ -32,5 +32,7 @@ def table_file(content: PageContent | None, index: int, fmt: str):
 def report_file(view: View, report: Callable):
     """The view's frames as the plenary report, rendered by `report(data, lang, disclosure=...)`;
     a focal point's has its small counts suppressed."""
-    page = report(view.selection.data, view.lang, disclosure=disclosure_for(view.scope))
+    page = report(
+        view.selection.data, view.lang, disclosure=disclosure_for(view.scope), caveats=scope_caveats(view.scope)
+    )
     return dcc.send_string(page, _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"))

@@ -86,7 +86,14 @@ def for_all_countries(card: Card) -> Card:
 
 def concerns_caveat(section: Section) -> Section:
     """The communication section of a country: its concern figures are all countries'."""
-    section.caveats.insert(
-        0, _("Concern figures are for all countries: a concern records its region and category, not its country.")
-    )
+    section.caveats.insert(0, _all_countries_concerns())
     return section
+
+
+def scope_caveats(scope: Scope) -> dict[str, list[str]]:
+    """Section id -> caveats a country scope adds to the report (its concern figures are all countries')."""
+    return {"communication": [_all_countries_concerns()]} if scope.is_country else {}
+
+
+def _all_countries_concerns() -> str:
+    return _("Concern figures are for all countries: a concern records its region and category, not its country.")

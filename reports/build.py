@@ -20,13 +20,20 @@ from presentation.sections.survey import survey_section
 
 
 def build_report(
-    data: ReportData, lang: str, *, today: date | None = None, disclosure: Disclosure | None = None
+    data: ReportData,
+    lang: str,
+    *,
+    today: date | None = None,
+    disclosure: Disclosure | None = None,
+    caveats: dict[str, list[str]] | None = None,
 ) -> dict:
     """The template context of the whole report; with `disclosure`, every section, card and table
     goes through that rule (a focal point's report)."""
     builder = Builder(data, lang)
     sections = [group_section(builder, group) for group in indicators.GROUPS]
     survey = survey_section(builder)
+    for section in sections:
+        section.caveats[:0] = (caveats or {}).get(section.id, [])
     if disclosure is not None:
         sections = disclosure.sections(sections)
         survey = disclosure.section(survey)

@@ -96,6 +96,7 @@ def test_the_report_a_focal_point_downloads_is_suppressed(as_kenya):
         assert "Business and industry 1<" not in page.replace('</td><td class="num">', " ")
         found = {table[0][0]: small_counts(table) for table in report_tables(page) if small_counts(table)}
         assert found == {}, search
+        assert "Concern figures are for all countries" in page
 
 
 def test_the_table_downloads_are_the_suppressed_tables(as_kenya):
