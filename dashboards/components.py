@@ -63,6 +63,7 @@ class _Renderer:
                 html.P(
                     [html.Span(card.symbol, **{"aria-hidden": "true"}), " ", card.status_label], className="card-status"
                 ),
+                html.P(card.base, className="card-base") if card.base else None,
             ],
         )
 

@@ -1,5 +1,6 @@
 """Files the dashboard hands out: a table as CSV or XLSX (formula-safe, via `core.tabular`) and the
-current view as the plenary HTML report (built in a background job, dashboards.report_job)."""
+current view as the plenary HTML report (built in a background job, dashboards.report_job). A table is one of
+the page's, already suppressed for a focal point (`scope.disclosed`); the report is suppressed by the same rule."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dash import dcc, no_update
 
 from core.tabular import export
 from dashboards.components import tables_of
+from dashboards.scope import disclosure_for, scope_caveats
 from dashboards.view import PageContent, View
 
 
@@ -31,6 +33,9 @@ def table_file(content: PageContent | None, index: int, fmt: str):
 
 
 def report_file(view: View, report: Callable) -> tuple[str, str]:
-    """The view's frames as the plenary report, rendered by `report(data, lang)`: (file name, HTML)."""
-    page = report(view.selection.data, view.lang)
+    """The view's frames as the plenary report, rendered by `report(data, lang, disclosure=...)`: (file name, HTML);
+    a focal point's has its small counts suppressed."""
+    page = report(
+        view.selection.data, view.lang, disclosure=disclosure_for(view.scope), caveats=scope_caveats(view.scope)
+    )
     return _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"), page

@@ -3,8 +3,8 @@
 For each closed question of a wave (every `select_one`, and each choice of every
 `select_multiple`) a table counts the country's respondents by answer (rows) and by a profile
 characteristic (columns), with totals. Counts under the threshold are suppressed, and enough
-others besides that no suppressed count can be worked out from the totals
-(`analysis.disclosure.suppress_table`): a focal point learns what their country said without
+others besides that no suppressed count can be worked out from the totals, by the one rule every
+focal-point output uses (`presentation.disclosure.suppress`): a focal point learns what their country said without
 being able to single anyone out.
 
 Labels are in the reader's language: question and choice texts from the survey's own
@@ -18,19 +18,19 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from analysis.disclosure import SuppressedTable, suppress_table
+from analysis.disclosure import SuppressedTable
+from presentation.disclosure import SUPPRESSED_MARK, suppress, suppression_note, threshold
 from presentation.labels import UNKNOWN, VOCABULARIES, Labeller
 from surveys import waves as wave_states
 from surveys.frame import question_catalog, responses_frame
 from surveys.models import Wave
 
 BREAKDOWNS = ("category", "gender", "stakeholder_type")
-SUPPRESSED_MARK = "–"
+__all__ = ["SUPPRESSED_MARK", "country_tables", "download_rows", "suppression_note", "table_waves", "threshold"]
 _TABLE_TYPES = ("select_one", "select_multiple")
 
 
@@ -49,11 +49,6 @@ class CountTable:
     @property
     def suppressed(self) -> int:
         return sum(value is None for row in self.cells for value in row)
-
-
-def threshold() -> int:
-    """Counts from 1 to this minus one are hidden from focal points (app setting AGGREGATE_THRESHOLD)."""
-    return int(current_app.config.get("AGGREGATE_THRESHOLD", 5))
 
 
 def table_waves(session: Session) -> list[Wave]:
@@ -151,7 +146,7 @@ def _table(
     if counts.sum() == 0:
         return None  # nobody from the country answered it
     # Positions, not labels, index the frame: a choice could be named like the totals.
-    suppression = suppress_table(pd.DataFrame(counts), threshold)
+    suppression = suppress(pd.DataFrame(counts), threshold)
     masked = suppression.masked()
     cells = tuple(
         tuple(None if value is None or pd.isna(value) else int(value) for value in row)
@@ -182,12 +177,3 @@ def download_rows(tables: Iterable[CountTable], lang: str, threshold: int) -> tu
         ]
         rows += [[], [suppression_note(threshold)]]
     return header, rows
-
-
-def suppression_note(threshold: int) -> str:
-    return _(
-        "%(mark)s marks a count of fewer than %(threshold)s respondents, or one that would let such a count be "
-        "worked out from the totals.",
-        mark=SUPPRESSED_MARK,
-        threshold=threshold,
-    )

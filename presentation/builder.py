@@ -18,6 +18,8 @@ from analysis import indicators
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from presentation.charts import Charts
 from presentation.data import ReportData
+from presentation.headline import MIN_BASE
+from presentation.headline import base as headline_base
 from presentation.labels import Labeller
 from presentation.model import Card, Row, Section, Table
 from presentation.weights import current_registry, raking_targets, wave_designs, weigh_waves
@@ -150,6 +152,14 @@ class Builder:
         head = indicators.headline(result, self.year)
         status_label, symbol = STATUSES.get(head.status, (head.status, ""))
         value = self._value(head.value, head.unit)
+        n = headline_base(result, head.measure, head.year)
+        previous = headline_base(result, head.measure, head.previous_year)
+        small = any(b is not None and b < MIN_BASE for b in (n, previous if head.previous_year else None))
+        if small and not math.isnan(head.change):
+            # A direction read from a few dozen people is noise: the card says so instead.
+            change = _("No trend shown: fewer than %(minimum)s behind this figure.", minimum=MIN_BASE)
+            status, (status_label, symbol) = "small_base", (_("Small base"), "○")
+            return self._card(group, head, value, change, status, status_label, symbol, n, small)
         if math.isnan(head.change):
             change = _("No earlier figure")
         elif head.unit == "share":
@@ -164,6 +174,15 @@ class Builder:
                 change=_signed(self._value(head.change, head.unit), head.change),
                 year=head.previous_year,
             )
+        return self._card(group, head, value, change, head.status, status_label, symbol, n, small)
+
+    def _card(self, group, head, value, change, status, status_label, symbol, n, small) -> Card:
+        if n is None:
+            base = ""
+        elif small:
+            base = _("n = %(n)s: a small base (under %(minimum)s)", n=self.lab.number(n), minimum=MIN_BASE)
+        else:
+            base = _("n = %(n)s", n=self.lab.number(n))
         return Card(
             group,
             str(GROUP_TITLES[group]),
@@ -171,9 +190,13 @@ class Builder:
             value,
             str(head.year) if head.year else "",
             change,
-            head.status,
+            status,
             str(status_label),
             symbol,
+            base=base,
+            small=small,
+            n=n,
+            code=head.measure,
         )
 
     def _value(self, value, unit) -> str:
@@ -201,6 +224,7 @@ class Builder:
                 Row(
                     [r["label"], lab.share_with_interval(r["estimate"], r["low"], r["high"]), lab.number(r["n"])],
                     small=r["small"],
+                    base=as_count(r["n"]),
                 )
                 for r in rows
             ],
@@ -215,6 +239,7 @@ class Builder:
                 Row(
                     [str(year), lab.share_with_interval(r[estimate], r["low"], r["high"]), lab.number(r["n"])],
                     small=bool(r["small"]),
+                    base=as_count(r["n"]),
                 )
                 for year, r in table.iterrows()
                 if r["n"]
@@ -244,6 +269,15 @@ def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[d
         }
         for _i, r in frame.iterrows()
     ]
+
+
+def as_count(value) -> int | None:
+    """A count of people as an int for the disclosure rule (None when missing)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else int(round(number))
 
 
 def _signed(text: str, value: float) -> str:

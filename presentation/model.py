@@ -12,6 +12,10 @@ class Row:
     cells: list[str]
     small: bool = False  # fewer than 10 respondents behind the figure: printed in grey
     flagged: bool = False  # e.g. an under-represented group
+    # For the disclosure rule (`presentation.disclosure`): the people every figure of the row rests
+    # on (its n), and the raw counts of people shown, by column index.
+    base: int | None = None
+    counts: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -21,6 +25,10 @@ class Table:
     rows: list[Row]
     note: str = ""
     text_columns: int = 1  # leading columns of words; the rest are numbers, aligned to the end
+    # For the disclosure rule: a figure's column -> the count columns it derives from, and the
+    # counts of people the note states (a small one drops the note).
+    rests_on: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    note_counts: tuple[int, ...] = ()
 
 
 @dataclass
@@ -28,6 +36,7 @@ class Figure:
     title: str
     html: object
     table: Table | None = None
+    bases: tuple[int, ...] = ()  # without a table: the n of each thing drawn (for the disclosure rule)
 
 
 @dataclass
@@ -41,6 +50,10 @@ class Card:
     status: str
     status_label: str
     symbol: str
+    base: str = ""  # "n = 412", and whether that is too small for a trend
+    small: bool = False  # the base is under the headline minimum: no trend is claimed
+    n: int | None = None  # the people the value rests on (for the disclosure rule)
+    code: str = ""  # the measure's code (`analysis.indicators` headline measure)
 
 
 @dataclass

@@ -14,14 +14,29 @@ from flask_babel import gettext as _
 from analysis import indicators
 from presentation.builder import Builder
 from presentation.data import ReportData
+from presentation.disclosure import Disclosure
 from presentation.sections import group_section
 from presentation.sections.survey import survey_section
 
 
-def build_report(data: ReportData, lang: str, *, today: date | None = None) -> dict:
-    """The template context of the whole report."""
+def build_report(
+    data: ReportData,
+    lang: str,
+    *,
+    today: date | None = None,
+    disclosure: Disclosure | None = None,
+    caveats: dict[str, list[str]] | None = None,
+) -> dict:
+    """The template context of the whole report; with `disclosure`, every section, card and table
+    goes through that rule (a focal point's report)."""
     builder = Builder(data, lang)
     sections = [group_section(builder, group) for group in indicators.GROUPS]
+    survey = survey_section(builder)
+    for section in sections:
+        section.caveats[:0] = (caveats or {}).get(section.id, [])
+    if disclosure is not None:
+        sections = disclosure.sections(sections)
+        survey = disclosure.section(survey)
     lab = builder.lab
     return {
         "lang": lang,
@@ -32,7 +47,7 @@ def build_report(data: ReportData, lang: str, *, today: date | None = None) -> d
         "generated": lab.date(today or date.today()),
         "cards": [s.card for s in sections],
         "sections": sections,
-        "survey": survey_section(builder),
+        "survey": survey,
         "methods": methods(builder),
     }
 

@@ -10,6 +10,7 @@ from jinja2 import FileSystemLoader
 
 from presentation.charts import plotly_script
 from presentation.data import ReportData
+from presentation.disclosure import Disclosure
 from reports.build import build_report
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -21,8 +22,12 @@ def render_report(app: Flask, context: dict) -> str:
     return environment.get_template("report.html").render(plotly_js=plotly_script(), **context)
 
 
-def plenary_report(data: ReportData, lang: str) -> str:
+def plenary_report(
+    data: ReportData, lang: str, *, disclosure: Disclosure | None = None, caveats: dict[str, list[str]] | None = None
+) -> str:
     """The whole report of `data` in `lang`, as one HTML page (inside an app context): what
-    `flask report` writes and the dashboard's report job hands out (`dashboards.mount.init_app(report=...)`)."""
+    `flask report` writes and the dashboard's report job hands out (`dashboards.mount.init_app(report=...)`),
+    with `disclosure`'s suppression applied when given (a focal point's) and `caveats` (section id ->
+    texts) added to their sections."""
     with force_locale(lang):
-        return render_report(current_app, build_report(data, lang))
+        return render_report(current_app, build_report(data, lang, disclosure=disclosure, caveats=caveats))

@@ -112,6 +112,7 @@ def ratio_figure(builder: Builder, frame: pd.DataFrame, dimension: str) -> Figur
                 ],
                 small=bool(r.small),
                 flagged=bool(r.under_represented),
+                base=_people(r.n),
             )
             for r in frame.itertuples()
         ],
@@ -203,13 +204,18 @@ def comparison_table(view: View, builder: Builder, now: diversity.Diversity, dim
                     if other is not None
                     else "–"
                 )
-            rows.append(Row(cells, small=bool(r.small), flagged=bool(r.under_represented)))
+            rows.append(Row(cells, small=bool(r.small), flagged=bool(r.under_represented), base=_people(r.n)))
     return Table(
         _("Representation ratios: %(place)s, its regional group and all countries", place=place),
         [_("Population"), _("Dimension"), _("Group"), place, *compared.keys()],
         rows,
         text_columns=3,
     )
+
+
+def _people(n) -> int | None:
+    """The n a ratio rests on, for the disclosure rule (`presentation.disclosure`)."""
+    return None if pd.isna(n) else int(n)
 
 
 def build(view: View) -> PageContent:

@@ -20,15 +20,15 @@ from dash import dcc, html
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from analysis.disclosure import suppress_table
 from analysis.survey_results import WaveResults, share_base, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
 from dashboards.selection import select
 from dashboards.view import Page, PageContent, View
-from exports import aggregates
+from presentation import disclosure
 from presentation.charts import OKABE_ITO, Charts, esc
+from presentation.disclosure import SUPPRESSED_MARK, hidden_keys
 from presentation.model import Figure, Row, Section, Table
 from presentation.weights import raked_domain
 from surveys.catalogue import WaveInfo
@@ -173,16 +173,15 @@ def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: st
 def confidential(cells: list[Estimate], threshold: int) -> list[Estimate]:
     """The cells with their estimates hidden where fewer than `threshold` respondents answered, and
     wherever such a count could be worked out from the others and the total (`suppress_table`), so
-    that a focal point cannot single out the answers of a few people in their country."""
+    that a focal point cannot single out the answers of a few people in their country. The rule is
+    the one every focal-point output uses (`presentation.disclosure`)."""
     hidden = set()
     for wave in dict.fromkeys(c.wave for c in cells):
         answered: dict[str, int] = {}
         for c in cells:
             if c.wave == wave:
                 answered[c.group] = max(answered.get(c.group, 0), c.n)
-        table = suppress_table(pd.DataFrame({"n": pd.Series(answered, dtype="int64")}), threshold)
-        masked = table.primary | table.secondary
-        hidden |= {(wave, group) for group in answered if masked.loc[group, "n"]}
+        hidden |= {(wave, group) for group in hidden_keys(answered, threshold)}
     return [
         replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, hidden=True)
         if (c.wave, c.group) in hidden
@@ -224,10 +223,10 @@ def build(view: View) -> PageContent:
             )
         cells += own
     if view.scope.is_country:
-        threshold = aggregates.threshold()
+        threshold = disclosure.threshold()
         cells = confidential(cells, threshold)
         if any(c.hidden for c in cells):
-            section.notes.append(aggregates.suppression_note(threshold))
+            section.notes.append(disclosure.suppression_note(threshold))
     if row["type"] in NUMBERS:
         _means(section, view, label, cells, breakdown)
     else:
@@ -324,7 +323,7 @@ def _shares(section: Section, view: View, label: str, choices, cells: list[Estim
         table_rows.append(
             Row(
                 _lead(view, breakdown, wave, group)
-                + [_with_n(lab, share(lab, c), c.n) if c and not c.hidden else aggregates.SUPPRESSED_MARK for c in own],
+                + [_with_n(lab, share(lab, c), c.n) if c and not c.hidden else SUPPRESSED_MARK for c in own],
                 small=any(c.small for c in own if c is not None),
             )
         )
@@ -372,7 +371,7 @@ def _long_table(
         Row(
             _lead(view, breakdown, c.wave, c.group)
             + ([answer(c.item)] if answer else [])
-            + ([aggregates.SUPPRESSED_MARK] * 2 if c.hidden else [value(lab, c), lab.number(c.n)]),
+            + ([SUPPRESSED_MARK] * 2 if c.hidden else [value(lab, c), lab.number(c.n)]),
             small=c.small,
         )
         for c in cells

@@ -253,12 +253,12 @@ def _country_table(view: View, title: str, values: pd.DataFrame) -> Table:
         ["_key", "_name"], ascending=[False, True]
     )
     rows = [
-        Row([r.name, r.n_text] + ([r.population_text, r.rate_text] if per_capita else []))
+        Row([r.name, r.n_text] + ([r.population_text, r.rate_text] if per_capita else []), counts={1: int(r.n)})
         for r in shown.itertuples(index=False)
     ]
     none = int((values["n"] == 0).sum())
     note = _("%(count)s countries have none.", count=lab.number(none)) if none else ""
-    return Table(title, _columns(view, lab.dimension("country")), rows, note)
+    return Table(title, _columns(view, lab.dimension("country")), rows, note, rests_on={3: (1,)})
 
 
 def _totals_table(view: View, title: str, totals: list[tuple[str, dict]]) -> Table:
@@ -266,11 +266,12 @@ def _totals_table(view: View, title: str, totals: list[tuple[str, dict]]) -> Tab
         Row(
             _cells(
                 view, label, t["n"] if not view.filters.per_capita else t["n_rated"], t["population"], t["per_million"]
-            )
+            ),
+            counts={1: int(t["n"] if not view.filters.per_capita else t["n_rated"])},
         )
         for label, t in totals
     ]
-    return Table(title, _columns(view, _("Area")), rows)
+    return Table(title, _columns(view, _("Area")), rows, rests_on={3: (1,)})
 
 
 def _members(selection: Selection) -> dict[str, str]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from analysis.indicators import GROUPS
+from dashboards.pages.groups import country_card
+from dashboards.scope import disclosure_for
 from dashboards.view import PageContent, View, builder_for
 from presentation.builder import Builder
 from presentation.model import Row, Section, Table
@@ -19,9 +21,14 @@ def cards(builder: Builder) -> list:
 
 def build(view: View) -> PageContent:
     mine = cards(view.builder)
+    rule = disclosure_for(view.scope)
+    if rule is not None:  # the comparison table below shows the same values: hide them first
+        mine = [rule.card(country_card(view, card)) for card in mine]
     sections = [Section(card.group, card.title, card) for card in mine]
     if view.comparisons:
         compared = {label: cards(builder_for(selection, view.lang)) for label, selection in view.comparisons.items()}
+        if rule is not None:
+            compared = {label: [rule.card(card) for card in found] for label, found in compared.items()}
         lab = view.lab
         place = lab.code("country", view.scope.country)
         rows = []
@@ -29,7 +36,8 @@ def build(view: View) -> PageContent:
             rows.append(
                 Row(
                     [card.measure, f"{card.value} ({card.year})" if card.year else card.value]
-                    + [others[index].value for others in compared.values()]
+                    # A country's own measure (its regional share) has no regional or world counterpart.
+                    + [others[index].value if others[index].code == card.code else "–" for others in compared.values()]
                 )
             )
         sections.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from presentation.builder import Builder, share_rows
+from presentation.builder import Builder, as_count, share_rows
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -35,6 +35,7 @@ def section(builder: Builder) -> Section:
 
 def _steps(builder: Builder, now, barrier) -> Table:
     lab = builder.lab
+    bases = dict(zip(now.barriers["choice"], now.barriers["n"])) if len(now.barriers) else {}
     return Table(
         _("The most-cited barriers and the steps planned"),
         [_("Barrier"), _("Share"), _("Planned steps"), _("Open"), _("Overdue"), _("Has a step")],
@@ -49,6 +50,7 @@ def _steps(builder: Builder, now, barrier) -> Table:
                     _("Yes") if r["has_action"] else _("No"),
                 ],
                 flagged=not r["has_action"],
+                base=as_count(bases.get(r["choice"])),
             )
             for _i, r in now.top.iterrows()
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from presentation.builder import Builder, share_rows
+from presentation.builder import Builder, as_count, share_rows
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -43,10 +43,12 @@ def _surveys(builder: Builder, surveys) -> Table:
                     lab.number(r["invited"]),
                     lab.number(r["invitations_answered"]),
                     lab.percent(r["response_rate"]),
-                ]
+                ],
+                counts=_counts({2: r["responses"], 3: r["invited"], 4: r["invitations_answered"]}),
             )
             for y, r in surveys.iterrows()
         ],
+        rests_on={5: (3, 4)},
     )
 
 
@@ -73,9 +75,11 @@ def _concerns(builder: Builder, concerns) -> Figure:
                     lab.number(r["median_days"]),
                 ],
                 small=bool(r["small"]),
+                counts=_counts({1: r["raised"], 2: r["addressed"]}),
             )
             for y, r in concerns.iterrows()
         ],
+        rests_on={3: (1, 2), 4: (2,)},
     )
     return Figure(title, builder.charts.shares(title, rows), table)
 
@@ -92,9 +96,13 @@ def _time_to_answer(builder: Builder, time_to_answer) -> Table:
         _("Time to answer concerns"),
         [_("Time"), _("Concerns"), _("Share")],
         [
-            Row([str(bands.get(b, b)), builder.lab.number(r["concerns"]), builder.lab.percent(r["share"])])
+            Row(
+                [str(bands.get(b, b)), builder.lab.number(r["concerns"]), builder.lab.percent(r["share"])],
+                counts=_counts({1: r["concerns"]}),
+            )
             for b, r in time_to_answer.iterrows()
         ],
+        rests_on={2: (1,)},
     )
 
 
@@ -110,8 +118,14 @@ def _calls(builder: Builder, calls) -> Table:
                     lab.number(r["calls"]),
                     lab.number(r["responses"]),
                     lab.number(r["median_responses"]),
-                ]
+                ],
+                counts=_counts({2: r["responses"]}),
             )
             for y, r in calls.iterrows()
         ],
+        rests_on={3: (2,)},
     )
+
+
+def _counts(cells: dict) -> dict[int, int]:
+    return {column: value for column, value in ((c, as_count(v)) for c, v in cells.items()) if value is not None}

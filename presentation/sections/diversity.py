@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
-from presentation.builder import Builder
+from presentation.builder import Builder, as_count
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -70,6 +70,7 @@ def _ratios(builder: Builder, dimension: str, rows_frame: pd.DataFrame) -> Figur
                 ],
                 small=bool(r["small"]),
                 flagged=bool(r["under_represented"]),
+                base=as_count(r["n"]),
             )
             for _i, r in rows_frame.iterrows()
         ],

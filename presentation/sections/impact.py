@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from presentation.builder import Builder, share_rows
+from presentation.builder import Builder, as_count, share_rows
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -22,7 +22,13 @@ def section(builder: Builder) -> Section:
         table = Table(
             title,
             [_("Year")] + list(series),
-            [Row([str(int(y))] + [lab.number(v) for v in pivot.loc[y]]) for y in pivot.index],
+            [
+                Row(
+                    [str(int(y))] + [lab.number(v) for v in pivot.loc[y]],
+                    counts={i + 1: int(v) for i, v in enumerate(pivot.loc[y])},
+                )
+                for y in pivot.index
+            ],
         )
         section.figures.append(
             Figure(title, builder.charts.counts(title, [str(int(y)) for y in pivot.index], series), table)
@@ -53,7 +59,8 @@ def _totals(builder: Builder, trend, totals) -> Table:
                     lab.dimension(r["dimension"]),
                     lab.code(r["dimension"], r["group"]),
                     lab.number(r["records"]),
-                ]
+                ],
+                counts={2: as_count(r["records"]) or 0},
             )
             for _i, r in totals.iterrows()
         ],
@@ -63,4 +70,5 @@ def _totals(builder: Builder, trend, totals) -> Table:
             pending=lab.number(trend.pending),
         ),
         text_columns=2,
+        note_counts=(int(trend.published), int(trend.pending)),
     )

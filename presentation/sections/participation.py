@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from presentation.builder import Builder, share_rows
+from presentation.builder import Builder, as_count, share_rows
 from presentation.model import Figure, Row, Section, Table
 
 
@@ -22,7 +22,13 @@ def section(builder: Builder) -> Section:
         table = Table(
             title,
             [_("Year")] + list(series),
-            [Row([str(y)] + [lab.number(v) for v in pivot.loc[y]]) for y in pivot.index],
+            [
+                Row(
+                    [str(y)] + [lab.number(v) for v in pivot.loc[y]],
+                    counts={i + 1: int(v) for i, v in enumerate(pivot.loc[y])},
+                )
+                for y in pivot.index
+            ],
         )
         section.figures.append(
             Figure(title, builder.charts.counts(title, [str(y) for y in pivot.index], series), table)
@@ -58,7 +64,13 @@ def _by_year(builder: Builder, by_year) -> Table:
     return Table(
         _("Participation by year"),
         [_("Year")] + [names[c] for c in columns],
-        [Row([str(year)] + [builder.lab.number(row[c]) for c in columns]) for year, row in by_year.iterrows()],
+        [
+            Row(
+                [str(year)] + [builder.lab.number(row[c]) for c in columns],
+                counts={i + 1: as_count(row[c]) or 0 for i, c in enumerate(columns)},
+            )
+            for year, row in by_year.iterrows()
+        ],
     )
 
 
@@ -83,8 +95,10 @@ def _selection(builder: Builder, selection) -> Table:
                     lab.share_with_interval(r["share"], r["low"], r["high"]),
                 ],
                 small=bool(r["small"]),
+                counts={2: as_count(r["nominated"]) or 0, 3: as_count(r["selected"]) or 0},
             )
             for _i, r in selection.iterrows()
         ],
         text_columns=2,
+        rests_on={4: (2, 3)},
     )

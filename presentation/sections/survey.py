@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from analysis.change import wave_change
 from analysis.response_rates import response_rates
 from analysis.survey_results import base_of, wave_results
-from presentation.builder import Builder
+from presentation.builder import Builder, as_count
 from presentation.model import Figure, Row, Section, Table
 from presentation.weights import raked_domain
 
@@ -59,7 +59,15 @@ def _response_rates(section: Section, builder: Builder) -> None:
                     lab.number(rate["invited"]) if rate is not None else "–",
                     lab.number(rate["responded"]) if rate is not None else "–",
                     lab.share_with_interval(rate["share"], rate["low"], rate["high"]) if rate is not None else "–",
-                ]
+                ],
+                counts={
+                    1: int(counts.get(wave.name, 0)),
+                    **(
+                        {2: as_count(rate["invited"]) or 0, 3: as_count(rate["responded"]) or 0}
+                        if rate is not None
+                        else {}
+                    ),
+                },
             )
         )
     section.tables.append(
@@ -74,6 +82,7 @@ def _response_rates(section: Section, builder: Builder) -> None:
             ],
             overall_rows,
             _("Open-link respondents count in responses but not in response rates."),
+            rests_on={4: (2, 3)},
         )
     )
     by_region = rates.by_group[rates.by_group["breakdown"] == "regional_group"] if len(rates.by_group) else None
@@ -113,10 +122,12 @@ def _rates_by_region(builder: Builder, by_region: pd.DataFrame) -> Figure:
                     lab.share_with_interval(r["share"], r["low"], r["high"]),
                 ],
                 small=bool(r["small"]),
+                counts={2: as_count(r["invited"]) or 0},
             )
             for _i, r in by_region.iterrows()
         ],
         text_columns=2,
+        rests_on={3: (2,)},
     )
     return Figure(title, builder.charts.shares(title, rows, series_key="series"), table)
 
@@ -145,11 +156,12 @@ def _who_answered(section: Section, builder: Builder) -> None:
                     cell
                     for name in table.columns
                     for cell in (lab.number(table.loc[code, name]), lab.percent(shares.loc[code, name]))
-                ]
+                ],
+                counts={1 + 2 * i: int(table.loc[code, name]) for i, name in enumerate(table.columns)},
             )
             for code in table.index
         ]
-        data_table = Table(title, columns, rows)
+        data_table = Table(title, columns, rows, rests_on={2 + 2 * i: (1 + 2 * i,) for i in range(len(table.columns))})
         if dimension == "regional_group":
             series = {name: [int(v) for v in table[name]] for name in table.columns}
             figure = builder.charts.counts(title, [lab.code(dimension, c) for c in table.index], series, stacked=False)
@@ -246,7 +258,7 @@ def _likert(section: Section, builder: Builder, results: dict, questions: _Quest
             shares,
             ns,
         )
-        section.figures.append(Figure(chart_title, figure, table if first else None))
+        section.figures.append(Figure(chart_title, figure, table if first else None, bases=tuple(ns)))
         first = False
 
 
@@ -262,7 +274,7 @@ def _likert_table(builder: Builder, results: dict, likert_questions: list, quest
         ]
     rows = []
     for question in likert_questions:
-        cells, small = [questions.label[question]], False
+        cells, small, counts = [questions.label[question]], False, {}
         for result in results.values():
             match = result.likert[(result.likert["question"] == question) & (result.likert["by"] == "all")]
             if len(match):
@@ -271,12 +283,19 @@ def _likert_table(builder: Builder, results: dict, likert_questions: list, quest
                     lab.share_with_interval(r["top_two"], r["top_two_low"], r["top_two_high"]),
                     lab.number(r["n"]),
                 ]
+                counts[len(cells) - 1] = as_count(r["n"]) or 0
                 small = small or bool(r["small"])
             else:
                 cells += ["–", "–"]
-        rows.append(Row(cells, small=small))
+        rows.append(Row(cells, small=small, counts=counts))
     title = _("Agreement items: share in the two most favourable levels")
-    return Table(title, columns, rows, _("Answers such as “don't know” are kept outside the scale."))
+    return Table(
+        title,
+        columns,
+        rows,
+        _("Answers such as “don't know” are kept outside the scale."),
+        rests_on={1 + 2 * i: (2 + 2 * i,) for i in range(len(results))},
+    )
 
 
 def _question(section: Section, builder: Builder, results: dict, question: str, questions: _Questions) -> None:
@@ -315,6 +334,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
                     lab.number(r["n"]),
                 ],
                 small=r["small"],
+                base=as_count(r["n"]),
             )
             for r in rows
         ],
@@ -385,7 +405,8 @@ def _change_rows(builder: Builder, change: pd.DataFrame, questions: _Questions) 
                     difference,
                     lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
                     "✓" if r["significant"] else "",
-                ]
+                ],
+                base=min(as_count(r["n_earlier"]) or 0, as_count(r["n_later"]) or 0),
             )
         )
     return rows

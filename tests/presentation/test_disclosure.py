@@ -1,0 +1,78 @@
+"""The disclosure rule on the presentation model (`presentation.disclosure`): small counts and what
+rests on them are hidden, with secondary suppression, and charts over hidden cells are not drawn."""
+
+from __future__ import annotations
+
+import pytest
+
+from presentation.disclosure import SUPPRESSED_MARK, Disclosure, hidden_keys
+from presentation.model import Card, Figure, Row, Section, Table
+
+RULE = Disclosure(5)
+
+
+@pytest.fixture(autouse=True)
+def context(app):
+    with app.test_request_context():
+        yield
+
+
+def test_a_lone_small_group_takes_a_second_one_with_it():
+    assert hidden_keys({"a": 1, "b": 20, "c": 7, "d": 30}, 5) == {"a", "c"}
+    assert hidden_keys({"a": 10, "b": 20}, 5) == set()
+    assert hidden_keys({"a": 0, "b": 20}, 5) == set()  # nobody is nobody to point at
+
+
+def test_rows_resting_on_few_people_lose_every_figure():
+    table = Table(
+        "Barriers",
+        ["Barrier", "Share", "n"],
+        [Row(["Time", "100%", "1"], base=1), Row(["Money", "40%", "12"], base=12), Row(["Law", "10%", "40"], base=40)],
+    )
+    assert RULE.table(table)
+    assert [row.cells for row in table.rows] == [
+        ["Time", SUPPRESSED_MARK, SUPPRESSED_MARK],
+        ["Money", SUPPRESSED_MARK, SUPPRESSED_MARK],  # else 53 - 12 - 40 gives the hidden one
+        ["Law", "10%", "40"],
+    ]
+
+
+def test_count_cells_and_what_derives_from_them_are_hidden():
+    rows = [
+        Row(["Business", "1", "10%", "6", "20%"], counts={1: 1, 3: 6}),
+        Row(["Science", "9", "90%", "24", "80%"], counts={1: 9, 3: 24}),
+    ]
+    table = Table("Respondents", ["Category", "W1", "W1 %", "W2", "W2 %"], rows, rests_on={2: (1,), 4: (3,)})
+    assert RULE.table(table)
+    for row in table.rows:
+        assert row.cells[1] == row.cells[2] == SUPPRESSED_MARK
+    visible = [int(row.cells[3]) for row in table.rows if row.cells[3] != SUPPRESSED_MARK]
+    assert all(value >= 5 for value in visible)
+
+
+def test_a_chart_over_a_hidden_cell_is_shown_as_its_table():
+    table = Table("Barriers", ["Barrier", "Share", "n"], [Row(["Time", "100%", "2"], base=2)])
+    kept = Table("Products", ["Product", "Share", "n"], [Row(["Guide", "50%", "40"], base=40)])
+    section = Section(
+        "capacity",
+        "Capacity",
+        figures=[Figure("Barriers", "<svg/>", table), Figure("Products", "<svg/>", kept), Figure("Likert", "<svg/>")],
+    )
+    RULE.section(section)
+    assert [f.title for f in section.figures] == ["Products"]
+    assert section.tables == [table]
+    assert section.notes  # says why
+
+
+def test_a_card_on_few_people_shows_nothing():
+    card = Card("capacity", "Capacity", "Barriers", "60%", "2026", "+47.5 points", "improving", "Improving", "▲", n=4)
+    hidden = RULE.card(card)
+    assert hidden.value == SUPPRESSED_MARK and hidden.status == "no_data" and "47.5" not in hidden.change
+    assert RULE.card(Card("c", "C", "M", "60%", "2026", "", "stable", "Stable", "●", n=40)).value == "60%"
+
+
+def test_a_note_stating_a_small_count_is_dropped():
+    table = Table("Impact", ["Group", "Records"], [], note="3 published, 0 awaiting moderation.", note_counts=(3, 0))
+    assert RULE.table(table) and table.note == ""
+    kept = Table("Impact", ["Group", "Records"], [], note="30 published.", note_counts=(30, 0))
+    assert not RULE.table(kept) and kept.note
