@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import audit, cli, compression, db, i18n, input_limits, mail, outage, ratelimit, security
+from core import audit, cli, compression, db, i18n, input_limits, links, mail, outage, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
@@ -144,6 +144,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_hooks()
     input_limits.init_app(app)
+    links.init_app(app)
     compression.init_app(app)
     db.init_app(app)
     ratelimit.init_app(app)

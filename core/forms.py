@@ -52,7 +52,9 @@ class TranslationsField(FormField):
     def data(self) -> dict[str, str]:
         return clean_translations(super().data)
 
-    def fill(self, record) -> None:
-        for code, text in (getattr(record, "name_translations", None) or {}).items():
+    def fill(self, source) -> None:
+        """From a named record, or from a {language: text} dict."""
+        translations = source if isinstance(source, dict) or source is None else source.name_translations
+        for code, text in (translations or {}).items():
             if code in self.form._fields:
                 self.form[code].data = text
