@@ -135,7 +135,9 @@ class Relabelling:
         for column, mapping in changes.items():
             values = frame[column]
             if isinstance(values.dtype, pd.CategoricalDtype):
-                frame[column] = values.cat.rename_categories(lambda name, m=mapping: m.get(name, name))
+                new = [mapping.get(name, name) for name in values.cat.categories]
+                if len(set(new)) == len(new):  # a translation equal to another category's name: left as typed
+                    frame[column] = values.cat.rename_categories(new)
             else:
                 frame[column] = values.map(lambda name, m=mapping: m.get(name, name))
         return frame

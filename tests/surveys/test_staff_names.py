@@ -1,11 +1,12 @@
 """Names the secretariat types (waves, networks, instruments) in six languages, and what respondents
 and dashboard readers then see (issue 17, item 10)."""
 
+import pandas as pd
 from flask_babel import force_locale
 from sqlmodel import select
 
 from core.localized import localized, localized_html, localized_name, renamed
-from surveys.catalogue import in_language, published_waves
+from surveys.catalogue import Relabelling, in_language, published_waves
 from surveys.models import Instrument, OpenLink, Wave
 from tests.factories import make_instrument_version, make_open_link, make_wave
 
@@ -97,8 +98,6 @@ def test_the_dashboards_service_relabels_waves_networks_and_instruments(app, ses
     link.name_translations = {"fr": "Réseau des jeunes"}
     session.add_all([wave, link])
     session.commit()
-    import pandas as pd
-
     frame = pd.DataFrame(
         {
             "wave": pd.Categorical(["Annual survey 2026", "Annual survey 2026"]),
@@ -116,3 +115,9 @@ def test_the_dashboards_service_relabels_waves_networks_and_instruments(app, ses
     assert names.token != in_language(session, [wave.id], "es").token
     with app.test_request_context(), force_locale("fr"):
         assert localized_name(wave) == "Enquête annuelle 2026"
+
+
+def test_a_translation_equal_to_another_waves_name_leaves_the_legend_as_typed():
+
+    frame = pd.DataFrame({"wave": pd.Categorical(["Survey A", "Survey B"])})
+    assert list(Relabelling({"wave": {"Survey A": "Survey B"}}).frame(frame)["wave"]) == ["Survey A", "Survey B"]
