@@ -1,4 +1,4 @@
-/* Long checkbox lists with a search box ([data-picker]): the list narrows as one types. Without this
+/* Long checkbox lists with a search box (a fieldset [data-picker]): the list narrows as one types. Without this
    script the search is done on the server by the "Show matching" button; chosen boxes stay chosen
    either way (a hidden box is still sent). */
 (function () {
@@ -8,7 +8,8 @@
   }
   document.querySelectorAll("[data-picker]").forEach(function (picker) {
     var search = picker.querySelector("[data-picker-search]");
-    var shown = picker.querySelector("[data-picker-shown]");
+    // The hidden field named by data-picker holds the search the list is shown with.
+    var shown = picker.form && picker.getAttribute("data-picker") ? picker.form.elements[picker.getAttribute("data-picker")] : null;
     if (!search) return;
     var items = picker.querySelectorAll(".picker-options li");
     function update() {
