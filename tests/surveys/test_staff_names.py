@@ -58,6 +58,8 @@ def test_networks_and_instruments_get_names_in_other_languages(client, session, 
     )
     link = session.exec(select(OpenLink)).one()
     assert link.name_translations == {"fr": "Réseau des jeunes"}
+    wave_page = client.get(f"/staff/surveys/waves/{wave.id}").get_data(as_text=True)
+    assert '<span lang="fr" dir="ltr">Réseau des jeunes</span>' in wave_page
     page = client.get(f"/staff/surveys/links/{link.id}/names")
     assert page.status_code == 200 and 'value="Réseau des jeunes"' in page.get_data(as_text=True)
     saved = client.post(
