@@ -17,7 +17,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from core import audit, cli, compression, db, i18n, input_limits, mail, outage, ratelimit, security
+from core import audit, cli, compression, db, i18n, input_limits, links, mail, outage, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
@@ -28,6 +28,7 @@ from core.extensions import babel, cache, csrf, login_manager
 from core.imports import models as import_models
 from core.jobs import models as job_models
 from core.jobs import views as job_views
+from core.localized import localized_html
 from core.pages import views as page_views
 from core.reference import models as reference_models
 from core.staff import tasks as staff_tasks
@@ -145,6 +146,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_hooks()
     input_limits.init_app(app)
+    links.init_app(app)
     compression.init_app(app)
     db.init_app(app)
     ratelimit.init_app(app)
@@ -167,7 +169,9 @@ def create_app(config: dict | None = None) -> Flask:
     dashboard_mount.init_app(app, report=plenary_report)
 
     app.jinja_env.globals.update(i18n.template_globals())
-    app.jinja_env.filters.update(datetime=format_datetime, date=format_date, number=format_decimal)
+    app.jinja_env.filters.update(
+        datetime=format_datetime, date=format_date, number=format_decimal, localized=localized_html
+    )
     _register_error_pages(app)
     # A database outage is a 503; a survey page posted during one comes back with its answers.
     outage.init_app(app, keep_forms=(survey_respond_views.bp.name,))

@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints
 from sqlmodel import SQLModel
 
+from core.localized import clean_translations
 from core.problems import problem
 
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
@@ -56,6 +57,12 @@ def Text(max_length: int | None = None, *, required: bool = False) -> Any:
         BeforeValidator(_text_or_empty),
         StringConstraints(min_length=1 if required else None, max_length=max_length),
     ]
+
+
+def Translations(max_length: int = 300) -> Any:
+    """A name in the other languages, {language: text}: unknown languages and empty texts left out,
+    each cut to `max_length` (see core/localized.py)."""
+    return Annotated[dict, BeforeValidator(lambda value: clean_translations(value or {}, limit=max_length))]
 
 
 def Code(vocabulary, *, required: bool = True) -> Any:

@@ -16,10 +16,11 @@ import pandas as pd
 from sqlmodel import Session
 
 from core import generations
+from core.i18n import current_language
 from dashboards import data
 from dashboards.filters import Filters
 from presentation.data import ReportData
-from surveys.catalogue import WaveInfo
+from surveys.catalogue import WaveInfo, in_language
 
 # Which column of each frame holds each filter's dimension.
 _COLUMNS = {
@@ -123,8 +124,11 @@ def select(session: Session, filters: Filters) -> Selection | None:
     registry, participation = base.registry, base.participation
     if filters.knowledge_system:
         registry, participation = _with_knowledge_system(registry, participation, filters.knowledge_system)
-    history = narrow(history, "survey", population)
+    # Wave, instrument and network names in the reader's language (frames are cached as typed).
+    names = in_language(session, [w.id for w in waves], current_language())
+    history = names.frame(narrow(history, "survey", population))
     survey = history[history["wave_id"].to_numpy() == wave.id].reset_index(drop=True)
+    wave, waves = names.waves([wave])[0], names.waves(waves)
     report = ReportData(
         waves=(wave,),
         survey=survey,
@@ -137,10 +141,10 @@ def select(session: Session, filters: Filters) -> Selection | None:
         impact=narrow(kept.impact, "impact", population),
         concerns=narrow(kept.concerns, "concerns", population),
         calls=kept.calls,
-        invitations=narrow(invitations, "invitations", population),
+        invitations=names.frame(narrow(invitations, "invitations", population)),
         member_states=base.member_states,
     )
-    key = "|".join([base.token, kept_token(session), *(p.key for p in parts)])
+    key = "|".join([base.token, kept_token(session), *(p.key for p in parts), *([names.token] if names else [])])
     return Selection(waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key)
 
 

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from core.forms import choices
+from core.forms import TranslationsField, choices
 from core.reference.countries import country_name
 from stakeholders import vocabularies as vocab
 from stakeholders.services import approved_organisations
@@ -18,6 +18,7 @@ ACTIVITY_FIELDS = ("title", "activity_type", "start_date", "end_date", "delivera
 
 class ActivityForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    name_translations = TranslationsField(_l("Title in other languages"))
     activity_type = SelectField(_l("Type of activity"), validators=[DataRequired()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(
@@ -36,10 +37,11 @@ class ActivityForm(FlaskForm):
     def fill_from(self, values: dict) -> None:
         for name in ACTIVITY_FIELDS:
             getattr(self, name).data = values[name]
+        self.name_translations.fill(values.get("name_translations"))
 
     def values(self) -> dict:
         """What the form gives, by `ActivityCreate` field, for the model to validate."""
-        return {name: getattr(self, name).data for name in ACTIVITY_FIELDS}
+        return {name: getattr(self, name).data for name in (*ACTIVITY_FIELDS, "name_translations")}
 
 
 class ParticipationForm(FlaskForm):

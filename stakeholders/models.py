@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
@@ -142,8 +143,12 @@ class FocalPointAssignment(SQLModel, table=True):
 class Activity(SQLModel, table=True):
     """An engagement activity: a call, a review, a stakeholder day, a webinar..."""
 
+    TRANSLATED_FIELD: ClassVar[str] = "title"
+
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
+    # The title in other languages ({language: text}); see core/localized.py.
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     activity_type: str = Field(max_length=20, index=True)
     start_date: date = Field(index=True)
     end_date: date | None = None

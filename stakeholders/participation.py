@@ -28,8 +28,12 @@ from stakeholders.schemas import ActivityCreate, ParticipationCreate
 
 
 def apply_activity(session: Session, activity: Activity, data: ActivityCreate) -> Activity:
-    """Write validated data onto an activity; no commit."""
-    for name, value in data.model_dump(include=set(ActivityCreate.model_fields)).items():
+    """Write validated data onto an activity; no commit. Titles in other languages are kept unless
+    given (an import file has none)."""
+    values = data.model_dump(include=set(ActivityCreate.model_fields))
+    if "name_translations" not in data.model_fields_set:
+        values.pop("name_translations")
+    for name, value in values.items():
         setattr(activity, name, value)
     session.add(activity)
     session.flush()

@@ -11,6 +11,7 @@ the services.
 from __future__ import annotations
 
 from pydantic import model_validator
+from sqlmodel import Field
 
 from core.config import LANGUAGES
 from core.problems import Problem, refuse
@@ -25,6 +26,7 @@ from core.schemas import (
     OptionalDay,
     Schema,
     Text,
+    Translations,
     WholeNumber,
 )
 from stakeholders import vocabularies as vocab
@@ -166,10 +168,12 @@ class StakeholderUpdate(ProfileUpdate):
 ActivityTitle = Text(300, required=True)
 ActivityType = Code(vocab.ACTIVITY_TYPE)
 Deliverable = Text(200)
+TitleTranslations = Translations(300)  # the title in other languages
 
 
 class ActivityBase(Schema):
     title: ActivityTitle
+    name_translations: TitleTranslations = Field(default_factory=dict)
     activity_type: ActivityType
     start_date: Day
     end_date: OptionalDay = None
@@ -187,6 +191,7 @@ class ActivityCreate(ActivityBase):
 
 class ActivityUpdate(Schema):
     title: ActivityTitle | None = None
+    name_translations: TitleTranslations | None = None
     activity_type: ActivityType | None = None
     start_date: OptionalDay = None
     end_date: OptionalDay = None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateTimeLocalField, HiddenField, IntegerField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 
-from core.forms import choices
+from core.forms import MultiCheckboxField, TranslationsField, choices
 from core.reference.countries import country_choices
 from core.reference.regions import REGIONAL_GROUPS
+from core.text import search_key
 from stakeholders import vocabularies as vocab
 from surveys.definition import Definition
 from surveys.translation_status import is_complete
@@ -41,14 +42,18 @@ class WaveForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(), Length(max=200)], description=_l("e.g. Annual survey 2026")
     )
+    name_translations = TranslationsField(_l("Name in other languages"), limit=200)
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     opens_at = DateTimeLocalField(_l("Opens at"), format=TIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(_l("Closes at"), format=TIME_FORMAT, validators=[InputRequired()])
-    categories = SelectMultipleField(_l("Categories"), description=_l("None chosen: every category."))
-    regions = SelectMultipleField(_l("Regional groups"), description=_l("None chosen: every region."))
-    countries = SelectMultipleField(
-        _l("Countries"), description=_l("None chosen: every country."), render_kw={"size": 8}
-    )
+    # Checkboxes, not multiple selects: no Ctrl-click, and they work on touch screens.
+    categories = MultiCheckboxField(_l("Categories"), description=_l("None chosen: every category."))
+    regions = MultiCheckboxField(_l("Regional groups"), description=_l("None chosen: every region."))
+    countries = MultiCheckboxField(_l("Countries"), description=_l("None chosen: every country."))
+    # Narrows the country list shown (on the server without JavaScript, as one types with it);
+    # countries chosen stay chosen. `country_search_shown` is the search the page was shown with.
+    country_search = SearchField(_l("Find countries"))
+    country_search_shown = HiddenField()
     allow_editing = BooleanField(_l("Respondents may change their answers until the wave closes"), default=True)
 
     def fill_choices(self, session, locale: str, versions) -> None:
@@ -59,6 +64,26 @@ class WaveForm(FlaskForm):
         self.categories.choices = choices(vocab.CATEGORY.choices())
         self.regions.choices = choices((code, str(text)) for code, text in REGIONAL_GROUPS.items())
         self.countries.choices = choices(country_choices(session, locale))
+
+    def filtering(self, formdata) -> bool:
+        """Whether the post asks for the country list again (its button, or a search typed since the
+        page was shown and sent with Enter) rather than saving."""
+        return bool(self.is_submitted() and ("filter" in formdata or self.search_changed()))
+
+    def search_changed(self) -> bool:
+        return (self.country_search.data or "").strip() != (self.country_search_shown.data or "").strip()
+
+    def shown_countries(self) -> set[str] | None:
+        """The country codes the search matches (by name or code, without case or accents); None: all."""
+        query = search_key(self.country_search.data or "")
+        self.country_search_shown.data = (self.country_search.data or "").strip()
+        if not query:
+            return None
+        return {
+            str(choice.value)
+            for choice in self.countries.choices
+            if query in search_key(str(choice.label)) or query == search_key(str(choice.value))
+        }
 
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
@@ -90,6 +115,14 @@ class OpenLinkForm(FlaskForm):
         validators=[DataRequired(), Length(max=200)],
         description=_l("Responses through this link record that this network referred them."),
     )
+    name_translations = TranslationsField(_l("Name in other languages"), limit=200)
+
+
+class NamesForm(FlaskForm):
+    """A name as typed and in the other languages (instruments, networks)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_translations = TranslationsField(_l("Name in other languages"), limit=200)
 
 
 class ReminderForm(FlaskForm):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from core import audit
+from core.localized import clean_translations
 from surveys import waves
 from surveys.definition import Definition, definition_hash
 from surveys.models import Instrument, InstrumentVersion, Wave
@@ -188,3 +189,15 @@ def install_shipped(session: Session) -> list[InstrumentVersion]:
         version, _created = store_version(session, code=code, name=name, data=path.read_bytes(), filename=filename)
         installed.append(version)
     return installed
+
+
+def rename_instrument(
+    session: Session, *, instrument: Instrument, name: str, translations: dict, actor_id: int | None = None
+) -> Instrument:
+    """Change an instrument's name for the secretariat and the dashboards, and its names in other languages."""
+    instrument.name = " ".join(name.split())[:200] or instrument.name
+    instrument.name_translations = clean_translations(translations, limit=200)
+    session.add(instrument)
+    audit.record(session, "instrument.renamed", actor_id=actor_id, target=f"instrument:{instrument.code}")
+    session.commit()
+    return instrument

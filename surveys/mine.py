@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from core.localized import localized_name
 from stakeholders import self_service
 from surveys import waves
 from surveys.definition import label
@@ -67,7 +68,7 @@ def stakeholder_surveys(session: Session, stakeholder_id: int, locale: str = "en
         found.append(
             MySurvey(
                 wave=wave,
-                title=label(version.definition.get("titles") or {}, locale) or wave.name,
+                title=label(version.definition.get("titles") or {}, locale) or localized_name(wave, locale),
                 state=waves.state(wave),
                 status=response.status if response else "",
                 submitted_at=response.submitted_at if response else None,

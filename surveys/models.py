@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -16,6 +17,8 @@ class Instrument(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=60, unique=True)  # e.g. "annual-survey"
     name: str = Field(max_length=200)  # for the secretariat; respondents see the version's titles
+    # The name in other languages ({language: text}); see core/localized.py.
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -50,6 +53,7 @@ class Wave(SQLModel, table=True):
     instrument_id: int = Field(foreign_key="instrument.id", index=True)
     version_id: int = Field(foreign_key="instrumentversion.id", index=True)
     name: str = Field(max_length=200, unique=True)
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     year: int = Field(index=True)
     opens_at: datetime
     closes_at: datetime
@@ -66,10 +70,12 @@ class OpenLink(SQLModel, table=True):
     """A link a network or partner promotes; responses through it record the referrer."""
 
     __table_args__ = (UniqueConstraint("wave_id", "network"),)
+    TRANSLATED_FIELD: ClassVar[str] = "network"
 
     id: int | None = Field(default=None, primary_key=True)
     wave_id: int = Field(foreign_key="wave.id", index=True, ondelete="CASCADE")
     network: str = Field(max_length=200)
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     token: str = Field(max_length=64, unique=True)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 
 from core import audit
 from core.i18n import current_language, language_name
+from core.localized import clean_translations
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
@@ -79,6 +80,7 @@ class WaveData:
     closes_at: datetime
     audience: dict = field(default_factory=dict)
     allow_editing: bool = True
+    name_translations: dict = field(default_factory=dict)  # {language: name}, see core/localized.py
 
 
 def clean_audience(audience: dict | None) -> dict:
@@ -115,6 +117,7 @@ def create_wave(
         instrument_id=version.instrument_id,
         version_id=version.id,
         name=data.name.strip(),
+        name_translations=clean_translations(data.name_translations, limit=200),
         year=data.year,
         opens_at=data.opens_at,
         closes_at=data.closes_at,
@@ -139,6 +142,7 @@ def update_wave(session: Session, *, wave: Wave, data: WaveData, actor_id: int |
         check_translated(version)
     wave.instrument_id, wave.version_id = version.instrument_id, version.id
     wave.name, wave.year = data.name.strip(), data.year
+    wave.name_translations = clean_translations(data.name_translations, limit=200)
     wave.opens_at, wave.closes_at = data.opens_at, data.closes_at
     wave.audience = clean_audience(data.audience)
     wave.allow_editing = data.allow_editing
@@ -220,6 +224,15 @@ def next_wave_name(previous: Wave, year: int) -> str:
     return f"{previous.name} {year}"
 
 
+def next_wave_names(previous: Wave, year: int) -> dict:
+    """The previous wave's names in other languages, with its year changed as in `next_wave_name`."""
+    old, new = str(previous.year), str(year)
+    return {
+        code: text.replace(old, new) if old in text else f"{text} {new}"
+        for code, text in (previous.name_translations or {}).items()
+    }
+
+
 def latest_version(session: Session, instrument_id: int) -> InstrumentVersion | None:
     return session.exec(
         select(InstrumentVersion)
@@ -235,6 +248,7 @@ def create_next_wave(session: Session, previous: Wave, *, actor_id: int | None =
     data = WaveData(
         version_id=version.id,
         name=name or next_wave_name(previous, year),
+        name_translations={} if name else next_wave_names(previous, year),
         year=year,
         opens_at=_plus_one_year(previous.opens_at),
         closes_at=_plus_one_year(previous.closes_at),
@@ -307,14 +321,29 @@ def open_links(session: Session, wave: Wave) -> list[OpenLink]:
     )
 
 
-def create_open_link(session: Session, *, wave: Wave, network: str, actor_id: int | None = None) -> OpenLink:
-    """A new link for a network; the token is random and unguessable."""
+def _network_name(session: Session, wave_id: int, network: str, link_id: int | None = None) -> str:
     network = " ".join(network.split())
     if not network:
         raise WaveError(str(_l("Name the network or partner that will share the link.")))
-    if session.exec(select(OpenLink.id).where(OpenLink.wave_id == wave.id, OpenLink.network == network)).first():
+    taken = select(OpenLink.id).where(OpenLink.wave_id == wave_id, OpenLink.network == network)
+    if link_id is not None:
+        taken = taken.where(OpenLink.id != link_id)
+    if session.exec(taken).first():
         raise WaveError(str(_l("This network already has a link for this wave.")))
-    link = OpenLink(wave_id=wave.id, network=network, token=secrets.token_urlsafe(24))
+    return network
+
+
+def create_open_link(
+    session: Session, *, wave: Wave, network: str, translations: dict | None = None, actor_id: int | None = None
+) -> OpenLink:
+    """A new link for a network; the token is random and unguessable."""
+    network = _network_name(session, wave.id, network)
+    link = OpenLink(
+        wave_id=wave.id,
+        network=network,
+        name_translations=clean_translations(translations, limit=200),
+        token=secrets.token_urlsafe(24),
+    )
     session.add(link)
     session.flush()
     audit.record(session, "survey.open_link_create", actor_id=actor_id, target=f"wave:{wave.id}", network=network)
@@ -331,6 +360,20 @@ def set_open_link_active(session: Session, *, link: OpenLink, active: bool, acto
         actor_id=actor_id,
         target=f"wave:{link.wave_id}",
         network=link.network,
+    )
+    session.commit()
+    return link
+
+
+def rename_open_link(
+    session: Session, *, link: OpenLink, network: str, translations: dict, actor_id: int | None = None
+) -> OpenLink:
+    """Change the network's name on a link, and its names in other languages; the link stays the same."""
+    link.network = _network_name(session, link.wave_id, network, link.id)
+    link.name_translations = clean_translations(translations, limit=200)
+    session.add(link)
+    audit.record(
+        session, "survey.open_link_rename", actor_id=actor_id, target=f"wave:{link.wave_id}", network=link.network
     )
     session.commit()
     return link

@@ -23,11 +23,13 @@ from stakeholders import vocabularies as vocab
 from surveys import forms_admin, instruments, invitations, mailing, monitoring, waves
 from surveys.definition import label
 from surveys.mailing import open_link_url
-from surveys.models import Instrument, InstrumentVersion, OpenLink, ReminderSchedule, Wave
+from surveys.models import Instrument, InstrumentVersion, ReminderSchedule, Wave
+from surveys.views import admin_links
 from surveys.xlsform.problems import XLSFormError
 
 bp = Blueprint("survey_admin", __name__, template_folder="../templates", url_prefix="/staff/surveys")
 secretariat = roles_required(Role.SECRETARIAT)
+admin_links.register(bp, secretariat)  # open links, and the names of networks and instruments
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE_LABELS = {
@@ -179,6 +181,7 @@ def _wave_form(session, wave: Wave | None):
     _zone_help(form.opens_at, form.closes_at)
     if request.method == "GET" and wave is not None:
         form.version_id.data, form.name.data, form.year.data = wave.version_id, wave.name, wave.year
+        form.name_translations.fill(wave)
         form.opens_at.data, form.closes_at.data = _local(wave.opens_at), _local(wave.closes_at)
         audience = waves.clean_audience(wave.audience)
         form.categories.data, form.regions.data = audience["categories"], audience["regions"]
@@ -187,10 +190,15 @@ def _wave_form(session, wave: Wave | None):
     return form
 
 
+def _show_wave_form(form, wave: Wave | None):
+    return render_template("survey_admin/wave_form.html", form=form, wave=wave, shown=form.shown_countries())
+
+
 def _wave_data(form) -> waves.WaveData:
     return waves.WaveData(
         version_id=form.version_id.data,
         name=form.name.data,
+        name_translations=form.name_translations.data,
         year=form.year.data,
         opens_at=_utc(form.opens_at.data),
         closes_at=_utc(form.closes_at.data),
@@ -209,7 +217,7 @@ def new_wave():
         return redirect(url_for("survey_admin.upload"))
     if request.method == "GET":
         form.year.data = datetime.now(UTC).year
-    if form.validate_on_submit():
+    if not form.filtering(request.form) and form.validate_on_submit():
         try:
             wave = waves.create_wave(session, data=_wave_data(form), actor_id=current_user.id)
         except waves.WaveError as error:
@@ -217,7 +225,7 @@ def new_wave():
         else:
             flash(_("The wave is created as a draft."), "success")
             return redirect(url_for("survey_admin.wave", wave_id=wave.id))
-    return render_template("survey_admin/wave_form.html", form=form, wave=None)
+    return _show_wave_form(form, None)
 
 
 @bp.route("/waves/<int:wave_id>/edit", methods=["GET", "POST"])
@@ -226,7 +234,7 @@ def edit_wave(wave_id: int):
     session = get_session()
     record = _wave_or_404(wave_id)
     form = _wave_form(session, record)
-    if form.validate_on_submit():
+    if not form.filtering(request.form) and form.validate_on_submit():
         try:
             waves.update_wave(session, wave=record, data=_wave_data(form), actor_id=current_user.id)
         except waves.WaveError as error:
@@ -235,7 +243,7 @@ def edit_wave(wave_id: int):
         else:
             flash(_("The wave is saved."), "success")
             return redirect(url_for("survey_admin.wave", wave_id=record.id))
-    return render_template("survey_admin/wave_form.html", form=form, wave=record)
+    return _show_wave_form(form, record)
 
 
 @bp.route("/waves/<int:wave_id>")
@@ -282,9 +290,15 @@ def publish_wave(wave_id: int):
     return _act(waves.publish_wave, wave_id, _("The wave is published."))
 
 
-@bp.route("/waves/<int:wave_id>/close", methods=["POST"])
+@bp.route("/waves/<int:wave_id>/close", methods=["GET", "POST"])
 @secretariat
 def close_wave(wave_id: int):
+    """GET asks for confirmation (a page, so it works without JavaScript); POST closes."""
+    if request.method == "GET":
+        record = _wave_or_404(wave_id)
+        if record.status == "closed":
+            return redirect(url_for("survey_admin.wave", wave_id=record.id))
+        return render_template("survey_admin/close_wave.html", wave=record, state=waves.state(record))
     return _act(waves.close_wave, wave_id, _("The wave is closed."))
 
 
@@ -308,44 +322,6 @@ def next_wave(wave_id: int):
         "success",
     )
     return redirect(url_for("survey_admin.wave", wave_id=created.id))
-
-
-# --- open links ----------------------------------------------------------------------------
-
-
-@bp.route("/waves/<int:wave_id>/links", methods=["POST"])
-@secretariat
-def add_open_link(wave_id: int):
-    session = get_session()
-    record = _wave_or_404(wave_id)
-    form = forms_admin.OpenLinkForm()
-    if not form.validate_on_submit():
-        flash(_("Name the network or partner that will share the link."), "error")
-    else:
-        try:
-            link = waves.create_open_link(session, wave=record, network=form.network.data, actor_id=current_user.id)
-        except waves.WaveError as error:
-            session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("A link for %(network)s is ready to share.", network=link.network), "success")
-    return redirect(url_for("survey_admin.wave", wave_id=record.id) + "#open-links")
-
-
-@bp.route("/links/<int:link_id>/active", methods=["POST"])
-@secretariat
-def open_link_active(link_id: int):
-    session = get_session()
-    link = session.get(OpenLink, link_id) or abort(404)
-    active = request.form.get("active") == "1"
-    waves.set_open_link_active(session, link=link, active=active, actor_id=current_user.id)
-    flash(
-        _("The link for %(network)s works again.", network=link.network)
-        if active
-        else _("The link for %(network)s no longer works.", network=link.network),
-        "success",
-    )
-    return redirect(url_for("survey_admin.wave", wave_id=link.wave_id) + "#open-links")
 
 
 # --- invitations and reminders ----------------------------------------------------------------

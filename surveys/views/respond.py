@@ -20,6 +20,7 @@ from core.config import LANGUAGES
 from core.db import get_session
 from core.i18n import current_language
 from core.links import absolute_url
+from core.localized import localized_name
 from core.ratelimit import get_throttle
 from surveys import answering, respondents, submission, waves
 from surveys.definition import Grid, label
@@ -223,7 +224,12 @@ def open_link(token: str):
         return redirect(url_for("survey_respond.page", number=1, **_urls(respondent)), 303)
     definition = respondents.definition_for(session, wave.version_id)
     return _render(
-        language, "respond/welcome.html", definition=definition, wave=wave, network=link.network, token=token
+        language,
+        "respond/welcome.html",
+        definition=definition,
+        wave=wave,
+        network=localized_name(link, language),
+        token=token,
     )
 
 

@@ -75,7 +75,7 @@ def _survey(session: Session, ids: dict) -> None:
     wave = make_wave(session, version=version, name="Annual stakeholder survey 2026")
     definition = respondents.definition_for(session, version.id)
     link = make_open_link(session, wave=wave, network="Science-policy forum for Africa")
-    ids.update(wave=wave.id, instrument=version.instrument_id, open_link=link.token)
+    ids.update(wave=wave.id, instrument=version.instrument_id, open_link=link.token, open_link_id=link.id)
     throttle = Throttle("memory://")
     for language in LANGUAGES:
         # Answered up to the review, so every page shows its answers.
@@ -202,6 +202,13 @@ PAGES: dict[str, tuple[str | None, Address]] = {
     "survey-wave": ("secretariat", lambda ids, lang: f"/staff/surveys/waves/{ids['wave']}"),
     "survey-wave-monitoring": ("secretariat", lambda ids, lang: f"/staff/surveys/waves/{ids['wave']}/monitoring"),
     "survey-new-wave": ("secretariat", lambda ids, lang: "/staff/surveys/waves/new"),
+    "survey-close-wave": ("secretariat", lambda ids, lang: f"/staff/surveys/waves/{ids['wave']}/close"),
+    "survey-link-names": ("secretariat", lambda ids, lang: f"/staff/surveys/links/{ids['open_link_id']}/names"),
+    "survey-instrument-names": (
+        "secretariat",
+        lambda ids, lang: f"/staff/surveys/instruments/{ids['instrument']}/names",
+    ),
+    "activity-edit": ("secretariat", lambda ids, lang: f"/staff/activities/{ids['activity']}/edit"),
     "survey-instruments": ("secretariat", lambda ids, lang: "/staff/surveys/instruments"),
     "survey-instrument": ("secretariat", lambda ids, lang: f"/staff/surveys/instruments/{ids['instrument']}"),
     "records": ("secretariat", lambda ids, lang: "/staff/records"),

@@ -1,4 +1,5 @@
-"""The secretariat creates a wave, adds an open link, sends invitations and finds them in the outbox."""
+"""The secretariat creates a wave (its audience from searchable checkboxes), adds an open link and
+copies it, sends invitations and finds them in the outbox, then closes the wave after confirming."""
 
 import re
 from datetime import timedelta
@@ -30,9 +31,18 @@ def test_secretariat_runs_a_wave_from_creation_to_invitations(live_server, new_p
     staff.get_by_label("Year").fill("2026")
     staff.get_by_label("Opens at").fill((now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
     staff.get_by_label("Closes at").fill((now + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M"))
-    staff.get_by_label("Categories").select_option(["science"])
+    staff.get_by_role("group", name="Categories").get_by_label("Scientific community").check()
+    # The country search narrows the list as one types (accents and case do not matter).
+    countries = staff.get_by_role("group", name="Countries")
+    countries.get_by_label("Find countries").fill("SENEGAL")
+    expect(countries.get_by_label("Senegal")).to_be_visible()
+    expect(countries.get_by_label("France")).to_be_hidden()
+    countries.get_by_label("Find countries").press("Enter")  # narrows; does not send the form
+    countries.get_by_label("Senegal").check()
     staff.get_by_role("button", name="Save the wave").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Annual survey 2026")
+    expect(staff.get_by_text("Countries: Senegal.")).to_be_visible()
+    wave_url = staff.url
     expect(staff.locator("#wave-state")).to_have_text("Draft")
     expect(staff.get_by_text("1 active stakeholder")).to_be_visible()
 
@@ -42,8 +52,13 @@ def test_secretariat_runs_a_wave_from_creation_to_invitations(live_server, new_p
     staff.get_by_label("Network or partner").fill("Future Earth")
     staff.get_by_role("button", name="Add an open link").click()
     expect(staff.get_by_role("status")).to_contain_text("A link for Future Earth is ready to share.")
-    link = staff.get_by_label("Link for Future Earth")
-    expect(link).to_have_value(re.compile(rf"^{base}/survey/o/[\w-]{{30,}}$"))
+    address = staff.locator("code.link-address")
+    expect(address).to_have_text(re.compile(rf"^{base}/survey/o/[\w-]{{30,}}$"))
+    staff.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    copy = staff.get_by_role("button", name="Copy the link for Future Earth")
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    assert staff.evaluate("navigator.clipboard.readText()") == address.text_content()
 
     wave_page = staff.url
     staff.get_by_role("button", name="Send invitations").click()
@@ -60,3 +75,9 @@ def test_secretariat_runs_a_wave_from_creation_to_invitations(live_server, new_p
     expect(staff.get_by_text("paul@example.org")).to_have_count(0)  # not in the audience
     row.get_by_role("link").click()
     expect(staff.get_by_text(f"{base}/survey/i/")).to_be_visible()
+
+    staff.goto(wave_url)
+    staff.get_by_role("link", name="Close now").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Close Annual survey 2026 now?")
+    staff.get_by_role("button", name="Yes, close the wave now").click()
+    expect(staff.locator("#wave-state")).to_have_text("Closed")
