@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
 from core.accounts.services import normalise_email
@@ -209,13 +209,16 @@ def _create_stakeholders(session: Session, batch: list[tuple[str, User | None, s
         for email, user, profile in batch
         if user is None
     ]
-    inserted = iter(_inserted_ids(session, User, new_accounts))
+    if new_accounts:
+        session.execute(insert(User), new_accounts)
+    account_ids = _ids(session, User.email, User.id, [account["email"] for account in new_accounts])
     named = [{"id": user.id, "name": profile.name} for _email, user, profile in batch if user is not None]
     if named:  # an account without a profile yet takes the profile's name, as `apply_profile` does
         session.execute(update(User), named)
-    user_ids = [user.id if user is not None else next(inserted) for _email, user, _profile in batch]
-    profiles = [_new_profile(user_id, profile) for user_id, (_e, _u, profile) in zip(user_ids, batch, strict=True)]
-    stakeholder_ids = _inserted_ids(session, Stakeholder, profiles)
+    user_ids = [user.id if user is not None else account_ids[email] for email, user, _profile in batch]
+    session.execute(insert(Stakeholder), [_new_profile(i, p) for i, (_e, _u, p) in zip(user_ids, batch, strict=True)])
+    profile_ids = _ids(session, Stakeholder.user_id, Stakeholder.id, user_ids)
+    stakeholder_ids = [profile_ids[user_id] for user_id in user_ids]
     choices = [
         {"stakeholder_id": stakeholder_id, "field": field_name, "code": code}
         for stakeholder_id, (_e, _u, profile) in zip(stakeholder_ids, batch, strict=True)
@@ -231,12 +234,13 @@ def _create_stakeholders(session: Session, batch: list[tuple[str, User | None, s
     session.execute(insert(ConsentRecord), consents)
 
 
-def _inserted_ids(session: Session, model, rows: list[dict]) -> list[int]:
-    """Insert the rows (one statement, batched by the driver) and return their ids in order."""
-    if not rows:
-        return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(session.execute(statement, rows).scalars())
+def _ids(session: Session, key, id_column, keys: list) -> dict:
+    """{key: id} of the rows just inserted, by a unique column (a few queries per batch: RETURNING with
+    the rows' order kept would cost SQLite one statement per row)."""
+    found = {}
+    for start in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+        found.update(session.exec(select(key, id_column).where(key.in_(keys[start : start + 900]))).all())
+    return found
 
 
 def _new_profile(user_id: int, profile: schemas.StakeholderCreate) -> dict:

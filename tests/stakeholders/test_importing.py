@@ -533,7 +533,7 @@ def test_a_database_failure_rolls_every_row_back(client, secretariat, session, m
 
     from stakeholders import importing
 
-    real, calls = importing._inserted_ids, []
+    real, calls = importing._ids, []
 
     def failing_on_the_profiles(*args, **kwargs):  # the accounts are inserted, then the profiles fail
         calls.append(1)
@@ -542,7 +542,7 @@ def test_a_database_failure_rolls_every_row_back(client, secretariat, session, m
         return real(*args, **kwargs)
 
     preview = upload(client, IMPORT_URL, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
-    monkeypatch.setattr(importing, "_inserted_ids", failing_on_the_profiles)
+    monkeypatch.setattr(importing, "_ids", failing_on_the_profiles)
     response = client.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"}, follow_redirects=True)
     assert "nothing was imported" in response.get_data(as_text=True)
     assert len(calls) == 2
