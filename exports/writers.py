@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -21,7 +23,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyreadstat
 import xlsxwriter
+from numpy.dtypes import StringDType
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.utility import xl_col_to_name
 
 from analysis.disclosure import NOT_ANSWERED_CODE, SUPPRESSED_CODE
 from core.tabular import neutralise
@@ -33,6 +37,10 @@ FIXED_TIME = datetime(2000, 1, 1)  # workbook properties: no build time in the f
 SAV_LABEL_LENGTH = 250  # SPSS truncates longer variable labels
 SAV_NAME = re.compile(r"^[A-Za-z@][A-Za-z0-9_.@#$]{0,63}$")
 MISSING_TEXTS = frozenset({SUPPRESSED_TEXT, NOT_ANSWERED_TEXT})
+XLSX_SHEET = "xl/worksheets/sheet1.xml"
+XLSX_TEXT_MAX = 32_767  # UTF-16 units in a cell
+XLSX_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # text Excel would read as an escaped character
+XLSX_CHUNK = 2_000  # rows built at a time
 SAV_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
 
@@ -110,31 +118,118 @@ def _xlsx_column(values: pd.Series) -> list:
     return cells[codes].tolist()
 
 
-def _xlsx_writer(sheet, values: pd.Series):
-    """The sheet's method for a column's cells: text as text (never a number, date or formula), numbers as numbers."""
+def _xlsx_kind(values: pd.Series) -> str | None:
+    """How a column's cells are written: text (never a number, date or formula), booleans, numbers;
+    None for anything else (a release has none)."""
     if _is_text(values):
-        return sheet.write_string
+        return "text"
     if pd.api.types.is_bool_dtype(values):
-        return sheet.write_boolean
-    if pd.api.types.is_numeric_dtype(values):
-        return sheet.write_number
-    return sheet.write  # anything else (a release has none) by XlsxWriter's own type dispatch
+        return "boolean"
+    return "number" if pd.api.types.is_numeric_dtype(values) else None
+
+
+def _xlsx_string(text: str) -> str:
+    """A text cell's XML as XlsxWriter's constant-memory mode writes it: at most 32,767 UTF-16 units,
+    literal `_xHHHH_` escaped, whitespace kept at the ends, & < > escaped (always: XlsxWriter would pass
+    a value written like `<r>...</r>` through as rich-text XML)."""
+    if len(text) > XLSX_TEXT_MAX // 2 and len(text.encode("utf-16-le")) // 2 > XLSX_TEXT_MAX:
+        text = text.encode("utf-16-le")[: 2 * XLSX_TEXT_MAX].decode("utf-16-le", errors="ignore")
+    text = XLSX_ESCAPED.sub(r"_x005F\1", text).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _xlsx_number(value) -> str:
+    if not np.isfinite(value):
+        raise ValueError("an XLSX cell cannot hold NaN or infinity")
+    return f'"><v>{value:.16G}</v></c>'
+
+
+def _xlsx_endings(values: pd.Series, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, endings): each cell's XML after its reference is `endings[codes[i]]`; "" for no cell."""
+    cells = _xlsx_column(values)
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+    if kind == "text":
+        endings = [_xlsx_string(value) if isinstance(value, str) else "" for value in uniques]
+    elif kind == "boolean":
+        endings = ["" if pd.isna(value) else f'" t="b"><v>{int(value)}</v></c>' for value in uniques]
+    else:
+        endings = ["" if pd.isna(value) else _xlsx_number(value) for value in uniques]
+    return codes, np.asarray(endings, dtype=StringDType())
+
+
+def _xlsx_rows(table: pd.DataFrame, kinds: list[str]) -> Iterator[bytes]:
+    """The data rows' XML, a chunk of rows at a time, built column by column: each distinct value's XML
+    once, then numpy's string functions put every cell's reference in front."""
+    columns = [
+        (xl_col_to_name(i), *_xlsx_endings(table[name], kind))
+        for i, (name, kind) in enumerate(zip(table.columns, kinds))
+    ]
+    for start in range(0, len(table), XLSX_CHUNK):
+        stop = min(start + XLSX_CHUNK, len(table))
+        numbers = np.arange(start + 2, stop + 2).astype(StringDType())
+        parts = [np.strings.add(np.strings.add('<row r="', numbers), '">')]
+        for letter, codes, endings in columns:
+            ending = endings[codes[start:stop]]
+            cell = np.strings.add(np.strings.add(f'<c r="{letter}', numbers), ending)
+            parts.append(np.where(np.strings.str_len(ending) > 0, cell, ""))
+        parts.append(np.full(stop - start, "</row>", dtype=StringDType()))
+        yield "".join(np.stack(parts, axis=1).ravel().tolist()).encode()
 
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    """XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as it is complete."""
+    """XlsxWriter writes the workbook with the header row; the data rows, built column-wise as its
+    constant-memory mode writes them (inline strings, numbers as %.16G), go into its sheet."""
+    kinds = [_xlsx_kind(table[name]) for name in table.columns]
+    if None in kinds:
+        return _to_xlsx_cell_by_cell(table)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     workbook.set_properties({"created": FIXED_TIME})
     sheet = workbook.add_worksheet("data")
     for column, name in enumerate(table.columns):
         sheet.write_string(0, column, neutralise(str(name)))
-    writers = [_xlsx_writer(sheet, table[name]) for name in table.columns]
+    workbook.close()
+    if len(table) == 0 or len(table.columns) == 0:
+        return buffer.getvalue()
+    last = f"{xl_col_to_name(len(table.columns) - 1)}{len(table) + 1}"
+    return _with_rows(buffer.getvalue(), _xlsx_rows(table, kinds), last)
+
+
+def _with_rows(workbook: bytes, rows: Iterator[bytes], last: str) -> bytes:
+    """The workbook with the rows after its sheet's first row and the sheet's dimension up to `last`;
+    every other member as it was (names, order, times)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename != XLSX_SHEET:
+                target.writestr(info, content)
+                continue
+            head, tail = content.split(b"</sheetData>", 1)
+            head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head, count=1)
+            with target.open(info, "w") as stream:
+                stream.write(head)
+                for chunk in rows:
+                    stream.write(chunk)
+                stream.write(b"</sheetData>" + tail)
+    return buffer.getvalue()
+
+
+def _to_xlsx_cell_by_cell(table: pd.DataFrame) -> bytes:
+    """XlsxWriter's own cell writers, one cell at a time (slow): for columns of other types."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook.set_properties({"created": FIXED_TIME})
+    sheet = workbook.add_worksheet("data")
+    for column, name in enumerate(table.columns):
+        sheet.write_string(0, column, neutralise(str(name)))
     columns = [_xlsx_column(table[name]) for name in table.columns]
     for row, cells in enumerate(zip(*columns), start=1):
-        for column, (write, value) in enumerate(zip(writers, cells)):
+        for column, value in enumerate(cells):
             if value is not None:
-                write(row, column, value)
+                (sheet.write_string if isinstance(value, str) else sheet.write)(row, column, value)
     workbook.close()
     return buffer.getvalue()
 
