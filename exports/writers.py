@@ -23,7 +23,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyreadstat
 import xlsxwriter
-from numpy.dtypes import StringDType
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xlsxwriter.utility import xl_col_to_name
 
@@ -41,6 +40,7 @@ XLSX_SHEET = "xl/worksheets/sheet1.xml"
 XLSX_TEXT_MAX = 32_767  # UTF-16 units in a cell
 XLSX_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # text Excel would read as an escaped character
 XLSX_CHUNK = 2_000  # rows built at a time
+ROW_MARK = "\x00"  # stands for the row number in a cell's reference (a cell's text never holds it)
 SAV_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
 
@@ -129,9 +129,9 @@ def _xlsx_kind(values: pd.Series) -> str | None:
 
 
 def _xlsx_string(text: str) -> str:
-    """A text cell's XML as XlsxWriter's constant-memory mode writes it: at most 32,767 UTF-16 units,
-    literal `_xHHHH_` escaped, whitespace kept at the ends, & < > escaped (always: XlsxWriter would pass
-    a value written like `<r>...</r>` through as rich-text XML)."""
+    """A text cell's XML after its reference, as XlsxWriter's constant-memory mode writes it: at most
+    32,767 UTF-16 units, literal `_xHHHH_` escaped, whitespace kept at the ends, & < > escaped (always:
+    XlsxWriter would pass a value written like `<r>...</r>` through as rich-text XML)."""
     if len(text) > XLSX_TEXT_MAX // 2 and len(text.encode("utf-16-le")) // 2 > XLSX_TEXT_MAX:
         text = text.encode("utf-16-le")[: 2 * XLSX_TEXT_MAX].decode("utf-16-le", errors="ignore")
     text = XLSX_ESCAPED.sub(r"_x005F\1", text).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
@@ -146,36 +146,31 @@ def _xlsx_number(value) -> str:
     return f'"><v>{value:.16G}</v></c>'
 
 
-def _xlsx_endings(values: pd.Series, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, endings): each cell's XML after its reference is `endings[codes[i]]`; "" for no cell."""
-    cells = _xlsx_column(values)
-    codes, uniques = pd.factorize(pd.Series(cells, dtype=object), use_na_sentinel=False)
+def _xlsx_cells(values: pd.Series, kind: str, letter: str) -> np.ndarray:
+    """Every cell of a column as XML, its row number left as ROW_MARK ("" where there is no value):
+    each distinct value's XML is made once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # -1, no value, picks the "" at the end
     if kind == "text":
-        endings = [_xlsx_string(value) if isinstance(value, str) else "" for value in uniques]
+        endings = [_xlsx_string(text) if (text := _xlsx_cell(value)) is not None else None for value in uniques]
     elif kind == "boolean":
-        endings = ["" if pd.isna(value) else f'" t="b"><v>{int(value)}</v></c>' for value in uniques]
+        endings = [f'" t="b"><v>{int(value)}</v></c>' for value in uniques]
     else:
-        endings = ["" if pd.isna(value) else _xlsx_number(value) for value in uniques]
-    return codes, np.asarray(endings, dtype=StringDType())
+        endings = [_xlsx_number(value) for value in uniques]
+    cells = [f'<c r="{letter}{ROW_MARK}{ending}' if ending is not None else "" for ending in endings]
+    return np.asarray([*cells, ""], dtype=object)[codes]
 
 
 def _xlsx_rows(table: pd.DataFrame, kinds: list[str]) -> Iterator[bytes]:
-    """The data rows' XML, a chunk of rows at a time, built column by column: each distinct value's XML
-    once, then numpy's string functions put every cell's reference in front."""
+    """The data rows' XML, a chunk of rows at a time: each row's cells joined, then its number put in."""
     columns = [
-        (xl_col_to_name(i), *_xlsx_endings(table[name], kind))
-        for i, (name, kind) in enumerate(zip(table.columns, kinds))
+        _xlsx_cells(table[name], kind, xl_col_to_name(i)) for i, (name, kind) in enumerate(zip(table.columns, kinds))
     ]
     for start in range(0, len(table), XLSX_CHUNK):
         stop = min(start + XLSX_CHUNK, len(table))
-        numbers = np.arange(start + 2, stop + 2).astype(StringDType())
-        parts = [np.strings.add(np.strings.add('<row r="', numbers), '">')]
-        for letter, codes, endings in columns:
-            ending = endings[codes[start:stop]]
-            cell = np.strings.add(np.strings.add(f'<c r="{letter}', numbers), ending)
-            parts.append(np.where(np.strings.str_len(ending) > 0, cell, ""))
-        parts.append(np.full(stop - start, "</row>", dtype=StringDType()))
-        yield "".join(np.stack(parts, axis=1).ravel().tolist()).encode()
+        rows = zip(range(start + 2, stop + 2), zip(*(column[start:stop].tolist() for column in columns)))
+        yield "".join(
+            f'<row r="{number}">{"".join(cells).replace(ROW_MARK, str(number))}</row>' for number, cells in rows
+        ).encode()
 
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
@@ -209,7 +204,9 @@ def _with_rows(workbook: bytes, rows: Iterator[bytes], last: str) -> bytes:
                 continue
             head, tail = content.split(b"</sheetData>", 1)
             head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head, count=1)
-            with target.open(info, "w") as stream:
+            sheet = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            sheet.compress_type, sheet._compresslevel = zipfile.ZIP_DEFLATED, 1  # compress_level from Python 3.13
+            with target.open(sheet, "w") as stream:
                 stream.write(head)
                 for chunk in rows:
                     stream.write(chunk)
