@@ -388,7 +388,7 @@ def _grid_records(content: bytes, name: str, grid: _Grid) -> Iterator[Record]:
                 if number >= grid.first_row:
                     cells = {first_column + i: text for i, value in enumerate(values) if (text := _cell_text(value))}
                     yield number, cells, formulas.pop(0)[1] if formulas and formulas[0][0] == number else []
-    except CalamineError:
+    except (CalamineError, ValueError, OSError):
         raise TableError(_l("The file is not a readable XLSX workbook.")) from None
     for number, columns in formulas:  # beyond the last row calamine read
         yield number, {}, columns
