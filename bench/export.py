@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -34,20 +35,23 @@ from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 
 TARGET_SECONDS = 60.0
+FORMAT_TARGETS = {"xlsx": 20.0}  # issue 18: an XLSX release of 100,000 x 40 in at most 20 s
 TARGET_BYTES = int(1.5 * 1024**3)
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
 
 
-def _timed(steps: dict, name: str, function):
-    """Wrap `function` so each call adds its duration to steps[name]."""
+def _timed(steps: dict, name: str, function, cpu: dict | None = None):
+    """Wrap `function` so each call adds its duration to steps[name] (and its CPU time to cpu[name])."""
 
     def wrapper(*args, **kwargs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
         finally:
             steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+            if cpu is not None:
+                cpu[name] = cpu.get(name, 0.0) + time.process_time() - cpu_started
 
     return wrapper
 
@@ -62,25 +66,29 @@ def measure(url: str, fmt: str) -> dict:
 
     load_models()
     steps: dict[str, float] = {}
-    service.load_source = _timed(steps, "read the frame", service.load_source)
-    build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise)
-    build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms)
-    service.write_data = _timed(steps, "write the data file", service.write_data)
-    service.zip_files = _timed(steps, "zip", service.zip_files)
+    cpu: dict[str, float] = {}
+    service.load_source = _timed(steps, "read the frame", service.load_source, cpu)
+    build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise, cpu)
+    build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms, cpu)
+    service.write_data = _timed(steps, "write the data file", service.write_data, cpu)
+    service.zip_files = _timed(steps, "zip", service.zip_files, cpu)
     engine = make_engine(url)
     with Session(engine) as session:
         wave_ids = tuple(row[0] for row in session.connection().execute(text("SELECT id FROM wave ORDER BY id")))
         session.rollback()
         baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         release = service.export_release(
             session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None, via="bench"
         )
-        seconds = time.perf_counter() - started
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         report = json.loads(_member(release.content, "disclosure_report.json"))
     engine.dispose()
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "cpu_steps": cpu,
+        "load": os.getloadavg()[0],
         "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "baseline": baseline,
         "rows": release.rows,
@@ -130,18 +138,21 @@ def run_backend(backend: str, args) -> list[str]:
         print(f"[{backend}] generated {answers:,} answer rows in {seconds:.1f} s", flush=True)
         for fmt in args.formats:
             run = _measure_in_child(url, fmt)
-            ok = run["seconds"] <= TARGET_SECONDS and run["maxrss"] <= TARGET_BYTES
+            target = FORMAT_TARGETS.get(fmt, TARGET_SECONDS)
+            ok = run["seconds"] <= target and run["maxrss"] <= TARGET_BYTES
             steps = ", ".join(f"{name} {value:.2f} s" for name, value in run["steps"].items())
+            cpu = ", ".join(f"{name} {value:.2f} s" for name, value in run["cpu_steps"].items())
             lines += [
                 f"{backend:<11} {fmt:<8} {run['rows']:,} rows x {run['columns']} columns: {run['seconds']:.2f} s, "
                 f"peak RSS {_mb(run['maxrss'])} (process before the call {_mb(run['baseline'])}), "
-                f"zip {run['zip_bytes'] / 1024**2:.1f} MB",
+                f"zip {run['zip_bytes'] / 1024**2:.1f} MB, load average {run['load']:.1f}",
                 f"{'':<20} {steps}",
+                f"{'':<20} CPU time of the process {run['cpu_seconds']:.2f} s: {cpu}",
                 f"{'':<20} k reached {run['k_reached']}, cells recoded {run['recoded']:,}, "
                 f"suppressed {run['suppressed']:,}",
-                f"{'':<20} target <= {TARGET_SECONDS:.0f} s and <= 1.5 GB: {'met' if ok else 'MISSED'}",
+                f"{'':<20} target <= {target:.0f} s and <= 1.5 GB: {'met' if ok else 'MISSED'}",
             ]
-            print("\n".join(lines[-4:]), flush=True)
+            print("\n".join(lines[-5:]), flush=True)
     return lines
 
 

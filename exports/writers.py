@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 import re
 import tempfile
+import zipfile
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +24,7 @@ import pyarrow.csv as pacsv
 import pyreadstat
 import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from xlsxwriter.utility import xl_col_to_name
 
 from analysis.disclosure import NOT_ANSWERED_CODE, SUPPRESSED_CODE
 from core.tabular import neutralise
@@ -33,6 +36,11 @@ FIXED_TIME = datetime(2000, 1, 1)  # workbook properties: no build time in the f
 SAV_LABEL_LENGTH = 250  # SPSS truncates longer variable labels
 SAV_NAME = re.compile(r"^[A-Za-z@][A-Za-z0-9_.@#$]{0,63}$")
 MISSING_TEXTS = frozenset({SUPPRESSED_TEXT, NOT_ANSWERED_TEXT})
+XLSX_SHEET = "xl/worksheets/sheet1.xml"
+XLSX_TEXT_MAX = 32_767  # UTF-16 units in a cell
+XLSX_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # text Excel would read as an escaped character
+XLSX_CHUNK = 2_000  # rows built at a time
+ROW_MARK = "\x00"  # stands for the row number in a cell's reference (a cell's text never holds it)
 SAV_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
 
@@ -110,31 +118,115 @@ def _xlsx_column(values: pd.Series) -> list:
     return cells[codes].tolist()
 
 
-def _xlsx_writer(sheet, values: pd.Series):
-    """The sheet's method for a column's cells: text as text (never a number, date or formula), numbers as numbers."""
+def _xlsx_kind(values: pd.Series) -> str | None:
+    """How a column's cells are written: text (never a number, date or formula), booleans, numbers;
+    None for anything else (a release has none)."""
     if _is_text(values):
-        return sheet.write_string
+        return "text"
     if pd.api.types.is_bool_dtype(values):
-        return sheet.write_boolean
-    if pd.api.types.is_numeric_dtype(values):
-        return sheet.write_number
-    return sheet.write  # anything else (a release has none) by XlsxWriter's own type dispatch
+        return "boolean"
+    return "number" if pd.api.types.is_numeric_dtype(values) else None
+
+
+def _xlsx_string(text: str) -> str:
+    """A text cell's XML after its reference, as XlsxWriter's constant-memory mode writes it: at most
+    32,767 UTF-16 units, literal `_xHHHH_` escaped, whitespace kept at the ends, & < > escaped (always:
+    XlsxWriter would pass a value written like `<r>...</r>` through as rich-text XML)."""
+    if len(text) > XLSX_TEXT_MAX // 2 and len(text.encode("utf-16-le")) // 2 > XLSX_TEXT_MAX:
+        text = text.encode("utf-16-le")[: 2 * XLSX_TEXT_MAX].decode("utf-16-le", errors="ignore")
+    text = XLSX_ESCAPED.sub(r"_x005F\1", text).replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
+def _xlsx_number(value) -> str:
+    if not np.isfinite(value):
+        raise ValueError("an XLSX cell cannot hold NaN or infinity")
+    return f'"><v>{value:.16G}</v></c>'
+
+
+def _xlsx_cells(values: pd.Series, kind: str, letter: str) -> np.ndarray:
+    """Every cell of a column as XML, its row number left as ROW_MARK ("" where there is no value):
+    each distinct value's XML is made once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # -1, no value, picks the "" at the end
+    if kind == "text":
+        endings = [_xlsx_string(text) if (text := _xlsx_cell(value)) is not None else None for value in uniques]
+    elif kind == "boolean":
+        endings = [f'" t="b"><v>{int(value)}</v></c>' for value in uniques]
+    else:
+        endings = [_xlsx_number(value) for value in uniques]
+    cells = [f'<c r="{letter}{ROW_MARK}{ending}' if ending is not None else "" for ending in endings]
+    return np.asarray([*cells, ""], dtype=object)[codes]
+
+
+def _xlsx_rows(table: pd.DataFrame, kinds: list[str]) -> Iterator[bytes]:
+    """The data rows' XML, a chunk of rows at a time: each row's cells joined, then its number put in."""
+    columns = [
+        _xlsx_cells(table[name], kind, xl_col_to_name(i)) for i, (name, kind) in enumerate(zip(table.columns, kinds))
+    ]
+    for start in range(0, len(table), XLSX_CHUNK):
+        stop = min(start + XLSX_CHUNK, len(table))
+        rows = zip(range(start + 2, stop + 2), zip(*(column[start:stop].tolist() for column in columns)))
+        yield "".join(
+            f'<row r="{number}">{"".join(cells).replace(ROW_MARK, str(number))}</row>' for number, cells in rows
+        ).encode()
 
 
 def to_xlsx(table: pd.DataFrame) -> bytes:
-    """XlsxWriter in constant-memory mode: each row goes to a temporary file as soon as it is complete."""
+    """XlsxWriter writes the workbook with the header row; the data rows, built column-wise as its
+    constant-memory mode writes them (inline strings, numbers as %.16G), go into its sheet."""
+    kinds = [_xlsx_kind(table[name]) for name in table.columns]
+    if None in kinds:
+        return _to_xlsx_cell_by_cell(table)
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     workbook.set_properties({"created": FIXED_TIME})
     sheet = workbook.add_worksheet("data")
     for column, name in enumerate(table.columns):
         sheet.write_string(0, column, neutralise(str(name)))
-    writers = [_xlsx_writer(sheet, table[name]) for name in table.columns]
+    workbook.close()
+    if len(table) == 0 or len(table.columns) == 0:
+        return buffer.getvalue()
+    last = f"{xl_col_to_name(len(table.columns) - 1)}{len(table) + 1}"
+    return _with_rows(buffer.getvalue(), _xlsx_rows(table, kinds), last)
+
+
+def _with_rows(workbook: bytes, rows: Iterator[bytes], last: str) -> bytes:
+    """The workbook with the rows after its sheet's first row and the sheet's dimension up to `last`;
+    every other member as it was (names, order, times)."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename != XLSX_SHEET:
+                target.writestr(info, content)
+                continue
+            head, tail = content.split(b"</sheetData>", 1)
+            head = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(), head, count=1)
+            sheet = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            sheet.compress_type, sheet._compresslevel = zipfile.ZIP_DEFLATED, 1  # compress_level from Python 3.13
+            with target.open(sheet, "w") as stream:
+                stream.write(head)
+                for chunk in rows:
+                    stream.write(chunk)
+                stream.write(b"</sheetData>" + tail)
+    return buffer.getvalue()
+
+
+def _to_xlsx_cell_by_cell(table: pd.DataFrame) -> bytes:
+    """XlsxWriter's own cell writers, one cell at a time (slow): for columns of other types."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True})
+    workbook.set_properties({"created": FIXED_TIME})
+    sheet = workbook.add_worksheet("data")
+    for column, name in enumerate(table.columns):
+        sheet.write_string(0, column, neutralise(str(name)))
     columns = [_xlsx_column(table[name]) for name in table.columns]
     for row, cells in enumerate(zip(*columns), start=1):
-        for column, (write, value) in enumerate(zip(writers, cells)):
+        for column, value in enumerate(cells):
             if value is not None:
-                write(row, column, value)
+                (sheet.write_string if isinstance(value, str) else sheet.write)(row, column, value)
     workbook.close()
     return buffer.getvalue()
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from core.accounts.models import User
 from core.imports.cells import Cells, Countries
+from core.reference.models import Country
 from core.text import search_key
 from stakeholders.models import Activity, Organisation, Participation, Stakeholder
 
@@ -31,6 +32,10 @@ class Lookups(Countries):
 
     def __init__(self, session: Session):
         super().__init__(session)
+        # The registry's own checks (`services.profile_problems`) look countries and organisations up
+        # with `session.get`, which the identity map answers without a query only while something holds
+        # the object: hold them for the file's rows.
+        self._held: list = list(session.exec(select(Country)))
         self._organisations: dict[tuple[str, str | None], int] | None = None
         self.users: dict[str, User] = {}  # lower-case email -> account
         self.stakeholders: dict[int, Stakeholder] = {}  # user id -> profile
@@ -41,13 +46,12 @@ class Lookups(Countries):
         """The live organisation of this name and country, as `services.find_organisation` matches it."""
         if self._organisations is None:
             self._organisations = {}
-            rows = self.session.exec(
-                select(Organisation.id, Organisation.search_name, Organisation.country)
-                .where(Organisation.status.in_(("pending", "approved")))
-                .order_by(Organisation.id)
+            live = self.session.exec(
+                select(Organisation).where(Organisation.status.in_(("pending", "approved"))).order_by(Organisation.id)
             )
-            for organisation_id, key, country_code in rows:
-                self._organisations.setdefault((key, country_code), organisation_id)
+            for organisation in live:
+                self._held.append(organisation)
+                self._organisations.setdefault((organisation.search_name, organisation.country), organisation.id)
         return self._organisations.get((search_key(name), country))
 
     def load_accounts(self, emails: Iterable[str]) -> None:
@@ -56,9 +60,10 @@ class Lookups(Countries):
             for user in self.session.exec(select(User).where(User.email.in_(chunk))):
                 self.users[user.email.lower()] = user
         missing = wanted - set(self.users)
-        for chunk in _chunks(missing):
-            for user in self.session.exec(select(User).where(func.lower(User.email).in_(chunk))):
-                self.users.setdefault(user.email.lower(), user)
+        if missing:  # an address stored before normalisation: one pass over those alone, not one per chunk
+            for user in self.session.exec(select(User).where(func.lower(User.email) != User.email)):
+                if user.email.lower() in missing:
+                    self.users.setdefault(user.email.lower(), user)
         for chunk in _chunks(u.id for u in self.users.values()):
             for stakeholder in self.session.exec(select(Stakeholder).where(Stakeholder.user_id.in_(chunk))):
                 self.stakeholders[stakeholder.user_id] = stakeholder

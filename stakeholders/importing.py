@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlalchemy import insert, update
+from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
 from core.accounts.services import normalise_email
@@ -32,6 +33,7 @@ from core.problems import validate as validate_model
 from core.text import search_key
 from core.timeutil import utcnow
 from stakeholders import schemas, services
+from stakeholders import vocabularies as vocab
 from stakeholders.import_kinds import (
     KINDS,
     LANGUAGE_NAMES,
@@ -41,7 +43,7 @@ from stakeholders.import_kinds import (
     PROFILE_COLUMNS,
 )
 from stakeholders.import_lookups import Lookups
-from stakeholders.models import Organisation, Participation, Stakeholder, StakeholderAttribute
+from stakeholders.models import ConsentRecord, Organisation, Participation, Stakeholder, StakeholderAttribute
 
 # An imported person has no password until they choose one through "forgot password", which
 # also marks their address as verified. "!" is no argon2 hash, so no password matches it.
@@ -167,62 +169,92 @@ def _stakeholder_row(session: Session, cells: Cells, lookups: Lookups, seen: dic
             cells.problem("email", _l("The same email address is already in row %(row)s.", row=seen[email]))
         else:
             seen[email] = row.number
-    given = _validated(cells, schemas.StakeholderUpdate, _profile_values(cells, lookups), PROFILE_COLUMNS)
-    if given is None or len(cells.problems) > before or not (given.name and given.country and given.category):
-        return None
     user = lookups.users.get(email)
     stakeholder = lookups.stakeholder_for(email)
-    # The current profile; multi-valued fields are left out, so only those in the file change
-    # (and `services.profile_of` would cost a query per row).
-    base = {name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS} if stakeholder else {}
-    profile = _validated(cells, schemas.StakeholderCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
-    if profile is None:
+    values = _profile_values(cells, lookups)
+    if stakeholder is None:  # a new profile: the row's values are the whole profile, checked once
+        profile = _validated(cells, schemas.StakeholderCreate, values, PROFILE_COLUMNS)
+    else:  # the file's values over the current profile; multi-valued fields are left out, so only those
+        # in the file change (and `services.profile_of` would cost a query per row)
+        given = _validated(cells, schemas.StakeholderUpdate, values, PROFILE_COLUMNS)
+        if given is None or len(cells.problems) > before or not (given.name and given.country and given.category):
+            return None
+        base = {name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS}
+        profile = _validated(cells, schemas.StakeholderCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
+    if profile is None or len(cells.problems) > before:
         return None
     problems = services.profile_problems(session, profile)  # the registry's own rules, again
     rows.report(cells, problems, PROFILE_COLUMNS)
     if problems:
         return None
-    return _stakeholder_plan(
-        row.number, email, user.id if user else None, stakeholder.id if stakeholder else None, profile
-    )
+    if stakeholder is None:
+        return Plan(row.number, "create", write_many=_create_stakeholders, values=(email, user, profile))
+    return _stakeholder_plan(row.number, user.id, stakeholder.id, profile)
 
 
-def _stakeholder_plan(
-    number: int, email: str, user_id: int | None, stakeholder_id: int | None, profile: schemas.StakeholderCreate
-) -> Plan:
-    accounts: list[User] = []
+def _create_stakeholders(session: Session, batch: list[tuple[str, User | None, schemas.StakeholderCreate]]) -> None:
+    """New profiles, with their accounts where there are none yet, a few statements per batch of rows.
 
-    def prepare(session: Session) -> None:
-        if user_id is None:  # new accounts are inserted together, before the profiles
-            accounts.append(
-                User(
-                    email=email,
-                    name=profile.name,
-                    password_hash=UNUSABLE_PASSWORD,
-                    role=Role.STAKEHOLDER,
-                    locale=profile.preferred_language or None,
-                )
-            )
-            session.add(accounts[0])
+    What `services.apply_profile` and `record_consents` write for a new profile, in bulk: the profile's
+    fields, its multi-valued choices, and only the consent the secretariat's lawful basis covers (the
+    others are the person's to give)."""
+    new_accounts = [
+        {
+            "email": email,
+            "name": profile.name,
+            "password_hash": UNUSABLE_PASSWORD,
+            "role": Role.STAKEHOLDER.value,
+            "locale": profile.preferred_language or None,
+        }
+        for email, user, profile in batch
+        if user is None
+    ]
+    if new_accounts:
+        session.execute(insert(User), new_accounts)
+    account_ids = _ids(session, User.email, User.id, [account["email"] for account in new_accounts])
+    named = [{"id": user.id, "name": profile.name} for _email, user, profile in batch if user is not None]
+    if named:  # an account without a profile yet takes the profile's name, as `apply_profile` does
+        session.execute(update(User), named)
+    user_ids = [user.id if user is not None else account_ids[email] for email, user, _profile in batch]
+    session.execute(insert(Stakeholder), [_new_profile(i, p) for i, (_e, _u, p) in zip(user_ids, batch, strict=True)])
+    profile_ids = _ids(session, Stakeholder.user_id, Stakeholder.id, user_ids)
+    stakeholder_ids = [profile_ids[user_id] for user_id in user_ids]
+    choices = [
+        {"stakeholder_id": stakeholder_id, "field": field_name, "code": code}
+        for stakeholder_id, (_e, _u, profile) in zip(stakeholder_ids, batch, strict=True)
+        for field_name, codes in profile.multi().items()
+        for code in dict.fromkeys(codes)
+    ]
+    if choices:
+        session.execute(insert(StakeholderAttribute), choices)
+    consents = [
+        {"stakeholder_id": i, "kind": "data_processing", "granted": True, "text_version": vocab.CONSENT_TEXT_VERSION}
+        for i in stakeholder_ids
+    ]
+    session.execute(insert(ConsentRecord), consents)
 
+
+def _ids(session: Session, key, id_column, keys: list) -> dict:
+    """{key: id} of the rows just inserted, by a unique column (a few queries per batch: RETURNING with
+    the rows' order kept would cost SQLite one statement per row)."""
+    found = {}
+    for start in range(0, len(keys), 900):  # under SQLite's bound-parameter limit
+        found.update(session.exec(select(key, id_column).where(key.in_(keys[start : start + 900]))).all())
+    return found
+
+
+def _new_profile(user_id: int, profile: schemas.StakeholderCreate) -> dict:
+    """A new stakeholder's row, as `services.apply_profile` fills it."""
+    values = {name: getattr(profile, name) for name in services.STAKEHOLDER_FIELDS}
+    values["gender_self_described"] = profile.gender_self_described if profile.gender == "another" else ""
+    return {**values, "user_id": user_id, "search_name": search_key(profile.name), "country": profile.country}
+
+
+def _stakeholder_plan(number: int, user_id: int, stakeholder_id: int, profile: schemas.StakeholderCreate) -> Plan:
     def apply(session: Session) -> None:
-        user = session.get(User, accounts[0].id if accounts else user_id)
-        if stakeholder_id is None:
-            stakeholder = Stakeholder(user_id=user.id, category=profile.category)
-            # A new profile has no earlier choices to delete: its multi-valued fields are simply added,
-            # which spares apply_profile's deletes (a third of the time of a large import).
-            services.apply_profile(
-                session, stakeholder, user, profile.model_copy(update=dict.fromkeys(schemas.MULTI_FIELDS))
-            )
-            for field_name, codes in profile.multi().items():
-                for code in codes:
-                    session.add(StakeholderAttribute(stakeholder_id=stakeholder.id, field=field_name, code=code))
-            # Only the consent the secretariat's lawful basis covers; the others are the person's to give.
-            services.record_consents(session, stakeholder, {"data_processing": True}, only_changes=False)
-        else:
-            services.apply_profile(session, session.get(Stakeholder, stakeholder_id), user, profile)
+        services.apply_profile(session, session.get(Stakeholder, stakeholder_id), session.get(User, user_id), profile)
 
-    return Plan(number, "update" if stakeholder_id else "create", apply, prepare)
+    return Plan(number, "update", apply)
 
 
 def _participation_rows(session: Session, table: Table, cells_of, lookups: Lookups) -> Iterable[Plan | None]:

@@ -129,7 +129,8 @@ class Importer:
 
 
 def _write(session: Session, report: Report, progress: Callable[[int, int], None] | None = None) -> None:
-    """Apply every plan, in batches: each batch's `prepare` steps, one flush, then its `apply` steps."""
+    """Apply every plan, in batches: each batch's `prepare` steps, one flush, then its `apply` steps, and
+    the values of its plans written together by their `write_many`."""
     for start in range(0, len(report.plans), BATCH):
         if progress is not None:
             progress(start, len(report.plans))
@@ -138,8 +139,14 @@ def _write(session: Session, report: Report, progress: Callable[[int, int], None
             if plan.prepare is not None:
                 plan.prepare(session)
         session.flush()
+        together: dict[Callable, list] = {}
         for plan in batch:
-            plan.apply(session)
+            if plan.write_many is not None:
+                together.setdefault(plan.write_many, []).append(plan.values)
+            else:
+                plan.apply(session)
+        for write_many, values in together.items():
+            write_many(session, values)
         # Written rows leave the session (not the transaction): SQLAlchemy's bookkeeping, and the
         # deletes a domain's apply step may run, look at every object the session holds.
         session.flush()

@@ -26,9 +26,12 @@ class Plan:
 
     row: int
     action: str  # "create" or "update"
-    apply: Callable[[Session], None]
+    apply: Callable[[Session], None] | None = None
     # Runs for every plan before any `apply`, followed by one flush: rows can be inserted in batches.
     prepare: Callable[[Session], None] | None = None
+    # Instead of `apply`: `write_many(session, values)` writes the `values` of a batch of plans at once.
+    write_many: Callable[[Session, list], None] | None = None
+    values: object = None
 
 
 @dataclass

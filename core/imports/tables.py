@@ -8,21 +8,30 @@ Limits hold while reading, not after: the file's size, an XLSX's unpacked size (
 actual), the number of rows and columns. An XLSX sheet is read as its XML writes it, whatever
 its declared dimension; formula cells without a saved value and values under no column name
 become notes on their row, by column letter.
+
+An XLSX sheet is read by calamine (Rust) once a scan of its XML has bounded the grid calamine
+builds (every cell's row and column, the number of rows, the formula cells without a value); a
+sheet the scan cannot bound that way (cells without a reference, prefixed tags, a sparse grid) is
+read by openpyxl's cell parser in XML order, slower but with the same result.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser  # its cell parser; pinned in the lock
+from python_calamine import CalamineError, CalamineWorkbook
 
 MB = 1024 * 1024
 MAX_BYTES = 10 * MB  # the uploaded file
@@ -31,6 +40,7 @@ MAX_ROWS = 200_000  # data rows
 MAX_RECORDS = 2 * MAX_ROWS  # rows read, blank ones included
 MAX_COLUMNS = 200
 MAX_ROW_NUMBER = 1_048_576  # the last row a spreadsheet has
+MAX_GRID = 8_000_000  # cells of the rectangle calamine allocates (32 bytes each) for a sheet
 
 FORMULA_WITHOUT_VALUE = _l(
     "This cell holds a formula without a saved value: open the file in a spreadsheet program, "
@@ -193,7 +203,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _check_archive(content: bytes) -> None:
+def _check_archive(content: bytes) -> zipfile.ZipFile:
     """Refuse a workbook that unpacks to more than MAX_UNPACKED bytes, by the sizes its zip
     declares and by the bytes actually unpacked (read in chunks, never all at once)."""
     try:
@@ -215,6 +225,7 @@ def _check_archive(content: bytes) -> None:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError, ValueError):
         raise TableError(_l("The file is not a readable XLSX workbook.")) from None
+    return archive
 
 
 class _CellParser(WorkSheetParser):
@@ -256,8 +267,8 @@ def _sheet_records(workbook, sheet) -> Iterator[Record]:
             yield number, cells, formulas
 
 
-def _xlsx_records(content: bytes) -> Iterator[Record]:
-    _check_archive(content)
+def _parsed_records(content: bytes) -> Iterator[Record]:
+    """The first worksheet's rows in XML order, through openpyxl's cell parser (the slow, sure way)."""
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - a damaged zip or workbook, whatever openpyxl raises
@@ -271,3 +282,113 @@ def _xlsx_records(content: bytes) -> Iterator[Record]:
             raise TableError(_l("The file is not a readable XLSX workbook.")) from None
     finally:
         workbook.close()
+
+
+def _xlsx_records(content: bytes) -> Iterator[Record]:
+    archive = _check_archive(content)
+    sheet = _first_worksheet(archive)
+    grid = _scan(archive.read(sheet[1])) if sheet is not None else None
+    if grid is None:
+        yield from _parsed_records(content)
+    else:
+        yield from _grid_records(content, sheet[0], grid)
+
+
+# --- XLSX through calamine, once a scan has bounded the grid -------------------------------
+
+_RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,10})"')
+_CELL_TAGS = tuple(b"<c" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+_ROW_TAGS = tuple(b"<row" + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+_FORMULA_TAGS = (b"<f>", b"<f ", b"<f/>")
+# A tag under a prefix (<x:c ...>) is one calamine reads and the scan does not count.
+_PREFIXED = tuple(b":" + name + end for name in (b"c", b"row", b"f") for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+
+
+@dataclass
+class _Grid:
+    """What a scan of a sheet's XML found: the first row that has a cell and the formula cells
+    without a saved value, by row (0-based columns)."""
+
+    first_row: int
+    formulas: dict[int, list[int]]
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """(name, member) of the workbook's first worksheet, as openpyxl counts them; None when unsure."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    targets = {
+        link.get("Id"): link.get("Target", "")
+        for link in links.iter(_RELATIONSHIPS)
+        if link.get("Type", "").endswith("/worksheet")
+    }
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_RELATIONSHIP_ID))
+        if target is not None and sheet.get("name"):
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            return (sheet.get("name"), member) if member in archive.namelist() else None
+    return None
+
+
+def _scan(xml: bytes) -> _Grid | None:
+    """Bound the grid calamine would build from this sheet, refusing what the XML-order reader
+    refuses too; None when the sheet is to be read in XML order instead."""
+    references = _CELL_REFERENCE.findall(xml)
+    if sum(xml.count(tag) for tag in _CELL_TAGS) != len(references) or any(tag in xml for tag in _PREFIXED):
+        return None  # a cell without its reference first, or tags under a prefix
+    if sum(xml.count(tag) for tag in _ROW_TAGS) > MAX_RECORDS:
+        raise TableError(_l("The file has more than %(count)s rows.", count=MAX_ROWS))
+    if not references:
+        return _Grid(1, {})
+    numbers = {int(number) for number in {number for _letters, number in references}}
+    if max(numbers) > MAX_ROW_NUMBER or min(numbers) < 1:
+        number = max(numbers) if max(numbers) > MAX_ROW_NUMBER else min(numbers)
+        raise TableError(_l("The file is not a readable XLSX workbook (row %(row)s).", row=number))
+    columns = {column_index_from_string(letters.decode()) for letters in {letters for letters, _n in references}}
+    if max(columns) > MAX_COLUMNS + 1:
+        raise TableError(_l("The file has more than %(count)s columns.", count=MAX_COLUMNS))
+    height, width = max(numbers) - min(numbers) + 1, max(columns) - min(columns) + 1
+    if max(numbers) > MAX_RECORDS or height * width > MAX_GRID:
+        return None  # sparse: far fewer rows in the XML than calamine's grid would hold
+    return _Grid(min(numbers), _formulas_without_value(xml))
+
+
+def _formulas_without_value(xml: bytes) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for tag in _FORMULA_TAGS:
+        position = xml.find(tag)
+        while position >= 0:
+            start, end = xml.rfind(b"<c ", 0, position), xml.find(b"</c>", position)
+            cell = xml[start : end if end >= 0 else len(xml)]
+            reference = _CELL_REFERENCE.match(cell)
+            if reference is not None and (b"<v>" not in cell or b"<v></v>" in cell):
+                letters, number = reference.groups()
+                found.setdefault(int(number), []).append(column_index_from_string(letters.decode()) - 1)
+            position = xml.find(tag, position + 1)
+    return found
+
+
+def _grid_records(content: bytes, name: str, grid: _Grid) -> Iterator[Record]:
+    formulas = sorted(grid.formulas.items())  # formula-only rows come in order among calamine's
+    try:
+        with CalamineWorkbook.from_object(io.BytesIO(content)) as workbook:
+            sheet = workbook.get_sheet_by_name(name)
+            first_column = sheet.start[1] if sheet.start else 0
+            # calamine's rows start at the sheet's first row (empty ones above the data included), its
+            # columns at the first column that has a value.
+            for number, values in enumerate(sheet.iter_rows(), start=1):
+                while formulas and formulas[0][0] < number:
+                    yield formulas[0][0], {}, formulas.pop(0)[1]
+                if number >= grid.first_row:
+                    cells = {first_column + i: text for i, value in enumerate(values) if (text := _cell_text(value))}
+                    yield number, cells, formulas.pop(0)[1] if formulas and formulas[0][0] == number else []
+    except (CalamineError, ValueError, OSError):
+        raise TableError(_l("The file is not a readable XLSX workbook.")) from None
+    for number, columns in formulas:  # beyond the last row calamine read
+        yield number, {}, columns

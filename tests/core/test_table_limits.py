@@ -10,6 +10,8 @@ import re
 import struct
 import time
 import zipfile
+from datetime import datetime
+from datetime import time as dtime
 
 import pytest
 from openpyxl import Workbook
@@ -122,3 +124,55 @@ def test_an_upload_reports_the_rows_past_the_dimension_and_the_formula_cells(cli
     assert f"{len(rows) - 1} rows" in response.get_data(as_text=True) or str(len(rows) - 1) in response.get_data(
         as_text=True
     )
+
+
+def _spread_out(sheet):
+    sheet["C3"], sheet["D3"], sheet["E3"] = "email", "when", "n"
+    sheet["C5"], sheet["D5"], sheet["E5"] = "a@x.org", datetime(2024, 1, 2), 3.0
+    sheet["C6"], sheet["D6"], sheet["E6"], sheet["F6"] = "b@x.org", datetime(2024, 1, 2, 3, 4), "=1/0", True
+    sheet["C7"], sheet["D7"], sheet["E7"] = 0.1, dtime(3, 4), 12345678901
+    sheet["D9"], sheet["G12"] = "=A1", "=B2"  # formula-only rows, the last beyond every value
+
+
+def _records(records) -> list:
+    return [record for record in records if record[1] or record[2]]
+
+
+def test_calamine_reads_what_the_xml_order_parser_reads():
+    workbook = Workbook()
+    _spread_out(workbook.active)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content = buffer.getvalue()
+    assert tables._scan(zipfile.ZipFile(io.BytesIO(content)).read(SHEET)) is not None  # calamine reads it
+    assert _records(tables._xlsx_records(content)) == _records(tables._parsed_records(content))
+    assert _records(tables._xlsx_records(content))[0] == (3, {2: "email", 3: "when", 4: "n"}, [])
+
+
+def test_a_sparse_grid_is_read_in_xml_order_not_allocated():
+    # Calamine would allocate 200 columns x 1,000,000 rows (6.4 GB) for these three cells, and abort.
+    far = '<row r="1000000"><c r="GR1000000" t="inlineStr"><is><t>x</t></is></c></row>'
+    content = edit_member(
+        workbook_bytes([["email"], ["a@x.org"]]), SHEET, lambda xml: xml.replace("</sheetData>", far + "</sheetData>")
+    )
+    assert tables._scan(zipfile.ZipFile(io.BytesIO(content)).read(SHEET)) is None
+    table = read_table(content)
+    assert [row.number for row in table.rows] == [2, 1000000]
+    assert table.rows[1].notes == [("GR", tables.HEADERLESS)]
+
+
+def test_cells_under_a_prefix_or_without_a_reference_are_read_in_xml_order():
+    content = workbook_bytes([["email", "name"], ["a@x.org", "A"]])
+    for change in (
+        lambda xml: xml.replace('<c r="B2"', "<c"),
+        lambda xml: (
+            xml.replace(
+                "<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            )
+            .replace('<c r="B2"', '<x:c r="B2"')
+            .replace("</c></row></sheetData>", "</x:c></row></sheetData>")
+        ),
+    ):
+        edited = edit_member(content, SHEET, change)
+        assert tables._scan(zipfile.ZipFile(io.BytesIO(edited)).read(SHEET)) is None
+        assert [row.values for row in read_table(edited).rows] == [{"email": "a@x.org", "name": "A"}]

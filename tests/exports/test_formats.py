@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pyreadstat
 import pytest
 from openpyxl import load_workbook
 
+from exports import writers
 from exports.params import ReleaseParams
 from exports.service import export_release
 from tests.exports.builders import closed_wave, crowd, export_definition
@@ -81,6 +83,38 @@ def test_xlsx_stores_text_as_text_and_neutralises_formulas(app, session):
     years = [row[header.index("years")].value for row in rows]
     assert years[:4] == [-3, -2, -1, 0] and all(isinstance(v, int) for v in years)
     assert rows[0][header.index("satisfied")].value == "2"  # a choice name stays text
+
+
+def test_xlsx_rows_built_column_wise_are_what_xlsxwriter_writes_cell_by_cell():
+    """The release's rows are built column by column (fast); XlsxWriter's own cell writers give the same sheet."""
+    texts = ["x", "'=1+1", None, "a_x000D_b", " padded ", "l1\r\nl2", '&<>"', "é中文", "\x07bell", "x" * 40_000, "-9"]
+    frame = pd.DataFrame(
+        {
+            "text": pd.Series(texts, dtype=object),
+            "number": [1.5, 2.0, None, 3.0, 0.1, 1e20, 1 / 3, -7.0, 0.0, 12345678901.0, -9.0],
+            "integer": pd.Series([1, None, 3, 4, 5, 6, 7, 8, 9, 10, -9], dtype="Int64"),
+            "flag": [True, False] * 5 + [True],
+            "label": pd.Series(["agree", "disagree", None] * 3 + ["agree", "-8"], dtype="string"),
+        }
+    )
+    fast, slow = (
+        zipfile.ZipFile(io.BytesIO(write(frame))) for write in (writers.to_xlsx, writers._to_xlsx_cell_by_cell)
+    )
+    assert fast.namelist() == slow.namelist()
+    for name in fast.namelist():
+        assert fast.read(name) == slow.read(name), name
+    read = [list(row) for row in load_workbook(io.BytesIO(writers.to_xlsx(frame))).active.iter_rows(values_only=True)]
+    assert read[0] == ["text", "number", "integer", "flag", "label"]
+    assert read[5] == [" padded ", 0.1, 5, True, "disagree"] and read[10][0] == "x" * 32_767
+
+
+def test_xlsx_text_that_looks_like_rich_text_xml_stays_text():
+    content = writers.to_xlsx(pd.DataFrame({"comments": ["<r><t>bold</t></r>", "plain"]}))
+    assert [row[0] for row in load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True)] == [
+        "comments",
+        "<r><t>bold</t></r>",
+        "plain",
+    ]
 
 
 def test_parquet_keeps_numbers_numeric_and_codes_distinct(app, session):

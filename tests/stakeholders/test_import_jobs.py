@@ -14,7 +14,7 @@ from core.imports.models import PendingImport
 from core.jobs.context import JobContext
 from core.jobs.kinds import JobCancelled
 from core.jobs.models import Job
-from stakeholders import services
+from stakeholders import importing
 from stakeholders.models import Stakeholder
 from tests.conftest import AuthActions, make_app
 from tests.factories import SECRETARIAT, make_user
@@ -89,20 +89,20 @@ def test_a_cancel_during_the_check_keeps_nothing(staff, session, monkeypatch):
 
 def test_an_import_that_crashes_mid_write_writes_nothing_and_can_be_retried(staff, session, monkeypatch):
     preview = upload(staff, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
-    real, calls = services.apply_profile, []
+    real, calls = importing._ids, []
 
-    def crash_on_the_second_row(*args, **kwargs):
+    def crash_after_the_accounts(*args, **kwargs):  # the new accounts are inserted, then the profiles
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("the worker stops here")  # as if it were killed: not an error the import expects
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "apply_profile", crash_on_the_second_row)
+    monkeypatch.setattr(importing, "_ids", crash_after_the_accounts)
     staff.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"}, follow_redirects=True)
     job = session.exec(select(Job).where(Job.kind == "imports.import")).one()
     assert job.state == "failed"
     assert count(session, Stakeholder) == 0 and count(session, PendingImport) == 1  # the upload still waits
-    monkeypatch.setattr(services, "apply_profile", real)
+    monkeypatch.setattr(importing, "_ids", real)
     staff.post(f"/jobs/{job.id}/retry")
     assert job_state(session, job.id) == "done"
     assert count(session, Stakeholder) == 2 and count(session, PendingImport) == 0

@@ -500,26 +500,54 @@ def test_unreadable_files_get_a_clear_message_not_an_error_page(client, secretar
     assert row_count(session, Stakeholder) == 0
 
 
+def test_a_new_profile_is_written_as_the_registry_writes_one(client, secretariat, session):
+    """The import inserts new profiles in bulk: the same row as `services.apply_profile` and
+    `record_consents` write, and an account that had no profile takes the profile's name."""
+    from stakeholders import schemas, services
+
+    make_organisation(session, name="Red de Biodiversidad", country="MX", org_type="ngo")
+    existing = make_user(session, email="wang.fang@example.org", name="Old name", password="x" * 12)
+    import_rows(client, "stakeholders", stakeholder_rows(), "csv")
+    session.expire_all()
+    assert session.get(User, existing.id).name == "王芳"
+    assert row_count(session, User) == 4  # the staff account, two new accounts and the existing one
+    layla = session.exec(select(User).where(User.email == "layla@example.org")).one()
+    imported = session.exec(select(Stakeholder).where(Stakeholder.user_id == layla.id)).one()
+    profile = schemas.StakeholderCreate.model_validate(
+        {**{name: getattr(imported, name) for name in services.STAKEHOLDER_FIELDS}, "name": layla.name}
+        | {"country": imported.country, "email": layla.email}
+    )
+    expected = Stakeholder(category=profile.category)  # no account: flushed beside the imported one
+    services.apply_profile(session, expected, None, profile)
+    columns = [
+        c.name for c in Stakeholder.__table__.columns if c.name not in ("id", "user_id", "created_at", "updated_at")
+    ]
+    assert {c: getattr(imported, c) for c in columns} == {c: getattr(expected, c) for c in columns}
+    assert (layla.password_hash, layla.role, layla.locale, layla.is_active) == ("!", "stakeholder", "ar", True)
+    assert layla.session_epoch and layla.created_at is not None
+    session.rollback()
+
+
 def test_a_database_failure_rolls_every_row_back(client, secretariat, session, monkeypatch):
     from sqlalchemy.exc import IntegrityError
 
-    from stakeholders import services
+    from stakeholders import importing
 
-    real, calls = services.apply_profile, []
+    real, calls = importing._ids, []
 
-    def failing_on_the_second_row(*args, **kwargs):
+    def failing_on_the_profiles(*args, **kwargs):  # the accounts are inserted, then the profiles fail
         calls.append(1)
         if len(calls) == 2:
             raise IntegrityError("INSERT", {}, Exception("duplicate"))
         return real(*args, **kwargs)
 
     preview = upload(client, IMPORT_URL, "stakeholders", csv_bytes(stakeholder_rows()[:3]))
-    monkeypatch.setattr(services, "apply_profile", failing_on_the_second_row)
+    monkeypatch.setattr(importing, "_ids", failing_on_the_profiles)
     response = client.post(CONFIRM_URL, data={"token": token_of(preview), "confirm": "1"}, follow_redirects=True)
     assert "nothing was imported" in response.get_data(as_text=True)
     assert len(calls) == 2
     assert row_count(session, Stakeholder) == 0
-    assert row_count(session, User) == 1  # the staff account only: the first row's account is rolled back
+    assert row_count(session, User) == 1  # the staff account only: the accounts inserted are rolled back
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "registry.import")).first() is None
 
 
