@@ -18,6 +18,7 @@ from surveys import expressions
 from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Page, Question
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, OTHER_LABELS, SELECT_TYPES, SPECIFY_LABELS, key
+from surveys.xlsform.cycles import Node, find_cycles
 from surveys.xlsform.problems import IGNORED, FormProblem
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
@@ -50,6 +51,7 @@ class SurveyReader:
         self.question_names = {row.name for row in self.rows if row.kind in ("question", "") and row.name}
         self.other_of = self._others()
         self.profiles: dict[str, int] = {}
+        self.nodes: list[Node] = []
 
     def problem(self, row: SurveyRow, column: str, message) -> None:
         self.problems.append(FormProblem(self.sheet.name, row.number, column, message))
@@ -126,6 +128,8 @@ class SurveyReader:
                 loose.clear()
 
         for row in self.rows:
+            if row.kind in ("begin", "question", "") and row.name:
+                self.nodes.append(Node(row.name, row.number, row.cells, tuple(c.row.name for c in stack)))
             if row.kind == "begin":
                 appearance = row.cells.get("appearance", "")
                 if not stack:
@@ -166,7 +170,23 @@ class SurveyReader:
         close_loose()
         for container in stack:
             self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
+        self._cycles()
         return pages
+
+    def _cycles(self) -> None:
+        for members, column in find_cycles(self.nodes):
+            names = " → ".join(f"{node.name} (row {node.row})" for node in [*members, members[0]])
+            self.problems.append(
+                FormProblem(
+                    self.sheet.name,
+                    members[0].row,
+                    column,
+                    _l(
+                        "these questions depend on each other, so the form could never be completed: %(names)s",
+                        names=names,
+                    ),
+                )
+            )
 
     def _page(self, name: str, labels: Labels, relevant: str | None, items: list) -> Page:
         questions = [
