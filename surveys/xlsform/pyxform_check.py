@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from warnings import catch_warnings, simplefilter
 
 from flask_babel import lazy_gettext as _l
 
@@ -19,7 +20,9 @@ def pyxform_problems(data: bytes, settings: Settings) -> list[FormProblem]:
     from pyxform.xls2json import get_xlsform, workbook_to_json  # noqa: PLC0415
 
     try:
-        workbook = get_xlsform(BytesIO(data), file_type=".xlsx")
+        with catch_warnings():
+            simplefilter("ignore", UserWarning)  # openpyxl's notes on other programs' files
+            workbook = get_xlsform(BytesIO(data), file_type=".xlsx")
         form = workbook_to_json(workbook, form_name=settings.form_id or "data", warnings=[])
         # pyxform writes XML with one title only; the six are ours to check.
         form["title"] = settings.titles.get(settings.default_language or "en") or settings.form_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from warnings import catch_warnings, simplefilter
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
@@ -33,6 +34,13 @@ def _workbook(data: bytes, filename: str):
 
 def _sheets(data: bytes, filename: str, problems: list[FormProblem]) -> tuple[Sheet, Sheet | None, Sheet | None]:
     """The survey, choices and settings sheets (named in any case, as pyxform reads them)."""
+    with catch_warnings():
+        # openpyxl warns of what it leaves out of other programs' files (styles, headers and footers).
+        simplefilter("ignore", UserWarning)
+        return _read_sheets(data, filename, problems)
+
+
+def _read_sheets(data: bytes, filename: str, problems: list[FormProblem]) -> tuple[Sheet, Sheet | None, Sheet | None]:
     book = _workbook(data, filename)
     try:
         found = {name.strip().casefold(): book[name] for name in book.sheetnames}
