@@ -25,7 +25,8 @@ from surveys.xlsform.columns import LANGUAGE_NAMES
 
 LANGUAGE = "language"
 IGNORED = "ignored"
-TYPE = "type"
+TYPE = "type"  # a question type the platform does not support yet
+DEVICE = "device"  # a type that needs a device sensor, file storage or external choices: refused for good
 WARNING_KINDS = (LANGUAGE, IGNORED)
 SUMMARY_LINES = 10
 
@@ -68,6 +69,18 @@ def _counted(details: Counter, names: dict[str, str] | None = None) -> str:
     return ", ".join(f"{(names or {}).get(detail, detail)} ({count})" for detail, count in details.most_common())
 
 
+def _rows(problems: list[FormProblem], shown: int = 6) -> str:
+    """Each detail (a type) with its rows: `image (5, 9, 12)`, `calculate (3, 8, 9, 10, 11, 12, +76)`."""
+    rows: dict[str, list[int]] = {}
+    for problem in problems:
+        rows.setdefault(problem.detail, []).append(problem.row)
+    parts = []
+    for detail, numbers in rows.items():
+        more = f", +{len(numbers) - shown}" if len(numbers) > shown else ""
+        parts.append(f"{detail} ({', '.join(str(n) for n in numbers[:shown])}{more})")
+    return "; ".join(parts)
+
+
 def summary_line(kind: str, problems: list[FormProblem]) -> str:
     """One line for problems of one group."""
     details = Counter(problem.detail for problem in problems)
@@ -82,7 +95,9 @@ def summary_line(kind: str, problems: list[FormProblem]) -> str:
     if kind == IGNORED:
         return str(_l("left aside (not used on the web): %(what)s", what=", ".join(sorted(details))))
     if kind == TYPE:
-        return str(_l("unsupported question types (rows): %(types)s", types=_counted(details)))
+        return str(_l("unsupported question types (rows): %(types)s", types=_rows(problems)))
+    if kind == DEVICE:
+        return str(_l("types that need a device or external files, refused (rows): %(types)s", types=_rows(problems)))
     first = problems[0]
     if len(problems) == 1:
         return str(first)

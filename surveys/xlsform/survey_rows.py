@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from surveys.definition import QUESTION_TYPES
 from surveys.xlsform.choices import Choices
-from surveys.xlsform.problems import TYPE, FormProblem
+from surveys.xlsform.problems import DEVICE, TYPE, FormProblem
 from surveys.xlsform.sheets import Sheet
 
 
@@ -65,6 +65,13 @@ TYPE_ALIASES = {
     "add note prompt": "note",
 }
 OTHER_SPELLINGS = (["or_other"], ["or", "specify", "other"])
+# Types that need a device sensor, file storage or choices from external files: refused for good.
+DEVICE_TYPES = {
+    "image", "photo", "audio", "video", "file", "barcode", "background-audio", "background-geopoint",
+    "start-geopoint", "osm", "q picture", "q image", "q audio", "q video", "q barcode",
+    "add image prompt", "add photo prompt", "add audio prompt", "add video prompt", "add file prompt",
+    "add barcode prompt", *FROM_FILE, *EXTERNAL,
+}  # fmt: skip
 BEGIN = {"begin group", "begin_group"}
 END = {"end group", "end_group"}
 BEGIN_REPEAT = {"begin repeat", "begin_repeat", "begin loop", "begin_loop", "begin lgroup", "begin looped group"}
@@ -82,7 +89,9 @@ def _select(text: str) -> tuple[str, list[str]] | None:
 
 
 def _refused(sheet: Sheet, number: int, type_: str, message) -> FormProblem:
-    return FormProblem(sheet.name, number, "type", message, kind=TYPE, detail=type_)
+    return FormProblem(
+        sheet.name, number, "type", message, kind=DEVICE if type_ in DEVICE_TYPES else TYPE, detail=type_
+    )
 
 
 def classify(
@@ -113,7 +122,7 @@ def classify(
             _refused(
                 sheet,
                 number,
-                text.split()[0] if text.split()[0].islower() else text,
+                _type_of(text),
                 _l(
                     "the type '%(type)s' is not supported; use one of %(types)s, begin group or end group",
                     type=text,
@@ -122,6 +131,15 @@ def classify(
             )
         )
     return SurveyRow(number, cells, "")
+
+
+def _type_of(text: str) -> str:
+    """The type a summary names: `select_one_from_file` of `select_one_from_file places.csv`."""
+    for spelling in sorted(DEVICE_TYPES, key=len, reverse=True):
+        if text == spelling or text.startswith(spelling + " "):
+            return spelling
+    first = text.split()[0]
+    return first if first.islower() else text
 
 
 def _select_row(sheet, number, cells, lists, problems, select: str, words: list[str]) -> SurveyRow:

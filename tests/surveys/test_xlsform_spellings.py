@@ -226,11 +226,24 @@ def test_a_refusal_starts_with_one_summary_line_per_kind_then_groups_the_details
 
     lines = error.summary_lines()
     assert len(lines) <= 10
-    assert lines[0] == "unsupported question types (rows): image (3), audio (1)"
+    assert lines[0] == "types that need a device or external files, refused (rows): image (4, 5, 6); audio (7)"
     assert "and 39 more like it" in lines[1]
     assert any(line.startswith("texts missing in 5 of the six languages") for line in lines)
     assert [len(problems) for _, problems in error.groups()][:2] == [4, 40]
     assert str(error).splitlines() == lines
+
+
+def test_unsupported_types_are_summed_up_in_one_line_naming_types_and_rows():
+    survey, choice_rows = simple_form()
+    survey += [{"type": "calculate", "name": f"c{n}", "calculation": "1"} for n in range(8)]
+    survey += [{"type": "start", "name": "start"}, {"type": "select_one_from_file places.csv", "name": "p"}]
+
+    lines = refusal(workbook(survey, choice_rows, {"form_id": "f"})).summary_lines()
+
+    assert lines[:2] == [
+        "unsupported question types (rows): calculate (4, 5, 6, 7, 8, 9, +2); start (12)",
+        "types that need a device or external files, refused (rows): select_one_from_file (13)",
+    ]
 
 
 def test_the_summary_never_exceeds_ten_lines():
