@@ -71,7 +71,8 @@ class SurveyReader:
                 "type": "text",
                 "name": f"{row.name}_other",
                 "relevant": f"selected(${{{row.name}}}, 'other')",
-                **{key("label", code): text for code, text in SPECIFY_LABELS.items()},
+                # in the languages of the select's own label, so that the form reads back the same when written
+                **{key("label", code): SPECIFY_LABELS[code] for code in self.sheet.texts(row.cells, "label")},
             }
             found.append(SurveyRow(row.number, cells, "question", "text"))
         return found

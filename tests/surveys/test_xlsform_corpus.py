@@ -18,8 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from surveys.definition import definition_hash
 from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = json.loads((Path(__file__).parent / "data" / "xlsforms" / "sources.json").read_text(encoding="utf-8"))
@@ -74,6 +76,8 @@ def test_each_form_is_accepted_or_refused_with_a_short_summary(source):
     assert source["pyxform"] == "ok", "pyxform refuses this form"
     assert definition.form_id and definition.questions()
     assert all(problem.warning for problem in warnings)
+    again = parse_xlsform(definition_to_xlsform(definition), source["file"])
+    assert definition_hash(again) == definition_hash(definition), "the written workbook reads back differently"
 
 
 def _refused_names(error: XLSFormError) -> set[str]:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from surveys.definition import definition_hash
 from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform.reading import parse_xlsform
+from surveys.xlsform.writing import definition_to_xlsform
 from tests.surveys.xlsform_builder import choices, labels, q, settings, valid_form, workbook
 
 
@@ -287,6 +289,15 @@ def test_a_form_in_one_language_is_accepted_with_its_missing_translations_as_war
     assert {p.kind for p in warnings} == {"language"}
     # 2 question labels, 2 choice labels and the title (the form id): 5 cells, in each of five languages
     assert len(warnings) == 5 * 4
+
+
+def test_a_form_in_one_language_with_or_other_is_written_and_read_back_to_the_same_content():
+    survey, choice_rows = simple_form("select one from yes_no or_other")
+    definition = parse_xlsform(workbook(survey, choice_rows, {"form_id": "f"}))
+
+    again = parse_xlsform(definition_to_xlsform(definition))
+
+    assert definition_hash(again) == definition_hash(definition)
 
 
 def test_the_valid_form_has_no_warnings():
