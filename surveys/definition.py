@@ -17,6 +17,11 @@ QUESTION_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text",
 # Registry fields an open-link respondent answers inside the survey (the `profile` column).
 PROFILE_FIELDS = ("country", "category", "gender", "stakeholder_type")
 # Indicator groups of decision IPBES-3/4 a question can feed (the `indicator` column).
+# XLSForm metadata: recorded for the form, never asked (see Definition.metadata).
+METADATA_TYPES = (
+    "start", "end", "today", "deviceid", "username", "phonenumber", "audit", "simserial", "subscriberid",
+    "email",
+)  # fmt: skip
 INDICATOR_GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 
 Labels = dict[str, str]  # language code -> text; every code of LANGUAGES present
@@ -72,6 +77,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """A metadata row of the form (`start`, `end`, `deviceid`...): a variable the platform records, never asked."""
+
+    name: str
+    type: str  # one of METADATA_TYPES
+    row: int = 0
+
+
+@dataclass(frozen=True)
 class Definition:
     form_id: str
     version: str
@@ -79,6 +93,7 @@ class Definition:
     pages: tuple[Page, ...]
     choices: dict[str, tuple[Choice, ...]]
     default_language: str = "en"
+    metadata: tuple[Metadata, ...] = ()
 
     def questions(self) -> list[Question]:
         """Every question in form order, grid rows included."""
@@ -98,7 +113,10 @@ class Definition:
         return [choice.name for choice in self.choices[list_name]]
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        if not self.metadata:  # absent rather than empty: versions stored before it keep their hash
+            del data["metadata"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Definition:
@@ -112,7 +130,8 @@ class Definition:
 
         pages = tuple(Page(**{**p, "items": tuple(item(i) for i in p["items"])}) for p in data["pages"])
         choices = {name: tuple(Choice(**c) for c in items) for name, items in data["choices"].items()}
-        return cls(**{**data, "pages": pages, "choices": choices})
+        metadata = tuple(Metadata(**m) for m in data.get("metadata", ()))
+        return cls(**{**data, "pages": pages, "choices": choices, "metadata": metadata})
 
 
 def label(labels: Labels, language: str, fallback: str = "en") -> str:
@@ -122,6 +141,8 @@ def label(labels: Labels, language: str, fallback: str = "en") -> str:
 __all__ = [
     "LANGUAGES",
     "QUESTION_TYPES",
+    "METADATA_TYPES",
+    "Metadata",
     "PROFILE_FIELDS",
     "INDICATOR_GROUPS",
     "Choice",

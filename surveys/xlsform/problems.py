@@ -9,6 +9,8 @@ then the problems grouped by kind. Two kinds never refuse a form; they are warni
   and the six-language rule holds when a wave is published (surveys/translation*.py).
 - `IGNORED`: a column or a language the platform leaves aside (media, device settings, columns
   of other tools, languages other than the six).
+- `METADATA`: a metadata row (`start`, `end`, `deviceid`...), kept in `Definition.metadata` and
+  never asked; the platform does not record their values yet.
 
 `parse_xlsform(..., warnings=list)` hands the warnings of an accepted form to its caller; a
 refusal carries them in `XLSFormError.warnings`.
@@ -27,7 +29,8 @@ LANGUAGE = "language"
 IGNORED = "ignored"
 TYPE = "type"  # a question type the platform does not support yet
 DEVICE = "device"  # a type that needs a device sensor, file storage or external choices: refused for good
-WARNING_KINDS = (LANGUAGE, IGNORED)
+METADATA = "metadata"  # start, end, deviceid...: kept in the definition, never asked
+WARNING_KINDS = (LANGUAGE, IGNORED, METADATA)
 SUMMARY_LINES = 10
 
 
@@ -94,6 +97,10 @@ def summary_line(kind: str, problems: list[FormProblem]) -> str:
         )
     if kind == IGNORED:
         return str(_l("left aside (not used on the web): %(what)s", what=", ".join(sorted(details))))
+    if kind == METADATA:
+        return str(
+            _l("metadata kept with the form, never asked, not recorded yet (rows): %(types)s", types=_rows(problems))
+        )
     if kind == TYPE:
         return str(_l("unsupported question types (rows): %(types)s", types=_rows(problems)))
     if kind == DEVICE:

@@ -70,7 +70,8 @@ def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[Fo
     survey, choices_sheet, settings_sheet = _sheets(data, filename, found)
     settings = parse_settings(settings_sheet, found, filename)
     choices = parse_choices(choices_sheet, found)
-    pages = SurveyReader(survey, choices, found).read()
+    reader = SurveyReader(survey, choices, found)
+    pages = reader.read()
     problems = sorted((p for p in found if not p.warning), key=_order)
     noted = sorted((p for p in found if p.warning), key=_order)
     if not pages and not problems:
@@ -88,4 +89,5 @@ def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[Fo
         pages=tuple(pages),
         choices=choices.lists,
         default_language=settings.default_language or "en",
+        metadata=tuple(reader.metadata),
     )

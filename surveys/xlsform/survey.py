@@ -15,11 +15,11 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
-from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Page, Question
+from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Metadata, Page, Question
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, OTHER_LABELS, SELECT_TYPES, SPECIFY_LABELS, key
 from surveys.xlsform.cycles import Node, find_cycles
-from surveys.xlsform.problems import IGNORED, FormProblem
+from surveys.xlsform.problems import IGNORED, METADATA, FormProblem
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
@@ -48,7 +48,8 @@ class SurveyReader:
         self.rows = self._with_others([row for row in rows if row.kind != "skip"])
         self.names = self._names()
         # A refused row keeps its name, so that references to it are not reported as well.
-        self.question_names = {row.name for row in self.rows if row.kind in ("question", "") and row.name}
+        self.question_names = {row.name for row in self.rows if row.kind in ("question", "metadata", "") and row.name}
+        self.metadata: list[Metadata] = []
         self.other_of = self._others()
         self.profiles: dict[str, int] = {}
         self.nodes: list[Node] = []
@@ -165,6 +166,11 @@ class SurveyReader:
                             container.row.name, labels, container.row.cells.get("relevant") or None, container.items
                         )
                     )
+            elif row.kind == "metadata":
+                self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
+                self.problems.append(
+                    FormProblem(self.sheet.name, row.number, "type", _l("recorded, never asked"), METADATA, row.type)
+                )
             elif row.kind == "question":
                 question = self._question(row)
                 (stack[-1].items if stack else loose).append(question)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from surveys.definition import QUESTION_TYPES
+from surveys.definition import METADATA_TYPES, QUESTION_TYPES
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.problems import DEVICE, TYPE, FormProblem
 from surveys.xlsform.sheets import Sheet
@@ -23,7 +23,7 @@ class SurveyRow:
 
     number: int
     cells: dict[str, str]
-    kind: str  # "begin", "end", "question", "skip" (no type and no name), or "" (refused)
+    kind: str  # "begin", "end", "question", "metadata", "skip" (no type and no name), or "" (refused)
     type: str = ""
     list_name: str | None = None
     or_other: bool = False
@@ -49,6 +49,9 @@ SELECT_SPELLINGS = (  # longest first: the first that starts the type wins
 )
 FROM_FILE = ("select_one_from_file", "select_multiple_from_file", "select one from file", "select multiple from file")
 EXTERNAL = ("select_one_external", "select_multiple_external")
+METADATA_ALIASES = {"imei": "deviceid", "get start time": "start", "get end time": "end", "get today": "today", "device id": "deviceid",
+    "subscriber id": "subscriberid", "get phone number": "phonenumber", "sim id": "simserial", "get sim id": "simserial",
+}  # fmt: skip
 # pyxform's other names of our types
 TYPE_ALIASES = {
     "string": "text",
@@ -108,6 +111,8 @@ def classify(
     ):  # refused; read as a group so that its rows are checked and named
         problems.append(_refused(sheet, number, "repeat", _l("repeats are not supported")))
         return SurveyRow(number, cells, "begin", "repeat")
+    if METADATA_ALIASES.get(text, text) in METADATA_TYPES:
+        return SurveyRow(number, cells, "metadata", METADATA_ALIASES.get(text, text))
     select = _select(text)
     if not text and not cells.get("name"):  # pyxform skips a row without type or name
         return SurveyRow(number, cells, "skip")

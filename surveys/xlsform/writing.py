@@ -45,6 +45,8 @@ def definition_to_xlsform(definition: Definition) -> bytes:
     sheet.title = "survey"
     sheet.append(SURVEY_HEADERS)
     rows = _SurveyRows(definition)
+    for metadata in definition.metadata:  # placed first: other rows go round them
+        rows.rows[metadata.row] = {"type": metadata.type, "name": metadata.name}
     for page in definition.pages:
         rows.page(page)
     for cells in rows.in_order():
@@ -68,11 +70,13 @@ class _SurveyRows:
 
     def put(self, cells: dict, at: int = 0) -> None:
         at = at if at >= self.cursor else self.cursor
+        while at in self.rows:
+            at += 1
         self.rows[at] = cells
         self.cursor = at + 1
 
     def in_order(self) -> list[dict[str, str]]:
-        return [self.rows.get(number, {}) for number in range(2, self.cursor)]
+        return [self.rows.get(number, {}) for number in range(2, max([self.cursor - 1, *self.rows]) + 1)]
 
     def page(self, page: Page) -> None:
         grouped = bool(page.labels)  # a page without labels was loose top-level questions

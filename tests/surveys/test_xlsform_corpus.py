@@ -25,10 +25,12 @@ from surveys.xlsform.writing import definition_to_xlsform
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = json.loads((Path(__file__).parent / "data" / "xlsforms" / "sources.json").read_text(encoding="utf-8"))
-# Accepted today; the others are refused for what the platform does not support yet (metadata, geo,
+# Accepted today; the others are refused for what the platform does not support yet (geo,
 # repeats, calculate, choice_filter, nested groups, device-only types: docs/xlsform.md) or by pyxform.
 ACCEPTED = {
     "kobotoolbox-formpack-library_locking_example.xlsx",
+    "lindsay-stevens-odk_tools-r1405_behave.xlsx",
+    "onaio-onadata-battery_life.xlsx",
     "onaio-onadata-multi_lingual_form.xlsx",
     "onaio-onadata-unicode_in_relevant_column.xlsx",
     "xlsform-pyxform-specify_other.xlsx",
@@ -76,7 +78,13 @@ def test_each_form_is_accepted_or_refused_with_a_short_summary(source):
     assert source["pyxform"] == "ok", "pyxform refuses this form"
     assert definition.form_id and definition.questions()
     assert all(problem.warning for problem in warnings)
-    again = parse_xlsform(definition_to_xlsform(definition), source["file"])
+    try:
+        again = parse_xlsform(definition_to_xlsform(definition), source["file"])
+    except XLSFormError as error:
+        # A question labelled only in a language other than the six has no label until it is translated,
+        # and pyxform refuses an unlabelled question: the round trip waits for the translation.
+        assert all("has no label" in problem.text for problem in error.problems), str(error)
+        return
     assert definition_hash(again) == definition_hash(definition), "the written workbook reads back differently"
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from surveys.definition import definition_hash
-from surveys.xlsform.problems import XLSFormError
+from surveys.xlsform.problems import XLSFormError, grouped
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.writing import definition_to_xlsform
 from tests.surveys.xlsform_builder import choices, labels, q, settings, valid_form, workbook
@@ -238,12 +238,12 @@ def test_a_refusal_starts_with_one_summary_line_per_kind_then_groups_the_details
 def test_unsupported_types_are_summed_up_in_one_line_naming_types_and_rows():
     survey, choice_rows = simple_form()
     survey += [{"type": "calculate", "name": f"c{n}", "calculation": "1"} for n in range(8)]
-    survey += [{"type": "start", "name": "start"}, {"type": "select_one_from_file places.csv", "name": "p"}]
+    survey += [{"type": "range", "name": "r"}, {"type": "select_one_from_file places.csv", "name": "p"}]
 
     lines = refusal(workbook(survey, choice_rows, {"form_id": "f"})).summary_lines()
 
     assert lines[:2] == [
-        "unsupported question types (rows): calculate (4, 5, 6, 7, 8, 9, +2); start (12)",
+        "unsupported question types (rows): calculate (4, 5, 6, 7, 8, 9, +2); range (12)",
         "types that need a device or external files, refused (rows): select_one_from_file (13)",
     ]
 
@@ -309,3 +309,36 @@ def test_the_valid_form_has_no_warnings():
 def test_the_builder_labels_helper_still_gives_six_columns():
     assert len(labels("x")) == 6
     assert settings()["form_id"] == "test_form"
+
+
+# --- metadata ----------------------------------------------------------------------------------------
+
+
+def test_metadata_rows_are_kept_never_asked_and_written_back_at_their_rows():
+    survey, choice_rows = simple_form()
+    survey[:0] = [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}, {"type": "imei", "name": "dev"}]
+    survey.append({"type": "today", "name": "today"})
+    warnings = []
+
+    definition = parse_xlsform(workbook(survey, choice_rows, {"form_id": "f"}), warnings=warnings)
+
+    assert [(m.name, m.type, m.row) for m in definition.metadata] == [
+        ("start", "start", 2),
+        ("end", "end", 3),
+        ("dev", "deviceid", 4),
+        ("today", "today", 7),
+    ]
+    assert [q.name for q in definition.questions()] == ["engaged", "why"]
+    assert grouped(warnings)[0][0] == (
+        "metadata kept with the form, never asked, not recorded yet (rows): start (2); end (3); deviceid (4); today (7)"
+    )
+    again = parse_xlsform(definition_to_xlsform(definition))
+    assert definition_hash(again) == definition_hash(definition)
+
+
+def test_a_definition_without_metadata_keeps_the_dictionary_and_hash_it_had():
+    survey, choice_rows = simple_form()
+    definition = parse_xlsform(workbook(survey, choice_rows, {"form_id": "f"}))
+
+    assert "metadata" not in definition.to_dict()
+    assert type(definition).from_dict(definition.to_dict()) == definition
