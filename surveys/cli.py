@@ -35,8 +35,12 @@ def import_instrument(code, file, name):
             get_session(), code=code, name=name, data=file.read_bytes(), filename=file.name
         )
     except XLSFormError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
+        for line in error.summary_lines():
+            click.echo(line, err=True)
+        for line, problems in error.groups():
+            click.echo(f"\n{line}", err=True)
+            for problem in problems:
+                click.echo(f"  {problem}", err=True)
         raise click.ClickException(f"{file.name} was not imported: {len(error.problems)} problem(s).") from error
     if created:
         click.echo(f"Stored {code} version {version.number} ({version.content_hash[:12]}).")

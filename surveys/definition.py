@@ -17,6 +17,11 @@ QUESTION_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text",
 # Registry fields an open-link respondent answers inside the survey (the `profile` column).
 PROFILE_FIELDS = ("country", "category", "gender", "stakeholder_type")
 # Indicator groups of decision IPBES-3/4 a question can feed (the `indicator` column).
+# XLSForm metadata: recorded for the form, never asked (see Definition.metadata).
+METADATA_TYPES = (
+    "start", "end", "today", "deviceid", "username", "phonenumber", "audit", "simserial", "subscriberid",
+    "email",
+)  # fmt: skip
 INDICATOR_GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 
 # The base of a select_multiple question's shares (the `base` column): "answered", of respondents
@@ -78,6 +83,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Metadata:
+    """A metadata row of the form (`start`, `end`, `deviceid`...): a variable the platform records, never asked."""
+
+    name: str
+    type: str  # one of METADATA_TYPES
+    row: int = 0
+
+
+@dataclass(frozen=True)
 class Definition:
     form_id: str
     version: str
@@ -85,6 +99,7 @@ class Definition:
     pages: tuple[Page, ...]
     choices: dict[str, tuple[Choice, ...]]
     default_language: str = "en"
+    metadata: tuple[Metadata, ...] = ()
 
     def questions(self) -> list[Question]:
         """Every question in form order, grid rows included."""
@@ -123,6 +138,8 @@ class Definition:
                 for question in item.get("questions", [item]):
                     if question.get("base") == DEFAULT_BASE:
                         del question["base"]
+        if not self.metadata:  # absent rather than empty: versions stored before it keep their hash
+            del data["metadata"]
         return data
 
     @classmethod
@@ -137,7 +154,8 @@ class Definition:
 
         pages = tuple(Page(**{**p, "items": tuple(item(i) for i in p["items"])}) for p in data["pages"])
         choices = {name: tuple(Choice(**c) for c in items) for name, items in data["choices"].items()}
-        return cls(**{**data, "pages": pages, "choices": choices})
+        metadata = tuple(Metadata(**m) for m in data.get("metadata", ()))
+        return cls(**{**data, "pages": pages, "choices": choices, "metadata": metadata})
 
 
 def label(labels: Labels, language: str, fallback: str = "en") -> str:
@@ -147,6 +165,8 @@ def label(labels: Labels, language: str, fallback: str = "en") -> str:
 __all__ = [
     "LANGUAGES",
     "QUESTION_TYPES",
+    "METADATA_TYPES",
+    "Metadata",
     "PROFILE_FIELDS",
     "INDICATOR_GROUPS",
     "BASES",

@@ -153,3 +153,143 @@ def arithmetic(op: str, left: object, right: object) -> float:
     if math.isinf(a):  # "mod": math.fmod(inf, b) raises
         return NAN
     return math.fmod(a, b)  # XPath mod truncates: -5 mod 2 = -1
+
+
+# --- functions ---------------------------------------------------------------------------------
+# The XPath and ODK functions real forms use, as ODK evaluates them; none raises.
+
+_MAX_TEXT = 100_000  # concat and friends stop growing text here
+
+
+def to_date(value: object) -> dt.date | str:
+    """ODK date(): a date from a date, a 'YYYY-MM-DD' text or a number of days since 1970; '' if none."""
+    value = normal(value)
+    if isinstance(value, dt.date):
+        return value
+    number = _as_number(value) if not isinstance(value, str) or _NUMBER.fullmatch(value) else None
+    if number is not None and math.isfinite(number) and abs(number) < 3_000_000:
+        return EPOCH + dt.timedelta(days=int(math.floor(number)))
+    text = to_string(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return ""
+
+
+_DATE_FORMATS = {"%Y": "%Y", "%y": "%y", "%m": "%m", "%n": "%-m", "%d": "%d", "%e": "%-d", "%b": "%b", "%a": "%a"}
+_TIME_FORMATS = {"%H": "%H", "%h": "%-H", "%M": "%M", "%S": "%S", "%3": "000"}
+
+
+def format_date(value: object, pattern: object) -> str:
+    """ODK format-date(): %Y %y %m %n %d %e %b %a (and times, as 00 for a date); '' for no date."""
+    date = to_date(value)
+    if date == "":
+        return ""
+    text, out, index = to_string(pattern), [], 0
+    while index < len(text):
+        piece = text[index : index + 2]
+        if piece in _DATE_FORMATS:
+            code = _DATE_FORMATS[piece]
+            out.append(str(int(date.strftime(code[0] + code[2]))) if "-" in code else date.strftime(code))
+            index += 2
+        elif piece in _TIME_FORMATS:
+            out.append("0" if piece in ("%h",) else "00" if piece != "%3" else "000")
+            index += 2
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
+
+
+def if_(condition: object, then: object, otherwise: object) -> object:
+    return then if to_bool(condition) else otherwise
+
+
+def coalesce(first: object, second: object) -> object:
+    return first if to_string(first) != "" else second
+
+
+def concat(*values: object) -> str:
+    return "".join(to_string(value) for value in values)[:_MAX_TEXT]
+
+
+def substr(value: object, start: object, end: object = None) -> str:
+    """ODK substr(text, start[, end]): 0-based, end excluded."""
+    text = to_string(value)
+    first = to_number(start)
+    last = len(text) if end is None else to_number(end)
+    if math.isnan(first) or math.isnan(last):
+        return ""
+    first, last = max(0, min(len(text), int(first))), max(0, min(len(text), int(last)))
+    return text[first:last]
+
+
+def selected_at(answer: object, index: object) -> str:
+    names, at = choices(answer), to_number(index)
+    return names[int(at)] if not math.isnan(at) and 0 <= at < len(names) else ""
+
+
+def to_int(value: object) -> float:
+    number = to_number(value)
+    return float(math.trunc(number)) if math.isfinite(number) else number
+
+
+def round_(value: object, digits: object = 0) -> float:
+    number, places = to_number(value), to_number(digits)
+    if not math.isfinite(number) or math.isnan(places):
+        return number
+    places = max(-20, min(20, int(places)))
+    scaled = Decimal(repr(number)).scaleb(places)
+    return float(scaled.to_integral_value(rounding="ROUND_HALF_UP").scaleb(-places))
+
+
+def power(base: object, exponent: object) -> float:
+    try:
+        return float(math.pow(to_number(base), to_number(exponent)))
+    except (OverflowError, ValueError):
+        return NAN
+
+
+def number_of(*values: object) -> list[float]:
+    """The numbers of a list of values (a select_multiple or space-separated list counts each item)."""
+    found = []
+    for value in values:
+        items = value if isinstance(value, (list, tuple)) else [value]
+        found.extend(to_number(item) for item in items)
+    return found
+
+
+def regex(value: object, pattern: object) -> bool:
+    """ODK regex(): whether the pattern matches the text (anywhere, as Java's find does); False if invalid."""
+    compiled = safe_pattern(to_string(pattern))
+    return compiled is not None and compiled.search(to_string(value)[:_MAX_TEXT]) is not None
+
+
+# A group with a quantifier inside, itself quantified: (a+)+ and its kind backtrack exponentially.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
+
+
+def safe_pattern(pattern: str) -> re.Pattern | None:
+    """The compiled pattern, or None when it is invalid or could backtrack exponentially."""
+    if len(pattern) > 500 or _NESTED_QUANTIFIER.search(pattern):
+        return None
+    try:
+        return _compiled(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return None
+
+
+_PATTERNS: dict[str, re.Pattern] = {}
+
+
+def _compiled(pattern: str) -> re.Pattern:
+    if pattern not in _PATTERNS:
+        if len(_PATTERNS) > 512:
+            _PATTERNS.clear()
+        _PATTERNS[pattern] = re.compile(pattern)
+    return _PATTERNS[pattern]
+
+
+def decimal_date_time(value: object) -> float:
+    date = to_date(value)
+    return NAN if date == "" else float((date - EPOCH).days)

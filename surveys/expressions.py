@@ -5,8 +5,9 @@ nothing here ever reaches `eval`, `compile` or `ast`. The grammar (loosest bindi
 
     or  ->  and  ->  = !=  ->  < <= > >=  ->  + -  ->  * div mod  ->  unary -  ->  value
     value: number | 'text' | "text" | ${name} | . | ( expr ) | function(args)
-    functions: selected(x, 'choice'), count-selected(x), not(x), true(), false(),
-               string-length(x), today()
+    functions: see _FUNCTIONS (docs/expressions.md lists them): selected, count-selected,
+               selected-at, if, coalesce, concat, substr, string-length, regex, sum, int, round,
+               today, now, date, format-date, jr:choice-name...
 
 Values follow ODK (XPath 1.0) where a respondent would notice: an unanswered question is the
 empty string, so `${age} > 18` is false until age is given; a select_multiple answer is a list
@@ -19,16 +20,18 @@ input with `ExpressionError` only; evaluation never raises.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from surveys import expression_values as v
 from surveys.expression_values import arithmetic, choices, compare, normal, to_bool, to_number, to_string
 
 __all__ = ["MAX_DEPTH", "MAX_LENGTH", "Expression", "ExpressionError", "evaluate_bool", "parse"]
 
-MAX_LENGTH = 1000  # characters; real relevant/constraint cells are far shorter
+MAX_LENGTH = 10_000  # characters; the longest in the corpus of real forms has 1,607
 MAX_DEPTH = 32  # nested parentheses, function calls and unary minus signs
 
 
@@ -113,15 +116,51 @@ def _selected(answer, choice):
     return to_string(choice).strip() in choices(answer)
 
 
-# name -> (number of arguments, implementation)
+def _float(function):
+    return lambda *values: float(function(*values))
+
+
+_MANY = 64  # arguments a variadic function takes at most
+
+# name -> (fewest arguments, most arguments, implementation)
 _FUNCTIONS = {
-    "selected": (2, _selected),
-    "count-selected": (1, lambda answer: float(len(choices(answer)))),
-    "not": (1, lambda value: not to_bool(value)),
-    "true": (0, lambda: True),
-    "false": (0, lambda: False),
-    "string-length": (1, lambda value: float(len(to_string(value)))),
-    "today": (0, dt.date.today),
+    "selected": (2, 2, _selected),
+    "count-selected": (1, 1, lambda answer: float(len(choices(answer)))),
+    "selected-at": (2, 2, v.selected_at),
+    "jr:choice-name": (2, 2, lambda answer, _question: to_string(answer)),  # the name: labels are the page's
+    "not": (1, 1, lambda value: not to_bool(value)),
+    "true": (0, 0, lambda: True),
+    "false": (0, 0, lambda: False),
+    "boolean": (1, 1, to_bool),
+    "if": (3, 3, v.if_),
+    "coalesce": (2, 2, v.coalesce),
+    "once": (1, 1, lambda value: value),
+    "string": (1, 1, to_string),
+    "number": (1, 1, to_number),
+    "int": (1, 1, v.to_int),
+    "round": (1, 2, v.round_),
+    "floor": (1, 1, _float(lambda value: v.to_int(value) - (to_number(value) < v.to_int(value)))),
+    "ceiling": (1, 1, _float(lambda value: v.to_int(value) + (to_number(value) > v.to_int(value)))),
+    "abs": (1, 1, lambda value: abs(to_number(value))),
+    "pow": (2, 2, v.power),
+    "sum": (1, _MANY, lambda *values: math.fsum(v.number_of(*values))),
+    "count": (1, 1, lambda value: 1.0),  # a question outside a repeat is one node
+    "max": (1, _MANY, lambda *values: max(v.number_of(*values), default=v.NAN)),
+    "min": (1, _MANY, lambda *values: min(v.number_of(*values), default=v.NAN)),
+    "concat": (0, _MANY, v.concat),
+    "string-length": (1, 1, lambda value: float(len(to_string(value)))),
+    "substr": (2, 3, v.substr),
+    "contains": (2, 2, lambda text, part: to_string(part) in to_string(text)),
+    "starts-with": (2, 2, lambda text, part: to_string(text).startswith(to_string(part))),
+    "ends-with": (2, 2, lambda text, part: to_string(text).endswith(to_string(part))),
+    "normalize-space": (1, 1, lambda text: " ".join(to_string(text).split())),
+    "regex": (2, 2, v.regex),
+    "today": (0, 0, dt.date.today),
+    "now": (0, 0, dt.datetime.now),
+    "date": (1, 1, v.to_date),
+    "format-date": (2, 2, v.format_date),
+    "format-date-time": (2, 2, v.format_date),
+    "decimal-date-time": (1, 1, v.decimal_date_time),
 }
 
 
@@ -131,7 +170,7 @@ class _Call(_Node):
     args: tuple[_Node, ...]
 
     def evaluate(self, values, current):
-        function = _FUNCTIONS[self.name][1]
+        function = _FUNCTIONS[self.name][2]
         return function(*(arg.evaluate(values, current) for arg in self.args))
 
 
@@ -146,6 +185,8 @@ class _Token:
     source: str = ""  # as written, for messages
 
 
+# Straight quotes, and the curly ones a word processor puts in their place.
+_QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d"}
 _SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:\-]*")
 _QUESTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -179,8 +220,8 @@ def _tokenize(text: str) -> list[_Token]:
         if char.isspace():
             i += 1
             continue
-        if char in "'\"":
-            end = text.find(char, i + 1)
+        if char in _QUOTES:
+            end = text.find(_QUOTES[char], i + 1)
             if end < 0:
                 raise ExpressionError(f"this text starting with {char} is never closed", i)
             tokens.append(_Token("string", text[i + 1 : end], i, text[i : end + 1]))
@@ -333,10 +374,13 @@ class _Parser:
                 args.append(self._level(0))
         self._expect(")", f"to close '{name}('")
         self.depth -= 1
-        wanted = _FUNCTIONS[name][0]
-        if len(args) != wanted:
-            plural = "" if wanted == 1 else "s"
+        fewest, most, _ = _FUNCTIONS[name]
+        if not fewest <= len(args) <= most:
+            wanted = str(fewest) if fewest == most else f"{fewest} to {most}" if most < _MANY else f"{fewest} or more"
+            plural = "" if wanted == "1" else "s"
             raise ExpressionError(f"{name}() takes {wanted} argument{plural}, found {len(args)}", token.position)
+        if name == "regex" and isinstance(args[1], _Literal) and v.safe_pattern(to_string(args[1].value)) is None:
+            raise ExpressionError("this regular expression is not valid or could take too long", token.position)
         return _Call(name, tuple(args))
 
 

@@ -112,7 +112,7 @@ def instrument(instrument_id: int):
 def upload():
     session = get_session()
     form = forms_admin.UploadForm()
-    problems = []
+    problems, summary, groups = [], [], []
     if request.method == "GET" and request.args.get("code"):
         existing = session.exec(select(Instrument).where(Instrument.code == request.args["code"])).first()
         if existing is not None:
@@ -129,7 +129,7 @@ def upload():
                 user_id=current_user.id,
             )
         except XLSFormError as error:
-            problems = error.problems
+            problems, summary, groups = error.problems, error.summary_lines(), error.groups()
         else:
             if created:
                 flash(_("Version %(number)s is stored.", number=version.number), "success")
@@ -143,7 +143,9 @@ def upload():
                 )
             return redirect(url_for("survey_admin.instrument", instrument_id=version.instrument_id))
     status = 422 if problems else 200
-    return render_template("survey_admin/upload.html", form=form, problems=problems), status
+    return render_template(
+        "survey_admin/upload.html", form=form, problems=problems, summary=summary, groups=groups
+    ), status
 
 
 @bp.route("/versions/<int:version_id>/xlsform")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from warnings import catch_warnings, simplefilter
 
 from flask_babel import lazy_gettext as _l
 
-from surveys.xlsform.columns import LANGUAGE_NAMES
 from surveys.xlsform.problems import FormProblem
 from surveys.xlsform.settings import Settings
 
@@ -20,11 +20,12 @@ def pyxform_problems(data: bytes, settings: Settings) -> list[FormProblem]:
     from pyxform.xls2json import get_xlsform, workbook_to_json  # noqa: PLC0415
 
     try:
-        workbook = get_xlsform(BytesIO(data), file_type=".xlsx")
-        language = f"{LANGUAGE_NAMES[settings.default_language]} ({settings.default_language})"
-        form = workbook_to_json(workbook, form_name=settings.form_id or "data", default_language=language, warnings=[])
+        with catch_warnings():
+            simplefilter("ignore", UserWarning)  # openpyxl's notes on other programs' files
+            workbook = get_xlsform(BytesIO(data), file_type=".xlsx")
+        form = workbook_to_json(workbook, form_name=settings.form_id or "data", warnings=[])
         # pyxform writes XML with one title only; the six are ours to check.
-        form["title"] = settings.titles.get(settings.default_language) or settings.form_id
+        form["title"] = settings.titles.get(settings.default_language or "en") or settings.form_id
         builder.create_survey_element_from_dict(form).to_xml(validate=False, warnings=[])
     except PyXFormError as error:
         context = getattr(error, "context", None) or {}

@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from io import BytesIO
+from warnings import catch_warnings, simplefilter
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from surveys.definition import Definition
 from surveys.xlsform.choices import parse_choices
-from surveys.xlsform.columns import CHOICE_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS, TRANSLATED
 from surveys.xlsform.problems import FormProblem, XLSFormError
 from surveys.xlsform.pyxform_check import pyxform_problems
-from surveys.xlsform.settings import parse_settings
-from surveys.xlsform.sheets import read_sheet
+from surveys.xlsform.settings import PLAIN, default_language, parse_settings
+from surveys.xlsform.sheets import Sheet, read_sheet
 from surveys.xlsform.survey import SurveyReader
 
 
-def parse_xlsform(data: bytes, filename: str = "form.xlsx") -> Definition:
-    """The Definition of an XLSForm workbook (.xlsx); XLSFormError lists every problem found."""
-    problems: list[FormProblem] = []
+def _workbook(data: bytes, filename: str):
     if not filename.lower().endswith(".xlsx"):
         raise XLSFormError([FormProblem("", 0, "", _l("upload the form as an Excel workbook (.xlsx)"))])
     try:
-        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 -- openpyxl raises many kinds on a damaged file
         raise XLSFormError(
             [
@@ -32,45 +30,64 @@ def parse_xlsform(data: bytes, filename: str = "form.xlsx") -> Definition:
                 )
             ]
         ) from error
+
+
+def _sheets(data: bytes, filename: str, problems: list[FormProblem]) -> tuple[Sheet, Sheet | None, Sheet | None]:
+    """The survey, choices and settings sheets (named in any case, as pyxform reads them)."""
+    with catch_warnings():
+        # openpyxl warns of what it leaves out of other programs' files (styles, headers and footers).
+        simplefilter("ignore", UserWarning)
+        return _read_sheets(data, filename, problems)
+
+
+def _read_sheets(data: bytes, filename: str, problems: list[FormProblem]) -> tuple[Sheet, Sheet | None, Sheet | None]:
+    book = _workbook(data, filename)
     try:
-        sheets = {name: book[name] for name in ("survey", "choices", "settings") if name in book.sheetnames}
-        if "survey" not in sheets:
+        found = {name.strip().casefold(): book[name] for name in book.sheetnames}
+        if "survey" not in found:
             raise XLSFormError([FormProblem("survey", 0, "", _l("the workbook has no sheet named survey"))])
-        survey = read_sheet(sheets["survey"], SURVEY_COLUMNS, TRANSLATED, problems)
-        choices_sheet = (
-            read_sheet(sheets["choices"], CHOICE_COLUMNS, ("label",), problems) if "choices" in sheets else None
-        )
-        settings_sheet = (
-            read_sheet(sheets["settings"], SETTINGS_COLUMNS, ("form_title",), problems)
-            if "settings" in sheets
-            else None
-        )
+        settings = read_sheet(found["settings"], "settings", PLAIN, problems) if "settings" in found else None
+        language = default_language(settings, [])
+        survey = read_sheet(found["survey"], "survey", language, problems)
+        choices = read_sheet(found["choices"], "choices", language, problems) if "choices" in found else None
     finally:
         book.close()
-    choices = parse_choices(choices_sheet, problems)
-    settings = parse_settings(settings_sheet, problems)
-    pages = SurveyReader(survey, choices, problems).read()
+    return survey, choices, settings
+
+
+def _order(problem: FormProblem) -> tuple[int, int]:
+    sheets = ("settings", "survey", "choices")
+    return (sheets.index(problem.sheet) if problem.sheet in sheets else -1, problem.row)
+
+
+def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[FormProblem] | None = None) -> Definition:
+    """The Definition of an XLSForm workbook (.xlsx); XLSFormError lists every problem found.
+
+    Texts missing in some of the six languages and columns left aside do not refuse a form: they
+    are added to `warnings` when a list is given (see problems.py).
+    """
+    found: list[FormProblem] = []
+    survey, choices_sheet, settings_sheet = _sheets(data, filename, found)
+    settings = parse_settings(settings_sheet, found, filename)
+    choices = parse_choices(choices_sheet, found)
+    reader = SurveyReader(survey, choices, found)
+    pages = reader.read()
+    problems = sorted((p for p in found if not p.warning), key=_order)
+    noted = sorted((p for p in found if p.warning), key=_order)
     if not pages and not problems:
         problems.append(FormProblem("survey", 2, "", _l("the form has no questions")))
     if not problems:
         problems.extend(pyxform_problems(data, settings))
     if problems:
-        raise XLSFormError(
-            sorted(
-                problems,
-                key=lambda p: (
-                    ("settings", "survey", "choices").index(p.sheet)
-                    if p.sheet in ("settings", "survey", "choices")
-                    else -1,
-                    p.row,
-                ),
-            )
-        )
+        raise XLSFormError(problems, noted)
+    if warnings is not None:
+        warnings.extend(noted)
     return Definition(
         form_id=settings.form_id,
         version=settings.version,
         titles=settings.titles,
         pages=tuple(pages),
         choices=choices.lists,
-        default_language=settings.default_language,
+        default_language=settings.default_language or "en",
+        metadata=tuple(reader.metadata),
     )

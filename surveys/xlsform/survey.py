@@ -15,12 +15,26 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
-from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Grid, Labels, Page, Question
+from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Metadata, Page, Question
 from surveys.xlsform.choices import Choices
-from surveys.xlsform.columns import ANSWERED_TYPES, NAME, NO, SELECT_TYPES, base_of
-from surveys.xlsform.problems import FormProblem
+from surveys.xlsform.columns import (
+    ANSWERED_TYPES,
+    NAME,
+    NO,
+    OTHER_LABELS,
+    SELECT_TYPES,
+    SPECIFY_LABELS,
+    base_of,
+    key,
+)
+from surveys.xlsform.cycles import Node, find_cycles
+from surveys.xlsform.problems import IGNORED, METADATA, FormProblem
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
+
+# Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
+NOT_YET = ("calculation", "choice_filter", "repeat_count")
+LEFT_ASIDE = ("default", "read_only", "parameters", "trigger")
 
 
 def _normal(expression: str) -> str:
@@ -39,14 +53,39 @@ class SurveyReader:
 
     def __init__(self, sheet: Sheet, choices: Choices, problems: list[FormProblem]):
         self.sheet, self.choices, self.problems = sheet, choices, problems
-        self.rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
+        rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
+        self.rows = self._with_others([row for row in rows if row.kind != "skip"])
         self.names = self._names()
-        self.question_names = {row.name for row in self.rows if row.kind == "question" and row.name}
+        # A refused row keeps its name, so that references to it are not reported as well.
+        self.question_names = {row.name for row in self.rows if row.kind in ("question", "metadata", "") and row.name}
+        self.metadata: list[Metadata] = []
         self.other_of = self._others()
         self.profiles: dict[str, int] = {}
+        self.nodes: list[Node] = []
 
     def problem(self, row: SurveyRow, column: str, message) -> None:
         self.problems.append(FormProblem(self.sheet.name, row.number, column, message))
+
+    def _with_others(self, rows: list[SurveyRow]) -> list[SurveyRow]:
+        """`select_one X or_other`: the list X with a choice other, and the text question NAME_other after it."""
+        found: list[SurveyRow] = []
+        for row in rows:
+            found.append(row)
+            if not row.or_other or row.list_name not in self.choices.lists:
+                continue
+            listed = self.choices.lists[row.list_name]
+            if not any(choice.name == "other" for choice in listed):
+                row.list_name = f"{row.list_name}_or_other"
+                self.choices.lists[row.list_name] = (*listed, Choice(name="other", labels=dict(OTHER_LABELS)))
+            cells = {
+                "type": "text",
+                "name": f"{row.name}_other",
+                "relevant": f"selected(${{{row.name}}}, 'other')",
+                # in the languages of the select's own label, so that the form reads back the same when written
+                **{key("label", code): SPECIFY_LABELS[code] for code in self.sheet.texts(row.cells, "label")},
+            }
+            found.append(SurveyRow(row.number, cells, "question", "text"))
+        return found
 
     def _names(self) -> dict[str, int]:
         seen: dict[str, int] = {}
@@ -75,33 +114,18 @@ class SurveyReader:
         return seen
 
     def _others(self) -> dict[str, str]:
-        """text question name -> the select it specifies "other" for."""
+        """text question name -> the select it specifies "other" for: the text question right after a select
+        with a choice named other, relevant when other is chosen (the shape `or_other` gives)."""
         found: dict[str, str] = {}
-        for index, row in enumerate(self.rows):
+        for index, row in enumerate(self.rows[:-1]):
             choices = self.choices.lists.get(row.list_name or "", ())
-            if not any(choice.name == "other" for choice in choices):
-                continue
-            following = self.rows[index + 1] if index + 1 < len(self.rows) else None
-            wanted = f"{row.name}_other"
+            following = self.rows[index + 1]
             if (
-                following is not None
+                any(choice.name == "other" for choice in choices)
                 and following.type == "text"
-                and following.name == wanted
                 and _normal(following.cells.get("relevant", "")) == _normal(f"selected(${{{row.name}}}, 'other')")
             ):
-                found[wanted] = row.name
-            else:
-                self.problem(
-                    row,
-                    "type",
-                    _l(
-                        "the list %(list)s has a choice named other, so the next row must be "
-                        "a text question named %(name)s with relevant %(relevant)s",
-                        list=row.list_name,
-                        name=wanted,
-                        relevant=f"selected(${{{row.name}}}, 'other')",
-                    ),
-                )
+                found[following.name] = row.name
         return found
 
     def read(self) -> list[Page]:
@@ -115,6 +139,8 @@ class SurveyReader:
                 loose.clear()
 
         for row in self.rows:
+            if row.kind in ("begin", "question", "") and row.name:
+                self.nodes.append(Node(row.name, row.number, row.cells, tuple(c.row.name for c in stack)))
             if row.kind == "begin":
                 appearance = row.cells.get("appearance", "")
                 if not stack:
@@ -149,13 +175,34 @@ class SurveyReader:
                             container.row.name, labels, container.row.cells.get("relevant") or None, container.items
                         )
                     )
+            elif row.kind == "metadata":
+                self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
+                self.problems.append(
+                    FormProblem(self.sheet.name, row.number, "type", _l("recorded, never asked"), METADATA, row.type)
+                )
             elif row.kind == "question":
                 question = self._question(row)
                 (stack[-1].items if stack else loose).append(question)
         close_loose()
         for container in stack:
             self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
+        self._cycles()
         return pages
+
+    def _cycles(self) -> None:
+        for members, column in find_cycles(self.nodes):
+            names = " → ".join(f"{node.name} (row {node.row})" for node in [*members, members[0]])
+            self.problems.append(
+                FormProblem(
+                    self.sheet.name,
+                    members[0].row,
+                    column,
+                    _l(
+                        "these questions depend on each other, so the form could never be completed: %(names)s",
+                        names=names,
+                    ),
+                )
+            )
 
     def _page(self, name: str, labels: Labels, relevant: str | None, items: list) -> Page:
         questions = [
@@ -202,16 +249,44 @@ class SurveyReader:
     def _row_of(self, question: Question) -> SurveyRow:
         return next(row for row in self.rows if row.number == question.row)
 
+    def _check_columns(self, row: SurveyRow) -> None:
+        """Columns pyxform reads that the platform does not apply yet: refused where they change what is
+        asked or stored, noted where the form works without them."""
+        for column in NOT_YET:
+            if row.cells.get(column):
+                self.problem(row, column, _l("the column %(column)s is not supported yet", column=column))
+        for column in LEFT_ASIDE:
+            if row.cells.get(column):
+                self.problems.append(
+                    FormProblem(
+                        self.sheet.name,
+                        row.number,
+                        column,
+                        _l("this column is left aside"),
+                        kind=IGNORED,
+                        detail=column,
+                    )
+                )
+
     def _check_common(self, row: SurveyRow, *, question: bool) -> Labels:
         """Checks that groups and questions share; returns the labels."""
         cells = row.cells
+        self._check_columns(row)
         labels = six(self.sheet, row.number, cells, "label", self.problems)
         self._expression(row, "relevant")
         if not question or row.type == "note":
             for column in ("required", "constraint", "indicator", "profile", "pii", "quasi", "base"):
                 if cells.get(column) and cells[column].casefold() not in NO:
-                    self.problem(
-                        row, column, _l("only a question that takes an answer can have %(column)s", column=column)
+                    self.problems.append(
+                        FormProblem(
+                            self.sheet.name,
+                            row.number,
+                            column,
+                            _l("only a question that takes an answer can have %(column)s", column=column),
+                            # pyxform accepts these two on a note or a group, where they mean nothing
+                            kind=IGNORED if column in ("required", "constraint") else "",
+                            detail=f"{column} ({row.type or 'group'})",
+                        )
                     )
         return labels
 

@@ -45,7 +45,9 @@ def definition_to_xlsform(definition: Definition) -> bytes:
     sheet = book.active
     sheet.title = "survey"
     sheet.append(SURVEY_HEADERS)
-    rows = _SurveyRows()
+    rows = _SurveyRows(definition)
+    for metadata in definition.metadata:  # placed first: other rows go round them
+        rows.rows[metadata.row] = {"type": metadata.type, "name": metadata.name}
     for page in definition.pages:
         rows.page(page)
     for cells in rows.in_order():
@@ -61,17 +63,21 @@ class _SurveyRows:
     """The survey sheet's rows by number. Questions keep their survey row (blank rows fill gaps)
     because the row is part of the definition, and so of its hash."""
 
-    def __init__(self):
+    def __init__(self, definition: Definition):
         self.rows: dict[int, dict[str, str]] = {}
         self.cursor = 2  # the next free row; row 1 holds the headers
+        self.lists = definition.choices
+        self.last: Question | None = None
 
     def put(self, cells: dict, at: int = 0) -> None:
         at = at if at >= self.cursor else self.cursor
+        while at in self.rows:
+            at += 1
         self.rows[at] = cells
         self.cursor = at + 1
 
     def in_order(self) -> list[dict[str, str]]:
-        return [self.rows.get(number, {}) for number in range(2, self.cursor)]
+        return [self.rows.get(number, {}) for number in range(2, max([self.cursor - 1, *self.rows]) + 1)]
 
     def page(self, page: Page) -> None:
         grouped = bool(page.labels)  # a page without labels was loose top-level questions
@@ -99,7 +105,21 @@ class _SurveyRows:
             }
         )
 
+    def _or_other(self, q: Question) -> bool:
+        """The text question `select_one X or_other` added shares its select's row: write the select that way."""
+        select = self.last
+        if select is None or q.other_of != select.name or q.row != select.row or not select.row:
+            return False
+        base = select.list_name or ""
+        if base.endswith("_or_other") and base.removesuffix("_or_other") in self.lists:
+            base = base.removesuffix("_or_other")
+        self.rows[self.cursor - 1]["type"] = f"{select.type} {base} or_other"
+        return True
+
     def question(self, q: Question) -> None:
+        if self._or_other(q):
+            return
+        self.last = q
         self.put(
             {
                 "type": f"{q.type} {q.list_name}" if q.list_name else q.type,

@@ -199,8 +199,12 @@ def test_long_flat_chains_do_not_recurse():
         ("../a = 1", 0, "'..' is not supported"),
         ("'unclosed", 0, "never closed"),
         ("age > 3", 0, "unknown name 'age'; refer to a question as ${age}"),
-        ("regex(., '[a-z]+')", 0, "unknown function 'regex()'"),
-        ("jr:choice-name(${a}, '${a}')", 0, "unknown function 'jr:choice-name()'"),
+        ("pulldata('a', 'b', 'c', 'd')", 0, "unknown function 'pulldata()'"),
+        ("indexed-repeat(${a}, ${b}, 1)", 0, "unknown function 'indexed-repeat()'"),
+        ("regex(., '(a+)+$')", 0, "could take too long"),
+        ("regex(., '[a-z')", 0, "not valid"),
+        ("substr('a')", 0, "substr() takes 2 to 3 arguments, found 1"),
+        ("sum()", 0, "sum() takes 1 or more arguments, found 0"),
         ("not ${a}", 4, "expected '(' after 'not'"),
         ("selected(${a})", 0, "selected() takes 2 arguments, found 1"),
         ("count-selected(${a}, 'x')", 0, "count-selected() takes 1 argument, found 2"),
@@ -410,6 +414,8 @@ TOKENS = [
     "${a}", "${b}", ".", "'x'", '"y z"', "1", "2.5", ".5", "0", "=", "!=", "<", "<=", ">", ">=",
     "+", "-", "*", "div", "mod", "and", "or", "(", ")", ",", "not", "selected", "count-selected",
     "string-length", "true", "false", "today", "'2020-01-01'", "${", "}", "$", "'", "/", "!",
+    "if", "concat", "coalesce", "substr", "regex", "round", "int", "sum", "date", "format-date", "selected-at",
+    "'%Y-%m'", "'^[a-z]+$'",
 ]  # fmt: skip
 values_of_any_type = st.dictionaries(
     st.sampled_from(["a", "b"]),

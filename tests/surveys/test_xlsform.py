@@ -146,40 +146,19 @@ def choice_rows_row(choice_rows, list_name, name) -> int:
 LAST = 19  # row of the last end group in valid_form(); appended rows start here
 REJECTIONS = {
     "unsupported type": (appended(q("calculate", "total", "Total")), ("survey", LAST, "type", "not supported")),
-    "unsupported column": (
+    "column not supported yet": (
         appended(q("text", "nick", "Nickname", calculation="concat('a')")),
-        ("survey", LAST, "calculation", "not supported"),
+        ("survey", LAST, "calculation", "not supported yet"),
+    ),
+    "misspelled column": (
+        with_row("email", relevent="${engaged} = 'yes'"),
+        ("survey", "email", "relevent", "rename relevent to relevant"),
     ),
     "repeat": (
         appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
         ("survey", LAST, "type", "repeats are not supported"),
     ),
-    "or_other": (with_row("engaged", type="select_one yes_no or_other"), ("survey", "engaged", "type", "or_other")),
     "range": (appended(q("range", "score", "Score")), ("survey", LAST, "type", "'range' is not supported")),
-    "label missing a language": (
-        with_row("years", **{col("label", "fr"): None}),
-        ("survey", "years", col("label", "fr"), "missing in Français"),
-    ),
-    "empty label cell": (
-        with_row("about", **{col("label", "zh"): ""}),
-        ("survey", "about", col("label", "zh"), "missing in 中文"),
-    ),
-    "hint missing a language": (
-        with_row("roles", **{col("hint", "ar"): None}),
-        ("survey", "roles", col("hint", "ar"), "hint is missing in العربية"),
-    ),
-    "constraint message missing a language": (
-        with_row("years", **{col("constraint_message", "ru"): None}),
-        ("survey", "years", col("constraint_message", "ru"), "constraint message is missing in Русский"),
-    ),
-    "choice label missing a language": (
-        drop_choice_label("agree", "3", "es"),
-        ("choices", ("agree", "3"), col("label", "es"), "missing in Español"),
-    ),
-    "title missing a language": (
-        lambda s, c, st: st.pop(col("form_title", "fr")),
-        ("settings", 2, col("form_title", "fr"), "form title is missing in Français"),
-    ),
     "unknown reference in relevant": (
         with_row("email", relevant="${engagd} = 'yes'"),
         ("survey", "email", "relevant", "${engagd} does not name a question"),
@@ -242,34 +221,18 @@ REJECTIONS = {
         with_row("gender", type="text"),
         ("survey", "gender", "type", "must be select_one"),
     ),
-    "other without its text question": (
-        with_row("roles_other", name="roles_specify"),
-        ("survey", "roles", "type", "named roles_other"),
-    ),
-    "other text question with another relevant": (
-        with_row("roles_other", relevant="${years} > 1"),
-        ("survey", "roles", "type", "selected(${roles}, 'other')"),
-    ),
     "required that is not yes or no": (
         with_row("years", required="${engaged} = 'yes'"),
         ("survey", "years", "required", "write yes or leave it empty"),
     ),
-    "constraint on a note": (
-        with_row("thanks", constraint=". > 1"),
-        ("survey", "thanks", "constraint", "only a question that takes an answer"),
+    "indicator on a note": (
+        with_row("thanks", indicator="commitment"),
+        ("survey", "thanks", "indicator", "only a question that takes an answer"),
     ),
     "unclosed group": (lambda s, c, st: s.pop(), ("survey", "views", "type", "has no end group")),
     "end group without begin": (
         lambda s, c, st: s.append(end()),
         ("survey", LAST + 1, "type", "end group without a begin group"),
-    ),
-    "language that is not one of the six": (
-        with_row("email", **{"label::Deutsch (de)": "E-Mail"}),
-        ("survey", "email", "label::Deutsch (de)", "de is not one of"),
-    ),
-    "label without a language": (
-        with_row("email", label="Email"),
-        ("survey", "email", "label", "name the language in the header"),
     ),
     "name reserved by XLSForm (pyxform)": (appended(q("text", "meta", "Meta")), ("survey", LAST, "", "reserved")),
 }
@@ -291,18 +254,76 @@ def test_each_unsupported_or_incomplete_form_is_refused_with_sheet_row_column_an
     assert matching, found
 
 
+# Each case: a change to the valid form -> (sheet, row name or number, column, words) of a warning: the
+# form is accepted (texts are translated on the platform; the six languages are required at publication).
+WARNINGS = {
+    "label missing a language": (
+        with_row("years", **{col("label", "fr"): None}),
+        ("survey", "years", col("label", "fr"), "missing in Français"),
+    ),
+    "empty label cell": (
+        with_row("about", **{col("label", "zh"): ""}),
+        ("survey", "about", col("label", "zh"), "missing in 中文"),
+    ),
+    "hint missing a language": (
+        with_row("roles", **{col("hint", "ar"): None}),
+        ("survey", "roles", col("hint", "ar"), "hint is missing in العربية"),
+    ),
+    "constraint message missing a language": (
+        with_row("years", **{col("constraint_message", "ru"): None}),
+        ("survey", "years", col("constraint_message", "ru"), "constraint message is missing in Русский"),
+    ),
+    "choice label missing a language": (
+        drop_choice_label("agree", "3", "es"),
+        ("choices", ("agree", "3"), col("label", "es"), "missing in Español"),
+    ),
+    "title missing a language": (
+        lambda s, c, st: st.pop(col("form_title", "fr")),
+        ("settings", 2, col("form_title", "fr"), "form title is missing in Français"),
+    ),
+    "language that is not one of the six": (
+        with_row("email", **{"label::Deutsch (de)": "E-Mail"}),
+        ("survey", 1, "label::Deutsch (de)", "left aside"),
+    ),
+    "constraint on a note": (with_row("thanks", constraint=". > 1"), ("survey", "thanks", "constraint", "only a")),
+    "column of another tool": (with_row("email", enumerator_note="x"), ("survey", 1, "enumerator_note", "left aside")),
+    "default": (with_row("years", default="3"), ("survey", "years", "default", "left aside")),
+}
+
+
+@pytest.mark.parametrize("case", list(WARNINGS))
+def test_missing_translations_and_columns_left_aside_are_warnings_not_refusals(case):
+    change, (sheet, where, column, words) = WARNINGS[case]
+    survey, choice_rows, setting = valid_form()
+    change(survey, choice_rows, setting)
+    if isinstance(where, str):
+        where = survey_row(valid_form()[0], where)
+    elif isinstance(where, tuple):
+        where = choice_rows_row(choice_rows, *where)
+    warnings = []
+
+    parse_xlsform(workbook(survey, choice_rows, setting), warnings=warnings)
+
+    found = [(p.sheet, p.row, p.column, p.text) for p in warnings]
+    assert [p for p in found if p[:3] == (sheet, where, column) and words in p[3]], found
+    assert all(p.warning for p in warnings)
+
+
 def test_every_problem_is_reported_at_once():
     survey, choice_rows, setting = valid_form()
     with_row("years", indicator="engagement", **{col("label", "ar"): None})(survey, choice_rows, setting)
     with_row("email", relevant="${nobody} = 1")(survey, choice_rows, setting)
     drop_choice_label("yes_no", "no", "zh")(survey, choice_rows, setting)
 
-    found = problems_of(workbook(survey, choice_rows, setting))
+    with pytest.raises(XLSFormError) as caught:
+        parse_xlsform(workbook(survey, choice_rows, setting))
 
-    assert {(sheet, row, column) for sheet, row, column, _ in found} == {
+    assert {(p.sheet, p.row, p.column) for p in caught.value.problems} == {
         ("survey", 7, "indicator"),
-        ("survey", 7, col("label", "ar")),
         ("survey", 9, "relevant"),
+    }
+    assert {(p.sheet, p.row, p.column) for p in caught.value.warnings} == {
+        ("survey", 7, col("label", "ar")),
         ("choices", 14, col("label", "zh")),
     }
 

@@ -12,7 +12,7 @@ from dataclasses import fields
 import pytest
 
 from surveys import instruments
-from surveys.definition import Choice, Definition, Grid, Page, Question, definition_hash
+from surveys.definition import Choice, Definition, Grid, Metadata, Page, Question, definition_hash
 from surveys.xlsform.pyxform_check import pyxform_problems
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.settings import Settings
@@ -41,7 +41,21 @@ FORMS = {
     "every feature": lambda: read_form(xb.workbook(*xb.valid_form())),
     "every translated column, French default": lambda: read_form(every_column_form()),
     "English only, awaiting translations": lambda: read_form(english_form()),
+    "metadata and or_other, English only": lambda: read_form(metadata_form()),
 }
+
+
+def metadata_form() -> bytes:
+    """Metadata rows around the questions and an `or_other` select, with plain English labels."""
+    survey = [
+        {"type": "start", "name": "start"},
+        {"type": "select_one yes_no or_other", "name": "engaged", "label": "Did you engage?"},
+        {"type": "deviceid", "name": "device"},
+        {"type": "text", "name": "why", "label": "Why?"},
+        {"type": "end", "name": "end"},
+    ]
+    choice_rows = [{"list_name": "yes_no", "name": n, "label": n.title()} for n in ("yes", "no")]
+    return xb.workbook(survey, choice_rows, {"form_id": "meta"})
 
 
 def pyxform_says(data: bytes, definition: Definition) -> list:
@@ -100,5 +114,6 @@ def test_the_writer_knows_every_field_of_a_definition():
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}
     assert {f.name for f in fields(Choice)} == {"name", "labels"}
     assert {f.name for f in fields(Definition)} == {
-        "form_id", "version", "titles", "pages", "choices", "default_language",
+        "form_id", "version", "titles", "pages", "choices", "default_language", "metadata",
     }  # fmt: skip
+    assert {f.name for f in fields(Metadata)} == {"name", "type", "row"}
