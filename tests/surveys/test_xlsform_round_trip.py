@@ -42,7 +42,15 @@ FORMS = {
     "every translated column, French default": lambda: read_form(every_column_form()),
     "English only, awaiting translations": lambda: read_form(english_form()),
     "metadata and or_other, English only": lambda: read_form(metadata_form()),
+    "a share's base, English only": lambda: read_form(base_form()),
 }
+
+
+def base_form() -> bytes:
+    """A select_multiple whose shares are of everyone shown it (the `base` column)."""
+    survey = [{"type": "select_multiple barriers", "name": "barriers", "label": "Barriers?", "base": "shown"}]
+    choice_rows = [{"list_name": "barriers", "name": n, "label": n.title()} for n in ("time", "money")]
+    return xb.workbook(survey, choice_rows, {"form_id": "base"})
 
 
 def metadata_form() -> bytes:
@@ -108,7 +116,7 @@ def test_the_writer_knows_every_field_of_a_definition():
     assert {f.name for f in fields(Question)} == {
         "name", "type", "labels", "hints", "list_name", "required", "relevant", "constraint",
         "constraint_messages", "required_messages", "appearance", "other_of", "pii", "quasi",
-        "indicator", "profile", "row",
+        "indicator", "profile", "base", "row",
     }  # fmt: skip
     assert {f.name for f in fields(Grid)} == {"name", "labels", "list_name", "questions", "relevant"}
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}
