@@ -10,14 +10,16 @@ from __future__ import annotations
 from dash import dcc, html
 from flask_babel import gettext as _
 
+from dashboards import geometry
 from dashboards.view import PageContent
 from presentation.model import Card, Figure, Section, Table
 
-# Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids).
+# Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids), at a
+# fingerprinted address the browser keeps for a year.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "topojsonURL": "/dashboard/assets/topojson/",
+    "topojsonURL": geometry.URL,
     "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
 }
 
@@ -92,11 +94,9 @@ class _Renderer:
         graph_id = f"graph-{index}"
         children = [
             html.Figcaption(figure.title, className="figure-title"),
-            html.Div(
-                dcc.Graph(id=graph_id, figure=figure.html, config=GRAPH_CONFIG),
-                role="img",
-                **{"aria-label": figure.title},
-            ),
+            # No role="img" around the chart: its download controls are focusable (nested-interactive). The
+            # figure is named by its caption, and the table under it holds the figures for assistive technology.
+            dcc.Graph(id=graph_id, figure=figure.html, config=GRAPH_CONFIG, className="chart"),
             html.Div(
                 className="figure-actions",
                 children=[
@@ -142,8 +142,12 @@ class _Renderer:
                 for row in table.rows
             ]
         )
-        parts = [html.Caption(table.title)] if caption else []
-        children = [html.Table(parts + [head, body], className="data-table")]
+        parts = [html.Caption(table.title, id=f"table-{index}")] if caption else []
+        # A wide table scrolls in its own box rather than widen the page; the box can take focus so that the
+        # keyboard scrolls it too, and is named by the table's caption.
+        scroller = {"role": "region", "tabIndex": "0", "className": "table-scroll"}
+        scroller["aria-labelledby" if caption else "aria-label"] = f"table-{index}" if caption else table.title
+        children = [html.Div(html.Table(parts + [head, body], className="data-table"), **scroller)]
         if table.note:
             children.append(html.P(table.note, className="table-note"))
         children.append(
