@@ -23,7 +23,8 @@ def table_file(content: PageContent | None, index: int, fmt: str):
     if fmt not in ("csv", "xlsx") or not 0 <= index < len(tables):
         return no_update
     table = tables[index]
-    body, _mimetype = export(fmt, table.columns, [row.cells for row in table.rows], sheet_title="table")
+    columns, rows = table.data or (table.columns, [row.cells for row in table.rows])
+    body, _mimetype = export(fmt, columns, rows, sheet_title="table")
     return dcc.send_bytes(body, _filename(table.title, fmt))
 
 

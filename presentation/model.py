@@ -21,6 +21,9 @@ class Table:
     rows: list[Row]
     note: str = ""
     text_columns: int = 1  # leading columns of words; the rest are numbers, aligned to the end
+    # The figures as a download wants them, one value a cell: (columns, rows) with numbers as numbers (an estimate,
+    # its bounds and n in columns of their own). None: the shown cells are what is downloaded.
+    data: tuple[list[str], list[list]] | None = None
 
 
 @dataclass
