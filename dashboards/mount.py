@@ -4,7 +4,8 @@ Every route Dash adds under `/dashboard/` (the page, its layout, callbacks, depe
 suites and assets) is wrapped in the same check (`_protect`), so no part of the dashboard can be
 fetched by someone who may not see it. Callbacks keep CSRF protection: the page sets the token in
 a cookie that Dash's renderer sends back in the `X-CSRFToken` header Flask-WTF checks. The page's
-own inline scripts are allowed by their hashes only (`Dash.csp_hashes`).
+own inline scripts are allowed by their hashes only (`Dash.csp_hashes`). The page opens with the site's own
+header (`core/templates/site_header.html`, as on every server page), drawn by the server before Dash's app.
 """
 
 from __future__ import annotations
