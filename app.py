@@ -59,6 +59,7 @@ from surveys.cli_mailing import send_invitations, send_reminders
 from surveys.views import admin as survey_admin_views
 from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
+from surveys.views import translation as survey_translation_views
 from surveys.views import unsubscribe as survey_unsubscribe_views
 
 ROOT = Path(__file__).resolve().parent
@@ -89,6 +90,7 @@ BLUEPRINT_MODULES = (
     focal_views,
     participation_views,
     survey_admin_views,
+    survey_translation_views,
     survey_unsubscribe_views,
     survey_respond_views,
     my_survey_views,

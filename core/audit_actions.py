@@ -44,6 +44,7 @@ ACTIONS = {
     "impacts.published": _l("Impact record published"),
     "impacts.rejected": _l("Impact record rejected"),
     "impacts.submitted": _l("Impact record submitted"),
+    "instrument.translations_merged": _l("Survey instrument translations merged"),
     "instrument.version_created": _l("Survey instrument version created"),
     "jobs.cancel": _l("Background job cancelled"),
     "jobs.enqueue": _l("Background job started"),

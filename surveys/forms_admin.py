@@ -12,6 +12,8 @@ from core.forms import choices
 from core.reference.countries import country_choices
 from core.reference.regions import REGIONAL_GROUPS
 from stakeholders import vocabularies as vocab
+from surveys.definition import Definition
+from surveys.translation_status import is_complete
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -52,11 +54,7 @@ class WaveForm(FlaskForm):
     def fill_choices(self, session, locale: str, versions) -> None:
         """`versions`: (InstrumentVersion, Instrument) pairs, as `waves.version_choices` gives them."""
         self.version_id.choices = choices(
-            (
-                version.id,
-                str(_l("%(instrument)s, version %(number)s", instrument=instrument.name, number=version.number)),
-            )
-            for version, instrument in versions
+            (version.id, _version_label(version, instrument)) for version, instrument in versions
         )
         self.categories.choices = choices(vocab.CATEGORY.choices())
         self.regions.choices = choices((code, str(text)) for code, text in REGIONAL_GROUPS.items())
@@ -74,6 +72,18 @@ class WaveForm(FlaskForm):
         }
 
 
+def _version_label(version, instrument) -> str:
+    if is_complete(Definition.from_dict(version.definition)):
+        return str(_l("%(instrument)s, version %(number)s", instrument=instrument.name, number=version.number))
+    return str(
+        _l(
+            "%(instrument)s, version %(number)s (awaiting translations)",
+            instrument=instrument.name,
+            number=version.number,
+        )
+    )
+
+
 class OpenLinkForm(FlaskForm):
     network = StringField(
         _l("Network or partner"),
@@ -84,3 +94,12 @@ class OpenLinkForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     send_at = DateTimeLocalField(_l("Send the reminder at"), format=TIME_FORMAT, validators=[InputRequired()])
+
+
+class TranslationUploadForm(FlaskForm):
+    file = FileField(
+        _l("Translation workbook (.xlsx)"),
+        validators=[FileRequired(_l("Choose a workbook to upload."))],
+        render_kw={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+        description=_l("The workbook downloaded here, in either layout, with translations filled in."),
+    )

@@ -3,7 +3,8 @@
 A version is identified by the hash of its parsed definition, so uploading the same form again
 (even re-saved, with other formatting) finds the version already stored instead of adding one.
 Any change makes version number + 1; stored versions are never changed, so answers keep the
-version they were given under.
+version they were given under. A form may lack some of the six languages: it is stored all the
+same, and its returned translation workbook (`store_translations`) makes the next version.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from core import audit
+from surveys import waves
 from surveys.definition import Definition, definition_hash
-from surveys.models import Instrument, InstrumentVersion
-from surveys.xlsform.reading import parse_xlsform
+from surveys.models import Instrument, InstrumentVersion, Wave
+from surveys.translation_workbook import merge_translations
 from surveys.xlsform.writing import definition_to_xlsform
+from surveys.xlsform_languages import read_form
 
 SHIPPED_DIR = Path(__file__).parent / "instruments"
 # code -> (name for the secretariat, workbook shipped in surveys/instruments/)
@@ -36,17 +39,55 @@ def store_version(
 
     The instrument is created on its first version (named `name`, or after the form's English title).
     """
-    definition = parse_xlsform(data, filename)
-    digest = definition_hash(definition)
+    definition = read_form(data, filename)
     instrument = session.exec(select(Instrument).where(Instrument.code == code)).first()
-    if instrument is not None:
-        existing = _by_hash(session, instrument.id, digest)
-        if existing is not None:
-            return existing, False
-    else:
+    if instrument is None:
         instrument = Instrument(code=code, name=name or definition.titles.get("en") or code)
         session.add(instrument)
         session.flush()
+    return _store(session, instrument, definition, data=data, filename=filename, user_id=user_id)
+
+
+def store_translations(
+    session: Session, *, version: InstrumentVersion, data: bytes, filename: str, user_id: int | None = None
+) -> tuple[InstrumentVersion, bool, list[Wave]]:
+    """The version with the translations of a returned workbook merged, whether it was created, and the
+    draft waves moved to it from `version`; raises XLSFormError (`translation_workbook.merge_translations`)."""
+    definition = merge_translations(definition_of(version), data, filename)
+    instrument = session.get(Instrument, version.instrument_id)
+    merged = definition_to_xlsform(definition)
+    stored, created = _store(
+        session, instrument, definition, data=merged, filename=filename, user_id=user_id, commit=False
+    )
+    moved = waves.move_drafts(session, old=version, new=stored, actor_id=user_id)
+    audit.record(
+        session,
+        "instrument.translations_merged",
+        actor_id=user_id,
+        target=f"instrument:{instrument.code}",
+        version=version.number,
+        into=stored.number,
+        waves=[wave.id for wave in moved],
+    )
+    session.commit()
+    return stored, created, moved
+
+
+def _store(
+    session: Session,
+    instrument: Instrument,
+    definition: Definition,
+    *,
+    data: bytes,
+    filename: str,
+    user_id: int | None,
+    commit: bool = True,
+) -> tuple[InstrumentVersion, bool]:
+    """The version of `instrument` with this definition: the one stored, or a new one (number + 1)."""
+    digest, code = definition_hash(definition), instrument.code
+    existing = _by_hash(session, instrument.id, digest)
+    if existing is not None:
+        return existing, False
     number = (
         session.exec(
             select(func.max(InstrumentVersion.number)).where(InstrumentVersion.instrument_id == instrument.id)
@@ -71,16 +112,19 @@ def store_version(
         version=number,
         content_hash=digest,
     )
-    try:
-        session.commit()
-    except IntegrityError:
-        # Someone stored a version of this instrument at the same moment: theirs may be this content.
-        session.rollback()
-        instrument = session.exec(select(Instrument).where(Instrument.code == code)).one()
-        existing = _by_hash(session, instrument.id, digest)
-        if existing is None:
-            raise
-        return existing, False
+    if commit:
+        try:
+            session.commit()
+        except IntegrityError:
+            # Someone stored a version of this instrument at the same moment: theirs may be this content.
+            session.rollback()
+            instrument = session.exec(select(Instrument).where(Instrument.code == code)).one()
+            existing = _by_hash(session, instrument.id, digest)
+            if existing is None:
+                raise
+            return existing, False
+    else:
+        session.flush()
     _definitions[digest] = definition
     return version, True
 

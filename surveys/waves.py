@@ -16,10 +16,13 @@ from sqlalchemy import exists
 from sqlmodel import Session, func, select
 
 from core import audit
+from core.i18n import current_language, language_name
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
+from surveys.definition import Definition
 from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wave
+from surveys.translation_status import missing_totals
 
 AUDIENCE_KEYS = ("categories", "regions", "countries")
 
@@ -132,6 +135,8 @@ def update_wave(session: Session, *, wave: Wave, data: WaveData, actor_id: int |
     version = _check(session, data, wave)
     if version.id != wave.version_id and has_responses(session, wave):
         raise WaveError(str(_l("People have started answering: the instrument version can no longer change.")))
+    if wave.status != "draft":
+        check_translated(version)
     wave.instrument_id, wave.version_id = version.instrument_id, version.id
     wave.name, wave.year = data.name.strip(), data.year
     wave.opens_at, wave.closes_at = data.opens_at, data.closes_at
@@ -143,9 +148,47 @@ def update_wave(session: Session, *, wave: Wave, data: WaveData, actor_id: int |
     return wave
 
 
+def check_translated(version: InstrumentVersion) -> None:
+    """Survey content exists in the six languages once a wave is published: WaveError naming what is missing."""
+    missing = missing_totals(Definition.from_dict(version.definition))
+    if missing:
+        locale = current_language()
+        languages = ", ".join(
+            str(_l("%(language)s (%(count)s texts)", language=language_name(code, locale), count=count))
+            for code, count in missing.items()
+        )
+        raise WaveError(
+            str(
+                _l(
+                    "Version %(number)s of the instrument is not translated into every language yet. Missing: "
+                    "%(languages)s. Upload its translations on the instrument's page, then publish.",
+                    number=version.number,
+                    languages=languages,
+                )
+            )
+        )
+
+
+def move_drafts(
+    session: Session, *, old: InstrumentVersion, new: InstrumentVersion, actor_id: int | None = None
+) -> list[Wave]:
+    """Draft waves on `old` that nobody has answered now use `new` (its translations completed); no commit."""
+    moved = [
+        wave
+        for wave in session.exec(select(Wave).where(Wave.version_id == old.id, Wave.status == "draft"))
+        if new.id != old.id and not has_responses(session, wave)
+    ]
+    for wave in moved:
+        wave.version_id = new.id
+        session.add(wave)
+        audit.record(session, "survey.wave_update", actor_id=actor_id, target=f"wave:{wave.id}", version=new.number)
+    return moved
+
+
 def publish_wave(session: Session, *, wave: Wave, actor_id: int | None = None) -> Wave:
     if wave.status != "draft":
         raise WaveError(str(_l("Only a draft wave can be published.")))
+    check_translated(session.get(InstrumentVersion, wave.version_id))
     wave.status = "published"
     session.add(wave)
     audit.record(session, "survey.wave_publish", actor_id=actor_id, target=f"wave:{wave.id}")

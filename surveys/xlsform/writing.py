@@ -137,7 +137,8 @@ def _write_settings(book: Workbook, definition: Definition) -> None:
         "version": definition.version,
         "default_language": f"{LANGUAGE_NAMES[language]} ({language})",
         "form_title": definition.titles.get(language, ""),
+        **{header: "" for header in _six("form_title")},  # every language's column, empty ones to translate
         **_texts("form_title", definition.titles),
     }
     settings.append(list(cells))
-    settings.append(list(cells.values()))
+    settings.append([text or None for text in cells.values()])

@@ -145,7 +145,7 @@ def test_next_years_wave_from_the_wave_page(client, session, secretariat):
 
 def test_upload_rejection_lists_sheet_row_and_column_and_keeps_the_form(client, session, secretariat):
     survey, choice_rows, setting = xb.valid_form()
-    del survey[3][xb.col("label", "fr")]  # row 5: "roles" without its French label
+    survey[3]["indicator"] = "engagement"  # row 5: "roles" with an unknown indicator group
     data = xb.workbook(survey, choice_rows, setting)
     response = client.post(
         "/staff/surveys/instruments/upload",
@@ -156,7 +156,7 @@ def test_upload_rejection_lists_sheet_row_and_column_and_keeps_the_form(client, 
     page = response.get_data(as_text=True)
     problems = re.search(r'<div class="form-errors" role="alert" id="problems">(.*?)</div>', page, re.S).group(1)
     row = re.search(r"<tr><td>survey</td><td>5</td><td>([^<]*)</td>", problems)
-    assert row and "label::Français (fr)" in row.group(1)
+    assert row and row.group(1) == "indicator"
     assert 'value="annual-survey"' in page and 'value="Annual survey"' in page
     assert session.exec(select(InstrumentVersion)).first() is None
 
