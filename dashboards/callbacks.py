@@ -19,7 +19,7 @@ from core.reference.countries import country_choices
 from dashboards import components, data, downloads, layout
 from dashboards.filters import Filters
 from dashboards.pages import page_for, pages
-from dashboards.scope import current_scope
+from dashboards.scope import Scope, current_scope
 from dashboards.selection import select
 from dashboards.view import PageContent, View, without_place
 
@@ -30,13 +30,16 @@ def _lang() -> str:
 
 def view_for(search: str | None) -> View | None:
     """The view of the URL's filters, confined to the signed-in user's scope."""
-    scope = current_scope()
+    return view_in(get_session(), current_scope(), search, _lang())
+
+
+def view_in(session, scope: Scope, search: str | None, lang: str) -> View | None:
+    """The view of these filters, confined to `scope`, in `lang` (also what the report job builds)."""
     filters = Filters.parse(search).within(scope)
-    session = get_session()
     selection = select(session, filters)
     if selection is None:
         return None
-    view = View(selection, scope, _lang())
+    view = View(selection, scope, lang)
     if scope.country is not None:
         view.compare = lambda: comparisons(session, view)
     return view
@@ -125,8 +128,8 @@ def download_table(clicks, pathname, search):
     return downloads.table_file(content_for(pathname, search), int(index), fmt)
 
 
-def register(dash_app, *, report) -> None:
-    """Wire the callbacks to `dash_app`; `report(data, lang) -> str` renders the plenary report."""
+def register(dash_app) -> None:
+    """Wire the callbacks to `dash_app` (the report button's is dashboards.report_job's)."""
     dash_app.callback(Output("controls", "children"), Input("url", "pathname"), State("url", "search"))(controls)
     dash_app.callback(Output("nav", "children"), Input("url", "pathname"), Input("url", "search"))(navigation)
     dash_app.callback(
@@ -143,18 +146,6 @@ def register(dash_app, *, report) -> None:
         State("url", "search"),
         prevent_initial_call=True,
     )(download_table)
-
-    @dash_app.callback(
-        Output("download", "data", allow_duplicate=True),
-        Input("download-report", "n_clicks"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )
-    def download_report(clicks, search):
-        if not clicks:
-            return no_update
-        view = view_for(search)
-        return downloads.report_file(view, report) if view is not None else no_update
 
     dash_app.clientside_callback(
         ClientsideFunction(namespace="ipbes", function_name="downloadImage"),

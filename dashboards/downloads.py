@@ -1,5 +1,5 @@
 """Files the dashboard hands out: a table as CSV or XLSX (formula-safe, via `core.tabular`) and the
-current view as the plenary HTML report."""
+current view as the plenary HTML report (built in a background job, dashboards.report_job)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def table_file(content: PageContent | None, index: int, fmt: str):
     return dcc.send_bytes(body, _filename(table.title, fmt))
 
 
-def report_file(view: View, report: Callable):
-    """The view's frames as the plenary report, rendered by `report(data, lang)`."""
+def report_file(view: View, report: Callable) -> tuple[str, str]:
+    """The view's frames as the plenary report, rendered by `report(data, lang)`: (file name, HTML)."""
     page = report(view.selection.data, view.lang)
-    return dcc.send_string(page, _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"))
+    return _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"), page

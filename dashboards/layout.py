@@ -37,6 +37,7 @@ def shell():
         className="dashboard",
         children=[
             dcc.Location(id="url", refresh=False),
+            dcc.Location(id="goto", refresh=True),  # the report button opens its job's page
             html.Div(html.H1(_("Engagement indicators"), id="dashboard-title"), className="dashboard-header"),
             html.Nav(id="nav", className="dashboard-nav", **{"aria-label": _("Dashboard pages")}),
             html.Section(id="controls", className="dashboard-controls", **{"aria-label": _("Filters")}),

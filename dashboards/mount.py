@@ -27,7 +27,7 @@ from markupsafe import escape
 from core.db import get_session
 from core.extensions import login_manager
 from core.security import CONTENT_SECURITY_POLICY
-from dashboards import callbacks, data, geometry, layout
+from dashboards import callbacks, data, geometry, layout, report_job
 from dashboards.scope import scope_of
 
 BASE = "/dashboard/"
@@ -124,7 +124,8 @@ def init_app(app: Flask, *, report: Callable) -> Dash:
         csrf_token_name=CSRF_COOKIE,
     )
     dash_app.layout = layout.shell
-    callbacks.register(dash_app, report=report)
+    callbacks.register(dash_app)
+    report_job.init_app(app, dash_app, report=report)
     geometry.init_app(app)  # before the loop: the geometry is behind the same sign-in
     for endpoint in dashboard_endpoints(app):
         app.view_functions[endpoint] = _protect(app.view_functions[endpoint])

@@ -23,6 +23,6 @@ def render_report(app: Flask, context: dict) -> str:
 
 def plenary_report(data: ReportData, lang: str) -> str:
     """The whole report of `data` in `lang`, as one HTML page (inside an app context): what
-    `flask report` writes and the dashboard hands out (`dashboards.mount.init_app(report=...)`)."""
+    `flask report` writes and the dashboard's report job hands out (`dashboards.mount.init_app(report=...)`)."""
     with force_locale(lang):
         return render_report(current_app, build_report(data, lang))

@@ -11,12 +11,16 @@ Nothing is sent when there is nothing new, and a message is recorded as sent (th
 stamp moves) in the same transaction that puts it in the outbox, one recipient at a time, so
 running the command twice in a row sends nothing the second time. Messages are in the
 recipient's language. `now` can be given (tests); it defaults to the current time.
+
+All the messages of a run go through one mail connection (`core.mail.Mailer`); `progress(done, total)`
+is called after each person considered (the background job, stakeholders.digest_jobs, reports it).
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -50,16 +54,47 @@ class DigestReport:
     focal_points: list[str] = field(default_factory=list)  # addresses a focal point digest went to
     secretariat: list[str] = field(default_factory=list)  # addresses a secretariat digest went to
     failed: list[str] = field(default_factory=list)  # addresses that could not be sent to
+    batch: mail.Mailer | None = None  # the run's mail connection
+    progress: Callable[[int, int], None] | None = None
+    considered: int = 0
+    total: int = 0
+
+    def step(self) -> None:
+        self.considered += 1
+        if self.progress is not None:
+            self.progress(self.considered, self.total)
 
 
 def send_due_digests(
-    *, session: Session, links: DigestLinks, default_locale: str, now: datetime | None = None
+    *,
+    session: Session,
+    links: DigestLinks,
+    default_locale: str,
+    now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DigestReport:
     now = now or utcnow()
-    report = DigestReport()
-    send_focal_point_digests(session=session, links=links, default_locale=default_locale, now=now, report=report)
-    send_secretariat_digests(session=session, links=links, default_locale=default_locale, now=now, report=report)
+    focal = due_focal_point_assignments(session, now)
+    staff = _staff(session) if pending_organisations(session) else []
+    with mail.mailer(session) as batch:
+        report = DigestReport(batch=batch, progress=progress, total=len(focal) + len(staff))
+        if progress is not None:
+            progress(0, report.total)
+        send_focal_point_digests(
+            session=session, links=links, default_locale=default_locale, now=now, report=report, due=focal
+        )
+        send_secretariat_digests(session=session, links=links, default_locale=default_locale, now=now, report=report)
     return report
+
+
+def _staff(session: Session) -> list[User]:
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active.is_(True))
+            .order_by(User.id)
+        ).all()
+    )
 
 
 def _due(last_sent: datetime | None, now: datetime) -> bool:
@@ -69,9 +104,15 @@ def _due(last_sent: datetime | None, now: datetime) -> bool:
 def _deliver(session: Session, address: str, message: mail.Mail, mark_sent, report_list: list, report) -> None:
     """Send one message and record it as sent, together; a failure leaves that recipient due."""
     try:
-        mail.send(session, message)
+        if report.batch is not None:
+            report.batch.send(message)
+        else:
+            mail.send(session, message)
         mark_sent()
         session.commit()
+    except mail.MailUnavailable:
+        session.rollback()
+        raise
     except (smtplib.SMTPException, OSError):
         session.rollback()
         log.exception("Digest to %s could not be sent", address)
@@ -157,11 +198,18 @@ def focal_point_digest(
 
 
 def send_focal_point_digests(
-    *, session: Session, links: DigestLinks, default_locale: str, now: datetime, report: DigestReport
+    *,
+    session: Session,
+    links: DigestLinks,
+    default_locale: str,
+    now: datetime,
+    report: DigestReport,
+    due: list | None = None,
 ) -> None:
-    for assignment, user in due_focal_point_assignments(session, now):
+    for assignment, user in due if due is not None else due_focal_point_assignments(session, now):
         message = focal_point_digest(session, assignment, user, links=links, default_locale=default_locale, now=now)
         if message is None:
+            report.step()
             continue
 
         def mark_sent(assignment=assignment):
@@ -169,6 +217,7 @@ def send_focal_point_digests(
             session.add(assignment)
 
         _deliver(session, user.email, message, mark_sent, report.focal_points, report)
+        report.step()
 
 
 # --- secretariat ---------------------------------------------------------------------------
@@ -190,12 +239,10 @@ def send_secretariat_digests(
     pending = pending_organisations(session)
     if not pending:
         return
-    staff = session.exec(
-        select(User).where(User.role.in_([r.value for r in STAFF_ROLES]), User.is_active.is_(True)).order_by(User.id)
-    ).all()
-    for user in staff:
+    for user in _staff(session):
         record = session.get(SecretariatDigest, user.id)
         if not _due(record.last_sent_at if record else None, now):
+            report.step()
             continue
         locale = user.locale or default_locale
         listed = [
@@ -228,3 +275,4 @@ def send_secretariat_digests(
                 session.add(digest)
 
         _deliver(session, user.email, message, mark_sent, report.secretariat, report)
+        report.step()

@@ -1,8 +1,9 @@
 """`flask --app app surveys send-reminders`: the survey reminders that are due (run it from cron, e.g. hourly);
 `surveys send-invitations WAVE_ID`: a wave's invitations, as the wave page's button sends them.
 
-Also `mail_links()`, the absolute addresses survey messages carry, built from BASE_URL so that a
-message composed in a request or on the command line links to the public site.
+Both record a background job (surveys.mailing) and run it in this process, so cron sees how it ended
+and the job shows, with its progress, on the jobs page, where it can be tried again; `--queue` hands it
+to the workers instead.
 """
 
 from __future__ import annotations
@@ -13,27 +14,27 @@ from flask.cli import with_appcontext
 
 from core.cli import now_option
 from core.db import get_session
-from core.links import absolute_url
-from surveys import invitations, waves
+from core.jobs.models import JobState
+from core.jobs.queue import current_queue, in_process
+from surveys import mailing, waves
 from surveys.models import Wave
-from surveys.unsubscribe_tokens import make_unsubscribe_token
+
+QUEUE_OPTION = click.option(
+    "--queue", "queued", is_flag=True, help="Hand the job to the workers instead of running it here."
+)
 
 
-def invitation_url(token: str) -> str:
-    return absolute_url("survey_respond.invitation", token=token)
-
-
-def open_link_url(token: str) -> str:
-    return absolute_url("survey_respond.open_link", token=token)
-
-
-def mail_links() -> invitations.MailLinks:
-    return invitations.MailLinks(
-        invitation=invitation_url,
-        unsubscribe=lambda stakeholder_id: absolute_url(
-            "survey_unsubscribe.unsubscribe", token=make_unsubscribe_token(stakeholder_id)
-        ),
-    )
+def _outcome(job, done) -> None:
+    """Print how the job ended (or where to follow it); a failed job fails the command."""
+    if job.state == JobState.QUEUED:
+        click.echo(f"Queued as job {job.id}: follow it on /jobs/{job.id}.")
+        return
+    if job.state == JobState.DONE:
+        done(job.result)
+        return
+    for message in job.messages:
+        click.echo(message)
+    raise click.ClickException(f"Job {job.id} {job.state}: {job.error or 'see /jobs/' + str(job.id)}")
 
 
 @click.command(
@@ -43,34 +44,45 @@ def mail_links() -> invitations.MailLinks:
 )
 @with_appcontext
 @now_option
-def send_reminders(now):
-    report = invitations.send_due_reminders(
-        get_session(), links=mail_links(), default_locale=current_app.config["DEFAULT_LANGUAGE"], now=now
+@QUEUE_OPTION
+def send_reminders(now, queued):
+    session = get_session()
+    job = mailing.enqueue_reminders(
+        session,
+        owner_id=None,
+        locale=current_app.config["DEFAULT_LANGUAGE"],
+        queue=current_queue() if queued else in_process(),
+        now=now,
     )
-    click.echo(f"Survey reminders sent: {len(report.sent)}")
-    if report.failed:
-        raise click.ClickException(f"Could not send to: {', '.join(report.failed)}")
+    session.refresh(job)
+    _outcome(job, lambda result: click.echo(f"Survey reminders sent: {result['sent']}"))
 
 
 @click.command(
     "send-invitations",
     help="Invite the audience of wave WAVE_ID who have not been invited yet "
-    "(the same as the button on the wave's page; better for large "
-    "audiences over SMTP).",
+    "(the same as the button on the wave's page).",
 )
 @with_appcontext
 @click.argument("wave_id", type=int)
-def send_invitations(wave_id):
+@QUEUE_OPTION
+def send_invitations(wave_id, queued):
     session = get_session()
     wave = session.get(Wave, wave_id)
     if wave is None:
         raise click.ClickException(f"No wave {wave_id}.")
     try:
-        report = invitations.send_invitations(
-            session, wave=wave, links=mail_links(), default_locale=current_app.config["DEFAULT_LANGUAGE"]
+        job = mailing.enqueue_invitations(
+            session,
+            wave=wave,
+            owner_id=None,
+            locale=current_app.config["DEFAULT_LANGUAGE"],
+            queue=current_queue() if queued else in_process(),
         )
     except waves.WaveError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Invitations sent: {len(report.sent)}; already invited: {report.skipped}")
-    if report.failed:
-        raise click.ClickException(f"Could not send to: {', '.join(report.failed)}")
+    session.refresh(job)
+    _outcome(
+        job,
+        lambda result: click.echo(f"Invitations sent: {result['sent']}; already invited: {result['skipped']}"),
+    )

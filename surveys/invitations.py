@@ -4,7 +4,13 @@ A stakeholder is written to only when their preferences allow it: an account wit
 address, "email" among their preferred means of communication, and no survey opt-out. Each
 message is recorded as sent in the same transaction that hands it to the mail backend, one
 recipient at a time, so a failure leaves only that person to retry and sending again never
-writes twice to the same person (nor makes a second Invitation row).
+writes twice to the same person (nor makes a second Invitation row). The one window left: a
+process killed after the mail server took a message and before its commit sends that one message
+again on the next run.
+
+A batch goes through one mail connection (`core.mail.Mailer`). If the mail server cannot be reached
+at all, `mail.MailUnavailable` stops the batch (what was sent stays recorded). `progress(done, total)`
+is called after each recipient's commit; the background jobs (surveys.mailing) report it.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import logging
 import secrets
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -45,6 +51,17 @@ class MailingReport:
     sent: list[str] = field(default_factory=list)  # addresses written to
     skipped: int = 0  # already invited (or already reminded for this schedule)
     failed: list[str] = field(default_factory=list)  # addresses the mail server refused
+
+    @property
+    def done(self) -> int:
+        return len(self.sent) + self.skipped + len(self.failed)
+
+
+Progress = Callable[[int, int], None]  # (done, total), called between recipients
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
 
 
 # --- who may be written to -----------------------------------------------------------------
@@ -121,11 +138,15 @@ def _message(
     )
 
 
-def _deliver(session: Session, message: mail.Mail, report: MailingReport) -> bool:
-    """Send and commit the caller's pending changes together; on a refusal, undo them."""
+def _deliver(session: Session, batch: mail.Mailer, message: mail.Mail, report: MailingReport) -> bool:
+    """Send and commit the caller's pending changes together; on a refusal, undo them. A mail server that
+    cannot be reached stops the batch (`mail.MailUnavailable`), with this recipient's changes undone."""
     try:
-        mail.send(session, message)
+        batch.send(message)
         session.commit()
+    except mail.MailUnavailable:
+        session.rollback()
+        raise
     except (smtplib.SMTPException, OSError):
         session.rollback()
         log.exception("Survey mail to %s could not be sent", message.to)
@@ -138,6 +159,12 @@ def _deliver(session: Session, message: mail.Mail, report: MailingReport) -> boo
 # --- invitations ---------------------------------------------------------------------------
 
 
+def check_can_invite(wave: Wave, now: datetime | None = None) -> None:
+    """Raise WaveError unless invitations may be sent for this wave now."""
+    if state(wave, now or utcnow()) not in ("scheduled", "open"):
+        raise WaveError(str(_l("Invitations can be sent only for a published wave that has not closed.")))
+
+
 def send_invitations(
     session: Session,
     *,
@@ -146,36 +173,26 @@ def send_invitations(
     default_locale: str = "en",
     actor_id: int | None = None,
     now: datetime | None = None,
+    progress: Progress = _no_progress,
 ) -> MailingReport:
     """Invite everyone in the audience who may be written to and has not been invited yet."""
     now = now or utcnow()
-    if state(wave, now) not in ("scheduled", "open"):
-        raise WaveError(str(_l("Invitations can be sent only for a published wave that has not closed.")))
+    check_can_invite(wave, now)
     version = session.get(InstrumentVersion, wave.version_id)
     existing = {i.stakeholder_id: i for i in session.exec(select(Invitation).where(Invitation.wave_id == wave.id))}
+    audience = reachable_audience(session, wave)
     report = MailingReport()
-    for stakeholder, user in reachable_audience(session, wave):
-        invitation = existing.get(stakeholder.id)
-        if invitation is not None and invitation.sent_at is not None:
-            report.skipped += 1
-            continue
-        locale = language_for(stakeholder, user, default_locale)
-        if invitation is None:
-            invitation = Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(24))
-        invitation.language, invitation.sent_at = locale, now
-        session.add(invitation)
-        message = _message(
-            "survey_invitation",
-            _l("Your invitation: %(title)s", title=_title(version, locale, wave)),
-            wave=wave,
-            version=version,
-            invitation=invitation,
-            stakeholder=stakeholder,
-            user=user,
-            locale=locale,
-            links=links,
-        )
-        _deliver(session, message, report)
+    progress(0, len(audience))
+    with mail.mailer(session) as batch:
+        for stakeholder, user in audience:
+            invitation = existing.get(stakeholder.id)
+            if invitation is not None and invitation.sent_at is not None:
+                report.skipped += 1
+            else:
+                _invite(
+                    session, batch, report, invitation, stakeholder, user, wave, version, links, default_locale, now
+                )
+            progress(report.done, len(audience))
     audit.record(
         session,
         "survey.invitations_send",
@@ -186,6 +203,26 @@ def send_invitations(
     )
     session.commit()
     return report
+
+
+def _invite(session, batch, report, invitation, stakeholder, user, wave, version, links, default_locale, now) -> None:
+    locale = language_for(stakeholder, user, default_locale)
+    if invitation is None:
+        invitation = Invitation(wave_id=wave.id, stakeholder_id=stakeholder.id, token=secrets.token_urlsafe(24))
+    invitation.language, invitation.sent_at = locale, now
+    session.add(invitation)
+    message = _message(
+        "survey_invitation",
+        _l("Your invitation: %(title)s", title=_title(version, locale, wave)),
+        wave=wave,
+        version=version,
+        invitation=invitation,
+        stakeholder=stakeholder,
+        user=user,
+        locale=locale,
+        links=links,
+    )
+    _deliver(session, batch, message, report)
 
 
 def _title(version: InstrumentVersion, locale: str, wave: Wave) -> str:
@@ -302,8 +339,34 @@ def non_respondents(session: Session, wave: Wave, *, reminded_before: datetime):
     ).all()
 
 
+def due_reminders(session: Session, now: datetime) -> list[tuple[ReminderSchedule, Wave, list]]:
+    """The reminders due now, each with its wave and the people to remind (none for a closed wave). Two
+    reminders of a wave due at once remind each person once, for the first."""
+    due = session.exec(
+        select(ReminderSchedule)
+        .where(ReminderSchedule.sent_at.is_(None), ReminderSchedule.send_at <= now)
+        .order_by(ReminderSchedule.send_at)
+    ).all()
+    work, seen = [], set()
+    for reminder in due:
+        wave = session.get(Wave, reminder.wave_id)
+        current = state(wave, now)
+        if current == "scheduled":
+            continue  # not open yet: wait
+        rows = non_respondents(session, wave, reminded_before=reminder.send_at) if current == "open" else []
+        rows = [row for row in rows if row[0].id not in seen]
+        seen.update(row[0].id for row in rows)
+        work.append((reminder, wave, rows))
+    return work
+
+
 def send_due_reminders(
-    session: Session, *, links: MailLinks, default_locale: str = "en", now: datetime | None = None
+    session: Session,
+    *,
+    links: MailLinks,
+    default_locale: str = "en",
+    now: datetime | None = None,
+    progress: Progress = _no_progress,
 ) -> MailingReport:
     """Send every scheduled reminder that is due, for waves that are open.
 
@@ -312,38 +375,39 @@ def send_due_reminders(
     """
     now = now or utcnow()
     report = MailingReport()
-    due = session.exec(
-        select(ReminderSchedule)
-        .where(ReminderSchedule.sent_at.is_(None), ReminderSchedule.send_at <= now)
-        .order_by(ReminderSchedule.send_at)
-    ).all()
-    for reminder in due:
-        wave = session.get(Wave, reminder.wave_id)
-        current = state(wave, now)
-        if current == "scheduled":
-            continue  # not open yet: wait
-        sent_before = len(report.sent)
-        if current == "open":
-            version = session.get(InstrumentVersion, wave.version_id)
-            for invitation, stakeholder, user in non_respondents(session, wave, reminded_before=reminder.send_at):
-                locale = language_for(stakeholder, user, default_locale)
-                invitation.reminders_sent += 1
-                invitation.last_reminded_at = now
-                session.add(invitation)
-                message = _message(
-                    "survey_reminder",
-                    _l("Reminder: %(title)s", title=_title(version, locale, wave)),
-                    wave=wave,
-                    version=version,
-                    invitation=invitation,
-                    stakeholder=stakeholder,
-                    user=user,
-                    locale=locale,
-                    links=links,
-                )
-                _deliver(session, message, report)
-        reminder.sent_at = now
-        reminder.recipients = len(report.sent) - sent_before
-        session.add(reminder)
-        session.commit()
+    work = due_reminders(session, now)
+    total = sum(len(rows) for _reminder, _wave, rows in work)
+    progress(0, total)
+    with mail.mailer(session) as batch:
+        for reminder, wave, rows in work:
+            sent_before = len(report.sent)
+            _remind(session, batch, report, wave, rows, links, default_locale, now, progress, total)
+            reminder.sent_at = now
+            reminder.recipients = len(report.sent) - sent_before
+            session.add(reminder)
+            session.commit()
     return report
+
+
+def _remind(
+    session, batch, report, wave: Wave, rows: Iterable, links, default_locale, now, progress: Progress, total: int
+) -> None:
+    version = session.get(InstrumentVersion, wave.version_id)
+    for invitation, stakeholder, user in rows:
+        locale = language_for(stakeholder, user, default_locale)
+        invitation.reminders_sent += 1
+        invitation.last_reminded_at = now
+        session.add(invitation)
+        message = _message(
+            "survey_reminder",
+            _l("Reminder: %(title)s", title=_title(version, locale, wave)),
+            wave=wave,
+            version=version,
+            invitation=invitation,
+            stakeholder=stakeholder,
+            user=user,
+            locale=locale,
+            links=links,
+        )
+        _deliver(session, batch, message, report)
+        progress(report.done, total)

@@ -1,6 +1,6 @@
 """Signed links that let an invited stakeholder opt out of survey invitations (no sign-in needed).
 
-Made when invitations are mailed (surveys/cli_mailing.py, surveys/invitations.py) and read by the
+Made when invitations are mailed (surveys/mailing.py, surveys/invitations.py) and read by the
 opt-out page (surveys/views/unsubscribe.py).
 """
 

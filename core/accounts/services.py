@@ -31,6 +31,10 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def get_user(session: Session, user_id: int | None) -> User | None:
+    return session.get(User, user_id) if user_id is not None else None
+
+
 def get_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalise_email(email))).first()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,19 @@ class JobContext:
         )
         if touch.cancel_requested:
             raise kinds.JobCancelled()
+
+    def every(self, seconds: float = 0.5) -> Callable[[int, int], None]:
+        """`progress(done, total)` for work of many small steps (a mailing): written at the first and the
+        last step and at most every `seconds` between them, so the record costs little beside the work."""
+        last = [float("-inf")]
+
+        def report(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done in (0, total) or now - last[0] >= seconds:
+                last[0] = now
+                self.progress(done, total)
+
+        return report
 
     def check_cancelled(self) -> None:
         """Stop here if a cancel was asked for (progress does this too)."""

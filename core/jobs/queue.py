@@ -29,6 +29,17 @@ class HueyQueue:
         self._task(job_id, attempt)
 
 
+class InProcessQueue:
+    """Runs each job at once in this process (a command run from cron): the job is recorded, audit-logged
+    and can be retried from its page like any other, and the command sees how it ended."""
+
+    def __init__(self, app: Flask):
+        self._app = app
+
+    def submit(self, job_id: int, attempt: int) -> None:
+        runner.run(self._app, job_id, attempt)
+
+
 def make_huey(config: dict) -> Huey:
     immediate = bool(config["JOBS_IMMEDIATE"])
     if config["REDIS_URL"]:
@@ -55,3 +66,7 @@ def queue_of(app: Flask) -> HueyQueue:
 
 def current_queue() -> HueyQueue:
     return queue_of(current_app)
+
+
+def in_process() -> InProcessQueue:
+    return InProcessQueue(current_app._get_current_object())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_percent, to_user_timezone, to_utc
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +15,14 @@ from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language
+from core.jobs.queue import current_queue
 from core.reference.countries import country_name
 from core.reference.regions import regional_group_label
 from core.staff.tasks import Task
 from stakeholders import vocabularies as vocab
-from surveys import forms_admin, instruments, invitations, monitoring, waves
-from surveys.cli_mailing import mail_links, open_link_url
+from surveys import forms_admin, instruments, invitations, mailing, monitoring, waves
 from surveys.definition import label
+from surveys.mailing import open_link_url
 from surveys.models import Instrument, InstrumentVersion, OpenLink, ReminderSchedule, Wave
 from surveys.xlsform.problems import XLSFormError
 
@@ -353,36 +354,22 @@ def open_link_active(link_id: int):
 @bp.route("/waves/<int:wave_id>/invitations", methods=["POST"])
 @secretariat
 def send_invitations(wave_id: int):
+    """Queue the invitations as a background job and show its progress (surveys.mailing)."""
     session = get_session()
     record = _wave_or_404(wave_id)
     try:
-        report = invitations.send_invitations(
+        job = mailing.enqueue_invitations(
             session,
             wave=record,
-            links=mail_links(),
-            actor_id=current_user.id,
-            default_locale=current_app.config["DEFAULT_LANGUAGE"],
+            owner_id=current_user.id,
+            locale=current_language(),
+            queue=current_queue(),
+            ip=request.remote_addr,
         )
     except waves.WaveError as error:
         flash(str(error), "error")
-    else:
-        flash(
-            _(
-                "Invitations sent: %(sent)s. Already invited before: %(skipped)s.",
-                sent=len(report.sent),
-                skipped=report.skipped,
-            ),
-            "success",
-        )
-        if report.failed:
-            flash(
-                _(
-                    "The mail server refused %(count)s addresses; send again later to retry them.",
-                    count=len(report.failed),
-                ),
-                "error",
-            )
-    return redirect(url_for("survey_admin.wave", wave_id=record.id) + "#invitations")
+        return redirect(url_for("survey_admin.wave", wave_id=record.id) + "#invitations")
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.route("/waves/<int:wave_id>/reminders", methods=["POST"])

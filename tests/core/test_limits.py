@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import re
 
+from flask import request
 from sqlmodel import select
 
+from core.accounts.access import public
 from surveys.answering import MAX_ANSWER_LENGTH
 from surveys.models import Answer, Response
 from tests.factories import make_invitation, make_stakeholder, make_wave
@@ -66,6 +68,40 @@ def test_invalid_utf8_in_a_form_is_refused_with_a_clear_page(client):
     )
     assert response.status_code == 400
     assert "not valid text (UTF-8)" in response.get_data(as_text=True)
+
+
+def _multipart(email: bytes) -> tuple[bytes, str]:
+    boundary = "b0undary"
+    parts = [
+        b'Content-Disposition: form-data; name="email"\r\n\r\n' + email,
+        b'Content-Disposition: form-data; name="password"\r\n\r\nx',
+        b'Content-Disposition: form-data; name="file"; filename="a.bin"\r\n'
+        b"Content-Type: application/octet-stream\r\n\r\n\xff\xfe\x00 binary",
+    ]
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + part + b"\r\n" for part in parts)
+    return body + b"--" + boundary.encode() + b"--\r\n", f"multipart/form-data; boundary={boundary}"
+
+
+def test_invalid_utf8_in_a_multipart_form_field_is_refused_like_a_urlencoded_one(client):
+    body, content_type = _multipart(b"a\xffb@example.org")
+    response = client.post("/account/login", data=body, content_type=content_type)
+    assert response.status_code == 400
+    assert "not valid text (UTF-8)" in response.get_data(as_text=True)
+
+
+def test_valid_multipart_fields_and_binary_files_pass(app):
+    seen = {}
+
+    @app.route("/_test/multipart", methods=["POST"])
+    @public
+    def _echo():
+        seen.update(email=request.form["email"], file=request.files["file"].read())
+        return "ok"
+
+    body, content_type = _multipart("é\ufffd@example.org".encode())
+    response = app.test_client().post("/_test/multipart", data=body, content_type=content_type)
+    assert response.status_code == 200, response.status_code
+    assert seen == {"email": "é\ufffd@example.org", "file": b"\xff\xfe\x00 binary"}
 
 
 def _invited(session):

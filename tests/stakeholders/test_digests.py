@@ -7,11 +7,13 @@ import pytest
 from babel.dates import format_date as babel_date
 from sqlmodel import select
 
+from core.jobs.models import Job
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from stakeholders import digests
 from stakeholders.models import FocalPointAssignment, OrganisationName, SecretariatDigest, Stakeholder
 from tests.factories import make_focal_point, make_organisation, make_stakeholder, make_user
+from tests.support import mail
 
 LINKS = digests.DigestLinks(
     roster="http://localhost/focal-point/roster",
@@ -195,3 +197,29 @@ def test_the_command_returns_the_role_of_focal_points_whose_assignments_ended(ap
     session.expire_all()
     assert session.get(type(user), user.id).role == "stakeholder"
     assert runner.invoke(args=["send-digests", "--now", "yesterday"]).exit_code != 0
+
+
+def test_the_digests_are_a_job_over_one_connection_that_sends_nobody_twice_when_run_again(
+    app_with, monkeypatch, session, egypt
+):
+    smtp_app = mail.smtp_app(app_with)
+    office = mail.post_office(smtp_app, monkeypatch)
+    egyptian_focal_point(session)
+    make_user(session, email="secretariat@example.org", role="secretariat")
+    make_user(session, email="admin@example.org", role="admin")
+    make_organisation(session, name="Awaiting Institute", status="pending")
+    runner = smtp_app.test_cli_runner()
+    office.crash_at = 2
+
+    failed = runner.invoke(args=["send-digests"])
+
+    assert failed.exit_code != 0 and "failed" in failed.output
+    assert len(office.delivered) == 1 and office.connections == 1
+    job = session.exec(select(Job).where(Job.kind == "stakeholders.digests")).one()
+    assert job.state == "failed" and job.total == 3
+
+    again = runner.invoke(args=["send-digests"])
+
+    assert again.exit_code == 0, again.output
+    assert sorted(office.delivered) == ["admin@example.org", "focal.eg@example.org", "secretariat@example.org"]
+    assert office.connections == 2

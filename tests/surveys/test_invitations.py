@@ -9,7 +9,7 @@ from sqlmodel import select
 from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from surveys import invitations, waves
-from surveys.cli_mailing import mail_links
+from surveys.mailing import mail_links
 from surveys.models import Invitation, ReminderSchedule, SurveyOptOut
 from tests.conftest import outbox_links
 from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
