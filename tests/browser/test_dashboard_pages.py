@@ -28,14 +28,18 @@ READERS = {("secretariat", language): f"secretariat.{language}@example.org" for 
     ("focal_point", language): f"focal.ke.{language}@example.go.ke" for language in LANGUAGES
 }
 
-# The page is drawn: its title, the filters, every chart's svg, and nothing left loading.
+# The page is drawn: the filters have written the wave into the address (which draws the page again), the title,
+# the filters and every chart's svg are there, nothing is left loading, and nothing is dimmed by the loading mark.
 _DRAWN = """
 () => {
   const graphs = [...document.querySelectorAll("#page .dash-graph")];
-  return document.querySelector("#page .page-title") !== null
+  return new URLSearchParams(window.location.search).has("wave")
+    && document.querySelector("#page .page-title") !== null
     && document.querySelector("#controls .control") !== null
     && graphs.every((g) => g.querySelector(".main-svg") !== null)
-    && document.querySelector("[data-dash-is-loading='true']") === null;
+    && document.querySelector("[data-dash-is-loading='true']") === null
+    && [...document.querySelectorAll(".page-loading, .page-loading > *")]
+      .every((el) => getComputedStyle(el).opacity === "1");
 }
 """
 
