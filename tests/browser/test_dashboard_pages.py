@@ -43,6 +43,19 @@ _DRAWN = """
 }
 """
 
+# What of _DRAWN is still missing, for the message of a page that was not drawn in time.
+_STATE = """
+() => ({
+  address: window.location.search,
+  title: document.querySelector("#page .page-title") !== null,
+  controls: document.querySelector("#controls .control") !== null,
+  graphs: [...document.querySelectorAll("#page .dash-graph")].map((g) => g.querySelector(".main-svg") !== null),
+  loading: [...document.querySelectorAll("[data-dash-is-loading='true']")].map((el) => el.id || el.className),
+  dimmed: [...document.querySelectorAll(".page-loading, .page-loading > *")]
+    .map((el) => getComputedStyle(el).opacity).filter((o) => o !== "1"),
+})
+"""
+
 # Chart texts that stick out of their chart (cut off), and axes whose tick labels repeat ("0" on every tick).
 _CHART_FAULTS = """
 () => {
@@ -94,7 +107,12 @@ def open_page(browser, dashboard, path: str, language: str, reader: str = "secre
     context = phone_context(browser, language, storage_state=signed_in[reader, language])
     page = context.new_page()
     page.goto(f"{server.url}/dashboard/{path}")
-    page.wait_for_function(_DRAWN, timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_function(_DRAWN, timeout=TIMEOUT_MS)
+    except Exception as error:
+        state = page.evaluate(_STATE)
+        context.close()
+        raise AssertionError(f"{path} ({language}) was not drawn in time: {state}") from error
     return context, page
 
 
