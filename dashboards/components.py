@@ -7,19 +7,55 @@ numbered in page order; the download callbacks find them again by that number.
 
 from __future__ import annotations
 
+import textwrap
+
+import plotly.graph_objects as go
 from dash import dcc, html
 from flask_babel import gettext as _
 
+from dashboards import geometry
 from dashboards.view import PageContent
 from presentation.model import Card, Figure, Section, Table
 
-# Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids).
+# Map geometry is served by the app (plotly.js would fetch it from a CDN, which the CSP forbids), at a
+# fingerprinted address the browser keeps for a year.
 GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
-    "topojsonURL": "/dashboard/assets/topojson/",
+    "topojsonURL": geometry.URL,
     "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
 }
+
+
+LABEL_WIDTH = 22  # characters on a line of a category label before it wraps
+
+
+def wrapped(label: str) -> str:
+    """A category label on lines of at most LABEL_WIDTH characters (plotly breaks lines at `<br>` only)."""
+    if len(label) <= LABEL_WIDTH:
+        return label
+    return "<br>".join(textwrap.wrap(label, LABEL_WIDTH, break_on_hyphens=False)) or label
+
+
+def for_screen(figure: go.Figure) -> go.Figure:
+    """The report's figure laid out for any screen down to a phone's: the title goes (the figure's caption above
+    it wraps; plotly's title does not and was cut off), and long category labels wrap instead of squeezing the
+    plot or being cut off. A copy: the cached figure is left as it is."""
+    shown = go.Figure(figure)
+    if shown.layout.title.text:
+        shown.update_layout(title=None, margin={"t": 30})
+    labels = set()
+    for trace in shown.data:
+        values = getattr(trace, "y", None)
+        if values is not None and all(isinstance(value, str) for value in values):
+            trace.y = [wrapped(value) for value in values]
+            labels.update(trace.y)
+    if shown.layout.yaxis.categoryarray:
+        shown.layout.yaxis.categoryarray = [wrapped(str(label)) for label in shown.layout.yaxis.categoryarray]
+    extra_lines = sum(label.count("<br>") for label in labels)
+    if extra_lines and shown.layout.height:
+        shown.layout.height += 14 * extra_lines
+    return shown
 
 
 def tables_of(content: PageContent) -> list[Table]:
@@ -93,11 +129,9 @@ class _Renderer:
         graph_id = f"graph-{index}"
         children = [
             html.Figcaption(figure.title, className="figure-title"),
-            html.Div(
-                dcc.Graph(id=graph_id, figure=figure.html, config=GRAPH_CONFIG),
-                role="img",
-                **{"aria-label": figure.title},
-            ),
+            # No role="img" around the chart: its download controls are focusable (nested-interactive). The
+            # figure is named by its caption, and the table under it holds the figures for assistive technology.
+            dcc.Graph(id=graph_id, figure=for_screen(figure.html), config=GRAPH_CONFIG, className="chart"),
             html.Div(
                 className="figure-actions",
                 children=[
@@ -143,8 +177,12 @@ class _Renderer:
                 for row in table.rows
             ]
         )
-        parts = [html.Caption(table.title)] if caption else []
-        children = [html.Table(parts + [head, body], className="data-table")]
+        parts = [html.Caption(table.title, id=f"table-{index}")] if caption else []
+        # A wide table scrolls in its own box rather than widen the page; the box can take focus so that the
+        # keyboard scrolls it too, and is named by the table's caption.
+        scroller = {"role": "region", "tabIndex": "0", "className": "table-scroll"}
+        scroller["aria-labelledby" if caption else "aria-label"] = f"table-{index}" if caption else table.title
+        children = [html.Div(html.Table(parts + [head, body], className="data-table"), **scroller)]
         if table.note:
             children.append(html.P(table.note, className="table-note"))
         children.append(

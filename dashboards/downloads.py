@@ -25,10 +25,10 @@ def table_file(content: PageContent | None, index: int, fmt: str):
     if fmt not in ("csv", "xlsx") or not 0 <= index < len(tables):
         return no_update
     table = tables[index]
-    rows = [row.cells for row in table.rows]
+    columns, rows = table.data or (table.columns, [row.cells for row in table.rows])
     if table.note:  # what the figures are of (the base of shares, say) travels with them
-        rows += [[], [table.note]]
-    body, _mimetype = export(fmt, table.columns, rows, sheet_title="table")
+        rows = [*rows, [], [table.note]]
+    body, _mimetype = export(fmt, columns, rows, sheet_title="table")
     return dcc.send_bytes(body, _filename(table.title, fmt))
 
 

@@ -7,8 +7,9 @@ callbacks fill from the URL (controls, page body). Control ids are pattern-match
 
 from __future__ import annotations
 
+import json
+
 from dash import dcc, html
-from flask import url_for
 from flask_babel import gettext as _
 
 from core.reference.regions import REGIONAL_GROUPS
@@ -18,28 +19,36 @@ from stakeholders import vocabularies as registry_vocab
 BASE = "/dashboard/"
 
 
+LOADING_OVERLAY = {"visibility": "visible", "opacity": 0.5}
+
+
 def control_id(name: str) -> dict:
     return {"type": "control", "name": name}
 
 
+def element_id(component_id: dict) -> str:
+    """The id Dash gives a pattern-matching component's element (its keys sorted, as JSON)."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
+
+
 def shell():
+    """The dashboard under the site's header (which `dashboards.mount` draws, with the skip link, before it)."""
     return html.Div(
         className="dashboard",
         children=[
             dcc.Location(id="url", refresh=False),
             dcc.Location(id="goto", refresh=True),  # the report button opens its job's page
-            html.A(_("Skip to the figures"), href="#page", className="skip-link"),
-            html.Header(
-                className="dashboard-header",
-                children=[
-                    html.P(html.A(_("IPBES stakeholder engagement"), href=url_for("pages.home")), className="brand"),
-                    html.H1(_("Engagement indicators"), id="dashboard-title"),
-                ],
-            ),
+            html.Div(html.H1(_("Engagement indicators"), id="dashboard-title"), className="dashboard-header"),
             html.Nav(id="nav", className="dashboard-nav", **{"aria-label": _("Dashboard pages")}),
             html.Section(id="controls", className="dashboard-controls", **{"aria-label": _("Filters")}),
+            # A filter change keeps the page in view (dimmed, with the spinner over it) until the new one is drawn,
+            # instead of blanking it: the reader keeps their place and sees what is being replaced.
             dcc.Loading(
-                html.Main(id="page", className="dashboard-page", tabIndex="-1"), type="default", delay_show=300
+                html.Main(id="page", className="dashboard-page", tabIndex="-1"),
+                type="default",
+                delay_show=300,
+                overlay_style=LOADING_OVERLAY,
+                parent_className="page-loading",
             ),
             dcc.Download(id="download"),
             html.Div(id="image-sink", hidden=True),
@@ -58,11 +67,11 @@ def dropdown(
     clearable: bool = True,
     placeholder: str | None = None,
 ):
-    element_id = f"control-{name}"
     return html.Div(
         className="control",
         children=[
-            html.Label(label, htmlFor=element_id),
+            # The dropdown's button is the element named: dashboard.js adds the label to its aria-labelledby.
+            html.Label(label, htmlFor=element_id(control_id(name)), id=f"label-{name}"),
             dcc.Dropdown(
                 id=control_id(name),
                 options=[{"label": text, "value": code} for code, text in options],

@@ -4,7 +4,8 @@ Every route Dash adds under `/dashboard/` (the page, its layout, callbacks, depe
 suites and assets) is wrapped in the same check (`_protect`), so no part of the dashboard can be
 fetched by someone who may not see it. Callbacks keep CSRF protection: the page sets the token in
 a cookie that Dash's renderer sends back in the `X-CSRFToken` header Flask-WTF checks. The page's
-own inline scripts are allowed by their hashes only (`Dash.csp_hashes`).
+own inline scripts are allowed by their hashes only (`Dash.csp_hashes`). The page opens with the site's own
+header (`core/templates/site_header.html`, as on every server page), drawn by the server before Dash's app.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from babel import Locale
 from dash import Dash
 from dash.exceptions import DependencyException
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, current_app, g, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,7 +27,7 @@ from markupsafe import escape
 from core.db import get_session
 from core.extensions import login_manager
 from core.security import CONTENT_SECURITY_POLICY
-from dashboards import callbacks, data, layout, report_job
+from dashboards import callbacks, data, geometry, layout, report_job
 from dashboards.scope import scope_of
 
 BASE = "/dashboard/"
@@ -35,13 +36,19 @@ ASSETS = Path(__file__).parent / "assets"
 
 
 class Dashboard(Dash):
-    def interpolate_index(self, **kwargs):
-        page = super().interpolate_index(**kwargs)
+    def _localised(self, page: str) -> str:
         locale = str(get_locale() or "en")
         direction = Locale.parse(locale).text_direction
         title = escape(_("Engagement indicators"))
         page = page.replace("<html>", f'<html lang="{locale}" dir="{direction}">', 1)
         return page.replace(f"<title>{self.title}</title>", f"<title>{title}</title>", 1)
+
+    def interpolate_index(self, **kwargs):
+        # The site's own header (home, menus, language switcher, sign-out), as every server page has it, drawn
+        # by the server before the dashboard's app; the skip link comes first, as on the server pages.
+        skip = f'<a class="skip-link" href="#page">{escape(_("Skip to the figures"))}</a>'
+        kwargs["app_entry"] = skip + render_template("site_header.html") + kwargs["app_entry"]
+        return self._localised(super().interpolate_index(**kwargs))
 
 
 def _protect(view):
@@ -119,6 +126,7 @@ def init_app(app: Flask, *, report: Callable) -> Dash:
     dash_app.layout = layout.shell
     callbacks.register(dash_app)
     report_job.init_app(app, dash_app, report=report)
+    geometry.init_app(app)  # before the loop: the geometry is behind the same sign-in
     for endpoint in dashboard_endpoints(app):
         app.view_functions[endpoint] = _protect(app.view_functions[endpoint])
     data.init_app(app)

@@ -205,10 +205,13 @@ class Charts:
                     hovertemplate="%{customdata}<extra></extra>",
                 )
             )
+        bars = list(zip(*series.values())) if stacked else [(v,) for values in series.values() for v in values]
+        top = max((sum(_num(v) or 0 for v in bar) for bar in bars), default=0)
         figure.update_layout(
             barmode="stack" if stacked else "group",
             xaxis={"type": "category"},
-            yaxis={"gridcolor": "#ddd", "rangemode": "tozero", "tickformat": ",d"},
+            # Whole numbers: a step of 1 on a short axis, or ",d" would round 0.5 steps to "0, 1, 1, 2".
+            yaxis={"gridcolor": "#ddd", "rangemode": "tozero", "tickformat": ",d", **({"dtick": 1} if top < 6 else {})},
         )
         return self.styled(figure, title, 380)
 

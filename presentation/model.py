@@ -29,6 +29,9 @@ class Table:
     # counts of people the note states (a small one drops the note).
     rests_on: dict[int, tuple[int, ...]] = field(default_factory=dict)
     note_counts: tuple[int, ...] = ()
+    # The figures as a download wants them, one value a cell: (columns, rows) with numbers as numbers (an estimate,
+    # its bounds and n in columns of their own). None: the shown cells are what is downloaded.
+    data: tuple[list[str], list[list]] | None = None
 
 
 @dataclass

@@ -16,3 +16,53 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+// Accessibility repairs of Dash's own controls, made again whenever React redraws them:
+// - a dropdown's hidden "focus target" input is aria-hidden yet focusable (axe: aria-hidden-focus): it is
+//   disabled, and the dropdown's button itself takes the focus; the button is named by the control's label too;
+// - radio items (and checklists) are drawn as a listbox whose options hold inputs (axe: nested-interactive): the
+//   listbox and option roles go, leaving native inputs in their labels inside a fieldset named by its legend.
+(function () {
+  function labelOf(element) {
+    var control = element.closest(".control");
+    var label = control && control.querySelector(":scope > label");
+    if (!label) { return null; }
+    if (!label.id) { label.id = "label-" + Math.random().toString(36).slice(2); }
+    return label.id;
+  }
+  function repairDropdown(target) {
+    if (!target.disabled) { target.disabled = true; }
+    var button = target.nextElementSibling;
+    if (!button || button.tagName !== "BUTTON") { return; }
+    if (!button.disabled && button.tabIndex !== 0) { button.tabIndex = 0; }
+    var label = labelOf(button);
+    var names = button.getAttribute("aria-labelledby") || "";
+    if (label && names.split(" ").indexOf(label) === -1) {
+      button.setAttribute("aria-labelledby", (label + " " + names).trim());
+    }
+  }
+  function repairRadios(list) {
+    // The fieldset around the items names the group (its legend); each option is a native input in its label.
+    if (list.hasAttribute("role")) { list.removeAttribute("role"); }
+    list.querySelectorAll("[role=option], [aria-selected]").forEach(function (option) {
+      if (option.hasAttribute("role")) { option.removeAttribute("role"); }
+      if (option.hasAttribute("aria-selected")) { option.removeAttribute("aria-selected"); }
+    });
+  }
+  function repair() {
+    document.querySelectorAll(".dash-dropdown-focus-target").forEach(repairDropdown);
+    document.querySelectorAll(".dash-radioitems, .dash-checklist").forEach(repairRadios);
+  }
+  // Observers run before anything else can look at the page (a script, a screen reader, axe-core). Each repair
+  // writes only what differs, so its own changes end the round.
+  new MutationObserver(repair).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["role", "aria-selected", "tabindex"]
+  });
+  // The language switcher of the site's header returns to the page shown now, not the one first loaded.
+  document.addEventListener("submit", function (event) {
+    var next = event.target.querySelector && event.target.querySelector("input[name=next]");
+    if (next && event.target.classList.contains("language-switcher")) {
+      next.value = window.location.pathname + window.location.search;
+    }
+  });
+})();

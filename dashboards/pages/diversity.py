@@ -248,4 +248,5 @@ def build(view: View) -> PageContent:
     return PageContent(str(PAGE.title), sections)
 
 
-PAGE = Page("diversity", _l("Diversity"), build)
+# Not "Diversity": that is the indicator group's page, and the menu had two entries of that name.
+PAGE = Page("diversity", _l("Representation by group"), build)

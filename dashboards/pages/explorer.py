@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,10 +23,11 @@ from analysis.survey_results import WaveResults, share_base, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
+from dashboards.pages.explorer_chart import means_figure
 from dashboards.selection import select
 from dashboards.view import Page, PageContent, View
 from presentation import disclosure
-from presentation.charts import OKABE_ITO, Charts, esc
+from presentation.charts import Charts
 from presentation.disclosure import SUPPRESSED_MARK, hidden_keys
 from presentation.model import Figure, Row, Section, Table
 from presentation.weights import raked_domain
@@ -335,6 +335,7 @@ def _shares(section: Section, view: View, label: str, choices, cells: list[Estim
             table_rows,
             _("Each cell: the share (%(level)s interval); n = respondents who answered.", level=lab.level),
             text_columns=len(heads),
+            data=_data(view, breakdown, cells, _("Share (0–1)"), answer=answer),  # a row per answer
         )
     )
 
@@ -353,6 +354,7 @@ def _means(section: Section, view: View, label: str, cells: list[Estimate], brea
         breakdown,
         _("Mean (%(level)s interval)", level=lab.level),
         lambda lab, c: lab.number_with_interval(c.estimate, c.low, c.high, 1),
+        measure=_("Mean"),
     )
     rows = _chart_rows(cells, lambda c: _group_label(view, breakdown, c.group))
     if rows:
@@ -362,9 +364,18 @@ def _means(section: Section, view: View, label: str, cells: list[Estimate], brea
 
 
 def _long_table(
-    view: View, title: str, cells: list[Estimate], breakdown: str | None, head: str, value, *, answer=None
+    view: View,
+    title: str,
+    cells: list[Estimate],
+    breakdown: str | None,
+    head: str,
+    value,
+    *,
+    answer=None,
+    measure: str | None = None,
 ) -> Table:
-    """A row per estimate: wave, group (with a breakdown), answer (when asked), estimate, n."""
+    """A row per estimate: wave, group (with a breakdown), answer (when asked), estimate, n. Its download has
+    the estimate, its bounds and n in numeric columns of their own (`measure` names the estimate's)."""
     lab = view.lab
     heads = _heads(view, breakdown) + ([_("Answer")] if answer else [])
     rows = [
@@ -376,7 +387,25 @@ def _long_table(
         )
         for c in cells
     ]
-    return Table(title, heads + [head, _("n")], rows, text_columns=len(heads))
+    data = _data(view, breakdown, cells, measure or _("Share (0–1)"), answer=answer)
+    return Table(title, heads + [head, _("n")], rows, text_columns=len(heads), data=data)
+
+
+def _data(view: View, breakdown: str | None, cells: list[Estimate], measure: str, *, answer=None) -> tuple:
+    """(columns, rows) for a download: the words of each row, then estimate, lower and upper bound and n as
+    numbers (shares from 0 to 1). A cell hidden from a focal point stays empty."""
+    columns = (
+        _heads(view, breakdown) + ([_("Answer")] if answer else []) + [measure, _("Lower bound"), _("Upper bound")]
+    )
+    rows = []
+    for c in cells:
+        figures = [None] * 4 if c.hidden else [_number(c.estimate), _number(c.low), _number(c.high), int(c.n)]
+        rows.append(_lead(view, breakdown, c.wave, c.group) + ([answer(c.item)] if answer else []) + figures)
+    return columns + [_("n")], rows
+
+
+def _number(value) -> float | None:
+    return None if _missing(value) else round(float(value), 6)
 
 
 def _with_n(lab, text: str, n: int) -> str:
@@ -388,56 +417,6 @@ def _missing(value) -> bool:
         return value is None or math.isnan(float(value))
     except (TypeError, ValueError):
         return True
-
-
-def means_figure(charts: Charts, title: str, rows: list[dict]):
-    """Horizontal bars of means with their intervals, one colour per wave; the look of `Charts.shares`
-    on a free axis (a mean is not a share)."""
-    lab = charts.lab
-    figure = go.Figure()
-    series = list(dict.fromkeys(r["series"] for r in rows))
-    for index, name in enumerate(series):
-        members = [r for r in rows if r["series"] == name]
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                name=esc(name),
-                y=[esc(r["label"]) for r in members],
-                x=[r["estimate"] for r in members],
-                marker={
-                    "color": OKABE_ITO[index % len(OKABE_ITO)],
-                    "pattern": {"shape": ["/" if r["small"] else "" for r in members]},
-                },
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "color": "#444",
-                    "thickness": 1.2,
-                    "array": [r["high"] - r["estimate"] for r in members],
-                    "arrayminus": [r["estimate"] - r["low"] for r in members],
-                },
-                customdata=[
-                    "<br>".join(
-                        esc(line)
-                        for line in (
-                            r["label"],
-                            name,
-                            lab.number_with_interval(r["estimate"], r["low"], r["high"], 1),
-                            _("n = %(n)s", n=lab.number(r["n"])),
-                        )
-                    )
-                    for r in members
-                ],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
-    labels = list(dict.fromkeys(r["label"] for r in rows))
-    figure.update_layout(
-        barmode="group",
-        xaxis={"rangemode": "tozero", "gridcolor": "#ddd"},
-        yaxis={"autorange": "reversed", "categoryorder": "array", "categoryarray": [esc(label) for label in labels]},
-    )
-    return charts.styled(figure, title, int(max(220, 90 + 28 * len(labels) * len(series))))
 
 
 # --- the controls ----------------------------------------------------------------------------------

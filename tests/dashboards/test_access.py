@@ -11,6 +11,7 @@ import pytest
 from werkzeug.routing import Rule
 
 from core.accounts.models import Role
+from dashboards import geometry
 from tests.conftest import AuthActions
 from tests.dashboards.conftest import DashCalls, components, text_of
 from tests.factories import make_focal_point, make_user
@@ -33,6 +34,8 @@ SAMPLES = {
     "fingerprinted_path": "dash_renderer.min.js",
     "filename": "dashboard.css",
     "path": "group/participation",
+    "version": geometry.VERSION,  # the map's geometry
+    "name": "world_110m",
 }
 
 
@@ -105,6 +108,7 @@ def _real_requests(app, client) -> dict[str, tuple[str, str]]:
         BASE + "_dash-layout",
         BASE + "_dash-dependencies",
         BASE + "_reload-hash",
+        geometry.URL + "world_110m.json",
         *resources.urls,
     ]
     adapter = app.url_map.bind("localhost")
