@@ -29,7 +29,8 @@ def context(app):
 def csv_of(content, index: int) -> list[list[str]]:
     """The rows of the CSV file the download button hands out (`dcc.send_bytes`' payload, base64)."""
     sent = downloads.table_file(content, index, "csv")
-    return list(csv.reader(io.StringIO(base64.b64decode(sent["content"]).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(base64.b64decode(sent["content"]).decode("utf-8-sig"))))
+    return rows[: rows.index([])] if [] in rows else rows  # the table's note (its base) follows a blank row
 
 
 def test_shares_download_as_estimate_low_high_and_n_columns(session, survey):  # noqa: F811
