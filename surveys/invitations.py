@@ -29,6 +29,7 @@ from sqlmodel import Session, func, select
 from core import audit, mail
 from core.accounts.models import User
 from core.config import LANGUAGES
+from core.localized import localized_name
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder, StakeholderAttribute
 from surveys.definition import label
@@ -226,7 +227,7 @@ def _invite(session, batch, report, invitation, stakeholder, user, wave, version
 
 
 def _title(version: InstrumentVersion, locale: str, wave: Wave) -> str:
-    return label(version.definition.get("titles") or {}, locale) or wave.name
+    return label(version.definition.get("titles") or {}, locale) or localized_name(wave, locale)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from core.mail import OutboxMessage
 from core.timeutil import utcnow
 from surveys import invitations, waves
 from surveys.mailing import mail_links
-from surveys.models import Invitation, ReminderSchedule, SurveyOptOut
+from surveys.models import InstrumentVersion, Invitation, ReminderSchedule, SurveyOptOut
 from tests.conftest import outbox_links
 from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
 from tests.reading import row_count
@@ -176,3 +176,16 @@ def test_invitation_command(runner, session, registry):
     assert "Invitations sent: 2; already invited: 0" in result.output
     assert set(_outbox(session)) == {"amina@example.org", "olga@example.org"}
     assert runner.invoke(args=["surveys", "send-invitations", "999"]).exit_code == 1
+
+
+def test_a_survey_without_a_title_is_named_by_the_waves_name_in_the_readers_language(app, session, registry):
+    wave = make_wave(session, audience={"categories": ["science"]}, name="Annual survey")
+    version = session.get(InstrumentVersion, wave.version_id)
+    version.definition = {**version.definition, "titles": {}}
+    wave.name_translations = {"fr": "Enquête annuelle"}
+    session.add_all([version, wave])
+    session.commit()
+    _send(app, session, wave)
+    outbox = _outbox(session)
+    assert "Enquête annuelle" in outbox["amina@example.org"].subject  # French reader, French name
+    assert "Annual survey" in outbox["olga@example.org"].subject  # no Russian name: the name as typed
