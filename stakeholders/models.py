@@ -148,7 +148,7 @@ class Activity(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)
     # The title in other languages ({language: text}); see core/localized.py.
-    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     activity_type: str = Field(max_length=20, index=True)
     start_date: date = Field(index=True)
     end_date: date | None = None

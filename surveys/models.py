@@ -18,7 +18,7 @@ class Instrument(SQLModel, table=True):
     code: str = Field(max_length=60, unique=True)  # e.g. "annual-survey"
     name: str = Field(max_length=200)  # for the secretariat; respondents see the version's titles
     # The name in other languages ({language: text}); see core/localized.py.
-    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -53,7 +53,7 @@ class Wave(SQLModel, table=True):
     instrument_id: int = Field(foreign_key="instrument.id", index=True)
     version_id: int = Field(foreign_key="instrumentversion.id", index=True)
     name: str = Field(max_length=200, unique=True)
-    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     year: int = Field(index=True)
     opens_at: datetime
     closes_at: datetime
@@ -75,7 +75,7 @@ class OpenLink(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     wave_id: int = Field(foreign_key="wave.id", index=True, ondelete="CASCADE")
     network: str = Field(max_length=200)
-    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    name_translations: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
     token: str = Field(max_length=64, unique=True)
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
