@@ -4,12 +4,13 @@ addresses that wrap with a Copy button, and the contact-email question's label."
 
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
 from surveys.instruments import SHIPPED, SHIPPED_DIR
-from surveys.models import Wave
-from tests.factories import make_instrument_version, make_open_link, make_wave
+from surveys.models import InstrumentVersion, Wave
+from tests.factories import FOCAL_KE, make_focal_point, make_instrument_version, make_open_link, make_user, make_wave
 
 
 def _wave_form(version_id: int, **extra) -> dict:
@@ -101,3 +102,26 @@ def test_the_contact_question_asks_for_an_email_address():
     labels = {h: row[i] for i, h in enumerate(header) if h and h.startswith("label::")}
     assert labels["label::English (en)"] == "Your email address, so that IPBES can contact you"
     assert all(labels.values()) and not any("other contact" in text or "autres" in text for text in labels.values())
+
+
+@pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
+def test_only_the_secretariat_reaches_the_close_and_names_pages(client, session, auth, role):
+    wave = make_wave(session)
+    link = make_open_link(session, wave=wave)
+    instrument_id = session.get(InstrumentVersion, wave.version_id).instrument_id
+    closes_at = wave.closes_at
+    if role == "focal_point":
+        make_focal_point(session)
+        auth.login(FOCAL_KE)
+    else:
+        make_user(session, email="someone@example.org", role="stakeholder")
+        auth.login("someone@example.org")
+    for path in (
+        f"/staff/surveys/waves/{wave.id}/close",
+        f"/staff/surveys/links/{link.id}/names",
+        f"/staff/surveys/instruments/{instrument_id}/names",
+    ):
+        assert client.get(path).status_code == 403, path
+        assert client.post(path, data={}).status_code in (400, 403), path
+    session.expire_all()
+    assert session.get(Wave, wave.id).closes_at == closes_at  # not closed
