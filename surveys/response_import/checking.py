@@ -270,7 +270,11 @@ def _validate(state: _Row, definition: Definition, mapped: dict[str, str]) -> di
             if column not in refused:  # one problem per cell: the first names it
                 state.problem(column, PROBLEM_KINDS[problem.kind], _problem_message(problem.kind, question, raw))
             continue
-        answers[question.name] = to_typed(question, raw)
+        value = to_typed(question, raw)
+        if question.type == "select_multiple":  # in the list's order, as a form posts them
+            order = {name: i for i, name in enumerate(definition.choice_names(question.list_name or ""))}
+            value = sorted(value, key=lambda name: order.get(name, len(order)))
+        answers[question.name] = value
     refused = {problem.column for problem in state.problems}
     for question in relevant_questions(definition, values, registry=False):
         column = mapped.get(question.name)
