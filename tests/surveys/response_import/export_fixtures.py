@@ -30,7 +30,9 @@ def annual_survey() -> Definition:
     return read_form((SHIPPED_DIR / "annual_survey.xlsx").read_bytes(), "annual_survey.xlsx")
 
 
+@cache
 def read(name: str) -> tuple[SourceFile, list[dict[str, str]]]:
+    """The file as read (kept: do not change its rows)."""
     return read_export((EXPORTS / name).read_bytes(), name)
 
 
