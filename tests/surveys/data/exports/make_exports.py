@@ -73,7 +73,7 @@ def respondent(rng: random.Random, number: int) -> dict:
         a["engagement_length"] = rng.choice(names("length"))
         a["events_attended"] = rng.randint(0, 20)
         a["last_engagement"] = date(2019, 1, 1) + timedelta(days=rng.randint(0, 1800))
-    a["motivations"] = _some(rng, "motivation", other=0.5)
+    a["motivations"] = _some(rng, "motivation", other=0.75)
     a["products_used"] = ["none"] if rng.random() < 0.15 else _some(rng, "product", other=0.1)
     if "none" not in a["products_used"]:
         a["product_uses"] = _some(rng, "use", most=2, other=0.1)
@@ -93,7 +93,8 @@ def respondent(rng: random.Random, number: int) -> dict:
         a["comment"] = f"Keep up the good work ({number})."
     for question in ("roles", "motivations", "products_used", "product_uses", "barriers"):
         if "other" in a.get(question, []):
-            others[question] = OTHER_TEXTS[(number * 7 + len(question)) % len(OTHER_TEXTS)]
+            shift = 0 if question == "motivations" else number * 7 + len(question)  # motivations: 80 distinct texts
+            others[question] = OTHER_TEXTS[(number + shift) % len(OTHER_TEXTS)]
             a[f"{question}_other"] = others[question]
     language = rng.choice(["en", "en", "fr", "es"])
     return {"answers": a, "country_text": country_text, "language": language, "others": others, "number": number}
