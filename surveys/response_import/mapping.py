@@ -38,6 +38,7 @@ from surveys.response_import.values import (
     OTHER,
     choice_index,
     country_code,
+    distinct_values,
     language_code,
     match_key,
     propose_all_values,
@@ -232,10 +233,10 @@ def propose_columns(source: SourceFile, rows: list[dict[str, str]], definition: 
             targets[key] = _by_header(definition, header, index) or role or Target("ignore")
     _specify_after(definition, source, targets)
     taken = {t.question for t in targets.values() if t.question}
+    distinct = distinct_values(rows)
     for key, header in zip(source.columns, source.headers):
         if targets[key].kind == "ignore" and not is_tool_column(header):
-            distinct = list(dict.fromkeys(row[key] for row in rows if row.get(key)))
-            if found := _by_values(definition, distinct, taken):
+            if found := _by_values(definition, list(distinct.get(key, {})), taken):
                 targets[key] = found
                 taken.add(found.question or "")
     for first, later in source.identical_columns:

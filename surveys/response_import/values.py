@@ -253,11 +253,21 @@ def propose_values(definition: Definition, target: Target, values: Iterable[str]
     return {}
 
 
+def distinct_values(rows: list[dict[str, str]]) -> dict[str, dict[str, None]]:
+    """Each column's distinct non-empty values, in the order they first come (one pass over the rows)."""
+    found: dict[str, dict[str, None]] = {}
+    for row in rows:
+        for key, value in row.items():
+            if value:
+                found.setdefault(key, {})[value] = None
+    return found
+
+
 def propose_all_values(definition: Definition, mapping: Mapping, rows: list[dict[str, str]]) -> Mapping:
     """`mapping` with a value proposal for every mapped column whose values it does not map yet
     (values already mapped, from a saved mapping, are kept)."""
+    distinct = distinct_values(rows)
     for key, target in mapping.columns.items():
-        distinct = dict.fromkeys(row[key] for row in rows if row.get(key))
-        proposed = propose_values(definition, target, distinct)
+        proposed = propose_values(definition, target, distinct.get(key, {}))
         mapping.values[key] = {**proposed, **mapping.values.get(key, {})}
     return mapping
