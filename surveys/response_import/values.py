@@ -263,10 +263,13 @@ def distinct_values(rows: list[dict[str, str]]) -> dict[str, dict[str, None]]:
     return found
 
 
-def propose_all_values(definition: Definition, mapping: Mapping, rows: list[dict[str, str]]) -> Mapping:
+def propose_all_values(
+    definition: Definition, mapping: Mapping, rows: list[dict[str, str]], *, distinct: dict | None = None
+) -> Mapping:
     """`mapping` with a value proposal for every mapped column whose values it does not map yet
-    (values already mapped, from a saved mapping, are kept)."""
-    distinct = distinct_values(rows)
+    (values already mapped, from a saved mapping, are kept); `distinct`: `distinct_values(rows)`
+    when the caller has it already."""
+    distinct = distinct_values(rows) if distinct is None else distinct
     for key, target in mapping.columns.items():
         proposed = propose_values(definition, target, distinct.get(key, {}))
         mapping.values[key] = {**proposed, **mapping.values.get(key, {})}

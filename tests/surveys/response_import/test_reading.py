@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from core.imports.tables import TableError
@@ -101,3 +103,15 @@ def test_cells_lose_surrounding_spaces_and_empty_rows_are_skipped():
 def test_unreadable_files_are_refused(content):
     with pytest.raises(TableError):
         read_export(content, "x.csv")
+
+
+def test_the_garbage_collector_is_restored_after_reading():
+    assert gc.isenabled()
+    read_export(b"a\n1\n", "x.csv")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_export(b"a\n1\n", "x.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
