@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from surveys.definition import Definition, Grid, Question
 from surveys.response_import.plan import PROFILE_TARGETS, ImportProblem, Mapping, Target, ValueTarget
 from surveys.response_import.reading import ROW
-from surveys.response_import.values import CHOICE_LISTS, OTHER, choice_index, split_items
+from surveys.response_import.values import CHOICE_LISTS, OTHER, OTHER_MARKERS, choice_index, match_key, split_items
 
 _DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _WHOLE = re.compile(r"^([+-]?\d+)\.0+$")
@@ -38,6 +38,7 @@ class RowContext:
     mapped: dict[str, str]  # question -> the first column that maps to it
     conditions: dict[str, tuple[str, ...]]  # question -> the `relevant` of its page, grid and own
     required: tuple[str, ...]  # required questions some column maps to
+    splits: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (list, cell) -> its items
 
     @classmethod
     def build(cls, mapping: Mapping, definition: Definition) -> RowContext:
@@ -58,7 +59,8 @@ class RowContext:
             profile_questions=tuple(q for q in questions if q.profile in PROFILE_TARGETS),
             mapped=mapped,
             conditions=_conditions(definition),
-            required=tuple(q.name for q in questions if q.required and q.name in mapped),
+            # A "please specify" left empty is no reason to refuse a past answer of "other".
+            required=tuple(q.name for q in questions if q.required and q.name in mapped and not q.other_of),
         )
 
 
@@ -129,12 +131,16 @@ def _read_select_one(state: Row, question: Question, column: str, cell: str, val
         state.columns.setdefault(question.name, column)
     elif target.kind == "other":
         state.raw[question.name] = OTHER
-        state.other_texts[question.name] = cell
+        if match_key(cell) not in OTHER_MARKERS:  # a typed answer, not the tool's mark for "other"
+            state.other_texts.setdefault(question.name, cell)
         state.columns.setdefault(question.name, column)
 
 
 def _read_select_multiple(state: Row, ctx: RowContext, question: Question, column: str, cell: str, values):
-    for item in split_items(cell, ctx.indexes.get(question.list_name or "", {})):
+    key = (question.list_name or "", cell)
+    if key not in ctx.splits:
+        ctx.splits[key] = split_items(cell, ctx.indexes.get(question.list_name or "", {}))
+    for item in ctx.splits[key]:
         target = values.get(item)
         if target is None:
             _unknown(state, column, question, item)
@@ -142,7 +148,8 @@ def _read_select_multiple(state: Row, ctx: RowContext, question: Question, colum
             state.add_choice(question.name, column, target.choice)
         elif target.kind == "other":
             state.add_choice(question.name, column, OTHER)
-            state.other_texts[question.name] = item
+            if match_key(item) not in OTHER_MARKERS:
+                state.other_texts[question.name] = item
     state.columns.setdefault(question.name, column)
 
 

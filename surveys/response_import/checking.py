@@ -4,7 +4,8 @@ Each row becomes raw answers as the answering flow posts them (`cells.read_row`)
 the answering flow checks a page (`answering.check_question`: choices, numbers, dates, emails,
 constraints, lengths). An imported past wave keeps what was answered: every answered question is
 kept, relevant or not; a required question that applies is reported missing only when some column
-maps to it (a question the old survey never asked is no problem). Profile fields come from the
+maps to it (a question the old survey never asked is no problem; nor is an empty "please specify").
+Profile fields come from the
 profile questions or profile columns; the regional group from the country when no column gives it.
 Countries must be recorded in the registry (`Lookups`).
 

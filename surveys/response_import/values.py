@@ -38,6 +38,8 @@ MISSING = {
 # Cells that tick a choice column (0/1 columns, LimeSurvey's Y, REDCap's Checked) and that leave it unticked.
 TICKED = {"1", "y", "yes", "true", "checked", "x", "oui", "si", "selected", "1 0", "v"}
 UNTICKED = {"0", "n", "no", "false", "unchecked", "non", "not selected", "0 0"}
+# What tools write in a select's own column for "other", its text being in another column (LimeSurvey's "-oth-").
+OTHER_MARKERS = {"oth", "other"}
 # Short names exports use that neither the UN nor CLDR gives (keys as `match_key` makes them).
 COUNTRY_VARIANTS = {
     "korea south": "KR", "south korea": "KR", "republic of korea": "KR", "korea rep": "KR",
@@ -161,13 +163,28 @@ def profile_index(field: str) -> dict[str, str | None]:
 
 def split_items(value: str, index: dict[str, str | None]) -> list[str]:
     """The items of a select_multiple cell: the whole cell when it matches one choice, else split on
-    ";", "," or "|" (labels), else on spaces (names, as XLSForm tools write them)."""
-    if match_key(value) in index and index[match_key(value)]:
+    ";", "|", a line break or "," (labels; a label that holds the separator itself, "Author,
+    contributing author...", stays whole), else on spaces (names, as XLSForm tools write them)."""
+    if index.get(match_key(value)):
         return [value]
-    for separator in (";", "|", ",", "\n"):
+    for separator in (";", "|", "\n", ","):
         if separator in value:
-            return [item.strip() for item in value.split(separator) if item.strip()]
+            return _segments(value.split(separator), separator, index)
     return value.split()
+
+
+def _segments(parts: list[str], separator: str, index: dict[str, str | None]) -> list[str]:
+    """`parts` joined back wherever the longest run of them from the left matches a choice."""
+    items, start = [], 0
+    while start < len(parts):
+        end = next(
+            (end for end in range(len(parts), start + 1, -1) if index.get(match_key(separator.join(parts[start:end])))),
+            start + 1,
+        )
+        if item := separator.join(parts[start:end]).strip():
+            items.append(item)
+        start = end
+    return items
 
 
 def _value_target(value: str, index: dict[str, str | None], has_other: bool, countries: bool) -> ValueTarget | None:

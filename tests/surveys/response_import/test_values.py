@@ -108,3 +108,16 @@ def test_profile_lists_match_their_labels_in_six_languages():
     }
     group = propose_values(annual_survey(), Target("profile", field="regional_group"), ["GRULAC", "African Group"])
     assert group == {"GRULAC": ValueTarget("choice", "GRULAC"), "African Group": ValueTarget("choice", "AFR")}
+
+
+def test_labels_holding_the_separator_stay_whole():
+    author = "Author, contributing author or review editor of an assessment"
+    proposed = propose_values(
+        annual_survey(),
+        Target("question", question="roles"),
+        [f"{author}, Participant in a webinar or e-learning course"],
+    )
+    assert proposed == {
+        author: ValueTarget("choice", "author"),
+        "Participant in a webinar or e-learning course": ValueTarget("choice", "webinar"),
+    }
