@@ -163,14 +163,15 @@ def profile_index(field: str) -> dict[str, str | None]:
 
 def split_items(value: str, index: dict[str, str | None]) -> list[str]:
     """The items of a select_multiple cell: the whole cell when it matches one choice, else split on
-    ";", "|", a line break or "," (labels; a label that holds the separator itself, "Author,
-    contributing author...", stays whole), else on spaces (names, as XLSForm tools write them)."""
+        ";", "|", a line break or "," (labels; a label that holds the separator itself, "Author,
+        contributing author...", stays whole), else on spaces (names, as XLSForm tools write them, or
+    labels, as KoboToolbox writes them in a label export, each rejoined as above)."""
     if index.get(match_key(value)):
         return [value]
     for separator in (";", "|", "\n", ","):
         if separator in value:
             return _segments(value.split(separator), separator, index)
-    return value.split()
+    return _segments(value.split(), " ", index)
 
 
 def _segments(parts: list[str], separator: str, index: dict[str, str | None]) -> list[str]:

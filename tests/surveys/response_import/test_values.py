@@ -121,3 +121,13 @@ def test_labels_holding_the_separator_stay_whole():
         author: ValueTarget("choice", "author"),
         "Participant in a webinar or e-learning course": ValueTarget("choice", "webinar"),
     }
+
+
+def test_labels_joined_by_spaces_are_found_whole():
+    cell = "Email Social media Meetings in person"
+    proposed = propose_values(annual_survey(), Target("question", question="channels"), [cell])
+    assert proposed == {
+        "Email": ValueTarget("choice", "email"),
+        "Social media": ValueTarget("choice", "social_media"),
+        "Meetings in person": ValueTarget("choice", "in_person"),
+    }
