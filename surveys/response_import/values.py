@@ -27,6 +27,7 @@ from core.vocabulary import english
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys.definition import Definition, Question
 from surveys.response_import.plan import Mapping, Target, ValueTarget
+from surveys.response_import.reading import repair_mojibake
 
 OTHER = "other"
 CHOICE_LISTS = {"country"}  # list names whose choices are ISO country codes
@@ -192,10 +193,11 @@ def _value_target(value: str, index: dict[str, str | None], has_other: bool, cou
     key = match_key(value)
     if key in MISSING:
         return ValueTarget("missing")
-    if index.get(key):
-        return ValueTarget("choice", index[key])
-    if countries and (code := country_code(value)):
-        return ValueTarget("choice", code)
+    for text in dict.fromkeys((value, repair_mojibake(value))):  # "CÃ´te d'Ivoire" is "Côte d'Ivoire"
+        if index.get(match_key(text)):
+            return ValueTarget("choice", index[match_key(text)])
+        if countries and (code := country_code(text)):
+            return ValueTarget("choice", code)
     if has_other:  # a typed answer, or a tool's own marker of "other" (LimeSurvey's "-oth-")
         return ValueTarget("other")
     return None
@@ -247,6 +249,8 @@ def _code_values(index: dict[str, str | None], values: Iterable[str], lookup=Non
     for value in values:
         key = match_key(value)
         code = lookup(value) if lookup else index.get(key)
+        if not code and (repaired := repair_mojibake(value)) != value:
+            code = lookup(repaired) if lookup else index.get(match_key(repaired))
         if key in MISSING:
             proposed[value] = ValueTarget("missing")
         elif code:

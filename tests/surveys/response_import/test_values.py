@@ -131,3 +131,10 @@ def test_labels_joined_by_spaces_are_found_whole():
         "Social media": ValueTarget("choice", "social_media"),
         "Meetings in person": ValueTarget("choice", "in_person"),
     }
+
+
+def test_mis_encoded_values_are_matched_as_repaired():
+    country = propose_values(annual_survey(), Target("question", question="country"), ["CÃ´te d'Ivoire"])
+    assert country == {"CÃ´te d'Ivoire": ValueTarget("choice", "CI")}
+    language = propose_values(annual_survey(), Target("language"), ["FranÃ§ais"])
+    assert language == {"FranÃ§ais": ValueTarget("choice", "fr")}
