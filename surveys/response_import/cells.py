@@ -228,6 +228,8 @@ def read_row(row: dict[str, str], ctx: RowContext) -> Row:
         if column not in ctx.by_column or not cell:
             continue
         target, values = ctx.by_column[column]
+        if target.kind == "choice" and (value := values.get(cell)) is not None and value.kind == "missing":
+            continue  # an unticked 0/1 column: most cells of a wide export
         if target.kind == "question" and target.question:
             _read_question(state, ctx, target.question, column, cell, values)
         elif target.kind == "choice" and target.question and target.choice:

@@ -198,14 +198,20 @@ def _csv(text: str, delimiter: str) -> Iterator[Record]:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS:
                 raise TableError(_l("The file has more than %(count)s columns.", count=MAX_COLUMNS))
-            yield number, {i: value for i, cell in enumerate(cells) if cell and (value := _cell(cell))}
+            yield (
+                number,
+                {
+                    i: value
+                    for i, cell in enumerate(cells)
+                    # most cells: nothing to normalise but the ends
+                    if cell and (value := cell.strip() if cell.isascii() and cell.isprintable() else _cell(cell))
+                },
+            )
     except csv.Error:
         raise TableError(_l("The file is not a readable CSV table (row %(row)s).", row=reader.line_num)) from None
 
 
 def _cell(text: str) -> str:
-    if text.isascii() and text.isprintable():  # most cells: nothing to normalise but the ends
-        return text.strip()
     return clean_label(strip_control(text))
 
 
