@@ -90,8 +90,14 @@ class _Checker:
 
 def _problem_message(kind: str, question: Question, raw) -> str:
     value = " ".join(raw) if isinstance(raw, list) else str(raw or "")
-    if kind == "choice":
+    if kind == "choice" and question.type == "select_one" and isinstance(raw, list) and len(raw) > 1:
         return _("%(value)s gives several answers to a question that takes one.", value=value)
+    if kind == "choice":
+        return _(
+            "%(value)s matches no choice of %(question)s: map it to a choice, to “other” or to missing.",
+            value=value,
+            question=question_label(question),
+        )
     if kind == "integer":
         return _("%(value)s is not a whole number.", value=value)
     if kind == "decimal":

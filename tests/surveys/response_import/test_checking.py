@@ -130,3 +130,14 @@ def test_a_tools_mark_for_other_is_not_kept_as_the_typed_text():
     assert row.other_texts == {"roles": "Youth network"}
     preview = _one_row("roles,roles[other]", "-oth-,", mapping)
     assert preview.rows[0].other_texts == {}
+
+
+def test_other_where_the_question_has_no_other_choice_is_refused_as_an_unknown_value():
+    mapping = Mapping(
+        columns={"country": Target("question", question="country"), "clarity": Target("question", question="clarity")},
+        values={"country": {"France": ValueTarget("choice", "FR")}, "clarity": {"Bof": ValueTarget("other")}},
+    )
+    preview = _one_row("country,clarity", "France,Bof", mapping)
+    (problem,) = preview.problems
+    assert (problem.column, problem.kind) == ("clarity", "unknown value")
+    assert "matches no choice of clarity" in problem.message
