@@ -104,7 +104,7 @@ def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[
     header_rows = 2 if shape == "surveymonkey" else 1
     headers = [repair_mojibake(h) for h in _joined_headers(first[:header_rows])]
     columns = unique_keys(headers)
-    rows = _rows(chain(first[header_rows:], records), columns)
+    rows = _rows(chain(first[header_rows:], records), columns, headers)
     source = SourceFile(
         file_name=file_name,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -282,18 +282,32 @@ def unique_keys(headers: Iterable[str]) -> list[str]:
     return keys
 
 
-def _rows(records: Iterable[Record], columns: list[str]) -> list[dict[str, str]]:
+def _rows(records: Iterable[Record], columns: list[str], headers: list[str]) -> list[dict[str, str]]:
+    """The data rows; a value right of the last header gets a column of its own ("column N", no
+    header), added to `columns` and `headers`, so nothing in the file goes unseen."""
     rows: list[dict[str, str]] = []
-    width = len(columns)
     for number, cells in records:
         if not cells:
             continue
         if len(rows) >= MAX_ROWS:
             raise TableError(_l("The file has more than %(count)s rows.", count=MAX_ROWS))
-        row = {columns[i]: value for i, value in cells.items() if i < width}
+        if max(cells) >= len(columns):
+            _widen(columns, headers, max(cells) + 1)
+        row = {columns[i]: value for i, value in cells.items()}
         row[ROW] = str(number)
         rows.append(row)
     return rows
+
+
+def _widen(columns: list[str], headers: list[str], width: int) -> None:
+    taken = {header_key(key) for key in columns}
+    while len(columns) < width:
+        key = unique_keys([""] * (len(columns) + 1))[-1]
+        while header_key(key) in taken:
+            key += "+"
+        columns.append(key)
+        headers.append("")
+        taken.add(header_key(key))
 
 
 def identical_columns(columns: list[str], rows: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:

@@ -115,3 +115,10 @@ def test_the_garbage_collector_is_restored_after_reading():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_values_right_of_the_last_header_get_a_column_of_their_own():
+    source, rows = read_export(b"a,b\n1,2,3\n4,5\n", "x.csv")
+    assert source.columns == ("a", "b", "column 3")
+    assert source.headers == ("a", "b", "")
+    assert rows[0] == {"a": "1", "b": "2", "column 3": "3", ROW: "2"}
