@@ -225,6 +225,7 @@ class Builder:
                     [r["label"], lab.share_with_interval(r["estimate"], r["low"], r["high"]), lab.number(r["n"])],
                     small=r["small"],
                     base=as_count(r["n"]),
+                    counts=numerator(r["estimate"], r["n"], r.get("count")),
                 )
                 for r in rows
             ],
@@ -240,6 +241,7 @@ class Builder:
                     [str(year), lab.share_with_interval(r[estimate], r["low"], r["high"]), lab.number(r["n"])],
                     small=bool(r["small"]),
                     base=as_count(r["n"]),
+                    counts=numerator(r[estimate], r["n"], r.get("count")),
                 )
                 for year, r in table.iterrows()
                 if r["n"]
@@ -266,9 +268,29 @@ def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[d
             "high": r["high"],
             "n": r["n"],
             "small": bool(r["small"]),
+            "count": r.get("count"),  # the unweighted numerator, where the result has it
         }
         for _i, r in frame.iterrows()
     ]
+
+
+def numerator(estimate, n, count=None) -> dict[int, int]:
+    """The people a share (in column 1 of a share table) counts, for the disclosure rule: a share of
+    1 to 4 people out of a larger base gives them away as a count would. The unweighted count when
+    the result has one, else the share times its base, rounded (a weighted share's estimated count)."""
+    people = as_count(count)
+    if people is None:
+        base, share = as_count(n), _number(estimate)
+        people = None if base is None or share is None else int(round(share * base))
+    return {} if people is None else {1: people}
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def as_count(value) -> int | None:

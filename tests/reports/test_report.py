@@ -6,8 +6,13 @@ import html
 import re
 from html.parser import HTMLParser
 
+from flask_babel import force_locale
 from sqlmodel import select
 
+from presentation.disclosure import Disclosure
+from presentation.headline import RegionalShare
+from reports.build import build_report
+from reports.data import load
 from surveys.models import Wave
 from tests.reading import translated
 
@@ -126,3 +131,17 @@ def test_unsupported_language_is_refused(seeded, tmp_path):
     result = seeded.invoke(args=["report", "--wave", WAVE, "--lang", "de", "--out", str(tmp_path / "r.html")])
 
     assert result.exit_code != 0 and "de" in result.output
+
+
+def test_a_countrys_report_has_the_regional_share_as_its_diversity_card(app, seeded, session):
+    data = load(session, [WAVE])
+    share = RegionalShare(country_n=40, region_n=400, country_people=5e6, region_people=1e8)
+    with app.test_request_context(), force_locale("en"):
+        context = build_report(data, "en", disclosure=Disclosure(5), regional_share=share)
+        plain = build_report(data, "en")
+
+    card = next(card for card in context["cards"] if card.group == "diversity")
+    assert card.code == "regional_share" and card.value == "2.00" and card.n == 40  # 10% of the region, 5% of people
+    assert next(c for c in plain["cards"] if c.group == "diversity").code == "regional_evenness"
+    section = next(s for s in context["sections"] if s.id == "diversity")
+    assert section.card is card
