@@ -3,7 +3,9 @@ left out and said in the notes, never added as choices; codes are compared norma
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from analysis.catalog import shown_column
 from analysis.survey_results import wave_results
 from tests.analysis.test_survey_results import catalog, row
 
@@ -113,3 +115,17 @@ def test_base_shown_behind_a_condition_falls_back_to_answered_and_says_so():
     assert row(results.shares, question="roles", choice="author")["n"] == 2
     assert results.questions.set_index("question").loc["roles", "base"] == "answered"
     assert any("relevant condition" in note for note in results.notes)
+
+
+def test_base_shown_behind_a_condition_uses_who_was_shown_it_when_recorded():
+    frame = roles_frame().assign(**{shown_column("roles"): [1.0, 1.0, 1.0, 0.0, np.nan]})
+    options = {"base": "shown", "waves": (1,), "conditional": True, "shown_recorded": True}
+    results = wave_results(frame, roles_catalog(**options), by=())
+    author = row(results.shares, question="roles", choice="author")
+    assert (author["estimate"], author["n"]) == (pytest.approx(2 / 3), 3)  # the fourth was never shown it
+    assert results.questions.set_index("question").loc["roles", "base"] == "shown"
+    assert not results.notes
+    # Without the frame's column the shares fall back to those who answered, and say so.
+    unrecorded = wave_results(roles_frame(), roles_catalog(**options), by=())
+    assert row(unrecorded.shares, question="roles", choice="author")["n"] == 2
+    assert any("who was shown it" in note for note in unrecorded.notes)
