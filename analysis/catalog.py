@@ -244,3 +244,49 @@ def one_hot(codes: np.ndarray, k: int) -> np.ndarray:
     y[answered] = 0.0
     y[np.flatnonzero(answered), codes[answered]] = 1.0
     return y
+
+
+def with_shown_bases(frame: pd.DataFrame, catalog: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The frame with each select_multiple question whose base is SHOWN coded for that base: a
+    respondent shown it who ticked nothing gets 0 in each choice column (not NaN), so any share over
+    its columns is of the respondents shown it, as `wave_results` computes it. Returns the frame (the
+    same object when nothing changes) and the base each select_multiple question's shares now use.
+
+    Shown: in a wave of the frame that asked it (its catalog `waves`, or any wave where someone ticked
+    a choice, for the earlier waves of a history); behind a `relevant` condition, also shown it as
+    recorded at submission (`shown_column`), else the question keeps the ANSWERED base, since a
+    respondent with no record may never have seen it."""
+    bases: dict[str, str] = {}
+    if catalog is None or not len(catalog) or "wave_id" not in frame:
+        return frame, bases
+    changed = {}
+    for row in catalog.to_dict("records"):
+        if row.get("type") != "select_multiple":
+            continue
+        columns = [column for column in _columns(row, choice_names(row.get("choices"))) if column in frame]
+        asked = _asked(frame, row, columns)
+        bases[row["name"]] = ANSWERED if asked is None else SHOWN
+        if asked is None:
+            continue
+        for column in columns:
+            values = frame[column].to_numpy(dtype="float64")
+            changed[column] = np.where(np.isnan(values) & asked, 0.0, values)
+    return (frame.assign(**changed) if changed else frame), bases
+
+
+def _asked(frame: pd.DataFrame, row: Mapping, columns: list[str]) -> np.ndarray | None:
+    """Who was shown the question, or None when its base is ANSWERED or who was shown it is unknown."""
+    if row.get("base") != SHOWN or not columns:
+        return None
+    answered = np.isfinite(frame[columns].to_numpy(dtype="float64")).any(axis=1)
+    waves = set(frame.loc[answered, "wave_id"]) | set(_waves(row) or ())
+    asked = frame["wave_id"].isin(waves).to_numpy()
+    if _true(row.get("conditional")):
+        column = shown_column(row["name"])
+        if column not in frame:
+            return None
+        shown = frame[column].to_numpy(dtype="float64")
+        if np.isnan(shown[asked]).any():
+            return None
+        asked = asked & (shown == 1)
+    return asked

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis import indicators
+from analysis.catalog import ANSWERED, with_shown_bases
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from presentation.charts import Charts
 from presentation.data import ReportData
@@ -109,6 +110,8 @@ class Builder:
             self.history, self.weighting = weigh_waves(data.history, self.targets)
         else:
             self.history, self.weighting = weighted
+        # Multiple-choice shares on the base the instrument sets (of those shown the question, or who answered).
+        self.history, self.bases = with_shown_bases(self.history, data.catalog)
         self.survey = self.history[self.history["wave_id"].isin([w.id for w in data.waves])].reset_index(drop=True)
         self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
 
@@ -247,6 +250,10 @@ class Builder:
                 if r["n"]
             ],
         )
+
+    def base_note(self, question: str) -> str:
+        """The phrase saying what a multiple-choice question's shares in the indicator groups are of."""
+        return self.lab.base(self.bases.get(question, ANSWERED))
 
     def choice_labels(self, question: str) -> dict[str, str]:
         """The choices of a survey question, code -> label in the builder's language."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
 from flask_babel import force_locale
@@ -145,3 +146,22 @@ def test_a_countrys_report_has_the_regional_share_as_its_diversity_card(app, see
     assert next(c for c in plain["cards"] if c.group == "diversity").code == "regional_evenness"
     section = next(s for s in context["sections"] if s.id == "diversity")
     assert section.card is card
+
+
+def test_the_indicator_groups_honour_a_questions_base(app, seeded, session):
+    data = load(session, [WAVE])
+    catalog = data.catalog.copy()
+    catalog.loc[catalog["name"] == "barriers", "base"] = "shown"
+    shown = replace(data, catalog=catalog)
+    with app.test_request_context(), force_locale("en"):
+        answered_report, shown_report = build_report(data, "en"), build_report(shown, "en")
+
+    def barriers(context):
+        section = next(s for s in context["sections"] if s.id == "capacity")
+        return next(f.table for f in section.figures if f.title.startswith("Barriers"))
+
+    assert barriers(answered_report).note == "Shares of respondents who ticked at least one choice."
+    assert barriers(shown_report).note == "Shares of respondents shown the question."
+    n = [int(row.cells[2].replace(",", "")) for row in barriers(answered_report).rows]
+    m = [int(row.cells[2].replace(",", "")) for row in barriers(shown_report).rows]
+    assert all(b >= a for a, b in zip(n, m))  # those shown it who ticked nothing join the base
