@@ -49,6 +49,12 @@ _SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
 # The base of a select_multiple question's shares: respondents who ticked at least one choice
 # ("answered", the default) or respondents shown the question ("shown").
 ANSWERED, SHOWN = "answered", "shown"
+SHOWN_MARK = "@shown"  # `<question>@shown`: 1 shown, 0 not, NaN unknown (never a question's or choice's name)
+
+
+def shown_column(name: str) -> str:
+    """The frame column saying who was shown a conditional question (`surveys.shown`)."""
+    return f"{name}{SHOWN_MARK}"
 
 
 def choice_names(choices) -> list[str]:
@@ -83,6 +89,7 @@ class Question:
     off_scale: tuple[str, ...] = ()
     base: str | None = None  # select_multiple: ANSWERED or SHOWN, the base its shares use
     waves: tuple | None = None  # the waves that asked it (None: unknown, every row was asked)
+    shown: str | None = None  # SHOWN behind a condition: the frame column saying who was shown it
 
     @property
     def kind(self) -> str:
@@ -120,6 +127,9 @@ def questions(
                     f"{row['name']}: {len(stray)} column(s) of the frame are not choices of the question, left out"
                 )
             question.base, question.waves = _base(row, notes), _waves(row)
+            if question.base == SHOWN and _true(row.get("conditional")):
+                question.shown = _shown(row, frame, notes)
+                question.base = SHOWN if question.shown else ANSWERED
         if row["type"] == "select_one":
             question.scale = likert_scale(choices, list_name, likert_lists, off_scale)
             if question.scale:
@@ -130,12 +140,15 @@ def questions(
 
 def share_base(row: Mapping) -> str | None:
     """The base a question's shares use, from its catalog row: for a select_multiple its `base`
-    (default ANSWERED), SHOWN only when who was shown it is known, that is, when no `relevant`
-    condition hides it; None for other questions."""
+    (default ANSWERED); SHOWN only when who was shown it is known, that is, when no `relevant`
+    condition hides it or every response recorded what it was shown (`shown_recorded`); None for
+    other questions."""
     if row.get("type") != "select_multiple":
         return None
     base = row.get("base") if row.get("base") in (ANSWERED, SHOWN) else ANSWERED
-    return ANSWERED if _true(row.get("conditional")) else base
+    if _true(row.get("conditional")) and not _true(row.get("shown_recorded")):
+        return ANSWERED
+    return base
 
 
 def _base(row: Mapping, notes: list[str]) -> str:
@@ -143,10 +156,23 @@ def _base(row: Mapping, notes: list[str]) -> str:
     if row.get("base") == SHOWN and base == ANSWERED:
         notes.append(
             f"{row['name']}: base 'shown' asked for, but the question is behind a relevant condition and who "
-            "was shown it is not recorded; its shares are of respondents who answered"
+            "was shown it is not recorded for every response (those submitted before it was recorded); its "
+            "shares are of respondents who answered"
         )
         return ANSWERED
     return base
+
+
+def _shown(row: Mapping, frame: pd.DataFrame, notes: list[str]) -> str | None:
+    """The frame's column of who was shown a conditional question, None (with a note) without one."""
+    column = shown_column(row["name"])
+    if column in frame:
+        return column
+    notes.append(
+        f"{row['name']}: base 'shown' asked for, but the frame does not say who was shown it; its shares are of "
+        "respondents who answered"
+    )
+    return None
 
 
 def _waves(row: Mapping) -> tuple | None:
@@ -218,3 +244,49 @@ def one_hot(codes: np.ndarray, k: int) -> np.ndarray:
     y[answered] = 0.0
     y[np.flatnonzero(answered), codes[answered]] = 1.0
     return y
+
+
+def with_shown_bases(frame: pd.DataFrame, catalog: pd.DataFrame | None) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The frame with each select_multiple question whose base is SHOWN coded for that base: a
+    respondent shown it who ticked nothing gets 0 in each choice column (not NaN), so any share over
+    its columns is of the respondents shown it, as `wave_results` computes it. Returns the frame (the
+    same object when nothing changes) and the base each select_multiple question's shares now use.
+
+    Shown: in a wave of the frame that asked it (its catalog `waves`, or any wave where someone ticked
+    a choice, for the earlier waves of a history); behind a `relevant` condition, also shown it as
+    recorded at submission (`shown_column`), else the question keeps the ANSWERED base, since a
+    respondent with no record may never have seen it."""
+    bases: dict[str, str] = {}
+    if catalog is None or not len(catalog) or "wave_id" not in frame:
+        return frame, bases
+    changed = {}
+    for row in catalog.to_dict("records"):
+        if row.get("type") != "select_multiple":
+            continue
+        columns = [column for column in _columns(row, choice_names(row.get("choices"))) if column in frame]
+        asked = _asked(frame, row, columns)
+        bases[row["name"]] = ANSWERED if asked is None else SHOWN
+        if asked is None:
+            continue
+        for column in columns:
+            values = frame[column].to_numpy(dtype="float64")
+            changed[column] = np.where(np.isnan(values) & asked, 0.0, values)
+    return (frame.assign(**changed) if changed else frame), bases
+
+
+def _asked(frame: pd.DataFrame, row: Mapping, columns: list[str]) -> np.ndarray | None:
+    """Who was shown the question, or None when its base is ANSWERED or who was shown it is unknown."""
+    if row.get("base") != SHOWN or not columns:
+        return None
+    answered = np.isfinite(frame[columns].to_numpy(dtype="float64")).any(axis=1)
+    waves = set(frame.loc[answered, "wave_id"]) | set(_waves(row) or ())
+    asked = frame["wave_id"].isin(waves).to_numpy()
+    if _true(row.get("conditional")):
+        column = shown_column(row["name"])
+        if column not in frame:
+            return None
+        shown = frame[column].to_numpy(dtype="float64")
+        if np.isnan(shown[asked]).any():
+            return None
+        asked = asked & (shown == 1)
+    return asked

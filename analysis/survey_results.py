@@ -34,8 +34,9 @@ whole sample, else `by` is a breakdown column such as "regional_group" and `grou
   list's choices kept outside the scale, such as "dont_know"), `base` (select_multiple only,
   None otherwise: "answered" when its shares are of respondents who ticked at least one choice,
   "shown" when of every respondent shown the question; set per question by the instrument's
-  `base` column, "answered" by default; "shown" falls back to "answered", with a note, for a
-  question behind a `relevant` condition, since who was shown it is not recorded).
+  `base` column, "answered" by default; for a question behind a `relevant` condition, "shown" uses
+  who was shown it as recorded at submission (`surveys.shown`), and falls back to "answered", with a
+  note, when a response of its waves has no such record).
 - `shares`: select_one (Likert items included, all choices, off-scale ones too) and
   select_multiple — `question`, `kind`, `choice`, `by`, `group`, `estimate` (share of those in
   the group who answered the question choosing `choice`, or for a select_multiple with base
@@ -282,6 +283,8 @@ def _question(
             asked = np.ones(len(frame), dtype=bool)
             if question.waves and "wave_id" in frame:
                 asked = frame["wave_id"].isin(question.waves).to_numpy()
+            if question.shown:  # behind a condition: those who were shown it (recorded at submission)
+                asked = asked & (frame[question.shown].to_numpy(dtype="float64") == 1)
             y = np.where(np.isnan(y) & asked[:, None], 0.0, y)
         for groups in groups_list:
             _add_shares(tables.shares, question, groups, proportions(y, design, groups))

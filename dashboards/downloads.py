@@ -11,6 +11,7 @@ from dash import dcc, no_update
 
 from core.tabular import export
 from dashboards.components import tables_of
+from dashboards.pages.groups import regional_share_of
 from dashboards.scope import disclosure_for, scope_caveats
 from dashboards.view import PageContent, View
 
@@ -33,9 +34,14 @@ def table_file(content: PageContent | None, index: int, fmt: str):
 
 
 def report_file(view: View, report: Callable) -> tuple[str, str]:
-    """The view's frames as the plenary report, rendered by `report(data, lang, disclosure=...)`: (file name, HTML);
-    a focal point's has its small counts suppressed."""
+    """The view's frames as the plenary report, rendered by `report(data, lang, disclosure=..., caveats=...,
+    regional_share=...)`: (file name, HTML); a focal point's has its small counts suppressed and its diversity
+    card is the country's regional share, as on the dashboard."""
     page = report(
-        view.selection.data, view.lang, disclosure=disclosure_for(view.scope), caveats=scope_caveats(view.scope)
+        view.selection.data,
+        view.lang,
+        disclosure=disclosure_for(view.scope),
+        caveats=scope_caveats(view.scope),
+        regional_share=regional_share_of(view),
     )
     return _filename(f"ipbes-engagement-report-{view.selection.wave.name}", "html"), page

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
+from analysis.catalog import share_base
 from analysis.disclosure import (
     NOT_ANSWERED_CODE,
     SUPPRESSED_CODE,
@@ -75,6 +76,7 @@ class Variable:
     not_answered: int = 0
     scrubbed: dict[str, int] = field(default_factory=dict)
     treatment: list[str] = field(default_factory=list)
+    base: str | None = None  # a select_multiple's choice: what its shares are of (answered | shown)
 
     @property
     def numeric(self) -> bool:
@@ -255,7 +257,12 @@ def _code_question(
             choice_title = labels.choice_column(title, labels.question(question["choices"][choice], choice))
             columns[column] = _codes_or_missing(frame[column])
             variables[column] = Variable(
-                column, choice_title, "choice", question["name"], values=list(labels.selected().items())
+                column,
+                choice_title,
+                "choice",
+                question["name"],
+                values=list(labels.selected().items()),
+                base=share_base(question),
             )
         return
     column = question["columns"][0]

@@ -21,6 +21,7 @@ from core.i18n import language_name
 from exports.build import BuiltRelease
 from exports.labels import ValueLabels
 from exports.params import ReleaseParams
+from presentation.labels import BASES
 
 TYPE_LABELS = {
     "identifier": _l("Text: a pseudonym"),
@@ -105,6 +106,8 @@ def codebook(
                 "not_answered_cells": variable.not_answered,
                 "scrubbed": variable.scrubbed,
                 "treatment": variable.treatment,
+                # What an analysis's shares of a multiple-choice variable are of (answered | shown).
+                **({"base": variable.base, "base_label": str(BASES[variable.base])} if variable.base else {}),
             }
         )
     return {
@@ -142,6 +145,7 @@ def codebook_csv(book: dict) -> bytes:
         _("Cells suppressed"),
         _("Cells not answered"),
         _("What was done"),
+        _("Base of shares"),
     ]
     # Label first: a cell beginning with the code's minus sign would be neutralised as a formula.
     codes = " | ".join(f"{label}: {code}" for code, label in book["missing_codes"].items())
@@ -160,6 +164,7 @@ def codebook_csv(book: dict) -> bytes:
             entry["suppressed_cells"],
             entry["not_answered_cells"],
             " ".join(entry["treatment"]),
+            entry.get("base_label", ""),
         ]
         for entry in book["variables"]
     ]
@@ -178,6 +183,7 @@ def codebook_csv(book: dict) -> bytes:
             "",
             "",
             _("Left out: %(reason)s", reason=left["reason"]),
+            "",
         ]
         for left in book["left_out"]
     ]
@@ -205,7 +211,7 @@ def codebook_html(book: dict) -> str:
             [
                 entry.get("name_in_file", entry["name"]),
                 entry["label"],
-                entry["type_label"],
+                " ".join(filter(None, (entry["type_label"], entry.get("base_label")))),
                 [_value_text(value) for value in entry["values"]],
                 entry["treatment"],
             ]

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from analysis import indicators
+from analysis.catalog import ANSWERED, with_shown_bases
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from presentation.charts import Charts
 from presentation.data import ReportData
@@ -109,6 +110,8 @@ class Builder:
             self.history, self.weighting = weigh_waves(data.history, self.targets)
         else:
             self.history, self.weighting = weighted
+        # Multiple-choice shares on the base the instrument sets (of those shown the question, or who answered).
+        self.history, self.bases = with_shown_bases(self.history, data.catalog)
         self.survey = self.history[self.history["wave_id"].isin([w.id for w in data.waves])].reset_index(drop=True)
         self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
 
@@ -225,6 +228,7 @@ class Builder:
                     [r["label"], lab.share_with_interval(r["estimate"], r["low"], r["high"]), lab.number(r["n"])],
                     small=r["small"],
                     base=as_count(r["n"]),
+                    counts=numerator(r["estimate"], r["n"], r.get("count")),
                 )
                 for r in rows
             ],
@@ -240,11 +244,16 @@ class Builder:
                     [str(year), lab.share_with_interval(r[estimate], r["low"], r["high"]), lab.number(r["n"])],
                     small=bool(r["small"]),
                     base=as_count(r["n"]),
+                    counts=numerator(r[estimate], r["n"], r.get("count")),
                 )
                 for year, r in table.iterrows()
                 if r["n"]
             ],
         )
+
+    def base_note(self, question: str) -> str:
+        """The phrase saying what a multiple-choice question's shares in the indicator groups are of."""
+        return self.lab.base(self.bases.get(question, ANSWERED))
 
     def choice_labels(self, question: str) -> dict[str, str]:
         """The choices of a survey question, code -> label in the builder's language."""
@@ -266,9 +275,29 @@ def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[d
             "high": r["high"],
             "n": r["n"],
             "small": bool(r["small"]),
+            "count": r.get("count"),  # the unweighted numerator, where the result has it
         }
         for _i, r in frame.iterrows()
     ]
+
+
+def numerator(estimate, n, count=None) -> dict[int, int]:
+    """The people a share (in column 1 of a share table) counts, for the disclosure rule: a share of
+    1 to 4 people out of a larger base gives them away as a count would. The unweighted count when
+    the result has one, else the share times its base, rounded (a weighted share's estimated count)."""
+    people = as_count(count)
+    if people is None:
+        base, share = as_count(n), _number(estimate)
+        people = None if base is None or share is None else int(round(share * base))
+    return {} if people is None else {1: people}
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
 
 
 def as_count(value) -> int | None:

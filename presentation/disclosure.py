@@ -129,6 +129,9 @@ class Disclosure:
         based = {index: row.base for index, row in enumerate(rows) if row.base is not None}
         for index in hidden_keys(based, self.threshold):
             hide[index].update(figures)
+        for index, row in enumerate(rows):
+            if self.small(row.least):
+                hide[index].update(figures)
         columns = sorted({column for row in rows for column in row.counts})
         if columns:
             matrix = np.array([[row.counts.get(column, 0) for column in columns] for row in rows])

@@ -9,12 +9,15 @@ with a few dozen respondents a share moves by ten points from one year to the ne
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from flask_babel import gettext as _
 
 from presentation.labels import Labeller
 from presentation.model import Card
+from presentation.weights import current_registry
 
 MIN_BASE = 30
 
@@ -67,19 +70,51 @@ def _evenness_base(trends: pd.DataFrame):
     return None
 
 
-def regional_share_card(
-    lab: Labeller,
-    title: str,
-    *,
-    country_n: int,
-    region_n: int,
-    country_people: float | None,
-    region_people: float | None,
-) -> Card:
-    """The diversity card of one country (evenness across the five regional groups means nothing
-    for one country): its share of its region's registered stakeholders against its share of the
-    region's population. 1 is a country registered in proportion to its population; the registry
-    is read as it is today, so the card has no trend."""
+@dataclass(frozen=True)
+class RegionalShare:
+    """What a country's diversity card compares: its registered stakeholders and inhabitants against
+    its regional group's (evenness across the five regional groups means nothing for one country)."""
+
+    country_n: int
+    region_n: int
+    country_people: float | None
+    region_people: float | None
+
+
+def regional_share(
+    country: str,
+    member_states: pd.DataFrame,
+    country_registry: pd.DataFrame,
+    region_registry: pd.DataFrame,
+    inhabitants: Mapping[str, float],
+) -> RegionalShare | None:
+    """The regional share of `country`, from the registry frames of the country and of its regional
+    group (as each scope reads them) and the inhabitants of each country (by ISO alpha-2 code); None
+    when the country has no regional group. The one implementation the dashboard and the report use."""
+    found = member_states.loc[member_states["country"] == country, "regional_group"]
+    if not len(found) or not found.iloc[0]:
+        return None
+    members = member_states.loc[member_states["regional_group"] == found.iloc[0], "country"].astype(str)
+    return RegionalShare(
+        country_n=_registered(country_registry),
+        region_n=_registered(region_registry),
+        country_people=inhabitants.get(country),
+        region_people=sum(inhabitants.get(code, 0) for code in members),
+    )
+
+
+def _registered(registry: pd.DataFrame) -> int:
+    """Registered stakeholders with a country, as the register reads today."""
+    frame = current_registry(registry)
+    return int(frame["country"].notna().sum()) if "country" in frame else 0
+
+
+def regional_share_card(lab: Labeller, title: str, share: RegionalShare) -> Card:
+    """The diversity card of one country: its share of its region's registered stakeholders against
+    its share of the region's population. 1 is a country registered in proportion to its population;
+    the registry is read as it is today, so the card has no trend."""
+    country_n, region_n = share.country_n, share.region_n
+    country_people, region_people = share.country_people, share.region_people
     registered = country_n / region_n if region_n else math.nan
     people = country_people / region_people if country_people and region_people else math.nan
     ratio = registered / people if people == people and people > 0 else math.nan

@@ -16,6 +16,9 @@ class Row:
     # on (its n), and the raw counts of people shown, by column index.
     base: int | None = None
     counts: dict[int, int] = field(default_factory=dict)
+    # The smallest count of people the row's figures are computed from, the row not being one group of a
+    # partition (an index over groups): a small one hides the row's figures, with no secondary suppression.
+    least: int | None = None
 
 
 @dataclass

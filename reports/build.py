@@ -15,6 +15,7 @@ from analysis import indicators
 from presentation.builder import Builder
 from presentation.data import ReportData
 from presentation.disclosure import Disclosure
+from presentation.headline import RegionalShare, regional_share_card
 from presentation.sections import group_section
 from presentation.sections.survey import survey_section
 
@@ -26,11 +27,16 @@ def build_report(
     today: date | None = None,
     disclosure: Disclosure | None = None,
     caveats: dict[str, list[str]] | None = None,
+    regional_share: RegionalShare | None = None,
 ) -> dict:
     """The template context of the whole report; with `disclosure`, every section, card and table
-    goes through that rule (a focal point's report)."""
+    goes through that rule (a focal point's report). A country's report is given its `regional_share`,
+    which replaces the diversity card's evenness across the five regional groups."""
     builder = Builder(data, lang)
     sections = [group_section(builder, group) for group in indicators.GROUPS]
+    for section in sections:
+        if section.id == "diversity" and regional_share is not None:
+            section.card = regional_share_card(builder.lab, section.title, regional_share)
     survey = survey_section(builder)
     for section in sections:
         section.caveats[:0] = (caveats or {}).get(section.id, [])

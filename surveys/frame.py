@@ -36,6 +36,7 @@ import pandas as pd
 from sqlalchemy import String, select, type_coerce
 from sqlmodel import Session
 
+from surveys import shown
 from surveys.frame_answers import read_answers
 from surveys.frame_catalog import META_COLUMNS, MULTIPLE_SEPARATOR, PROFILE_COLUMNS, CatalogQuestion, build_catalog
 from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wave
@@ -51,7 +52,8 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
 
     Columns: name, type, list_name, labels ({language: text}), choices ({name: {language: text}}),
     pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
-    "shown"), conditional (behind a `relevant` condition), versions (version ids holding it), waves
+    "shown"), conditional (behind a `relevant` condition), shown_recorded (every response of its waves
+    recorded whether it was shown it, `surveys.shown`), versions (version ids holding it), waves
     (wave ids that asked it) and columns (the `responses_frame` columns holding its answers).
     """
     catalog = build_catalog(session.connection(), sorted(set(wave_ids)))
@@ -70,6 +72,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
                 "other_of": q.other_of,
                 "base": q.base,
                 "conditional": q.conditional,
+                "shown_recorded": q.shown_recorded,
                 "versions": q.versions,
                 "waves": q.waves,
                 "columns": q.columns,
@@ -89,6 +92,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             "other_of",
             "base",
             "conditional",
+            "shown_recorded",
             "versions",
             "waves",
             "columns",
@@ -245,6 +249,7 @@ def responses_frame(session: Session, wave_ids: Sequence[int], *, include_pii: b
             columns[entry.columns[0]] = _date(n, at, values)
         else:
             columns[entry.columns[0]] = _text(n, at, values)
+    columns.update(shown.frame_columns(connection, wave_ids, catalog, ids))  # who was shown conditional questions
     if not columns:
         return meta
     return pd.concat([meta, pd.DataFrame(columns, index=meta.index)], axis=1)

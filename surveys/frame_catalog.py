@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from analysis.catalog import META_COLUMNS as ANALYSIS_META_COLUMNS
+from surveys import shown
 from surveys.definition import DEFAULT_BASE, Choice, Definition, Question
 from surveys.models import InstrumentVersion, Response, Wave
 
@@ -36,6 +37,7 @@ class CatalogQuestion:
     other_of: str | None = None
     base: str = DEFAULT_BASE  # select_multiple: the base of its shares (newest version's)
     conditional: bool = False  # behind a `relevant` condition in some version
+    shown_recorded: bool = False  # every response of its waves recorded whether it was shown (surveys.shown)
     versions: tuple[int, ...] = ()  # instrument version ids that contain it
     waves: tuple[int, ...] = ()  # waves where it was asked (a version holding it was used)
     columns: tuple[str, ...] = ()  # the frame columns holding its answers
@@ -108,6 +110,7 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
     for entry in catalog:
         entry.waves = tuple(sorted(entry._asked))
         entry.columns = _columns_of(entry)
+    shown.mark_recorded(connection, catalog)
     return catalog
 
 

@@ -140,6 +140,9 @@ class Response(SQLModel, table=True):
     status: str = Field(default="draft", max_length=10)
     language: str = Field(default="en", max_length=5)
     draft: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # name -> raw
+    # Names of the questions behind a `relevant` condition this respondent was shown, recorded at
+    # submission (surveys.shown); None for a response submitted before they were recorded.
+    shown: list | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     last_page: int = Field(default=0)  # furthest page reached, for drop-off
     content_digest: str | None = Field(default=None, max_length=64)  # of the submitted answers
     started_at: datetime = Field(default_factory=utcnow)

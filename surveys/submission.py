@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
-from surveys import answering, waves
+from surveys import answering, shown, waves
 from surveys.definition import PROFILE_FIELDS, Definition
 from surveys.models import Answer, Response
 from surveys.respondents import Respondent, WaveNotOpen, can_change
@@ -68,6 +68,7 @@ def submit(
         if respondent.registry
         else _answered_profile(session, definition, answers)
     )
+    profile["shown"] = shown.shown_at_submission(definition, raw, registry=respondent.registry)
     won = _store(session, response, key, digest, profile, _answer_rows(response.id, definition, answers), raw)
     session.refresh(response)
     if won:

@@ -479,6 +479,7 @@ def make_response(
     gender=_REGISTRY,
     stakeholder_type=_REGISTRY,
     commit: bool = True,
+    shown: list[str] | None = None,
 ):
     """A response to `wave` stored as the answering pages and submission store it.
 
@@ -502,6 +503,7 @@ def make_response(
         last_page=last_page,
         submitted_at=utcnow() if submitted else None,
         draft={} if submitted else {k: (v if isinstance(v, list) else str(v)) for k, v in (answers or {}).items()},
+        shown=shown,  # the conditional questions it was shown (None: not recorded, as before it was)
     )
     if submitted:
         given = {"country": country, "category": category, "gender": gender, "stakeholder_type": stakeholder_type}

@@ -1,4 +1,20 @@
 // Chart images are drawn by plotly.js in the browser: the button next to a chart asks for it.
+// On the page a chart's title is its caption (plotly's own title does not wrap on a phone), so the image gets it
+// back: it is drawn from a copy of the figure with the caption as plotly's title; the page itself is untouched.
+function titled(plot, title) {
+  var layout = Object.assign({}, plot.layout);
+  var full = plot._fullLayout || {};
+  if (title) {
+    // Plotly reads a few HTML tags in titles: the caption's text is shown as it is.
+    var text = title.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    layout.title = {text: text, x: 0, xanchor: "left", font: {size: 15}};
+    layout.margin = Object.assign({}, full.margin || layout.margin, {t: 60});
+  }
+  layout.width = full.width || plot.offsetWidth || 700;
+  layout.height = (full.height || plot.offsetHeight || 450) + (title ? 30 : 0);
+  return {data: plot.data, layout: layout};
+}
+
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   ipbes: {
     downloadImage: function () {
@@ -9,8 +25,9 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var plot = holder && holder.querySelector(".js-plotly-plot");
       if (plot && window.Plotly) {
         var caption = holder.closest("figure") && holder.closest("figure").querySelector("figcaption");
-        var name = (caption ? caption.textContent : "chart").replace(/[^\w\u00C0-\uFFFF]+/g, "-").slice(0, 80);
-        window.Plotly.downloadImage(plot, {format: parts[1], filename: name || "chart"});
+        var title = caption ? caption.textContent.trim() : "";
+        var name = (title || "chart").replace(/[^\w\u00C0-\uFFFF]+/g, "-").slice(0, 80);
+        window.Plotly.downloadImage(titled(plot, title), {format: parts[1], filename: name || "chart"});
       }
       return window.dash_clientside.no_update;
     }

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dashboards.pages import map as world_map
 from dashboards.scope import concerns_caveat, for_all_countries
 from dashboards.view import PageContent, View
+from presentation import headline
 from presentation.builder import GROUP_TITLES
-from presentation.headline import regional_share_card
+from presentation.headline import RegionalShare, regional_share_card
 from presentation.model import Card
 from presentation.sections import group_section
 
@@ -39,24 +40,26 @@ def country_card(view: View, card: Card) -> Card:
 def regional_share(view: View) -> Card | None:
     """The country's diversity card (`presentation.headline.regional_share_card`), None without a
     regional group to compare with."""
-    country = view.scope.country
-    states = view.selection.member_states
+    share = regional_share_of(view)
+    return regional_share_card(view.lab, str(GROUP_TITLES["diversity"]), share) if share is not None else None
+
+
+def regional_share_of(view: View) -> RegionalShare | None:
+    """What the country's diversity card compares (`presentation.headline.regional_share`): the
+    view's registry against its regional group's, with the map's population figures."""
+    country, states = view.scope.country, view.selection.member_states
     found = states.loc[states["country"] == country, "regional_group"]
-    if not len(found) or not found.iloc[0]:
+    if country is None or not len(found) or not found.iloc[0]:
         return None
-    region = found.iloc[0]
-    selection = view.comparisons.get(view.lab.code("regional_group", region))
+    selection = view.comparisons.get(view.lab.code("regional_group", found.iloc[0]))
     if selection is None:
         return None
-    people = world_map.population().by_iso3
-    iso3 = world_map.iso3_codes()
-    members = states.loc[states["regional_group"] == region, "country"].astype(str)
-    region_people = sum(people.get(iso3.get(code, ""), 0) for code in members)
-    return regional_share_card(
-        view.lab,
-        str(GROUP_TITLES["diversity"]),
-        country_n=int(world_map.people(view.selection, "registered").notna().sum()),
-        region_n=int(world_map.people(selection, "registered").notna().sum()),
-        country_people=people.get(iso3.get(country, "")),
-        region_people=region_people,
+    return headline.regional_share(
+        country, states, view.selection.data.registry, selection.data.registry, inhabitants_by_country()
     )
+
+
+def inhabitants_by_country() -> dict[str, int]:
+    """Each member state's latest population (the map's reference file), by ISO alpha-2 code."""
+    people = world_map.population().by_iso3
+    return {iso2: people[iso3] for iso2, iso3 in world_map.iso3_codes().items() if iso3 in people}

@@ -23,7 +23,7 @@ def section(builder: Builder) -> Section:
         section.figures.append(
             Figure(title, builder.charts.shares(title, rows), builder.share_table(title, rows, _("Barrier")))
         )
-        section.figures[-1].table.note = lab.base("answered")  # indicator groups: of those who ticked a choice
+        section.figures[-1].table.note = builder.base_note("barriers")
     if len(now.top):
         section.tables.append(_steps(builder, now, barrier))
     if len(trend.any_barrier):

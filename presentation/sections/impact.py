@@ -44,7 +44,7 @@ def section(builder: Builder) -> Section:
         section.figures.append(
             Figure(title, builder.charts.shares(title, rows), builder.share_table(title, rows, _("Product")))
         )
-        section.figures[-1].table.note = lab.base("answered")  # indicator groups: of those who ticked a choice
+        section.figures[-1].table.note = builder.base_note("products_used")
     return section
 
 

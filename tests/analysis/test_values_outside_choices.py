@@ -3,7 +3,9 @@ left out and said in the notes, never added as choices; codes are compared norma
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from analysis.catalog import shown_column, with_shown_bases
 from analysis.survey_results import wave_results
 from tests.analysis.test_survey_results import catalog, row
 
@@ -113,3 +115,33 @@ def test_base_shown_behind_a_condition_falls_back_to_answered_and_says_so():
     assert row(results.shares, question="roles", choice="author")["n"] == 2
     assert results.questions.set_index("question").loc["roles", "base"] == "answered"
     assert any("relevant condition" in note for note in results.notes)
+
+
+def test_base_shown_behind_a_condition_uses_who_was_shown_it_when_recorded():
+    frame = roles_frame().assign(**{shown_column("roles"): [1.0, 1.0, 1.0, 0.0, np.nan]})
+    options = {"base": "shown", "waves": (1,), "conditional": True, "shown_recorded": True}
+    results = wave_results(frame, roles_catalog(**options), by=())
+    author = row(results.shares, question="roles", choice="author")
+    assert (author["estimate"], author["n"]) == (pytest.approx(2 / 3), 3)  # the fourth was never shown it
+    assert results.questions.set_index("question").loc["roles", "base"] == "shown"
+    assert not results.notes
+    # Without the frame's column the shares fall back to those who answered, and say so.
+    unrecorded = wave_results(roles_frame(), roles_catalog(**options), by=())
+    assert row(unrecorded.shares, question="roles", choice="author")["n"] == 2
+    assert any("who was shown it" in note for note in unrecorded.notes)
+
+
+def test_indicator_frames_are_coded_for_the_shown_base():
+    frame, bases = with_shown_bases(roles_frame(), roles_catalog(base="shown", waves=(1,)))
+    assert frame["roles__author"].tolist()[:4] == [1.0, 1.0, 0.0, 0.0]  # shown, ticked nothing: 0
+    assert np.isnan(frame["roles__author"].iloc[4])  # wave 2 did not ask it
+    assert bases == {"roles": "shown"}
+    same, bases = with_shown_bases(roles_frame(), roles_catalog(waves=(1,)))
+    assert bases == {"roles": "answered"} and np.isnan(same["roles__author"].iloc[2])
+    # Behind a condition: those recorded as shown it; with a response unrecorded, the answered base.
+    recorded = roles_frame().assign(**{shown_column("roles"): [1.0, 1.0, 1.0, 0.0, np.nan]})
+    options = {"base": "shown", "waves": (1,), "conditional": True}
+    coded, bases = with_shown_bases(recorded, roles_catalog(**options))
+    assert coded["roles__author"].tolist()[:3] == [1.0, 1.0, 0.0] and np.isnan(coded["roles__author"].iloc[3])
+    unknown = recorded.assign(**{shown_column("roles"): [1.0, 1.0, np.nan, 0.0, np.nan]})
+    assert with_shown_bases(unknown, roles_catalog(**options))[1] == {"roles": "answered"}

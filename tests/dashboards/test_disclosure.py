@@ -97,6 +97,11 @@ def test_the_report_a_focal_point_downloads_is_suppressed(as_kenya):
         found = {table[0][0]: small_counts(table) for table in report_tables(page) if small_counts(table)}
         assert found == {}, search
         assert "Concern figures are for all countries" in page
+        # The country's diversity card is its regional share, as on the dashboard.
+        assert "Share of the region&#39;s registered stakeholders" in page or (
+            "Share of the region's registered stakeholders" in page
+        )
+        assert "Evenness across the five regional groups" not in page
 
 
 def test_the_table_downloads_are_the_suppressed_tables(as_kenya):

@@ -64,6 +64,9 @@ def test_a_release_holds_the_data_codebook_report_and_readme(app, session):
     assert book["missing_codes"].keys() == {"-8", "-9"}
     satisfied = next(v for v in book["variables"] if v["name"] == "satisfied")
     assert satisfied["label"] == "I am satisfied" and {"value": "2", "label": "Agree"} in satisfied["values"]
+    roles = next(v for v in book["variables"] if v["name"] == "roles__author")
+    assert roles["base"] == "answered" and roles["base_label"]  # what shares of a select_multiple are of
+    assert "base" not in satisfied
     assert {entry["name"]: entry["reason"] for entry in book["left_out"]}.keys() >= {"email", "comments", "response_id"}
     report = json.loads(files["disclosure_report.json"])
     assert report["rows"] == 7 and report["k"]["asked"] == 5 and report["k"]["reached"] >= 5

@@ -3,9 +3,11 @@ rests on them are hidden, with secondary suppression, and charts over hidden cel
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from presentation.disclosure import SUPPRESSED_MARK, Disclosure, hidden_keys
+from presentation.headline import regional_share
 from presentation.model import Card, Figure, Row, Section, Table
 
 RULE = Disclosure(5)
@@ -76,3 +78,33 @@ def test_a_note_stating_a_small_count_is_dropped():
     assert RULE.table(table) and table.note == ""
     kept = Table("Impact", ["Group", "Records"], [], note="30 published.", note_counts=(30, 0))
     assert not RULE.table(kept) and kept.note
+
+
+def test_an_index_over_a_small_group_is_hidden_without_taking_other_rows():
+    rows = [Row(["Respondents", "Gender", "0.65"], least=2), Row(["Registered", "Gender", "0.99"], least=140)]
+    table = Table("Diversity indices", ["Population", "Dimension", "Shannon index"], rows, text_columns=2)
+    assert RULE.table(table)
+    assert [row.cells[2] for row in table.rows] == [SUPPRESSED_MARK, "0.99"]
+
+
+def test_a_share_whose_numerator_is_small_is_hidden_even_on_a_large_base():
+    rows = [
+        Row(["Time", "10%", "30"], base=30, counts={1: 3}),
+        Row(["Money", "50%", "30"], base=30, counts={1: 15}),
+        Row(["Law", "0%", "30"], base=30, counts={1: 0}),
+        Row(["Staff", "40%", "30"], base=30, counts={1: 12}),
+    ]
+    table = Table("Barriers", ["Barrier", "Share", "n"], rows)
+    assert RULE.table(table)
+    cells = [row.cells for row in table.rows]
+    assert cells[0] == ["Time", SUPPRESSED_MARK, "30"]  # the base stays: only the share gave one person away
+    assert cells[2] == ["Law", "0%", "30"]  # nobody is nobody to point at
+    assert sum(row[1] == SUPPRESSED_MARK for row in cells) == 2  # and one more, so the total does not give it back
+
+
+def test_the_regional_share_compares_a_country_with_its_regional_group():
+    states = pd.DataFrame({"country": ["KE", "NG", "FR"], "regional_group": ["AFR", "AFR", "WEOG"]})
+    registry = pd.DataFrame({"country": ["KE"] * 3 + ["NG"] * 7})
+    share = regional_share("KE", states, registry[registry["country"] == "KE"], registry, {"KE": 50, "NG": 200})
+    assert (share.country_n, share.region_n, share.country_people, share.region_people) == (3, 10, 50, 250)
+    assert regional_share("XX", states, registry, registry, {}) is None

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 
+from flask_babel import force_locale
 from sqlmodel import select
 
+from presentation.disclosure import Disclosure
+from presentation.headline import RegionalShare
+from reports.build import build_report
+from reports.data import load
 from surveys.models import Wave
 from tests.reading import translated
 
@@ -126,3 +132,36 @@ def test_unsupported_language_is_refused(seeded, tmp_path):
     result = seeded.invoke(args=["report", "--wave", WAVE, "--lang", "de", "--out", str(tmp_path / "r.html")])
 
     assert result.exit_code != 0 and "de" in result.output
+
+
+def test_a_countrys_report_has_the_regional_share_as_its_diversity_card(app, seeded, session):
+    data = load(session, [WAVE])
+    share = RegionalShare(country_n=40, region_n=400, country_people=5e6, region_people=1e8)
+    with app.test_request_context(), force_locale("en"):
+        context = build_report(data, "en", disclosure=Disclosure(5), regional_share=share)
+        plain = build_report(data, "en")
+
+    card = next(card for card in context["cards"] if card.group == "diversity")
+    assert card.code == "regional_share" and card.value == "2.00" and card.n == 40  # 10% of the region, 5% of people
+    assert next(c for c in plain["cards"] if c.group == "diversity").code == "regional_evenness"
+    section = next(s for s in context["sections"] if s.id == "diversity")
+    assert section.card is card
+
+
+def test_the_indicator_groups_honour_a_questions_base(app, seeded, session):
+    data = load(session, [WAVE])
+    catalog = data.catalog.copy()
+    catalog.loc[catalog["name"] == "barriers", "base"] = "shown"
+    shown = replace(data, catalog=catalog)
+    with app.test_request_context(), force_locale("en"):
+        answered_report, shown_report = build_report(data, "en"), build_report(shown, "en")
+
+    def barriers(context):
+        section = next(s for s in context["sections"] if s.id == "capacity")
+        return next(f.table for f in section.figures if f.title.startswith("Barriers"))
+
+    assert barriers(answered_report).note == "Shares of respondents who ticked at least one choice."
+    assert barriers(shown_report).note == "Shares of respondents shown the question."
+    n = [int(row.cells[2].replace(",", "")) for row in barriers(answered_report).rows]
+    m = [int(row.cells[2].replace(",", "")) for row in barriers(shown_report).rows]
+    assert all(b >= a for a, b in zip(n, m))  # those shown it who ticked nothing join the base

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.catalog import shown_column
+from analysis.survey_results import wave_results
 from surveys.definition import Page, Question
 from surveys.frame import META_COLUMNS, question_catalog, responses_frame
 from tests.factories import (
@@ -245,3 +247,40 @@ def test_a_long_choice_list_expands_like_a_short_one(session):
     row = responses_frame(session, [wave.id]).iloc[0]
 
     assert (row["worked_in__c01"], row["worked_in__c59"], row["worked_in__c02"]) == (1, 1, 0)
+
+
+def _with_conditional_barriers():
+    """make_definition with a multiple-choice question, base `shown`, on the page shown only to the engaged."""
+    definition = make_definition()
+    views = definition.pages[1]
+    barriers = Question(
+        name="barriers", type="select_multiple", labels=six("Barriers"), list_name="roles", base="shown"
+    )
+    return replace(definition, pages=(definition.pages[0], replace(views, items=(*views.items, barriers))))
+
+
+def test_who_was_shown_a_conditional_question_is_read_into_the_frame_and_used_as_the_base(session):
+    wave = make_wave(session, version=make_instrument_version(session, definition=_with_conditional_barriers()))
+    shown = ["clear_how", "transparent", "comments", "barriers"]
+    make_response(session, wave, {"roles": ["author"], "engaged": "yes", "barriers": ["author"]}, shown=shown)
+    make_response(session, wave, {"roles": ["author"], "engaged": "yes"}, shown=shown)  # shown, ticked nothing
+    make_response(session, wave, {"roles": ["author"], "engaged": "no"}, shown=[])  # never shown it
+
+    frame = responses_frame(session, [wave.id])
+    catalog = question_catalog(session, [wave.id])
+
+    assert frame[shown_column("barriers")].tolist() == [1.0, 1.0, 0.0]
+    assert bool(catalog.set_index("name").loc["barriers", "shown_recorded"])
+    results = wave_results(frame, catalog, by=())
+    author = results.shares[(results.shares["question"] == "barriers") & (results.shares["choice"] == "author")]
+    assert (author["estimate"].iloc[0], author["n"].iloc[0]) == (0.5, 2)
+    assert results.questions.set_index("question").loc["barriers", "base"] == "shown"
+
+    # One response submitted before shown questions were recorded: the base falls back, with a note.
+    make_response(session, wave, {"roles": ["author"], "engaged": "yes", "barriers": ["author"]})
+    frame, catalog = responses_frame(session, [wave.id]), question_catalog(session, [wave.id])
+    assert np.isnan(frame[shown_column("barriers")].iloc[-1])
+    assert not bool(catalog.set_index("name").loc["barriers", "shown_recorded"])
+    results = wave_results(frame, catalog, by=())
+    assert results.questions.set_index("question").loc["barriers", "base"] == "answered"
+    assert any("barriers: base 'shown'" in note for note in results.notes)

@@ -156,3 +156,19 @@ def test_a_submission_stores_codes_normalised(session, invited):
     assert answers["engaged"].value_text == "yes"
     assert answers["roles"].value_text == "author other"
     assert answers["comments"].value_text == "Très utile"
+
+
+def test_submission_records_the_conditional_questions_the_respondent_was_shown(session, invited):
+    definition = make_definition()
+    submission.submit(session, invited, definition, key=invited.response.submission_key, raw=ANSWERS)
+    response = session.exec(select(Response)).one()
+    # roles_other (its own condition) and the whole second page (the page's condition); not the others.
+    assert response.shown == ["roles_other", "clear_how", "transparent", "comments"]
+
+
+def test_a_respondent_shown_no_conditional_question_records_an_empty_list(session, invited):
+    definition = make_definition()
+    raw = {"roles": ["author"], "years": "3", "engaged": "no"}
+    submission.submit(session, invited, definition, key=invited.response.submission_key, raw=raw)
+    session.expire_all()
+    assert session.exec(select(Response)).one().shown == []
