@@ -45,3 +45,10 @@ def bearer(token: str) -> dict:
 def tokens(app, session, seeded) -> dict[str, str]:
     """A token of each demo role with every scope the role allows."""
     return {role: make_token(app, session, email) for role, email in ROLES.items()}
+
+
+@pytest.fixture(autouse=True)
+def generous_limits(app):
+    """Limits no test reaches by accident; the rate-limit tests set their own."""
+    app.config["API_RATE_LIMIT"] = "100000/minute"
+    app.config["API_ANONYMOUS_RATE_LIMIT"] = "100000/minute"
