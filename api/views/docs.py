@@ -31,7 +31,6 @@ def reference():
     return render_template("api/reference.html", spec_url=url_for("api.openapi"), lang=current_language())
 
 
-@bp.get("/docs/assets/<path:filename>", doc_ui=False)
 @needs(None)
 def assets(filename: str):
     """Swagger UI's files, from the flask-openapi3-swagger wheel, and the page's own script."""
@@ -55,5 +54,6 @@ def unknown(rest: str = ""):
     raise ApiError(404, "not_found")
 
 
+bp.add_url_rule("/docs/assets/<path:filename>", "assets", assets)
 bp.add_url_rule("/<path:rest>", "unknown", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 bp.add_url_rule("/", "unknown", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
