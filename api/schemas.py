@@ -5,7 +5,7 @@ flask-openapi3 validates requests with them and writes the OpenAPI document from
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask_openapi3.models import MediaType
 from flask_openapi3.models import Schema as OpenApiSchema
@@ -114,7 +114,7 @@ class FocalTablesQuery(Schema):
 class ReleaseRequest(Schema):
     """An anonymised release asked for: the export page's form as a JSON body."""
 
-    wave_ids: list[int] = Field(min_length=1, max_length=50)
+    wave_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=50)
     format: Literal[FORMATS] = "csv"  # type: ignore[valid-type]
     lang: Language = "en"
     k: int = Field(DEFAULT_K, ge=MIN_K, le=100)
