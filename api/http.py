@@ -197,17 +197,25 @@ def paginated(items: list, *, page: int, per_page: int, total: int) -> Response:
     return response
 
 
+# Flask-Compress marks the ETag of a compressed body ("abc" -> "abc:gzip"): a client sends that back.
+COMPRESSED = ("gzip", "br", "deflate", "zstd")
+
+
 def conditional(response: Response) -> Response:
     """After every API response: an ETag on a successful read, and 304 when the client has it already."""
-    if (
-        request.method in ("GET", "HEAD")
-        and response.status_code == 200
-        and not response.is_streamed
-        and not response.direct_passthrough
-    ):
-        response.add_etag()
-        response.headers.setdefault("Cache-Control", "private, no-cache")
-        response.vary.add("Authorization")
-        response.vary.add("Accept")
-        response.make_conditional(request)
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if response.is_streamed or response.direct_passthrough:
+        return response
+    response.add_etag()
+    response.headers.setdefault("Cache-Control", "private, no-cache")
+    response.vary.add("Authorization")
+    response.vary.add("Accept")
+    etag, _weak = response.get_etag()
+    sent = request.if_none_match
+    if any(sent.contains_weak(tag) for tag in (etag, *(f"{etag}:{name}" for name in COMPRESSED))):
+        unchanged = Response(status=304)
+        for name in ("ETag", "Cache-Control", "Vary"):
+            unchanged.headers[name] = response.headers[name]
+        return unchanged
     return response

@@ -141,3 +141,13 @@ def test_a_release_is_requested_as_a_job_listed_and_downloaded(app, client, sess
     assert logged.details["via"] == "api"
     focal = bearer(make_token(app, session, ROLES["focal_point"]))
     assert client.get(release["download"], headers=focal).status_code == 403
+
+
+def test_a_compressed_answers_etag_gets_a_304_too(client, session):
+    for number in range(40):
+        make_stakeholder(session, name=f"Listed Person {number}", email=f"listed{number}@example.org")
+    gzip = {"Accept-Encoding": "gzip"}
+    first = client.get("/api/v1/registry?per_page=100", headers=gzip)
+    assert first.headers.get("Content-Encoding") == "gzip" and first.headers["ETag"].endswith(':gzip"')
+    again = client.get("/api/v1/registry?per_page=100", headers=gzip | {"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
