@@ -133,10 +133,9 @@ def focal_tables(session: Session, user, query, lang: str) -> dict:
         tables = aggregates.country_tables(session, wave_id, country, query.breakdown, lang, threshold)
         header, rows = aggregates.download_rows(tables, lang, threshold)
         note = str(aggregates.suppression_note(threshold))
-    body = [row for row in rows[:-2]]  # the last two rows are a gap and the note, returned apart
-    return {"country": country, "wave_id": wave_id, "breakdown": query.breakdown, "columns": header, "rows": body} | {
-        "note": note
-    }
+    # The last two rows are a gap and the note, which the answer carries apart.
+    found = {"country": country, "wave_id": wave_id, "breakdown": query.breakdown, "columns": header}
+    return found | {"rows": rows[:-2], "note": note}
 
 
 # --- anonymised releases (secretariat) --------------------------------------------------------------

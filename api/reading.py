@@ -266,7 +266,12 @@ def participation(session: Session, user, *, year: int | None, activity_type: st
     if scope_for(session, user).is_country:
         raise Refused()
     return [
-        {"year": row.year, "activity_type": row.activity_type, "role": row.role, "records": row.count}
-        | {"comments": row.comments}
+        {
+            "year": row.year,
+            "activity_type": row.activity_type,
+            "role": row.role,
+            "records": row.count,
+            "comments": row.comments,
+        }
         for row in participation_summary(session, year=year, activity_type=activity_type)
     ]

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.accounts.models import ApiToken
 from core.accounts.scopes import ROLE_SCOPES
+from core.demo import DEMO_PASSWORD
 from core.timeutil import utcnow
 from tests.api.conftest import FOCAL_KE, ROLES, bearer, make_token
 
@@ -118,3 +119,20 @@ def test_a_suppressed_cell_stays_suppressed(app, client, session, seeded):
     assert seen
     for card in client.get("/api/v1/indicators", headers=headers).json["items"]:
         assert card["n"] is None or card["n"] == 0 or card["n"] >= threshold
+
+
+def test_a_focal_points_tables_are_the_pages_tables(app, client, session, seeded):
+    headers = bearer(make_token(app, session, FOCAL_KE))
+    client.post("/account/login", data={"email": FOCAL_KE, "password": DEMO_PASSWORD})
+    compared = 0
+    for wave in client.get("/api/v1/waves", headers=headers).json["items"]:
+        query = f"?wave={wave['id']}&breakdown=gender"
+        api = client.get(f"/api/v1/focal-point/tables{query}", headers=headers)
+        if api.status_code == 404:
+            continue  # a wave never answered has no tables, on the page either
+        page = client.get(f"/focal-point/tables.csv{query}")
+        assert page.status_code == 200
+        ours = client.get(f"/api/v1/focal-point/tables{query}&format=csv", headers=headers)
+        assert ours.get_data(as_text=True) == page.get_data(as_text=True)
+        compared += len(api.json["rows"])
+    assert compared
