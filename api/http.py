@@ -21,6 +21,7 @@ from core.accounts.access import PUBLIC_ATTRIBUTE
 from core.db import get_session
 from core.ratelimit import get_throttle
 from core.tabular import CSV_MIMETYPE, to_csv
+from core.text import CONTROL_CHARACTERS
 
 SCOPE_ATTRIBUTE = "api_scope"  # on a view: the token scope it needs (none: open data, no token)
 JSON = "application/json"
@@ -111,6 +112,14 @@ def _hit(limits: str, *key: str) -> None:
                 _("Too many requests. Try again in %(seconds)s seconds.", seconds=seconds),
                 {"Retry-After": str(seconds)},
             )
+
+
+def refuse_control_characters() -> None:
+    """Before every API request: a parameter with a control character (NUL, say) is refused with 400.
+    Such characters have no meaning in a parameter, and PostgreSQL refuses NUL in text."""
+    values = [*request.args.keys(), *request.args.values(), *(str(v) for v in (request.view_args or {}).values())]
+    if any(CONTROL_CHARACTERS.search(value) for value in values):
+        raise ApiError(400, "invalid_request")
 
 
 def authenticate() -> None:

@@ -21,6 +21,7 @@ def _set_up(app: Flask) -> None:
 
 
 bp.record_once(lambda state: _set_up(state.app))
+bp.before_request(http.refuse_control_characters)
 bp.before_request(http.authenticate)
 bp.after_request(http.conditional)
 bp.register_error_handler(http.ApiError, http.handle_api_error)

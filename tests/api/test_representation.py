@@ -51,6 +51,8 @@ def test_errors_are_json_with_stable_codes(client, app, session):
         (client.get("/api/v1/registry?format=csv"), 406, "not_acceptable"),
         (client.delete("/api/v1/registry"), 405, "method_not_allowed"),
         (client.get("/api/v1/waves"), 401, "missing_token"),
+        (client.get("/api/v1/registry?q=a%00b"), 400, "invalid_request"),
+        (client.get("/api/v1/waves/1/questions/a%00b/results", headers=bearer(token)), 400, "invalid_request"),
     ]
     for answer, status, code in cases:
         assert answer.status_code == status, (answer.request.path, answer.get_data(as_text=True))
