@@ -2,7 +2,9 @@
 each role: whatever parameters the document allows, no endpoint fails on the server, answers a status
 code or content type it does not declare, or a body that does not fit its schema.
 
-Bounded so the suite stays fast: a few examples per operation and role, no deadline."""
+Bounded so the suite stays fast: a few examples per operation and role, no deadline, derandomised (run
+with more examples and `derandomize=False` by hand to explore further; that is how the NUL and the
+overflow it guards against were found)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ def _run(operation, headers: dict) -> int:
         max_examples=EXAMPLES,
         deadline=None,
         database=None,
+        derandomize=True,  # the same examples every run: CI is not flaky, and a failure reproduces
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
