@@ -17,6 +17,7 @@ from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from api import views as api_views
 from core import audit, cli, compression, db, i18n, input_limits, links, mail, outage, ratelimit, security
 from core.accounts import access
 from core.accounts import models as account_models
@@ -99,6 +100,7 @@ BLUEPRINT_MODULES = (
     engagement_import_views,
     engagement_public_views,
     export_views,
+    api_views,
 )
 
 

@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from core.accounts.models import ROLE_LABELS
 from core.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from core.config import LANGUAGES
-from core.forms import choices
+from core.forms import MultiCheckboxField, choices
 
 
 def _new_password(label):
@@ -101,3 +101,15 @@ class RoleForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     lang = SelectField(_l("Language"), choices=choices((code, code) for code in LANGUAGES))
+
+
+class ApiTokenForm(FlaskForm):
+    """A personal access token asked for on the account page; the scopes offered are the owner's role's."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=100)],
+        description=_l("What the token is for, e.g. the script or the computer that uses it."),
+    )
+    scopes = MultiCheckboxField(_l("What it may read"), choices=[])
+    expires_on = DateField(_l("Expires on"), validators=[DataRequired()], description=_l("At most a year from today."))

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint
+from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import utcnow
@@ -72,3 +72,23 @@ class User(SQLModel, table=True):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles or (self.role == Role.ADMIN and Role.SECRETARIAT in roles)
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal access token for the read API. Only a sha256 of the token is kept: the token itself
+    is shown once, when it is made. `prefix` is its visible start, to find the row and to tell tokens
+    apart in lists; `scopes` never go beyond what the owner's role may read (`core.accounts.api_tokens`)."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, unique=True)
+    secret_hash: str = Field(max_length=64)
+    scopes: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = Field(default=None, max_length=30)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, func, or_, select
 
 from core import audit, mail
-from core.accounts import passwords, tokens
+from core.accounts import api_tokens, passwords, tokens
 from core.accounts.models import Role, User, new_session_epoch
 from core.links import absolute_url
 from core.ratelimit import Throttle
@@ -315,8 +315,9 @@ def set_role(
     focal_country = _check_role(session, role, country)
     before = {"role": user.role, "country": user.focal_country}
     user.role, user.focal_country = role, focal_country
-    # New powers or fewer: sessions opened under the old role end.
+    # New powers or fewer: sessions opened under the old role end, and so do its API tokens.
     user.session_epoch = new_session_epoch()
+    api_tokens.revoke_all(session, user, reason="role_changed")
     audit.record(
         session,
         "account.role_changed",

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from core.accounts import forms, services
+from core.accounts import api_tokens, forms, services
 from core.accounts.access import home_url, public
+from core.accounts.scopes import DEFAULT_DAYS, SCOPE_LABELS, allowed_scopes
 from core.db import get_session
 from core.forms import choices
 from core.i18n import current_language, language_choices, time_zone_choices
+from core.problem_messages import show_on_form
+from core.problems import ValidationFailed
 from core.ratelimit import get_throttle
 from core.safe_redirect import safe_next_url
+from core.timeutil import utcnow
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -162,3 +168,47 @@ def change_password():
             flash(_("Your password has been changed. You were signed out everywhere else."), "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/change_password.html", form=form)
+
+
+# --- personal access tokens for the read API ----------------------------------------------------
+
+
+def _token_form() -> forms.ApiTokenForm:
+    form = forms.ApiTokenForm()
+    form.scopes.choices = [(scope, str(SCOPE_LABELS[scope])) for scope in allowed_scopes(current_user.role)]
+    if request.method == "GET":
+        form.scopes.data = list(allowed_scopes(current_user.role)[:1])
+        form.expires_on.data = utcnow().date() + timedelta(days=DEFAULT_DAYS)
+    return form
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+def tokens():
+    """The owner's tokens and the form to make one; a new token is shown once, on the page that made it."""
+    session = get_session()
+    form = _token_form()
+    created = None
+    status = 200
+    if form.validate_on_submit():
+        values = {"name": form.name.data, "scopes": form.scopes.data, "expires_on": form.expires_on.data}
+        try:
+            record, token = api_tokens.create(session=session, user=current_user, values=values, ip=_ip())
+        except ValidationFailed as failed:
+            session.rollback()
+            show_on_form(form, failed.problems)
+            status = 400
+        else:
+            created = {"record": record, "token": token}
+    elif request.method == "POST":
+        status = 400
+    rows = [(record, api_tokens.state(record)) for record in api_tokens.list_for(session, current_user)]
+    response = render_template("accounts/tokens.html", form=form, rows=rows, created=created, scope_labels=SCOPE_LABELS)
+    # A page that shows a token once must not be kept by a browser or a proxy.
+    return response, status, {"Cache-Control": "no-store"}
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+def revoke_token(token_id: int):
+    if api_tokens.revoke(session=get_session(), user=current_user, token_id=token_id, ip=_ip()):
+        flash(_("The token is revoked: it no longer works."), "success")
+    return redirect(url_for("accounts.tokens"))

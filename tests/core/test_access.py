@@ -35,6 +35,13 @@ PUBLIC_ENDPOINTS = {
     # Anyone may report an impact of IPBES and read those the secretariat published.
     "impact_public.published",
     "impact_public.submit",
+    # The API's open data and its description; every other API endpoint checks a token (401 without one).
+    "api.registry",
+    "api.focal_points",
+    "api.openapi",
+    "api.reference",
+    "api.assets",
+    "api.unknown",
 }
 ADMIN_ONLY = {"staff.users", "staff.user_role"}
 
