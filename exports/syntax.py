@@ -9,6 +9,8 @@ in the release's language. Call inside `flask_babel.force_locale(lang)`.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from flask_babel import gettext as _
 
@@ -16,10 +18,32 @@ from exports.build import NOT_ANSWERED_TEXT, SUPPRESSED_TEXT, BuiltRelease, Vari
 from exports.labels import ValueLabels
 from exports.writers import sav_names
 
+STATA_NAME = 32  # characters of a variable name
+STATA_RESERVED = {
+    "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n", "_N", "_pi",
+    "_pred", "_rc", "_skip", "strL", "using", "with",
+}  # fmt: skip
 STATA_LABEL = 80  # characters of a variable label
 STATA_VALUE_LABEL = 32_000
 SPSS_LABEL = 250
 NUMERIC = ("integer", "decimal", "choice")
+
+
+def stata_names(names) -> dict[str, str]:
+    """Variable names Stata accepts (letters, digits and _, a letter first, at most 32), unique."""
+    result, taken = {}, set()
+    for name in names:
+        candidate = re.sub(r"[^A-Za-z0-9_]", "_", name)
+        if not candidate[:1].isalpha() or candidate in STATA_RESERVED:
+            candidate = "v_" + candidate
+        candidate = base = candidate[:STATA_NAME]
+        n = 1
+        while candidate in taken or re.fullmatch(r"v\d+", candidate):
+            suffix = f"_{n}"
+            candidate, n = base[: STATA_NAME - len(suffix)] + suffix, n + 1
+        taken.add(candidate)
+        result[name] = candidate
+    return result
 
 
 def _stata_text(text: str, limit: int = STATA_LABEL) -> str:
@@ -35,16 +59,20 @@ def stata_do(release: BuiltRelease, data_file: str) -> str:
         "* " + _("Run it from the folder of the release: do release.do"),
         "version 14",
         "clear",
-        f'import delimited using "{data_file}", varnames(1) stringcols(_all) encoding("utf-8") bindquote(strict) clear',
+        # Columns are read as v1, v2, ... and named here: Stata allows 32 characters, the release more.
+        f'import delimited using "{data_file}", varnames(nonames) rowrange(2) stringcols(_all) '
+        'encoding("utf-8") bindquote(strict) clear',
     ]
+    names = stata_names(variable.name for variable in release.variables)
+    lines += [f"rename v{n} {names[v.name]}" for n, v in enumerate(release.variables, start=1)]
     order = []
     for position, variable in enumerate(release.variables, start=1):
-        name = variable.name
+        name = names[variable.name]
         order.append(name)
         if variable.kind in NUMERIC:
             lines += [f"destring {name}, replace", f"mvdecode {name}, mv(-8=.a \\ -9=.b)"]
         elif variable.kind == "category":
-            lines += _stata_encode(variable, f"L{position}", missing)
+            lines += _stata_encode(variable, name, f"L{position}", missing)
             continue
         elif variable.kind == "date":
             lines += [
@@ -70,9 +98,8 @@ def _stata_labels(label: str, values: list[tuple[str, str]], missing: dict) -> l
     return lines
 
 
-def _stata_encode(variable: Variable, label: str, missing: dict) -> list[str]:
+def _stata_encode(variable: Variable, name: str, label: str, missing: dict) -> list[str]:
     """A text category as labelled codes 1, 2, ... (.a and .b for the missing codes)."""
-    name = variable.name
     lines = ["generate long _value = ."]
     for code, (value, _text) in enumerate(variable.values, start=1):
         lines.append(f"replace _value = {code} if {name} == {_stata_text(value, STATA_VALUE_LABEL)}")
@@ -109,7 +136,6 @@ def spss_sps(release: BuiltRelease, data_file: str) -> str:
     lines = [
         "* Encoding: UTF-8.",
         "* " + _("Opens %(file)s in SPSS with the codebook's labels.", file=data_file),
-        "SET UNICODE=ON.",
         f"GET DATA /TYPE=TXT /FILE={_spss_text(data_file)} /ENCODING='UTF8' /ARRANGEMENT=DELIMITED",
         "  /DELCASE=LINE /FIRSTCASE=2 /DELIMITERS=',' /QUALIFIER='\"'",
         "  /VARIABLES=",

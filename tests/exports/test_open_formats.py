@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import frictionless
@@ -15,6 +17,7 @@ from lxml import etree
 
 from exports.params import ReleaseParams
 from exports.service import export_release
+from exports.syntax import stata_names
 from tests.exports.builders import closed_wave, crowd
 from tests.factories import make_response
 from tests.reading import unzip
@@ -150,3 +153,29 @@ def test_the_stata_and_spss_syntax_label_variables_and_values(app, session):
     assert "satisfied 'I am satisfied'" in sps
     assert "MISSING VALUES years (-8, -9)." in sps
     assert "'2' 'Agree'" in sps
+
+
+def test_stata_names_fit_stata():
+    names = stata_names(["respondent", "a" * 40, "a" * 40 + "b", "2nd", "_n", "v3", "with-dash"])
+
+    assert names["respondent"] == "respondent"
+    assert all(len(name) <= 32 and name[0].isalpha() for name in names.values())
+    assert len(set(names.values())) == 7
+    assert names["v3"] != "v3" and names["with-dash"] == "with_dash"
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP (Debian package pspp) runs the SPSS syntax")
+def test_pspp_runs_the_spss_syntax_with_labels_and_missing_values(app, session, tmp_path):
+    _wave, files = _release(app, session)
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    script = files["release.sps"].decode("utf-8") + "FREQUENCIES VARIABLES=satisfied years.\n"
+    (tmp_path / "run.sps").write_text(script, encoding="utf-8")
+
+    result = subprocess.run(
+        ["pspp", "run.sps", "-o", "out.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0 and "error" not in result.stdout + result.stderr, result.stdout + result.stderr
+    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "Agree" in output and "Not answered" in output and "Years of involvement" in output
