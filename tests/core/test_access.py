@@ -35,6 +35,9 @@ PUBLIC_ENDPOINTS = {
     # Anyone may report an impact of IPBES and read those the secretariat published.
     "impact_public.published",
     "impact_public.submit",
+    # Open data: the public register's listed fields and the disclosed indicators (exports/opendata.py).
+    "exports.open_register",
+    "exports.open_indicators",
 }
 ADMIN_ONLY = {"staff.users", "staff.user_role"}
 
