@@ -214,7 +214,7 @@ def focal_tables_download(fmt: str):
 def open_register():
     lang = current_language()
     content = opendata.cached_register(get_session(), lang)
-    return _zip(content, f"ipbes-public-register-{lang}.zip")
+    return _open_data_zip(content, f"ipbes-public-register-{lang}.zip")
 
 
 @bp.route("/open-data/indicators.zip")
@@ -224,8 +224,8 @@ def open_indicators():
     content = opendata.cached_indicators(get_session(), lang)
     if content is None:
         abort(404)  # no wave is closed yet: there are no published indicators
-    return _zip(content, f"ipbes-engagement-indicators-{lang}.zip")
+    return _open_data_zip(content, f"ipbes-engagement-indicators-{lang}.zip")
 
 
-def _zip(content: bytes, name: str):
+def _open_data_zip(content: bytes, name: str):
     return send_file(io.BytesIO(content), mimetype=ZIP_MIMETYPE, as_attachment=True, download_name=name)
