@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -260,8 +260,9 @@ def _build(
 
 
 def publication() -> Publication:
-    """The licence (app setting OPEN_DATA_LICENSE), the platform's address and now."""
-    config = current_app.config
+    """The licence (app setting OPEN_DATA_LICENSE), the platform's address and now (the defaults outside an
+    app, as the benchmark runs)."""
+    config = current_app.config if has_app_context() else {}
     return Publication(
         licence=config.get("OPEN_DATA_LICENSE") or DEFAULT_LICENCE,
         platform_url=config.get("BASE_URL", ""),
