@@ -6,7 +6,8 @@ of `datapackage.json` and CSV files), for the public pages' download links and t
   country and category. No contact details, gender or identifiers.
 - `indicators_package(session, lang)`: the headline cards and the indicator tables of the latest
   year with closed waves, through the one disclosure rule (`presentation.disclosure`), as a focal
-  point sees them: a small count, and what rests on it, is "–". None when no wave is closed yet.
+  point sees them: a small count, and what rests on it, is "–". Before a wave is closed, only the
+  headline file's header.
 
 Both take a session and return bytes; everything is in `lang`.
 """
@@ -49,7 +50,7 @@ def cached_register(session: Session, lang: str) -> bytes:
     return content
 
 
-def cached_indicators(session: Session, lang: str) -> bytes | None:
+def cached_indicators(session: Session, lang: str) -> bytes:
     """`indicators_package`, kept for INDICATORS_TIMEOUT per language and set of closed waves."""
     waves = "-".join(str(wave.id) for wave in exportable_waves(session))
     key = f"open-data:indicators:{waves}:{lang}"
@@ -124,16 +125,18 @@ def _publication(lang: str) -> datapackage.Publication:
     return datapackage.Publication(published.licence, published.platform_url, published.created, (lang,))
 
 
-def indicators_package(session: Session, lang: str) -> bytes | None:
+def indicators_package(session: Session, lang: str) -> bytes:
+    """The package of the latest year with closed waves; before any wave is closed, the headline file
+    has its header only and the description says so."""
     closed = exportable_waves(session)
-    if not closed:
-        return None
-    year = max(wave.year for wave in closed)
-    data = load(session, [wave.id for wave in closed if wave.year == year])
+    year = max((wave.year for wave in closed), default=None)
+    data = load(session, [wave.id for wave in closed if wave.year == year]) if closed else None
     with force_locale(lang):
-        builder = Builder(data, lang)
         rule = Disclosure(threshold())
-        sections = rule.sections([group_section(builder, group) for group in indicators.GROUPS])
+        sections = []
+        if data is not None:
+            builder = Builder(data, lang)
+            sections = rule.sections([group_section(builder, group) for group in indicators.GROUPS])
         files, resources = _headline(sections)
         for section in sections:
             for number, table in enumerate(section.tables, start=1):
@@ -142,16 +145,18 @@ def indicators_package(session: Session, lang: str) -> bytes | None:
                 columns = [(name, "string", title) for name, title in zip(names, table.columns)]
                 resources.append(datapackage.table_resource(_slug(path), path, table.title, columns))
                 files[path] = _csv(names, [row.cells for row in table.rows])
-        waves = ", ".join(f"{wave.name} ({wave.year})" for wave in data.waves)
+        description = _("No survey wave has been published yet.")
+        if data is not None:
+            description = _(
+                "The headline indicators of decision IPBES-3/4 and their tables, from the waves %(waves)s. Counts "
+                "of fewer than %(threshold)s people, and what rests on them, are shown as –.",
+                waves=", ".join(f"{wave.name} ({wave.year})" for wave in data.waves),
+                threshold=rule.threshold,
+            )
         descriptor = _package(
             "ipbes-engagement-indicators",
             _("IPBES stakeholder engagement indicators"),
-            _(
-                "The headline indicators of decision IPBES-3/4 and their tables, from the waves %(waves)s. Counts "
-                "of fewer than %(threshold)s people, and what rests on them, are shown as –.",
-                waves=waves,
-                threshold=rule.threshold,
-            ),
+            description,
             resources,
             lang,
         )

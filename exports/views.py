@@ -222,8 +222,6 @@ def open_register():
 def open_indicators():
     lang = current_language()
     content = opendata.cached_indicators(get_session(), lang)
-    if content is None:
-        abort(404)  # no wave is closed yet: there are no published indicators
     return _open_data_zip(content, f"ipbes-engagement-indicators-{lang}.zip")
 
 

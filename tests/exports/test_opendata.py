@@ -72,8 +72,15 @@ def test_the_public_pages_link_to_the_open_data(client):
     assert "/open-data/indicators.zip" in home and "/open-data/register.zip" in home
 
 
-def test_no_indicators_before_a_wave_is_closed(client):
-    assert client.get("/open-data/indicators.zip").status_code == 404
+def test_before_a_wave_is_closed_the_indicators_package_says_so(client, tmp_path):
+    response = client.get("/open-data/indicators.zip")
+
+    assert response.status_code == 200
+    files = _files(response.data)
+    assert set(files) == {"datapackage.json", "headline.csv"}
+    _valid(tmp_path, files)
+    assert _rows(files["headline.csv"]) == []
+    assert "No survey wave" in json.loads(files["datapackage.json"])["description"]
 
 
 def test_the_indicators_are_a_valid_package_of_the_latest_closed_waves(app, seeded, tmp_path):
