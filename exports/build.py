@@ -76,6 +76,7 @@ class Variable:
     scrubbed: dict[str, int] = field(default_factory=dict)
     treatment: list[str] = field(default_factory=list)
     translations: dict[str, str] = field(default_factory=dict)  # the label in the survey's other languages
+    value_translations: dict[str, dict[str, str]] = field(default_factory=dict)  # {value: {language: label}}
 
     @property
     def numeric(self) -> bool:
@@ -271,6 +272,9 @@ def _code_question(
     if kind == "select_one":
         columns[column] = _text_values(frame[column])
         variable.values = [(value, labels.value(column, value, question["choices"])) for value in question["choices"]]
+        variable.value_translations = {
+            value: dict(choice) for value, choice in question["choices"].items() if isinstance(choice, dict)
+        }
     elif kind in ("integer", "decimal"):
         columns[column] = _codes_or_missing(frame[column], integer=kind == "integer")
     elif kind == "date":

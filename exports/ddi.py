@@ -228,7 +228,10 @@ def _variable(
     for value, label in variable.values if variable.kind in ("category", "choice") else []:
         category = _el(element, "catgry")
         _el(category, "catValu", codes.get(value, value))
-        _el(category, "labl", label)
+        _el(category, "labl", label, lang=lang)
+        for other, text in sorted(variable.value_translations.get(value, {}).items()):
+            if other != lang and text and text != label:
+                _el(category, "labl", text, lang=other)
         _el(category, "catStat", counts.get(str(value), 0), type="freq")
     labels = ValueLabels.missing()
     for code, label in ((SUPPRESSED_TEXT, labels["suppressed"]), (NOT_ANSWERED_TEXT, labels["not_answered"])):

@@ -124,6 +124,9 @@ def test_the_ddi_codebook_is_valid_ddi_2_5_with_files_variables_categories_and_m
     }
     assert categories["-9"] == ("Y", 1) and categories["-8"][0] == "Y"
     assert sum(n for _missing, n in categories.values()) == 7
+    agree = next(c for c in satisfied.findall("d:catgry", DDI) if c.findtext("d:catValu", namespaces=DDI) == "2")
+    agree_labels = {label.get(XML_LANG): label.text for label in agree.findall("d:labl", DDI)}
+    assert agree_labels["en"] == "Agree" and agree_labels["fr"] and agree_labels["fr"] != "Agree"
     years = next(v for v in variables if v.get("name") == "years")
     stats = {s.get("type"): s.text for s in years.findall("d:sumStat", DDI)}
     assert stats["vald"] == "7" and stats["invd"] == "0" and "mean" in stats
