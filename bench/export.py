@@ -71,6 +71,7 @@ def measure(url: str, fmt: str) -> dict:
     build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise, cpu)
     build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms, cpu)
     service.write_data = _timed(steps, "write the data file", service.write_data, cpu)
+    service.catalogue_files = _timed(steps, "datapackage, DDI, syntax", service.catalogue_files, cpu)
     service.zip_files = _timed(steps, "zip", service.zip_files, cpu)
     engine = make_engine(url)
     with Session(engine) as session:

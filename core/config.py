@@ -75,6 +75,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "BABEL_DEFAULT_LOCALE": default_language,
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # The licence of anonymised releases and open data (an SPDX identifier; exports/datapackage.py).
+        "OPEN_DATA_LICENSE": env.get("OPEN_DATA_LICENSE", "CC-BY-4.0").strip() or "CC-BY-4.0",
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URL": redis_url or "memory://",
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",

@@ -77,6 +77,8 @@ class Variable:
     scrubbed: dict[str, int] = field(default_factory=dict)
     treatment: list[str] = field(default_factory=list)
     base: str | None = None  # a select_multiple's choice: what its shares are of (answered | shown)
+    translations: dict[str, str] = field(default_factory=dict)  # the label in the survey's other languages
+    value_translations: dict[str, dict[str, str]] = field(default_factory=dict)  # {value: {language: label}}
 
     @property
     def numeric(self) -> bool:
@@ -263,13 +265,19 @@ def _code_question(
                 question["name"],
                 values=list(labels.selected().items()),
                 base=share_base(question),
+                translations=_joined(question["labels"], question["choices"][choice]),
             )
         return
     column = question["columns"][0]
-    variable = variables[column] = Variable(column, title, _KINDS.get(kind, "text"), question["name"])
+    variable = variables[column] = Variable(
+        column, title, _KINDS.get(kind, "text"), question["name"], translations=_joined(question["labels"])
+    )
     if kind == "select_one":
         columns[column] = _text_values(frame[column])
         variable.values = [(value, labels.value(column, value, question["choices"])) for value in question["choices"]]
+        variable.value_translations = {
+            value: dict(choice) for value, choice in question["choices"].items() if isinstance(choice, dict)
+        }
     elif kind in ("integer", "decimal"):
         columns[column] = _codes_or_missing(frame[column], integer=kind == "integer")
     elif kind == "date":
@@ -279,6 +287,15 @@ def _code_question(
         columns[column] = _text_values(texts[column])
         variable.scrubbed = {placeholder: int(n) for placeholder, n in sorted(counts.items()) if n}
         variable.treatment.append(_scrub_note(variable.scrubbed))
+
+
+def _joined(*labels: dict | None) -> dict[str, str]:
+    """{language: text} of a question (or "question: choice") in every language all parts have."""
+    parts = [label if isinstance(label, dict) else {} for label in labels]
+    common = set(parts[0]).intersection(*parts[1:])
+    return {
+        lang: ": ".join(str(part[lang]) for part in parts) for lang in sorted(common) if all(p[lang] for p in parts)
+    }
 
 
 def _catalog_row(row: dict) -> dict:

@@ -334,6 +334,11 @@ def readme(params: ReleaseParams, data_file: str, rows: int) -> str:
             "disclosure_report.json, disclosure_report.html: k asked and reached, records at risk and the global risk "
             "before and after, cells recoded and suppressed per variable."
         ),
+        _(
+            "datapackage.json: a Frictionless data package (types, codes, licence, sources); ddi.xml: a DDI-Codebook "
+            "2.5 description for data catalogues; release.do and release.sps (CSV releases): Stata and SPSS syntax "
+            "that opens the data with its labels."
+        ),
         "",
         _(
             "Codes: %(suppressed)s = suppressed to protect respondents (matches any value); %(missing)s = not answered, "

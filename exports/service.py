@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -23,14 +24,17 @@ from sqlmodel import Session, func, select
 
 from core import audit
 from core.config import LANGUAGES
+from core.timeutil import utcnow
 from exports import documents
 from exports.build import BuildError, build
+from exports.catalogue import catalogue_files
+from exports.datapackage import DEFAULT_LICENCE, Publication
 from exports.loading import load_source
 from exports.models import AnonymisedRelease
 from exports.params import FORMATS, MIN_K, ReleaseParams
 from exports.writers import EXTENSIONS, write_data
 from surveys import waves as wave_states
-from surveys.models import Instrument, Response, Wave
+from surveys.models import Instrument, InstrumentVersion, Response, Wave
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 BUILD_STEPS = (
@@ -232,6 +236,15 @@ def _build(
             "disclosure_report.html": documents.disclosure_report_html(report, params.lang).encode("utf-8"),
             "README.txt": documents.readme(params, data_file, built.rows).encode("utf-8"),
         }
+        files |= catalogue_files(
+            built,
+            params,
+            key=key,
+            waves=wave_facts(session, waves),
+            data_file=data_file,
+            codes=codes,
+            publication=publication(),
+        )
     content = zip_files(files)
     on_step("written")
     return AnonymisedRelease(
@@ -244,6 +257,38 @@ def _build(
         rows=built.rows,
         created_by=actor_id,
     )
+
+
+def publication() -> Publication:
+    """The licence (app setting OPEN_DATA_LICENSE), the platform's address and now (the defaults outside an
+    app, as the benchmark runs)."""
+    config = current_app.config if has_app_context() else {}
+    return Publication(
+        licence=config.get("OPEN_DATA_LICENSE") or DEFAULT_LICENCE,
+        platform_url=config.get("BASE_URL", ""),
+        created=utcnow().replace(microsecond=0),
+        languages=tuple(LANGUAGES),
+    )
+
+
+def wave_facts(session: Session, waves: list[Wave]) -> list[dict]:
+    """What a catalogue says of each wave: name, year, instrument, version and dates (YYYY-MM-DD)."""
+    facts = []
+    for wave in waves:
+        instrument = session.get(Instrument, wave.instrument_id)
+        version = session.get(InstrumentVersion, wave.version_id)
+        facts.append(
+            {
+                "id": wave.id,
+                "name": wave.name,
+                "year": wave.year,
+                "instrument": instrument.name if instrument else "",
+                "version": version.number if version else "",
+                "opens_on": wave.opens_at.date().isoformat(),
+                "closes_on": wave.closes_at.date().isoformat(),
+            }
+        )
+    return facts
 
 
 def zip_files(files: dict[str, bytes]) -> bytes:

@@ -18,14 +18,14 @@ from werkzeug.datastructures import MultiDict
 
 from core import audit, tabular
 from core.accounts import services as accounts
-from core.accounts.access import focal_point_only, roles_required
+from core.accounts.access import focal_point_only, public, roles_required
 from core.accounts.models import Role
 from core.db import get_session
 from core.i18n import current_language, language_name
 from core.jobs import service as jobs
 from core.jobs.queue import current_queue
 from core.reference.countries import country_name
-from exports import aggregates, service
+from exports import aggregates, opendata, service
 from exports.forms import FORMAT_NAMES, ExportForm, TablesForm
 from exports.jobs import RELEASE_KIND
 from exports.params import ReleaseParams
@@ -204,3 +204,26 @@ def focal_tables_download(fmt: str):
     content, mimetype = tabular.export(fmt, header, rows, "tables")
     filename = f"tables-{country}-wave{form.wave.data}-{form.breakdown.data}.{fmt}"
     return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- open data (everyone) ----------------------------------------------------------------
+
+
+@bp.route("/open-data/register.zip")
+@public
+def open_register():
+    lang = current_language()
+    content = opendata.cached_register(get_session(), lang)
+    return _open_data_zip(content, f"ipbes-public-register-{lang}.zip")
+
+
+@bp.route("/open-data/indicators.zip")
+@public
+def open_indicators():
+    lang = current_language()
+    content = opendata.cached_indicators(get_session(), lang)
+    return _open_data_zip(content, f"ipbes-engagement-indicators-{lang}.zip")
+
+
+def _open_data_zip(content: bytes, name: str):
+    return send_file(io.BytesIO(content), mimetype=ZIP_MIMETYPE, as_attachment=True, download_name=name)

@@ -42,6 +42,9 @@ PUBLIC_ENDPOINTS = {
     "api.reference",
     "api.assets",
     "api.unknown",
+    # Open data: the public register's listed fields and the disclosed indicators (exports/opendata.py).
+    "exports.open_register",
+    "exports.open_indicators",
 }
 ADMIN_ONLY = {"staff.users", "staff.user_role"}
 

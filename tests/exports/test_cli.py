@@ -52,6 +52,8 @@ def test_the_command_writes_the_zip_and_its_files(runner, session, tmp_path):
         "disclosure_report.json",
         "disclosure_report.html",
         "README.txt",
+        "datapackage.json",
+        "ddi.xml",
     }
     with zipfile.ZipFile(archives[0]) as archive:
         assert archive.read("codebook.json") == (out / "codebook.json").read_bytes()

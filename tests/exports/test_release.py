@@ -31,7 +31,10 @@ FILES = {
     "codebook.json",
     "disclosure_report.html",
     "disclosure_report.json",
+    "datapackage.json",
+    "ddi.xml",
 }
+SYNTAX = {"release.do", "release.sps"}  # a CSV release's
 
 
 def export(session, wave_ids, fmt="csv", **options):
@@ -47,7 +50,7 @@ def test_a_release_holds_the_data_codebook_report_and_readme(app, session):
         release = export(session, [wave.id])
 
     files = unzip(release)
-    assert set(files) == FILES | {"data.csv"}
+    assert set(files) == FILES | SYNTAX | {"data.csv"}
     rows = read_csv(files["data.csv"])
     assert release.rows == len(rows) == 7
     columns = set(rows[0])
