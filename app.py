@@ -53,7 +53,7 @@ from stakeholders.views import labels as registry_labels
 from stakeholders.views import participation as participation_views
 from stakeholders.views import profile as profile_views
 from stakeholders.views import public as registry_public_views
-from surveys import erasure, mine
+from surveys import concordance_models, erasure, mine
 from surveys import models as survey_models
 from surveys.cli import surveys_group
 from surveys.cli_mailing import send_invitations, send_reminders
@@ -75,6 +75,7 @@ MODEL_MODULES = (
     import_models,
     stakeholder_models,
     survey_models,
+    concordance_models,
     engagement_models,
     export_models,
 )
