@@ -58,6 +58,7 @@ from surveys import models as survey_models
 from surveys.cli import surveys_group
 from surveys.cli_mailing import send_invitations, send_reminders
 from surveys.views import admin as survey_admin_views
+from surveys.views import history as survey_history_views
 from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
 from surveys.views import translation as survey_translation_views
@@ -92,6 +93,7 @@ BLUEPRINT_MODULES = (
     focal_views,
     participation_views,
     survey_admin_views,
+    survey_history_views,
     survey_translation_views,
     survey_unsubscribe_views,
     survey_respond_views,

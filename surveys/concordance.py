@@ -22,7 +22,7 @@ from core import audit
 from core.timeutil import utcnow
 from surveys.concordance_models import ChoiceMatch, QuestionMatch
 from surveys.definition import Definition
-from surveys.models import Instrument, InstrumentVersion, Wave
+from surveys.models import InstrumentVersion, Wave
 
 COMPARED_TYPES = ("select_one", "select_multiple", "integer", "decimal")
 CHOICE_TYPES = ("select_one", "select_multiple")
@@ -108,13 +108,15 @@ def build_plan(earlier: dict[str, Shape], later: dict[str, Shape], matches: Iter
     matched_earlier = set()
     for match, choice_links in matches:
         old, new = earlier.get(match.earlier_question), later.get(match.later_question)
-        if old is None or new is None:
+        if new is None:
+            continue
+        if match.relation == NONE:
+            links[new.name] = Link(new.name, "", NONE, new.type)
+            continue
+        if old is None:
             continue
         matched_earlier.add(old.name)
-        if match.relation == NONE:
-            links[new.name] = Link(new.name, old.name, NONE, new.type)
-        else:
-            links[new.name] = Link(new.name, old.name, MAPPED, new.type, _categories(old, new, choice_links))
+        links[new.name] = Link(new.name, old.name, MAPPED, new.type, _categories(old, new, choice_links))
     for name, new in later.items():
         old = earlier.get(name)
         if name in links or old is None or name in matched_earlier:
@@ -170,7 +172,7 @@ def matches_between(session: Session, earlier_id: int, later_id: int) -> dict[st
 
 def _check_match(earlier: dict, later: dict, data: MatchData) -> None:
     old, new = earlier.get(data.earlier_question), later.get(data.later_question)
-    if old is None or new is None:
+    if new is None or (old is None and data.relation != NONE):
         raise ConcordanceError(str(_l("Choose a question of each version.")))
     if data.relation == NONE:
         return
@@ -193,7 +195,7 @@ class MatchData:
 
     earlier_version_id: int
     later_version_id: int
-    earlier_question: str
+    earlier_question: str  # "" when the relation is NONE
     later_question: str
     relation: str = MAPPED  # MAPPED or NONE
     links: tuple[tuple[str, str], ...] = ()  # (earlier choice, later choice)
@@ -210,8 +212,7 @@ def save_match(session: Session, *, data: MatchData, actor_id: int | None = None
         select(QuestionMatch).where(
             QuestionMatch.earlier_version_id == data.earlier_version_id,
             QuestionMatch.later_version_id == data.later_version_id,
-            (QuestionMatch.later_question == data.later_question)
-            | (QuestionMatch.earlier_question == data.earlier_question),
+            QuestionMatch.later_question == data.later_question,
         )
     ):
         session.delete(old)
@@ -219,7 +220,7 @@ def save_match(session: Session, *, data: MatchData, actor_id: int | None = None
     match = QuestionMatch(
         earlier_version_id=data.earlier_version_id,
         later_version_id=data.later_version_id,
-        earlier_question=data.earlier_question,
+        earlier_question="" if data.relation == NONE else data.earlier_question,
         later_question=data.later_question,
         relation=data.relation,
         updated_at=utcnow(),
@@ -257,22 +258,12 @@ def delete_match(session: Session, *, match: QuestionMatch, actor_id: int | None
     session.commit()
 
 
-def version_label_rows(session: Session) -> list[tuple[InstrumentVersion, Instrument]]:
-    """Every version with its instrument, oldest first (the order a concordance reads them)."""
-    return list(
-        session.exec(
-            select(InstrumentVersion, Instrument)
-            .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
-            .order_by(InstrumentVersion.created_at, InstrumentVersion.id)
-        ).all()
-    )
-
-
 __all__ = [
     "MAPPED",
     "NONE",
     "REFUSED",
     "SAME",
+    "CHOICE_TYPES",
     "ConcordanceError",
     "MatchData",
     "delete_match",

@@ -18,14 +18,13 @@ class QuestionMatch(SQLModel, table=True):
     equivalent: never compared)."""
 
     __table_args__ = (
-        UniqueConstraint("earlier_version_id", "earlier_question", "later_version_id"),
         UniqueConstraint("later_version_id", "later_question", "earlier_version_id"),
         CheckConstraint("relation IN ('mapped', 'none')", name="ck_questionmatch_relation"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     earlier_version_id: int = Field(foreign_key="instrumentversion.id", index=True, ondelete="CASCADE")
-    earlier_question: str = Field(max_length=100)
+    earlier_question: str = Field(default="", max_length=100)  # "" when the relation is "none"
     later_version_id: int = Field(foreign_key="instrumentversion.id", index=True, ondelete="CASCADE")
     later_question: str = Field(max_length=100)
     relation: str = Field(default="mapped", max_length=10)

@@ -368,7 +368,9 @@ def _network_name(session: Session, wave_id: int, network: str, link_id: int | N
 def create_open_link(
     session: Session, *, wave: Wave, network: str, translations: dict | None = None, actor_id: int | None = None
 ) -> OpenLink:
-    """A new link for a network; the token is random and unguessable."""
+    """A new link for a network; the token is random and unguessable. A past wave has none."""
+    if wave.past:
+        raise WaveError(str(_l("A wave from before the platform is never answered here: it has no open link.")))
     network = _network_name(session, wave.id, network)
     link = OpenLink(
         wave_id=wave.id,

@@ -37,7 +37,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["later_version_id"], ["instrumentversion.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["updated_by_id"], ["user_account.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("earlier_version_id", "earlier_question", "later_version_id"),
         sa.UniqueConstraint("later_version_id", "later_question", "earlier_version_id"),
     )
     op.create_index("ix_questionmatch_earlier_version_id", "questionmatch", ["earlier_version_id"])
