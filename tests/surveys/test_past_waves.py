@@ -13,7 +13,7 @@ from surveys import invitations, waves
 from surveys.definition import Choice, Definition, Page, Question
 from surveys.models import Wave
 from surveys.translation_status import missing_totals
-from tests.factories import make_instrument_version, make_stakeholder
+from tests.factories import make_instrument_version, make_stakeholder, make_user
 
 
 def english_only() -> Definition:
@@ -123,8 +123,6 @@ def test_the_secretariat_records_a_past_wave_through_its_page(client, session, s
 
 @pytest.mark.parametrize("path", ["/staff/surveys/waves/past/new", "/staff/surveys/concordance"])
 def test_only_the_secretariat_reaches_the_history_pages(client, session, auth, path):
-    from tests.factories import make_user
-
     make_user(session, email="someone@example.org", role="stakeholder")
     auth.login("someone@example.org")
     assert client.get(path).status_code == 403
