@@ -225,6 +225,72 @@ def comparable(results, plan: Plan, side: str, mapped=None):
     return replace(results, **tables)
 
 
+# --- trends -----------------------------------------------------------------------------------
+
+
+def _columns(frame: pd.DataFrame, name: str, kind: str) -> list[str]:
+    if kind == "select_multiple":
+        prefix = f"{name}{SEPARATOR}"
+        return [c for c in frame.columns if str(c).startswith(prefix)]
+    return [name] if name in frame.columns else []
+
+
+def _blank(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> None:
+    for column in columns:
+        frame[column] = frame[column].mask(rows)
+
+
+def _one_to_one(frame: pd.DataFrame, rows: np.ndarray, link: Link) -> None:
+    """The earlier wave's answers rewritten as the later question's choices (each category has one)."""
+    later_of = {member: c.later[0] for c in link.categories for member in c.earlier}
+    if link.type == "select_one":
+        if link.earlier not in frame or link.question not in frame:
+            return
+        values = frame[link.question].astype(object)
+        recoded = frame[link.earlier].astype(object).map(later_of)
+        values = values.where(~rows, recoded)
+        categories = getattr(frame[link.question].dtype, "categories", None)
+        frame[link.question] = pd.Categorical(values, categories=categories) if categories is not None else values
+        return
+    earlier_prefix, later_prefix = f"{link.earlier}{SEPARATOR}", f"{link.question}{SEPARATOR}"
+    earlier_columns = _columns(frame, link.earlier, link.type)
+    answered = frame[earlier_columns].notna().any(axis=1).to_numpy() if earlier_columns else np.zeros(len(frame), bool)
+    sources = {}
+    for member, target in later_of.items():
+        sources.setdefault(target, []).append(f"{earlier_prefix}{member}")
+    rewritten = {}  # all read before any is written: the two questions may share columns
+    for column in _columns(frame, link.question, link.type):
+        members = [c for c in sources.get(column[len(later_prefix) :], []) if c in frame]
+        chosen = frame[members].eq(1).any(axis=1).to_numpy().astype(float) if members else np.full(len(frame), np.nan)
+        rewritten[column] = np.where(rows, np.where(answered, chosen, np.nan), frame[column].to_numpy(dtype=float))
+    for column, values in rewritten.items():
+        frame[column] = values
+
+
+def aligned(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> pd.DataFrame:
+    """A history of several waves (`frame`, one row per respondent) for indicator trends read by the
+    latest wave's question names: an earlier wave's answers to a question mapped one to one are
+    rewritten as the latest wave's choices; answers to a question that does not compare (its choices
+    differ with no entry, it has no equivalent, or several later choices stand for one earlier choice)
+    are left out (missing) so no trend rests on them. The rows and their index are kept."""
+    if not len(frame) or "wave_id" not in frame or not comparisons.versions:
+        return frame
+    out = None
+    for wave_id in pd.unique(frame["wave_id"]):
+        plan = comparisons.plan(int(wave_id), latest)
+        changes = [link for link in plan.links.values() if link.status != SAME] if not plan.identity else []
+        if not changes:
+            continue
+        out = frame.copy() if out is None else out
+        rows = (out["wave_id"] == wave_id).to_numpy()
+        for link in changes:
+            if link.status == MAPPED and all(len(c.later) == 1 for c in link.categories):
+                _one_to_one(out, rows, link)
+            else:
+                _blank(out, rows, _columns(out, link.question, link.type))
+    return frame if out is None else out
+
+
 __all__ = [
     "MAPPED",
     "NONE",
@@ -235,6 +301,7 @@ __all__ = [
     "Comparisons",
     "Link",
     "Plan",
+    "aligned",
     "comparable",
     "harmonised",
 ]

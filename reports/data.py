@@ -47,5 +47,5 @@ def load(session: Session, wave_references) -> ReportData:
         calls=records.calls_frame(session),
         invitations=invitations_frame(session, history_ids),
         member_states=member_states_frame(session),
-        comparisons=comparisons(session, chosen),
+        comparisons=comparisons(session, history_ids),
     )

@@ -24,6 +24,8 @@ from surveys.concordance_models import ChoiceMatch, QuestionMatch
 from surveys.definition import Definition
 from surveys.models import InstrumentVersion, Wave
 
+# The tables a comparison plan is read from besides the waves (caches of plans watch them).
+CONCORDANCE_TABLES = (QuestionMatch, ChoiceMatch)
 COMPARED_TYPES = ("select_one", "select_multiple", "integer", "decimal")
 CHOICE_TYPES = ("select_one", "select_multiple")
 
@@ -264,6 +266,7 @@ __all__ = [
     "REFUSED",
     "SAME",
     "CHOICE_TYPES",
+    "CONCORDANCE_TABLES",
     "ConcordanceError",
     "MatchData",
     "delete_match",
