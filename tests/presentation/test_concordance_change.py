@@ -15,7 +15,7 @@ from presentation.sections.survey import survey_section
 from reports.data import load
 from surveys import concordance, waves
 from surveys.definition import Choice, Definition, Page, Question
-from tests.factories import make_instrument_version, make_response, make_wave, six
+from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave, six
 
 OLD = ("networking", "learning", "influence", "visibility", "funding", "mandate")
 NEW = (*OLD, "peers", "training", "policy", "reputation", "grants", "duty")
@@ -95,6 +95,25 @@ def test_a_several_to_one_mapping_compares_on_the_older_choices(app, session, tw
         assert rows["Networking"][6] == "✓"
         assert "Peers" not in rows and "Training" not in rows
         assert any("recoded into those of Survey 2019" in caveat for caveat in section.caveats)
+
+
+def test_the_mapped_comparison_goes_through_each_waves_raked_design(app, session, two_waves):
+    old_version, new_version, old, new = two_waves
+    for i in range(4):
+        make_stakeholder(session, name=f"Registered {i}", with_account=False)  # the respondents' profile
+    with app.test_request_context():
+        links = tuple((c, c) for c in OLD) + (("networking", "peers"),)
+        concordance.save_match(
+            session,
+            data=concordance.MatchData(old_version.id, new_version.id, "motivation", "motivation", links=links),
+        )
+        builder = Builder(load(session, [old.id, new.id]), "en")
+        assert builder.weighting[new.id] is not None  # raked: the estimates have calibrated variances
+        with force_locale("en"):
+            section = survey_section(builder)
+        table = _change_table(section)
+        rows = {row.cells[1]: row.cells for row in table.rows if row.cells[0] == "Why do you take part?"}
+        assert rows["Networking"][2:4] in (["20.0%", "55.0%"], ["20%", "55%"])
 
 
 def test_the_same_version_compares_by_name(app, session, two_waves):
