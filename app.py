@@ -54,11 +54,12 @@ from stakeholders.views import labels as registry_labels
 from stakeholders.views import participation as participation_views
 from stakeholders.views import profile as profile_views
 from stakeholders.views import public as registry_public_views
-from surveys import erasure, mine
+from surveys import concordance_models, erasure, mine
 from surveys import models as survey_models
 from surveys.cli import surveys_group
 from surveys.cli_mailing import send_invitations, send_reminders
 from surveys.views import admin as survey_admin_views
+from surveys.views import history as survey_history_views
 from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
 from surveys.views import translation as survey_translation_views
@@ -76,6 +77,7 @@ MODEL_MODULES = (
     import_models,
     stakeholder_models,
     survey_models,
+    concordance_models,
     engagement_models,
     export_models,
 )
@@ -92,6 +94,7 @@ BLUEPRINT_MODULES = (
     focal_views,
     participation_views,
     survey_admin_views,
+    survey_history_views,
     survey_translation_views,
     survey_unsubscribe_views,
     survey_respond_views,

@@ -72,6 +72,8 @@ ACTIONS = {
     "stakeholder.deactivated": _l("Stakeholder deactivated"),
     "stakeholder.edited": _l("Stakeholder edited"),
     "stakeholder.merged": _l("Stakeholders merged"),
+    "survey.concordance_delete": _l("Concordance entry removed"),
+    "survey.concordance_save": _l("Concordance entry saved"),
     "survey.invitations_send": _l("Survey invitations sent"),
     "survey.open_link_activate": _l("Open survey link activated"),
     "survey.open_link_create": _l("Open survey link created"),
@@ -83,6 +85,7 @@ ACTIONS = {
     "survey.wave_close": _l("Survey wave closed"),
     "survey.wave_create": _l("Survey wave created"),
     "survey.wave_publish": _l("Survey wave published"),
+    "survey.wave_record_past": _l("Past survey wave recorded"),
     "survey.wave_update": _l("Survey wave updated"),
 }
 

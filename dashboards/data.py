@@ -11,6 +11,8 @@ no SQL here), loaded once and kept in a cache, filed under keys that change when
   fingerprint (`surveys.catalogue.wave_fingerprint`: its status and times; for a wave not yet
   closed also the count and latest change of its submitted responses, one indexed query), plus the
   registry's generation (the raking targets). A response to the open wave reloads that wave only.
+- How questions compare between the waves' instrument versions (`surveys.concordance.comparisons`):
+  under the waves' keys and the `dashboard-concordance` generation (the concordance's tables).
 
 Frames are big (100,000 rows) and read on every callback, so they live in an in-process
 flask-caching store that keeps objects as they are (`ObjectCache`: no pickling, which would cost
@@ -37,12 +39,15 @@ from presentation.weights import current_registry, raking_targets, weigh_waves
 from stakeholders.frames import REGISTRY_TABLES, member_states_frame, participation_frame, registry_frame
 from surveys.analysis_inputs import invitations_frame
 from surveys.catalogue import WaveInfo, published_waves, wave_fingerprint
+from surveys.concordance import CONCORDANCE_TABLES, comparisons
 from surveys.frame import question_catalog, responses_frame
 
 REGISTRY = "dashboard-registry"
 RECORDS = "dashboard-records"
 generations.watch(REGISTRY, REGISTRY_TABLES)
 generations.watch(RECORDS, records.RECORD_TABLES)
+CONCORDANCE = "dashboard-concordance"
+generations.watch(CONCORDANCE, CONCORDANCE_TABLES)
 
 
 class _Identity(BaseSerializer):
@@ -201,6 +206,14 @@ def wave_data(session: Session, info: WaveInfo, base: Shared) -> WaveData:
         )
 
     return cached(key, load)
+
+
+def wave_comparisons(session: Session, parts: list[WaveData]):
+    """How questions compare between these waves' instrument versions (`surveys.concordance`), kept
+    until the concordance or a wave's version changes (a wave's key holds its version)."""
+    token = generations.token(CONCORDANCE)
+    key = "dashboard:comparisons:" + token + ":" + "|".join(p.key for p in parts)
+    return cached(key, lambda: comparisons(session, [p.info.id for p in parts]))
 
 
 def history(session: Session, upto: WaveInfo, base: Shared, every: list[WaveInfo]) -> list[WaveData]:

@@ -143,8 +143,17 @@ def select(session: Session, filters: Filters) -> Selection | None:
         calls=kept.calls,
         invitations=names.frame(narrow(invitations, "invitations", population)),
         member_states=base.member_states,
+        comparisons=data.wave_comparisons(session, parts),
     )
-    key = "|".join([base.token, kept_token(session), *(p.key for p in parts), *([names.token] if names else [])])
+    key = "|".join(
+        [
+            base.token,
+            kept_token(session),
+            generations.token(data.CONCORDANCE),
+            *(p.key for p in parts),
+            *([names.token] if names else []),
+        ]
+    )
     return Selection(waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key)
 
 

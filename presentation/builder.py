@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from analysis import indicators
 from analysis.catalog import ANSWERED, with_shown_bases
+from analysis.harmonise import aligned
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from presentation.charts import Charts
 from presentation.data import ReportData
@@ -114,6 +115,8 @@ class Builder:
         self.history, self.bases = with_shown_bases(self.history, data.catalog)
         self.survey = self.history[self.history["wave_id"].isin([w.id for w in data.waves])].reset_index(drop=True)
         self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
+        # Indicator trends read earlier waves in the latest wave's terms, through the concordance.
+        self.trends = aligned(self.history, data.comparisons, latest)
 
     # --- indicator results -----------------------------------------------------------------
     def results(self, group: str, *, current: bool = False):
@@ -127,7 +130,7 @@ class Builder:
 
     def _compute(self, group: str, current: bool):
         data = self.data
-        frame = self.current_weighted if current else self.history
+        frame = self.current_weighted if current else self.trends
         if group == "commitment":
             return commitment.commitment(data.evidence, frame, weights=self.designs)
         if group == "capacity":
@@ -138,14 +141,14 @@ class Builder:
             return diversity.diversity(
                 self.registry,
                 data.participation,
-                self.current if current else self.history,
+                self.current if current else self.trends,
                 member_states=data.member_states,
             )
         if group == "impact":
             return impact.impact(data.impact, frame, weights=self.designs)
         if group == "communication":
             return communication.communication(
-                data.calls, data.invitations, self.history, data.concerns, weights=self.designs
+                data.calls, data.invitations, self.trends, data.concerns, weights=self.designs
             )
         raise KeyError(group)
 

@@ -4,10 +4,11 @@ gathered here; codes only, labels come when sections are built."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.harmonise import Comparisons
 from surveys.catalogue import WaveInfo
 
 
@@ -26,3 +27,6 @@ class ReportData:
     calls: pd.DataFrame
     invitations: pd.DataFrame  # invitations sent, with `responded`, for every wave in `history`
     member_states: pd.DataFrame  # country, regional_group
+    # How questions compare between the waves' instrument versions (`surveys.concordance.comparisons`);
+    # empty: by question name.
+    comparisons: Comparisons = field(default_factory=Comparisons)

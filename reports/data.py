@@ -13,6 +13,7 @@ from presentation.data import ReportData
 from stakeholders.frames import member_states_frame, participation_frame, registry_frame
 from surveys.analysis_inputs import invitations_frame
 from surveys.catalogue import find_waves, wave_ids_up_to
+from surveys.concordance import comparisons
 from surveys.frame import question_catalog, responses_frame
 
 
@@ -46,4 +47,5 @@ def load(session: Session, wave_references) -> ReportData:
         calls=records.calls_frame(session),
         invitations=invitations_frame(session, history_ids),
         member_states=member_states_frame(session),
+        comparisons=comparisons(session, history_ids),
     )

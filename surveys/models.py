@@ -63,6 +63,9 @@ class Wave(SQLModel, table=True):
     audience: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     previous_wave_id: int | None = Field(default=None, foreign_key="wave.id")
     allow_editing: bool = Field(default=True)  # respondents may change answers until it closes
+    # A wave run before the platform (`surveys.waves.record_past_wave`): closed from the start, never
+    # answered here, so its instrument version may be in fewer than six languages.
+    past: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow)
 
 

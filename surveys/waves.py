@@ -133,12 +133,44 @@ def create_wave(
     return wave
 
 
+def record_past_wave(session: Session, *, data: WaveData, actor_id: int | None = None) -> Wave:
+    """A wave run before the platform, recorded closed with its own (past) dates so that its
+    responses can be imported and compared with later waves.
+
+    It is never published, opened, answered here, nor does it invite or remind anyone: so its
+    instrument version may be in fewer than six languages. Its audience is left empty."""
+    version = _check(session, data, None)
+    if data.closes_at > utcnow():
+        raise WaveError(str(_l("A past wave must have closed already: give a closing time in the past.")))
+    wave = Wave(
+        instrument_id=version.instrument_id,
+        version_id=version.id,
+        name=data.name.strip(),
+        name_translations=clean_translations(data.name_translations, limit=200),
+        year=data.year,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        audience={},
+        allow_editing=False,
+        status="closed",
+        past=True,
+    )
+    session.add(wave)
+    session.flush()
+    audit.record(session, "survey.wave_record_past", actor_id=actor_id, target=f"wave:{wave.id}", name=wave.name)
+    session.commit()
+    return wave
+
+
 def update_wave(session: Session, *, wave: Wave, data: WaveData, actor_id: int | None = None) -> Wave:
-    """Change a wave; its instrument version is fixed once anyone has started answering."""
+    """Change a wave; its instrument version is fixed once anyone has started answering (or
+    responses were imported). A past wave keeps past dates and needs no translations."""
     version = _check(session, data, wave)
     if version.id != wave.version_id and has_responses(session, wave):
         raise WaveError(str(_l("People have started answering: the instrument version can no longer change.")))
-    if wave.status != "draft":
+    if wave.past and data.closes_at > utcnow():
+        raise WaveError(str(_l("A past wave must have closed already: give a closing time in the past.")))
+    if wave.status != "draft" and not wave.past:
         check_translated(version)
     wave.instrument_id, wave.version_id = version.instrument_id, version.id
     wave.name, wave.year = data.name.strip(), data.year
@@ -336,7 +368,9 @@ def _network_name(session: Session, wave_id: int, network: str, link_id: int | N
 def create_open_link(
     session: Session, *, wave: Wave, network: str, translations: dict | None = None, actor_id: int | None = None
 ) -> OpenLink:
-    """A new link for a network; the token is random and unguessable."""
+    """A new link for a network; the token is random and unguessable. A past wave has none."""
+    if wave.past:
+        raise WaveError(str(_l("A wave from before the platform is never answered here: it has no open link.")))
     network = _network_name(session, wave.id, network)
     link = OpenLink(
         wave_id=wave.id,

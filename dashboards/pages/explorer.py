@@ -19,11 +19,13 @@ from dash import dcc, html
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from analysis.harmonise import NO_EQUIVALENT
 from analysis.survey_results import WaveResults, share_base, wave_results
 from core.db import get_session
 from dashboards import data, layout
 from dashboards.filters import BREAKDOWNS
 from dashboards.pages.explorer_chart import means_figure
+from dashboards.pages.explorer_compare import through_concordance
 from dashboards.selection import select
 from dashboards.view import Page, PageContent, View
 from presentation import disclosure
@@ -206,6 +208,8 @@ def build(view: View) -> PageContent:
     row = found[question]
     label = lab.text(row["labels"], question)
     section = Section("explorer", label)
+    waves, section.caveats, harmonised = through_concordance(session, waves, question)
+    row = row if harmonised is None else {**row, "choices": harmonised}
     cells: list[Estimate] = []
     for wave in waves:
         result = results(wave, question, breakdown, weighted)
@@ -221,7 +225,7 @@ def build(view: View) -> PageContent:
             section.caveats.append(
                 _("Nobody within these filters answered this question in %(wave)s.", wave=wave.info.name)
             )
-        cells += own
+        cells += [e for e in own if e.item != NO_EQUIVALENT]
     if view.scope.is_country:
         threshold = disclosure.threshold()
         cells = confidential(cells, threshold)

@@ -1,7 +1,7 @@
 """personal access tokens for the read API: hashed, scoped, expiring, revocable
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012_figs
 """
 from typing import Sequence, Union
 
@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = "0012"
-down_revision: Union[str, None] = "0011"
+revision = "0013"
+down_revision: Union[str, None] = "0012_figs"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
-from analysis.change import wave_change
 from analysis.response_rates import response_rates
 from analysis.survey_results import base_of, wave_results
 from presentation.builder import Builder, as_count
 from presentation.model import Figure, Row, Section, Table
+from presentation.sections.survey_change import change as wave_over_wave
 from presentation.weights import raked_domain
 
 RESPONDENT_BREAKDOWNS = ("regional_group", "category", "gender", "language")
@@ -208,10 +208,11 @@ def _design(builder: Builder, wave, frame: pd.DataFrame) -> tuple[pd.DataFrame, 
 
 
 def _key_questions(section: Section, builder: Builder) -> None:
-    results = {}
+    results, inputs = {}, {}
     for wave in builder.data.waves:
         frame = builder.survey[builder.survey["wave_id"] == wave.id].reset_index(drop=True)
         frame, weights = _design(builder, wave, frame)
+        inputs[wave.name] = (frame, weights)
         results[wave.name] = wave_results(frame, builder.data.catalog, weights=weights)
     questions = _Questions(builder)
     compare = len(builder.data.waves) > 1
@@ -219,7 +220,7 @@ def _key_questions(section: Section, builder: Builder) -> None:
     for question in questions.keyed:
         _question(section, builder, results, question, questions)
     if compare:
-        _change(section, builder, results, questions)
+        wave_over_wave(section, builder, results, inputs, questions)
 
 
 def _likert(section: Section, builder: Builder, results: dict, questions: _Questions, compare: bool) -> None:
@@ -343,70 +344,3 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
     )
     series_key = "series" if len(results) > 1 else None
     section.figures.append(Figure(label, builder.charts.shares(label, rows, series_key=series_key), table))
-
-
-def _change(section: Section, builder: Builder, results: dict, questions: _Questions) -> None:
-    """Every key item's change between the last two waves, tested and corrected across items."""
-    (earlier_name, earlier), (later_name, later) = list(results.items())[-2:]
-    change = wave_change(earlier, later)
-    change = change[change["question"].isin(questions.keyed)]
-    if not len(change):
-        return
-    section.tables.append(
-        Table(
-            _("Change from %(earlier)s to %(later)s", earlier=earlier_name, later=later_name),
-            [
-                _("Question"),
-                _("Answer"),
-                earlier_name,
-                later_name,
-                _("Difference"),
-                _("Adjusted p-value"),
-                _("Changed"),
-            ],
-            _change_rows(builder, change, questions),
-            _(
-                "Each change is tested against the sampling error of both waves; p-values are adjusted across "
-                "all items with the Benjamini-Hochberg method (false discovery rate). A change is marked when "
-                "its adjusted p-value is below 0.05."
-            ),
-            text_columns=2,
-        )
-    )
-
-
-def _change_rows(builder: Builder, change: pd.DataFrame, questions: _Questions) -> list[Row]:
-    lab = builder.lab
-
-    def value(item, number):
-        return lab.number(number, 1) if item == "mean" else lab.percent(number)
-
-    def item_label(question, item):
-        if item == "top_two":
-            return _("Two most favourable levels")
-        if item == "mean":
-            return _("Mean")
-        return questions.choice_label(question, item)
-
-    rows = []
-    for _i, r in change.iterrows():
-        difference = (
-            lab.number(r["difference"], 1)
-            if r["item"] == "mean"
-            else _("%(points)s points", points=lab.number(r["difference"] * 100, 1))
-        )
-        rows.append(
-            Row(
-                [
-                    questions.label[r["question"]],
-                    item_label(r["question"], r["item"]),
-                    value(r["item"], r["earlier"]),
-                    value(r["item"], r["later"]),
-                    difference,
-                    lab.number(r["p_adjusted"], 3) if r["p_adjusted"] == r["p_adjusted"] else "–",
-                    "✓" if r["significant"] else "",
-                ],
-                base=min(as_count(r["n_earlier"]) or 0, as_count(r["n_later"]) or 0),
-            )
-        )
-    return rows

@@ -1,0 +1,307 @@
+"""Comparing a question across two waves only where it means the same: the plan of a comparison,
+and the recoding of answers into a harmonised set of choices.
+
+A `Plan` says, for each question of the later wave also found in the earlier one (by name, or
+through the concordance the secretariat keeps, `surveys.concordance`), how it compares:
+
+- "same": the two waves used the same instrument version, or the question has the same type and
+  the same set of choice names in both: compared as it is.
+- "mapped": the concordance maps its choices. Each `Category` of the harmonised set gathers the
+  earlier and the later choices linked together (one to one, several to one: the later answers are
+  recoded into the earlier choice); choices linked to nothing have no equivalent. Answers in such a
+  choice stay in the base (of a single-choice question) under `NO_EQUIVALENT` and are never compared.
+- "none": the concordance says the question has no equivalent: not compared.
+- "refused": the choice sets differ (or the type does) and no concordance entry maps them: not
+  compared, and the reader is told why instead of being shown a change.
+
+`harmonised(frame, catalog, plan, side)` gives a wave's frame and catalog for the mapped
+questions only, named as in the later wave; `comparable(results, plan, side)` keeps the rows of a
+`WaveResults` that may be compared as they are. Pure pandas: the plan is built by surveys/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from analysis.catalog import META_COLUMNS, SEPARATOR
+
+SAME, MAPPED, NONE, REFUSED = "same", "mapped", "none", "refused"
+NO_EQUIVALENT = "_no_equivalent"
+CATALOG_COLUMNS = [
+    "name",
+    "type",
+    "list_name",
+    "labels",
+    "choices",
+    "pii",
+    "quasi",
+    "indicator",
+    "profile",
+    "other_of",
+    "base",
+    "conditional",
+    "versions",
+    "waves",
+    "columns",
+]
+
+
+@dataclass(frozen=True)
+class Category:
+    """One choice of the harmonised set: the earlier and later choices it gathers."""
+
+    code: str
+    earlier: tuple[str, ...]
+    later: tuple[str, ...]
+    labels: dict = field(default_factory=dict, compare=False)  # {language: text}
+
+
+@dataclass(frozen=True)
+class Link:
+    question: str  # the name the comparison shows: the later wave's
+    earlier: str  # the question's name in the earlier wave
+    status: str  # SAME, MAPPED, NONE or REFUSED
+    type: str = ""
+    categories: tuple[Category, ...] = ()
+
+    @property
+    def later(self) -> str:
+        return self.question
+
+    def compared(self) -> bool:
+        return self.status in (SAME, MAPPED)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How each question of the later wave compares with the earlier wave (`identity` when both
+    used the same instrument version: every question is SAME)."""
+
+    links: dict = field(default_factory=dict)  # later question name -> Link
+    identity: bool = False
+
+    def link(self, question: str) -> Link | None:
+        if self.identity:
+            return Link(question, question, SAME)
+        return self.links.get(question)
+
+    def status(self, question: str) -> str | None:
+        found = self.link(question)
+        return found.status if found else None
+
+    def of(self, status: str) -> list[Link]:
+        return [link for link in self.links.values() if link.status == status]
+
+    def not_compared(self) -> list[Link]:
+        return [link for link in self.links.values() if link.status in (REFUSED, NONE)]
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """The plans between the instrument versions of a set of waves (`surveys.concordance.comparisons`).
+
+    With no version known (a caller that did not read them), waves compare by question name as
+    before: `plan` is the identity."""
+
+    versions: dict = field(default_factory=dict)  # wave id -> instrument version id
+    plans: dict = field(default_factory=dict)  # (earlier version id, later version id) -> Plan
+
+    def plan(self, earlier_wave: int, later_wave: int) -> Plan:
+        earlier, later = self.versions.get(earlier_wave), self.versions.get(later_wave)
+        if earlier is None or later is None or earlier == later:
+            return Plan(identity=True)
+        return self.plans.get((earlier, later), Plan())
+
+
+# --- recoding -----------------------------------------------------------------------------------
+
+
+def _members(category: Category, side: str) -> tuple[str, ...]:
+    return category.earlier if side == "earlier" else category.later
+
+
+def _recode_one(values: pd.Series, link: Link, side: str) -> pd.Categorical:
+    code_of = {member: c.code for c in link.categories for member in _members(c, side)}
+    raw = values.astype(object)
+    recoded = raw.map(lambda v: code_of.get(v, NO_EQUIVALENT) if isinstance(v, str) else None)
+    return pd.Categorical(recoded, categories=[c.code for c in link.categories] + [NO_EQUIVALENT])
+
+
+def _recode_multiple(frame: pd.DataFrame, link: Link, own: str, side: str) -> dict[str, np.ndarray]:
+    prefix = f"{own}{SEPARATOR}"
+    columns = [c for c in frame.columns if str(c).startswith(prefix)]
+    if not columns:
+        return {}
+    answered = frame[columns].notna().any(axis=1).to_numpy()
+    out = {}
+    for category in link.categories:
+        members = [f"{prefix}{m}" for m in _members(category, side) if f"{prefix}{m}" in frame.columns]
+        chosen = frame[members].eq(1).any(axis=1).to_numpy() if members else np.zeros(len(frame), dtype=bool)
+        out[f"{link.question}{SEPARATOR}{category.code}"] = np.where(answered, chosen.astype(float), np.nan)
+    return out
+
+
+def harmonised(frame: pd.DataFrame, plan: Plan, side: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The wave's frame (its rows and index kept, so a design built on it still fits) with the
+    mapped questions recoded into their harmonised sets, and a catalog of those questions only.
+    `side` is "earlier" or "later": which wave of the plan the frame is."""
+    columns: dict[str, object] = {}
+    rows = []
+    for link in plan.of(MAPPED):
+        own = link.earlier if side == "earlier" else link.later
+        if link.type == "select_one":
+            if own not in frame:
+                continue
+            recoded = {link.question: _recode_one(frame[own], link, side)}
+        else:
+            recoded = _recode_multiple(frame, link, own, side)
+        if not recoded:
+            continue
+        columns.update(recoded)
+        rows.append(_catalog_row(link, tuple(recoded)))
+    kept = [c for c in frame.columns if c in META_COLUMNS or c == "weight"]
+    out = frame[kept].copy()
+    for name, values in columns.items():
+        out[name] = values
+    return out, pd.DataFrame(rows, columns=CATALOG_COLUMNS)
+
+
+def _catalog_row(link: Link, columns: tuple[str, ...]) -> dict:
+    choices = {c.code: dict(c.labels) for c in link.categories}
+    if link.type == "select_one":
+        choices[NO_EQUIVALENT] = {}
+    return {
+        "name": link.question,
+        "type": link.type,
+        "list_name": None,  # recoded answers are compared as shares, never as a Likert scale
+        "labels": {},
+        "choices": choices,
+        "pii": False,
+        "quasi": False,
+        "indicator": None,
+        "profile": None,
+        "other_of": None,
+        "base": "answered",
+        "conditional": False,
+        "versions": (),
+        "waves": None,
+        "columns": columns,
+    }
+
+
+# --- results --------------------------------------------------------------------------------------
+
+
+_TABLES = ("shares", "likert", "likert_levels", "means", "crosstabs")
+
+
+def _keep(table: pd.DataFrame, names: set[str]) -> pd.DataFrame:
+    if not len(table) or "question" not in table:
+        return table
+    return table[table["question"].isin(names)]
+
+
+def comparable(results, plan: Plan, side: str, mapped=None):
+    """`results` (a `WaveResults`) with only what may be compared: the questions that are SAME in the
+    plan (named as in the later wave), and `mapped` (the results of `harmonised`) for the others."""
+    if plan.identity:
+        return results
+    same = plan.of(SAME)
+    names = {(link.earlier if side == "earlier" else link.later): link.question for link in same}
+    tables = {}
+    for name in _TABLES:
+        table = _keep(getattr(results, name), set(names))
+        if len(table):
+            table = table.assign(question=table["question"].map(names))
+        if mapped is not None and len(getattr(mapped, name)):
+            extra = getattr(mapped, name)
+            if "choice" in extra:
+                extra = extra[extra["choice"] != NO_EQUIVALENT]
+            table = pd.concat([table, extra], ignore_index=True) if len(table) else extra
+        tables[name] = table.reset_index(drop=True)
+    return replace(results, **tables)
+
+
+# --- trends -----------------------------------------------------------------------------------
+
+
+def _columns(frame: pd.DataFrame, name: str, kind: str) -> list[str]:
+    if kind == "select_multiple":
+        prefix = f"{name}{SEPARATOR}"
+        return [c for c in frame.columns if str(c).startswith(prefix)]
+    return [name] if name in frame.columns else []
+
+
+def _blank(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> None:
+    for column in columns:
+        frame[column] = frame[column].mask(rows)
+
+
+def _one_to_one(frame: pd.DataFrame, rows: np.ndarray, link: Link) -> None:
+    """The earlier wave's answers rewritten as the later question's choices (each category has one)."""
+    later_of = {member: c.later[0] for c in link.categories for member in c.earlier}
+    if link.type == "select_one":
+        if link.earlier not in frame or link.question not in frame:
+            return
+        values = frame[link.question].astype(object)
+        recoded = frame[link.earlier].astype(object).map(later_of)
+        values = values.where(~rows, recoded)
+        categories = getattr(frame[link.question].dtype, "categories", None)
+        frame[link.question] = pd.Categorical(values, categories=categories) if categories is not None else values
+        return
+    earlier_prefix, later_prefix = f"{link.earlier}{SEPARATOR}", f"{link.question}{SEPARATOR}"
+    earlier_columns = _columns(frame, link.earlier, link.type)
+    answered = frame[earlier_columns].notna().any(axis=1).to_numpy() if earlier_columns else np.zeros(len(frame), bool)
+    sources = {}
+    for member, target in later_of.items():
+        sources.setdefault(target, []).append(f"{earlier_prefix}{member}")
+    rewritten = {}  # all read before any is written: the two questions may share columns
+    for column in _columns(frame, link.question, link.type):
+        members = [c for c in sources.get(column[len(later_prefix) :], []) if c in frame]
+        chosen = frame[members].eq(1).any(axis=1).to_numpy().astype(float) if members else np.full(len(frame), np.nan)
+        rewritten[column] = np.where(rows, np.where(answered, chosen, np.nan), frame[column].to_numpy(dtype=float))
+    for column, values in rewritten.items():
+        frame[column] = values
+
+
+def aligned(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> pd.DataFrame:
+    """A history of several waves (`frame`, one row per respondent) for indicator trends read by the
+    latest wave's question names: an earlier wave's answers to a question mapped one to one are
+    rewritten as the latest wave's choices; answers to a question that does not compare (its choices
+    differ with no entry, it has no equivalent, or several later choices stand for one earlier choice)
+    are left out (missing) so no trend rests on them. The rows and their index are kept."""
+    if not len(frame) or "wave_id" not in frame or not comparisons.versions:
+        return frame
+    out = None
+    for wave_id in pd.unique(frame["wave_id"]):
+        plan = comparisons.plan(int(wave_id), latest)
+        changes = [link for link in plan.links.values() if link.status != SAME] if not plan.identity else []
+        if not changes:
+            continue
+        out = frame.copy() if out is None else out
+        rows = (out["wave_id"] == wave_id).to_numpy()
+        for link in changes:
+            if link.status == MAPPED and all(len(c.later) == 1 for c in link.categories):
+                _one_to_one(out, rows, link)
+            else:
+                _blank(out, rows, _columns(out, link.question, link.type))
+    return frame if out is None else out
+
+
+__all__ = [
+    "MAPPED",
+    "NONE",
+    "NO_EQUIVALENT",
+    "REFUSED",
+    "SAME",
+    "Category",
+    "Comparisons",
+    "Link",
+    "Plan",
+    "aligned",
+    "comparable",
+    "harmonised",
+]

@@ -1,0 +1,113 @@
+"""Recoding answers into a harmonised set and keeping only what compares (`analysis.harmonise`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.change import wave_change
+from analysis.harmonise import (
+    MAPPED,
+    NO_EQUIVALENT,
+    REFUSED,
+    SAME,
+    Category,
+    Comparisons,
+    Link,
+    Plan,
+    aligned,
+    comparable,
+    harmonised,
+)
+from analysis.survey_results import wave_results
+
+SECTOR = Link(
+    "sector",
+    "sector_2019",
+    MAPPED,
+    "select_one",
+    (Category("public", ("public",), ("government", "agency")), Category("private", ("private",), ("private",))),
+)
+MOTIVES = Link(
+    "motivation",
+    "motivation",
+    MAPPED,
+    "select_multiple",
+    (Category("networking", ("networking",), ("networking", "peers")),),
+)
+
+
+def test_a_single_choice_is_recoded_and_unmatched_answers_stay_in_the_base():
+    frame = pd.DataFrame(
+        {"wave_id": [2] * 4, "sector": pd.Categorical(["government", "agency", "other", None]), "weight": 1.0}
+    )
+    recoded, catalog = harmonised(frame, Plan({"sector": SECTOR}), "later")
+    assert recoded["sector"].astype(object).fillna("-").tolist() == ["public", "public", NO_EQUIVALENT, "-"]
+    assert list(catalog["name"]) == ["sector"] and list(catalog.loc[0, "choices"]) == [
+        "public",
+        "private",
+        NO_EQUIVALENT,
+    ]
+    results = wave_results(recoded, catalog)
+    public = results.shares[results.shares["choice"] == "public"].iloc[0]
+    assert (public["estimate"], public["n"]) == (pytest.approx(2 / 3), 3)
+
+
+def test_several_choices_ticked_count_once_in_their_category():
+    frame = pd.DataFrame(
+        {
+            "wave_id": [2] * 3,
+            "motivation__networking": [1.0, 0.0, np.nan],
+            "motivation__peers": [1.0, 1.0, np.nan],
+            "motivation__duty": [0.0, 0.0, np.nan],
+        }
+    )
+    recoded, _catalog = harmonised(frame, Plan({"motivation": MOTIVES}), "later")
+    assert list(recoded["motivation__networking"].fillna(-1)) == [1.0, 1.0, -1]
+
+
+def test_only_questions_that_compare_are_kept_and_named_as_in_the_later_wave():
+    earlier = pd.DataFrame({"heard": pd.Categorical(["yes", "no"] * 10), "mood": pd.Categorical(["a", "b"] * 10)})
+    later = pd.DataFrame({"aware": pd.Categorical(["yes"] * 20), "mood": pd.Categorical(["c", "d"] * 10)})
+    catalog = pd.DataFrame(
+        [
+            {"name": name, "type": "select_one", "choices": {c: {} for c in choices.split()}}
+            for name, choices in (("heard", "yes no"), ("aware", "yes no"), ("mood", "a b c d"))
+        ]
+    )
+    plan = Plan(
+        {"aware": Link("aware", "heard", SAME, "select_one"), "mood": Link("mood", "mood", REFUSED, "select_one")}
+    )
+    a = comparable(wave_results(earlier, catalog), plan, "earlier")
+    b = comparable(wave_results(later, catalog), plan, "later")
+    change = wave_change(a, b)
+    assert set(change["question"]) == {"aware"}
+    assert change.set_index("item").loc["yes", "difference"] == pytest.approx(0.5)
+
+
+def test_trends_read_earlier_waves_in_the_latest_terms():
+    frame = pd.DataFrame(
+        {
+            "wave_id": [1, 1, 2, 2],
+            "sector_2019": pd.Categorical(["public", "private", None, None]),
+            "sector": pd.Categorical([None, None, "government", "private"], categories=["government", "private"]),
+            "mood": pd.Categorical(["a", "b", "c", "d"]),
+        }
+    )
+    one_to_one = Link(
+        "sector",
+        "sector_2019",
+        MAPPED,
+        "select_one",
+        (Category("public", ("public",), ("government",)), Category("private", ("private",), ("private",))),
+    )
+    plans = {(10, 20): Plan({"sector": one_to_one, "mood": Link("mood", "mood", REFUSED, "select_one")})}
+    out = aligned(frame, Comparisons({1: 10, 2: 20}, plans), latest=2)
+    assert list(out["sector"].astype(object)) == ["government", "private", "government", "private"]
+    assert out["mood"].astype(object).fillna("-").tolist() == ["-", "-", "c", "d"]
+    # Several later choices for one earlier: no rewriting can be right, so the earlier answers are left out.
+    plans = {(10, 20): Plan({"sector": SECTOR})}
+    out = aligned(frame, Comparisons({1: 10, 2: 20}, plans), latest=2)
+    assert out["sector"].isna().tolist() == [True, True, False, False]
+    assert aligned(frame, Comparisons(), latest=2) is frame

@@ -1,0 +1,84 @@
+"""The explorer compares a question across waves only through the concordance (issue 16): a past
+wave whose question has other answers is left out with a note until the concordance maps them, then
+compared on the harmonised set."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from dashboards.filters import Filters
+from dashboards.pages import explorer
+from dashboards.scope import EVERYTHING
+from dashboards.selection import select
+from dashboards.view import View
+from surveys import concordance, waves
+from surveys.definition import Choice, Definition, Page, Question
+from tests.factories import make_instrument_version, make_response, make_wave, six
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+
+def _definition(choices, form_id) -> Definition:
+    question = Question(name="sector", type="select_one", labels=six("Your sector"), list_name=f"s{len(choices)}")
+    return Definition(
+        form_id,
+        "1",
+        six("S"),
+        (Page("p", six("P"), (question,)),),
+        {f"s{len(choices)}": tuple(Choice(c, six(c.title())) for c in choices)},
+    )
+
+
+@pytest.fixture
+def survey(session, app):
+    old_version = make_instrument_version(session, definition=_definition(("public", "private"), "o"), code="old")
+    new_version = make_instrument_version(
+        session, definition=_definition(("government", "agency", "private", "other"), "n"), code="new"
+    )
+    with app.test_request_context():
+        old = waves.record_past_wave(
+            session,
+            data=waves.WaveData(
+                old_version.id, "Survey 2019", 2019, datetime(2019, 3, 1, tzinfo=UTC), datetime(2019, 4, 1, tzinfo=UTC)
+            ),
+        )
+    new = make_wave(session, version=new_version, name="Annual survey 2026", year=2026)
+    for i in range(20):
+        make_response(session, old, {"sector": "public" if i < 10 else "private"}, commit=False)
+    for i in range(20):
+        make_response(session, new, {"sector": ("government", "agency", "private", "other")[i % 4]}, commit=False)
+    session.commit()
+    return old_version, new_version, old, new
+
+
+def _build(session, old, new):
+    view = View(select(session, Filters(wave=new.id, waves=(old.id, new.id), weighted=False)), EVERYTHING, "en")
+    (section,) = explorer.build(view).sections
+    return section
+
+
+def test_a_wave_with_other_answers_is_left_out_with_a_note(app, session, survey):
+    _o, _n, old, new = survey
+    with app.test_request_context():
+        section = _build(session, old, new)
+    assert any("Survey 2019 is not compared" in caveat for caveat in section.caveats)
+    (table,) = section.tables
+    assert {row.cells[0] for row in table.rows} == {"Annual survey 2026"}
+
+
+def test_a_mapped_wave_is_compared_on_the_harmonised_answers(app, session, survey):
+    old_version, new_version, old, new = survey
+    links = (("public", "government"), ("public", "agency"), ("private", "private"))
+    with app.test_request_context():
+        concordance.save_match(
+            session, data=concordance.MatchData(old_version.id, new_version.id, "sector", "sector", links=links)
+        )
+        section = _build(session, old, new)
+    (table,) = section.tables
+    assert table.columns[1:] == ["Public", "Private"]
+    shares = {row.cells[0]: row.cells[1] for row in table.rows}
+    assert shares["Survey 2019"].startswith("50")
+    assert shares["Annual survey 2026"].startswith("50")  # government and agency: 10 of 20
+    assert any("recoded" in caveat for caveat in section.caveats)
