@@ -1,7 +1,8 @@
 """gunicorn settings read from the working directory (`gunicorn app:app` in this folder).
 
-Each worker loads the dashboard's registry and engagement frames before it takes requests
-(`dashboards.data.warm`), so the first dashboard view after a start only loads its wave.
+Each worker loads the dashboard's registry and engagement frames, and the latest wave's year and
+the year before, before it takes requests (`dashboards.data.warm`), so the first view of the latest
+wave after a start reads nothing more.
 Set `DASHBOARD_WARM=false` to skip it (e.g. a worker pool that never serves the dashboard).
 
 Workers are threaded (`gthread`): a client that sends its request slowly holds one thread, not a

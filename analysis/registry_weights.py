@@ -114,10 +114,30 @@ def raked_design(
     present = [variable for variable in variables if variable in frame]
     if wave not in frame or frame[wave].nunique() < 2:
         return Design(frame, weights).as_raked(present)
-    crossed = {}
-    for variable in present:
-        values = frame[variable].astype(object)
-        pairs = pd.Series(list(zip(frame[wave].astype(object), values)), index=frame.index, dtype=object)
-        crossed[f"{variable}@{wave}"] = pairs.where(values.notna(), None)
     weight_values = frame[weights] if isinstance(weights, str) else weights
-    return Design(frame.assign(**crossed), weight_values).as_raked(list(crossed)).over(frame)
+    crossed = _crossed_with_wave(frame, present, wave)
+    return Design(crossed, weight_values).as_raked(list(crossed)).over(frame)
+
+
+def _crossed_with_wave(frame: pd.DataFrame, variables: Sequence[str], wave: str) -> pd.DataFrame:
+    """`frame`'s rows (same index) with a column `<variable>@<wave>` per variable: the pair
+    (wave, value) as a number, NaN where the value is missing. The numbers sort as the pairs do
+    (wave first, then value), so the margins' levels come in the order the pairs would give."""
+    waves = frame[wave].astype(object)
+    if waves.isna().any():  # no wave to cross with: pairs of Python objects, as they are
+        return pd.DataFrame(
+            {
+                f"{variable}@{wave}": pd.Series(
+                    list(zip(waves, frame[variable].astype(object))), index=frame.index, dtype=object
+                ).where(frame[variable].notna(), None)
+                for variable in variables
+            },
+            index=frame.index,
+        )
+    wave_codes, _waves = pd.factorize(waves, sort=True)
+    crossed = {}
+    for variable in variables:
+        codes, levels = pd.factorize(frame[variable].astype(object), sort=True)  # -1: missing
+        pairs = wave_codes.astype("float64") * max(len(levels), 1) + codes
+        crossed[f"{variable}@{wave}"] = np.where(codes >= 0, pairs, np.nan)
+    return pd.DataFrame(crossed, index=frame.index)

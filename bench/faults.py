@@ -18,9 +18,7 @@ import argparse
 import http.client
 import os
 import random
-import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -37,9 +35,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from app import load_models  # noqa: E402
+from bench import server  # noqa: E402
 from bench.submit import _open, check_stored, client_session, complete_answers, form_of, seed  # noqa: E402
 from core import migrate  # noqa: E402
-from tests.support.servers import free_port, postgres_server, start_postgres, stop_postgres  # noqa: E402
+from tests.support.servers import postgres_server, start_postgres, stop_postgres  # noqa: E402
 
 RUN_LIMIT_SECONDS = 300  # the whole load phase; a submission still failing then is reported
 RETRY_PAUSE_SECONDS = 0.5
@@ -47,43 +46,9 @@ RETRY_PAUSE_SECONDS = 0.5
 
 @contextmanager
 def gunicorn(url: str, workers: int, logdir: Path):
-    """gunicorn from the project folder (so gunicorn.conf.py applies); yields (base URL, process)."""
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        APP_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        MAIL_BACKEND="outbox",
-        SECURE_COOKIES="false",
-        DASHBOARD_WARM="false",
-    )
-    env.pop("REDIS_URL", None)
-    log = (logdir / "gunicorn.log").open("w")
-    binary = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while _status(base + "/") != 200:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start:\n" + (logdir / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.2)
-        yield base, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    """The app under gunicorn (`bench/server.py`) without the dashboard's warm-up; yields (base URL, process)."""
+    with server.gunicorn(url, workers, logdir, ready="/", DASHBOARD_WARM="false") as served:
+        yield served
 
 
 def _status(url: str) -> int | None:

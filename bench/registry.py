@@ -25,12 +25,10 @@ import argparse
 import contextlib
 import html
 import http.cookiejar
-import os
 import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench import common  # noqa: E402
+from bench import common, server  # noqa: E402
 from core import migrate  # noqa: E402
 from core.accounts import passwords  # noqa: E402
 from core.accounts.models import User  # noqa: E402
@@ -65,7 +63,6 @@ from stakeholders.models import (  # noqa: E402
     Stakeholder,
     StakeholderAttribute,
 )
-from tests.support.servers import free_port  # noqa: E402
 
 FOCAL_PASSWORD = "bench-focal-point-2026"
 EMAIL_DOMAIN = "bench.example.org"
@@ -517,50 +514,9 @@ def generate(url: str, stakeholders: int, seed: int) -> Generated:
 
 @contextlib.contextmanager
 def gunicorn(url: str, workers: int, logdir: Path):
-    port = free_port()
-    env = dict(
-        os.environ,
-        DATABASE_URL=url,
-        APP_ENV="production",
-        SECRET_KEY=secrets.token_hex(32),
-        MAIL_BACKEND="outbox",
-        SECURE_COOKIES="false",
-    )
-    env.pop("REDIS_URL", None)
-    log = (logdir / "gunicorn.log").open("w")
-    binary = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/registry/", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):  # a slow first request under load
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"gunicorn did not start; see {logdir / 'gunicorn.log'}:\n"
-                    + (logdir / "gunicorn.log").read_text()[-3000:]
-                )
-            time.sleep(0.2)
+    """The app under gunicorn (`bench/server.py`); yields its base URL."""
+    with server.gunicorn(url, workers, logdir) as (base, _process):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 # --- measuring -----------------------------------------------------------------------------

@@ -102,17 +102,22 @@ def cached(key: str, load):
 
 
 def warm(app, log=None) -> None:
-    """Load what the first view of any wave needs besides the wave: the registry, participation and
-    engagement records (the page modules, with their statsmodels and plotly imports, came with the
-    app). Run by each gunicorn worker before it serves (`gunicorn.conf.py`); a failure is logged,
-    never fatal."""
+    """Load what the dashboard's first view needs: the registry, participation and engagement
+    records, and the responses of the latest wave's year and the year before (`history`), which
+    the first view of the latest wave shows (the page modules, with their statsmodels and plotly
+    imports, came with the app). Run by each gunicorn worker before it serves
+    (`gunicorn.conf.py`), so that no worker meets its first dashboard request cold; a failure is
+    logged, never fatal."""
     started = time.perf_counter()
     try:
         with app.app_context():
             engine = app.extensions["db_engine"]
             with Session(engine) as session:
-                shared(session)
+                base = shared(session)
                 engagement_records(session)
+                every = waves(session)
+                if every:
+                    history(session, every[-1], base, every)
             engine.dispose()  # no pooled connection outlives the warm-up (a fork must not share one)
     except Exception as error:  # noqa: BLE001 - a worker that could not warm still serves
         if log is not None:

@@ -78,7 +78,9 @@ def narrow(frame: pd.DataFrame, kind: str, population: dict[str, str]) -> pd.Dat
         column = columns.get(dimension)
         if column is None or column not in frame.columns:
             continue
-        hit = frame[column].astype(object) == code
+        values = frame[column]
+        # A categorical compares its codes (no object copy of every row); others compare as objects.
+        hit = values == code if isinstance(values.dtype, pd.CategoricalDtype) else values.astype(object) == code
         mask = hit if mask is None else mask & hit
     if mask is None:
         return frame

@@ -18,6 +18,7 @@ from analysis import indicators
 from analysis.catalog import ANSWERED, with_shown_bases
 from analysis.harmonise import aligned
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
+from analysis.weighting import RAKING_VARIABLES
 from presentation.charts import Charts
 from presentation.data import ReportData
 from presentation.headline import MIN_BASE
@@ -103,12 +104,12 @@ class Builder:
         latest = data.waves[-1].id
         self.current = data.survey[data.survey["wave_id"] == latest].reset_index(drop=True)
         self.registry = current_registry(data.registry)
-        self.targets = raking_targets(self.registry)
-        self.designs = wave_designs(self.targets)  # each wave's raked design, for the indicator groups
+        # Each wave's raked design, for the indicator groups: on the raking variables the registry has.
+        self.designs = wave_designs(dict.fromkeys(v for v in RAKING_VARIABLES if v in self.registry))
         self.weighting: dict[int, object] = {}
         self._results = results if results is not None else {}
         if weighted is None:
-            self.history, self.weighting = weigh_waves(data.history, self.targets)
+            self.history, self.weighting = weigh_waves(data.history, raking_targets(self.registry))
         else:
             self.history, self.weighting = weighted
         # Multiple-choice shares on the base the instrument sets (of those shown the question, or who answered).

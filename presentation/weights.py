@@ -8,7 +8,6 @@ with one grouped query, for callers that have no registry frame.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -53,7 +52,29 @@ def wave_designs(targets: dict) -> Callable[[pd.DataFrame], Design]:
     """What the indicator groups take as `weights` over frames `weigh_waves` weighted: a function
     giving any set of rows (of one wave or several) its waves' raked design, so that the
     intervals they show are the calibrated ones (`analysis.registry_weights.raked_design`)."""
-    return partial(raked_design, weights="weight", variables=tuple(targets))
+    return WaveDesigns(tuple(targets))
+
+
+class WaveDesigns:
+    """`raked_design` of the frames it is given, each built once: the groups that estimate over
+    the same frame (the history, say) share its design. Frames are known by identity and kept
+    while remembered, the last `KEEP` of them."""
+
+    KEEP = 8
+
+    def __init__(self, variables: tuple[str, ...]):
+        self.variables = variables
+        self._made: dict[int, tuple[pd.DataFrame, Design]] = {}
+
+    def __call__(self, frame: pd.DataFrame) -> Design:
+        found = self._made.get(id(frame))
+        if found is not None and found[0] is frame:
+            return found[1]
+        design = raked_design(frame, weights="weight", variables=self.variables)
+        if len(self._made) >= self.KEEP:
+            self._made.pop(next(iter(self._made)))
+        self._made[id(frame)] = (frame, design)
+        return design
 
 
 def raked_domain(frame: pd.DataFrame, raked) -> tuple[pd.DataFrame, Design | None]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from core.accounts.models import Role, User
@@ -251,10 +251,45 @@ def _new_profile(user_id: int, profile: schemas.StakeholderCreate) -> dict:
 
 
 def _stakeholder_plan(number: int, user_id: int, stakeholder_id: int, profile: schemas.StakeholderCreate) -> Plan:
-    def apply(session: Session) -> None:
-        services.apply_profile(session, session.get(Stakeholder, stakeholder_id), session.get(User, user_id), profile)
+    return Plan(number, "update", write_many=_update_stakeholders, values=(user_id, stakeholder_id, profile))
 
-    return Plan(number, "update", apply)
+
+def _update_stakeholders(session: Session, batch: list[tuple[int, int, schemas.StakeholderCreate]]) -> None:
+    """Existing profiles rewritten from the file, a few statements per batch of rows: what
+    `services.apply_profile` writes for each (the profile's fields, the account's name, and each
+    multi-valued field the file gives, replaced by its codes)."""
+    now = utcnow()
+    session.execute(update(Stakeholder), [_updated_profile(i, p, now) for _u, i, p in batch])
+    session.execute(update(User), [{"id": user_id, "name": profile.name} for user_id, _i, profile in batch])
+    replaced: dict[str, list[int]] = {}
+    choices = []
+    for _user_id, stakeholder_id, profile in batch:
+        for field_name, codes in profile.multi().items():
+            replaced.setdefault(field_name, []).append(stakeholder_id)
+            choices += [{"stakeholder_id": stakeholder_id, "field": field_name, "code": code} for code in codes]
+    for field_name, ids in replaced.items():
+        for start in range(0, len(ids), 900):  # under SQLite's bound-parameter limit
+            session.execute(
+                delete(StakeholderAttribute).where(
+                    StakeholderAttribute.field == field_name,
+                    StakeholderAttribute.stakeholder_id.in_(ids[start : start + 900]),
+                )
+            )
+    if choices:
+        session.execute(insert(StakeholderAttribute), choices)
+
+
+def _updated_profile(stakeholder_id: int, profile: schemas.StakeholderCreate, now) -> dict:
+    """An existing stakeholder's row, as `services.apply_profile` rewrites it."""
+    values = {name: getattr(profile, name) for name in services.STAKEHOLDER_FIELDS}
+    values["gender_self_described"] = profile.gender_self_described if profile.gender == "another" else ""
+    return {
+        **values,
+        "id": stakeholder_id,
+        "search_name": search_key(profile.name),
+        "country": profile.country,
+        "updated_at": now,
+    }
 
 
 def _participation_rows(session: Session, table: Table, cells_of, lookups: Lookups) -> Iterable[Plan | None]:

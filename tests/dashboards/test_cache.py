@@ -129,9 +129,15 @@ def test_a_warmed_worker_reads_nothing_from_the_database_when_first_asked(app, s
     assert "dashboard frames loaded" in caplog.text
     with app.app_context():
         with statements_run(app) as run:
-            data.shared(session)
+            base = data.shared(session)
             data.engagement_records(session)
         assert run == []
+        every = data.waves(session)
+        with statements_run(app) as run:
+            loaded = data.history(session, every[-1], base, every)
+        # The latest wave's year and the year before are loaded: only their fingerprints are read.
+        assert every[-1].year in {part.info.year for part in loaded}
+        assert not [statement for statement in run if "answer" in statement.lower()], run
         make_concern(session, summary="The French call for nominations came late")
         with statements_run(app) as run:
             data.engagement_records(session)

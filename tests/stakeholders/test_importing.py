@@ -20,6 +20,7 @@ from core.imports import tables
 from core.imports.importer import ImportFailed
 from core.imports.models import PendingImport
 from core.imports.tables import TableError, read_table
+from core.text import search_key
 from stakeholders import importing
 from stakeholders.models import (
     ConsentRecord,
@@ -349,6 +350,44 @@ def test_stakeholders_reimport_matches_email_in_any_case(client, secretariat, se
     done = import_rows(client, "stakeholders", rows, fmt)  # the same file again: still one record
     assert summary(done)["Updated records"] == "1"
     assert row_count(session, Stakeholder) == 1
+
+
+def test_stakeholders_reimport_replaces_only_the_choices_the_file_gives(client, secretariat, session):
+    """Updates are written a batch at a time: each person's fields, name and the multi-valued fields
+    in the file change; the choices the file does not give stay."""
+    first = make_stakeholder(session, name="Wanjiku Otieno", email="wanjiku@example.org", country="KE")
+    second = make_stakeholder(
+        session, name="Rahel Tesfaye", email="rahel@example.org", country="ET", knowledge_systems=("ilk",)
+    )
+    rows = [
+        ["email", "name", "country", "category", "gender", "disciplines"],
+        ["wanjiku@example.org", "Wanjiku Otieno-Kamau", "KE", "practitioner", "another", "economics;social_sciences"],
+        ["rahel@example.org", "Rahel Tesfaye", "ET", "policymaker", "male", ""],
+    ]
+    done = import_rows(client, "stakeholders", rows)
+    assert (summary(done)["New records"], summary(done)["Updated records"]) == ("0", "2")
+    session.expire_all()
+    one, two = session.get(Stakeholder, first.id), session.get(Stakeholder, second.id)
+    assert (one.category, one.gender, one.gender_self_described) == ("practitioner", "another", "")
+    assert (two.category, two.gender, two.country) == ("policymaker", "male", "ET")
+    assert one.search_name == search_key("Wanjiku Otieno-Kamau")
+    assert session.get(User, one.user_id).name == "Wanjiku Otieno-Kamau"
+    chosen = {
+        (a.stakeholder_id, a.field, a.code)
+        for a in session.exec(
+            select(StakeholderAttribute).where(StakeholderAttribute.stakeholder_id.in_([first.id, second.id]))
+        )
+    }
+    assert {(f, c) for i, f, c in chosen if i == first.id} == {
+        ("discipline", "economics"),
+        ("discipline", "social_sciences"),
+        ("knowledge_system", "scientific"),
+        ("communication", "email"),
+    }
+    assert {(f, c) for i, f, c in chosen if i == second.id} >= {
+        ("discipline", "natural_sciences"),
+        ("knowledge_system", "ilk"),
+    }
 
 
 def test_semicolon_csv_with_byte_order_mark(client, secretariat, session):
