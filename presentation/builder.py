@@ -21,6 +21,7 @@ from analysis.indicators import capacity, commitment, communication, diversity, 
 from analysis.weighting import RAKING_VARIABLES
 from presentation.charts import Charts
 from presentation.data import ReportData
+from presentation.disclosure import chosen
 from presentation.headline import MIN_BASE
 from presentation.headline import base as headline_base
 from presentation.labels import Labeller
@@ -287,21 +288,10 @@ def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[d
 
 def numerator(estimate, n, count=None) -> dict[int, int]:
     """The people a share (in column 1 of a share table) counts, for the disclosure rule: a share of
-    1 to 4 people out of a larger base gives them away as a count would. The unweighted count when
-    the result has one, else the share times its base, rounded (a weighted share's estimated count)."""
-    people = as_count(count)
-    if people is None:
-        base, share = as_count(n), _number(estimate)
-        people = None if base is None or share is None else int(round(share * base))
+    1 to 4 people out of a larger base gives them away as a count would, and so does one leaving
+    out 1 to 4 of its base (`disclosure.chosen`, `disclosure.left_out`)."""
+    people = chosen(estimate, n, count)
     return {} if people is None else {1: people}
-
-
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def as_count(value) -> int | None:

@@ -1,6 +1,7 @@
 """Cell suppression for aggregate tables published to focal points.
 
-Primary suppression hides every count with 0 < count < threshold. Secondary suppression then
+Primary suppression hides every count with 0 < count < threshold, and any other positive cell the
+caller marks (`also`: e.g. a count whose complement in its base is small). Secondary suppression then
 makes sure no hidden cell can be worked out by subtraction from a row or column total: each
 line of the table, the total row and total column included, that has a hidden cell gets at
 least two, taking the smallest positive visible cell of that line (inner cells before totals,
@@ -34,7 +35,9 @@ class SuppressedTable:
         return pd.DataFrame(values, index=self.counts.index, columns=self.counts.columns, dtype=object)
 
 
-def suppress_table(counts: pd.DataFrame, threshold: int = 5) -> SuppressedTable:
+def suppress_table(counts: pd.DataFrame, threshold: int = 5, also: np.ndarray | None = None) -> SuppressedTable:
+    """`also`: a boolean mask shaped like `counts`, cells hidden besides the small ones (the positive
+    ones among them are primary, protected by secondary suppression like the rest)."""
     if TOTAL in counts.index or TOTAL in counts.columns:
         raise ValueError(f"the table already has a {TOTAL!r} row or column")
     if threshold < 1:
@@ -46,6 +49,10 @@ def suppress_table(counts: pd.DataFrame, threshold: int = 5) -> SuppressedTable:
     full.loc[TOTAL] = full.sum(axis=0)
     values = full.to_numpy()
     primary = (values > 0) & (values < threshold)
+    if also is not None:
+        extra = np.zeros(values.shape, dtype=bool)
+        extra[:-1, :-1] = np.asarray(also, dtype=bool)
+        primary |= extra & (values > 0)
     hidden = _secondary(values, primary.copy())
     return SuppressedTable(
         counts=full,

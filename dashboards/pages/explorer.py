@@ -30,12 +30,13 @@ from dashboards.selection import select
 from dashboards.view import Page, PageContent, View
 from presentation import disclosure
 from presentation.charts import Charts
-from presentation.disclosure import SUPPRESSED_MARK, hidden_keys
+from presentation.disclosure import SUPPRESSED_MARK, chosen, hidden_keys, hidden_share_keys
 from presentation.model import Figure, Row, Section, Table
 from presentation.weights import raked_domain
 from surveys.catalogue import WaveInfo
 
-EXPLORABLE = ("select_one", "select_multiple", "integer", "decimal")
+SHARES = ("select_one", "select_multiple")
+EXPLORABLE = (*SHARES, "integer", "decimal")
 NUMBERS = ("integer", "decimal")
 
 
@@ -58,6 +59,7 @@ class Estimate:
     n: int
     small: bool
     hidden: bool = False  # too few respondents for a focal point to see (`confidential`)
+    count: int | None = None  # the respondents who chose the item (shares), unweighted
 
 
 # --- what is asked -------------------------------------------------------------------------
@@ -166,27 +168,42 @@ def estimates(wave: WaveInput, result: WaveResults, question: str, breakdown: st
     item = "choice" if "choice" in rows else "question"
     return [
         Estimate(
-            wave.info, str(r["group"]), str(r[item]), r["estimate"], r["low"], r["high"], int(r["n"]), bool(r["small"])
+            wave.info,
+            str(r["group"]),
+            str(r[item]),
+            r["estimate"],
+            r["low"],
+            r["high"],
+            int(r["n"]),
+            bool(r["small"]),
+            count=chosen(r["estimate"], r["n"], r.get("count")) if item == "choice" else None,
         )
         for r in rows.to_dict("records")
     ]
 
 
-def confidential(cells: list[Estimate], threshold: int) -> list[Estimate]:
-    """The cells with their estimates hidden where fewer than `threshold` respondents answered, and
-    wherever such a count could be worked out from the others and the total (`suppress_table`), so
-    that a focal point cannot single out the answers of a few people in their country. The rule is
-    the one every focal-point output uses (`presentation.disclosure`)."""
+def confidential(cells: list[Estimate], threshold: int, kind: str | None = None) -> list[Estimate]:
+    """The cells with their estimates hidden by the rule every focal-point output uses
+    (`presentation.disclosure`), so that a focal point cannot single out the answers of a few people
+    in their country: a group in which fewer than `threshold` answered, and any group from which
+    such a count could be worked out with the total; and for the shares of a question of `kind`
+    select_one or select_multiple, a share that fewer than `threshold` people chose, or did not
+    choose, with enough others that none follows from the rest (`hidden_share_keys`)."""
     hidden = set()
     for wave in dict.fromkeys(c.wave for c in cells):
+        own = [c for c in cells if c.wave == wave]
         answered: dict[str, int] = {}
-        for c in cells:
-            if c.wave == wave:
-                answered[c.group] = max(answered.get(c.group, 0), c.n)
-        hidden |= {(wave, group) for group in hidden_keys(answered, threshold)}
+        for c in own:
+            answered[c.group] = max(answered.get(c.group, 0), c.n)
+        few = hidden_keys(answered, threshold)
+        hidden |= {(wave, c.group, c.item) for c in own if c.group in few}
+        if kind in SHARES:
+            counts = {(c.group, c.item): c.count or 0 for c in own}
+            shares = hidden_share_keys(counts, answered, threshold, exclusive=kind == "select_one", hidden_groups=few)
+            hidden |= {(wave, group, item) for group, item in shares}
     return [
-        replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, hidden=True)
-        if (c.wave, c.group) in hidden
+        replace(c, estimate=math.nan, low=math.nan, high=math.nan, n=0, count=None, hidden=True)
+        if (c.wave, c.group, c.item) in hidden
         else c
         for c in cells
     ]
@@ -228,7 +245,7 @@ def build(view: View) -> PageContent:
         cells += [e for e in own if e.item != NO_EQUIVALENT]
     if view.scope.is_country:
         threshold = disclosure.threshold()
-        cells = confidential(cells, threshold)
+        cells = confidential(cells, threshold, row["type"])
         if any(c.hidden for c in cells):
             section.notes.append(disclosure.suppression_note(threshold))
     if row["type"] in NUMBERS:
