@@ -106,6 +106,14 @@ def read_table(content: bytes) -> Table:
     return _table(records)
 
 
+def xlsx_records(content: bytes) -> Iterator[Record]:
+    """Every row of an XLSX workbook's first sheet as a record (row number, non-empty cells by
+    0-based column, formula columns without a value), header rows included and nothing checked
+    about column names: for readers that take their own headers (two header rows, repeated names).
+    The same limits hold as for `read_table`, but the file's size, which the caller bounds."""
+    return _xlsx_records(content)
+
+
 def _header(number: int, cells: dict[int, str]) -> Table:
     width = max(cells) + 1
     if width > MAX_COLUMNS:

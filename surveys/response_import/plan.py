@@ -77,6 +77,10 @@ class SourceFile:
     delimiter: str | None  # CSV only
     shape: str  # "limesurvey" | "surveymonkey" | "kobotoolbox" | "redcap" | "plain"
     rows: int
+    # Pairs of columns (first, later) with identical content, empty columns aside: a note to show.
+    identical_columns: tuple[tuple[str, str], ...] = ()
+    # Headers repaired from mis-encoded text: (as the file had it, as repaired).
+    repaired_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def signature(self) -> str:

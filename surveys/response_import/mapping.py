@@ -1,0 +1,231 @@
+"""Column mapping: which question, choice, profile field or nothing each column of an export holds.
+
+`propose_mapping` proposes a target for every column by its header, then by its values:
+
+1. a column an export tool adds by itself (LimeSurvey's `submitdate`, SurveyMonkey's "Respondent ID",
+   KoboToolbox's `_uuid`, REDCap's `record_id`...) goes nowhere, unless it names the language or an email;
+2. the header is matched (see `values.match_key`) against each question's name and its labels in the
+   six languages; a header naming a question and a choice (LimeSurvey's `q[choice]` and
+   "Question [Choice]", SurveyMonkey's two header rows, KoboToolbox's `group/q/choice`, REDCap's
+   `q___code`) maps to that choice of a select_multiple (by the choice's name, label, or its position
+   when the code is a number), or to the question's typed "other" text;
+3. headers naming a profile field (country, regional group, gender, category, organisation type),
+   the language or an email, in the six languages, map to it (a profile field the instrument asks
+   as a question maps to that question);
+4. a column still unmatched whose values are mostly countries, languages or one question's choices
+   maps to that;
+5. the later of two columns with identical content goes nowhere.
+
+A saved mapping (one kept with the wave for a file of the same shape) wins for the columns it names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from surveys.definition import Definition, Question
+from surveys.response_import.plan import Mapping, SourceFile, Target
+from surveys.response_import.reading import (
+    KOBO_COLUMNS,
+    LIMESURVEY_COLUMNS,
+    REDCAP_COLUMNS,
+    SURVEYMONKEY_COLUMNS,
+    header_key,
+)
+from surveys.response_import.values import (
+    MISSING,
+    OTHER,
+    choice_index,
+    country_code,
+    language_code,
+    match_key,
+    propose_all_values,
+    split_items,
+)
+
+PROFILE_HEADERS = {
+    "country": (
+        "country", "pays", "pais", "страна", "国家", "البلد", "country of residence", "country of work",
+        "country where you work", "pays de residence",
+    ),
+    "regional_group": ("regional group", "un regional group", "region", "groupe regional", "grupo regional", "региональная группа"),
+    "gender": ("gender", "sex", "genre", "sexe", "genero", "sexo", "пол", "性别", "الجنس"),
+    "category": ("category", "stakeholder category", "categorie", "categoria", "категория", "类别", "الفئة"),
+    "stakeholder_type": (
+        "organisation type", "organization type", "type of organisation", "type of organization",
+        "stakeholder type", "type d organisation", "type d organisme", "tipo de organizacion",
+    ),
+}  # fmt: skip
+LANGUAGE_HEADERS = (
+    "language", "langue", "idioma", "язык", "语言", "اللغة", "startlanguage", "start language", "survey language",
+    "response language", "lang",
+)  # fmt: skip
+EMAIL_HEADERS = (
+    "email",
+    "e mail",
+    "email address",
+    "e mail address",
+    "courriel",
+    "correo electronico",
+    "adresse electronique",
+)
+OTHER_HEADERS = (
+    "other", "other please specify", "other specify", "please specify", "autre", "autre veuillez preciser", "otro",
+    "otro especifique", "other text", "other_text",
+)  # fmt: skip
+TOOL_COLUMNS = {header_key(c) for c in LIMESURVEY_COLUMNS | SURVEYMONKEY_COLUMNS | KOBO_COLUMNS | REDCAP_COLUMNS}
+_NUMBERING = re.compile(r"^(?:q\s?)?\d+[a-z]?\s")  # "Q1 ", "12 ", "3a " before a question's text
+_BRACKETS = re.compile(r"^(.+?)\s*\[(.+)\]$")
+SHARE = 0.8  # of a column's distinct values that must match for a proposal by values
+
+
+def _question_index(definition: Definition) -> dict[str, str | None]:
+    index: dict[str, str | None] = {}
+    for question in definition.questions():
+        if question.type == "note":
+            continue
+        for text in (question.name, *question.labels.values()):
+            key = match_key(text)
+            if key:
+                index[key] = question.name if index.get(key, question.name) == question.name else None
+    return index
+
+
+def _parts(header: str) -> Iterator[tuple[str, str | None]]:
+    """(question part, choice part or None) readings of a header, likeliest first."""
+    yield header, None
+    if " | " in header:  # SurveyMonkey's two header rows
+        question, choice = header.rsplit(" | ", 1)
+        yield question, choice
+    if match := _BRACKETS.match(header):  # LimeSurvey: q[choice], "Question [Choice]"
+        yield match.group(1), match.group(2)
+    if "___" in header:  # REDCap checkboxes
+        question, choice = header.rsplit("___", 1)
+        yield question, choice
+    if "/" in header:  # KoboToolbox group paths: group/q, group/q/choice, "Label/Choice label"
+        segments = header.split("/")
+        for cut in range(len(segments) - 1, 0, -1):
+            yield "/".join(segments[cut:]), None
+            yield "/".join(segments[cut - 1 : -1]) if cut > 1 else segments[0], segments[-1]
+        for cut in range(1, len(segments)):
+            yield "/".join(segments[:cut]), "/".join(segments[cut:])
+
+
+def _find_question(text: str, index: dict[str, str | None]) -> str | None:
+    key = match_key(text)
+    return index.get(key) or index.get(_NUMBERING.sub("", key))
+
+
+def _choice_target(definition: Definition, question: Question, choice_text: str) -> Target | None:
+    key = match_key(choice_text)
+    if key in {match_key(h) for h in OTHER_HEADERS}:
+        return Target("other_text", question=question.name) if _has_other(definition, question) else None
+    if question.type != "select_multiple" or not question.list_name:
+        return None
+    names = definition.choice_names(question.list_name)
+    if choice := choice_index(definition, question.list_name).get(key):
+        return Target("choice", question=question.name, choice=choice)
+    if key.isdigit() and 1 <= int(key) <= len(names):  # REDCap's numbered codes, by position
+        return Target("choice", question=question.name, choice=names[int(key) - 1])
+    return None
+
+
+def _has_other(definition: Definition, question: Question) -> bool:
+    return bool(question.list_name) and OTHER in definition.choice_names(question.list_name)
+
+
+def _by_header(definition: Definition, header: str, index: dict[str, str | None]) -> Target | None:
+    for question_text, choice_text in _parts(header):
+        name = _find_question(question_text, index)
+        if name is None:
+            continue
+        question = definition.question(name)
+        if choice_text is None and question.other_of:  # the "please specify" text of a select's "other"
+            return Target("other_text", question=question.other_of)
+        if choice_text is None:
+            return Target("question", question=name)
+        if target := _choice_target(definition, question, choice_text):
+            return target
+    return None
+
+
+def _profile_target(definition: Definition, field: str) -> Target:
+    for question in definition.questions():
+        if question.profile == field:
+            return Target("question", question=question.name)
+    return Target("profile", field=field)
+
+
+def _by_role(definition: Definition, header: str) -> Target | None:
+    """A profile field, the language or an email, named by the header (or its last `/` segment)."""
+    for text in dict.fromkeys((header, header.rsplit("/", 1)[-1])):
+        key = match_key(text)
+        for field, names in PROFILE_HEADERS.items():
+            if key in {match_key(n) for n in names}:
+                return _profile_target(definition, field)
+        if key in {match_key(n) for n in LANGUAGE_HEADERS}:
+            return Target("language")
+        if key in {match_key(n) for n in EMAIL_HEADERS}:
+            return Target("email")
+    return None
+
+
+def _share(values: list[str], matches) -> float:
+    return sum(1 for value in values if matches(value)) / len(values) if values else 0.0
+
+
+def _by_values(definition: Definition, values: list[str], taken: set[str]) -> Target | None:
+    """A target for a column by its distinct values (at most 50 looked at)."""
+    values = [v for v in values if match_key(v) not in MISSING][:50]
+    if not values:
+        return None
+    if _share(values, country_code) >= SHARE:
+        return _profile_target(definition, "country")
+    if _share(values, language_code) >= SHARE:
+        return Target("language")
+    best, best_share = None, 0.0
+    for question in definition.questions():
+        if question.name in taken or question.type not in ("select_one", "select_multiple") or not question.list_name:
+            continue
+        index = choice_index(definition, question.list_name)
+        share = _share(values, lambda v, i=index: all(i.get(match_key(x)) for x in split_items(v, i)))
+        if share > best_share:
+            best, best_share = question.name, share
+    return Target("question", question=best) if best and best_share >= SHARE else None
+
+
+def propose_columns(source: SourceFile, rows: list[dict[str, str]], definition: Definition) -> dict[str, Target]:
+    """A target for every column of the file (steps 1 to 5 of the module's docstring)."""
+    index = _question_index(definition)
+    targets: dict[str, Target] = {}
+    for key, header in zip(source.columns, source.headers):
+        role = _by_role(definition, header)
+        if header_key(header) in TOOL_COLUMNS and not (role and role.kind in ("language", "email")):
+            targets[key] = Target("ignore")
+        else:
+            targets[key] = _by_header(definition, header, index) or role or Target("ignore")
+    taken = {t.question for t in targets.values() if t.question}
+    for key, header in zip(source.columns, source.headers):
+        if targets[key].kind == "ignore" and header_key(header) not in TOOL_COLUMNS:
+            distinct = list(dict.fromkeys(row[key] for row in rows if row.get(key)))
+            if found := _by_values(definition, distinct, taken):
+                targets[key] = found
+                taken.add(found.question or "")
+    for first, later in source.identical_columns:
+        if targets.get(later) == targets.get(first):
+            targets[later] = Target("ignore")
+    return targets
+
+
+def propose_mapping(
+    source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, saved: Mapping | None = None
+) -> Mapping:
+    """The proposed column and value mapping of a file; `saved` (the mapping kept for a file of the
+    same signature) wins for every column and value it names."""
+    columns = propose_columns(source, rows, definition)
+    values: dict = {}
+    if saved is not None:
+        columns.update({key: target for key, target in saved.columns.items() if key in columns})
+        values = {key: dict(mapped) for key, mapped in saved.values.items() if key in columns}
+    return propose_all_values(definition, Mapping(columns=columns, values=values), rows)
