@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 from sqlmodel import select
 
 from core.db import get_session
@@ -78,6 +79,7 @@ def _report(preview) -> None:
 )
 @click.option("--leave-out-refused", is_flag=True, help="Store the accepted rows and leave the refused ones out.")
 @click.option("--dry-run", is_flag=True, help="Read and check the file; store nothing.")
+@with_appcontext
 def import_responses(wave, file, mapping_file, save_to, leave_out_refused, dry_run):
     session = get_session()
     target_wave = _wave(session, wave)
