@@ -237,7 +237,8 @@ def _insert_rows(
         "started_at": utcnow(),
         "updated_at": utcnow(),
     }
-    linked = 0
+    # Core inserts on the session's connection (its transaction): no ORM bookkeeping per row.
+    connection, responses, linked = session.connection(), Response.__table__, 0
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         answers_of = [_answers(row, others) for row in chunk]
@@ -247,17 +248,55 @@ def _insert_rows(
             linked += stakeholder_id is not None
             profile = _profile(row, registry.profiles.get(stakeholder_id), regions)
             values.append(_response_values(base, row, answers, stakeholder_id, profile, wave))
-        ids = session.execute(insert(Response).returning(Response.id, sort_by_parameter_order=True), values)
+        ids = _new_ids(connection, len(values))
+        connection.execute(insert(responses), [{"id": id_, **value} for id_, value in zip(ids, values)])
         answer_rows = [
             line
-            for response_id, answers in zip(ids.scalars().all(), answers_of)
+            for response_id, answers in zip(ids, answers_of)
             for line in submission.answer_rows(response_id, questions, answers)
         ]
         if answer_rows:
-            session.execute(insert(Answer), answer_rows)
+            _insert_answers(connection, answer_rows)
         if progress is not None:
             progress(start + len(chunk), len(rows))
     return linked
+
+
+def _new_ids(connection, count: int) -> list[int]:
+    """Ids for `count` new responses, so they and their answers go in without a RETURNING per row
+    (SQLite returns ids in order only one row at a time). On SQLite the import's transaction already
+    holds the one write lock, so nobody else takes the ids after the largest; on PostgreSQL they come
+    from the table's sequence."""
+    if connection.dialect.name == "postgresql":
+        return list(
+            connection.exec_driver_sql(
+                "SELECT nextval(pg_get_serial_sequence('response', 'id')) FROM generate_series(1, %s)", (count,)
+            ).scalars()
+        )
+    largest = connection.exec_driver_sql("SELECT COALESCE(MAX(id), 0) FROM response").scalar()
+    return list(range(largest + 1, largest + 1 + count))
+
+
+ANSWER_COLUMNS = ("response_id", "question", "value_text", "value_number", "value_date")
+
+
+def _insert_answers(connection, rows: list[dict]) -> None:
+    """One driver-level executemany: the answers are most of an import (30 a response), and the
+    statement's per-row parameter processing would cost more than the database's work."""
+    sqlite = connection.dialect.name == "sqlite"
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) VALUES ({', '.join([marker] * len(ANSWER_COLUMNS))})"
+    values = [
+        (
+            row["response_id"],
+            row["question"],
+            row["value_text"],
+            row["value_number"],
+            row["value_date"].isoformat() if sqlite and row["value_date"] is not None else row["value_date"],
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(statement, values)
 
 
 def _answers(row: ImportedRow, others: dict[str, str]) -> dict[str, object]:
