@@ -61,6 +61,7 @@ from surveys.cli_response_import import import_responses
 from surveys.views import admin as survey_admin_views
 from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
+from surveys.views import response_import as survey_response_import_views
 from surveys.views import translation as survey_translation_views
 from surveys.views import unsubscribe as survey_unsubscribe_views
 
@@ -92,6 +93,7 @@ BLUEPRINT_MODULES = (
     focal_views,
     participation_views,
     survey_admin_views,
+    survey_response_import_views,
     survey_translation_views,
     survey_unsubscribe_views,
     survey_respond_views,
