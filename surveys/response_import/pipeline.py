@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from surveys.definition import Definition
 from surveys.models import InstrumentVersion, Wave
-from surveys.response_import import checking, mapping, reading, storing
+from surveys.response_import import checking, mapping, reading, storing, timestamps
 from surveys.response_import.plan import ImportProblem, Mapping, Preview, SourceFile
 
 STEP = 5_000  # rows checked between two progress reports
@@ -33,6 +33,7 @@ def propose(session: Session, wave: Wave, source: SourceFile, rows: list[dict[st
     """The mapping to offer, and whether a mapping kept for a file of this shape was used."""
     saved = storing.saved_mapping(session, wave=wave, signature=source.signature)
     proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved)
+    proposed = timestamps.propose(dict(zip(source.columns, source.headers)), rows, proposed)
     return proposed, saved is not None
 
 
@@ -49,9 +50,11 @@ def check(
     definition = definition_of(session, wave)
     lookups = checking.Lookups.from_reference()
     preview = Preview(source=source, mapping=chosen)
+    times, preview.problems = timestamps.read(rows, chosen)  # the time columns are read apart
+    checked = timestamps.without_times(chosen)
     for start in range(0, len(rows), STEP):
-        part = checking.check(source, rows[start : start + STEP], chosen, definition, lookups)
-        preview.rows.extend(part.rows)
+        part = checking.check(source, rows[start : start + STEP], checked, definition, lookups)
+        preview.rows.extend(timestamps.with_times(part.rows, times))
         preview.problems.extend(part.problems)
         if progress is not None:
             progress(min(start + STEP, len(rows)), len(rows))
@@ -100,6 +103,6 @@ def summary(preview: Preview) -> dict:
         "counts": preview.counts_by_kind(),
         "problem_total": len(preview.problems),
         "problems": problem_dicts(source, preview.problems),
-        "identical_columns": [list(pair) for pair in getattr(source, "identical_columns", ())],
-        "repaired_headers": [list(pair) for pair in getattr(source, "repaired_headers", ())],
+        "identical_columns": [list(pair) for pair in source.identical_columns],
+        "repaired_headers": [list(pair) for pair in source.repaired_headers],
     }

@@ -36,6 +36,7 @@ from surveys.response_import.plan import PROFILE_TARGETS, ImportedRow, ImportPro
 CHUNK = 2_000  # responses per bulk insert
 IN_CHUNK = 500  # emails per IN (...) lookup
 DUPLICATE = "duplicate_respondent"
+SUBMITTED_AT = "submitted_at"  # timestamps.FIELD: the time of the response, when the file has it
 STORE_ACTION = "surveys.response_import"
 UNDO_ACTION = "surveys.response_import_undo"
 
@@ -337,15 +338,9 @@ def _profile(row: ImportedRow, registered: dict | None, regions: dict[str, str |
 
 
 def _submitted_at(row: ImportedRow) -> datetime | None:
-    """The file's own time of the response, when a column was mapped to it (ISO text); else None."""
-    text = row.profile.get("submitted_at") if hasattr(row.profile, "get") else None
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(text))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    """The file's own time of the response (`timestamps`: ISO text in the profile), else None."""
+    text = row.profile.get(SUBMITTED_AT)
+    return datetime.fromisoformat(text) if text else None
 
 
 # --- mappings kept for the next file --------------------------------------------------------------

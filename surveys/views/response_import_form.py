@@ -114,7 +114,11 @@ def target_groups(definition: Definition, language: str) -> list[tuple[str, list
         if _has_other(definition, question):
             others.append((f"other_text:{question.name}", text))
     other = [(f"profile:{name}", str(PROFILE_LABELS[name])) for name in PROFILE_TARGETS]
-    other += [("language", _("Language of the response")), ("email", _("Email (linked to the registry)"))]
+    other += [
+        ("profile:submitted_at", _("Time of the response")),
+        ("language", _("Language of the response")),
+        ("email", _("Email (linked to the registry)")),
+    ]
     return [
         (_("Nothing"), [("ignore", _("Nothing: leave the column out"))]),
         (_("Questions"), questions),

@@ -92,3 +92,31 @@ def test_an_unreadable_file_or_an_unknown_wave_is_a_clear_error(runner, wave, tm
     assert result.exit_code != 0 and "past.csv cannot be read" in result.output
     result = runner.invoke(args=["surveys", "import-responses", "No such wave", str(empty)])
     assert result.exit_code != 0 and "No wave 'No such wave'" in result.output
+
+
+def test_the_time_of_each_response_comes_from_the_file_when_it_has_one(runner, session, wave, tmp_path):
+    path = _file(
+        tmp_path,
+        "submitdate," + HEADER + "2019-05-02 10:30:00," + FIRST + "05/03/2019 04:15:00 PM," + SECOND + "," + FIRST,
+    )
+    result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "'submitdate' -> profile submitted_at" in result.output
+    session.expire_all()
+    times = session.exec(select(Response.submitted_at).order_by(Response.id)).all()
+    assert [t.isoformat() for t in times[:2]] == ["2019-05-02T10:30:00+00:00", "2019-05-03T16:15:00+00:00"]
+    assert times[2] == wave.closes_at  # no time in the file: the wave's closing time
+
+
+def test_a_cell_that_is_no_time_is_named(runner, session, wave, tmp_path):
+    path = _file(tmp_path, "submitdate," + HEADER + "2019-05-02 10:30:00," + FIRST + "yesterday," + SECOND)
+    mapping = tmp_path / "mapping.json"
+    runner.invoke(
+        args=["surveys", "import-responses", str(wave.id), str(path), "--dry-run", "--save-mapping", str(mapping)]
+    )
+    chosen = json.loads(mapping.read_text(encoding="utf-8"))
+    chosen["columns"]["submitdate"] = {"kind": "profile", "question": None, "choice": None, "field": "submitted_at"}
+    mapping.write_text(json.dumps(chosen), encoding="utf-8")
+    result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path), "--mapping", str(mapping)])
+    assert result.exit_code != 0
+    assert "Row 3, column 'submitdate': “yesterday” is not a date" in result.output
