@@ -74,10 +74,10 @@ def _question_label(question: Question) -> str:
 
 def _unknown(state: _Row, column: str, question: Question | None, value: str) -> None:
     if question is None or question.list_name in CHOICE_LISTS or question.profile == "country":
-        state.problem(column, "unknown country", _("“%(value)s” is not a recorded country.", value=value))
+        state.problem(column, "unknown country", _("%(value)s is not a recorded country.", value=value))
     else:
         message = _(
-            "“%(value)s” matches no choice of %(question)s: map it to a choice, to “other” or to missing.",
+            "%(value)s matches no choice of %(question)s: map it to a choice, to “other” or to missing.",
             value=value,
             question=_question_label(question),
         )
@@ -159,7 +159,7 @@ def _read_coded(state: _Row, target, column: str, cell: str, values) -> None:
     value = values.get(cell)
     if target.kind == "language":
         if value is None:
-            message = _("“%(value)s” is not one of the platform's languages.", value=cell)
+            message = _("%(value)s is not one of the platform's languages.", value=cell)
             state.problem(column, "unknown language", message)
         elif value.kind == "choice":
             state.language = value.choice
@@ -167,7 +167,7 @@ def _read_coded(state: _Row, target, column: str, cell: str, values) -> None:
         if target.field == "country":
             _unknown(state, column, None, cell)
         else:
-            state.problem(column, "unknown value", _("“%(value)s” matches no code of this list.", value=cell))
+            state.problem(column, "unknown value", _("%(value)s is not one of the allowed values.", value=cell))
     elif value.kind == "choice":
         state.profile[target.field] = value.choice
         state.columns.setdefault("#" + target.field, column)
@@ -177,7 +177,7 @@ def _read_email(state: _Row, column: str, cell: str) -> None:
     try:
         state.email = validate_email(cell, check_deliverability=False).normalized
     except EmailNotValidError:
-        state.problem(column, "not an email", _("“%(value)s” is not an email address.", value=cell))
+        state.problem(column, "not an email", _("%(value)s is not a valid email address.", value=cell))
 
 
 def read_row(row: dict[str, str], mapping: Mapping, definition: Definition) -> _Row:
@@ -218,18 +218,20 @@ PROBLEM_KINDS = {  # answering's problem kind -> the import's
 def _problem_message(kind: str, question: Question, raw) -> str:
     value = " ".join(raw) if isinstance(raw, list) else str(raw or "")
     if kind == "choice":
-        return _("“%(value)s” gives several answers to a question that takes one.", value=value)
-    if kind in ("integer", "decimal"):
-        return _("“%(value)s” is not a number.", value=value)
+        return _("%(value)s gives several answers to a question that takes one.", value=value)
+    if kind == "integer":
+        return _("%(value)s is not a whole number.", value=value)
+    if kind == "decimal":
+        return _("%(value)s is not a number.", value=value)
     if kind == "date":
-        return _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)
+        return _("%(value)s is not a date written YYYY-MM-DD.", value=value)
     if kind == "email":
-        return _("“%(value)s” is not an email address.", value=value)
+        return _("%(value)s is not a valid email address.", value=value)
     if kind == "too_long":
         return _("The answer is longer than %(count)s characters.", count=MAX_ANSWER_LENGTH)
     if kind == "required":
         return _("%(question)s is required and has no answer.", question=_question_label(question))
-    return _("“%(value)s” is not allowed by the rule of %(question)s.", value=value, question=_question_label(question))
+    return _("%(value)s is not allowed by the rule of %(question)s.", value=value, question=_question_label(question))
 
 
 def _carry_other_texts(state: _Row, definition: Definition, others: dict[str, Question]) -> None:
@@ -246,7 +248,7 @@ def _check_country(state: _Row, lookups: Lookups, row: dict[str, str]) -> None:
         return
     if code not in lookups.countries:
         message = _(
-            "“%(value)s” (%(code)s) is not a recorded country: record it as a territory, or map the value to missing.",
+            "%(value)s (%(code)s) is not a recorded country: record it as a territory, or map the value to missing.",
             value=row.get(column, code),
             code=code,
         )
@@ -270,7 +272,11 @@ def _validate(state: _Row, definition: Definition, mapped: dict[str, str]) -> di
             if column not in refused:  # one problem per cell: the first names it
                 state.problem(column, PROBLEM_KINDS[problem.kind], _problem_message(problem.kind, question, raw))
             continue
-        answers[question.name] = to_typed(question, raw)
+        value = to_typed(question, raw)
+        if question.type == "select_multiple":  # in the list's order, as a form posts them
+            order = {name: i for i, name in enumerate(definition.choice_names(question.list_name or ""))}
+            value = sorted(value, key=lambda name: order.get(name, len(order)))
+        answers[question.name] = value
     refused = {problem.column for problem in state.problems}
     for question in relevant_questions(definition, values, registry=False):
         column = mapped.get(question.name)

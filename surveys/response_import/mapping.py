@@ -75,6 +75,7 @@ OTHER_HEADERS = (
     "otro especifique", "other text", "other_text",
 )  # fmt: skip
 TOOL_COLUMNS = {header_key(c) for c in LIMESURVEY_COLUMNS | SURVEYMONKEY_COLUMNS | KOBO_COLUMNS | REDCAP_COLUMNS}
+_REDCAP_FORM_COLUMN = re.compile(r"^[a-z][a-z0-9_]*_(complete|timestamp)$")  # a REDCap form's status and time
 _NUMBERING = re.compile(r"^(?:q\s?)?\d+[a-z]?\s")  # "Q1 ", "12 ", "3a " before a question's text
 _BRACKETS = re.compile(r"^(.+?)\s*\[(.+)\]$")
 SHARE = 0.8  # of a column's distinct values that must match for a proposal by values
@@ -85,8 +86,8 @@ def _question_index(definition: Definition) -> dict[str, str | None]:
     for question in definition.questions():
         if question.type == "note":
             continue
-        for text in (question.name, *question.labels.values()):
-            key = match_key(text)
+        compact = match_key(question.name).replace(" ", "")  # LimeSurvey codes have no underscores
+        for key in (match_key(question.name), compact, *(match_key(text) for text in question.labels.values())):
             if key:
                 index[key] = question.name if index.get(key, question.name) == question.name else None
     return index
@@ -98,8 +99,11 @@ def _parts(header: str) -> Iterator[tuple[str, str | None]]:
     if " | " in header:  # SurveyMonkey's two header rows
         question, choice = header.rsplit(" | ", 1)
         yield question, choice
-    if match := _BRACKETS.match(header):  # LimeSurvey: q[choice], "Question [Choice]"
+    if " | " in header:  # a SurveyMonkey matrix: the row is the question
+        yield header.rsplit(" | ", 1)[1], None
+    if match := _BRACKETS.match(header):  # LimeSurvey: q[choice], "Question [Choice]"; an array's row
         yield match.group(1), match.group(2)
+        yield match.group(2), None
     if "___" in header:  # REDCap checkboxes
         question, choice = header.rsplit("___", 1)
         yield question, choice
@@ -114,20 +118,20 @@ def _parts(header: str) -> Iterator[tuple[str, str | None]]:
 
 def _find_question(text: str, index: dict[str, str | None]) -> str | None:
     key = match_key(text)
-    return index.get(key) or index.get(_NUMBERING.sub("", key))
+    return index.get(key) or index.get(_NUMBERING.sub("", key)) or index.get(key.replace(" ", ""))
 
 
 def _choice_target(definition: Definition, question: Question, choice_text: str) -> Target | None:
     key = match_key(choice_text)
-    if key in {match_key(h) for h in OTHER_HEADERS}:
-        return Target("other_text", question=question.name) if _has_other(definition, question) else None
-    if question.type != "select_multiple" or not question.list_name:
-        return None
-    names = definition.choice_names(question.list_name)
-    if choice := choice_index(definition, question.list_name).get(key):
-        return Target("choice", question=question.name, choice=choice)
-    if key.isdigit() and 1 <= int(key) <= len(names):  # REDCap's numbered codes, by position
-        return Target("choice", question=question.name, choice=names[int(key) - 1])
+    if question.type == "select_multiple" and question.list_name:
+        names = definition.choice_names(question.list_name)
+        index = choice_index(definition, question.list_name)
+        if choice := index.get(key) or index.get(key.replace(" ", "")):
+            return Target("choice", question=question.name, choice=choice)
+        if key.isdigit() and 1 <= int(key) <= len(names):  # REDCap's numbered codes, by position
+            return Target("choice", question=question.name, choice=names[int(key) - 1])
+    if key in {match_key(h) for h in OTHER_HEADERS} and _has_other(definition, question):
+        return Target("other_text", question=question.name)
     return None
 
 
@@ -195,19 +199,41 @@ def _by_values(definition: Definition, values: list[str], taken: set[str]) -> Ta
     return Target("question", question=best) if best and best_share >= SHARE else None
 
 
+def _specify_after(definition: Definition, source: SourceFile, targets: dict[str, Target]) -> None:
+    """A "Please specify" header that several questions share ("Veuillez préciser"), right after the
+    columns of a select with an "other" choice, is that select's typed "other" text."""
+    previous: Target | None = None
+    for key, header in zip(source.columns, source.headers):
+        target = targets[key]
+        if target.kind == "ignore" and previous is not None and previous.question:
+            question = definition.question(previous.question)
+            specify = next((q for q in definition.questions() if q.other_of == question.name), None)
+            last = match_key(header.rsplit("/", 1)[-1])
+            if specify is not None and last in {match_key(text) for text in specify.labels.values()}:
+                targets[key] = Target("other_text", question=question.name)
+        if targets[key].kind != "ignore":
+            previous = targets[key]
+
+
+def is_tool_column(header: str) -> bool:
+    """Whether the export tool added the column by itself (an id, a time, a status)."""
+    return header_key(header) in TOOL_COLUMNS or bool(_REDCAP_FORM_COLUMN.match(header_key(header)))
+
+
 def propose_columns(source: SourceFile, rows: list[dict[str, str]], definition: Definition) -> dict[str, Target]:
     """A target for every column of the file (steps 1 to 5 of the module's docstring)."""
     index = _question_index(definition)
     targets: dict[str, Target] = {}
     for key, header in zip(source.columns, source.headers):
         role = _by_role(definition, header)
-        if header_key(header) in TOOL_COLUMNS and not (role and role.kind in ("language", "email")):
+        if is_tool_column(header) and not (role and role.kind in ("language", "email")):
             targets[key] = Target("ignore")
         else:
             targets[key] = _by_header(definition, header, index) or role or Target("ignore")
+    _specify_after(definition, source, targets)
     taken = {t.question for t in targets.values() if t.question}
     for key, header in zip(source.columns, source.headers):
-        if targets[key].kind == "ignore" and header_key(header) not in TOOL_COLUMNS:
+        if targets[key].kind == "ignore" and not is_tool_column(header):
             distinct = list(dict.fromkeys(row[key] for row in rows if row.get(key)))
             if found := _by_values(definition, distinct, taken):
                 targets[key] = found

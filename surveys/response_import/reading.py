@@ -269,12 +269,12 @@ def _rows(records: Iterable[Record], columns: list[str]) -> list[dict[str, str]]
 
 
 def identical_columns(columns: list[str], rows: list[dict[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Pairs of columns (first, later) whose every cell is equal, empty columns aside."""
+    """Pairs of columns (first, later) whose every cell is equal, columns of fewer than two values aside."""
     first_with: dict[tuple, str] = {}
     pairs = []
     for key in columns:
         content = tuple(row.get(key, "") for row in rows)
-        if not any(content):
+        if len(set(content) - {""}) < 2:  # empty, or one value throughout (0/1 columns never ticked): no note
             continue
         if content in first_with:
             pairs.append((first_with[content], key))

@@ -66,7 +66,7 @@ def read(rows: list[dict[str, str]], mapping: Mapping) -> tuple[dict[int, str], 
             moment = parse(cell)
             number = int(row.get(ROW, 0))
             if moment is None:
-                message = _("“%(value)s” is not a date (YYYY-MM-DD).", value=cell)
+                message = _("%(value)s is not a date written YYYY-MM-DD.", value=cell)
                 problems.append(ImportProblem(row=number, column=key, kind="not a date", message=message))
             else:
                 found[number] = moment.isoformat()

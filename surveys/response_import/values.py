@@ -72,11 +72,18 @@ def _add(index: dict[str, str | None], key: str, code: str) -> None:
 def choice_index(definition: Definition, list_name: str) -> dict[str, str | None]:
     """match_key of each choice's name and labels (every language) -> the choice's name."""
     index: dict[str, str | None] = {}
-    for choice in definition.choices.get(list_name, ()):
+    choices = definition.choices.get(list_name, ())
+    for choice in choices:
         _add(index, match_key(choice.name), choice.name)
-    for choice in definition.choices.get(list_name, ()):
+    for choice in choices:
+        _add(index, match_key(choice.name).replace(" ", ""), choice.name)  # LimeSurvey's codes
         for text in choice.labels.values():
             _add(index, match_key(text), choice.name)
+    if {choice.name for choice in choices} == {"yes", "no"}:  # a yes/no list also takes 1/0, Y/N, True/False
+        for key in TICKED:
+            index.setdefault(key, "yes")
+        for key in UNTICKED:
+            index.setdefault(key, "no")
     return index
 
 
@@ -185,11 +192,21 @@ def _question_values(definition: Definition, question: Question, values: Iterabl
     items = values
     if question.type == "select_multiple":
         items = [item for value in values for item in split_items(value, index)]
+    index = {**_by_position(definition, question.list_name, items), **index}
     proposed = {}
     for item in dict.fromkeys(items):
         if (target := _value_target(item, index, has_other, countries)) is not None:
             proposed[item] = target
     return proposed
+
+
+def _by_position(definition: Definition, list_name: str, values: list[str]) -> dict[str, str]:
+    """Numbered codes (REDCap's, SPSS's) as the n-th choice, when every value is a number in range."""
+    names = definition.choice_names(list_name)
+    keys = [match_key(value) for value in values if match_key(value) not in MISSING]
+    if not keys or not all(key.isdigit() and 1 <= int(key) <= len(names) for key in keys):
+        return {}
+    return {key: names[int(key) - 1] for key in keys}
 
 
 def _choice_column_values(definition: Definition, target: Target, values: Iterable[str]) -> dict[str, ValueTarget]:

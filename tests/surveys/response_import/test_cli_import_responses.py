@@ -119,4 +119,4 @@ def test_a_cell_that_is_no_time_is_named(runner, session, wave, tmp_path):
     mapping.write_text(json.dumps(chosen), encoding="utf-8")
     result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path), "--mapping", str(mapping)])
     assert result.exit_code != 0
-    assert "Row 3, column 'submitdate': “yesterday” is not a date" in result.output
+    assert "Row 3, column 'submitdate': yesterday is not a date" in result.output
