@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from surveys import instruments
 from surveys.response_import.plan import ImportedRow, ImportProblem, Mapping, Preview, SourceFile, Target
+from tests import factories
 
 COLUMNS = ("email", "country", "roles", "years", "engaged", "clear_how", "transparent", "comments")
 
@@ -50,3 +52,10 @@ def preview(rows, problems=(), *, name: str = "past.csv") -> Preview:
 
 def refused(number: int, column: str = "years", kind: str = "value") -> ImportProblem:
     return ImportProblem(row=number, column=column, kind=kind, message=f"Row {number}: bad {column}")
+
+
+def annual_past_wave(session):
+    """A closed wave of 2019 of the shipped annual survey (installed here), as the export fixtures answer it."""
+    versions = dict(zip(instruments.SHIPPED, instruments.install_shipped(session)))
+    return factories.make_wave(session, version=versions["annual-survey"], name="Annual survey 2019", year=2019,
+                               status="closed", opens_in_days=-2600, closes_in_days=-2570)  # fmt: skip
