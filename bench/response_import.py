@@ -123,6 +123,18 @@ def _timed(function, *args, **kwargs):
     return value, time.perf_counter() - started
 
 
+CPU: dict[str, float] = {}
+
+
+def _cpu_timed(step: str, function, *args, **kwargs):
+    """As `_timed`, noting the CPU seconds of this process under `step`: on a shared machine the CPU time
+    is what the work costs, the wall time what it took beside the other work."""
+    cpu = time.process_time()
+    value, wall = _timed(function, *args, **kwargs)
+    CPU[step] = time.process_time() - cpu
+    return value, wall
+
+
 def run_backend(backend: str, content: bytes, layout: Mapping) -> list[str]:
     with common.database(backend) as url, tempfile.TemporaryDirectory() as results:
         migrate.upgrade(url)
@@ -135,13 +147,13 @@ def run_backend(backend: str, content: bytes, layout: Mapping) -> list[str]:
                         status="closed")  # fmt: skip
             session.add(wave)
             session.commit()
-            (source, rows), read = _timed(pipeline.read, content, "limesurvey-2019.csv")
-            _proposed, propose = _timed(pipeline.propose, session, wave, source, rows)
+            (source, rows), read = _cpu_timed("read", pipeline.read, content, "limesurvey-2019.csv")
+            _proposed, propose = _cpu_timed("propose", pipeline.propose, session, wave, source, rows)
             definition = pipeline.definition_of(session, wave)
             mapping = propose_all_values(definition, Mapping(columns=dict(layout.columns)), rows)
-            preview, check = _timed(pipeline.check, session, wave, source, rows, mapping)
+            preview, check = _cpu_timed("check", pipeline.check, session, wave, source, rows, mapping)
             assert not preview.problems, preview.problems[:5]
-            stored, store = _timed(storing.store, session, wave=wave, preview=preview, by=None)
+            stored, store = _cpu_timed("store", storing.store, session, wave=wave, preview=preview, by=None)
             answers = session.exec(select(func.count()).select_from(Answer)).one()
             assert session.exec(select(func.count()).select_from(Response)).one() == stored.stored == len(rows)
         get_engine_of(app).dispose()
@@ -150,7 +162,10 @@ def run_backend(backend: str, content: bytes, layout: Mapping) -> list[str]:
         f"{backend:<11} {len(rows):,} rows x {len(source.columns)} columns, CSV {len(content) / 1024**2:.1f} MB: "
         f"read {read:.1f} s, propose {propose:.1f} s, check {check:.1f} s, store {store:.1f} s "
         f"({stored.stored:,} responses, {answers:,} answers); read + check + store {total:.1f} s; "
-        f"target <= {TARGET_SECONDS} s: {'met' if total <= TARGET_SECONDS else 'MISSED'}"
+        f"target <= {TARGET_SECONDS} s: {'met' if total <= TARGET_SECONDS else 'MISSED'}",
+        f"{'':<11} CPU time of this process: "
+        + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in CPU.items())
+        + f"; read + check + store {CPU['read'] + CPU['check'] + CPU['store']:.1f} s",
     ]
 
 

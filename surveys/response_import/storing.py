@@ -282,8 +282,8 @@ ANSWER_COLUMNS = ("response_id", "question", "value_text", "value_number", "valu
 
 
 def _insert_answers(connection, rows: list[dict]) -> None:
-    """One driver-level executemany: the answers are most of an import (30 a response), and the
-    statement's per-row parameter processing would cost more than the database's work."""
+    """The answers at the driver's level (COPY on PostgreSQL, one executemany on SQLite): they are most of an
+    import (30 a response), and SQLAlchemy's per-row parameter processing would cost more than the database's work."""
     sqlite = connection.dialect.name == "sqlite"
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     statement = f"INSERT INTO answer ({', '.join(ANSWER_COLUMNS)}) VALUES ({', '.join([marker] * len(ANSWER_COLUMNS))})"
@@ -297,6 +297,12 @@ def _insert_answers(connection, rows: list[dict]) -> None:
         )
         for row in rows
     ]
+    if connection.dialect.name == "postgresql":  # COPY: several times faster than batched INSERTs
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY answer ({', '.join(ANSWER_COLUMNS)}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        return
     connection.exec_driver_sql(statement, values)
 
 
