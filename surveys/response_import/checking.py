@@ -1,32 +1,51 @@
 """Checking an export against its mapping: typed answers per row, and a problem at every refused cell.
 
-Each row becomes raw answers as the answering flow posts them (a choice's name, a list of names for
-a select_multiple, text), then is checked as the answering flow checks a page (`answering.check_question`:
-choices, numbers, dates, emails, constraints, lengths). An imported past wave keeps what was answered:
-every answered question is kept, relevant or not; a required question that applies is reported
-missing only when some column maps to it (a question the old survey never asked is no problem).
-Profile fields come from the profile questions or profile columns; the regional group from the
-country when no column gives it. Countries must be recorded in the registry's reference list.
+Each row becomes raw answers as the answering flow posts them (`cells.read_row`), then is checked as
+the answering flow checks a page (`answering.check_question`: choices, numbers, dates, emails,
+constraints, lengths). An imported past wave keeps what was answered: every answered question is
+kept, relevant or not; a required question that applies is reported missing only when some column
+maps to it (a question the old survey never asked is no problem; nor is an empty "please specify").
+Profile fields come from the
+profile questions or profile columns; the regional group from the country when no column gives it.
+Countries must be recorded in the registry (`Lookups`).
+
+An answer whose check depends on nothing but itself (no constraint, or one without `${...}`) is
+checked once per distinct value, so a file of 100,000 rows costs little more than its distinct values.
 """
 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from core.reference.countries import OBSERVER_STATES_CSV, member_state_rows
-from surveys.answering import MAX_ANSWER_LENGTH, check_question, relevant_questions, to_typed, typed_values
+from surveys.answering import (
+    MAX_ANSWER_LENGTH,
+    AnswerProblem,
+    check_question,
+    is_relevant,
+    to_typed,
+    typed_values,
+)
 from surveys.definition import Definition, Question
-from surveys.response_import.plan import PROFILE_TARGETS, ImportedRow, ImportProblem, Mapping, Preview, SourceFile
-from surveys.response_import.reading import ROW
-from surveys.response_import.values import CHOICE_LISTS, OTHER, choice_index, split_items
+from surveys.expressions import parse
+from surveys.response_import.cells import Row, RowContext, question_label, read_row
+from surveys.response_import.plan import ImportedRow, ImportProblem, Mapping, Preview, SourceFile
+from surveys.response_import.reading import paused_gc
+from surveys.response_import.values import OTHER
 
-_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_WHOLE = re.compile(r"^([+-]?\d+)\.0+$")
+PROBLEM_KINDS = {  # answering's problem kind -> the import's
+    "choice": "unknown value",
+    "integer": "not a number",
+    "decimal": "not a number",
+    "date": "not a date",
+    "email": "not an email",
+    "constraint": "constraint",
+    "too_long": "too long",
+    "required": "required missing",
+}
 
 
 @dataclass(frozen=True)
@@ -46,179 +65,39 @@ class Lookups:
 
 
 @dataclass
-class _Row:
-    """What one row has gathered while its cells are read."""
+class _Checker:
+    """A check's context, and what it has learnt of answers that depend on nothing but themselves."""
 
-    number: int
-    raw: dict[str, object] = field(default_factory=dict)
-    columns: dict[str, str] = field(default_factory=dict)  # question -> the column its answer came from
-    other_texts: dict[str, str] = field(default_factory=dict)
-    profile: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(PROFILE_TARGETS))
-    language: str | None = None
-    email: str | None = None
-    problems: list[ImportProblem] = field(default_factory=list)
+    rows: RowContext
+    lookups: Lookups
+    alone: set[str]  # questions whose check depends only on their own answer (an email's included)
+    order: dict[str, dict[str, int]]  # select_multiple question -> each choice's place
+    memo: dict[tuple, tuple[AnswerProblem | None, object]] = field(default_factory=dict)
+    relevance: dict[tuple, bool] = field(default_factory=dict)  # (question, answers it refers to) -> applies
+    references: dict[str, list[str]] = field(default_factory=dict)  # question -> what its conditions refer to
 
-    def problem(self, column: str, kind: str, message: str) -> None:
-        self.problems.append(ImportProblem(row=self.number, column=column, kind=kind, message=message))
-
-    def add_choice(self, question: str, column: str, choice: str) -> None:
-        chosen = self.raw.setdefault(question, [])
-        if choice not in chosen:
-            chosen.append(choice)
-        self.columns.setdefault(question, column)
-
-
-def _question_label(question: Question) -> str:
-    return question.name
-
-
-def _unknown(state: _Row, column: str, question: Question | None, value: str) -> None:
-    if question is None or question.list_name in CHOICE_LISTS or question.profile == "country":
-        state.problem(column, "unknown country", _("%(value)s is not a recorded country.", value=value))
-    else:
-        message = _(
-            "%(value)s matches no choice of %(question)s: map it to a choice, to “other” or to missing.",
-            value=value,
-            question=_question_label(question),
-        )
-        state.problem(column, "unknown value", message)
-
-
-def _typed_text(question: Question, cell: str) -> str:
-    """A cell as the answering flow would have posted it: whole numbers written "3.0" as "3",
-    dates with a time of day as the date."""
-    if question.type == "integer" and (match := _WHOLE.match(cell)):
-        return match.group(1)
-    if question.type == "date" and (match := _DATE_TIME.match(cell)):
-        return match.group(1)
-    return cell
-
-
-def _read_select_one(state: _Row, definition: Definition, question: Question, column: str, cell: str, values) -> None:
-    target = values.get(cell)
-    if target is None:
-        _unknown(state, column, question, cell)
-    elif target.kind == "choice":
-        state.raw[question.name] = target.choice
-        state.columns.setdefault(question.name, column)
-    elif target.kind == "other":
-        state.raw[question.name] = OTHER
-        state.other_texts[question.name] = cell
-        state.columns.setdefault(question.name, column)
-
-
-def _read_select_multiple(state: _Row, definition: Definition, question: Question, column: str, cell: str, values):
-    index = choice_index(definition, question.list_name or "")
-    for item in split_items(cell, index):
-        target = values.get(item)
-        if target is None:
-            _unknown(state, column, question, item)
-        elif target.kind == "choice" and target.choice:
-            state.add_choice(question.name, column, target.choice)
-        elif target.kind == "other":
-            state.add_choice(question.name, column, OTHER)
-            state.other_texts[question.name] = item
-    state.columns.setdefault(question.name, column)
-
-
-def _read_question(state: _Row, definition: Definition, name: str, column: str, cell: str, values) -> None:
-    question = definition.question(name)
-    if question.type == "select_one":
-        _read_select_one(state, definition, question, column, cell, values)
-    elif question.type == "select_multiple":
-        _read_select_multiple(state, definition, question, column, cell, values)
-    elif question.type != "note":
-        state.raw[name] = _typed_text(question, cell)
-        state.columns.setdefault(name, column)
-
-
-def _read_choice(state: _Row, definition: Definition, target, column: str, cell: str, values) -> None:
-    value = values.get(cell)
-    if value is None:
-        _unknown(state, column, definition.question(target.question), cell)
-    elif value.kind == "choice":
-        state.add_choice(target.question, column, target.choice)
-    elif value.kind == "other":
-        state.add_choice(target.question, column, OTHER)
-        state.other_texts[target.question] = cell
-    else:
-        state.columns.setdefault(target.question, column)
-
-
-def _read_other_text(state: _Row, definition: Definition, name: str, column: str, cell: str) -> None:
-    question = definition.question(name)
-    state.other_texts[name] = cell
-    if question.type == "select_multiple":
-        state.add_choice(name, column, OTHER)
-    elif question.type == "select_one" and name not in state.raw:
-        state.raw[name] = OTHER
-        state.columns.setdefault(name, column)
-
-
-def _read_coded(state: _Row, target, column: str, cell: str, values) -> None:
-    value = values.get(cell)
-    if target.kind == "language":
-        if value is None:
-            message = _("%(value)s is not one of the platform's languages.", value=cell)
-            state.problem(column, "unknown language", message)
-        elif value.kind == "choice":
-            state.language = value.choice
-    elif value is None:
-        if target.field == "country":
-            _unknown(state, column, None, cell)
-        else:
-            state.problem(column, "unknown value", _("%(value)s is not one of the allowed values.", value=cell))
-    elif value.kind == "choice":
-        state.profile[target.field] = value.choice
-        state.columns.setdefault("#" + target.field, column)
-
-
-def _read_email(state: _Row, column: str, cell: str) -> None:
-    try:
-        state.email = validate_email(cell, check_deliverability=False).normalized
-    except EmailNotValidError:
-        state.problem(column, "not an email", _("%(value)s is not a valid email address.", value=cell))
-
-
-def read_row(row: dict[str, str], mapping: Mapping, definition: Definition) -> _Row:
-    """The raw answers, profile, language and email of one row, and the problems of its cells."""
-    state = _Row(number=int(row.get(ROW, 0)))
-    for column, target in mapping.columns.items():
-        cell = row.get(column)
-        if not cell or target.kind == "ignore":
-            continue
-        values = mapping.values.get(column, {})
-        if target.kind == "question" and target.question:
-            _read_question(state, definition, target.question, column, cell, values)
-        elif target.kind == "choice" and target.question and target.choice:
-            _read_choice(state, definition, target, column, cell, values)
-        elif target.kind == "other_text" and target.question:
-            _read_other_text(state, definition, target.question, column, cell)
-        elif target.kind in ("profile", "language") and (target.field or target.kind == "language"):
-            _read_coded(state, target, column, cell, values)
-        elif target.kind == "email":
-            _read_email(state, column, cell)
-    return state
-
-
-# --- checking a row ---------------------------------------------------------------------------
-
-PROBLEM_KINDS = {  # answering's problem kind -> the import's
-    "choice": "unknown value",
-    "integer": "not a number",
-    "decimal": "not a number",
-    "date": "not a date",
-    "email": "not an email",
-    "constraint": "constraint",
-    "too_long": "too long",
-    "required": "required missing",
-}
+    @classmethod
+    def build(cls, mapping: Mapping, definition: Definition, lookups: Lookups) -> _Checker:
+        context = RowContext.build(mapping, definition)
+        alone = {q.name for q in context.questions.values() if not q.constraint or not parse(q.constraint).references}
+        order = {
+            q.name: {name: i for i, name in enumerate(definition.choice_names(q.list_name))}
+            for q in context.questions.values()
+            if q.type == "select_multiple" and q.list_name
+        }
+        return cls(rows=context, lookups=lookups, alone=alone, order=order)
 
 
 def _problem_message(kind: str, question: Question, raw) -> str:
     value = " ".join(raw) if isinstance(raw, list) else str(raw or "")
-    if kind == "choice":
+    if kind == "choice" and question.type == "select_one" and isinstance(raw, list) and len(raw) > 1:
         return _("%(value)s gives several answers to a question that takes one.", value=value)
+    if kind == "choice":
+        return _(
+            "%(value)s matches no choice of %(question)s: map it to a choice, to “other” or to missing.",
+            value=value,
+            question=question_label(question),
+        )
     if kind == "integer":
         return _("%(value)s is not a whole number.", value=value)
     if kind == "decimal":
@@ -230,19 +109,27 @@ def _problem_message(kind: str, question: Question, raw) -> str:
     if kind == "too_long":
         return _("The answer is longer than %(count)s characters.", count=MAX_ANSWER_LENGTH)
     if kind == "required":
-        return _("%(question)s is required and has no answer.", question=_question_label(question))
-    return _("%(value)s is not allowed by the rule of %(question)s.", value=value, question=_question_label(question))
+        return _("%(question)s is required and has no answer.", question=question_label(question))
+    return _("%(value)s is not allowed by the rule of %(question)s.", value=value, question=question_label(question))
 
 
-def _carry_other_texts(state: _Row, definition: Definition, others: dict[str, Question]) -> None:
+def _carry_other_texts(state: Row, context: RowContext) -> None:
     """Each typed "other" text into the instrument's "please specify" question, when it has one."""
     for name, text in state.other_texts.items():
-        if (specify := others.get(name)) is not None and specify.name not in state.raw:
+        if (specify := context.others.get(name)) is not None and specify.name not in state.raw:
             state.raw[specify.name] = text
             state.columns.setdefault(specify.name, state.columns.get(name, ""))
 
 
-def _check_country(state: _Row, lookups: Lookups, row: dict[str, str]) -> None:
+def _profile_from_questions(state: Row, context: RowContext) -> None:
+    for question in context.profile_questions:
+        value = state.raw.get(question.name)
+        if isinstance(value, str) and value != OTHER:
+            state.profile[question.profile] = value
+            state.columns.setdefault("#" + question.profile, state.columns.get(question.name, ""))
+
+
+def _check_country(state: Row, lookups: Lookups, row: dict[str, str]) -> None:
     code, column = state.profile.get("country"), state.columns.get("#country", "")
     if code is None:
         return
@@ -258,46 +145,77 @@ def _check_country(state: _Row, lookups: Lookups, row: dict[str, str]) -> None:
         state.profile["regional_group"] = lookups.countries[code]
 
 
-def _validate(state: _Row, definition: Definition, mapped: dict[str, str]) -> dict[str, object]:
+def _checked(checker: _Checker, question: Question, raw, values: dict) -> tuple[AnswerProblem | None, object]:
+    """`check_question`'s problem and the typed answer (a select_multiple's choices in the list's
+    order, as a form posts them); once per distinct answer for questions whose check depends on
+    nothing else."""
+    key = (question.name, tuple(raw) if isinstance(raw, list) else raw)
+    if question.name in checker.alone and key in checker.memo:
+        return checker.memo[key]
+    problem = check_question(checker.rows.definition, question, raw, values)
+    value = None if problem else to_typed(question, raw)
+    if value is not None and question.name in checker.order:
+        order = checker.order[question.name]
+        value = tuple(sorted(value, key=lambda choice: order.get(choice, len(order))))
+    if question.name in checker.alone:
+        checker.memo[key] = (problem, value)
+    return problem, value
+
+
+def _validate(state: Row, checker: _Checker) -> dict[str, object]:
     """Typed answers of the answered questions; a problem for each refused answer."""
-    values = typed_values(definition, state.raw)
+    values: dict = {}
     answers = {}
     refused = {problem.column for problem in state.problems}
-    for question in definition.questions():
-        raw = state.raw.get(question.name)
-        if raw is None or raw == [] or question.type == "note":
+    for name, raw in state.raw.items():
+        question = checker.rows.questions.get(name)
+        if question is None or raw is None or raw == []:
             continue
-        if problem := check_question(definition, question, raw, values):
-            column = state.columns.get(question.name, "")
+        if not values and name not in checker.alone:
+            values.update(typed_values(checker.rows.definition, state.raw))
+        problem, value = _checked(checker, question, raw, values)
+        if problem is not None:
+            column = state.columns.get(name, "")
             if column not in refused:  # one problem per cell: the first names it
                 state.problem(column, PROBLEM_KINDS[problem.kind], _problem_message(problem.kind, question, raw))
             continue
-        value = to_typed(question, raw)
-        if question.type == "select_multiple":  # in the list's order, as a form posts them
-            order = {name: i for i, name in enumerate(definition.choice_names(question.list_name or ""))}
-            value = sorted(value, key=lambda name: order.get(name, len(order)))
-        answers[question.name] = value
-    refused = {problem.column for problem in state.problems}
-    for question in relevant_questions(definition, values, registry=False):
-        column = mapped.get(question.name)
-        if question.required and column and column not in refused and state.raw.get(question.name) in (None, []):
-            state.problem(column, "required missing", _problem_message("required", question, None))
+        answers[name] = list(value) if isinstance(value, tuple) else value
+    _required(state, checker)
     return answers
 
 
-def check_row(
-    row: dict[str, str], mapping: Mapping, definition: Definition, lookups: Lookups, *, context: _Context
-) -> tuple[ImportedRow | None, list[ImportProblem]]:
+def _applies(checker: _Checker, name: str, raw: dict) -> bool:
+    """Whether a question's page, grid and own `relevant` hold, once per distinct set of the answers
+    they refer to."""
+    conditions = checker.rows.conditions.get(name, ())
+    if not conditions:
+        return True
+    references = checker.references.setdefault(name, sorted(set().union(*(parse(x).references for x in conditions))))
+    key = (name, *(tuple(v) if isinstance(v := raw.get(ref), list) else v for ref in references))
+    if key not in checker.relevance:
+        values = typed_values(checker.rows.definition, {ref: raw[ref] for ref in references if ref in raw})
+        checker.relevance[key] = all(is_relevant(x, values) for x in conditions)
+    return checker.relevance[key]
+
+
+def _required(state: Row, checker: _Checker) -> None:
+    """A problem for each required question that applies, that a column maps to, and that has no answer."""
+    context = checker.rows
+    refused = {problem.column for problem in state.problems}
+    for name in context.required:
+        if state.raw.get(name) or context.mapped[name] in refused or not _applies(checker, name, state.raw):
+            continue
+        question = context.questions[name]
+        state.problem(context.mapped[name], "required missing", _problem_message("required", question, None))
+
+
+def check_row(row: dict[str, str], checker: _Checker) -> tuple[ImportedRow | None, list[ImportProblem]]:
     """One row as an ImportedRow (None when refused) and its problems."""
-    state = read_row(row, mapping, definition)
-    _carry_other_texts(state, definition, context.others)
-    for question in context.profile_questions:
-        value = state.raw.get(question.name)
-        if isinstance(value, str) and value != OTHER:
-            state.profile[question.profile] = value
-            state.columns.setdefault("#" + question.profile, state.columns.get(question.name, ""))
-    _check_country(state, lookups, row)
-    answers = _validate(state, definition, context.mapped)
+    state = read_row(row, checker.rows)
+    _carry_other_texts(state, checker.rows)
+    _profile_from_questions(state, checker.rows)
+    _check_country(state, checker.lookups, row)
+    answers = _validate(state, checker)
     if state.problems:
         return None, state.problems
     imported = ImportedRow(
@@ -311,38 +229,16 @@ def check_row(
     return imported, []
 
 
-@dataclass(frozen=True)
-class _Context:
-    others: dict[str, Question]  # select question -> its "please specify" question
-    profile_questions: tuple[Question, ...]
-    mapped: dict[str, str]  # question -> the first column that maps to it
-
-
-def _context(mapping: Mapping, definition: Definition) -> _Context:
-    questions = definition.questions()
-    mapped: dict[str, str] = {}
-    for column, target in mapping.columns.items():
-        if target.question and target.kind != "ignore":
-            mapped.setdefault(target.question, column)
-    for question in questions:
-        if question.other_of in mapped:
-            mapped.setdefault(question.name, mapped[question.other_of])
-    return _Context(
-        others={q.other_of: q for q in questions if q.other_of},
-        profile_questions=tuple(q for q in questions if q.profile in PROFILE_TARGETS),
-        mapped=mapped,
-    )
-
-
 def check(
     source: SourceFile, rows: list[dict[str, str]], mapping: Mapping, definition: Definition, lookups: Lookups
 ) -> Preview:
     """The rows ready to store and the problems of the refused ones (see the module's docstring)."""
-    context = _context(mapping, definition)
+    checker = _Checker.build(mapping, definition, lookups)
     preview = Preview(source=source, mapping=mapping)
-    for row in rows:
-        imported, problems = check_row(row, mapping, definition, lookups, context=context)
-        if imported is not None:
-            preview.rows.append(imported)
-        preview.problems.extend(problems)
+    with paused_gc():
+        for row in rows:
+            imported, problems = check_row(row, checker)
+            if imported is not None:
+                preview.rows.append(imported)
+            preview.problems.extend(problems)
     return preview

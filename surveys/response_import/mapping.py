@@ -38,6 +38,7 @@ from surveys.response_import.values import (
     OTHER,
     choice_index,
     country_code,
+    distinct_values,
     language_code,
     match_key,
     propose_all_values,
@@ -220,8 +221,10 @@ def is_tool_column(header: str) -> bool:
     return header_key(header) in TOOL_COLUMNS or bool(_REDCAP_FORM_COLUMN.match(header_key(header)))
 
 
-def propose_columns(source: SourceFile, rows: list[dict[str, str]], definition: Definition) -> dict[str, Target]:
-    """A target for every column of the file (steps 1 to 5 of the module's docstring)."""
+def propose_columns(
+    source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, distinct: dict | None = None
+) -> dict[str, Target]:
+    """A target for every column of the file (steps 1 to 6 of the module's docstring)."""
     index = _question_index(definition)
     targets: dict[str, Target] = {}
     for key, header in zip(source.columns, source.headers):
@@ -232,10 +235,10 @@ def propose_columns(source: SourceFile, rows: list[dict[str, str]], definition: 
             targets[key] = _by_header(definition, header, index) or role or Target("ignore")
     _specify_after(definition, source, targets)
     taken = {t.question for t in targets.values() if t.question}
+    distinct = distinct_values(rows) if distinct is None else distinct
     for key, header in zip(source.columns, source.headers):
         if targets[key].kind == "ignore" and not is_tool_column(header):
-            distinct = list(dict.fromkeys(row[key] for row in rows if row.get(key)))
-            if found := _by_values(definition, distinct, taken):
+            if found := _by_values(definition, list(distinct.get(key, {})), taken):
                 targets[key] = found
                 taken.add(found.question or "")
     for first, later in source.identical_columns:
@@ -249,9 +252,10 @@ def propose_mapping(
 ) -> Mapping:
     """The proposed column and value mapping of a file; `saved` (the mapping kept for a file of the
     same signature) wins for every column and value it names."""
-    columns = propose_columns(source, rows, definition)
+    distinct = distinct_values(rows)
+    columns = propose_columns(source, rows, definition, distinct=distinct)
     values: dict = {}
     if saved is not None:
         columns.update({key: target for key, target in saved.columns.items() if key in columns})
         values = {key: dict(mapped) for key, mapped in saved.values.items() if key in columns}
-    return propose_all_values(definition, Mapping(columns=columns, values=values), rows)
+    return propose_all_values(definition, Mapping(columns=columns, values=values), rows, distinct=distinct)

@@ -27,6 +27,7 @@ from core.vocabulary import english
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys.definition import Definition, Question
 from surveys.response_import.plan import Mapping, Target, ValueTarget
+from surveys.response_import.reading import repair_mojibake
 
 OTHER = "other"
 CHOICE_LISTS = {"country"}  # list names whose choices are ISO country codes
@@ -38,6 +39,8 @@ MISSING = {
 # Cells that tick a choice column (0/1 columns, LimeSurvey's Y, REDCap's Checked) and that leave it unticked.
 TICKED = {"1", "y", "yes", "true", "checked", "x", "oui", "si", "selected", "1 0", "v"}
 UNTICKED = {"0", "n", "no", "false", "unchecked", "non", "not selected", "0 0"}
+# What tools write in a select's own column for "other", its text being in another column (LimeSurvey's "-oth-").
+OTHER_MARKERS = {"oth", "other"}
 # Short names exports use that neither the UN nor CLDR gives (keys as `match_key` makes them).
 COUNTRY_VARIANTS = {
     "korea south": "KR", "south korea": "KR", "republic of korea": "KR", "korea rep": "KR",
@@ -161,23 +164,40 @@ def profile_index(field: str) -> dict[str, str | None]:
 
 def split_items(value: str, index: dict[str, str | None]) -> list[str]:
     """The items of a select_multiple cell: the whole cell when it matches one choice, else split on
-    ";", "," or "|" (labels), else on spaces (names, as XLSForm tools write them)."""
-    if match_key(value) in index and index[match_key(value)]:
+        ";", "|", a line break or "," (labels; a label that holds the separator itself, "Author,
+        contributing author...", stays whole), else on spaces (names, as XLSForm tools write them, or
+    labels, as KoboToolbox writes them in a label export, each rejoined as above)."""
+    if index.get(match_key(value)):
         return [value]
-    for separator in (";", "|", ",", "\n"):
+    for separator in (";", "|", "\n", ","):
         if separator in value:
-            return [item.strip() for item in value.split(separator) if item.strip()]
-    return value.split()
+            return _segments(value.split(separator), separator, index)
+    return _segments(value.split(), " ", index)
+
+
+def _segments(parts: list[str], separator: str, index: dict[str, str | None]) -> list[str]:
+    """`parts` joined back wherever the longest run of them from the left matches a choice."""
+    items, start = [], 0
+    while start < len(parts):
+        end = next(
+            (end for end in range(len(parts), start + 1, -1) if index.get(match_key(separator.join(parts[start:end])))),
+            start + 1,
+        )
+        if item := separator.join(parts[start:end]).strip():
+            items.append(item)
+        start = end
+    return items
 
 
 def _value_target(value: str, index: dict[str, str | None], has_other: bool, countries: bool) -> ValueTarget | None:
     key = match_key(value)
     if key in MISSING:
         return ValueTarget("missing")
-    if index.get(key):
-        return ValueTarget("choice", index[key])
-    if countries and (code := country_code(value)):
-        return ValueTarget("choice", code)
+    for text in dict.fromkeys((value, repair_mojibake(value))):  # "CÃ´te d'Ivoire" is "Côte d'Ivoire"
+        if index.get(match_key(text)):
+            return ValueTarget("choice", index[match_key(text)])
+        if countries and (code := country_code(text)):
+            return ValueTarget("choice", code)
     if has_other:  # a typed answer, or a tool's own marker of "other" (LimeSurvey's "-oth-")
         return ValueTarget("other")
     return None
@@ -229,6 +249,8 @@ def _code_values(index: dict[str, str | None], values: Iterable[str], lookup=Non
     for value in values:
         key = match_key(value)
         code = lookup(value) if lookup else index.get(key)
+        if not code and (repaired := repair_mojibake(value)) != value:
+            code = lookup(repaired) if lookup else index.get(match_key(repaired))
         if key in MISSING:
             proposed[value] = ValueTarget("missing")
         elif code:
@@ -253,11 +275,24 @@ def propose_values(definition: Definition, target: Target, values: Iterable[str]
     return {}
 
 
-def propose_all_values(definition: Definition, mapping: Mapping, rows: list[dict[str, str]]) -> Mapping:
+def distinct_values(rows: list[dict[str, str]]) -> dict[str, dict[str, None]]:
+    """Each column's distinct non-empty values, in the order they first come (one pass over the rows)."""
+    found: dict[str, dict[str, None]] = {}
+    for row in rows:
+        for key, value in row.items():
+            if value:
+                found.setdefault(key, {})[value] = None
+    return found
+
+
+def propose_all_values(
+    definition: Definition, mapping: Mapping, rows: list[dict[str, str]], *, distinct: dict | None = None
+) -> Mapping:
     """`mapping` with a value proposal for every mapped column whose values it does not map yet
-    (values already mapped, from a saved mapping, are kept)."""
+    (values already mapped, from a saved mapping, are kept); `distinct`: `distinct_values(rows)`
+    when the caller has it already."""
+    distinct = distinct_values(rows) if distinct is None else distinct
     for key, target in mapping.columns.items():
-        distinct = dict.fromkeys(row[key] for row in rows if row.get(key))
-        proposed = propose_values(definition, target, distinct)
+        proposed = propose_values(definition, target, distinct.get(key, {}))
         mapping.values[key] = {**proposed, **mapping.values.get(key, {})}
     return mapping

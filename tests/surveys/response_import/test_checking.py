@@ -117,3 +117,27 @@ def test_numbers_and_dates_as_exports_write_them():
     (row,) = preview.rows
     assert row.answers["events_attended"] == 3
     assert row.answers["last_engagement"] == date(2023, 5, 4)
+
+
+def test_a_tools_mark_for_other_is_not_kept_as_the_typed_text():
+    mapping = Mapping(
+        columns={"roles": Target("question", question="roles"), "roles[other]": Target("other_text", question="roles")},
+        values={"roles": {"-oth-": ValueTarget("other"), "author": ValueTarget("choice", "author")}},
+    )
+    preview = _one_row("roles,roles[other]", "-oth-;author,Youth network", mapping)
+    (row,) = preview.rows
+    assert row.answers["roles"] == ["author", "other"]
+    assert row.other_texts == {"roles": "Youth network"}
+    preview = _one_row("roles,roles[other]", "-oth-,", mapping)
+    assert preview.rows[0].other_texts == {}
+
+
+def test_other_where_the_question_has_no_other_choice_is_refused_as_an_unknown_value():
+    mapping = Mapping(
+        columns={"country": Target("question", question="country"), "clarity": Target("question", question="clarity")},
+        values={"country": {"France": ValueTarget("choice", "FR")}, "clarity": {"Bof": ValueTarget("other")}},
+    )
+    preview = _one_row("country,clarity", "France,Bof", mapping)
+    (problem,) = preview.problems
+    assert (problem.column, problem.kind) == ("clarity", "unknown value")
+    assert "matches no choice of clarity" in problem.message

@@ -113,3 +113,10 @@ def test_a_saved_mapping_wins_for_the_columns_and_values_it_names():
 def test_a_mapping_survives_its_json_round_trip():
     _source, _rows, mapping = proposed("kobo_names.csv")
     assert Mapping.from_dict(mapping.to_dict()) == mapping
+
+
+def test_numbered_question_texts_and_headers_in_other_languages_are_matched():
+    content = "Q3. What is your gender?;¿Cuál es su género?;12 Quel est votre genre ?\nFemale;Mujer;Femme\n".encode()
+    source, rows = read_export(content, "x.csv")
+    mapping = propose_mapping(source, rows, annual_survey())
+    assert {target.question for target in mapping.columns.values()} == {"gender"}

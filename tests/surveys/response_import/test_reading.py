@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from core.imports.tables import TableError
@@ -101,3 +103,22 @@ def test_cells_lose_surrounding_spaces_and_empty_rows_are_skipped():
 def test_unreadable_files_are_refused(content):
     with pytest.raises(TableError):
         read_export(content, "x.csv")
+
+
+def test_the_garbage_collector_is_restored_after_reading():
+    assert gc.isenabled()
+    read_export(b"a\n1\n", "x.csv")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_export(b"a\n1\n", "x.csv")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_values_right_of_the_last_header_get_a_column_of_their_own():
+    source, rows = read_export(b"a,b\n1,2,3\n4,5\n", "x.csv")
+    assert source.columns == ("a", "b", "column 3")
+    assert source.headers == ("a", "b", "")
+    assert rows[0] == {"a": "1", "b": "2", "column 3": "3", ROW: "2"}

@@ -108,3 +108,33 @@ def test_profile_lists_match_their_labels_in_six_languages():
     }
     group = propose_values(annual_survey(), Target("profile", field="regional_group"), ["GRULAC", "African Group"])
     assert group == {"GRULAC": ValueTarget("choice", "GRULAC"), "African Group": ValueTarget("choice", "AFR")}
+
+
+def test_labels_holding_the_separator_stay_whole():
+    author = "Author, contributing author or review editor of an assessment"
+    proposed = propose_values(
+        annual_survey(),
+        Target("question", question="roles"),
+        [f"{author}, Participant in a webinar or e-learning course"],
+    )
+    assert proposed == {
+        author: ValueTarget("choice", "author"),
+        "Participant in a webinar or e-learning course": ValueTarget("choice", "webinar"),
+    }
+
+
+def test_labels_joined_by_spaces_are_found_whole():
+    cell = "Email Social media Meetings in person"
+    proposed = propose_values(annual_survey(), Target("question", question="channels"), [cell])
+    assert proposed == {
+        "Email": ValueTarget("choice", "email"),
+        "Social media": ValueTarget("choice", "social_media"),
+        "Meetings in person": ValueTarget("choice", "in_person"),
+    }
+
+
+def test_mis_encoded_values_are_matched_as_repaired():
+    country = propose_values(annual_survey(), Target("question", question="country"), ["CÃ´te d'Ivoire"])
+    assert country == {"CÃ´te d'Ivoire": ValueTarget("choice", "CI")}
+    language = propose_values(annual_survey(), Target("language"), ["FranÃ§ais"])
+    assert language == {"FranÃ§ais": ValueTarget("choice", "fr")}
