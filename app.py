@@ -58,10 +58,12 @@ from surveys import concordance_models, erasure, mine
 from surveys import models as survey_models
 from surveys.cli import surveys_group
 from surveys.cli_mailing import send_invitations, send_reminders
+from surveys.cli_response_import import import_responses
 from surveys.views import admin as survey_admin_views
 from surveys.views import history as survey_history_views
 from surveys.views import mine as my_survey_views
 from surveys.views import respond as survey_respond_views
+from surveys.views import response_import as survey_response_import_views
 from surveys.views import translation as survey_translation_views
 from surveys.views import unsubscribe as survey_unsubscribe_views
 
@@ -95,6 +97,7 @@ BLUEPRINT_MODULES = (
     participation_views,
     survey_admin_views,
     survey_history_views,
+    survey_response_import_views,
     survey_translation_views,
     survey_unsubscribe_views,
     survey_respond_views,
@@ -205,6 +208,7 @@ def _register_error_pages(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     surveys_group.add_command(send_reminders)
     surveys_group.add_command(send_invitations)
+    surveys_group.add_command(import_responses)
     for command in (
         *cli.PLATFORM_COMMANDS,
         cli.seed_demo_command(_demo_seeders),

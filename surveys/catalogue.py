@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.localized import renamed
-from surveys.models import Instrument, OpenLink, Response, Wave
+from surveys.models import Instrument, OpenLink, Response, ResponseImport, Wave
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,13 @@ def wave_fingerprint(session: Session, wave_id: int) -> str:
     wave = session.get(Wave, wave_id)
     # The name is in the frame (its `wave` column): a renamed wave is read again.
     stamp = f"{wave.status}:{wave.opens_at}:{wave.closes_at}:{wave.version_id}:{wave.name}"
+    # Past responses imported into (or undone from) a wave, closed or not (surveys/response_import).
+    imports = session.execute(
+        select(func.count(), func.max(ResponseImport.created_at), func.max(ResponseImport.undone_at)).where(
+            ResponseImport.wave_id == wave_id
+        )
+    ).one()
+    stamp += ":{}:{}:{}".format(*imports)
     if wave.status == "closed":
         return stamp
     count, latest = session.execute(

@@ -119,6 +119,40 @@ class SurveyOptOut(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class ResponseImport(SQLModel, table=True):
+    """One file of past responses brought into a wave: its source, who brought it, and what came of it.
+
+    Its responses carry `import_id`; undoing the import deletes them and sets `undone_at`.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True, ondelete="CASCADE")
+    file_name: str = Field(max_length=200)
+    sha256: str = Field(max_length=64)
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    rows_stored: int = Field(default=0)
+    rows_left_out: int = Field(default=0)
+    # The refused rows left out, as [{"row", "column", "kind", "message"}], for the report.
+    left_out: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    mapping: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # Mapping.to_dict()
+    undone_at: datetime | None = None
+    undone_by_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+
+
+class SavedImportMapping(SQLModel, table=True):
+    """A column mapping kept for a wave and a file shape (`SourceFile.signature`), offered again for the
+    next file of the same shape."""
+
+    __table_args__ = (UniqueConstraint("wave_id", "signature"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    wave_id: int = Field(foreign_key="wave.id", index=True, ondelete="CASCADE")
+    signature: str = Field(max_length=64, index=True)
+    mapping: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # Mapping.to_dict()
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class Response(SQLModel, table=True):
     """One respondent's answers to one wave: a draft until submitted.
 
@@ -138,6 +172,7 @@ class Response(SQLModel, table=True):
     version_id: int = Field(foreign_key="instrumentversion.id", index=True)
     stakeholder_id: int | None = Field(default=None, foreign_key="stakeholder.id", ondelete="SET NULL")
     open_link_id: int | None = Field(default=None, foreign_key="openlink.id", index=True)
+    import_id: int | None = Field(default=None, foreign_key="responseimport.id", index=True)  # brought from a file
     submission_key: str = Field(max_length=64, unique=True)
     resume_token_hash: str | None = Field(default=None, max_length=64, unique=True)  # open links
     status: str = Field(default="draft", max_length=10)

@@ -21,7 +21,7 @@ from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
 from surveys import answering, shown, waves
-from surveys.definition import PROFILE_FIELDS, Definition
+from surveys.definition import PROFILE_FIELDS, Definition, Question
 from surveys.models import Answer, Response
 from surveys.respondents import Respondent, WaveNotOpen, can_change
 
@@ -80,7 +80,11 @@ def submit(
 
 
 def _answer_rows(response_id: int, definition: Definition, answers: Mapping[str, object]) -> list[dict]:
-    questions = {q.name: q for q in definition.questions()}
+    return answer_rows(response_id, {q.name: q for q in definition.questions()}, answers)
+
+
+def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Mapping[str, object]) -> list[dict]:
+    """The Answer rows of one response's typed answers, for a Core insert (imports write them too)."""
     return [
         {
             "response_id": response_id,
@@ -189,4 +193,4 @@ def is_submitted_with(response: Response, key: str) -> bool:
     return response.status == "submitted" and response.submission_key == key and response.content_digest is not None
 
 
-__all__ = ["SubmissionConflict", "SubmissionInvalid", "Submitted", "submit", "submitted_answers"]
+__all__ = ["SubmissionConflict", "SubmissionInvalid", "Submitted", "answer_rows", "submit", "submitted_answers"]
