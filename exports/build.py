@@ -220,6 +220,9 @@ def _questions(
         if question["other_of"] in titles:  # "Please specify" alone would not say of what
             title = labels.choice_column(titles[question["other_of"]], title)
         kind = question["type"]
+        if question.get("metadata"):
+            _metadata_day(frame, question, title, columns, variables)
+            continue
         if question["pii"]:
             dropped.append(Dropped(question["name"], title, _("Personal data: never exported")))
             continue
@@ -272,6 +275,18 @@ def _code_question(
         columns[column] = _text_values(texts[column])
         variable.scrubbed = {placeholder: int(n) for placeholder, n in sorted(counts.items()) if n}
         variable.treatment.append(_scrub_note(variable.scrubbed))
+
+
+def _metadata_day(frame: pd.DataFrame, question: dict, title: str, columns: dict, variables: dict) -> None:
+    """A variable the platform recorded (XLSForm start, end, today): cut to the day, as submitted_on is."""
+    column = question["columns"][0]
+    values = frame[column]
+    days = values.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(values) else values.str[:10]
+    columns[column] = _text_values(days)
+    variable = variables[column] = Variable(column, title, "date", question["name"])
+    variable.treatment.append(
+        _("Recorded by the platform (XLSForm %(type)s), cut to the day (UTC).", type=question["metadata"])
+    )
 
 
 def _catalog_row(row: dict) -> dict:

@@ -13,15 +13,16 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
 from core.text import clean_label, strip_control
-from surveys.definition import Definition, Grid, Page, Question
-from surveys.expressions import evaluate_bool, parse
+from surveys.definition import NOT_ASKED, RECORDED_METADATA, Definition, Grid, Page, Question
+from surveys.expression_values import to_string
+from surveys.expressions import ExpressionError, evaluate_bool, parse
 
 Raw = str | list[str]
 
@@ -93,8 +94,27 @@ def _is_email_address(text: str) -> bool:
 
 
 def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, object]:
-    """Every question's typed value (None when unanswered), as expressions expect."""
-    return {q.name: to_typed(q, raw.get(q.name)) for q in definition.questions() if q.type != "note"}
+    """Every question's typed value (None when unanswered), as expressions expect; calculates are computed
+    from the others (never taken from what was posted)."""
+    questions = [q for q in definition.questions() if q.type != "note"]
+    values = {q.name: None if q.type == "calculate" else to_typed(q, raw.get(q.name)) for q in questions}
+    calculates = [q for q in questions if q.type == "calculate"]
+    # Form order, twice over, so that a calculate reading a later one sees its value (cycles are refused).
+    for question in calculates * min(2, len(calculates)):
+        values[question.name] = calculated(question, values)
+    return values
+
+
+def calculated(question: Question, values: Mapping[str, object]) -> str | None:
+    """A calculate's value, as text the way ODK keeps it (None when empty, when its own `relevant` does not
+    hold, or when the expression cannot be computed)."""
+    if not question.calculation or not is_relevant(question.relevant, values):
+        return None
+    try:
+        value = to_string(parse(question.calculation).evaluate(values))
+    except (ExpressionError, ArithmeticError, ValueError, TypeError):
+        return None
+    return value or None
 
 
 # --- relevance and visibility -----------------------------------------------------------------
@@ -115,7 +135,8 @@ def is_relevant(expression: str | None, values: Mapping[str, object]) -> bool:
 
 def _asked(question: Question, registry: bool) -> bool:
     # Registry respondents' profile is already known: profile questions are for the others.
-    return not (registry and question.profile)
+    # A calculate is computed, never shown.
+    return question.type != "calculate" and not (registry and question.profile)
 
 
 def visible_pages(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Page]:
@@ -169,9 +190,12 @@ def _shown(expression: str | None, values, on_page: set[str]) -> bool:
 
 
 def relevant_questions(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Question]:
-    """Questions that apply to this respondent given all answers: the ones submission keeps."""
+    """Questions that apply to this respondent given all answers: the ones submission keeps (calculates
+    included, on a page of their own too: only their page's and their own `relevant` count)."""
     found = []
-    for page in visible_pages(definition, values, registry=registry):
+    for page in definition.pages:
+        if (registry and page.profile) or not is_relevant(page.relevant, values):
+            continue
         for item in page.items:
             if isinstance(item, Grid):
                 if not is_relevant(item.relevant, values):
@@ -180,7 +204,11 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
             else:
                 questions = (item,)
             found.extend(
-                q for q in questions if q.type != "note" and _asked(q, registry) and is_relevant(q.relevant, values)
+                q
+                for q in questions
+                if q.type != "note"
+                and (q.type == "calculate" or _asked(q, registry))
+                and is_relevant(q.relevant, values)
             )
     return found
 
@@ -235,7 +263,7 @@ def validate_questions(
 ) -> dict[str, AnswerProblem]:
     problems = {}
     for question in questions:
-        if question.type == "note":
+        if question.type in NOT_ASKED:
             continue
         problem = check_question(definition, question, raw.get(question.name), values)
         if problem:
@@ -298,6 +326,26 @@ def answer_columns(question: Question, value) -> dict:
     return {"value_text": str(value)}
 
 
+def metadata_rows(definition: Definition, started: datetime, submitted: datetime) -> dict[str, dict]:
+    """The metadata a submission records, as Answer columns by name: `start` (when the response was
+    started) and `end` (when submitted) as UTC timestamps to the second, `today` the day of submission.
+    Nothing else is recorded (RECORDED_METADATA)."""
+    started, submitted = _utc(started), _utc(submitted)
+    values = {
+        "start": {"value_text": started.isoformat()},
+        "end": {"value_text": submitted.isoformat()},
+        "today": {"value_date": submitted.date()},
+    }
+    return {item.name: values[item.type] for item in definition.metadata if item.type in RECORDED_METADATA}
+
+
+def _utc(moment: datetime) -> datetime:
+    """A naive UTC timestamp to the second (the databases give naive UTC or aware values)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
 def content_digest(answers: Mapping[str, object]) -> str:
     """A fingerprint of a submission's content: equal answers give equal digests."""
     canonical = json.dumps(
@@ -313,7 +361,7 @@ def raw_from_form(definition: Definition, questions, form, prefix: str = "q.") -
     """Raw values of `questions` from a posted form (a werkzeug MultiDict or a plain mapping)."""
     raw = {}
     for question in questions:
-        if question.type == "note":
+        if question.type in NOT_ASKED:  # a calculate is computed: what a client posts for it is ignored
             continue
         key = prefix + question.name
         posted = form.getlist(key) if hasattr(form, "getlist") else form.get(key)

@@ -43,7 +43,7 @@ from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wa
 _CATEGORICAL = ("wave", "instrument", "language", "channel", "network", *PROFILE_COLUMNS)
 
 
-NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator")
+NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator", "metadata")
 
 
 def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
@@ -51,7 +51,8 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
 
     Columns: name, type, list_name, labels ({language: text}), choices ({name: {language: text}}),
     pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
-    "shown"), conditional (behind a `relevant` condition), versions (version ids holding it), waves
+    "shown"), conditional (behind a `relevant` condition), metadata (start, end or today for a variable the
+    platform records, else None), versions (version ids holding it), waves
     (wave ids that asked it) and columns (the `responses_frame` columns holding its answers).
     """
     catalog = build_catalog(session.connection(), sorted(set(wave_ids)))
@@ -70,6 +71,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
                 "other_of": q.other_of,
                 "base": q.base,
                 "conditional": q.conditional,
+                "metadata": q.metadata,
                 "versions": q.versions,
                 "waves": q.waves,
                 "columns": q.columns,
@@ -89,6 +91,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             "other_of",
             "base",
             "conditional",
+            "metadata",
             "versions",
             "waves",
             "columns",

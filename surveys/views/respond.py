@@ -346,7 +346,7 @@ def _review_rows(definition, pages, raw, values, registry: bool, language: str):
     for number, current in enumerate(pages, start=1):
         answered = []
         for question in answering.page_questions(current):
-            if question.name in applicable:
+            if question.name in applicable and question.type != "calculate":
                 answered.append((question, _shown_answer(definition, question, raw.get(question.name), language)))
         rows.append((number, current, answered))
     return rows

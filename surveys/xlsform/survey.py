@@ -15,7 +15,18 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
-from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Metadata, Page, Question
+from surveys.definition import (
+    INDICATOR_GROUPS,
+    NOT_ASKED,
+    PROFILE_FIELDS,
+    RECORDED_METADATA,
+    Choice,
+    Grid,
+    Labels,
+    Metadata,
+    Page,
+    Question,
+)
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
@@ -33,7 +44,7 @@ from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
 # Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
-NOT_YET = ("calculation", "choice_filter", "repeat_count")
+NOT_YET = ("choice_filter", "repeat_count")
 LEFT_ASIDE = ("default", "read_only", "parameters", "trigger")
 
 
@@ -176,10 +187,7 @@ class SurveyReader:
                         )
                     )
             elif row.kind == "metadata":
-                self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
-                self.problems.append(
-                    FormProblem(self.sheet.name, row.number, "type", _l("recorded, never asked"), METADATA, row.type)
-                )
+                self._metadata(row)
             elif row.kind == "question":
                 question = self._question(row)
                 (stack[-1].items if stack else loose).append(question)
@@ -188,6 +196,13 @@ class SurveyReader:
             self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
         self._cycles()
         return pages
+
+    def _metadata(self, row: SurveyRow) -> None:
+        self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
+        if row.type not in RECORDED_METADATA:  # start, end and today are recorded on submission
+            self.problems.append(
+                FormProblem(self.sheet.name, row.number, "type", _l("not recorded on the web"), METADATA, row.type)
+            )
 
     def _cycles(self) -> None:
         for members, column in find_cycles(self.nodes):
@@ -206,7 +221,10 @@ class SurveyReader:
 
     def _page(self, name: str, labels: Labels, relevant: str | None, items: list) -> Page:
         questions = [
-            q for item in items for q in (item.questions if isinstance(item, Grid) else (item,)) if q.type != "note"
+            q
+            for item in items
+            for q in (item.questions if isinstance(item, Grid) else (item,))
+            if q.type not in NOT_ASKED
         ]
         profile = bool(questions) and all(q.profile for q in questions)
         return Page(name=name, labels=labels, items=tuple(items), relevant=relevant, profile=profile)
@@ -272,7 +290,8 @@ class SurveyReader:
         """Checks that groups and questions share; returns the labels."""
         cells = row.cells
         self._check_columns(row)
-        labels = six(self.sheet, row.number, cells, "label", self.problems)
+        # a calculate is never shown: pyxform lets it go without a label
+        labels = six(self.sheet, row.number, cells, "label", self.problems, required=row.type != "calculate")
         self._expression(row, "relevant")
         if not question or row.type == "note":
             for column in ("required", "constraint", "indicator", "profile", "pii", "quasi", "base"):
@@ -359,7 +378,20 @@ class SurveyReader:
             profile=profile if answered else None,
             row=row.number,
             base=base,
+            calculation=self._calculation(row),
         )
+
+    def _calculation(self, row: SurveyRow) -> str | None:
+        """A calculate's expression (pyxform itself refuses one without); on another question, left aside."""
+        if row.type == "calculate":
+            return self._expression(row, "calculation")
+        if row.cells.get("calculation"):
+            self.problems.append(
+                FormProblem(
+                    self.sheet.name, row.number, "calculation", _l("this column is left aside"), IGNORED, "calculation"
+                )
+            )
+        return None
 
     def _check_profile(self, row: SurveyRow, profile: str) -> None:
         if profile not in PROFILE_FIELDS:

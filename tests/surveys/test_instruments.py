@@ -96,7 +96,7 @@ def test_a_refused_form_stores_nothing(session):
             code="bad",
             name=None,
             filename="bad.xlsx",
-            data=form_bytes(extra=[q("calculate", "total", "Total")]),
+            data=form_bytes(extra=[q("xml-external", "total", "Total")]),
         )
 
     assert row_count(session, Instrument) == 0 and row_count(session, InstrumentVersion) == 0
@@ -160,13 +160,13 @@ def test_import_and_export_from_the_command_line(runner, session, tmp_path):
 
 def test_the_command_line_lists_the_problems_of_a_refused_form(runner, session, tmp_path):
     source = tmp_path / "bad.xlsx"
-    source.write_bytes(form_bytes(extra=[q("calculate", "total", "Total")]))
+    source.write_bytes(form_bytes(extra=[q("xml-external", "total", "Total")]))
 
     result = runner.invoke(args=["surveys", "import-instrument", "annual-survey", str(source)])
     missing = runner.invoke(args=["surveys", "export-instrument", "nothing", str(tmp_path / "o.xlsx")])
 
     assert result.exit_code != 0
-    assert "survey row 19, type: the type 'calculate' is not supported" in result.output
+    assert "survey row 19, type: the type 'xml-external' is not supported" in result.output
     assert "bad.xlsx was not imported" in result.output
     assert missing.exit_code != 0 and "No instrument nothing" in missing.output
     assert row_count(session, Instrument) == 0

@@ -145,10 +145,10 @@ def choice_rows_row(choice_rows, list_name, name) -> int:
 # Each case: a change to the valid form -> (sheet, row name or number, column, words of the reason).
 LAST = 19  # row of the last end group in valid_form(); appended rows start here
 REJECTIONS = {
-    "unsupported type": (appended(q("calculate", "total", "Total")), ("survey", LAST, "type", "not supported")),
+    "unsupported type": (appended(q("xml-external", "total", "Total")), ("survey", LAST, "type", "not supported")),
     "column not supported yet": (
-        appended(q("text", "nick", "Nickname", calculation="concat('a')")),
-        ("survey", LAST, "calculation", "not supported yet"),
+        appended(q("text", "nick", "Nickname", repeat_count="2")),
+        ("survey", LAST, "repeat_count", "not supported yet"),
     ),
     "misspelled column": (
         with_row("email", relevent="${engaged} = 'yes'"),

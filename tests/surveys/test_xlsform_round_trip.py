@@ -43,7 +43,21 @@ FORMS = {
     "English only, awaiting translations": lambda: read_form(english_form()),
     "metadata and or_other, English only": lambda: read_form(metadata_form()),
     "a share's base, English only": lambda: read_form(base_form()),
+    "calculate, English only": lambda: read_form(calculate_form()),
 }
+
+
+def calculate_form() -> bytes:
+    """A calculate on a page of its own and one inside a group, each reading answers."""
+    survey = [
+        {"type": "integer", "name": "adults", "label": "Adults?"},
+        {"type": "calculate", "name": "double", "calculation": "${adults} * 2"},
+        {"type": "begin group", "name": "more", "label": "More"},
+        {"type": "integer", "name": "children", "label": "Children?"},
+        {"type": "calculate", "name": "total", "calculation": "${adults} + ${children}"},
+        {"type": "end group"},
+    ]
+    return xb.workbook(survey, [], {"form_id": "calc"})
 
 
 def base_form() -> bytes:
@@ -116,7 +130,7 @@ def test_the_writer_knows_every_field_of_a_definition():
     assert {f.name for f in fields(Question)} == {
         "name", "type", "labels", "hints", "list_name", "required", "relevant", "constraint",
         "constraint_messages", "required_messages", "appearance", "other_of", "pii", "quasi",
-        "indicator", "profile", "base", "row",
+        "indicator", "profile", "base", "row", "calculation", "default", "read_only", "choice_filter",
     }  # fmt: skip
     assert {f.name for f in fields(Grid)} == {"name", "labels", "list_name", "questions", "relevant"}
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}

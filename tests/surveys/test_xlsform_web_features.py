@@ -1,0 +1,157 @@
+"""XLSForm features applied on the web (issue 15, item 1): calculates computed on the server and stored
+like answers; metadata recorded; defaults, read-only questions, choice filters and the other types."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date
+
+from sqlmodel import select
+
+from exports.params import ReleaseParams
+from exports.service import export_release
+from surveys import answering, respondents, submission
+from surveys.definition import Metadata, Page
+from surveys.frame import question_catalog, responses_frame
+from surveys.models import Answer
+from surveys.xlsform_languages import read_form
+from tests.exports.builders import closed_wave, crowd, export_definition
+from tests.factories import (
+    ANSWERS,
+    make_definition,
+    make_instrument_version,
+    make_invitation,
+    make_stakeholder,
+    make_wave,
+)
+from tests.reading import read_csv, unzip
+from tests.surveys import xlsform_builder as xb
+
+
+def form(survey: list[dict], choice_rows: list[dict] | None = None):
+    return read_form(xb.workbook(survey, choice_rows or [], {"form_id": "features"}))
+
+
+def calculate_form():
+    return form(
+        [
+            {"type": "integer", "name": "adults", "label": "Adults?"},
+            {"type": "calculate", "name": "double", "calculation": "${adults} * 2"},
+            {"type": "begin group", "name": "more", "label": "More"},
+            {"type": "integer", "name": "children", "label": "Children?"},
+            {"type": "calculate", "name": "total", "calculation": "${double} div 2 + ${children}"},
+            {
+                "type": "calculate",
+                "name": "later",
+                "calculation": "concat('n=', ${total})",
+                "relevant": "${adults} > 1",
+            },
+            {"type": "end group"},
+        ]
+    )
+
+
+def start(session, definition):
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition))
+    invitation = make_invitation(session, wave=wave, stakeholder=make_stakeholder(session))
+    return respondents.start_from_invitation(session, token=invitation.token)
+
+
+def test_a_calculate_is_computed_from_the_answers_never_shown_and_never_taken_from_the_post():
+    definition = calculate_form()
+    values = answering.typed_values(definition, {"adults": "2", "children": "3", "total": "999"})
+
+    assert (values["double"], values["total"], values["later"]) == ("4", "5", "n=5")
+    assert answering.typed_values(definition, {"adults": "1"})["later"] is None  # its relevant does not hold
+    pages = answering.visible_pages(definition, values, registry=True)
+    shown = [item.name for page in pages for item in answering.page_items(page, values, registry=True)]
+    assert shown == ["adults", "children"]
+    assert "total" not in answering.raw_from_form(definition, definition.questions(), {"q.total": "999"})
+
+
+def test_a_calculate_is_kept_with_the_answers_and_its_page_of_its_own_counts():
+    definition = calculate_form()
+    assert isinstance(definition.pages[0], Page)
+
+    kept = answering.kept_answers(definition, {"adults": "2", "children": "1"}, registry=True)
+
+    assert kept == {"adults": 2, "double": "4", "children": 1, "total": "3", "later": "n=3"}
+    assert answering.validate_all(definition, {"adults": "2"}, registry=True) == {}
+
+
+def test_a_calculate_is_stored_as_an_answer_row_on_submission_and_is_a_variable_of_the_frame(session):
+    definition = calculate_form()
+    invited = start(session, definition)
+
+    submission.submit(
+        session, invited, definition, key=invited.response.submission_key, raw={"adults": "3", "children": "0"}
+    )
+
+    session.expire_all()
+    stored = {a.question: a.value_text or a.value_number for a in session.exec(select(Answer))}
+    assert stored == {"adults": 3.0, "double": "6", "children": 0.0, "total": "3", "later": "n=3"}
+    frame = responses_frame(session, [invited.wave.id])
+    assert frame[["adults", "double", "total", "later"]].iloc[0].tolist() == [3, "6", "3", "n=3"]
+
+
+def test_the_bundled_definition_is_unchanged_by_the_new_fields():
+    assert "calculation" not in str(make_definition().to_dict())
+    assert set(ANSWERS) <= {q.name for q in make_definition().questions()}
+
+
+# --- metadata (item 1: recorded by the platform, never asked) ---------------------------------
+
+
+def metadata_form():
+    return form(
+        [
+            {"type": "start", "name": "began"},
+            {"type": "deviceid", "name": "device"},
+            {"type": "username", "name": "user"},
+            {"type": "integer", "name": "adults", "label": "Adults?"},
+            {"type": "today", "name": "day"},
+            {"type": "end", "name": "finished"},
+        ]
+    )
+
+
+def test_start_end_and_today_are_recorded_on_submission_and_nothing_that_identifies(session):
+    definition = metadata_form()
+    invited = start(session, definition)
+    key = invited.response.submission_key
+
+    first = submission.submit(session, invited, definition, key=key, raw={"adults": "2"})
+    again = submission.submit(session, invited, definition, key=key, raw={"adults": "2"})  # a retry, later
+
+    assert (first.duplicate, again.duplicate) == (False, True)
+    session.expire_all()
+    stored = {a.question: a for a in session.exec(select(Answer))}
+    assert set(stored) == {"adults", "began", "day", "finished"}  # no device id, no user name
+    response = invited.response
+    session.refresh(response)
+    assert stored["began"].value_text == response.started_at.replace(microsecond=0, tzinfo=None).isoformat()
+    assert stored["finished"].value_text == response.submitted_at.replace(microsecond=0, tzinfo=None).isoformat()
+    assert stored["day"].value_date == response.submitted_at.date()
+    frame = responses_frame(session, [invited.wave.id])
+    assert frame["finished"].iloc[0] == stored["finished"].value_text
+    catalog = question_catalog(session, [invited.wave.id]).set_index("name")
+    assert catalog.loc[["began", "adults", "day", "finished"], "metadata"].tolist() == ["start", None, "today", "end"]
+
+
+def test_the_anonymised_release_keeps_recorded_times_to_the_day(app, session):
+    definition = replace(export_definition(), metadata=(Metadata("began", "start", 1), Metadata("day", "today", 1)))
+    wave = closed_wave(session, version=make_instrument_version(session, definition=definition, code="meta"))
+    for response in crowd(session, wave, 6):
+        session.add(Answer(response_id=response.id, question="began", value_text="2025-03-04T10:11:12"))
+        session.add(Answer(response_id=response.id, question="day", value_date=date(2025, 3, 4)))
+    session.commit()
+
+    with app.app_context():
+        release = export_release(session, ReleaseParams(wave_ids=(wave.id,), format="csv"), actor_id=None)
+
+    files = unzip(release)
+    rows = read_csv(files["data.csv"])
+    assert {(row["began"], row["day"]) for row in rows} == {("2025-03-04", "2025-03-04")}
+    book = {v["name"]: v for v in json.loads(files["codebook.json"])["variables"]}
+    assert "cut to the day" in " ".join(book["began"]["treatment"])
