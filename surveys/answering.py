@@ -56,7 +56,26 @@ def clean_answers(definition: Definition, raw: Mapping[str, Raw | None]) -> dict
     """Every raw value cleaned as `clean_raw` cleans a posted one (a draft kept from before the
     cleaning, or values that did not come through a form); values of no question are kept as they are."""
     questions = {q.name: q for q in definition.questions()}
-    return {name: clean_raw(questions[name], value) if name in questions else value for name, value in raw.items()}
+    cleaned = {name: clean_raw(questions[name], value) if name in questions else value for name, value in raw.items()}
+    return {**cleaned, **read_only_answers(definition)}
+
+
+def default_raw(question: Question) -> Raw | None:
+    """A question's `default` as a raw answer (a select_multiple's is its space-separated choices)."""
+    if not question.default:
+        return None
+    return clean_raw(question, question.default.split() if question.type == "select_multiple" else question.default)
+
+
+def default_answers(definition: Definition) -> dict[str, Raw]:
+    """The draft a new response starts with: every question's default (a respondent may clear one)."""
+    found = {q.name: default_raw(q) for q in definition.questions() if q.type not in NOT_ASKED}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def read_only_answers(definition: Definition) -> dict[str, Raw | None]:
+    """Read-only questions' values: their default, whatever was posted or kept in the draft."""
+    return {q.name: default_raw(q) for q in definition.questions() if q.read_only and q.type not in NOT_ASKED}
 
 
 def to_typed(question: Question, raw: Raw | None):
@@ -97,6 +116,7 @@ def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, ob
     """Every question's typed value (None when unanswered), as expressions expect; calculates are computed
     from the others (never taken from what was posted)."""
     questions = [q for q in definition.questions() if q.type != "note"]
+    raw = {**raw, **read_only_answers(definition)}
     values = {q.name: None if q.type == "calculate" else to_typed(q, raw.get(q.name)) for q in questions}
     calculates = [q for q in questions if q.type == "calculate"]
     # Form order, twice over, so that a calculate reading a later one sees its value (cycles are refused).
@@ -263,7 +283,7 @@ def validate_questions(
 ) -> dict[str, AnswerProblem]:
     problems = {}
     for question in questions:
-        if question.type in NOT_ASKED:
+        if question.type in NOT_ASKED or question.read_only:  # nothing the respondent could change
             continue
         problem = check_question(definition, question, raw.get(question.name), values)
         if problem:
@@ -361,7 +381,8 @@ def raw_from_form(definition: Definition, questions, form, prefix: str = "q.") -
     """Raw values of `questions` from a posted form (a werkzeug MultiDict or a plain mapping)."""
     raw = {}
     for question in questions:
-        if question.type in NOT_ASKED:  # a calculate is computed: what a client posts for it is ignored
+        # a calculate is computed and a read-only question keeps its default: what a client posts is ignored
+        if question.type in NOT_ASKED or question.read_only:
             continue
         key = prefix + question.name
         posted = form.getlist(key) if hasattr(form, "getlist") else form.get(key)

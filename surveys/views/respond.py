@@ -76,6 +76,8 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
                 is_email=answering.is_email,
                 date_example=DATE_EXAMPLE,
                 max_answer_length=answering.MAX_ANSWER_LENGTH,
+                # a read-only question's value as shown: its default, choice labels in the reader's language
+                read_only_value=lambda q: _shown_answer(definition, q, answering.default_raw(q), language),
                 **context,
             ),
             status,
@@ -154,7 +156,8 @@ def _resume_url(respondent: Respondent) -> str | None:
 
 def _context(session, respondent: Respondent):
     definition = respondents.definition_for(session, respondent.response.version_id)
-    raw = dict(respondent.response.draft or {})
+    fixed = {name: value for name, value in answering.read_only_answers(definition).items() if value is not None}
+    raw = {**(respondent.response.draft or {}), **fixed}
     values = answering.typed_values(definition, raw)
     pages = answering.visible_pages(definition, values, registry=respondent.registry)
     return definition, raw, values, pages

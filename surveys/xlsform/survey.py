@@ -45,7 +45,7 @@ from surveys.xlsform.survey_rows import SurveyRow, classify
 
 # Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
 NOT_YET = ("choice_filter", "repeat_count")
-LEFT_ASIDE = ("default", "read_only", "parameters", "trigger")
+LEFT_ASIDE = ("parameters", "trigger")
 
 
 def _normal(expression: str) -> str:
@@ -379,6 +379,8 @@ class SurveyReader:
             row=row.number,
             base=base,
             calculation=self._calculation(row),
+            default=(cells.get("default") or None) if answered else None,
+            read_only=answered and flag(self.sheet, row.number, cells, "read_only", self.problems),
         )
 
     def _calculation(self, row: SurveyRow) -> str | None:

@@ -287,7 +287,7 @@ WARNINGS = {
     ),
     "constraint on a note": (with_row("thanks", constraint=". > 1"), ("survey", "thanks", "constraint", "only a")),
     "column of another tool": (with_row("email", enumerator_note="x"), ("survey", 1, "enumerator_note", "left aside")),
-    "default": (with_row("years", default="3"), ("survey", "years", "default", "left aside")),
+    "trigger": (with_row("years", trigger="${engaged}"), ("survey", "years", "trigger", "left aside")),
 }
 
 

@@ -155,3 +155,49 @@ def test_the_anonymised_release_keeps_recorded_times_to_the_day(app, session):
     assert {(row["began"], row["day"]) for row in rows} == {("2025-03-04", "2025-03-04")}
     book = {v["name"]: v for v in json.loads(files["codebook.json"])["variables"]}
     assert "cut to the day" in " ".join(book["began"]["treatment"])
+
+
+# --- default and read_only --------------------------------------------------------------------
+
+
+def defaults_form():
+    return form(
+        [
+            {"type": "integer", "name": "adults", "label": "Adults?", "default": "2"},
+            {"type": "select_multiple roles", "name": "roles", "label": "Roles?", "default": "author user"},
+            {"type": "text", "name": "site", "label": "Site", "default": "Bonn", "read_only": "yes", "required": "yes"},
+        ],
+        [{"list_name": "roles", "name": n, "label": n.title()} for n in ("author", "user", "other")],
+    )
+
+
+def test_defaults_prefill_a_new_response_and_read_only_keeps_its_value_whatever_is_posted(session):
+    definition = defaults_form()
+
+    invited = start(session, definition)
+
+    assert invited.response.draft == {"adults": "2", "roles": ["author", "user"], "site": "Bonn"}
+    posted = answering.raw_from_form(definition, definition.questions(), {"q.adults": "", "q.site": "Paris"})
+    assert posted == {"adults": None, "roles": None}  # a cleared default stays cleared; read-only is not read
+    submission.submit(
+        session, invited, definition, key=invited.response.submission_key, raw={"roles": ["other"], "site": "Paris"}
+    )
+    session.expire_all()
+    stored = {a.question: a.value_text or a.value_number for a in session.exec(select(Answer))}
+    assert stored == {"roles": "other", "site": "Bonn"}
+
+
+def invitation_to(session, definition):
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition))
+    return make_invitation(session, wave=wave, stakeholder=make_stakeholder(session))
+
+
+def test_a_read_only_question_is_shown_without_a_field_and_a_default_in_its_field(client, session):
+    invitation = invitation_to(session, defaults_form())
+
+    page = client.get(client.get(f"/survey/i/{invitation.token}").headers["Location"]).get_data(as_text=True)
+
+    assert 'name="q.adults" value="2"' in page
+    assert 'id="q-roles-1" checked>' in page and 'id="q-roles-3">' in page
+    assert 'name="q.site"' not in page
+    assert '<p class="read-only-value" id="q-site" aria-labelledby="q-site-label q-site">Bonn</p>' in page
