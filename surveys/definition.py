@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass, field
 
 from core.config import LANGUAGES
 
-QUESTION_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate")
+QUESTION_TYPES = (
+    "select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate",
+    "time", "datetime", "acknowledge", "range", "geopoint",
+)  # fmt: skip
 # Types never shown to the respondent: a note is only read, a calculate is computed by the platform.
 NOT_ASKED = ("note", "calculate")
 # Registry fields an open-link respondent answers inside the survey (the `profile` column).
@@ -40,7 +43,10 @@ TYPED_STORAGE = ("select_one", "select_multiple", "integer", "decimal", "date")
 
 
 def stored_type(question_type: str) -> str:
-    """The frame's type of a question type: itself when typed storage applies, otherwise text."""
+    """The frame's type of a question type: itself when typed storage applies, a range a decimal,
+    anything else (time, datetime, acknowledge, geopoint "lat lon", calculate) text."""
+    if question_type == "range":
+        return "decimal"
     return question_type if question_type in TYPED_STORAGE else "text"
 
 
@@ -51,6 +57,8 @@ Labels = dict[str, str]  # language code -> text; every code of LANGUAGES presen
 class Choice:
     name: str
     labels: Labels
+    # other columns of the choices sheet that a choice_filter reads (`county`, `cf`), by name
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Question:
     default: str | None = None  # the value the question starts with (the `default` column)
     read_only: bool = False  # shown with its default or computed value, never edited
     choice_filter: str | None = None  # selects: which choices apply, given earlier answers
+    parameters: str = ""  # range: "start=0 end=10 step=1"
 
 
 # Fields added after versions were stored: written only when they differ from these, so those
@@ -169,6 +178,10 @@ class Definition:
                     for name, value in OPTIONAL_FIELDS.items():
                         if name in question and question[name] == value:
                             del question[name]
+        for items in data["choices"].values():
+            for choice in items:
+                if not choice["columns"]:  # absent rather than empty, as for the fields below
+                    del choice["columns"]
         if not self.metadata:  # absent rather than empty: versions stored before it keep their hash
             del data["metadata"]
         return data

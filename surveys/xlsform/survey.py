@@ -44,7 +44,7 @@ from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
 # Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
-NOT_YET = ("choice_filter", "repeat_count")
+NOT_YET = ("repeat_count",)
 LEFT_ASIDE = ("parameters", "trigger")
 
 
@@ -274,7 +274,7 @@ class SurveyReader:
             if row.cells.get(column):
                 self.problem(row, column, _l("the column %(column)s is not supported yet", column=column))
         for column in LEFT_ASIDE:
-            if row.cells.get(column):
+            if row.cells.get(column) and not (column == "parameters" and row.type == "range"):
                 self.problems.append(
                     FormProblem(
                         self.sheet.name,
@@ -314,7 +314,7 @@ class SurveyReader:
         if not text:
             return None
         try:
-            parsed = expressions.parse(text)
+            parsed = expressions.parse(text, choice_columns=column == "choice_filter")
         except expressions.ExpressionError as error:
             position = getattr(error, "position", None)
             message = error.args[0] if error.args else str(error)
@@ -334,6 +334,8 @@ class SurveyReader:
         for reference in sorted(parsed.references):
             if reference not in self.question_names:
                 self.problem(row, column, _l("${%(name)s} does not name a question of this form", name=reference))
+        if parsed.columns and row.list_name:  # the choice_filter's columns of the choices sheet
+            self.choices.with_columns(row.list_name, set(parsed.columns) - {"name"})
         if column == "relevant" and parsed.uses_current:
             self.problem(row, column, _l("'.' (the current answer) can only be used in a constraint"))
         return text
@@ -380,6 +382,8 @@ class SurveyReader:
             base=base,
             calculation=self._calculation(row),
             default=(cells.get("default") or None) if answered else None,
+            choice_filter=self._expression(row, "choice_filter") if row.list_name else None,
+            parameters=" ".join(cells.get("parameters", "").split()) if row.type == "range" else "",
             read_only=answered and flag(self.sheet, row.number, cells, "read_only", self.problems),
         )
 

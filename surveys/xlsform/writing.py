@@ -27,6 +27,7 @@ SURVEY_HEADERS = [
     "default",
     "read_only",
     "choice_filter",
+    "parameters",
     *_six("constraint_message"),
     *_six("required_message"),
     "appearance",
@@ -137,6 +138,7 @@ class _SurveyRows:
                 "default": q.default or "",
                 "read_only": "yes" if q.read_only else "",
                 "choice_filter": q.choice_filter or "",
+                "parameters": q.parameters,
                 **_texts("constraint_message", q.constraint_messages),
                 **_texts("required_message", q.required_messages),
                 "appearance": q.appearance,
@@ -152,11 +154,14 @@ class _SurveyRows:
 
 def _write_choices(book: Workbook, definition: Definition) -> None:
     choices = book.create_sheet("choices")
-    choices.append(CHOICE_HEADERS)
+    # the columns a choice_filter reads, after the standard ones
+    extra = sorted({column for items in definition.choices.values() for choice in items for column in choice.columns})
+    headers = [*CHOICE_HEADERS, *extra]
+    choices.append(headers)
     for list_name, items in definition.choices.items():
         for choice in items:
-            cells = {"list_name": list_name, "name": choice.name, **_texts("label", choice.labels)}
-            choices.append([cells.get(header) for header in CHOICE_HEADERS])
+            cells = {"list_name": list_name, "name": choice.name, **_texts("label", choice.labels), **choice.columns}
+            choices.append([cells.get(header) or None for header in headers])
 
 
 def _write_settings(book: Workbook, definition: Definition) -> None:

@@ -158,7 +158,7 @@ REJECTIONS = {
         appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
         ("survey", LAST, "type", "repeats are not supported"),
     ),
-    "range": (appended(q("range", "score", "Score")), ("survey", LAST, "type", "'range' is not supported")),
+    "rank": (appended(q("rank ranks", "score", "Score")), ("survey", LAST, "type", "'rank ranks' is not supported")),
     "unknown reference in relevant": (
         with_row("email", relevant="${engagd} = 'yes'"),
         ("survey", "email", "relevant", "${engagd} does not name a question"),
@@ -190,7 +190,8 @@ REJECTIONS = {
     "invalid name": (with_row("email", name="e mail"), ("survey", "email", "name", "not a valid name")),
     "duplicate choice": (
         lambda s, c, st: c.append(choices("yes_no", "no")[0]),
-        ("choices", 20, "name", "already has a choice 'no'"),
+        # left to pyxform, which allows it only with the setting allow_choice_duplicates (cascading lists)
+        ("choices", 20, "", "Choice names must be unique"),
     ),
     "grid mixing lists": (
         with_row("transparent", type="select_one yes_no"),

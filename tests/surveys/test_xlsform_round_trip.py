@@ -44,7 +44,27 @@ FORMS = {
     "metadata and or_other, English only": lambda: read_form(metadata_form()),
     "a share's base, English only": lambda: read_form(base_form()),
     "calculate, English only": lambda: read_form(calculate_form()),
+    "defaults, choice filters and the other types": lambda: read_form(features_form()),
 }
+
+
+def features_form() -> bytes:
+    """default, read_only, a cascading select and time, datetime, acknowledge, range, geopoint."""
+    survey = [
+        {"type": "select_one states", "name": "state", "label": "State?", "default": "texas"},
+        {"type": "select_one counties", "name": "county", "label": "County?", "choice_filter": "cf = ${state}"},
+        {"type": "text", "name": "site", "label": "Site", "default": "Bonn", "read_only": "yes"},
+        {"type": "time", "name": "at", "label": "At?"},
+        {"type": "datetime", "name": "when", "label": "When?"},
+        {"type": "acknowledge", "name": "ok", "label": "Read this"},
+        {"type": "range", "name": "score", "label": "Score?", "parameters": "start=0 end=10 step=2"},
+        {"type": "geopoint", "name": "where", "label": "Where?"},
+    ]
+    choice_rows = [
+        {"list_name": "states", "name": "texas", "label": "Texas"},
+        {"list_name": "counties", "name": "brewster", "label": "Brewster", "cf": "texas"},
+    ]
+    return xb.workbook(survey, choice_rows, {"form_id": "features"})
 
 
 def calculate_form() -> bytes:
@@ -131,10 +151,11 @@ def test_the_writer_knows_every_field_of_a_definition():
         "name", "type", "labels", "hints", "list_name", "required", "relevant", "constraint",
         "constraint_messages", "required_messages", "appearance", "other_of", "pii", "quasi",
         "indicator", "profile", "base", "row", "calculation", "default", "read_only", "choice_filter",
+        "parameters",
     }  # fmt: skip
     assert {f.name for f in fields(Grid)} == {"name", "labels", "list_name", "questions", "relevant"}
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}
-    assert {f.name for f in fields(Choice)} == {"name", "labels"}
+    assert {f.name for f in fields(Choice)} == {"name", "labels", "columns"}
     assert {f.name for f in fields(Definition)} == {
         "form_id", "version", "titles", "pages", "choices", "default_language", "metadata",
     }  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from sqlmodel import select
+from werkzeug.datastructures import MultiDict
 
 from exports.params import ReleaseParams
 from exports.service import export_release
@@ -201,3 +202,107 @@ def test_a_read_only_question_is_shown_without_a_field_and_a_default_in_its_fiel
     assert 'id="q-roles-1" checked>' in page and 'id="q-roles-3">' in page
     assert 'name="q.site"' not in page
     assert '<p class="read-only-value" id="q-site" aria-labelledby="q-site-label q-site">Bonn</p>' in page
+
+
+# --- choice_filter ----------------------------------------------------------------------------
+
+
+def cascading_form():
+    return form(
+        [
+            {"type": "select_one states", "name": "state", "label": "State?"},
+            {"type": "select_one counties", "name": "county", "label": "County?", "choice_filter": "cf=${state}"},
+            {"type": "select_one counties", "name": "other", "label": "Another?", "choice_filter": "name != ${county}"},
+        ],
+        [
+            {"list_name": "states", "name": "texas", "label": "Texas"},
+            {"list_name": "states", "name": "washington", "label": "Washington"},
+            {"list_name": "counties", "name": "king", "label": "King", "cf": "washington"},
+            {"list_name": "counties", "name": "pierce", "label": "Pierce", "cf": "washington"},
+            {"list_name": "counties", "name": "brewster", "label": "Brewster", "cf": "texas"},
+        ],
+    )
+
+
+def test_a_choice_filter_narrows_the_choices_by_the_columns_of_the_choices_sheet():
+    definition = cascading_form()
+    county, other = definition.question("county"), definition.question("other")
+
+    def names(question, raw):
+        return [c.name for c in answering.choices_for(definition, question, answering.typed_values(definition, raw))]
+
+    assert names(county, {"state": "washington"}) == ["king", "pierce"]
+    assert names(county, {}) == []
+    assert names(other, {"county": "king"}) == ["pierce", "brewster"]
+    problems = answering.validate_all(definition, {"state": "texas", "county": "king"}, registry=True)
+    assert problems["county"].kind == "choice"
+    assert definition.choices["states"][0].columns == {} and definition.choices["counties"][0].columns == {
+        "cf": "washington"
+    }
+
+
+def test_cascading_selects_work_without_javascript_by_updating_the_page(client, session):
+    invitation = invitation_to(session, cascading_form())
+    url = client.get(f"/survey/i/{invitation.token}").headers["Location"]
+
+    first = client.get(url).get_data(as_text=True)
+    updated = client.post(url, data={"q.state": "texas", "action": "refresh"})
+    page = client.get(updated.headers["Location"]).get_data(as_text=True)
+
+    assert 'value="refresh"' in first and "Brewster" not in first.split("Another?")[0]
+    assert updated.status_code == 303 and updated.headers["Location"].endswith(url)
+    assert "Brewster" in page and "King" not in page.split("Another?")[0]
+
+
+# --- time, datetime, acknowledge, range, geopoint ---------------------------------------------
+
+
+def types_form():
+    return form(
+        [
+            {"type": "time", "name": "at", "label": "At?"},
+            {"type": "dateTime", "name": "when", "label": "When?"},
+            {"type": "trigger", "name": "ok", "label": "Read this", "required": "yes"},
+            {"type": "range", "name": "score", "label": "Score?", "parameters": "start=0 end=10 step=2"},
+            {"type": "gps", "name": "where", "label": "Where?"},
+        ]
+    )
+
+
+def test_the_other_types_are_read_typed_checked_and_stored():
+    definition = types_form()
+    assert [q.type for q in definition.questions()] == ["time", "datetime", "acknowledge", "range", "geopoint"]
+    posted = answering.raw_from_form(
+        definition,
+        definition.questions(),
+        MultiDict(
+            [("q.at", "14:30"), ("q.when", "2026-03-31T14:30"), ("q.ok", "OK"), ("q.score", "4")]
+            + [("q.where", "48.85"), ("q.where", "2,35")]
+        ),
+    )
+    assert posted["where"] == "48.85 2.35"
+
+    kept = answering.kept_answers(definition, posted, registry=True)
+
+    assert kept == {"at": "14:30", "when": "2026-03-31T14:30", "ok": "OK", "score": 4.0, "where": "48.85 2.35"}
+    assert answering.answer_columns(definition.question("score"), 4.0) == {"value_number": 4.0}
+    wrong = {"at": "25:00", "when": "tomorrow", "score": "5", "where": "91 0"}
+    problems = answering.validate_all(definition, wrong, registry=True)
+    assert {name: p.kind for name, p in problems.items()} == {
+        "at": "time",
+        "when": "datetime",
+        "ok": "required",
+        "score": "range",
+        "where": "geopoint",
+    }
+
+
+def test_the_other_types_have_their_fields_on_the_page(client, session):
+    invitation = invitation_to(session, types_form())
+
+    page = client.get(client.get(f"/survey/i/{invitation.token}").headers["Location"]).get_data(as_text=True)
+
+    assert 'name="q.at" value=""\n      type="time"' in page or 'type="time"' in page
+    assert 'type="datetime-local"' in page and 'value="OK"' in page
+    assert 'min="0.0" max="10.0" step="2.0"' in page
+    assert page.count('name="q.where"') == 2 and ">Latitude<" in page and ">Longitude<" in page
