@@ -7,7 +7,7 @@ registry stores (`registry_codes`); "other" choices need their text question on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
@@ -46,6 +46,11 @@ from surveys.xlsform.survey_rows import SurveyRow, classify
 # Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
 NOT_YET = ("repeat_count",)
 LEFT_ASIDE = ("parameters", "trigger")
+
+
+def _both(first: str, second: str | None) -> str:
+    """Two relevant conditions that must both hold."""
+    return f"({first}) and ({second})" if second else first
 
 
 def _normal(expression: str) -> str:
@@ -153,32 +158,16 @@ class SurveyReader:
             if row.kind in ("begin", "question", "") and row.name:
                 self.nodes.append(Node(row.name, row.number, row.cells, tuple(c.row.name for c in stack)))
             if row.kind == "begin":
-                appearance = row.cells.get("appearance", "")
                 if not stack:
                     close_loose()
-                elif len(stack) == 1 and "table-list" in appearance.split():
-                    pass
-                else:
-                    self.problem(
-                        row,
-                        "type" if len(stack) > 1 else "appearance",
-                        _l(
-                            "a group inside a page must be a grid (appearance table-list); other nested "
-                            "groups are not supported"
-                        ),
-                    )
-                self._check_common(row, question=False)
-                stack.append(_Container(row, grid=len(stack) == 1 and "table-list" in appearance.split()))
+                self._begin(row, stack)
             elif row.kind == "end":
                 if not stack:
                     self.problem(row, "type", _l("end group without a begin group"))
                     continue
                 container = stack.pop()
                 if stack:
-                    if container.grid:
-                        stack[-1].items.append(self._grid(container))
-                    else:  # refused above; keep its questions so they are checked too
-                        stack[-1].items.extend(container.items)
+                    stack[-1].items.extend(self._nested(container))
                 else:
                     labels = six(self.sheet, container.row.number, container.row.cells, "label", [])
                     pages.append(
@@ -196,6 +185,30 @@ class SurveyReader:
             self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
         self._cycles()
         return pages
+
+    def _begin(self, row: SurveyRow, stack: list[_Container]) -> None:
+        """A group: a page at the top level, a grid (table-list) or a group whose questions join its page."""
+        grid = bool(stack) and "table-list" in row.cells.get("appearance", "").split()
+        if stack and stack[-1].grid:
+            self.problem(
+                row,
+                "type",
+                _l(
+                    "a group inside a page must be a grid (appearance table-list); other nested groups are not supported"
+                ),
+            )
+        self._check_common(row, question=False)
+        stack.append(_Container(row, grid=grid))
+
+    def _nested(self, container: _Container) -> list:
+        """What a group inside a page adds to it: a grid, or its questions, each also relevant when the
+        group is (pages stay the top-level groups; the group's own label is not shown)."""
+        if container.grid:
+            return [self._grid(container)]
+        condition = container.row.cells.get("relevant") or None
+        if not condition:
+            return list(container.items)
+        return [replace(item, relevant=_both(condition, item.relevant)) for item in container.items]
 
     def _metadata(self, row: SurveyRow) -> None:
         self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))

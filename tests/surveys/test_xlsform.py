@@ -201,10 +201,6 @@ REJECTIONS = {
         with_row("transparent", type="text"),
         ("survey", "transparent", "type", "only select_one or select_multiple"),
     ),
-    "nested group that is not a grid": (
-        with_row("clarity", appearance="field-list"),
-        ("survey", "clarity", "appearance", "must be a grid"),
-    ),
     "bad indicator": (
         with_row("years", indicator="engagement"),
         ("survey", "years", "indicator", "'engagement' is not an indicator group"),

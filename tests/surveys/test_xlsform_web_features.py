@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from sqlmodel import select
 from werkzeug.datastructures import MultiDict
 
@@ -16,6 +17,7 @@ from surveys import answering, respondents, submission
 from surveys.definition import Metadata, Page
 from surveys.frame import question_catalog, responses_frame
 from surveys.models import Answer
+from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform_languages import read_form
 from tests.exports.builders import closed_wave, crowd, export_definition
 from tests.factories import (
@@ -306,3 +308,48 @@ def test_the_other_types_have_their_fields_on_the_page(client, session):
     assert 'type="datetime-local"' in page and 'value="OK"' in page
     assert 'min="0.0" max="10.0" step="2.0"' in page
     assert page.count('name="q.where"') == 2 and ">Latitude<" in page and ">Longitude<" in page
+
+
+# --- nested groups ----------------------------------------------------------------------------
+
+
+def test_a_group_inside_a_page_adds_its_questions_to_the_page_each_relevant_when_the_group_is():
+    definition = form(
+        [
+            {"type": "begin group", "name": "page", "label": "Page"},
+            {"type": "integer", "name": "adults", "label": "Adults?"},
+            {"type": "begin group", "name": "more", "label": "More", "relevant": "${adults} > 0"},
+            {"type": "text", "name": "who", "label": "Who?"},
+            {"type": "begin group", "name": "deeper", "label": "Deeper"},
+            {"type": "text", "name": "why", "label": "Why?", "relevant": "${who} != ''"},
+            {"type": "end group"},
+            {"type": "end group"},
+            {"type": "end group"},
+        ]
+    )
+
+    assert [page.name for page in definition.pages] == ["page"]
+    assert [(q.name, q.relevant) for q in definition.questions()] == [
+        ("adults", None),
+        ("who", "${adults} > 0"),
+        ("why", "(${adults} > 0) and (${who} != '')"),
+    ]
+
+
+def test_a_group_inside_a_grid_is_still_refused():
+    survey = [
+        {"type": "select_one yn", "name": "first", "label": "First"},
+        {"type": "begin group", "name": "page", "label": "Page"},
+        {"type": "begin group", "name": "grid", "label": "Grid", "appearance": "table-list"},
+        {"type": "begin group", "name": "inner", "label": "Inner"},
+        {"type": "select_one yn", "name": "a", "label": "A"},
+        {"type": "end group"},
+        {"type": "end group"},
+        {"type": "end group"},
+    ]
+    choice_rows = [{"list_name": "yn", "name": n, "label": n} for n in ("yes", "no")]
+
+    with pytest.raises(XLSFormError) as error:
+        form(survey, choice_rows)
+
+    assert any("must be a grid" in problem.text for problem in error.value.problems)
