@@ -320,7 +320,8 @@ def check_question(
 ) -> AnswerProblem | None:
     """The problem with one relevant question's answer, or None."""
     if raw is None:
-        return AnswerProblem("required", question.required_messages) if question.required else None
+        required = question.required or bool(question.required_when and _evaluate_bool(question.required_when, values))
+        return AnswerProblem("required", question.required_messages) if required else None
     if isinstance(raw, str) and len(raw) > MAX_ANSWER_LENGTH:
         return AnswerProblem("too_long")
     if question.type in ("select_one", "select_multiple"):

@@ -86,6 +86,7 @@ class Question:
     read_only: bool = False  # shown with its default or computed value, never edited
     choice_filter: str | None = None  # selects: which choices apply, given earlier answers
     parameters: str = ""  # range: "start=0 end=10 step=1"
+    required_when: str | None = None  # `required` written as an expression: required when it holds
 
 
 # Fields added after versions were stored: written only when they differ from these, so those

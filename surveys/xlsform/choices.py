@@ -28,7 +28,9 @@ class Choices:
 
 
 def parse_choices(sheet: Sheet | None, problems: list[FormProblem]) -> Choices:
-    """The lists. A name twice in a list is left to pyxform, which refuses it unless the settings say
+    """The lists. A name with a space is left to pyxform too: it allows one in a select_one's list and
+    refuses it in a select_multiple's, whose answer is the names separated by spaces.
+    A name twice in a list is left to pyxform, which refuses it unless the settings say
     `allow_choice_duplicates` (cascading lists: `king` county in two states); both are kept."""
     lists: dict[str, list[Choice]] = {}
     rows: dict[tuple[str, str], int] = {}
@@ -42,10 +44,6 @@ def parse_choices(sheet: Sheet | None, problems: list[FormProblem]) -> Choices:
         if not name:
             problems.append(FormProblem(sheet.name, number, "name", _l("the choice name is missing")))
             continue
-        if any(character.isspace() for character in name):
-            problems.append(
-                FormProblem(sheet.name, number, "name", _l("choice names cannot contain spaces: '%(name)s'", name=name))
-            )
         rows.setdefault((list_name, name), number)
         lists.setdefault(list_name, []).append(Choice(name=name, labels=labels))
         cells_of.setdefault(list_name, []).append(cells)

@@ -35,6 +35,7 @@ from surveys.xlsform.columns import (
     OTHER_LABELS,
     SELECT_TYPES,
     SPECIFY_LABELS,
+    YES,
     base_of,
     key,
 )
@@ -371,6 +372,10 @@ class SurveyReader:
         profile = cells.get("profile") or None
         if answered and profile:
             self._check_profile(row, profile)
+        # pyxform takes an expression in `required` too (`${adults} > 0`): required when it holds
+        required_cell = cells.get("required", "")
+        expression = answered and required_cell.casefold() not in YES | NO
+        required_when = self._expression(row, "required") if expression else None
         base, wrong = base_of(cells, row.type)
         if wrong is not None:
             self.problem(row, "base", wrong)
@@ -380,7 +385,8 @@ class SurveyReader:
             labels=labels,
             hints=six(self.sheet, row.number, cells, "hint", self.problems, required=False),
             list_name=row.list_name,
-            required=answered and flag(self.sheet, row.number, cells, "required", self.problems),
+            required=answered and not required_when and flag(self.sheet, row.number, cells, "required", self.problems),
+            required_when=required_when,
             relevant=cells.get("relevant") or None,
             constraint=self._expression(row, "constraint") if answered else None,
             constraint_messages=six(self.sheet, row.number, cells, "constraint_message", self.problems, required=False),

@@ -131,7 +131,7 @@ class _SurveyRows:
                 "name": q.name,
                 **_texts("label", q.labels),
                 **_texts("hint", q.hints),
-                "required": "yes" if q.required else "",
+                "required": "yes" if q.required else (q.required_when or ""),
                 "relevant": q.relevant or "",
                 "constraint": q.constraint or "",
                 "calculation": q.calculation or "",

@@ -218,9 +218,9 @@ REJECTIONS = {
         with_row("gender", type="text"),
         ("survey", "gender", "type", "must be select_one"),
     ),
-    "required that is not yes or no": (
-        with_row("years", required="${engaged} = 'yes'"),
-        ("survey", "years", "required", "write yes or leave it empty"),
+    "required that is neither yes, no nor an expression": (  # an expression is pyxform's too
+        with_row("years", required="maybe"),
+        ("survey", "years", "required", "cannot read the expression"),
     ),
     "indicator on a note": (
         with_row("thanks", indicator="commitment"),

@@ -52,7 +52,13 @@ def features_form() -> bytes:
     """default, read_only, a cascading select and time, datetime, acknowledge, range, geopoint."""
     survey = [
         {"type": "select_one states", "name": "state", "label": "State?", "default": "texas"},
-        {"type": "select_one counties", "name": "county", "label": "County?", "choice_filter": "cf = ${state}"},
+        {
+            "type": "select_one counties",
+            "name": "county",
+            "label": "County?",
+            "choice_filter": "cf = ${state}",
+            "required": "${state} = 'texas'",
+        },
         {"type": "text", "name": "site", "label": "Site", "default": "Bonn", "read_only": "yes"},
         {"type": "time", "name": "at", "label": "At?"},
         {"type": "datetime", "name": "when", "label": "When?"},
@@ -151,7 +157,7 @@ def test_the_writer_knows_every_field_of_a_definition():
         "name", "type", "labels", "hints", "list_name", "required", "relevant", "constraint",
         "constraint_messages", "required_messages", "appearance", "other_of", "pii", "quasi",
         "indicator", "profile", "base", "row", "calculation", "default", "read_only", "choice_filter",
-        "parameters",
+        "parameters", "required_when",
     }  # fmt: skip
     assert {f.name for f in fields(Grid)} == {"name", "labels", "list_name", "questions", "relevant"}
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}

@@ -353,3 +353,31 @@ def test_a_group_inside_a_grid_is_still_refused():
         form(survey, choice_rows)
 
     assert any("must be a grid" in problem.text for problem in error.value.problems)
+
+
+# --- rules relaxed to pyxform's ---------------------------------------------------------------
+
+
+def test_required_may_be_an_expression_and_a_select_one_choice_name_may_hold_a_space():
+    definition = form(
+        [
+            {"type": "integer", "name": "adults", "label": "Adults?"},
+            {"type": "select_one kinds", "name": "kind", "label": "Kind?", "required": "${adults} > 0"},
+        ],
+        [{"list_name": "kinds", "name": n, "label": n} for n in ("big one", "small")],
+    )
+
+    assert definition.question("kind").required_when == "${adults} > 0"
+    assert "kind" in answering.validate_all(definition, {"adults": "2"}, registry=True)
+    assert answering.validate_all(definition, {"adults": "0"}, registry=True) == {}
+    assert answering.validate_all(definition, {"adults": "2", "kind": "big one"}, registry=True) == {}
+
+
+def test_a_choice_name_with_a_space_is_refused_for_a_select_multiple_as_pyxform_does():
+    with pytest.raises(XLSFormError) as error:
+        form(
+            [{"type": "select_multiple kinds", "name": "kind", "label": "Kind?"}],
+            [{"list_name": "kinds", "name": n, "label": n} for n in ("big one", "small")],
+        )
+
+    assert "Choice names with spaces cannot be added to multiple choice selects" in str(error.value)
