@@ -175,5 +175,7 @@ def _write_settings(book: Workbook, definition: Definition) -> None:
         **{header: "" for header in _six("form_title")},  # every language's column, empty ones to translate
         **_texts("form_title", definition.titles),
     }
+    if any(len({c.name for c in items}) < len(items) for items in definition.choices.values()):
+        cells["allow_choice_duplicates"] = "yes"  # a cascading list (`king` county in two states), as it came
     settings.append(list(cells))
     settings.append([text or None for text in cells.values()])
