@@ -28,7 +28,7 @@ from analysis.disclosure import (
     pseudonyms,
 )
 from exports.geography import Geography
-from exports.labels import ValueLabels
+from exports.labels import ValueLabels, joined_labels
 from exports.params import ReleaseParams
 from exports.wave_risk import agree_per_person, changed_cells, risk_by_wave
 
@@ -224,6 +224,9 @@ def _questions(
         if question["other_of"] in titles:  # "Please specify" alone would not say of what
             title = labels.choice_column(titles[question["other_of"]], title)
         kind = question["type"]
+        if question.get("metadata"):
+            _metadata_day(frame, question, title, columns, variables)
+            continue
         if question["pii"]:
             dropped.append(Dropped(question["name"], title, _("Personal data: never exported")))
             continue
@@ -265,12 +268,12 @@ def _code_question(
                 question["name"],
                 values=list(labels.selected().items()),
                 base=share_base(question),
-                translations=_joined(question["labels"], question["choices"][choice]),
+                translations=joined_labels(question["labels"], question["choices"][choice]),
             )
         return
     column = question["columns"][0]
     variable = variables[column] = Variable(
-        column, title, _KINDS.get(kind, "text"), question["name"], translations=_joined(question["labels"])
+        column, title, _KINDS.get(kind, "text"), question["name"], translations=joined_labels(question["labels"])
     )
     if kind == "select_one":
         columns[column] = _text_values(frame[column])
@@ -289,13 +292,16 @@ def _code_question(
         variable.treatment.append(_scrub_note(variable.scrubbed))
 
 
-def _joined(*labels: dict | None) -> dict[str, str]:
-    """{language: text} of a question (or "question: choice") in every language all parts have."""
-    parts = [label if isinstance(label, dict) else {} for label in labels]
-    common = set(parts[0]).intersection(*parts[1:])
-    return {
-        lang: ": ".join(str(part[lang]) for part in parts) for lang in sorted(common) if all(p[lang] for p in parts)
-    }
+def _metadata_day(frame: pd.DataFrame, question: dict, title: str, columns: dict, variables: dict) -> None:
+    """A variable the platform recorded (XLSForm start, end, today): cut to the day, as submitted_on is."""
+    column = question["columns"][0]
+    values = frame[column]
+    days = values.dt.strftime("%Y-%m-%d") if pd.api.types.is_datetime64_any_dtype(values) else values.str[:10]
+    columns[column] = _text_values(days)
+    variable = variables[column] = Variable(column, title, "date", question["name"])
+    variable.treatment.append(
+        _("Recorded by the platform (XLSForm %(type)s), cut to the day (UTC).", type=question["metadata"])
+    )
 
 
 def _catalog_row(row: dict) -> dict:

@@ -105,3 +105,12 @@ class ValueLabels:
     @staticmethod
     def selected() -> dict[str, str]:
         return {"1": _("Selected"), "0": _("Not selected")}
+
+
+def joined_labels(*labels: dict | None) -> dict[str, str]:
+    """{language: text} of a question (or "question: choice") in every language all parts have."""
+    parts = [label if isinstance(label, dict) else {} for label in labels]
+    common = set(parts[0]).intersection(*parts[1:])
+    return {
+        lang: ": ".join(str(part[lang]) for part in parts) for lang in sorted(common) if all(p[lang] for p in parts)
+    }

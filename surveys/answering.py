@@ -13,19 +13,23 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
 from core.text import clean_label, strip_control
-from surveys.definition import Definition, Grid, Page, Question
-from surveys.expressions import evaluate_bool, parse
+from surveys.definition import NOT_ASKED, RECORDED_METADATA, Choice, Definition, Grid, Page, Question
+from surveys.expression_values import to_string
+from surveys.expressions import COLUMN_PREFIX, ExpressionError, evaluate_bool, parse
 
 Raw = str | list[str]
 
 _INTEGER = re.compile(r"^[+-]?\d{1,15}$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
+_COORDINATE = re.compile(r"^[+-]?\d{1,3}(\.\d{1,10})?$")
+RANGE_DEFAULTS = {"start": 1.0, "end": 10.0, "step": 1.0}  # pyxform's, when parameters leave one out
 # XLSForm has no email type: an email question is a `text` one named for it (email, contact_email, email_address).
 _EMAIL_NAME = re.compile(r"(^|[_.-])e-?mail([_.-]|$)")
 
@@ -45,6 +49,9 @@ def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
         items = posted if isinstance(posted, list) else ([posted] if posted else [])
         chosen = [item for item in dict.fromkeys(clean_label(strip_control(str(i))) for i in items) if item]
         return chosen or None
+    if question.type == "geopoint" and isinstance(posted, list):  # the latitude and longitude fields
+        parts = [clean_label(strip_control(str(part))).replace(",", ".") for part in posted]
+        return " ".join(parts) if any(parts) else None
     if isinstance(posted, list):
         posted = posted[0] if posted else None
     text = clean_label(strip_control(posted or ""))
@@ -55,7 +62,26 @@ def clean_answers(definition: Definition, raw: Mapping[str, Raw | None]) -> dict
     """Every raw value cleaned as `clean_raw` cleans a posted one (a draft kept from before the
     cleaning, or values that did not come through a form); values of no question are kept as they are."""
     questions = {q.name: q for q in definition.questions()}
-    return {name: clean_raw(questions[name], value) if name in questions else value for name, value in raw.items()}
+    cleaned = {name: clean_raw(questions[name], value) if name in questions else value for name, value in raw.items()}
+    return {**cleaned, **read_only_answers(definition)}
+
+
+def default_raw(question: Question) -> Raw | None:
+    """A question's `default` as a raw answer (a select_multiple's is its space-separated choices)."""
+    if not question.default:
+        return None
+    return clean_raw(question, question.default.split() if question.type == "select_multiple" else question.default)
+
+
+def default_answers(definition: Definition) -> dict[str, Raw]:
+    """The draft a new response starts with: every question's default (a respondent may clear one)."""
+    found = {q.name: default_raw(q) for q in definition.questions() if q.type not in NOT_ASKED}
+    return {name: value for name, value in found.items() if value is not None}
+
+
+def read_only_answers(definition: Definition) -> dict[str, Raw | None]:
+    """Read-only questions' values: their default, whatever was posted or kept in the draft."""
+    return {q.name: default_raw(q) for q in definition.questions() if q.read_only and q.type not in NOT_ASKED}
 
 
 def to_typed(question: Question, raw: Raw | None):
@@ -74,9 +100,74 @@ def to_typed(question: Question, raw: Raw | None):
             return float(number) if number.is_finite() else None
         if kind == "date":
             return date.fromisoformat(text)
+        if kind in ("time", "datetime", "range", "geopoint", "acknowledge"):
+            return _typed_other(kind, text)
     except (ValueError, InvalidOperation):
         return None
     return text
+
+
+def _typed_other(kind: str, text: str):
+    """time "14:30", datetime "2026-03-31T14:30", acknowledge "OK", range a number, geopoint "lat lon"."""
+    if kind == "time":
+        return text if _TIME.match(text) else None
+    if kind == "datetime":
+        return datetime.fromisoformat(text).replace(tzinfo=None).isoformat(timespec="minutes")
+    if kind == "acknowledge":
+        return "OK" if text == "OK" else None
+    if kind == "range":
+        number = Decimal(text.replace(",", "."))
+        return float(number) if number.is_finite() else None
+    parts = text.split()
+    if len(parts) != 2 or not all(_COORDINATE.match(part) for part in parts):
+        return None
+    latitude, longitude = (float(part) for part in parts)
+    return f"{parts[0]} {parts[1]}" if abs(latitude) <= 90 and abs(longitude) <= 180 else None
+
+
+def range_bounds(question: Question) -> dict[str, float]:
+    """A range's start, end and step (its parameters, pyxform's defaults for those not given)."""
+    found = dict(RANGE_DEFAULTS)
+    for item in question.parameters.split():
+        name, _, value = item.partition("=")
+        if name in found:
+            try:
+                found[name] = float(value)
+            except ValueError:
+                pass  # pyxform refuses such a form on import
+    return found
+
+
+def _in_range(question: Question, value: float) -> bool:
+    bounds = range_bounds(question)
+    low, high = sorted((bounds["start"], bounds["end"]))
+    steps = (value - bounds["start"]) / bounds["step"] if bounds["step"] else 0
+    return low <= value <= high and abs(steps - round(steps)) < 1e-9
+
+
+def choices_for(definition: Definition, question: Question, values: Mapping[str, object]) -> tuple[Choice, ...]:
+    """A select's choices that apply given the answers so far: those its `choice_filter` keeps (the
+    choice's columns read as bare names, `name` its name)."""
+    listed = definition.choices.get(question.list_name or "", ())
+    if not question.choice_filter:
+        return listed
+    expression = parse(question.choice_filter, choice_columns=True)
+    kept = []
+    for choice in listed:
+        row = {**values, COLUMN_PREFIX + "name": choice.name}
+        row.update({COLUMN_PREFIX + column: text for column, text in choice.columns.items()})
+        if expression.evaluate_bool(row):
+            kept.append(choice)
+    return tuple(kept)
+
+
+def filtered_on_page(question: Question, page: Page) -> bool:
+    """Whether a select's choice_filter reads an answer given on its own page (the page then offers to
+    update the choices, for browsers without JavaScript)."""
+    if not question.choice_filter:
+        return False
+    on_page = {q.name for q in page_questions(page)}
+    return bool(parse(question.choice_filter, choice_columns=True).references & on_page)
 
 
 def is_email(question: Question) -> bool:
@@ -93,8 +184,28 @@ def _is_email_address(text: str) -> bool:
 
 
 def typed_values(definition: Definition, raw: Mapping[str, Raw]) -> dict[str, object]:
-    """Every question's typed value (None when unanswered), as expressions expect."""
-    return {q.name: to_typed(q, raw.get(q.name)) for q in definition.questions() if q.type != "note"}
+    """Every question's typed value (None when unanswered), as expressions expect; calculates are computed
+    from the others (never taken from what was posted)."""
+    questions = [q for q in definition.questions() if q.type != "note"]
+    raw = {**raw, **read_only_answers(definition)}
+    values = {q.name: None if q.type == "calculate" else to_typed(q, raw.get(q.name)) for q in questions}
+    calculates = [q for q in questions if q.type == "calculate"]
+    # Form order, twice over, so that a calculate reading a later one sees its value (cycles are refused).
+    for question in calculates * min(2, len(calculates)):
+        values[question.name] = calculated(question, values)
+    return values
+
+
+def calculated(question: Question, values: Mapping[str, object]) -> str | None:
+    """A calculate's value, as text the way ODK keeps it (None when empty, when its own `relevant` does not
+    hold, or when the expression cannot be computed)."""
+    if not question.calculation or not is_relevant(question.relevant, values):
+        return None
+    try:
+        value = to_string(parse(question.calculation).evaluate(values))
+    except (ExpressionError, ArithmeticError, ValueError, TypeError):
+        return None
+    return value or None
 
 
 # --- relevance and visibility -----------------------------------------------------------------
@@ -115,7 +226,8 @@ def is_relevant(expression: str | None, values: Mapping[str, object]) -> bool:
 
 def _asked(question: Question, registry: bool) -> bool:
     # Registry respondents' profile is already known: profile questions are for the others.
-    return not (registry and question.profile)
+    # A calculate is computed, never shown.
+    return question.type != "calculate" and not (registry and question.profile)
 
 
 def visible_pages(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Page]:
@@ -169,9 +281,12 @@ def _shown(expression: str | None, values, on_page: set[str]) -> bool:
 
 
 def relevant_questions(definition: Definition, values: Mapping[str, object], *, registry: bool) -> list[Question]:
-    """Questions that apply to this respondent given all answers: the ones submission keeps."""
+    """Questions that apply to this respondent given all answers: the ones submission keeps (calculates
+    included, on a page of their own too: only their page's and their own `relevant` count)."""
     found = []
-    for page in visible_pages(definition, values, registry=registry):
+    for page in definition.pages:
+        if (registry and page.profile) or not is_relevant(page.relevant, values):
+            continue
         for item in page.items:
             if isinstance(item, Grid):
                 if not is_relevant(item.relevant, values):
@@ -180,7 +295,11 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
             else:
                 questions = (item,)
             found.extend(
-                q for q in questions if q.type != "note" and _asked(q, registry) and is_relevant(q.relevant, values)
+                q
+                for q in questions
+                if q.type != "note"
+                and (q.type == "calculate" or _asked(q, registry))
+                and is_relevant(q.relevant, values)
             )
     return found
 
@@ -201,19 +320,22 @@ def check_question(
 ) -> AnswerProblem | None:
     """The problem with one relevant question's answer, or None."""
     if raw is None:
-        return AnswerProblem("required", question.required_messages) if question.required else None
+        required = question.required or bool(question.required_when and _evaluate_bool(question.required_when, values))
+        return AnswerProblem("required", question.required_messages) if required else None
     if isinstance(raw, str) and len(raw) > MAX_ANSWER_LENGTH:
         return AnswerProblem("too_long")
     if question.type in ("select_one", "select_multiple"):
-        allowed = set(definition.choice_names(question.list_name)) if question.list_name else set()
+        allowed = {choice.name for choice in choices_for(definition, question, values)}
         chosen = raw if isinstance(raw, list) else [raw]
         if question.type == "select_one" and isinstance(raw, list) and len(raw) > 1:
             return AnswerProblem("choice")
         if any(item not in allowed for item in chosen):
             return AnswerProblem("choice")
     value = to_typed(question, raw)
-    if value is None and question.type in ("integer", "decimal", "date"):
+    if value is None and question.type in ("integer", "decimal", "date", "time", "datetime", "range", "geopoint"):
         return AnswerProblem(question.type)
+    if question.type == "range" and not _in_range(question, value):
+        return AnswerProblem("range")
     if is_email(question) and not _is_email_address(value):
         return AnswerProblem("email")
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
@@ -235,7 +357,7 @@ def validate_questions(
 ) -> dict[str, AnswerProblem]:
     problems = {}
     for question in questions:
-        if question.type == "note":
+        if question.type in NOT_ASKED or question.read_only:  # nothing the respondent could change
             continue
         problem = check_question(definition, question, raw.get(question.name), values)
         if problem:
@@ -291,11 +413,31 @@ def answer_columns(question: Question, value) -> dict:
     """The typed columns of one Answer row (see the survey contracts)."""
     if question.type == "select_multiple":
         return {"value_text": " ".join(value)}
-    if question.type in ("integer", "decimal"):
+    if question.type in ("integer", "decimal", "range"):
         return {"value_number": float(value)}
     if question.type == "date":
         return {"value_date": value}
     return {"value_text": str(value)}
+
+
+def metadata_rows(definition: Definition, started: datetime, submitted: datetime) -> dict[str, dict]:
+    """The metadata a submission records, as Answer columns by name: `start` (when the response was
+    started) and `end` (when submitted) as UTC timestamps to the second, `today` the day of submission.
+    Nothing else is recorded (RECORDED_METADATA)."""
+    started, submitted = _utc(started), _utc(submitted)
+    values = {
+        "start": {"value_text": started.isoformat()},
+        "end": {"value_text": submitted.isoformat()},
+        "today": {"value_date": submitted.date()},
+    }
+    return {item.name: values[item.type] for item in definition.metadata if item.type in RECORDED_METADATA}
+
+
+def _utc(moment: datetime) -> datetime:
+    """A naive UTC timestamp to the second (the databases give naive UTC or aware values)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 def content_digest(answers: Mapping[str, object]) -> str:
@@ -313,7 +455,8 @@ def raw_from_form(definition: Definition, questions, form, prefix: str = "q.") -
     """Raw values of `questions` from a posted form (a werkzeug MultiDict or a plain mapping)."""
     raw = {}
     for question in questions:
-        if question.type == "note":
+        # a calculate is computed and a read-only question keeps its default: what a client posts is ignored
+        if question.type in NOT_ASKED or question.read_only:
             continue
         key = prefix + question.name
         posted = form.getlist(key) if hasattr(form, "getlist") else form.get(key)

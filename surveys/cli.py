@@ -9,6 +9,8 @@ from flask.cli import AppGroup
 
 from core.db import get_session
 from surveys import instruments
+from surveys.definition import Definition
+from surveys.translation_status import missing_totals
 from surveys.xlsform.problems import XLSFormError
 
 
@@ -46,6 +48,10 @@ def import_instrument(code, file, name):
         click.echo(f"Stored {code} version {version.number} ({version.content_hash[:12]}).")
     else:
         click.echo(f"Unchanged: {code} version {version.number} has the same content ({version.content_hash[:12]}).")
+    missing = missing_totals(Definition.from_dict(version.definition))
+    if missing:  # stored in fewer than six languages: translated on the platform before a wave is published
+        counts = ", ".join(f"{language} {count}" for language, count in sorted(missing.items()))
+        click.echo(f"Awaiting translations (texts missing: {counts}); a wave of it cannot be published until then.")
 
 
 @surveys_group.command(

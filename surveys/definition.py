@@ -13,7 +13,12 @@ from dataclasses import asdict, dataclass, field
 
 from core.config import LANGUAGES
 
-QUESTION_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text", "date", "note")
+QUESTION_TYPES = (
+    "select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate",
+    "time", "datetime", "acknowledge", "range", "geopoint",
+)  # fmt: skip
+# Types never shown to the respondent: a note is only read, a calculate is computed by the platform.
+NOT_ASKED = ("note", "calculate")
 # Registry fields an open-link respondent answers inside the survey (the `profile` column).
 PROFILE_FIELDS = ("country", "category", "gender", "stakeholder_type")
 # Indicator groups of decision IPBES-3/4 a question can feed (the `indicator` column).
@@ -22,12 +27,28 @@ METADATA_TYPES = (
     "start", "end", "today", "deviceid", "username", "phonenumber", "audit", "simserial", "subscriberid",
     "email",
 )  # fmt: skip
+# The metadata the web platform records (the others, deviceid, username, phonenumber..., would
+# identify a device or a person, or do not exist in a browser: they are never recorded) and the frame
+# type of each: start and end are UTC timestamps as ISO text, today the date of submission.
+RECORDED_METADATA = {"start": "text", "end": "text", "today": "date"}
 INDICATOR_GROUPS = ("commitment", "capacity", "participation", "diversity", "impact", "communication")
 
 # The base of a select_multiple question's shares (the `base` column): "answered", of respondents
 # who ticked at least one choice (the default); "shown", of respondents shown the question.
 BASES = ("answered", "shown")
 DEFAULT_BASE = "answered"
+
+# How answers of each type are stored and read into the frame; any other type is stored as text.
+TYPED_STORAGE = ("select_one", "select_multiple", "integer", "decimal", "date")
+
+
+def stored_type(question_type: str) -> str:
+    """The frame's type of a question type: itself when typed storage applies, a range a decimal,
+    anything else (time, datetime, acknowledge, geopoint "lat lon", calculate) text."""
+    if question_type == "range":
+        return "decimal"
+    return question_type if question_type in TYPED_STORAGE else "text"
+
 
 Labels = dict[str, str]  # language code -> text; every code of LANGUAGES present
 
@@ -36,6 +57,8 @@ Labels = dict[str, str]  # language code -> text; every code of LANGUAGES presen
 class Choice:
     name: str
     labels: Labels
+    # other columns of the choices sheet that a choice_filter reads (`county`, `cf`), by name
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,6 +81,23 @@ class Question:
     profile: str | None = None  # one of PROFILE_FIELDS: asked only of respondents not in the registry
     row: int = 0  # row on the `survey` sheet, for messages
     base: str = DEFAULT_BASE  # select_multiple: one of BASES, the denominator of its shares
+    calculation: str | None = None  # calculate: the expression the platform computes and stores
+    default: str | None = None  # the value the question starts with (the `default` column)
+    read_only: bool = False  # shown with its default or computed value, never edited
+    choice_filter: str | None = None  # selects: which choices apply, given earlier answers
+    parameters: str = ""  # range: "start=0 end=10 step=1"
+    required_when: str | None = None  # `required` written as an expression: required when it holds
+
+
+# Fields added after versions were stored: written only when they differ from these, so those
+# versions keep their content hash.
+OPTIONAL_FIELDS = {
+    "base": DEFAULT_BASE,
+    "calculation": None,
+    "default": None,
+    "read_only": False,
+    "choice_filter": None,
+}
 
 
 @dataclass(frozen=True)
@@ -130,14 +170,19 @@ class Definition:
         return False
 
     def to_dict(self) -> dict:
-        """Plain data for the JSON column; a question's `base` only when it is not the default, so
-        versions stored before the column existed keep their content hash."""
+        """Plain data for the JSON column; a question's OPTIONAL_FIELDS only when not at their default, so
+        versions stored before those fields existed keep their content hash."""
         data = asdict(self)
         for page in data["pages"]:
             for item in page["items"]:
                 for question in item.get("questions", [item]):
-                    if question.get("base") == DEFAULT_BASE:
-                        del question["base"]
+                    for name, value in OPTIONAL_FIELDS.items():
+                        if name in question and question[name] == value:
+                            del question[name]
+        for items in data["choices"].values():
+            for choice in items:
+                if not choice["columns"]:  # absent rather than empty, as for the fields below
+                    del choice["columns"]
         if not self.metadata:  # absent rather than empty: versions stored before it keep their hash
             del data["metadata"]
         return data
@@ -165,6 +210,9 @@ def label(labels: Labels, language: str, fallback: str = "en") -> str:
 __all__ = [
     "LANGUAGES",
     "QUESTION_TYPES",
+    "NOT_ASKED",
+    "RECORDED_METADATA",
+    "stored_type",
     "METADATA_TYPES",
     "Metadata",
     "PROFILE_FIELDS",

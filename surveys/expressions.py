@@ -35,6 +35,9 @@ MAX_LENGTH = 10_000  # characters; the longest in the corpus of real forms has 1
 MAX_DEPTH = 32  # nested parentheses, function calls and unary minus signs
 
 
+COLUMN_PREFIX = "@"  # where a choice_filter's values hold the columns of the choice being filtered
+
+
 class ExpressionError(ValueError):
     """An expression that cannot be parsed; `position` is the 0-based offset of the problem."""
 
@@ -71,6 +74,16 @@ class _Reference(_Node):
 
     def evaluate(self, values, current):
         return normal(values.get(self.name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Column(_Node):
+    """A bare name in a choice_filter: a column of the choice being filtered (`county`, `name`)."""
+
+    name: str
+
+    def evaluate(self, values, current):
+        return normal(values.get(COLUMN_PREFIX + self.name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,11 +285,13 @@ _OPERATOR_NAMES = {"or", "and", "div", "mod"}
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, choice_columns: bool = False):
         self.tokens = _tokenize(text)
         self.index = 0
         self.depth = 0
         self.references: set[str] = set()
+        self.columns: set[str] = set()
+        self.choice_columns = choice_columns  # a choice_filter: bare names are the choice's columns
         self.uses_current = False
 
     @property
@@ -360,6 +375,9 @@ class _Parser:
     def _call(self, token: _Token) -> _Node:
         name = token.text
         if name not in _FUNCTIONS:
+            if self.choice_columns and not self._is_operator(self.token, ("(",)):
+                self.columns.add(name)
+                return _Column(name)
             if not self._is_operator(self.token, ("(",)):
                 raise ExpressionError(f"unknown name '{name}'; refer to a question as ${{{name}}}", token.position)
             supported = ", ".join(f"{f}()" for f in sorted(_FUNCTIONS))
@@ -395,6 +413,7 @@ class Expression:
     references: frozenset[str]  # the ${names} it reads
     uses_current: bool  # whether it reads '.', the answer being checked
     _root: _Node
+    columns: frozenset[str] = frozenset()  # a choice_filter's bare names: columns of the choices sheet
 
     def evaluate(self, values: Mapping[str, object], current: object = None) -> object:
         """The value of the expression; names missing from `values` count as unanswered.
@@ -411,19 +430,21 @@ class Expression:
 
 
 @lru_cache(maxsize=2048)
-def _parse(text: str) -> Expression:
+def _parse(text: str, choice_columns: bool = False) -> Expression:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    parser = _Parser(text)
+    parser = _Parser(text, choice_columns)
     root = parser.parse()
-    return Expression(text, frozenset(parser.references), parser.uses_current, root)
+    return Expression(text, frozenset(parser.references), parser.uses_current, root, frozenset(parser.columns))
 
 
-def parse(text: str) -> Expression:
-    """Parse `text`; raises ExpressionError (and nothing else) when it is not a valid expression."""
+def parse(text: str, *, choice_columns: bool = False) -> Expression:
+    """Parse `text`; raises ExpressionError (and nothing else) when it is not a valid expression.
+    With `choice_columns` (a choice_filter), a bare name is a column of the choice being filtered, read
+    from the values under COLUMN_PREFIX + name."""
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be text, not {type(text).__name__}", 0)
-    return _parse(text)
+    return _parse(text, choice_columns)
 
 
 def evaluate_bool(text: str, values: Mapping[str, object], current: object = None) -> bool:

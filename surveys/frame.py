@@ -44,7 +44,7 @@ from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wa
 _CATEGORICAL = ("wave", "instrument", "language", "channel", "network", *PROFILE_COLUMNS)
 
 
-NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator")
+NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator", "metadata")
 
 
 def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
@@ -53,7 +53,8 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     Columns: name, type, list_name, labels ({language: text}), choices ({name: {language: text}}),
     pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
     "shown"), conditional (behind a `relevant` condition), shown_recorded (every response of its waves
-    recorded whether it was shown it, `surveys.shown`), versions (version ids holding it), waves
+    recorded whether it was shown it, `surveys.shown`), metadata (start, end or today for a variable the
+    platform records, else None), versions (version ids holding it), waves
     (wave ids that asked it) and columns (the `responses_frame` columns holding its answers).
     """
     catalog = build_catalog(session.connection(), sorted(set(wave_ids)))
@@ -73,6 +74,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
                 "base": q.base,
                 "conditional": q.conditional,
                 "shown_recorded": q.shown_recorded,
+                "metadata": q.metadata,
                 "versions": q.versions,
                 "waves": q.waves,
                 "columns": q.columns,
@@ -93,6 +95,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             "base",
             "conditional",
             "shown_recorded",
+            "metadata",
             "versions",
             "waves",
             "columns",

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from analysis.catalog import META_COLUMNS as ANALYSIS_META_COLUMNS
 from surveys import shown
-from surveys.definition import DEFAULT_BASE, Choice, Definition, Question
+from surveys.definition import DEFAULT_BASE, RECORDED_METADATA, Choice, Definition, Question, stored_type
 from surveys.models import InstrumentVersion, Response, Wave
 
 # The tidy frame's metadata columns: analysis/ defines the frame it reads, surveys builds it.
@@ -38,6 +38,7 @@ class CatalogQuestion:
     base: str = DEFAULT_BASE  # select_multiple: the base of its shares (newest version's)
     conditional: bool = False  # behind a `relevant` condition in some version
     shown_recorded: bool = False  # every response of its waves recorded whether it was shown (surveys.shown)
+    metadata: str | None = None  # the XLSForm metadata type (start, end, today) of a recorded variable
     versions: tuple[int, ...] = ()  # instrument version ids that contain it
     waves: tuple[int, ...] = ()  # waves where it was asked (a version holding it was used)
     columns: tuple[str, ...] = ()  # the frame columns holding its answers
@@ -92,15 +93,17 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
     entries: dict[str, CatalogQuestion] = {}
     for version_id, _number, definition, waves in _versions_present(connection, wave_ids):
         previous = None
-        for question in definition.questions():
+        metadata = {item.name: item.type for item in definition.metadata if item.type in RECORDED_METADATA}
+        for question in _variables(definition):
             if question.type == "note":
                 continue
             entry = entries.get(question.name)
             choices = tuple(definition.choices.get(question.list_name, ())) if question.list_name else ()
             if entry is None:
                 entry = entries[question.name] = _entry(question, choices)
+                entry.metadata = metadata.get(question.name)
                 order.insert(0 if previous is None else order.index(previous) + 1, question.name)
-            elif entry.type == question.type and entry.list_name:
+            elif entry.type == stored_type(question.type) and entry.list_name:
                 entry.choices = _merge_choices(entry.choices, choices)
             entry.versions += (version_id,)
             entry.conditional = entry.conditional or definition.conditional(question.name)
@@ -114,10 +117,22 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
     return catalog
 
 
+def _variables(definition: Definition) -> list[Question]:
+    """The questions and the recorded metadata (as unlabelled questions of their frame type), in form order."""
+    recorded = [
+        Question(name=item.name, type=RECORDED_METADATA[item.type], labels={}, row=item.row)
+        for item in definition.metadata
+        if item.type in RECORDED_METADATA
+    ]
+    if not recorded:
+        return definition.questions()
+    return sorted([*definition.questions(), *recorded], key=lambda question: question.row)
+
+
 def _entry(question: Question, choices: tuple[Choice, ...]) -> CatalogQuestion:
     return CatalogQuestion(
         name=question.name,
-        type=question.type,
+        type=stored_type(question.type),
         list_name=question.list_name,
         labels=dict(question.labels),
         choices=choices,

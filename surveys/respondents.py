@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from core.config import LANGUAGES
 from core.ratelimit import Throttle
 from core.timeutil import utcnow
-from surveys import waves
+from surveys import answering, waves
 from surveys.definition import Definition
 from surveys.models import InstrumentVersion, Invitation, OpenLink, Response, Wave
 
@@ -102,6 +102,7 @@ def start_from_invitation(session: Session, *, token: str) -> Respondent:
             version_id=wave.version_id,
             stakeholder_id=invitation.stakeholder_id,
             submission_key=new_token(),
+            draft=answering.default_answers(definition_for(session, wave.version_id)),
             language=_language(invitation.language, "en"),
         )
         session.add(response)
@@ -153,6 +154,7 @@ def start_from_open_link(
         version_id=wave.version_id,
         open_link_id=link.id,
         submission_key=new_token(),
+        draft=answering.default_answers(definition_for(session, wave.version_id)),
         resume_token_hash=hash_token(resume),
         language=_language(language, "en"),
     )

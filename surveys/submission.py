@@ -69,7 +69,11 @@ def submit(
         else _answered_profile(session, definition, answers)
     )
     profile["shown"] = shown.shown_at_submission(definition, raw, registry=respondent.registry)
-    won = _store(session, response, key, digest, profile, _answer_rows(response.id, definition, answers), raw)
+    now = utcnow()
+    rows = _answer_rows(response.id, definition, answers)
+    # recorded beside the answers, out of the digest: a retry later is still the same submission
+    rows += _metadata_rows(response.id, answering.metadata_rows(definition, response.started_at, now))
+    won = _store(session, response, key, digest, profile, rows, raw, now)
     session.refresh(response)
     if won:
         return Submitted(response.id, duplicate=False)
@@ -98,6 +102,11 @@ def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Ma
     ]
 
 
+def _metadata_rows(response_id: int, found: Mapping[str, dict]) -> list[dict]:
+    empty = {"value_text": None, "value_number": None, "value_date": None}
+    return [{"response_id": response_id, "question": name, **empty, **columns} for name, columns in found.items()]
+
+
 def _store(
     session: Session,
     response: Response,
@@ -106,9 +115,9 @@ def _store(
     profile: dict,
     rows: list[dict],
     raw: Mapping[str, answering.Raw],
+    now,
 ) -> bool:
     """The conditional UPDATE and the answers, in one transaction; False when another post won."""
-    now = utcnow()
     # End the reading transaction so the conditional UPDATE opens the writing one: SQLite
     # cannot upgrade a read snapshot another writer has moved past.
     session.commit()

@@ -50,6 +50,10 @@ def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
         "date": _("Enter a date as year-month-day, for example 2026-03-31."),
         "email": _("Enter an email address, for example name@example.org."),
         "choice": _("Choose one of the options listed."),
+        "time": _("Enter a time as hours:minutes, for example 14:30."),
+        "datetime": _("Enter a date and a time, for example 2026-03-31 14:30."),
+        "range": _("Enter a number within the range shown, in its steps."),
+        "geopoint": _("Enter a latitude from -90 to 90 and a longitude from -180 to 180, in decimal degrees."),
         "too_long": _(
             "This answer is too long: at most %(count)s characters.",
             count=format_decimal(answering.MAX_ANSWER_LENGTH),
@@ -76,6 +80,9 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
                 is_email=answering.is_email,
                 date_example=DATE_EXAMPLE,
                 max_answer_length=answering.MAX_ANSWER_LENGTH,
+                range_bounds=answering.range_bounds,
+                # a read-only question's value as shown: its default, choice labels in the reader's language
+                read_only_value=lambda q: _shown_answer(definition, q, answering.default_raw(q), language),
                 **context,
             ),
             status,
@@ -154,7 +161,8 @@ def _resume_url(respondent: Respondent) -> str | None:
 
 def _context(session, respondent: Respondent):
     definition = respondents.definition_for(session, respondent.response.version_id)
-    raw = dict(respondent.response.draft or {})
+    fixed = {name: value for name, value in answering.read_only_answers(definition).items() if value is not None}
+    raw = {**(respondent.response.draft or {}), **fixed}
     values = answering.typed_values(definition, raw)
     pages = answering.visible_pages(definition, values, registry=respondent.registry)
     return definition, raw, values, pages
@@ -295,6 +303,8 @@ def page(respondent: Respondent, number: int):
         urls=_urls(respondent),
         resume_url=_resume_url(respondent),
         editing=respondents.is_editing(response),
+        choices_of=lambda q: answering.choices_for(definition, q, values),
+        filtered_here=lambda q: answering.filtered_on_page(q, current),
     )
 
 
@@ -303,6 +313,8 @@ def _after_post(respondent: Respondent, action: str, position: int, total: int) 
     urls = _urls(respondent)
     if action == "language":
         return url_for("survey_respond.page", number=position, **urls) + "#survey-language"
+    if action == "refresh":  # cascading choices: the same page, its choices narrowed by the answers given
+        return url_for("survey_respond.page", number=position, **urls)
     if action == "previous":
         return url_for("survey_respond.page", number=max(1, position - 1), **urls)
     if action == "save":
@@ -346,7 +358,7 @@ def _review_rows(definition, pages, raw, values, registry: bool, language: str):
     for number, current in enumerate(pages, start=1):
         answered = []
         for question in answering.page_questions(current):
-            if question.name in applicable:
+            if question.name in applicable and question.type != "calculate":
                 answered.append((question, _shown_answer(definition, question, raw.get(question.name), language)))
         rows.append((number, current, answered))
     return rows

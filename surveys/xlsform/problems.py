@@ -9,8 +9,9 @@ then the problems grouped by kind. Two kinds never refuse a form; they are warni
   and the six-language rule holds when a wave is published (surveys/translation*.py).
 - `IGNORED`: a column or a language the platform leaves aside (media, device settings, columns
   of other tools, languages other than the six).
-- `METADATA`: a metadata row (`start`, `end`, `deviceid`...), kept in `Definition.metadata` and
-  never asked; the platform does not record their values yet.
+- `METADATA`: a metadata row the web never records (`deviceid`, `username`, `phonenumber`...: they
+  would identify a device or a person), kept in `Definition.metadata` so the form is written back as
+  it came. `start`, `end` and `today` are recorded on submission and need no warning.
 
 `parse_xlsform(..., warnings=list)` hands the warnings of an accepted form to its caller; a
 refusal carries them in `XLSFormError.warnings`.
@@ -99,7 +100,11 @@ def summary_line(kind: str, problems: list[FormProblem]) -> str:
         return str(_l("left aside (not used on the web): %(what)s", what=", ".join(sorted(details))))
     if kind == METADATA:
         return str(
-            _l("metadata kept with the form, never asked, not recorded yet (rows): %(types)s", types=_rows(problems))
+            _l(
+                "metadata kept with the form, never recorded on the web, where it would identify a device or "
+                "a person (rows): %(types)s",
+                types=_rows(problems),
+            )
         )
     if kind == TYPE:
         return str(_l("unsupported question types (rows): %(types)s", types=_rows(problems)))

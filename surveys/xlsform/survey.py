@@ -7,7 +7,7 @@ registry stores (`registry_codes`); "other" choices need their text question on 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,18 @@ from flask_babel import lazy_gettext as _l
 from core.reference.countries import member_state_rows
 from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
-from surveys.definition import INDICATOR_GROUPS, PROFILE_FIELDS, Choice, Grid, Labels, Metadata, Page, Question
+from surveys.definition import (
+    INDICATOR_GROUPS,
+    NOT_ASKED,
+    PROFILE_FIELDS,
+    RECORDED_METADATA,
+    Choice,
+    Grid,
+    Labels,
+    Metadata,
+    Page,
+    Question,
+)
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
@@ -24,6 +35,7 @@ from surveys.xlsform.columns import (
     OTHER_LABELS,
     SELECT_TYPES,
     SPECIFY_LABELS,
+    YES,
     base_of,
     key,
 )
@@ -33,8 +45,13 @@ from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
 # Survey columns pyxform reads that the platform does not apply yet (see docs/xlsform.md).
-NOT_YET = ("calculation", "choice_filter", "repeat_count")
-LEFT_ASIDE = ("default", "read_only", "parameters", "trigger")
+NOT_YET = ("repeat_count",)
+LEFT_ASIDE = ("parameters", "trigger")
+
+
+def _both(first: str, second: str | None) -> str:
+    """Two relevant conditions that must both hold."""
+    return f"({first}) and ({second})" if second else first
 
 
 def _normal(expression: str) -> str:
@@ -142,32 +159,16 @@ class SurveyReader:
             if row.kind in ("begin", "question", "") and row.name:
                 self.nodes.append(Node(row.name, row.number, row.cells, tuple(c.row.name for c in stack)))
             if row.kind == "begin":
-                appearance = row.cells.get("appearance", "")
                 if not stack:
                     close_loose()
-                elif len(stack) == 1 and "table-list" in appearance.split():
-                    pass
-                else:
-                    self.problem(
-                        row,
-                        "type" if len(stack) > 1 else "appearance",
-                        _l(
-                            "a group inside a page must be a grid (appearance table-list); other nested "
-                            "groups are not supported"
-                        ),
-                    )
-                self._check_common(row, question=False)
-                stack.append(_Container(row, grid=len(stack) == 1 and "table-list" in appearance.split()))
+                self._begin(row, stack)
             elif row.kind == "end":
                 if not stack:
                     self.problem(row, "type", _l("end group without a begin group"))
                     continue
                 container = stack.pop()
                 if stack:
-                    if container.grid:
-                        stack[-1].items.append(self._grid(container))
-                    else:  # refused above; keep its questions so they are checked too
-                        stack[-1].items.extend(container.items)
+                    stack[-1].items.extend(self._nested(container))
                 else:
                     labels = six(self.sheet, container.row.number, container.row.cells, "label", [])
                     pages.append(
@@ -176,10 +177,7 @@ class SurveyReader:
                         )
                     )
             elif row.kind == "metadata":
-                self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
-                self.problems.append(
-                    FormProblem(self.sheet.name, row.number, "type", _l("recorded, never asked"), METADATA, row.type)
-                )
+                self._metadata(row)
             elif row.kind == "question":
                 question = self._question(row)
                 (stack[-1].items if stack else loose).append(question)
@@ -188,6 +186,37 @@ class SurveyReader:
             self.problem(container.row, "type", _l("the group %(name)s has no end group", name=container.row.name))
         self._cycles()
         return pages
+
+    def _begin(self, row: SurveyRow, stack: list[_Container]) -> None:
+        """A group: a page at the top level, a grid (table-list) or a group whose questions join its page."""
+        grid = bool(stack) and "table-list" in row.cells.get("appearance", "").split()
+        if stack and stack[-1].grid:
+            self.problem(
+                row,
+                "type",
+                _l(
+                    "a group inside a page must be a grid (appearance table-list); other nested groups are not supported"
+                ),
+            )
+        self._check_common(row, question=False)
+        stack.append(_Container(row, grid=grid))
+
+    def _nested(self, container: _Container) -> list:
+        """What a group inside a page adds to it: a grid, or its questions, each also relevant when the
+        group is (pages stay the top-level groups; the group's own label is not shown)."""
+        if container.grid:
+            return [self._grid(container)]
+        condition = container.row.cells.get("relevant") or None
+        if not condition:
+            return list(container.items)
+        return [replace(item, relevant=_both(condition, item.relevant)) for item in container.items]
+
+    def _metadata(self, row: SurveyRow) -> None:
+        self.metadata.append(Metadata(name=row.name, type=row.type, row=row.number))
+        if row.type not in RECORDED_METADATA:  # start, end and today are recorded on submission
+            self.problems.append(
+                FormProblem(self.sheet.name, row.number, "type", _l("not recorded on the web"), METADATA, row.type)
+            )
 
     def _cycles(self) -> None:
         for members, column in find_cycles(self.nodes):
@@ -206,7 +235,10 @@ class SurveyReader:
 
     def _page(self, name: str, labels: Labels, relevant: str | None, items: list) -> Page:
         questions = [
-            q for item in items for q in (item.questions if isinstance(item, Grid) else (item,)) if q.type != "note"
+            q
+            for item in items
+            for q in (item.questions if isinstance(item, Grid) else (item,))
+            if q.type not in NOT_ASKED
         ]
         profile = bool(questions) and all(q.profile for q in questions)
         return Page(name=name, labels=labels, items=tuple(items), relevant=relevant, profile=profile)
@@ -256,7 +288,7 @@ class SurveyReader:
             if row.cells.get(column):
                 self.problem(row, column, _l("the column %(column)s is not supported yet", column=column))
         for column in LEFT_ASIDE:
-            if row.cells.get(column):
+            if row.cells.get(column) and not (column == "parameters" and row.type == "range"):
                 self.problems.append(
                     FormProblem(
                         self.sheet.name,
@@ -272,7 +304,8 @@ class SurveyReader:
         """Checks that groups and questions share; returns the labels."""
         cells = row.cells
         self._check_columns(row)
-        labels = six(self.sheet, row.number, cells, "label", self.problems)
+        # a calculate is never shown: pyxform lets it go without a label
+        labels = six(self.sheet, row.number, cells, "label", self.problems, required=row.type != "calculate")
         self._expression(row, "relevant")
         if not question or row.type == "note":
             for column in ("required", "constraint", "indicator", "profile", "pii", "quasi", "base"):
@@ -295,7 +328,7 @@ class SurveyReader:
         if not text:
             return None
         try:
-            parsed = expressions.parse(text)
+            parsed = expressions.parse(text, choice_columns=column == "choice_filter")
         except expressions.ExpressionError as error:
             position = getattr(error, "position", None)
             message = error.args[0] if error.args else str(error)
@@ -315,6 +348,8 @@ class SurveyReader:
         for reference in sorted(parsed.references):
             if reference not in self.question_names:
                 self.problem(row, column, _l("${%(name)s} does not name a question of this form", name=reference))
+        if parsed.columns and row.list_name:  # the choice_filter's columns of the choices sheet
+            self.choices.with_columns(row.list_name, set(parsed.columns) - {"name"})
         if column == "relevant" and parsed.uses_current:
             self.problem(row, column, _l("'.' (the current answer) can only be used in a constraint"))
         return text
@@ -337,6 +372,10 @@ class SurveyReader:
         profile = cells.get("profile") or None
         if answered and profile:
             self._check_profile(row, profile)
+        # pyxform takes an expression in `required` too (`${adults} > 0`): required when it holds
+        required_cell = cells.get("required", "")
+        expression = answered and required_cell.casefold() not in YES | NO
+        required_when = self._expression(row, "required") if expression else None
         base, wrong = base_of(cells, row.type)
         if wrong is not None:
             self.problem(row, "base", wrong)
@@ -346,7 +385,8 @@ class SurveyReader:
             labels=labels,
             hints=six(self.sheet, row.number, cells, "hint", self.problems, required=False),
             list_name=row.list_name,
-            required=answered and flag(self.sheet, row.number, cells, "required", self.problems),
+            required=answered and not required_when and flag(self.sheet, row.number, cells, "required", self.problems),
+            required_when=required_when,
             relevant=cells.get("relevant") or None,
             constraint=self._expression(row, "constraint") if answered else None,
             constraint_messages=six(self.sheet, row.number, cells, "constraint_message", self.problems, required=False),
@@ -359,7 +399,24 @@ class SurveyReader:
             profile=profile if answered else None,
             row=row.number,
             base=base,
+            calculation=self._calculation(row),
+            default=(cells.get("default") or None) if answered else None,
+            choice_filter=self._expression(row, "choice_filter") if row.list_name else None,
+            parameters=" ".join(cells.get("parameters", "").split()) if row.type == "range" else "",
+            read_only=answered and flag(self.sheet, row.number, cells, "read_only", self.problems),
         )
+
+    def _calculation(self, row: SurveyRow) -> str | None:
+        """A calculate's expression (pyxform itself refuses one without); on another question, left aside."""
+        if row.type == "calculate":
+            return self._expression(row, "calculation")
+        if row.cells.get("calculation"):
+            self.problems.append(
+                FormProblem(
+                    self.sheet.name, row.number, "calculation", _l("this column is left aside"), IGNORED, "calculation"
+                )
+            )
+        return None
 
     def _check_profile(self, row: SurveyRow, profile: str) -> None:
         if profile not in PROFILE_FIELDS:

@@ -66,6 +66,22 @@ TYPE_ALIASES = {
     "add date prompt": "date",
     "q note": "note",
     "add note prompt": "note",
+    "q time": "time",
+    "add time prompt": "time",
+    "dateTime": "datetime",
+    "q datetime": "datetime",
+    "add datetime prompt": "datetime",
+    "add dateTime prompt": "datetime",
+    "trigger": "acknowledge",
+    "q acknowledge": "acknowledge",
+    "add acknowledge prompt": "acknowledge",
+    "gps": "geopoint",
+    "location": "geopoint",
+    "q location": "geopoint",
+    "q geopoint": "geopoint",
+    "add location prompt": "geopoint",
+    "add geopoint prompt": "geopoint",
+    "q range": "range",
 }
 OTHER_SPELLINGS = (["or_other"], ["or", "specify", "other"])
 # Types that need a device sensor, file storage or choices from external files: refused for good.

@@ -23,6 +23,11 @@ SURVEY_HEADERS = [
     "required",
     "relevant",
     "constraint",
+    "calculation",
+    "default",
+    "read_only",
+    "choice_filter",
+    "parameters",
     *_six("constraint_message"),
     *_six("required_message"),
     "appearance",
@@ -126,9 +131,14 @@ class _SurveyRows:
                 "name": q.name,
                 **_texts("label", q.labels),
                 **_texts("hint", q.hints),
-                "required": "yes" if q.required else "",
+                "required": "yes" if q.required else (q.required_when or ""),
                 "relevant": q.relevant or "",
                 "constraint": q.constraint or "",
+                "calculation": q.calculation or "",
+                "default": q.default or "",
+                "read_only": "yes" if q.read_only else "",
+                "choice_filter": q.choice_filter or "",
+                "parameters": q.parameters,
                 **_texts("constraint_message", q.constraint_messages),
                 **_texts("required_message", q.required_messages),
                 "appearance": q.appearance,
@@ -144,11 +154,14 @@ class _SurveyRows:
 
 def _write_choices(book: Workbook, definition: Definition) -> None:
     choices = book.create_sheet("choices")
-    choices.append(CHOICE_HEADERS)
+    # the columns a choice_filter reads, after the standard ones
+    extra = sorted({column for items in definition.choices.values() for choice in items for column in choice.columns})
+    headers = [*CHOICE_HEADERS, *extra]
+    choices.append(headers)
     for list_name, items in definition.choices.items():
         for choice in items:
-            cells = {"list_name": list_name, "name": choice.name, **_texts("label", choice.labels)}
-            choices.append([cells.get(header) for header in CHOICE_HEADERS])
+            cells = {"list_name": list_name, "name": choice.name, **_texts("label", choice.labels), **choice.columns}
+            choices.append([cells.get(header) or None for header in headers])
 
 
 def _write_settings(book: Workbook, definition: Definition) -> None:
@@ -162,5 +175,7 @@ def _write_settings(book: Workbook, definition: Definition) -> None:
         **{header: "" for header in _six("form_title")},  # every language's column, empty ones to translate
         **_texts("form_title", definition.titles),
     }
+    if any(len({c.name for c in items}) < len(items) for items in definition.choices.values()):
+        cells["allow_choice_duplicates"] = "yes"  # a cascading list (`king` county in two states), as it came
     settings.append(list(cells))
     settings.append([text or None for text in cells.values()])

@@ -12,6 +12,7 @@ from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.writing import definition_to_xlsform
 from tests.reading import row_count
+from tests.surveys.translation_helpers import english_form
 from tests.surveys.xlsform_builder import col, q, valid_form, workbook
 
 
@@ -96,7 +97,7 @@ def test_a_refused_form_stores_nothing(session):
             code="bad",
             name=None,
             filename="bad.xlsx",
-            data=form_bytes(extra=[q("calculate", "total", "Total")]),
+            data=form_bytes(extra=[q("xml-external", "total", "Total")]),
         )
 
     assert row_count(session, Instrument) == 0 and row_count(session, InstrumentVersion) == 0
@@ -160,13 +161,27 @@ def test_import_and_export_from_the_command_line(runner, session, tmp_path):
 
 def test_the_command_line_lists_the_problems_of_a_refused_form(runner, session, tmp_path):
     source = tmp_path / "bad.xlsx"
-    source.write_bytes(form_bytes(extra=[q("calculate", "total", "Total")]))
+    source.write_bytes(form_bytes(extra=[q("xml-external", "total", "Total")]))
 
     result = runner.invoke(args=["surveys", "import-instrument", "annual-survey", str(source)])
     missing = runner.invoke(args=["surveys", "export-instrument", "nothing", str(tmp_path / "o.xlsx")])
 
     assert result.exit_code != 0
-    assert "survey row 19, type: the type 'calculate' is not supported" in result.output
+    assert "survey row 19, type: the type 'xml-external' is not supported" in result.output
     assert "bad.xlsx was not imported" in result.output
     assert missing.exit_code != 0 and "No instrument nothing" in missing.output
     assert row_count(session, Instrument) == 0
+
+
+def test_the_command_line_says_a_form_in_fewer_than_six_languages_awaits_translations(runner, session, tmp_path):
+    source, complete = tmp_path / "english.xlsx", tmp_path / "six.xlsx"
+    source.write_bytes(english_form())
+    complete.write_bytes(form_bytes())
+
+    result = runner.invoke(args=["surveys", "import-instrument", "english", str(source)])
+    six_languages = runner.invoke(args=["surveys", "import-instrument", "six", str(complete)])
+
+    assert result.exit_code == 0, result.output
+    assert "Stored english version 1" in result.output
+    assert "Awaiting translations (texts missing: ar " in result.output and "zh " in result.output
+    assert "Awaiting translations" not in six_languages.output

@@ -145,10 +145,10 @@ def choice_rows_row(choice_rows, list_name, name) -> int:
 # Each case: a change to the valid form -> (sheet, row name or number, column, words of the reason).
 LAST = 19  # row of the last end group in valid_form(); appended rows start here
 REJECTIONS = {
-    "unsupported type": (appended(q("calculate", "total", "Total")), ("survey", LAST, "type", "not supported")),
+    "unsupported type": (appended(q("xml-external", "total", "Total")), ("survey", LAST, "type", "not supported")),
     "column not supported yet": (
-        appended(q("text", "nick", "Nickname", calculation="concat('a')")),
-        ("survey", LAST, "calculation", "not supported yet"),
+        appended(q("text", "nick", "Nickname", repeat_count="2")),
+        ("survey", LAST, "repeat_count", "not supported yet"),
     ),
     "misspelled column": (
         with_row("email", relevent="${engaged} = 'yes'"),
@@ -158,7 +158,7 @@ REJECTIONS = {
         appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
         ("survey", LAST, "type", "repeats are not supported"),
     ),
-    "range": (appended(q("range", "score", "Score")), ("survey", LAST, "type", "'range' is not supported")),
+    "rank": (appended(q("rank ranks", "score", "Score")), ("survey", LAST, "type", "'rank ranks' is not supported")),
     "unknown reference in relevant": (
         with_row("email", relevant="${engagd} = 'yes'"),
         ("survey", "email", "relevant", "${engagd} does not name a question"),
@@ -190,7 +190,8 @@ REJECTIONS = {
     "invalid name": (with_row("email", name="e mail"), ("survey", "email", "name", "not a valid name")),
     "duplicate choice": (
         lambda s, c, st: c.append(choices("yes_no", "no")[0]),
-        ("choices", 20, "name", "already has a choice 'no'"),
+        # left to pyxform, which allows it only with the setting allow_choice_duplicates (cascading lists)
+        ("choices", 20, "", "Choice names must be unique"),
     ),
     "grid mixing lists": (
         with_row("transparent", type="select_one yes_no"),
@@ -199,10 +200,6 @@ REJECTIONS = {
     "grid with a text question": (
         with_row("transparent", type="text"),
         ("survey", "transparent", "type", "only select_one or select_multiple"),
-    ),
-    "nested group that is not a grid": (
-        with_row("clarity", appearance="field-list"),
-        ("survey", "clarity", "appearance", "must be a grid"),
     ),
     "bad indicator": (
         with_row("years", indicator="engagement"),
@@ -221,9 +218,9 @@ REJECTIONS = {
         with_row("gender", type="text"),
         ("survey", "gender", "type", "must be select_one"),
     ),
-    "required that is not yes or no": (
-        with_row("years", required="${engaged} = 'yes'"),
-        ("survey", "years", "required", "write yes or leave it empty"),
+    "required that is neither yes, no nor an expression": (  # an expression is pyxform's too
+        with_row("years", required="maybe"),
+        ("survey", "years", "required", "cannot read the expression"),
     ),
     "indicator on a note": (
         with_row("thanks", indicator="commitment"),
@@ -287,7 +284,7 @@ WARNINGS = {
     ),
     "constraint on a note": (with_row("thanks", constraint=". > 1"), ("survey", "thanks", "constraint", "only a")),
     "column of another tool": (with_row("email", enumerator_note="x"), ("survey", 1, "enumerator_note", "left aside")),
-    "default": (with_row("years", default="3"), ("survey", "years", "default", "left aside")),
+    "trigger": (with_row("years", trigger="${engaged}"), ("survey", "years", "trigger", "left aside")),
 }
 
 

@@ -25,14 +25,22 @@ from surveys.xlsform.writing import definition_to_xlsform
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = json.loads((Path(__file__).parent / "data" / "xlsforms" / "sources.json").read_text(encoding="utf-8"))
-# Accepted today; the others are refused for what the platform does not support yet (geo,
-# repeats, calculate, choice_filter, nested groups, device-only types: docs/xlsform.md) or by pyxform.
+# Accepted today; the others are refused for what the platform does not support yet (repeats,
+# geotrace/geoshape, rank, a group inside a grid, device-only types: docs/xlsform.md) or by pyxform.
 ACCEPTED = {
+    "impact-initiatives-cleaningtools-form.xlsx",
     "kobotoolbox-formpack-library_locking_example.xlsx",
+    "lindsay-stevens-odk_tools-q1302_behave.xlsx",
     "lindsay-stevens-odk_tools-r1405_behave.xlsx",
     "onaio-onadata-battery_life.xlsx",
+    "onaio-onadata-form_with_multiple_select.xlsx",
+    "onaio-onadata-mali_health.xlsx",
     "onaio-onadata-multi_lingual_form.xlsx",
+    "onaio-onadata-new_cascading_select.xlsx",
     "onaio-onadata-unicode_in_relevant_column.xlsx",
+    "unhcr-koboloader-xlsform_template.xlsx",
+    "xlsform-pyxform-choice_filter_test.xlsx",
+    "xlsform-pyxform-or_other.xlsx",
     "xlsform-pyxform-specify_other.xlsx",
 }
 

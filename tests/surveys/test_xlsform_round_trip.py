@@ -43,7 +43,47 @@ FORMS = {
     "English only, awaiting translations": lambda: read_form(english_form()),
     "metadata and or_other, English only": lambda: read_form(metadata_form()),
     "a share's base, English only": lambda: read_form(base_form()),
+    "calculate, English only": lambda: read_form(calculate_form()),
+    "defaults, choice filters and the other types": lambda: read_form(features_form()),
 }
+
+
+def features_form() -> bytes:
+    """default, read_only, a cascading select and time, datetime, acknowledge, range, geopoint."""
+    survey = [
+        {"type": "select_one states", "name": "state", "label": "State?", "default": "texas"},
+        {
+            "type": "select_one counties",
+            "name": "county",
+            "label": "County?",
+            "choice_filter": "cf = ${state}",
+            "required": "${state} = 'texas'",
+        },
+        {"type": "text", "name": "site", "label": "Site", "default": "Bonn", "read_only": "yes"},
+        {"type": "time", "name": "at", "label": "At?"},
+        {"type": "datetime", "name": "when", "label": "When?"},
+        {"type": "acknowledge", "name": "ok", "label": "Read this"},
+        {"type": "range", "name": "score", "label": "Score?", "parameters": "start=0 end=10 step=2"},
+        {"type": "geopoint", "name": "where", "label": "Where?"},
+    ]
+    choice_rows = [
+        {"list_name": "states", "name": "texas", "label": "Texas"},
+        {"list_name": "counties", "name": "brewster", "label": "Brewster", "cf": "texas"},
+    ]
+    return xb.workbook(survey, choice_rows, {"form_id": "features"})
+
+
+def calculate_form() -> bytes:
+    """A calculate on a page of its own and one inside a group, each reading answers."""
+    survey = [
+        {"type": "integer", "name": "adults", "label": "Adults?"},
+        {"type": "calculate", "name": "double", "calculation": "${adults} * 2"},
+        {"type": "begin group", "name": "more", "label": "More"},
+        {"type": "integer", "name": "children", "label": "Children?"},
+        {"type": "calculate", "name": "total", "calculation": "${adults} + ${children}"},
+        {"type": "end group"},
+    ]
+    return xb.workbook(survey, [], {"form_id": "calc"})
 
 
 def base_form() -> bytes:
@@ -116,11 +156,12 @@ def test_the_writer_knows_every_field_of_a_definition():
     assert {f.name for f in fields(Question)} == {
         "name", "type", "labels", "hints", "list_name", "required", "relevant", "constraint",
         "constraint_messages", "required_messages", "appearance", "other_of", "pii", "quasi",
-        "indicator", "profile", "base", "row",
+        "indicator", "profile", "base", "row", "calculation", "default", "read_only", "choice_filter",
+        "parameters", "required_when",
     }  # fmt: skip
     assert {f.name for f in fields(Grid)} == {"name", "labels", "list_name", "questions", "relevant"}
     assert {f.name for f in fields(Page)} == {"name", "labels", "items", "relevant", "profile"}
-    assert {f.name for f in fields(Choice)} == {"name", "labels"}
+    assert {f.name for f in fields(Choice)} == {"name", "labels", "columns"}
     assert {f.name for f in fields(Definition)} == {
         "form_id", "version", "titles", "pages", "choices", "default_language", "metadata",
     }  # fmt: skip
