@@ -286,12 +286,12 @@ def share_rows(frame: pd.DataFrame, label, estimate: str = "estimate") -> list[d
     ]
 
 
-def numerator(estimate, n, count=None) -> dict[int, int]:
-    """The people a share (in column 1 of a share table) counts, for the disclosure rule: a share of
+def numerator(estimate, n, count=None, *, column: int = 1) -> dict[int, int]:
+    """The people a share (in `column` of a share table) counts, for the disclosure rule: a share of
     1 to 4 people out of a larger base gives them away as a count would, and so does one leaving
     out 1 to 4 of its base (`disclosure.chosen`, `disclosure.left_out`)."""
     people = chosen(estimate, n, count)
-    return {} if people is None else {1: people}
+    return {} if people is None else {column: people}
 
 
 def as_count(value) -> int | None:

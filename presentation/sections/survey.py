@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from analysis.response_rates import response_rates
 from analysis.survey_results import base_of, wave_results
-from presentation.builder import Builder, as_count
+from presentation.builder import Builder, as_count, numerator
 from presentation.model import Figure, Row, Section, Table
 from presentation.sections.survey_change import change as wave_over_wave
 from presentation.weights import raked_domain
@@ -317,6 +317,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
                     "low": r["low"],
                     "high": r["high"],
                     "n": r["n"],
+                    "count": r.get("count"),
                     "small": bool(r["small"]),
                 }
             )
@@ -336,6 +337,7 @@ def _question(section: Section, builder: Builder, results: dict, question: str, 
                 ],
                 small=r["small"],
                 base=as_count(r["n"]),
+                counts=numerator(r["estimate"], r["n"], r["count"], column=2),
             )
             for r in rows
         ],

@@ -7,6 +7,7 @@ import pytest
 
 from analysis.estimates import proportion
 from dashboards.filters import Filters
+from presentation.disclosure import SUPPRESSED_MARK, Disclosure
 from presentation.sections import survey as section
 from reports.build import methods
 from tests.dashboards.test_explorer import context, survey, view_of  # noqa: F401 (fixtures)
@@ -51,3 +52,20 @@ def test_the_methods_note_names_the_design(session, survey):  # noqa: F811
     earlier, _later = survey
     view = view_of(session, Filters(wave=earlier.id, weighted=True))
     assert any("one-stage design with replacement" in p and "svyrecvar" in p for p in methods(view.builder))
+
+
+@pytest.mark.usefixtures("context")
+def test_key_question_shares_carry_the_people_they_count_so_a_focal_point_never_sees_few(session, survey):  # noqa: F811
+    earlier, _later = survey
+    view = view_of(session, Filters(wave=earlier.id))
+    found = section.survey_section(view.builder)
+    tables = [f.table for f in found.figures if f.table is not None and f.table.rows and 2 in f.table.rows[0].counts]
+    assert tables, "the key questions' share tables carry their counts of people"
+    table = tables[0]
+    people = [(row.counts[2], row.base) for row in table.rows]
+    assert all(0 <= chosen <= base for chosen, base in people)
+    # A threshold just above the smallest "chose" or "did not choose" count hides that row's share.
+    smallest = min(min(chosen, base - chosen) for chosen, base in people if 0 < chosen < base)
+    Disclosure(smallest + 1).table(table)
+    hidden = [row for row in table.rows if row.cells[2] == SUPPRESSED_MARK]
+    assert hidden and all(row.cells[1] != SUPPRESSED_MARK for row in table.rows)
