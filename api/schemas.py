@@ -209,7 +209,10 @@ class Indicator(Schema):
     code: str
     title: str
     measure: str
-    value: str
+    value: str  # as the dashboard shows it, in the requested language
+    number: float | None = None  # the same value as a number (a share from 0 to 1), None when hidden
+    unit: str = ""
+    change: float | None = None  # since the year before, as a number; None without a trend
     year: str
     status: str
     n: int | None

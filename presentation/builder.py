@@ -205,6 +205,9 @@ class Builder:
             small=small,
             n=n,
             code=head.measure,
+            number=_finite(head.value),
+            unit=head.unit or "",
+            change_number=None if small else _finite(head.change),
         )
 
     def _value(self, value, unit) -> str:
@@ -305,3 +308,11 @@ def as_count(value) -> int | None:
 
 def _signed(text: str, value: float) -> str:
     return ("+" + text) if value > 0 else text
+
+
+def _finite(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None

@@ -216,6 +216,8 @@ class Disclosure:
             symbol="–",
             base=_("n: fewer than %(threshold)s", threshold=self.threshold),
             small=True,
+            number=None,
+            change_number=None,
         )
 
     def table(self, table: Table) -> bool:

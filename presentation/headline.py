@@ -141,4 +141,6 @@ def regional_share_card(lab: Labeller, title: str, share: RegionalShare) -> Card
         small=small,
         n=country_n,
         code="regional_share",
+        number=None if math.isnan(ratio) else ratio,
+        unit="ratio",
     )

@@ -60,6 +60,10 @@ class Card:
     small: bool = False  # the base is under the headline minimum: no trend is claimed
     n: int | None = None  # the people the value rests on (for the disclosure rule)
     code: str = ""  # the measure's code (`analysis.indicators` headline measure)
+    # The value and change as numbers, for machines (the API): `value` and `change` are their text.
+    number: float | None = None
+    unit: str = ""  # "share" (0-1), "count", "ratio", ...
+    change_number: float | None = None
 
 
 @dataclass

@@ -119,6 +119,8 @@ def test_a_suppressed_cell_stays_suppressed(app, client, session, seeded):
     assert seen
     for card in client.get("/api/v1/indicators", headers=headers).json["items"]:
         assert card["n"] is None or card["n"] == 0 or card["n"] >= threshold
+        if card["suppressed"]:
+            assert card["number"] is None and card["change"] is None
 
 
 def test_a_focal_points_tables_are_the_pages_tables(app, client, session, seeded):

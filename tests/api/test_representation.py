@@ -153,3 +153,14 @@ def test_a_compressed_answers_etag_gets_a_304_too(client, session):
     assert first.headers.get("Content-Encoding") == "gzip" and first.headers["ETag"].endswith(':gzip"')
     again = client.get("/api/v1/registry?per_page=100", headers=gzip | {"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_headline_indicators_carry_their_values_as_numbers(app, client, session, seeded):
+    headers = bearer(make_token(app, session, ROLES["secretariat"]))
+    cards = client.get("/api/v1/indicators", headers=headers).json["items"]
+    shares = [card for card in cards if card["unit"] == "share" and card["number"] is not None]
+    assert shares, cards
+    for card in shares:
+        assert 0 <= card["number"] <= 1
+        # The text the dashboard shows is the same figure, as a percentage.
+        assert f"{round(card['number'] * 100)}" in card["value"].replace("\u00a0", "")
