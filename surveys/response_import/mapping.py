@@ -16,7 +16,9 @@
    maps to that;
 5. a column taken for the typed "other" text whose values are only 0/1 (ticked/unticked) or the
    "other" choice's label is that choice's own column (KoboToolbox's `roles/other`), not the text;
-6. the later of two columns with identical content goes nowhere.
+6. the first column left out whose header names the time of submission (`submitdate`, "Date submitted",
+   `_submission_time`...) and whose cells are times is the response's time (`Target("submitted_at")`);
+7. the later of two columns with identical content goes nowhere.
 
 A saved mapping (one kept with the wave for a file of the same shape) wins for the columns it names.
 """
@@ -35,6 +37,7 @@ from surveys.response_import.reading import (
     SURVEYMONKEY_COLUMNS,
     header_key,
 )
+from surveys.response_import.timestamps import time_column
 from surveys.response_import.values import (
     MISSING,
     OTHER,
@@ -241,7 +244,7 @@ def is_tool_column(header: str) -> bool:
 def propose_columns(
     source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, distinct: dict | None = None
 ) -> dict[str, Target]:
-    """A target for every column of the file (steps 1 to 6 of the module's docstring)."""
+    """A target for every column of the file (steps 1 to 7 of the module's docstring)."""
     index = _question_index(definition)
     targets: dict[str, Target] = {}
     for key, header in zip(source.columns, source.headers):
@@ -259,6 +262,8 @@ def propose_columns(
             if found := _by_values(definition, list(distinct.get(key, {})), taken):
                 targets[key] = found
                 taken.add(found.question or "")
+    if time := time_column(dict(zip(source.columns, source.headers)), rows, targets):
+        targets[time] = Target("submitted_at")
     for first, later in source.identical_columns:
         if targets.get(later) == targets.get(first):
             targets[later] = Target("ignore")
