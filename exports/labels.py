@@ -38,7 +38,11 @@ VOCABULARIES = {
     "category": vocabularies.CATEGORY,
     "stakeholder_type": vocabularies.STAKEHOLDER_TYPE,
 }
-CHANNELS = {"invitation": _l("Personal invitation"), "open_link": _l("Open link of a network")}
+CHANNELS = {
+    "invitation": _l("Personal invitation"),
+    "open_link": _l("Open link of a network"),
+    "import": _l("Imported from a file of past responses"),
+}
 
 
 class ValueLabels:

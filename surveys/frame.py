@@ -8,10 +8,11 @@ Columns, in this order:
 
 - `response_id`, `wave_id`, `wave` (name), `year`, `instrument` (code), `version` (number of the
   instrument version the response was given under), `submitted_at` (UTC), `language`,
-  `channel` ("invitation" or "open_link"), `network` (the open link's network; missing for
-  invitations), then the respondent's profile frozen at submission: `regional_group`,
-  `country`, `category`, `gender`, `stakeholder_type`. Never read from the live registry, so
-  later profile edits, merges and erasure leave past results as they were.
+  `channel` ("invitation", "open_link", or "import" for a response imported from a file of past
+  responses), `network` (the open link's network; missing otherwise), then the respondent's
+  profile frozen at submission: `regional_group`, `country`, `category`, `gender`,
+  `stakeholder_type`. Never read from the live registry, so later profile edits, merges and
+  erasure leave past results as they were.
 - One column per question, named as the question and matched across instrument versions (and
   instruments) by name. `select_one` -> category of choice names; `integer` -> nullable
   Int64; `decimal` -> float; `date` -> datetime64; `text` -> string.
@@ -134,14 +135,17 @@ def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
             type_coerce(response.c.submitted_at, String),
             response.c.language,
             response.c.open_link_id,
+            response.c.import_id,
             *(response.c[name] for name in PROFILE_COLUMNS),
         )
         .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
         .order_by(response.c.id)
     )
     rows = result.all()
-    columns = list(zip(*rows)) if rows else [()] * (6 + len(PROFILE_COLUMNS))
-    ids, wave_of, version_of, submitted, language, link_of = (pd.Series(c, dtype=object) for c in columns[:6])
+    columns = list(zip(*rows)) if rows else [()] * (7 + len(PROFILE_COLUMNS))
+    ids, wave_of, version_of, submitted, language, link_of, import_of = (
+        pd.Series(c, dtype=object) for c in columns[:7]
+    )
     frame = pd.DataFrame(
         {
             "response_id": ids.astype(np.int64),
@@ -152,9 +156,9 @@ def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
             "version": version_of.map({v: row.number for v, row in versions.items()}).astype(np.int64),
             "submitted_at": pd.to_datetime(submitted, utc=True, format="ISO8601"),
             "language": language,
-            "channel": np.where(link_of.isna(), "invitation", "open_link"),
+            "channel": np.select([link_of.notna(), import_of.notna()], ["open_link", "import"], "invitation"),
             "network": link_of.map(networks),
-            **{name: pd.Series(values, dtype=object) for name, values in zip(PROFILE_COLUMNS, columns[6:])},
+            **{name: pd.Series(values, dtype=object) for name, values in zip(PROFILE_COLUMNS, columns[7:])},
         }
     )
     for name in _CATEGORICAL:

@@ -14,7 +14,11 @@
    as a question maps to that question);
 4. a column still unmatched whose values are mostly countries, languages or one question's choices
    maps to that;
-5. the later of two columns with identical content goes nowhere.
+5. a column taken for the typed "other" text whose values are only 0/1 (ticked/unticked) or the
+   "other" choice's label is that choice's own column (KoboToolbox's `roles/other`), not the text;
+6. the first column left out whose header names the time of submission (`submitdate`, "Date submitted",
+   `_submission_time`...) and whose cells are times is the response's time (`Target("submitted_at")`);
+7. the later of two columns with identical content goes nowhere.
 
 A saved mapping (one kept with the wave for a file of the same shape) wins for the columns it names.
 """
@@ -33,9 +37,12 @@ from surveys.response_import.reading import (
     SURVEYMONKEY_COLUMNS,
     header_key,
 )
+from surveys.response_import.timestamps import time_column
 from surveys.response_import.values import (
     MISSING,
     OTHER,
+    TICKED,
+    UNTICKED,
     choice_index,
     country_code,
     distinct_values,
@@ -216,6 +223,19 @@ def _specify_after(definition: Definition, source: SourceFile, targets: dict[str
             previous = targets[key]
 
 
+def _ticks_of_other(definition: Definition, targets: dict[str, Target], distinct: dict) -> None:
+    """A column taken for a select's typed "other" text that holds only ticks (1/0, Yes/No...) or the
+    "other" choice's label is the "other" choice's column: only free text is the typed text."""
+    for key, target in targets.items():
+        values = [match_key(value) for value in distinct.get(key, {})]
+        if target.kind != "other_text" or not target.question or not any(v not in MISSING for v in values):
+            continue
+        question = definition.question(target.question)
+        labels = {k for k, name in choice_index(definition, question.list_name or "").items() if name == OTHER}
+        if all(v in TICKED or v in UNTICKED or v in MISSING or v in labels for v in values):
+            targets[key] = Target("choice", question=target.question, choice=OTHER)
+
+
 def is_tool_column(header: str) -> bool:
     """Whether the export tool added the column by itself (an id, a time, a status)."""
     return header_key(header) in TOOL_COLUMNS or bool(_REDCAP_FORM_COLUMN.match(header_key(header)))
@@ -224,7 +244,7 @@ def is_tool_column(header: str) -> bool:
 def propose_columns(
     source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, distinct: dict | None = None
 ) -> dict[str, Target]:
-    """A target for every column of the file (steps 1 to 6 of the module's docstring)."""
+    """A target for every column of the file (steps 1 to 7 of the module's docstring)."""
     index = _question_index(definition)
     targets: dict[str, Target] = {}
     for key, header in zip(source.columns, source.headers):
@@ -234,13 +254,16 @@ def propose_columns(
         else:
             targets[key] = _by_header(definition, header, index) or role or Target("ignore")
     _specify_after(definition, source, targets)
-    taken = {t.question for t in targets.values() if t.question}
     distinct = distinct_values(rows) if distinct is None else distinct
+    _ticks_of_other(definition, targets, distinct)
+    taken = {t.question for t in targets.values() if t.question}
     for key, header in zip(source.columns, source.headers):
         if targets[key].kind == "ignore" and not is_tool_column(header):
             if found := _by_values(definition, list(distinct.get(key, {})), taken):
                 targets[key] = found
                 taken.add(found.question or "")
+    if time := time_column(dict(zip(source.columns, source.headers)), rows, targets):
+        targets[time] = Target("submitted_at")
     for first, later in source.identical_columns:
         if targets.get(later) == targets.get(first):
             targets[later] = Target("ignore")

@@ -33,7 +33,6 @@ def propose(session: Session, wave: Wave, source: SourceFile, rows: list[dict[st
     """The mapping to offer, and whether a mapping kept for a file of this shape was used."""
     saved = storing.saved_mapping(session, wave=wave, signature=source.signature)
     proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved)
-    proposed = timestamps.propose(dict(zip(source.columns, source.headers)), rows, proposed)
     return proposed, saved is not None
 
 

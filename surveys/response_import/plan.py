@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-TARGET_KINDS = ("question", "choice", "other_text", "profile", "language", "email", "ignore")
+TARGET_KINDS = ("question", "choice", "other_text", "profile", "language", "email", "submitted_at", "ignore")
 PROFILE_TARGETS = ("country", "regional_group", "gender", "category", "stakeholder_type")
 VALUE_KINDS = ("choice", "other", "missing")
 
@@ -24,7 +24,8 @@ class Target:
     space- or comma-separated, or labels); choice: the column is one choice of a select_multiple
     (`question`, `choice`), set when the cell is the choice's label, 1, "Yes"..., unset when empty
     or 0; other_text: the typed "other" text of `question`; profile: a frozen profile `field`;
-    language: the respondent's language; email: matched against the registry; ignore: nothing.
+    language: the respondent's language; email: matched against the registry; submitted_at: the
+    time the response was given (read by `timestamps`; else the wave's closing time); ignore: nothing.
     """
 
     kind: str
@@ -57,12 +58,19 @@ class Mapping:
     @classmethod
     def from_dict(cls, data: dict) -> Mapping:
         return cls(
-            columns={key: Target(**target) for key, target in data.get("columns", {}).items()},
+            columns={key: _target(target) for key, target in data.get("columns", {}).items()},
             values={
                 key: {v: ValueTarget(**t) for v, t in targets.items()}
                 for key, targets in data.get("values", {}).items()
             },
         )
+
+
+def _target(data: dict) -> Target:
+    """A saved target; mappings saved before the time had its own kind said Target("profile", field="submitted_at")."""
+    if data.get("kind") == "profile" and data.get("field") == "submitted_at":
+        return Target("submitted_at")
+    return Target(**data)
 
 
 @dataclass(frozen=True)

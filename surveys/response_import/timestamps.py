@@ -1,6 +1,6 @@
 """The time of each response, when the export has a column for it (many have none).
 
-A column mapped to `Target("profile", field="submitted_at")` is read here, not by the checker: its
+A column mapped to `Target("submitted_at")` (`mapping.propose_mapping` proposes it) is read here, not by the checker: its
 cells are ISO 8601 times ("2019-05-01 10:22:33", with or without a zone; a zone-less time is UTC) or
 the US form SurveyMonkey writes ("05/01/2019 10:22:33 AM"). The time goes to the row's profile as ISO
 text, which storing uses as the response's `submitted_at` (else the wave's closing time).
@@ -17,7 +17,7 @@ from surveys.response_import.plan import ImportedRow, ImportProblem, Mapping, Ta
 from surveys.response_import.reading import ROW, header_key
 
 FIELD = "submitted_at"
-TARGET = Target("profile", field=FIELD)
+TARGET = Target("submitted_at")
 US_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y")
 # Headers export tools give the time a response was submitted (compared after `header_key`).
 HEADERS = {
@@ -79,16 +79,15 @@ def with_times(rows: list[ImportedRow], times: dict[int, str]) -> list[ImportedR
     return [replace(row, profile={**row.profile, FIELD: times[row.row]}) if row.row in times else row for row in rows]
 
 
-def propose(headers: dict[str, str], rows: list[dict[str, str]], mapping: Mapping) -> Mapping:
-    """`mapping` with the first column left out whose header names the time of submission and whose
-    cells are times, mapped to it (unless a column already is)."""
-    if columns_of(mapping):
-        return mapping
+def time_column(headers: dict[str, str], rows: list[dict[str, str]], targets: dict[str, Target]) -> str | None:
+    """The first column left out (`ignore` in `targets`) whose header names the time of submission and
+    whose cells are times, unless a column is mapped to the time already."""
+    if TARGET in targets.values():
+        return None
     for key, header in headers.items():
-        if mapping.columns.get(key, Target("ignore")).kind != "ignore" or header_key(header) not in HEADERS:
+        if targets.get(key, Target("ignore")).kind != "ignore" or header_key(header) not in HEADERS:
             continue
         cells = [row[key] for row in rows[:200] if row.get(key)]
         if cells and all(parse(cell) for cell in cells):
-            mapping.columns[key] = TARGET
-            break
-    return mapping
+            return key
+    return None

@@ -115,7 +115,7 @@ def target_groups(definition: Definition, language: str) -> list[tuple[str, list
             others.append((f"other_text:{question.name}", text))
     other = [(f"profile:{name}", str(PROFILE_LABELS[name])) for name in PROFILE_TARGETS]
     other += [
-        ("profile:submitted_at", _("Time of the response")),
+        ("submitted_at", _("Time of the response")),
         ("language", _("Language of the response")),
         ("email", _("Email (linked to the registry)")),
     ]

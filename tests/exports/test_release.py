@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from exports.labels import ValueLabels
 from exports.params import ReleaseParams
 from exports.service import ExportError, export_release, exportable_waves, get_release, list_releases
 from tests.exports.builders import closed_wave, crowd, export_definition
@@ -193,3 +194,10 @@ def test_two_requests_storing_the_same_release_at_once_get_one_release(app, sess
         select(AuditEvent).where(AuditEvent.action == "exports.anonymised_release").order_by(AuditEvent.id)
     ).all()
     assert [event.details["repeat"] for event in events] == [False, True]
+
+
+def test_the_import_channel_has_a_label_in_the_readers_language(app):
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        labels = ValueLabels("fr", geography=None)
+        assert labels.value("channel", "import") == "Import d’un fichier de réponses antérieures"
+        assert labels.order("channel", {"import", "open_link", "invitation"}) == ["invitation", "open_link", "import"]

@@ -13,6 +13,7 @@ from analysis.catalog import shown_column
 from analysis.survey_results import wave_results
 from surveys.definition import Page, Question
 from surveys.frame import META_COLUMNS, question_catalog, responses_frame
+from surveys.models import ResponseImport
 from tests.factories import (
     make_definition,
     make_instrument_version,
@@ -284,3 +285,19 @@ def test_who_was_shown_a_conditional_question_is_read_into_the_frame_and_used_as
     results = wave_results(frame, catalog, by=())
     assert results.questions.set_index("question").loc["barriers", "base"] == "answered"
     assert any("barriers: base 'shown'" in note for note in results.notes)
+
+
+def test_a_response_imported_from_a_file_has_the_import_channel(session):
+    wave = make_wave(session)
+    record = ResponseImport(wave_id=wave.id, file_name="annual-2019.csv", sha256="0" * 64)
+    session.add(record)
+    session.commit()
+    imported = make_response(session, wave, {"roles": ["user"]}, stakeholder=None)
+    imported.import_id = record.id
+    session.add(imported)
+    session.commit()
+    make_response(session, wave, {"roles": ["author"]})
+
+    frame = responses_frame(session, [wave.id])
+
+    assert list(frame["channel"]) == ["import", "invitation"]

@@ -101,7 +101,7 @@ def test_the_time_of_each_response_comes_from_the_file_when_it_has_one(runner, s
     )
     result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path)])
     assert result.exit_code == 0, result.output
-    assert "'submitdate' -> profile submitted_at" in result.output
+    assert "'submitdate' -> submitted_at" in result.output
     session.expire_all()
     times = session.exec(select(Response.submitted_at).order_by(Response.id)).all()
     assert [t.isoformat() for t in times[:2]] == ["2019-05-02T10:30:00+00:00", "2019-05-03T16:15:00+00:00"]

@@ -120,3 +120,28 @@ def test_numbered_question_texts_and_headers_in_other_languages_are_matched():
     source, rows = read_export(content, "x.csv")
     mapping = propose_mapping(source, rows, annual_survey())
     assert {target.question for target in mapping.columns.values()} == {"gender"}
+
+
+def test_a_0_1_column_of_the_other_choice_is_the_choice_and_only_free_text_is_the_other_text():
+    content = "roles/author,roles/other,roles_other,motivations/other\n1,1,curator,Other\n0,0,,\n1,1,Éditeur,\n"
+    source, rows = read_export(content.encode(), "x.csv")
+    mapping = propose_mapping(source, rows, annual_survey())
+    assert mapping.columns["roles/other"] == Target("choice", question="roles", choice="other")
+    assert mapping.values["roles/other"] == {"1": ValueTarget("choice", "other"), "0": ValueTarget("missing")}
+    assert mapping.columns["roles_other"] == Target("other_text", question="roles")
+    assert mapping.columns["motivations/other"] == Target("choice", question="motivations", choice="other")
+
+
+def test_the_time_of_the_response_is_proposed_as_its_own_target():
+    content = "submitdate,Start date,Pays\n2019-05-02 10:30:00,yesterday,France\n05/03/2019 04:15:00 PM,,Kenya\n"
+    source, rows = read_export(content.encode(), "x.csv")
+    mapping = propose_mapping(source, rows, annual_survey())
+    assert mapping.columns["submitdate"] == Target("submitted_at")
+    assert mapping.columns["Start date"] == Target("ignore")
+    assert mapping.values["submitdate"] == {}
+
+
+def test_a_mapping_saved_with_the_time_as_a_profile_field_is_still_read():
+    saved = {"columns": {"submitdate": {"kind": "profile", "question": None, "choice": None, "field": "submitted_at"}}}
+    assert Mapping.from_dict(saved).columns == {"submitdate": Target("submitted_at")}
+    assert Mapping.from_dict(Mapping.from_dict(saved).to_dict()) == Mapping.from_dict(saved)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 
 import pandas as pd
@@ -81,21 +80,7 @@ def test_a_wave_exported_and_imported_again_gives_the_same_estimates(session, ru
     again = factories.make_wave(session, version=version, name="Annual survey 2024 (imported)", year=2023,
                                 status="closed", opens_in_days=-800, closes_in_days=-770)  # fmt: skip
 
-    # The proposal takes the "other" choice's 0/1 column for the typed text: say it is the choice.
-    mapping = tmp_path / "mapping.json"
-    result = runner.invoke(
-        args=["surveys", "import-responses", str(again.id), str(exported), "--dry-run", "--save-mapping", str(mapping)]
-    )
-    chosen = json.loads(mapping.read_text(encoding="utf-8"))
-    chosen["columns"]["roles/other"] = {"kind": "choice", "question": "roles", "choice": "other", "field": None}
-    chosen["values"]["roles/other"] = {
-        "1": {"kind": "choice", "choice": "other"},
-        "0": {"kind": "missing", "choice": None},
-    }
-    mapping.write_text(json.dumps(chosen), encoding="utf-8")
-    result = runner.invoke(
-        args=["surveys", "import-responses", str(again.id), str(exported), "--mapping", str(mapping)]
-    )
+    result = runner.invoke(args=["surveys", "import-responses", str(again.id), str(exported)])
     assert result.exit_code == 0, result.output
     assert "Stored 60 responses" in result.output
 
