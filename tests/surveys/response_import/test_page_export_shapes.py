@@ -19,7 +19,7 @@ def past_wave(session):
     return annual_past_wave(session)
 
 
-@pytest.mark.parametrize("name", ["kobo_labels.csv", "surveymonkey.xlsx", "redcap.csv"])
+@pytest.mark.parametrize("name", ["limesurvey_codes.csv", "kobo_labels.csv", "surveymonkey.xlsx", "redcap.csv"])
 def test_an_export_imports_through_the_page(client, session, secretariat, past_wave, name):
     rows, refused = expected(name)
     base = f"/staff/surveys/waves/{past_wave.id}/import"
