@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 # The one limit on every browser wait (see tests/browser/conftest.py); here so phone contexts use it too.
 TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "30000"))
@@ -109,8 +110,16 @@ def page_width(page) -> int:
 
 
 def assert_no_horizontal_overflow(page) -> None:
-    """The page does not scroll sideways: it is no wider than the viewport."""
+    """The page does not scroll sideways: it is no wider than the viewport once it has settled.
+
+    A chart may be drawn once at plotly's default size before it fits its box (a map in a
+    right-to-left page on a busy machine did), so the width is awaited as a condition; a page
+    still too wide after the timeout fails with what sticks out."""
     width = page.viewport_size["width"]
+    try:
+        page.wait_for_function("(width) => document.documentElement.scrollWidth <= width", arg=width)
+    except PlaywrightTimeout:
+        pass
     measured = page_width(page)
     if measured > width:
         culprits = "\n".join(f"    {line}" for line in page.evaluate(_STICKING_OUT, width))
