@@ -121,8 +121,19 @@ def test_the_secretariat_records_a_past_wave_through_its_page(client, session, s
     assert session.get(Wave, wave.id).opens_at == datetime(2019, 2, 1, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("path", ["/staff/surveys/waves/past/new", "/staff/surveys/concordance"])
-def test_only_the_secretariat_reaches_the_history_pages(client, session, auth, path):
-    make_user(session, email="someone@example.org", role="stakeholder")
+@pytest.mark.parametrize("role", ["stakeholder", "focal_point"])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/staff/surveys/waves/past/new"),
+        ("post", "/staff/surveys/waves/past/new"),
+        ("get", "/staff/surveys/concordance"),
+        ("post", "/staff/surveys/concordance/1/2/proposals"),
+        ("post", "/staff/surveys/concordance/matches/1/delete"),
+    ],
+)
+def test_only_the_secretariat_reaches_the_history_pages(client, session, auth, role, method, path):
+    make_user(session, email="someone@example.org", role=role, country="KE" if role == "focal_point" else None)
     auth.login("someone@example.org")
-    assert client.get(path).status_code == 403
+    assert getattr(client, method)(path).status_code == 403
+    assert not session.exec(select(Wave)).all()  # nothing recorded
