@@ -18,7 +18,12 @@ function titled(plot, title) {
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   ipbes: {
     downloadImage: function () {
-      var trigger = window.dash_clientside.callback_context.triggered_id;
+      // Dash also calls this when a redrawn page brings its buttons anew (n_clicks 0): only a click asks for an
+      // image. A spurious one drew a copy of the chart 5,000 px to the left, which in Arabic widened the page.
+      var clicked = (window.dash_clientside.callback_context.triggered || []).filter(function (t) { return t.value; });
+      if (!clicked.length) { return window.dash_clientside.no_update; }
+      var propId = clicked[0].prop_id;
+      var trigger = JSON.parse(propId.slice(0, propId.lastIndexOf(".")));
       if (!trigger || !trigger.index) { return window.dash_clientside.no_update; }
       var parts = String(trigger.index).split(":");
       var holder = document.getElementById(parts[0]);

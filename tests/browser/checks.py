@@ -97,9 +97,13 @@ _STICKING_OUT = """
     if (!out(el) || contained(el) || [...el.children].some(out)) continue;
     const r = el.getBoundingClientRect();
     const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
-    found.push(`${name(el)} from ${Math.round(r.left)} to ${Math.round(r.right)} px: "${text}"`);
+    const beyond = Math.max(r.right - width, -r.left);
+    found.push([beyond, `${name(el)} from ${Math.round(r.left)} to ${Math.round(r.right)} px: "${text}"`]);
   }
-  return found.slice(0, 12);
+  // The farthest first: one element widening the page pushes others out after it.
+  found.sort((a, b) => b[0] - a[0]);
+  return [`window ${window.innerWidth} px, visual viewport ${Math.round(window.visualViewport.width)} px`,
+          ...found.slice(0, 12).map(([, line]) => line)];
 }
 """
 

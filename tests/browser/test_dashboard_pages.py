@@ -179,3 +179,41 @@ def test_a_filter_change_keeps_the_page_in_view_while_the_new_one_loads(browser,
         page.wait_for_function(_DRAWN, timeout=TIMEOUT_MS)
     finally:
         context.close()
+
+
+def test_a_charts_image_downloads_when_its_button_is_clicked_and_never_by_itself(browser, dashboard):
+    """The PNG and SVG buttons beside a chart download it, named after its caption; a page drawn anew (Dash calls
+    the buttons' callback then too, with nothing clicked) downloads nothing and draws no hidden copy of the chart."""
+    context, page = open_page(browser, dashboard, "group/participation", "en")
+    try:
+        downloads = []
+        page.on("download", lambda download: downloads.append(download.suggested_filename))
+        caption = page.locator("#page .dashboard-figure figcaption").first.inner_text().strip()
+        with page.expect_download() as png:
+            page.locator("#page .dashboard-figure").first.get_by_role("button", name="Download PNG").click()
+        assert png.value.suggested_filename.endswith(".png")
+        assert png.value.suggested_filename.startswith(caption.split()[0])
+
+        # What Dash hands the callback when a page is drawn anew: the first chart's buttons, never clicked.
+        unclicked = page.evaluate(
+            """() => {
+              const id = {index: "graph-0:png", type: "image"};
+              window.dash_clientside.callback_context = {
+                triggered_id: id,
+                triggered: [{prop_id: JSON.stringify(id) + ".n_clicks", value: 0}],
+              };
+              const real = window.Plotly.downloadImage;
+              let asked = 0;
+              window.Plotly.downloadImage = () => { asked += 1; return Promise.resolve(); };
+              try {
+                window.dash_clientside.ipbes.downloadImage([0, 0]);
+              } finally {
+                window.Plotly.downloadImage = real;
+              }
+              return asked;
+            }"""
+        )
+        assert unclicked == 0
+        assert downloads == [png.value.suggested_filename]
+    finally:
+        context.close()
