@@ -18,8 +18,11 @@ from surveys.concordance import (
     matches_between,
     shapes,
 )
+from surveys.concordance import (
+    version_names as version_names,  # the history pages read it from here
+)
 from surveys.definition import Definition
-from surveys.models import Instrument, InstrumentVersion, Wave
+from surveys.models import InstrumentVersion, Wave
 
 
 @dataclass(frozen=True)
@@ -116,13 +119,3 @@ def wave_pairs(session: Session) -> list[tuple[int, int]]:
         if earlier != later and (earlier, later) not in pairs:
             pairs.append((earlier, later))
     return pairs
-
-
-def version_names(session: Session) -> dict[int, tuple[str, int]]:
-    """version id -> (instrument name, version number)."""
-    rows = session.exec(
-        select(InstrumentVersion.id, Instrument.name, InstrumentVersion.number).join(
-            Instrument, Instrument.id == InstrumentVersion.instrument_id
-        )
-    ).all()
-    return {vid: (name, number) for vid, name, number in rows}
