@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dashboards import data
 from dashboards.filters import Filters
 from dashboards.pages import explorer
 from dashboards.scope import EVERYTHING
@@ -82,3 +83,24 @@ def test_a_mapped_wave_is_compared_on_the_harmonised_answers(app, session, surve
     assert shares["Survey 2019"].startswith("50")
     assert shares["Annual survey 2026"].startswith("50")  # government and agency: 10 of 20
     assert any("recoded" in caveat for caveat in section.caveats)
+
+
+def test_the_comparison_is_read_once_and_a_concordance_edit_shows_at_once(app, session, survey, monkeypatch):
+    old_version, new_version, old, new = survey
+    reads = []
+    real = data.comparisons
+    monkeypatch.setattr(data, "comparisons", lambda *args: reads.append(args) or real(*args))
+    with app.test_request_context():
+        assert any("Survey 2019 is not compared" in caveat for caveat in _build(session, old, new).caveats)
+        first = len(reads)
+        _build(session, old, new)
+        assert len(reads) == first  # the second view reads the plans from the cache
+        links = (("public", "government"), ("public", "agency"), ("private", "private"))
+        concordance.save_match(
+            session, data=concordance.MatchData(old_version.id, new_version.id, "sector", "sector", links=links)
+        )
+        (table,) = _build(session, old, new).tables
+        assert {row.cells[0] for row in table.rows} == {"Survey 2019", "Annual survey 2026"}
+        match = concordance.matches_between(session, old_version.id, new_version.id)["sector"][0]
+        concordance.delete_match(session, match=match)
+        assert any("Survey 2019 is not compared" in caveat for caveat in _build(session, old, new).caveats)
