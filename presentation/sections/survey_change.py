@@ -29,7 +29,7 @@ def mapped_results(plan: Plan, side: str, frame: pd.DataFrame, weights):
 def version_label(version: tuple) -> str:
     """An instrument version as a note names it: (instrument name, number)."""
     name, number = version
-    return _("%(instrument)s version %(number)s", instrument=name, number=number)
+    return _("%(instrument)s, version %(number)s", instrument=name, number=number)
 
 
 def _note(link: Link, name: str, earlier: str, later: str) -> str | None:

@@ -170,10 +170,10 @@ def test_the_report_compares_the_first_wave_with_the_last_through_the_chain(app,
     assert any("two most favourable levels of each wave's own scale" in caveat for caveat in caveats)
     assert (
         "Did you hear of IPBES?: not compared; the concordance says it has no equivalent between "
-        "Annual version 2 and Annual version 3." in caveats
+        "Annual, version 2 and Annual, version 3." in caveats
     )
     assert any(
-        caveat.startswith("Why do you take part?: not compared; between Annual version 1 and Annual version 2")
+        caveat.startswith("Why do you take part?: not compared; between Annual, version 1 and Annual, version 2")
         for caveat in caveats
     )
 
@@ -197,6 +197,6 @@ def test_the_explorer_shows_three_waves_through_the_chain_and_names_where_it_sto
         heard = _explore(session, "heard", chosen)
     assert (
         "Survey 2019 is not compared: the concordance says this question has no equivalent between "
-        "Annual version 2 and Annual version 3." in heard.caveats
+        "Annual, version 2 and Annual, version 3." in heard.caveats
     )
     assert "Survey 2022 is not compared: the concordance says this question has no equivalent in it." in heard.caveats
