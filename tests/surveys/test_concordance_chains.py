@@ -20,7 +20,7 @@ from dashboards.view import View
 from presentation.builder import Builder
 from presentation.sections.survey import survey_section
 from reports.data import load
-from surveys import concordance, waves
+from surveys import concordance, concordance_pages, waves
 from surveys.concordance import MatchData
 from surveys.definition import Choice, Definition, Page, Question
 from tests.factories import make_instrument_version, make_response, make_wave, six
@@ -200,3 +200,18 @@ def test_the_explorer_shows_three_waves_through_the_chain_and_names_where_it_sto
         "Annual, version 2 and Annual, version 3." in heard.caveats
     )
     assert "Survey 2022 is not compared: the concordance says this question has no equivalent in it." in heard.caveats
+
+
+def test_the_pair_page_shows_what_the_chain_compares(session, survey, client, secretariat):
+    (v1, _v2, v3), _waves = survey
+    rows = {row.later.name: row for row in concordance_pages.pair_rows(session, v1.id, v3.id)}
+    assert rows["sector"].status == MAPPED and rows["sector"].chained
+    assert ("government", "public") in rows["sector"].links and ("ngo", "civil_society") in rows["sector"].links
+    assert rows["useful"].top_two
+    assert rows["heard"].gap == (("Annual", 2), ("Annual", 3))
+    # No proposal for what the chain already compares.
+    assert "sector" not in {p.later_question for p in concordance_pages.proposals(session, v1.id, v3.id)}
+    page = client.get(f"/staff/surveys/concordance/{v1.id}/{v3.id}").get_data(as_text=True)
+    assert "Through the versions between." in page
+    assert "The chain stops between Annual, version 2 and Annual, version 3." in page
+    assert "On the share in the two most favourable levels: the answer scales differ." in page
