@@ -24,6 +24,10 @@ def versions(live_server, session):
     for year, version in zip((2019, 2022, 2025), found, strict=True):
         make_wave(session, version=version, name=f"Survey {year}", year=year, status="closed")
     with live_server.app.app_context():
+        links = (("government", "public"), ("agency", "public"), ("private", "private"), ("ngo", "ngo"))
+        concordance.save_match(
+            session, data=concordance.MatchData(found[0].id, found[1].id, "sector", "sector", links=links)
+        )
         concordance.save_match(
             session,
             data=concordance.MatchData(found[1].id, found[2].id, "", "heard", relation=concordance.NONE),
@@ -40,7 +44,7 @@ def _check(page, heading: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_concordance_pages_fit_a_phone_and_are_accessible(live_server, browser, versions, language):
     base = live_server.url
-    _v1, v2, v3 = versions
+    v1, v2, v3 = versions
     english = phone_context(browser, "en")
     sign_in(english.new_page(), base, SECRETARIAT)  # the sign-in form's labels are read in English
     context = phone_context(browser, language, storage_state=english.storage_state())
@@ -49,6 +53,9 @@ def test_the_concordance_pages_fit_a_phone_and_are_accessible(live_server, brows
     page.goto(f"{base}/staff/surveys/concordance")
     _check(page, "Concordance" if language == "en" else "")
     page.goto(f"{base}/staff/surveys/concordance/{v2.id}/{v3.id}")
+    _check(page, "Concordance" if language == "en" else "")
+    page.goto(f"{base}/staff/surveys/concordance/{v1.id}/{v3.id}")  # through version 2, where "heard" stops
+    expect(page.locator("main")).to_contain_text("تنقطع السلسلة" if language == "ar" else "The chain stops between")
     _check(page, "Concordance" if language == "en" else "")
     page.goto(f"{base}/staff/surveys/concordance/{v2.id}/{v3.id}/questions/sector")
     _check(page, "sector")
