@@ -6,7 +6,11 @@ A `QuestionMatch` pairs a question of an earlier version with one of a later ver
 no link has no equivalent), or the match says the question has no equivalent at all. Two waves on
 the same version compare every question as it is; a question with the same name, type and set of
 choice names in both versions compares as it is too; anything else compares only through a match,
-or not at all (`comparisons`). `proposals` suggests matches where names and choice sets agree.
+or not at all (`comparisons`). Two versions with no entry between them compare through a chain of
+versions the concordance links (v1 -> v2 -> v3: the choice links composed; a break anywhere stops the
+comparison, and the link names the two versions where it does). A Likert question mapped onto a
+scale that does not match it level for level compares on its top-two-box share.
+`concordance_pages.proposals` suggests matches where names and choice sets agree.
 """
 
 from __future__ import annotations
