@@ -222,11 +222,16 @@ def wave_comparisons(session: Session, parts: list[WaveData]):
     return cached(key, lambda: comparisons(session, [p.info.id for p in parts]))
 
 
+def wave_stamps(session: Session, wave_ids) -> str:
+    """The fingerprints of these waves, as a part of a cache key (waves the explorer compares may lie
+    outside the selection's history, whose keys the selection's key holds)."""
+    return "|".join(f"{wave_id}:{wave_fingerprint(session, wave_id)}" for wave_id in wave_ids)
+
+
 def comparisons_of(session: Session, wave_ids: list[int]):
     """How questions compare between any waves' versions (the explorer's chosen ones, within the
     selection's history or not), kept until the concordance or one of these waves changes."""
-    stamps = "|".join(f"{wave_id}:{wave_fingerprint(session, wave_id)}" for wave_id in wave_ids)
-    key = f"dashboard:comparisons:{generations.token(CONCORDANCE)}:{stamps}"
+    key = f"dashboard:comparisons:{generations.token(CONCORDANCE)}:{wave_stamps(session, wave_ids)}"
     return cached(key, lambda: comparisons(session, list(wave_ids)))
 
 
