@@ -271,11 +271,16 @@ def propose_columns(
 
 
 def propose_mapping(
-    source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, saved: Mapping | None = None
+    source: SourceFile,
+    rows: list[dict[str, str]],
+    definition: Definition,
+    *,
+    saved: Mapping | None = None,
+    distinct: dict | None = None,
 ) -> Mapping:
     """The proposed column and value mapping of a file; `saved` (the mapping kept for a file of the
-    same signature) wins for every column and value it names."""
-    distinct = distinct_values(rows)
+    same signature) wins for every column and value it names; `distinct`: `distinct_values(rows)`."""
+    distinct = distinct_values(rows) if distinct is None else distinct
     columns = propose_columns(source, rows, definition, distinct=distinct)
     values: dict = {}
     if saved is not None:

@@ -29,10 +29,13 @@ def read(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str
     return reading.read_export(content, file_name)
 
 
-def propose(session: Session, wave: Wave, source: SourceFile, rows: list[dict[str, str]]) -> tuple[Mapping, bool]:
-    """The mapping to offer, and whether a mapping kept for a file of this shape was used."""
+def propose(
+    session: Session, wave: Wave, source: SourceFile, rows: list[dict[str, str]], *, distinct: dict | None = None
+) -> tuple[Mapping, bool]:
+    """The mapping to offer, and whether a mapping kept for a file of this shape was used; `distinct`:
+    `values.distinct_values(rows)` when the caller has it."""
     saved = storing.saved_mapping(session, wave=wave, signature=source.signature)
-    proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved)
+    proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved, distinct=distinct)
     return proposed, saved is not None
 
 

@@ -90,6 +90,19 @@ class SourceFile:
     # Headers repaired from mis-encoded text: (as the file had it, as repaired).
     repaired_headers: tuple[tuple[str, str], ...] = ()
 
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SourceFile:
+        pairs = ("identical_columns", "repaired_headers")
+        return cls(
+            **{key: value for key, value in data.items() if key not in pairs and key not in ("columns", "headers")},
+            columns=tuple(data["columns"]),
+            headers=tuple(data["headers"]),
+            **{key: tuple(tuple(pair) for pair in data.get(key, ())) for key in pairs},
+        )
+
     @property
     def signature(self) -> str:
         """Equal for files of the same shape, so a saved mapping can be offered again."""

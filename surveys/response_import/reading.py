@@ -85,16 +85,22 @@ def read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[s
         return _read_export(content, file_name)
 
 
-def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str]]]:
+def sniff(content: bytes) -> None:
+    """Refuse at once, without reading it, a file too large, empty or in the old Excel format
+    (cheap enough for the upload's own request; the rest is read by a job). Raises `TableError`."""
     if len(content) > MAX_EXPORT_BYTES:
         raise TableError(_l("The file is larger than %(size)s MB.", size=MAX_EXPORT_BYTES // MB))
-    if not content.strip():
+    if not content[:65536].strip() and not content.strip():
         raise TableError(_l("The file is empty."))
+    if content.startswith(OLE_MAGIC):
+        raise TableError(_l("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or as CSV UTF-8."))
+
+
+def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str]]]:
+    sniff(content)
     encoding = delimiter = None
     if content.startswith(XLSX_MAGIC):
         records = _xlsx(content)
-    elif content.startswith(OLE_MAGIC):
-        raise TableError(_l("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or as CSV UTF-8."))
     else:
         text, encoding = decode(content)
         delimiter = detect_delimiter(text)
