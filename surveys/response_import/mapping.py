@@ -283,7 +283,8 @@ def propose_mapping(
     distinct = distinct_values(rows) if distinct is None else distinct
     columns = propose_columns(source, rows, definition, distinct=distinct)
     values: dict = {}
+    dates = {key: order for key, order in saved.dates.items() if key in columns} if saved is not None else {}
     if saved is not None:
         columns.update({key: target for key, target in saved.columns.items() if key in columns})
         values = {key: dict(mapped) for key, mapped in saved.values.items() if key in columns}
-    return propose_all_values(definition, Mapping(columns=columns, values=values), rows, distinct=distinct)
+    return propose_all_values(definition, Mapping(columns=columns, values=values, dates=dates), rows, distinct=distinct)

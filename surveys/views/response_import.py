@@ -144,6 +144,7 @@ def mapping(wave_id: int, read_id: int):
         wave=wave,
         source=found.source,
         editor=mapping_form.editor(found, chosen, definition, current_language()),
+        date_orders=mapping_form.date_order_options(),
         errors=errors,
         form=form,
         saved=found.saved and request.method == "GET",

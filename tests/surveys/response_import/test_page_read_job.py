@@ -72,6 +72,8 @@ def test_a_file_the_job_cannot_read_is_said_on_the_upload_page(client, secretari
 
 def test_another_waves_read_job_is_not_found(client, secretariat, session):
     wave = _wave(session)
-    other = factories.make_wave(session, version=session.get(InstrumentVersion, wave.version_id), name="Other wave", year=2018, status="closed")
+    other = factories.make_wave(
+        session, version=session.get(InstrumentVersion, wave.version_id), name="Other wave", year=2018, status="closed"
+    )
     mapping_url = _upload(client, wave, CSV.encode()).headers["Location"]
     assert client.get(mapping_url.replace(f"/waves/{wave.id}/", f"/waves/{other.id}/")).status_code == 404
