@@ -92,7 +92,7 @@ def test_the_page_states_the_format_and_lets_the_secretariat_choose_the_order(cl
     assert posted[order] == ""
     preview = client.get(client.post(mapping_url, data={**posted, "check": "1"}).headers["Location"])
     text = preview.get_data(as_text=True)
-    assert "last_engagement: ??/??/YYYY, day and month undecided: choose the order" in text
+    assert "<dt>last_engagement</dt><dd>??/??/YYYY, day and month undecided: choose the order</dd>" in text
     assert re.search(r'id="rows-refused">2<', text) and "ambiguous date" in text
 
     again = client.get(re.search(r'href="([^"]+)">Change the mapping', text).group(1).replace("&amp;", "&"))
@@ -100,5 +100,5 @@ def test_the_page_states_the_format_and_lets_the_secretariat_choose_the_order(cl
     posted[order] = "dmy"
     preview = client.get(client.post(mapping_url, data={**posted, "check": "1"}).headers["Location"])
     text = preview.get_data(as_text=True)
-    assert "last_engagement: DD/MM/YYYY, as chosen" in text
+    assert "<dt>last_engagement</dt><dd>DD/MM/YYYY, as chosen</dd>" in text
     assert re.search(r'id="rows-refused">0<', text)
