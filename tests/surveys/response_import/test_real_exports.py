@@ -5,6 +5,7 @@ projects, through the command and the page."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import UTC, date, datetime
 
@@ -116,3 +117,39 @@ def test_the_redcap_checkbox_export_imports_through_the_page(client, session, se
     assert "3 responses imported" in client.get(done).get_data(as_text=True)
     assert [a.value_text for a in _answers(session, "check_one")] == ["one", "one two three four"]
     assert [a.value_text for a in _answers(session, "check_two")] == ["a c", "b d"]
+
+
+def simple_project() -> Definition:
+    """REDCapR's "simple" project: a date of birth and a race checkbox coded 1..6."""
+    races = ("American Indian/Alaska Native", "Asian", "Native Hawaiian or Other Pacific Islander",
+             "Black or African American", "White", "Unknown / Not Reported")  # fmt: skip
+    items = (
+        Question(name="dob", type="date", labels={"en": "Date of birth"}),
+        Question(name="race", type="select_multiple", labels={"en": "Race"}, list_name="race"),
+        Question(name="comments", type="text", labels={"en": "Comments"}),
+    )
+    return Definition(
+        form_id="redcap_simple", version="1", titles={"en": "Simple"},
+        pages=(Page(name="p", labels={"en": "Demographics"}, items=items),),
+        choices={"race": _choices(*((f"race_{i}", text) for i, text in enumerate(races, start=1)))},
+    )  # fmt: skip
+
+
+def test_the_redcap_simple_export_keeps_multi_line_cells_and_numbered_checkboxes(runner, session, tmp_path):
+    source, rows = reading.read_export((REAL / "redcapr_simple.csv").read_bytes(), "redcapr_simple.csv")
+    assert (source.shape, source.rows) == ("redcap", 5)
+    assert rows[0]["address"] == "14 Rose Cottage St.\nKenning UK, 323232"  # a line break inside a quoted cell
+    wave = _wave(session, simple_project(), "redcap-simple")
+    path, saved = REAL / "redcapr_simple.csv", tmp_path / "mapping.json"
+    # "sex" is taken for the gender, but holds TRUE/FALSE (as R wrote it back): each cell is named.
+    result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path), "--save-mapping", str(saved)])
+    assert result.exit_code == 1
+    assert "Row 2, column 'sex': FALSE is not one of the allowed values." in result.output
+    chosen = json.loads(saved.read_text(encoding="utf-8"))
+    chosen["columns"]["sex"] = {"kind": "ignore", "question": None, "choice": None, "field": None}
+    saved.write_text(json.dumps(chosen), encoding="utf-8")
+    result = runner.invoke(args=["surveys", "import-responses", str(wave.id), str(path), "--mapping", str(saved)])
+    assert result.exit_code == 0, result.output
+    assert "'race___5' -> choice race_5 of race" in result.output and "Stored 5 responses" in result.output
+    assert _answers(session, "race")[0].value_text == "race_5"
+    assert _answers(session, "dob")[0].value_date == date(2003, 8, 30)
