@@ -115,6 +115,14 @@ def run_read(context: JobContext) -> dict:
     return found.to_dict()
 
 
+def _forget_summary(session: Session, read_id: int | None) -> None:
+    """The read job's summary holds values of the file (emails among them): once the file is stored, it goes."""
+    read = session.get(Job, read_id) if read_id else None
+    if read is not None and read.kind == READ_KIND:
+        read.result = {"used": True}
+        session.commit()
+
+
 def run_check(context: JobContext) -> dict:
     """Check every row of the waiting upload against the job's mapping; the report is the result."""
     wave, source, rows = _read(context)
@@ -151,6 +159,7 @@ def run_store(context: JobContext) -> dict:
     except storing.NothingToStore as error:
         raise kinds.JobFailed(_("No row of the file is left to import.")) from error
     pending.discard_pending(session=session, token=context.params["token"])
+    _forget_summary(session, context.params.get("read_id"))
     context.progress(len(rows), len(rows))
     return {
         **pipeline.summary(preview),

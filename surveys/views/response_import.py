@@ -121,6 +121,9 @@ def mapping(wave_id: int, read_id: int):
         return redirect(url_for(".upload", wave_id=wave.id))
     if state != JobState.DONE:  # cancelled or interrupted: its page offers to try again
         return redirect(url_for("jobs.show", job_id=read.id))
+    if not (read.result or {}).get("source"):  # the file was imported: its summary is gone with it
+        flash(str(import_jobs.NOT_WAITING), "error")
+        return redirect(url_for(".upload", wave_id=wave.id))
     found = FileSummary.from_dict(read.result)
     definition = pipeline.definition_of(session, wave)
     form = PostForm()

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from core.jobs.models import Job
 from surveys.models import InstrumentVersion
 from surveys.response_import import reading
 from tests import factories
@@ -77,3 +78,17 @@ def test_another_waves_read_job_is_not_found(client, secretariat, session):
     )
     mapping_url = _upload(client, wave, CSV.encode()).headers["Location"]
     assert client.get(mapping_url.replace(f"/waves/{wave.id}/", f"/waves/{other.id}/")).status_code == 404
+
+
+def test_once_the_file_is_imported_its_summary_is_forgotten(client, secretariat, session):
+    wave = _wave(session)
+    mapping_url = _upload(client, wave, CSV.encode()).headers["Location"]
+    posted = fields(client.get(mapping_url).get_data(as_text=True))
+    job_url = client.post(mapping_url, data={**posted, "check": "1"}).headers["Location"]
+    client.post(job_url + "/confirm", data={"leave_out": "y"})
+    read = session.get(Job, int(mapping_url.rsplit("/", 1)[1]))
+    session.refresh(read)
+    assert read.result == {"used": True}  # the file's values (its emails) are not kept with the job
+    again = client.get(mapping_url)
+    assert again.status_code == 302
+    assert "no longer waiting" in client.get(again.headers["Location"]).get_data(as_text=True)
