@@ -1,6 +1,7 @@
 """Dates as exports write them, read by column: each date column's format is found from all its values.
 
-Formats read: ISO 8601 ("2026-12-07", LimeSurvey's "2026-12-07 14:05:00", with or without a zone);
+Formats read: ISO 8601 ("2026-12-07", LimeSurvey's "2026-12-07 14:05:00", with or without a zone), and
+year first with slashes or dots ("2026/12/07 2:05:00 pm", as Google Forms writes);
 numbers with slashes, dots or dashes, day or month first ("07/12/2026", "12/7/2026 14:05",
 SurveyMonkey's "12/07/2026 02:05:00 PM"); a month by name in any of the six languages ("7 Dec 2026",
 "December 7, 2026"); and Excel's serial day numbers ("46363", "46363.5861"), when every value of the
@@ -34,6 +35,7 @@ EXCEL_EPOCH = datetime(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-ye
 EXCEL_LAST = 109_574  # 2199-12-31: larger numbers are no date
 _TIME = r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp]\.?\s?[Mm]\.?)?)?"
 _NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME + "$")
+_YEAR_FIRST = re.compile(r"^(\d{4})([/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")  # Google Forms: 2023/11/13
 _DAY_MONTH = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er)?\.?[ -]([^\W\d_]+)\.?,?[ -](\d{4})" + _TIME + "$")
 _MONTH_DAY = re.compile(r"^([^\W\d_]+)\.?[ -](\d{1,2})(?:st|nd|rd|th)?,?[ -](\d{4})" + _TIME + "$")
 _SERIAL = re.compile(r"^\d{1,6}(?:\.\d+)?$")
@@ -92,6 +94,10 @@ def read_value(text: str) -> Reading | None:
         moment = None
     if moment is not None and re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return Reading("iso", moment=moment, has_time=len(text) > 10)
+    if match := _YEAR_FIRST.match(text):
+        year, _separator, month, day, *clock = match.groups()
+        found = _moment(year, month, day, _clock(*clock)) if _clock(*clock) else None
+        return Reading("iso", moment=found, has_time=clock[0] is not None) if found else None
     if match := _NUMERIC.match(text):
         first, separator, second, year, hour, minute, seconds, meridiem = match.groups()
         if _clock(hour, minute, seconds, meridiem) is None:

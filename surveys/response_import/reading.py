@@ -129,9 +129,7 @@ def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[
         shape=shape,
         rows=len(rows),
         identical_columns=identical_columns(columns, rows),
-        repaired_headers=tuple(
-            (raw, fixed) for raw, fixed in zip(_joined_headers(named), headers) if raw != fixed
-        ),
+        repaired_headers=tuple((raw, fixed) for raw, fixed in zip(_joined_headers(named), headers) if raw != fixed),
     )
     return source, rows
 

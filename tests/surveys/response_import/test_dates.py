@@ -27,6 +27,7 @@ from tests.surveys.response_import.test_page_response_import import fields
         (["2026-12-07 14:05:00", "2026-12-25 09:00:00"], datetime(2026, 12, 7, 14, 5), "YYYY-MM-DD hh:mm:ss"),
         (["12/07/2026 02:05:00 PM", "12/08/2026 09:00:00 AM"], datetime(2026, 12, 7, 14, 5), "MM/DD/YYYY hh:mm AM/PM"),
         (["07.12.2026", "31.01.2026"], datetime(2026, 12, 7), "DD.MM.YYYY"),
+        (["2026/12/7 2:05:00 pm", "2026/12/25 9:00:00 am"], datetime(2026, 12, 7, 14, 5), "YYYY-MM-DD hh:mm:ss"),
     ],
 )
 def test_each_format_exports_write_is_read_and_stated(cells, wanted, says):
