@@ -8,7 +8,7 @@ listed on the upload page, each with Undo. The mapping form is read back as type
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +19,7 @@ from wtforms import BooleanField, SubmitField
 from core.accounts.access import roles_required
 from core.accounts.models import Role
 from core.db import get_session
+from core.extensions import csrf
 from core.i18n import current_language
 from core.imports.tables import TableError
 from core.imports.views import display_name
@@ -30,7 +31,7 @@ from surveys.models import Wave
 from surveys.response_import import jobs as import_jobs
 from surveys.response_import import pipeline, reading, storing
 from surveys.response_import.plan import Mapping
-from surveys.response_import.reading import MAX_EXPORT_BYTES
+from surveys.response_import.reading import MAX_EXPORT_BYTES, MB
 from surveys.response_import.summary import FileSummary
 from surveys.response_import.values import propose_all_values
 from surveys.views import response_import_form as mapping_form
@@ -77,12 +78,20 @@ def _upload_page(wave: Wave, form: UploadForm):
 
 
 @bp.route("", methods=["GET", "POST"])
+@csrf.exempt  # the form's own token is checked below, once the larger limit is set: see `upload`
 @secretariat
 def upload(wave_id: int):
-    """Keep the upload and queue the job that reads it: the mapping page follows that job."""
+    """Keep the upload and queue the job that reads it: the mapping page follows that job.
+
+    An export of 100,000 rows is larger than the app's request limit (`MAX_REQUEST_MB`), so this page
+    alone, and for the secretariat only, takes up to `MAX_EXPORT_BYTES`: the limit is raised before the
+    body is read, which is why the app-wide CSRF check (it reads the body first) is left to the form."""
+    request.max_content_length = max(current_app.config["MAX_CONTENT_LENGTH"] or 0, MAX_EXPORT_BYTES + MB)
     wave = _wave(wave_id)
     form = UploadForm()
     if not form.validate_on_submit():
+        if form.is_submitted() and form.meta.csrf and form.csrf_token.errors:
+            abort(400)
         return _upload_page(wave, form)
     content = form.file.data.stream.read(MAX_EXPORT_BYTES + 1)
     file_name = display_name(form.file.data.filename)

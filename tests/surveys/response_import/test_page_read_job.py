@@ -92,3 +92,19 @@ def test_once_the_file_is_imported_its_summary_is_forgotten(client, secretariat,
     again = client.get(mapping_url)
     assert again.status_code == 302
     assert "no longer waiting" in client.get(again.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_upload_takes_a_file_larger_than_the_apps_request_limit(app_with, session):
+    """An export of 100,000 rows is larger than MAX_REQUEST_MB: this page alone, for the secretariat, takes it."""
+    app = app_with(MAX_CONTENT_LENGTH=2_000)
+    factories.make_secretariat(session)
+    wave = _wave(session)
+    client = app.test_client()
+    AuthActions(client).login(factories.SECRETARIAT)
+    big = CSV + "".join(f",Kenya,Author,{n % 40},Yes,Agree,Agree,comment {n}\n" for n in range(200))
+    assert len(big.encode()) > 2_000
+    response = _upload(client, wave, big.encode())
+    assert response.status_code == 302
+    assert "203 rows" in client.get(response.headers["Location"]).get_data(as_text=True)
+    elsewhere = client.post(f"/staff/surveys/waves/{wave.id}/import/imports/1/undo", data={"x": "y" * 3_000})
+    assert elsewhere.status_code == 413  # every other page keeps the app's limit
