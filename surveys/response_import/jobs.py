@@ -62,6 +62,7 @@ def upload(session: Session, token: str, owner_id: int):
 
 
 def enqueue_read(session: Session, *, wave: Wave, token: str, owner_id: int, locale: str, queue, ip=None) -> Job:
+    forget_stale_summaries(session)
     params = {"wave_id": wave.id, "token": token}
     return jobs.enqueue(session, kind=READ_KIND, owner_id=owner_id, params=params, locale=locale, queue=queue, ip=ip)
 
@@ -113,6 +114,21 @@ def run_read(context: JobContext) -> dict:
     found = summary.summarise(source, rows, counters, proposed, saved=saved)
     context.progress(len(rows), len(rows))
     return found.to_dict()
+
+
+def forget_stale_summaries(session: Session) -> int:
+    """Summaries of files nobody imported go when their upload expires (a day): they hold the file's values, emails
+    among them, and no page can use them once the upload is gone. Run at each new upload, as uploads expire."""
+    stale = session.exec(
+        select(Job).where(
+            Job.kind == READ_KIND, Job.created_at < utcnow() - pending.PENDING_MAX_AGE, Job.result.is_not(None)
+        )
+    ).all()
+    forgotten = [job for job in stale if (job.result or {}).get("source")]
+    for job in forgotten:
+        job.result = {"used": True}
+    session.commit()
+    return len(forgotten)
 
 
 def _forget_summary(session: Session, read_id: int | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 
@@ -108,3 +109,21 @@ def test_the_upload_takes_a_file_larger_than_the_apps_request_limit(app_with, se
     assert "203 rows" in client.get(response.headers["Location"]).get_data(as_text=True)
     elsewhere = client.post(f"/staff/surveys/waves/{wave.id}/import/imports/1/undo", data={"x": "y" * 3_000})
     assert elsewhere.status_code == 413  # every other page keeps the app's limit
+
+
+def test_a_forgotten_files_summary_goes_when_its_upload_expires(client, secretariat, session):
+    """The read job keeps the file's values (emails among them) for the mapping page; a file nobody imported keeps
+    them no longer than its upload (a day), and its mapping page then says to upload it again."""
+    wave = _wave(session)
+    forgotten_url = _upload(client, wave, CSV.encode()).headers["Location"]
+    forgotten = session.get(Job, int(forgotten_url.rstrip("/").rsplit("/", 1)[1]))
+    assert "source" in forgotten.result
+    forgotten.created_at -= timedelta(days=1, minutes=1)
+    session.commit()
+
+    fresh_url = _upload(client, wave, CSV.encode()).headers["Location"]
+    session.expire_all()
+    assert session.get(Job, forgotten.id).result == {"used": True}
+    assert "source" in session.get(Job, int(fresh_url.rstrip("/").rsplit("/", 1)[1])).result
+    again = client.get(forgotten_url)
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/waves/{wave.id}/import")
