@@ -35,6 +35,9 @@ SORTS = {
     "newest": (Stakeholder.created_at.desc(), Stakeholder.id.desc()),
     "oldest": (Stakeholder.created_at, Stakeholder.id),
 }
+# Past this many matches a page says "more than 10,000" instead of counting them all: counting
+# every match of a broad filter costs more than the page of rows it heads.
+COUNT_CAP = 10_000
 # Set by code, never from a query string.
 INTERNAL_FILTERS = frozenset({"registered_after", "registered_until"})
 
@@ -168,8 +171,14 @@ def _base(columns):
     )
 
 
-def count(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> int:
-    return session.exec(_base([func.count()]).where(*_filtered(filters, scope, country))).one()
+def count(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, cap: int | None = None
+) -> int:
+    """How many stakeholders match; with `cap`, at most `cap + 1` (more than `cap` is all it tells)."""
+    if cap is None:
+        return session.exec(_base([func.count()]).where(*_filtered(filters, scope, country))).one()
+    matches = _base([Stakeholder.id]).where(*_filtered(filters, scope, country)).limit(cap + 1).subquery()
+    return session.exec(select(func.count()).select_from(matches)).one()
 
 
 def search(
@@ -179,8 +188,11 @@ def search(
     return page(session, filters, scope, country), count(session, filters, scope, country)
 
 
-def page(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> list[RegistryRow]:
-    """One page of rows (`filters.page`), without counting the matches."""
+def page(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, lookahead: int = 0
+) -> list[RegistryRow]:
+    """One page of rows (`filters.page`), without counting the matches; `lookahead` more rows
+    after it tell whether a next page exists."""
     conditions = _filtered(filters, scope, country)
     order = SORTS.get(filters.sort, SORTS["name"])
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
@@ -190,7 +202,7 @@ def page(session: Session, filters: RegistryFilters, scope: Scope, country: str 
         .where(*conditions)
         .order_by(*order)
         .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
+        .limit(filters.per_page + lookahead)
     ).subquery()
     statement = (
         _base(
