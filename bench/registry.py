@@ -549,7 +549,7 @@ class Result:
         return (
             f"{backend:<11} {self.page:<28} n={len(ms):<5} p50 {statistics.median(ms):7.1f} ms  "
             f"p95 {self.p95_ms:7.1f} ms  max {ms[-1]:7.1f} ms  {len(ms) / self.wall:6.1f} req/s{errors}"
-            f"  (wall {self.wall:.1f} s, server CPU {self.server_cpu:.1f} s, {self.load})"
+            f"  (wall {self.wall:.1f} s, server CPU {1000 * self.server_cpu / len(ms):.1f} ms a request, {self.load})"
         )
 
     @property

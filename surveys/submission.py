@@ -137,17 +137,19 @@ def _store(
         **profile,
     }
     try:
+        # Core statements on the session's connection: the ORM's bulk UPDATE and INSERT paths add
+        # nothing here but their cost (the response in the session is brought up to date below).
+        connection = session.connection()
+        table = Response.__table__
         won = (
-            session.execute(
-                update(Response)
-                .where(Response.id == response.id, Response.submission_key == key, Response.content_digest.is_(None))
+            connection.execute(
+                update(table)
+                .where(table.c.id == response.id, table.c.submission_key == key, table.c.content_digest.is_(None))
                 .values(**stored)
-                .execution_options(synchronize_session=False)
             ).rowcount
             == 1
         )
         if won:
-            connection = session.connection()
             connection.execute(delete(Answer.__table__).where(Answer.__table__.c.response_id == response.id))
             if rows:  # one Core executemany (the ORM's bulk insert splits it by the columns each row sets)
                 connection.execute(insert(Answer.__table__), rows)
