@@ -12,6 +12,9 @@ import datetime as dt
 import math
 import operator
 import re
+import secrets
+import string
+import uuid as _uuid
 from decimal import Decimal
 
 NAN = float("nan")
@@ -293,3 +296,11 @@ def _compiled(pattern: str) -> re.Pattern:
 def decimal_date_time(value: object) -> float:
     date = to_date(value)
     return NAN if date == "" else float((date - EPOCH).days)
+
+
+def uuid(length: object = None) -> str:
+    """ODK's uuid(): a random version-4 UUID; uuid(n), n random letters and digits."""
+    if length is None:
+        return str(_uuid.uuid4())
+    size = max(0, min(int(to_number(length)) if not math.isnan(to_number(length)) else 0, 1000))
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(size))

@@ -174,6 +174,7 @@ _FUNCTIONS = {
     "format-date": (2, 2, v.format_date),
     "format-date-time": (2, 2, v.format_date),
     "decimal-date-time": (1, 1, v.decimal_date_time),
+    "uuid": (0, 1, v.uuid),
 }
 
 
@@ -198,8 +199,10 @@ class _Token:
     source: str = ""  # as written, for messages
 
 
-# Straight quotes, and the curly ones a word processor puts in their place.
-_QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d"}
+_QUOTES = {"'": "'", '"': '"'}
+# The curly quotes a word processor puts in place of straight ones: read as straight quotes, as pyxform
+# does ("clean_text_values"), so `${x} = ’yes’` is `${x} = 'yes'`. One character each: positions hold.
+_SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:\-]*")
 _QUESTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -433,7 +436,7 @@ class Expression:
 def _parse(text: str, choice_columns: bool = False) -> Expression:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    parser = _Parser(text, choice_columns)
+    parser = _Parser(text.translate(_SMART_QUOTES), choice_columns)
     root = parser.parse()
     return Expression(text, frozenset(parser.references), parser.uses_current, root, frozenset(parser.columns))
 

@@ -62,10 +62,22 @@ VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born":
         ("boolean('')", False),
         ("once(${a})", "3"),
         ("\u2018x\u2019 = 'x'", True),  # curly quotes a word processor wrote
+        ("\u2019x\u2019 = 'x'", True),  # the closing one at both ends, as real forms have it (pyxform reads ')
+        ("\u201cx\u201d = \u2019x'", True),
+        ("${a} != \u2019\u2019", True),
+        ("string-length(uuid())", 36.0),
+        ("string-length(uuid(8))", 8.0),
     ],
 )
 def test_functions(text, expected):
     assert parse(text).evaluate(VALUES) == expected
+
+
+def test_uuid_is_new_each_time_and_a_version_4_uuid():
+    first, second = parse("uuid()").evaluate({}), parse("once(uuid())").evaluate({})
+    assert first != second
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", first)
+    assert re.fullmatch(r"[A-Za-z0-9]{12}", parse("uuid(12)").evaluate({}))
 
 
 def test_now_is_a_date_and_time():
