@@ -15,7 +15,7 @@ from core.config import LANGUAGES
 
 QUESTION_TYPES = (
     "select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate",
-    "time", "datetime", "acknowledge", "range", "geopoint",
+    "time", "datetime", "acknowledge", "range", "geopoint", "geotrace", "geoshape",
 )  # fmt: skip
 # Types never shown to the respondent: a note is only read, a calculate is computed by the platform.
 NOT_ASKED = ("note", "calculate")
@@ -44,7 +44,7 @@ TYPED_STORAGE = ("select_one", "select_multiple", "integer", "decimal", "date")
 
 def stored_type(question_type: str) -> str:
     """The frame's type of a question type: itself when typed storage applies, a range a decimal,
-    anything else (time, datetime, acknowledge, geopoint "lat lon", calculate) text."""
+    anything else (time, datetime, acknowledge, geopoint "lat lon", geotrace and geoshape "lat lon;lat lon...", calculate) text."""
     if question_type == "range":
         return "decimal"
     return question_type if question_type in TYPED_STORAGE else "text"

@@ -34,6 +34,7 @@ ACCEPTED = {
     "lindsay-stevens-odk_tools-r1405_behave.xlsx",
     "onaio-onadata-battery_life.xlsx",
     "onaio-onadata-form_with_multiple_select.xlsx",
+    "onaio-onadata-geolocation_form.xlsx",
     "onaio-onadata-mali_health.xlsx",
     "onaio-onadata-multi_lingual_form.xlsx",
     "onaio-onadata-new_cascading_select.xlsx",
