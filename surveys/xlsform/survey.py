@@ -31,6 +31,7 @@ from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
     NAME,
+    NAME_LENGTH,
     NO,
     OTHER_LABELS,
     SELECT_TYPES,
@@ -40,7 +41,7 @@ from surveys.xlsform.columns import (
     key,
 )
 from surveys.xlsform.cycles import Node, find_cycles
-from surveys.xlsform.problems import IGNORED, METADATA, FormProblem
+from surveys.xlsform.problems import IGNORED, METADATA, RENAMED, FormProblem
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
@@ -72,6 +73,7 @@ class SurveyReader:
         self.sheet, self.choices, self.problems = sheet, choices, problems
         rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
         self.rows = self._with_others([row for row in rows if row.kind != "skip"])
+        self.renamed: dict[str, int] = {}  # a name used in two groups -> the row of its first use
         self.names = self._names()
         # A refused row keeps its name, so that references to it are not reported as well.
         self.question_names = {row.name for row in self.rows if row.kind in ("question", "metadata", "") and row.name}
@@ -105,9 +107,15 @@ class SurveyReader:
         return found
 
     def _names(self) -> dict[str, int]:
-        seen: dict[str, int] = {}
+        """Each name once. As pyxform, a name may come again in another group (its path differs); answers
+        are kept by name, so the later one is stored as GROUP_NAME, with a warning."""
+        seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+        groups: list[str] = []
         for row in self.rows:
-            if row.kind in ("", "end"):
+            if row.kind == "end":
+                groups[-1:] = []
+                continue
+            if row.kind == "":
                 continue
             if not row.name:
                 self.problem(row, "name", _l("the name is missing"))
@@ -120,15 +128,37 @@ class SurveyReader:
                         name=row.name,
                     ),
                 )
-            elif row.name in seen:
+            elif row.name in seen and not self._renamed(row, seen, tuple(groups)):
                 self.problem(
                     row,
                     "name",
-                    _l("the name '%(name)s' is already used on row %(row)s", name=row.name, row=seen[row.name]),
+                    _l("the name '%(name)s' is already used on row %(row)s", name=row.name, row=seen[row.name][0]),
                 )
             else:
-                seen[row.name] = row.number
-        return seen
+                seen[row.name] = (row.number, tuple(groups))
+            if row.kind == "begin":
+                groups.append(row.name)
+        return {name: number for name, (number, _) in seen.items()}
+
+    def _renamed(self, row: SurveyRow, seen: dict[str, tuple[int, tuple[str, ...]]], groups: tuple[str, ...]) -> bool:
+        """Whether a name already used elsewhere could be stored as GROUP_NAME (pyxform allows it in another group)."""
+        name = row.name
+        renamed = f"{groups[-1]}_{name}" if groups else ""
+        if not groups or seen[name][1] == groups or renamed in seen or len(renamed) > NAME_LENGTH:
+            return False
+        row.cells["name"] = renamed
+        self.renamed[name] = seen[name][0]
+        self.problems.append(
+            FormProblem(
+                self.sheet.name,
+                row.number,
+                "name",
+                _l("stored as %(name)s", name=renamed),
+                RENAMED,
+                f"{name} → {renamed}",
+            )
+        )
+        return True
 
     def _others(self) -> dict[str, str]:
         """text question name -> the select it specifies "other" for: the text question right after a select
@@ -346,7 +376,18 @@ class SurveyReader:
                 self.problem(row, column, _l("cannot read the expression: %(message)s", message=message))
             return text
         for reference in sorted(parsed.references):
-            if reference not in self.question_names:
+            if reference in self.renamed:  # pyxform refuses it too
+                self.problem(
+                    row,
+                    column,
+                    _l(
+                        "${%(name)s} could be any of the questions of that name (the first on row %(row)s): "
+                        "give them different names",
+                        name=reference,
+                        row=self.renamed[reference],
+                    ),
+                )
+            elif reference not in self.question_names:
                 self.problem(row, column, _l("${%(name)s} does not name a question of this form", name=reference))
         if parsed.columns and row.list_name:  # the choice_filter's columns of the choices sheet
             self.choices.with_columns(row.list_name, set(parsed.columns) - {"name"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -85,7 +86,8 @@ class _SurveyRows:
         return [self.rows.get(number, {}) for number in range(2, max([self.cursor - 1, *self.rows]) + 1)]
 
     def page(self, page: Page) -> None:
-        grouped = bool(page.labels)  # a page without labels was loose top-level questions
+        # loose top-level questions make a page named _pageN without labels; a group may have no label either
+        grouped = bool(page.labels or page.relevant) or not re.fullmatch(r"_page\d+", page.name)
         if grouped:
             self.begin(page.name, page.labels, page.relevant, "field-list")
         for item in page.items:

@@ -39,6 +39,7 @@ ACCEPTED = {
     "onaio-onadata-multi_lingual_form.xlsx",
     "onaio-onadata-new_cascading_select.xlsx",
     "onaio-onadata-unicode_in_relevant_column.xlsx",
+    "unhcr-americas-xlsformutil-kobo_xlsform_examples.xlsx",
     "unhcr-koboloader-xlsform_template.xlsx",
     "xlsform-pyxform-choice_filter_test.xlsx",
     "xlsform-pyxform-or_other.xlsx",

@@ -1,4 +1,5 @@
-"""geotrace and geoshape (issue 15): a line or an area typed as points, without a sensor or map tiles."""
+"""geotrace and geoshape (issue 15): a line or an area typed as points, without a sensor or map tiles; and a
+name pyxform allows in two groups."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from surveys.answer_values import points
 from surveys.definition import definition_hash
 from surveys.frame import responses_frame
 from surveys.models import Answer
+from surveys.xlsform.problems import RENAMED, summary_line
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.writing import definition_to_xlsform
+from tests.surveys import xlsform_builder as xb
 from tests.surveys.test_xlsform_web_features import form, invitation_to, start
 
 
@@ -76,4 +79,32 @@ def test_a_line_is_a_text_area_of_points_on_the_page_and_a_wrong_one_is_said(cli
 def test_a_form_with_lines_writes_back_to_the_same_version():
     definition = lines_form()
     again = parse_xlsform(definition_to_xlsform(definition), "lines.xlsx")
+    assert definition_hash(again) == definition_hash(definition)
+
+
+def test_a_name_in_two_groups_is_stored_under_its_group_name_with_a_warning_and_writes_back_the_same():
+    warnings = []
+    definition = parse_xlsform(
+        xb.workbook(
+            [
+                xb.q("begin group", "first", "First"),
+                xb.q("integer", "count", "How many?"),
+                xb.end(),
+                xb.q("begin group", "second", "Second"),
+                xb.q("integer", "count", "How many now?"),
+                xb.q("note", "count_note", "Thanks"),
+                xb.end(),
+            ],
+            [],
+            {"form_id": "twice"},
+        ),
+        "twice.xlsx",
+        warnings=warnings,
+    )
+
+    assert [q.name for q in definition.questions()] == ["count", "second_count", "count_note"]
+    renamed = [w for w in warnings if w.kind == RENAMED]
+    assert [(w.row, w.column, w.detail) for w in renamed] == [(6, "name", "count → second_count")]
+    assert "names used in two groups" in summary_line(RENAMED, renamed)
+    again = parse_xlsform(definition_to_xlsform(definition), "twice.xlsx")
     assert definition_hash(again) == definition_hash(definition)
