@@ -75,13 +75,13 @@ def choices_for(definition: Definition, question: Question, values: Mapping[str,
     return tuple(kept)
 
 
-def filtered_on_page(question: Question, page: Page) -> bool:
-    """Whether a select's choice_filter reads an answer given on its own page (the page then offers to
-    update the choices, for browsers without JavaScript)."""
+def filtered_on_page(question: Question, page: Page) -> list[str]:
+    """The answers on its own page that a select's choice_filter reads, if any (the page then offers to update
+    the choices, for browsers without JavaScript; with it, survey.js updates them when one of these changes)."""
     if not question.choice_filter:
-        return False
+        return []
     on_page = {q.name for q in page_questions(page)}
-    return bool(parse(question.choice_filter, choice_columns=True).references & on_page)
+    return sorted(parse(question.choice_filter, choice_columns=True).references & on_page)
 
 
 def is_email(question: Question) -> bool:
