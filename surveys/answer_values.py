@@ -35,6 +35,9 @@ def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
         items = posted if isinstance(posted, list) else ([posted] if posted else [])
         chosen = [item for item in dict.fromkeys(clean_label(strip_control(str(i))) for i in items) if item]
         return chosen or None
+    if question.type == "rank":  # "POSITION CHOICE" from each choice's field, in order of position
+        items = posted if isinstance(posted, list) else ([posted] if posted else [])
+        return sorted_ranks([clean_label(strip_control(str(item))) for item in items]) or None
     if question.type == "geopoint" and isinstance(posted, list):  # the latitude and longitude fields
         parts = [clean_label(strip_control(str(part))).replace(",", ".") for part in posted]
         return " ".join(parts) if any(parts) else None
@@ -55,6 +58,8 @@ def to_typed(question: Question, raw: Raw | None):
     try:
         if kind == "select_multiple":
             return list(raw) if isinstance(raw, list) else raw.split()
+        if kind == "rank":
+            return ranked(raw)
         text = raw if isinstance(raw, str) else " ".join(raw)
         if kind == "integer":
             return int(text) if _INTEGER.match(text) else None
@@ -131,3 +136,36 @@ def in_range(question: Question, value: float) -> bool:
     low, high = sorted((bounds["start"], bounds["end"]))
     steps = (value - bounds["start"]) / bounds["step"] if bounds["step"] else 0
     return low <= value <= high and abs(steps - round(steps)) < 1e-9
+
+
+def _rank_item(item: str) -> tuple[int, str] | None:
+    position, _, choice = item.partition(" ")
+    return (int(position), choice) if position.isdigit() and choice and " " not in choice else None
+
+
+def sorted_ranks(items: list[str]) -> list[str]:
+    """A rank's posted "POSITION CHOICE" items, those given, by position (as typed: checked by `ranked`)."""
+    given = [item for item in items if item]
+    return sorted(given, key=lambda item: (_rank_item(item) or (10**9, item))[0])
+
+
+def ranked(raw: Raw) -> list[str] | None:
+    """A rank's choices in order: from its stored value ("first second third", as ODK keeps it) or from posted
+    "POSITION CHOICE" items whose positions are 1, 2, 3... each once (None otherwise)."""
+    if isinstance(raw, str):
+        return raw.split() or None
+    items = [_rank_item(item) for item in raw]
+    if not items or None in items:
+        return None
+    positions, choices = [p for p, _ in items], [c for _, c in items]
+    if sorted(positions) != list(range(1, len(items) + 1)) or len(set(choices)) != len(choices):
+        return None
+    return [choice for _, choice in sorted(items)]
+
+
+def rank_positions(raw: Raw | None) -> dict[str, int]:
+    """choice -> its position, for a rank's fields (from a stored order or the items as posted)."""
+    if isinstance(raw, str):
+        return {choice: number for number, choice in enumerate(raw.split(), start=1)}
+    items = [_rank_item(item) for item in raw or []]
+    return {choice: position for position, choice in (item for item in items if item)}

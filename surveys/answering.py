@@ -238,6 +238,9 @@ def check_question(
         return AnswerProblem("required", question.required_messages) if required else None
     if isinstance(raw, str) and len(raw) > MAX_ANSWER_LENGTH:
         return AnswerProblem("too_long")
+    rank = _rank_problem(definition, question, raw, values) if question.type == "rank" else None
+    if rank is not None:
+        return rank
     if question.type in ("select_one", "select_multiple"):
         allowed = {choice.name for choice in choices_for(definition, question, values)}
         chosen = raw if isinstance(raw, list) else [raw]
@@ -264,6 +267,17 @@ def check_question(
         return AnswerProblem("email")
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
         return AnswerProblem("constraint", question.constraint_messages)
+    return None
+
+
+def _rank_problem(definition: Definition, question: Question, raw: Raw, values) -> AnswerProblem | None:
+    """A rank orders every choice (as ODK's widget does): each a different place, from 1 to their number."""
+    allowed = [choice.name for choice in choices_for(definition, question, values)]
+    order = to_typed(question, raw)
+    if order is not None and any(item not in allowed for item in order):
+        return AnswerProblem("choice")
+    if order is None or len(order) != len(allowed):
+        return AnswerProblem("rank")
     return None
 
 
@@ -335,7 +349,7 @@ def kept_answers(definition: Definition, raw: Mapping[str, Raw], *, registry: bo
 
 def answer_columns(question: Question, value) -> dict:
     """The typed columns of one Answer row (see the survey contracts)."""
-    if question.type == "select_multiple":
+    if question.type in ("select_multiple", "rank"):
         return {"value_text": " ".join(value)}
     if question.type in ("integer", "decimal", "range"):
         return {"value_number": float(value)}

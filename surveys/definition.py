@@ -15,7 +15,7 @@ from core.config import LANGUAGES
 
 QUESTION_TYPES = (
     "select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate",
-    "time", "datetime", "acknowledge", "range", "geopoint", "geotrace", "geoshape",
+    "time", "datetime", "acknowledge", "range", "geopoint", "geotrace", "geoshape", "rank",
 )  # fmt: skip
 # Types never shown to the respondent: a note is only read, a calculate is computed by the platform.
 NOT_ASKED = ("note", "calculate")
@@ -44,7 +44,7 @@ TYPED_STORAGE = ("select_one", "select_multiple", "integer", "decimal", "date")
 
 def stored_type(question_type: str) -> str:
     """The frame's type of a question type: itself when typed storage applies, a range a decimal,
-    anything else (time, datetime, acknowledge, geopoint "lat lon", geotrace and geoshape "lat lon;lat lon...", calculate) text."""
+    anything else (time, datetime, acknowledge, geopoint "lat lon", geotrace and geoshape "lat lon;lat lon...", rank "first second...", calculate) text."""
     if question_type == "range":
         return "decimal"
     return question_type if question_type in TYPED_STORAGE else "text"
@@ -67,7 +67,7 @@ class Question:
     type: str  # one of QUESTION_TYPES
     labels: Labels
     hints: Labels = field(default_factory=dict)
-    list_name: str | None = None  # select_one / select_multiple
+    list_name: str | None = None  # select_one / select_multiple / rank
     required: bool = False
     relevant: str | None = None  # XLSForm expression (surveys.expressions)
     constraint: str | None = None

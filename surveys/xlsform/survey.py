@@ -1,24 +1,20 @@
 """The survey sheet: pages (groups), grids (table-list groups) and questions, with every check on them.
 
 Expressions must parse and name questions of the form; profile questions must use the codes the
-registry stores (`registry_codes`); "other" choices need their text question on the next row.
+registry stores (surveys/xlsform/profiles.py); "other" choices need their text question on the next row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from flask_babel import lazy_gettext as _l
 
-from core.reference.countries import member_state_rows
-from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
 from surveys.definition import (
     INDICATOR_GROUPS,
     NOT_ASKED,
-    PROFILE_FIELDS,
     RECORDED_METADATA,
     Choice,
     Grid,
@@ -42,6 +38,7 @@ from surveys.xlsform.columns import (
 )
 from surveys.xlsform.cycles import Node, find_cycles
 from surveys.xlsform.problems import IGNORED, METADATA, RENAMED, FormProblem
+from surveys.xlsform.profiles import check_profile
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
@@ -412,7 +409,9 @@ class SurveyReader:
             )
         profile = cells.get("profile") or None
         if answered and profile:
-            self._check_profile(row, profile)
+            check_profile(
+                self.sheet.name, row, profile, asked=self.profiles, choices=self.choices, problems=self.problems
+            )
         # pyxform takes an expression in `required` too (`${adults} > 0`): required when it holds
         required_cell = cells.get("required", "")
         expression = answered and required_cell.casefold() not in YES | NO
@@ -458,52 +457,3 @@ class SurveyReader:
                 )
             )
         return None
-
-    def _check_profile(self, row: SurveyRow, profile: str) -> None:
-        if profile not in PROFILE_FIELDS:
-            self.problem(
-                row,
-                "profile",
-                _l(
-                    "'%(value)s' is not a profile field; use one of %(fields)s",
-                    value=profile,
-                    fields=", ".join(PROFILE_FIELDS),
-                ),
-            )
-            return
-        if profile in self.profiles:
-            self.problem(
-                row,
-                "profile",
-                _l(
-                    "the profile field %(field)s is already asked on row %(row)s",
-                    field=profile,
-                    row=self.profiles[profile],
-                ),
-            )
-        self.profiles[profile] = row.number
-        if row.type != "select_one":
-            self.problem(row, "type", _l("a profile question must be select_one"))
-            return
-        codes = registry_codes()[profile]
-        for choice in self.choices.lists.get(row.list_name or "", ()):
-            if choice.name not in codes:
-                self.problems.append(
-                    FormProblem(
-                        "choices",
-                        self.choices.rows[row.list_name, choice.name],
-                        "name",
-                        _l("'%(name)s' is not a %(field)s code of the registry", name=choice.name, field=profile),
-                    )
-                )
-
-
-@cache
-def registry_codes() -> dict[str, frozenset[str]]:
-    """The codes a profile question's choices must use: those the registry stores."""
-    return {
-        "country": frozenset(row["iso2"] for row in member_state_rows()),
-        "category": frozenset(CATEGORY.codes),
-        "gender": frozenset(GENDER.codes),
-        "stakeholder_type": frozenset(STAKEHOLDER_TYPE.codes),
-    }

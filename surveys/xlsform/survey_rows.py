@@ -46,6 +46,7 @@ SELECT_SPELLINGS = (  # longest first: the first that starts the type wins
     ("select one", "select_one"),
     ("select_one", "select_one"),
     ("select1", "select_one"),
+    ("rank", "rank"),
 )
 FROM_FILE = ("select_one_from_file", "select_multiple_from_file", "select one from file", "select multiple from file")
 EXTERNAL = ("select_one_external", "select_multiple_external")

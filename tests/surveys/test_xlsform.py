@@ -158,7 +158,10 @@ REJECTIONS = {
         appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
         ("survey", LAST, "type", "repeats are not supported"),
     ),
-    "rank": (appended(q("rank ranks", "score", "Score")), ("survey", LAST, "type", "'rank ranks' is not supported")),
+    "rank of no list": (
+        appended(q("rank ranks", "score", "Score")),
+        ("survey", LAST, "type", "there is no choice list 'ranks'"),
+    ),
     "unknown reference in relevant": (
         with_row("email", relevant="${engagd} = 'yes'"),
         ("survey", "email", "relevant", "${engagd} does not name a question"),

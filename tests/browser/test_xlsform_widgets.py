@@ -1,5 +1,6 @@
-"""A cascading select (XLSForm `choice_filter`) answered on a 360-px phone in Arabic: with JavaScript the county's
-choices follow the state without a reload; without it, the "Update the choices" button rebuilds the page."""
+"""XLSForm widgets on a 360-px phone. A cascading select (`choice_filter`) in Arabic: with JavaScript the county's
+choices follow the state without a reload; without it, the "Update the choices" button rebuilds the page. A rank
+(ordering choices) by choosing each choice's place, without dragging."""
 
 import pytest
 from playwright.sync_api import expect
@@ -8,6 +9,7 @@ from sqlmodel import select
 from surveys.models import Response
 from tests.browser.checks import assert_accessible, assert_no_horizontal_overflow, phone_context
 from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
+from tests.surveys.test_xlsform_rank import rank_form
 from tests.surveys.test_xlsform_web_features import cascading_form
 
 
@@ -55,3 +57,19 @@ def test_the_county_choices_follow_the_state_chosen(live_server, browser, sessio
         }
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_a_rank_is_ordered_on_a_phone_by_choosing_places(live_server, phone, session, language):
+    wave = make_wave(session, version=make_instrument_version(session, definition=rank_form()))
+    invitation = make_invitation(session, wave=wave, stakeholder=make_stakeholder(session), language=language)
+    page = phone(language)
+    page.goto(f"{live_server.url}/survey/i/{invitation.token}")
+    for fruit, place in (("Plum", "1 plum"), ("Apple", "2 apple"), ("Pear", "3 pear")):
+        page.get_by_label(fruit, exact=True).select_option(place)
+    assert_no_horizontal_overflow(page)
+    assert_accessible(page)
+    page.locator(".survey-actions button[value='next']").tap()
+
+    expect(page.get_by_text("1. Plum; 2. Apple; 3. Pear")).to_be_visible()
+    assert_no_horizontal_overflow(page)
