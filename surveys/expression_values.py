@@ -304,3 +304,22 @@ def uuid(length: object = None) -> str:
         return str(_uuid.uuid4())
     size = max(0, min(int(to_number(length)) if not math.isnan(to_number(length)) else 0, 1000))
     return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(size))
+
+
+# XPath's one-argument math functions (ODK's): NaN where Python's would raise (sqrt(-1), log(0)).
+MATH_FUNCTIONS = {
+    "sqrt": math.sqrt, "exp": math.exp, "exp10": lambda x: 10.0**x, "log": math.log, "log10": math.log10,
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos, "atan": math.atan,
+}  # fmt: skip
+
+
+def math_function(name: str):
+    function = MATH_FUNCTIONS[name]
+
+    def apply(value: object) -> float:
+        try:
+            return float(function(to_number(value)))
+        except (ValueError, OverflowError):
+            return NAN
+
+    return apply

@@ -175,6 +175,9 @@ _FUNCTIONS = {
     "format-date-time": (2, 2, v.format_date),
     "decimal-date-time": (1, 1, v.decimal_date_time),
     "uuid": (0, 1, v.uuid),
+    **{name: (1, 1, v.math_function(name)) for name in v.MATH_FUNCTIONS},
+    "atan2": (2, 2, lambda y, x: math.atan2(to_number(y), to_number(x))),
+    "pi": (0, 0, lambda: math.pi),
 }
 
 

@@ -114,6 +114,8 @@ class SurveyReader:
                 continue
             if row.kind == "":
                 continue
+            if not row.name and row.type == "note":  # as pyxform names a note without one
+                row.cells["name"] = f"generated_note_name_{row.number}"
             if not row.name:
                 self.problem(row, "name", _l("the name is missing"))
             elif not NAME.match(row.name):

@@ -66,6 +66,13 @@ VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born":
         ("\u201cx\u201d = \u2019x'", True),
         ("${a} != \u2019\u2019", True),
         ("string-length(uuid())", 36.0),
+        ("sqrt(16)", 4.0),
+        ("round(15 div (sqrt(cos(atan(${a} div 10)))), 2)", 15.33),  # a corpus form's slope correction
+        ("sqrt(-1) = sqrt(-1)", False),  # NaN, as XPath gives, rather than an error
+        ("log10(1000)", 3.0),
+        ("round(pi(), 4)", 3.1416),
+        ("atan2(1, 1) * 4 = pi()", True),
+        ("exp(0) + exp10(2)", 101.0),
         ("string-length(uuid(8))", 8.0),
     ],
 )

@@ -108,3 +108,17 @@ def test_a_name_in_two_groups_is_stored_under_its_group_name_with_a_warning_and_
     assert "names used in two groups" in summary_line(RENAMED, renamed)
     again = parse_xlsform(definition_to_xlsform(definition), "twice.xlsx")
     assert definition_hash(again) == definition_hash(definition)
+
+
+def test_a_note_without_a_name_is_named_as_pyxform_names_it_and_writes_back_the_same():
+    definition = parse_xlsform(
+        xb.workbook(
+            [{"type": "note", "label": "Section B"}, {"type": "integer", "name": "n", "label": "How many?"}],
+            [],
+            {"form_id": "notes"},
+        ),
+        "notes.xlsx",
+    )
+    assert [q.name for q in definition.questions()] == ["generated_note_name_2", "n"]
+    again = parse_xlsform(definition_to_xlsform(definition), "notes.xlsx")
+    assert definition_hash(again) == definition_hash(definition)
