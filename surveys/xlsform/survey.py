@@ -22,6 +22,7 @@ from surveys.definition import (
     Metadata,
     Page,
     Question,
+    Repeat,
 )
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
@@ -56,11 +57,21 @@ def _normal(expression: str) -> str:
     return re.sub(r"\s+", "", expression).replace('"', "'")
 
 
+def _specifies(relevant: str, select: str) -> bool:
+    """Whether a relevant is "other is chosen in `select`", alone or after the condition of a group it was in
+    (`(${adults} > 0) and (selected(${x}, 'other'))`, as a nested group's questions are written back; deeper
+    groups nest it further: `(a) and ((b) and (selected(...)))`)."""
+    wanted = _normal(f"selected(${{{select}}}, 'other')")
+    written = _normal(relevant)
+    return written == wanted or bool(re.fullmatch(r"\(.*\)and\(" + re.escape(wanted) + r"\)+", written))
+
+
 @dataclass
 class _Container:
     row: SurveyRow
     items: list = field(default_factory=list)
     grid: bool = False
+    repeat: bool = False
 
 
 class SurveyReader:
@@ -169,7 +180,7 @@ class SurveyReader:
             if (
                 any(choice.name == "other" for choice in choices)
                 and following.type == "text"
-                and _normal(following.cells.get("relevant", "")) == _normal(f"selected(${{{row.name}}}, 'other')")
+                and _specifies(following.cells.get("relevant", ""), row.name)
             ):
                 found[following.name] = row.name
         return found
@@ -196,7 +207,9 @@ class SurveyReader:
                     self.problem(row, "type", _l("end group without a begin group"))
                     continue
                 container = stack.pop()
-                if stack:
+                if container.repeat:
+                    self._close_repeat(container, stack, pages)
+                elif stack:
                     stack[-1].items.extend(self._nested(container))
                 else:
                     labels = six(self.sheet, container.row.number, container.row.cells, "label", [])
@@ -218,7 +231,7 @@ class SurveyReader:
 
     def _begin(self, row: SurveyRow, stack: list[_Container]) -> None:
         """A group: a page at the top level, a grid (table-list) or a group whose questions join its page."""
-        grid = bool(stack) and "table-list" in row.cells.get("appearance", "").split()
+        grid = bool(stack) and row.type != "repeat" and "table-list" in row.cells.get("appearance", "").split()
         if stack and stack[-1].grid:
             self.problem(
                 row,
@@ -228,7 +241,24 @@ class SurveyReader:
                 ),
             )
         self._check_common(row, question=False)
-        stack.append(_Container(row, grid=grid))
+        stack.append(_Container(row, grid=grid, repeat=row.type == "repeat"))
+
+    def _close_repeat(self, container: _Container, stack: list[_Container], pages: list[Page]) -> None:
+        """A repeat joins the group holding it (its questions are not the page's: they are asked per instance);
+        at the top level it is a page of its own, without a title of its own, as loose questions are."""
+        row = container.row
+        repeat = Repeat(
+            name=row.name,
+            labels=six(self.sheet, row.number, row.cells, "label", []),
+            items=tuple(container.items),
+            relevant=row.cells.get("relevant") or None,
+            count=self._expression(row, "repeat_count"),
+            row=row.number,
+        )
+        if stack:
+            stack[-1].items.append(repeat)
+        else:
+            pages.append(self._page(f"_page{len(pages) + 1}", {}, None, [repeat]))
 
     def _nested(self, container: _Container) -> list:
         """What a group inside a page adds to it: a grid, or its questions, each also relevant when the
@@ -266,6 +296,7 @@ class SurveyReader:
         questions = [
             q
             for item in items
+            if not isinstance(item, Repeat)
             for q in (item.questions if isinstance(item, Grid) else (item,))
             if q.type not in NOT_ASKED
         ]
@@ -314,7 +345,7 @@ class SurveyReader:
         """Columns pyxform reads that the platform does not apply yet: refused where they change what is
         asked or stored, noted where the form works without them."""
         for column in NOT_YET:
-            if row.cells.get(column):
+            if row.cells.get(column) and row.type != "repeat":
                 self.problem(row, column, _l("the column %(column)s is not supported yet", column=column))
         for column in LEFT_ASIDE:
             if row.cells.get(column) and not (column == "parameters" and row.type == "range"):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.expressions import parse
+from surveys.expressions import POSITION, ExpressionError, parse
 
 VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born": dt.date(1990, 5, 7), "empty": None}
 
@@ -67,6 +67,8 @@ VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born":
         ("${a} != \u2019\u2019", True),
         ("string-length(uuid())", 36.0),
         ("sqrt(16)", 4.0),
+        ("position(..)", 1.0),  # outside a repeat
+        ("concat('member ', position( .. ))", "member 1"),
         ("round(15 div (sqrt(cos(atan(${a} div 10)))), 2)", 15.33),  # a corpus form's slope correction
         ("sqrt(-1) = sqrt(-1)", False),  # NaN, as XPath gives, rather than an error
         ("log10(1000)", 3.0),
@@ -78,6 +80,13 @@ VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born":
 )
 def test_functions(text, expected):
     assert parse(text).evaluate(VALUES) == expected
+
+
+def test_position_reads_the_repeat_instance_number_and_other_paths_are_still_refused():
+    assert parse("position(..) > 2").evaluate({POSITION: 3}) is True
+    for text in ("../name", "position(../..)", "${a} + ..", "position(.)"):
+        with pytest.raises(ExpressionError):
+            parse(text)
 
 
 def test_uuid_is_new_each_time_and_a_version_4_uuid():

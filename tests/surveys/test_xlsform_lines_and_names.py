@@ -122,3 +122,28 @@ def test_a_note_without_a_name_is_named_as_pyxform_names_it_and_writes_back_the_
     assert [q.name for q in definition.questions()] == ["generated_note_name_2", "n"]
     again = parse_xlsform(definition_to_xlsform(definition), "notes.xlsx")
     assert definition_hash(again) == definition_hash(definition)
+
+
+def test_a_please_specify_inside_nested_relevant_groups_is_still_one_after_writing_back():
+    definition = parse_xlsform(
+        xb.workbook(
+            [
+                xb.q("begin group", "page", "Page"),
+                xb.q("integer", "adults", "Adults?"),
+                xb.q("begin group", "outer", "Outer", relevant="${adults} > 0"),
+                xb.q("begin group", "inner", "Inner", relevant="${adults} > 1"),
+                xb.q("select_one yes_no", "pick", "Pick"),
+                xb.q("text", "pick_other", "Which?", relevant="selected(${pick}, 'other')"),
+                xb.end(),
+                xb.end(),
+                xb.end(),
+            ],
+            [*xb.choices("yes_no", "yes", "other")],
+            {"form_id": "nested_other"},
+        ),
+        "nested_other.xlsx",
+    )
+    assert definition.question("pick_other").other_of == "pick"
+    again = parse_xlsform(definition_to_xlsform(definition), "nested_other.xlsx")
+    assert again.question("pick_other").other_of == "pick"
+    assert definition_hash(again) == definition_hash(definition)
