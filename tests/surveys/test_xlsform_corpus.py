@@ -51,6 +51,7 @@ ACCEPTED = {
 # `repeats=True` each reads, and its written workbook reads back to the same content.
 REPEATS_READ = {
     "impact-initiatives-cleaningtools-kobo_tool.xlsx",
+    "onaio-onadata-childrens_survey_sw.xlsx",
     "onaio-onadata-household.xlsx",
     "onaio-onadata-nested_repeats.xlsx",
 }

@@ -147,3 +147,15 @@ def test_a_please_specify_inside_nested_relevant_groups_is_still_one_after_writi
     again = parse_xlsform(definition_to_xlsform(definition), "nested_other.xlsx")
     assert again.question("pick_other").other_of == "pick"
     assert definition_hash(again) == definition_hash(definition)
+
+
+def test_a_form_in_another_default_language_without_a_title_writes_back_the_same():
+    data = xb.workbook(
+        [{"type": "integer", "name": "n", "label::English": "How many?", "label::swahili": "Ngapi?"}],
+        [],
+        {"form_id": "kiswahili", "default_language": "swahili"},
+    )
+    definition = parse_xlsform(data, "kiswahili.xlsx")
+    assert definition.titles == {"en": "kiswahili"} and definition.default_language == "en"
+    again = parse_xlsform(definition_to_xlsform(definition), "kiswahili.xlsx")
+    assert definition_hash(again) == definition_hash(definition)
