@@ -130,6 +130,7 @@ SAME_IN_TRANSLATION = {
     "%(role)s: %(count)s",
     "%(estimate)s; n = %(n)s",
     "%(question)s: %(choice)s",
+    "Page %(number)s",  # French
 }
 
 
