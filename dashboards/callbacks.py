@@ -67,7 +67,7 @@ def content_for(pathname: str | None, search: str | None) -> PageContent | None:
     key = ":".join(
         ["dashboard:content", view.selection.key, page.path, view.filters.query(), view.lang, view.scope.country or "*"]
     )
-    return data.cached(key, lambda: page.build(view))
+    return data.remembered(key, lambda: page.build(view))
 
 
 def controls(pathname, search):
