@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from sqlalchemy import event
 from sqlmodel import select
@@ -155,3 +157,36 @@ def test_a_worker_that_cannot_warm_still_starts(app, caplog):
     finally:
         app.extensions["db_engine"] = broken
     assert "dashboard warm-up failed" in caplog.text
+
+
+def _counting(monkeypatch, reads: Counter, name: str) -> None:
+    original = getattr(data, name)
+
+    def counted(*args, **kwargs):
+        reads[name] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(data, name, counted)
+
+
+def test_many_views_never_push_the_registry_or_a_wave_out_of_the_cache(app, seeded, client, dash, monkeypatch):
+    """Seventy views of the map, each new (more than the cache of views holds when it is half full): after
+    the first, none reads the registry or a wave's responses from the database again. The views' content
+    once shared one cache with the frames and pushed them out, and a filter change read them again
+    (seconds at the benchmark's scale)."""
+    reads: Counter = Counter()
+    for name in ("registry_frame", "participation_frame", "responses_frame", "invitations_frame"):
+        _counting(monkeypatch, reads, name)
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    dash.page("/dashboard/map", "")
+    assert reads["registry_frame"] == 1 and reads["responses_frame"] >= 1  # the first view loads them
+    first = reads.copy()
+    places = [{}, *({"regional_group": group} for group in ("AFR", "APAC", "EEG", "GRULAC", "WEOG"))]
+    people = [{}, {"gender": "female"}, {"gender": "male"}]
+    kinds = [{}, {"category": "science"}, {"category": "policymaker"}, {"knowledge_system": "ilk"}]
+    views = [{**place, **person, **kind} for place in places for person in people for kind in kinds]
+    assert len(views) >= 70
+    for filters in views[1:71]:
+        assert dash.page("/dashboard/map", "?" + urlencode(filters))
+    assert reads == first
