@@ -48,7 +48,7 @@ def _counting(module, name: str, counts: Counter) -> None:
     setattr(module, name, wrapper)
 
 
-def walk(url: str, pages: list[str], requests: int) -> list[str]:
+def walk(url: str, pages: list[str], requests: int, verbose: bool = False) -> list[str]:
     os.environ["DATABASE_URL"] = url
     from sqlalchemy import text
 
@@ -103,6 +103,8 @@ def walk(url: str, pages: list[str], requests: int) -> list[str]:
             cpu.append(spent)
             wall.append(waited)
             slowest = max(slowest, (spent, f"{changed}: {search}"))
+            if verbose:
+                lines.append(f"    {path or 'overview'} {changed:<16} {search:<40} CPU {spent * 1000:6.0f} ms")
         read = {name: loads[name] - before[name] for name in loads if loads[name] - before[name]}
         ordered = sorted(cpu)
         lines.append(
@@ -120,9 +122,10 @@ def main(argv=None) -> int:
     parser.add_argument("url")
     parser.add_argument("--pages", nargs="*", default=list(PAGES), help="page paths ('' is the overview)")
     parser.add_argument("--requests", type=int, default=20, help="filter changes per page")
+    parser.add_argument("--verbose", action="store_true", help="the CPU time of every view")
     args = parser.parse_args(argv)
     started = time.process_time()
-    lines = walk(args.url, args.pages, args.requests)
+    lines = walk(args.url, args.pages, args.requests, args.verbose)
     load = os.getloadavg()
     print(f"in-process walk, {args.requests} changes per page (load average {load[0]:.1f} {load[1]:.1f}):")
     print("\n".join(lines))
