@@ -172,15 +172,12 @@ def _stakeholder_row(session: Session, cells: Cells, lookups: Lookups, seen: dic
     user = lookups.users.get(email)
     stakeholder = lookups.stakeholder_for(email)
     values = _profile_values(cells, lookups)
-    if stakeholder is None:  # a new profile: the row's values are the whole profile, checked once
-        profile = _validated(cells, schemas.StakeholderCreate, values, PROFILE_COLUMNS)
-    else:  # the file's values over the current profile; multi-valued fields are left out, so only those
-        # in the file change (and `services.profile_of` would cost a query per row)
-        given = _validated(cells, schemas.StakeholderUpdate, values, PROFILE_COLUMNS)
-        if given is None or len(cells.problems) > before or not (given.name and given.country and given.category):
-            return None
-        base = {name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS}
-        profile = _validated(cells, schemas.StakeholderCreate, {**base, **given.model_dump(exclude_unset=True)}, {})
+    if stakeholder is not None:  # the file's values over the current profile, whose fields the cells it
+        # leaves empty keep (`row_values` gives only the filled cells). Multi-valued fields are left out,
+        # so only those in the file change (and `services.profile_of` would cost a query per row).
+        values = {**{name: getattr(stakeholder, name) for name in services.STAKEHOLDER_FIELDS}, **values}
+    # The whole profile, checked once: a re-imported row was checked as an update, then again merged.
+    profile = _validated(cells, schemas.StakeholderCreate, values, PROFILE_COLUMNS)
     if profile is None or len(cells.problems) > before:
         return None
     problems = services.profile_problems(session, profile)  # the registry's own rules, again
