@@ -784,7 +784,23 @@ def run_backend(backend: str, args) -> list[str]:
         if not args.no_profile and slowest.slowest[1]:
             print(f"[{backend}] profiling {slowest.slowest[1]}{slowest.slowest[2]}", flush=True)
             lines += ["", _profile_in_child(url, slowest.slowest[1], slowest.slowest[2], args.top)]
+        if args.walk:
+            print(f"[{backend}] the walk in one process (bench/dashboard_walk.py)", flush=True)
+            lines += ["", _walk_in_child(url, args.requests)]
     return lines
+
+
+def _walk_in_child(url: str, requests: int) -> str:
+    """`bench/dashboard_walk.py` on this database: the walk's CPU time per view and the frames it read."""
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "dashboard_walk.py"), url, "--requests", str(requests)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if output.returncode:
+        return "walk failed:\n" + output.stderr[-3000:]
+    return output.stdout.rstrip()
 
 
 def main(argv=None) -> int:
@@ -803,6 +819,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-profile", action="store_true", help="skip profiling the slowest callback")
     parser.add_argument("--top", type=int, default=25, help="functions listed in the profile")
     parser.add_argument("--verbose", action="store_true", help="latency per filter for every page")
+    parser.add_argument(
+        "--walk", action="store_true", help="also walk the changes in one process: CPU time and frames read"
+    )
     parser.add_argument("--profile", nargs=3, metavar=("URL", "PATHNAME", "SEARCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.profile:
