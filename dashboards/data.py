@@ -135,9 +135,9 @@ def cached(key: str, load, slot: tuple[str, str] | None = None, keep: int | None
             dropped.append(before)
         while keep is not None and len(held) > keep:
             dropped.append(held.popitem(last=False)[1])
+        dropped = [old for old in dropped if old not in held.values()]
     for old in dropped:
-        if old not in _slots[group].values():
-            frames.delete(old)
+        frames.delete(old)
     return value
 
 

@@ -33,6 +33,10 @@ def test_a_new_registration_reloads_the_registry(app, seeded, session):
         after = data.shared(session)
     assert after is not before
     assert len(after.registry) == len(before.registry) + 1
+    with app.app_context():  # the older registry is dropped, not kept beside the new one
+        assert [key for key in data.frames.cache._cache if key.startswith("dashboard:shared:")] == [
+            f"dashboard:shared:{after.token}"
+        ]
     assert "MA" in set(after.registry["country"].astype(str))
 
 
@@ -190,3 +194,15 @@ def test_many_views_never_push_the_registry_or_a_wave_out_of_the_cache(app, seed
     for filters in views[1:71]:
         assert dash.page("/dashboard/map", "?" + urlencode(filters))
     assert reads == first
+
+
+def test_the_windows_of_history_held_are_bounded(app):
+    """Each window of history is a concatenation of waves: at most `HISTORIES` are kept, the least
+    recently used dropped first."""
+    with app.app_context():
+        for window in range(data.HISTORIES + 2):
+            data.cached(f"test:history:{window}", object, slot=("test-history", str(window)), keep=data.HISTORIES)
+        data.cached("test:history:2", object, slot=("test-history", "2"), keep=data.HISTORIES)  # used again
+        data.cached("test:history:9", object, slot=("test-history", "9"), keep=data.HISTORIES)
+        held = sorted(key for key in data.frames.cache._cache if key.startswith("test:history:"))
+    assert held == ["test:history:2", "test:history:4", "test:history:5", "test:history:9"]
