@@ -1,7 +1,7 @@
 """Dashboard benchmark: the Dash callbacks over HTTP at the indicators benchmark's scale.
 
     .venv/bin/python bench/dashboard.py --backend sqlite|postgresql|both \
-        [--stakeholders 100000] [--waves 10] [--responses 10000] [--requests 20] [--quick] [--no-profile]
+        [--stakeholders 100000] [--waves 10] [--responses 10000] [--requests 20] [--quick] [--no-profile] [--walk]
 
 For each backend it creates a fresh database and fills it with the other benchmarks' generators:
 the registry (`bench/registry.py`), `--waves` waves of `--responses` responses (`bench/frame.py`),
@@ -25,7 +25,10 @@ form, fetches `/dashboard/` for the `_csrf_token` cookie and posts callbacks to
 
 Prints p50 / p95 / max per page against the targets (filter change <= 300 ms warm, first view of
 a wave <= 3 s cold), then profiles the slowest warm callback in a fresh process with the same
-database (cProfile: time per step and the top functions). Nothing leaves the machine.
+database (cProfile: time per step and the top functions). With `--walk`, it also makes the walk in
+one process (`bench/dashboard_walk.py`): each new view's CPU time, and the frames read from the
+database during the walk (none expected once a page has shown its first view). Nothing leaves the
+machine.
 """
 
 from __future__ import annotations
