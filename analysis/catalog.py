@@ -45,6 +45,27 @@ META_COLUMNS = (
     "gender",
     "stakeholder_type",
 )
+# The columns of a question catalog (`surveys.frame.question_catalog` builds it; `analysis.harmonise`
+# builds one for recoded questions).
+CATALOG_COLUMNS = (
+    "name",
+    "type",
+    "list_name",
+    "labels",
+    "choices",
+    "pii",
+    "quasi",
+    "indicator",
+    "profile",
+    "other_of",
+    "base",
+    "conditional",
+    "shown_recorded",
+    "metadata",
+    "versions",
+    "waves",
+    "columns",
+)
 _SUMMARISED = ("select_one", "select_multiple", "integer", "decimal")
 # The base of a select_multiple question's shares: respondents who ticked at least one choice
 # ("answered", the default) or respondents shown the question ("shown").

@@ -10,11 +10,19 @@ through the concordance the secretariat keeps, `surveys.concordance`), how it co
   earlier and the later choices linked together (one to one, several to one: the later answers are
   recoded into the earlier choice); choices linked to nothing have no equivalent. Answers in such a
   choice stay in the base (of a single-choice question) under `NO_EQUIVALENT` and are never compared.
+  A Likert question whose two scales do not match level for level (a 4-point scale mapped to a
+  5-point one) is `top_two`: each wave's answers are recoded into the two most favourable levels of
+  its own scale (`TOP_TWO`) and the other levels on it (`OTHER_LEVELS`); answers off the scale
+  ("don't know") leave the base, and only the top-two-box share is compared.
 - "none": the concordance says the question has no equivalent: not compared.
 - "refused": the choice sets differ (or the type does) and no concordance entry maps them: not
   compared, and the reader is told why instead of being shown a change.
 
-`harmonised(frame, catalog, plan, side)` gives a wave's frame and catalog for the mapped
+Between versions with no entry of their own, the concordance may chain through versions between
+them (v1 -> v2 -> v3): the service composes the links, and a link whose chain stops names the step
+where it does (`Link.gap`).
+
+`harmonised(frame, plan, side)` gives a wave's frame and catalog for the mapped
 questions only, named as in the later wave; `comparable(results, plan, side)` keeps the rows of a
 `WaveResults` that may be compared as they are. Pure pandas: the plan is built by surveys/.
 """
@@ -26,27 +34,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from analysis.catalog import META_COLUMNS, SEPARATOR
+from analysis.catalog import CATALOG_COLUMNS, META_COLUMNS, SEPARATOR
 
 SAME, MAPPED, NONE, REFUSED = "same", "mapped", "none", "refused"
 NO_EQUIVALENT = "_no_equivalent"
-CATALOG_COLUMNS = [
-    "name",
-    "type",
-    "list_name",
-    "labels",
-    "choices",
-    "pii",
-    "quasi",
-    "indicator",
-    "profile",
-    "other_of",
-    "base",
-    "conditional",
-    "versions",
-    "waves",
-    "columns",
-]
+# A Likert question whose scales differ between versions compares on its top-two-box share: these
+# two categories (the two most favourable levels of each version's own scale, and the other levels).
+TOP_TWO, OTHER_LEVELS = "top_two", "other_levels"
 
 
 @dataclass(frozen=True)
@@ -66,6 +60,11 @@ class Link:
     status: str  # SAME, MAPPED, NONE or REFUSED
     type: str = ""
     categories: tuple[Category, ...] = ()
+    # MAPPED Likert scales that differ: compared on the top-two-box share (`top_two_categories`).
+    top_two: bool = False
+    # Where a chain of versions stops the comparison: ((instrument, number) of the earlier version,
+    # (instrument, number) of the later); empty for a comparison between two versions directly.
+    gap: tuple = ()
 
     @property
     def later(self) -> str:
@@ -116,6 +115,27 @@ class Comparisons:
         return self.plans.get((earlier, later), Plan())
 
 
+def top_two_categories(earlier_scale, later_scale) -> tuple[Category, ...]:
+    """The two categories a top-two-box comparison recodes each version's scale (least to most
+    favourable, off-scale choices left out) into."""
+    return (
+        Category(TOP_TWO, tuple(earlier_scale[-2:]), tuple(later_scale[-2:])),
+        Category(OTHER_LEVELS, tuple(earlier_scale[:-2]), tuple(later_scale[:-2])),
+    )
+
+
+def one_to_one_scales(pairs, earlier_scale, later_scale) -> bool:
+    """Whether (earlier choice, later choice) links match two Likert scales level for level (then
+    their answers compare choice by choice; else only on the top-two-box share)."""
+    on = {(a, b) for a, b in pairs if a in earlier_scale and b in later_scale}
+    return len(earlier_scale) == len(later_scale) and on == set(zip(earlier_scale, later_scale, strict=True))
+
+
+def choice_pairs(link: Link) -> set[tuple[str, str]]:
+    """The (earlier choice, later choice) links a MAPPED link's categories stand for."""
+    return {(a, b) for category in link.categories for a in category.earlier for b in category.later}
+
+
 # --- recoding -----------------------------------------------------------------------------------
 
 
@@ -125,9 +145,12 @@ def _members(category: Category, side: str) -> tuple[str, ...]:
 
 def _recode_one(values: pd.Series, link: Link, side: str) -> pd.Categorical:
     code_of = {member: c.code for c in link.categories for member in _members(c, side)}
+    # A top-two-box share is of the answers on the scale: an answer off it is out of the base.
+    unmatched = None if link.top_two else NO_EQUIVALENT
     raw = values.astype(object)
-    recoded = raw.map(lambda v: code_of.get(v, NO_EQUIVALENT) if isinstance(v, str) else None)
-    return pd.Categorical(recoded, categories=[c.code for c in link.categories] + [NO_EQUIVALENT])
+    recoded = raw.map(lambda v: code_of.get(v, unmatched) if isinstance(v, str) else None)
+    extra = [] if link.top_two else [NO_EQUIVALENT]
+    return pd.Categorical(recoded, categories=[c.code for c in link.categories] + extra)
 
 
 def _recode_multiple(frame: pd.DataFrame, link: Link, own: str, side: str) -> dict[str, np.ndarray]:
@@ -171,7 +194,7 @@ def harmonised(frame: pd.DataFrame, plan: Plan, side: str) -> tuple[pd.DataFrame
 
 def _catalog_row(link: Link, columns: tuple[str, ...]) -> dict:
     choices = {c.code: dict(c.labels) for c in link.categories}
-    if link.type == "select_one":
+    if link.type == "select_one" and not link.top_two:
         choices[NO_EQUIVALENT] = {}
     return {
         "name": link.question,
@@ -186,6 +209,8 @@ def _catalog_row(link: Link, columns: tuple[str, ...]) -> dict:
         "other_of": None,
         "base": "answered",
         "conditional": False,
+        "shown_recorded": False,
+        "metadata": None,
         "versions": (),
         "waves": None,
         "columns": columns,
@@ -218,8 +243,8 @@ def comparable(results, plan: Plan, side: str, mapped=None):
             table = table.assign(question=table["question"].map(names))
         if mapped is not None and len(getattr(mapped, name)):
             extra = getattr(mapped, name)
-            if "choice" in extra:
-                extra = extra[extra["choice"] != NO_EQUIVALENT]
+            if "choice" in extra:  # no equivalent, and the complement of a top-two-box share
+                extra = extra[~extra["choice"].isin((NO_EQUIVALENT, OTHER_LEVELS))]
             table = pd.concat([table, extra], ignore_index=True) if len(table) else extra
         tables[name] = table.reset_index(drop=True)
     return replace(results, **tables)
@@ -284,7 +309,7 @@ def aligned(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> pd.Da
         out = frame.copy() if out is None else out
         rows = (out["wave_id"] == wave_id).to_numpy()
         for link in changes:
-            if link.status == MAPPED and all(len(c.later) == 1 for c in link.categories):
+            if link.status == MAPPED and not link.top_two and all(len(c.later) == 1 for c in link.categories):
                 _one_to_one(out, rows, link)
             else:
                 _blank(out, rows, _columns(out, link.question, link.type))
@@ -295,13 +320,18 @@ __all__ = [
     "MAPPED",
     "NONE",
     "NO_EQUIVALENT",
+    "OTHER_LEVELS",
     "REFUSED",
+    "TOP_TWO",
     "SAME",
     "Category",
     "Comparisons",
     "Link",
     "Plan",
     "aligned",
+    "choice_pairs",
     "comparable",
     "harmonised",
+    "one_to_one_scales",
+    "top_two_categories",
 ]

@@ -8,10 +8,12 @@ branches on it), the message is in the request's language (Accept-Language).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -20,7 +22,7 @@ from core.accounts import api_tokens
 from core.accounts.access import PUBLIC_ATTRIBUTE
 from core.db import get_session
 from core.ratelimit import get_throttle
-from core.tabular import CSV_MIMETYPE, to_csv
+from core.tabular import CSV_MIMETYPE, neutralise, to_csv
 from core.text import CONTROL_CHARACTERS
 
 SCOPE_ATTRIBUTE = "api_scope"  # on a view: the token scope it needs (none: open data, no token)
@@ -179,6 +181,28 @@ def csv_response(header: Sequence, rows: Iterable[Sequence], filename: str) -> R
     """A table as CSV (UTF-8 with a byte order mark, for spreadsheets; formulas neutralised)."""
     response = Response(to_csv([str(cell) for cell in header], rows), mimetype=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+    return response
+
+
+def csv_stream(header: Sequence, rows: Iterable[Sequence], filename: str, batch: int = 500) -> Response:
+    """A long table as CSV, written `batch` rows at a time as `rows` yields them (constant memory): the
+    same bytes `csv_response` would send. No ETag (the body is not known before it is sent)."""
+
+    def chunks():
+        yield to_csv([str(cell) for cell in header], [])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for number, row in enumerate(rows, start=1):
+            writer.writerow(["" if value is None else neutralise(value) for value in row])
+            if number % batch == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    response = Response(stream_with_context(chunks()), mimetype=CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from flask_babel import force_locale
@@ -116,9 +117,42 @@ ROSTER_COLUMNS = ("name", "organisation", "job_title", "email", "phone", "catego
 ROSTER_COLUMNS += ("preferred_language", "communication")
 
 
-def roster_rows(found: dict) -> tuple[list[str], list[list]]:
-    rows = [[item[c] if c != "communication" else ";".join(item[c]) for c in ROSTER_COLUMNS] for item in found["items"]]
-    return list(ROSTER_COLUMNS), rows
+def _roster_row(entry) -> list:
+    return [
+        entry.name,
+        entry.organisation_name,
+        entry.job_title,
+        entry.email,
+        entry.phone,
+        entry.category or "",
+        entry.stakeholder_type or "",
+        entry.gender or "",
+        entry.preferred_language or "",
+        ";".join(entry.communication),
+    ]
+
+
+def whole_roster(session: Session, user, query, ip: str | None = None) -> tuple[str, Iterator[list]]:
+    """Every entry of the country's roster the filters match (not one page), as CSV rows read in batches;
+    the download is audit-logged as the page's is (one commit, before the first row is read)."""
+    country = _country(session, user)
+    names = ("q", "category", "stakeholder_type", "knowledge_system", "gender")
+    filters = focal_roster.roster_filters(_args(query, names))
+    listed = focal_roster.roster(session, country=country, filters=replace(filters, per_page=1)).listed
+    audit.record(
+        session,
+        "focal_point.roster_download",
+        actor_id=user.id,
+        target=country,
+        format="csv",
+        rows=listed,
+        filters=filters.as_args(),
+        ip=ip,
+        via="api",
+    )
+    session.commit()
+    rows = (_roster_row(entry) for entry in focal_roster.roster_download(session, country=country, filters=filters))
+    return country, rows
 
 
 def focal_tables(session: Session, user, query, lang: str) -> dict:

@@ -28,6 +28,7 @@ from presentation.model import Table
 from stakeholders.participation import participation_summary
 from surveys.catalogue import WaveInfo, published_waves
 from surveys.frame import question_catalog
+from surveys.instruments import published_versions
 
 INTERVAL = "95%"
 
@@ -50,21 +51,28 @@ class Refused(Exception):
 # --- waves and their questions --------------------------------------------------------------------
 
 
-def _wave(info: WaveInfo) -> dict:
+def _wave(info: WaveInfo, codes: dict[int, str]) -> dict:
     return {
         "id": info.id,
         "name": info.name,
         "names": dict(info.names or {}),
         "year": info.year,
         "instrument": info.instrument,
+        "instrument_code": codes.get(info.id),
         "opens_at": iso(info.opens_at),
         "closes_at": iso(info.closes_at),
     }
 
 
+def wave_instruments(session: Session) -> dict[int, str]:
+    """wave id -> the code of its instrument, for the published waves."""
+    return {wave_id: found.code for found, _version, wave_ids in published_versions(session) for wave_id in wave_ids}
+
+
 def waves(session: Session) -> list[dict]:
     """Every wave that is not a draft, newest first."""
-    return [_wave(info) for info in reversed(published_waves(session))]
+    codes = wave_instruments(session)
+    return [_wave(info, codes) for info in reversed(published_waves(session))]
 
 
 def _wave_info(session: Session, wave_id: int) -> WaveInfo:

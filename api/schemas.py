@@ -30,6 +30,14 @@ class PageQuery(Schema):
     per_page: int = Field(50, ge=1, le=100)
 
 
+class InstrumentPath(Schema):
+    code: str = Field(min_length=1, max_length=60, json_schema_extra={"example": "annual-survey"})
+
+
+class InstrumentQuery(Schema):
+    version: int | None = Field(None, ge=1, le=MAX_ID)
+
+
 class WavePath(Schema):
     wave_id: int = Field(ge=1, le=MAX_ID)
 
@@ -148,6 +156,7 @@ class Wave(Schema):
     names: dict[str, str]
     year: int
     instrument: str
+    instrument_code: str | None  # its entry under /instruments
     opens_at: datetime | None
     closes_at: datetime | None
 
@@ -173,6 +182,46 @@ class Question(Schema):
     personal_data: bool
     profile: bool
     indicator: str | None
+
+
+class InstrumentVersion(Schema):
+    number: int
+    titles: dict[str, str]
+    wave_ids: list[int]
+
+
+class InstrumentSummary(Schema):
+    code: str
+    name: str
+    names: dict[str, str]
+    versions: list[InstrumentVersion]
+
+
+class InstrumentPage(Schema):
+    items: list[InstrumentSummary]
+    page: int
+    per_page: int
+    total: int
+    links: Links
+
+
+class InstrumentQuestion(Schema):
+    name: str
+    page: str
+    type: str
+    labels: dict[str, str]
+    hints: dict[str, str]
+    required: bool
+    choices: list[Choice]
+    personal_data: bool
+    profile: bool
+    indicator: str | None
+
+
+class InstrumentDetail(InstrumentSummary):
+    version: int
+    titles: dict[str, str]
+    questions: list[InstrumentQuestion]
 
 
 class QuestionList(Schema):

@@ -20,11 +20,14 @@ duplicated. Target on 2 cores, 16 clients, PostgreSQL: >= 150 submissions/s, p95
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
+import os
 import random
 import re
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,25 +36,29 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import create_engine, delete, func, select, text, update  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from bench import common  # noqa: E402
-from bench.registry import generate, gunicorn  # noqa: E402
+from bench import common, server  # noqa: E402
+from bench import registry_baseline as baseline  # noqa: E402
+from bench.registry import generate  # noqa: E402
 from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 from surveys import answering, instruments  # noqa: E402
 from surveys.definition import Definition  # noqa: E402
 from surveys.models import Answer, Invitation, Response, Wave  # noqa: E402
+from tests.support.servers import free_port  # noqa: E402
 
 TARGET_RATE = 150
 TARGET_P95_MS = 200
+TARGET_RATIO = 0.5  # of the bare endpoint's throughput (issue 20)
 
 
 # --- complete, valid answers for any instrument ------------------------------------------------
@@ -183,6 +190,109 @@ def client_session(base: str, token: str) -> tuple[str, str]:
     return cookie, html.unescape(match.group(1))
 
 
+@contextlib.contextmanager
+def bare_gunicorn(url: str, workers: int, logdir: Path):
+    """The bare endpoint (bench/bare_submit.py) under gunicorn with the platform's settings
+    (gunicorn.conf.py: threaded workers), on a free port; yields its base URL."""
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url, DASHBOARD_WARM="false")
+    log = (logdir / "bare.log").open("w")
+    binary = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", "bench.bare_submit:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/ready", timeout=5):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log_text = (logdir / "bare.log").read_text()[-3000:]
+                    raise RuntimeError("the bare endpoint did not start:\n" + log_text) from None
+                time.sleep(0.2)
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+@dataclass
+class Run:
+    outcomes: list  # (status, seconds, location, token)
+    wall: float
+    server_cpu: float
+    load: str
+
+    def confirmed_ms(self) -> list[float]:
+        return sorted(seconds * 1000 for status, seconds, _l, _t in self.outcomes if status == 303)
+
+    @property
+    def rate(self) -> float:
+        return len(self.confirmed_ms()) / self.wall
+
+    def line(self, backend: str, what: str, retried: int) -> str:
+        ms = self.confirmed_ms()
+        if not ms:
+            return f"{backend:<11} {what}: no submission confirmed"
+        p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
+        return (
+            f"{backend:<11} {what:<22} n={len(ms):<6} p50 {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
+            f"max {ms[-1]:7.1f} ms  {self.rate:6.1f} submissions/s  ({retried} posted twice; wall {self.wall:.1f} s, "
+            f"server CPU {self.server_cpu:.1f} s, {self.load})"
+        )
+
+
+def post_all(base: str, path: str, work: list, sessions: list[tuple[str, str]], clients: int, pid: int) -> Run:
+    """Every job of `work` posted to `base + path.format(token)` from `clients` threads."""
+    local = threading.local()
+    counter = iter(range(10**9))
+    lock = threading.Lock()
+
+    def post(job):
+        _n, (token, key, raw) = job
+        if not hasattr(local, "session"):
+            with lock:
+                local.session = sessions[next(counter) % len(sessions)]
+        cookie, csrf = local.session
+        request = urllib.request.Request(
+            base + path.format(token), data=form_of(raw, key, csrf), headers={"Cookie": cookie}
+        )
+        begun = time.perf_counter()
+        status, _body, headers = _open(request)
+        return status, time.perf_counter() - begun, headers.get("Location", ""), token
+
+    cpu = baseline.tree_cpu_seconds(pid)
+    begun = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        outcomes = list(pool.map(post, work))
+    wall = time.perf_counter() - begun
+    return Run(outcomes, wall, baseline.tree_cpu_seconds(pid) - cpu, baseline.load_average())
+
+
+def reset(url: str) -> None:
+    """Every response a draft again, with its key unused and no answers: the bare run undone."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(delete(Answer))
+        connection.execute(
+            update(Response).values(
+                status="draft", content_digest=None, submitted_at=None, draft={}, country=None, regional_group=None
+            )
+        )
+    engine.dispose()
+    tidy = "VACUUM ANALYZE" if url.startswith("postgresql") else "ANALYZE"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text(tidy))
+
+
 def run_backend(backend: str, args) -> list[str]:
     database = common.database(backend)
     with database as url, tempfile.TemporaryDirectory(prefix="ipbes-bench-log-") as logdir:
@@ -196,52 +306,48 @@ def run_backend(backend: str, args) -> list[str]:
         retried = set(rng.sample(range(len(plan)), k=min(len(plan), args.retries)))
         work = [(n, item) for n, item in enumerate(plan)] + [(n, plan[n]) for n in sorted(retried)]
         rng.shuffle(work)
-        with gunicorn(url, args.workers, Path(logdir)) as base:
+        # The baseline first, with the same clients and the same plan; then its work is undone.
+        with bare_gunicorn(url, args.workers, Path(logdir)) as (base, process):
+            for _n in range(4):  # warm both workers; not counted
+                _open(urllib.request.Request(f"{base}/ready"))
+            bare = post_all(base, "/bare/{}", work, [("", "")], args.clients, process.pid)
+        bare_check = check_stored(url, backend, plan)
+        reset(url)
+        with server.gunicorn(url, args.workers, Path(logdir)) as (base, process):
             sessions = [client_session(base, links[n % len(links)][0]) for n in range(args.clients)]
-            local = threading.local()
-            counter = iter(range(10**9))
-            lock = threading.Lock()
-
-            def post(job):
-                _n, (token, key, raw) = job
-                if not hasattr(local, "session"):
-                    with lock:
-                        local.session = sessions[next(counter) % len(sessions)]
-                cookie, csrf = local.session
-                request = urllib.request.Request(
-                    f"{base}/survey/i/{token}/review", data=form_of(raw, key, csrf), headers={"Cookie": cookie}
-                )
-                begun = time.perf_counter()
-                status, _body, headers = _open(request)
-                return status, time.perf_counter() - begun, headers.get("Location", ""), token
-
-            # Warm both workers (imports, definition cache, connections); not counted.
-            for n in range(min(4, len(work))):
+            for n in range(min(4, len(work))):  # warm both workers (imports, definitions, connections)
                 _open(urllib.request.Request(f"{base}/survey/i/{links[n][0]}/review"))
-            begun = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=args.clients) as pool:
-                outcomes = list(pool.map(post, work))
-            wall = time.perf_counter() - begun
+            platform = post_all(base, "/survey/i/{}/review", work, sessions, args.clients, process.pid)
+        return _report(backend, platform, bare, len(retried), plan, url, bare_check)
+
+
+def _report(backend: str, platform: Run, bare: Run, retried: int, plan, url: str, bare_check: str) -> list[str]:
+    lines = [platform.line(backend, "platform", retried), bare.line(backend, "baseline: bare Flask", retried)]
+    ms = platform.confirmed_ms()
+    if ms and bare.confirmed_ms():
+        ratio = platform.rate / bare.rate
+        lines.append(
+            f"{backend:<11}   ratio to the baseline: throughput {ratio:.2f}x (target >= {TARGET_RATIO}x), "
+            f"p50 {statistics.median(ms) / statistics.median(bare.confirmed_ms()):.1f}x; "
+            f"server CPU per submission {1000 * platform.server_cpu / len(ms):.1f} ms vs "
+            f"{1000 * bare.server_cpu / len(bare.confirmed_ms()):.1f} ms"
+        )
+        p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
+        verdict = "met" if platform.rate >= TARGET_RATE and p95 < TARGET_P95_MS and ratio >= TARGET_RATIO else "MISSED"
+        lines.append(
+            f"{backend:<11} target >= {TARGET_RATE}/s with p95 < {TARGET_P95_MS} ms and >= {TARGET_RATIO}x the "
+            f"baseline: {verdict}"
+        )
+    for name, run in (("platform", platform), ("baseline", bare)):
         bad = [
             (status, location)
-            for status, _s, location, token in outcomes
+            for status, _s, location, token in run.outcomes
             if status != 303 or not location.endswith(f"/survey/i/{token}/done")
         ]
-        ms = sorted(seconds * 1000 for status, seconds, _l, _t in outcomes if status == 303)
-        lines = []
-        if ms:
-            p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
-            rate = len(ms) / wall
-            lines.append(
-                f"{backend:<11} submissions n={len(ms):<6} p50 {statistics.median(ms):7.1f} ms  "
-                f"p95 {p95:7.1f} ms  max {ms[-1]:7.1f} ms  {rate:6.1f} submissions/s"
-                f"  ({len(retried)} posted twice)"
-            )
-            verdict = "met" if rate >= TARGET_RATE and p95 < TARGET_P95_MS else "MISSED"
-            lines.append(f"{backend:<11} target >= {TARGET_RATE}/s with p95 < {TARGET_P95_MS} ms: {verdict}")
         if bad:
-            lines.append(f"{backend:<11} {len(bad)} posts not confirmed, e.g. {bad[:3]}")
-        lines.append(check_stored(url, backend, plan))
+            lines.append(f"{backend:<11} {name}: {len(bad)} posts not confirmed, e.g. {bad[:3]}")
+    lines.append(bare_check.replace("check:", "baseline check:"))
+    lines.append(check_stored(url, backend, plan))
     return lines
 
 

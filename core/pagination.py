@@ -13,13 +13,25 @@ MAX_ID = 2**31 - 1  # the largest id an integer column holds on every backend
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a list. With `cap`, `total` was counted only up to `cap + 1`: past the cap the
+    list says "more than `cap`", the number of pages is unknown, and `more` (whether rows follow
+    this page) decides the next link."""
+
     items: list
     total: int
     number: int
     per_page: int
+    cap: int | None = None
+    more: bool = False
+
+    @property
+    def capped(self) -> bool:
+        return self.cap is not None and self.total > self.cap
 
     @property
     def pages(self) -> int:
+        if self.capped:  # as many as are known: this one, and the next when rows follow
+            return self.number + self.more
         return max(1, -(-self.total // self.per_page))
 
     @property
@@ -28,7 +40,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.more if self.capped else self.number < self.pages
 
 
 def clamp_page(number: int | None) -> int:

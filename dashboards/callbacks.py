@@ -64,8 +64,18 @@ def content_for(pathname: str | None, search: str | None) -> PageContent | None:
     view = view_for(search)
     if view is None:
         return PageContent(str(page.title), [], [_("No survey wave has been published yet.")])
+    known = {w.id for w in view.selection.waves}  # the explorer's chosen waves, outside the history too
+    chosen = data.wave_stamps(get_session(), [w for w in view.filters.waves if w in known])
     key = ":".join(
-        ["dashboard:content", view.selection.key, page.path, view.filters.query(), view.lang, view.scope.country or "*"]
+        [
+            "dashboard:content",
+            view.selection.key,
+            page.path,
+            view.filters.query(),
+            view.lang,
+            view.scope.country or "*",
+            chosen,
+        ]
     )
     return data.remembered(key, lambda: page.build(view))
 

@@ -12,7 +12,8 @@ no SQL here), loaded once and kept in a cache, filed under keys that change when
   closed also the count and latest change of its submitted responses, one indexed query), plus the
   registry's generation (the raking targets). A response to the open wave reloads that wave only.
 - How questions compare between the waves' instrument versions (`surveys.concordance.comparisons`):
-  under the waves' keys and the `dashboard-concordance` generation (the concordance's tables).
+  under the waves' keys and the `dashboard-concordance` generation (the concordance's tables); for
+  the explorer's chosen waves, under their fingerprints and that generation (`comparisons_of`).
 
 Frames are big (100,000 rows) and read on every callback, so they live in an in-process
 flask-caching store that keeps objects as they are (`ObjectCache`: no pickling, which would cost
@@ -265,6 +266,19 @@ def wave_comparisons(session: Session, parts: list[WaveData]):
     token = generations.token(CONCORDANCE)
     key = "dashboard:comparisons:" + token + ":" + "|".join(p.key for p in parts)
     return remembered(key, lambda: comparisons(session, [p.info.id for p in parts]))
+
+
+def wave_stamps(session: Session, wave_ids) -> str:
+    """The fingerprints of these waves, as a part of a cache key (waves the explorer compares may lie
+    outside the selection's history, whose keys the selection's key holds)."""
+    return "|".join(f"{wave_id}:{wave_fingerprint(session, wave_id)}" for wave_id in wave_ids)
+
+
+def comparisons_of(session: Session, wave_ids: list[int]):
+    """How questions compare between any waves' versions (the explorer's chosen ones, within the
+    selection's history or not), kept until the concordance or one of these waves changes."""
+    key = f"dashboard:comparisons:{generations.token(CONCORDANCE)}:{wave_stamps(session, wave_ids)}"
+    return cached(key, lambda: comparisons(session, list(wave_ids)))
 
 
 def history(session: Session, upto: WaveInfo, base: Shared, every: list[WaveInfo]) -> list[WaveData]:

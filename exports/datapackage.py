@@ -1,9 +1,11 @@
 """Frictionless Data Package descriptors (`datapackage.json`): of a release, and of open-data tables.
 
-A release's CSV data file is a tabular resource whose Table Schema gives every column's type, the
-missing-value codes (-8 suppressed, -9 not answered) and, for categories, the values with their
-labels (`categories`, Data Package v2) and an `enum` constraint. Another format (XLSX, Parquet, SAV)
-is a plain file resource: its columns are the codebook's. The documents are file resources too.
+A release's data file, in any format, is a tabular resource whose Table Schema gives every column's
+type, the missing-value codes (-8 suppressed, -9 not answered) and, for categories, the values with
+their labels (`categories`, Data Package v2) and an `enum` constraint. XLSX and Parquet have the CSV's
+fields; SAV has its own variable names and stores a category as a numeric code (`sav_fields`).
+Frictionless reads CSV, XLSX and Parquet itself; its SPSS reader needs savReaderWriter. The documents
+are file resources.
 Call inside `flask_babel.force_locale(lang)`.
 """
 
@@ -20,6 +22,7 @@ from flask_babel import gettext as _
 from analysis.disclosure import NOT_ANSWERED_CODE, SUPPRESSED_CODE
 from exports.build import NOT_ANSWERED_TEXT, SUPPRESSED_TEXT, BuiltRelease, Variable
 from exports.labels import ValueLabels
+from exports.writers import sav_codes, sav_names
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 DEFAULT_LICENCE = "CC-BY-4.0"
@@ -120,6 +123,25 @@ def release_field(variable: Variable, values: pd.Series) -> dict:
     return result
 
 
+def sav_fields(release: BuiltRelease, fields: list[dict]) -> list[dict]:
+    """The fields as the SAV file has them: its variable names, and a category's values as the numeric
+    codes the file stores (1, 2, ... with the labels; `writers.sav_codes`), a date as its text."""
+    names = sav_names(release.table.columns)
+    result = []
+    for variable, found in zip(release.variables, fields):
+        found = dict(found, name=names[variable.name])
+        if variable.kind == "category":
+            codes = sav_codes(variable, release.table[variable.name])
+            labels = dict(variable.values)
+            found["type"] = "integer"
+            found["categories"] = [{"value": code, "label": labels.get(value, value)} for value, code in codes.items()]
+            found["constraints"] = {"enum": list(codes.values())}
+        elif variable.kind == "date":
+            found["type"], found["format"] = "string", "default"
+        result.append(found)
+    return result
+
+
 def release_package(
     release: BuiltRelease,
     *,
@@ -141,14 +163,12 @@ def release_package(
         "format": data_format,
         "mediatype": MEDIA_TYPES[data_format],
     }
-    schema = {
-        "fields": [release_field(variable, release.table[variable.name]) for variable in release.variables],
-        "missingValues": missing_values(),
-    }
+    fields = [release_field(variable, release.table[variable.name]) for variable in release.variables]
+    if data_format == "sav":
+        fields = sav_fields(release, fields)
+    data.update({"type": "table", "schema": {"fields": fields, "missingValues": missing_values()}})
     if data_format == "csv":
-        data.update(
-            {"type": "table", "encoding": "utf-8", "dialect": {"delimiter": ",", "header": True}, "schema": schema}
-        )
+        data.update({"encoding": "utf-8", "dialect": {"delimiter": ",", "header": True}})
     else:
         data["description"] = _("The columns, types and codes are those of the codebook (codebook.json).")
     resources = [data, *(_document(path, text) for path, text in documents)]

@@ -24,7 +24,8 @@ from analysis import indicators
 from core import generations, tabular
 from core.extensions import cache
 from core.reference.countries import country_name
-from exports import datapackage
+from exports import datapackage, opendata_tables
+from exports.opendata_tables import SUPPRESSED
 from exports.service import exportable_waves, publication, zip_files
 from presentation.builder import Builder
 from presentation.disclosure import Disclosure, threshold
@@ -136,15 +137,12 @@ def indicators_package(session: Session, lang: str) -> bytes:
         sections = []
         if data is not None:
             builder = Builder(data, lang)
+            opendata_tables.numbered(builder)  # the tables' numbers travel with their text through the rule
             sections = rule.sections([group_section(builder, group) for group in indicators.GROUPS])
-        files, resources = _headline(sections)
+        files, resources = _headline(sections, rule)
         for section in sections:
             for number, table in enumerate(section.tables, start=1):
-                path = f"{section.id}-{number}.csv"
-                names = _field_names(table.columns)
-                columns = [(name, "string", title) for name, title in zip(names, table.columns)]
-                resources.append(datapackage.table_resource(_slug(path), path, table.title, columns))
-                files[path] = _csv(names, [row.cells for row in table.rows])
+                _add_table(files, resources, f"{section.id}-{number}", table)
         description = _("No survey wave has been published yet.")
         if data is not None:
             description = _(
@@ -164,7 +162,31 @@ def indicators_package(session: Session, lang: str) -> bytes:
     return zip_files(files)
 
 
-def _headline(sections: list[Section]) -> tuple[dict[str, bytes], list[dict]]:
+def _add_table(files: dict[str, bytes], resources: list[dict], stem: str, table) -> None:
+    """A table twice: its numbers (`<stem>-data.csv`, numbers as numbers with the row's base n) and the
+    text the dashboard shows (`<stem>.csv`), both after the disclosure rule."""
+    fields, rows = opendata_tables.numeric_table(table)
+    path = f"{stem}-data.csv"
+    resource = datapackage.table_resource(_slug(path), path, table.title, [], missingValues=_missing())
+    resource["schema"]["fields"] = fields
+    resource["description"] = _("The numbers of the table %(table)s.", table=f"{stem}.csv")
+    resources.append(resource)
+    files[path] = _csv([field["name"] for field in fields], rows)
+    path = f"{stem}.csv"
+    names = _field_names(table.columns)
+    columns = [(name, "string", title) for name, title in zip(names, table.columns)]
+    resources.append(datapackage.table_resource(_slug(path), path, table.title, columns))
+    files[path] = _csv(names, [[str(cell) for cell in row.cells] for row in table.rows])
+
+
+def _missing() -> list[dict]:
+    return [
+        {"value": "", "label": _("Not available")},
+        {"value": str(SUPPRESSED), "label": _("Suppressed: it rests on too few people")},
+    ]
+
+
+def _headline(sections: list[Section], rule: Disclosure) -> tuple[dict[str, bytes], list[dict]]:
     columns = [
         ("group", "string", _("Indicator group")),
         ("measure", "string", _("Measure (code)")),
@@ -174,14 +196,26 @@ def _headline(sections: list[Section]) -> tuple[dict[str, bytes], list[dict]]:
         ("change", "string", _("Change")),
         ("status", "string", _("Status")),
         ("base", "string", _("Base")),
+        ("number", "number", _("Value (number)")),
+        ("unit", "string", _("Unit of the value")),
+        ("change_number", "number", _("Change (number)")),
+        ("n", "integer", _("Base (n)")),
     ]
-    rows = [
-        [section.id, card.code, card.title, card.year, card.value, card.change, card.status_label, card.base]
-        for section in sections
-        if (card := section.card) is not None
-    ]
-    resource = datapackage.table_resource("headline", HEADLINE_FILE, _("Headline indicators"), columns)
+    rows = [_headline_row(section.id, card, rule) for section in sections if (card := section.card) is not None]
+    resource = datapackage.table_resource(
+        "headline", HEADLINE_FILE, _("Headline indicators"), columns, missingValues=_missing()
+    )
+    resource["schema"]["fields"][8]["description"] = _("A share from 0 to 1.")
     return {HEADLINE_FILE: _csv([name for name, _t, _l in columns], rows)}, [resource]
+
+
+def _headline_row(group: str, card, rule: Disclosure) -> list:
+    hidden = rule.small(card.n)
+    texts = [group, card.code, card.title, card.year, card.value, card.change, card.status_label, card.base]
+    number = SUPPRESSED if hidden else card.number
+    change = SUPPRESSED if hidden else card.change_number
+    n = SUPPRESSED if hidden else card.n
+    return [*(str(text) for text in texts), number, card.unit, change, n]
 
 
 def _slug(text: str) -> str:
@@ -190,11 +224,5 @@ def _slug(text: str) -> str:
 
 def _field_names(titles: list[str]) -> list[str]:
     """Unique ASCII names for the columns (their titles, in any script, go in `title`)."""
-    names, taken = [], set()
-    for position, title in enumerate(titles, start=1):
-        name = re.sub(r"[^a-z0-9]+", "_", str(title).lower()).strip("_") or f"column_{position}"
-        if name in taken:
-            name = f"{name}_{position}"
-        taken.add(name)
-        names.append(name)
-    return names
+    taken: set[str] = set()
+    return [opendata_tables.field_name(title, position, taken) for position, title in enumerate(titles, start=1)]

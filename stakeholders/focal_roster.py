@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, select
 
+from core import generations
+from core.extensions import cache
 from core.reference.models import Country
-from stakeholders import registry_query, services
+from stakeholders import public_counts, registry_query, services
 from stakeholders import vocabularies as vocab
 from stakeholders.models import Stakeholder, StakeholderAttribute
 from stakeholders.registry_query import RegistryFilters, RegistryRow, Scope
@@ -117,7 +119,7 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
     # whether someone who did not consent is registered.
     unnamed = replace(filters, q="", page=1)
     everyone = RegistryFilters()
-    country_total = registry_query.count(session, everyone, Scope.COUNTRY, country)
+    country_total, breakdowns = _country_summary(session, country)
     narrowed = replace(unnamed, sort=everyone.sort, per_page=everyone.per_page) != everyone
     matching = registry_query.count(session, unnamed, Scope.COUNTRY, country) if narrowed else country_total
     shared_matching = listed if not filters.q else registry_query.count(session, unnamed, Scope.COUNTRY_SHARED, country)
@@ -125,13 +127,31 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
         country=country,
         entries=_entries(session, rows, country),
         listed=listed,
-        withheld=matching - shared_matching,
+        withheld=max(0, matching - shared_matching),
         country_total=country_total,
-        breakdowns={
-            name: registry_query.breakdown(session, name, everyone, Scope.COUNTRY, country)
-            for name in ROSTER_BREAKDOWNS
-        },
+        breakdowns=breakdowns,
     )
+
+
+def _country_summary(session: Session, country: str) -> tuple[int, dict[str, dict[str, int]]]:
+    """Everyone active in the country: how many, and the roster's breakdowns of them.
+
+    The same for every page and filter of the roster, so it is cached as the public register's
+    counts are: under the registry's generation token (`public_counts`), which any registry write
+    replaces, and for at most a minute."""
+    key = f"roster-country:{generations.token(public_counts.GENERATION)}:{country}"
+    found = cache.get(key)
+    if found is None:
+        everyone = RegistryFilters()
+        found = (
+            registry_query.count(session, everyone, Scope.COUNTRY, country),
+            {
+                name: registry_query.breakdown(session, name, everyone, Scope.COUNTRY, country)
+                for name in ROSTER_BREAKDOWNS
+            },
+        )
+        cache.set(key, found, timeout=public_counts.TIMEOUT)
+    return found
 
 
 def roster_download(session: Session, *, country: str, filters: RegistryFilters, batch: int = 500):

@@ -36,14 +36,15 @@ def init_app(app: Flask) -> None:
     generations.init_app(app)
 
 
-def count(session: Session, filters: RegistryFilters) -> int:
-    """How many stakeholders the public register finds for these filters."""
+def count(session: Session, filters: RegistryFilters, cap: int | None = None) -> int:
+    """How many stakeholders the public register finds for these filters; with `cap`, at most
+    `cap + 1` (`registry_query.count`)."""
     # The generation is read before the database: a count made while a write commits is filed
     # under the generation that write replaces, so nobody reads it afterwards.
-    key = _key(generations.token(GENERATION), filters)
+    key = _key(generations.token(GENERATION), filters, cap)
     total = cache.get(key)
     if total is None:
-        total = registry_query.count(session, filters, Scope.PUBLIC)
+        total = registry_query.count(session, filters, Scope.PUBLIC, cap=cap)
         cache.set(key, total, timeout=TIMEOUT)
     return total
 
@@ -53,7 +54,7 @@ def forget() -> None:
     generations.forget(GENERATION)
 
 
-def _key(generation: str, filters: RegistryFilters) -> str:
+def _key(generation: str, filters: RegistryFilters, cap: int | None) -> str:
     counted = replace(filters, page=1, per_page=1, sort="name")  # what does not change the count
-    digest = hashlib.sha256(repr(astuple(counted)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr((astuple(counted), cap)).encode()).hexdigest()[:32]
     return f"registry-public-count:{generation}:{digest}"

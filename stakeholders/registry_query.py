@@ -35,6 +35,9 @@ SORTS = {
     "newest": (Stakeholder.created_at.desc(), Stakeholder.id.desc()),
     "oldest": (Stakeholder.created_at, Stakeholder.id),
 }
+# Past this many matches a page says "more than 10,000" instead of counting them all: counting
+# every match of a broad filter costs more than the page of rows it heads.
+COUNT_CAP = 10_000
 # Set by code, never from a query string.
 INTERNAL_FILTERS = frozenset({"registered_after", "registered_until"})
 
@@ -123,16 +126,23 @@ def _scoped(scope: Scope, country: str | None):
     return conditions
 
 
-def _filtered(filters: RegistryFilters, scope: Scope, country: str | None):
+def _name_matches(session: Session, q: str):
+    """People whose name, or whose organisation's name, contains `q`.
+
+    The organisations are looked up first (a few hundred rows), so the condition on people is a
+    plain `LIKE`, or a `LIKE` or a list of organisation ids: PostgreSQL answers either from its
+    trigram index (and the organisation index), where an `OR` with a subquery scanned every row.
+    """
+    like = f"%{search_key(q)}%"
+    organisations = session.exec(select(Organisation.id).where(Organisation.search_name.like(like))).all()
+    by_name = Stakeholder.search_name.like(like)
+    return or_(by_name, Stakeholder.organisation_id.in_(organisations)) if organisations else by_name
+
+
+def _filtered(session: Session, filters: RegistryFilters, scope: Scope, country: str | None):
     conditions = _scoped(scope, country)
     if filters.q:
-        like = f"%{search_key(filters.q)}%"
-        conditions.append(
-            or_(
-                Stakeholder.search_name.like(like),
-                Stakeholder.organisation_id.in_(select(Organisation.id).where(Organisation.search_name.like(like))),
-            )
-        )
+        conditions.append(_name_matches(session, filters.q))
     if filters.country and scope not in (Scope.COUNTRY, Scope.COUNTRY_SHARED):
         conditions.append(Stakeholder.country == filters.country.upper())
     if filters.region:
@@ -168,8 +178,14 @@ def _base(columns):
     )
 
 
-def count(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> int:
-    return session.exec(_base([func.count()]).where(*_filtered(filters, scope, country))).one()
+def count(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, cap: int | None = None
+) -> int:
+    """How many stakeholders match; with `cap`, at most `cap + 1` (more than `cap` is all it tells)."""
+    if cap is None:
+        return session.exec(_base([func.count()]).where(*_filtered(session, filters, scope, country))).one()
+    matches = _base([Stakeholder.id]).where(*_filtered(session, filters, scope, country)).limit(cap + 1).subquery()
+    return session.exec(select(func.count()).select_from(matches)).one()
 
 
 def search(
@@ -179,9 +195,12 @@ def search(
     return page(session, filters, scope, country), count(session, filters, scope, country)
 
 
-def page(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None) -> list[RegistryRow]:
-    """One page of rows (`filters.page`), without counting the matches."""
-    conditions = _filtered(filters, scope, country)
+def page(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, lookahead: int = 0
+) -> list[RegistryRow]:
+    """One page of rows (`filters.page`), without counting the matches; `lookahead` more rows
+    after it tell whether a next page exists."""
+    conditions = _filtered(session, filters, scope, country)
     order = SORTS.get(filters.sort, SORTS["name"])
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
     # fetch the wide columns and the account's name for the page's rows only.
@@ -190,7 +209,7 @@ def page(session: Session, filters: RegistryFilters, scope: Scope, country: str 
         .where(*conditions)
         .order_by(*order)
         .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page)
+        .limit(filters.per_page + lookahead)
     ).subquery()
     statement = (
         _base(
@@ -236,7 +255,7 @@ def breakdown(
     session: Session, column: str, filters: RegistryFilters, scope: Scope, country: str | None = None
 ) -> dict[str, int]:
     """Counts per value of a Stakeholder column (or a multi-valued field) among the matches."""
-    conditions = _filtered(filters, scope, country)
+    conditions = _filtered(session, filters, scope, country)
     if column in {"category", "gender", "stakeholder_type", "sector", "country"}:
         key = getattr(Stakeholder, column)
         statement = _base([key, func.count()]).where(*conditions).group_by(key)

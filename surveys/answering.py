@@ -14,22 +14,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 
-from core.text import clean_label, strip_control
+from surveys.answer_values import Raw, clean_raw, in_range, to_typed
 from surveys.definition import NOT_ASKED, RECORDED_METADATA, Choice, Definition, Grid, Page, Question
 from surveys.expression_values import to_string
 from surveys.expressions import COLUMN_PREFIX, ExpressionError, evaluate_bool, parse
 
-Raw = str | list[str]
-
-_INTEGER = re.compile(r"^[+-]?\d{1,15}$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
-_COORDINATE = re.compile(r"^[+-]?\d{1,3}(\.\d{1,10})?$")
-RANGE_DEFAULTS = {"start": 1.0, "end": 10.0, "step": 1.0}  # pyxform's, when parameters leave one out
 # XLSForm has no email type: an email question is a `text` one named for it (email, contact_email, email_address).
 _EMAIL_NAME = re.compile(r"(^|[_.-])e-?mail([_.-]|$)")
 
@@ -38,24 +31,6 @@ MAX_ANSWER_LENGTH = 10_000
 
 
 # --- values -----------------------------------------------------------------------------------
-
-
-def clean_raw(question: Question, posted: Raw | None) -> Raw | None:
-    """A posted value as the draft keeps it; None when left empty. Control characters other
-    than tab, CR and LF are dropped (the request layer already does so for every form), and the
-    text is normalised as every label and code is (`core.text.clean_label`: NFC, no spaces,
-    non-breaking ones included, at either end), so "male\u00a0" is the choice "male"."""
-    if question.type == "select_multiple":
-        items = posted if isinstance(posted, list) else ([posted] if posted else [])
-        chosen = [item for item in dict.fromkeys(clean_label(strip_control(str(i))) for i in items) if item]
-        return chosen or None
-    if question.type == "geopoint" and isinstance(posted, list):  # the latitude and longitude fields
-        parts = [clean_label(strip_control(str(part))).replace(",", ".") for part in posted]
-        return " ".join(parts) if any(parts) else None
-    if isinstance(posted, list):
-        posted = posted[0] if posted else None
-    text = clean_label(strip_control(posted or ""))
-    return text or None
 
 
 def clean_answers(definition: Definition, raw: Mapping[str, Raw | None]) -> dict[str, Raw | None]:
@@ -84,67 +59,6 @@ def read_only_answers(definition: Definition) -> dict[str, Raw | None]:
     return {q.name: default_raw(q) for q in definition.questions() if q.read_only and q.type not in NOT_ASKED}
 
 
-def to_typed(question: Question, raw: Raw | None):
-    """The typed value of a raw one (None when empty or not convertible)."""
-    if raw is None or raw == [] or raw == "":
-        return None
-    kind = question.type
-    try:
-        if kind == "select_multiple":
-            return list(raw) if isinstance(raw, list) else raw.split()
-        text = raw if isinstance(raw, str) else " ".join(raw)
-        if kind == "integer":
-            return int(text) if _INTEGER.match(text) else None
-        if kind == "decimal":
-            number = Decimal(text.replace(",", "."))
-            return float(number) if number.is_finite() else None
-        if kind == "date":
-            return date.fromisoformat(text)
-        if kind in ("time", "datetime", "range", "geopoint", "acknowledge"):
-            return _typed_other(kind, text)
-    except (ValueError, InvalidOperation):
-        return None
-    return text
-
-
-def _typed_other(kind: str, text: str):
-    """time "14:30", datetime "2026-03-31T14:30", acknowledge "OK", range a number, geopoint "lat lon"."""
-    if kind == "time":
-        return text if _TIME.match(text) else None
-    if kind == "datetime":
-        return datetime.fromisoformat(text).replace(tzinfo=None).isoformat(timespec="minutes")
-    if kind == "acknowledge":
-        return "OK" if text == "OK" else None
-    if kind == "range":
-        number = Decimal(text.replace(",", "."))
-        return float(number) if number.is_finite() else None
-    parts = text.split()
-    if len(parts) != 2 or not all(_COORDINATE.match(part) for part in parts):
-        return None
-    latitude, longitude = (float(part) for part in parts)
-    return f"{parts[0]} {parts[1]}" if abs(latitude) <= 90 and abs(longitude) <= 180 else None
-
-
-def range_bounds(question: Question) -> dict[str, float]:
-    """A range's start, end and step (its parameters, pyxform's defaults for those not given)."""
-    found = dict(RANGE_DEFAULTS)
-    for item in question.parameters.split():
-        name, _, value = item.partition("=")
-        if name in found:
-            try:
-                found[name] = float(value)
-            except ValueError:
-                pass  # pyxform refuses such a form on import
-    return found
-
-
-def _in_range(question: Question, value: float) -> bool:
-    bounds = range_bounds(question)
-    low, high = sorted((bounds["start"], bounds["end"]))
-    steps = (value - bounds["start"]) / bounds["step"] if bounds["step"] else 0
-    return low <= value <= high and abs(steps - round(steps)) < 1e-9
-
-
 def choices_for(definition: Definition, question: Question, values: Mapping[str, object]) -> tuple[Choice, ...]:
     """A select's choices that apply given the answers so far: those its `choice_filter` keeps (the
     choice's columns read as bare names, `name` its name)."""
@@ -161,13 +75,13 @@ def choices_for(definition: Definition, question: Question, values: Mapping[str,
     return tuple(kept)
 
 
-def filtered_on_page(question: Question, page: Page) -> bool:
-    """Whether a select's choice_filter reads an answer given on its own page (the page then offers to
-    update the choices, for browsers without JavaScript)."""
+def filtered_on_page(question: Question, page: Page) -> list[str]:
+    """The answers on its own page that a select's choice_filter reads, if any (the page then offers to update
+    the choices, for browsers without JavaScript; with it, survey.js updates them when one of these changes)."""
     if not question.choice_filter:
-        return False
+        return []
     on_page = {q.name for q in page_questions(page)}
-    return bool(parse(question.choice_filter, choice_columns=True).references & on_page)
+    return sorted(parse(question.choice_filter, choice_columns=True).references & on_page)
 
 
 def is_email(question: Question) -> bool:
@@ -324,6 +238,9 @@ def check_question(
         return AnswerProblem("required", question.required_messages) if required else None
     if isinstance(raw, str) and len(raw) > MAX_ANSWER_LENGTH:
         return AnswerProblem("too_long")
+    rank = _rank_problem(definition, question, raw, values) if question.type == "rank" else None
+    if rank is not None:
+        return rank
     if question.type in ("select_one", "select_multiple"):
         allowed = {choice.name for choice in choices_for(definition, question, values)}
         chosen = raw if isinstance(raw, list) else [raw]
@@ -332,14 +249,35 @@ def check_question(
         if any(item not in allowed for item in chosen):
             return AnswerProblem("choice")
     value = to_typed(question, raw)
-    if value is None and question.type in ("integer", "decimal", "date", "time", "datetime", "range", "geopoint"):
+    if value is None and question.type in (
+        "integer",
+        "decimal",
+        "date",
+        "time",
+        "datetime",
+        "range",
+        "geopoint",
+        "geotrace",
+        "geoshape",
+    ):
         return AnswerProblem(question.type)
-    if question.type == "range" and not _in_range(question, value):
+    if question.type == "range" and not in_range(question, value):
         return AnswerProblem("range")
     if is_email(question) and not _is_email_address(value):
         return AnswerProblem("email")
     if question.constraint and not _evaluate_bool(question.constraint, values, value):
         return AnswerProblem("constraint", question.constraint_messages)
+    return None
+
+
+def _rank_problem(definition: Definition, question: Question, raw: Raw, values) -> AnswerProblem | None:
+    """A rank orders every choice (as ODK's widget does): each a different place, from 1 to their number."""
+    allowed = [choice.name for choice in choices_for(definition, question, values)]
+    order = to_typed(question, raw)
+    if order is not None and any(item not in allowed for item in order):
+        return AnswerProblem("choice")
+    if order is None or len(order) != len(allowed):
+        return AnswerProblem("rank")
     return None
 
 
@@ -411,7 +349,7 @@ def kept_answers(definition: Definition, raw: Mapping[str, Raw], *, registry: bo
 
 def answer_columns(question: Question, value) -> dict:
     """The typed columns of one Answer row (see the survey contracts)."""
-    if question.type == "select_multiple":
+    if question.type in ("select_multiple", "rank"):
         return {"value_text": " ".join(value)}
     if question.type in ("integer", "decimal", "range"):
         return {"value_number": float(value)}

@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.db import get_session
 from core.imports.tables import TableError
 from surveys.models import Wave
-from surveys.response_import import pipeline, storing
+from surveys.response_import import dates, pipeline, storing
 from surveys.response_import.plan import Mapping, SourceFile, Target
 
 
@@ -51,6 +51,8 @@ def _describe(source: SourceFile, chosen: Mapping, *, saved: bool, given: bool) 
 
 def _report(preview) -> None:
     found = pipeline.summary(preview)
+    for header, text in found["date_formats"]:
+        click.echo(f"Dates in {header!r}: {text}.")
     click.echo(f"Rows accepted: {found['accepted']}; rows refused: {found['refused']}.")
     for kind, count in sorted(found["counts"].items()):
         click.echo(f"  {kind}: {count}")
@@ -79,8 +81,13 @@ def _report(preview) -> None:
 )
 @click.option("--leave-out-refused", is_flag=True, help="Store the accepted rows and leave the refused ones out.")
 @click.option("--dry-run", is_flag=True, help="Read and check the file; store nothing.")
+@click.option(
+    "--date-order",
+    type=click.Choice(["day-first", "month-first"]),
+    help="How to read dates such as 07/12/2026 in a column whose values do not tell (the mapping's own choice wins).",
+)
 @with_appcontext
-def import_responses(wave, file, mapping_file, save_to, leave_out_refused, dry_run):
+def import_responses(wave, file, mapping_file, save_to, leave_out_refused, dry_run, date_order):
     session = get_session()
     target_wave = _wave(session, wave)
     try:
@@ -91,6 +98,11 @@ def import_responses(wave, file, mapping_file, save_to, leave_out_refused, dry_r
         chosen, saved = Mapping.from_dict(json.loads(mapping_file.read_text(encoding="utf-8"))), False
     else:
         chosen, saved = pipeline.propose(session, target_wave, source, rows)
+    if date_order:
+        order = "dmy" if date_order == "day-first" else "mdy"
+        definition = pipeline.definition_of(session, target_wave)
+        for key in dates.date_columns(chosen, definition):
+            chosen.dates.setdefault(key, order)
     _describe(source, chosen, saved=saved, given=bool(mapping_file))
     if save_to:
         save_to.write_text(json.dumps(chosen.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -6,23 +6,40 @@ A `QuestionMatch` pairs a question of an earlier version with one of a later ver
 no link has no equivalent), or the match says the question has no equivalent at all. Two waves on
 the same version compare every question as it is; a question with the same name, type and set of
 choice names in both versions compares as it is too; anything else compares only through a match,
-or not at all (`comparisons`). `proposals` suggests matches where names and choice sets agree.
+or not at all (`comparisons`). Two versions with no entry between them compare through a chain of
+versions the concordance links (v1 -> v2 -> v3: the choice links composed; a break anywhere stops the
+comparison, and the link names the two versions where it does). A Likert question mapped onto a
+scale that does not match it level for level compares on its top-two-box share.
+`concordance_pages.proposals` suggests matches where names and choice sets agree.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from analysis.harmonise import MAPPED, NONE, REFUSED, SAME, Category, Comparisons, Link, Plan
+from analysis.catalog import LIKERT_LISTS, OFF_SCALE, likert_scale
+from analysis.harmonise import (
+    MAPPED,
+    NONE,
+    REFUSED,
+    SAME,
+    Category,
+    Comparisons,
+    Link,
+    Plan,
+    one_to_one_scales,
+    top_two_categories,
+)
 from core import audit
 from core.timeutil import utcnow
 from surveys.concordance_models import ChoiceMatch, QuestionMatch
 from surveys.definition import Definition
-from surveys.models import InstrumentVersion, Wave
+from surveys.models import Instrument, InstrumentVersion, Wave
 
 # The tables a comparison plan is read from besides the waves (caches of plans watch them).
 CONCORDANCE_TABLES = (QuestionMatch, ChoiceMatch)
@@ -43,6 +60,7 @@ class Shape:
     labels: dict
     choices: tuple[str, ...] = ()
     choice_labels: dict | None = None  # {choice: {language: text}}
+    list_name: str | None = None
 
 
 def shapes(definition: Definition) -> dict[str, Shape]:
@@ -58,6 +76,7 @@ def shapes(definition: Definition) -> dict[str, Shape]:
             dict(question.labels),
             tuple(c.name for c in choices),
             {c.name: dict(c.labels) for c in choices},
+            question.list_name,
         )
     return found
 
@@ -103,29 +122,108 @@ def _joined(shape: Shape, names: Sequence[str]) -> dict:
     }
 
 
-def build_plan(earlier: dict[str, Shape], later: dict[str, Shape], matches: Iterable) -> Plan:
-    """The plan between two versions' questions given the concordance's matches between them:
-    (QuestionMatch, [(earlier choice, later choice)]) pairs."""
-    links: dict[str, Link] = {}
+@dataclass(frozen=True)
+class Step:
+    """How a question of a later version relates to an earlier version, before it becomes a `Link`."""
+
+    status: str  # SAME, MAPPED, NONE or REFUSED
+    earlier: str  # its name in the earlier version ("" when it has no equivalent)
+    pairs: frozenset = frozenset()  # (earlier choice, later choice); SAME: each choice to itself
+    entry: bool = False  # a concordance entry says so (MAPPED or NONE), not names alone
+
+
+def _steps(earlier: dict[str, Shape], later: dict[str, Shape], matches: Iterable) -> dict[str, Step]:
+    found: dict[str, Step] = {}
     matched_earlier = set()
     for match, choice_links in matches:
         old, new = earlier.get(match.earlier_question), later.get(match.later_question)
         if new is None:
             continue
         if match.relation == NONE:
-            links[new.name] = Link(new.name, "", NONE, new.type)
-            continue
-        if old is None:
-            continue
-        matched_earlier.add(old.name)
-        links[new.name] = Link(new.name, old.name, MAPPED, new.type, _categories(old, new, choice_links))
+            found[new.name] = Step(NONE, "", entry=True)
+        elif old is not None:
+            matched_earlier.add(old.name)
+            found[new.name] = Step(MAPPED, old.name, frozenset(choice_links), entry=True)
     for name, new in later.items():
         old = earlier.get(name)
-        if name in links or old is None or name in matched_earlier:
+        if name in found or old is None or name in matched_earlier:
             continue
         same = old.type == new.type and set(old.choices) == set(new.choices)
-        links[name] = Link(name, name, SAME if same else REFUSED, new.type)
-    return Plan(links)
+        found[name] = Step(SAME, name, frozenset((c, c) for c in new.choices)) if same else Step(REFUSED, name)
+    return found
+
+
+def _scale(shape: Shape) -> tuple[str, ...] | None:
+    return (
+        likert_scale(list(shape.choices), shape.list_name, LIKERT_LISTS, OFF_SCALE)
+        if shape.type == "select_one"
+        else None
+    )
+
+
+def _link(earlier: dict[str, Shape], new: Shape, step: Step, gap: tuple = ()) -> Link:
+    if step.status != MAPPED:
+        return Link(new.name, step.earlier, step.status, new.type, gap=gap)
+    old = earlier[step.earlier]
+    old_scale, new_scale = _scale(old), _scale(new)
+    if old_scale and new_scale and not one_to_one_scales(step.pairs, old_scale, new_scale):
+        # Scales that do not match level for level compare on their top-two-box share only.
+        return Link(new.name, old.name, MAPPED, new.type, top_two_categories(old_scale, new_scale), top_two=True)
+    return Link(new.name, old.name, MAPPED, new.type, _categories(old, new, sorted(step.pairs)))
+
+
+def build_plan(earlier: dict[str, Shape], later: dict[str, Shape], matches: Iterable) -> Plan:
+    """The plan between two versions' questions given the concordance's matches between them:
+    (QuestionMatch, [(earlier choice, later choice)]) pairs."""
+    steps = _steps(earlier, later, matches)
+    return Plan({name: _link(earlier, later[name], steps[name]) for name in later if name in steps})
+
+
+# --- chains of versions ---------------------------------------------------------------------------
+
+
+def _compose(first: Step, then: Step) -> Step:
+    """`first` (v1 -> v2) followed by `then` (v2 -> v3): v1's choices linked to v3's through v2's."""
+    if first.status == SAME and then.status == SAME:
+        return then
+    pairs = frozenset((a, c) for a, b in first.pairs for b2, c in then.pairs if b == b2)
+    return Step(MAPPED, first.earlier, pairs, entry=True)
+
+
+def _chained(steps: list[dict[str, Step]], names: list, question: str) -> tuple[Step | None, tuple]:
+    """A question of the chain's last version followed back to its first: the composed step, or the
+    step where the chain stops and the pair of versions there; None where a version lacks it."""
+    current, name, entry = None, question, False
+    for i in reversed(range(len(steps))):
+        step = steps[i].get(name)
+        if step is None:
+            return None, ()
+        entry = entry or step.entry
+        if step.status in (NONE, REFUSED):
+            return Step(step.status, "", entry=entry), (names[i], names[i + 1])
+        current = step if current is None else _compose(step, current)
+        name = step.earlier
+    if current.status == MAPPED and not current.pairs:  # no choice passes through every version
+        return Step(NONE, "", entry=True), (names[0], names[-1])
+    return replace(current, entry=entry), ()
+
+
+def _path(edges: dict[int, set[int]], start: int, end: int) -> list[int] | None:
+    """The shortest chain of two or more concordance steps from `start` to `end` (breadth first)."""
+    previous = {node: start for node in sorted(edges.get(start, ())) if node != end}
+    queue = deque(previous)
+    while queue:
+        node = queue.popleft()
+        for following in sorted(edges.get(node, ())):
+            if following == end:
+                path = [end, node]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                return path[::-1]
+            if following not in previous and following != start:
+                previous[following] = node
+                queue.append(following)
+    return None
 
 
 def _matches(session: Session, earlier_id: int, later_id: int) -> list[tuple[QuestionMatch, list[tuple[str, str]]]]:
@@ -143,15 +241,65 @@ def _matches(session: Session, earlier_id: int, later_id: int) -> list[tuple[Que
     return [(m, links.get(m.id, [])) for m in matches]
 
 
-def plan_between(session: Session, earlier_id: int, later_id: int, cache: dict | None = None) -> Plan:
-    """How questions of version `later_id` compare with those of `earlier_id`."""
+@dataclass
+class _Reader:
+    """What plans read, each once: versions' questions, steps between pairs, the concordance's edges."""
+
+    session: Session
+    shapes: dict = field(default_factory=dict)
+    steps: dict = field(default_factory=dict)
+    edges: dict | None = None
+    names: dict | None = None
+
+    def shapes_of(self, version_id: int) -> dict[str, Shape]:
+        if version_id not in self.shapes:
+            self.shapes[version_id] = shapes(_definition(self.session, version_id))
+        return self.shapes[version_id]
+
+    def steps_of(self, earlier_id: int, later_id: int) -> dict[str, Step]:
+        if (earlier_id, later_id) not in self.steps:
+            matches = _matches(self.session, earlier_id, later_id)
+            self.steps[earlier_id, later_id] = _steps(self.shapes_of(earlier_id), self.shapes_of(later_id), matches)
+        return self.steps[earlier_id, later_id]
+
+    def path(self, earlier_id: int, later_id: int) -> list[int] | None:
+        if self.edges is None:
+            self.edges = {}
+            pairs = self.session.exec(
+                select(QuestionMatch.earlier_version_id, QuestionMatch.later_version_id).distinct()
+            ).all()
+            for a, b in pairs:
+                self.edges.setdefault(a, set()).add(b)
+        return _path(self.edges, earlier_id, later_id)
+
+    def name(self, version_id: int) -> tuple[str, int]:
+        if self.names is None:
+            self.names = version_names(self.session)
+        return self.names.get(version_id, ("", 0))
+
+
+def plan_between(session: Session, earlier_id: int, later_id: int, reader: _Reader | None = None) -> Plan:
+    """How questions of version `later_id` compare with those of `earlier_id`: through the entries
+    between the two, else through a chain of versions the concordance links (v1 -> v2 -> v3: the
+    matches composed, a break anywhere stopping the comparison), else by name."""
     if earlier_id == later_id:
         return Plan(identity=True)
-    cache = {} if cache is None else cache
-    for version_id in (earlier_id, later_id):
-        if version_id not in cache:
-            cache[version_id] = shapes(_definition(session, version_id))
-    return build_plan(cache[earlier_id], cache[later_id], _matches(session, earlier_id, later_id))
+    reader = reader or _Reader(session)
+    earlier, later = reader.shapes_of(earlier_id), reader.shapes_of(later_id)
+    direct = reader.steps_of(earlier_id, later_id)
+    path = reader.path(earlier_id, later_id)
+    chain = [reader.steps_of(a, b) for a, b in zip(path, path[1:])] if path else []
+    names = [reader.name(version_id) for version_id in path or ()]
+    links = {}
+    for name, new in later.items():
+        step, gap = direct.get(name), ()
+        if chain and (step is None or not step.entry):
+            chained, chained_gap = _chained(chain, names, name)
+            if chained is not None and chained.entry:
+                step, gap = chained, chained_gap
+        if step is not None:
+            links[name] = _link(earlier, new, step, gap)
+    return Plan(links)
 
 
 def comparisons(session: Session, wave_ids: Sequence[int]) -> Comparisons:
@@ -159,9 +307,19 @@ def comparisons(session: Session, wave_ids: Sequence[int]) -> Comparisons:
     comparison names first, whichever version is older)."""
     versions = dict(session.exec(select(Wave.id, Wave.version_id).where(Wave.id.in_(list(wave_ids)))).all())
     distinct = sorted(set(versions.values()))
-    cache: dict = {}
-    plans = {(a, b): plan_between(session, a, b, cache) for a in distinct for b in distinct if a != b}
+    reader = _Reader(session)
+    plans = {(a, b): plan_between(session, a, b, reader) for a in distinct for b in distinct if a != b}
     return Comparisons(versions, plans)
+
+
+def version_names(session: Session) -> dict[int, tuple[str, int]]:
+    """version id -> (instrument name, version number)."""
+    rows = session.exec(
+        select(InstrumentVersion.id, Instrument.name, InstrumentVersion.number).join(
+            Instrument, Instrument.id == InstrumentVersion.instrument_id
+        )
+    ).all()
+    return {vid: (name, number) for vid, name, number in rows}
 
 
 # --- the secretariat's entries ------------------------------------------------------------------
@@ -277,4 +435,5 @@ __all__ = [
     "comparisons",
     "plan_between",
     "shapes",
+    "version_names",
 ]

@@ -7,19 +7,24 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from analysis.harmonise import choice_pairs
 from core.text import search_key
 from surveys.concordance import (
     CHOICE_TYPES,
     MAPPED,
+    NONE,
     SAME,
     MatchData,
     Shape,
-    build_plan,
     matches_between,
+    plan_between,
     shapes,
 )
+from surveys.concordance import (
+    version_names as version_names,  # the history pages read it from here
+)
 from surveys.definition import Definition
-from surveys.models import Instrument, InstrumentVersion, Wave
+from surveys.models import InstrumentVersion, Wave
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,11 @@ class PairRow:
     later: Shape
     status: str | None  # SAME, MAPPED, NONE, REFUSED, or None: not in the earlier version
     earlier: Shape | None
-    links: tuple[tuple[str, str], ...] = ()
+    links: tuple[tuple[str, str], ...] = ()  # (earlier choice, later choice): this pair's entry, or the chain's
     match_id: int | None = None
+    chained: bool = False  # compared (or stopped) through the versions between, with no entry of this pair
+    top_two: bool = False  # Likert scales that differ: compared on the top-two-box share
+    gap: tuple = ()  # where the chain stops: ((instrument, number), (instrument, number))
 
 
 def version_shapes(session: Session, version_id: int) -> dict[str, Shape]:
@@ -39,13 +47,18 @@ def version_shapes(session: Session, version_id: int) -> dict[str, Shape]:
 
 
 def pair_rows(session: Session, earlier_id: int, later_id: int) -> list[PairRow]:
+    """Each later question with how the report and the explorer compare it (`plan_between`: this
+    pair's entries, else a chain of versions, else names)."""
     earlier, later = version_shapes(session, earlier_id), version_shapes(session, later_id)
     found = matches_between(session, earlier_id, later_id)
-    plan = build_plan(earlier, later, found.values())
+    plan = plan_between(session, earlier_id, later_id)
     rows = []
     for name, shape in later.items():
         link = plan.link(name)
         match, links = found.get(name, (None, []))
+        chained = match is None and link is not None and (bool(link.gap) or link.status in (MAPPED, NONE))
+        if chained and link.status == MAPPED and not link.top_two:
+            links = sorted(choice_pairs(link), key=lambda pair: (pair[1], pair[0]))
         rows.append(
             PairRow(
                 shape,
@@ -53,6 +66,9 @@ def pair_rows(session: Session, earlier_id: int, later_id: int) -> list[PairRow]
                 earlier.get(link.earlier) if link else None,
                 tuple(links),
                 match.id if match else None,
+                chained,
+                bool(link and link.top_two),
+                link.gap if link else (),
             )
         )
     return rows
@@ -116,13 +132,3 @@ def wave_pairs(session: Session) -> list[tuple[int, int]]:
         if earlier != later and (earlier, later) not in pairs:
             pairs.append((earlier, later))
     return pairs
-
-
-def version_names(session: Session) -> dict[int, tuple[str, int]]:
-    """version id -> (instrument name, version number)."""
-    rows = session.exec(
-        select(InstrumentVersion.id, Instrument.name, InstrumentVersion.number).join(
-            Instrument, Instrument.id == InstrumentVersion.instrument_id
-        )
-    ).all()
-    return {vid: (name, number) for vid, name, number in rows}

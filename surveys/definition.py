@@ -15,7 +15,7 @@ from core.config import LANGUAGES
 
 QUESTION_TYPES = (
     "select_one", "select_multiple", "integer", "decimal", "text", "date", "note", "calculate",
-    "time", "datetime", "acknowledge", "range", "geopoint",
+    "time", "datetime", "acknowledge", "range", "geopoint", "geotrace", "geoshape", "rank",
 )  # fmt: skip
 # Types never shown to the respondent: a note is only read, a calculate is computed by the platform.
 NOT_ASKED = ("note", "calculate")
@@ -44,7 +44,7 @@ TYPED_STORAGE = ("select_one", "select_multiple", "integer", "decimal", "date")
 
 def stored_type(question_type: str) -> str:
     """The frame's type of a question type: itself when typed storage applies, a range a decimal,
-    anything else (time, datetime, acknowledge, geopoint "lat lon", calculate) text."""
+    anything else (time, datetime, acknowledge, geopoint "lat lon", geotrace and geoshape "lat lon;lat lon...", rank "first second...", calculate) text."""
     if question_type == "range":
         return "decimal"
     return question_type if question_type in TYPED_STORAGE else "text"
@@ -67,7 +67,7 @@ class Question:
     type: str  # one of QUESTION_TYPES
     labels: Labels
     hints: Labels = field(default_factory=dict)
-    list_name: str | None = None  # select_one / select_multiple
+    list_name: str | None = None  # select_one / select_multiple / rank
     required: bool = False
     relevant: str | None = None  # XLSForm expression (surveys.expressions)
     constraint: str | None = None
@@ -112,12 +112,39 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class Repeat:
+    """A `begin repeat` group: its items are answered once per instance (a household's members).
+
+    Read from XLSForm and written back; not answered on the web yet (the importer still refuses a form
+    holding one: docs/xlsform.md). `Definition.questions()` leaves its questions out: they are not
+    answers of the response itself but of each instance."""
+
+    name: str
+    labels: Labels
+    items: tuple[Question | Grid | Repeat, ...]
+    relevant: str | None = None
+    count: str | None = None  # `repeat_count`: how many instances (an expression); None: as many as given
+    row: int = 0
+
+    def questions(self) -> list[Question]:
+        """Its questions in form order, grid rows and nested repeats' included."""
+        found: list[Question] = []
+        for item in self.items:
+            found.extend(item.questions() if isinstance(item, Repeat) else _rows(item))
+        return found
+
+
+def _rows(item: Question | Grid) -> tuple[Question, ...]:
+    return item.questions if isinstance(item, Grid) else (item,)
+
+
+@dataclass(frozen=True)
 class Page:
     """A top-level group: one page of the questionnaire."""
 
     name: str
     labels: Labels
-    items: tuple[Question | Grid, ...]
+    items: tuple[Question | Grid | Repeat, ...]
     relevant: str | None = None
     profile: bool = False  # every question on it has `profile`: skipped for registry respondents
 
@@ -146,7 +173,18 @@ class Definition:
         found: list[Question] = []
         for page in self.pages:
             for item in page.items:
-                found.extend(item.questions if isinstance(item, Grid) else (item,))
+                if not isinstance(item, Repeat):
+                    found.extend(_rows(item))
+        return found
+
+    def repeats(self) -> list[Repeat]:
+        """Every repeat of the form, in form order, nested ones after the one holding them."""
+        found: list[Repeat] = []
+        pending = [item for page in self.pages for item in page.items if isinstance(item, Repeat)]
+        while pending:
+            repeat = pending.pop(0)
+            found.append(repeat)
+            pending[:0] = [item for item in repeat.items if isinstance(item, Repeat)]
         return found
 
     def question(self, name: str) -> Question:
@@ -173,12 +211,16 @@ class Definition:
         """Plain data for the JSON column; a question's OPTIONAL_FIELDS only when not at their default, so
         versions stored before those fields existed keep their content hash."""
         data = asdict(self)
-        for page in data["pages"]:
-            for item in page["items"]:
-                for question in item.get("questions", [item]):
-                    for name, value in OPTIONAL_FIELDS.items():
-                        if name in question and question[name] == value:
-                            del question[name]
+        pending = [item for page in data["pages"] for item in page["items"]]
+        while pending:
+            item = pending.pop()
+            if "items" in item:  # a repeat
+                pending.extend(item["items"])
+                continue
+            for question in item.get("questions", [item]):
+                for name, value in OPTIONAL_FIELDS.items():
+                    if name in question and question[name] == value:
+                        del question[name]
         for items in data["choices"].values():
             for choice in items:
                 if not choice["columns"]:  # absent rather than empty, as for the fields below
@@ -192,7 +234,9 @@ class Definition:
         def question(q: dict) -> Question:
             return Question(**q)
 
-        def item(i: dict) -> Question | Grid:
+        def item(i: dict) -> Question | Grid | Repeat:
+            if "items" in i:
+                return Repeat(**{**i, "items": tuple(item(x) for x in i["items"])})
             if "questions" in i:
                 return Grid(**{**i, "questions": tuple(question(q) for q in i["questions"])})
             return question(i)
@@ -222,6 +266,7 @@ __all__ = [
     "Choice",
     "Question",
     "Grid",
+    "Repeat",
     "Page",
     "Definition",
     "label",

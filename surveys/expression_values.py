@@ -12,6 +12,9 @@ import datetime as dt
 import math
 import operator
 import re
+import secrets
+import string
+import uuid as _uuid
 from decimal import Decimal
 
 NAN = float("nan")
@@ -293,3 +296,30 @@ def _compiled(pattern: str) -> re.Pattern:
 def decimal_date_time(value: object) -> float:
     date = to_date(value)
     return NAN if date == "" else float((date - EPOCH).days)
+
+
+def uuid(length: object = None) -> str:
+    """ODK's uuid(): a random version-4 UUID; uuid(n), n random letters and digits."""
+    if length is None:
+        return str(_uuid.uuid4())
+    size = max(0, min(int(to_number(length)) if not math.isnan(to_number(length)) else 0, 1000))
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(size))
+
+
+# XPath's one-argument math functions (ODK's): NaN where Python's would raise (sqrt(-1), log(0)).
+MATH_FUNCTIONS = {
+    "sqrt": math.sqrt, "exp": math.exp, "exp10": lambda x: 10.0**x, "log": math.log, "log10": math.log10,
+    "sin": math.sin, "cos": math.cos, "tan": math.tan, "asin": math.asin, "acos": math.acos, "atan": math.atan,
+}  # fmt: skip
+
+
+def math_function(name: str):
+    function = MATH_FUNCTIONS[name]
+
+    def apply(value: object) -> float:
+        try:
+            return float(function(to_number(value)))
+        except (ValueError, OverflowError):
+            return NAN
+
+    return apply

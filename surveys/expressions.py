@@ -36,6 +36,7 @@ MAX_DEPTH = 32  # nested parentheses, function calls and unary minus signs
 
 
 COLUMN_PREFIX = "@"  # where a choice_filter's values hold the columns of the choice being filtered
+POSITION = "#position"  # where the values hold the number of the repeat instance `position(..)` reads
 
 
 class ExpressionError(ValueError):
@@ -90,6 +91,14 @@ class _Column(_Node):
 class _Current(_Node):
     def evaluate(self, values, current):
         return normal(current)
+
+
+@dataclass(frozen=True, slots=True)
+class _Position(_Node):
+    """`position(..)`: the number of the repeat instance being answered, from 1 (1 outside a repeat)."""
+
+    def evaluate(self, values, current):
+        return to_number(values.get(POSITION, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +183,10 @@ _FUNCTIONS = {
     "format-date": (2, 2, v.format_date),
     "format-date-time": (2, 2, v.format_date),
     "decimal-date-time": (1, 1, v.decimal_date_time),
+    "uuid": (0, 1, v.uuid),
+    **{name: (1, 1, v.math_function(name)) for name in v.MATH_FUNCTIONS},
+    "atan2": (2, 2, lambda y, x: math.atan2(to_number(y), to_number(x))),
+    "pi": (0, 0, lambda: math.pi),
 }
 
 
@@ -198,12 +211,15 @@ class _Token:
     source: str = ""  # as written, for messages
 
 
-# Straight quotes, and the curly ones a word processor puts in their place.
-_QUOTES = {"'": "'", '"': '"', "\u2018": "\u2019", "\u201c": "\u201d"}
+_QUOTES = {"'": "'", '"': '"'}
+# The curly quotes a word processor puts in place of straight ones: read as straight quotes, as pyxform
+# does ("clean_text_values"), so `${x} = ’yes’` is `${x} = 'yes'`. One character each: positions hold.
+_SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _SYMBOLS = ("!=", "<=", ">=", "=", "<", ">", "+", "-", "*", "(", ")", ",")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:\-]*")
 _QUESTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 _NUMBER_TOKEN = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_POSITION = re.compile(r"position\(\s*\.\.\s*\)")  # the one path read: the current repeat instance's number
 # Things people write from other languages, and what to write instead.
 _MISTAKES = {
     "==": "use '=' to compare, not '=='",
@@ -250,6 +266,11 @@ def _tokenize(text: str) -> list[_Token]:
                 raise ExpressionError(f"expected '}}' to close '${{{name.group()}'", name.end())
             tokens.append(_Token("ref", name.group(), i, text[i : name.end() + 1]))
             i = name.end() + 1
+            continue
+        position = _POSITION.match(text, i)
+        if position:
+            tokens.append(_Token("position", position.group(), i))
+            i = position.end()
             continue
         number = _NUMBER_TOKEN.match(text, i)
         if number:
@@ -359,6 +380,8 @@ class _Parser:
         if token.kind == "dot":
             self.uses_current = True
             return _Current()
+        if token.kind == "position":
+            return _Position()
         if self._is_operator(token, ("(",)):
             self._nest(token.position)
             node = self._level(0)
@@ -433,7 +456,7 @@ class Expression:
 def _parse(text: str, choice_columns: bool = False) -> Expression:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters", MAX_LENGTH)
-    parser = _Parser(text, choice_columns)
+    parser = _Parser(text.translate(_SMART_QUOTES), choice_columns)
     root = parser.parse()
     return Expression(text, frozenset(parser.references), parser.uses_current, root, frozenset(parser.columns))
 

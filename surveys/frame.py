@@ -37,6 +37,7 @@ import pandas as pd
 from sqlalchemy import String, select, type_coerce
 from sqlmodel import Session
 
+from analysis.catalog import CATALOG_COLUMNS
 from surveys import shown
 from surveys.frame_answers import read_answers
 from surveys.frame_catalog import META_COLUMNS, MULTIPLE_SEPARATOR, PROFILE_COLUMNS, CatalogQuestion, build_catalog
@@ -82,25 +83,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             }
             for q in catalog
         ],
-        columns=[
-            "name",
-            "type",
-            "list_name",
-            "labels",
-            "choices",
-            "pii",
-            "quasi",
-            "indicator",
-            "profile",
-            "other_of",
-            "base",
-            "conditional",
-            "shown_recorded",
-            "metadata",
-            "versions",
-            "waves",
-            "columns",
-        ],
+        columns=list(CATALOG_COLUMNS),
     )
     # pandas 3 stores a text column with gaps as strings and NaN, and NaN is true: a question with no
     # profile field would read as one. Keep the gaps as None.

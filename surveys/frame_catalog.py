@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from analysis.catalog import LIKERT_LISTS
 from analysis.catalog import META_COLUMNS as ANALYSIS_META_COLUMNS
 from surveys import shown
 from surveys.definition import DEFAULT_BASE, RECORDED_METADATA, Choice, Definition, Question, stored_type
@@ -43,6 +44,7 @@ class CatalogQuestion:
     waves: tuple[int, ...] = ()  # waves where it was asked (a version holding it was used)
     columns: tuple[str, ...] = ()  # the frame columns holding its answers
     _asked: set = field(default_factory=set, repr=False)
+    _lists: dict = field(default_factory=dict, repr=False)  # list name -> its choice names, per version
 
     def choice_names(self) -> list[str]:
         return [choice.name for choice in self.choices]
@@ -105,6 +107,8 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
                 order.insert(0 if previous is None else order.index(previous) + 1, question.name)
             elif entry.type == stored_type(question.type) and entry.list_name:
                 entry.choices = _merge_choices(entry.choices, choices)
+            if entry.list_name:
+                entry._lists.setdefault(question.list_name, tuple(c.name for c in choices))
             entry.versions += (version_id,)
             entry.conditional = entry.conditional or definition.conditional(question.name)
             entry._asked |= waves
@@ -112,9 +116,17 @@ def build_catalog(connection, wave_ids: list[int]) -> list[CatalogQuestion]:
     catalog = [entries[name] for name in order]
     for entry in catalog:
         entry.waves = tuple(sorted(entry._asked))
+        if _mixed_scales(entry._lists):
+            entry.list_name = None  # its choices are a union of two scales, none of them a scale
         entry.columns = _columns_of(entry)
     shown.mark_recorded(connection, catalog)
     return catalog
+
+
+def _mixed_scales(lists: dict) -> bool:
+    """Whether versions asked a question on different Likert scales (a 4-point one, then a 5-point one):
+    merged, their choices make no scale, and only the concordance compares them (its top-two box)."""
+    return any(name in LIKERT_LISTS for name in lists) and len(set(lists.values())) > 1
 
 
 def _variables(definition: Definition) -> list[Question]:

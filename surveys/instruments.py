@@ -201,3 +201,20 @@ def rename_instrument(
     audit.record(session, "instrument.renamed", actor_id=actor_id, target=f"instrument:{instrument.code}")
     session.commit()
     return instrument
+
+
+def published_versions(session: Session) -> list[tuple[Instrument, InstrumentVersion, list[int]]]:
+    """Each instrument version a wave other than a draft uses, with those waves' ids (for the API: a draft's
+    instrument is not published), by instrument code then version number."""
+    rows = session.exec(
+        select(Instrument, InstrumentVersion, Wave.id)
+        .select_from(Wave)
+        .join(InstrumentVersion, InstrumentVersion.id == Wave.version_id)
+        .join(Instrument, Instrument.id == InstrumentVersion.instrument_id)
+        .where(Wave.status != "draft")
+        .order_by(Instrument.code, InstrumentVersion.number, Wave.id)
+    ).all()
+    found: dict[int, tuple[Instrument, InstrumentVersion, list[int]]] = {}
+    for instrument, version, wave_id in rows:
+        found.setdefault(version.id, (instrument, version, []))[2].append(wave_id)
+    return list(found.values())

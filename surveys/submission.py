@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from core.reference.models import Country
@@ -53,14 +54,18 @@ def submit(
     normalised first (`answering.clean_answers`), so what is stored is what analysis matches."""
     response = respondent.response
     raw = answering.clean_answers(definition, raw)
-    answers = answering.kept_answers(definition, raw, registry=respondent.registry)
+    # Typed values and the questions that apply, worked out once for what is kept, checked and recorded
+    # (the same as `answering.kept_answers`, `answering.validate_all` and `shown.shown_at_submission`).
+    values = answering.typed_values(definition, raw)
+    applicable = answering.relevant_questions(definition, values, registry=respondent.registry)
+    answers = {q.name: values[q.name] for q in applicable if values.get(q.name) is not None and values[q.name] != []}
     digest = answering.content_digest(answers)
     already = _outcome_of_used_key(response, key, digest)
     if already is not None:
         return already
     if not can_change(respondent):
         raise WaveNotOpen(respondent.wave, waves.state(respondent.wave))
-    problems = answering.validate_all(definition, raw, registry=respondent.registry)
+    problems = answering.validate_questions(definition, applicable, raw, values)
     if problems:
         raise SubmissionInvalid(problems)
     profile = (
@@ -68,15 +73,16 @@ def submit(
         if respondent.registry
         else _answered_profile(session, definition, answers)
     )
-    profile["shown"] = shown.shown_at_submission(definition, raw, registry=respondent.registry)
+    conditional = shown.conditional_names(definition)
+    profile["shown"] = [q.name for q in applicable if q.name in conditional]
     now = utcnow()
     rows = _answer_rows(response.id, definition, answers)
     # recorded beside the answers, out of the digest: a retry later is still the same submission
     rows += _metadata_rows(response.id, answering.metadata_rows(definition, response.started_at, now))
     won = _store(session, response, key, digest, profile, rows, raw, now)
-    session.refresh(response)
     if won:
         return Submitted(response.id, duplicate=False)
+    session.refresh(response)
     outcome = _outcome_of_used_key(response, key, digest)
     if outcome is None:  # the key is current and unused, yet the update matched nothing
         raise SubmissionConflict("stale")
@@ -117,35 +123,43 @@ def _store(
     raw: Mapping[str, answering.Raw],
     now,
 ) -> bool:
-    """The conditional UPDATE and the answers, in one transaction; False when another post won."""
+    """The conditional UPDATE and the answers, in one transaction; False when another post won.
+    When it won, the response in the session is given the values it now has in the database."""
     # End the reading transaction so the conditional UPDATE opens the writing one: SQLite
     # cannot upgrade a read snapshot another writer has moved past.
     session.commit()
+    stored = {
+        "status": "submitted",
+        "content_digest": digest,
+        "submitted_at": now,
+        "updated_at": now,
+        "draft": {name: value for name, value in raw.items() if value is not None},
+        **profile,
+    }
     try:
+        # Core statements on the session's connection: the ORM's bulk UPDATE and INSERT paths add
+        # nothing here but their cost (the response in the session is brought up to date below).
+        connection = session.connection()
+        table = Response.__table__
         won = (
-            session.execute(
-                update(Response)
-                .where(Response.id == response.id, Response.submission_key == key, Response.content_digest.is_(None))
-                .values(
-                    status="submitted",
-                    content_digest=digest,
-                    submitted_at=now,
-                    updated_at=now,
-                    draft={name: value for name, value in raw.items() if value is not None},
-                    **profile,
-                )
-                .execution_options(synchronize_session=False)
+            connection.execute(
+                update(table)
+                .where(table.c.id == response.id, table.c.submission_key == key, table.c.content_digest.is_(None))
+                .values(**stored)
             ).rowcount
             == 1
         )
         if won:
-            session.execute(delete(Answer).where(Answer.response_id == response.id))
-            if rows:
-                session.execute(insert(Answer), rows)
+            connection.execute(delete(Answer.__table__).where(Answer.__table__.c.response_id == response.id))
+            if rows:  # one Core executemany (the ORM's bulk insert splits it by the columns each row sets)
+                connection.execute(insert(Answer.__table__), rows)
         session.commit()
     except BaseException:
         session.rollback()
         raise
+    if won:
+        for name, value in stored.items():
+            set_committed_value(response, name, value)
     return won
 
 
@@ -163,20 +177,19 @@ def _outcome_of_used_key(response: Response, key: str, digest: str) -> Submitted
 def _registry_profile(session: Session, stakeholder_id: int | None) -> dict:
     """Profile columns frozen from the registry at submission."""
     found = session.exec(
-        select(Stakeholder, Country.regional_group)
+        select(
+            Stakeholder.country,
+            Country.regional_group,
+            Stakeholder.category,
+            Stakeholder.gender,
+            Stakeholder.stakeholder_type,
+        )
         .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
         .where(Stakeholder.id == stakeholder_id)
     ).first()
     if found is None:
         return {}
-    stakeholder, region = found
-    return {
-        "country": stakeholder.country,
-        "regional_group": region,
-        "category": stakeholder.category,
-        "gender": stakeholder.gender,
-        "stakeholder_type": stakeholder.stakeholder_type,
-    }
+    return dict(zip(("country", "regional_group", "category", "gender", "stakeholder_type"), found, strict=True))
 
 
 def _answered_profile(session: Session, definition: Definition, answers: Mapping[str, object]) -> dict:

@@ -8,7 +8,7 @@ from flask import g, jsonify, request, send_file, url_for
 
 from api import people
 from api.blueprint import FOCAL, OPEN, OPEN_DATA, RELEASES, TOKEN, bp
-from api.http import CSV, JSON, ApiError, csv_response, needs, page_links, paginated, representation
+from api.http import CSV, JSON, ApiError, csv_response, csv_stream, needs, page_links, paginated, representation
 from api.reading import Refused
 from api.schemas import (
     CountTables,
@@ -64,15 +64,17 @@ def focal_points():
 )
 @needs(READ_ROSTER)
 def roster(query: RosterQuery):
-    """The stakeholders of the focal point's own country who agreed to share their details, a page at a
-    time (JSON or CSV), with how many did not (counted, not named)."""
+    """The stakeholders of the focal point's own country who agreed to share their details, with how many
+    did not (counted, not named): a page at a time in JSON; the whole roster the filters match in CSV
+    (`page` and `per_page` do not apply to it; streamed, and audit-logged as the page's download)."""
     kind = representation(JSON, CSV)
     try:
+        if kind == CSV:
+            country, rows = people.whole_roster(get_session(), g.api_user, query, request.remote_addr)
+            return csv_stream(people.ROSTER_COLUMNS, rows, f"roster-{country}")
         found, filters = people.roster(get_session(), g.api_user, query)
     except Refused as error:
         raise _refused(error) from None
-    if kind == CSV:
-        return csv_response(*people.roster_rows(found), f"roster-{found['country']}")
     links = page_links(filters.page, filters.per_page, found["total"])
     response = jsonify(found | {"page": filters.page, "per_page": filters.per_page, "links": links})
     response.headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if rel != "self")

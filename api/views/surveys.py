@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, jsonify
 
+from api import instruments as instrument_reading
 from api import reading
 from api.blueprint import RESULTS, SURVEYS, TOKEN, bp
 from api.http import CSV, JSON, ApiError, csv_response, needs, paginated, representation
@@ -12,6 +13,10 @@ from api.schemas import (
     GroupPath,
     Indicators,
     IndicatorsQuery,
+    InstrumentDetail,
+    InstrumentPage,
+    InstrumentPath,
+    InstrumentQuery,
     PageQuery,
     QuestionList,
     QuestionPath,
@@ -47,6 +52,37 @@ def waves(query: PageQuery):
     start = (query.page - 1) * query.per_page
     items = found[start : start + query.per_page]
     return paginated(items, page=query.page, per_page=query.per_page, total=len(found))
+
+
+@bp.get("/instruments", tags=[SURVEYS], summary="Instruments", responses={200: InstrumentPage}, security=TOKEN)
+@needs(READ_PUBLIC)
+def instruments(query: PageQuery):
+    """Every instrument a published wave uses, with its names and the versions those waves use (their
+    titles in each language and their waves); a wave names its instrument's code."""
+    representation(JSON)
+    found = instrument_reading.instruments(get_session())
+    start = (query.page - 1) * query.per_page
+    items = found[start : start + query.per_page]
+    return paginated(items, page=query.page, per_page=query.per_page, total=len(found))
+
+
+@bp.get(
+    "/instruments/<code>",
+    tags=[SURVEYS],
+    summary="An instrument's questions and choices",
+    responses={200: InstrumentDetail},
+    security=TOKEN,
+)
+@needs(READ_PUBLIC)
+def instrument(path: InstrumentPath, query: InstrumentQuery):
+    """One instrument as a published wave uses it (`version`, or the latest such): every question in form
+    order with its page, type, labels, hints and choices in the six languages."""
+    representation(JSON)
+    try:
+        found = instrument_reading.instrument(get_session(), path.code, query.version)
+    except reading.Refused as error:
+        raise _refused(error) from None
+    return jsonify(found)
 
 
 @bp.get(

@@ -12,7 +12,7 @@ import pandas as pd
 from flask_babel import gettext as _
 
 from analysis.change import wave_change
-from analysis.harmonise import MAPPED, NONE, Plan, comparable, harmonised
+from analysis.harmonise import MAPPED, NONE, REFUSED, Link, Plan, comparable, harmonised
 from analysis.survey_results import wave_results
 from presentation.builder import Builder, as_count
 from presentation.model import Row, Section, Table
@@ -26,42 +26,64 @@ def mapped_results(plan: Plan, side: str, frame: pd.DataFrame, weights):
     return wave_results(recoded, catalog, weights=weights) if len(catalog) else None
 
 
+def version_label(version: tuple) -> str:
+    """An instrument version as a note names it: (instrument name, number)."""
+    name, number = version
+    return _("%(instrument)s, version %(number)s", instrument=name, number=number)
+
+
+def _note(link: Link, name: str, earlier: str, later: str) -> str | None:
+    """How a question compares, or why not, for the report's change table."""
+    if link.status == MAPPED and link.top_two:
+        return _(
+            "%(question)s: its answer scales differ between %(earlier)s and %(later)s, so only the share in "
+            "the two most favourable levels of each wave's own scale is compared (top-two box).",
+            question=name,
+            earlier=earlier,
+            later=later,
+        )
+    if link.status == MAPPED:
+        return _(
+            "%(question)s: compared on the answers the concordance matches; the answers of %(later)s "
+            "are recoded into those of %(earlier)s.",
+            question=name,
+            earlier=earlier,
+            later=later,
+        )
+    if link.status not in (NONE, REFUSED):
+        return None
+    if link.gap:
+        return (
+            _(
+                "%(question)s: not compared; the concordance says it has no equivalent between %(from)s and %(to)s.",
+                **{"question": name, "from": version_label(link.gap[0]), "to": version_label(link.gap[1])},
+            )
+            if link.status == NONE
+            else _(
+                "%(question)s: not compared; between %(from)s and %(to)s its answers differ and no concordance "
+                "entry says how they match.",
+                **{"question": name, "from": version_label(link.gap[0]), "to": version_label(link.gap[1])},
+            )
+        )
+    if link.status == NONE:
+        return _(
+            "%(question)s: not compared; the concordance says it has no equivalent in %(earlier)s.",
+            question=name,
+            earlier=earlier,
+        )
+    return _(
+        "%(question)s: not compared; its answers differ between %(earlier)s and %(later)s and "
+        "no concordance entry says how they match.",
+        question=name,
+        earlier=earlier,
+        later=later,
+    )
+
+
 def comparison_notes(plan: Plan, label, earlier: str, later: str, shown) -> list[str]:
     """Why a question is not compared, or how it is, for the questions `shown` keeps."""
-    notes = []
-    for link in plan.links.values():
-        if not shown(link.question):
-            continue
-        name = label(link.question)
-        if link.status == MAPPED:
-            notes.append(
-                _(
-                    "%(question)s: compared on the answers the concordance matches; the answers of %(later)s "
-                    "are recoded into those of %(earlier)s.",
-                    question=name,
-                    earlier=earlier,
-                    later=later,
-                )
-            )
-        elif link.status == NONE:
-            notes.append(
-                _(
-                    "%(question)s: not compared; the concordance says it has no equivalent in %(earlier)s.",
-                    question=name,
-                    earlier=earlier,
-                )
-            )
-        elif link.status != "same":
-            notes.append(
-                _(
-                    "%(question)s: not compared; its answers differ between %(earlier)s and %(later)s and "
-                    "no concordance entry says how they match.",
-                    question=name,
-                    earlier=earlier,
-                    later=later,
-                )
-            )
-    return notes
+    notes = [_note(link, label(link.question), earlier, later) for link in plan.links.values() if shown(link.question)]
+    return [note for note in notes if note]
 
 
 def change(section: Section, builder: Builder, results: dict, inputs: dict, questions) -> None:

@@ -18,7 +18,7 @@ from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
 from stakeholders import focal_points_public, public_counts, public_register, services
 from stakeholders import vocabularies as vocab
-from stakeholders.registry_query import RegistryFilters, Scope
+from stakeholders.registry_query import COUNT_CAP, RegistryFilters, Scope
 from stakeholders.registry_query import page as page_of
 from stakeholders.views.filters import filter_context
 
@@ -47,10 +47,16 @@ def _display_rows(session, rows, locale: str) -> list[dict]:
     ]
 
 
-def _public_rows(session, filters: RegistryFilters, locale: str) -> Page:
-    rows = page_of(session, filters, Scope.PUBLIC)
+def _public_rows(session, filters: RegistryFilters, locale: str, cap: int | None = None) -> Page:
+    """A page of the public register; with `cap`, matches are counted only up to it."""
+    rows = page_of(session, filters, Scope.PUBLIC, lookahead=1 if cap else 0)
     return Page(
-        _display_rows(session, rows, locale), public_counts.count(session, filters), filters.page, filters.per_page
+        _display_rows(session, rows[: filters.per_page], locale),
+        public_counts.count(session, filters, cap=cap),
+        filters.page,
+        filters.per_page,
+        cap=cap,
+        more=len(rows) > filters.per_page,
     )
 
 
@@ -59,7 +65,7 @@ def _public_rows(session, filters: RegistryFilters, locale: str) -> Page:
 def register():
     session = get_session()
     filters = RegistryFilters.from_args(request.args, **NOT_PUBLIC)
-    rows = _public_rows(session, filters, current_language())
+    rows = _public_rows(session, filters, current_language(), cap=COUNT_CAP)
     return render_template(
         "registry_public/register.html",
         filters=filters,

@@ -216,6 +216,10 @@ def check_row(row: dict[str, str], checker: _Checker) -> tuple[ImportedRow | Non
     _profile_from_questions(state, checker.rows)
     _check_country(state, checker.lookups, row)
     answers = _validate(state, checker)
+    if not (answers or state.problems or state.email or any(state.profile.values())):
+        # REDCap writes 0 in every checkbox of a form never filled: such a row is no response
+        message = _("The row answers no question: each of its mapped cells is empty or unticked.")
+        state.problem("", "no answer", message)
     if state.problems:
         return None, state.problems
     imported = ImportedRow(

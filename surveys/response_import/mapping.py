@@ -6,8 +6,8 @@
    KoboToolbox's `_uuid`, REDCap's `record_id`...) goes nowhere, unless it names the language or an email;
 2. the header is matched (see `values.match_key`) against each question's name and its labels in the
    six languages; a header naming a question and a choice (LimeSurvey's `q[choice]` and
-   "Question [Choice]", SurveyMonkey's two header rows, KoboToolbox's `group/q/choice`, REDCap's
-   `q___code`) maps to that choice of a select_multiple (by the choice's name, label, or its position
+   "Question [Choice]", LimeSurvey VV's `q_choice`, SurveyMonkey's two header rows, KoboToolbox's
+   `group/q/choice`, REDCap's `q___code`) maps to that choice of a select_multiple (by the choice's name, label, or its position
    when the code is a number), or to the question's typed "other" text;
 3. headers naming a profile field (country, regional group, gender, category, organisation type),
    the language or an email, in the six languages, map to it (a profile field the instrument asks
@@ -114,6 +114,9 @@ def _parts(header: str) -> Iterator[tuple[str, str | None]]:
         yield match.group(2), None
     if "___" in header:  # REDCap checkboxes
         question, choice = header.rsplit("___", 1)
+        yield question, choice
+    if "_" in header.strip("_"):  # LimeSurvey's VV codes: q_choice (its codes have no underscore of their own)
+        question, choice = header.rsplit("_", 1)
         yield question, choice
     if "/" in header:  # KoboToolbox group paths: group/q, group/q/choice, "Label/Choice label"
         segments = header.split("/")
@@ -271,14 +274,20 @@ def propose_columns(
 
 
 def propose_mapping(
-    source: SourceFile, rows: list[dict[str, str]], definition: Definition, *, saved: Mapping | None = None
+    source: SourceFile,
+    rows: list[dict[str, str]],
+    definition: Definition,
+    *,
+    saved: Mapping | None = None,
+    distinct: dict | None = None,
 ) -> Mapping:
     """The proposed column and value mapping of a file; `saved` (the mapping kept for a file of the
-    same signature) wins for every column and value it names."""
-    distinct = distinct_values(rows)
+    same signature) wins for every column and value it names; `distinct`: `distinct_values(rows)`."""
+    distinct = distinct_values(rows) if distinct is None else distinct
     columns = propose_columns(source, rows, definition, distinct=distinct)
     values: dict = {}
+    dates = {key: order for key, order in saved.dates.items() if key in columns} if saved is not None else {}
     if saved is not None:
         columns.update({key: target for key, target in saved.columns.items() if key in columns})
         values = {key: dict(mapped) for key, mapped in saved.values.items() if key in columns}
-    return propose_all_values(definition, Mapping(columns=columns, values=values), rows, distinct=distinct)
+    return propose_all_values(definition, Mapping(columns=columns, values=values, dates=dates), rows, distinct=distinct)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from surveys.definition import Definition
 from surveys.models import InstrumentVersion, Wave
-from surveys.response_import import checking, mapping, reading, storing, timestamps
+from surveys.response_import import checking, dates, mapping, reading, storing, timestamps
 from surveys.response_import.plan import ImportProblem, Mapping, Preview, SourceFile
 
 STEP = 5_000  # rows checked between two progress reports
@@ -29,10 +29,13 @@ def read(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str
     return reading.read_export(content, file_name)
 
 
-def propose(session: Session, wave: Wave, source: SourceFile, rows: list[dict[str, str]]) -> tuple[Mapping, bool]:
-    """The mapping to offer, and whether a mapping kept for a file of this shape was used."""
+def propose(
+    session: Session, wave: Wave, source: SourceFile, rows: list[dict[str, str]], *, distinct: dict | None = None
+) -> tuple[Mapping, bool]:
+    """The mapping to offer, and whether a mapping kept for a file of this shape was used; `distinct`:
+    `values.distinct_values(rows)` when the caller has it."""
     saved = storing.saved_mapping(session, wave=wave, signature=source.signature)
-    proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved)
+    proposed = mapping.propose_mapping(source, rows, definition_of(session, wave), saved=saved, distinct=distinct)
     return proposed, saved is not None
 
 
@@ -45,16 +48,21 @@ def check(
     *,
     progress: Progress | None = None,
 ) -> Preview:
-    """Every row checked against `chosen`, then against the registry; progress as rows done of the total."""
+    """Every row checked against `chosen`, then against the registry; progress as rows done of the total.
+    Date answers are rewritten in `rows` as ISO dates (see `dates.rewrite_answers`)."""
     definition = definition_of(session, wave)
     lookups = checking.Lookups.from_reference()
     preview = Preview(source=source, mapping=chosen)
-    times, preview.problems = timestamps.read(rows, chosen)  # the time columns are read apart
+    times, preview.problems, preview.date_formats = timestamps.read(rows, chosen)  # the time columns apart
+    written = dates.rewrite_answers(rows, chosen, definition)  # date answers in any format, as ISO
+    preview.problems.extend(written.problems)
+    preview.date_formats.update(written.formats)
+    refused_dates = {(problem.row, problem.column) for problem in written.problems}
     checked = timestamps.without_times(chosen)
     for start in range(0, len(rows), STEP):
         part = checking.check(source, rows[start : start + STEP], checked, definition, lookups)
         preview.rows.extend(timestamps.with_times(part.rows, times))
-        preview.problems.extend(part.problems)
+        preview.problems.extend(p for p in part.problems if (p.row, p.column) not in refused_dates)
         if progress is not None:
             progress(min(start + STEP, len(rows)), len(rows))
     preview.problems.extend(storing.registry_problems(session, wave, preview))
@@ -104,4 +112,5 @@ def summary(preview: Preview) -> dict:
         "problems": problem_dicts(source, preview.problems),
         "identical_columns": [list(pair) for pair in source.identical_columns],
         "repaired_headers": [list(pair) for pair in source.repaired_headers],
+        "date_formats": [[header_of(source, key), text] for key, text in preview.date_formats.items()],
     }

@@ -48,11 +48,14 @@ class Mapping:
 
     columns: dict[str, Target] = field(default_factory=dict)
     values: dict[str, dict[str, ValueTarget]] = field(default_factory=dict)
+    # Date columns whose order of day and month the secretariat chose: "dmy" or "mdy" (`dates`).
+    dates: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
             "columns": {key: asdict(target) for key, target in self.columns.items()},
             "values": {key: {v: asdict(t) for v, t in targets.items()} for key, targets in self.values.items()},
+            "dates": dict(self.dates),
         }
 
     @classmethod
@@ -63,6 +66,7 @@ class Mapping:
                 key: {v: ValueTarget(**t) for v, t in targets.items()}
                 for key, targets in data.get("values", {}).items()
             },
+            dates={key: order for key, order in data.get("dates", {}).items() if order in ("dmy", "mdy")},
         )
 
 
@@ -89,6 +93,19 @@ class SourceFile:
     identical_columns: tuple[tuple[str, str], ...] = ()
     # Headers repaired from mis-encoded text: (as the file had it, as repaired).
     repaired_headers: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SourceFile:
+        pairs = ("identical_columns", "repaired_headers")
+        return cls(
+            **{key: value for key, value in data.items() if key not in pairs and key not in ("columns", "headers")},
+            columns=tuple(data["columns"]),
+            headers=tuple(data["headers"]),
+            **{key: tuple(tuple(pair) for pair in data.get(key, ())) for key in pairs},
+        )
 
     @property
     def signature(self) -> str:
@@ -126,6 +143,7 @@ class Preview:
     mapping: Mapping
     rows: list[ImportedRow] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    date_formats: dict[str, str] = field(default_factory=dict)  # date column -> the format found in it
 
     @property
     def refused_rows(self) -> set[int]:

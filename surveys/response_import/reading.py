@@ -1,6 +1,7 @@
 """Reading an export of past responses: CSV or XLSX, as LimeSurvey, SurveyMonkey, KoboToolbox or
 REDCap write them, or a plain spreadsheet.
 
+LimeSurvey's VV files (two header rows: texts, then codes) are read by their codes, their escapes undone.
 `read_export` gives the file's description (`SourceFile`) and its rows. Each row is a dict of
 column key -> cell text (stripped; empty cells left out) plus the reserved key `ROW` holding the
 row number a spreadsheet shows for it (as text), so a problem can name the very cell.
@@ -52,6 +53,11 @@ KOBO_COLUMNS = {
     "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "_tags",
     "_index", "__version__", "meta/instanceid", "start", "end", "today", "deviceid", "meta/rootuuid",
 }  # fmt: skip
+# LimeSurvey's VV file ("vvexport_<id>.csv"): tab-separated, the questions' texts over their codes; a
+# missing value written `{question_not_shown}`, braces, line breaks and tabs escaped.
+VV = "limesurvey_vv"
+VV_EMPTY = "{question_not_shown}"
+VV_ESCAPES = (("{newline}", "\n"), ("{cr}", "\r"), ("{tab}", "\t"), ("{lbrace}", "{"))  # {lbrace} last
 REDCAP_COLUMNS = {"record_id", "redcap_survey_identifier", "record id", "survey identifier", "redcap_data_access_group"}
 _LIMESURVEY_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\[[A-Za-z0-9_]+\]$")
 _REDCAP_CHECKBOX = re.compile(r"^[a-z][a-z0-9_]*___[A-Za-z0-9_]+$")
@@ -85,26 +91,34 @@ def read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[s
         return _read_export(content, file_name)
 
 
-def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str]]]:
+def sniff(content: bytes) -> None:
+    """Refuse at once, without reading it, a file too large, empty or in the old Excel format
+    (cheap enough for the upload's own request; the rest is read by a job). Raises `TableError`."""
     if len(content) > MAX_EXPORT_BYTES:
         raise TableError(_l("The file is larger than %(size)s MB.", size=MAX_EXPORT_BYTES // MB))
-    if not content.strip():
+    if not content[:65536].strip() and not content.strip():
         raise TableError(_l("The file is empty."))
+    if content.startswith(OLE_MAGIC):
+        raise TableError(_l("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or as CSV UTF-8."))
+
+
+def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[str, str]]]:
+    sniff(content)
     encoding = delimiter = None
     if content.startswith(XLSX_MAGIC):
         records = _xlsx(content)
-    elif content.startswith(OLE_MAGIC):
-        raise TableError(_l("Old Excel files (.xls) cannot be read: save the sheet as .xlsx or as CSV UTF-8."))
     else:
         text, encoding = decode(content)
         delimiter = detect_delimiter(text)
         records = _csv(text, delimiter)
     first, records = _first_rows(records)
     shape = detect_shape(first)
-    header_rows = 2 if shape == "surveymonkey" else 1
-    headers = [repair_mojibake(h) for h in _joined_headers(first[:header_rows])]
+    header_rows = 2 if shape in ("surveymonkey", VV) else 1
+    named = first[1:2] if shape == VV else first[:header_rows]  # VV: the codes, not the texts above them
+    headers = [repair_mojibake(h) for h in _joined_headers(named)]
     columns = unique_keys(headers)
-    rows = _rows(chain(first[header_rows:], records), columns, headers)
+    data = chain(first[header_rows:], records)
+    rows = _rows(_vv_cells(data) if shape == VV else data, columns, headers)
     source = SourceFile(
         file_name=file_name,
         sha256=hashlib.sha256(content).hexdigest(),
@@ -115,9 +129,7 @@ def _read_export(content: bytes, file_name: str) -> tuple[SourceFile, list[dict[
         shape=shape,
         rows=len(rows),
         identical_columns=identical_columns(columns, rows),
-        repaired_headers=tuple(
-            (raw, fixed) for raw, fixed in zip(_joined_headers(first[:header_rows]), headers) if raw != fixed
-        ),
+        repaired_headers=tuple((raw, fixed) for raw, fixed in zip(_joined_headers(named), headers) if raw != fixed),
     )
     return source, rows
 
@@ -238,6 +250,8 @@ def detect_shape(first: list[Record]) -> str:
     """Which tool wrote the export, by its header row(s)."""
     header = {header_key(v) for v in first[0][1].values()}
     second = {header_key(v) for v in first[1][1].values()} if len(first) > 1 else set()
+    if {"id", "submitdate"} <= second and second & {"lastpage", "startlanguage"}:
+        return VV
     if second & set(SURVEYMONKEY_SUBHEADERS):
         return "surveymonkey"
     if header & {"_uuid", "_submission_time", "_index", "_id"} or any(h.count("/") and " " not in h for h in header):
@@ -247,6 +261,24 @@ def detect_shape(first: list[Record]) -> str:
     if header & LIMESURVEY_COLUMNS or any(_LIMESURVEY_CODE.match(h) for h in header):
         return "limesurvey"
     return "plain"
+
+
+def _vv_cells(records: Iterable[Record]) -> Iterator[Record]:
+    """A LimeSurvey VV file's cells as written: `{question_not_shown}` (no value) left out, and the
+    escapes LimeSurvey writes ({lbrace}, {newline}, {cr}, {tab}, a leading {quote}) undone."""
+    for number, cells in records:
+        decoded = {}
+        for i, cell in cells.items():
+            if cell == VV_EMPTY:
+                continue
+            if "{" in cell:
+                cell = re.sub(r"^\{quote\}", '"', cell)
+                for escape, text in VV_ESCAPES:
+                    cell = cell.replace(escape, text)
+                cell = cell.strip()
+            if cell:
+                decoded[i] = cell
+        yield number, decoded
 
 
 def _joined_headers(header_rows: list[Record]) -> list[str]:

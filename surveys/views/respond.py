@@ -22,7 +22,7 @@ from core.i18n import current_language
 from core.links import absolute_url
 from core.localized import localized_name
 from core.ratelimit import get_throttle
-from surveys import answering, respondents, submission, waves
+from surveys import answer_values, answering, respondents, submission, waves
 from surveys.definition import Grid, label
 from surveys.respondents import LinkInvalid, Respondent, TooManyStarts, WaveNotOpen
 
@@ -54,6 +54,9 @@ def _problem_text(problem: answering.AnswerProblem, language: str) -> str:
         "datetime": _("Enter a date and a time, for example 2026-03-31 14:30."),
         "range": _("Enter a number within the range shown, in its steps."),
         "geopoint": _("Enter a latitude from -90 to 90 and a longitude from -180 to 180, in decimal degrees."),
+        "rank": _("Give each choice a different place, from 1 to the number of choices."),
+        "geotrace": _("Enter at least two points, one a line, each as latitude and longitude in decimal degrees."),
+        "geoshape": _("Enter at least three points, one a line, each as latitude and longitude in decimal degrees."),
         "too_long": _(
             "This answer is too long: at most %(count)s characters.",
             count=format_decimal(answering.MAX_ANSWER_LENGTH),
@@ -80,7 +83,8 @@ def _render(respondent_or_language, template: str, status: int = 200, **context)
                 is_email=answering.is_email,
                 date_example=DATE_EXAMPLE,
                 max_answer_length=answering.MAX_ANSWER_LENGTH,
-                range_bounds=answering.range_bounds,
+                range_bounds=answer_values.range_bounds,
+                rank_positions=answer_values.rank_positions,
                 # a read-only question's value as shown: its default, choice labels in the reader's language
                 read_only_value=lambda q: _shown_answer(definition, q, answering.default_raw(q), language),
                 **context,
@@ -367,9 +371,12 @@ def _review_rows(definition, pages, raw, values, registry: bool, language: str):
 def _shown_answer(definition, question, raw_value, language: str) -> str:
     if raw_value is None:
         return ""
-    if question.type in ("select_one", "select_multiple") and question.list_name:
+    if question.type in ("select_one", "select_multiple", "rank") and question.list_name:
         labels = {c.name: label(c.labels, language) for c in definition.choices.get(question.list_name, ())}
         chosen = raw_value if isinstance(raw_value, list) else [raw_value]
+        if question.type == "rank":  # in order: "1. first; 2. second"
+            order = answer_values.ranked(raw_value) or []
+            return "; ".join(f"{number}. {labels.get(item, item)}" for number, item in enumerate(order, start=1))
         return "; ".join(labels.get(item, item) for item in chosen)
     typed = answering.to_typed(question, raw_value) if question.type == "date" else None
     if typed is not None:

@@ -4,7 +4,8 @@ Each column of the file is a select named `c<i>` (its target: a question, a choi
 question, the "other" text of a question, a profile field, the language, an email, or nothing). Each
 distinct value of a column whose target has values is a hidden `k<i>_<j>` (the value as the file has it)
 and a select `v<i>_<j>` (a choice, "other" keeping the text, missing, or no decision: then the check
-refuses the cells that hold it). Targets and values are encoded as short keys ("question:roles",
+refuses the cells that hold it). A date column has a select `d<i>`: the order of day and month, found
+from its values ("") or chosen ("dmy", "mdy"). Targets and values are encoded as short keys ("question:roles",
 "choice:roles:author", "profile:country"; "choice:author", "other", "missing").
 """
 
@@ -20,7 +21,9 @@ from core.reference.countries import country_name, member_state_rows
 from core.reference.regions import REGIONAL_GROUPS
 from stakeholders import vocabularies as vocab
 from surveys.definition import Definition, Question, label
+from surveys.response_import import dates
 from surveys.response_import.plan import PROFILE_TARGETS, Mapping, SourceFile, Target, ValueTarget
+from surveys.response_import.summary import FileSummary
 from surveys.response_import.values import OTHER, choice_index, split_items
 
 MAX_VALUES = 200  # distinct values shown per column
@@ -50,6 +53,7 @@ class ColumnRow:
     samples: list[str]
     values: list[ValueRow] = field(default_factory=list)
     more_values: int = 0
+    date_order: str | None = None  # a date column: "" (found from the values), "dmy" or "mdy"; else None
 
 
 @dataclass(frozen=True)
@@ -158,32 +162,32 @@ def value_options(definition: Definition, target: Target, language: str) -> list
     return missing + other + listed
 
 
-def _distinct(rows: list[dict[str, str]], key: str, definition: Definition, target: Target) -> list[str]:
-    """The column's distinct values (a multiple-choice question's items one by one), most frequent first."""
-    counts: dict[str, int] = {}
-    index = None
-    if target.kind == "question" and target.question:
-        question = definition.question(target.question)
-        if question.type == "select_multiple":
-            index = choice_index(definition, question.list_name or "")
-    for row in rows:
-        cell = row.get(key)
-        if not cell:
-            continue
-        for item in split_items(cell, index) if index is not None else (cell,):
-            counts[item] = counts.get(item, 0) + 1
-    return sorted(counts, key=lambda value: -counts[value])
+def _distinct(counts: dict[str, int], definition: Definition, target: Target) -> list[str]:
+    """A column's distinct values (a multiple-choice question's items one by one), most frequent first."""
+    if not (target.kind == "question" and target.question):
+        return list(counts)
+    question = definition.question(target.question)
+    if question.type != "select_multiple":
+        return list(counts)
+    index = choice_index(definition, question.list_name or "")
+    items: dict[str, int] = {}
+    for cell, count in counts.items():
+        for item in split_items(cell, index):
+            items[item] = items.get(item, 0) + count
+    return sorted(items, key=lambda value: -items[value])
 
 
-def editor(
-    source: SourceFile, rows: list[dict[str, str]], mapping: Mapping, definition: Definition, language: str
-) -> Editor:
+def editor(found: FileSummary, mapping: Mapping, definition: Definition, language: str) -> Editor:
+    """The editor of `mapping` for the file `found` summarises (the read job's result)."""
     columns = []
+    source = found.source
+    date_columns = dates.date_columns(mapping, definition)
     for index, (key, header) in enumerate(zip(source.columns, source.headers)):
         target = mapping.columns.get(key, Target("ignore"))
         options = _valid_options(definition, target, language)
         values: list[ValueRow] = []
-        distinct = _distinct(rows, key, definition, target) if options is not None else []
+        counts = found.counts.get(key, {})
+        distinct = _distinct(counts, definition, target) if options is not None else []
         chosen = mapping.values.get(key, {})
         keys = {option for option, _text in options or ()}
         for number, value in enumerate(distinct[:MAX_VALUES]):
@@ -192,10 +196,10 @@ def editor(
             if selected and selected not in keys and selected.startswith("choice:"):  # a code not listed (a territory)
                 shown = [*options, (selected, selected.partition(":")[2])]
             values.append(ValueRow(number, value, selected, shown))
-        samples = list(dict.fromkeys(row[key] for row in rows[:50] if row.get(key)))[:3]
-        columns.append(
-            ColumnRow(index, key, header, target_key(target), samples, values, max(0, len(distinct) - MAX_VALUES))
-        )
+        more = max(0, len(distinct) - MAX_VALUES) + max(0, found.distinct.get(key, 0) - len(counts))
+        samples = found.samples.get(key, [])
+        order = mapping.dates.get(key, "") if key in date_columns else None
+        columns.append(ColumnRow(index, key, header, target_key(target), samples, values, more if values else 0, order))
     return Editor(target_groups(definition, language), columns)
 
 
@@ -229,4 +233,14 @@ def parse(form, source: SourceFile, definition: Definition) -> tuple[Mapping, di
             number += 1
         if values:
             mapping.values[key] = values
+        if (order := form.get(f"d{index}", "")) in dates.ORDERS:
+            mapping.dates[key] = order
     return mapping, errors
+
+
+def date_order_options() -> list[tuple[str, str]]:
+    return [
+        ("", _("Found from the values")),
+        ("dmy", _("Day first: 07/12/2026 is 7 December")),
+        ("mdy", _("Month first: 07/12/2026 is 12 July")),
+    ]

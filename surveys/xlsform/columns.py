@@ -106,6 +106,7 @@ PREFIXES = ("bind", "control", "media")  # `bind::relevant`, `control::appearanc
 ANSWERED_TYPES = tuple(t for t in QUESTION_TYPES if t != "note")
 SELECT_TYPES = ("select_one", "select_multiple")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+NAME_LENGTH = 100  # the longest name an answer is stored under (Answer.question)
 YES = {"yes", "true", "true()", "1"}
 NO = {"", "no", "false", "false()", "0"}
 _CODE = re.compile(r"\((?P<code>[^()]+)\)\s*$")

@@ -31,7 +31,8 @@ IGNORED = "ignored"
 TYPE = "type"  # a question type the platform does not support yet
 DEVICE = "device"  # a type that needs a device sensor, file storage or external choices: refused for good
 METADATA = "metadata"  # start, end, deviceid...: kept in the definition, never asked
-WARNING_KINDS = (LANGUAGE, IGNORED, METADATA)
+RENAMED = "renamed"  # a name pyxform allows twice (in two groups), stored under its group's name too
+WARNING_KINDS = (LANGUAGE, IGNORED, METADATA, RENAMED)
 SUMMARY_LINES = 10
 
 
@@ -104,6 +105,13 @@ def summary_line(kind: str, problems: list[FormProblem]) -> str:
                 "metadata kept with the form, never recorded on the web, where it would identify a device or "
                 "a person (rows): %(types)s",
                 types=_rows(problems),
+            )
+        )
+    if kind == RENAMED:
+        return str(
+            _l(
+                "names used in two groups, stored with their group's name (rows): %(names)s",
+                names=_rows(problems),
             )
         )
     if kind == TYPE:

@@ -8,9 +8,9 @@ from warnings import catch_warnings, simplefilter
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from surveys.definition import Definition
+from surveys.definition import Definition, Page, Repeat
 from surveys.xlsform.choices import parse_choices
-from surveys.xlsform.problems import FormProblem, XLSFormError
+from surveys.xlsform.problems import TYPE, FormProblem, XLSFormError
 from surveys.xlsform.pyxform_check import pyxform_problems
 from surveys.xlsform.settings import PLAIN, default_language, parse_settings
 from surveys.xlsform.sheets import Sheet, read_sheet
@@ -60,11 +60,15 @@ def _order(problem: FormProblem) -> tuple[int, int]:
     return (sheets.index(problem.sheet) if problem.sheet in sheets else -1, problem.row)
 
 
-def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[FormProblem] | None = None) -> Definition:
+def parse_xlsform(
+    data: bytes, filename: str = "form.xlsx", *, warnings: list[FormProblem] | None = None, repeats: bool = False
+) -> Definition:
     """The Definition of an XLSForm workbook (.xlsx); XLSFormError lists every problem found.
 
     Texts missing in some of the six languages and columns left aside do not refuse a form: they
-    are added to `warnings` when a list is given (see problems.py).
+    are added to `warnings` when a list is given (see problems.py). Repeats are read into
+    `definition.Repeat`, but refused unless `repeats` is set: they are not answered, stored or
+    exported yet (docs/xlsform.md). Turn it on when they are.
     """
     found: list[FormProblem] = []
     survey, choices_sheet, settings_sheet = _sheets(data, filename, found)
@@ -72,6 +76,8 @@ def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[Fo
     choices = parse_choices(choices_sheet, found)
     reader = SurveyReader(survey, choices, found)
     pages = reader.read()
+    if not repeats:
+        found.extend(_repeats_refused(pages))
     problems = sorted((p for p in found if not p.warning), key=_order)
     noted = sorted((p for p in found if p.warning), key=_order)
     if not pages and not problems:
@@ -91,3 +97,13 @@ def parse_xlsform(data: bytes, filename: str = "form.xlsx", *, warnings: list[Fo
         default_language=settings.default_language or "en",
         metadata=tuple(reader.metadata),
     )
+
+
+def _repeats_refused(pages: list[Page]) -> list[FormProblem]:
+    """One problem per repeat (nested ones included), counted in the summary's line of unsupported types."""
+    found, pending = [], [item for page in pages for item in page.items if isinstance(item, Repeat)]
+    while pending:
+        repeat = pending.pop(0)
+        found.append(FormProblem("survey", repeat.row, "type", _l("repeats are not supported"), TYPE, "repeat"))
+        pending.extend(item for item in repeat.items if isinstance(item, Repeat))
+    return found

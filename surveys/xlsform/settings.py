@@ -85,6 +85,8 @@ def parse_settings(sheet: Sheet | None, problems: list[FormProblem], filename: s
         cells.setdefault(f"form_title::{settings.default_language}", cells.get(f"form_title::{PLAIN}", ""))
     if sheet and sheet.texts(cells, "form_title"):
         settings.titles = six(sheet, number, cells, "form_title", problems)
-    elif settings.default_language in LANGUAGES:
-        settings.titles = {settings.default_language: settings.form_id}
+    else:  # in the definition's default language: English when the settings name another than the six
+        settings.titles = {
+            settings.default_language if settings.default_language in LANGUAGES else "en": settings.form_id
+        }
     return settings

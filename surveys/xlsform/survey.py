@@ -1,24 +1,20 @@
 """The survey sheet: pages (groups), grids (table-list groups) and questions, with every check on them.
 
 Expressions must parse and name questions of the form; profile questions must use the codes the
-registry stores (`registry_codes`); "other" choices need their text question on the next row.
+registry stores (surveys/xlsform/profiles.py); "other" choices need their text question on the next row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from flask_babel import lazy_gettext as _l
 
-from core.reference.countries import member_state_rows
-from stakeholders.vocabularies import CATEGORY, GENDER, STAKEHOLDER_TYPE
 from surveys import expressions
 from surveys.definition import (
     INDICATOR_GROUPS,
     NOT_ASKED,
-    PROFILE_FIELDS,
     RECORDED_METADATA,
     Choice,
     Grid,
@@ -26,11 +22,13 @@ from surveys.definition import (
     Metadata,
     Page,
     Question,
+    Repeat,
 )
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
     NAME,
+    NAME_LENGTH,
     NO,
     OTHER_LABELS,
     SELECT_TYPES,
@@ -40,7 +38,8 @@ from surveys.xlsform.columns import (
     key,
 )
 from surveys.xlsform.cycles import Node, find_cycles
-from surveys.xlsform.problems import IGNORED, METADATA, FormProblem
+from surveys.xlsform.problems import IGNORED, METADATA, RENAMED, FormProblem
+from surveys.xlsform.profiles import check_profile
 from surveys.xlsform.sheets import Sheet, flag, six
 from surveys.xlsform.survey_rows import SurveyRow, classify
 
@@ -58,11 +57,21 @@ def _normal(expression: str) -> str:
     return re.sub(r"\s+", "", expression).replace('"', "'")
 
 
+def _specifies(relevant: str, select: str) -> bool:
+    """Whether a relevant is "other is chosen in `select`", alone or after the condition of a group it was in
+    (`(${adults} > 0) and (selected(${x}, 'other'))`, as a nested group's questions are written back; deeper
+    groups nest it further: `(a) and ((b) and (selected(...)))`)."""
+    wanted = _normal(f"selected(${{{select}}}, 'other')")
+    written = _normal(relevant)
+    return written == wanted or bool(re.fullmatch(r"\(.*\)and\(" + re.escape(wanted) + r"\)+", written))
+
+
 @dataclass
 class _Container:
     row: SurveyRow
     items: list = field(default_factory=list)
     grid: bool = False
+    repeat: bool = False
 
 
 class SurveyReader:
@@ -72,6 +81,7 @@ class SurveyReader:
         self.sheet, self.choices, self.problems = sheet, choices, problems
         rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
         self.rows = self._with_others([row for row in rows if row.kind != "skip"])
+        self.renamed: dict[str, int] = {}  # a name used in two groups -> the row of its first use
         self.names = self._names()
         # A refused row keeps its name, so that references to it are not reported as well.
         self.question_names = {row.name for row in self.rows if row.kind in ("question", "metadata", "") and row.name}
@@ -105,10 +115,18 @@ class SurveyReader:
         return found
 
     def _names(self) -> dict[str, int]:
-        seen: dict[str, int] = {}
+        """Each name once. As pyxform, a name may come again in another group (its path differs); answers
+        are kept by name, so the later one is stored as GROUP_NAME, with a warning."""
+        seen: dict[str, tuple[int, tuple[str, ...]]] = {}
+        groups: list[str] = []
         for row in self.rows:
-            if row.kind in ("", "end"):
+            if row.kind == "end":
+                groups[-1:] = []
                 continue
+            if row.kind == "":
+                continue
+            if not row.name and row.type == "note":  # as pyxform names a note without one
+                row.cells["name"] = f"generated_note_name_{row.number}"
             if not row.name:
                 self.problem(row, "name", _l("the name is missing"))
             elif not NAME.match(row.name):
@@ -120,15 +138,37 @@ class SurveyReader:
                         name=row.name,
                     ),
                 )
-            elif row.name in seen:
+            elif row.name in seen and not self._renamed(row, seen, tuple(groups)):
                 self.problem(
                     row,
                     "name",
-                    _l("the name '%(name)s' is already used on row %(row)s", name=row.name, row=seen[row.name]),
+                    _l("the name '%(name)s' is already used on row %(row)s", name=row.name, row=seen[row.name][0]),
                 )
             else:
-                seen[row.name] = row.number
-        return seen
+                seen[row.name] = (row.number, tuple(groups))
+            if row.kind == "begin":
+                groups.append(row.name)
+        return {name: number for name, (number, _) in seen.items()}
+
+    def _renamed(self, row: SurveyRow, seen: dict[str, tuple[int, tuple[str, ...]]], groups: tuple[str, ...]) -> bool:
+        """Whether a name already used elsewhere could be stored as GROUP_NAME (pyxform allows it in another group)."""
+        name = row.name
+        renamed = f"{groups[-1]}_{name}" if groups else ""
+        if not groups or seen[name][1] == groups or renamed in seen or len(renamed) > NAME_LENGTH:
+            return False
+        row.cells["name"] = renamed
+        self.renamed[name] = seen[name][0]
+        self.problems.append(
+            FormProblem(
+                self.sheet.name,
+                row.number,
+                "name",
+                _l("stored as %(name)s", name=renamed),
+                RENAMED,
+                f"{name} → {renamed}",
+            )
+        )
+        return True
 
     def _others(self) -> dict[str, str]:
         """text question name -> the select it specifies "other" for: the text question right after a select
@@ -140,7 +180,7 @@ class SurveyReader:
             if (
                 any(choice.name == "other" for choice in choices)
                 and following.type == "text"
-                and _normal(following.cells.get("relevant", "")) == _normal(f"selected(${{{row.name}}}, 'other')")
+                and _specifies(following.cells.get("relevant", ""), row.name)
             ):
                 found[following.name] = row.name
         return found
@@ -167,7 +207,9 @@ class SurveyReader:
                     self.problem(row, "type", _l("end group without a begin group"))
                     continue
                 container = stack.pop()
-                if stack:
+                if container.repeat:
+                    self._close_repeat(container, stack, pages)
+                elif stack:
                     stack[-1].items.extend(self._nested(container))
                 else:
                     labels = six(self.sheet, container.row.number, container.row.cells, "label", [])
@@ -189,7 +231,7 @@ class SurveyReader:
 
     def _begin(self, row: SurveyRow, stack: list[_Container]) -> None:
         """A group: a page at the top level, a grid (table-list) or a group whose questions join its page."""
-        grid = bool(stack) and "table-list" in row.cells.get("appearance", "").split()
+        grid = bool(stack) and row.type != "repeat" and "table-list" in row.cells.get("appearance", "").split()
         if stack and stack[-1].grid:
             self.problem(
                 row,
@@ -199,7 +241,24 @@ class SurveyReader:
                 ),
             )
         self._check_common(row, question=False)
-        stack.append(_Container(row, grid=grid))
+        stack.append(_Container(row, grid=grid, repeat=row.type == "repeat"))
+
+    def _close_repeat(self, container: _Container, stack: list[_Container], pages: list[Page]) -> None:
+        """A repeat joins the group holding it (its questions are not the page's: they are asked per instance);
+        at the top level it is a page of its own, without a title of its own, as loose questions are."""
+        row = container.row
+        repeat = Repeat(
+            name=row.name,
+            labels=six(self.sheet, row.number, row.cells, "label", []),
+            items=tuple(container.items),
+            relevant=row.cells.get("relevant") or None,
+            count=self._expression(row, "repeat_count"),
+            row=row.number,
+        )
+        if stack:
+            stack[-1].items.append(repeat)
+        else:
+            pages.append(self._page(f"_page{len(pages) + 1}", {}, None, [repeat]))
 
     def _nested(self, container: _Container) -> list:
         """What a group inside a page adds to it: a grid, or its questions, each also relevant when the
@@ -237,6 +296,7 @@ class SurveyReader:
         questions = [
             q
             for item in items
+            if not isinstance(item, Repeat)
             for q in (item.questions if isinstance(item, Grid) else (item,))
             if q.type not in NOT_ASKED
         ]
@@ -285,7 +345,7 @@ class SurveyReader:
         """Columns pyxform reads that the platform does not apply yet: refused where they change what is
         asked or stored, noted where the form works without them."""
         for column in NOT_YET:
-            if row.cells.get(column):
+            if row.cells.get(column) and row.type != "repeat":
                 self.problem(row, column, _l("the column %(column)s is not supported yet", column=column))
         for column in LEFT_ASIDE:
             if row.cells.get(column) and not (column == "parameters" and row.type == "range"):
@@ -346,7 +406,18 @@ class SurveyReader:
                 self.problem(row, column, _l("cannot read the expression: %(message)s", message=message))
             return text
         for reference in sorted(parsed.references):
-            if reference not in self.question_names:
+            if reference in self.renamed:  # pyxform refuses it too
+                self.problem(
+                    row,
+                    column,
+                    _l(
+                        "${%(name)s} could be any of the questions of that name (the first on row %(row)s): "
+                        "give them different names",
+                        name=reference,
+                        row=self.renamed[reference],
+                    ),
+                )
+            elif reference not in self.question_names:
                 self.problem(row, column, _l("${%(name)s} does not name a question of this form", name=reference))
         if parsed.columns and row.list_name:  # the choice_filter's columns of the choices sheet
             self.choices.with_columns(row.list_name, set(parsed.columns) - {"name"})
@@ -371,7 +442,9 @@ class SurveyReader:
             )
         profile = cells.get("profile") or None
         if answered and profile:
-            self._check_profile(row, profile)
+            check_profile(
+                self.sheet.name, row, profile, asked=self.profiles, choices=self.choices, problems=self.problems
+            )
         # pyxform takes an expression in `required` too (`${adults} > 0`): required when it holds
         required_cell = cells.get("required", "")
         expression = answered and required_cell.casefold() not in YES | NO
@@ -417,52 +490,3 @@ class SurveyReader:
                 )
             )
         return None
-
-    def _check_profile(self, row: SurveyRow, profile: str) -> None:
-        if profile not in PROFILE_FIELDS:
-            self.problem(
-                row,
-                "profile",
-                _l(
-                    "'%(value)s' is not a profile field; use one of %(fields)s",
-                    value=profile,
-                    fields=", ".join(PROFILE_FIELDS),
-                ),
-            )
-            return
-        if profile in self.profiles:
-            self.problem(
-                row,
-                "profile",
-                _l(
-                    "the profile field %(field)s is already asked on row %(row)s",
-                    field=profile,
-                    row=self.profiles[profile],
-                ),
-            )
-        self.profiles[profile] = row.number
-        if row.type != "select_one":
-            self.problem(row, "type", _l("a profile question must be select_one"))
-            return
-        codes = registry_codes()[profile]
-        for choice in self.choices.lists.get(row.list_name or "", ()):
-            if choice.name not in codes:
-                self.problems.append(
-                    FormProblem(
-                        "choices",
-                        self.choices.rows[row.list_name, choice.name],
-                        "name",
-                        _l("'%(name)s' is not a %(field)s code of the registry", name=choice.name, field=profile),
-                    )
-                )
-
-
-@cache
-def registry_codes() -> dict[str, frozenset[str]]:
-    """The codes a profile question's choices must use: those the registry stores."""
-    return {
-        "country": frozenset(row["iso2"] for row in member_state_rows()),
-        "category": frozenset(CATEGORY.codes),
-        "gender": frozenset(GENDER.codes),
-        "stakeholder_type": frozenset(STAKEHOLDER_TYPE.codes),
-    }

@@ -46,6 +46,7 @@ SELECT_SPELLINGS = (  # longest first: the first that starts the type wins
     ("select one", "select_one"),
     ("select_one", "select_one"),
     ("select1", "select_one"),
+    ("rank", "rank"),
 )
 FROM_FILE = ("select_one_from_file", "select_multiple_from_file", "select one from file", "select multiple from file")
 EXTERNAL = ("select_one_external", "select_multiple_external")
@@ -122,11 +123,11 @@ def classify(
         return SurveyRow(number, cells, "begin")
     if lowered in END | END_REPEAT:
         return SurveyRow(number, cells, "end")
-    if lowered in BEGIN_REPEAT or lowered.startswith(
-        "begin loop over "
-    ):  # refused; read as a group so that its rows are checked and named
-        problems.append(_refused(sheet, number, "repeat", _l("repeats are not supported")))
+    if lowered in BEGIN_REPEAT:  # read into a Repeat; the importer refuses it until repeats are answered
         return SurveyRow(number, cells, "begin", "repeat")
+    if lowered.startswith("begin loop over "):  # refused; read as a group so that its rows are checked and named
+        problems.append(_refused(sheet, number, "repeat", _l("repeats are not supported")))
+        return SurveyRow(number, cells, "begin", "loop")
     if METADATA_ALIASES.get(text, text) in METADATA_TYPES:
         return SurveyRow(number, cells, "metadata", METADATA_ALIASES.get(text, text))
     select = _select(text)

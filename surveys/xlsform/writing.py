@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
 
 from core.config import LANGUAGES
-from surveys.definition import DEFAULT_BASE, Definition, Grid, Labels, Page, Question
+from surveys.definition import DEFAULT_BASE, Definition, Grid, Labels, Page, Question, Repeat
 from surveys.xlsform.columns import LANGUAGE_NAMES, column_header
 
 
@@ -28,6 +29,7 @@ SURVEY_HEADERS = [
     "read_only",
     "choice_filter",
     "parameters",
+    "repeat_count",
     *_six("constraint_message"),
     *_six("required_message"),
     "appearance",
@@ -85,19 +87,36 @@ class _SurveyRows:
         return [self.rows.get(number, {}) for number in range(2, max([self.cursor - 1, *self.rows]) + 1)]
 
     def page(self, page: Page) -> None:
-        grouped = bool(page.labels)  # a page without labels was loose top-level questions
+        # loose top-level questions make a page named _pageN without labels; a group may have no label either
+        grouped = bool(page.labels or page.relevant) or not re.fullmatch(r"_page\d+", page.name)
         if grouped:
             self.begin(page.name, page.labels, page.relevant, "field-list")
-        for item in page.items:
+        self.items(page.items)
+        if grouped:
+            self.put({"type": "end group"})
+
+    def items(self, items) -> None:
+        for item in items:
             if isinstance(item, Grid):
                 self.begin(item.name, item.labels, item.relevant, "table-list")
                 for question in item.questions:
                     self.question(question)
                 self.put({"type": "end group"})
+            elif isinstance(item, Repeat):
+                self.put(
+                    {
+                        "type": "begin repeat",
+                        "name": item.name,
+                        **_texts("label", item.labels),
+                        "relevant": item.relevant or "",
+                        "repeat_count": item.count or "",
+                    },
+                    item.row,
+                )
+                self.items(item.items)
+                self.put({"type": "end repeat"})
             else:
                 self.question(item)
-        if grouped:
-            self.put({"type": "end group"})
 
     def begin(self, name: str, labels: Labels, relevant: str | None, appearance: str) -> None:
         self.put(

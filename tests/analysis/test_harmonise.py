@@ -12,6 +12,7 @@ from analysis.harmonise import (
     NO_EQUIVALENT,
     REFUSED,
     SAME,
+    TOP_TWO,
     Category,
     Comparisons,
     Link,
@@ -19,6 +20,8 @@ from analysis.harmonise import (
     aligned,
     comparable,
     harmonised,
+    one_to_one_scales,
+    top_two_categories,
 )
 from analysis.survey_results import wave_results
 
@@ -111,3 +114,22 @@ def test_trends_read_earlier_waves_in_the_latest_terms():
     out = aligned(frame, Comparisons({1: 10, 2: 20}, plans), latest=2)
     assert out["sector"].isna().tolist() == [True, True, False, False]
     assert aligned(frame, Comparisons(), latest=2) is frame
+
+
+def test_a_top_two_link_counts_each_scale_on_its_own_two_best_levels_and_leaves_off_scale_answers_out():
+    four = ("not_useful", "not_very_useful", "useful", "very_useful")  # least to most favourable
+    five = ("strongly_disagree", "disagree", "neutral", "agree", "strongly_agree")
+    link = Link("useful", "useful", MAPPED, "select_one", top_two_categories(four, five), top_two=True)
+    assert not one_to_one_scales({(a, b) for a, b in zip(four, five[1:], strict=True)}, four, five)
+    earlier = pd.DataFrame({"useful": pd.Categorical(["very_useful", "useful", "not_useful", "dont_know"])})
+    later = pd.DataFrame({"useful": pd.Categorical(["neutral", "agree", "strongly_disagree", "dont_know"])})
+    shares = {}
+    for side, frame in (("earlier", earlier), ("later", later)):
+        recoded, catalog = harmonised(frame, Plan({"useful": link}), side)
+        results = comparable(
+            wave_results(recoded, catalog), Plan({"useful": link}), side, wave_results(recoded, catalog)
+        )
+        mapped = results.shares[results.shares["question"] == "useful"]
+        assert set(mapped["choice"]) == {TOP_TWO}  # the other levels are its complement, not an item
+        shares[side] = (mapped.iloc[0]["estimate"], mapped.iloc[0]["n"])
+    assert shares == {"earlier": (pytest.approx(2 / 3), 3), "later": (pytest.approx(1 / 3), 3)}

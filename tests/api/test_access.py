@@ -19,6 +19,8 @@ RESULT_ROLES = {"focal_point", "secretariat", "admin"}
 ENDPOINTS = [
     ("/api/v1/waves", "read:public", set(ROLES)),
     ("/api/v1/waves/{wave}/questions", "read:public", set(ROLES)),
+    ("/api/v1/instruments", "read:public", set(ROLES)),
+    ("/api/v1/instruments/{instrument}", "read:public", set(ROLES)),
     ("/api/v1/waves/{wave}/questions/{question}/results", "read:results", RESULT_ROLES),
     ("/api/v1/indicators", "read:results", RESULT_ROLES),
     ("/api/v1/indicators/participation/tables", "read:results", RESULT_ROLES),
@@ -34,10 +36,12 @@ ENDPOINTS = [
 
 
 def _urls(client, token: str) -> list[tuple[str, str | None, set]]:
-    wave = client.get("/api/v1/waves", headers=bearer(token)).json["items"][0]["id"]
+    first = client.get("/api/v1/waves", headers=bearer(token)).json["items"][0]
+    wave, instrument = first["id"], first["instrument_code"]
     questions = client.get(f"/api/v1/waves/{wave}/questions", headers=bearer(token)).json["items"]
     question = next(q["name"] for q in questions if q["type"] == "select_one" and not q["profile"])
-    return [(path.format(wave=wave, question=question), scope, roles) for path, scope, roles in ENDPOINTS]
+    found = {"wave": wave, "question": question, "instrument": instrument}
+    return [(path.format(**found), scope, roles) for path, scope, roles in ENDPOINTS]
 
 
 def test_every_endpoint_for_every_role_and_scope(app, client, session, seeded):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dashboards import data
 from dashboards.filters import Filters
 from dashboards.pages import explorer
 from dashboards.scope import EVERYTHING
@@ -15,6 +16,8 @@ from dashboards.selection import select
 from dashboards.view import View
 from surveys import concordance, waves
 from surveys.definition import Choice, Definition, Page, Question
+from surveys.models import ResponseImport
+from tests.dashboards.conftest import tables, text_of
 from tests.factories import make_instrument_version, make_response, make_wave, six
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -82,3 +85,52 @@ def test_a_mapped_wave_is_compared_on_the_harmonised_answers(app, session, surve
     assert shares["Survey 2019"].startswith("50")
     assert shares["Annual survey 2026"].startswith("50")  # government and agency: 10 of 20
     assert any("recoded" in caveat for caveat in section.caveats)
+
+
+def test_the_comparison_is_read_once_and_a_concordance_edit_shows_at_once(app, session, survey, monkeypatch):
+    old_version, new_version, old, new = survey
+    reads = []
+    real = data.comparisons
+    monkeypatch.setattr(data, "comparisons", lambda *args: reads.append(args) or real(*args))
+    with app.test_request_context():
+        assert any("Survey 2019 is not compared" in caveat for caveat in _build(session, old, new).caveats)
+        first = len(reads)
+        _build(session, old, new)
+        assert len(reads) == first  # the second view reads the plans from the cache
+        links = (("public", "government"), ("public", "agency"), ("private", "private"))
+        concordance.save_match(
+            session, data=concordance.MatchData(old_version.id, new_version.id, "sector", "sector", links=links)
+        )
+        (table,) = _build(session, old, new).tables
+        assert {row.cells[0] for row in table.rows} == {"Survey 2019", "Annual survey 2026"}
+        match = concordance.matches_between(session, old_version.id, new_version.id)["sector"][0]
+        concordance.delete_match(session, match=match)
+        assert any("Survey 2019 is not compared" in caveat for caveat in _build(session, old, new).caveats)
+
+
+def test_the_explorer_page_follows_the_concordance_and_a_past_waves_import(session, survey, secretariat, dash):
+    """Through the dashboard's own cache of page content: the 2019 wave is outside the selection's
+    history (2026 and 2025), so only its own fingerprint can tell the page that its responses changed."""
+    old_version, new_version, old, new = survey
+    make_wave(session, version=new_version, name="Annual survey 2025", year=2025, status="closed")
+    search = f"?wave={new.id}&waves={old.id}&waves={new.id}&question=sector&weighted=0"
+
+    def page():
+        tree = dash.page("/dashboard/explorer", search)
+        rows = next((t for t in tables(tree) if t and "Public" in t[0]), [])
+        return text_of(tree), {row[0]: row[1] for row in rows[1:]}
+
+    dash.open()
+    assert "Survey 2019 is not compared" in page()[0]
+    links = (("public", "government"), ("public", "agency"), ("private", "private"))
+    concordance.save_match(
+        session, data=concordance.MatchData(old_version.id, new_version.id, "sector", "sector", links=links)
+    )
+    text, shares = page()
+    assert "not compared" not in text and shares["Survey 2019"].startswith("50")
+    # Past responses brought into the 2019 wave: 10 more public sector answers, 20 of 30.
+    session.add(ResponseImport(wave_id=old.id, file_name="survey-2019.csv", sha256="0" * 64, rows_stored=10))
+    for _i in range(10):
+        make_response(session, old, {"sector": "public"}, commit=False)
+    session.commit()
+    assert page()[1]["Survey 2019"].startswith("67")

@@ -97,7 +97,7 @@ def test_the_licence_is_the_platform_setting(app, session, tmp_path):
     descriptor = json.loads(files["datapackage.json"])
     assert descriptor["licenses"][0]["name"] == "CC0-1.0"
     data = next(resource for resource in descriptor["resources"] if resource["name"] == "data")
-    assert data["path"] == "data.xlsx" and "schema" not in data
+    assert data["path"] == "data.xlsx" and data["schema"]["fields"]
     assert "release.do" not in files  # syntax files read a CSV release
     assert _validate_package(tmp_path, files).valid
 
@@ -182,3 +182,26 @@ def test_pspp_runs_the_spss_syntax_with_labels_and_missing_values(app, session, 
     assert result.returncode == 0 and "error" not in result.stdout + result.stderr, result.stdout + result.stderr
     output = (tmp_path / "out.txt").read_text(encoding="utf-8")
     assert "Agree" in output and "Not answered" in output and "Years of involvement" in output
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "parquet", "sav"])
+def test_a_release_in_another_format_has_its_table_schema_and_validates(app, session, tmp_path, fmt):
+    from tests.exports.sav_reader import register
+
+    register()  # frictionless reads XLSX and Parquet itself; SAV through pyreadstat
+    _wave, files = _release(app, session, fmt=fmt)
+
+    report = _validate_package(tmp_path, files)
+
+    assert report.valid, report.flatten(["type", "note", "fieldName"])
+    descriptor = json.loads(files["datapackage.json"])
+    data = next(resource for resource in descriptor["resources"] if resource["name"] == "data")
+    assert data["type"] == "table" and data["path"].endswith(f".{fmt}")
+    fields = {field["name"]: field for field in data["schema"]["fields"]}
+    assert fields["years"]["type"] == "integer" and fields["share"]["type"] == "number"
+    assert [m["value"] for m in data["schema"]["missingValues"]] == ["-8", "-9"]
+    if fmt == "sav":  # a category is stored as its numeric code, labelled
+        assert fields["satisfied"]["type"] == "integer"
+        assert {"value": 2, "label": "Agree"} in fields["satisfied"]["categories"]
+    else:
+        assert {"value": "2", "label": "Agree"} in fields["satisfied"]["categories"]

@@ -112,3 +112,60 @@ def test_the_indicators_go_through_the_disclosure_rule(app, seeded):
     headline = _rows(_files(content)["headline.csv"])
     with_people = [row for row in headline if row["base"]]
     assert with_people and all(row["value"] == "–" for row in with_people)
+
+
+def _numeric_tables(files: dict[str, bytes]) -> dict[str, tuple[dict, list[dict]]]:
+    """Each numeric table: (its Table Schema, its rows)."""
+    descriptor = json.loads(files["datapackage.json"])
+    return {
+        resource["path"]: (resource["schema"], _rows(files[resource["path"]]))
+        for resource in descriptor["resources"]
+        if resource["path"].endswith("-data.csv")
+    }
+
+
+def test_the_indicator_tables_are_published_as_numbers_with_their_base(app, seeded, tmp_path):
+    with app.test_request_context():
+        files = _files(opendata.indicators_package(get_session(), "fr"))
+
+    _valid(tmp_path, files)  # the types hold: frictionless reads every number column as numbers
+    tables = _numeric_tables(files)
+    assert tables and all(path.removesuffix("-data.csv") + ".csv" in files for path in tables)
+    shares = [
+        float(row[field["name"]])
+        for schema, rows in tables.values()
+        for field in schema["fields"]
+        if field.get("description") == "Une part de 0 à 1." or field.get("description") == "A share from 0 to 1."
+        for row in rows
+        if row[field["name"]] not in ("", "-8")
+    ]
+    assert shares and all(0 <= share <= 1 for share in shares)
+    assert all(schema["fields"][-1]["name"] == "base_n" for schema, _rows in tables.values())
+    headline = _rows(files["headline.csv"])
+    assert any(row["number"] and float(row["number"]) != 0 for row in headline)
+
+
+def test_no_small_count_reaches_the_numeric_tables(app, seeded, tmp_path):
+    threshold = 30
+    app.config["AGGREGATE_THRESHOLD"] = threshold
+    with app.test_request_context():
+        files = _files(opendata.indicators_package(get_session(), "en"))
+
+    _valid(tmp_path, files)
+    tables = _numeric_tables(files)
+    counts = [
+        int(row[field["name"]])
+        for schema, rows in tables.values()
+        for field in schema["fields"]
+        if field["name"] == "base_n" or field.get("description") == "A count of people."
+        for row in rows
+        if row[field["name"]] not in ("", "-8")
+    ]
+    assert counts, "the tables count people"
+    assert all(count == 0 or count >= threshold for count in counts)
+    suppressed = [cell for _schema, rows in tables.values() for row in rows for cell in row.values() if cell == "-8"]
+    assert suppressed, "a threshold of 30 hides something in a twentieth of the demo data"
+    for row in _rows(files["headline.csv"]):
+        assert row["n"] in ("", "-8") or int(row["n"]) >= threshold
+        if row["n"] == "-8":
+            assert row["number"] == "-8" and row["value"] == "–"

@@ -102,6 +102,20 @@ def test_roster_counts_cover_the_whole_country_with_translated_labels(client, au
     assert '<html lang="fr"' in page and "Kenya" in page
 
 
+def test_roster_counts_follow_registrations_and_changes_at_once(client, auth, session, kenya):
+    """The country's count and breakdowns are cached between pages; any registry write renews them."""
+    auth.login(FOCAL_KE)
+    assert "2 stakeholders are registered in Kenya." in page_of(client.get("/focal-point/roster"))
+    newcomer = make_stakeholder(session, name="New Kenyan", country="KE", category="ilk", gender="female")
+    page = page_of(client.get("/focal-point/roster?page=1"))
+    assert "3 stakeholders are registered in Kenya." in page
+    assert '<th scope="row">Female</th><td>2</td>' in page
+    newcomer.is_active = False
+    session.commit()
+    page = page_of(client.get("/focal-point/roster"))
+    assert "2 stakeholders are registered in Kenya." in page and '<th scope="row">Female</th><td>1</td>' in page
+
+
 def test_roster_filters_and_sorts(client, auth, session, kenya):
     make_stakeholder(
         session,

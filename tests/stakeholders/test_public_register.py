@@ -187,6 +187,36 @@ def test_pages_keep_the_filters(client, session):
     assert 'rel="prev"' in third.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("language", "more_than", "page_two"),
+    [
+        ("en", "More than 5 stakeholders", "Page 2"),
+        ("fr", "Plus de 5 parties prenantes", "Page 2"),
+        ("ar", "أكثر من 5 من أصحاب المصلحة", "الصفحة 2"),
+        ("zh", "超过5个利益攸关方", "第2页"),
+    ],
+)
+def test_past_the_cap_the_register_says_more_than_and_still_pages_to_the_end(
+    client, session, monkeypatch, language, more_than, page_two
+):
+    monkeypatch.setattr("stakeholders.views.public.COUNT_CAP", 5)  # 10,000 in production
+    for n in range(8):
+        make_stakeholder(session, name=f"Scientist {n:02d}", category="science")
+    make_stakeholder(session, name="Journalist", category="media")
+    client.set_cookie("lang", language)
+
+    first = client.get("/registry/?category=science&per_page=3")
+    assert re.search(r'<p role="status">([^<]*)</p>', _text(first)).group(1) == more_than
+    second = client.get(_next_link(first))
+    assert _listed(second) == ["Scientist 03", "Scientist 04", "Scientist 05"]
+    assert page_two in _text(second) and 'rel="prev"' in second.get_data(as_text=True)
+    third = client.get(_next_link(second))
+    assert _listed(third) == ["Scientist 06", "Scientist 07"] and _next_link(third) is None
+    # Under the cap the count is exact, as before.
+    client.set_cookie("lang", "en")
+    assert "1 stakeholder</p>" in _text(client.get("/registry/?category=media"))
+
+
 def test_organisation_names_link_to_their_page_in_the_readers_language(client, session):
     organisation = make_organisation(session, name="World Wildlife Fund", country="CH")
     session.add(OrganisationName(organisation_id=organisation.id, language="fr", name="Fonds mondial pour la nature"))

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.expressions import parse
+from surveys.expressions import POSITION, ExpressionError, parse
 
 VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born": dt.date(1990, 5, 7), "empty": None}
 
@@ -62,10 +62,38 @@ VALUES = {"a": "3", "name": "Ada Lovelace", "fruits": ["apple", "pear"], "born":
         ("boolean('')", False),
         ("once(${a})", "3"),
         ("\u2018x\u2019 = 'x'", True),  # curly quotes a word processor wrote
+        ("\u2019x\u2019 = 'x'", True),  # the closing one at both ends, as real forms have it (pyxform reads ')
+        ("\u201cx\u201d = \u2019x'", True),
+        ("${a} != \u2019\u2019", True),
+        ("string-length(uuid())", 36.0),
+        ("sqrt(16)", 4.0),
+        ("position(..)", 1.0),  # outside a repeat
+        ("concat('member ', position( .. ))", "member 1"),
+        ("round(15 div (sqrt(cos(atan(${a} div 10)))), 2)", 15.33),  # a corpus form's slope correction
+        ("sqrt(-1) = sqrt(-1)", False),  # NaN, as XPath gives, rather than an error
+        ("log10(1000)", 3.0),
+        ("round(pi(), 4)", 3.1416),
+        ("atan2(1, 1) * 4 = pi()", True),
+        ("exp(0) + exp10(2)", 101.0),
+        ("string-length(uuid(8))", 8.0),
     ],
 )
 def test_functions(text, expected):
     assert parse(text).evaluate(VALUES) == expected
+
+
+def test_position_reads_the_repeat_instance_number_and_other_paths_are_still_refused():
+    assert parse("position(..) > 2").evaluate({POSITION: 3}) is True
+    for text in ("../name", "position(../..)", "${a} + ..", "position(.)"):
+        with pytest.raises(ExpressionError):
+            parse(text)
+
+
+def test_uuid_is_new_each_time_and_a_version_4_uuid():
+    first, second = parse("uuid()").evaluate({}), parse("once(uuid())").evaluate({})
+    assert first != second
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", first)
+    assert re.fullmatch(r"[A-Za-z0-9]{12}", parse("uuid(12)").evaluate({}))
 
 
 def test_now_is_a_date_and_time():

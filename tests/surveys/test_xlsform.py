@@ -158,7 +158,10 @@ REJECTIONS = {
         appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
         ("survey", LAST, "type", "repeats are not supported"),
     ),
-    "rank": (appended(q("rank ranks", "score", "Score")), ("survey", LAST, "type", "'rank ranks' is not supported")),
+    "rank of no list": (
+        appended(q("rank ranks", "score", "Score")),
+        ("survey", LAST, "type", "there is no choice list 'ranks'"),
+    ),
     "unknown reference in relevant": (
         with_row("email", relevant="${engagd} = 'yes'"),
         ("survey", "email", "relevant", "${engagd} does not name a question"),
@@ -184,8 +187,12 @@ REJECTIONS = {
         ("survey", "engaged", "type", "no choice list 'yesno'"),
     ),
     "duplicate name": (
-        appended(q("text", "years", "Years again")),
-        ("survey", LAST, "name", "'years' is already used on row 7"),
+        appended(q("text", "share", "Share again")),
+        ("survey", LAST, "name", "'share' is already used on row 17"),
+    ),
+    "a name in two groups that an expression reads": (
+        appended(q("text", "years", "Years again"), q("text", "why", "Why?", relevant="${years} > 1")),
+        ("survey", LAST + 1, "relevant", "${years} could be any of the questions of that name (the first on row 7)"),
     ),
     "invalid name": (with_row("email", name="e mail"), ("survey", "email", "name", "not a valid name")),
     "duplicate choice": (

@@ -238,12 +238,12 @@ def test_a_refusal_starts_with_one_summary_line_per_kind_then_groups_the_details
 def test_unsupported_types_are_summed_up_in_one_line_naming_types_and_rows():
     survey, choice_rows = simple_form()
     survey += [{"type": "xml-external", "name": f"c{n}"} for n in range(8)]
-    survey += [{"type": "rank", "name": "r"}, {"type": "select_one_from_file places.csv", "name": "p"}]
+    survey += [{"type": "csv-external", "name": "r"}, {"type": "select_one_from_file places.csv", "name": "p"}]
 
     lines = refusal(workbook(survey, choice_rows, {"form_id": "f"})).summary_lines()
 
     assert lines[:2] == [
-        "unsupported question types (rows): xml-external (4, 5, 6, 7, 8, 9, +2); rank (12)",
+        "unsupported question types (rows): xml-external (4, 5, 6, 7, 8, 9, +2); csv-external (12)",
         "types that need a device or external files, refused (rows): select_one_from_file (13)",
     ]
 
@@ -251,7 +251,7 @@ def test_unsupported_types_are_summed_up_in_one_line_naming_types_and_rows():
 def test_the_summary_never_exceeds_ten_lines():
     survey, choice_rows = simple_form()
     survey += [{"type": "text", "name": "bad name", "label": "x"}, {"type": "integer", "label": "n"}]
-    survey += [{"type": kind, "name": kind, "label": "x"} for kind in ("image", "rank")]
+    survey += [{"type": kind, "name": kind, "label": "x"} for kind in ("image", "csv-external")]
     survey += [
         {"type": "text", "name": f"e{n}", "label": "x", "relevant": text}
         for n, text in enumerate(["${nobody} = 1", "1 =", ". = 1", "bogus(1)"])
