@@ -278,7 +278,7 @@ def comparisons_of(session: Session, wave_ids: list[int]):
     """How questions compare between any waves' versions (the explorer's chosen ones, within the
     selection's history or not), kept until the concordance or one of these waves changes."""
     key = f"dashboard:comparisons:{generations.token(CONCORDANCE)}:{wave_stamps(session, wave_ids)}"
-    return cached(key, lambda: comparisons(session, list(wave_ids)))
+    return remembered(key, lambda: comparisons(session, list(wave_ids)))
 
 
 def history(session: Session, upto: WaveInfo, base: Shared, every: list[WaveInfo]) -> list[WaveData]:
