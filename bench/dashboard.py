@@ -1,7 +1,7 @@
 """Dashboard benchmark: the Dash callbacks over HTTP at the indicators benchmark's scale.
 
     .venv/bin/python bench/dashboard.py --backend sqlite|postgresql|both \
-        [--stakeholders 100000] [--waves 10] [--responses 10000] [--requests 20] [--quick] [--no-profile]
+        [--stakeholders 100000] [--waves 10] [--responses 10000] [--requests 20] [--quick] [--no-profile] [--walk]
 
 For each backend it creates a fresh database and fills it with the other benchmarks' generators:
 the registry (`bench/registry.py`), `--waves` waves of `--responses` responses (`bench/frame.py`),
@@ -25,7 +25,10 @@ form, fetches `/dashboard/` for the `_csrf_token` cookie and posts callbacks to
 
 Prints p50 / p95 / max per page against the targets (filter change <= 300 ms warm, first view of
 a wave <= 3 s cold), then profiles the slowest warm callback in a fresh process with the same
-database (cProfile: time per step and the top functions). Nothing leaves the machine.
+database (cProfile: time per step and the top functions). With `--walk`, it also makes the walk in
+one process (`bench/dashboard_walk.py`): each new view's CPU time, and the frames read from the
+database during the walk (none expected once a page has shown its first view). Nothing leaves the
+machine.
 """
 
 from __future__ import annotations
@@ -586,14 +589,10 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
         "changedPropIds": ["url.search"],
     }
 
-    store = getattr(data.frames.cache, "_cache", {})
-    kept: set = set()
-
     def forget_content():
-        """Drop what was cached after the warm-up (the frames stay): the view is computed afresh each time,
-        as a filter change to a view not shown before is."""
-        for key in [key for key in store if key not in kept]:
-            store.pop(key, None)
+        """Drop what was computed for views (the frames stay): the view is computed afresh each time, as a
+        filter change to a view not shown before is."""
+        data.views.cache.clear()
 
     def call():
         forget_content()
@@ -612,7 +611,6 @@ def profile(url: str, pathname: str, search: str, top: int) -> str:
     )
     for _ in range(2):  # the same page and wave without the filters: frames, history, imports loaded
         assert client.post(BASE + "_dash-update-component", json=warm_up).status_code == 200
-    kept.update(store)
     steps = defaultdict(float)
 
     def timed(name, function):
@@ -789,7 +787,23 @@ def run_backend(backend: str, args) -> list[str]:
         if not args.no_profile and slowest.slowest[1]:
             print(f"[{backend}] profiling {slowest.slowest[1]}{slowest.slowest[2]}", flush=True)
             lines += ["", _profile_in_child(url, slowest.slowest[1], slowest.slowest[2], args.top)]
+        if args.walk:
+            print(f"[{backend}] the walk in one process (bench/dashboard_walk.py)", flush=True)
+            lines += ["", _walk_in_child(url, args.requests)]
     return lines
+
+
+def _walk_in_child(url: str, requests: int) -> str:
+    """`bench/dashboard_walk.py` on this database: the walk's CPU time per view and the frames it read."""
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "dashboard_walk.py"), url, "--requests", str(requests)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if output.returncode:
+        return "walk failed:\n" + output.stderr[-3000:]
+    return output.stdout.rstrip()
 
 
 def main(argv=None) -> int:
@@ -808,6 +822,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-profile", action="store_true", help="skip profiling the slowest callback")
     parser.add_argument("--top", type=int, default=25, help="functions listed in the profile")
     parser.add_argument("--verbose", action="store_true", help="latency per filter for every page")
+    parser.add_argument(
+        "--walk", action="store_true", help="also walk the changes in one process: CPU time and frames read"
+    )
     parser.add_argument("--profile", nargs=3, metavar=("URL", "PATHNAME", "SEARCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.profile:

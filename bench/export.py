@@ -87,6 +87,8 @@ def measure(url: str, fmt: str) -> dict:
         )
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         report = json.loads(_member(release.content, "disclosure_report.json"))
+    # The release's peak, before the baseline runs: its fetchall of every answer as Python tuples peaks higher.
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     with engine.connect() as connection:
         floor, floor_cpu = physical_baseline(connection, wave_ids, fmt)
     engine.dispose()
@@ -95,7 +97,8 @@ def measure(url: str, fmt: str) -> dict:
         "cpu_seconds": cpu_seconds,
         "cpu_steps": cpu,
         "load": os.getloadavg()[0],
-        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "maxrss": maxrss,
+        "floor_maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "baseline": baseline,
         "rows": release.rows,
         "zip_bytes": release.size,
@@ -183,7 +186,8 @@ def run_backend(backend: str, args) -> list[str]:
                 f"suppressed {run['suppressed']:,}",
                 f"{'':<20} target <= {target:.0f} s and <= 1.5 GB: {'met' if ok else 'MISSED'}",
                 f"{'':<20} baseline (the answers read by the driver into pandas, pivoted, "
-                f"{'to_parquet' if fmt == 'parquet' else 'to_csv'}): {run['floor']:.2f} s, CPU {run['floor_cpu']:.2f} s; "
+                f"{'to_parquet' if fmt == 'parquet' else 'to_csv'}): {run['floor']:.2f} s, CPU {run['floor_cpu']:.2f} s, "
+                f"peak RSS {_mb(run['floor_maxrss'])}; "
                 f"ratio {run['seconds'] / run['floor']:.1f}x (CPU {run['cpu_seconds'] / run['floor_cpu']:.1f}x)",
             ]
             print("\n".join(lines[-6:]), flush=True)

@@ -77,7 +77,7 @@ def content_for(pathname: str | None, search: str | None) -> PageContent | None:
             chosen,
         ]
     )
-    return data.cached(key, lambda: page.build(view))
+    return data.remembered(key, lambda: page.build(view))
 
 
 def controls(pathname, search):

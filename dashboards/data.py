@@ -18,14 +18,22 @@ no SQL here), loaded once and kept in a cache, filed under keys that change when
 Frames are big (100,000 rows) and read on every callback, so they live in an in-process
 flask-caching store that keeps objects as they are (`ObjectCache`: no pickling, which would cost
 more than the 300 ms a filter change may take); the generation tokens live in the app's shared
-cache, so a write in one process reaches every process. Analysis results are not cached here:
-callbacks compute them from these frames.
+cache, so a write in one process reaches every process.
+
+What is computed from the frames for one view (a page's content, the indicator results of a
+selection, the waves' comparisons) is kept apart, in `views`, a store that drops its oldest entries
+when full. Frames are never dropped to make room for views: each frame has a slot (the registry,
+the records, a wave, a window of history), and a frame is dropped only when a newer one takes its
+slot, or, for the windows of history, when more than `HISTORIES` are held. When both shared one
+store of 64 entries, a walk of some forty views pushed the registry and the waves out, and the next
+filter change read them again from the database (seconds at the benchmark's scale).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
@@ -71,35 +79,72 @@ class ObjectCache(SimpleCache):
         return cls(*args, **kwargs)
 
 
+_TIMEOUT = 6 * 3600
+# Frames: bounded by their slots, not by a count (the threshold is a backstop that slots keep far off).
 frames = Cache(
-    config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 64, "CACHE_DEFAULT_TIMEOUT": 6 * 3600}
+    config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 500, "CACHE_DEFAULT_TIMEOUT": _TIMEOUT}
 )
+# What one view computes from the frames: the oldest go first when it is full.
+views = Cache(
+    config={"CACHE_TYPE": "dashboards.data.ObjectCache", "CACHE_THRESHOLD": 128, "CACHE_DEFAULT_TIMEOUT": _TIMEOUT}
+)
+HISTORIES = 4  # windows of history (concatenated waves) held at once, the least recently used dropped
 
 
 def init_app(app) -> None:
     frames.init_app(app)
+    views.init_app(app)
     generations.init_app(app)
 
 
 _loading: dict[str, threading.Lock] = {}
 _locks = threading.Lock()
+_slots: dict[str, OrderedDict] = {}  # group -> {slot: the key of the frame held there}, least recently used first
 
 
-def cached(key: str, load):
-    """The value filed under `key`, loaded once: a thread asking while another loads it waits."""
-    value = frames.get(key)
+def _get_or_load(store: Cache, key: str, load):
+    """The value filed under `key` in `store`, loaded once: a thread asking while another loads it waits."""
+    value = store.get(key)
     if value is not None:
         return value
     with _locks:
         lock = _loading.setdefault(key, threading.Lock())
     with lock:
-        value = frames.get(key)
+        value = store.get(key)
         if value is None:
             value = load()
-            frames.set(key, value)
+            store.set(key, value)
     with _locks:
         _loading.pop(key, None)
     return value
+
+
+def cached(key: str, load, slot: tuple[str, str] | None = None, keep: int | None = None):
+    """The frame filed under `key`, loaded once. With `slot` (group, name), the frame takes that slot and
+    the frame it held before (an older generation of the same data) is dropped; with `keep`, the group
+    holds at most that many slots, the least recently used dropped first."""
+    value = _get_or_load(frames, key, load)
+    if slot is None:
+        return value
+    group, name = slot
+    dropped = []
+    with _locks:
+        held = _slots.setdefault(group, OrderedDict())
+        before = held.pop(name, None)
+        held[name] = key
+        if before is not None and before != key:
+            dropped.append(before)
+        while keep is not None and len(held) > keep:
+            dropped.append(held.popitem(last=False)[1])
+        dropped = [old for old in dropped if old not in held.values()]
+    for old in dropped:
+        frames.delete(old)
+    return value
+
+
+def remembered(key: str, load):
+    """What a view computes from the frames, filed under `key` (in `views`), computed once."""
+    return _get_or_load(views, key, load)
 
 
 def warm(app, log=None) -> None:
@@ -179,7 +224,7 @@ def shared(session: Session) -> Shared:
             token,
         )
 
-    return cached(f"dashboard:shared:{token}", load)
+    return cached(f"dashboard:shared:{token}", load, slot=("shared", ""))
 
 
 def engagement_records(session: Session) -> Records:
@@ -193,6 +238,7 @@ def engagement_records(session: Session) -> Records:
             records.concerns_frame(session),
             records.calls_frame(session),
         ),
+        slot=("records", ""),
     )
 
 
@@ -211,7 +257,7 @@ def wave_data(session: Session, info: WaveInfo, base: Shared) -> WaveData:
             invitations_frame(session, [info.id]),
         )
 
-    return cached(key, load)
+    return cached(key, load, slot=("wave", str(info.id)))
 
 
 def wave_comparisons(session: Session, parts: list[WaveData]):
@@ -219,7 +265,7 @@ def wave_comparisons(session: Session, parts: list[WaveData]):
     until the concordance or a wave's version changes (a wave's key holds its version)."""
     token = generations.token(CONCORDANCE)
     key = "dashboard:comparisons:" + token + ":" + "|".join(p.key for p in parts)
-    return cached(key, lambda: comparisons(session, [p.info.id for p in parts]))
+    return remembered(key, lambda: comparisons(session, [p.info.id for p in parts]))
 
 
 def wave_stamps(session: Session, wave_ids) -> str:
@@ -232,7 +278,7 @@ def comparisons_of(session: Session, wave_ids: list[int]):
     """How questions compare between any waves' versions (the explorer's chosen ones, within the
     selection's history or not), kept until the concordance or one of these waves changes."""
     key = f"dashboard:comparisons:{generations.token(CONCORDANCE)}:{wave_stamps(session, wave_ids)}"
-    return cached(key, lambda: comparisons(session, list(wave_ids)))
+    return remembered(key, lambda: comparisons(session, list(wave_ids)))
 
 
 def history(session: Session, upto: WaveInfo, base: Shared, every: list[WaveInfo]) -> list[WaveData]:

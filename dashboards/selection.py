@@ -109,7 +109,8 @@ def _history(session: Session, wave: WaveInfo, base: data.Shared, waves: list[Wa
         invitations = pd.concat([p.invitations for p in parts], ignore_index=True) if parts else pd.DataFrame()
         return frame, invitations, {p.info.id: p.raking for p in parts}
 
-    return parts, data.cached(key, load)
+    window = "|".join(str(p.info.id) for p in parts)
+    return parts, data.cached(key, load, slot=("history", window), keep=data.HISTORIES)
 
 
 def select(session: Session, filters: Filters) -> Selection | None:

@@ -52,7 +52,7 @@ class View:
 def builder_for(selection: Selection, lang: str) -> Builder:
     """A builder over the selection; indicator results are shared by every page and language that
     looks at the same selection (they hold codes and numbers, no words)."""
-    results = data.cached(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
+    results = data.remembered(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
     history = selection.data.history
     return Builder(selection.data, lang, as_figures=True, weighted=(history, selection.weighting), results=results)
 

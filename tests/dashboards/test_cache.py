@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import Counter
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from sqlalchemy import event
 from sqlmodel import select
@@ -31,6 +33,10 @@ def test_a_new_registration_reloads_the_registry(app, seeded, session):
         after = data.shared(session)
     assert after is not before
     assert len(after.registry) == len(before.registry) + 1
+    with app.app_context():  # the older registry is dropped, not kept beside the new one
+        assert [key for key in data.frames.cache._cache if key.startswith("dashboard:shared:")] == [
+            f"dashboard:shared:{after.token}"
+        ]
     assert "MA" in set(after.registry["country"].astype(str))
 
 
@@ -155,3 +161,48 @@ def test_a_worker_that_cannot_warm_still_starts(app, caplog):
     finally:
         app.extensions["db_engine"] = broken
     assert "dashboard warm-up failed" in caplog.text
+
+
+def _counting(monkeypatch, reads: Counter, name: str) -> None:
+    original = getattr(data, name)
+
+    def counted(*args, **kwargs):
+        reads[name] += 1
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(data, name, counted)
+
+
+def test_many_views_never_push_the_registry_or_a_wave_out_of_the_cache(app, seeded, client, dash, monkeypatch):
+    """Seventy views of the map, each new (more than the cache of views holds when it is half full): after
+    the first, none reads the registry or a wave's responses from the database again. The views' content
+    once shared one cache with the frames and pushed them out, and a filter change read them again
+    (seconds at the benchmark's scale)."""
+    reads: Counter = Counter()
+    for name in ("registry_frame", "participation_frame", "responses_frame", "invitations_frame"):
+        _counting(monkeypatch, reads, name)
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    dash.page("/dashboard/map", "")
+    assert reads["registry_frame"] == 1 and reads["responses_frame"] >= 1  # the first view loads them
+    first = reads.copy()
+    places = [{}, *({"regional_group": group} for group in ("AFR", "APAC", "EEG", "GRULAC", "WEOG"))]
+    people = [{}, {"gender": "female"}, {"gender": "male"}]
+    kinds = [{}, {"category": "science"}, {"category": "policymaker"}, {"knowledge_system": "ilk"}]
+    views = [{**place, **person, **kind} for place in places for person in people for kind in kinds]
+    assert len(views) >= 70
+    for filters in views[1:71]:
+        assert dash.page("/dashboard/map", "?" + urlencode(filters))
+    assert reads == first
+
+
+def test_the_windows_of_history_held_are_bounded(app):
+    """Each window of history is a concatenation of waves: at most `HISTORIES` are kept, the least
+    recently used dropped first."""
+    with app.app_context():
+        for window in range(data.HISTORIES + 2):
+            data.cached(f"test:history:{window}", object, slot=("test-history", str(window)), keep=data.HISTORIES)
+        data.cached("test:history:2", object, slot=("test-history", "2"), keep=data.HISTORIES)  # used again
+        data.cached("test:history:9", object, slot=("test-history", "9"), keep=data.HISTORIES)
+        held = sorted(key for key in data.frames.cache._cache if key.startswith("test:history:"))
+    assert held == ["test:history:2", "test:history:4", "test:history:5", "test:history:9"]

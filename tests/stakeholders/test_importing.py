@@ -782,3 +782,29 @@ def test_not_allowed_values_are_listed_in_the_report(client, secretariat, sessio
             "practitioner, cbo, igo, ngo, media, public.",
         )
     ]
+
+
+def test_a_reimported_row_is_checked_once(session, monkeypatch):
+    """Each row of a re-import is validated once, as the whole profile it makes (the file's values over
+    the recorded ones), and still planned as an update that keeps what the file leaves empty."""
+    for n in range(3):
+        make_stakeholder(session, name=f"Person {n}", email=f"person{n}@example.org", country="KE", gender="female")
+    validated = []
+    original = importing.validate_model
+
+    def counted(model, values):
+        validated.append(model.__name__)
+        return original(model, values)
+
+    monkeypatch.setattr(importing, "validate_model", counted)
+    rows = [["email", "name", "country", "category", "gender"]]
+    rows += [[f"person{n}@example.org", f"Person {n} Renamed", "KE", "practitioner", ""] for n in range(3)]
+    rows.append(["new@example.org", "Someone New", "KE", "science", "male"])
+    report = importing.validate(session=session, kind="stakeholders", content=csv_bytes(rows))
+    assert report.valid, report.problems
+    assert validated == ["StakeholderCreate"] * 4  # one check per row, updates as new profiles are
+    assert [p.action for p in report.plans] == ["update", "update", "update", "create"]
+    kept = [p.values[2] for p in report.plans[:3]]
+    assert {(p.name, p.category, p.gender) for p in kept} == {
+        (f"Person {n} Renamed", "practitioner", "female") for n in range(3)
+    }
