@@ -193,7 +193,8 @@ _REGISTRY_PROFILE = (
 
 def _registry_profile(session: Session, stakeholder_id: int | None) -> dict:
     """Profile columns frozen from the registry at submission."""
-    found = session.exec(_REGISTRY_PROFILE, params={"id": stakeholder_id}).first()
+    # plain columns: on the session's connection (same transaction), without the ORM's result handling
+    found = session.connection().execute(_REGISTRY_PROFILE, {"id": stakeholder_id}).first()
     if found is None:
         return {}
     return dict(zip(("country", "regional_group", "category", "gender", "stakeholder_type"), found, strict=True))
