@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -51,6 +52,7 @@ class Respondent:
     wave: Wave
     kind: str  # "i" (invitation) or "r" (resume token of an open link)
     token: str
+    content_hash: str | None = None  # of the response's version, when it was read with it
 
     @property
     def registry(self) -> bool:
@@ -164,37 +166,63 @@ def start_from_open_link(
 
 
 def resume(session: Session, *, kind: str, token: str) -> Respondent:
-    """The response behind a respondent's link (`kind` "i": invitation, "r": resume token)."""
+    """The response behind a respondent's link (`kind` "i": invitation, "r": resume token).
+
+    One query on every request of a respondent: the response, its wave and its version's content
+    hash (so `definition_of` reads nothing more), found through the invitation or the resume token.
+    """
     if kind == "i":
-        invitation, wave = find_invitation(session, token)
-        response = _invited_response(session, invitation)
-        if response is None:
-            raise LinkInvalid(token)
-        return Respondent(response, wave, kind, token)
-    found = session.exec(
-        select(Response, Wave)
-        .join(Wave, Wave.id == Response.wave_id)
-        .where(Response.resume_token_hash == hash_token(token))
-    ).first()
-    if found is None:
+        statement, value = _RESUME_INVITED, token
+    else:
+        statement, value = _RESUME_OPEN, hash_token(token)
+    found = session.exec(statement, params={"token": value}).first()
+    if found is None:  # no such link, the stakeholder erased, or (invitation) no response started
         raise LinkInvalid(token)
-    return Respondent(found[0], found[1], kind, token)
+    return Respondent(found[0], found[1], kind, token, content_hash=found[2])
+
+
+def _resume_statement(*conditions):
+    return (
+        select(Response, Wave, InstrumentVersion.content_hash)
+        .join(Wave, Wave.id == Response.wave_id)
+        .join(InstrumentVersion, InstrumentVersion.id == Response.version_id)
+        .where(*conditions)
+    )
+
+
+# Built once: composing them costs more than running them. An invitation whose stakeholder was
+# erased (stakeholder_id NULL) joins no response, as `find_invitation` refuses it.
+_RESUME_INVITED = _resume_statement(
+    Invitation.token == bindparam("token"),
+    Invitation.wave_id == Response.wave_id,
+    Invitation.stakeholder_id == Response.stakeholder_id,
+)
+_RESUME_OPEN = _resume_statement(Response.resume_token_hash == bindparam("token"))
 
 
 _DEFINITIONS: dict[str, Definition] = {}
 
 
-def definition_for(session: Session, version_id: int) -> Definition:
+def definition_for(session: Session, version_id: int, content_hash: str | None = None) -> Definition:
     """The definition a response is answered under, parsed once per process per content hash.
 
-    Only the hash is read on each request: versions are immutable, the JSON is not small.
+    Only the hash is read on each request (none when the caller knows it): versions are
+    immutable, the JSON is not small.
     """
-    content_hash = session.exec(select(InstrumentVersion.content_hash).where(InstrumentVersion.id == version_id)).one()
+    if content_hash is None:
+        content_hash = session.exec(
+            select(InstrumentVersion.content_hash).where(InstrumentVersion.id == version_id)
+        ).one()
     definition = _DEFINITIONS.get(content_hash)
     if definition is None:
         data = session.exec(select(InstrumentVersion.definition).where(InstrumentVersion.id == version_id)).one()
         definition = _DEFINITIONS[content_hash] = Definition.from_dict(data)
     return definition
+
+
+def definition_of(session: Session, respondent: Respondent) -> Definition:
+    """The definition the respondent's response is answered under."""
+    return definition_for(session, respondent.response.version_id, respondent.content_hash)
 
 
 # --- drafts -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
@@ -113,6 +113,18 @@ def _metadata_rows(response_id: int, found: Mapping[str, dict]) -> list[dict]:
     return [{"response_id": response_id, "question": name, **empty, **columns} for name, columns in found.items()]
 
 
+# Built once, the values bound at each execution: composing the statements costs more than
+# running them. The UPDATE's SET clause is the parameters' other keys (the stored values).
+_RESPONSES, _ANSWERS = Response.__table__, Answer.__table__
+_CLAIM = update(_RESPONSES).where(
+    _RESPONSES.c.id == bindparam("b_id"),
+    _RESPONSES.c.submission_key == bindparam("b_key"),
+    _RESPONSES.c.content_digest.is_(None),
+)
+_CLEAR_ANSWERS = delete(_ANSWERS).where(_ANSWERS.c.response_id == bindparam("b_id"))
+_INSERT_ANSWERS = insert(_ANSWERS)
+
+
 def _store(
     session: Session,
     response: Response,
@@ -140,19 +152,11 @@ def _store(
         # Core statements on the session's connection: the ORM's bulk UPDATE and INSERT paths add
         # nothing here but their cost (the response in the session is brought up to date below).
         connection = session.connection()
-        table = Response.__table__
-        won = (
-            connection.execute(
-                update(table)
-                .where(table.c.id == response.id, table.c.submission_key == key, table.c.content_digest.is_(None))
-                .values(**stored)
-            ).rowcount
-            == 1
-        )
+        won = connection.execute(_CLAIM, {"b_id": response.id, "b_key": key, **stored}).rowcount == 1
         if won:
-            connection.execute(delete(Answer.__table__).where(Answer.__table__.c.response_id == response.id))
+            connection.execute(_CLEAR_ANSWERS, {"b_id": response.id})
             if rows:  # one Core executemany (the ORM's bulk insert splits it by the columns each row sets)
-                connection.execute(insert(Answer.__table__), rows)
+                connection.execute(_INSERT_ANSWERS, rows)
         session.commit()
     except BaseException:
         session.rollback()
@@ -174,19 +178,23 @@ def _outcome_of_used_key(response: Response, key: str, digest: str) -> Submitted
     raise SubmissionConflict("changed")
 
 
+_REGISTRY_PROFILE = (
+    select(
+        Stakeholder.country,
+        Country.regional_group,
+        Stakeholder.category,
+        Stakeholder.gender,
+        Stakeholder.stakeholder_type,
+    )
+    .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
+    .where(Stakeholder.id == bindparam("id"))
+)
+
+
 def _registry_profile(session: Session, stakeholder_id: int | None) -> dict:
     """Profile columns frozen from the registry at submission."""
-    found = session.exec(
-        select(
-            Stakeholder.country,
-            Country.regional_group,
-            Stakeholder.category,
-            Stakeholder.gender,
-            Stakeholder.stakeholder_type,
-        )
-        .join(Country, Country.iso2 == Stakeholder.country, isouter=True)
-        .where(Stakeholder.id == stakeholder_id)
-    ).first()
+    # plain columns: on the session's connection (same transaction), without the ORM's result handling
+    found = session.connection().execute(_REGISTRY_PROFILE, {"id": stakeholder_id}).first()
     if found is None:
         return {}
     return dict(zip(("country", "regional_group", "category", "gender", "stakeholder_type"), found, strict=True))

@@ -164,7 +164,7 @@ def _resume_url(respondent: Respondent) -> str | None:
 
 
 def _context(session, respondent: Respondent):
-    definition = respondents.definition_for(session, respondent.response.version_id)
+    definition = respondents.definition_of(session, respondent)
     fixed = {name: value for name, value in answering.read_only_answers(definition).items() if value is not None}
     raw = {**(respondent.response.draft or {}), **fixed}
     values = answering.typed_values(definition, raw)
@@ -338,7 +338,7 @@ def saved(respondent: Respondent):
         wave=respondent.wave,
         urls=_urls(respondent),
         resume_url=_resume_url(respondent),
-        definition=respondents.definition_for(get_session(), respondent.response.version_id),
+        definition=respondents.definition_of(get_session(), respondent),
     )
 
 
@@ -392,7 +392,7 @@ def review(respondent: Respondent):
     response = respondent.response
     if request.method == "GET" and response.status == "submitted" and not respondents.is_editing(response):
         return redirect(url_for("survey_respond.done", **_urls(respondent)))
-    definition = respondents.definition_for(session, response.version_id)
+    definition = respondents.definition_of(session, respondent)
     status = 200
     conflict = None
     if request.method == "POST":
@@ -447,7 +447,7 @@ def done(respondent: Respondent):
     response = respondent.response
     if response.status != "submitted":
         return redirect(url_for("survey_respond.page", number=1, **_urls(respondent)))
-    definition = respondents.definition_for(get_session(), response.version_id)
+    definition = respondents.definition_of(get_session(), respondent)
     return _render(
         respondent,
         "respond/done.html",

@@ -3,6 +3,7 @@
 from unittest import mock
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from surveys import respondents, submission
@@ -78,8 +79,11 @@ def test_a_failure_while_writing_answers_stores_nothing(session, invited):
 def test_a_database_failure_midway_rolls_the_status_back(session, invited):
     definition = make_definition()
     too_long = {**ANSWERS}
-    with mock.patch.object(submission, "insert", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
+    answer_rows = submission._answer_rows
+    # every answer twice: the INSERT, after the UPDATE that marked the response submitted, breaks the key
+    twice = mock.patch.object(submission, "_answer_rows", side_effect=lambda *args: answer_rows(*args) * 2)
+    with twice:
+        with pytest.raises(IntegrityError):
             submission.submit(session, invited, definition, key=invited.response.submission_key, raw=too_long)
     session.expire_all()
     response = session.exec(select(Response)).one()
