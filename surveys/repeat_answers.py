@@ -24,7 +24,7 @@ MAX_INSTANCES = 50  # instances one repeat takes at most, whatever its `repeat_c
 Instance = Mapping[str, Raw | None]
 
 
-def _questions(repeat: Repeat) -> list[Question]:
+def instance_questions(repeat: Repeat) -> list[Question]:
     """The questions answered in each instance (grid rows included; nested repeats left out)."""
     found: list[Question] = []
     for item in repeat.items:
@@ -55,7 +55,7 @@ def instances_of(repeat: Repeat, draft: Mapping[str, object], values: Mapping[st
     """The draft's instances of the repeat, cleaned, as many as `instance_count` says (missing ones empty)."""
     kept = draft.get(repeat.name)
     given = [item for item in kept if isinstance(item, dict)] if isinstance(kept, list) else []
-    questions = {q.name: q for q in _questions(repeat)}
+    questions = {q.name: q for q in instance_questions(repeat)}
     cleaned = [
         {name: clean_raw(questions[name], raw) for name, raw in instance.items() if name in questions}
         for instance in given
@@ -67,7 +67,7 @@ def instances_of(repeat: Repeat, draft: Mapping[str, object], values: Mapping[st
 def instance_values(repeat: Repeat, instance: Instance, number: int, values: Mapping[str, object]) -> dict:
     """What expressions inside one instance see: the answers outside the repeat, this instance's own
     answers over them (calculates computed), and its number for `position(..)`."""
-    questions = [q for q in _questions(repeat) if q.type != "note"]
+    questions = [q for q in instance_questions(repeat) if q.type != "note"]
     seen = {**values, POSITION: number}
     seen.update({q.name: None if q.type == "calculate" else to_typed(q, instance.get(q.name)) for q in questions})
     calculates = [q for q in questions if q.type == "calculate"]
@@ -115,14 +115,14 @@ def kept_instances(repeat: Repeat, instances: list[Instance], values: Mapping[st
 def seen_from_outside(repeat: Repeat, kept: list[Mapping[str, object]]) -> dict[str, Instances]:
     """What the rest of the form sees of the repeat: each question's values across instances (None
     where an instance has no answer) and, under the repeat's name, the instance numbers."""
-    seen = {q.name: Instances(instance.get(q.name) for instance in kept) for q in _questions(repeat)}
+    seen = {q.name: Instances(instance.get(q.name) for instance in kept) for q in instance_questions(repeat)}
     seen[repeat.name] = Instances(range(1, len(kept) + 1))
     return seen
 
 
 def instance_answer_rows(response_id: int, repeat: Repeat, kept: list[Mapping[str, object]]) -> list[dict]:
     """The Answer rows of a repeat's kept instances, numbered from 1, for a Core insert."""
-    questions = {q.name: q for q in _questions(repeat)}
+    questions = {q.name: q for q in instance_questions(repeat)}
     empty = {"value_text": None, "value_number": None, "value_date": None}
     return [
         {

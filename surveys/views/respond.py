@@ -23,8 +23,9 @@ from core.links import absolute_url
 from core.localized import localized_name
 from core.ratelimit import get_throttle
 from surveys import answer_values, answering, respondents, submission, waves
-from surveys.definition import Grid, label
+from surveys.definition import Page, label
 from surveys.respondents import LinkInvalid, Respondent, TooManyStarts, WaveNotOpen
+from surveys.views import respond_repeats
 
 bp = Blueprint("survey_respond", __name__, url_prefix="/survey", template_folder="../templates")
 
@@ -263,19 +264,19 @@ def page(respondent: Respondent, number: int):
         return redirect(url_for("survey_respond.page", number=min(max(number, 1), len(pages)), **_urls(respondent)))
     current = pages[number - 1]
     items = answering.page_items(current, values, registry=respondent.registry)
-    problems: dict = {}
-    status = 200
+    problems, status = {}, 200
     if request.method == "POST":
-        shown = [q for item in items for q in (item.questions if isinstance(item, Grid) else (item,))]
+        shown = answering.page_questions(Page(current.name, {}, tuple(items)))
         posted = answering.raw_from_form(definition, shown, request.form)
-        raw.update(posted)
         language = request.form.get("language")
-        action = request.form.get("action", "next")
-        if language:
-            action = "language"
+        action = "language" if language else request.form.get("action", "next")
+        in_repeats, problems, acted = respond_repeats.posted(definition, items, request.form, raw, values, action)
+        posted.update(in_repeats)
+        raw.update(posted)
+        action = "refresh" if acted else action  # "Add another", "Remove": the same page again
         overlong = answering.overlong_answers(shown, posted)
         if action in ("next", "review"):
-            problems = answering.validate_page(definition, current, raw, registry=respondent.registry)
+            problems.update(answering.validate_page(definition, current, raw, registry=respondent.registry))
         problems = {**problems, **overlong}
         values = answering.typed_values(definition, raw)
         pages = answering.visible_pages(definition, values, registry=respondent.registry)
@@ -309,6 +310,7 @@ def page(respondent: Respondent, number: int):
         editing=respondents.is_editing(response),
         choices_of=lambda q: answering.choices_for(definition, q, values),
         filtered_here=lambda q: answering.filtered_on_page(q, current),
+        repeats=respond_repeats.shown(items, raw, values),
     )
 
 

@@ -1,0 +1,72 @@
+"""A repeat on a survey page (issue 15): one instance per `repeat_count`, or "Add another"/"Remove" as
+plain submit buttons, each instance's answers kept in the draft and checked on their own."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from surveys.models import Response
+from surveys.xlsform.reading import parse_xlsform
+from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
+from tests.surveys import xlsform_builder as xb
+
+SURVEY = [
+    xb.q("begin group", "home", "Home"),
+    xb.q("integer", "size", "How many live here?"),
+    xb.q("begin repeat", "member", "Member", repeat_count="${size}"),
+    xb.q("text", "name", "Name?", required="yes"),
+    xb.q("integer", "age", "Age?", constraint=". < 130"),
+    {"type": "end repeat"},
+    xb.end(),
+    xb.q("begin group", "trips", "Trips"),
+    xb.q("begin repeat", "trip", "Trip"),
+    xb.q("text", "place", "Where?"),
+    {"type": "end repeat"},
+    xb.end(),
+]
+
+
+def _first_page(client, session) -> str:
+    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
+    person = make_stakeholder(session, country="KE", category="science", gender="female")
+    invitation = make_invitation(session, wave=wave, stakeholder=person, language="fr")
+    return client.get(f"/survey/i/{invitation.token}").headers["Location"]
+
+
+def _draft(session) -> dict:
+    session.expire_all()
+    return session.exec(select(Response)).one().draft
+
+
+def test_repeat_count_gives_one_instance_each_checked_on_its_own(client, session):
+    url = _first_page(client, session)
+    # The size is given on the same page: the instances follow once the page is posted.
+    first = client.post(url, data={"q.size": "2", "action": "refresh"})
+    assert first.status_code == 303
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="q.member.1.name"' in page and 'name="q.member.2.age"' in page
+    assert 'name="q.member.3.name"' not in page and "add:member" not in page  # the count decides
+
+    posted = {"q.size": "2", "q.member.1.name": "Ana", "q.member.1.age": "40", "q.member.2.age": "200"}
+    answer = client.post(url, data={**posted, "action": "next"})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 422
+    assert 'id="q-member.2.name-error"' in text and 'id="q-member.2.age-error"' in text
+    assert 'id="q-member.1.name-error"' not in text and 'value="Ana"' in text
+    assert _draft(session)["member"] == [{"name": "Ana", "age": "40"}, {"age": "200"}]
+
+
+def test_add_another_and_remove_work_without_javascript_and_keep_what_was_typed(client, session):
+    url = _first_page(client, session)
+    client.post(url, data={"q.size": "0", "action": "next"})
+    trips = url.replace("/page/1", "/page/2")
+    assert 'name="q.trip.1.place"' not in client.get(trips).get_data(as_text=True)
+    assert client.post(trips, data={"action": "add:trip"}).status_code == 303
+    client.post(trips, data={"q.trip.1.place": "Bonn", "action": "add:trip"})
+    client.post(trips, data={"q.trip.1.place": "Bonn", "q.trip.2.place": "Paris", "action": "add:trip"})
+    page = client.get(trips).get_data(as_text=True)
+    assert 'value="Paris"' in page and 'name="q.trip.3.place"' in page
+    assert "[fr] Trip 1" in page and "En ajouter un autre" in page and "Retirer" in page  # in the survey language
+    client.post(trips, data={"q.trip.1.place": "Bonn", "q.trip.2.place": "Paris", "action": "remove:trip:1"})
+    assert _draft(session)["trip"] == [{"place": "Paris"}, {}]
