@@ -209,7 +209,7 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
                     continue
                 questions = item.questions
             else:
-                questions = (item,)
+                questions = () if isinstance(item, Repeat) else (item,)  # per instance: surveys.repeat_answers
             found.extend(
                 q
                 for q in questions
@@ -328,9 +328,9 @@ def validate_all(definition: Definition, raw: Mapping[str, Raw], *, registry: bo
 
 def first_page_with(pages: list[Page], names) -> int:
     """1-based number of the first page holding one of `names` (1 when none does)."""
-    wanted = set(names)
+    wanted = set(names) | {name.split(".", 1)[0] for name in names}  # `<repeat>.<n>.<question>`: the repeat's
     for number, page in enumerate(pages, start=1):
-        if wanted & {q.name for q in page_questions(page)}:
+        if wanted & {q.name for q in page_questions(page)} | {i.name for i in page.items if isinstance(i, Repeat)}:
             return number
     return 1
 

@@ -12,6 +12,8 @@ not answered yet. Plain functions over a Definition: no Flask, no database.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 
 from surveys.answer_values import Raw, clean_raw, to_typed
 from surveys.answering import AnswerProblem, answer_columns, calculated, check_question, is_relevant, typed_values
@@ -147,7 +149,10 @@ def form_values(definition: Definition, draft: Mapping[str, object]) -> dict[str
     instances (`seen_from_outside`), and the calculates outside repeats computed again over them."""
     raw = {name: value for name, value in draft.items() if not isinstance(value, list) or _is_raw(value)}
     values = typed_values(definition, raw)
-    for repeat in top_repeats(definition):
+    repeats = top_repeats(definition)
+    if not repeats:
+        return values
+    for repeat in repeats:
         values.update(seen_from_outside(repeat, kept_instances(repeat, instances_of(repeat, draft, values), values)))
     calculates = [q for q in definition.questions() if q.type == "calculate"]
     for question in calculates * min(2, len(calculates)):
@@ -157,3 +162,39 @@ def form_values(definition: Definition, draft: Mapping[str, object]) -> dict[str
 
 def _is_raw(value: list) -> bool:
     return all(isinstance(item, str) for item in value)  # a select_multiple's choices, not instances
+
+
+def field_name(repeat: Repeat, number: int, name: str) -> str:
+    """How a page names a question of one instance (and its problem): `<repeat>.<number>.<question>`."""
+    return f"{repeat.name}.{number}.{name}"
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """What submission needs of a response's repeats: the kept instances by repeat, and their problems."""
+
+    kept: dict[str, list[dict]]
+    problems: dict[str, AnswerProblem]
+    repeats: tuple[Repeat, ...] = ()
+
+    def digest_part(self) -> dict:
+        """The instances as the content digest reads them (dates as text)."""
+        return {
+            name: [{q: v.isoformat() if isinstance(v, date) else v for q, v in kept.items()} for kept in instances]
+            for name, instances in self.kept.items()
+            if instances
+        }
+
+    def rows(self, response_id: int) -> list[dict]:
+        return [row for r in self.repeats for row in instance_answer_rows(response_id, r, self.kept[r.name])]
+
+
+def for_submission(definition: Definition, raw: Mapping[str, object], values: Mapping[str, object]) -> Repeated:
+    """Every top-level repeat's kept instances and problems, given the form's values (`form_values`)."""
+    kept, problems, repeats = {}, {}, tuple(top_repeats(definition))
+    for repeat in repeats:
+        instances = instances_of(repeat, raw, values)
+        kept[repeat.name] = kept_instances(repeat, instances, values)
+        found = validate_instances(definition, repeat, instances, values)
+        problems.update({field_name(repeat, n, name): problem for (name, n), problem in found.items()})
+    return Repeated(kept, problems, repeats)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from surveys.answer_values import Raw
 from surveys.answering import AnswerProblem, raw_from_form
 from surveys.definition import NOT_ASKED, Definition, Question, Repeat
-from surveys.repeat_answers import MAX_INSTANCES, instance_questions, instances_of, validate_instances
+from surveys.repeat_answers import MAX_INSTANCES, field_name, instance_questions, instances_of, validate_instances
 
 ADD, REMOVE = "add:", "remove:"  # page actions: `add:<repeat>`, `remove:<repeat>:<number>`
 
@@ -26,13 +26,9 @@ class ShownInstance:
     raw: dict[str, Raw]
 
 
-def _field(repeat: Repeat, number: int, name: str) -> str:
-    return f"{repeat.name}.{number}.{name}"
-
-
 def _renamed(repeat: Repeat, number: int) -> tuple[Question, ...]:
     asked = [q for q in instance_questions(repeat) if q.type != "calculate"]
-    return tuple(replace(q, name=_field(repeat, number, q.name)) for q in asked)
+    return tuple(replace(q, name=field_name(repeat, number, q.name)) for q in asked)
 
 
 def shown_instances(repeat: Repeat, draft: Mapping[str, object], values: Mapping[str, object]) -> list[ShownInstance]:
@@ -40,7 +36,7 @@ def shown_instances(repeat: Repeat, draft: Mapping[str, object], values: Mapping
     shown, as a page shows one that depends on itself, and only checked when it applies)."""
     shown = []
     for number, instance in enumerate(instances_of(repeat, draft, values), start=1):
-        raw = {_field(repeat, number, name): value for name, value in instance.items() if value is not None}
+        raw = {field_name(repeat, number, name): value for name, value in instance.items() if value is not None}
         shown.append(ShownInstance(repeat, number, _renamed(repeat, number), raw))
     return shown
 
@@ -49,15 +45,18 @@ def posted_instances(
     definition: Definition, repeat: Repeat, form, draft: Mapping[str, object], values: Mapping[str, object]
 ) -> list[dict]:
     """The instances as posted (as many as the page showed); a read-only question keeps what the draft had."""
-    before = instances_of(repeat, draft, values)
     found = []
-    for number, kept in enumerate(before, start=1):
-        questions = [q for q in _renamed(repeat, number) if q.type not in NOT_ASKED]
-        posted = raw_from_form(definition, questions, form)
-        prefix = _field(repeat, number, "")
-        instance = {**kept, **{name.removeprefix(prefix): value for name, value in posted.items()}}
+    for number, kept in enumerate(instances_of(repeat, draft, values), start=1):
+        instance = {**kept, **posted_instance(definition, repeat, number, form)}
         found.append({name: value for name, value in instance.items() if value is not None})
     return found
+
+
+def posted_instance(definition: Definition, repeat: Repeat, number: int, form) -> dict[str, Raw | None]:
+    """One instance's raw answers as posted, by question name (None for a field left empty)."""
+    questions = [q for q in _renamed(repeat, number) if q.type not in NOT_ASKED]
+    prefix = field_name(repeat, number, "")
+    return {name.removeprefix(prefix): value for name, value in raw_from_form(definition, questions, form).items()}
 
 
 def apply_action(repeat: Repeat, action: str, instances: list[dict]) -> list[dict] | None:
@@ -80,4 +79,4 @@ def instance_problems(
 ) -> dict[str, AnswerProblem]:
     """Problems under the field names the page shows them by."""
     found = validate_instances(definition, repeat, instances, values)
-    return {_field(repeat, number, name): problem for (name, number), problem in found.items()}
+    return {field_name(repeat, number, name): problem for (name, number), problem in found.items()}

@@ -22,7 +22,7 @@ from core.i18n import current_language
 from core.links import absolute_url
 from core.localized import localized_name
 from core.ratelimit import get_throttle
-from surveys import answer_values, answering, respondents, submission, waves
+from surveys import answer_values, answering, repeat_answers, respondents, submission, waves
 from surveys.definition import Page, label
 from surveys.respondents import LinkInvalid, Respondent, TooManyStarts, WaveNotOpen
 from surveys.views import respond_repeats
@@ -168,7 +168,7 @@ def _context(session, respondent: Respondent):
     definition = respondents.definition_for(session, respondent.response.version_id)
     fixed = {name: value for name, value in answering.read_only_answers(definition).items() if value is not None}
     raw = {**(respondent.response.draft or {}), **fixed}
-    values = answering.typed_values(definition, raw)
+    values = repeat_answers.form_values(definition, raw)  # typed_values, and the repeats' instances if any
     pages = answering.visible_pages(definition, values, registry=respondent.registry)
     return definition, raw, values, pages
 
@@ -399,6 +399,7 @@ def review(respondent: Respondent):
     conflict = None
     if request.method == "POST":
         raw = answering.raw_from_form(definition, definition.questions(), request.form)
+        raw.update(respond_repeats.from_review_form(definition, request.form))
         try:
             submission.submit(session, respondent, definition, key=request.form.get("submission_key", ""), raw=raw)
         except WaveNotOpen as error:
@@ -415,6 +416,8 @@ def review(respondent: Respondent):
         return _closed(WaveNotOpen(respondent.wave, waves.state(respondent.wave)), response.language)
     definition, raw, values, pages = _context(session, respondent)
     problems = answering.validate_all(definition, raw, registry=respondent.registry)
+    shown = lambda q, value: _shown_answer(definition, q, value, response.language)  # noqa: E731
+    repeats = respond_repeats.review(definition, raw, values, problems, shown)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     kept = {q.name for q in answering.relevant_questions(definition, values, registry=respondent.registry)}
@@ -423,7 +426,7 @@ def review(respondent: Respondent):
         for name, value in raw.items()
         if name in kept and value is not None
         for item in (value if isinstance(value, list) else [value])
-    ]
+    ] + respond_repeats.hidden(definition, raw, values)
     return _render(
         respondent,
         "respond/review.html",
@@ -431,6 +434,7 @@ def review(respondent: Respondent):
         definition=definition,
         wave=respondent.wave,
         rows=_review_rows(definition, pages, raw, values, respondent.registry, response.language),
+        repeats=repeats,
         errors=errors,
         hidden=hidden,
         submission_key=response.submission_key,

@@ -3,9 +3,11 @@ plain submit buttons, each instance's answers kept in the draft and checked on t
 
 from __future__ import annotations
 
+import re
+
 from sqlmodel import select
 
-from surveys.models import Response
+from surveys.models import Answer, Response
 from surveys.xlsform.reading import parse_xlsform
 from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
 from tests.surveys import xlsform_builder as xb
@@ -70,3 +72,37 @@ def test_add_another_and_remove_work_without_javascript_and_keep_what_was_typed(
     assert "[fr] Trip 1" in page and "En ajouter un autre" in page and "Retirer" in page  # in the survey language
     client.post(trips, data={"q.trip.1.place": "Bonn", "q.trip.2.place": "Paris", "action": "remove:trip:1"})
     assert _draft(session)["trip"] == [{"place": "Paris"}, {}]
+
+
+def _submission_form(page: str) -> dict:
+    form = page.split('<form method="post" class="stack">', 1)[1].split("</form>", 1)[0]
+    data: dict = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_the_instances_are_reviewed_submitted_and_stored_with_their_numbers(client, session):
+    url = _first_page(client, session)
+    client.post(url, data={"q.size": "2", "action": "refresh"})
+    client.post(url, data={"q.size": "2", "q.member.1.name": "Ana", "q.member.1.age": "40", "action": "next"})
+    review_url = url.replace("/page/1", "/review")
+    page = client.get(review_url).get_data(as_text=True)
+    assert 'id="errors"' in page and "[fr] Member 2, [fr] Name?" in page  # the second member has no name
+    client.post(url, data={"q.size": "2", "q.member.1.name": "Ana", "q.member.1.age": "40", "q.member.2.name": "Bo"})
+    trips = url.replace("/page/1", "/page/2")
+    client.post(trips, data={"action": "add:trip"})
+    client.post(trips, data={"q.trip.1.place": "Bonn", "action": "review"})
+    page = client.get(review_url).get_data(as_text=True)
+    assert 'id="errors"' not in page and "[fr] Member 2" in page and "Bonn" in page
+    done = client.post(review_url, data=_submission_form(page))
+    assert done.status_code == 303 and done.headers["Location"].endswith("/done")
+    session.expire_all()
+    stored = {(a.question, a.instance): a.value_text or a.value_number for a in session.exec(select(Answer))}
+    assert {key: value for key, value in stored.items() if key[1] or key[0] == "size"} == {
+        ("size", 0): 2.0,
+        ("name", 1): "Ana",
+        ("age", 1): 40.0,
+        ("name", 2): "Bo",
+        ("place", 1): "Bonn",
+    }
