@@ -7,6 +7,7 @@ import re
 
 from sqlmodel import select
 
+from surveys.frame_repeats import repeat_frames
 from surveys.models import Answer, Response
 from surveys.xlsform.reading import parse_xlsform
 from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
@@ -106,3 +107,10 @@ def test_the_instances_are_reviewed_submitted_and_stored_with_their_numbers(clie
         ("name", 2): "Bo",
         ("place", 1): "Bonn",
     }
+    frames = repeat_frames(session, [session.exec(select(Response)).one().wave_id])
+    members, trips = frames["member"], frames["trip"]
+    assert list(members.columns) == ["response_id", "instance", "name", "age"]  # one table per repeat
+    assert members["instance"].tolist() == [1, 2]
+    assert members["name"].tolist() == ["Ana", "Bo"] and str(members["age"].dtype) == "Int64"
+    assert members["age"].isna().tolist() == [False, True] and int(members["age"][0]) == 40
+    assert trips[["instance", "place"]].values.tolist() == [[1, "Bonn"]]
