@@ -139,9 +139,11 @@ def instance_answer_rows(response_id: int, repeat: Repeat, kept: list[Mapping[st
     ]
 
 
-def top_repeats(definition: Definition) -> list[Repeat]:
-    """The repeats answered on the web: those not inside another repeat."""
-    return [item for page in definition.pages for item in page.items if isinstance(item, Repeat)]
+def top_repeats(definition: Definition, values: Mapping[str, object] | None = None) -> list[Repeat]:
+    """The repeats answered on the web: those not inside another repeat (given `values`, only those on a
+    page whose `relevant` holds: a skipped page's instances are not kept)."""
+    pages = [page for page in definition.pages if values is None or is_relevant(page.relevant, values)]
+    return [item for page in pages for item in page.items if isinstance(item, Repeat)]
 
 
 def form_values(definition: Definition, draft: Mapping[str, object]) -> dict[str, object]:
@@ -149,7 +151,7 @@ def form_values(definition: Definition, draft: Mapping[str, object]) -> dict[str
     instances (`seen_from_outside`), and the calculates outside repeats computed again over them."""
     raw = {name: value for name, value in draft.items() if not isinstance(value, list) or _is_raw(value)}
     values = typed_values(definition, raw)
-    repeats = top_repeats(definition)
+    repeats = top_repeats(definition, values)
     if not repeats:
         return values
     for repeat in repeats:
@@ -191,7 +193,7 @@ class Repeated:
 
 def for_submission(definition: Definition, raw: Mapping[str, object], values: Mapping[str, object]) -> Repeated:
     """Every top-level repeat's kept instances and problems, given the form's values (`form_values`)."""
-    kept, problems, repeats = {}, {}, tuple(top_repeats(definition))
+    kept, problems, repeats = {}, {}, tuple(top_repeats(definition, values))
     for repeat in repeats:
         instances = instances_of(repeat, raw, values)
         kept[repeat.name] = kept_instances(repeat, instances, values)

@@ -30,7 +30,7 @@ def shown(items, raw: dict, values: dict) -> dict:
 
 
 def _kept(definition: Definition, raw: dict, values: dict):
-    for repeat in repeat_answers.top_repeats(definition):
+    for repeat in repeat_answers.top_repeats(definition, values):
         instances = repeat_answers.instances_of(repeat, raw, values)
         yield repeat, instances, repeat_answers.kept_instances(repeat, instances, values)
 

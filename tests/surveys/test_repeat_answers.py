@@ -84,3 +84,16 @@ def test_the_rows_stored_carry_the_instance_number_and_only_answers_that_apply()
         ("adult", 2): "no",
     }
     assert {r["response_id"] for r in rows} == {7}
+
+
+def test_the_instances_of_a_repeat_on_a_skipped_page_are_not_kept():
+    survey = [row if row.get("name") != "trips" else {**row, "relevant": "${size} < 5"} for row in SURVEY]
+    form = parse_xlsform(xb.workbook(survey, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    draft = {"size": "0", "trip": [{"place": "Bonn"}]}
+    assert ra.for_submission(form, draft, ra.form_values(form, draft)).kept == {
+        "member": [],
+        "trip": [{"place": "Bonn"}],
+    }
+    draft = {**draft, "size": "9"}
+    repeated = ra.for_submission(form, draft, ra.form_values(form, draft))
+    assert "trip" not in repeated.kept and not any(row["question"] == "place" for row in repeated.rows(1))
