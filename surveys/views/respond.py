@@ -267,13 +267,13 @@ def page(respondent: Respondent, number: int):
     problems, status = {}, 200
     if request.method == "POST":
         shown = answering.page_questions(Page(current.name, {}, tuple(items)))
-        posted = answering.raw_from_form(definition, shown, request.form)
-        language = request.form.get("language")
-        action = "language" if language else request.form.get("action", "next")
-        in_repeats, problems, acted = respond_repeats.posted(definition, items, request.form, raw, values, action)
+        form = request.form
+        posted = answering.raw_from_form(definition, shown, form)
+        action = "language" if (language := form.get("language")) else form.get("action", "next")
+        in_repeats, problems, acted = respond_repeats.posted(definition, items, form, {**raw, **posted}, values, action)
         posted.update(in_repeats)
         raw.update(posted)
-        action = "refresh" if acted else action  # "Add another", "Remove": the same page again
+        action = "refresh" if acted else action  # "Add another", "Remove", a new count: the same page again
         overlong = answering.overlong_answers(shown, posted)
         if action in ("next", "review"):
             problems.update(answering.validate_page(definition, current, raw, registry=respondent.registry))

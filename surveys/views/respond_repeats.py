@@ -12,16 +12,21 @@ def on_page(items) -> list[Repeat]:
 
 def posted(definition: Definition, items, form, raw: dict, values: dict, action: str):
     """(the repeats' instances as posted, by repeat name; their problems when the action checks them;
-    whether the action was one of their "Add another"/"Remove" buttons)."""
+    whether the page must be shown again: an "Add another"/"Remove" button, or a `repeat_count` answered
+    on this very page that now asks for another number of instances)."""
     found, problems, acted = {}, {}, False
+    after = repeat_answers.form_values(definition, raw)  # `raw` holds this page's other answers as posted
     for repeat in on_page(items):
         instances = repeat_pages.posted_instances(definition, repeat, form, raw, values)
         changed = repeat_pages.apply_action(repeat, action, instances)
+        wanted = repeat_answers.instance_count(repeat, after, instances)
+        if repeat.count and wanted != len(instances):  # its count was just given or changed: show them first
+            changed = (instances + [{} for _ in range(wanted)])[:wanted]
         acted = acted or changed is not None
         found[repeat.name] = instances if changed is None else changed
         if action in ("next", "review"):
             problems.update(repeat_pages.instance_problems(definition, repeat, instances, values))
-    return found, problems, acted
+    return found, ({} if acted else problems), acted
 
 
 def shown(items, raw: dict, values: dict) -> dict:

@@ -44,9 +44,9 @@ def _draft(session) -> dict:
 
 def test_repeat_count_gives_one_instance_each_checked_on_its_own(client, session):
     url = _first_page(client, session)
-    # The size is given on the same page: the instances follow once the page is posted.
-    first = client.post(url, data={"q.size": "2", "action": "refresh"})
-    assert first.status_code == 303
+    # The size is given on the same page: "Next" shows this page again, with the instances to answer.
+    first = client.post(url, data={"q.size": "2", "action": "next"})
+    assert first.status_code == 303 and first.headers["Location"] == url
     page = client.get(url).get_data(as_text=True)
     assert 'name="q.member.1.name"' in page and 'name="q.member.2.age"' in page
     assert 'name="q.member.3.name"' not in page and "add:member" not in page  # the count decides
