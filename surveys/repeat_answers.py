@@ -149,11 +149,11 @@ def top_repeats(definition: Definition, values: Mapping[str, object] | None = No
 def form_values(definition: Definition, draft: Mapping[str, object]) -> dict[str, object]:
     """The typed values of the whole form: the answers outside repeats, each repeat's values across its
     instances (`seen_from_outside`), and the calculates outside repeats computed again over them."""
+    if not definition.repeats():  # most forms: nothing more than typed_values
+        return typed_values(definition, draft)
     raw = {name: value for name, value in draft.items() if not isinstance(value, list) or _is_raw(value)}
     values = typed_values(definition, raw)
     repeats = top_repeats(definition, values)
-    if not repeats:
-        return values
     for repeat in repeats:
         values.update(seen_from_outside(repeat, kept_instances(repeat, instances_of(repeat, draft, values), values)))
     calculates = [q for q in definition.questions() if q.type == "calculate"]
@@ -193,6 +193,8 @@ class Repeated:
 
 def for_submission(definition: Definition, raw: Mapping[str, object], values: Mapping[str, object]) -> Repeated:
     """Every top-level repeat's kept instances and problems, given the form's values (`form_values`)."""
+    if not definition.repeats():
+        return Repeated({}, {})
     kept, problems, repeats = {}, {}, tuple(top_repeats(definition, values))
     for repeat in repeats:
         instances = instances_of(repeat, raw, values)
