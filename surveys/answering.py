@@ -19,7 +19,7 @@ from functools import lru_cache
 from email_validator import EmailNotValidError, validate_email
 
 from surveys.answer_values import Raw, clean_raw, in_range, to_typed
-from surveys.definition import NOT_ASKED, RECORDED_METADATA, Choice, Definition, Grid, Page, Question
+from surveys.definition import NOT_ASKED, RECORDED_METADATA, Choice, Definition, Grid, Page, Question, Repeat
 from surveys.expression_values import to_string
 from surveys.expressions import COLUMN_PREFIX, ExpressionError, evaluate_bool, parse
 
@@ -150,7 +150,8 @@ def visible_pages(definition: Definition, values: Mapping[str, object], *, regis
     for page in definition.pages:
         if registry and page.profile:
             continue
-        if not any(_asked(q, registry) for q in page_questions(page)):
+        asks = any(_asked(q, registry) for q in page_questions(page)) or any(isinstance(i, Repeat) for i in page.items)
+        if not asks:
             continue
         if is_relevant(page.relevant, values):
             pages.append(page)
@@ -160,11 +161,12 @@ def visible_pages(definition: Definition, values: Mapping[str, object], *, regis
 def page_questions(page: Page) -> list[Question]:
     found: list[Question] = []
     for item in page.items:
-        found.extend(item.questions if isinstance(item, Grid) else (item,))
+        if not isinstance(item, Repeat):  # its questions are per instance: surveys.repeat_pages
+            found.extend(item.questions if isinstance(item, Grid) else (item,))
     return found
 
 
-def page_items(page: Page, values: Mapping[str, object], *, registry: bool) -> list[Question | Grid]:
+def page_items(page: Page, values: Mapping[str, object], *, registry: bool) -> list[Question | Grid | Repeat]:
     """What a page shows. Without JavaScript a question cannot appear as the page is filled in,
     so one whose condition depends on this very page is shown (and only checked when it
     applies); one whose condition depends on earlier pages is shown only when it holds."""
@@ -183,8 +185,8 @@ def page_items(page: Page, values: Mapping[str, object], *, registry: bool) -> l
                         relevant=item.relevant,
                     )
                 )
-        elif _asked(item, registry) and _shown(item.relevant, values, on_page):
-            shown.append(item)
+        elif (isinstance(item, Repeat) or _asked(item, registry)) and _shown(item.relevant, values, on_page):
+            shown.append(item)  # a repeat's instances: surveys.repeat_pages
     return shown
 
 
@@ -207,7 +209,7 @@ def relevant_questions(definition: Definition, values: Mapping[str, object], *, 
                     continue
                 questions = item.questions
             else:
-                questions = (item,)
+                questions = () if isinstance(item, Repeat) else (item,)  # per instance: surveys.repeat_answers
             found.extend(
                 q
                 for q in questions
@@ -314,7 +316,7 @@ def validate_page(
             if not is_relevant(item.relevant, values):
                 continue
             applicable.extend(q for q in item.questions if is_relevant(q.relevant, values))
-        elif is_relevant(item.relevant, values):
+        elif not isinstance(item, Repeat) and is_relevant(item.relevant, values):
             applicable.append(item)
     return validate_questions(definition, applicable, raw, values)
 
@@ -326,9 +328,9 @@ def validate_all(definition: Definition, raw: Mapping[str, Raw], *, registry: bo
 
 def first_page_with(pages: list[Page], names) -> int:
     """1-based number of the first page holding one of `names` (1 when none does)."""
-    wanted = set(names)
+    wanted = set(names) | {name.split(".", 1)[0] for name in names}  # `<repeat>.<n>.<question>`: the repeat's
     for number, page in enumerate(pages, start=1):
-        if wanted & {q.name for q in page_questions(page)}:
+        if wanted & {q.name for q in page_questions(page)} | {i.name for i in page.items if isinstance(i, Repeat)}:
             return number
     return 1
 

@@ -115,9 +115,10 @@ class Grid:
 class Repeat:
     """A `begin repeat` group: its items are answered once per instance (a household's members).
 
-    Read from XLSForm and written back; not answered on the web yet (the importer still refuses a form
-    holding one: docs/xlsform.md). `Definition.questions()` leaves its questions out: they are not
-    answers of the response itself but of each instance."""
+    Read from XLSForm and written back; answered per instance (surveys.repeat_answers, repeat_pages), but
+    the importer still refuses a form holding one until the exports handle it (docs/xlsform.md).
+    `Definition.questions()` leaves its questions out: they are not answers of the response itself but of
+    each instance."""
 
     name: str
     labels: Labels

@@ -28,7 +28,8 @@ def _pii_questions(session: Session, version_ids: set[int]) -> dict[int, list[st
     found = {}
     for version in session.exec(select(InstrumentVersion).where(InstrumentVersion.id.in_(version_ids))):
         definition = Definition.from_dict(version.definition)
-        found[version.id] = [q.name for q in definition.questions() if q.pii]
+        in_repeats = [q for repeat in definition.repeats() for q in repeat.questions()]
+        found[version.id] = [q.name for q in definition.questions() + in_repeats if q.pii]
     return found
 
 

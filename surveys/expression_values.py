@@ -323,3 +323,26 @@ def math_function(name: str):
             return NAN
 
     return apply
+
+
+class Instances(tuple):
+    """A question's values across the instances of a repeat, as seen from outside it (`sum(${age})`,
+    `count(${member})`, `indexed-repeat(${age}, ${member}, 2)`); inside the repeat a name is the
+    current instance's value instead."""
+
+    __slots__ = ()
+
+
+def count(value: object) -> float:
+    """ODK count(): the number of instances; a question outside a repeat is one node."""
+    return float(len(value)) if isinstance(value, Instances) else 1.0
+
+
+def indexed_repeat(value: object, _repeat: object, index: object) -> object:
+    """ODK indexed-repeat(): the value in the index-th (1-based) instance; '' when there is none."""
+    if not isinstance(value, Instances):
+        return value
+    number = to_number(index)
+    if math.isnan(number) or number != int(number) or not 1 <= number <= len(value):
+        return ""
+    return normal(value[int(number) - 1])

@@ -166,7 +166,8 @@ _FUNCTIONS = {
     "abs": (1, 1, lambda value: abs(to_number(value))),
     "pow": (2, 2, v.power),
     "sum": (1, _MANY, lambda *values: math.fsum(v.number_of(*values))),
-    "count": (1, 1, lambda value: 1.0),  # a question outside a repeat is one node
+    "count": (1, 1, v.count),
+    "indexed-repeat": (3, 3, v.indexed_repeat),
     "max": (1, _MANY, lambda *values: max(v.number_of(*values), default=v.NAN)),
     "min": (1, _MANY, lambda *values: min(v.number_of(*values), default=v.NAN)),
     "concat": (0, _MANY, v.concat),

@@ -195,10 +195,13 @@ class Response(SQLModel, table=True):
 
 
 class Answer(SQLModel, table=True):
-    """One submitted answer in long form; `select_multiple` keeps its choices space-separated."""
+    """One submitted answer in long form; `select_multiple` keeps its choices space-separated.
+    A question inside a repeat has one row per instance the respondent filled in."""
 
     response_id: int = Field(foreign_key="response.id", primary_key=True, ondelete="CASCADE")
     question: str = Field(primary_key=True, max_length=100)
+    # 0 outside any repeat; 1, 2, ... the instance of the repeat the question sits in.
+    instance: int = Field(default=0, primary_key=True, sa_column_kwargs={"server_default": "0"})
     value_text: str | None = None
     value_number: float | None = None
     value_date: date | None = None

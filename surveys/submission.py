@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from core.reference.models import Country
 from core.timeutil import utcnow
 from stakeholders.models import Stakeholder
-from surveys import answering, shown, waves
+from surveys import answering, repeat_answers, shown, waves
 from surveys.definition import PROFILE_FIELDS, Definition, Question
 from surveys.models import Answer, Response
 from surveys.respondents import Respondent, WaveNotOpen, can_change
@@ -56,16 +56,17 @@ def submit(
     raw = answering.clean_answers(definition, raw)
     # Typed values and the questions that apply, worked out once for what is kept, checked and recorded
     # (the same as `answering.kept_answers`, `answering.validate_all` and `shown.shown_at_submission`).
-    values = answering.typed_values(definition, raw)
+    values = repeat_answers.form_values(definition, raw)  # typed_values, and repeats' instances if any
     applicable = answering.relevant_questions(definition, values, registry=respondent.registry)
     answers = {q.name: values[q.name] for q in applicable if values.get(q.name) is not None and values[q.name] != []}
-    digest = answering.content_digest(answers)
+    repeated = repeat_answers.for_submission(definition, raw, values)
+    digest = answering.content_digest({**answers, **repeated.digest_part()})
     already = _outcome_of_used_key(response, key, digest)
     if already is not None:
         return already
     if not can_change(respondent):
         raise WaveNotOpen(respondent.wave, waves.state(respondent.wave))
-    problems = answering.validate_questions(definition, applicable, raw, values)
+    problems = {**answering.validate_questions(definition, applicable, raw, values), **repeated.problems}
     if problems:
         raise SubmissionInvalid(problems)
     profile = (
@@ -76,7 +77,7 @@ def submit(
     conditional = shown.conditional_names(definition)
     profile["shown"] = [q.name for q in applicable if q.name in conditional]
     now = utcnow()
-    rows = _answer_rows(response.id, definition, answers)
+    rows = _answer_rows(response.id, definition, answers) + repeated.rows(response.id)
     # recorded beside the answers, out of the digest: a retry later is still the same submission
     rows += _metadata_rows(response.id, answering.metadata_rows(definition, response.started_at, now))
     won = _store(session, response, key, digest, profile, rows, raw, now)
@@ -99,6 +100,7 @@ def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Ma
         {
             "response_id": response_id,
             "question": name,
+            "instance": 0,
             "value_text": None,
             "value_number": None,
             "value_date": None,
@@ -109,7 +111,7 @@ def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Ma
 
 
 def _metadata_rows(response_id: int, found: Mapping[str, dict]) -> list[dict]:
-    empty = {"value_text": None, "value_number": None, "value_date": None}
+    empty = {"instance": 0, "value_text": None, "value_number": None, "value_date": None}
     return [{"response_id": response_id, "question": name, **empty, **columns} for name, columns in found.items()]
 
 

@@ -22,9 +22,10 @@ from core.i18n import current_language
 from core.links import absolute_url
 from core.localized import localized_name
 from core.ratelimit import get_throttle
-from surveys import answer_values, answering, respondents, submission, waves
-from surveys.definition import Grid, label
+from surveys import answer_values, answering, repeat_answers, respondents, submission, waves
+from surveys.definition import Page, label
 from surveys.respondents import LinkInvalid, Respondent, TooManyStarts, WaveNotOpen
+from surveys.views import respond_repeats
 
 bp = Blueprint("survey_respond", __name__, url_prefix="/survey", template_folder="../templates")
 
@@ -167,7 +168,7 @@ def _context(session, respondent: Respondent):
     definition = respondents.definition_of(session, respondent)
     fixed = {name: value for name, value in answering.read_only_answers(definition).items() if value is not None}
     raw = {**(respondent.response.draft or {}), **fixed}
-    values = answering.typed_values(definition, raw)
+    values = repeat_answers.form_values(definition, raw)  # typed_values, and the repeats' instances if any
     pages = answering.visible_pages(definition, values, registry=respondent.registry)
     return definition, raw, values, pages
 
@@ -263,19 +264,19 @@ def page(respondent: Respondent, number: int):
         return redirect(url_for("survey_respond.page", number=min(max(number, 1), len(pages)), **_urls(respondent)))
     current = pages[number - 1]
     items = answering.page_items(current, values, registry=respondent.registry)
-    problems: dict = {}
-    status = 200
+    problems, status = {}, 200
     if request.method == "POST":
-        shown = [q for item in items for q in (item.questions if isinstance(item, Grid) else (item,))]
-        posted = answering.raw_from_form(definition, shown, request.form)
+        shown = answering.page_questions(Page(current.name, {}, tuple(items)))
+        form = request.form
+        posted = answering.raw_from_form(definition, shown, form)
+        action = "language" if (language := form.get("language")) else form.get("action", "next")
+        in_repeats, problems, acted = respond_repeats.posted(definition, items, form, {**raw, **posted}, values, action)
+        posted.update(in_repeats)
         raw.update(posted)
-        language = request.form.get("language")
-        action = request.form.get("action", "next")
-        if language:
-            action = "language"
+        action = "refresh" if acted else action  # "Add another", "Remove", a new count: the same page again
         overlong = answering.overlong_answers(shown, posted)
         if action in ("next", "review"):
-            problems = answering.validate_page(definition, current, raw, registry=respondent.registry)
+            problems.update(answering.validate_page(definition, current, raw, registry=respondent.registry))
         problems = {**problems, **overlong}
         values = answering.typed_values(definition, raw)
         pages = answering.visible_pages(definition, values, registry=respondent.registry)
@@ -309,6 +310,7 @@ def page(respondent: Respondent, number: int):
         editing=respondents.is_editing(response),
         choices_of=lambda q: answering.choices_for(definition, q, values),
         filtered_here=lambda q: answering.filtered_on_page(q, current),
+        repeats=respond_repeats.shown(items, raw, values),
     )
 
 
@@ -397,6 +399,7 @@ def review(respondent: Respondent):
     conflict = None
     if request.method == "POST":
         raw = answering.raw_from_form(definition, definition.questions(), request.form)
+        raw.update(respond_repeats.from_review_form(definition, request.form))
         try:
             submission.submit(session, respondent, definition, key=request.form.get("submission_key", ""), raw=raw)
         except WaveNotOpen as error:
@@ -413,6 +416,8 @@ def review(respondent: Respondent):
         return _closed(WaveNotOpen(respondent.wave, waves.state(respondent.wave)), response.language)
     definition, raw, values, pages = _context(session, respondent)
     problems = answering.validate_all(definition, raw, registry=respondent.registry)
+    shown = lambda q, value: _shown_answer(definition, q, value, response.language)  # noqa: E731
+    repeats = respond_repeats.review(definition, raw, values, problems, shown)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     kept = {q.name for q in answering.relevant_questions(definition, values, registry=respondent.registry)}
@@ -421,7 +426,7 @@ def review(respondent: Respondent):
         for name, value in raw.items()
         if name in kept and value is not None
         for item in (value if isinstance(value, list) else [value])
-    ]
+    ] + respond_repeats.hidden(definition, raw, values)
     return _render(
         respondent,
         "respond/review.html",
@@ -429,6 +434,7 @@ def review(respondent: Respondent):
         definition=definition,
         wave=respondent.wave,
         rows=_review_rows(definition, pages, raw, values, respondent.registry, response.language),
+        repeats=repeats,
         errors=errors,
         hidden=hidden,
         submission_key=response.submission_key,

@@ -84,7 +84,8 @@ class SurveyReader:
         self.renamed: dict[str, int] = {}  # a name used in two groups -> the row of its first use
         self.names = self._names()
         # A refused row keeps its name, so that references to it are not reported as well.
-        self.question_names = {row.name for row in self.rows if row.kind in ("question", "metadata", "") and row.name}
+        named = {row.name for row in self.rows if (row.kind in ("question", "metadata", "") or row.type == "repeat")}
+        self.question_names = named - {"", None}  # a repeat's name too: `count(${member})` counts its instances
         self.metadata: list[Metadata] = []
         self.other_of = self._others()
         self.profiles: dict[str, int] = {}

@@ -41,3 +41,40 @@ def test_sqlite_connections_have_wal_busy_timeout_and_foreign_keys(tmp_path):
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         engine.dispose()
+
+
+def _without_foreign_keys(connection):
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("PRAGMA foreign_keys = OFF"))
+    else:
+        connection.execute(text("SET session_replication_role = replica"))
+
+
+def test_answers_stored_before_repeats_become_instance_zero_and_repeat_instances_fit_beside_them(database_url):
+    migrate.downgrade(database_url, "0015")
+    engine = make_engine(database_url)
+    assert "instance" not in {c["name"] for c in inspect(engine).get_columns("answer")}
+    with engine.begin() as connection:
+        _without_foreign_keys(connection)  # a response without its wave and version: only the answer matters
+        connection.execute(
+            text(
+                "INSERT INTO response (id, wave_id, version_id, submission_key, status, language, draft,"
+                " last_page, started_at, updated_at) VALUES (1, 1, 1, 'k', 'submitted', 'en', '{}', 0,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(text("INSERT INTO answer (response_id, question, value_text) VALUES (1, 'q', 'kept')"))
+    engine.dispose()
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        _without_foreign_keys(connection)
+        row = connection.execute(text("SELECT instance, value_text FROM answer WHERE question = 'q'")).one()
+        assert tuple(row) == (0, "kept")
+        connection.execute(
+            text("INSERT INTO answer (response_id, question, instance, value_text) VALUES (1, 'q', 2, 'second')")
+        )
+        assert connection.execute(text("SELECT count(*) FROM answer WHERE response_id = 1")).scalar() == 2
+        connection.execute(text("DELETE FROM answer WHERE response_id = 1"))
+        connection.execute(text("DELETE FROM response WHERE id = 1"))
+    engine.dispose()

@@ -120,3 +120,29 @@ def test_merging_moves_survey_records_to_the_kept_stakeholder(session):
     assert any(i.token == "duplicate-2025" for i in invitations)
     assert session.get(SurveyOptOut, keeper_id) is not None  # the person's wish survives the merge
     assert len(responses_frame(session, [both.id])) == 2
+
+
+def test_a_personal_answer_inside_a_repeat_is_erased_in_every_instance(session):
+    from surveys import erasure
+    from surveys.xlsform.reading import parse_xlsform
+    from tests.surveys import xlsform_builder as xb
+
+    survey = [
+        xb.q("begin repeat", "contact", "Contact"),
+        xb.q("text", "phone", "Phone?", pii="yes"),
+        xb.q("text", "role", "Role?"),
+        {"type": "end repeat"},
+    ]
+    definition = parse_xlsform(xb.workbook(survey, [], {"form_id": "contacts"}), "contacts.xlsx", repeats=True)
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="contacts"))
+    person = make_stakeholder(session)
+    response = make_response(session, wave, {}, stakeholder=person)
+    for instance, (phone, role) in enumerate([("+221 1", "chair"), ("+221 2", "member")], start=1):
+        session.add(Answer(response_id=response.id, question="phone", instance=instance, value_text=phone))
+        session.add(Answer(response_id=response.id, question="role", instance=instance, value_text=role))
+    session.commit()
+
+    erasure.detach_stakeholder(session, person.id)
+    session.commit()
+    left = session.exec(select(Answer).where(Answer.response_id == response.id)).all()
+    assert sorted((a.question, a.instance) for a in left) == [("role", 1), ("role", 2)]

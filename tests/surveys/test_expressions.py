@@ -200,7 +200,7 @@ def test_long_flat_chains_do_not_recurse():
         ("'unclosed", 0, "never closed"),
         ("age > 3", 0, "unknown name 'age'; refer to a question as ${age}"),
         ("pulldata('a', 'b', 'c', 'd')", 0, "unknown function 'pulldata()'"),
-        ("indexed-repeat(${a}, ${b}, 1)", 0, "unknown function 'indexed-repeat()'"),
+        ("jr:itext(${a})", 0, "unknown function 'jr:itext()'"),
         ("regex(., '(a+)+$')", 0, "could take too long"),
         ("regex(., '[a-z')", 0, "not valid"),
         ("substr('a')", 0, "substr() takes 2 to 3 arguments, found 1"),

@@ -1,6 +1,6 @@
 """Repeats (issue 15), as far as they go: read from XLSForm into `definition.Repeat` (nested ones, `repeat_count`)
-and written back to the same version; still refused on import, since they are not answered, stored or exported
-yet (docs/xlsform.md)."""
+and written back to the same version, answered, stored and in the tidy frame behind `repeats=True`; still refused
+on import, since the anonymised export leaves them out (docs/xlsform.md)."""
 
 from __future__ import annotations
 

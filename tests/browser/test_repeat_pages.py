@@ -1,0 +1,47 @@
+"""A repeat on a 360-px phone (issue 15), in Arabic: "Add another" and "Remove" are plain submit buttons, so they
+work with JavaScript and without it, keep what was typed, and the instances reach the review page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from surveys.xlsform.reading import parse_xlsform
+from tests.browser.checks import assert_accessible, assert_no_horizontal_overflow, phone_context
+from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
+from tests.surveys import xlsform_builder as xb
+from tests.surveys.test_respond_repeats import SURVEY
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
+def test_trips_are_added_typed_removed_and_reviewed(live_server, browser, session, script):
+    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
+    invitation = make_invitation(session, wave=wave, stakeholder=make_stakeholder(session), language="ar")
+    context = phone_context(browser, "ar", java_script_enabled=script)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/survey/i/{invitation.token}")
+        page.locator("#q-size").fill("1")
+        page.locator(".survey-actions button[value='next']").click()
+        expect(page.locator("#q-member\\.1\\.name")).to_be_visible()  # the count gave one member
+        page.locator("#q-member\\.1\\.name").fill("Ana")
+        page.locator(".survey-actions button[value='next']").click()
+
+        add = page.locator("button[value='add:trip']")
+        add.click()
+        page.locator("#q-trip\\.1\\.place").fill("Bonn")
+        add.click()
+        page.locator("#q-trip\\.2\\.place").fill("Paris")
+        expect(page.locator("#q-trip\\.1\\.place")).to_have_value("Bonn")
+        if script:  # both checks run scripts in the page
+            assert_no_horizontal_overflow(page)
+            assert_accessible(page)
+        page.locator("button[value='remove:trip:1']").click()
+        expect(page.locator("#q-trip\\.1\\.place")).to_have_value("Paris")
+        expect(page.locator("#q-trip\\.2\\.place")).to_have_count(0)
+        page.locator(".survey-actions button[value='next']").click()
+        expect(page.get_by_text("Paris")).to_be_visible()  # the review page
+        expect(page.get_by_text("Ana")).to_be_visible()
+        if script:
+            assert_no_horizontal_overflow(page)
+    finally:
+        context.close()
