@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from flask_babel import force_locale
 
 from presentation.builder import Builder
