@@ -292,12 +292,51 @@ def _one_to_one(frame: pd.DataFrame, rows: np.ndarray, link: Link) -> None:
         frame[column] = values
 
 
+def _top_two(frame: pd.DataFrame, rows: np.ndarray, link: Link) -> None:
+    """The earlier wave's answers on its own scale rewritten onto the latest wave's scale so that
+    its top-two-box share is the share in its own two most favourable levels: those two become the
+    latest scale's two best, the other levels keep their order from the least favourable (any left
+    over become the latest scale's third best), and answers off the scale leave the base."""
+    if link.type != "select_one" or link.earlier not in frame or link.question not in frame:
+        _blank(frame, rows, _columns(frame, link.question, link.type))
+        return
+    later_of = {}
+    for category in link.categories:
+        earlier, later = category.earlier, category.later
+        if category.code == TOP_TWO:
+            later_of.update(zip(earlier[::-1], later[::-1], strict=False))
+        elif later:
+            later_of.update({member: later[min(i, len(later) - 1)] for i, member in enumerate(earlier)})
+    values = frame[link.question].astype(object)
+    recoded = frame[link.earlier].astype(object).map(later_of)
+    values = values.where(~rows, recoded)
+    categories = getattr(frame[link.question].dtype, "categories", None)
+    frame[link.question] = pd.Categorical(values, categories=categories) if categories is not None else values
+
+
+def top_two_trends(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> dict[str, tuple[int, ...]]:
+    """The questions whose trend (`aligned`) reads earlier waves on the top-two-box share only:
+    question -> the ids of those waves."""
+    out: dict[str, list[int]] = {}
+    if not len(frame) or "wave_id" not in frame or not comparisons.versions:
+        return {}
+    for wave_id in pd.unique(frame["wave_id"]):
+        plan = comparisons.plan(int(wave_id), latest)
+        for link in [] if plan.identity else plan.of(MAPPED):
+            if link.top_two:
+                out.setdefault(link.question, []).append(int(wave_id))
+    return {question: tuple(sorted(waves)) for question, waves in out.items()}
+
+
 def aligned(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> pd.DataFrame:
     """A history of several waves (`frame`, one row per respondent) for indicator trends read by the
     latest wave's question names: an earlier wave's answers to a question mapped one to one are
-    rewritten as the latest wave's choices; answers to a question that does not compare (its choices
-    differ with no entry, it has no equivalent, or several later choices stand for one earlier choice)
-    are left out (missing) so no trend rests on them. The rows and their index are kept."""
+    rewritten as the latest wave's choices; a Likert question whose scales differ is rewritten so
+    that each earlier wave's top-two-box share is the share in its own scale's two best levels (only
+    that share then compares: `top_two_trends` names them, for the trend's note); answers to a
+    question that does not compare (its choices differ with no entry, it has no equivalent, or
+    several later choices stand for one earlier choice) are left out (missing) so no trend rests on
+    them. The rows and their index are kept."""
     if not len(frame) or "wave_id" not in frame or not comparisons.versions:
         return frame
     out = None
@@ -309,7 +348,9 @@ def aligned(frame: pd.DataFrame, comparisons: Comparisons, latest: int) -> pd.Da
         out = frame.copy() if out is None else out
         rows = (out["wave_id"] == wave_id).to_numpy()
         for link in changes:
-            if link.status == MAPPED and not link.top_two and all(len(c.later) == 1 for c in link.categories):
+            if link.status == MAPPED and link.top_two:
+                _top_two(out, rows, link)
+            elif link.status == MAPPED and all(len(c.later) == 1 for c in link.categories):
                 _one_to_one(out, rows, link)
             else:
                 _blank(out, rows, _columns(out, link.question, link.type))
@@ -334,4 +375,5 @@ __all__ = [
     "harmonised",
     "one_to_one_scales",
     "top_two_categories",
+    "top_two_trends",
 ]

@@ -13,6 +13,7 @@ import math
 from datetime import UTC
 
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from analysis.indicators import GROUPS
@@ -22,6 +23,8 @@ from dashboards.filters import BREAKDOWNS, Filters
 from dashboards.pages import explorer, page_for
 from dashboards.scope import Scope, scope_of
 from dashboards.selection import select
+from dashboards.view import builder_for
+from exports import opendata_tables
 from presentation import disclosure
 from presentation.disclosure import SUPPRESSED_MARK
 from presentation.model import Table
@@ -199,7 +202,9 @@ def result_rows(found: dict) -> tuple[list[str], list[list]]:
 # --- indicators ------------------------------------------------------------------------------------
 
 
-def _page(session: Session, user, query, path: str, lang: str):
+def _page(session: Session, user, query, path: str, lang: str, *, numbers: bool = False):
+    """The dashboard page at `path` as the owner sees it; with `numbers`, its tables' formatted numbers
+    remember their values (`exports.opendata_tables`), so they pass the page's disclosure rule together."""
     scope = scope_for(session, user)
     if query.wave is not None:
         _wave_info(session, query.wave)
@@ -208,6 +213,9 @@ def _page(session: Session, user, query, path: str, lang: str):
         view = view_in(session, scope, search, lang)
         if view is None:
             raise Refused(missing=True)
+        if numbers:
+            view.builder = builder_for(view.selection, lang)
+            opendata_tables.numbered(view.builder)
         content = page_for(f"/dashboard/{path}").build(view)
     return scope, view, content
 
@@ -241,15 +249,38 @@ def indicators(session: Session, user, query, lang: str) -> dict:
     return {"wave_id": view.selection.wave.id, "country": scope.country, "items": items}
 
 
-def _table(index: int, table: Table) -> dict:
+def _table(index: int, table: Table, reason: str | None) -> dict:
     columns, rows = table.data or (table.columns, [row.cells for row in table.rows])
     return {
         "index": index,
         "title": table.title,
         "columns": [str(column) for column in columns],
-        "rows": [list(row) for row in rows],
+        "rows": [[str(cell) if isinstance(cell, str) else cell for cell in row] for row in rows],
         "note": table.note,
+        "data": _numbers(table, reason),
     }
+
+
+_HIDDEN = object()  # what `numeric_table` writes for a cell the disclosure rule hid
+
+
+def _numbers(table: Table, reason: str | None) -> dict:
+    """The table's numbers after the disclosure rule (the open-data tables'): numbers as numbers,
+    shares from 0 to 1 with their bounds, the row's base n last; a hidden cell is null, named in the
+    row's `hidden` with the reason."""
+    fields, rows = opendata_tables.numeric_table(table, hidden=_HIDDEN)
+    numeric = [field["type"] != "string" for field in fields]
+    out = []
+    for row in rows:
+        if reason is not None:  # the rule ran: a figure column's words it hid (a flag, a label) too
+            row = [_HIDDEN if i >= table.text_columns and c == SUPPRESSED_MARK else c for i, c in enumerate(row)]
+        hidden = [field["name"] for field, cell in zip(fields, row, strict=True) if cell is _HIDDEN]
+        values = [
+            None if cell is _HIDDEN or (is_number and cell == "") else cell
+            for cell, is_number in zip(row, numeric, strict=True)
+        ]
+        out.append({"values": values, "hidden": hidden, "reason": reason if hidden else None})
+    return {"fields": fields, "rows": out}
 
 
 def group_tables(session: Session, user, group: str, query, lang: str) -> dict:
@@ -257,13 +288,18 @@ def group_tables(session: Session, user, group: str, query, lang: str) -> dict:
     suppressed for a focal point as the page is."""
     if group not in GROUPS:
         raise Refused(missing=True)
-    scope, view, content = _page(session, user, query, f"group/{group}", lang)
+    scope, view, content = _page(session, user, query, f"group/{group}", lang, numbers=True)
     notes = [note for section in content.sections for note in section.notes]
+    with force_locale(lang):
+        reason = None
+        if scope.is_country:  # only a focal point's tables go through the disclosure rule
+            reason = _("Not shown: it rests on fewer than %(threshold)s people.", threshold=disclosure.threshold())
+        items = [_table(index, table, reason) for index, table in enumerate(tables_of(content))]
     return {
         "group": group,
         "wave_id": view.selection.wave.id,
         "country": scope.country,
-        "items": [_table(index, table) for index, table in enumerate(tables_of(content))],
+        "items": items,
         "notes": notes,
     }
 

@@ -274,13 +274,36 @@ class Indicators(Schema):
     items: list[Indicator]
 
 
+class DataField(Schema):
+    name: str
+    title: str
+    type: Literal["string", "number", "integer"]
+    description: str | None = None  # a number's unit: a share from 0 to 1, a count of people, a number
+
+
+class DataRow(Schema):
+    values: list[str | float | int | None]  # one a field; null where hidden or not known
+    hidden: list[str]  # the fields the disclosure rule hid in this row
+    reason: str | None  # why they are hidden, None when nothing is
+
+
+class TableNumbers(Schema):
+    """The table's numbers after the page's disclosure rule, as the open-data tables carry them: a
+    figure with an interval gives three fields (value, lower and upper bound), the row's base n is
+    the last field."""
+
+    fields: list[DataField]
+    rows: list[DataRow]
+
+
 class DataTable(Schema):
     model_config = CSV_TOO
     index: int
     title: str
     columns: list[str]
-    rows: list[list[str | float | int | None]]
+    rows: list[list[str | float | int | None]]  # as the page shows them, in the requested language
     note: str
+    data: TableNumbers
 
 
 class TableList(Schema):

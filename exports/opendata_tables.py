@@ -73,8 +73,10 @@ def _column_kind(table: Table, column: int) -> tuple[bool, bool, str] | None:
     """(numeric, with interval, unit) of a column, or None for a column of words."""
     figures = [row.cells[column] for row in table.rows if column < len(row.cells)]
     found = [cell for cell in figures if isinstance(cell, Figure)]
-    if column < table.text_columns or not found or any(not _is_number_cell(cell) for cell in figures):
+    if column < table.text_columns or not figures or any(not _is_number_cell(cell) for cell in figures):
         return None
+    if not found:  # every cell hidden: still a column of numbers, none of which may be published
+        return True, False, "number"
     with_interval = any(cell.low is not None or cell.high is not None for cell in found)
     units = {cell.unit for cell in found}
     unit = units.pop() if len(units) == 1 else "number"
@@ -102,10 +104,10 @@ UNIT_NOTES = {
 }
 
 
-def numeric_table(table: Table) -> tuple[list[dict], list[list]]:
+def numeric_table(table: Table, hidden=SUPPRESSED) -> tuple[list[dict], list[list]]:
     """The Table Schema fields and the rows of a (disclosed) table, numbers as numbers: a figure with an
-    interval gives three columns (value, low, high); a hidden cell is the suppressed code; the row's
-    base n closes each row."""
+    interval gives three columns (value, low, high); a hidden cell is `hidden` (the suppressed code in
+    a file; the API passes its own marker and writes null); the row's base n closes each row."""
     fields, plan, taken = [], [], set()
     for column, title in enumerate(table.columns):
         kind = _column_kind(table, column)
@@ -138,10 +140,10 @@ def numeric_table(table: Table) -> tuple[list[dict], list[list]]:
             "description": _("The people the row's figures rest on."),
         }
     )
-    return fields, [_row(row, plan) for row in table.rows]
+    return fields, [_row(row, plan, hidden) for row in table.rows]
 
 
-def _row(row, plan) -> list:
+def _row(row, plan, suppressed) -> list:
     out, hidden = [], False
     for column, parts in plan:
         cell = row.cells[column] if column < len(row.cells) else ""
@@ -150,11 +152,11 @@ def _row(row, plan) -> list:
             continue
         if not isinstance(cell, Figure):  # the rule hid it
             hidden = True
-            out.extend([SUPPRESSED] * len(parts))
+            out.extend([suppressed] * len(parts))
             continue
         out.extend(_value(getattr(cell, part)) for part in parts)
     base = row.base
-    out.append(SUPPRESSED if hidden and base is not None else ("" if base is None else int(base)))
+    out.append(suppressed if hidden and base is not None else ("" if base is None else int(base)))
     return out
 
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from analysis import indicators
 from analysis.catalog import ANSWERED, with_shown_bases
-from analysis.harmonise import aligned
+from analysis.harmonise import aligned, top_two_trends
 from analysis.indicators import capacity, commitment, communication, diversity, impact, participation
 from analysis.weighting import RAKING_VARIABLES
 from presentation.charts import Charts
@@ -119,6 +119,8 @@ class Builder:
         self.current_weighted = self.history[self.history["wave_id"] == latest].reset_index(drop=True)
         # Indicator trends read earlier waves in the latest wave's terms, through the concordance.
         self.trends = aligned(self.history, data.comparisons, latest)
+        # Questions whose earlier waves enter a trend on their own scale's top-two box only.
+        self.top_two_trends = top_two_trends(self.history, data.comparisons, latest)
 
     # --- indicator results -----------------------------------------------------------------
     def results(self, group: str, *, current: bool = False):
@@ -242,7 +244,19 @@ class Builder:
             ],
         )
 
-    def by_year_share(self, title: str, table: pd.DataFrame, estimate: str = "estimate") -> Table:
+    def top_two_note(self, question: str) -> str | None:
+        """The note of a trend whose earlier waves asked `question` on another scale, if any did."""
+        waves = self.top_two_trends.get(question)
+        if not waves:
+            return None
+        names = ", ".join(w.name for w in self.data.waves if w.id in waves) or ", ".join(map(str, waves))
+        return _(
+            "%(waves)s asked this on another scale: there, the share is of the two most favourable levels "
+            "of that wave's own scale (top-two box), as the concordance maps it.",
+            waves=names,
+        )
+
+    def by_year_share(self, title: str, table: pd.DataFrame, estimate: str = "estimate", note=None) -> Table:
         lab = self.lab
         return Table(
             title,
@@ -257,6 +271,7 @@ class Builder:
                 for year, r in table.iterrows()
                 if r["n"]
             ],
+            note or "",
         )
 
     def base_note(self, question: str) -> str:

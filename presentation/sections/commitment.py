@@ -29,7 +29,12 @@ def section(builder: Builder) -> Section:
         )
     if len(trend.clarity_by_year):
         section.tables.append(
-            builder.by_year_share(_("Agree that it is clear how to engage, by year"), trend.clarity_by_year, "top_two")
+            builder.by_year_share(
+                _("Agree that it is clear how to engage, by year"),
+                trend.clarity_by_year,
+                "top_two",
+                builder.top_two_note("clarity"),
+            )
         )
     return section
 

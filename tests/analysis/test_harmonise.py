@@ -22,7 +22,9 @@ from analysis.harmonise import (
     harmonised,
     one_to_one_scales,
     top_two_categories,
+    top_two_trends,
 )
+from analysis.indicators.commitment import AGREE5, commitment
 from analysis.survey_results import wave_results
 
 SECTOR = Link(
@@ -133,3 +135,29 @@ def test_a_top_two_link_counts_each_scale_on_its_own_two_best_levels_and_leaves_
         assert set(mapped["choice"]) == {TOP_TWO}  # the other levels are its complement, not an item
         shares[side] = (mapped.iloc[0]["estimate"], mapped.iloc[0]["n"])
     assert shares == {"earlier": (pytest.approx(2 / 3), 3), "later": (pytest.approx(1 / 3), 3)}
+
+
+def test_a_trend_reads_an_earlier_scale_that_differs_on_its_own_top_two_box_share():
+    four = ("not_clear", "not_very_clear", "clear", "very_clear")  # an earlier 4-point scale
+    link = Link("clarity", "clarity", MAPPED, "select_one", top_two_categories(four, AGREE5), top_two=True)
+    frame = pd.DataFrame(
+        {
+            "wave_id": [1] * 5 + [2] * 4,
+            "year": [2020] * 5 + [2021] * 4,
+            # 2020: 3 of the 4 answers on the scale are in its two best levels; "dont_know" is off it.
+            "clarity": ["very_clear", "clear", "clear", "not_clear", "dont_know"]
+            + ["strongly_agree", "neutral", "disagree", "agree"],
+        }
+    )
+    comparisons = Comparisons({1: 10, 2: 20}, {(10, 20): Plan({"clarity": link})})
+    out = aligned(frame, comparisons, latest=2)
+    assert out["clarity"].fillna("-").tolist()[:5] == ["strongly_agree", "agree", "agree", "strongly_disagree", "-"]
+    by_year = commitment(None, out).clarity_by_year
+    assert by_year.loc[2020, "top_two"] == pytest.approx(3 / 4)
+    assert by_year.loc[2020, "n"] == 4
+    assert by_year.loc[2021, "top_two"] == pytest.approx(2 / 4)
+    assert top_two_trends(frame, comparisons, latest=2) == {"clarity": (1,)}
+    # Without the top-two mapping the earlier wave would be left out of the trend altogether.
+    refused = Comparisons({1: 10, 2: 20}, {(10, 20): Plan({"clarity": Link("clarity", "clarity", REFUSED)})})
+    assert commitment(None, aligned(frame, refused, latest=2)).clarity_by_year.loc[2020, "n"] == 0
+    assert top_two_trends(frame, refused, latest=2) == {}

@@ -134,3 +134,40 @@ def test_the_explorer_page_follows_the_concordance_and_a_past_waves_import(sessi
         make_response(session, old, {"sector": "public"}, commit=False)
     session.commit()
     assert page()[1]["Survey 2019"].startswith("67")
+
+
+def test_two_earlier_waves_mapped_differently_are_each_compared_through_their_own_entry(app, session, survey):
+    """2019 gathers government and agency into "public"; 2022 maps one answer to each. Both are compared,
+    each through its own entry, on the groups both entries match (government and agency together)."""
+    old_version, new_version, old, new = survey
+    mid_version = make_instrument_version(
+        session, definition=_definition(("state", "ngo", "business"), "m"), code="mid"
+    )
+    with app.test_request_context():
+        mid = waves.record_past_wave(
+            session,
+            data=waves.WaveData(
+                mid_version.id, "Survey 2022", 2022, datetime(2022, 3, 1, tzinfo=UTC), datetime(2022, 4, 1, tzinfo=UTC)
+            ),
+        )
+    for answer in ["state"] * 6 + ["ngo"] * 6 + ["business"] * 8:
+        make_response(session, mid, {"sector": answer}, commit=False)
+    session.commit()
+    with app.test_request_context():
+        for version, links in (
+            (old_version, (("public", "government"), ("public", "agency"), ("private", "private"))),
+            (mid_version, (("state", "government"), ("ngo", "agency"), ("business", "private"))),
+        ):
+            concordance.save_match(
+                session, data=concordance.MatchData(version.id, new_version.id, "sector", "sector", links=links)
+            )
+        chosen = Filters(wave=new.id, waves=(old.id, mid.id, new.id), weighted=False)
+        (section,) = explorer.build(View(select(session, chosen), EVERYTHING, "en")).sections
+    (table,) = section.tables
+    assert table.columns[1:] == ["Public", "Private"]
+    shares = {row.cells[0]: row.cells[1] for row in table.rows}
+    assert shares["Survey 2019"].startswith("50")
+    assert shares["Survey 2022"].startswith("60")  # state and ngo: 12 of 20
+    assert shares["Annual survey 2026"].startswith("50")
+    assert not any("is not compared" in caveat for caveat in section.caveats)
+    assert any("through its own entry" in caveat for caveat in section.caveats)
