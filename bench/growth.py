@@ -60,6 +60,7 @@ from core.db import make_engine  # noqa: E402
 TARGET_SLOPE = 1.1
 TARGET_BYTES = 4 * 1024**3
 MEASURES = ("frame", "indicators", "export", "dashboard", "register", "roster")
+REGISTRY_ONLY = {"register", "roster"}
 DASHBOARD_PAGES = ("", "explorer")  # the overview and the survey explorer
 
 
@@ -265,9 +266,11 @@ def fill(url: str, size: int, args) -> dict:
     """Generate the data of one size with the other benchmarks' generators; returns what the children need."""
     started = time.perf_counter()
     generated = registry_bench.generate(url, size, args.seed)
-    answers, _seconds = frame_bench.generate(url, args.waves, size // args.waves, args.seed)
-    invitations = indicators_bench.invite(url, args.seed)
-    dashboard_bench.store_records(url, args.seed)
+    answers = invitations = 0
+    if set(args.measures) - REGISTRY_ONLY:  # the registry pages need no responses
+        answers, _seconds = frame_bench.generate(url, args.waves, size // args.waves, args.seed)
+        invitations = indicators_bench.invite(url, args.seed)
+        dashboard_bench.store_records(url, args.seed)
     engine = make_engine(url)
     with engine.connect() as connection:
         waves = [row[0] for row in connection.execute(text("SELECT id FROM wave ORDER BY year, id"))]
@@ -280,7 +283,7 @@ def fill(url: str, size: int, args) -> dict:
     return {
         "seed": args.seed,
         "requests": args.requests,
-        "older_wave": waves[len(waves) // 2],
+        "older_wave": waves[len(waves) // 2] if waves else None,
         "stakeholders": generated.stakeholders,
         "focal_email": generated.focal_email,
         "focal_country": generated.focal_country,
