@@ -275,9 +275,12 @@ def fill(url: str, size: int, args) -> dict:
     with engine.connect() as connection:
         waves = [row[0] for row in connection.execute(text("SELECT id FROM wave ORDER BY year, id"))]
     engine.dispose()
+    responses = (
+        f"{args.waves} waves x {size // args.waves:,} responses ({answers:,} answers)" if answers else "no responses"
+    )
     print(
-        f"  {size:,} stakeholders, {args.waves} waves x {size // args.waves:,} responses ({answers:,} answers), "
-        f"{invitations:,} invitations; generated in {time.perf_counter() - started:.0f} s",
+        f"  {size:,} stakeholders, {responses}, {invitations:,} invitations; "
+        f"generated in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
     return {
