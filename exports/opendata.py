@@ -169,7 +169,7 @@ def _add_table(files: dict[str, bytes], resources: list[dict], stem: str, table)
     path = f"{stem}-data.csv"
     resource = datapackage.table_resource(_slug(path), path, table.title, [], missingValues=_missing())
     resource["schema"]["fields"] = fields
-    resource["description"] = _("The numbers of the table %(table)s.", table=f"{stem}.csv")
+    resource["description"] = _("The numbers of the table %(table)s.", table=stem + ".csv")
     resources.append(resource)
     files[path] = _csv([field["name"] for field in fields], rows)
     path = f"{stem}.csv"
