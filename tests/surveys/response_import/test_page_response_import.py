@@ -92,6 +92,8 @@ def test_only_the_secretariat_gets_in(client, session, auth, wave, role):
     assert client.get(base).status_code == 403
     assert _upload(client, wave).status_code == 403
     assert client.get(f"{base}/jobs/1").status_code == 403
+    assert client.get(f"{base}/files/1").status_code == 403  # a read job's progress and the mapping form
+    assert client.post(f"{base}/files/1", data={"refresh": "1"}).status_code == 403
     assert client.post(f"{base}/jobs/1/confirm").status_code == 403
     assert client.post(f"{base}/imports/1/undo").status_code == 403
     assert _count(session) == 0
