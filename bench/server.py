@@ -31,10 +31,17 @@ def _status(url: str) -> int | None:
 
 @contextlib.contextmanager
 def gunicorn(
-    url: str, workers: int, logdir: Path, *, ready: str = "/registry/", **environment: str
+    url: str,
+    workers: int,
+    logdir: Path,
+    *,
+    ready: str = "/registry/",
+    target: str = "app:app",
+    log_name: str = "gunicorn.log",
+    **environment: str,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """gunicorn with `workers` workers on a free port over the database at `url`, its log in
-    `logdir/gunicorn.log`; yields (base URL, the master process) once `ready` answers 200.
+    """gunicorn serving `target` with `workers` workers on a free port over the database at `url`, its
+    log in `logdir/log_name`; yields (base URL, the master process) once `ready` answers 200.
     `environment` adds variables (e.g. DASHBOARD_WARM="false")."""
     port = free_port()
     env = dict(
@@ -47,11 +54,11 @@ def gunicorn(
         **environment,
     )
     env.pop("REDIS_URL", None)
-    log_path = logdir / "gunicorn.log"
+    log_path = logdir / log_name
     log = log_path.open("w")
     binary = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", "app:app"],
+        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", target],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -20,14 +20,11 @@ duplicated. Target on 2 cores, 16 clients, PostgreSQL: >= 150 submissions/s, p95
 from __future__ import annotations
 
 import argparse
-import contextlib
 import html
-import os
 import random
 import re
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -54,7 +51,6 @@ from core.db import make_engine  # noqa: E402
 from surveys import answering, instruments  # noqa: E402
 from surveys.definition import Definition  # noqa: E402
 from surveys.models import Answer, Invitation, Response, Wave  # noqa: E402
-from tests.support.servers import free_port  # noqa: E402
 
 TARGET_RATE = 150
 TARGET_P95_MS = 200
@@ -190,38 +186,13 @@ def client_session(base: str, token: str) -> tuple[str, str]:
     return cookie, html.unescape(match.group(1))
 
 
-@contextlib.contextmanager
 def bare_gunicorn(url: str, workers: int, logdir: Path):
     """The bare endpoint (bench/bare_submit.py) under gunicorn with the platform's settings
-    (gunicorn.conf.py: threaded workers), on a free port; yields its base URL."""
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=url, DASHBOARD_WARM="false")
-    log = (logdir / "bare.log").open("w")
-    binary = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(binary), "-w", str(workers), "-b", f"127.0.0.1:{port}", "bench.bare_submit:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/ready", timeout=5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log_text = (logdir / "bare.log").read_text()[-3000:]
-                    raise RuntimeError("the bare endpoint did not start:\n" + log_text) from None
-                time.sleep(0.2)
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    (gunicorn.conf.py: threaded workers), on a free port; yields (base URL, the master process)."""
+    return server.gunicorn(
+        url, workers, logdir, ready="/ready", target="bench.bare_submit:app", log_name="bare.log",
+        DASHBOARD_WARM="false",
+    )  # fmt: skip
 
 
 @dataclass
