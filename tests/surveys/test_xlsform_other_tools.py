@@ -87,3 +87,12 @@ def test_a_choice_row_without_a_list_name_is_left_aside_as_pyxform_does():
     assert [(p.kind, p.sheet, p.row, p.column) for p in warnings if p.row == row and p.sheet == "choices"] == [
         (IGNORED, "choices", row, "list_name")
     ]
+
+
+@pytest.mark.parametrize(("empty_rows", "read"), [(60, ["first", "after"]), (61, ["first"])])
+def test_rows_after_a_run_of_more_than_sixty_empty_rows_are_past_the_end_as_pyxform_reads_them(empty_rows, read):
+    form = workbook([q("text", "first", "First"), *[{}] * empty_rows, q("text", "after", "After")], [], settings())
+
+    definition = parse_xlsform(form)
+
+    assert [question.name for question in definition.questions()] == read
