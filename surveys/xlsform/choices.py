@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from flask_babel import lazy_gettext as _l
 
 from surveys.definition import Choice
-from surveys.xlsform.problems import FormProblem
+from surveys.xlsform.problems import IGNORED, FormProblem
 from surveys.xlsform.sheets import Sheet, six
 
 
@@ -37,10 +37,19 @@ def parse_choices(sheet: Sheet | None, problems: list[FormProblem]) -> Choices:
     cells_of: dict[str, list[dict[str, str]]] = {}
     for number, cells in sheet.rows if sheet else ():
         list_name, name = cells.get("list_name", ""), cells.get("name", "")
-        labels = six(sheet, number, cells, "label", problems)
-        if not list_name:
-            problems.append(FormProblem(sheet.name, number, "list_name", _l("the list name is missing")))
+        if not list_name:  # as pyxform, which reads a choice only under its list
+            problems.append(
+                FormProblem(
+                    sheet.name,
+                    number,
+                    "list_name",
+                    _l("this row has no list name: it belongs to no list and is left aside, as pyxform does"),
+                    IGNORED,
+                    f"{sheet.name} row {number}",
+                )
+            )
             continue
+        labels = six(sheet, number, cells, "label", problems)
         if not name:
             problems.append(FormProblem(sheet.name, number, "name", _l("the choice name is missing")))
             continue

@@ -13,6 +13,8 @@ from surveys.definition import Labels
 from surveys.xlsform.columns import LANGUAGE_NAMES, NO, YES, Column, column_header, key, read_header
 from surveys.xlsform.problems import IGNORED, LANGUAGE, FormProblem
 
+EMPTY_ROWS_AT_THE_END = 60  # pyxform's max_adjacent_empty_rows (xls2json_backends.get_excel_rows)
+
 
 @dataclass
 class Sheet:
@@ -90,14 +92,17 @@ def read_sheet(worksheet, kind: str, default_language: str, problems: list[FormP
     columns = _columns(sheet, kind, default_language, problems)
     places = sorted(range(len(headers)), key=lambda index: _plain(columns[index]))
     reported: set[str] = set()
+    empty_run = 0
     for number, values in enumerate(rows, start=2):
         cells: dict[str, str] = {}
+        filled = False
         for index in places:
             if index >= len(values) or values[index] is None:
                 continue
             column, text = columns[index], cell_text(values[index])
             if not text:
                 continue
+            filled = filled or bool(column.header)
             if column.status == "read":
                 cells.setdefault(column.key, text)
             elif column.status == "misspelled" and column.header not in reported:
@@ -107,6 +112,11 @@ def read_sheet(worksheet, kind: str, default_language: str, problems: list[FormP
                 cells.setdefault(column.header, text)  # data a choice_filter may read
         if cells:
             sheet.rows.append((number, cells))
+        # As pyxform: after a run of empty rows the data has ended. Styled rows below it can number
+        # thousands, and reading them was most of the import time of the corpus's largest form.
+        empty_run = 0 if filled else empty_run + 1
+        if empty_run > EMPTY_ROWS_AT_THE_END:
+            break
     return sheet
 
 

@@ -38,6 +38,7 @@ from surveys.xlsform.columns import (
     key,
 )
 from surveys.xlsform.cycles import Node, find_cycles
+from surveys.xlsform.indicator_column import set_aside_foreign_indicator
 from surveys.xlsform.problems import IGNORED, METADATA, RENAMED, FormProblem
 from surveys.xlsform.profiles import check_profile
 from surveys.xlsform.sheets import Sheet, flag, six
@@ -79,6 +80,7 @@ class SurveyReader:
 
     def __init__(self, sheet: Sheet, choices: Choices, problems: list[FormProblem]):
         self.sheet, self.choices, self.problems = sheet, choices, problems
+        set_aside_foreign_indicator(sheet, problems)
         rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
         self.rows = self._with_others([row for row in rows if row.kind != "skip"])
         self.renamed: dict[str, int] = {}  # a name used in two groups -> the row of its first use

@@ -52,6 +52,8 @@ FROM_FILE = ("select_one_from_file", "select_multiple_from_file", "select one fr
 EXTERNAL = ("select_one_external", "select_multiple_external")
 METADATA_ALIASES = {"imei": "deviceid", "get start time": "start", "get end time": "end", "get today": "today", "device id": "deviceid",
     "subscriber id": "subscriberid", "get phone number": "phonenumber", "sim id": "simserial", "get sim id": "simserial",
+    # pyxform's `uri:` spellings: the same properties, preloaded as URIs
+    **{f"uri:{name}": name for name in ("deviceid", "email", "phonenumber", "simserial", "subscriberid", "username")},
 }  # fmt: skip
 # pyxform's other names of our types
 TYPE_ALIASES = {
@@ -126,7 +128,8 @@ def classify(
     if lowered in BEGIN_REPEAT:  # read into a Repeat; the importer refuses it until repeats are answered
         return SurveyRow(number, cells, "begin", "repeat")
     if lowered.startswith("begin loop over "):  # refused; read as a group so that its rows are checked and named
-        problems.append(_refused(sheet, number, "repeat", _l("repeats are not supported")))
+        # named apart from repeats: accepting repeats (one instance per answer) does not build it (one per choice)
+        problems.append(_refused(sheet, number, "begin loop over", _l("repeats are not supported")))
         return SurveyRow(number, cells, "begin", "loop")
     if METADATA_ALIASES.get(text, text) in METADATA_TYPES:
         return SurveyRow(number, cells, "metadata", METADATA_ALIASES.get(text, text))

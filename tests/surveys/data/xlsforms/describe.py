@@ -6,10 +6,11 @@ themselves: size, sha256, sheets, question types, columns, languages, feature ta
 outcome of pyxform's ``convert``. It then rewrites ``sources.json`` and the table in
 ``README.md`` (between the two ``corpus-table`` markers).
 
-    /work/main/.venv/bin/python tests/surveys/data/xlsforms/describe.py [--dir DIR] [--scan]
+    /work/main/.venv/bin/python tests/surveys/data/xlsforms/describe.py [--dir DIR] [--others DIR] [--scan]
 
 ``--scan`` only prints a summary of every workbook in DIR, whether listed or not (used to
-choose the forms). DIR defaults to this file's folder.
+choose the forms). DIR defaults to this file's folder; ``--others`` (default: XLSFORM_CORPUS) is where the
+workbooks not committed (the copyleft ones) are read from.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -444,13 +446,18 @@ def _totals(entries: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def rewrite(folder: Path) -> list[dict]:
+def rewrite(folder: Path, others: Path | None = None) -> list[dict]:
+    """Recompute each entry from its workbook, in `folder` or else in `others` (where the copyleft ones are)."""
     sources_path = folder / SOURCES
     entries = json.loads(sources_path.read_text(encoding="utf-8"))
     for entry in entries:
+        found = [where / entry["file"] for where in (folder, others) if where and (where / entry["file"]).exists()]
+        if not found:
+            print(f"{entry['file']}: not found (not committed?), its description is kept; pass --others DIR")
+            continue
         keep = {k: entry[k] for k in ("file", "repository", "path", "commit", "licence", "kind", "note") if k in entry}
         entry.clear()
-        entry.update(keep | summary(folder / keep["file"]))
+        entry.update(keep | summary(found[0]))
     sources_path.write_text(json.dumps(entries, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     readme = folder / README
     text = readme.read_text(encoding="utf-8")
@@ -478,11 +485,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=HERE, help="folder holding the workbooks and sources.json")
     parser.add_argument("--scan", action="store_true", help="only print a summary of every workbook in the folder")
+    parser.add_argument(
+        "--others",
+        type=Path,
+        default=Path(os.environ["XLSFORM_CORPUS"]) if os.environ.get("XLSFORM_CORPUS") else None,
+        help="folder holding the workbooks not committed (the copyleft ones); default: XLSFORM_CORPUS",
+    )
     args = parser.parse_args(argv)
     if args.scan:
         scan(args.dir)
         return 0
-    entries = rewrite(args.dir)
+    entries = rewrite(args.dir, args.others)
     print(_totals(entries))
     return 0
 
