@@ -169,10 +169,18 @@ def test_free_text_in_a_repeat_is_released_scrubbed_when_asked_for(app, session)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "parquet", "sav"])
-def test_every_format_writes_the_repeat_table_in_that_format(app, session, fmt):
+def test_every_format_writes_the_repeat_table_in_that_format(app, session, fmt, tmp_path):
+    from tests.exports.sav_reader import register
+
+    register()  # frictionless reads XLSX and Parquet itself; SAV through pyreadstat
     wave, _kenyans, _alone = household_wave(session)
 
     files = _export(app, session, wave, fmt=fmt)
+
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note", "fieldName"])
 
     content = files[f"repeat_member.{fmt}"]
     if fmt == "xlsx":
@@ -181,10 +189,7 @@ def test_every_format_writes_the_repeat_table_in_that_format(app, session, fmt):
     elif fmt == "parquet":
         table = pd.read_parquet(io.BytesIO(content))
     else:
-        path = Path(app.instance_path) / "member.sav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        table, meta = pyreadstat.read_sav(str(path))
+        table, meta = pyreadstat.read_sav(str(tmp_path / "repeat_member.sav"))
         labels = dict(zip(meta.column_names, meta.column_labels))
         assert labels["age"] == "Age" and labels["job"] == "Occupation"
     assert len(table) == 16 and list(table.columns[:3]) == ["respondent", "wave_id", "instance"]
