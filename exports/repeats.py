@@ -45,7 +45,6 @@ from exports.wave_risk import changed_cells, risk_by_wave
 from exports.writers import EXTENSIONS, write_data
 from surveys.repeat_catalog import RepeatEntry, RepeatQuestion
 
-KEY = ("respondent", "wave_id")  # the main table's response key, which a repeat row refers to
 CONTEXT = "_context"
 
 
@@ -68,7 +67,6 @@ class BuiltRepeat:
     quasi: list[str]  # released columns counted as quasi-identifiers
     left_out_rows: int  # instances of responses the release does not hold
     min_frequency: int | None = None  # responses sharing the rarest combination (None: no quasi-identifier)
-    translations: dict[str, str] = field(default_factory=dict)
     codes: dict[str, dict[str, int]] = field(default_factory=dict)  # as `writers.write_data` gives them
     file_names: dict[str, str] = field(default_factory=dict)
 
@@ -93,11 +91,12 @@ def build_repeats(
 
 
 def _contexts(release: BuiltRelease) -> np.ndarray:
-    """One text per main-table row: its released quasi-identifiers, joined."""
+    """One text per main-table row naming its combination of released quasi-identifiers."""
     names = [name for name in release.quasi if name in release.table.columns]
     if not names:
         return np.full(len(release.table), "", dtype=object)
-    return release.table[names].astype(str).agg("\x1f".join, axis=1).to_numpy(dtype=object)
+    combination = release.table.groupby(names, sort=False, dropna=False).ngroup().to_numpy()
+    return np.asarray([f"c{number}" for number in combination], dtype=object)
 
 
 def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabels, scrubber) -> BuiltRepeat:
@@ -117,8 +116,11 @@ def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabel
     variables["respondent"].treatment.append(_("The respondent's pseudonym in the main data file."))
     dropped: list[Dropped] = []
     quasi: list[RepeatQuestion] = []
+    titles = {question.name: labels.question(question.labels, question.name) for question in entry.questions}
     for question in entry.questions:
-        title = labels.question(question.labels, question.name)
+        title = titles[question.name]
+        if question.other_of in titles:  # "Please specify" alone would not say of what
+            title = labels.choice_column(titles[question.other_of], title)
         if question.pii:
             dropped.append(Dropped(question.name, title, _("Personal data: never exported")))
         elif question.type == "text" and not params.free_text:
@@ -145,7 +147,6 @@ def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabel
         quasi=[column for question in quasi for column in question.columns],
         left_out_rows=len(source.frame) - len(kept),
         min_frequency=frequency,
-        translations=joined_labels(entry.labels),
     )
 
 
