@@ -379,9 +379,9 @@ def _repeats_section(repeats: list[dict]) -> dict:
         "text": _(
             "Each repeat table keeps only the instances of responses this release holds. Its quasi-identifiers "
             "are made k-anonymous within each wave together with the quasi-identifiers of the response they "
-            "belong to, counting responses rather than instances; a row whose response's values would have to "
-            "change has its quasi-identifiers suppressed. Personal data is never exported; free text follows "
-            "the release's choice."
+            "belong to, counting responses rather than instances; rows whose response's values fewer than k "
+            "responses share have their quasi-identifiers suppressed. Personal data is never exported; free "
+            "text follows the release's choice."
         ),
         "headings": [
             _("Data file"),

@@ -8,10 +8,10 @@ categories coded with -8/-9 (exports.build).
 
 Disclosure: a repeat's quasi-identifiers (marked `quasi`, or named like an age) are made k-anonymous within
 each wave together with the main table's released quasi-identifiers of the response (its "context"), so a
-member's age cannot single out a respondent whom the main table hides among k. Frequencies count responses,
-not instances: a response listing three alike members counts once. The context is kept whole as long as
-possible; a row whose context would have to change has all its quasi cells suppressed instead, since the
-main table's values are already released. Nothing here reads the database.
+member's age cannot single out a respondent whom the main table hides among k. The main table's values are
+already released and cannot change, so the records are k-anonymised within each (wave, context) group; a
+group of fewer than k records has its quasi cells suppressed. Frequencies count responses, not instances:
+a response listing three alike members counts once. Nothing here reads the database.
 """
 
 from __future__ import annotations
@@ -233,22 +233,20 @@ def _disclose(kept, quasi, contexts, columns, variables, k: int, labels: ValueLa
 
 
 def _anonymise(unique: pd.DataFrame, names: list[str], waves: np.ndarray, k: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(released values, suppressed cells), each wave on its own; the context is kept whole, and a record
-    whose context k-anonymity would change, or a wave with fewer than k records, has every cell suppressed."""
+    """(released values, suppressed cells) of the records: each wave and each released combination of the
+    main table (the context) on its own, so a combination is shared by k records of the same context; a
+    group of fewer than k records has every cell suppressed."""
     every = [CONTEXT, *names]
     released = unique[every].copy()
     suppressed = pd.DataFrame(False, index=unique.index, columns=every)
-    for wave in np.unique(waves):
-        at = np.flatnonzero(waves == wave)
+    groups = pd.DataFrame({"wave": waves, CONTEXT: unique[CONTEXT].to_numpy()}).groupby(["wave", CONTEXT], sort=True)
+    for at in groups.indices.values():
         if len(at) < k:
             suppressed.iloc[at, 1:] = True
             continue
-        part = unique.iloc[at][every]
-        result = k_anonymise(part, every, k=k, priority=[CONTEXT])
-        moved = result.suppressed[CONTEXT].to_numpy(dtype=bool) | changed_cells(part[CONTEXT], result.frame[CONTEXT])
-        hide = result.suppressed[names].to_numpy(dtype=bool) | moved[:, None]
+        result = k_anonymise(unique.iloc[at][names], names, k=k)
         released.iloc[at, 1:] = result.frame[names].astype(object).to_numpy()
-        suppressed.iloc[at, 1:] = hide
+        suppressed.iloc[at, 1:] = result.suppressed[names].to_numpy(dtype=bool)
     return released, suppressed
 
 
