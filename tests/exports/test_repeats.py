@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import random
 from pathlib import Path
 
 import frictionless
@@ -17,6 +18,7 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from analysis.disclosure import frequencies
 from exports.build import build
 from exports.loading import load_source
 from exports.params import ReleaseParams
@@ -129,6 +131,38 @@ def test_a_members_rare_age_and_a_hidden_respondents_members_are_not_released(ap
     assert member["quasi_identifiers"] == ["age", "sex"] and member["k_reached"] >= 5
     assert "member_name" in member["left_out"]
     assert "repeat_member.csv" in files["disclosure_report.html"].decode("utf-8")
+
+
+def test_every_released_member_combination_is_shared_by_k_respondents_of_the_same_main_combination(app, session):
+    rng = random.Random(15)
+    definition = parse_xlsform(xb.workbook(SURVEY, CHOICES, xb.settings("household")), "household.xlsx", repeats=True)
+    version = make_instrument_version(session, definition=definition, code="household")
+    wave = make_wave(session, version=version, opens_in_days=-60, closes_in_days=-1)
+    for _ in range(40):
+        response = make_response(
+            session, wave, {"size": 3}, commit=False, gender=rng.choice(["female", "male"]), category="science"
+        )
+        for instance in (1, 2, 3):
+            age, sex = rng.choice([12, 40, 40, 65, rng.randint(0, 99)]), rng.choice(["female", "male"])
+            session.add(Answer(response_id=response.id, question="age", instance=instance, value_number=age))
+            session.add(Answer(response_id=response.id, question="sex", instance=instance, value_text=sex))
+    session.commit()
+
+    files = _export(app, session, wave)
+
+    report = json.loads(files["disclosure_report.json"])
+    main = pd.DataFrame(read_csv(files["data.csv"]))[["respondent", *report["quasi_identifiers"]]]
+    members = pd.DataFrame(read_csv(files["repeat_member.csv"])).merge(main, on="respondent")
+    shown = members[(members[["age", "sex"]] != SUPPRESSED).any(axis=1)]
+    records = shown.drop_duplicates(["respondent", "age", "sex"]).reset_index(drop=True)
+    quasi = [*report["quasi_identifiers"], "age", "sex"]
+    hidden = pd.DataFrame(False, index=records.index, columns=quasi)
+    hidden[["age", "sex"]] = records[["age", "sex"]] == SUPPRESSED  # the main file's values are what they are
+    counts = frequencies(records, quasi, hidden)
+    assert len(records) > 20 and counts.min() >= 5
+    assert report["repeats"][0]["k_reached"] == counts.min()
+    ages = members["age"]
+    assert (ages == SUPPRESSED).any() and ages.isin(["12", "40", "65"]).any()
 
 
 def test_instances_of_responses_the_release_leaves_out_are_left_out_too(app, session):
