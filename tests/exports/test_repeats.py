@@ -27,7 +27,7 @@ from exports.repeats import build_repeats
 from exports.service import export_release
 from surveys.models import Answer
 from surveys.xlsform.reading import parse_xlsform
-from tests.factories import make_instrument_version, make_response, make_wave
+from tests.factories import make_instrument_version, make_response, make_stakeholder, make_wave
 from tests.reading import SUPPRESSED, read_csv, unzip
 from tests.surveys import xlsform_builder as xb
 
@@ -190,6 +190,32 @@ def test_a_repeat_nobody_answered_is_an_empty_table_with_its_columns(app, sessio
     for name, content in files.items():
         (tmp_path / name).write_bytes(content)
     assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
+def test_with_linked_waves_a_member_row_is_keyed_by_respondent_and_wave(app, session, tmp_path):
+    definition = parse_xlsform(xb.workbook(SURVEY, CHOICES, xb.settings("household")), "household.xlsx", repeats=True)
+    version = make_instrument_version(session, definition=definition, code="household")
+    waves = [
+        make_wave(session, version=version, name=f"Households {y}", year=y, opens_in_days=-60, closes_in_days=-1)
+        for y in (2024, 2025)
+    ]
+    people = [make_stakeholder(session, name=f"Person {i}", email=f"p{i}@example.org") for i in range(5)]
+    for wave in waves:
+        for person in people:
+            _household(session, wave, stakeholder=person)
+    session.commit()
+
+    with app.app_context():
+        params = ReleaseParams(wave_ids=tuple(w.id for w in waves), format="csv", link_waves=True)
+        files = unzip(export_release(session, params, actor_id=None))
+
+    members = read_csv(files["repeat_member.csv"])
+    assert len({row["respondent"] for row in members}) == 5 and len(members) == 20
+    assert len({(row["respondent"], row["wave_id"], row["instance"]) for row in members}) == 20
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "note", "fieldName"])
 
 
 def test_free_text_in_a_repeat_is_released_scrubbed_when_asked_for(app, session):
