@@ -39,6 +39,17 @@ def disclosure_note(release: BuiltRelease, params: ReleaseParams) -> str:
                 asked=params.k,
                 code=SUPPRESSED_CODE,
             ),
+            *(
+                [
+                    _(
+                        "Repeat tables (%(names)s) hold only instances of the released responses; their "
+                        "quasi-identifiers are made k-anonymous together with those of the response.",
+                        names=", ".join(repeat.name for repeat in release.repeats),
+                    )
+                ]
+                if release.repeats
+                else []
+            ),
         ]
     )
 

@@ -288,6 +288,7 @@ def test_the_codebook_package_ddi_and_syntax_describe_the_repeat_table(app, sess
     assert member_file.findtext(".//d:caseQnty", namespaces=DDI) == "16"
     ages = [v for v in document.findall(".//d:var", DDI) if v.get("name") == "age"]
     assert [v.get("files") for v in ages] == [member_file.get("ID")]
+    assert "(member)" in document.findtext(".//d:method/d:dataProcessing", namespaces=DDI)
 
     assert 'import delimited using "repeat_member.csv"' in files["repeat_member.do"].decode("utf-8")
     assert "GET DATA /TYPE=TXT /FILE='repeat_member.csv'" in files["repeat_member.sps"].decode("utf-8")
