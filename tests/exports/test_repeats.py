@@ -9,6 +9,8 @@ import csv
 import io
 import json
 import random
+import shutil
+import subprocess
 from pathlib import Path
 
 import frictionless
@@ -308,3 +310,21 @@ def test_a_tampered_repeat_table_whose_respondent_is_unknown_fails_validation(ap
 
     assert not report.valid
     assert {error[0] for error in report.flatten(["type"])} == {"foreign-key"}
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP (Debian package pspp) runs the SPSS syntax")
+def test_pspp_opens_the_repeat_table_with_its_labels(app, session, tmp_path):
+    wave, _kenyans, _alone = household_wave(session)
+    files = _export(app, session, wave)
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    script = files["repeat_member.sps"].decode("utf-8") + "FREQUENCIES VARIABLES=job age.\n"
+    (tmp_path / "run.sps").write_text(script, encoding="utf-8")
+
+    result = subprocess.run(
+        ["pspp", "run.sps", "-o", "out.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0 and "error" not in result.stdout + result.stderr, result.stdout + result.stderr
+    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "Occupation" in output and "Farmer" in output and "Suppressed" in output
