@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api.reading import Refused
-from surveys.definition import Definition, Grid
+from surveys.definition import Definition, Grid, Question, Repeat
 from surveys.instruments import definition_of, published_versions
+from surveys.repeat_answers import MAX_INSTANCES, instance_questions
 
 
 def _published(session: Session) -> dict[str, list]:
@@ -42,7 +43,8 @@ def instruments(session: Session) -> list[dict]:
 
 def instrument(session: Session, code: str, number: int | None) -> dict:
     """One instrument's published version (`number`, or the latest a wave uses): its questions in form
-    order, with their page, type, labels, hints and choices in every language the version has."""
+    order, with their page, type, labels, hints and choices in every language the version has; its repeats
+    with the questions of each instance."""
     versions = _published(session).get(code)
     if not versions:
         raise Refused(missing=True)
@@ -54,27 +56,50 @@ def instrument(session: Session, code: str, number: int | None) -> dict:
         "version": chosen[1].number,
         "titles": dict(definition.titles or {}),
         "questions": _questions(definition),
+        "repeats": _repeats(definition),
     }
 
 
 def _questions(definition: Definition) -> list[dict]:
-    found = []
-    for page in definition.pages:
-        for item in page.items:
-            for question in item.questions if isinstance(item, Grid) else (item,):
-                choices = definition.choices.get(question.list_name or "", ()) if question.list_name else ()
-                found.append(
-                    {
-                        "name": question.name,
-                        "page": page.name,
-                        "type": question.type,
-                        "labels": dict(question.labels or {}),
-                        "hints": dict(question.hints or {}),
-                        "required": bool(question.required),
-                        "choices": [{"name": choice.name, "labels": dict(choice.labels or {})} for choice in choices],
-                        "personal_data": bool(question.pii),
-                        "profile": bool(question.profile),
-                        "indicator": question.indicator,
-                    }
-                )
-    return found
+    """The questions answered once per response (a repeat's are in `_repeats`)."""
+    return [
+        _question(definition, question, page.name)
+        for page in definition.pages
+        for item in page.items
+        if not isinstance(item, Repeat)
+        for question in (item.questions if isinstance(item, Grid) else (item,))
+    ]
+
+
+def _repeats(definition: Definition) -> list[dict]:
+    """The top-level repeats: each one's label, how many instances (`repeat_count`, an expression; None when
+    the respondent adds as many as they need) and the questions answered in each instance."""
+    return [
+        {
+            "name": repeat.name,
+            "page": page.name,
+            "labels": dict(repeat.labels or {}),
+            "count": repeat.count,
+            "max_instances": MAX_INSTANCES,
+            "questions": [_question(definition, question, page.name) for question in instance_questions(repeat)],
+        }
+        for page in definition.pages
+        for repeat in page.items
+        if isinstance(repeat, Repeat)
+    ]
+
+
+def _question(definition: Definition, question: Question, page: str) -> dict:
+    choices = definition.choices.get(question.list_name or "", ()) if question.list_name else ()
+    return {
+        "name": question.name,
+        "page": page,
+        "type": question.type,
+        "labels": dict(question.labels or {}),
+        "hints": dict(question.hints or {}),
+        "required": bool(question.required),
+        "choices": [{"name": choice.name, "labels": dict(choice.labels or {})} for choice in choices],
+        "personal_data": bool(question.pii),
+        "profile": bool(question.profile),
+        "indicator": question.indicator,
+    }

@@ -218,10 +218,25 @@ class InstrumentQuestion(Schema):
     indicator: str | None
 
 
+class InstrumentRepeat(Schema):
+    """A repeat group: its questions are answered once per instance (a household's members)."""
+
+    name: str
+    page: str
+    labels: dict[str, str]
+    count: str | None = Field(
+        description="`repeat_count`: an XLSForm expression giving the number of instances; null when the "
+        "respondent adds as many as needed"
+    )
+    max_instances: int = Field(description="The most instances the platform accepts for one response")
+    questions: list[InstrumentQuestion]
+
+
 class InstrumentDetail(InstrumentSummary):
     version: int
     titles: dict[str, str]
-    questions: list[InstrumentQuestion]
+    questions: list[InstrumentQuestion] = Field(description="Questions answered once per response")
+    repeats: list[InstrumentRepeat]
 
 
 class QuestionList(Schema):

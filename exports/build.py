@@ -111,6 +111,7 @@ class BuiltRelease:
     quasi: list[str]  # released columns counted as quasi-identifiers
     before: RiskSummary
     after: RiskSummary
+    repeats: list = field(default_factory=list)  # exports.repeats.BuiltRepeat: one table per repeat
 
     @property
     def rows(self) -> int:

@@ -39,6 +39,17 @@ def disclosure_note(release: BuiltRelease, params: ReleaseParams) -> str:
                 asked=params.k,
                 code=SUPPRESSED_CODE,
             ),
+            *(
+                [
+                    _(
+                        "Repeat tables (%(names)s) hold only instances of the released responses; their "
+                        "quasi-identifiers are made k-anonymous together with those of the response.",
+                        names=", ".join(repeat.name for repeat in release.repeats),
+                    )
+                ]
+                if release.repeats
+                else []
+            ),
         ]
     )
 
@@ -96,9 +107,18 @@ def catalogue_files(
     )
     keywords = ["IPBES", "stakeholder engagement", "survey", "biodiversity"]
     files = {}
+    documents = _document_descriptions(params.format)
     if params.format == "csv":
         files["release.do"] = syntax.stata_do(release, data_file).encode("utf-8")
         files["release.sps"] = syntax.spss_sps(release, data_file).encode("utf-8")
+        for repeat in release.repeats:
+            stem = repeat.file("csv")[: -len(".csv")]
+            files[f"{stem}.do"] = syntax.stata_do(repeat, repeat.file("csv"), f"{stem}.do").encode("utf-8")
+            files[f"{stem}.sps"] = syntax.spss_sps(repeat, repeat.file("csv")).encode("utf-8")
+            documents += [
+                (f"{stem}.do", _("Stata syntax that opens the repeat table %(file)s", file=repeat.file("csv"))),
+                (f"{stem}.sps", _("SPSS syntax that opens the repeat table %(file)s", file=repeat.file("csv"))),
+            ]
     descriptor = datapackage.release_package(
         release,
         name=identifier,
@@ -106,7 +126,7 @@ def catalogue_files(
         description=f"{abstract} {disclosure_note(release, params)}",
         data_file=data_file,
         data_format=params.format,
-        documents=_document_descriptions(params.format),
+        documents=documents,
         sources=_sources(waves),
         keywords=keywords,
         publication=publication,

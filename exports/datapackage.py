@@ -12,6 +12,7 @@ Call inside `flask_babel.force_locale(lang)`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from exports.build import NOT_ANSWERED_TEXT, SUPPRESSED_TEXT, BuiltRelease, Vari
 from exports.labels import ValueLabels
 from exports.writers import sav_codes, sav_names
 
+RESPONSE_KEY = ("respondent", "wave_id")  # unique per row of a release, waves linked or not
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 DEFAULT_LICENCE = "CC-BY-4.0"
 # SPDX identifiers the platform names in full; any other configured one is given by its identifier alone.
@@ -156,22 +158,30 @@ def release_package(
     publication: Publication,
 ) -> dict:
     """The descriptor of a release: the data file (tabular when CSV) and `documents` ((path, description))."""
-    data = {
-        "name": "data",
-        "path": data_file,
-        "title": _("Responses, one row per submitted response"),
-        "format": data_format,
-        "mediatype": MEDIA_TYPES[data_format],
-    }
-    fields = [release_field(variable, release.table[variable.name]) for variable in release.variables]
-    if data_format == "sav":
-        fields = sav_fields(release, fields)
-    data.update({"type": "table", "schema": {"fields": fields, "missingValues": missing_values()}})
-    if data_format == "csv":
-        data.update({"encoding": "utf-8", "dialect": {"delimiter": ",", "header": True}})
-    else:
-        data["description"] = _("The columns, types and codes are those of the codebook (codebook.json).")
-    resources = [data, *(_document(path, text) for path, text in documents)]
+    data = _table(
+        release,
+        name="data",
+        path=data_file,
+        title=_("Responses, one row per submitted response"),
+        data_format=data_format,
+    )
+    data["schema"]["primaryKey"] = list(RESPONSE_KEY)
+    extension = data_file.rsplit(".", 1)[-1]
+    repeats = []
+    for repeat in release.repeats:
+        table = _table(
+            repeat,
+            name=f"repeat-{re.sub(r'[^a-z0-9._-]', '-', repeat.name.lower())}",
+            path=repeat.file(extension),
+            title=_("%(label)s: one row per instance of the repeat", label=repeat.label),
+            data_format=data_format,
+        )
+        table["schema"]["primaryKey"] = [*RESPONSE_KEY, "instance"]
+        table["schema"]["foreignKeys"] = [
+            {"fields": list(RESPONSE_KEY), "reference": {"resource": "data", "fields": list(RESPONSE_KEY)}}
+        ]
+        repeats.append(table)
+    resources = [data, *repeats, *(_document(path, text) for path, text in documents)]
     return package(
         name=name,
         title=title,
@@ -181,6 +191,26 @@ def release_package(
         keywords=keywords,
         publication=publication,
     )
+
+
+def _table(release, *, name: str, path: str, title: str, data_format: str) -> dict:
+    """A data file's tabular resource: the main table or a repeat's (anything with `table` and `variables`)."""
+    resource = {
+        "name": name,
+        "path": path,
+        "title": title,
+        "format": data_format,
+        "mediatype": MEDIA_TYPES[data_format],
+    }
+    fields = [release_field(variable, release.table[variable.name]) for variable in release.variables]
+    if data_format == "sav":
+        fields = sav_fields(release, fields)
+    resource.update({"type": "table", "schema": {"fields": fields, "missingValues": missing_values()}})
+    if data_format == "csv":
+        resource.update({"encoding": "utf-8", "dialect": {"delimiter": ",", "header": True}})
+    else:
+        resource["description"] = _("The columns, types and codes are those of the codebook (codebook.json).")
+    return resource
 
 
 def _document(path: str, description: str) -> dict:

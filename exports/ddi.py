@@ -65,20 +65,33 @@ def codebook_xml(release: BuiltRelease, study: Study, codes: dict[str, dict[str,
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     _doc_description(root, study)
     _study_description(root, release, study)
-    _file_description(root, release, study)
+    extension = study.data_file.rsplit(".", 1)[-1]
+    tables = [(FILE_ID, release, study.data_file, _("Responses, one row per submitted response"), codes)]
+    tables += [
+        (
+            f"F{number}",
+            repeat,
+            repeat.file(extension),
+            _(
+                "%(label)s, one row per instance of the repeat; joins the responses on respondent and wave_id",
+                label=repeat.label,
+            ),
+            repeat.codes,
+        )
+        for number, repeat in enumerate(release.repeats, start=2)
+    ]
+    for file_id, table, path, content, _codes in tables:
+        _file_description(root, table, study, file_id, path, content)
     data = _el(root, "dataDscr")
     others = _meta_translations()
-    for position, variable in enumerate(release.variables, start=1):
-        translations = variable.translations or others.get(variable.name, {})
-        _variable(
-            data,
-            position,
-            variable,
-            release.table[variable.name],
-            translations,
-            codes.get(variable.name, {}),
-            study.lang,
-        )
+    position = 0
+    for file_id, table, _path, _content, table_codes in tables:
+        for variable in table.variables:
+            position += 1
+            translations = variable.translations or others.get(variable.name, {})
+            values = table.table[variable.name]
+            coded = table_codes.get(variable.name, {})
+            _variable(data, position, variable, values, translations, coded, study.lang, file_id)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -176,11 +189,12 @@ def _study_description(root: ET.Element, release: BuiltRelease, study: Study) ->
     _el(access, "conditions", _("Licence: %(licence)s.", licence=study.licence))
 
 
-def _file_description(root: ET.Element, release: BuiltRelease, study: Study) -> None:
-    description = _el(root, "fileDscr", ID=FILE_ID, URI=study.data_file)
+def _file_description(root: ET.Element, release, study: Study, file_id: str, path: str, content: str) -> None:
+    """A data file (the main table or a repeat's: anything with `rows` and `variables`)."""
+    description = _el(root, "fileDscr", ID=file_id, URI=path)
     text = _el(description, "fileTxt")
-    _el(text, "fileName", study.data_file)
-    _el(text, "fileCont", _("Responses, one row per submitted response"))
+    _el(text, "fileName", path)
+    _el(text, "fileCont", content)
     dimensions = _el(text, "dimensns")
     _el(dimensions, "caseQnty", release.rows)
     _el(dimensions, "varQnty", len(release.variables))
@@ -201,6 +215,7 @@ def _variable(
     translations: dict[str, str],
     codes: dict[str, int],
     lang: str,
+    file_id: str = FILE_ID,
 ) -> None:
     numeric = variable.kind in ("integer", "decimal")
     element = _el(
@@ -208,7 +223,7 @@ def _variable(
         "var",
         ID=f"V{position}",
         name=variable.name,
-        files=FILE_ID,
+        files=file_id,
         intrvl="contin" if numeric else "discrete",
     )
     _el(element, "labl", variable.label, lang=lang)

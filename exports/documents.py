@@ -21,6 +21,7 @@ from core.i18n import language_name
 from exports.build import BuiltRelease
 from exports.labels import ValueLabels
 from exports.params import ReleaseParams
+from exports.writers import EXTENSIONS
 from presentation.labels import BASES
 
 TYPE_LABELS = {
@@ -82,12 +83,38 @@ def codebook(
     codes: dict[str, dict[str, int]],
     file_names: dict[str, str],
 ) -> dict:
-    """The codebook as data: every released variable, and what was left out."""
+    """The codebook as data: every released variable, and what was left out; the same of each repeat table."""
     missing = ValueLabels.missing()
-    variables = []
-    for position, variable in enumerate(release.variables, start=1):
+    extension = data_file.rsplit(".", 1)[-1]
+    return {
+        "data_file": data_file,
+        "format": params.format,
+        "language": params.lang,
+        "rows": release.rows,
+        "missing_codes": {str(SUPPRESSED_CODE): missing["suppressed"], str(NOT_ANSWERED_CODE): missing["not_answered"]},
+        "variables": _entries(release.variables, codes, file_names),
+        "left_out": [asdict(dropped) for dropped in release.dropped],
+        "repeats": [
+            {
+                "name": repeat.name,
+                "label": repeat.label,
+                "data_file": repeat.file(extension),
+                "rows": repeat.rows,
+                "key": ["respondent", "wave_id", "instance"],
+                "joins_on": ["respondent", "wave_id"],
+                "variables": _entries(repeat.variables, repeat.codes, repeat.file_names),
+                "left_out": [asdict(dropped) for dropped in repeat.dropped],
+            }
+            for repeat in release.repeats
+        ],
+    }
+
+
+def _entries(variables: list, codes: dict[str, dict[str, int]], file_names: dict[str, str]) -> list[dict]:
+    entries = []
+    for position, variable in enumerate(variables, start=1):
         coded = codes.get(variable.name, {})
-        variables.append(
+        entries.append(
             {
                 "position": position,
                 "name": variable.name,
@@ -110,15 +137,7 @@ def codebook(
                 **({"base": variable.base, "base_label": str(BASES[variable.base])} if variable.base else {}),
             }
         )
-    return {
-        "data_file": data_file,
-        "format": params.format,
-        "language": params.lang,
-        "rows": release.rows,
-        "missing_codes": {str(SUPPRESSED_CODE): missing["suppressed"], str(NOT_ANSWERED_CODE): missing["not_answered"]},
-        "variables": variables,
-        "left_out": [asdict(dropped) for dropped in release.dropped],
-    }
+    return entries
 
 
 def _value_text(value: dict) -> str:
@@ -146,48 +165,39 @@ def codebook_csv(book: dict) -> bytes:
         _("Cells not answered"),
         _("What was done"),
         _("Base of shares"),
+        _("Data file"),
     ]
     # Label first: a cell beginning with the code's minus sign would be neutralised as a formula.
     codes = " | ".join(f"{label}: {code}" for code, label in book["missing_codes"].items())
-    rows = [
-        [
-            entry["position"],
-            entry["name"],
-            entry.get("name_in_file", entry["name"]),
-            entry["label"],
-            entry["type_label"],
-            entry["question"] or "",
-            _("yes") if entry["quasi_identifier"] else _("no"),
-            _values_text(entry),
-            codes,
-            entry["recoded_cells"],
-            entry["suppressed_cells"],
-            entry["not_answered_cells"],
-            " ".join(entry["treatment"]),
-            entry.get("base_label", ""),
+    rows = []
+    for table in [book, *book.get("repeats", [])]:
+        rows += [_csv_row(entry, codes, table["data_file"]) for entry in table["variables"]]
+        rows += [
+            ["", left["name"], "", left["label"], "", left["name"], "", "", "", "", "", ""]
+            + [_("Left out: %(reason)s", reason=left["reason"]), "", table["data_file"]]
+            for left in table["left_out"]
         ]
-        for entry in book["variables"]
-    ]
-    rows += [
-        [
-            "",
-            left["name"],
-            "",
-            left["label"],
-            "",
-            left["name"],
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-            _("Left out: %(reason)s", reason=left["reason"]),
-            "",
-        ]
-        for left in book["left_out"]
-    ]
     return tabular.to_csv(header, rows)
+
+
+def _csv_row(entry: dict, codes: str, data_file: str) -> list:
+    return [
+        entry["position"],
+        entry["name"],
+        entry.get("name_in_file", entry["name"]),
+        entry["label"],
+        entry["type_label"],
+        entry["question"] or "",
+        _("yes") if entry["quasi_identifier"] else _("no"),
+        _values_text(entry),
+        codes,
+        entry["recoded_cells"],
+        entry["suppressed_cells"],
+        entry["not_answered_cells"],
+        " ".join(entry["treatment"]),
+        entry.get("base_label", ""),
+        data_file,
+    ]
 
 
 def codebook_json(book: dict) -> bytes:
@@ -204,8 +214,35 @@ def codebook_html(book: dict) -> str:
         )
     ]
     intro += [f"{code}: {label}" for code, label in book["missing_codes"].items()]
-    variables = {
-        "title": _("Variables"),
+    variables = {"title": _("Variables"), **_variable_rows(book["variables"])}
+    repeats = [
+        {
+            "title": _("Repeat table %(file)s: %(label)s", file=repeat["data_file"], label=repeat["label"]),
+            "text": _(
+                "One row per instance of the repeat (%(rows)s rows); it joins the rows of %(main)s on respondent "
+                "and wave_id.",
+                rows=repeat["rows"],
+                main=book["data_file"],
+            ),
+            **_variable_rows(repeat["variables"]),
+        }
+        for repeat in book.get("repeats", [])
+    ]
+    left_out = {
+        "title": _("Left out"),
+        "headings": [_("Question"), _("Label"), _("Why")],
+        "rows": [[left["name"], left["label"], left["reason"]] for left in book["left_out"]]
+        + [
+            [f"{repeat['name']}: {left['name']}", left["label"], left["reason"]]
+            for repeat in book.get("repeats", [])
+            for left in repeat["left_out"]
+        ],
+    }
+    return _page(book["language"], _("Codebook"), intro, [variables, *repeats, left_out])
+
+
+def _variable_rows(entries: list[dict]) -> dict:
+    return {
         "headings": [_("Variable"), _("Label"), _("Type"), _("Values"), _("What was done")],
         "rows": [
             [
@@ -215,15 +252,9 @@ def codebook_html(book: dict) -> str:
                 [_value_text(value) for value in entry["values"]],
                 entry["treatment"],
             ]
-            for entry in book["variables"]
+            for entry in entries
         ],
     }
-    left_out = {
-        "title": _("Left out"),
-        "headings": [_("Question"), _("Label"), _("Why")],
-        "rows": [[left["name"], left["label"], left["reason"]] for left in book["left_out"]],
-    }
-    return _page(book["language"], _("Codebook"), intro, [variables, left_out])
 
 
 # --- disclosure report -------------------------------------------------------------------
@@ -255,6 +286,28 @@ def disclosure_report(release: BuiltRelease, params: ReleaseParams, waves: list[
             "included": params.free_text,
             "scrubbed": {v.name: v.scrubbed for v in release.variables if v.kind == "text"},
         },
+        "repeats": [_repeat_report(repeat, params) for repeat in release.repeats],
+    }
+
+
+def _repeat_report(repeat, params: ReleaseParams) -> dict:
+    """A repeat table's disclosure control: its quasi-identifiers, made k-anonymous with the response's own
+    (k counting responses), and the instances left out with their response."""
+    return {
+        "name": repeat.name,
+        "data_file": repeat.file(EXTENSIONS[params.format]),
+        "rows": repeat.rows,
+        "rows_left_out": repeat.left_out_rows,
+        "quasi_identifiers": repeat.quasi,
+        "k_reached": repeat.min_frequency,
+        "frequencies_counted": "responses within each wave, with the quasi-identifiers of the main table",
+        "variables": [
+            {"name": v.name, "recoded_cells": v.recoded, "suppressed_cells": v.suppressed}
+            for v in repeat.variables
+            if v.quasi
+        ],
+        "left_out": [dropped.name for dropped in repeat.dropped],
+        "scrubbed": {v.name: v.scrubbed for v in repeat.variables if v.kind == "text"},
     }
 
 
@@ -304,6 +357,8 @@ def disclosure_report_html(report: dict, lang: str) -> str:
         "rows": [[v["name"], v["recoded_cells"], v["suppressed_cells"]] for v in report["variables"]],
     }
     sections = [risk, variables]
+    if report.get("repeats"):
+        sections.append(_repeats_section(report["repeats"]))
     if report["free_text"]["included"]:
         sections.append(
             {
@@ -318,14 +373,57 @@ def disclosure_report_html(report: dict, lang: str) -> str:
     return _page(lang, _("Disclosure report"), intro, sections)
 
 
+def _repeats_section(repeats: list[dict]) -> dict:
+    return {
+        "title": _("Repeat tables"),
+        "text": _(
+            "Each repeat table keeps only the instances of responses this release holds. Its quasi-identifiers "
+            "are made k-anonymous within each wave together with the quasi-identifiers of the response they "
+            "belong to, counting responses rather than instances; rows whose response's values fewer than k "
+            "responses share have their quasi-identifiers suppressed. Personal data is never exported; free "
+            "text follows the release's choice."
+        ),
+        "headings": [
+            _("Data file"),
+            _("Rows"),
+            _("Rows left out"),
+            _("Quasi-identifiers"),
+            _("Smallest frequency of a combination"),
+            _("Cells changed per quasi-identifier"),
+        ],
+        "rows": [
+            [
+                repeat["data_file"],
+                repeat["rows"],
+                repeat["rows_left_out"],
+                ", ".join(repeat["quasi_identifiers"]) or "-",
+                "-" if repeat["k_reached"] is None else repeat["k_reached"],
+                [f"{v['name']}: {v['recoded_cells']} / {v['suppressed_cells']}" for v in repeat["variables"]],
+            ]
+            for repeat in repeats
+        ],
+    }
+
+
 # --- README ------------------------------------------------------------------------------
 
 
-def readme(params: ReleaseParams, data_file: str, rows: int) -> str:
+def readme(params: ReleaseParams, data_file: str, rows: int, repeats: list = ()) -> str:
     lines = [
         _("Anonymised survey release"),
         "",
         _("%(file)s: the responses, one row per submitted response (%(rows)s rows).", file=data_file, rows=rows),
+        *(
+            _(
+                "%(file)s: %(label)s, one row per instance of the repeat (%(rows)s rows), joined to %(main)s on "
+                "respondent and wave_id.",
+                file=repeat.file(EXTENSIONS[params.format]),
+                label=repeat.label,
+                rows=repeat.rows,
+                main=data_file,
+            )
+            for repeat in repeats
+        ),
         _(
             "codebook.csv, codebook.json, codebook.html: every variable, its question, type, values and what was done "
             "to it; the questions left out and why."

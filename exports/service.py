@@ -32,6 +32,8 @@ from exports.datapackage import DEFAULT_LICENCE, Publication
 from exports.loading import load_source
 from exports.models import AnonymisedRelease
 from exports.params import FORMATS, MIN_K, ReleaseParams
+from exports.repeat_loading import load_repeats
+from exports.repeats import build_repeats, repeat_files
 from exports.writers import EXTENSIONS, write_data
 from surveys import waves as wave_states
 from surveys.models import Instrument, InstrumentVersion, Response, Wave
@@ -208,33 +210,32 @@ def _build(
     on_step: Callable[[str], None],
 ) -> AnonymisedRelease:
     source = load_source(session, params.wave_ids, free_text=params.free_text)
-    # Each wave is made k-anonymous on its own (see exports.build), so each needs k responses.
-    answered = source.frame["wave_id"].value_counts()
-    for wave in waves:
-        if answered.get(wave.id, 0) < params.k:
-            raise _too_few(wave, int(answered.get(wave.id, 0)), params.k)
+    repeats = load_repeats(session, params.wave_ids)
+    _check_answered(source.frame, waves, params.k)
     on_step("read")
     data_file = f"data.{EXTENSIONS[params.format]}"
     with force_locale(params.lang):
         try:
             # A fresh key per release, never stored: pseudonyms cannot be traced back or joined across releases.
             built = build(source, params, secrets.token_bytes(32))
+            built.repeats = build_repeats(repeats, built, source, params)
         except BuildError as error:
             raise ExportError(str(error)) from error
         on_step("anonymised")
         data, codes, file_names = write_data(built.table, built.variables, params.format)
+        data_files = {data_file: data, **repeat_files(built.repeats, params.format)}
         book = documents.codebook(built, params, data_file, codes, file_names)
         report = documents.disclosure_report(
             built, params, [{"id": w.id, "name": w.name, "year": w.year} for w in waves]
         )
         files = {
-            data_file: data,
+            **data_files,
             "codebook.csv": documents.codebook_csv(book),
             "codebook.json": documents.codebook_json(book),
             "codebook.html": documents.codebook_html(book).encode("utf-8"),
             "disclosure_report.json": documents.disclosure_report_json(report),
             "disclosure_report.html": documents.disclosure_report_html(report, params.lang).encode("utf-8"),
-            "README.txt": documents.readme(params, data_file, built.rows).encode("utf-8"),
+            "README.txt": documents.readme(params, data_file, built.rows, built.repeats).encode("utf-8"),
         }
         files |= catalogue_files(
             built,
@@ -257,6 +258,14 @@ def _build(
         rows=built.rows,
         created_by=actor_id,
     )
+
+
+def _check_answered(frame, waves: list[Wave], k: int) -> None:
+    """Each wave is made k-anonymous on its own (see exports.build), so each needs k responses."""
+    answered = frame["wave_id"].value_counts()
+    for wave in waves:
+        if answered.get(wave.id, 0) < k:
+            raise _too_few(wave, int(answered.get(wave.id, 0)), k)
 
 
 def publication() -> Publication:

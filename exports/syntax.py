@@ -52,11 +52,11 @@ def _stata_text(text: str, limit: int = STATA_LABEL) -> str:
     return f'`"{flat}"\''
 
 
-def stata_do(release: BuiltRelease, data_file: str) -> str:
+def stata_do(release: BuiltRelease, data_file: str, do_file: str = "release.do") -> str:
     missing = ValueLabels.missing()
     lines = [
         "* " + _("Opens %(file)s in Stata (14 or later) with the codebook's labels.", file=data_file),
-        "* " + _("Run it from the folder of the release: do release.do"),
+        "* " + _("Run it from the folder of the release: do %(file)s", file=do_file),
         "version 14",
         "clear",
         # Columns are read as v1, v2, ... and named here: Stata allows 32 characters, the release more.

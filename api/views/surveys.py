@@ -76,7 +76,8 @@ def instruments(query: PageQuery):
 @needs(READ_PUBLIC)
 def instrument(path: InstrumentPath, query: InstrumentQuery):
     """One instrument as a published wave uses it (`version`, or the latest such): every question in form
-    order with its page, type, labels, hints and choices in the six languages."""
+    order with its page, type, labels, hints and choices in the six languages; each repeat group with its
+    label, its count and the questions answered once per instance."""
     representation(JSON)
     try:
         found = instrument_reading.instrument(get_session(), path.code, query.version)

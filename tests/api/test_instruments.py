@@ -62,3 +62,37 @@ def test_a_drafts_instrument_and_an_unknown_version_are_not_found(app, client, s
         answer = client.get(url, headers=headers)
         assert (answer.status_code, answer.json["error"]["code"]) == (404, "not_found")
     assert client.get("/api/v1/instruments").json["error"]["code"] == "missing_token"
+
+
+def test_an_instruments_repeats_are_listed_with_their_label_count_and_questions(app, client, session):
+    from surveys.xlsform.reading import parse_xlsform
+    from tests.surveys import xlsform_builder as xb
+
+    survey = [
+        xb.q("begin group", "home", "Home"),
+        xb.q("integer", "size", "How many live here?"),
+        xb.q("begin repeat", "member", "Household member", repeat_count="${size}"),
+        xb.q("text", "member_name", "Name", pii="yes"),
+        xb.q("select_one sexes", "sex", "Sex"),
+        {"type": "end repeat"},
+        xb.end(),
+    ]
+    workbook = xb.workbook(survey, xb.choices("sexes", "female", "male"), xb.settings("household"))
+    version = make_instrument_version(session, definition=parse_xlsform(workbook, "h.xlsx", repeats=True), code="hh")
+    make_wave(session, version=version)
+    headers = _token(app, session)
+
+    found = client.get("/api/v1/instruments/hh", headers=headers)
+
+    assert found.status_code == 200
+    assert [q["name"] for q in found.json["questions"]] == ["size"]  # a repeat's questions are its own
+    (member,) = found.json["repeats"]
+    assert member["name"] == "member" and member["page"] == "home" and member["count"] == "${size}"
+    assert set(member["labels"]) == set(LANGS) and member["labels"]["en"] == "Household member"
+    name, sex = member["questions"]
+    assert name["name"] == "member_name" and name["personal_data"]
+    assert sex["type"] == "select_one" and [c["name"] for c in sex["choices"]] == ["female", "male"]
+    document = client.get("/api/v1/openapi.json").json
+    schemas = document["components"]["schemas"]
+    assert "repeats" in schemas["InstrumentDetail"]["required"]
+    assert {"name", "labels", "count", "questions"} <= set(schemas["InstrumentRepeat"]["properties"])

@@ -1,0 +1,77 @@
+"""What the tables of `surveys.frame_repeats.repeat_frames` hold: per top-level repeat of the versions some
+waves used, its label and its questions with their labels, choices and markings (pii, quasi), merged across
+versions by name as the tables are (the newest version's question and choices winning)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from surveys.definition import Choice, Question
+from surveys.frame_catalog import MULTIPLE_SEPARATOR, _versions_present
+from surveys.repeat_answers import instance_questions, top_repeats
+
+# How `repeat_frames` types a question's column(s); any other type is text.
+FRAME_TYPES = {
+    "select_one": "select_one",
+    "select_multiple": "select_multiple",
+    "integer": "integer",
+    "range": "integer",
+    "decimal": "decimal",
+    "date": "date",
+}
+
+
+@dataclass
+class RepeatQuestion:
+    name: str
+    type: str  # the table's type: a value of FRAME_TYPES, or "text"
+    labels: dict
+    choices: tuple[Choice, ...] = ()
+    pii: bool = False
+    quasi: bool = False
+    other_of: str | None = None
+    columns: tuple[str, ...] = ()  # the table's columns holding its answers (none for a pii question)
+
+
+@dataclass
+class RepeatEntry:
+    name: str
+    labels: dict
+    questions: list[RepeatQuestion] = field(default_factory=list)  # pii ones included, in form order
+
+
+def repeat_catalog(session: Session, wave_ids: Sequence[int]) -> list[RepeatEntry]:
+    """Every top-level repeat of the versions these waves used, newest version's order first."""
+    found: dict[str, RepeatEntry] = {}
+    connection = session.connection()
+    for _id, _number, definition, _waves in _versions_present(connection, sorted({int(w) for w in wave_ids})):
+        for repeat in top_repeats(definition):
+            entry = found.setdefault(repeat.name, RepeatEntry(repeat.name, dict(repeat.labels or {})))
+            known = {question.name for question in entry.questions}
+            for question in instance_questions(repeat):
+                if question.type != "note" and question.name not in known:
+                    entry.questions.append(_question(question, tuple(definition.choices.get(question.list_name, ()))))
+    return list(found.values())
+
+
+def _question(question: Question, choices: tuple[Choice, ...]) -> RepeatQuestion:
+    kind = FRAME_TYPES.get(question.type, "text")
+    if question.pii:
+        columns: tuple[str, ...] = ()
+    elif kind == "select_multiple":
+        columns = tuple(f"{question.name}{MULTIPLE_SEPARATOR}{choice.name}" for choice in choices)
+    else:
+        columns = (question.name,)
+    return RepeatQuestion(
+        name=question.name,
+        type=kind,
+        labels=dict(question.labels or {}),
+        choices=choices if kind in ("select_one", "select_multiple") else (),
+        pii=question.pii,
+        quasi=question.quasi,
+        other_of=question.other_of,
+        columns=columns,
+    )
