@@ -65,9 +65,11 @@ def from_review_form(definition: Definition, form) -> dict[str, list[dict]]:
     return found
 
 
-def review(definition: Definition, raw: dict, values: dict, problems: dict, shown_answer) -> list:
-    """Per repeat: (repeat, [(number, [(question, shown answer, field name)])]) for the review page; the
-    instances' problems are added to `problems` under their field names."""
+def review(definition: Definition, pages, raw: dict, values: dict, problems: dict, shown_answer) -> list:
+    """Per repeat: (repeat, number of the visible page it is answered on, [(number, [(question, shown answer,
+    field name)])]) for the review page; the instances' problems are added to `problems` under their field
+    names."""
+    page_of = {item.name: n for n, page in enumerate(pages, start=1) for item in on_page(page.items)}
     found_problems = repeat_answers.for_submission(definition, raw, values).problems
     problems.update(found_problems)
     found = []
@@ -85,7 +87,7 @@ def review(definition: Definition, raw: dict, values: dict, problems: dict, show
             )
             for number, (instance, applies) in enumerate(zip(instances, kept, strict=True), start=1)
         ]
-        found.append((repeat, rows))
+        found.append((repeat, page_of.get(repeat.name, 1), rows))
     return found
 
 
