@@ -4,7 +4,9 @@
 name, `response_id` and `instance` (1, 2, ... in the order the respondent gave them) then one column per
 question of the repeat, typed as in `responses_frame` (select_one -> category, select_multiple ->
 `q__<choice>` 1.0/0.0, integer -> Int64, decimal -> float, date -> datetime64, text and calculate ->
-string). Join a repeat's table to the responses on `response_id`. Questions are matched across versions
+string). A loop (`begin loop over LIST`) has a `choice` column after `instance`: the name of the choice
+each instance stands for (a category of the newest version's list). Join a repeat's table to the
+responses on `response_id`. Questions are matched across versions
 by name, the newest version's type and choices winning; repeats nested in another are not answered yet.
 """
 
@@ -19,17 +21,23 @@ from sqlmodel import Session
 
 from surveys.definition import Choice, Question
 from surveys.frame_catalog import MULTIPLE_SEPARATOR, _versions_present
+from surveys.loops import loop_choices
 from surveys.models import Answer, Response
 from surveys.repeat_answers import instance_questions, top_repeats
 
 KEYS = ["response_id", "instance"]
 
 
-def _repeats(connection, wave_ids: list[int], include_pii: bool) -> dict[str, dict[str, tuple[Question, tuple]]]:
-    """Per repeat name, its questions by name with their choices, newest version first."""
+def _repeats(
+    connection, wave_ids: list[int], include_pii: bool, loops: dict[str, tuple[Choice, ...]]
+) -> dict[str, dict[str, tuple[Question, tuple]]]:
+    """Per repeat name, its questions by name with their choices, newest version first; `loops` gets the
+    choices of each loop, by its name."""
     found: dict[str, dict[str, tuple[Question, tuple[Choice, ...]]]] = {}
     for _id, _number, definition, _waves in _versions_present(connection, wave_ids):
         for repeat in top_repeats(definition):
+            if repeat.over and repeat.name not in found:
+                loops[repeat.name] = loop_choices(definition, repeat)
             questions = found.setdefault(repeat.name, {})
             for question in instance_questions(repeat):
                 if question.type != "note" and (include_pii or not question.pii):
@@ -81,7 +89,8 @@ def repeat_frames(session: Session, wave_ids: Sequence[int], *, include_pii: boo
     leaves out the questions marked `pii`, as anonymised exports should."""
     wave_ids = sorted({int(w) for w in wave_ids})
     connection = session.connection()
-    repeats = _repeats(connection, wave_ids, include_pii)
+    loops: dict[str, tuple[Choice, ...]] = {}
+    repeats = _repeats(connection, wave_ids, include_pii, loops)
     if not repeats:
         return {}
     answers = _answers(connection, wave_ids, [name for questions in repeats.values() for name in questions])
@@ -93,5 +102,10 @@ def repeat_frames(session: Session, wave_ids: Sequence[int], *, include_pii: boo
         for name, (question, choices) in questions.items():
             values = keys.merge(mine[mine["question"] == name], on=KEYS, how="left")
             columns.update(_columns(question, choices, values))
-        frames[repeat] = pd.concat([keys.astype("int64"), pd.DataFrame(columns, index=keys.index)], axis=1)
+        keys = keys.astype("int64")
+        if repeat in loops:
+            names = [choice.name for choice in loops[repeat]]
+            named = [names[n - 1] if n <= len(names) else None for n in keys["instance"]]
+            keys["choice"] = pd.Categorical(named, categories=names)
+        frames[repeat] = pd.concat([keys, pd.DataFrame(columns, index=keys.index)], axis=1)
     return frames

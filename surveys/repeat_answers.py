@@ -20,6 +20,7 @@ from surveys.answering import AnswerProblem, answer_columns, calculated, check_q
 from surveys.definition import NOT_ASKED, Definition, Grid, Question, Repeat
 from surveys.expression_values import Instances, to_number
 from surveys.expressions import POSITION, ExpressionError, parse
+from surveys.loops import for_choice, instance_choice
 
 MAX_INSTANCES = 50  # instances one repeat takes at most, whatever its `repeat_count` says
 
@@ -98,7 +99,8 @@ def validate_instances(
         for question in _applicable(repeat, seen):
             if question.type in NOT_ASKED or question.read_only:
                 continue
-            problem = check_question(definition, question, instance.get(question.name), seen)
+            asked = for_choice(question, instance_choice(definition, repeat, number))  # a loop's texts
+            problem = check_question(definition, asked, instance.get(question.name), seen)
             if problem:
                 problems[(question.name, number)] = problem
     return problems

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 
 from surveys.answer_values import Raw
 from surveys.answering import AnswerProblem, raw_from_form
-from surveys.definition import NOT_ASKED, Definition, Question, Repeat
+from surveys.definition import NOT_ASKED, Choice, Definition, Question, Repeat
+from surveys.loops import for_choice, instance_choice
 from surveys.repeat_answers import MAX_INSTANCES, field_name, instance_questions, instances_of, validate_instances
 
 ADD, REMOVE = "add:", "remove:"  # page actions: `add:<repeat>`, `remove:<repeat>:<number>`
@@ -18,26 +19,31 @@ ADD, REMOVE = "add:", "remove:"  # page actions: `add:<repeat>`, `remove:<repeat
 @dataclass(frozen=True)
 class ShownInstance:
     """One instance as the page shows it: its questions renamed `<repeat>.<number>.<name>`, and their raw
-    answers and error keys under those names (so the page's question macros render them as they are)."""
+    answers and error keys under those names (so the page's question macros render them as they are); in a
+    loop, the choice it stands for (its title, and its label in the questions' texts)."""
 
     repeat: Repeat
     number: int
     questions: tuple[Question, ...]
     raw: dict[str, Raw]
+    choice: Choice | None = None
 
 
-def _renamed(repeat: Repeat, number: int) -> tuple[Question, ...]:
+def _renamed(repeat: Repeat, number: int, choice: Choice | None = None) -> tuple[Question, ...]:
     asked = [q for q in instance_questions(repeat) if q.type != "calculate"]
-    return tuple(replace(q, name=field_name(repeat, number, q.name)) for q in asked)
+    return tuple(replace(for_choice(q, choice), name=field_name(repeat, number, q.name)) for q in asked)
 
 
-def shown_instances(repeat: Repeat, draft: Mapping[str, object], values: Mapping[str, object]) -> list[ShownInstance]:
+def shown_instances(
+    definition: Definition, repeat: Repeat, draft: Mapping[str, object], values: Mapping[str, object]
+) -> list[ShownInstance]:
     """The instances the page shows, each with every question it asks (one whose `relevant` fails is still
     shown, as a page shows one that depends on itself, and only checked when it applies)."""
     shown = []
     for number, instance in enumerate(instances_of(repeat, draft, values), start=1):
         raw = {field_name(repeat, number, name): value for name, value in instance.items() if value is not None}
-        shown.append(ShownInstance(repeat, number, _renamed(repeat, number), raw))
+        choice = instance_choice(definition, repeat, number)
+        shown.append(ShownInstance(repeat, number, _renamed(repeat, number, choice), raw, choice))
     return shown
 
 

@@ -310,7 +310,7 @@ def page(respondent: Respondent, number: int):
         editing=respondents.is_editing(response),
         choices_of=lambda q: answering.choices_for(definition, q, values),
         filtered_here=lambda q: answering.filtered_on_page(q, current),
-        repeats=respond_repeats.shown(items, raw, values),
+        repeats=respond_repeats.shown(definition, items, raw, values),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from surveys import repeat_answers, repeat_pages
 from surveys.definition import Definition, Repeat
+from surveys.loops import for_choice, instance_choice
 
 
 def on_page(items) -> list[Repeat]:
@@ -29,9 +30,9 @@ def posted(definition: Definition, items, form, raw: dict, values: dict, action:
     return found, ({} if acted else problems), acted
 
 
-def shown(items, raw: dict, values: dict) -> dict:
+def shown(definition: Definition, items, raw: dict, values: dict) -> dict:
     """What the page template shows of each repeat, by repeat name."""
-    return {repeat.name: repeat_pages.shown_instances(repeat, raw, values) for repeat in on_page(items)}
+    return {repeat.name: repeat_pages.shown_instances(definition, repeat, raw, values) for repeat in on_page(items)}
 
 
 def _kept(definition: Definition, raw: dict, values: dict):
@@ -66,8 +67,8 @@ def from_review_form(definition: Definition, form) -> dict[str, list[dict]]:
 
 
 def review(definition: Definition, pages, raw: dict, values: dict, problems: dict, shown_answer) -> list:
-    """Per repeat: (repeat, number of the visible page it is answered on, [(number, [(question, shown answer,
-    field name)])]) for the review page; the instances' problems are added to `problems` under their field
+    """Per repeat: (repeat, number of the visible page it is answered on, [(number, its loop choice or None,
+    [(question, shown answer, field name)])]) for the review page; the instances' problems are added to `problems` under their field
     names."""
     page_of = {item.name: n for n, page in enumerate(pages, start=1) for item in on_page(page.items)}
     found_problems = repeat_answers.for_submission(definition, raw, values).problems
@@ -79,13 +80,15 @@ def review(definition: Definition, pages, raw: dict, values: dict, problems: dic
         rows = [
             (
                 number,
+                choice,
                 [
-                    (questions[name], shown_answer(questions[name], instance.get(name)), field)
+                    (for_choice(questions[name], choice), shown_answer(questions[name], instance.get(name)), field)
                     for name in applies
                     for field in [repeat_answers.field_name(repeat, number, name)]
                 ],
             )
             for number, (instance, applies) in enumerate(zip(instances, kept, strict=True), start=1)
+            for choice in [instance_choice(definition, repeat, number)]
         ]
         found.append((repeat, page_of.get(repeat.name, 1), rows))
     return found

@@ -24,6 +24,7 @@ from surveys.definition import (
     Question,
     Repeat,
 )
+from surveys.loops import looped
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
@@ -248,13 +249,16 @@ class SurveyReader:
         """A repeat joins the group holding it (its questions are not the page's: they are asked per instance);
         at the top level it is a page of its own, without a title of its own, as loose questions are."""
         row = container.row
+        over = row.list_name if row.list_name in self.choices.lists else None
         repeat = Repeat(
             name=row.name,
             labels=six(self.sheet, row.number, row.cells, "label", []),
             items=tuple(container.items),
             relevant=row.cells.get("relevant") or None,
-            count=self._expression(row, "repeat_count"),
+            # a loop asks one instance per choice, whatever a repeat_count column says
+            count=str(len(looped(self.choices.lists[over]))) if over else self._expression(row, "repeat_count"),
             row=row.number,
+            over=over,
         )
         if stack:
             stack[-1].items.append(repeat)
