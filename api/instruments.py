@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from api.reading import Refused
-from surveys.definition import Definition, Grid
+from surveys.definition import Definition, Grid, Repeat
 from surveys.instruments import definition_of, published_versions
 
 
@@ -61,7 +61,11 @@ def _questions(definition: Definition) -> list[dict]:
     found = []
     for page in definition.pages:
         for item in page.items:
-            for question in item.questions if isinstance(item, Grid) else (item,):
+            # a repeat's questions are listed too, though answered once per instance
+            rows = (
+                item.questions() if isinstance(item, Repeat) else item.questions if isinstance(item, Grid) else (item,)
+            )
+            for question in rows:
                 choices = definition.choices.get(question.list_name or "", ()) if question.list_name else ()
                 found.append(
                     {

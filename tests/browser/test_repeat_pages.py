@@ -13,7 +13,7 @@ from tests.surveys.test_respond_repeats import SURVEY
 
 @pytest.mark.parametrize("script", [True, False], ids=["javascript", "no-javascript"])
 def test_trips_are_added_typed_removed_and_reviewed(live_server, browser, session, script):
-    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx")
     wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
     invitation = make_invitation(session, wave=wave, stakeholder=make_stakeholder(session), language="ar")
     context = phone_context(browser, "ar", java_script_enabled=script)

@@ -32,7 +32,7 @@ CHOICES = xb.choices("toilet", "pit_latrine", "bucket", "none")
 
 
 def _definition(survey=SURVEY) -> Definition:
-    return parse_xlsform(xb.workbook(survey, CHOICES, {"form_id": "toilets"}), "toilets.xlsx", repeats=True)
+    return parse_xlsform(xb.workbook(survey, CHOICES, {"form_id": "toilets"}), "toilets.xlsx")
 
 
 def test_a_loop_is_read_as_one_instance_per_choice_and_written_back_to_the_same_version():
@@ -43,7 +43,7 @@ def test_a_loop_is_read_as_one_instance_per_choice_and_written_back_to_the_same_
     written = definition_to_xlsform(definition)
     types = [row[0] for row in load_workbook(BytesIO(written))["survey"].iter_rows(values_only=True)]
     assert "begin loop over toilet" in types and "end loop" in types
-    again = parse_xlsform(written, "toilets.xlsx", repeats=True)
+    again = parse_xlsform(written, "toilets.xlsx")
     assert definition_hash(again) == definition_hash(definition)
     assert Definition.from_dict(definition.to_dict()) == definition
 

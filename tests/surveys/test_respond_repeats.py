@@ -30,7 +30,7 @@ SURVEY = [
 
 
 def _first_page(client, session) -> str:
-    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx")
     wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
     person = make_stakeholder(session, country="KE", category="science", gender="female")
     invitation = make_invitation(session, wave=wave, stakeholder=person, language="fr")
