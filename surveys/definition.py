@@ -115,8 +115,8 @@ class Grid:
 class Repeat:
     """A `begin repeat` group: its items are answered once per instance (a household's members).
 
-    Read from XLSForm and written back; answered per instance (surveys.repeat_answers, repeat_pages), but
-    the importer still refuses a form holding one until the exports handle it (docs/xlsform.md).
+    Read from XLSForm and written back; answered per instance (surveys.repeat_answers, repeat_pages), nested
+    ones within each instance of their parent, a loop once per choice of its list (docs/xlsform.md).
     `Definition.questions()` leaves its questions out: they are not answers of the response itself but of
     each instance."""
 
