@@ -86,10 +86,13 @@ def instances_of(repeat: Repeat, draft: Mapping[str, object], values: Mapping[st
 
 def instance_values(repeat: Repeat, instance: Instance, number: int, values: Mapping[str, object]) -> dict:
     """What expressions inside one instance see: the answers outside the repeat, this instance's own
-    answers over them (calculates computed), and its number for `position(..)`."""
+    answers over them (calculates computed), its nested repeats' instances (`count(${phone})`), and its
+    number for `position(..)`."""
     questions = [q for q in instance_questions(repeat) if q.type != "note"]
     seen = {**values, POSITION: number}
     seen.update({q.name: None if q.type == "calculate" else to_typed(q, instance.get(q.name)) for q in questions})
+    for inner in nested_repeats(repeat):
+        seen.update(seen_from_outside(inner, kept_instances(inner, instances_of(inner, instance, seen), seen)))
     calculates = [q for q in questions if q.type == "calculate"]
     for question in calculates * min(2, len(calculates)):
         seen[question.name] = calculated(question, seen)

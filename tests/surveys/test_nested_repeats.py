@@ -9,6 +9,7 @@ import re
 
 from sqlmodel import select
 
+from surveys import repeat_answers as ra
 from surveys.frame_repeats import repeat_frames
 from surveys.models import Answer, Response
 from surveys.xlsform.reading import parse_xlsform
@@ -106,3 +107,27 @@ def test_nested_instances_are_checked_reviewed_stored_with_their_parent_and_tabl
         [2, 1, "5678"],
     ]
     assert frames["member"]["name"].tolist() == ["Ana", "Bo"]  # the parent's table holds no phone
+
+
+def test_a_members_questions_see_that_members_phones_and_a_phone_sees_its_member():
+    survey = [
+        *SURVEY[:5],
+        xb.q("text", "number", "Number?", relevant="${name} != 'nobody'"),
+        *SURVEY[6:7],
+        xb.q("text", "best", "Which is best?", relevant="count(${phone}) > 1"),
+        *SURVEY[7:],
+    ]
+    definition = parse_xlsform(xb.workbook(survey, [], {"form_id": "phones"}), "phones.xlsx")
+    member = ra.top_repeats(definition)[0]
+    draft = {
+        "size": "2",
+        "member": [
+            {"name": "Ana", "best": "home", "phone": [{"number": "1"}, {"number": "2"}]},
+            {"name": "nobody", "best": "work", "phone": [{"number": "3"}]},
+        ],
+    }
+    values = ra.form_values(definition, draft)
+    kept = ra.kept_instances(member, ra.instances_of(member, draft, values), values)
+    assert kept[0]["best"] == "home" and kept[0]["phone"] == [{"number": "1"}, {"number": "2"}]
+    assert "best" not in kept[1]  # one phone: the question does not apply
+    assert kept[1]["phone"] == [{}]  # the number does not apply to "nobody"
