@@ -131,3 +131,14 @@ def test_a_members_questions_see_that_members_phones_and_a_phone_sees_its_member
     assert kept[0]["best"] == "home" and kept[0]["phone"] == [{"number": "1"}, {"number": "2"}]
     assert "best" not in kept[1]  # one phone: the question does not apply
     assert kept[1]["phone"] == [{}]  # the number does not apply to "nobody"
+
+
+def test_buttons_and_fields_for_instances_that_do_not_exist_change_nothing(client, session):
+    url = _first_page(client, session)
+    client.post(url, data={"q.size": "1", "action": "next"})
+    for action in ("add:member.7.phone", "remove:member.1.phone:3", "remove:member.1.phone:x", "add:member"):
+        answer = client.post(url, data={"q.size": "1", "q.member.1.name": "Ana", "action": action})
+        assert answer.status_code == 303  # the same page again, nothing lost
+    forged = {"q.size": "1", "q.member.1.name": "Ana", "q.member.1.phone.4.number": "9999", "action": "refresh"}
+    client.post(url, data=forged)
+    assert _draft(session)["member"] == [{"name": "Ana", "phone": []}]
