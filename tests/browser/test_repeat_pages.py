@@ -9,6 +9,8 @@ from surveys.xlsform.reading import parse_xlsform
 from tests.browser.checks import assert_accessible, assert_no_horizontal_overflow, phone_context
 from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
 from tests.surveys import xlsform_builder as xb
+from tests.surveys.test_loops import CHOICES as LOOP_CHOICES
+from tests.surveys.test_loops import SURVEY as LOOP
 from tests.surveys.test_nested_repeats import SURVEY as NESTED
 from tests.surveys.test_respond_repeats import SURVEY
 
@@ -89,6 +91,34 @@ def test_a_members_phones_are_added_typed_removed_and_reviewed_within_that_membe
             page = context.new_page()
             page.goto(answering)
             expect(page.locator("#q-member\\.2\\.phone\\.1\\.number")).to_have_value("7770")
+        assert_no_horizontal_overflow(page)
+        assert_accessible(page)
+    finally:
+        context.close()
+
+
+def test_a_loop_is_answered_once_per_choice_without_javascript(live_server, browser, session):
+    definition = parse_xlsform(xb.workbook(LOOP, LOOP_CHOICES, {"form_id": "toilets"}), "toilets.xlsx")
+    wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="toilets"))
+    invitation = make_invitation(session, wave=wave, stakeholder=make_stakeholder(session), language="ar")
+    context = phone_context(browser, "ar", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/survey/i/{invitation.token}")
+        expect(page.locator(".repeat-instance legend")).to_have_text(
+            ["[ar] Pit Latrine", "[ar] Bucket"]
+        )  # a fieldset per choice
+        expect(page.get_by_text("[ar] How many [ar] Bucket are on the premises?")).to_be_visible()
+        page.locator("#q-per_toilet\\.1\\.number").fill("2")
+        page.locator("#q-per_toilet\\.2\\.number").fill("1")
+        answering = page.url
+        page.locator(".survey-actions button[value='next']").click()
+        expect(page.locator("h3")).to_have_text(["[ar] Pit Latrine", "[ar] Bucket"])  # the review page
+        context.close()
+        context = phone_context(browser, "ar")  # the page as answered, checked where scripts may run
+        page = context.new_page()
+        page.goto(answering)
+        expect(page.locator("#q-per_toilet\\.2\\.number")).to_have_value("1")
         assert_no_horizontal_overflow(page)
         assert_accessible(page)
     finally:
