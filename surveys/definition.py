@@ -115,8 +115,8 @@ class Grid:
 class Repeat:
     """A `begin repeat` group: its items are answered once per instance (a household's members).
 
-    Read from XLSForm and written back; answered per instance (surveys.repeat_answers, repeat_pages), but
-    the importer still refuses a form holding one until the exports handle it (docs/xlsform.md).
+    Read from XLSForm and written back; answered per instance (surveys.repeat_answers, repeat_pages), nested
+    ones within each instance of their parent, a loop once per choice of its list (docs/xlsform.md).
     `Definition.questions()` leaves its questions out: they are not answers of the response itself but of
     each instance."""
 
@@ -126,6 +126,9 @@ class Repeat:
     relevant: str | None = None
     count: str | None = None  # `repeat_count`: how many instances (an expression); None: as many as given
     row: int = 0
+    # `begin loop over LIST`: one instance per choice of the list (but `none`, as pyxform skips it), in its
+    # order; `count` is then their number, set by the reader. None: a `begin repeat`.
+    over: str | None = None
 
     def questions(self) -> list[Question]:
         """Its questions in form order, grid rows and nested repeats' included."""
@@ -217,6 +220,8 @@ class Definition:
             item = pending.pop()
             if "items" in item:  # a repeat
                 pending.extend(item["items"])
+                if item["over"] is None:  # absent for a `begin repeat`, as before loops were read
+                    del item["over"]
                 continue
             for question in item.get("questions", [item]):
                 for name, value in OPTIONAL_FIELDS.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import Integer, Text, case, cast, func, literal, literal_column, select, true
+from sqlalchemy import Integer, Text, and_, case, cast, func, literal, literal_column, select
 
 from surveys.frame_catalog import CatalogQuestion
 from surveys.models import Answer, Response
@@ -18,17 +18,22 @@ BITS = 52  # choices a select_multiple can have and still travel as one bit mask
 
 
 def _answers_wanted(connection, wave_ids: list[int], responses: int):
-    """Which answer rows to read: those of the waves' submitted responses, or, when these are most
-    of all submitted responses, every row (a straight scan beats an index probe per response, and
-    rows of other responses are dropped when the frame places answers)."""
+    """Which answer rows to read: those outside any repeat (instance 0: a repeat's question may share
+    its name with a top-level question of another version) of the waves' submitted responses, or, when
+    these are most of all submitted responses, of every response (a straight scan beats an index probe
+    per response, and rows of other responses are dropped when the frame places answers)."""
     answer, response = Answer.__table__, Response.__table__
     everything = connection.execute(
         select(func.count()).select_from(response).where(response.c.status == "submitted")
     ).scalar_one()
+    outside_repeats = answer.c.instance == 0
     if responses >= 0.6 * everything:
-        return true()
-    return answer.c.response_id.in_(
-        select(response.c.id).where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
+        return outside_repeats
+    return and_(
+        outside_repeats,
+        answer.c.response_id.in_(
+            select(response.c.id).where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
+        ),
     )
 
 

@@ -88,6 +88,14 @@ def _answer_value(answer: Answer):
     return answer.value_number if answer.value_number is not None else answer.value_text
 
 
+def _answer_key(answer: Answer) -> str:
+    """The question's name; inside a repeat, with its instance's path, so that no instance hides another:
+    `name[2]` for the second instance, `number[2.1]` for the first nested instance within it."""
+    if not answer.instance:
+        return answer.question
+    return f"{answer.question}[{'.'.join(p for p in (answer.parent_instances, str(answer.instance)) if p)}]"
+
+
 def personal_data(session: Session, stakeholder_id: int) -> list[dict]:
     """Invitations (wave, dates) and responses (wave, state, submitted time, answers), for download."""
     found = []
@@ -133,9 +141,8 @@ def _response_data(session: Session, response: Response | None) -> dict | None:
     if response is None:
         return None
     if response.status == "submitted":
-        answers = {
-            a.question: _answer_value(a) for a in session.exec(select(Answer).where(Answer.response_id == response.id))
-        }
+        stored = session.exec(select(Answer).where(Answer.response_id == response.id))
+        answers = {_answer_key(a): _answer_value(a) for a in stored}
     else:
         answers = dict(response.draft or {})  # a draft's answers are kept as typed
     return {

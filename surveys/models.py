@@ -202,6 +202,9 @@ class Answer(SQLModel, table=True):
     question: str = Field(primary_key=True, max_length=100)
     # 0 outside any repeat; 1, 2, ... the instance of the repeat the question sits in.
     instance: int = Field(default=0, primary_key=True, sa_column_kwargs={"server_default": "0"})
+    # A repeat nested in another: the instance numbers of the repeats holding it, outermost first, joined
+    # by dots ("2": inside instance 2 of its parent); "" for every other answer.
+    parent_instances: str = Field(default="", primary_key=True, max_length=100, sa_column_kwargs={"server_default": ""})
     value_text: str | None = None
     value_number: float | None = None
     value_date: date | None = None

@@ -101,6 +101,7 @@ def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Ma
             "response_id": response_id,
             "question": name,
             "instance": 0,
+            "parent_instances": "",
             "value_text": None,
             "value_number": None,
             "value_date": None,
@@ -111,7 +112,7 @@ def answer_rows(response_id: int, questions: Mapping[str, Question], answers: Ma
 
 
 def _metadata_rows(response_id: int, found: Mapping[str, dict]) -> list[dict]:
-    empty = {"instance": 0, "value_text": None, "value_number": None, "value_date": None}
+    empty = {"instance": 0, "parent_instances": "", "value_text": None, "value_number": None, "value_date": None}
     return [{"response_id": response_id, "question": name, **empty, **columns} for name, columns in found.items()]
 
 

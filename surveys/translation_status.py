@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.config import LANGUAGES
-from surveys.definition import Definition, Grid, Labels
+from surveys.definition import Definition, Grid, Labels, Repeat
 
 SHEETS = ("survey", "choices", "settings")
 
@@ -30,22 +30,33 @@ def texts(definition: Definition) -> list[Text]:
     found = [Text("settings", "form_title", definition.form_id, definition.titles)]
     for page in definition.pages:
         found.append(Text("survey", "label", page.name, page.labels))
-        for item in page.items:
-            if isinstance(item, Grid):
-                found.append(Text("survey", "label", item.name, item.labels))
-            for question in item.questions if isinstance(item, Grid) else (item,):
-                found.extend(
-                    Text("survey", kind, question.name, labels)
-                    for kind, labels in (
-                        ("label", question.labels),
-                        ("hint", question.hints),
-                        ("constraint_message", question.constraint_messages),
-                        ("required_message", question.required_messages),
-                    )
-                )
+        found.extend(_item_texts(page.items))
     for list_name, items in definition.choices.items():
         found.extend(Text("choices", "label", f"{list_name}/{choice.name}", choice.labels) for choice in items)
     return [text for text in found if any(text.texts.get(code) for code in LANGUAGES)]
+
+
+def _item_texts(items) -> list[Text]:
+    """The texts of a page's items: grids' and repeats' labels, then their questions' (nested repeats too)."""
+    found = []
+    for item in items:
+        if isinstance(item, Repeat):
+            found.append(Text("survey", "label", item.name, item.labels))
+            found.extend(_item_texts(item.items))
+            continue
+        if isinstance(item, Grid):
+            found.append(Text("survey", "label", item.name, item.labels))
+        for question in item.questions if isinstance(item, Grid) else (item,):
+            found.extend(
+                Text("survey", kind, question.name, labels)
+                for kind, labels in (
+                    ("label", question.labels),
+                    ("hint", question.hints),
+                    ("constraint_message", question.constraint_messages),
+                    ("required_message", question.required_messages),
+                )
+            )
+    return found
 
 
 def missing_cells(definition: Definition) -> dict[str, dict[str, int]]:

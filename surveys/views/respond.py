@@ -310,7 +310,7 @@ def page(respondent: Respondent, number: int):
         editing=respondents.is_editing(response),
         choices_of=lambda q: answering.choices_for(definition, q, values),
         filtered_here=lambda q: answering.filtered_on_page(q, current),
-        repeats=respond_repeats.shown(items, raw, values),
+        repeats=respond_repeats.shown(definition, items, raw, values),
     )
 
 
@@ -417,7 +417,7 @@ def review(respondent: Respondent):
     definition, raw, values, pages = _context(session, respondent)
     problems = answering.validate_all(definition, raw, registry=respondent.registry)
     shown = lambda q, value: _shown_answer(definition, q, value, response.language)  # noqa: E731
-    repeats = respond_repeats.review(definition, raw, values, problems, shown)
+    repeats = respond_repeats.review(definition, pages, raw, values, problems, shown)
     with force_locale(response.language):
         errors = {name: _problem_text(problem, response.language) for name, problem in problems.items()}
     kept = {q.name for q in answering.relevant_questions(definition, values, registry=respondent.registry)}

@@ -61,14 +61,14 @@ def _order(problem: FormProblem) -> tuple[int, int]:
 
 
 def parse_xlsform(
-    data: bytes, filename: str = "form.xlsx", *, warnings: list[FormProblem] | None = None, repeats: bool = False
+    data: bytes, filename: str = "form.xlsx", *, warnings: list[FormProblem] | None = None, repeats: bool = True
 ) -> Definition:
     """The Definition of an XLSForm workbook (.xlsx); XLSFormError lists every problem found.
 
     Texts missing in some of the six languages and columns left aside do not refuse a form: they
-    are added to `warnings` when a list is given (see problems.py). Repeats are read into
-    `definition.Repeat`, but refused unless `repeats` is set: they are not answered, stored or
-    exported yet (docs/xlsform.md). Turn it on when they are.
+    are added to `warnings` when a list is given (see problems.py). Repeats (`begin repeat`, nested
+    ones, `begin loop over LIST`) are read into `definition.Repeat` and accepted; `repeats=False`
+    refuses them in one summary line, for a caller that cannot take them.
     """
     found: list[FormProblem] = []
     survey, choices_sheet, settings_sheet = _sheets(data, filename, found)

@@ -24,6 +24,7 @@ from surveys.definition import (
     Question,
     Repeat,
 )
+from surveys.loops import looped
 from surveys.xlsform.choices import Choices
 from surveys.xlsform.columns import (
     ANSWERED_TYPES,
@@ -38,7 +39,7 @@ from surveys.xlsform.columns import (
     key,
 )
 from surveys.xlsform.cycles import Node, find_cycles
-from surveys.xlsform.indicator_column import set_aside_foreign_indicator
+from surveys.xlsform.other_tools import read_bare_required_as_no, set_aside_foreign_indicator
 from surveys.xlsform.problems import IGNORED, METADATA, RENAMED, FormProblem
 from surveys.xlsform.profiles import check_profile
 from surveys.xlsform.sheets import Sheet, flag, six
@@ -81,6 +82,7 @@ class SurveyReader:
     def __init__(self, sheet: Sheet, choices: Choices, problems: list[FormProblem]):
         self.sheet, self.choices, self.problems = sheet, choices, problems
         set_aside_foreign_indicator(sheet, problems)
+        read_bare_required_as_no(sheet, problems)
         rows = [classify(sheet, number, cells, choices, problems) for number, cells in sheet.rows]
         self.rows = self._with_others([row for row in rows if row.kind != "skip"])
         self.renamed: dict[str, int] = {}  # a name used in two groups -> the row of its first use
@@ -250,13 +252,16 @@ class SurveyReader:
         """A repeat joins the group holding it (its questions are not the page's: they are asked per instance);
         at the top level it is a page of its own, without a title of its own, as loose questions are."""
         row = container.row
+        over = row.list_name if row.list_name in self.choices.lists else None
         repeat = Repeat(
             name=row.name,
             labels=six(self.sheet, row.number, row.cells, "label", []),
             items=tuple(container.items),
             relevant=row.cells.get("relevant") or None,
-            count=self._expression(row, "repeat_count"),
+            # a loop asks one instance per choice, whatever a repeat_count column says
+            count=str(len(looped(self.choices.lists[over]))) if over else self._expression(row, "repeat_count"),
             row=row.number,
+            over=over,
         )
         if stack:
             stack[-1].items.append(repeat)

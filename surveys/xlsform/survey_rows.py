@@ -125,12 +125,14 @@ def classify(
         return SurveyRow(number, cells, "begin")
     if lowered in END | END_REPEAT:
         return SurveyRow(number, cells, "end")
-    if lowered in BEGIN_REPEAT:  # read into a Repeat; the importer refuses it until repeats are answered
+    if lowered in BEGIN_REPEAT:  # read into a Repeat
         return SurveyRow(number, cells, "begin", "repeat")
-    if lowered.startswith("begin loop over "):  # refused; read as a group so that its rows are checked and named
-        # named apart from repeats: accepting repeats (one instance per answer) does not build it (one per choice)
-        problems.append(_refused(sheet, number, "begin loop over", _l("repeats are not supported")))
-        return SurveyRow(number, cells, "begin", "loop")
+    if lowered.startswith("begin loop over "):  # a Repeat with one instance per choice of the list
+        words = text.split()[3:]
+        if len(words) != 1 or words[0] not in lists.lists:
+            message = _l("there is no choice list '%(list)s' on the choices sheet", list=" ".join(words))
+            problems.append(FormProblem(sheet.name, number, "type", message))
+        return SurveyRow(number, cells, "begin", "repeat", list_name=words[0] if len(words) == 1 else None)
     if METADATA_ALIASES.get(text, text) in METADATA_TYPES:
         return SurveyRow(number, cells, "metadata", METADATA_ALIASES.get(text, text))
     select = _select(text)

@@ -105,16 +105,16 @@ class _SurveyRows:
             elif isinstance(item, Repeat):
                 self.put(
                     {
-                        "type": "begin repeat",
+                        "type": f"begin loop over {item.over}" if item.over else "begin repeat",
                         "name": item.name,
                         **_texts("label", item.labels),
                         "relevant": item.relevant or "",
-                        "repeat_count": item.count or "",
+                        "repeat_count": "" if item.over else item.count or "",  # a loop's is its list's length
                     },
                     item.row,
                 )
                 self.items(item.items)
-                self.put({"type": "end repeat"})
+                self.put({"type": "end loop" if item.over else "end repeat"})
             else:
                 self.question(item)
 

@@ -78,3 +78,39 @@ def test_answers_stored_before_repeats_become_instance_zero_and_repeat_instances
         connection.execute(text("DELETE FROM answer WHERE response_id = 1"))
         connection.execute(text("DELETE FROM response WHERE id = 1"))
     engine.dispose()
+
+
+def test_answers_stored_before_nested_repeats_keep_their_key_and_nested_instances_fit_beside_them(database_url):
+    migrate.downgrade(database_url, "0016_rep")
+    engine = make_engine(database_url)
+    assert "parent_instances" not in {c["name"] for c in inspect(engine).get_columns("answer")}
+    with engine.begin() as connection:
+        _without_foreign_keys(connection)  # a response without its wave and version: only the answer matters
+        connection.execute(
+            text(
+                "INSERT INTO response (id, wave_id, version_id, submission_key, status, language, draft,"
+                " last_page, started_at, updated_at) VALUES (1, 1, 1, 'k', 'submitted', 'en', '{}', 0,"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO answer (response_id, question, instance, value_text) VALUES (1, 'q', 1, 'kept')")
+        )
+    engine.dispose()
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        _without_foreign_keys(connection)
+        row = connection.execute(text("SELECT parent_instances, value_text FROM answer WHERE question = 'q'")).one()
+        assert tuple(row) == ("", "kept")
+        # instance 1 of `q` within instance 2 of its parent, beside instance 1 of the top-level repeat
+        connection.execute(
+            text(
+                "INSERT INTO answer (response_id, question, instance, parent_instances, value_text)"
+                " VALUES (1, 'q', 1, '2', 'nested')"
+            )
+        )
+        assert connection.execute(text("SELECT count(*) FROM answer WHERE response_id = 1")).scalar() == 2
+        connection.execute(text("DELETE FROM answer WHERE response_id = 1"))
+        connection.execute(text("DELETE FROM response WHERE id = 1"))
+    engine.dispose()

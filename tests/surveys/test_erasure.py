@@ -133,7 +133,7 @@ def test_a_personal_answer_inside_a_repeat_is_erased_in_every_instance(session):
         xb.q("text", "role", "Role?"),
         {"type": "end repeat"},
     ]
-    definition = parse_xlsform(xb.workbook(survey, [], {"form_id": "contacts"}), "contacts.xlsx", repeats=True)
+    definition = parse_xlsform(xb.workbook(survey, [], {"form_id": "contacts"}), "contacts.xlsx")
     wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="contacts"))
     person = make_stakeholder(session)
     response = make_response(session, wave, {}, stakeholder=person)

@@ -28,6 +28,12 @@ def _respond(session, wave, person, *, status="submitted"):
     session.flush()
     if status == "submitted":
         session.add(Answer(response_id=response.id, question="q_text", value_text="Pollinators matter"))
+        # a repeat's instances, one nested: each keeps its own key
+        session.add(Answer(response_id=response.id, question="name", instance=1, value_text="Ana"))
+        session.add(Answer(response_id=response.id, question="name", instance=2, value_text="Bo"))
+        session.add(
+            Answer(response_id=response.id, question="phone", instance=1, parent_instances="2", value_text="5550")
+        )
     session.commit()
     return response
 
@@ -43,7 +49,12 @@ def test_the_data_download_includes_survey_invitations_and_responses(client, ses
     assert survey["wave"] == "Annual survey 2026" and survey["opens_at"] and survey["closes_at"]
     assert survey["invitation"]["sent_at"]
     assert survey["response"]["state"] == "submitted" and survey["response"]["submitted_at"]
-    assert survey["response"]["answers"] == {"q_text": "Pollinators matter"}
+    assert survey["response"]["answers"] == {
+        "q_text": "Pollinators matter",
+        "name[1]": "Ana",
+        "name[2]": "Bo",
+        "phone[2.1]": "5550",
+    }
 
 
 def test_the_participation_history_lists_surveys(client, session, auth):

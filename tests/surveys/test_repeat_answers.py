@@ -29,7 +29,7 @@ SURVEY = [
 
 
 def definition():
-    return parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    return parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx")
 
 
 def test_repeat_count_gives_the_instances_and_a_repeat_without_one_has_those_added():
@@ -88,7 +88,7 @@ def test_the_rows_stored_carry_the_instance_number_and_only_answers_that_apply()
 
 def test_the_instances_of_a_repeat_on_a_skipped_page_are_not_kept():
     survey = [row if row.get("name") != "trips" else {**row, "relevant": "${size} < 5"} for row in SURVEY]
-    form = parse_xlsform(xb.workbook(survey, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    form = parse_xlsform(xb.workbook(survey, [], {"form_id": "household"}), "household.xlsx")
     draft = {"size": "0", "trip": [{"place": "Bonn"}]}
     assert ra.for_submission(form, draft, ra.form_values(form, draft)).kept == {
         "member": [],

@@ -30,7 +30,7 @@ SURVEY = [
 
 
 def _first_page(client, session) -> str:
-    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx", repeats=True)
+    definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx")
     wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
     person = make_stakeholder(session, country="KE", category="science", gender="female")
     invitation = make_invitation(session, wave=wave, stakeholder=person, language="fr")
@@ -90,6 +90,10 @@ def test_the_instances_are_reviewed_submitted_and_stored_with_their_numbers(clie
     review_url = url.replace("/page/1", "/review")
     page = client.get(review_url).get_data(as_text=True)
     assert 'id="errors"' in page and "[fr] Member 2, [fr] Name?" in page  # the second member has no name
+    # The problem and the repeat link to the page where they are answered, to the field and the repeat.
+    assert f'href="{url}#q-member.2.name-field"' in page and f'href="{url}#repeat-member"' in page
+    assert f'href="{url.replace("/page/1", "/page/2")}#repeat-trip"' in page
+    assert 'id="q-member.2.name-field"' in client.get(url).get_data(as_text=True)
     client.post(url, data={"q.size": "2", "q.member.1.name": "Ana", "q.member.1.age": "40", "q.member.2.name": "Bo"})
     trips = url.replace("/page/1", "/page/2")
     client.post(trips, data={"action": "add:trip"})

@@ -154,10 +154,6 @@ REJECTIONS = {
         with_row("email", relevent="${engaged} = 'yes'"),
         ("survey", "email", "relevent", "rename relevent to relevant"),
     ),
-    "repeat": (
-        appended(q("begin repeat", "people", "People"), {"type": "end repeat"}),
-        ("survey", LAST, "type", "repeats are not supported"),
-    ),
     "rank of no list": (
         appended(q("rank ranks", "score", "Score")),
         ("survey", LAST, "type", "there is no choice list 'ranks'"),

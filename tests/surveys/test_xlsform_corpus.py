@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from surveys.definition import definition_hash
-from surveys.xlsform.problems import DEVICE, TYPE, XLSFormError
+from surveys.xlsform.problems import DEVICE, XLSFormError
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.survey_rows import EXTERNAL, FROM_FILE
 from surveys.xlsform.writing import definition_to_xlsform
@@ -32,29 +32,26 @@ COMMITTED = Path(__file__).parent / "data" / "xlsforms"
 SOURCES = json.loads((COMMITTED / "sources.json").read_text(encoding="utf-8"))
 PERMISSIVE = {"BSD-2-Clause", "MIT", "CC-BY-4.0"}
 
-# Reasons of a refusal. The first four are those issue 15 allows: a type that needs a device or file
-# storage, choices from an external file, repeats (not answered yet), a form pyxform refuses itself.
+# Reasons of a refusal. The first three are those issue 15 allows: a type that needs a device or file
+# storage, choices from an external file, a form pyxform refuses itself.
 DEVICE_ONLY = "device-only"
 EXTERNAL_CHOICES = "external choices"
-REPEATS = "repeats"
 PYXFORM_REFUSES = "pyxform refuses"
-# Documented in docs/xlsform.md: a regex() whose pattern could backtrack for ever (ReDoS) is refused, an
-# expression naming nothing (`T` in `required`, which pyxform copies unchecked) is refused, and XPath paths
-# into a secondary instance (`instance('features')/root/item[...]`) are not read.
+# Documented in docs/xlsform.md: a regex() whose pattern could backtrack for ever (ReDoS) is refused, and XPath
+# paths into a secondary instance (`instance('features')/root/item[...]`), which read an external file, are not.
 UNSAFE_REGEX = "unsafe regex"
-UNKNOWN_NAME = "expression naming no question"
 INSTANCE_PATH = "instance() path"
-LOOP = "begin loop over"  # a repeat of one instance per choice: not built yet, even where repeats are accepted
-
-# Refused today only because they hold repeats: when repeats are accepted by default (the repans branch),
-# move these to ACCEPTED and drop REPEATS from the reasons of the forms below.
-REFUSED_FOR_REPEATS_ONLY = {
+# Forms with repeats (nested ones, a loop over a list): accepted, each repeat read, and written back the same.
+WITH_REPEATS = {
     "impact-initiatives-cleaningtools-kobo_tool.xlsx",
+    "impact-initiatives-hppu-humind-reach_msna_2024_kobo_tool_v11.xlsx",
     "onaio-onadata-childrens_survey_sw.xlsx",
     "onaio-onadata-household.xlsx",
     "onaio-onadata-nested_repeats.xlsx",
+    "xlsform-pyxform-loop.xlsx",
 }
-ACCEPTED = {
+
+ACCEPTED = WITH_REPEATS | {
     "impact-initiatives-cleaningtools-form.xlsx",
     "kobotoolbox-formpack-library_locking_example.xlsx",
     "lindsay-stevens-odk_tools-q1302_behave.xlsx",
@@ -76,9 +73,8 @@ REFUSED = {
     "getodk-docs-recensement_etablissements_scolaires.xlsx": {DEVICE_ONLY},
     "hotosm-fmtm-building_natural_risks_survey.xlsx": {EXTERNAL_CHOICES, DEVICE_ONLY, INSTANCE_PATH},
     "hotosm-fmtm-simple_building_survey_wildfires.xlsx": {PYXFORM_REFUSES},
-    "hotosm-fmtm-slum_assessment_survey.xlsx": {DEVICE_ONLY, REPEATS},
+    "hotosm-fmtm-slum_assessment_survey.xlsx": {DEVICE_ONLY},
     "hotosm-osm_fieldwork-waste_collection.xlsx": {DEVICE_ONLY},
-    "impact-initiatives-hppu-humind-reach_msna_2024_kobo_tool_v11.xlsx": {REPEATS, UNKNOWN_NAME},
     "kobotoolbox-kpi-exp_line_break.xlsx": {DEVICE_ONLY},
     "lindsay-stevens-odk_tools-q1309_behave.xlsx": {PYXFORM_REFUSES},
     "onaio-onadata-enumerator_training_practice_survey.xlsx": {DEVICE_ONLY},
@@ -88,16 +84,14 @@ REFUSED = {
     "onaio-onadata-grains.xlsx": {DEVICE_ONLY},
     "onaio-onadata-mch_v1.xlsx": {PYXFORM_REFUSES},
     "onaio-onadata-subdistrict_profiling_tool.xlsx": {EXTERNAL_CHOICES},
-    "onaio-onadata-transportation.xlsx": {DEVICE_ONLY, LOOP},
+    "onaio-onadata-transportation.xlsx": {DEVICE_ONLY},
     "onaio-onadata-tutorial_arabic_labels.xlsx": {DEVICE_ONLY},
     "onaio-onadata-tutorial_nested_geo.xlsx": {DEVICE_ONLY},
     "unhcr-americas-xlsformutil-demo.xlsx": {PYXFORM_REFUSES},
     "xlsform-pyxform-case_insensitivity.xlsx": {EXTERNAL_CHOICES, DEVICE_ONLY},
     "xlsform-pyxform-duplicate_columns.xlsx": {PYXFORM_REFUSES},
-    "xlsform-pyxform-loop.xlsx": {LOOP},
-    "xlsform-pyxform-ucl_biomass_plot_form.xlsx": {EXTERNAL_CHOICES, DEVICE_ONLY, REPEATS, UNSAFE_REGEX},
-    "xlsform-pyxform-xlsform_spec_test.xlsx": {DEVICE_ONLY, REPEATS},
-    **{name: {REPEATS} for name in REFUSED_FOR_REPEATS_ONLY},
+    "xlsform-pyxform-ucl_biomass_plot_form.xlsx": {EXTERNAL_CHOICES, DEVICE_ONLY, UNSAFE_REGEX},
+    "xlsform-pyxform-xlsform_spec_test.xlsx": {DEVICE_ONLY},
 }
 EXPECTED: dict[str, str | set[str]] = {**{name: "accepted" for name in ACCEPTED}, **REFUSED}
 
@@ -130,12 +124,8 @@ def reasons(error: XLSFormError) -> set[str]:
     for problem in error.problems:
         if problem.kind == DEVICE:
             found.add(EXTERNAL_CHOICES if problem.detail in FROM_FILE + EXTERNAL else DEVICE_ONLY)
-        elif problem.kind == TYPE and problem.detail in ("repeat", LOOP):
-            found.add(REPEATS if problem.detail == "repeat" else LOOP)
         elif "regular expression is not valid or could take too long" in problem.text:
             found.add(UNSAFE_REGEX)
-        elif "unknown name" in problem.text:
-            found.add(UNKNOWN_NAME)
         elif "paths with '/' are not supported" in problem.text:
             found.add(INSTANCE_PATH)
         else:
@@ -192,15 +182,25 @@ def _refused_names(error: XLSFormError) -> set[str]:
     return {match for p in error.problems for match in re.findall(r"'([A-Za-z_][\w.-]*)'", p.text)}
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED_FOR_REPEATS_ONLY))
-def test_forms_refused_only_for_their_repeats_read_them_and_write_them_back(name):
+@pytest.mark.parametrize("name", sorted(WITH_REPEATS))
+def test_forms_with_repeats_are_read_with_them_and_written_back_the_same(name):
     data = workbook(name)
-    with pytest.raises(XLSFormError) as refused:
-        parse_xlsform(data, name)
-    assert {problem.detail for problem in refused.value.problems if not problem.warning} == {"repeat"}
 
-    definition = parse_xlsform(data, name, repeats=True)
+    definition = parse_xlsform(data, name)
 
     assert definition.repeats()
-    again = parse_xlsform(definition_to_xlsform(definition), name, repeats=True)
+    again = parse_xlsform(definition_to_xlsform(definition), name)
+    assert [repeat.name for repeat in again.repeats()] == [repeat.name for repeat in definition.repeats()]
     assert definition_hash(again) == definition_hash(definition)
+
+
+def test_reach_msnas_required_t_is_read_as_no_with_a_warning():
+    name = "impact-initiatives-hppu-humind-reach_msna_2024_kobo_tool_v11.xlsx"
+    warnings = []
+
+    definition = parse_xlsform(workbook(name), name, warnings=warnings)
+
+    flagged = [problem for problem in warnings if problem.detail == "required (T)"]
+    assert [problem.row for problem in flagged] == [314, 315]
+    assert "ODK reads as false" in flagged[0].text
+    assert definition.repeats()

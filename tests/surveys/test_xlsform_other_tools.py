@@ -51,13 +51,39 @@ def test_an_indicator_column_with_some_of_our_groups_still_refuses_an_unknown_va
     assert not [p for p in refused.value.warnings if p.column == "indicator"]
 
 
-def test_reach_msna_tool_is_no_longer_refused_for_its_indicator_column():
-    with pytest.raises(XLSFormError) as refused:  # still refused: its repeats, and a `required` of `T`
-        parse_xlsform((CORPUS / MSNA).read_bytes(), MSNA)
+def test_reach_msna_tool_is_accepted_with_its_indicator_column_left_aside():
+    warnings = []
 
-    assert not [p for p in refused.value.problems if p.column == "indicator"]
-    assert [p.kind for p in refused.value.warnings if p.column == "indicator"] == [IGNORED]
-    assert any(line.startswith("left aside") and "indicator" in line for line in refused.value.summary_lines())
+    parse_xlsform((CORPUS / MSNA).read_bytes(), MSNA, warnings=warnings)
+
+    assert [p.kind for p in warnings if p.column == "indicator"] == [IGNORED]
+
+
+def test_a_required_cell_naming_nothing_is_read_as_no_as_odk_reads_it():
+    survey, choice_rows, setting = valid_form()
+    question = next(row for row in survey if row.get("type") == "text")
+    question["required"] = "T"  # REACH's MSNA tool: to pyxform an XPath path to no element, false in ODK
+    warnings = []
+
+    definition = parse_xlsform(workbook(survey, choice_rows, setting), warnings=warnings)
+
+    read = next(found for found in definition.questions() if found.name == question["name"])
+    assert not read.required and read.required_when is None
+    assert [(p.kind, p.column, p.detail) for p in warnings if p.column == "required"] == [
+        (IGNORED, "required", "required (T)")
+    ]
+    assert "ODK reads as false" in next(p.text for p in warnings if p.column == "required")
+
+
+def test_a_required_expression_is_still_read_as_one():
+    survey, choice_rows, setting = valid_form()
+    question = next(row for row in survey if row.get("type") == "text")
+    question["required"] = "${nobody}"
+
+    with pytest.raises(XLSFormError) as refused:
+        parse_xlsform(workbook(survey, choice_rows, setting))
+
+    assert [p.column for p in refused.value.problems] == ["required"]
 
 
 def test_the_uri_spellings_of_metadata_are_metadata():
