@@ -50,6 +50,7 @@ META_COLUMNS = (
 CATALOG_COLUMNS = (
     "name",
     "type",
+    "form_type",
     "list_name",
     "labels",
     "choices",

@@ -199,6 +199,7 @@ def _catalog_row(link: Link, columns: tuple[str, ...]) -> dict:
     return {
         "name": link.question,
         "type": link.type,
+        "form_type": link.type,
         "list_name": None,  # recoded answers are compared as shares, never as a Likert scale
         "labels": {},
         "choices": choices,

@@ -29,6 +29,7 @@ from analysis.disclosure import (
 )
 from exports.geography import Geography
 from exports.labels import ValueLabels, joined_labels
+from exports.left_out import left_out_because
 from exports.params import ReleaseParams
 from exports.wave_risk import agree_per_person, changed_cells, risk_by_wave
 
@@ -228,17 +229,11 @@ def _questions(
         if question.get("metadata"):
             _metadata_day(frame, question, title, columns, variables)
             continue
-        if question["pii"]:
-            dropped.append(Dropped(question["name"], title, _("Personal data: never exported")))
-            continue
-        if kind == "text" and not params.free_text:
-            dropped.append(
-                Dropped(
-                    question["name"],
-                    title,
-                    _("Free text: left out (a release asked with free text includes it, scrubbed)"),
-                )
-            )
+        reason = left_out_because(
+            question.get("form_type") or kind, pii=bool(question["pii"]), free_text=params.free_text
+        )
+        if reason:
+            dropped.append(Dropped(question["name"], title, reason))
             continue
         if question["quasi"] or AGE_NAME.search(question["name"]):
             quasi.append(_Quasi(question["name"], tuple(question["columns"]), question))

@@ -40,6 +40,7 @@ from exports.build import (
     _text_values,
 )
 from exports.labels import ValueLabels, joined_labels
+from exports.left_out import left_out_because
 from exports.params import ReleaseParams
 from exports.wave_risk import changed_cells, risk_by_wave
 from exports.writers import EXTENSIONS, write_data
@@ -121,16 +122,9 @@ def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabel
         title = titles[question.name]
         if question.other_of in titles:  # "Please specify" alone would not say of what
             title = labels.choice_column(titles[question.other_of], title)
-        if question.pii:
-            dropped.append(Dropped(question.name, title, _("Personal data: never exported")))
-        elif question.type == "text" and not params.free_text:
-            dropped.append(
-                Dropped(
-                    question.name,
-                    title,
-                    _("Free text: left out (a release asked with free text includes it, scrubbed)"),
-                )
-            )
+        reason = left_out_because(question.form_type, pii=question.pii, free_text=params.free_text)
+        if reason:
+            dropped.append(Dropped(question.name, title, reason))
         else:
             _code(kept, question, title, scrubber, columns, variables, labels)
             if question.quasi or AGE_NAME.search(question.name):

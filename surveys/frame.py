@@ -52,8 +52,8 @@ NULLABLE_TEXT = ("list_name", "profile", "other_of", "indicator", "metadata")
 def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
     """One row per (non-note) question of the versions these waves used, in form order.
 
-    Columns: name, type, list_name, labels ({language: text}), choices ({name: {language: text}}),
-    pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
+    Columns: name, type (as stored: a geopoint is text), form_type (the XLSForm type), list_name, labels
+    ({language: text}), choices ({name: {language: text}}), pii, quasi, indicator, profile, other_of, base (of a select_multiple's shares: "answered" or
     "shown"), conditional (behind a `relevant` condition), shown_recorded (every response of its waves
     recorded whether it was shown it, `surveys.shown`), metadata (start, end or today for a variable the
     platform records, else None), versions (version ids holding it), waves
@@ -65,6 +65,7 @@ def question_catalog(session: Session, wave_ids: Sequence[int]) -> pd.DataFrame:
             {
                 "name": q.name,
                 "type": q.type,
+                "form_type": q.form_type,
                 "list_name": q.list_name,
                 "labels": q.labels,
                 "choices": {c.name: dict(c.labels) for c in q.choices},

@@ -27,7 +27,7 @@ class CatalogQuestion:
     """A question as the frame sees it, merged across the versions present."""
 
     name: str
-    type: str
+    type: str  # as the frame stores it (definition.stored_type: a geopoint is text)
     list_name: str | None
     labels: dict
     choices: tuple[Choice, ...] = ()
@@ -39,6 +39,7 @@ class CatalogQuestion:
     base: str = DEFAULT_BASE  # select_multiple: the base of its shares (newest version's)
     conditional: bool = False  # behind a `relevant` condition in some version
     shown_recorded: bool = False  # every response of its waves recorded whether it was shown (surveys.shown)
+    form_type: str = ""  # the XLSForm type (geopoint, calculate...), which a release treats apart
     metadata: str | None = None  # the XLSForm metadata type (start, end, today) of a recorded variable
     versions: tuple[int, ...] = ()  # instrument version ids that contain it
     waves: tuple[int, ...] = ()  # waves where it was asked (a version holding it was used)
@@ -145,6 +146,7 @@ def _entry(question: Question, choices: tuple[Choice, ...]) -> CatalogQuestion:
     return CatalogQuestion(
         name=question.name,
         type=stored_type(question.type),
+        form_type=question.type,
         list_name=question.list_name,
         labels=dict(question.labels),
         choices=choices,

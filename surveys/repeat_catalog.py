@@ -28,6 +28,7 @@ FRAME_TYPES = {
 class RepeatQuestion:
     name: str
     type: str  # the table's type: a value of FRAME_TYPES, or "text"
+    form_type: str  # the XLSForm type (geopoint, calculate...)
     labels: dict
     choices: tuple[Choice, ...] = ()
     pii: bool = False
@@ -68,6 +69,7 @@ def _question(question: Question, choices: tuple[Choice, ...]) -> RepeatQuestion
     return RepeatQuestion(
         name=question.name,
         type=kind,
+        form_type=question.type,
         labels=dict(question.labels or {}),
         choices=choices if kind in ("select_one", "select_multiple") else (),
         pii=question.pii,
