@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -80,15 +79,15 @@ def measure(url: str, fmt: str) -> dict:
     with Session(engine) as session:
         wave_ids = tuple(row[0] for row in session.connection().execute(text("SELECT id FROM wave ORDER BY id")))
         session.rollback()
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        baseline = common.peak_rss()
         started, cpu_started = time.perf_counter(), time.process_time()
         release = service.export_release(
             session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None, via="bench"
         )
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         report = json.loads(_member(release.content, "disclosure_report.json"))
-    # The release's peak, before the baseline runs: its fetchall of every answer as Python tuples peaks higher.
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    maxrss = common.peak_rss()
+    common.reset_peak_rss()  # the baseline's own peak from here (above what the process holds now)
     with engine.connect() as connection:
         floor, floor_cpu = physical_baseline(connection, wave_ids, fmt)
     engine.dispose()
@@ -98,7 +97,7 @@ def measure(url: str, fmt: str) -> dict:
         "cpu_steps": cpu,
         "load": os.getloadavg()[0],
         "maxrss": maxrss,
-        "floor_maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "floor_maxrss": common.peak_rss(),
         "baseline": baseline,
         "rows": release.rows,
         "zip_bytes": release.size,
