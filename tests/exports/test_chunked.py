@@ -1,5 +1,5 @@
-"""A release's files do not depend on how many rows the CSV writer takes at a time (it works in chunks
-so that a million rows fit in memory)."""
+"""A release's files and the tidy frame do not depend on how many rows the CSV writer and the frame's
+reader take at a time (they work in chunks so that a million responses fit in memory)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from exports import service, writers
-from exports.models import AnonymisedRelease
 from exports.params import ReleaseParams
+from surveys import frame as frame_module
 from tests.exports.builders import closed_wave
 from tests.factories import make_open_link, make_response
 from tests.reading import read_csv, unzip
@@ -34,7 +34,7 @@ def mixed_wave(session):
     return wave
 
 
-def build_release(app, session, wave, chunk: int, monkeypatch) -> AnonymisedRelease:
+def build_release(app, session, wave, chunk: int, monkeypatch) -> SimpleNamespace:
     monkeypatch.setattr(writers, "CSV_CHUNK", chunk)
     with app.app_context():
         release = service.export_release(
@@ -83,3 +83,14 @@ def test_a_column_empty_in_a_later_chunk_is_written_as_in_one_pass(monkeypatch):
         '"\'=SUM(A1)",1,1,0.5,"x","a"',
         '"b",2,,,,"b"',
     ]
+
+
+def test_the_frame_read_in_chunks_is_the_frame_read_at_once(session, monkeypatch):
+    wave = mixed_wave(session)  # open-link respondents (with a network) only in some chunks
+    whole = frame_module.responses_frame(session, [wave.id])
+    monkeypatch.setattr(frame_module, "RESPONSE_CHUNK", 3)
+    chunked = frame_module.responses_frame(session, [wave.id])
+
+    pd.testing.assert_frame_equal(chunked, whole, check_exact=True)
+    assert list(chunked["network"].cat.categories) == ["Young Ecologists"]
+    assert chunked["network"].notna().sum() == 3
