@@ -1,7 +1,7 @@
 """Growth benchmark: how time and memory grow from 10,000 to 1,000,000 responses and stakeholders.
 
     .venv/bin/python bench/growth.py --backend sqlite|postgresql|both [--sizes 10000 100000 [1000000]]
-        [--waves 10] [--requests 60] [--seed 2026]
+        [--waves 10] [--requests 60] [--seed 2026] [--cache DIR]
 
 For each backend and size N it creates a fresh database, migrates it, and fills it with the other
 benchmarks' generators: a registry of N stakeholders (`bench/registry.py`), N submitted responses
@@ -428,7 +428,7 @@ def main(argv=None) -> int:
         "--cache",
         metavar="DIR",
         help="SQLite: keep each size's filled database in DIR and reuse it in later runs (a million responses "
-        "need about 4 GB of disk)",
+        "need about 5 GB of disk)",
     )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "URL", "INFO"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
