@@ -92,9 +92,10 @@ def _csv_schema(table: pd.DataFrame, names: list[str]) -> pa.Schema:
     fields = []
     for name, column in zip(names, table.columns):
         values = table[column]
-        sample = pd.Series(pd.unique(values), dtype=object) if values.dtype == object else values.iloc[:0]
         if values.dtype == object:
-            sample = sample.map(_safe)
+            sample = pd.Series(pd.unique(values), dtype=object).map(_safe)
+        else:
+            sample = values.iloc[:0]
         fields.append(pa.field(name, pa.array(sample, from_pandas=True).type))
     return pa.schema(fields)
 

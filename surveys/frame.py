@@ -125,8 +125,8 @@ def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
         .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
         .order_by(response.c.id)
     )
-    # A chunk of rows at a time: a million rows as Python tuples of strings would take gigabytes, and the
-    # small objects they leave behind would keep the process that large afterwards.
+    # A chunk of rows at a time: a million rows as Python tuples of strings take most of a gigabyte, and
+    # the small objects they leave behind keep the process that large afterwards.
     parts = [_response_part(rows, waves, versions, networks) for rows in result.partitions(RESPONSE_CHUNK)]
     if len(parts) <= 1:
         return parts[0] if parts else _response_part([], waves, versions, networks)
