@@ -70,6 +70,20 @@ def check_wave_scale(parser: argparse.ArgumentParser, args: argparse.Namespace) 
         parser.error("keep --waves x --responses <= 1,000,000")
 
 
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes: VmHWM. Not `ru_maxrss`, which Linux carries over fork
+    and exec from the parent (a measure's child would report the generator's peak, not its own)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+
+
+def reset_peak_rss() -> None:
+    """Start the peak afresh from the present resident memory (Linux's clear_refs 5), so the next
+    `peak_rss` is that of the work in between."""
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+
+
 def print_report(
     title: str, run_backend: Callable[[str, argparse.Namespace], list[str]], args: argparse.Namespace
 ) -> int:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -44,10 +43,34 @@ FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
 
 
-def _timed(steps: dict, name: str, function, cpu: dict | None = None):
-    """Wrap `function` so each call adds its duration to steps[name] (and its CPU time to cpu[name])."""
+class Peaks:
+    """Each step's own peak resident memory, and the whole call's: the peak is reset as a step starts,
+    after the peak so far is kept."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, int] = {}
+        self.overall = 0
+
+    def start(self) -> None:
+        self.overall = max(self.overall, common.peak_rss())
+        common.reset_peak_rss()
+
+    def stop(self, name: str) -> None:
+        peak = common.peak_rss()
+        self.steps[name] = max(self.steps.get(name, 0), peak)
+        self.overall = max(self.overall, peak)
+
+    def total(self) -> int:
+        return max(self.overall, common.peak_rss())
+
+
+def _timed(steps: dict, name: str, function, cpu: dict | None = None, peaks: Peaks | None = None):
+    """Wrap `function` so each call adds its duration to steps[name] (and its CPU time to cpu[name], its
+    peak memory to `peaks`)."""
 
     def wrapper(*args, **kwargs):
+        if peaks is not None:
+            peaks.start()
         started, cpu_started = time.perf_counter(), time.process_time()
         try:
             return function(*args, **kwargs)
@@ -55,40 +78,45 @@ def _timed(steps: dict, name: str, function, cpu: dict | None = None):
             steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
             if cpu is not None:
                 cpu[name] = cpu.get(name, 0.0) + time.process_time() - cpu_started
+            if peaks is not None:
+                peaks.stop(name)
 
     return wrapper
 
 
 def measure(url: str, fmt: str) -> dict:
     """Runs in a fresh process: one release of every wave, timed step by step."""
-    from sqlalchemy import text
+    from sqlalchemy import delete, text
     from sqlmodel import Session
 
     from exports import build, service
+    from exports.models import AnonymisedRelease
     from exports.params import ReleaseParams
 
     load_models()
     steps: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    service.load_source = _timed(steps, "read the frame", service.load_source, cpu)
-    build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise, cpu)
-    build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms, cpu)
-    service.write_data = _timed(steps, "write the data file", service.write_data, cpu)
-    service.catalogue_files = _timed(steps, "datapackage, DDI, syntax", service.catalogue_files, cpu)
-    service.zip_files = _timed(steps, "zip", service.zip_files, cpu)
+    peaks = Peaks()
+    service.load_source = _timed(steps, "read the frame", service.load_source, cpu, peaks)
+    build.k_anonymise = _timed(steps, "k-anonymise", build.k_anonymise, cpu, peaks)
+    build.pseudonyms = _timed(steps, "pseudonyms", build.pseudonyms, cpu, peaks)
+    service.write_data = _timed(steps, "write the data file", service.write_data, cpu, peaks)
+    service.catalogue_files = _timed(steps, "datapackage, DDI, syntax", service.catalogue_files, cpu, peaks)
+    service.zip_files = _timed(steps, "zip", service.zip_files, cpu, peaks)
     engine = make_engine(url)
     with Session(engine) as session:
         wave_ids = tuple(row[0] for row in session.connection().execute(text("SELECT id FROM wave ORDER BY id")))
-        session.rollback()
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        session.connection().execute(delete(AnonymisedRelease))  # built anew, not returned (a reused database)
+        session.commit()
+        baseline = common.peak_rss()
         started, cpu_started = time.perf_counter(), time.process_time()
         release = service.export_release(
             session, ReleaseParams(wave_ids=wave_ids, format=fmt), actor_id=None, via="bench"
         )
         seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
         report = json.loads(_member(release.content, "disclosure_report.json"))
-    # The release's peak, before the baseline runs: its fetchall of every answer as Python tuples peaks higher.
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    maxrss = peaks.total()
+    common.reset_peak_rss()  # the baseline's own peak from here (above what the process holds now)
     with engine.connect() as connection:
         floor, floor_cpu = physical_baseline(connection, wave_ids, fmt)
     engine.dispose()
@@ -98,11 +126,12 @@ def measure(url: str, fmt: str) -> dict:
         "cpu_steps": cpu,
         "load": os.getloadavg()[0],
         "maxrss": maxrss,
-        "floor_maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "floor_maxrss": common.peak_rss(),
         "baseline": baseline,
         "rows": release.rows,
         "zip_bytes": release.size,
         "steps": steps,
+        "step_peaks": peaks.steps,
         "k_reached": report["k"]["reached"],
         "suppressed": sum(v["suppressed_cells"] for v in report["variables"]),
         "recoded": sum(v["recoded_cells"] for v in report["variables"]),
@@ -181,6 +210,8 @@ def run_backend(backend: str, args) -> list[str]:
                 f"peak RSS {_mb(run['maxrss'])} (process before the call {_mb(run['baseline'])}), "
                 f"zip {run['zip_bytes'] / 1024**2:.1f} MB, load average {run['load']:.1f}",
                 f"{'':<20} {steps}",
+                f"{'':<20} peak RSS of each step: "
+                + ", ".join(f"{name} {_mb(value)}" for name, value in run["step_peaks"].items()),
                 f"{'':<20} CPU time of the process {run['cpu_seconds']:.2f} s: {cpu}",
                 f"{'':<20} k reached {run['k_reached']}, cells recoded {run['recoded']:,}, "
                 f"suppressed {run['suppressed']:,}",
@@ -190,7 +221,7 @@ def run_backend(backend: str, args) -> list[str]:
                 f"peak RSS {_mb(run['floor_maxrss'])}; "
                 f"ratio {run['seconds'] / run['floor']:.1f}x (CPU {run['cpu_seconds'] / run['floor_cpu']:.1f}x)",
             ]
-            print("\n".join(lines[-6:]), flush=True)
+            print("\n".join(lines[-7:]), flush=True)
     return lines
 
 

@@ -1,7 +1,7 @@
 """Growth benchmark: how time and memory grow from 10,000 to 1,000,000 responses and stakeholders.
 
     .venv/bin/python bench/growth.py --backend sqlite|postgresql|both [--sizes 10000 100000 [1000000]]
-        [--waves 10] [--requests 60] [--seed 2026]
+        [--waves 10] [--requests 60] [--seed 2026] [--cache DIR]
 
 For each backend and size N it creates a fresh database, migrates it, and fills it with the other
 benchmarks' generators: a registry of N stakeholders (`bench/registry.py`), N submitted responses
@@ -33,6 +33,7 @@ the machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import time
 from argparse import Namespace
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,13 +111,18 @@ def measure_indicators(url: str, info: dict) -> dict:
 
 
 def measure_export(url: str, info: dict) -> dict:
+    from sqlalchemy import delete
     from sqlmodel import Session
 
     from exports import service
+    from exports.models import AnonymisedRelease
     from exports.params import ReleaseParams
 
     with Session(make_engine(url)) as session:
         waves = tuple(_wave_ids(session))
+        # A cached database keeps the release an earlier run stored, which would be returned, not built.
+        session.connection().execute(delete(AnonymisedRelease))
+        session.commit()
         started = _clock()
         release = service.export_release(
             session, ReleaseParams(wave_ids=waves, format="csv"), actor_id=None, via="bench"
@@ -231,21 +238,14 @@ CHILDREN = {
 }
 
 
-def peak_rss() -> int:
-    """The process's peak resident memory: VmHWM, not `ru_maxrss`, which on Linux keeps across fork and exec
-    the RSS of the parent at the fork (here the generator's), so it is not the measure's own."""
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
-
-
 def child(kind: str, url: str, info_path: str) -> dict:
     from app import load_models
 
     load_models()
-    before = peak_rss()
+    before = common.peak_rss()
     result = CHILDREN[kind](url, json.loads(Path(info_path).read_text()))
     result["rss_before"] = before
-    result["maxrss"] = peak_rss()
+    result["maxrss"] = common.peak_rss()
     result["load"] = os.getloadavg()[0]
     return result
 
@@ -295,12 +295,56 @@ def fill(url: str, size: int, args) -> dict:
     }
 
 
-def run_size(backend: str, size: int, args) -> dict[str, dict]:
+@contextlib.contextmanager
+def filled(backend: str, size: int, args) -> Iterator[tuple[str, Path]]:
+    """(database URL, path of the children's info) of one size: generated afresh, or on SQLite with
+    `--cache` the database a previous run left there (a million responses take many minutes to make)."""
+    if backend == "sqlite" and args.cache:
+        scope = "registry" if set(args.measures) <= REGISTRY_ONLY else "all"
+        path = Path(args.cache) / f"growth-{size}-{scope}-w{args.waves}-s{args.seed}-{_head()}.db"
+        info_path = path.with_suffix(".json")
+        if path.exists() and info_path.exists():
+            print(f"[{backend}] size {size:,}: reusing {path}", flush=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".partial.db")
+            for leftover in (partial, *(Path(f"{partial}{end}") for end in ("-wal", "-shm"))):
+                leftover.unlink(missing_ok=True)
+            info = _generate(f"sqlite:///{partial}", backend, size, args)
+            _checkpoint(f"sqlite:///{partial}")
+            os.replace(partial, path)  # only a finished database is ever reused
+            info_path.write_text(json.dumps(info))
+        yield f"sqlite:///{path}", info_path
+        return
     with common.database(backend) as url, tempfile.TemporaryDirectory(prefix="ipbes-growth-") as workdir:
-        migrate.upgrade(url)
-        print(f"[{backend}] size {size:,}: generating", flush=True)
         info_path = Path(workdir) / "info.json"
-        info_path.write_text(json.dumps(fill(url, size, args)))
+        info_path.write_text(json.dumps(_generate(url, backend, size, args)))
+        yield url, info_path
+
+
+def _head() -> str:
+    """The migrations' head revision, so a cached database of an older schema is not reused."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
+
+
+def _generate(url: str, backend: str, size: int, args) -> dict:
+    migrate.upgrade(url)
+    print(f"[{backend}] size {size:,}: generating", flush=True)
+    return fill(url, size, args)
+
+
+def _checkpoint(url: str) -> None:
+    """Fold the write-ahead log into the database file, so the file alone is the whole database."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+
+
+def run_size(backend: str, size: int, args) -> dict[str, dict]:
+    with filled(backend, size, args) as (url, info_path):
         results = {}
         for kind in args.measures:
             results[kind] = _in_child(kind, url, info_path)
@@ -380,6 +424,12 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=60, help="register and roster requests per size")
     parser.add_argument("--measures", nargs="+", choices=MEASURES, default=list(MEASURES))
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="SQLite: keep each size's filled database in DIR and reuse it in later runs (a million responses "
+        "need about 5 GB of disk)",
+    )
     parser.add_argument("--child", nargs=3, metavar=("KIND", "URL", "INFO"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:

@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import secrets
 import subprocess
 import sys
@@ -300,9 +299,9 @@ def measure(url: str, seed: int) -> dict:
         "columns": frame.shape[1],
         "registry": len(registry),
         "invitations": len(invitations),
-        "maxrss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "maxrss": common.peak_rss(),
         "rss_before": rss_before,
-        "growth": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - rss_before,
+        "growth": common.peak_rss() - rss_before,
         "share_rows": len(results.shares),
         "crosstabs": len(results.crosstabs),
         "cards": len(cards),

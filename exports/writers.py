@@ -40,6 +40,7 @@ XLSX_SHEET = "xl/worksheets/sheet1.xml"
 XLSX_TEXT_MAX = 32_767  # UTF-16 units in a cell
 XLSX_ESCAPED = re.compile("(_x[0-9a-fA-F]{4}_)")  # text Excel would read as an escaped character
 XLSX_CHUNK = 2_000  # rows built at a time
+CSV_CHUNK = 50_000  # rows neutralised and converted at a time
 ROW_MARK = "\x00"  # stands for the row number in a cell's reference (a cell's text never holds it)
 SAV_RESERVED = {"ALL", "AND", "BY", "EQ", "GE", "GT", "LE", "LT", "NE", "NOT", "OR", "TO", "WITH"}
 
@@ -84,15 +85,35 @@ def _safe_text(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _csv_schema(table: pd.DataFrame, names: list[str]) -> pa.Schema:
+    """The Arrow types of the whole table, as converting it at once would infer them, without converting it:
+    a text column's type from its distinct values, any other from its dtype. Every chunk is converted to
+    these types, so a chunk that happens to hold no value of a column writes it as the whole table would."""
+    fields = []
+    for name, column in zip(names, table.columns):
+        values = table[column]
+        if values.dtype == object:
+            sample = pd.Series(pd.unique(values), dtype=object).map(_safe)
+        else:
+            sample = values.iloc[:0]
+        fields.append(pa.field(name, pa.array(sample, from_pandas=True).type))
+    return pa.schema(fields)
+
+
 def to_csv(table: pd.DataFrame) -> bytes:
-    safe = _safe_text(table)
-    safe.columns = [neutralise(str(column)) for column in table.columns]
+    """A chunk of rows at a time (CSV_CHUNK): neutralising and Arrow's copy of the text never hold more
+    than one chunk, so a release of a million rows needs little beyond its table and the file itself."""
+    names = [neutralise(str(column)) for column in table.columns]
+    schema = _csv_schema(table, names)
     buffer = io.BytesIO()
     # A byte-order mark so spreadsheet programs read UTF-8 (Arabic, Chinese, accents) correctly.
     buffer.write("\ufeff".encode("utf-8"))
-    pacsv.write_csv(
-        pa.Table.from_pandas(safe, preserve_index=False), buffer, pacsv.WriteOptions(quoting_style="needed", eol="\r\n")
-    )
+    options = pacsv.WriteOptions(quoting_style="needed", eol="\r\n")
+    with pacsv.CSVWriter(buffer, schema, write_options=options) as writer:
+        for start in range(0, len(table), CSV_CHUNK):
+            safe = _safe_text(table.iloc[start : start + CSV_CHUNK])
+            safe.columns = names
+            writer.write_table(pa.Table.from_pandas(safe, schema=schema, preserve_index=False))
     return buffer.getvalue()
 
 

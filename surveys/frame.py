@@ -43,6 +43,7 @@ from surveys.frame_answers import read_answers
 from surveys.frame_catalog import META_COLUMNS, MULTIPLE_SEPARATOR, PROFILE_COLUMNS, CatalogQuestion, build_catalog
 from surveys.models import Instrument, InstrumentVersion, OpenLink, Response, Wave
 
+RESPONSE_CHUNK = 100_000  # responses read into arrays at a time
 _CATEGORICAL = ("wave", "instrument", "language", "channel", "network", *PROFILE_COLUMNS)
 
 
@@ -125,7 +126,19 @@ def _read_responses(connection, wave_ids: list[int]) -> pd.DataFrame:
         .where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
         .order_by(response.c.id)
     )
-    rows = result.all()
+    # A chunk of rows at a time: a million rows as Python tuples of strings take most of a gigabyte, and
+    # the small objects they leave behind keep the process that large afterwards.
+    parts = [_response_part(rows, waves, versions, networks) for rows in result.partitions(RESPONSE_CHUNK)]
+    if len(parts) <= 1:
+        return parts[0] if parts else _response_part([], waves, versions, networks)
+    frame = pd.concat(parts, ignore_index=True)  # categories that differ between parts come back as text
+    for name in _CATEGORICAL:
+        frame[name] = frame[name].astype("category")
+    return frame
+
+
+def _response_part(rows, waves: dict, versions: dict, networks: dict) -> pd.DataFrame:
+    """The metadata columns of some responses."""
     columns = list(zip(*rows)) if rows else [()] * (7 + len(PROFILE_COLUMNS))
     ids, wave_of, version_of, submitted, language, link_of, import_of = (
         pd.Series(c, dtype=object) for c in columns[:7]
