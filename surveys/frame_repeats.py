@@ -65,7 +65,7 @@ def _repeats(
 def _answers(connection, wave_ids: list[int], names: list[str]) -> pd.DataFrame:
     answer, response = Answer.__table__, Response.__table__
     submitted = select(response.c.id).where(response.c.wave_id.in_(wave_ids), response.c.status == "submitted")
-    rows = connection.execute(
+    result = connection.execute(
         select(
             answer.c.response_id,
             answer.c.instance,
@@ -75,7 +75,9 @@ def _answers(connection, wave_ids: list[int], names: list[str]) -> pd.DataFrame:
             answer.c.value_number,
             answer.c.value_date,
         ).where(answer.c.instance > 0, answer.c.question.in_(names), answer.c.response_id.in_(submitted))
-    ).all()
+    )
+    # plain tuples: pandas probes each SQLAlchemy Row through an exception path, four times slower
+    rows = [tuple(row) for row in result]
     columns = [*KEYS, "parent_instances", "question", "value_text", "value_number", "value_date"]
     return pd.DataFrame(rows, columns=columns)
 
