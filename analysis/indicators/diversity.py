@@ -40,12 +40,14 @@ from analysis.indicators.diversity_measures import (
 
 __all__ = [  # the measures are part of this module's interface
     "THRESHOLD",
+    "Counts",
     "Diversity",
     "diversity",
     "diversity_indices",
     "headline",
     "indices",
     "member_state_shares",
+    "registry_counts",
     "representation",
     "represented",
 ]
@@ -172,34 +174,25 @@ def _participants(participation: pd.DataFrame | None, registry: pd.DataFrame | N
     return merged
 
 
-def _profile_counts(populations: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """population, dimension, group, n of the single-valued dimensions, and population, dimension,
-    group, n, total of the multi-valued fields (total: people naming at least one code)."""
-    single, multi = [], []
-    for population, frame in populations.items():
-        counts = _single_counts(frame, SINGLE)
-        single.append(counts.assign(population=population))
-        for field in MULTI:
-            codes, total = _multi_counts(frame, field)
-            if len(codes):
-                multi.append(
-                    pd.DataFrame(
-                        {
-                            "population": population,
-                            "dimension": field,
-                            "group": codes.index,
-                            "n": codes.to_numpy(),
-                            "total": total,
-                        }
-                    )
+def _profile_parts(population: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """population, dimension, group, n of the single-valued dimensions, and the population, dimension,
+    group, n, total of each multi-valued field someone named (total: people naming at least one code)."""
+    multi = []
+    for field in MULTI:
+        codes, total = _multi_counts(frame, field)
+        if len(codes):
+            multi.append(
+                pd.DataFrame(
+                    {
+                        "population": population,
+                        "dimension": field,
+                        "group": codes.index,
+                        "n": codes.to_numpy(),
+                        "total": total,
+                    }
                 )
-    single = pd.concat(single, ignore_index=True) if single else pd.DataFrame()
-    multi = (
-        pd.concat(multi, ignore_index=True)
-        if multi
-        else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
-    )
-    return single.reindex(columns=["population", "dimension", "group", "n"]), multi
+            )
+    return _single_counts(frame, SINGLE).assign(population=population), multi
 
 
 def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
@@ -219,34 +212,98 @@ def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _country_coverage(populations: dict[str, pd.DataFrame], member_states: pd.DataFrame | None) -> pd.DataFrame:
-    """population, regional_group (and "all"), countries with anyone, member_states, coverage."""
-    columns = ["population", "regional_group", "countries", "member_states", "coverage"]
-    if member_states is None or "country" not in member_states:
-        return pd.DataFrame(columns=columns)
+_COVERAGE = ["population", "regional_group", "countries", "member_states", "coverage"]
+
+
+def _coverage_rows(population: str, frame: pd.DataFrame, member_states: pd.DataFrame | None) -> list[dict]:
+    """population, regional_group (and "all"), countries with anyone, member_states."""
+    if member_states is None or "country" not in member_states or "country" not in frame:
+        return []
     states = member_states.dropna(subset=["regional_group"])
     groups = states["regional_group"].astype(str).to_numpy()
     countries = states["country"].astype(str).to_numpy()
-    names = sorted(set(groups))
+    codes, labels = codes_of(frame["country"])
+    present = np.isin(countries, [str(code) for code in labels[np.unique(codes[codes >= 0])]])
     rows = []
-    for population, frame in populations.items():
-        if "country" not in frame:
-            continue
-        codes, labels = codes_of(frame["country"])
-        present = np.isin(countries, [str(code) for code in labels[np.unique(codes[codes >= 0])]])
-        for name in [*names, "all"]:
-            of = groups == name if name != "all" else np.ones(len(groups), dtype=bool)
-            rows.append(
-                {
-                    "population": population,
-                    "regional_group": name,
-                    "countries": int(present[of].sum()),
-                    "member_states": int(of.sum()),
-                }
-            )
-    table = pd.DataFrame(rows, columns=columns[:-1])
+    for name in [*sorted(set(groups)), "all"]:
+        of = groups == name if name != "all" else np.ones(len(groups), dtype=bool)
+        rows.append(
+            {
+                "population": population,
+                "regional_group": name,
+                "countries": int(present[of].sum()),
+                "member_states": int(of.sum()),
+            }
+        )
+    return rows
+
+
+def _country_coverage(rows: list[dict], member_states: pd.DataFrame | None) -> pd.DataFrame:
+    if member_states is None or "country" not in member_states:
+        return pd.DataFrame(columns=_COVERAGE)
+    table = pd.DataFrame(rows, columns=_COVERAGE[:-1])
     table["coverage"] = table["countries"] / table["member_states"]
     return table
+
+
+# --- what is counted in each population -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """What diversity counts in some populations, as the parts of its tables, population by population
+    in the order of `POPULATIONS`; `diversity` joins them. Adding two `Counts` puts the second's
+    populations after the first's."""
+
+    single: tuple[pd.DataFrame, ...]  # population, dimension, group, n
+    multi: tuple[pd.DataFrame, ...]  # population, dimension, group, n, total
+    yearly: tuple[pd.DataFrame, ...]  # population, year, dimension, group, n
+    countries: tuple[dict, ...]  # population, regional_group, countries, member_states
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.single + other.single,
+            self.multi + other.multi,
+            self.yearly + other.yearly,
+            self.countries + other.countries,
+        )
+
+
+def _counted(population: str, frame: pd.DataFrame, by_year, member_states: pd.DataFrame | None) -> Counts:
+    """`frame`'s people, and `by_year` (frame, years: one row per person and year) for the trends."""
+    single, multi = _profile_parts(population, frame)
+    yearly = _yearly_parts(population, *by_year) if by_year is not None else []
+    return Counts((single,), tuple(multi), tuple(yearly), tuple(_coverage_rows(population, frame, member_states)))
+
+
+def registry_counts(
+    registry: pd.DataFrame | None = None,
+    participation: pd.DataFrame | None = None,
+    *,
+    member_states: pd.DataFrame | None = None,
+) -> Counts:
+    """The counts of the registered and of the participants: they read the registry and the
+    participation records only, never a survey, so a caller showing several waves over the same
+    registry computes them once and passes them to `diversity` (`counts`)."""
+    participants = _participants(participation, registry)
+    registered = registry if registry is not None else pd.DataFrame()
+    registered_by_year = (
+        (registry, year_of(registry["registered_at"]))
+        if registry is not None and len(registry) and "registered_at" in registry
+        else None
+    )
+    return _counted("registered", registered, registered_by_year, member_states) + _counted(
+        # Each person once, over all years, for the overall tables.
+        "participants",
+        participants.drop_duplicates("stakeholder_id") if len(participants) else participants,
+        (participants, participants["year"]) if len(participants) and "year" in participants else None,
+        member_states,
+    )
+
+
+def _respondent_counts(survey: pd.DataFrame | None, member_states: pd.DataFrame | None) -> Counts:
+    by_year = (survey, survey["year"]) if survey is not None and len(survey) and "year" in survey else None
+    return _counted("respondents", survey if survey is not None else pd.DataFrame(), by_year, member_states)
 
 
 # --- the indicator ---------------------------------------------------------------------------
@@ -261,18 +318,22 @@ def diversity(
     gender_reference: pd.Series = GENDER_PARITY,
     threshold: float = THRESHOLD,
     categories: dict[str, int] | None = None,
+    counts: Counts | None = None,
 ) -> Diversity:
     """`categories`: how many codes each dimension's controlled list has (e.g. {"category": 11}), the K
-    of the evenness index; without it K is the number of codes observed."""
+    of the evenness index; without it K is the number of codes observed. `counts`: the registry's
+    part, `registry_counts(registry, participation, member_states=member_states)`, when the caller
+    keeps it (`registry` and `participation` are then not read)."""
     references = {"regional_group": member_state_shares(member_states), "gender": pd.Series(gender_reference)}
-    participants = _participants(participation, registry)
-    populations = {
-        "registered": registry if registry is not None else pd.DataFrame(),
-        # Each person once, over all years, for the overall tables.
-        "participants": participants.drop_duplicates("stakeholder_id") if len(participants) else participants,
-        "respondents": survey if survey is not None else pd.DataFrame(),
-    }
-    single, multi = _profile_counts(populations)
+    if counts is None:
+        counts = registry_counts(registry, participation, member_states=member_states)
+    counts = counts + _respondent_counts(survey, member_states)
+    single = pd.concat(counts.single, ignore_index=True).reindex(columns=["population", "dimension", "group", "n"])
+    multi = (
+        pd.concat(counts.multi, ignore_index=True)
+        if counts.multi
+        else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+    )
     possible = categories or {}
     ks = {dimension: _categories(dimension, references, member_states, possible) for dimension in SINGLE}
     ks.update({field: possible.get(field) for field in MULTI})
@@ -282,13 +343,13 @@ def diversity(
     )
     index_table = indices(index_counts, keys=("population", "dimension")) if len(index_counts) else pd.DataFrame()
     representation_table = _reindexed(_represent(single, references, ["population"], threshold), REPRESENTATION)
-    trends, indices_by_year = _trends(registry, participants, survey, references, threshold)
+    trends, indices_by_year = _trends(_yearly_counts(counts.yearly), references, threshold)
     flagged = representation_table[representation_table["under_represented"].astype(bool)].reset_index(drop=True)
     return Diversity(
         representation_table,
         _reindexed(_distribution(single, multi), ["population", "dimension", "group", "n", "total", "share"]),
         _reindexed(index_table, ["population", "dimension", *INDICES]),
-        _country_coverage(populations, member_states),
+        _country_coverage(list(counts.countries), member_states),
         trends,
         indices_by_year,
         flagged,
@@ -343,52 +404,49 @@ def _reindexed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return ranked.reindex(columns=columns).reset_index(drop=True)
 
 
-def _yearly_counts(registry, participants, survey) -> pd.DataFrame:
-    """population, year, dimension, group, n for every year: the register as it stood at the end of
-    the year, the people who took part that year, the respondents of that year's waves."""
-    parts = []
-    if registry is not None and len(registry) and "registered_at" in registry:
-        parts.append(("registered", registry, year_of(registry["registered_at"])))
-    if len(participants) and "year" in participants:
-        parts.append(("participants", participants, participants["year"]))
-    if survey is not None and len(survey) and "year" in survey:
-        parts.append(("respondents", survey, survey["year"]))
+def _yearly_parts(population: str, frame: pd.DataFrame, years) -> list[pd.DataFrame]:
+    """year, dimension, group, n of a population for every year: for the registered, the register as
+    it stood at the end of the year; for the others, the people of that year (participants who took
+    part, respondents to that year's waves)."""
+    cumulative = population == "registered"  # the register as it stood, not the year's registrations
+    year_codes, seen = codes_of(pd.Series(pd.array(years, dtype="Int64")))
+    order = np.argsort(seen.astype("int64"))
+    rank = np.empty(len(order), dtype="int64")
+    rank[order] = np.arange(len(order))
     tables = []
-    for population, frame, years in parts:
-        cumulative = population == "registered"  # the register as it stood, not the year's registrations
-        year_codes, seen = codes_of(pd.Series(pd.array(years, dtype="Int64")))
-        order = np.argsort(seen.astype("int64"))
-        rank = np.empty(len(order), dtype="int64")
-        rank[order] = np.arange(len(order))
-        for dimension in TREND_DIMENSIONS:
-            if dimension not in frame or not len(seen):
-                continue
-            codes, labels = codes_of(frame[dimension])
-            known = (year_codes >= 0) & (codes >= 0)
-            cells = rank[year_codes[known]] * len(labels) + codes[known]
-            wide = np.bincount(cells, minlength=len(seen) * len(labels)).reshape(len(seen), len(labels))
-            if cumulative:
-                wide = wide.cumsum(axis=0)
-            years_sorted = seen[order].astype("int64")
-            tables.append(
-                pd.DataFrame(
-                    {
-                        "population": population,
-                        "dimension": dimension,
-                        # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
-                        "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
-                        "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
-                        "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")]),
-                    }
-                )
+    for dimension in TREND_DIMENSIONS:
+        if dimension not in frame or not len(seen):
+            continue
+        codes, labels = codes_of(frame[dimension])
+        known = (year_codes >= 0) & (codes >= 0)
+        cells = rank[year_codes[known]] * len(labels) + codes[known]
+        wide = np.bincount(cells, minlength=len(seen) * len(labels)).reshape(len(seen), len(labels))
+        if cumulative:
+            wide = wide.cumsum(axis=0)
+        years_sorted = seen[order].astype("int64")
+        tables.append(
+            pd.DataFrame(
+                {
+                    "population": population,
+                    "dimension": dimension,
+                    # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
+                    "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
+                    "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
+                    "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")]),
+                }
             )
+        )
+    return tables
+
+
+def _yearly_counts(tables: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
+    """population, year, dimension, group, n of every population and year."""
     if not tables:
         return pd.DataFrame(columns=["population", "year", "dimension", "group", "n"])
     return pd.concat(tables, ignore_index=True)[["population", "year", "dimension", "group", "n"]]
 
 
-def _trends(registry, participants, survey, references, threshold) -> tuple[pd.DataFrame, pd.DataFrame]:
-    counts = _yearly_counts(registry, participants, survey)
+def _trends(counts: pd.DataFrame, references, threshold) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = ["population", "year"]
     parts = [_represent(counts, references, keys, threshold)]
     # A dimension without a reference (no member-state table) gets plain shares of whoever has a value.
