@@ -11,6 +11,7 @@ are never narrowed.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 import pandas as pd
 from sqlmodel import Session
@@ -61,6 +62,9 @@ class Selection:
     filters: Filters
     member_states: pd.DataFrame
     key: str  # changes whenever any frame behind this selection does
+    # Changes whenever the registry or the population filters do, not with the wave: what is computed
+    # from the registry and participation alone is kept under it, for every wave.
+    registry_key: str
 
 
 def chosen_wave(waves: list[WaveInfo], wanted: int | None) -> WaveInfo | None:
@@ -157,7 +161,10 @@ def select(session: Session, filters: Filters) -> Selection | None:
             *([names.token] if names else []),
         ]
     )
-    return Selection(waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key)
+    registry_key = base.token + ":" + urlencode(sorted(population.items()))
+    return Selection(
+        waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key, registry_key
+    )
 
 
 def kept_token(session: Session) -> str:

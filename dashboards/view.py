@@ -51,10 +51,19 @@ class View:
 
 def builder_for(selection: Selection, lang: str) -> Builder:
     """A builder over the selection; indicator results are shared by every page and language that
-    looks at the same selection (they hold codes and numbers, no words)."""
+    looks at the same selection (they hold codes and numbers, no words), and the parts read from the
+    registry alone by every wave seen with the same registry and population filters."""
     results = data.remembered(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
+    of_registry = data.remembered(f"dashboard:registry-results:{selection.registry_key}", dict)
     history = selection.data.history
-    return Builder(selection.data, lang, as_figures=True, weighted=(history, selection.weighting), results=results)
+    return Builder(
+        selection.data,
+        lang,
+        as_figures=True,
+        weighted=(history, selection.weighting),
+        results=results,
+        registry_results=of_registry,
+    )
 
 
 @dataclass

@@ -87,6 +87,10 @@ class Builder:
     `weighted` is the history already weighted (a `weight` column per wave) with each wave's
     raking result; the dashboard passes the one it keeps cached, so a filter change does not
     rake again (a filtered view is then a domain estimate with the full sample's weights).
+
+    `results` keeps the groups' results, `registry_results` the parts that read only the registry
+    and the participation records (participation, the registry's diversity counts): the dashboard
+    passes a store per selection and one per registry and filters, shared by every wave.
     """
 
     def __init__(
@@ -97,6 +101,7 @@ class Builder:
         as_figures: bool = False,
         weighted: tuple[pd.DataFrame, dict] | None = None,
         results: dict | None = None,
+        registry_results: dict | None = None,
     ):
         self.data = data
         self.lab = Labeller(lang)
@@ -109,6 +114,7 @@ class Builder:
         self.designs = wave_designs(dict.fromkeys(v for v in RAKING_VARIABLES if v in self.registry))
         self.weighting: dict[int, object] = {}
         self._results = results if results is not None else {}
+        self._registry_results = registry_results if registry_results is not None else {}
         if weighted is None:
             self.history, self.weighting = weigh_waves(data.history, raking_targets(self.registry))
         else:
@@ -132,6 +138,12 @@ class Builder:
             self._results[key] = self._compute(group, current)
         return self._results[key]
 
+    def _of_registry(self, part: str, compute):
+        """A part that reads only the registry and the participation records, computed once per store."""
+        if part not in self._registry_results:
+            self._registry_results[part] = compute()
+        return self._registry_results[part]
+
     def _compute(self, group: str, current: bool):
         data = self.data
         frame = self.current_weighted if current else self.trends
@@ -140,13 +152,16 @@ class Builder:
         if group == "capacity":
             return capacity.capacity(frame, data.actions, weights=self.designs)
         if group == "participation":
-            return participation.participation(data.participation, self.registry)
+            return self._of_registry(
+                "participation", lambda: participation.participation(data.participation, self.registry)
+            )
         if group == "diversity":
+            counts = self._of_registry(
+                "diversity",
+                lambda: diversity.registry_counts(self.registry, data.participation, member_states=data.member_states),
+            )
             return diversity.diversity(
-                self.registry,
-                data.participation,
-                self.current if current else self.trends,
-                member_states=data.member_states,
+                survey=self.current if current else self.trends, member_states=data.member_states, counts=counts
             )
         if group == "impact":
             return impact.impact(data.impact, frame, weights=self.designs)

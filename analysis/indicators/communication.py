@@ -15,8 +15,8 @@ Inputs
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -31,18 +31,63 @@ DAY_BANDS = ((0, 7, "0-7"), (8, 30, "8-30"), (31, 90, "31-90"), (91, math.inf, "
 ADDRESSED = ("fully", "partly")  # answers to `concern_addressed` counting as addressed
 
 
-@dataclass(frozen=True)
 class Communication:
-    calls: pd.DataFrame  # year -> calls, responses, median_responses, open
-    surveys: pd.DataFrame  # year -> waves, responses, invited, invitations_answered, response_rate
-    response_rates: ResponseRates  # by wave and group, with tests of non-response
-    concerns: pd.DataFrame  # year raised -> raised, addressed, share, low, high, n, small, median_days, p75_days
-    concerns_by_channel: pd.DataFrame  # channel -> raised, addressed, share, low, high, n, small, median_days
-    time_to_answer: pd.DataFrame  # band -> concerns, share (answered concerns; plus "open")
-    median_days: float  # over every answered concern
-    open_median_age: float  # days the still-open concerns have waited, median
-    concern_addressed: pd.DataFrame  # year -> survey share (among those who raised one) saying it was addressed
-    headline_series: pd.Series  # year -> share of concerns raised that year that were answered
+    """The group's tables. Those of the calls, invitations and concerns are computed when first read and
+    kept: the overview's card reads only `headline_series`, the group's page every table. Those of the
+    survey are computed at once, so the result keeps no survey frame alive (results are cached).
+
+    - calls: year -> calls, responses, median_responses, open
+    - surveys: year -> waves, responses, invited, invitations_answered, response_rate
+    - response_rates: by wave and group, with tests of non-response (`ResponseRates`)
+    - concerns: year raised -> raised, addressed, share, low, high, n, small, median_days, p75_days
+    - concerns_by_channel: channel -> raised, addressed, share, low, high, n, small, median_days
+    - time_to_answer: band -> concerns, share (answered concerns; plus "open")
+    - median_days: over every answered concern; open_median_age: days the still-open concerns have waited
+    - concern_addressed: year -> survey share (among those who raised one) saying it was addressed
+    - headline_series: year -> share of concerns raised that year that were answered
+    """
+
+    def __init__(self, calls, invitations, survey, concerns, weights: Weights, today: pd.Timestamp):
+        self._calls, self._invitations, self._concerns, self._today = calls, invitations, concerns, today
+        self.surveys = _surveys(invitations, survey)
+        self.concern_addressed = _concern_addressed(survey, weights)
+
+    @cached_property
+    def calls(self) -> pd.DataFrame:
+        return _calls(self._calls, self._today)
+
+    @cached_property
+    def response_rates(self) -> ResponseRates:
+        return response_rates(self._invitations)
+
+    @cached_property
+    def _concern_tables(self):
+        return _concerns(self._concerns, self._today)
+
+    @property
+    def concerns(self) -> pd.DataFrame:
+        return self._concern_tables[0]
+
+    @property
+    def concerns_by_channel(self) -> pd.DataFrame:
+        return self._concern_tables[1]
+
+    @property
+    def time_to_answer(self) -> pd.DataFrame:
+        return self._concern_tables[2]
+
+    @property
+    def median_days(self) -> float:
+        return self._concern_tables[3]
+
+    @property
+    def open_median_age(self) -> float:
+        return self._concern_tables[4]
+
+    @cached_property
+    def headline_series(self) -> pd.Series:
+        table = self.concerns
+        return table["share"].astype("float64") if len(table) else pd.Series(dtype="float64")
 
 
 def communication(
@@ -54,22 +99,7 @@ def communication(
     weights: Weights = None,
     today: date | None = None,
 ) -> Communication:
-    today = pd.Timestamp(today or date.today())
-    rates = response_rates(invitations)
-    concerns_table, by_channel, bands, median_days, open_age = _concerns(concerns, today)
-    series = concerns_table["share"].astype("float64") if len(concerns_table) else pd.Series(dtype="float64")
-    return Communication(
-        _calls(calls, today),
-        _surveys(invitations, survey),
-        rates,
-        concerns_table,
-        by_channel,
-        bands,
-        median_days,
-        open_age,
-        _concern_addressed(survey, weights),
-        series,
-    )
+    return Communication(calls, invitations, survey, concerns, weights, pd.Timestamp(today or date.today()))
 
 
 def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:

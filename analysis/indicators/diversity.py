@@ -23,12 +23,21 @@ flagging trivial gaps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from analysis.indicators._common import SEPARATOR, Headline, codes_of, trend, year_of
+from analysis.indicators._common import Headline, trend
+from analysis.indicators.diversity_counts import (
+    MULTI,
+    POPULATIONS,
+    SINGLE,
+    TREND_DIMENSIONS,
+    Counts,
+    registry_counts,
+    respondent_counts,
+)
 from analysis.indicators.diversity_measures import (
     THRESHOLD,
     diversity_indices,
@@ -40,70 +49,105 @@ from analysis.indicators.diversity_measures import (
 
 __all__ = [  # the measures are part of this module's interface
     "THRESHOLD",
+    "Counts",
     "Diversity",
     "diversity",
     "diversity_indices",
     "headline",
     "indices",
     "member_state_shares",
+    "registry_counts",
     "representation",
     "represented",
 ]
 
 GENDER_PARITY = pd.Series({"female": 0.5, "male": 0.5})
-SINGLE = ("regional_group", "country", "gender", "category", "stakeholder_type", "sector")
-MULTI = ("discipline", "knowledge_system")
-POPULATIONS = ("registered", "participants", "respondents")
-TREND_DIMENSIONS = ("regional_group", "gender")
 
 
-@dataclass(frozen=True)
 class Diversity:
-    # population, dimension, group, n, total, share, low, high, reference, ratio, ratio_low, ratio_high, small,
-    # under_represented, over_represented
-    representation: pd.DataFrame
-    distribution: pd.DataFrame  # population, dimension, group, n, total, share (multi-valued: of people naming it)
-    indices: pd.DataFrame  # population, dimension, categories, shannon, evenness, simpson
-    countries: pd.DataFrame  # population, regional_group, countries, member_states, coverage
-    # population, year, dimension, group, n, total, share, reference, ratio, ratio_low, ratio_high, under_represented
-    trends: pd.DataFrame
-    indices_by_year: pd.DataFrame  # population, year, dimension, categories, shannon, evenness, simpson
-    under_represented: pd.DataFrame  # the flagged rows of `representation`
-    headline_series: pd.Series  # year -> evenness of participants across regional groups
+    """The group's tables, each computed from the counts of the three populations when first read and
+    kept: the overview's card reads only `headline_series` and `trends`, the group's page and the map
+    the others.
+
+    - representation: population, dimension, group, n, total, share, low, high, reference, ratio,
+      ratio_low, ratio_high, small, under_represented, over_represented
+    - distribution: population, dimension, group, n, total, share (multi-valued: of people naming it)
+    - indices: population, dimension, categories, shannon, evenness, simpson
+    - countries: population, regional_group, countries, member_states, coverage
+    - trends: population, year, dimension, group, n, total, share, reference, ratio, ratio_low,
+      ratio_high, under_represented
+    - indices_by_year: population, year, dimension, categories, shannon, evenness, simpson
+    - under_represented: the flagged rows of `representation`
+    - headline_series: year -> evenness of participants across regional groups
+    """
+
+    def __init__(self, counts: Counts, member_states, references: dict, threshold: float, categories: dict):
+        self._counts, self._member_states = counts, member_states
+        self._references, self._threshold, self._categories = references, threshold, categories
+
+    @cached_property
+    def _single(self) -> pd.DataFrame:
+        return pd.concat(self._counts.single, ignore_index=True).reindex(
+            columns=["population", "dimension", "group", "n"]
+        )
+
+    @cached_property
+    def _multi(self) -> pd.DataFrame:
+        if not self._counts.multi:
+            return pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
+        return pd.concat(self._counts.multi, ignore_index=True)
+
+    @cached_property
+    def representation(self) -> pd.DataFrame:
+        table = _represent(self._single, self._references, ["population"], self._threshold)
+        return _reindexed(table, REPRESENTATION)
+
+    @cached_property
+    def distribution(self) -> pd.DataFrame:
+        return _reindexed(
+            _distribution(self._single, self._multi), ["population", "dimension", "group", "n", "total", "share"]
+        )
+
+    @cached_property
+    def indices(self) -> pd.DataFrame:
+        ks, multi = self._categories, self._multi
+        counts = pd.concat(
+            [
+                _index_counts(self._single, self._references, ks),
+                multi.assign(categories=multi["dimension"].map(ks).astype("float64")),
+            ],
+            ignore_index=True,
+        )
+        table = indices(counts, keys=("population", "dimension")) if len(counts) else pd.DataFrame()
+        return _reindexed(table, ["population", "dimension", *INDICES])
+
+    @cached_property
+    def countries(self) -> pd.DataFrame:
+        return _country_coverage(list(self._counts.countries), self._member_states)
+
+    @cached_property
+    def _trend_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _trends(_yearly_counts(self._counts.yearly), self._references, self._threshold)
+
+    @property
+    def trends(self) -> pd.DataFrame:
+        return self._trend_tables[0]
+
+    @property
+    def indices_by_year(self) -> pd.DataFrame:
+        return self._trend_tables[1]
+
+    @cached_property
+    def under_represented(self) -> pd.DataFrame:
+        table = self.representation
+        return table[table["under_represented"].astype(bool)].reset_index(drop=True)
+
+    @cached_property
+    def headline_series(self) -> pd.Series:
+        return _headline_series(self.indices_by_year)
 
 
 # --- building blocks: analysis.indicators.diversity_measures ----------------------------------
-
-
-def _single_counts(frame: pd.DataFrame, dimensions: tuple[str, ...]) -> pd.DataFrame:
-    """dimension, group, n of a population: people in each group of each single-valued dimension,
-    most numerous first.
-
-    Each dimension the frame has gets a row with a missing group (n = people without a value), so
-    a dimension nobody answered still shows, with n = 0 in every reference group."""
-    parts = []
-    for dimension in dimensions:
-        if dimension not in frame:
-            continue
-        codes, labels = codes_of(frame[dimension])
-        tally = np.bincount(codes + 1, minlength=len(labels) + 1)
-        order = np.argsort(-tally[1:], kind="stable")
-        order = order[tally[1:][order] > 0]
-        parts.append(
-            pd.DataFrame({"dimension": dimension, "group": [*labels[order], None], "n": [*tally[1:][order], tally[0]]})
-        )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["dimension", "group", "n"])
-
-
-def _multi_counts(frame: pd.DataFrame, field: str) -> tuple[pd.Series, int]:
-    """People naming each code of a multi-valued field, and people naming at least one."""
-    prefix = f"{field}{SEPARATOR}"
-    columns = [c for c in frame.columns if str(c).startswith(prefix)]
-    if not columns:
-        return pd.Series(dtype="int64"), 0
-    matrix = frame[columns].fillna(0).to_numpy(dtype="float64") > 0
-    counts = pd.Series(matrix.sum(axis=0), index=[c[len(prefix) :] for c in columns]).astype("int64")
-    return counts, int(matrix.any(axis=1).sum())
 
 
 def _categories(
@@ -147,61 +191,6 @@ def _index_counts(counts: pd.DataFrame, references: dict[str, pd.Series], catego
     )
 
 
-# --- populations --------------------------------------------------------------------------
-
-
-def _participants(participation: pd.DataFrame | None, registry: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per stakeholder who took part (in each year), with their registry profile."""
-    if participation is None or participation.empty or "stakeholder_id" not in participation:
-        return pd.DataFrame(columns=["stakeholder_id", "year"])
-    people = participation[participation["stakeholder_id"].notna()]
-    people = people.drop_duplicates(["stakeholder_id", "year"] if "year" in people else ["stakeholder_id"])
-    people = people.assign(stakeholder_id=people["stakeholder_id"].astype("int64"))
-    if registry is None or registry.empty:
-        return people.reset_index(drop=True)
-    profile = registry.drop(columns=[c for c in ("year",) if c in registry])
-    own = [c for c in people.columns if c in profile.columns and c != "stakeholder_id"]
-    merged = people.drop(columns=own).merge(profile, on="stakeholder_id", how="left")
-    # Someone no longer in the registry keeps the profile their participation record shows.
-    for column in own:
-        if merged[column].notna().all():
-            continue
-        merged[column] = (
-            merged[column].astype("object").where(merged[column].notna(), people[column].astype("object").to_numpy())
-        )
-    return merged
-
-
-def _profile_counts(populations: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """population, dimension, group, n of the single-valued dimensions, and population, dimension,
-    group, n, total of the multi-valued fields (total: people naming at least one code)."""
-    single, multi = [], []
-    for population, frame in populations.items():
-        counts = _single_counts(frame, SINGLE)
-        single.append(counts.assign(population=population))
-        for field in MULTI:
-            codes, total = _multi_counts(frame, field)
-            if len(codes):
-                multi.append(
-                    pd.DataFrame(
-                        {
-                            "population": population,
-                            "dimension": field,
-                            "group": codes.index,
-                            "n": codes.to_numpy(),
-                            "total": total,
-                        }
-                    )
-                )
-    single = pd.concat(single, ignore_index=True) if single else pd.DataFrame()
-    multi = (
-        pd.concat(multi, ignore_index=True)
-        if multi
-        else pd.DataFrame(columns=["population", "dimension", "group", "n", "total"])
-    )
-    return single.reindex(columns=["population", "dimension", "group", "n"]), multi
-
-
 def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
     present = single[single["group"].notna().to_numpy()]
     present = present.assign(total=present.groupby(["population", "dimension"], sort=False)["n"].transform("sum"))
@@ -219,32 +208,13 @@ def _distribution(single: pd.DataFrame, multi: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _country_coverage(populations: dict[str, pd.DataFrame], member_states: pd.DataFrame | None) -> pd.DataFrame:
-    """population, regional_group (and "all"), countries with anyone, member_states, coverage."""
-    columns = ["population", "regional_group", "countries", "member_states", "coverage"]
+_COVERAGE = ["population", "regional_group", "countries", "member_states", "coverage"]
+
+
+def _country_coverage(rows: list[dict], member_states: pd.DataFrame | None) -> pd.DataFrame:
     if member_states is None or "country" not in member_states:
-        return pd.DataFrame(columns=columns)
-    states = member_states.dropna(subset=["regional_group"])
-    groups = states["regional_group"].astype(str).to_numpy()
-    countries = states["country"].astype(str).to_numpy()
-    names = sorted(set(groups))
-    rows = []
-    for population, frame in populations.items():
-        if "country" not in frame:
-            continue
-        codes, labels = codes_of(frame["country"])
-        present = np.isin(countries, [str(code) for code in labels[np.unique(codes[codes >= 0])]])
-        for name in [*names, "all"]:
-            of = groups == name if name != "all" else np.ones(len(groups), dtype=bool)
-            rows.append(
-                {
-                    "population": population,
-                    "regional_group": name,
-                    "countries": int(present[of].sum()),
-                    "member_states": int(of.sum()),
-                }
-            )
-    table = pd.DataFrame(rows, columns=columns[:-1])
+        return pd.DataFrame(columns=_COVERAGE)
+    table = pd.DataFrame(rows, columns=_COVERAGE[:-1])
     table["coverage"] = table["countries"] / table["member_states"]
     return table
 
@@ -261,39 +231,19 @@ def diversity(
     gender_reference: pd.Series = GENDER_PARITY,
     threshold: float = THRESHOLD,
     categories: dict[str, int] | None = None,
+    counts: Counts | None = None,
 ) -> Diversity:
     """`categories`: how many codes each dimension's controlled list has (e.g. {"category": 11}), the K
-    of the evenness index; without it K is the number of codes observed."""
+    of the evenness index; without it K is the number of codes observed. `counts`: the registry's
+    part, `registry_counts(registry, participation, member_states=member_states)`, when the caller
+    keeps it (`registry` and `participation` are then not read)."""
     references = {"regional_group": member_state_shares(member_states), "gender": pd.Series(gender_reference)}
-    participants = _participants(participation, registry)
-    populations = {
-        "registered": registry if registry is not None else pd.DataFrame(),
-        # Each person once, over all years, for the overall tables.
-        "participants": participants.drop_duplicates("stakeholder_id") if len(participants) else participants,
-        "respondents": survey if survey is not None else pd.DataFrame(),
-    }
-    single, multi = _profile_counts(populations)
+    if counts is None:
+        counts = registry_counts(registry, participation, member_states=member_states)
     possible = categories or {}
     ks = {dimension: _categories(dimension, references, member_states, possible) for dimension in SINGLE}
     ks.update({field: possible.get(field) for field in MULTI})
-    index_counts = pd.concat(
-        [_index_counts(single, references, ks), multi.assign(categories=multi["dimension"].map(ks).astype("float64"))],
-        ignore_index=True,
-    )
-    index_table = indices(index_counts, keys=("population", "dimension")) if len(index_counts) else pd.DataFrame()
-    representation_table = _reindexed(_represent(single, references, ["population"], threshold), REPRESENTATION)
-    trends, indices_by_year = _trends(registry, participants, survey, references, threshold)
-    flagged = representation_table[representation_table["under_represented"].astype(bool)].reset_index(drop=True)
-    return Diversity(
-        representation_table,
-        _reindexed(_distribution(single, multi), ["population", "dimension", "group", "n", "total", "share"]),
-        _reindexed(index_table, ["population", "dimension", *INDICES]),
-        _country_coverage(populations, member_states),
-        trends,
-        indices_by_year,
-        flagged,
-        _headline_series(indices_by_year),
-    )
+    return Diversity(counts + respondent_counts(survey, member_states), member_states, references, threshold, ks)
 
 
 REPRESENTATION = [
@@ -343,52 +293,14 @@ def _reindexed(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return ranked.reindex(columns=columns).reset_index(drop=True)
 
 
-def _yearly_counts(registry, participants, survey) -> pd.DataFrame:
-    """population, year, dimension, group, n for every year: the register as it stood at the end of
-    the year, the people who took part that year, the respondents of that year's waves."""
-    parts = []
-    if registry is not None and len(registry) and "registered_at" in registry:
-        parts.append(("registered", registry, year_of(registry["registered_at"])))
-    if len(participants) and "year" in participants:
-        parts.append(("participants", participants, participants["year"]))
-    if survey is not None and len(survey) and "year" in survey:
-        parts.append(("respondents", survey, survey["year"]))
-    tables = []
-    for population, frame, years in parts:
-        cumulative = population == "registered"  # the register as it stood, not the year's registrations
-        year_codes, seen = codes_of(pd.Series(pd.array(years, dtype="Int64")))
-        order = np.argsort(seen.astype("int64"))
-        rank = np.empty(len(order), dtype="int64")
-        rank[order] = np.arange(len(order))
-        for dimension in TREND_DIMENSIONS:
-            if dimension not in frame or not len(seen):
-                continue
-            codes, labels = codes_of(frame[dimension])
-            known = (year_codes >= 0) & (codes >= 0)
-            cells = rank[year_codes[known]] * len(labels) + codes[known]
-            wide = np.bincount(cells, minlength=len(seen) * len(labels)).reshape(len(seen), len(labels))
-            if cumulative:
-                wide = wide.cumsum(axis=0)
-            years_sorted = seen[order].astype("int64")
-            tables.append(
-                pd.DataFrame(
-                    {
-                        "population": population,
-                        "dimension": dimension,
-                        # Each year also gets a row without a group, so a year with nobody in the reference's groups shows.
-                        "year": np.concatenate([np.repeat(years_sorted, len(labels)), years_sorted]),
-                        "group": np.concatenate([np.tile(labels, len(seen)), np.full(len(seen), None, dtype="object")]),
-                        "n": np.concatenate([wide.ravel(), np.zeros(len(seen), dtype="int64")]),
-                    }
-                )
-            )
+def _yearly_counts(tables: tuple[pd.DataFrame, ...]) -> pd.DataFrame:
+    """population, year, dimension, group, n of every population and year."""
     if not tables:
         return pd.DataFrame(columns=["population", "year", "dimension", "group", "n"])
     return pd.concat(tables, ignore_index=True)[["population", "year", "dimension", "group", "n"]]
 
 
-def _trends(registry, participants, survey, references, threshold) -> tuple[pd.DataFrame, pd.DataFrame]:
-    counts = _yearly_counts(registry, participants, survey)
+def _trends(counts: pd.DataFrame, references, threshold) -> tuple[pd.DataFrame, pd.DataFrame]:
     keys = ["population", "year"]
     parts = [_represent(counts, references, keys, threshold)]
     # A dimension without a reference (no member-state table) gets plain shares of whoever has a value.

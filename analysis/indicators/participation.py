@@ -11,7 +11,7 @@ Inputs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -32,19 +32,64 @@ SELECTED_ROLES = ("selected", "fellow")  # an outcome of a nomination
 NOMINATED_ROLE = "nominated"
 
 
-@dataclass(frozen=True)
 class Participation:
-    summary: pd.DataFrame  # year, activity_type, role, records, people, comments
-    # year -> nominations, selected_experts, fellows, reviewers, review_comments, participants, inputs, people
-    by_year: pd.DataFrame
-    by_region: pd.DataFrame  # year, regional_group, role, records, people, comments
-    by_gender: pd.DataFrame  # year, gender, role, records, people, comments
-    selection: pd.DataFrame  # activity_id, activity_type, year -> nominated, selected, share, low, high, n, small
-    selection_by_group: pd.DataFrame  # breakdown, group -> nominated, selected, share, low, high, n, small
-    # regional_group -> registered, participants, records, share (participants / registered), low, high, n, small,
-    # records_per_registered
-    per_registered: pd.DataFrame
-    headline_series: pd.Series  # year -> distinct stakeholders taking part
+    """The group's tables, each computed from the records when first read and kept: the overview's
+    card reads only `headline_series`, the group's page every table.
+
+    - summary: year, activity_type, role, records, people, comments
+    - by_year: year -> nominations, selected_experts, fellows, reviewers, review_comments, participants,
+      inputs, people
+    - by_region: year, regional_group, role, records, people, comments
+    - by_gender: year, gender, role, records, people, comments
+    - selection: activity_id, activity_type, year -> nominated, selected, share, low, high, n, small
+    - selection_by_group: breakdown, group -> nominated, selected, share, low, high, n, small
+    - per_registered: regional_group -> registered, participants, records, share (participants /
+      registered), low, high, n, small, records_per_registered
+    - headline_series: year -> distinct stakeholders taking part
+    """
+
+    def __init__(self, records: pd.DataFrame | None, registry: pd.DataFrame | None):
+        self._records, self._registry = records, registry
+
+    @cached_property
+    def _frame(self) -> pd.DataFrame:
+        return _prepared(self._records)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return _counts(self._frame, ["year", "activity_type", "role"])
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        return _by_year(self._frame)
+
+    @cached_property
+    def by_region(self) -> pd.DataFrame:
+        return _counts(self._frame, ["year", "regional_group", "role"])
+
+    @cached_property
+    def by_gender(self) -> pd.DataFrame:
+        return _counts(self._frame, ["year", "gender", "role"])
+
+    @cached_property
+    def _selections(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _selection(self._frame)
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        return self._selections[0]
+
+    @property
+    def selection_by_group(self) -> pd.DataFrame:
+        return self._selections[1]
+
+    @cached_property
+    def per_registered(self) -> pd.DataFrame:
+        return _per_registered(self._frame, self._registry)
+
+    @cached_property
+    def headline_series(self) -> pd.Series:
+        return self.by_year["people"].astype("float64")
 
 
 _COLUMNS = [
@@ -85,19 +130,7 @@ def _counts(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def participation(participation: pd.DataFrame | None, registry: pd.DataFrame | None = None) -> Participation:
-    frame = _prepared(participation)
-    by_year = _by_year(frame)
-    selection, by_group = _selection(frame)
-    return Participation(
-        _counts(frame, ["year", "activity_type", "role"]),
-        by_year,
-        _counts(frame, ["year", "regional_group", "role"]),
-        _counts(frame, ["year", "gender", "role"]),
-        selection,
-        by_group,
-        _per_registered(frame, registry),
-        by_year["people"].astype("float64"),
-    )
+    return Participation(participation, registry)
 
 
 def _by_year(frame: pd.DataFrame) -> pd.DataFrame:

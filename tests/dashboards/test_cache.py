@@ -4,19 +4,22 @@ a registration, an engagement record, a response to the open wave."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from datetime import date
 from urllib.parse import urlencode
 
 from sqlalchemy import event
 from sqlmodel import select
 
+from analysis.indicators import diversity, participation
 from core.timeutil import utcnow
 from dashboards import data
 from surveys.models import Response, Wave
-from tests.dashboards.conftest import SECRETARIAT, sign_in
-from tests.factories import make_concern, make_stakeholder
+from tests.dashboards.conftest import SECRETARIAT, cards, sign_in
+from tests.factories import make_activity, make_concern, make_participation, make_stakeholder
 
 
 def test_frames_are_read_once_then_kept(app, seeded, session):
@@ -206,3 +209,48 @@ def test_the_windows_of_history_held_are_bounded(app):
         data.cached("test:history:9", object, slot=("test-history", "9"), keep=data.HISTORIES)
         held = sorted(key for key in data.frames.cache._cache if key.startswith("test:history:"))
     assert held == ["test:history:2", "test:history:4", "test:history:5", "test:history:9"]
+
+
+def test_registry_parts_are_computed_once_for_every_wave(app, seeded, session, client, dash, monkeypatch):
+    """What reads only the registry and the participation records (the participation group, the
+    registry's diversity counts) is computed once per population filter, whatever wave is shown."""
+    calls = Counter()
+    for module, name in ((participation, "participation"), (diversity, "registry_counts")):
+        monkeypatch.setattr(module, name, _counted(getattr(module, name), name, calls))
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    with app.app_context():
+        waves = data.waves(session)
+    assert len(waves) >= 2
+    for wave in waves:
+        assert cards(dash.page("/dashboard/", f"?wave={wave.id}"))
+    assert calls == {"participation": 1, "registry_counts": 1}
+    dash.page("/dashboard/", f"?wave={waves[0].id}&regional_group=AFR")
+    assert calls == {"participation": 2, "registry_counts": 2}
+
+
+def test_a_new_participation_record_shows_on_the_next_view_of_any_wave(app, seeded, session, client, dash):
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    with app.app_context():
+        waves = data.waves(session)
+    latest = waves[-1]
+
+    def taking_part() -> int:
+        value = cards(dash.page("/dashboard/", f"?wave={latest.id}"))["Level of participation"]["value"]
+        return int(re.sub(r"\D", "", value) or 0)
+
+    dash.page("/dashboard/", f"?wave={waves[0].id}")  # the registry's parts computed for another wave first
+    before = taking_part()
+    newcomer = make_stakeholder(session, name="Nadia Haddad", country="MA")
+    dialogue = make_activity(session, title="Regional dialogue", start=date(latest.year, 5, 1))
+    make_participation(session, dialogue, stakeholder=newcomer)
+    assert taking_part() == before + 1
+
+
+def _counted(function, name: str, calls: Counter):
+    def counting(*args, **kwargs):
+        calls[name] += 1
+        return function(*args, **kwargs)
+
+    return counting
