@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.text import search_key
-from stakeholders.registry_query import COUNT_CAP
+from stakeholders.registry_query import COUNT_CAP, FEW_NAME_MATCHES
 
 PER_PAGE = 25
 SORTS = {
@@ -50,11 +50,16 @@ def _conditions(args: dict, scope: str, params: dict) -> list[str]:
     where = [scope]
     if args.get("q"):
         params["like"] = f"%{search_key(args['q'])}%"
+        by_name = (  # SQLite's trigram index when the matches are few, as the page does
+            "s.id IN (SELECT rowid FROM fts_stakeholder_name WHERE search_name LIKE :like)"
+            if args.get("name_index")
+            else "s.search_name LIKE :like"
+        )
         organisations = args.get("organisation_ids")
         if organisations:  # a literal list: PostgreSQL then uses its trigram and organisation indexes
-            where.append(f"(s.search_name LIKE :like OR s.organisation_id IN ({', '.join(map(str, organisations))}))")
+            where.append(f"({by_name} OR s.organisation_id IN ({', '.join(map(str, organisations))}))")
         else:
-            where.append("s.search_name LIKE :like")
+            where.append(by_name)
     if args.get("country"):
         params["country"] = args["country"]
         where.append("s.country = :country")
@@ -196,11 +201,25 @@ def args_of(url: str, path: str) -> dict:
                 cursor = connection.cursor()
                 cursor.execute(adapt("SELECT id FROM organisation WHERE search_name LIKE :like"), {"like": key})
                 _ORGANISATIONS[key] = [row[0] for row in cursor.fetchall()]
+                _NAME_INDEX[key] = url.startswith("sqlite") and _few_by_name(cursor, key)
         args["organisation_ids"] = _ORGANISATIONS[key]
+        args["name_index"] = _NAME_INDEX[key]
     return args
 
 
+def _few_by_name(cursor, like: str) -> bool:
+    """Whether the page reads this name search from SQLite's trigram index (`registry_query`)."""
+    if len(like) < 5:  # fewer than 3 letters between the wildcards
+        return False
+    cursor.execute(
+        "SELECT count(*) FROM (SELECT rowid FROM fts_stakeholder_name WHERE search_name LIKE ? LIMIT ?)",
+        (like, FEW_NAME_MATCHES + 1),
+    )
+    return cursor.fetchone()[0] <= FEW_NAME_MATCHES
+
+
 _ORGANISATIONS: dict[str, list[int]] = {}
+_NAME_INDEX: dict[str, bool] = {}
 
 
 # --- the machine beside the figures -------------------------------------------------------------

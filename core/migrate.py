@@ -37,8 +37,20 @@ def revision(database_url: str, message: str, autogenerate: bool = True) -> None
     command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate)
 
 
+# Full-text indexes that migrations create and triggers keep (SQLite FTS5 tables and their shadow
+# tables), not models: the comparison with the models leaves them out.
+FULL_TEXT_PREFIX = "fts_"
+
+
+def compared_name(name, type_, _parent_names) -> bool:
+    """Alembic's `include_name`: everything but the full-text indexes."""
+    return not (type_ == "table" and name and name.startswith(FULL_TEXT_PREFIX))
+
+
 def schema_differences(engine: Engine) -> list:
     """What autogenerate would change to make the database match the models (empty when in step)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True, "include_name": compared_name}
+        )
         return compare_metadata(context, SQLModel.metadata)

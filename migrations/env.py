@@ -6,6 +6,7 @@ from alembic import context
 
 from app import load_models
 from core.db import make_engine
+from core.migrate import compared_name
 
 config = context.config
 if config.config_file_name is not None:
@@ -33,6 +34,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,  # SQLite changes columns by copying the table
             compare_type=True,
+            include_name=compared_name,  # autogenerate leaves the full-text indexes alone
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -8,7 +8,8 @@ No HTTP here: the country always comes from the signed-in account, never from th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import hashlib
+from dataclasses import astuple, dataclass, field, replace
 
 from sqlmodel import Session, select
 
@@ -114,15 +115,16 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
     if not country:
         raise ValueError("a roster needs the focal point's country")
     filters = replace(filters, **ROSTER_FIXED)
-    rows, listed = registry_query.search(session, filters, Scope.COUNTRY_SHARED, country)
+    rows = registry_query.page(session, filters, Scope.COUNTRY_SHARED, country)
+    listed = _count(session, filters, Scope.COUNTRY_SHARED, country)
     # The name search covers only those who consented: counting the others by name would tell
     # whether someone who did not consent is registered.
     unnamed = replace(filters, q="", page=1)
     everyone = RegistryFilters()
     country_total, breakdowns = _country_summary(session, country)
     narrowed = replace(unnamed, sort=everyone.sort, per_page=everyone.per_page) != everyone
-    matching = registry_query.count(session, unnamed, Scope.COUNTRY, country) if narrowed else country_total
-    shared_matching = listed if not filters.q else registry_query.count(session, unnamed, Scope.COUNTRY_SHARED, country)
+    matching = _count(session, unnamed, Scope.COUNTRY, country) if narrowed else country_total
+    shared_matching = listed if not filters.q else _count(session, unnamed, Scope.COUNTRY_SHARED, country)
     return Roster(
         country=country,
         entries=_entries(session, rows, country),
@@ -131,6 +133,19 @@ def roster(session: Session, *, country: str, filters: RegistryFilters) -> Roste
         country_total=country_total,
         breakdowns=breakdowns,
     )
+
+
+def _count(session: Session, filters: RegistryFilters, scope: Scope, country: str) -> int:
+    """How many of the country's stakeholders match, cached as `_country_summary` is (the same
+    filters come back on every page of a roster)."""
+    counted = astuple(replace(filters, page=1, per_page=1, sort="name"))  # what does not change the count
+    digest = hashlib.sha256(repr((scope.value, counted)).encode()).hexdigest()[:32]
+    key = f"roster-count:{generations.token(public_counts.GENERATION)}:{country}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = registry_query.count(session, filters, scope, country)
+        cache.set(key, found, timeout=public_counts.TIMEOUT)
+    return found
 
 
 def _country_summary(session: Session, country: str) -> tuple[int, dict[str, dict[str, int]]]:

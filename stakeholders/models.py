@@ -72,6 +72,21 @@ class Stakeholder(SQLModel, table=True):
             "country",
             "category",
         ),
+        # A focal point's roster (one country, active, by consent to share): its counts and
+        # name-ordered pages read only this index.
+        Index(
+            "ix_stakeholder_roster",
+            "country",
+            "is_active",
+            "share_with_focal_point",
+            "erased_at",
+            "search_name",
+            "id",
+            "category",
+            "gender",
+            "stakeholder_type",
+            "created_at",
+        ),
         # Name search (`LIKE '%...%'`): a trigram index on PostgreSQL (a plain one elsewhere).
         Index(
             "ix_stakeholder_search_name_trgm",

@@ -7,6 +7,8 @@ query string are dropped before the registry is queried.
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -70,10 +72,11 @@ def roster():
         page=Page(data.entries, data.listed, filters.page, filters.per_page),
         tables=_breakdown_tables(data.breakdowns),
         digest_form=digest_form,
-        language_label=lambda code: language_name(code, current_language()) if code else "",
+        # Memoised for this request (one language): 25 rows repeat the same few labels.
+        language_label=functools.cache(lambda code: language_name(code, current_language()) if code else ""),
         country_text=country_name(country, current_language()),
-        category_label=vocab.CATEGORY.label,
-        communication_label=vocab.COMMUNICATION.label,
+        category_label=functools.cache(vocab.CATEGORY.label),
+        communication_label=functools.cache(vocab.COMMUNICATION.label),
         **filter_context("category", "stakeholder_type", "knowledge_system", "gender", places=False),
     )
 

@@ -116,6 +116,24 @@ def test_roster_counts_follow_registrations_and_changes_at_once(client, auth, se
     assert "2 stakeholders are registered in Kenya." in page and '<th scope="row">Female</th><td>1</td>' in page
 
 
+def test_roster_filtered_counts_are_cached_and_follow_writes_at_once(client, auth, session, kenya):
+    """The counts of a filtered roster are cached between its pages; any registry write renews them."""
+    auth.login(FOCAL_KE)
+    page = page_of(client.get("/focal-point/roster?category=ilk"))
+    assert "0 stakeholders match and share their details." in page
+    assert "1 stakeholder has not consented" in page  # Hidden Kamau
+    sharing = make_stakeholder(session, name="Shared Holder", country="KE", category="ilk", share_with_focal_point=True)
+    make_stakeholder(session, name="Quiet Holder", country="KE", category="ilk")
+    page = page_of(client.get("/focal-point/roster?category=ilk&page=1"))
+    assert "1 stakeholder matches and shares their details." in page and "Shared Holder" in page
+    assert "2 stakeholders have not consented" in page
+    sharing.share_with_focal_point = False
+    session.commit()
+    page = page_of(client.get("/focal-point/roster?category=ilk"))
+    assert "0 stakeholders match and share their details." in page and "Shared Holder" not in page
+    assert "3 stakeholders have not consented" in page
+
+
 def test_roster_filters_and_sorts(client, auth, session, kenya):
     make_stakeholder(
         session,

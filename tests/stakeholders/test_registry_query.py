@@ -1,3 +1,7 @@
+import pytest
+
+from core.text import search_key
+from stakeholders import registry_query
 from stakeholders.registry_query import RegistryFilters, Scope, breakdown, search
 from tests.factories import make_organisation, make_stakeholder
 
@@ -54,3 +58,26 @@ def test_filters_from_query_arguments_ignore_garbage():
     filters = RegistryFilters.from_args({"page": "abc", "sort": "drop table", "per_page": "100000", "q": " x "})
     assert (filters.page, filters.sort, filters.per_page, filters.q) == (1, "name", 100, "x")
     assert filters.as_args(page=2) == {"q": "x", "per_page": 100, "page": 2}
+
+
+@pytest.mark.parametrize("few", [0, 2000])
+def test_name_search_follows_renames_and_erasure_however_many_match(session, monkeypatch, few):
+    """On SQLite a search reads a trigram index kept by triggers when its matches are few (`few`),
+    and the names themselves otherwise; either way it sees every write."""
+    monkeypatch.setattr(registry_query, "FEW_NAME_MATCHES", few)
+    martin = make_stakeholder(session, name="Ana Martín")
+    make_stakeholder(session, name="Marta Martins")
+    make_stakeholder(session, name="Otieno Mwangi")
+    assert _names(search(session, RegistryFilters(q="ana mart"), Scope.PUBLIC)[0]) == ["Ana Martín"]
+    assert _names(search(session, RegistryFilters(q="martin"), Scope.PUBLIC)[0]) == ["Ana Martín", "Marta Martins"]
+
+    martin.search_name = search_key("Ana Kamau")
+    session.add(martin)
+    session.commit()
+    assert search(session, RegistryFilters(q="ana mart"), Scope.PUBLIC) == ([], 0)
+    assert [row.stakeholder_id for row in search(session, RegistryFilters(q="kamau"), Scope.PUBLIC)[0]] == [martin.id]
+
+    session.delete(martin)
+    session.commit()
+    assert search(session, RegistryFilters(q="kamau"), Scope.PUBLIC) == ([], 0)
+    assert _names(search(session, RegistryFilters(q="mwangi"), Scope.PUBLIC)[0]) == ["Otieno Mwangi"]
