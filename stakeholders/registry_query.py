@@ -38,7 +38,7 @@ SORTS = {
 # Past this many matches a page says "more than 10,000" instead of counting them all: counting
 # every match of a broad filter costs more than the page of rows it heads.
 COUNT_CAP = 10_000
-# SQLite's trigram index of stakeholder names (migration 0017_regperf, kept by triggers; not a
+# SQLite's trigram index of stakeholder names (migration 0018_regperf, kept by triggers; not a
 # model). A name search looks its matches up there when they are few: a `LIKE '%...%'` on the
 # table reads every listed person, about 15 ms on an idle machine at 100,000 people.
 NAME_TRIGRAMS = table("fts_stakeholder_name", column("rowid"), column("search_name"))

@@ -2,16 +2,16 @@
 by consent to share, in name order, with the columns the roster filters on), and on SQLite a
 trigram index of stakeholder names kept by triggers (PostgreSQL has had one since 0005)
 
-Revision ID: 0017_regperf
-Revises: 0016_rep
+Revision ID: 0018_regperf
+Revises: 0017_repans
 """
 
 from typing import Sequence, Union
 
 from alembic import op
 
-revision = "0017_regperf"
-down_revision: Union[str, None] = "0016_rep"
+revision = "0018_regperf"
+down_revision: Union[str, None] = "0017_repans"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
