@@ -12,6 +12,7 @@ import frictionless
 import pandas as pd
 import pyreadstat
 import pytest
+from lxml import etree
 
 from exports.build import build
 from exports.loading import load_source
@@ -21,6 +22,7 @@ from exports.repeats import build_repeats
 from exports.service import export_release
 from surveys.models import Answer
 from surveys.xlsform.reading import parse_xlsform
+from tests.exports.test_repeats import DDI, DDI_SCHEMA
 from tests.factories import make_instrument_version, make_response, make_wave
 from tests.reading import SUPPRESSED, read_csv, unzip
 from tests.surveys import xlsform_builder as xb
@@ -172,8 +174,13 @@ def test_the_codebook_and_ddi_say_how_a_nested_table_joins_its_parent(app, sessi
     assert phone["joins_on"] == ["respondent", "wave_id", "member_instance"] and phone["parents"] == ["member"]
     html = files["codebook.html"].decode("utf-8")
     assert "repeat_member.csv" in html and "member_instance" in html
-    ddi = files["ddi.xml"].decode("utf-8")
-    assert "member_instance" in ddi and "repeat_phone.csv" in ddi
+    schema = etree.XMLSchema(etree.parse(str(DDI_SCHEMA), etree.XMLParser(no_network=True)))
+    document = etree.fromstring(files["ddi.xml"])
+    assert schema.validate(document), [str(e) for e in schema.error_log][:5]
+    phone_file = next(f for f in document.findall(".//d:fileDscr", DDI) if f.get("URI") == "repeat_phone.csv")
+    assert "member_instance" in phone_file.findtext(".//d:fileCont", namespaces=DDI)
+    keys = [v for v in document.findall(".//d:var", DDI) if v.get("name") == "member_instance"]
+    assert [v.get("files") for v in keys] == [phone_file.get("ID")]
     assert "repeat_phone.csv" in files["README.txt"].decode("utf-8")
 
 
