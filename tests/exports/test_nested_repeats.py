@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 
 import frictionless
 import pandas as pd
@@ -263,3 +265,31 @@ def test_questions_named_like_key_columns_are_renamed_and_never_overwrite_the_ke
     assert entries["choice_answer"]["question"] == "choice"
     assert any("choice" in note and "key" in note for note in entries["choice_answer"]["treatment"])
     _valid(tmp_path)
+
+
+def test_in_a_sav_release_a_loops_choice_carries_its_labels(app, session, tmp_path):
+    wave = loop_wave(session)
+
+    _export(app, session, wave, tmp_path, fmt="sav")
+
+    table, meta = pyreadstat.read_sav(str(tmp_path / "repeat_per_toilet.sav"))
+    assert list(table.columns[:4]) == ["respondent", "wave_id", "instance", "choice"]
+    labels = meta.variable_value_labels["choice"]
+    assert [labels[code] for code in table["choice"][:2]] == ["Pit Latrine", "Bucket"]
+    _valid(tmp_path)
+
+
+@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP (Debian package pspp) runs the SPSS syntax")
+def test_pspp_opens_the_nested_table_with_its_key_and_labels(app, session, tmp_path):
+    wave, _households = phone_wave(session)
+    files = _export(app, session, wave, tmp_path)
+    script = files["repeat_phone.sps"].decode("utf-8") + "FREQUENCIES VARIABLES=kind member_instance.\n"
+    (tmp_path / "run.sps").write_text(script, encoding="utf-8")
+
+    result = subprocess.run(
+        ["pspp", "run.sps", "-o", "out.txt"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0 and "error" not in result.stdout + result.stderr, result.stdout + result.stderr
+    output = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "Kind of phone" in output and "Landline" in output and "Instance of the repeat member" in output
