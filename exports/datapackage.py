@@ -171,14 +171,19 @@ def release_package(
     for repeat in release.repeats:
         table = _table(
             repeat,
-            name=f"repeat-{re.sub(r'[^a-z0-9._-]', '-', repeat.name.lower())}",
+            name=_repeat_resource(repeat.name),
             path=repeat.file(extension),
             title=_("%(label)s: one row per instance of the repeat", label=repeat.label),
             data_format=data_format,
         )
-        table["schema"]["primaryKey"] = [*RESPONSE_KEY, "instance"]
+        table["schema"]["primaryKey"] = repeat.key
+        # A nested repeat's rows belong to its parent's; the top-level ones' to the responses.
+        parent, fields = "data", list(RESPONSE_KEY)
+        if repeat.parents:
+            holding = next(other for other in release.repeats if other.name == repeat.parents[-1])
+            parent, fields = _repeat_resource(holding.name), holding.key
         table["schema"]["foreignKeys"] = [
-            {"fields": list(RESPONSE_KEY), "reference": {"resource": "data", "fields": list(RESPONSE_KEY)}}
+            {"fields": repeat.joins_on, "reference": {"resource": parent, "fields": fields}}
         ]
         repeats.append(table)
     resources = [data, *repeats, *(_document(path, text) for path, text in documents)]
@@ -191,6 +196,10 @@ def release_package(
         keywords=keywords,
         publication=publication,
     )
+
+
+def _repeat_resource(name: str) -> str:
+    return f"repeat-{re.sub(r'[^a-z0-9._-]', '-', name.lower())}"
 
 
 def _table(release, *, name: str, path: str, title: str, data_format: str) -> dict:

@@ -72,10 +72,7 @@ def codebook_xml(release: BuiltRelease, study: Study, codes: dict[str, dict[str,
             f"F{number}",
             repeat,
             repeat.file(extension),
-            _(
-                "%(label)s, one row per instance of the repeat; joins the responses on respondent and wave_id",
-                label=repeat.label,
-            ),
+            _file_content(repeat),
             repeat.codes,
         )
         for number, repeat in enumerate(release.repeats, start=2)
@@ -94,6 +91,22 @@ def codebook_xml(release: BuiltRelease, study: Study, codes: dict[str, dict[str,
             _variable(data, position, variable, values, translations, coded, study.lang, file_id)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _file_content(repeat) -> str:
+    if repeat.parents:
+        return _(
+            "%(label)s, one row per instance of the repeat within an instance of %(parent)s; joins the rows of "
+            "%(parent)s on %(columns)s, its %(last)s being their instance",
+            label=repeat.label,
+            parent=repeat.parents[-1],
+            columns=", ".join(repeat.joins_on[:-1]),
+            last=repeat.joins_on[-1],
+        )
+    return _(
+        "%(label)s, one row per instance of the repeat; joins the responses on respondent and wave_id",
+        label=repeat.label,
+    )
 
 
 def _xml_id(text: str) -> str:

@@ -100,8 +100,9 @@ def codebook(
                 "label": repeat.label,
                 "data_file": repeat.file(extension),
                 "rows": repeat.rows,
-                "key": ["respondent", "wave_id", "instance"],
-                "joins_on": ["respondent", "wave_id"],
+                "key": repeat.key,
+                "joins_on": repeat.joins_on,
+                "parents": list(repeat.parents),
                 "variables": _entries(repeat.variables, repeat.codes, repeat.file_names),
                 "left_out": [asdict(dropped) for dropped in repeat.dropped],
             }
@@ -218,12 +219,7 @@ def codebook_html(book: dict) -> str:
     repeats = [
         {
             "title": _("Repeat table %(file)s: %(label)s", file=repeat["data_file"], label=repeat["label"]),
-            "text": _(
-                "One row per instance of the repeat (%(rows)s rows); it joins the rows of %(main)s on respondent "
-                "and wave_id.",
-                rows=repeat["rows"],
-                main=book["data_file"],
-            ),
+            "text": _joins_text(repeat, book),
             **_variable_rows(repeat["variables"]),
         }
         for repeat in book.get("repeats", [])
@@ -239,6 +235,27 @@ def codebook_html(book: dict) -> str:
         ],
     }
     return _page(book["language"], _("Codebook"), intro, [variables, *repeats, left_out])
+
+
+def _joins_text(repeat: dict, book: dict) -> str:
+    """How a repeat table joins the table its rows belong to: the responses, or the repeat holding it."""
+    if not repeat.get("parents"):
+        return _(
+            "One row per instance of the repeat (%(rows)s rows); it joins the rows of %(main)s on respondent "
+            "and wave_id.",
+            rows=repeat["rows"],
+            main=book["data_file"],
+        )
+    parent = next(table for table in book["repeats"] if table["name"] == repeat["parents"][-1])
+    return _(
+        "One row per instance of the repeat (%(rows)s rows) within an instance of %(parent)s; it joins the rows "
+        "of %(file)s on %(columns)s, its %(last)s being their instance.",
+        rows=repeat["rows"],
+        parent=parent["name"],
+        file=parent["data_file"],
+        columns=", ".join(repeat["joins_on"][:-1]),
+        last=repeat["joins_on"][-1],
+    )
 
 
 def _variable_rows(entries: list[dict]) -> dict:
@@ -408,22 +425,35 @@ def _repeats_section(repeats: list[dict]) -> dict:
 # --- README ------------------------------------------------------------------------------
 
 
+def _readme_line(repeat, extension: str, data_file: str) -> str:
+    if repeat.parents:
+        return _(
+            "%(file)s: %(label)s, one row per instance of the repeat within an instance of %(parent)s (%(rows)s "
+            "rows), joined to %(parent_file)s on %(columns)s, its %(last)s being their instance.",
+            file=repeat.file(extension),
+            label=repeat.label,
+            parent=repeat.parents[-1],
+            rows=repeat.rows,
+            parent_file=f"repeat_{repeat.parents[-1]}.{extension}",
+            columns=", ".join(repeat.joins_on[:-1]),
+            last=repeat.joins_on[-1],
+        )
+    return _(
+        "%(file)s: %(label)s, one row per instance of the repeat (%(rows)s rows), joined to %(main)s on "
+        "respondent and wave_id.",
+        file=repeat.file(extension),
+        label=repeat.label,
+        rows=repeat.rows,
+        main=data_file,
+    )
+
+
 def readme(params: ReleaseParams, data_file: str, rows: int, repeats: list = ()) -> str:
     lines = [
         _("Anonymised survey release"),
         "",
         _("%(file)s: the responses, one row per submitted response (%(rows)s rows).", file=data_file, rows=rows),
-        *(
-            _(
-                "%(file)s: %(label)s, one row per instance of the repeat (%(rows)s rows), joined to %(main)s on "
-                "respondent and wave_id.",
-                file=repeat.file(EXTENSIONS[params.format]),
-                label=repeat.label,
-                rows=repeat.rows,
-                main=data_file,
-            )
-            for repeat in repeats
-        ),
+        *(_readme_line(repeat, EXTENSIONS[params.format], data_file) for repeat in repeats),
         _(
             "codebook.csv, codebook.json, codebook.html: every variable, its question, type, values and what was done "
             "to it; the questions left out and why."

@@ -1,7 +1,12 @@
-"""The repeat tables of a release: one per top-level repeat (a household's members), one row per instance.
+"""The repeat tables of a release: one per repeat (a household's members, each member's phones), one row per
+instance.
 
 A row is keyed as the main table is, by `respondent` and `wave_id` (the pseudonym alone is not unique once
-waves are linked), plus `instance` (1, 2, ... in the respondent's order); never by a database id. Only
+waves are linked), then, for a repeat nested in others, the instance of each repeat holding it
+(`<parent>_instance`, outermost first; with them it joins its parent's `instance`), then its own `instance`
+(1, 2, ... in the respondent's order); never by a database id. A loop's `choice` (after `instance`) names the
+choice each instance is about, coded as a select_one. A question named like a key column is renamed
+(`instance_answer`), never overwriting the key. Only
 instances of responses the main table releases are kept. Questions are treated by type as in the main
 table: pii never exported, free text left out unless asked for (then scrubbed), numbers, dates and
 categories coded with -8/-9 (exports.build).
@@ -16,7 +21,7 @@ a response listing three alike members counts once. Nothing here reads the datab
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -67,6 +72,7 @@ class BuiltRepeat:
     dropped: list[Dropped]
     quasi: list[str]  # released columns counted as quasi-identifiers
     left_out_rows: int  # instances of responses the release does not hold
+    parents: tuple[str, ...] = ()  # the repeats holding this one, outermost first
     min_frequency: int | None = None  # responses sharing the rarest combination (None: no quasi-identifier)
     codes: dict[str, dict[str, int]] = field(default_factory=dict)  # as `writers.write_data` gives them
     file_names: dict[str, str] = field(default_factory=dict)
@@ -74,6 +80,16 @@ class BuiltRepeat:
     @property
     def rows(self) -> int:
         return len(self.table)
+
+    @property
+    def key(self) -> list[str]:
+        """The columns identifying a row: respondent, wave_id, the instances of the repeats holding it, its own."""
+        return ["respondent", "wave_id", *(f"{parent}_instance" for parent in self.parents), "instance"]
+
+    @property
+    def joins_on(self) -> list[str]:
+        """Its columns that name the row it belongs to: of the main table, or of the repeat holding it."""
+        return self.key[:-1]
 
     def file(self, extension: str) -> str:
         return f"repeat_{self.name}.{extension}"
@@ -100,21 +116,42 @@ def _contexts(release: BuiltRelease) -> np.ndarray:
     return np.asarray([f"c{number}" for number in combination], dtype=object)
 
 
+def key_width(entry: RepeatEntry) -> int:
+    """How many of the frame's first columns are keys: response_id, the instances, a loop's choice."""
+    return 1 + len(entry.instance_columns) + (entry.loop is not None)
+
+
+def released_keys(entry: RepeatEntry) -> list[str]:
+    """The released table's key columns, in order (a loop's `choice` after them is not one)."""
+    return ["respondent", "wave_id", *entry.instance_columns]
+
+
+def _renamed(entry: RepeatEntry) -> dict[str, str]:
+    """A released name for each question column that a key column's name would otherwise overwrite."""
+    taken = {*released_keys(entry), "choice", "response_id"}
+    columns = [column for question in entry.questions for column in question.columns]
+    result = {}
+    for column in columns:
+        if column in taken:
+            candidate, n = f"{column}_answer", 2
+            while candidate in taken or candidate in columns:
+                candidate, n = f"{column}_answer{n}", n + 1
+            result[column] = candidate
+            taken.add(candidate)
+    return result
+
+
 def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabels, scrubber) -> BuiltRepeat:
     entry = source.entry
-    kept = source.frame[source.frame["response_id"].isin(rows_of.index)].reset_index(drop=True)
-    rows = rows_of.reindex(kept["response_id"].to_numpy()).to_numpy()
-    columns: dict[str, pd.Series] = {
-        "respondent": release.table["respondent"].iloc[rows].reset_index(drop=True),
-        "wave_id": release.table["wave_id"].iloc[rows].reset_index(drop=True),
-        "instance": kept["instance"].astype(np.int64),
-    }
-    variables = {
-        "respondent": Variable("respondent", labels.variable("respondent"), "identifier"),
-        "wave_id": Variable("wave_id", labels.variable("wave_id"), "integer"),
-        "instance": Variable("instance", _("Instance of the repeat (1, 2, ... in the respondent's order)"), "integer"),
-    }
-    variables["respondent"].treatment.append(_("The respondent's pseudonym in the main data file."))
+    width = key_width(entry)
+    # By position: a question named like a key column is a second column of that name in the frame.
+    wanted = source.frame.iloc[:, 0].isin(rows_of.index).to_numpy()
+    keys = source.frame.iloc[wanted, :width].reset_index(drop=True)
+    renamed = _renamed(entry)
+    kept = source.frame.iloc[wanted, width:].reset_index(drop=True).rename(columns=renamed)
+    response_ids = keys.iloc[:, 0]
+    rows = rows_of.reindex(response_ids.to_numpy()).to_numpy()
+    columns, variables = _key_columns(entry, keys, release, rows, labels)
     dropped: list[Dropped] = []
     quasi: list[RepeatQuestion] = []
     titles = {question.name: labels.question(question.labels, question.name) for question in entry.questions}
@@ -125,11 +162,20 @@ def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabel
         reason = left_out_because(question.form_type, pii=question.pii, free_text=params.free_text)
         if reason:
             dropped.append(Dropped(question.name, title, reason))
-        else:
-            _code(kept, question, title, scrubber, columns, variables, labels)
-            if question.quasi or AGE_NAME.search(question.name):
-                quasi.append(question)
-    frequency = _disclose(kept, quasi, contexts[rows], columns, variables, params.k, labels)
+            continue
+        question = replace(question, columns=tuple(renamed.get(column, column) for column in question.columns))
+        _code(kept, question, title, scrubber, columns, variables, labels)
+        for column in question.columns:
+            if column in renamed.values():
+                variables[column].treatment.append(
+                    _(
+                        "Named %(name)s in the form: renamed, as that name is a key column of this table.",
+                        name=next(old for old, new in renamed.items() if new == column),
+                    )
+                )
+        if question.quasi or AGE_NAME.search(question.name):
+            quasi.append(question)
+    frequency = _disclose(kept, response_ids, quasi, contexts[rows], columns, variables, params.k, labels)
     for variable in variables.values():
         variable.not_answered = _count_code(columns[variable.name], NOT_ANSWERED_CODE)
     return BuiltRepeat(
@@ -140,8 +186,44 @@ def _build(source, release, frame, rows_of, contexts, params, labels: ValueLabel
         dropped=dropped,
         quasi=[column for question in quasi for column in question.columns],
         left_out_rows=len(source.frame) - len(kept),
+        parents=entry.parents,
         min_frequency=frequency,
     )
+
+
+def _key_columns(entry: RepeatEntry, keys: pd.DataFrame, release, rows, labels: ValueLabels) -> tuple[dict, dict]:
+    """The released key columns (and a loop's choice) with their variables, from the frame's `keys`."""
+    width = key_width(entry)
+    columns: dict[str, pd.Series] = {
+        "respondent": release.table["respondent"].iloc[rows].reset_index(drop=True),
+        "wave_id": release.table["wave_id"].iloc[rows].reset_index(drop=True),
+    }
+    variables = {
+        "respondent": Variable("respondent", labels.variable("respondent"), "identifier"),
+        "wave_id": Variable("wave_id", labels.variable("wave_id"), "integer"),
+    }
+    for position, (column, parent) in enumerate(zip(entry.instance_columns, entry.parents), start=1):
+        columns[column] = keys.iloc[:, position].astype(np.int64)
+        variables[column] = Variable(
+            column, _("Instance of the repeat %(name)s holding this row", name=parent), "integer"
+        )
+    columns["instance"] = keys.iloc[:, len(entry.instance_columns)].astype(np.int64)
+    variables["instance"] = Variable(
+        "instance", _("Instance of the repeat (1, 2, ... in the respondent's order)"), "integer"
+    )
+    variables["respondent"].treatment.append(_("The respondent's pseudonym in the main data file."))
+    if entry.loop is not None:
+        _loop_choice(entry, keys.iloc[:, width - 1], columns, variables, labels)
+    return columns, variables
+
+
+def _loop_choice(entry: RepeatEntry, values: pd.Series, columns, variables, labels: ValueLabels) -> None:
+    """A loop's `choice` column: the choice each instance is about, coded as a select_one."""
+    choices = {choice.name: dict(choice.labels) for choice in entry.loop}
+    columns["choice"] = _text_values(values.astype(object))
+    variable = variables["choice"] = Variable("choice", _("The choice of the list this instance is about"), "category")
+    variable.values = [(value, labels.value("choice", value, choices)) for value in choices]
+    variable.value_translations = choices
 
 
 def _code(kept, question: RepeatQuestion, title, scrubber, columns, variables, labels: ValueLabels) -> None:
@@ -159,7 +241,7 @@ def _code(kept, question: RepeatQuestion, title, scrubber, columns, variables, l
                 translations=joined_labels(question.labels, choice_labels),
             )
         return
-    column = question.name
+    (column,) = question.columns
     kind = _KINDS.get(question.type, "text")
     variable = variables[column] = Variable(
         column, title, kind, question.name, translations=joined_labels(question.labels)
@@ -167,7 +249,7 @@ def _code(kept, question: RepeatQuestion, title, scrubber, columns, variables, l
     values = kept[column]
     if question.type == "select_one":
         columns[column] = _text_values(values.astype(object))
-        variable.values = [(value, labels.value(column, value, choices)) for value in choices]
+        variable.values = [(value, labels.value(question.name, value, choices)) for value in choices]
         variable.value_translations = choices
     elif kind in ("integer", "decimal"):
         columns[column] = _codes_or_missing(values, integer=kind == "integer")
@@ -188,13 +270,13 @@ def _quasi_text(kept: pd.DataFrame, question: RepeatQuestion) -> pd.Series:
         names = [choice.name for choice in question.choices]
         patterns = [" ".join(name for name, chosen in zip(names, row) if chosen == 1) for row in matrix]
         return pd.Series(np.where(answered, np.asarray(patterns, dtype=object), None), dtype=object)
-    values = kept[question.name]
+    values = kept[question.columns[0]]
     if pd.api.types.is_datetime64_any_dtype(values):
         values = values.dt.strftime("%Y-%m-%d")
     return _as_text(values.astype(object).where(values.notna(), None), None)
 
 
-def _disclose(kept, quasi, contexts, columns, variables, k: int, labels: ValueLabels) -> int | None:
+def _disclose(kept, response_ids, quasi, contexts, columns, variables, k, labels: ValueLabels) -> int | None:
     """k-anonymise the quasi-identifiers with their context, per wave, counting responses; write them into
     `columns`. Returns the fewest responses sharing a released combination among the rows that release one
     of them (None: no such row)."""
@@ -204,10 +286,8 @@ def _disclose(kept, quasi, contexts, columns, variables, k: int, labels: ValueLa
     original = pd.DataFrame({question.name: _quasi_text(kept, question) for question in quasi})
     original[CONTEXT] = pd.Series(contexts, dtype=object)
     # One record per response and combination, so k counts different responses, not alike instances.
-    keys = (
-        kept["response_id"]
-        .astype(str)
-        .str.cat([original[name].fillna("\x00").astype(str) for name in [CONTEXT, *names]], sep="\x1f")
+    keys = response_ids.astype(str).str.cat(
+        [original[name].fillna("\x00").astype(str) for name in [CONTEXT, *names]], sep="\x1f"
     )
     group, _uniques = pd.factorize(keys.to_numpy(dtype=object))
     first = np.unique(group, return_index=True)[1]
@@ -260,17 +340,17 @@ def _write(quasi, original, released, suppressed, columns, variables, labels: Va
                 _mark_quasi(variables[column], recoded=0, suppressed=int(hidden.sum()))
                 variables[column].treatment.append(note)
             continue
-        column = question.name
-        values = released[column].where(released[column].notna(), NOT_ANSWERED_TEXT).astype(object)
+        column, name = question.columns[0], question.name
+        values = released[name].where(released[name].notna(), NOT_ANSWERED_TEXT).astype(object)
         columns[column] = pd.Series(np.where(mask, SUPPRESSED_TEXT, values.to_numpy()), dtype=object)
         variable = variables[column]
         variable.kind = "category"
         _mark_quasi(variable, recoded=int(changed.sum()), suppressed=int(mask.sum()))
         variable.treatment.append(note)
         choices = {c.name: dict(c.labels) for c in question.choices} if question.type == "select_one" else None
-        present = set(released[column].dropna()) | set(choices or ())
+        present = set(released[name].dropna()) | set(choices or ())
         variable.values = [
-            (value, labels.value(column, value, choices)) for value in labels.order(column, present, choices)
+            (value, labels.value(name, value, choices)) for value in labels.order(name, present, choices)
         ]
 
 

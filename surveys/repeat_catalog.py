@@ -1,6 +1,7 @@
-"""What the tables of `surveys.frame_repeats.repeat_frames` hold: per top-level repeat of the versions some
-waves used, its label and its questions with their labels, choices and markings (pii, quasi), merged across
-versions by name as the tables are (the newest version's question and choices winning)."""
+"""What the tables of `surveys.frame_repeats.repeat_frames` hold: per repeat of the versions some waves used
+(nested ones too, with the repeats holding them), its label, its loop's choices and its questions with their
+labels, choices and markings (pii, quasi), merged across versions by name as the tables are (the newest
+version's question and choices winning)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlmodel import Session
 
 from surveys.definition import Choice, Question
 from surveys.frame_catalog import MULTIPLE_SEPARATOR, _versions_present
-from surveys.repeat_answers import instance_questions, top_repeats
+from surveys.frame_repeats import _with_parents
+from surveys.loops import loop_choices
+from surveys.repeat_answers import instance_questions
 
 # How `repeat_frames` types a question's column(s); any other type is text.
 FRAME_TYPES = {
@@ -42,15 +45,26 @@ class RepeatEntry:
     name: str
     labels: dict
     questions: list[RepeatQuestion] = field(default_factory=list)  # pii ones included, in form order
+    parents: tuple[str, ...] = ()  # the repeats holding this one, outermost first
+    loop: tuple[Choice, ...] | None = None  # a loop's choices, one per instance in order; None: not a loop
+
+    @property
+    def instance_columns(self) -> list[str]:
+        """The frame's columns numbering the instances of the repeats holding a row, then its own."""
+        return [*(f"{parent}_instance" for parent in self.parents), "instance"]
 
 
 def repeat_catalog(session: Session, wave_ids: Sequence[int]) -> list[RepeatEntry]:
-    """Every top-level repeat of the versions these waves used, newest version's order first."""
+    """Every repeat of the versions these waves used, nested ones after the repeat holding them, newest
+    version's order first."""
     found: dict[str, RepeatEntry] = {}
     connection = session.connection()
     for _id, _number, definition, _waves in _versions_present(connection, sorted({int(w) for w in wave_ids})):
-        for repeat in top_repeats(definition):
-            entry = found.setdefault(repeat.name, RepeatEntry(repeat.name, dict(repeat.labels or {})))
+        for repeat, parents in _with_parents(definition):
+            if repeat.name not in found:
+                loop = loop_choices(definition, repeat) if repeat.over else None
+                found[repeat.name] = RepeatEntry(repeat.name, dict(repeat.labels or {}), parents=parents, loop=loop)
+            entry = found[repeat.name]
             known = {question.name for question in entry.questions}
             for question in instance_questions(repeat):
                 if question.type != "note" and question.name not in known:
