@@ -19,6 +19,7 @@ def geo_form():
         [
             {"type": "geopoint", "name": "where", "label": "Where?"},
             {"type": "geotrace", "name": "route", "label": "Which way?"},
+            {"type": "geoshape", "name": "area", "label": "Which area?", "required": "no"},
         ]
     )
 
@@ -81,6 +82,12 @@ def test_a_tap_on_the_map_fills_the_point_and_the_line_and_they_are_stored(live_
         typed_line = page.locator("#q-route").input_value().split("\n")
         assert len(typed_line) == 2 and _close(typed_line[0], PARIS) and _close(typed_line[1], BONN), typed_line
 
+        area_map = page.locator("#q-area-field .geo-map")
+        page.locator("#q-area").fill("10 10\n20 30\n-5 40")  # typed points draw the area, closed
+        expect(area_map).to_have_attribute("data-map-points", "3")
+        expect(area_map.locator("polygon")).to_have_count(1)
+        page.locator("#q-area").fill("")
+
         assert_no_horizontal_overflow(page)
         assert_accessible(page)
         where = f"{latitude.input_value()} {longitude.input_value()}"
@@ -105,8 +112,9 @@ def test_without_javascript_the_typed_fields_answer_and_no_map_shows(live_server
         page = context.new_page()
         page.goto(f"{live_server.url}/survey/i/{invitation.token}")
         expect(page.locator("#q-where")).to_be_visible()
-        expect(page.locator(".geo-map")).to_have_count(2)
-        expect(page.locator(".geo-map").first).to_be_hidden()
+        expect(page.locator(".geo-map")).to_have_count(3)  # in the page, hidden
+        for block in page.locator(".geo-map").all():
+            expect(block).to_be_hidden()
         page.locator("#q-where").fill("48.85")
         page.locator("#q-where-longitude").fill("2.35")
         page.locator("#q-route").fill("48.85 2.35\n50.73, 7.1")
