@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import views as api_views
-from core import audit, cli, compression, db, i18n, input_limits, links, mail, outage, ratelimit, security
+from core import audit, cli, compression, db, i18n, input_limits, links, mail, outage, ratelimit, security, world_map
 from core.accounts import access
 from core.accounts import models as account_models
 from core.accounts import views as account_views
@@ -34,6 +34,7 @@ from core.pages import views as page_views
 from core.reference import models as reference_models
 from core.staff import tasks as staff_tasks
 from core.staff import views as staff_views
+from dashboards import geometry as dashboard_geometry
 from dashboards import mount as dashboard_mount
 from engagement import models as engagement_models
 from engagement.views import importing as engagement_import_views
@@ -175,6 +176,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(module.bp)
     registry_labels.init_app(app)
     dashboard_mount.init_app(app, report=plenary_report)
+    world_map.init_app(app, dashboard_geometry.FOLDER / "world_110m.json")
 
     app.jinja_env.globals.update(i18n.template_globals())
     app.jinja_env.filters.update(

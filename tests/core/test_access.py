@@ -10,6 +10,7 @@ from tests.factories import make_user
 
 PUBLIC_ENDPOINTS = {
     "static",
+    "world_map",  # country outlines for the map beside coordinate fields: public geography
     "pages.home",
     "pages.privacy",
     "pages.switch_language",
