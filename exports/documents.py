@@ -427,6 +427,7 @@ def _repeats_section(repeats: list[dict]) -> dict:
 
 def _readme_line(repeat, extension: str, data_file: str) -> str:
     if repeat.parents:
+        parent_file = "repeat_" + repeat.parents[-1] + "." + extension  # outside _(): Babel skips f-strings there
         return _(
             "%(file)s: %(label)s, one row per instance of the repeat within an instance of %(parent)s (%(rows)s "
             "rows), joined to %(parent_file)s on %(columns)s, its %(last)s being their instance.",
@@ -434,7 +435,7 @@ def _readme_line(repeat, extension: str, data_file: str) -> str:
             label=repeat.label,
             parent=repeat.parents[-1],
             rows=repeat.rows,
-            parent_file=f"repeat_{repeat.parents[-1]}.{extension}",
+            parent_file=parent_file,
             columns=", ".join(repeat.joins_on[:-1]),
             last=repeat.joins_on[-1],
         )
