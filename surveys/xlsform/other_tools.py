@@ -62,7 +62,7 @@ def read_bare_required_as_no(sheet: Sheet, problems: list[FormProblem]) -> None:
                 sheet.written.get("required", "required"),
                 _l(
                     "'%(value)s' is a path to no element of the form, which ODK reads as false: the question is "
-                    "not required",
+                    "not required (write yes to require it)",
                     value=value,
                 ),
                 kind=IGNORED,

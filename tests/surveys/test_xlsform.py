@@ -222,7 +222,7 @@ REJECTIONS = {
         ("survey", "gender", "type", "must be select_one"),
     ),
     "required that is neither yes, no nor an expression": (  # an expression is pyxform's too
-        with_row("years", required="maybe"),
+        with_row("years", required="maybe or"),
         ("survey", "years", "required", "cannot read the expression"),
     ),
     "indicator on a note": (
