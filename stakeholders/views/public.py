@@ -20,7 +20,7 @@ from stakeholders import focal_points_public, public_counts, public_register, se
 from stakeholders import vocabularies as vocab
 from stakeholders.registry_query import COUNT_CAP, RegistryFilters, Scope
 from stakeholders.registry_query import page as page_of
-from stakeholders.views.filters import filter_context
+from stakeholders.views.filters import country_option_tags, filter_context
 
 bp = Blueprint("registry_public", __name__, template_folder="../templates")
 bp.record_once(lambda state: public_counts.init_app(state.app))
@@ -70,6 +70,7 @@ def register():
         "registry_public/register.html",
         filters=filters,
         page=rows,
+        country_option_tags=country_option_tags,
         **filter_context("category", "stakeholder_type", "knowledge_system"),
     )
 
