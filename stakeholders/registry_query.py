@@ -231,37 +231,54 @@ def page(
 ) -> list[RegistryRow]:
     """One page of rows (`filters.page`), without counting the matches; `lookahead` more rows
     after it tell whether a next page exists."""
-    conditions = _filtered(session, filters, scope, country)
-    order = SORTS.get(filters.sort, SORTS["name"])
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
     # fetch the wide columns and the account's name for the page's rows only.
-    page_ids = (
+    ids = _page_ids(session, filters, scope, country, lookahead).subquery()
+    order = SORTS.get(filters.sort, SORTS["name"])
+    statement = _wide().join(ids, ids.c.id == Stakeholder.id).order_by(*order)
+    return [RegistryRow(*row) for row in session.exec(statement).all()]
+
+
+def page_ids(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, lookahead: int = 0
+) -> list[int]:
+    """The ids of one page's rows (`page`), in order: what a cache keeps of a page."""
+    return list(session.exec(_page_ids(session, filters, scope, country, lookahead)).all())
+
+
+def rows_by_id(session: Session, ids: list[int]) -> list[RegistryRow]:
+    """The rows of `ids`, in that order (a page found by `page_ids`)."""
+    if not ids:
+        return []
+    found = {row[0]: RegistryRow(*row) for row in session.exec(_wide().where(Stakeholder.id.in_(ids))).all()}
+    return [found[stakeholder_id] for stakeholder_id in ids if stakeholder_id in found]
+
+
+def _page_ids(session: Session, filters: RegistryFilters, scope: Scope, country: str | None, lookahead: int):
+    return (
         _base([Stakeholder.id], _joins_organisation(scope, filters.sort))
-        .where(*conditions)
-        .order_by(*order)
+        .where(*_filtered(session, filters, scope, country))
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
         .offset((filters.page - 1) * filters.per_page)
         .limit(filters.per_page + lookahead)
-    ).subquery()
-    statement = (
-        _base(
-            [
-                Stakeholder.id,
-                Stakeholder.user_id,
-                User.name,
-                Stakeholder.organisation_id,
-                Organisation.name,
-                Stakeholder.country,
-                Stakeholder.category,
-                Stakeholder.stakeholder_type,
-                Stakeholder.gender,
-                Stakeholder.is_active,
-            ]
-        )
-        .join(page_ids, page_ids.c.id == Stakeholder.id)
-        .outerjoin(User, User.id == Stakeholder.user_id)
-        .order_by(*order)
     )
-    return [RegistryRow(*row) for row in session.exec(statement).all()]
+
+
+def _wide():
+    return _base(
+        [
+            Stakeholder.id,
+            Stakeholder.user_id,
+            User.name,
+            Stakeholder.organisation_id,
+            Organisation.name,
+            Stakeholder.country,
+            Stakeholder.category,
+            Stakeholder.stakeholder_type,
+            Stakeholder.gender,
+            Stakeholder.is_active,
+        ]
+    ).outerjoin(User, User.id == Stakeholder.user_id)
 
 
 def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, batch: int = 1000):
