@@ -235,7 +235,9 @@ def page(
     # fetch the wide columns and the account's name for the page's rows only.
     ids = _page_ids(session, filters, scope, country, lookahead).subquery()
     order = SORTS.get(filters.sort, SORTS["name"])
-    statement = _wide().join(ids, ids.c.id == Stakeholder.id).order_by(*order)
+    statement = (
+        _wide().join(ids, ids.c.id == Stakeholder.id).outerjoin(User, User.id == Stakeholder.user_id).order_by(*order)
+    )
     return [RegistryRow(*row) for row in session.exec(statement).all()]
 
 
@@ -250,7 +252,8 @@ def rows_by_id(session: Session, ids: list[int]) -> list[RegistryRow]:
     """The rows of `ids`, in that order (a page found by `page_ids`)."""
     if not ids:
         return []
-    found = {row[0]: RegistryRow(*row) for row in session.exec(_wide().where(Stakeholder.id.in_(ids))).all()}
+    statement = _wide().outerjoin(User, User.id == Stakeholder.user_id).where(Stakeholder.id.in_(ids))
+    found = {row[0]: RegistryRow(*row) for row in session.exec(statement).all()}
     return [found[stakeholder_id] for stakeholder_id in ids if stakeholder_id in found]
 
 
@@ -278,7 +281,7 @@ def _wide():
             Stakeholder.gender,
             Stakeholder.is_active,
         ]
-    ).outerjoin(User, User.id == Stakeholder.user_id)
+    )
 
 
 def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, batch: int = 1000):
