@@ -4,13 +4,14 @@ the registry changes.
 Counting a name search over 100,000 stakeholders costs more than fetching its page of rows, and
 the same searches come back again and again. A count is cached per set of filters (page and
 sort aside), and a page's ids per set of filters with its page and sort (a sort over every listed
-person, by organisation or category, costs 50 to 90 ms), under a generation token; `forget` replaces the token, so every count cached before
-it is out of reach at once, for every process that shares the cache (Redis when `REDIS_URL` is
-set; per process otherwise, which is why several processes need Redis).
+person, by organisation or category, costs 50 to 90 ms), under a generation token; `forget`
+replaces the token, so everything cached before it is out of reach at once, for every process
+that shares the cache (Redis when `REDIS_URL` is set; per process otherwise, which is why several
+processes need Redis).
 
 Forgetting is not left to each service function: any commit that wrote a stakeholder, their
-multi-valued attributes, an organisation or a country (the regional group filter reads it) forgets (`core.generations`), so no write through the
-app can leave a stale count behind.
+multi-valued attributes, an organisation or a country (the regional group filter reads it)
+forgets (`core.generations`), so no write through the app can leave a stale count or page behind.
 """
 
 from __future__ import annotations
