@@ -155,10 +155,11 @@ def _few_by_name(session: Session, key: str, like: str):
     answers the `LIKE` itself; fewer than 3 letters have no trigram)."""
     if session.get_bind().dialect.name != "sqlite" or len(key) < 3:
         return None
-    ids = session.exec(
-        select(NAME_TRIGRAMS.c.rowid).where(NAME_TRIGRAMS.c.search_name.like(like)).limit(FEW_NAME_MATCHES + 1)
-    ).all()
-    return Stakeholder.id.in_(ids) if len(ids) <= FEW_NAME_MATCHES else None
+    matches = select(NAME_TRIGRAMS.c.rowid).where(NAME_TRIGRAMS.c.search_name.like(like))
+    # Counted in the database and used as a subquery: up to 2,000 ids bound as parameters cost more
+    # to pass back and forth (and to compile) than the trigram lookup, which takes a millisecond.
+    found = session.exec(select(func.count()).select_from(matches.limit(FEW_NAME_MATCHES + 1).subquery())).one()
+    return Stakeholder.id.in_(matches) if found <= FEW_NAME_MATCHES else None
 
 
 def _filtered(session: Session, filters: RegistryFilters, scope: Scope, country: str | None):
@@ -230,37 +231,57 @@ def page(
 ) -> list[RegistryRow]:
     """One page of rows (`filters.page`), without counting the matches; `lookahead` more rows
     after it tell whether a next page exists."""
-    conditions = _filtered(session, filters, scope, country)
-    order = SORTS.get(filters.sort, SORTS["name"])
     # Sort and skip on narrow rows (ids and sort keys, from an index where possible), then
     # fetch the wide columns and the account's name for the page's rows only.
-    page_ids = (
-        _base([Stakeholder.id], _joins_organisation(scope, filters.sort))
-        .where(*conditions)
-        .order_by(*order)
-        .offset((filters.page - 1) * filters.per_page)
-        .limit(filters.per_page + lookahead)
-    ).subquery()
+    ids = _page_ids(session, filters, scope, country, lookahead).subquery()
+    order = SORTS.get(filters.sort, SORTS["name"])
     statement = (
-        _base(
-            [
-                Stakeholder.id,
-                Stakeholder.user_id,
-                User.name,
-                Stakeholder.organisation_id,
-                Organisation.name,
-                Stakeholder.country,
-                Stakeholder.category,
-                Stakeholder.stakeholder_type,
-                Stakeholder.gender,
-                Stakeholder.is_active,
-            ]
-        )
-        .join(page_ids, page_ids.c.id == Stakeholder.id)
-        .outerjoin(User, User.id == Stakeholder.user_id)
-        .order_by(*order)
+        _wide().join(ids, ids.c.id == Stakeholder.id).outerjoin(User, User.id == Stakeholder.user_id).order_by(*order)
     )
     return [RegistryRow(*row) for row in session.exec(statement).all()]
+
+
+def page_ids(
+    session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, lookahead: int = 0
+) -> list[int]:
+    """The ids of one page's rows (`page`), in order: what a cache keeps of a page."""
+    return list(session.exec(_page_ids(session, filters, scope, country, lookahead)).all())
+
+
+def rows_by_id(session: Session, ids: list[int]) -> list[RegistryRow]:
+    """The rows of `ids`, in that order (a page found by `page_ids`)."""
+    if not ids:
+        return []
+    statement = _wide().outerjoin(User, User.id == Stakeholder.user_id).where(Stakeholder.id.in_(ids))
+    found = {row[0]: RegistryRow(*row) for row in session.exec(statement).all()}
+    return [found[stakeholder_id] for stakeholder_id in ids if stakeholder_id in found]
+
+
+def _page_ids(session: Session, filters: RegistryFilters, scope: Scope, country: str | None, lookahead: int):
+    return (
+        _base([Stakeholder.id], _joins_organisation(scope, filters.sort))
+        .where(*_filtered(session, filters, scope, country))
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
+        .offset((filters.page - 1) * filters.per_page)
+        .limit(filters.per_page + lookahead)
+    )
+
+
+def _wide():
+    return _base(
+        [
+            Stakeholder.id,
+            Stakeholder.user_id,
+            User.name,
+            Stakeholder.organisation_id,
+            Organisation.name,
+            Stakeholder.country,
+            Stakeholder.category,
+            Stakeholder.stakeholder_type,
+            Stakeholder.gender,
+            Stakeholder.is_active,
+        ]
+    )
 
 
 def iterate(session: Session, filters: RegistryFilters, scope: Scope, country: str | None = None, batch: int = 1000):

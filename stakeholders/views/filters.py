@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from core import generations
 from core.db import get_session
@@ -55,6 +56,29 @@ def filter_context(*names: str, places: bool = True) -> dict:
         context["country_options"] = _country_options(current_language())
         context["region_options"] = [(code, str(label)) for code, label in REGIONAL_GROUPS.items()]
     return context
+
+
+def country_option_tags(selected: str) -> Markup:
+    """The country `<option>`s of the public register's filter form, `selected` (an ISO code, any
+    case) marked as chosen.
+
+    Escaping and joining 195 names cost about 4 ms a request in the template; the tags are cached
+    beside the options they are made of (same language, same generation), and the chosen one is
+    marked in the cached text, so the result is what the template loop gave.
+    """
+    language = current_language()
+    key = f"country-option-tags:{generations.token(COUNTRIES)}:{language}"
+    tags = cache.get(key)
+    if tags is None:
+        tags = "".join(
+            f'<option value="{escape(code)}">{escape(name)}</option>' for code, name in _country_options(language)
+        )
+        cache.set(key, tags, timeout=COUNTRY_OPTIONS_TIMEOUT)
+    code = selected.upper()
+    if code:
+        plain = f'<option value="{escape(code)}">'
+        tags = tags.replace(plain, f'<option value="{escape(code)}" selected>', 1)
+    return Markup(tags)
 
 
 def _country_options(language: str) -> list[tuple[str, str]]:

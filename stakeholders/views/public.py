@@ -18,9 +18,8 @@ from core.reference.regions import regional_group_label
 from core.timeutil import utcnow
 from stakeholders import focal_points_public, public_counts, public_register, services
 from stakeholders import vocabularies as vocab
-from stakeholders.registry_query import COUNT_CAP, RegistryFilters, Scope
-from stakeholders.registry_query import page as page_of
-from stakeholders.views.filters import filter_context
+from stakeholders.registry_query import COUNT_CAP, RegistryFilters, rows_by_id
+from stakeholders.views.filters import country_option_tags, filter_context
 
 bp = Blueprint("registry_public", __name__, template_folder="../templates")
 bp.record_once(lambda state: public_counts.init_app(state.app))
@@ -49,14 +48,21 @@ def _display_rows(session, rows, locale: str) -> list[dict]:
 
 def _public_rows(session, filters: RegistryFilters, locale: str, cap: int | None = None) -> Page:
     """A page of the public register; with `cap`, matches are counted only up to it."""
-    rows = page_of(session, filters, Scope.PUBLIC, lookahead=1 if cap else 0)
+    lookahead = 1 if cap else 0
+    rows = rows_by_id(session, public_counts.page_ids(session, filters, lookahead=lookahead))
+    more = len(rows) > filters.per_page
+    if cap and not more and (rows or filters.page == 1):
+        # The last page, read one row past its end: the matches are the pages before and its rows.
+        total = min((filters.page - 1) * filters.per_page + len(rows), cap + 1)
+    else:
+        total = public_counts.count(session, filters, cap=cap)
     return Page(
         _display_rows(session, rows[: filters.per_page], locale),
-        public_counts.count(session, filters, cap=cap),
+        total,
         filters.page,
         filters.per_page,
         cap=cap,
-        more=len(rows) > filters.per_page,
+        more=more,
     )
 
 
@@ -70,6 +76,7 @@ def register():
         "registry_public/register.html",
         filters=filters,
         page=rows,
+        country_option_tags=country_option_tags,
         **filter_context("category", "stakeholder_type", "knowledge_system"),
     )
 

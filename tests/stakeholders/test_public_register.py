@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 
+from core.reference.countries import add_territory
 from core.timeutil import utcnow
 from stakeholders.models import ObserverAdmission, OrganisationName
 from tests.factories import make_focal_point, make_organisation, make_stakeholder
@@ -386,3 +387,26 @@ def test_the_register_needs_no_account(client, session):
     for path in ("/registry/", "/focal-points"):
         response = client.get(path)
         assert response.status_code == 200 and "/account/login" not in response.headers.get("Location", "")
+
+
+def _selected_countries(response) -> list[str]:
+    form = response.get_data(as_text=True)
+    countries = form[form.index('<select id="country"') : form.index("</select>", form.index('<select id="country"'))]
+    return re.findall(r'<option value="([^"]*)" selected>', countries)
+
+
+def test_the_country_filter_marks_only_the_chosen_country_on_every_request(client, session):
+    make_stakeholder(session, name="Kenyan Person", country="KE")
+    # The options are cached once rendered: each request still marks its own choice, and only it.
+    assert _selected_countries(client.get("/registry/?country=ke")) == ["KE"]
+    assert _selected_countries(client.get("/registry/?country=FR")) == ["FR"]
+    assert _selected_countries(client.get("/registry/")) == []
+    assert _selected_countries(client.get("/registry/?country=ZZ")) == []
+    page = _text(client.get("/registry/?country=DE", headers={"Accept-Language": "fr"}))
+    assert '<option value="DE" selected>Allemagne</option>' in page
+
+
+def test_a_country_recorded_through_the_app_is_offered_at_once(client, session):
+    assert "Atlantis" not in _text(client.get("/registry/"))
+    add_territory(session=session, iso2="XQ", iso3="XQA", name_en="Atlantis")
+    assert '<option value="XQ">Atlantis</option>' in _text(client.get("/registry/"))
