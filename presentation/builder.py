@@ -91,8 +91,9 @@ class Builder:
     `results` keeps the groups' results, `registry_results` the parts that read only the registry
     and the participation records (participation, the registry's diversity counts): the dashboard
     passes a store per selection and one per registry and filters, shared by every wave;
-    `records_results` likewise impact's counts of its records (the dashboard keeps one store per
-    records generation and filters on them).
+    `records_results` likewise the parts read from the engagement records alone: impact's counts of
+    its records and commitment's of the evidence register (the dashboard keeps one store per records
+    generation and the filters on the impact records; the evidence register has no filter).
     """
 
     def __init__(
@@ -149,7 +150,7 @@ class Builder:
         return self._registry_results[part]
 
     def _of_records(self, part: str, compute):
-        """A part that reads only the impact records, computed once per store."""
+        """A part that reads only the engagement records, computed once per store."""
         if part not in self._records_results:
             self._records_results[part] = compute()
         return self._records_results[part]
@@ -158,7 +159,8 @@ class Builder:
         data = self.data
         frame = self.current_weighted if current else self.trends
         if group == "commitment":
-            return commitment.commitment(data.evidence, frame, weights=self.designs)
+            register = self._of_records("commitment", lambda: commitment.register_part(data.evidence))
+            return commitment.commitment(data.evidence, frame, weights=self.designs, register=register)
         if group == "capacity":
             return capacity.capacity(frame, data.actions, weights=self.designs)
         if group == "participation":
