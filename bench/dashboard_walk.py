@@ -7,7 +7,9 @@ holds the benchmark's data. For each page it makes the walk `bench/dashboard.py`
 (`page_steps`), calling the page callback through Flask's test client, signed in as the secretariat,
 and reports for each view not shown before the process's CPU time (the machine may be shared: wall
 time says more about the other sessions than about this code), and how many times the dashboard read
-a frame from the database: the registry, the engagement records, a wave's responses. One worker makes
+a frame from the database: the registry, the engagement records, a wave's responses. Beside each new
+view it makes the same call again at once, its content cached (the baseline: the callback and
+nothing else), and reports the ratio of the two. One worker makes
 the whole walk, as one gunicorn worker serves a user's changes; after the first view of each page,
 which loads what the page needs, no change should read a frame again.
 """
@@ -91,7 +93,7 @@ def walk(url: str, pages: list[str], requests: int, verbose: bool = False) -> li
         first_cpu, _wall = page(path, "")
         seen = {DashClient.view_key(BASE + path, "")}
         before = loads.copy()
-        cpu, wall, slowest = [], [], (0.0, "")
+        cpu, wall, baseline, slowest = [], [], [], (0.0, "")
         steps = page_steps(path, latest, older, question)
         for n in range(requests):
             changed, state = steps[n % len(steps)]
@@ -100,6 +102,7 @@ def walk(url: str, pages: list[str], requests: int, verbose: bool = False) -> li
                 continue
             seen.add(DashClient.view_key(BASE + path, search))
             spent, waited = page(path, search)
+            baseline.append(page(path, search)[0])  # the same view again, served from the content cache
             cpu.append(spent)
             wall.append(waited)
             slowest = max(slowest, (spent, f"{changed}: {search}"))
@@ -107,14 +110,22 @@ def walk(url: str, pages: list[str], requests: int, verbose: bool = False) -> li
                 lines.append(f"    {path or 'overview'} {changed:<16} {search:<40} CPU {spent * 1000:6.0f} ms")
         read = {name: loads[name] - before[name] for name in loads if loads[name] - before[name]}
         ordered = sorted(cpu)
+        p50, p95 = statistics.median(cpu), _p95(cpu)
+        base50, base95 = statistics.median(baseline), _p95(baseline)
         lines.append(
             f"  {path or 'overview':<16} first view {first_cpu * 1000:6.0f} ms CPU; {len(cpu)} new views: CPU p50 "
-            f"{statistics.median(cpu) * 1000:5.0f} ms, p95 {ordered[int(0.95 * (len(ordered) - 1))] * 1000:5.0f} ms, "
-            f"max {ordered[-1] * 1000:5.0f} ms ({slowest[1]}); wall sum {sum(wall):5.1f} s; "
+            f"{p50 * 1000:5.0f} ms, p95 {p95 * 1000:5.0f} ms, max {ordered[-1] * 1000:5.0f} ms ({slowest[1]}); "
+            f"baseline (the same view again, cached) CPU p50 {base50 * 1000:4.0f} ms, p95 {base95 * 1000:4.0f} ms; "
+            f"ratio p50 {p50 / base50:.1f}x, p95 {p95 / base95:.1f}x; wall sum {sum(wall):5.1f} s; "
             f"frames read during the walk: {dict(read) or 'none'}"
         )
     lines.append(f"  frames read in all (first views included): {dict(loads)}")
     return lines
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.95 * (len(ordered) - 1))]
 
 
 def main(argv=None) -> int:

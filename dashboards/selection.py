@@ -65,6 +65,9 @@ class Selection:
     # Changes whenever the registry or the population filters do, not with the wave: what is computed
     # from the registry and participation alone is kept under it, for every wave.
     registry_key: str
+    # Changes whenever the engagement records or the filters that narrow the impact records do:
+    # impact's counts of the records are kept under it, for every wave and the other filters.
+    impact_key: str
 
 
 def chosen_wave(waves: list[WaveInfo], wanted: int | None) -> WaveInfo | None:
@@ -124,6 +127,9 @@ def select(session: Session, filters: Filters) -> Selection | None:
     if wave is None:
         return None
     base = data.shared(session)
+    # Read before the records: were they written in between, the parts kept under this token would be
+    # newer than it, never older (the next view reads a new token and computes them again).
+    records_token = kept_token(session)
     kept = data.engagement_records(session)
     parts, (history, invitations, weighting) = _history(session, wave, base, waves)
     current = next(p for p in parts if p.info.id == wave.id)
@@ -161,9 +167,17 @@ def select(session: Session, filters: Filters) -> Selection | None:
             *([names.token] if names else []),
         ]
     )
-    registry_key = base.token + ":" + urlencode(sorted(population.items()))
+    filtered = urlencode(sorted(population.items()))
     return Selection(
-        waves, wave, report, weighting, replace(filters, wave=wave.id), base.member_states, key, registry_key
+        waves,
+        wave,
+        report,
+        weighting,
+        replace(filters, wave=wave.id),
+        base.member_states,
+        key,
+        base.token + ":" + filtered,
+        records_token + ":" + urlencode(sorted((k, v) for k, v in population.items() if k in _COLUMNS["impact"])),
     )
 
 

@@ -52,9 +52,11 @@ class View:
 def builder_for(selection: Selection, lang: str) -> Builder:
     """A builder over the selection; indicator results are shared by every page and language that
     looks at the same selection (they hold codes and numbers, no words), and the parts read from the
-    registry alone by every wave seen with the same registry and population filters."""
+    registry alone by every wave seen with the same registry and population filters, impact's counts
+    of its records by every view with the same records and the same filters on them."""
     results = data.remembered(f"dashboard:results:{selection.key}:{selection.filters.query()}", dict)
     of_registry = data.remembered(f"dashboard:registry-results:{selection.registry_key}", dict)
+    of_records = data.remembered(f"dashboard:impact-results:{selection.impact_key}", dict)
     history = selection.data.history
     return Builder(
         selection.data,
@@ -63,6 +65,7 @@ def builder_for(selection: Selection, lang: str) -> Builder:
         weighted=(history, selection.weighting),
         results=results,
         registry_results=of_registry,
+        records_results=of_records,
     )
 
 

@@ -90,7 +90,10 @@ class Builder:
 
     `results` keeps the groups' results, `registry_results` the parts that read only the registry
     and the participation records (participation, the registry's diversity counts): the dashboard
-    passes a store per selection and one per registry and filters, shared by every wave.
+    passes a store per selection and one per registry and filters, shared by every wave;
+    `records_results` likewise the parts read from the engagement records alone: impact's counts of
+    its records and commitment's of the evidence register (the dashboard keeps one store per records
+    generation and the filters on the impact records; the evidence register has no filter).
     """
 
     def __init__(
@@ -102,6 +105,7 @@ class Builder:
         weighted: tuple[pd.DataFrame, dict] | None = None,
         results: dict | None = None,
         registry_results: dict | None = None,
+        records_results: dict | None = None,
     ):
         self.data = data
         self.lab = Labeller(lang)
@@ -115,6 +119,7 @@ class Builder:
         self.weighting: dict[int, object] = {}
         self._results = results if results is not None else {}
         self._registry_results = registry_results if registry_results is not None else {}
+        self._records_results = records_results if records_results is not None else {}
         if weighted is None:
             self.history, self.weighting = weigh_waves(data.history, raking_targets(self.registry))
         else:
@@ -144,11 +149,18 @@ class Builder:
             self._registry_results[part] = compute()
         return self._registry_results[part]
 
+    def _of_records(self, part: str, compute):
+        """A part that reads only the engagement records, computed once per store."""
+        if part not in self._records_results:
+            self._records_results[part] = compute()
+        return self._records_results[part]
+
     def _compute(self, group: str, current: bool):
         data = self.data
         frame = self.current_weighted if current else self.trends
         if group == "commitment":
-            return commitment.commitment(data.evidence, frame, weights=self.designs)
+            register = self._of_records("commitment", lambda: commitment.register_part(data.evidence))
+            return commitment.commitment(data.evidence, frame, weights=self.designs, register=register)
         if group == "capacity":
             return capacity.capacity(frame, data.actions, weights=self.designs)
         if group == "participation":
@@ -164,7 +176,8 @@ class Builder:
                 survey=self.current if current else self.trends, member_states=data.member_states, counts=counts
             )
         if group == "impact":
-            return impact.impact(data.impact, frame, weights=self.designs)
+            counted = self._of_records("impact", lambda: impact.records_part(data.impact))
+            return impact.impact(data.impact, frame, weights=self.designs, counted=counted)
         if group == "communication":
             return communication.communication(
                 data.calls, data.invitations, self.trends, data.concerns, weights=self.designs

@@ -53,7 +53,7 @@ def _source(result, measure: str):
     if measure == "survey_response_rate":
         return result.surveys, "invited"
     if measure == "regional_evenness":
-        return _evenness_base(result.trends), "total"
+        return _evenness_base(result.regional_trends), "total"
     return None, None
 
 

@@ -64,6 +64,19 @@ def _codes(value) -> set[str]:
     return {str(code).strip().lower() for code in value}
 
 
+@dataclass(frozen=True)
+class Register:
+    """The parts of `Commitment` read from the evidence register alone (no survey): kept apart so
+    that a caller can compute them once for every survey viewed over the same register."""
+
+    kinds: pd.DataFrame
+    languages: pd.DataFrame
+    present: tuple[str, ...]
+    missing: tuple[str, ...]
+    completeness: float
+    share_all_languages: float
+
+
 def commitment(
     evidence: pd.DataFrame | None,
     survey: pd.DataFrame | None = None,
@@ -75,7 +88,30 @@ def commitment(
     weights: Weights = None,
     required_kinds: tuple[str, ...] = REQUIRED_KINDS,
     languages: tuple[str, ...] = LANGUAGES,
+    register: Register | None = None,
 ) -> Commitment:
+    """`register`: `register_part(evidence, ...)` computed before, in place of reading the register again."""
+    kept = register if register is not None else register_part(evidence, required_kinds, languages)
+    clarity, by_year = _clarity(survey, item, list(scale), off_scale, by, weights)
+    series = by_year["top_two"] if not by_year.empty else pd.Series(dtype="float64")
+    return Commitment(
+        kept.kinds,
+        kept.languages,
+        kept.present,
+        kept.missing,
+        kept.completeness,
+        kept.share_all_languages,
+        clarity,
+        by_year,
+        series,
+    )
+
+
+def register_part(
+    evidence: pd.DataFrame | None,
+    required_kinds: tuple[str, ...] = REQUIRED_KINDS,
+    languages: tuple[str, ...] = LANGUAGES,
+) -> Register:
     evidence = with_aliases(evidence, {"date": ("issued_on",)})
     evidence = evidence if evidence is not None else pd.DataFrame(columns=["kind", "title", "date", "link"])
     available = evidence_languages(evidence, languages)
@@ -102,9 +138,7 @@ def commitment(
     missing = tuple(k for k in required_kinds if k not in present)
     completeness = (len(required_kinds) - len(missing)) / len(required_kinds) if required_kinds else math.nan
     share_all = float(in_all.sum() / n_documents) if n_documents else math.nan
-    clarity, by_year = _clarity(survey, item, list(scale), off_scale, by, weights)
-    series = by_year["top_two"] if not by_year.empty else pd.Series(dtype="float64")
-    return Commitment(kinds, language_table, present, missing, completeness, share_all, clarity, by_year, series)
+    return Register(kinds, language_table, present, missing, completeness, share_all)
 
 
 _CLARITY_COLUMNS = ["top_two", "low", "high", "n", "small", "median", "off_scale_share"]

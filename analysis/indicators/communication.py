@@ -134,44 +134,32 @@ def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:
 def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> pd.DataFrame:
     """Per year: waves run (with invitations or responses), responses, invitations and their response rate."""
     columns = ["waves", "responses", "invited", "invitations_answered", "response_rate"]
-    parts = []
+    counts, pairs = {}, []
+    # Counted per year over each frame as it is, and the waves named once per distinct (year, wave):
+    # the invitations run to hundreds of thousands of rows, their distinct waves to a few.
     if survey is not None and len(survey) and {"year", "wave"} <= set(survey.columns):
-        parts.append(
-            pd.DataFrame(
-                {
-                    "year": survey["year"].to_numpy(),
-                    "wave": survey["wave"].astype(str).to_numpy(),
-                    "response": 1,
-                    "invited": 0,
-                    "answered": 0,
-                }
-            )
-        )
+        counts["responses"] = survey["year"].value_counts()
+        pairs.append(survey[["year", "wave"]].drop_duplicates())
     if invitations is not None and len(invitations) and {"year", "wave"} <= set(invitations.columns):
-        answered = responded_flags(invitations["responded"])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "year": invitations["year"].to_numpy(),
-                    "wave": invitations["wave"].astype(str).to_numpy(),
-                    "response": 0,
-                    "invited": 1,
-                    "answered": answered.to_numpy(),
-                }
-            )
-        )
-    if not parts:
+        year = invitations["year"]
+        counts["invited"] = year.value_counts()
+        counts["invitations_answered"] = responded_flags(invitations["responded"]).groupby(year.to_numpy()).sum()
+        pairs.append(invitations[["year", "wave"]].drop_duplicates())
+    if not counts:
         return pd.DataFrame(columns=columns).rename_axis("year")
-    frame = pd.concat(parts, ignore_index=True)
-    table = frame.groupby("year").agg(
-        waves=("wave", "nunique"),
-        responses=("response", "sum"),
-        invited=("invited", "sum"),
-        invitations_answered=("answered", "sum"),
-    )
+    named = pd.concat(
+        [pd.DataFrame({"year": p["year"].to_numpy(), "wave": p["wave"].astype(str).to_numpy()}) for p in pairs],
+        ignore_index=True,
+    ).dropna(subset=["year"])
+    waves = named.drop_duplicates().groupby("year").size()
+    table = pd.DataFrame({"waves": waves})
+    for name in ("responses", "invited", "invitations_answered"):
+        part = counts.get(name, pd.Series(dtype="int64"))
+        table[name] = part.reindex(table.index, fill_value=0).astype("int64").to_numpy()
     invited = table["invited"].where(table["invited"] > 0)
     table["response_rate"] = (table["invitations_answered"] / invited).astype("float64")
     table.index = table.index.astype(int)
+    table.index.name = "year"
     return table[columns]
 
 

@@ -126,8 +126,28 @@ class Diversity:
         return _country_coverage(list(self._counts.countries), self._member_states)
 
     @cached_property
+    def _yearly(self) -> pd.DataFrame:
+        return _yearly_counts(self._counts.yearly)
+
+    @cached_property
     def _trend_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        return _trends(_yearly_counts(self._counts.yearly), self._references, self._threshold)
+        return _trends(self._yearly, self._references, self._threshold)
+
+    @cached_property
+    def _regional_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        # The headline reads the regional groups alone: the trends of that dimension, without the
+        # other dimensions' (each row's figures depend only on its population, year and dimension).
+        if "_trend_tables" in self.__dict__:
+            return tuple(
+                table[table["dimension"] == "regional_group"].reset_index(drop=True) for table in self._trend_tables
+            )
+        yearly = self._yearly
+        return _trends(yearly[yearly["dimension"].to_numpy() == "regional_group"], self._references, self._threshold)
+
+    @property
+    def regional_trends(self) -> pd.DataFrame:
+        """`trends` of the regional groups alone (what the headline's base is read from)."""
+        return self._regional_tables[0]
 
     @property
     def trends(self) -> pd.DataFrame:
@@ -144,7 +164,7 @@ class Diversity:
 
     @cached_property
     def headline_series(self) -> pd.Series:
-        return _headline_series(self.indices_by_year)
+        return _headline_series(self._regional_tables[1])
 
 
 # --- building blocks: analysis.indicators.diversity_measures ----------------------------------

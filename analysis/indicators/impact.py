@@ -43,6 +43,18 @@ class Impact:
     headline_series: pd.Series  # year -> records published that year
 
 
+@dataclass(frozen=True)
+class Records:
+    """The parts of `Impact` read from the records alone (no survey): kept apart so that a caller
+    can compute them once for every survey viewed over the same records."""
+
+    published: int
+    pending: int
+    counts: pd.DataFrame
+    totals: pd.DataFrame
+    by_year: pd.DataFrame
+
+
 def impact(
     records: pd.DataFrame | None,
     survey: pd.DataFrame | None = None,
@@ -50,7 +62,24 @@ def impact(
     questions: tuple[str, ...] = USE_QUESTIONS,
     by: str = "regional_group",
     weights: Weights = None,
+    counted: Records | None = None,
 ) -> Impact:
+    """`counted`: `records_part(records)` computed before, in place of counting the records again."""
+    part = counted if counted is not None else records_part(records)
+    uses, uses_by = _uses(survey, questions, by, weights)
+    return Impact(
+        part.published,
+        part.pending,
+        part.counts,
+        part.totals,
+        part.by_year,
+        uses,
+        uses_by,
+        part.by_year["published"].astype("float64"),
+    )
+
+
+def records_part(records: pd.DataFrame | None) -> Records:
     records = with_aliases(records, ALIASES)
     records = records if records is not None else pd.DataFrame(columns=["status", "submitted_at", "published_at"])
     status = (
@@ -79,18 +108,12 @@ def impact(
         total = values.value_counts().rename_axis("group").rename("records").reset_index()
         total.insert(0, "dimension", dimension)
         totals.append(total)
-    by_year = _by_year(records, published)
-    pending = int((~status.isin([PUBLISHED, "rejected"]).fillna(False)).sum())
-    uses, uses_by = _uses(survey, questions, by, weights)
-    return Impact(
+    return Records(
         int(is_published.sum()),
-        pending,
+        int((~status.isin([PUBLISHED, "rejected"]).fillna(False)).sum()),
         _concat(counts, ["dimension", "group", "year", "records"]),
         _concat(totals, ["dimension", "group", "records"]),
-        by_year,
-        uses,
-        uses_by,
-        by_year["published"].astype("float64"),
+        _by_year(records, published),
     )
 
 

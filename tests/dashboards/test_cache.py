@@ -14,12 +14,12 @@ from urllib.parse import urlencode
 from sqlalchemy import event
 from sqlmodel import select
 
-from analysis.indicators import diversity, participation
+from analysis.indicators import diversity, impact, participation
 from core.timeutil import utcnow
 from dashboards import data
 from surveys.models import Response, Wave
 from tests.dashboards.conftest import SECRETARIAT, cards, sign_in
-from tests.factories import make_activity, make_concern, make_participation, make_stakeholder
+from tests.factories import make_activity, make_concern, make_impact, make_participation, make_stakeholder
 
 
 def test_frames_are_read_once_then_kept(app, seeded, session):
@@ -246,6 +246,36 @@ def test_a_new_participation_record_shows_on_the_next_view_of_any_wave(app, seed
     dialogue = make_activity(session, title="Regional dialogue", start=date(latest.year, 5, 1))
     make_participation(session, dialogue, stakeholder=newcomer)
     assert taking_part() == before + 1
+
+
+def test_impact_counts_are_kept_per_records_and_their_filters_and_follow_a_new_record(
+    app, seeded, session, client, dash, monkeypatch
+):
+    """Impact's counts of its records are computed once for the filters that narrow the records
+    (region, country), whatever the wave or the other filters; a record published after they were
+    computed shows on the next view."""
+    calls = Counter()
+    monkeypatch.setattr(impact, "records_part", _counted(impact.records_part, "records_part", calls))
+    make_impact(session, title="National pollinator strategy")  # published today: this year has one
+    sign_in(client, SECRETARIAT)
+    dash.open()
+    with app.app_context():
+        waves = data.waves(session)
+    latest = waves[-1]
+
+    def published() -> int:
+        value = cards(dash.page("/dashboard/", f"?wave={latest.id}"))["Evidence of outputs and impact"]["value"]
+        return int(re.sub(r"\D", "", value) or 0)
+
+    before = published()
+    for search in (f"?wave={waves[0].id}", f"?wave={latest.id}&gender=female", f"?wave={latest.id}&category=science"):
+        assert cards(dash.page("/dashboard/", search))
+    assert calls == {"records_part": 1}
+    dash.page("/dashboard/", f"?wave={latest.id}&regional_group=AFR")
+    assert calls == {"records_part": 2}
+    make_impact(session, title="Regional pollinator law")
+    assert published() == before + 1
+    assert calls == {"records_part": 3}
 
 
 def _counted(function, name: str, calls: Counter):
