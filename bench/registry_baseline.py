@@ -194,14 +194,15 @@ def args_of(url: str, path: str) -> dict:
     the organisations whose name matches (`organisation_ids`), looked up once here, not timed."""
     args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
     if args.get("q"):
-        key = f"%{search_key(args['q'])}%"
+        like = f"%{search_key(args['q'])}%"
+        key = (url, like)  # per database: `--backend both` plans SQLite, then PostgreSQL, in one process
         if key not in _ORGANISATIONS:
             connection, adapt = _connect(url)
             with closing(connection):
                 cursor = connection.cursor()
-                cursor.execute(adapt("SELECT id FROM organisation WHERE search_name LIKE :like"), {"like": key})
+                cursor.execute(adapt("SELECT id FROM organisation WHERE search_name LIKE :like"), {"like": like})
                 _ORGANISATIONS[key] = [row[0] for row in cursor.fetchall()]
-                _NAME_INDEX[key] = url.startswith("sqlite") and _few_by_name(cursor, key)
+                _NAME_INDEX[key] = url.startswith("sqlite") and _few_by_name(cursor, like)
         args["organisation_ids"] = _ORGANISATIONS[key]
         args["name_index"] = _NAME_INDEX[key]
     return args
@@ -218,8 +219,8 @@ def _few_by_name(cursor, like: str) -> bool:
     return cursor.fetchone()[0] <= FEW_NAME_MATCHES
 
 
-_ORGANISATIONS: dict[str, list[int]] = {}
-_NAME_INDEX: dict[str, bool] = {}
+_ORGANISATIONS: dict[tuple[str, str], list[int]] = {}
+_NAME_INDEX: dict[tuple[str, str], bool] = {}
 
 
 # --- the machine beside the figures -------------------------------------------------------------
