@@ -27,7 +27,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.text import search_key
+from core.text import contains_pattern, search_key
 from stakeholders.registry_query import COUNT_CAP, FEW_NAME_MATCHES
 
 PER_PAGE = 25
@@ -49,11 +49,14 @@ PUBLIC = (
 def _conditions(args: dict, scope: str, params: dict) -> list[str]:
     where = [scope]
     if args.get("q"):
-        params["like"] = f"%{search_key(args['q'])}%"
+        key = search_key(args["q"])
+        params["like"] = contains_pattern(key)
+        if args.get("name_index"):
+            params["phrase"] = '"' + key.replace('"', '""') + '"'
         by_name = (  # SQLite's trigram index when the matches are few, as the page does
-            "s.id IN (SELECT rowid FROM fts_stakeholder_name WHERE search_name LIKE :like)"
+            "s.id IN (SELECT rowid FROM fts_stakeholder_name WHERE search_name MATCH :phrase)"
             if args.get("name_index")
-            else "s.search_name LIKE :like"
+            else "s.search_name LIKE :like ESCAPE '\\'"
         )
         organisations = args.get("organisation_ids")
         if organisations:  # a literal list: PostgreSQL then uses its trigram and organisation indexes
@@ -194,27 +197,29 @@ def args_of(url: str, path: str) -> dict:
     the organisations whose name matches (`organisation_ids`), looked up once here, not timed."""
     args = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(path).query))
     if args.get("q"):
-        like = f"%{search_key(args['q'])}%"
+        like = contains_pattern(search_key(args["q"]))
         key = (url, like)  # per database: `--backend both` plans SQLite, then PostgreSQL, in one process
         if key not in _ORGANISATIONS:
             connection, adapt = _connect(url)
             with closing(connection):
                 cursor = connection.cursor()
-                cursor.execute(adapt("SELECT id FROM organisation WHERE search_name LIKE :like"), {"like": like})
+                cursor.execute(
+                    adapt("SELECT id FROM organisation WHERE search_name LIKE :like ESCAPE '\\'"), {"like": like}
+                )
                 _ORGANISATIONS[key] = [row[0] for row in cursor.fetchall()]
-                _NAME_INDEX[key] = url.startswith("sqlite") and _few_by_name(cursor, like)
+                _NAME_INDEX[key] = url.startswith("sqlite") and _few_by_name(cursor, search_key(args["q"]))
         args["organisation_ids"] = _ORGANISATIONS[key]
         args["name_index"] = _NAME_INDEX[key]
     return args
 
 
-def _few_by_name(cursor, like: str) -> bool:
+def _few_by_name(cursor, key: str) -> bool:
     """Whether the page reads this name search from SQLite's trigram index (`registry_query`)."""
-    if len(like) < 5:  # fewer than 3 letters between the wildcards
+    if len(key) < 3:  # no trigram
         return False
     cursor.execute(
-        "SELECT count(*) FROM (SELECT rowid FROM fts_stakeholder_name WHERE search_name LIKE ? LIMIT ?)",
-        (like, FEW_NAME_MATCHES + 1),
+        "SELECT count(*) FROM (SELECT rowid FROM fts_stakeholder_name WHERE search_name MATCH ? LIMIT ?)",
+        ('"' + key.replace('"', '""') + '"', FEW_NAME_MATCHES + 1),
     )
     return cursor.fetchone()[0] <= FEW_NAME_MATCHES
 

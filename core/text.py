@@ -18,6 +18,16 @@ def search_key(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(key: str) -> str:
+    """A `LIKE` pattern (with `escape=LIKE_ESCAPE`) for text containing `key` as typed: a `%` or `_`
+    in a search is a character to find, not a wildcard."""
+    escaped = key.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
+
 # Characters that show as nothing but make two equal-looking labels differ ("Male" and "Male\u200b").
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 

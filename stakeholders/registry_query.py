@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from core.accounts.models import User
 from core.pagination import MAX_ID, clamp_page
 from core.reference.models import Country
-from core.text import search_key
+from core.text import LIKE_ESCAPE, contains_pattern, search_key
 from stakeholders.models import Organisation, Stakeholder, StakeholderAttribute
 
 
@@ -141,21 +141,26 @@ def _name_matches(session: Session, q: str):
     trigram index (and the organisation index), where an `OR` with a subquery scanned every row.
     """
     key = search_key(q)
-    like = f"%{key}%"
-    organisations = session.exec(select(Organisation.id).where(Organisation.search_name.like(like))).all()
-    by_name = _few_by_name(session, key, like)
+    like = contains_pattern(key)
+    organisations = session.exec(
+        select(Organisation.id).where(Organisation.search_name.like(like, escape=LIKE_ESCAPE))
+    ).all()
+    by_name = _few_by_name(session, key)
     if by_name is None:
-        by_name = Stakeholder.search_name.like(like)
+        by_name = Stakeholder.search_name.like(like, escape=LIKE_ESCAPE)
     return or_(by_name, Stakeholder.organisation_id.in_(organisations)) if organisations else by_name
 
 
-def _few_by_name(session: Session, key: str, like: str):
+def _few_by_name(session: Session, key: str):
     """On SQLite, `Stakeholder.id IN (...)` the people whose name contains `key`, from the trigram
     index, when they are at most FEW_NAME_MATCHES; otherwise None (PostgreSQL's trigram index
     answers the `LIKE` itself; fewer than 3 letters have no trigram)."""
     if session.get_bind().dialect.name != "sqlite" or len(key) < 3:
         return None
-    matches = select(NAME_TRIGRAMS.c.rowid).where(NAME_TRIGRAMS.c.search_name.like(like))
+    # A phrase of the key's trigrams is the same set as `LIKE '%key%'` (tests/stakeholders), read from
+    # the index alone: `LIKE` has FTS5 check every candidate against the stakeholder row, 2-3x slower.
+    phrase = '"' + key.replace('"', '""') + '"'
+    matches = select(NAME_TRIGRAMS.c.rowid).where(NAME_TRIGRAMS.c.search_name.match(phrase))
     # Counted in the database and used as a subquery: up to 2,000 ids bound as parameters cost more
     # to pass back and forth (and to compile) than the trigram lookup, which takes a millisecond.
     found = session.exec(select(func.count()).select_from(matches.limit(FEW_NAME_MATCHES + 1).subquery())).one()

@@ -10,7 +10,7 @@ from core import audit
 from core.accounts.models import User, new_session_epoch
 from core.problems import Problem, refuse, renamed
 from core.reference.models import Country
-from core.text import search_key
+from core.text import LIKE_ESCAPE, contains_pattern, search_key
 from core.timeutil import utcnow
 from stakeholders import schemas
 from stakeholders import vocabularies as vocab
@@ -361,8 +361,11 @@ def list_organisations(
     )
     conditions = []
     if q:
-        like = f"%{search_key(q)}%"
-        conditions.append(Organisation.search_name.like(like) | Organisation.acronym.ilike(f"%{q.strip()}%"))
+        like = contains_pattern(search_key(q))
+        conditions.append(
+            Organisation.search_name.like(like, escape=LIKE_ESCAPE)
+            | Organisation.acronym.ilike(contains_pattern(q.strip()), escape=LIKE_ESCAPE)
+        )
     if status:
         conditions.append(Organisation.status == status)
     else:

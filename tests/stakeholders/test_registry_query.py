@@ -81,3 +81,26 @@ def test_name_search_follows_renames_and_erasure_however_many_match(session, mon
     session.commit()
     assert search(session, RegistryFilters(q="kamau"), Scope.PUBLIC) == ([], 0)
     assert _names(search(session, RegistryFilters(q="mwangi"), Scope.PUBLIC)[0]) == ["Otieno Mwangi"]
+
+
+@pytest.mark.parametrize("few", [0, 2000])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("100%", ["Lab 100% Natural"]),  # a wildcard typed is a character to find
+        ("b_n", ["Ana B_Ng"]),
+        ("o'bri", ["Siobhán O'Brien"]),
+        ('say "hi', ['Say "Hi" Collective']),  # a quote does not end the trigram phrase
+        ("王小明", ["王小明"]),
+        ("عبد الل", ["عبد الله"]),
+        ("ana b", ["Ana B_Ng", "Ana Bang"]),
+    ],
+)
+def test_a_name_search_finds_what_was_typed_literally_by_either_path(session, monkeypatch, few, query, expected):
+    """The trigram index (SQLite, few matches) and the `LIKE` answer every query alike."""
+    monkeypatch.setattr(registry_query, "FEW_NAME_MATCHES", few)
+    for name in ("Lab 100% Natural", "Lab 1000 Natural", "Ana B_Ng", "Ana Bang", "Siobhán O'Brien"):
+        make_stakeholder(session, name=name)
+    for name in ('Say "Hi" Collective', "Say Hi Collective", "王小明", "عبد الله"):
+        make_stakeholder(session, name=name)
+    assert _names(search(session, RegistryFilters(q=query), Scope.PUBLIC)[0]) == expected
