@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import load_models  # noqa: E402
 from bench import common  # noqa: E402
-from bench.frame import generate  # noqa: E402
+from bench.frame import answers_wide, generate  # noqa: E402
 from core import migrate  # noqa: E402
 from core.db import make_engine  # noqa: E402
 
@@ -141,26 +141,22 @@ def measure(url: str, fmt: str) -> dict:
     }
 
 
-BASELINE_SQL = (
-    "SELECT a.response_id, a.question, COALESCE(a.value_text, CAST(a.value_number AS TEXT)) AS value "
-    "FROM answer a JOIN response r ON r.id = a.response_id WHERE r.status = 'submitted' AND r.wave_id IN ({})"
-)
-
-
 def physical_baseline(connection, wave_ids: tuple[int, ...], fmt: str) -> tuple[float, float]:
     """(seconds, CPU seconds) of the physical floor of a release: the same answers read with the database
-    driver into pandas, one row per response and a column per question, written with `to_parquet` for
-    a Parquet release and `to_csv` otherwise (no anonymising, no labels, no codebook, no zip)."""
+    driver into pandas, one row per response and a column per question (`bench.frame.answers_wide`, a
+    wave at a time), written with `to_parquet` for a Parquet release and `to_csv` otherwise (no
+    anonymising, no labels, no codebook, no zip)."""
     import io
 
     import pandas as pd
 
     started, cpu_started = time.perf_counter(), time.process_time()
-    cursor = connection.exec_driver_sql(BASELINE_SQL.format(",".join(str(int(i)) for i in wave_ids)))
-    answers = pd.DataFrame(cursor.fetchall(), columns=["response_id", "question", "value"])
-    wide = answers.pivot(index="response_id", columns="question", values="value")
     buffer = io.BytesIO()
-    wide.to_parquet(buffer) if fmt == "parquet" else wide.to_csv(buffer)
+    if fmt == "parquet":  # one file, as the release writes it
+        pd.concat(list(answers_wide(connection, wave_ids))).to_parquet(buffer)
+    else:
+        for number, wide in enumerate(answers_wide(connection, wave_ids)):
+            wide.to_csv(buffer, header=number == 0)
     return time.perf_counter() - started, time.process_time() - cpu_started
 
 

@@ -53,6 +53,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bench import common  # noqa: E402
 from bench import dashboard as dashboard_bench  # noqa: E402
+from bench import export as export_bench  # noqa: E402
 from bench import frame as frame_bench  # noqa: E402
 from bench import indicators as indicators_bench  # noqa: E402
 from bench import registry as registry_bench  # noqa: E402
@@ -93,7 +94,22 @@ def measure_frame(url: str, info: dict) -> dict:
         started = _clock()
         frame = responses_frame(session, waves)
         wall, cpu = _since(started)
-    return {"wall": wall, "cpu": cpu, "what": f"{len(frame):,} rows x {frame.shape[1]} columns"}
+        peak, shape = common.peak_rss(), frame.shape
+        del frame
+        session.rollback()
+        floor = frame_bench.physical_baseline(session.connection(), waves)
+    what = f"{shape[0]:,} rows x {shape[1]} columns; " + _beside(
+        "the answers read by the driver, pivoted", wall, cpu, floor
+    )
+    return {"wall": wall, "cpu": cpu, "maxrss": peak, "what": what}
+
+
+def _beside(floor_name: str, wall: float, cpu: float, floor: tuple[float, float]) -> str:
+    """The measure's physical baseline (wall, CPU seconds) and the ratio to it."""
+    return (
+        f"baseline ({floor_name}) {_time(floor[0])} wall, {_time(floor[1])} CPU; "
+        f"ratio {wall / floor[0]:.1f}x wall, {cpu / floor[1]:.1f}x CPU"
+    )
 
 
 def measure_indicators(url: str, info: dict) -> dict:
@@ -128,8 +144,13 @@ def measure_export(url: str, info: dict) -> dict:
             session, ReleaseParams(wave_ids=waves, format="csv"), actor_id=None, via="bench"
         )
         wall, cpu = _since(started)
+        peak = common.peak_rss()
         what = f"CSV release, {release.rows:,} rows, zip {release.size / 1024**2:.1f} MB"
-    return {"wall": wall, "cpu": cpu, "what": what}
+        del release
+        session.rollback()
+        floor = export_bench.physical_baseline(session.connection(), waves, "csv")
+    what += "; " + _beside("the answers read by the driver, pivoted, to_csv", wall, cpu, floor)
+    return {"wall": wall, "cpu": cpu, "maxrss": peak, "what": what}
 
 
 def _signed_in_client(email: str, password: str, url: str):
@@ -255,7 +276,7 @@ def child(kind: str, url: str, info_path: str) -> dict:
     before = common.peak_rss()
     result = CHILDREN[kind](url, json.loads(Path(info_path).read_text()))
     result["rss_before"] = before
-    result["maxrss"] = common.peak_rss()
+    result.setdefault("maxrss", common.peak_rss())  # a measure's own peak, taken before its baseline ran
     result["load"] = os.getloadavg()[0]
     return result
 
