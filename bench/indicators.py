@@ -289,7 +289,12 @@ def measure(url: str, seed: int) -> dict:
     odds = drivers(survey, "agree_01", catalog, weights=raked.design, likert_lists={"agree5": 1})
     lap("drivers")
     seconds = time.perf_counter() - started
+    maxrss = common.peak_rss()
+    with engine.connect() as connection:  # the wave frame's floor, after the peak is taken
+        floor, _floor_cpu = frame_bench.physical_baseline(connection, [wave_id])
+    engine.dispose()
     return {
+        "frame_floor": floor,
         "seconds": seconds,
         "laps": laps,
         "frame_seconds": loads["frame"],
@@ -299,9 +304,9 @@ def measure(url: str, seed: int) -> dict:
         "columns": frame.shape[1],
         "registry": len(registry),
         "invitations": len(invitations),
-        "maxrss": common.peak_rss(),
+        "maxrss": maxrss,
         "rss_before": rss_before,
-        "growth": common.peak_rss() - rss_before,
+        "growth": maxrss - rss_before,
         "share_rows": len(results.shares),
         "crosstabs": len(results.crosstabs),
         "cards": len(cards),
@@ -348,6 +353,8 @@ def run_backend(backend: str, args) -> list[str]:
         f"{'':<11} loading: wave frame {best['frame_seconds']:.2f} s, all inputs {best['load_seconds']:.2f} s ("
         + ", ".join(f"{name} {value:.2f} s" for name, value in best["loads"].items())
         + ")",
+        f"{'':<11} baseline of the wave frame (its answers read by the driver into pandas, pivoted): "
+        f"{best['frame_floor']:.2f} s; ratio {best['frame_seconds'] / best['frame_floor']:.1f}x",
         f"{'':<11} analysis: {best['seconds']:.2f} s (runs: "
         + ", ".join(f"{r['seconds']:.2f}" for r in runs)
         + "); "
