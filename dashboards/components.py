@@ -8,6 +8,7 @@ numbered in page order; the download callbacks find them again by that number.
 from __future__ import annotations
 
 import textwrap
+import threading
 
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -37,11 +38,18 @@ def wrapped(label: str) -> str:
     return "<br>".join(textwrap.wrap(label, LABEL_WIDTH, break_on_hyphens=False)) or label
 
 
+# plotly copies a figure by taking each trace's "type" out of the source's properties and putting it back
+# (`BaseDataValidator.validate_coerce`): a copy made meanwhile in another thread reads a bar as a scatter
+# and fails. The cached figure is shared by the threads of a worker, so its copies take turns.
+_COPYING = threading.Lock()
+
+
 def for_screen(figure: go.Figure) -> go.Figure:
     """The report's figure laid out for any screen down to a phone's: the title goes (the figure's caption above
     it wraps; plotly's title does not and was cut off), and long category labels wrap instead of squeezing the
     plot or being cut off. A copy: the cached figure is left as it is."""
-    shown = go.Figure(figure)
+    with _COPYING:
+        shown = go.Figure(figure)
     if shown.layout.title.text:
         shown.update_layout(title=None, margin={"t": 30})
     labels = set()

@@ -3,6 +3,8 @@ way to the caption (it does not wrap), long category labels wrap, and numbers fo
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from flask_babel import force_locale
 
@@ -56,3 +58,27 @@ def test_shares_on_screen_in_every_language(lang):
     assert len(shown.layout.separators) == 2  # the language's decimal then group symbol
     hover = shown.data[0].customdata[0]
     assert interval in hover and lab.number(1234) in hover
+
+
+@pytest.mark.usefixtures("context")
+def test_one_cached_chart_shown_to_many_readers_at_once():
+    """Threaded workers lay out the same cached figure together. plotly's copy takes each trace's type out of the
+    source and puts it back, so a copy made meanwhile read a bar as a scatter and the page failed (a 500)."""
+    rows = [
+        {"label": f"Group {i}", "estimate": 0.5, "low": 0.4, "high": 0.6, "n": 50, "small": i % 2} for i in range(6)
+    ]
+    for index, row in enumerate(rows):
+        row["series"] = f"Wave {index % 3}"
+    cached = Charts(Labeller("en"), as_figures=True).shares("Shares", rows, series_key="series")
+    failures = []
+
+    def show(_):
+        for _ in range(150):
+            try:
+                assert {trace.type for trace in for_screen(cached).data} == {"bar"}
+            except Exception as error:  # noqa: BLE001 (any failure of a reader is the finding)
+                failures.append(repr(error))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(show, range(8)))
+    assert failures == [] and {trace.type for trace in cached.data} == {"bar"}
