@@ -17,7 +17,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.indicators._common import Headline, Weights, multiple_shares, trend, weights_for, with_aliases, year_of
+from analysis.indicators._common import (
+    Headline,
+    Weights,
+    choice_columns,
+    multiple_shares,
+    trend,
+    weights_for,
+    with_aliases,
+    year_of,
+)
 
 PUBLISHED = "published"
 DIMENSIONS = ("type", "scale", "regional_group", "deliverable")
@@ -142,6 +151,8 @@ def _by_year(records: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
 def _uses(survey, questions, by, weights):
     columns = ["question", "choice", "estimate", "low", "high", "se", "n", "small"]
     if survey is None or survey.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=["question", "group", *columns[1:]])
+    if not any(choice_columns(survey, question) for question in questions):  # no design to build for nothing
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["question", "group", *columns[1:]])
     weights = weights_for(survey, weights)
     overall, grouped = [], []
