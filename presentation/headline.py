@@ -49,25 +49,12 @@ def _source(result, measure: str):
     if measure in ("people_taking_part", "impact_records_published"):
         return result.headline_series, None  # a count is its own base
     if measure == "concerns_addressed_share":
-        return result.concerns, "raised"
+        return result.concern_shares, "raised"
     if measure == "survey_response_rate":
         return result.surveys, "invited"
     if measure == "regional_evenness":
-        return _evenness_base(result.regional_trends), "total"
+        return result.headline_bases, None
     return None, None
-
-
-def _evenness_base(trends: pd.DataFrame):
-    """People behind the evenness across regional groups, by year: of the first population the
-    indicator takes (participants, else registered, else respondents)."""
-    if not len(trends):
-        return None
-    regional = trends[trends["dimension"] == "regional_group"]
-    for population in ("participants", "registered", "respondents"):
-        chosen = regional[regional["population"] == population]
-        if len(chosen):
-            return chosen.groupby(chosen["year"].astype(int))["total"].max()
-    return None
 
 
 @dataclass(frozen=True)

@@ -77,14 +77,14 @@ def multiple_shares(
     share is a domain estimate (the whole sample stays in the design). `weights`: as
     `weights_for` takes them, or what it gives.
     """
+    columns = {choice: column for choice, column in choice_columns(frame, question).items() if choice not in exclude}
+    if not columns or (by is not None and by not in frame):  # before copying the frame to group it
+        return _empty_shares(by)
     if not isinstance(weights, (Design, pd.Series)):
         weights = weights_for(frame, weights)
-    columns = {choice: column for choice, column in choice_columns(frame, question).items() if choice not in exclude}
     group_column = "_all" if by is None else by
     parts = []
     data = frame if by is not None else frame.assign(_all="all")
-    if by is not None and by not in frame:
-        return _empty_shares(by)
     for choice, column in columns.items():
         table = proportion_by(data, column, group_column, weights=weights).reset_index()
         if table.empty:

@@ -60,7 +60,8 @@ def capacity(
     today: date | None = None,
 ) -> Capacity:
     survey = survey if survey is not None else pd.DataFrame()
-    design = weights_for(survey, weights)
+    # Without the question there is nothing to estimate: its design (a raking of the frame) is not built.
+    design = weights_for(survey, weights) if choice_columns(survey, question) else None
     barriers = multiple_shares(survey, question, weights=design, exclude=NOT_A_BARRIER)
     parts = []
     for column in by:

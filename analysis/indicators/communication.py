@@ -49,8 +49,12 @@ class Communication:
 
     def __init__(self, calls, invitations, survey, concerns, weights: Weights, today: pd.Timestamp):
         self._calls, self._invitations, self._concerns, self._today = calls, invitations, concerns, today
-        self.surveys = _surveys(invitations, survey)
+        self._responses = _survey_counts(survey)  # the survey's few numbers, so `surveys` can wait
         self.concern_addressed = _concern_addressed(survey, weights)
+
+    @cached_property
+    def surveys(self) -> pd.DataFrame:
+        return _surveys(self._invitations, self._responses)
 
     @cached_property
     def calls(self) -> pd.DataFrame:
@@ -85,8 +89,16 @@ class Communication:
         return self._concern_tables[4]
 
     @cached_property
+    def concern_shares(self) -> pd.DataFrame:
+        """`concerns`' raised, addressed and share: what the headline and its base read, counted alone
+        (without the intervals, the days and the other concern tables) until `concerns` is read."""
+        if "_concern_tables" in self.__dict__:
+            return self.concerns[["raised", "addressed", "share"]]
+        return _concern_shares(self._concerns)
+
+    @cached_property
     def headline_series(self) -> pd.Series:
-        table = self.concerns
+        table = self.concern_shares
         return table["share"].astype("float64") if len(table) else pd.Series(dtype="float64")
 
 
@@ -131,15 +143,20 @@ def _calls(calls: pd.DataFrame | None, today: pd.Timestamp) -> pd.DataFrame:
     return table[columns]
 
 
-def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> pd.DataFrame:
-    """Per year: waves run (with invitations or responses), responses, invitations and their response rate."""
+def _survey_counts(survey: pd.DataFrame | None) -> tuple[dict, list]:
+    """The survey's part of `_surveys`: responses per year and its distinct (year, wave) pairs, a few rows."""
+    if survey is None or not len(survey) or not {"year", "wave"} <= set(survey.columns):
+        return {}, []
+    return {"responses": survey["year"].value_counts()}, [survey[["year", "wave"]].drop_duplicates()]
+
+
+def _surveys(invitations: pd.DataFrame | None, responses: tuple[dict, list]) -> pd.DataFrame:
+    """Per year: waves run (with invitations or responses), responses, invitations and their response rate.
+    `responses`: the survey's counts (`_survey_counts`)."""
     columns = ["waves", "responses", "invited", "invitations_answered", "response_rate"]
-    counts, pairs = {}, []
+    counts, pairs = dict(responses[0]), list(responses[1])
     # Counted per year over each frame as it is, and the waves named once per distinct (year, wave):
     # the invitations run to hundreds of thousands of rows, their distinct waves to a few.
-    if survey is not None and len(survey) and {"year", "wave"} <= set(survey.columns):
-        counts["responses"] = survey["year"].value_counts()
-        pairs.append(survey[["year", "wave"]].drop_duplicates())
     if invitations is not None and len(invitations) and {"year", "wave"} <= set(invitations.columns):
         year = invitations["year"]
         counts["invited"] = year.value_counts()
@@ -163,8 +180,8 @@ def _surveys(invitations: pd.DataFrame | None, survey: pd.DataFrame | None) -> p
     return table[columns]
 
 
-def _days(concerns: pd.DataFrame, today: pd.Timestamp):
-    raised = as_date(concerns["raised_on"])
+def _answered(concerns: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """When each concern was answered (NaT until it is), and whether it was (a date or an answered status)."""
     answered_on = as_date(
         concerns["answered_on"] if "answered_on" in concerns else pd.Series(pd.NaT, index=concerns.index)
     )
@@ -173,7 +190,12 @@ def _days(concerns: pd.DataFrame, today: pd.Timestamp):
         if "status" in concerns
         else pd.Series(pd.NA, index=concerns.index, dtype="string")
     )
-    answered = answered_on.notna() | status.isin(ANSWERED).fillna(False)
+    return answered_on, answered_on.notna() | status.isin(ANSWERED).fillna(False)
+
+
+def _days(concerns: pd.DataFrame, today: pd.Timestamp):
+    raised = as_date(concerns["raised_on"])
+    answered_on, answered = _answered(concerns)
     days = (answered_on - raised).dt.days.astype("float64")
     age = (today - raised).dt.days.astype("float64").where(~answered)
     return raised, answered, days, age
@@ -212,6 +234,24 @@ def _concerns(concerns: pd.DataFrame | None, today: pd.Timestamp):
     median = float(answered_days.median()) if len(answered_days) else math.nan
     open_age = float(age.dropna().median()) if age.notna().any() else math.nan
     return by_year[year_columns], by_channel[channel_columns], bands, median, open_age
+
+
+def _concern_shares(concerns: pd.DataFrame | None) -> pd.DataFrame:
+    """year raised -> raised, addressed, share: the first columns of `_concerns`' table by year, counted
+    over the codes of the year."""
+    columns = ["raised", "addressed", "share"]
+    if concerns is None or concerns.empty:
+        return pd.DataFrame(columns=columns).rename_axis("year")
+    year = as_date(concerns["raised_on"]).dt.year.to_numpy(dtype="float64")
+    answered = _answered(concerns)[1].to_numpy(dtype=bool)
+    known = ~np.isnan(year)
+    years, at = np.unique(year[known], return_inverse=True)
+    raised = np.bincount(at, minlength=len(years))
+    addressed = np.bincount(at[answered[known]], minlength=len(years))
+    return pd.DataFrame(
+        {"raised": raised.astype("int64"), "addressed": addressed.astype("int64"), "share": addressed / raised},
+        index=pd.Index(years.astype("int64"), name="year"),
+    )
 
 
 def _concern_table(frame: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -66,8 +66,8 @@ GENDER_PARITY = pd.Series({"female": 0.5, "male": 0.5})
 
 class Diversity:
     """The group's tables, each computed from the counts of the three populations when first read and
-    kept: the overview's card reads only `headline_series` and `trends`, the group's page and the map
-    the others.
+    kept: the overview's card reads only `headline_series` and `headline_bases`, the group's page and the
+    map the others.
 
     - representation: population, dimension, group, n, total, share, low, high, reference, ratio,
       ratio_low, ratio_high, small, under_represented, over_represented
@@ -79,6 +79,7 @@ class Diversity:
     - indices_by_year: population, year, dimension, categories, shannon, evenness, simpson
     - under_represented: the flagged rows of `representation`
     - headline_series: year -> evenness of participants across regional groups
+    - headline_bases: year -> the people that evenness is of
     """
 
     def __init__(self, counts: Counts, member_states, references: dict, threshold: float, categories: dict):
@@ -133,22 +134,6 @@ class Diversity:
     def _trend_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         return _trends(self._yearly, self._references, self._threshold)
 
-    @cached_property
-    def _regional_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        # The headline reads the regional groups alone: the trends of that dimension, without the
-        # other dimensions' (each row's figures depend only on its population, year and dimension).
-        if "_trend_tables" in self.__dict__:
-            return tuple(
-                table[table["dimension"] == "regional_group"].reset_index(drop=True) for table in self._trend_tables
-            )
-        yearly = self._yearly
-        return _trends(yearly[yearly["dimension"].to_numpy() == "regional_group"], self._references, self._threshold)
-
-    @property
-    def regional_trends(self) -> pd.DataFrame:
-        """`trends` of the regional groups alone (what the headline's base is read from)."""
-        return self._regional_tables[0]
-
     @property
     def trends(self) -> pd.DataFrame:
         return self._trend_tables[0]
@@ -163,8 +148,19 @@ class Diversity:
         return table[table["under_represented"].astype(bool)].reset_index(drop=True)
 
     @cached_property
+    def _headline(self) -> tuple[pd.Series, pd.Series | None]:
+        # The overview's card reads the regional groups' evenness of one population alone: counted from
+        # that population's yearly counts, not from the trends and indices of every population.
+        return _regional_headline(self._counts.yearly, self._references["regional_group"])
+
+    @property
     def headline_series(self) -> pd.Series:
-        return _headline_series(self._regional_tables[1])
+        return self._headline[0]
+
+    @property
+    def headline_bases(self) -> pd.Series | None:
+        """year -> people behind `headline_series` (the `total` of its population's regional trends)."""
+        return self._headline[1]
 
 
 # --- building blocks: analysis.indicators.diversity_measures ----------------------------------
@@ -347,13 +343,58 @@ def _trends(counts: pd.DataFrame, references, threshold) -> tuple[pd.DataFrame, 
     return _reindexed(trends, TRENDS), _reindexed(by_year, ["population", "year", "dimension", *INDICES])
 
 
-def _headline_series(indices_by_year: pd.DataFrame) -> pd.Series:
-    regional = indices_by_year[indices_by_year["dimension"] == "regional_group"]
-    for population in ("participants", "registered", "respondents"):
-        chosen = regional[regional["population"] == population]
-        if len(chosen):
-            return pd.Series(chosen["evenness"].to_numpy(dtype="float64"), index=chosen["year"].astype(int).to_numpy())
-    return pd.Series(dtype="float64")
+HEADLINE_POPULATIONS = ("participants", "registered", "respondents")  # the first one counted is the headline's
+
+
+def _regional_headline(yearly: tuple[pd.DataFrame, ...], reference: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """The evenness across regional groups by year of the first of `HEADLINE_POPULATIONS` counted, and
+    the people behind it by year: what `indices_by_year` and `trends` hold for the regional groups (the
+    sums run over the same rows in the same order), computed over that population's counts alone.
+
+    `yearly`: the tables of `Counts.yearly`, one per population and dimension."""
+    tables = {}
+    for table in yearly:
+        if len(table) and table["dimension"].iat[0] == "regional_group":
+            tables.setdefault(table["population"].iat[0], table)
+    found = [tables[population] for population in HEADLINE_POPULATIONS if population in tables]
+    if not found:
+        return pd.Series(dtype="float64"), None
+    years, codes, n, named = _regional_cells(found[0], reference)
+    total = np.bincount(codes, weights=n, minlength=len(years))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, n / total[codes], 0.0)
+        plogp = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    shannon = np.where(total <= 0, np.nan, np.bincount(codes, weights=plogp, minlength=len(years)) + 0.0)
+    k = (
+        np.full(len(years), float(len(reference)))
+        if len(reference)
+        else np.bincount(codes, weights=(n > 0) * 1.0, minlength=len(years))
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        evenness = np.where(k > 1, shannon / np.log(np.where(k > 1, k, 2.0)), np.nan)
+    series = pd.Series(evenness, index=years)
+    if len(reference):  # each year's people in the reference's groups
+        return series, pd.Series(total.astype("int64"), index=pd.Index(years, name="year"), name="total")
+    # Without a reference the trends hold plain shares of the groups with someone: the base is of the
+    # first population with anyone in a group, over its years with anyone.
+    for table in found:
+        years, codes, n, named = _regional_cells(table, reference)
+        counted = named & (n > 0)
+        if counted.any():
+            present = np.unique(codes[counted])
+            people = np.bincount(codes[counted], weights=n[counted], minlength=len(years))[present]
+            return series, pd.Series(people.astype("int64"), index=pd.Index(years[present], name="year"), name="total")
+    return series, None
+
+
+def _regional_cells(table: pd.DataFrame, reference: pd.Series):
+    """Years (sorted), each row's year code, its count as the indices take it (zero outside the
+    reference's groups, or without a group), and whether it has a group."""
+    years, codes = np.unique(table["year"].to_numpy(dtype="int64"), return_inverse=True)
+    group = table["group"].to_numpy(dtype="object")
+    named = pd.notna(group)
+    keep = named & (pd.Index(reference.index, dtype="object").get_indexer(group) >= 0) if len(reference) else named
+    return years, codes, np.where(keep, table["n"].to_numpy(dtype="float64"), 0.0), named
 
 
 def headline(result: Diversity, year: int | None = None) -> Headline:

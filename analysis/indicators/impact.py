@@ -13,11 +13,20 @@ Inputs
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
-from analysis.indicators._common import Headline, Weights, multiple_shares, trend, weights_for, with_aliases, year_of
+from analysis.indicators._common import (
+    Headline,
+    Weights,
+    choice_columns,
+    multiple_shares,
+    trend,
+    weights_for,
+    with_aliases,
+    year_of,
+)
 
 PUBLISHED = "published"
 DIMENSIONS = ("type", "scale", "regional_group", "deliverable")
@@ -31,28 +40,115 @@ ALIASES = {
 }
 
 
-@dataclass(frozen=True)
 class Impact:
-    published: int
-    pending: int  # submitted, not yet published (nor rejected)
-    counts: pd.DataFrame  # dimension, group, year, records (published records, by year of publication)
-    totals: pd.DataFrame  # dimension, group, records (all years)
-    by_year: pd.DataFrame  # year -> submitted, published
-    uses: pd.DataFrame  # question, choice, estimate, low, high, se, n, small
-    uses_by_region: pd.DataFrame  # question, group, choice, estimate, low, high, se, n, small
-    headline_series: pd.Series  # year -> records published that year
+    """The group's result. The counts of the records (`Records`) are computed when first read: the
+    overview's card reads only `headline_series`, the group's page every table.
+
+    - published: records published; pending: submitted, not yet published (nor rejected)
+    - counts: dimension, group, year, records (published records, by year of publication)
+    - totals: dimension, group, records (all years)
+    - by_year: year -> submitted, published
+    - uses: question, choice, estimate, low, high, se, n, small
+    - uses_by_region: question, group, choice, estimate, low, high, se, n, small
+    - headline_series: year -> records published that year
+    """
+
+    def __init__(self, part: Records, uses: pd.DataFrame, uses_by_region: pd.DataFrame):
+        self._part, self.uses, self.uses_by_region = part, uses, uses_by_region
+
+    @property
+    def published(self) -> int:
+        return self._part.published
+
+    @property
+    def pending(self) -> int:
+        return self._part.pending
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        return self._part.counts
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        return self._part.totals
+
+    @property
+    def by_year(self) -> pd.DataFrame:
+        return self._part.by_year
+
+    @cached_property
+    def headline_series(self) -> pd.Series:
+        return self._part.by_year["published"].astype("float64")
 
 
-@dataclass(frozen=True)
 class Records:
     """The parts of `Impact` read from the records alone (no survey): kept apart so that a caller
-    can compute them once for every survey viewed over the same records."""
+    can compute them once for every survey viewed over the same records. Each is computed when first
+    read and kept (the records frame is kept with them: a few thousand rows)."""
 
-    published: int
-    pending: int
-    counts: pd.DataFrame
-    totals: pd.DataFrame
-    by_year: pd.DataFrame
+    def __init__(self, records: pd.DataFrame | None):
+        records = with_aliases(records, ALIASES)
+        self._records = (
+            records if records is not None else pd.DataFrame(columns=["status", "submitted_at", "published_at"])
+        )
+
+    @cached_property
+    def _status(self) -> pd.Series:
+        records = self._records
+        if "status" in records:
+            return records["status"].astype("string").str.lower()
+        return pd.Series("", index=records.index, dtype="string")
+
+    @cached_property
+    def _published(self) -> pd.DataFrame:
+        published = self._records[(self._status == PUBLISHED).fillna(False).to_numpy()].copy()
+        published["year"] = year_of(published["published_at"]) if "published_at" in published else pd.NA
+        return published
+
+    @cached_property
+    def published(self) -> int:
+        return int((self._status == PUBLISHED).fillna(False).to_numpy().sum())
+
+    @cached_property
+    def pending(self) -> int:
+        return int((~self._status.isin([PUBLISHED, "rejected"]).fillna(False)).sum())
+
+    @cached_property
+    def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        published = self._published
+        counts, totals = [], []
+        for dimension in DIMENSIONS:
+            if dimension not in published:
+                continue
+            values = published[dimension].astype("object").where(published[dimension].notna(), UNKNOWN)
+            values = values.where(values != "", UNKNOWN)
+            table = (
+                published.assign(group=values)
+                .groupby(["group", "year"], dropna=False)
+                .size()
+                .rename("records")
+                .reset_index()
+            )
+            table.insert(0, "dimension", dimension)
+            counts.append(table)
+            total = values.value_counts().rename_axis("group").rename("records").reset_index()
+            total.insert(0, "dimension", dimension)
+            totals.append(total)
+        return _concat(counts, ["dimension", "group", "year", "records"]), _concat(
+            totals, ["dimension", "group", "records"]
+        )
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        return self._tables[0]
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        return self._tables[1]
+
+    @cached_property
+    def by_year(self) -> pd.DataFrame:
+        return _by_year(self._records, self._published)
 
 
 def impact(
@@ -67,54 +163,11 @@ def impact(
     """`counted`: `records_part(records)` computed before, in place of counting the records again."""
     part = counted if counted is not None else records_part(records)
     uses, uses_by = _uses(survey, questions, by, weights)
-    return Impact(
-        part.published,
-        part.pending,
-        part.counts,
-        part.totals,
-        part.by_year,
-        uses,
-        uses_by,
-        part.by_year["published"].astype("float64"),
-    )
+    return Impact(part, uses, uses_by)
 
 
 def records_part(records: pd.DataFrame | None) -> Records:
-    records = with_aliases(records, ALIASES)
-    records = records if records is not None else pd.DataFrame(columns=["status", "submitted_at", "published_at"])
-    status = (
-        records["status"].astype("string").str.lower()
-        if "status" in records
-        else pd.Series("", index=records.index, dtype="string")
-    )
-    is_published = (status == PUBLISHED).fillna(False).to_numpy()
-    published = records[is_published].copy()
-    published["year"] = year_of(published["published_at"]) if "published_at" in published else pd.NA
-    counts, totals = [], []
-    for dimension in DIMENSIONS:
-        if dimension not in published:
-            continue
-        values = published[dimension].astype("object").where(published[dimension].notna(), UNKNOWN)
-        values = values.where(values != "", UNKNOWN)
-        table = (
-            published.assign(group=values)
-            .groupby(["group", "year"], dropna=False)
-            .size()
-            .rename("records")
-            .reset_index()
-        )
-        table.insert(0, "dimension", dimension)
-        counts.append(table)
-        total = values.value_counts().rename_axis("group").rename("records").reset_index()
-        total.insert(0, "dimension", dimension)
-        totals.append(total)
-    return Records(
-        int(is_published.sum()),
-        int((~status.isin([PUBLISHED, "rejected"]).fillna(False)).sum()),
-        _concat(counts, ["dimension", "group", "year", "records"]),
-        _concat(totals, ["dimension", "group", "records"]),
-        _by_year(records, published),
-    )
+    return Records(records)
 
 
 def _concat(parts, columns):
@@ -142,6 +195,8 @@ def _by_year(records: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
 def _uses(survey, questions, by, weights):
     columns = ["question", "choice", "estimate", "low", "high", "se", "n", "small"]
     if survey is None or survey.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=["question", "group", *columns[1:]])
+    if not any(choice_columns(survey, question) for question in questions):  # no design to build for nothing
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=["question", "group", *columns[1:]])
     weights = weights_for(survey, weights)
     overall, grouped = [], []

@@ -89,7 +89,11 @@ class Participation:
 
     @cached_property
     def headline_series(self) -> pd.Series:
-        return self.by_year["people"].astype("float64")
+        if "by_year" in self.__dict__:
+            return self.by_year["people"].astype("float64")
+        # The overview's card reads this alone: counted from the records as they are, not from the
+        # prepared frame and every measure of `by_year`.
+        return _people_by_year(self._records).astype("float64")
 
 
 _COLUMNS = [
@@ -150,6 +154,25 @@ def _by_year(frame: pd.DataFrame) -> pd.DataFrame:
             )
     table["people"] = frame.groupby("year")["stakeholder_id"].nunique().reindex(years, fill_value=0).to_numpy()
     return table.astype("int64")
+
+
+def _people_by_year(records: pd.DataFrame | None) -> pd.Series:
+    """year -> distinct stakeholders with a record that year: `by_year["people"]`, counted over the codes
+    of the year and of the stakeholder (each pair once) instead of a groupby's nunique."""
+    if records is None or "year" not in records or not len(records):
+        return pd.Series([], index=pd.Index([], name="year"), dtype="int64", name="people")
+    year, years = codes_of(records["year"])
+    if "stakeholder_id" in records:
+        person, people = codes_of(records["stakeholder_id"])
+    else:  # organisations only: their years, nobody in them
+        person, people = np.full(len(records), -1, dtype="int64"), np.array([], dtype="object")
+    width = max(len(people), 1)
+    named = (year >= 0) & (person >= 0)
+    counts = np.bincount(np.unique(year[named] * width + person[named]) // width, minlength=len(years))
+    present = np.unique(year[year >= 0])
+    present = present[np.argsort(years[present], kind="stable")]
+    index = pd.Index([int(y) for y in years[present]], name="year")
+    return pd.Series(counts[present].astype("int64"), index=index, name="people")
 
 
 def _selection(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -93,3 +93,19 @@ def test_weights_move_the_barrier_share():
     frame = survey().assign(weight=[1.0, 1.0, 1.0, 1.0, 6.0, 1.0])
     shares = cp.capacity(frame, weights="weight").barriers.set_index("choice")
     assert shares.loc["time", "estimate"] == pytest.approx(4 / 10)
+
+
+def test_a_survey_without_the_question_builds_no_design():
+    built = []
+
+    def design(rows):  # a design per frame, as the dashboard's wave designs give it; counted
+        built.append(len(rows))
+        return rows["weight"].astype("float64")
+
+    frame = survey().assign(weight=1.0)
+    without = frame.drop(columns=[c for c in frame.columns if c.startswith("barriers__")])
+    empty = cp.capacity(without, actions(), weights=design)
+    assert built == [] and empty.barriers.empty and empty.by_group.empty and empty.any_barrier.empty
+    assert headline(empty).status == "no_data"
+    asked = cp.capacity(frame, actions(), weights=design)
+    assert built and asked.barriers.set_index("choice").loc["time", "estimate"] == pytest.approx(0.8)

@@ -108,3 +108,39 @@ def test_nothing_at_all():
     assert result.calls.empty and result.concerns.empty and result.response_rates.overall.empty
     assert np.isnan(result.median_days)
     assert headline(result).status == "no_data"
+
+
+def random_concerns(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 200))
+    raised = pd.Timestamp("2022-01-01") + pd.to_timedelta(rng.integers(0, 1600, size=n), unit="D")
+    answered = raised + pd.to_timedelta(rng.integers(0, 200, size=n), unit="D")
+    frame = pd.DataFrame(
+        {
+            "raised_on": pd.Series(raised).where(rng.random(n) > 0.05),  # a few without a date
+            "status": rng.choice(["open", "answered", "Closed", "resolved", None], size=n),
+            "answered_on": pd.Series(answered).where(rng.random(n) > 0.5),
+            "channel": rng.choice(["email", "plenary", None], size=n),
+        }
+    )
+    return frame if seed % 2 else frame.astype({"raised_on": "object", "status": "string"})
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_headline_counted_alone_equals_the_concern_table(seed):
+    frame = random_concerns(seed)
+    full = co.communication(concerns=frame, today=TODAY)
+    expected = full.concerns[["raised", "addressed", "share"]]
+    alone = co.communication(concerns=frame, today=TODAY)  # the concern tables never computed
+    pd.testing.assert_frame_equal(alone.concern_shares, expected, check_index_type=len(expected) > 0)
+    pd.testing.assert_series_equal(alone.headline_series, full.headline_series, check_index_type=len(expected) > 0)
+    assert "_concern_tables" not in alone.__dict__
+    assert headline(alone) == headline(full)
+
+
+def test_surveys_wait_for_the_invitations_but_keep_no_survey_frame():
+    survey = pd.DataFrame({"wave": ["2025", "Annual survey 2026", "Annual survey 2026"], "year": [2025, 2026, 2026]})
+    result = co.communication(invitations=invitations(), survey=survey, today=TODAY)
+    assert not any(value is survey for value in vars(result).values())
+    assert result.surveys.loc[2025, ["waves", "responses", "invited"]].tolist() == [1, 1, 0]
+    assert result.surveys.loc[2026, ["waves", "responses", "invited"]].tolist() == [1, 2, 10]

@@ -132,3 +132,70 @@ def test_empty_inputs_give_empty_tables():
     assert result.representation.empty and result.distribution.empty and result.trends.empty
     assert headline(result).status == "no_data"
     assert np.isnan(dv.representation(pd.Series([], dtype=object), dv.GENDER_PARITY)["share"]).all()
+
+
+def random_populations(seed: int):
+    """A registry, its participation records and a survey, each possibly empty, with groups outside the
+    reference and people without a group."""
+    rng = np.random.default_rng(seed)
+    groups = ["AFR", "APAC", "EEG", "GRULAC", "WEOG", "OTHER", None]
+    size = int(rng.integers(0, 80)) if seed % 4 else 0
+    frame = pd.DataFrame(
+        {
+            "stakeholder_id": range(1, size + 1),
+            # Some registries say nobody's group: evenness has no figure, and no base without a reference.
+            "regional_group": rng.choice(groups, size=size, p=[0.3, 0.2, 0.1, 0.1, 0.2, 0.05, 0.05])
+            if seed % 5
+            else None,
+            "gender": rng.choice(["female", "male", None], size=size),
+            "registered_at": pd.to_datetime(
+                rng.choice(["2023-03-01", "2024-05-01", "2026-01-01"], size=size), utc=True
+            ),
+        }
+    )
+    taking_part = int(rng.integers(0, 60)) if seed % 3 else 0
+    records = pd.DataFrame(
+        {
+            "stakeholder_id": pd.array(rng.integers(1, size + 5, size=taking_part), dtype="Int64"),
+            "year": rng.choice([2024, 2025, 2026], size=taking_part),
+            "regional_group": rng.choice(groups, size=taking_part),
+            "gender": "female",
+        }
+    )
+    answering = int(rng.integers(0, 50))
+    survey = pd.DataFrame(
+        {"year": rng.choice([2025, 2026], size=answering), "regional_group": rng.choice(groups[:3], size=answering)}
+    )
+    return frame, records, survey
+
+
+def the_headline_from_every_table(result):
+    """The headline's evenness and its base as read from the full tables (`indices_by_year`, `trends`)."""
+    indices = result.indices_by_year[lambda t: t["dimension"] == "regional_group"]
+    trends = result.trends[lambda t: t["dimension"] == "regional_group"]
+    series, bases = pd.Series(dtype="float64"), None
+    for population in ("respondents", "registered", "participants"):  # the last one found wins
+        chosen = indices[indices["population"] == population]
+        if len(chosen):
+            series = pd.Series(
+                chosen["evenness"].to_numpy(dtype="float64"), index=chosen["year"].astype(int).to_numpy()
+            )
+        chosen = trends[trends["population"] == population]
+        if len(chosen):
+            bases = chosen.groupby(chosen["year"].astype(int))["total"].max()
+    return series, bases
+
+
+@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("with_states", [True, False])
+def test_the_headline_counted_alone_equals_the_trends_and_indices(member_states, seed, with_states):
+    frame, records, survey = random_populations(seed)
+    states = member_states if with_states else None
+    alone = dv.diversity(frame, records, survey, member_states=states)
+    series, bases = the_headline_from_every_table(dv.diversity(frame, records, survey, member_states=states))
+    pd.testing.assert_series_equal(alone.headline_series, series, check_index_type=len(series) > 0)
+    if bases is None:
+        assert alone.headline_bases is None
+    else:
+        pd.testing.assert_series_equal(alone.headline_bases, bases.astype("int64"))
+    assert "_trend_tables" not in alone.__dict__

@@ -67,3 +67,13 @@ def test_survey_shares_of_each_use_of_ipbes_products():
 def test_nothing_recorded():
     result = im.impact(pd.DataFrame(columns=["impact_type", "status", "submitted_on", "published_on"]))
     assert result.published == 0 and result.by_year.empty and headline(result).status == "no_data"
+
+
+def test_the_card_counts_the_records_by_year_alone_and_the_tables_follow_when_read():
+    part = im.records_part(records())
+    card = headline(im.impact(None, counted=part))
+    assert "_tables" not in vars(part)  # the counts by dimension wait for the group's page
+    assert card == headline(im.impact(records()))
+    result = im.impact(None, counted=part)
+    assert result.published == 3 and result.totals.equals(im.impact(records()).totals)
+    pd.testing.assert_series_equal(result.headline_series, result.by_year["published"].astype("float64"))

@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -93,3 +94,38 @@ def test_headline_people_taking_part_by_year():
     card = headline(pa.participation(records(), registry()))
     assert (card.year, card.value, card.previous) == (2026, 5, 7)
     assert card.status == "worsening"
+
+
+def random_records(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    years = rng.choice([2019.0, 2021.0, 2024.0, 2026.0, np.nan], size=n, p=[0.2, 0.2, 0.3, 0.25, 0.05])
+    people = pd.array(rng.integers(1, 60, size=n), dtype="Int64")
+    people[rng.random(n) < 0.15] = pd.NA  # organisations
+    frame = pd.DataFrame(
+        {
+            "activity_id": rng.integers(1, 9, size=n),
+            "activity_type": "workshop",
+            "year": years,
+            "role": rng.choice(["participant", "reviewer", "nominated", "selected"], size=n),
+            "comments": rng.integers(0, 5, size=n),
+            "stakeholder_id": people,
+        }
+    )
+    return frame.astype({"year": "category"}) if seed % 3 == 0 else frame
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_headline_counted_alone_equals_the_summary_tables_people(seed):
+    frame = random_records(seed)
+    full = pa.participation(frame)
+    expected = full.by_year["people"].astype("float64")
+    alone = pa.participation(frame).headline_series  # by_year never computed
+    pd.testing.assert_series_equal(alone, expected, check_index_type=len(expected) > 0)
+    assert full.headline_series.equals(expected)
+    without_people = frame.drop(columns="stakeholder_id")
+    pd.testing.assert_series_equal(
+        pa.participation(without_people).headline_series,
+        pa.participation(without_people).by_year["people"].astype("float64"),
+        check_index_type=len(expected) > 0,
+    )
