@@ -14,7 +14,11 @@ def strip_control(text: str) -> str:
 
 def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text or "")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # Control characters go too (a NUL typed in a search would end the query string in SQLite's full-text
+    # index and is refused by PostgreSQL); tabs and line breaks are spaces, as below.
+    stripped = "".join(
+        ch for ch in decomposed if not unicodedata.combining(ch) and (ch.isspace() or unicodedata.category(ch) != "Cc")
+    )
     return " ".join(stripped.casefold().split())
 
 

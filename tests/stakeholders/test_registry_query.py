@@ -94,6 +94,7 @@ def test_name_search_follows_renames_and_erasure_however_many_match(session, mon
         ("王小明", ["王小明"]),
         ("عبد الل", ["عبد الله"]),
         ("ana b", ["Ana B_Ng", "Ana Bang"]),
+        ("ana\x00 b", ["Ana B_Ng", "Ana Bang"]),  # a control character typed is left out, not an error
     ],
 )
 def test_a_name_search_finds_what_was_typed_literally_by_either_path(session, monkeypatch, few, query, expected):
