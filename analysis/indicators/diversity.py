@@ -40,9 +40,11 @@ from analysis.indicators.diversity_counts import (
 )
 from analysis.indicators.diversity_measures import (
     THRESHOLD,
+    coded_spread,
     diversity_indices,
     indices,
     member_state_shares,
+    pielou,
     representation,
     represented,
 )
@@ -360,19 +362,9 @@ def _regional_headline(yearly: tuple[pd.DataFrame, ...], reference: pd.Series) -
     if not found:
         return pd.Series(dtype="float64"), None
     years, codes, n, named = _regional_cells(found[0], reference)
-    total = np.bincount(codes, weights=n, minlength=len(years))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(n > 0, n / total[codes], 0.0)
-        plogp = np.where(p > 0, -p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    shannon = np.where(total <= 0, np.nan, np.bincount(codes, weights=plogp, minlength=len(years)) + 0.0)
-    k = (
-        np.full(len(years), float(len(reference)))
-        if len(reference)
-        else np.bincount(codes, weights=(n > 0) * 1.0, minlength=len(years))
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        evenness = np.where(k > 1, shannon / np.log(np.where(k > 1, k, 2.0)), np.nan)
-    series = pd.Series(evenness, index=years)
+    total, shannon, _, filled = coded_spread(codes, n, len(years))
+    k = np.full(len(years), float(len(reference))) if len(reference) else filled
+    series = pd.Series(pielou(shannon, k), index=years)
     if len(reference):  # each year's people in the reference's groups
         return series, pd.Series(total.astype("int64"), index=pd.Index(years, name="year"), name="total")
     # Without a reference the trends hold plain shares of the groups with someone: the base is of the

@@ -121,7 +121,20 @@ def indices(counts: pd.DataFrame, *, keys: tuple[str, ...] = (), categories: int
     has one and it is set, else the number of groups present."""
     codes, combos = _combinations(counts, keys)
     size = len(combos)
-    n = counts["n"].to_numpy(dtype="float64")
+    _, shannon, simpson, k = coded_spread(codes, counts["n"].to_numpy(dtype="float64"), size)
+    if categories is not None:
+        k = np.full(size, float(categories))
+    elif "categories" in counts and keys:
+        stated = counts["categories"].to_numpy(dtype="float64")[np.unique(codes, return_index=True)[1]]
+        k = np.where(np.isnan(stated), k, stated)
+    evenness = pielou(shannon, k)
+    result = combos if keys else pd.DataFrame(index=range(size))
+    return result.assign(categories=k.astype("int64"), shannon=shannon, evenness=evenness, simpson=simpson)
+
+
+def coded_spread(codes: np.ndarray, n: np.ndarray, size: int) -> tuple[np.ndarray, ...]:
+    """Of each of `size` populations, from the people `n` of its groups (`codes` says whose group each
+    count is): the people counted, Shannon's H, Gini-Simpson and the number of groups with anyone."""
     total = np.bincount(codes, weights=n, minlength=size)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(n > 0, n / total[codes], 0.0)
@@ -129,13 +142,11 @@ def indices(counts: pd.DataFrame, *, keys: tuple[str, ...] = (), categories: int
     nobody = total <= 0
     shannon = np.where(nobody, np.nan, np.bincount(codes, weights=plogp, minlength=size) + 0.0)  # + 0.0: no -0.0
     simpson = np.where(nobody, np.nan, 1 - np.bincount(codes, weights=p * p, minlength=size))
-    k = np.bincount(codes, weights=(n > 0).astype("float64"), minlength=size)  # the groups present
-    if categories is not None:
-        k = np.full(size, float(categories))
-    elif "categories" in counts and keys:
-        stated = counts["categories"].to_numpy(dtype="float64")[np.unique(codes, return_index=True)[1]]
-        k = np.where(np.isnan(stated), k, stated)
+    present = np.bincount(codes, weights=(n > 0).astype("float64"), minlength=size)
+    return total, shannon, simpson, present
+
+
+def pielou(shannon: np.ndarray, categories: np.ndarray) -> np.ndarray:
+    """Pielou's evenness H / ln K; undefined where fewer than two categories could be filled."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        evenness = np.where(k > 1, shannon / np.log(np.where(k > 1, k, 2.0)), np.nan)
-    result = combos if keys else pd.DataFrame(index=range(size))
-    return result.assign(categories=k.astype("int64"), shannon=shannon, evenness=evenness, simpson=simpson)
+        return np.where(categories > 1, shannon / np.log(np.where(categories > 1, categories, 2.0)), np.nan)
