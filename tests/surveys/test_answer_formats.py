@@ -18,6 +18,7 @@ from tests.factories import (
     make_wave,
     six,
 )
+from tests.surveys.respondents import first_page
 
 EMAIL = Question(name="contact_email", type="text", labels=six("Your email address"), row=6)
 WHEN = Question(name="last_engaged", type="date", labels=six("When did you last engage?"), row=7)
@@ -31,10 +32,7 @@ def _definition():
 
 
 def _first_page(client, session, language: str) -> str:
-    wave = make_wave(session, version=make_instrument_version(session, definition=_definition()))
-    person = make_stakeholder(session, email=f"someone.{language}@example.org")
-    invitation = make_invitation(session, wave=wave, stakeholder=person, language=language)
-    return client.get(f"/survey/i/{invitation.token}").headers["Location"]
+    return first_page(client, session, _definition(), language=language, email=f"someone.{language}@example.org")
 
 
 def _in(app, language: str, text: str, **values) -> str:

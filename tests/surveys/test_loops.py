@@ -17,8 +17,8 @@ from surveys.models import Answer, Response
 from surveys.xlsform.problems import XLSFormError
 from surveys.xlsform.reading import parse_xlsform
 from surveys.xlsform.writing import definition_to_xlsform
-from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
 from tests.surveys import xlsform_builder as xb
+from tests.surveys.respondents import first_page
 
 SURVEY = [
     xb.q("begin group", "toilets", "Toilets"),
@@ -69,9 +69,9 @@ def _submission_form(page: str) -> dict:
 
 
 def test_a_loop_is_answered_per_choice_checked_stored_by_position_and_named_in_the_frame(client, session):
-    wave = make_wave(session, version=make_instrument_version(session, definition=_definition(), code="toilets"))
-    person = make_stakeholder(session, country="KE", category="science", gender="female")
-    url = client.get(f"/survey/i/{make_invitation(session, wave=wave, stakeholder=person).token}").headers["Location"]
+    url = first_page(
+        client, session, _definition(), code="toilets", language="en", country="KE", category="science", gender="female"
+    )
 
     page = client.get(url).get_data(as_text=True)
     legends = re.findall(r'<legend id="repeat-per_toilet-\d-title">([^<]*)</legend>', page)

@@ -10,8 +10,8 @@ from sqlmodel import select
 from surveys.frame_repeats import repeat_frames
 from surveys.models import Answer, Response
 from surveys.xlsform.reading import parse_xlsform
-from tests.factories import make_instrument_version, make_invitation, make_stakeholder, make_wave
 from tests.surveys import xlsform_builder as xb
+from tests.surveys.respondents import first_page, only_draft
 
 SURVEY = [
     xb.q("begin group", "home", "Home"),
@@ -31,15 +31,7 @@ SURVEY = [
 
 def _first_page(client, session) -> str:
     definition = parse_xlsform(xb.workbook(SURVEY, [], {"form_id": "household"}), "household.xlsx")
-    wave = make_wave(session, version=make_instrument_version(session, definition=definition, code="household"))
-    person = make_stakeholder(session, country="KE", category="science", gender="female")
-    invitation = make_invitation(session, wave=wave, stakeholder=person, language="fr")
-    return client.get(f"/survey/i/{invitation.token}").headers["Location"]
-
-
-def _draft(session) -> dict:
-    session.expire_all()
-    return session.exec(select(Response)).one().draft
+    return first_page(client, session, definition, code="household", country="KE", category="science", gender="female")
 
 
 def test_repeat_count_gives_one_instance_each_checked_on_its_own(client, session):
@@ -57,7 +49,7 @@ def test_repeat_count_gives_one_instance_each_checked_on_its_own(client, session
     assert answer.status_code == 422
     assert 'id="q-member.2.name-error"' in text and 'id="q-member.2.age-error"' in text
     assert 'id="q-member.1.name-error"' not in text and 'value="Ana"' in text
-    assert _draft(session)["member"] == [{"name": "Ana", "age": "40"}, {"age": "200"}]
+    assert only_draft(session)["member"] == [{"name": "Ana", "age": "40"}, {"age": "200"}]
 
 
 def test_add_another_and_remove_work_without_javascript_and_keep_what_was_typed(client, session):
@@ -72,7 +64,7 @@ def test_add_another_and_remove_work_without_javascript_and_keep_what_was_typed(
     assert 'value="Paris"' in page and 'name="q.trip.3.place"' in page
     assert "[fr] Trip 1" in page and "En ajouter un autre" in page and "Retirer" in page  # in the survey language
     client.post(trips, data={"q.trip.1.place": "Bonn", "q.trip.2.place": "Paris", "action": "remove:trip:1"})
-    assert _draft(session)["trip"] == [{"place": "Paris"}, {}]
+    assert only_draft(session)["trip"] == [{"place": "Paris"}, {}]
 
 
 def _submission_form(page: str) -> dict:
