@@ -13,14 +13,14 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import urlencode
 
-from flask import Response, current_app, g, jsonify, request, stream_with_context
+from flask import Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from core.accounts import api_tokens
 from core.accounts.access import PUBLIC_ATTRIBUTE
-from core.db import get_session
+from core.db import get_session, stream_with_session
 from core.ratelimit import get_throttle
 from core.tabular import CSV_MIMETYPE, neutralise, to_csv
 from core.text import CONTROL_CHARACTERS
@@ -200,7 +200,7 @@ def csv_stream(header: Sequence, rows: Iterable[Sequence], filename: str, batch:
                 buffer.truncate()
         yield buffer.getvalue().encode("utf-8")
 
-    response = Response(stream_with_context(chunks()), mimetype=CSV_MIMETYPE)
+    response = Response(stream_with_session(chunks()), mimetype=CSV_MIMETYPE)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

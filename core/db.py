@@ -1,12 +1,15 @@
 """Database engine and the per-request session.
 
 One engine per application; one `Session` per request (or CLI command) kept on `g` and
-closed at teardown, as in Flask's tutorial. Services receive the session explicitly.
+closed at teardown, as in Flask's tutorial (a streamed body's: once sent, `stream_with_session`).
+Services receive the session explicitly.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from collections.abc import Iterator
+
+from flask import Flask, current_app, g, stream_with_context
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -48,6 +51,8 @@ def get_session() -> Session:
 
 
 def _close_session(_exc: BaseException | None) -> None:
+    if g.get("db_session_streamed"):
+        return  # closed when the body is sent
     session = g.pop("db_session", None)
     if session is None:
         return
@@ -57,3 +62,35 @@ def _close_session(_exc: BaseException | None) -> None:
         # The connection died after the request's work (PostgreSQL restarting): what was committed
         # stands, and the pool drops the connection. Raising here would turn a served reply into a 500.
         current_app.logger.warning("closing the database session failed: %s", error)
+
+
+class _SessionStream:
+    """A streamed body that closes the request's session when the server closes it, sent or not."""
+
+    def __init__(self, body: Iterator[bytes], session: Session):
+        self._body, self._session = body, session
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._body
+
+    def close(self) -> None:
+        self._body.close()
+        self._session.close()
+
+
+def stream_with_session(body: Iterator[bytes]) -> _SessionStream:
+    """`body`, to stream, reading through the request's context and session until its last chunk.
+
+    Flask tears the app context down as the view returns, before a streamed body is read: the session
+    closed there was opened again by the body's reads, with nothing left to close it, and its pooled
+    connection stayed checked out, in a transaction, until the garbage collector came by."""
+    session = get_session()
+    g.db_session_streamed = True
+
+    def kept_open() -> Iterator[bytes]:
+        try:
+            yield from body
+        finally:
+            g.pop("db_session_streamed", None)  # the teardown that follows closes the session
+
+    return _SessionStream(stream_with_context(kept_open()), session)

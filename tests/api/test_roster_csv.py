@@ -47,3 +47,24 @@ def test_the_csv_roster_is_every_consenting_stakeholder_of_the_country(app, clie
     assert len(list(csv.DictReader(io.StringIO(narrowed.get_data(as_text=True))))) == 5  # 100 to 104
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "focal_point.roster_download")).all()
     assert [event.details["rows"] for event in events] == [105, 5]
+
+
+def test_a_streamed_roster_gives_its_database_connection_back_once_sent_or_abandoned(app, client, session):
+    """Flask ends the request's context before a streamed body is read: the body's reads used to open the
+    closed session again and keep a pooled connection in a transaction until the garbage collector came by,
+    so enough downloads would have left the pool empty."""
+    headers = _token(app, session, make_focal_point(session))
+    for number in range(3):
+        make_stakeholder(session, name=f"Shares {number}", email=f"s{number}@example.org", share_with_focal_point=True)
+    session.commit()
+    session.close()  # the test's own session, so the pool counts only the requests'
+    pool = app.extensions["db_engine"].pool
+
+    sent = client.get(f"{ROSTER}?format=csv", headers=headers)
+    assert len(sent.get_data(as_text=True).splitlines()) == 4  # the header and three people, read to the end
+    assert pool.checkedout() == 0
+
+    abandoned = client.get(f"{ROSTER}?format=csv", headers=headers)
+    abandoned.close()  # as a server does when the client leaves before the body
+    assert pool.checkedout() == 0
+    assert client.get(f"{ROSTER}?format=csv", headers=headers).status_code == 200
