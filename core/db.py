@@ -54,14 +54,17 @@ def _close_session(_exc: BaseException | None) -> None:
     if g.get("db_session_streamed"):
         return  # closed when the body is sent
     session = g.pop("db_session", None)
-    if session is None:
-        return
+    if session is not None:
+        _close(session, current_app.logger)
+
+
+def _close(session: Session, logger) -> None:
     try:
         session.close()
     except exc.SQLAlchemyError as error:
         # The connection died after the request's work (PostgreSQL restarting): what was committed
         # stands, and the pool drops the connection. Raising here would turn a served reply into a 500.
-        current_app.logger.warning("closing the database session failed: %s", error)
+        logger.warning("closing the database session failed: %s", error)
 
 
 class _SessionStream:
@@ -69,13 +72,14 @@ class _SessionStream:
 
     def __init__(self, body: Iterator[bytes], session: Session):
         self._body, self._session = body, session
+        self._logger = current_app.logger  # closed by the server, outside the app's context
 
     def __iter__(self) -> Iterator[bytes]:
         return self._body
 
     def close(self) -> None:
         self._body.close()
-        self._session.close()
+        _close(self._session, self._logger)
 
 
 def stream_with_session(body: Iterator[bytes]) -> _SessionStream:

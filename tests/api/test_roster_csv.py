@@ -7,6 +7,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import exc
+from sqlalchemy.orm import Session
 from sqlmodel import select
 
 from core.accounts import api_tokens
@@ -68,3 +70,20 @@ def test_a_streamed_roster_gives_its_database_connection_back_once_sent_or_aband
     abandoned.close()  # as a server does when the client leaves before the body
     assert pool.checkedout() == 0
     assert client.get(f"{ROSTER}?format=csv", headers=headers).status_code == 200
+
+
+def test_a_lost_connection_when_an_abandoned_roster_is_closed_is_logged_not_raised(app, client, session, monkeypatch):
+    """PostgreSQL restarting as the server closes a body never read: the reply is over, nothing to raise."""
+    headers = _token(app, session, make_focal_point(session))
+    driver_error = app.extensions["db_engine"].dialect.loaded_dbapi.OperationalError
+    abandoned = client.get(f"{ROSTER}?format=csv", headers=headers)
+    real_close = Session.close
+
+    def lost(db_session):
+        real_close(db_session)
+        raise exc.OperationalError("ROLLBACK", {}, driver_error("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Session, "close", lost)
+    abandoned.close()
+    monkeypatch.undo()
+    assert app.extensions["db_engine"].pool.checkedout() == 0
